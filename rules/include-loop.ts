@@ -1,0 +1,36 @@
+import type { Rule } from '../src/engine/types.js';
+
+/** A file that includes itself, directly or through others. */
+export const rule: Rule = {
+  meta: {
+    id: 'include-loop',
+    description: 'Include chains that come back to a file already being read.',
+    severity: 'error',
+    messages: {
+      loop:
+        'Include loop: {{chain}}. keepalived has no loop detection: it reads the files again and again until it runs out of file descriptors ("Too many open files"), splicing their contents in hundreds of times, and still exits 0 under -t. Remove the include that points back.',
+      tooDeep: 'Includes nested more than 64 deep at {{file}}: this is almost certainly a loop through different paths to the same files.',
+    },
+  },
+  create(ctx) {
+    return {
+      end() {
+        for (const p of ctx.pre.problems) {
+          if (p.code === 'include-loop') ctx.report({ messageId: 'loop', at: p.origin, via: p.via, data: { chain: shorten(String(p.data.chain)) } });
+          if (p.code === 'include-too-deep') ctx.report({ messageId: 'tooDeep', at: p.origin, via: p.via, data: p.data });
+        }
+      },
+    };
+  },
+};
+
+function shorten(chain: string): string {
+  const parts = chain.split(' -> ');
+  const common = parts.reduce((acc, p) => {
+    let i = 0;
+    while (i < acc.length && acc[i] === p[i]) i++;
+    return acc.slice(0, i);
+  }, parts[0] ?? '');
+  const cut = common.lastIndexOf('/') + 1;
+  return parts.map((p) => p.slice(cut)).join(' -> ');
+}

@@ -1,0 +1,33 @@
+/**
+ * Which files `lint PATH...` reads: a file as given; in a directory, every `keepalived.conf` and
+ * every `*.conf` under a `keepalived/` folder, skipping node_modules and dot folders.
+ */
+import * as path from 'node:path';
+import type { FileHost } from '../source/host.js';
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+export function findConfigs(paths: string[], host: FileHost, cwd: string): { files: string[]; errors: string[] } {
+  const files: string[] = [];
+  const errors: string[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    const st = host.stat(abs);
+    if (st.kind === 'missing') errors.push(`${p}: no such file or directory`);
+    else if (st.kind === 'directory') walk(abs, host, files, false);
+    else files.push(abs);
+  }
+  return { files: [...new Set(files)], errors };
+}
+
+function walk(dir: string, host: FileHost, out: string[], inKeepalivedDir: boolean): void {
+  for (const name of host.list(dir)) {
+    const full = path.join(dir, name);
+    const st = host.stat(full);
+    if (st.kind === 'directory') {
+      if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(full, host, out, inKeepalivedDir || name === 'keepalived');
+    } else if (st.kind === 'file' && (name === 'keepalived.conf' || (inKeepalivedDir && name.endsWith('.conf')))) {
+      out.push(full);
+    }
+  }
+}

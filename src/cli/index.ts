@@ -1,0 +1,129 @@
+/**
+ * The command line, as a function: main(argv, io) -> exit code. No process globals here; bin/
+ * passes them in. Example: main(['lint', 'keepalived.conf', '--format', 'json'], io) -> 1.
+ */
+import * as path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { lintFiles, countBySeverity, resolveTarget } from '../engine/index.js';
+import { formatters } from '../format/index.js';
+import { nodeHost, type FileHost } from '../source/host.js';
+import { rules } from '../../rules/index.js';
+import { parseToJson } from './parse-command.js';
+import { findConfigs } from './find-configs.js';
+import { DEFAULT_TARGET, tryParseVersion } from '../versions/version.js';
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+  host?: FileHost;
+}
+
+export const VERSION = '0.1.0';
+const EXIT_OK = 0;
+const EXIT_FINDINGS = 1;
+const EXIT_USAGE = 2;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const host = io.host ?? nodeHost(io.cwd);
+  let exitCode = EXIT_OK;
+  const program = new Command('keepalived-lint')
+    .description('Validate keepalived configurations offline, for any target keepalived version.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run keepalived-lint --help for usage)');
+
+  const targetOption = () =>
+    new Option('--target <version>', `keepalived version to check against (default ${DEFAULT_TARGET}, Debian bookworm)`).default(DEFAULT_TARGET);
+
+  program
+    .command('lint', { isDefault: true })
+    .description('lint config files, or directories (every keepalived.conf, and every *.conf under a keepalived/ folder)')
+    .argument('[paths...]', 'files or directories', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .addOption(targetOption())
+    .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
+    .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
+    .action((paths: string[], o: { format: string; target: string; configId?: string; root?: string }) => {
+      const target = checkTarget(o.target, io);
+      if (!target) return void (exitCode = EXIT_USAGE);
+      const found = findConfigs(paths, host, io.cwd);
+      for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
+      const report = lintFiles(found.files, {
+        host,
+        rules,
+        target,
+        ...(o.configId !== undefined ? { configId: o.configId } : {}),
+        ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+      });
+      for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
+      const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
+      io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
+      const counts = countBySeverity(report);
+      exitCode = found.errors.length || report.errors.length ? EXIT_USAGE : counts.error > 0 ? EXIT_FINDINGS : EXIT_OK;
+      if (!found.files.length && !found.errors.length) {
+        io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
+        exitCode = EXIT_USAGE;
+      }
+    });
+
+  program
+    .command('parse')
+    .description('print the expanded configuration tree as JSON, every node with its source position')
+    .argument('<file>', 'config file')
+    .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
+    .addOption(targetOption())
+    .option('--root <dir>', 'folder that stands for "/"')
+    .action((file: string, o: { configId?: string; target: string; root?: string }) => {
+      const target = checkTarget(o.target, io);
+      if (!target) return void (exitCode = EXIT_USAGE);
+      const r = parseToJson(path.resolve(io.cwd, file), { host, target, configId: o.configId ?? null, cwd: io.cwd, ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}) });
+      if ('error' in r) {
+        io.stderr(`${file}:1:1: error: cannot parse this file: ${r.error}\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      io.stdout(JSON.stringify(r, null, 2) + '\n');
+    });
+
+  program
+    .command('rules')
+    .description('list the rules with their default severity')
+    .option('-f, --format <format>', 'text or json', 'text')
+    .action((o: { format: string }) => {
+      if (o.format === 'json') {
+        io.stdout(JSON.stringify(rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })), null, 2) + '\n');
+        return;
+      }
+      const w = Math.max(...rules.map((r) => r.meta.id.length));
+      for (const r of rules) io.stdout(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;
+    }
+    io.stderr(`keepalived-lint: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report this with the file that caused it.\n`);
+    return EXIT_USAGE;
+  }
+  return exitCode;
+}
+
+function checkTarget(t: string, io: CliIO): string | null {
+  if (tryParseVersion(t)) {
+    resolveTarget(t);
+    return t;
+  }
+  io.stderr(`keepalived-lint: --target "${t}" is not a keepalived version such as 2.2.7\n`);
+  return null;
+}
+
+function rel(file: string, cwd: string): string {
+  const r = path.relative(cwd, file);
+  return r && !r.startsWith('..') ? r : file;
+}

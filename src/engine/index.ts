@@ -1,0 +1,236 @@
+/**
+ * Runs the rules over one config, once per config-id its `@id` lines name plus once with none of
+ * them, and merges the findings: a finding seen in some passes only lists the config-ids it applies
+ * to. Example: a file with `@lb1` and `@lb2` lines is read three times (lb1, lb2, and any other id),
+ * and `priority 300` under `@lb1` is reported once with configIds ["lb1"].
+ */
+import * as path from 'node:path';
+import { preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
+import type { FileHost } from '../source/host.js';
+import { buildTree } from '../tree/index.js';
+import { keywordTable } from '../versions/keywords.js';
+import { DEFAULT_TARGET, parseVersion, type Version } from '../versions/version.js';
+import type { Diagnostic, LintReport, Report, Rule, RuleContext, Severity, SeveritySetting } from './types.js';
+import type { Origin, Token } from '../preprocess/types.js';
+
+export * from './types.js';
+
+/** The label for the pass that uses a config-id no `@id` line names. */
+export const OTHER_CONFIG_ID = '(other)';
+
+export interface LintOptions {
+  host: FileHost;
+  rules: Rule[];
+  target?: string;
+  /** Lint for this config-id only. */
+  configId?: string;
+  /** The folder that stands for `/`; default: R when the config is at R/etc/keepalived/..., else `/`. */
+  root?: string;
+  severities?: Record<string, SeveritySetting>;
+}
+
+export function defaultRoot(configPath: string): string {
+  const m = /^(.*)\/etc\/keepalived(\/|$)/.exec(configPath);
+  return m ? m[1] || '/' : '/';
+}
+
+export function resolveTarget(target: string | undefined): Version {
+  return parseVersion(target ?? DEFAULT_TARGET);
+}
+
+export function lintFiles(paths: string[], opts: LintOptions): LintReport {
+  const report: LintReport = { results: [], errors: [], sources: new Map() };
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const p of paths) {
+    const abs = path.resolve(opts.host.cwd(), p);
+    const r = lintOne(abs, opts);
+    if ('error' in r) {
+      report.errors.push({ file: abs, message: r.error });
+      continue;
+    }
+    for (const [f, sf] of r.files) report.sources.set(f, sf.text);
+    if (!byFile.has(abs)) byFile.set(abs, []);
+    for (const d of r.diagnostics) {
+      const list = byFile.get(d.file) ?? [];
+      if (!list.some((x) => sameFinding(x, d))) list.push(d);
+      byFile.set(d.file, list);
+    }
+  }
+  for (const [file, diagnostics] of byFile) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
+  report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return report;
+}
+
+interface OneResult {
+  diagnostics: Diagnostic[];
+  files: Map<string, SourceFile>;
+}
+
+function lintOne(abs: string, opts: LintOptions): OneResult | { error: string } {
+  const st = opts.host.stat(abs);
+  if (st.kind === 'missing') return { error: 'no such file or directory' };
+  if (st.kind === 'directory') return { error: 'is a directory' };
+  const target = resolveTarget(opts.target);
+  const table = keywordTable(target);
+  const root = opts.root ?? defaultRoot(abs);
+  const files = new Map<string, SourceFile>();
+
+  const passes: { id: string | null; pre: PreprocessResult }[] = [];
+  const run = (id: string | null): PreprocessResult | { error: string } =>
+    preprocess(abs, { host: opts.host, configId: id, root, files });
+
+  if (opts.configId !== undefined) {
+    const pre = run(opts.configId);
+    if ('error' in pre) return pre;
+    passes.push({ id: opts.configId, pre });
+  } else {
+    const first = run(null);
+    if ('error' in first) return first;
+    passes.push({ id: null, pre: first });
+    const seen = new Set<string>();
+    const queue = [...first.conditionIds].filter((x) => x !== '');
+    while (queue.length) {
+      const id = queue.shift()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const pre = run(id);
+      if ('error' in pre) return pre;
+      passes.push({ id, pre });
+      for (const more of pre.conditionIds) if (more !== '' && !seen.has(more)) queue.push(more);
+    }
+  }
+
+  const merged: { d: Diagnostic; ids: Set<string> }[] = [];
+  const index = new Map<string, { d: Diagnostic; ids: Set<string> }>();
+  for (const pass of passes) {
+    const label = pass.id ?? OTHER_CONFIG_ID;
+    for (const d of runRules(pass.pre, pass.id, target, table, opts, files)) {
+      const key = `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.message}`;
+      const hit = index.get(key);
+      if (hit) hit.ids.add(label);
+      else {
+        const entry = { d, ids: new Set([label]) };
+        index.set(key, entry);
+        merged.push(entry);
+      }
+    }
+  }
+  const allIds = passes.map((p) => p.id ?? OTHER_CONFIG_ID);
+  const diagnostics = merged.map(({ d, ids }) =>
+    passes.length > 1 && ids.size < passes.length ? { ...d, configIds: allIds.filter((x) => ids.has(x)) } : d,
+  );
+  return { diagnostics, files };
+}
+
+function runRules(
+  pre: PreprocessResult,
+  configId: string | null,
+  target: Version,
+  table: ReturnType<typeof keywordTable>,
+  opts: LintOptions,
+  files: Map<string, SourceFile>,
+): Diagnostic[] {
+  const tree = buildTree(pre.lines, table);
+  const out: Diagnostic[] = [];
+  const position = (o: Origin) => {
+    const sf = files.get(o.file);
+    return sf ? sf.index.position(o.start) : { line: 1, column: 1 };
+  };
+  for (const rule of opts.rules) {
+    const configured = opts.severities?.[rule.meta.id];
+    if (configured === 'off') continue;
+    const ctx: RuleContext = {
+      target,
+      table,
+      tree,
+      pre,
+      configId,
+      options: {},
+      file: (p) => files.get(p),
+      where: (o) => {
+        const p = position(o);
+        const sf = files.get(o.file);
+        return `${sf ? displayName(o.file) : o.file}:${p.line}:${p.column}`;
+      },
+      report: (r: Report) => out.push(toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r, files)),
+    };
+    const v = rule.create(ctx);
+    if (v.statement || v.keywords) {
+      for (const s of tree.all) {
+        v.statement?.(s);
+        v.keywords?.[s.keyword.text]?.(s);
+      }
+    }
+    v.end?.();
+  }
+  return out;
+}
+
+function displayName(file: string): string {
+  return path.basename(file);
+}
+
+function isToken(x: Token | Origin): x is Token {
+  return (x as Token).origin !== undefined;
+}
+
+function toDiagnostic(rule: Rule, severity: Severity, r: Report, files: Map<string, SourceFile>): Diagnostic {
+  const origin = isToken(r.at) ? r.at.origin : r.at;
+  const via = r.via ?? (isToken(r.at) ? r.at.via : []);
+  const template = rule.meta.messages[r.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message ${r.messageId}`);
+  let message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(r.data?.[k] ?? `{{${k}}}`));
+  const sf = files.get(origin.file);
+  const pos = (o: number) => (sf ? sf.index.position(o) : { line: 1, column: 1 });
+  const related: NonNullable<Diagnostic['related']> = [];
+  for (const e of via) {
+    if (e.kind === 'definition' && e.definedAt) {
+      const dsf = files.get(e.definedAt.file);
+      related.push({
+        file: e.definedAt.file,
+        start: dsf ? dsf.index.position(e.definedAt.start) : { line: 1, column: 1 },
+        message: `expanded from $${e.name}, defined here`,
+      });
+    } else if (e.kind === 'sequence') {
+      related.push({ file: e.use.file, start: pos(e.use.start), message: `repeated by ${e.name}` });
+    }
+  }
+  for (const rel of r.related ?? []) {
+    const rsf = files.get(rel.origin.file);
+    related.push({ file: rel.origin.file, start: rsf ? rsf.index.position(rel.origin.start) : { line: 1, column: 1 }, message: rel.message });
+  }
+  if (via.some((e) => e.kind === 'definition')) {
+    const names = [...new Set(via.filter((e) => e.kind === 'definition').map((e) => '$' + e.name))];
+    message += ` (after expanding ${names.join(' -> ')})`;
+  }
+  const end = Math.max(origin.end, origin.start);
+  return {
+    ruleId: rule.meta.id,
+    severity,
+    message,
+    file: origin.file,
+    range: { start: origin.start, end },
+    start: pos(origin.start),
+    end: pos(end),
+    ...(related.length ? { related } : {}),
+  };
+}
+
+function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
+  return a.ruleId === b.ruleId && a.range.start === b.range.start && a.range.end === b.range.end && a.message === b.message;
+}
+
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return (
+    a.start.line - b.start.line ||
+    a.start.column - b.start.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+export function countBySeverity(report: LintReport): Record<Severity, number> {
+  const c: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const r of report.results) for (const d of r.diagnostics) c[d.severity]++;
+  return c;
+}

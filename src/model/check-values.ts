@@ -1,0 +1,136 @@
+/**
+ * Checks of the words keepalived's handlers read: counts, numbers, enums, booleans, addresses, and
+ * the data lines of address and route blocks. Returns findings for the invalid-value rule.
+ * Example: `priority 300` in vrrp_instance -> [{messageId:'outOfRange', data:{value:'300',range:'1..255'}}].
+ */
+import type { LogicalLine, Token } from '../preprocess/types.js';
+import type { Statement } from '../tree/index.js';
+import type { KeywordDef, KeywordTable, BlockScope } from '../versions/keywords.js';
+import { ADDRESS_OPTIONS, BOOL_WORDS, ROUTE_KEYWORDS, checkNumber, parseAddress } from './values.js';
+
+export interface ValueFinding {
+  at: Token;
+  messageId: string;
+  data: Record<string, string | number>;
+  severity?: 'warning';
+}
+
+const ADDRESS_KEYWORDS = new Set(['mcast_src_ip', 'unicast_src_ip']);
+const ADDRESS_BLOCKS = new Set(['virtual_ipaddress', 'virtual_ipaddress_excluded', 'static_ipaddress']);
+const ROUTE_BLOCKS = new Set(['virtual_routes', 'static_routes']);
+const ROUTE_FLAGS = new Set(['onlink', 'no_track', 'blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast', 'anycast', 'multicast', 'unicast', 'nat', 'default', 'all', 'lock', 'fastopen_no_cookie', 'ttl-propagate', 'quickack']);
+
+function range(min: number, max: number): string {
+  return `${min}..${max}`;
+}
+
+export function checkStatementValues(s: Statement, scope: BlockScope, table: KeywordTable): ValueFinding[] {
+  const def = s.def;
+  if (!def) return [];
+  const out: ValueFinding[] = [];
+  const name = s.keyword.text;
+  if (s.args.length < def.args.min && def.kind === 'keyword') {
+    out.push({ at: s.keyword, messageId: 'missingParam', data: { name, count: def.args.min } });
+    return out;
+  }
+  if (def.kind !== 'keyword') return out;
+  const first = s.args[0];
+  if (first && def.values && !def.values.includes(first.text)) {
+    const ci = def.values.find((v) => v.toLowerCase() === first.text.toLowerCase());
+    out.push({
+      at: first,
+      messageId: 'badEnum',
+      data: { name, value: first.text, expected: def.values.join(', '), hint: ci ? ` Write "${ci}": values are case-sensitive.` : '' },
+    });
+  }
+  if (first && def.bool && !BOOL_WORDS.includes(first.text.toLowerCase())) {
+    out.push({ at: first, messageId: 'badBool', data: { name, value: first.text } });
+  }
+  for (const n of def.numeric ?? []) {
+    const tok = s.args[n.index - 1];
+    if (!tok) continue;
+    const min = n.min ?? Number.NEGATIVE_INFINITY;
+    const max = n.max ?? Number.POSITIVE_INFINITY;
+    const r = checkNumber(tok.text, { min, max, ...(n.decimals !== undefined ? { decimals: n.decimals } : {}) });
+    if (r.ok) continue;
+    const data = { name, value: tok.text, range: range(min, max), decimals: n.decimals ?? 0 };
+    out.push({ at: tok, messageId: r.reason === 'not-a-number' ? 'notNumber' : r.reason === 'out-of-range' ? 'outOfRange' : 'decimals', data });
+  }
+  if (first && ADDRESS_KEYWORDS.has(name) && !parseAddress(first.text, { allowPrefix: false })) {
+    out.push({ at: first, messageId: 'badAddress', data: { value: first.text, what: ` for ${name}`, kmsg: `malformed src address[${first.text}]` } });
+  }
+  if (def.args.max !== null && s.args.length > def.args.max && !def.script) {
+    const extra = s.args.slice(def.args.max);
+    const keywordInside = extra.find((t) => table.lookup(scope, t.text));
+    const hint = keywordInside
+      ? `, so "${keywordInside.text}" here is never applied: put it on a line of its own`
+      : extra.some((t) => t.text.includes(';'))
+        ? '; ";" does not end a statement in keepalived'
+        : '';
+    out.push({ at: extra[0]!, messageId: 'extraWords', data: { name, words: extra.map((t) => t.text).join(' '), hint }, severity: 'warning' });
+  }
+  return out;
+}
+
+export function checkValueLines(s: Statement): ValueFinding[] {
+  const name = s.keyword.text;
+  const out: ValueFinding[] = [];
+  for (const line of s.values) {
+    if (ADDRESS_BLOCKS.has(name)) out.push(...addressLine(line));
+    else if (ROUTE_BLOCKS.has(name)) out.push(...routeLine(line));
+    else if (name === 'unicast_peer') out.push(...peerLine(line));
+  }
+  return out;
+}
+
+function addressLine(line: LogicalLine): ValueFinding[] {
+  const [addr, ...opts] = line.tokens;
+  if (!addr) return [];
+  if (!parseAddress(addr.text)) {
+    return [{ at: addr, messageId: 'badAddress', data: { value: addr.text, what: '', kmsg: `VRRP parsed invalid IP ${addr.text}. skipping IP...` } }];
+  }
+  const out: ValueFinding[] = [];
+  for (let i = 0; i < opts.length; i++) {
+    const w = opts[i]!;
+    const kind = ADDRESS_OPTIONS[w.text];
+    if (!kind) {
+      out.push({ at: w, messageId: 'badAddressOption', data: { value: w.text } });
+      continue;
+    }
+    if (kind === 'value') i++;
+    if (kind === 'optional-value' && opts[i + 1] && !ADDRESS_OPTIONS[opts[i + 1]!.text]) i++;
+  }
+  return out;
+}
+
+function routeLine(line: LogicalLine): ValueFinding[] {
+  const words = line.tokens;
+  let i = 0;
+  const out: ValueFinding[] = [];
+  while (i < words.length && ROUTE_FLAGS.has(words[i]!.text) && words[i]!.text !== 'default') i++;
+  if (words[i]?.text === 'to') i++;
+  const dest = words[i];
+  if (dest && dest.text !== 'default' && !ROUTE_KEYWORDS.has(dest.text) && !parseAddress(dest.text)) {
+    out.push({ at: dest, messageId: 'badRouteWord', data: { value: dest.text } });
+  }
+  for (i++; i < words.length; i++) {
+    const w = words[i]!.text;
+    if (w === 'encap' || w === 'nexthop') break;
+    if (!ROUTE_KEYWORDS.has(w)) {
+      out.push({ at: words[i]!, messageId: 'badRouteWord', data: { value: w } });
+      continue;
+    }
+    if (!ROUTE_FLAGS.has(w)) i++;
+  }
+  return out;
+}
+
+function peerLine(line: LogicalLine): ValueFinding[] {
+  const addr = line.tokens[0];
+  if (!addr || parseAddress(addr.text, { allowPrefix: false })) return [];
+  return [{ at: addr, messageId: 'badAddress', data: { value: addr.text, what: ' for unicast_peer', kmsg: `malformed unicast peer address[${addr.text}]` } }];
+}
+
+export function isKeywordDef(d: KeywordDef | undefined): d is KeywordDef {
+  return d !== undefined;
+}

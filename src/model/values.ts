@@ -1,0 +1,82 @@
+/**
+ * Value shapes keepalived's handlers accept: addresses (with ipaddr.js, never a regex), numbers as
+ * read_unsigned/read_int/read_decimal read them, and the option words of address and route lines.
+ * Example: parseAddress('192.0.2.1/24') -> { family: 'ipv4', prefix: 24 }.
+ */
+import ipaddr from 'ipaddr.js';
+
+export type Family = 'ipv4' | 'ipv6';
+
+export interface ParsedAddress {
+  family: Family;
+  prefix: number | null;
+  text: string;
+}
+
+export function parseAddress(text: string, { allowPrefix = true } = {}): ParsedAddress | null {
+  const slash = text.indexOf('/');
+  const addr = slash === -1 ? text : text.slice(0, slash);
+  const pfx = slash === -1 ? null : text.slice(slash + 1);
+  // ipaddr.js accepts shorthand like "10.1" as IPv4; keepalived (inet_pton) does not.
+  let family: Family;
+  if (ipaddr.IPv4.isValidFourPartDecimal(addr)) family = 'ipv4';
+  else if (addr.includes(':') && ipaddr.IPv6.isValid(addr.replace(/%.*$/, ''))) family = 'ipv6';
+  else return null;
+  if (pfx === null) return { family, prefix: null, text };
+  if (!allowPrefix || !/^\d{1,3}$/.test(pfx)) return null;
+  const prefix = Number(pfx);
+  if (prefix > (family === 'ipv4' ? 32 : 128)) return null;
+  return { family, prefix, text };
+}
+
+export type NumberCheck =
+  | { ok: true; value: number }
+  | { ok: false; reason: 'not-a-number' | 'out-of-range' | 'too-many-decimals'; value?: number };
+
+/** A number as keepalived's read_*_strvec() reads it (decimal places only where allowed). */
+export function checkNumber(
+  text: string,
+  spec: { min: number; max: number; decimals?: number },
+): NumberCheck {
+  const decimals = spec.decimals ?? 0;
+  const re = decimals > 0 ? /^[+-]?(\d+(\.\d*)?|\.\d+)$/ : /^[+-]?\d+$/;
+  if (!re.test(text)) return { ok: false, reason: 'not-a-number' };
+  const value = Number(text);
+  const frac = text.includes('.') ? text.split('.')[1]!.length : 0;
+  if (frac > decimals) return { ok: false, reason: 'too-many-decimals', value };
+  if (value < spec.min || value > spec.max) return { ok: false, reason: 'out-of-range', value };
+  return { ok: true, value };
+}
+
+export const BOOL_WORDS = ['on', 'off', 'true', 'false', 'yes', 'no'];
+
+/** Options of an address line (virtual_ipaddress, static_ipaddress): word -> takes a value. */
+export const ADDRESS_OPTIONS: Record<string, 'value' | 'flag' | 'optional-value'> = {
+  dev: 'value',
+  brd: 'value',
+  broadcast: 'value',
+  scope: 'value',
+  label: 'value',
+  peer: 'value',
+  home: 'flag',
+  '-nodad': 'flag',
+  nodad: 'flag',
+  mngtmpaddr: 'flag',
+  noprefixroute: 'flag',
+  autojoin: 'flag',
+  no_track: 'flag',
+  preferred_lft: 'value',
+  track_group: 'value',
+  use_vmac: 'optional-value',
+};
+
+/** Words keepalived's route parser knows (virtual_routes, static_routes). */
+export const ROUTE_KEYWORDS = new Set([
+  'src', 'from', 'to', 'via', 'gw', 'or', 'dev', 'oif', 'scope', 'table', 'metric', 'priority',
+  'preference', 'protocol', 'proto', 'no_track', 'onlink', 'realms', 'realm', 'mtu', 'hoplimit',
+  'advmss', 'rtt', 'rttvar', 'reordering', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'ssthresh',
+  'lock', 'features', 'quickack', 'congctl', 'rto_min', 'pref', 'fastopen_no_cookie',
+  'ttl-propagate', 'encap', 'nexthop', 'track_group', 'expires', 'tos', 'dsfield', 'type',
+  'weight', 'ecn', 'blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast',
+  'anycast', 'multicast', 'unicast', 'nat', 'default', 'all',
+]);

@@ -1,0 +1,492 @@
+/**
+ * keepalived's line-level language, applied as lib/parser.c read_line() applies it (SYNTAX.md
+ * section 0): decomment, multi-line definitions, `@id` / `@^id`, `$NAME=value`, `~SEQ`/`~LST`,
+ * `$NAME` / `${NAME}` substitution, include, brace splitting. Example:
+ *
+ *   $IF=eth0
+ *   ~SEQ(N, 1, 2) vrrp_instance VI_$N { interface $IF }
+ *   -> logical lines: [vrrp_instance VI_1] [{] [interface eth0] [}] [vrrp_instance VI_2] [{] ...
+ *
+ * The parser stage (grammar/ via src/parser) recognises each line's shape; this stage evaluates it
+ * for one config-id and keeps, for every word, where it was written and the expansions behind it.
+ */
+import * as path from 'node:path';
+import { decomment, parseDirective, tokenize, type SequenceHead } from '../parser/index.js';
+import type { FileHost } from '../source/host.js';
+import { expandGlob, hasMagic } from '../source/glob.js';
+import { LineIndex } from '../source/line-index.js';
+import { MappedText, isBlank, type Expansion, type Origin } from './mapped-text.js';
+import type { LogicalLine, PreprocessResult, Problem, SourceFile, Token } from './types.js';
+
+export * from './types.js';
+export { MappedText } from './mapped-text.js';
+
+export interface PreprocessOptions {
+  host: FileHost;
+  /** The config-id (`keepalived -i`); null: one that no `@id` line names. */
+  configId: string | null;
+  /** The folder that stands for `/` when a config names an absolute path. */
+  root: string;
+  /** Files already read, shared between the passes for several config-ids. */
+  files?: Map<string, SourceFile>;
+}
+
+/** keepalived reads lines into a 1024-byte buffer (MAXBUF). */
+export const MAX_LINE_BYTES = 1023;
+const MAX_INCLUDE_DEPTH = 64;
+const MAX_SUBSTITUTIONS_PER_LINE = 1000;
+const MAX_SEQUENCE_VALUES = 100_000;
+const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
+
+interface Definition {
+  name: string;
+  /** Value lines: one for an ordinary definition, more for a multi-line one. */
+  lines: MappedText[];
+  multiline: boolean;
+  definedAt: Origin;
+}
+
+interface OpenMultiline {
+  def: Definition;
+}
+
+class Preprocessor {
+  readonly lines: LogicalLine[] = [];
+  readonly problems: Problem[] = [];
+  readonly conditionIds = new Set<string>();
+  readonly files: Map<string, SourceFile>;
+  private readonly defs = new Map<string, Definition>();
+  private multiline: OpenMultiline | null = null;
+  private readonly includeStack: string[] = [];
+  private includedCount = 0;
+
+  constructor(private readonly opts: PreprocessOptions) {
+    this.files = opts.files ?? new Map();
+  }
+
+  loadFile(file: string): SourceFile | { error: string } {
+    const known = this.files.get(file);
+    if (known) return known;
+    const r = this.opts.host.readText(file);
+    if (!r.ok) return { error: r.reason };
+    const sf: SourceFile = { path: file, text: r.text, index: new LineIndex(r.text) };
+    this.files.set(file, sf);
+    return sf;
+  }
+
+  processFile(sf: SourceFile): void {
+    this.includeStack.push(sf.path);
+    const text = sf.text;
+    let lineStart = 0;
+    while (lineStart <= text.length) {
+      let nl = text.indexOf('\n', lineStart);
+      if (nl === -1) nl = text.length;
+      let lineText = text.slice(lineStart, nl);
+      if (lineText.endsWith('\r')) lineText = lineText.slice(0, -1);
+      this.physicalLine(sf, lineText, lineStart);
+      if (nl >= text.length) break;
+      lineStart = nl + 1;
+    }
+    this.includeStack.pop();
+  }
+
+  private problem(code: Problem['code'], origin: Origin, via: Expansion[], data: Problem['data'] = {}): void {
+    this.problems.push({ code, origin, via, data });
+  }
+
+  private physicalLine(sf: SourceFile, lineText: string, at: number): void {
+    if (lineText.length === 0) {
+      // An empty line ends a multi-line definition (2.0.15+).
+      if (this.multiline) this.multiline = null;
+      return;
+    }
+    const span = { file: sf.path, start: at, end: at + lineText.length };
+    if (lineText.includes('\0')) {
+      this.problem('nul-bytes', span, []);
+      return;
+    }
+    if (Buffer.byteLength(lineText, 'utf8') > MAX_LINE_BYTES) {
+      this.problem('line-too-long', span, [], { bytes: Buffer.byteLength(lineText, 'utf8') });
+    }
+    const src = MappedText.literal(lineText, sf.path, at);
+    const dc = decomment(lineText);
+    if (dc.unterminatedQuoteAt !== null) {
+      this.problem('unterminated-quote', { file: sf.path, start: at + dc.unterminatedQuoteAt, end: span.end }, [], {
+        line: lineText,
+      });
+    }
+    for (const p of dc.pieces) {
+      if (p.text.length === 1 && (p.text === '#' || p.text === '!') && lineText[p.at - 1] === '\\') {
+        this.problem('escaped-comment-char', { file: sf.path, start: at + p.at - 1, end: at + p.at + 1 }, [], {
+          char: p.text,
+        });
+      }
+    }
+    const code = src.fromPieces(dc.pieces).trim();
+    if (this.multiline) {
+      const def = this.multiline.def;
+      const more = code.text.endsWith('\\');
+      def.lines.push(more ? code.slice(0, code.length - 1).trim() : code);
+      if (!more) this.multiline = null;
+      return;
+    }
+    if (code.length === 0) return;
+    this.logicalText(sf, code, [], 0);
+  }
+
+  /** Steps 5-12 of read_line() on decommented text. */
+  private logicalText(sf: SourceFile, m: MappedText, via: Expansion[], depth: number): void {
+    if (depth > 20) return;
+    const d = parseDirective(m.text);
+    let body = m;
+    if (d.condition) {
+      this.conditionIds.add(d.condition.id);
+      const matches = d.condition.id !== '' && d.condition.id === this.opts.configId;
+      if (matches === d.condition.negated) return;
+      body = m.slice(d.condition.end);
+    }
+    const b = d.body;
+    const offset = d.condition ? d.condition.end : 0;
+    switch (b.kind) {
+      case 'definition': {
+        const value = m.slice(b.valueStart).trim();
+        const multiline = value.text.endsWith('\\');
+        const def: Definition = {
+          name: b.name,
+          lines: [multiline ? value.slice(0, value.length - 1).trim() : value],
+          multiline,
+          definedAt: m.origin(offset, m.length).origin,
+        };
+        this.defs.set(b.name, def);
+        if (multiline) this.multiline = { def };
+        return;
+      }
+      case 'sequence':
+        this.sequence(sf, m, b.heads, 0, m.slice(b.contentStart), via, depth);
+        return;
+      case 'content':
+        this.content(sf, body, via, depth);
+    }
+  }
+
+  private sequence(
+    sf: SourceFile,
+    whole: MappedText,
+    heads: SequenceHead[],
+    i: number,
+    rest: MappedText,
+    via: Expansion[],
+    depth: number,
+  ): void {
+    if (i >= heads.length) {
+      this.content(sf, rest, via, depth);
+      return;
+    }
+    const head = heads[i]!;
+    const headOrigin = whole.origin(head.start, head.end).origin;
+    const args = this.substitute(MappedText.literal(head.args, sf.path, headOrigin.start), via).text;
+    const values = sequenceValues(head.kind, args);
+    if ('error' in values) {
+      this.problem('sequence-invalid', headOrigin, via, { head: `${head.kind}(${head.args})`, reason: values.error });
+      return;
+    }
+    const exp: Expansion = { kind: 'sequence', name: `${head.kind}(${head.args})`, use: headOrigin };
+    for (const assignment of values.rows) {
+      for (const [name, value] of assignment) {
+        this.defs.set(name, {
+          name,
+          lines: [MappedText.synthetic(value, sf.path, headOrigin, [...via, exp])],
+          multiline: false,
+          definedAt: headOrigin,
+        });
+      }
+      this.sequence(sf, whole, heads, i + 1, rest, [...via, exp], depth);
+    }
+  }
+
+  private content(sf: SourceFile, m0: MappedText, via: Expansion[], depth: number): void {
+    const { text: substituted, extraLines } = this.substituteWithMultiline(m0, via);
+    let m = substituted;
+    if (m !== m0) {
+      // Substitution may have brought `#`, `!` or a leading `@`: read the line again.
+      const dc = decomment(m.text);
+      m = m.fromPieces(dc.pieces).trim();
+      if (m.text.startsWith('@') || /^~(SEQx?|LST)\(/.test(m.text)) {
+        this.logicalText(sf, m, via, depth + 1);
+        for (const extra of extraLines) this.logicalText(sf, extra, via, depth + 1);
+        return;
+      }
+    }
+    if (m.length > 0) this.wordsAndBraces(sf, m, via);
+    for (const extra of extraLines) {
+      const dc = decomment(extra.text);
+      const e = extra.fromPieces(dc.pieces).trim();
+      if (e.length) this.logicalText(sf, e, via, depth + 1);
+    }
+  }
+
+  private wordsAndBraces(sf: SourceFile, m: MappedText, via: Expansion[]): void {
+    const inc = INCLUDE_RE.exec(m.text);
+    if (inc) {
+      this.include(sf, inc[1]!, m.slice(m.text.length - inc[2]!.length).trim(), m, via);
+      return;
+    }
+    const raw = tokenize(m.text);
+    let words: Token[] = [];
+    let wordsFrom = 0;
+    let wordsTo = 0;
+    const flush = () => {
+      if (!words.length) return;
+      const o = m.origin(wordsFrom, wordsTo);
+      this.lines.push({ kind: 'words', tokens: words, raw: m.slice(wordsFrom, wordsTo), origin: o.origin, via: o.via.length ? o.via : via });
+      words = [];
+    };
+    for (const t of raw) {
+      const o = m.origin(t.start, t.end);
+      const tokVia = o.via.length ? o.via : via;
+      const token: Token = { text: t.text, quoted: t.quoted, unterminated: t.unterminated, origin: o.origin, via: tokVia };
+      if (t.brace) {
+        flush();
+        this.lines.push({ kind: t.text === '{' ? 'open' : 'close', tokens: [token], raw: m.slice(t.start, t.end), origin: o.origin, via: tokVia });
+      } else {
+        if (!words.length) wordsFrom = t.start;
+        wordsTo = t.end;
+        words.push(token);
+      }
+    }
+    flush();
+  }
+
+  private include(sf: SourceFile, kind: string, pattern: MappedText, line: MappedText, via: Expansion[]): void {
+    const o = line.origin(0, line.length);
+    if (o.via.length) {
+      // keepalived's child passes would read the file twice (SYNTAX.md section 4, L09).
+      this.problem('include-computed', o.origin, o.via, { kind });
+    }
+    const pat = pattern.text;
+    const abs = path.posix.isAbsolute(pat)
+      ? path.posix.join(this.opts.root, pat)
+      : path.posix.join(path.posix.dirname(sf.path), pat);
+    const data = { kind, pattern: pat, resolved: abs };
+    const { matches, missingAlternatives, truncated } = expandGlob(abs, this.opts.host);
+    if (truncated) this.problem('include-too-many', o.origin, o.via, { ...data, count: matches.length });
+    if (matches.length === 0) {
+      this.problem(hasMagic(pat) ? 'include-no-match' : 'include-missing', o.origin, o.via, data);
+      return;
+    }
+    if (missingAlternatives.length) {
+      this.problem('include-partly-missing', o.origin, o.via, { ...data, missing: missingAlternatives.join(', ') });
+    }
+    for (const file of matches) {
+      const st = this.opts.host.stat(file);
+      const fileData = { ...data, file };
+      if (st.kind === 'directory') {
+        this.problem('include-directory', o.origin, o.via, fileData);
+        continue;
+      }
+      if (st.kind !== 'file' || st.executable) {
+        this.problem('include-executable', o.origin, o.via, { ...fileData, reason: st.kind !== 'file' ? 'not a regular file' : 'executable' });
+        continue;
+      }
+      if (this.includeStack.includes(file)) {
+        const chain = [...this.includeStack.slice(this.includeStack.indexOf(file)), file];
+        this.problem('include-loop', o.origin, o.via, { ...fileData, chain: chain.join(' -> ') });
+        continue;
+      }
+      if (this.includeStack.length >= MAX_INCLUDE_DEPTH) {
+        this.problem('include-too-deep', o.origin, o.via, fileData);
+        continue;
+      }
+      const loaded = this.loadFile(file);
+      if ('error' in loaded) {
+        this.problem('include-unreadable', o.origin, o.via, { ...fileData, reason: loaded.error });
+        continue;
+      }
+      this.includedCount++;
+      this.processFile(loaded);
+    }
+  }
+
+  private substituteWithMultiline(m: MappedText, via: Expansion[]): { text: MappedText; extraLines: MappedText[] } {
+    // A multi-line definition is recognised only as the last thing on a line (SYNTAX.md section 6).
+    const tail = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(m.text);
+    if (tail) {
+      const def = this.defs.get(tail[1]!);
+      const braced = tail[0].startsWith('${');
+      if (def && def.multiline && (braced ? tail[0].endsWith('}') : !tail[0].endsWith('}'))) {
+        const refStart = m.length - tail[0].length;
+        const use = m.origin(refStart, m.length).origin;
+        const exp: Expansion = { kind: 'definition', name: def.name, use, definedAt: def.definedAt };
+        const chain = [...via, exp];
+        // `$NAME= \` starts with an empty value line, which keepalived does not use.
+        const valueLines = def.lines[0]?.length === 0 && def.lines.length > 1 ? def.lines.slice(1) : def.lines;
+        const lines = valueLines.map((l) => MappedText.synthetic(l.text, m.file, use, chain));
+        const first = this.substitute(m.slice(0, refStart).concat(lines[0] ?? MappedText.empty(m.file)), via);
+        return { text: first, extraLines: lines.slice(1).map((l) => this.substitute(l, chain)) };
+      }
+    }
+    return { text: this.substitute(m, via), extraLines: [] };
+  }
+
+  /** `$NAME` and `${NAME}` with keepalived's rules; the result is rescanned where it was put. */
+  substitute(m: MappedText, via: Expansion[]): MappedText {
+    if (!m.text.includes('$')) return m;
+    let cur = m;
+    let i = 0;
+    let count = 0;
+    while (i < cur.length) {
+      const at = cur.text.indexOf('$', i);
+      if (at === -1) break;
+      const ref = this.reference(cur.text, at);
+      if (!ref) {
+        i = at + 1;
+        continue;
+      }
+      const value = this.valueOf(ref.name, ref.params, cur.file);
+      if (value === null) {
+        i = at + 1;
+        continue;
+      }
+      if (++count > MAX_SUBSTITUTIONS_PER_LINE) {
+        this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, { name: ref.name });
+        break;
+      }
+      const use = cur.origin(at, ref.end);
+      const exp: Expansion = { kind: 'definition', name: ref.name, use: use.origin, ...(value.definedAt ? { definedAt: value.definedAt } : {}) };
+      const repl = MappedText.synthetic(value.text, cur.file, use.origin, [...(use.via.length ? use.via : via), exp]);
+      cur = cur.slice(0, at).concat(repl, cur.slice(ref.end));
+      i = at; // rescan from the same position
+    }
+    return cur;
+  }
+
+  private reference(text: string, at: number): { name: string; params: string[]; end: number } | null {
+    if (text[at + 1] === '{') {
+      const close = text.indexOf('}', at + 2);
+      if (close === -1) return null;
+      const inner = text.slice(at + 2, close).trim().split(/[ \t]+/);
+      const name = inner[0] ?? '';
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return null;
+      return { name, params: inner.slice(1), end: close + 1 };
+    }
+    const mm = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(at + 1));
+    if (!mm) return null;
+    const end = at + 1 + mm[0].length;
+    const next = text[end];
+    if (next !== undefined && next !== ' ' && next !== '\t' && next !== ',' && next !== ')') return null;
+    return { name: mm[0], params: [], end };
+  }
+
+  private valueOf(name: string, params: string[], file: string): { text: string; definedAt?: Origin } | null {
+    const def = this.defs.get(name);
+    if (def && !def.multiline) return { text: def.lines[0]?.text ?? '', definedAt: def.definedAt };
+    if (def) return null;
+    switch (name) {
+      case '_PWD':
+        return { text: path.posix.dirname(file) };
+      case '_INSTANCE':
+        return { text: this.opts.configId ?? '' };
+      case '_HASH':
+        return { text: '#' };
+      case '_BANG':
+        return { text: '!' };
+      case '_RANDOM':
+        // Any value in range is what keepalived may use; the lowest keeps the lint deterministic.
+        return { text: String(params.length ? Number.parseInt(params[0]!, 10) || 0 : 0) };
+      default:
+        return null;
+    }
+  }
+}
+
+/** Values of one ~SEQ/~SEQx/~LST head, as rows of (variable, value) assignments. */
+export function sequenceValues(
+  kind: SequenceHead['kind'],
+  args: string,
+): { rows: [string, string][][] } | { error: string } {
+  if (kind === '~LST') return listValues(args);
+  const parts = args.split(',').map((s) => s.trim());
+  const name = parts[0] ?? '';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { error: `'${name}' is not a variable name` };
+  const nums = parts.slice(1).map(parseCNumber);
+  if (nums.length < 1 || nums.length > 3 || nums.some((n) => n === null)) return { error: 'expected VAR, [START, [STEP,]] END' };
+  const n = nums as number[];
+  let start: number;
+  let step: number;
+  let end: number;
+  if (n.length === 1) {
+    end = n[0]!;
+    start = end < 0 ? -1 : 1;
+    step = end < start ? -1 : 1;
+  } else if (n.length === 2) {
+    start = n[0]!;
+    end = n[1]!;
+    step = end < start ? -1 : 1;
+  } else {
+    start = n[0]!;
+    step = n[1]!;
+    end = n[2]!;
+  }
+  if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end)) return { error: 'the step is 0 or points away from the end' };
+  if (kind === '~SEQx' && (start < 0 || end < 0)) return { error: '~SEQx takes positive values only' };
+  const rows: [string, string][][] = [];
+  for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
+    rows.push([[name, kind === '~SEQx' ? v.toString(16) : String(v)]]);
+    if (rows.length > MAX_SEQUENCE_VALUES) return { error: `more than ${MAX_SEQUENCE_VALUES} values` };
+  }
+  return { rows };
+}
+
+function listValues(args: string): { rows: [string, string][][] } | { error: string } {
+  const items = splitListArgs(args);
+  if (items.length === 0) return { error: 'no variable' };
+  const names = items[0]!;
+  if (names.some((nm) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nm))) return { error: `'${names.join(',')}' is not a variable name` };
+  const rows: [string, string][][] = [];
+  for (const values of items.slice(1)) {
+    if (values.length > names.length) return { error: `too many values in {${values.join(',')}}` };
+    rows.push(names.map((nm, k) => [nm, values[k] ?? ''] as [string, string]));
+  }
+  return { rows };
+}
+
+function splitListArgs(args: string): string[][] {
+  const out: string[][] = [];
+  let i = 0;
+  const s = args;
+  while (i < s.length) {
+    while (i < s.length && (isBlank(s[i]!) || s[i] === ',')) i++;
+    if (i >= s.length) break;
+    if (s[i] === '{') {
+      const close = s.indexOf('}', i);
+      const inner = s.slice(i + 1, close === -1 ? s.length : close);
+      out.push(inner.split(',').map((x) => x.trim()));
+      i = close === -1 ? s.length : close + 1;
+    } else {
+      let j = i;
+      while (j < s.length && s[j] !== ',') j++;
+      out.push([s.slice(i, j).trim()]);
+      i = j;
+    }
+  }
+  return out;
+}
+
+/** strtol(s, NULL, 0): 0x hex, leading 0 octal. */
+export function parseCNumber(s: string): number | null {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s.trim());
+  if (!m) return null;
+  const sign = m[1] === '-' ? -1 : 1;
+  const body = m[2]!;
+  const v = /^0[xX]/.test(body) ? parseInt(body.slice(2), 16) : body.length > 1 && body.startsWith('0') ? parseInt(body, 8) : parseInt(body, 10);
+  return sign * v;
+}
+
+/** Read a config (and what it includes) for one config-id. */
+export function preprocess(entry: string, opts: PreprocessOptions): PreprocessResult | { error: string } {
+  const p = new Preprocessor(opts);
+  const sf = p.loadFile(entry);
+  if ('error' in sf) return { error: sf.error };
+  p.processFile(sf);
+  return { lines: p.lines, problems: p.problems, files: p.files, conditionIds: p.conditionIds };
+}

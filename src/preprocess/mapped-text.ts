@@ -1,0 +1,140 @@
+/**
+ * Text that remembers where each character was written. keepalived rewrites a line several times
+ * (decomment, $NAME substitution, ~SEQ repetition) before it reads words from it; a diagnostic must
+ * still point at the file, line and column the operator has to edit, and name the expansions that
+ * produced the text. Example:
+ *
+ *   $PRIO=300            (line 1)
+ *   priority $PRIO       (line 2)
+ *   -> the word "300" maps to line 2 columns 10-14 (the `$PRIO` reference), via [$PRIO defined at 1:1]
+ */
+
+export interface Origin {
+  /** Absolute path of the file (key of the SourceFile). */
+  file: string;
+  start: number;
+  end: number;
+}
+
+export interface Expansion {
+  kind: 'definition' | 'sequence' | 'include';
+  name: string;
+  /** Where the reference (or ~SEQ head, or include line) stands. */
+  use: Origin;
+  /** Where the definition was written, for definitions. */
+  definedAt?: Origin;
+}
+
+interface Segment {
+  /** Offset in `text` where this segment starts. */
+  at: number;
+  len: number;
+  /** Source offset of the first character. */
+  src: number;
+  /** For synthetic text (an expansion), every character maps to [src, fixedEnd). */
+  fixedEnd: number | null;
+  via: Expansion[];
+}
+
+export class MappedText {
+  private constructor(
+    readonly text: string,
+    readonly file: string,
+    private readonly segs: Segment[],
+  ) {}
+
+  static literal(text: string, file: string, src: number, via: Expansion[] = []): MappedText {
+    return new MappedText(text, file, text.length ? [{ at: 0, len: text.length, src, fixedEnd: null, via }] : []);
+  }
+
+  /** Text that came from elsewhere: every character maps to the span `use` in `file`. */
+  static synthetic(text: string, file: string, use: { start: number; end: number }, via: Expansion[]): MappedText {
+    return new MappedText(text, file, text.length ? [{ at: 0, len: text.length, src: use.start, fixedEnd: use.end, via }] : []);
+  }
+
+  static empty(file: string): MappedText {
+    return new MappedText('', file, []);
+  }
+
+  get length(): number {
+    return this.text.length;
+  }
+
+  slice(from: number, to: number = this.text.length): MappedText {
+    const a = Math.max(0, Math.min(from, this.text.length));
+    const b = Math.max(a, Math.min(to, this.text.length));
+    const segs: Segment[] = [];
+    for (const s of this.segs) {
+      const s0 = Math.max(a, s.at);
+      const s1 = Math.min(b, s.at + s.len);
+      if (s1 <= s0) continue;
+      segs.push({
+        at: s0 - a,
+        len: s1 - s0,
+        src: s.fixedEnd === null ? s.src + (s0 - s.at) : s.src,
+        fixedEnd: s.fixedEnd,
+        via: s.via,
+      });
+    }
+    return new MappedText(this.text.slice(a, b), this.file, segs);
+  }
+
+  concat(...others: MappedText[]): MappedText {
+    let text = this.text;
+    const segs = [...this.segs];
+    for (const o of others) {
+      for (const s of o.segs) segs.push({ ...s, at: s.at + text.length });
+      text += o.text;
+    }
+    return new MappedText(text, this.file, segs);
+  }
+
+  /** Build from pieces of this text (as decomment returns them: text + offset into this text). */
+  fromPieces(pieces: { text: string; at: number }[]): MappedText {
+    const parts = pieces.map((p) => {
+      const s = this.slice(p.at, p.at + p.text.length);
+      return s.text === p.text ? s : new MappedText(p.text, this.file, s.segs.length ? [{ ...s.segs[0]!, at: 0, len: p.text.length }] : []);
+    });
+    return parts.length ? parts[0]!.concat(...parts.slice(1)) : MappedText.empty(this.file);
+  }
+
+  /** Trim blanks at both ends; a final `\` keeps its place but loses the blanks before it. */
+  trim(): MappedText {
+    let a = 0;
+    let b = this.text.length;
+    while (a < b && isBlank(this.text[a]!)) a++;
+    while (b > a && isBlank(this.text[b - 1]!)) b--;
+    let t = this.slice(a, b);
+    if (t.text.endsWith('\\')) {
+      let c = t.length - 1;
+      while (c > 0 && isBlank(t.text[c - 1]!)) c--;
+      if (c < t.length - 1) t = t.slice(0, c).concat(t.slice(t.length - 1));
+    }
+    return t;
+  }
+
+  /** Source span and expansion chain of text[from, to). */
+  origin(from: number, to: number): { origin: Origin; via: Expansion[] } {
+    if (this.segs.length === 0) return { origin: { file: this.file, start: 0, end: 0 }, via: [] };
+    const first = this.segAt(from);
+    const last = this.segAt(Math.max(from, to - 1));
+    const start = first.fixedEnd === null ? first.src + (from - first.at) : first.src;
+    const end =
+      last.fixedEnd === null ? last.src + (Math.max(from, to - 1) - last.at) + 1 : last.fixedEnd;
+    const via = first.via.length ? first.via : last.via;
+    return { origin: { file: this.file, start, end: Math.max(end, start) }, via };
+  }
+
+  private segAt(offset: number): Segment {
+    let found = this.segs[0]!;
+    for (const s of this.segs) {
+      if (s.at <= offset) found = s;
+      else break;
+    }
+    return found;
+  }
+}
+
+export function isBlank(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v';
+}

@@ -1,0 +1,66 @@
+import type { LineIndex } from '../source/line-index.js';
+import type { Expansion, MappedText, Origin } from './mapped-text.js';
+
+export type { Expansion, Origin } from './mapped-text.js';
+
+export interface SourceFile {
+  /** Absolute path on this machine. */
+  path: string;
+  text: string;
+  index: LineIndex;
+}
+
+export interface Token {
+  text: string;
+  quoted: boolean;
+  /** A `"` never closed on its line. */
+  unterminated: boolean;
+  origin: Origin;
+  via: Expansion[];
+}
+
+/**
+ * One logical line as keepalived's keyword dispatcher sees it: a brace alone, or the words between
+ * braces (one keyword line). `raw` is the decommented, substituted text of those words, which the
+ * script keywords re-parse with their own quoting rules.
+ */
+export interface LogicalLine {
+  kind: 'words' | 'open' | 'close';
+  tokens: Token[];
+  raw: MappedText;
+  origin: Origin;
+  via: Expansion[];
+}
+
+export type ProblemCode =
+  | 'unterminated-quote'
+  | 'include-missing'
+  | 'include-no-match'
+  | 'include-partly-missing'
+  | 'include-loop'
+  | 'include-directory'
+  | 'include-unreadable'
+  | 'include-executable'
+  | 'include-too-deep'
+  | 'include-too-many'
+  | 'include-computed'
+  | 'sequence-invalid'
+  | 'definition-recursive'
+  | 'line-too-long'
+  | 'nul-bytes'
+  | 'escaped-comment-char';
+
+export interface Problem {
+  code: ProblemCode;
+  origin: Origin;
+  via: Expansion[];
+  data: Record<string, string | number>;
+}
+
+export interface PreprocessResult {
+  lines: LogicalLine[];
+  problems: Problem[];
+  files: Map<string, SourceFile>;
+  /** Every id named by a `@id` / `@^id` prefix that this pass read. */
+  conditionIds: Set<string>;
+}

@@ -1,0 +1,103 @@
+/**
+ * Everything the library needs from the file system, behind one interface so tests can use an
+ * in-memory tree and the library never touches process globals. The Node implementation reads
+ * only; it never writes and never executes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+export type StatKind = 'file' | 'directory' | 'other' | 'missing';
+
+export interface FileHost {
+  readText(file: string): ReadResult;
+  stat(file: string): { kind: StatKind; executable: boolean };
+  /** Names in a directory, sorted as glob(3) sorts them; [] when unreadable. */
+  list(dir: string): string[];
+  cwd(): string;
+}
+
+/** Files larger than this are refused rather than read whole (a config is kilobytes). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export function nodeHost(cwd: string): FileHost {
+  return {
+    readText(file) {
+      try {
+        const st = fs.statSync(file);
+        if (st.isDirectory()) return { ok: false, reason: 'is a directory' };
+        if (!st.isFile()) return { ok: false, reason: 'is not a regular file' };
+        if (st.size > MAX_FILE_BYTES) return { ok: false, reason: `is larger than ${MAX_FILE_BYTES} bytes` };
+        const buf = fs.readFileSync(file);
+        return { ok: true, text: buf.toString('utf8') };
+      } catch (e) {
+        return { ok: false, reason: describeFsError(e) };
+      }
+    },
+    stat(file) {
+      try {
+        const st = fs.statSync(file);
+        const kind: StatKind = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+        return { kind, executable: (st.mode & 0o111) !== 0 };
+      } catch {
+        return { kind: 'missing', executable: false };
+      }
+    },
+    list(dir) {
+      try {
+        return fs.readdirSync(dir).sort(byteOrder);
+      } catch {
+        return [];
+      }
+    },
+    cwd: () => cwd,
+  };
+}
+
+/** An in-memory host for tests: paths are absolute POSIX paths. */
+export function memoryHost(files: Record<string, string>, cwd = '/'): FileHost {
+  const norm = (p: string) => path.posix.resolve(cwd, p);
+  const table = new Map(Object.entries(files).map(([k, v]) => [norm(k), v]));
+  const isDir = (p: string) => [...table.keys()].some((k) => k.startsWith(p.endsWith('/') ? p : p + '/'));
+  return {
+    readText(file) {
+      const t = table.get(norm(file));
+      if (t !== undefined) return { ok: true, text: t };
+      return { ok: false, reason: isDir(norm(file)) ? 'is a directory' : 'no such file or directory' };
+    },
+    stat(file) {
+      const p = norm(file);
+      if (table.has(p)) return { kind: 'file', executable: false };
+      return { kind: isDir(p) ? 'directory' : 'missing', executable: false };
+    },
+    list(dir) {
+      const d = norm(dir);
+      const prefix = d.endsWith('/') ? d : d + '/';
+      const names = new Set<string>();
+      for (const k of table.keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split('/')[0]!);
+      return [...names].sort(byteOrder);
+    },
+    cwd: () => cwd,
+  };
+}
+
+export function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return code ? `cannot be read (${code})` : 'cannot be read';
+  }
+}

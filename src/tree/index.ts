@@ -1,0 +1,193 @@
+/**
+ * Statements nested as keepalived's process_stream() nests them, driven by the keyword table of
+ * the target version: a known block keyword expects `{` on the next logical line; a value block
+ * (virtual_ipaddress, track_script, ...) takes data lines up to `}`; an unknown keyword is a
+ * statement of its own, and a `{` after it opens nothing (so its `}` closes the enclosing block,
+ * exactly as keepalived does). Example:
+ *
+ *   vrrp_instance VI_1 { priority 100 }
+ *   -> [Statement vrrp_instance args [VI_1] children [Statement priority args [100]]]
+ *
+ * Structural oddities are recorded as issues; rules decide what to say about them.
+ */
+import type { LogicalLine, Token } from '../preprocess/types.js';
+import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keywords.js';
+
+export interface Statement {
+  keyword: Token;
+  args: Token[];
+  line: LogicalLine;
+  /** The keyword's definition in this block for the target version; undefined when unknown here. */
+  def: KeywordDef | undefined;
+  /** Path of the block the statement stands in ("" = top level). */
+  scopePath: string;
+  parent: Statement | null;
+  /** Keyword blocks: the statements inside. */
+  children: Statement[];
+  /** Value blocks: the data lines inside. */
+  values: LogicalLine[];
+  open?: Token;
+  close?: Token;
+  /** True when the statement stands inside a value block's data (never, for statements). */
+  depth: number;
+}
+
+export type StructureIssue =
+  | { code: 'unexpected-open'; token: Token; after: Statement | null }
+  | { code: 'missing-open'; statement: Statement; found: LogicalLine | null }
+  | { code: 'value-block-missing-open'; statement: Statement; found: LogicalLine | null }
+  | { code: 'block-extra-params'; statement: Statement; words: Token[] }
+  | { code: 'extra-close'; token: Token }
+  | { code: 'unclosed'; statement: Statement };
+
+export interface ConfigTree {
+  top: Statement[];
+  issues: StructureIssue[];
+  /** Every statement in source order (depth-first). */
+  all: Statement[];
+}
+
+class Builder {
+  private i = 0;
+  readonly issues: StructureIssue[] = [];
+  readonly all: Statement[] = [];
+
+  constructor(
+    private readonly lines: LogicalLine[],
+    private readonly table: KeywordTable,
+  ) {}
+
+  /** Parse statements until the `}` that closes this level (returned) or the end of input. */
+  block(scope: BlockScope, parent: Statement | null, depth: number): { statements: Statement[]; close?: Token } {
+    const statements: Statement[] = [];
+    let previous: Statement | null = null;
+    while (this.i < this.lines.length) {
+      const line = this.lines[this.i++]!;
+      if (line.kind === 'close') {
+        if (parent) return { statements, close: line.tokens[0]! };
+        this.issues.push({ code: 'extra-close', token: line.tokens[0]! });
+        continue;
+      }
+      if (line.kind === 'open') {
+        this.issues.push({ code: 'unexpected-open', token: line.tokens[0]!, after: previous });
+        continue;
+      }
+      const [keyword, ...args] = line.tokens;
+      const def = this.table.lookup(scope, keyword!.text);
+      const st: Statement = {
+        keyword: keyword!,
+        args,
+        line,
+        def,
+        scopePath: scope.path,
+        parent,
+        children: [],
+        values: [],
+        depth,
+      };
+      statements.push(st);
+      this.all.push(st);
+      previous = st;
+      if (def?.kind === 'block') this.enterBlock(st, def, depth);
+      else if (def?.kind === 'value_block') this.enterValueBlock(st);
+    }
+    if (parent) this.issues.push({ code: 'unclosed', statement: parent });
+    return { statements };
+  }
+
+  private enterBlock(st: Statement, def: KeywordDef, depth: number): void {
+    const next = this.lines[this.i];
+    if (next?.kind === 'open') {
+      st.open = next.tokens[0]!;
+      this.i++;
+    } else {
+      // keepalived: "Missing '{' at beginning of configuration block"; the line is read as the
+      // first line inside the block.
+      this.issues.push({ code: 'missing-open', statement: st, found: next ?? null });
+    }
+    const scope = this.table.scopeOf(def) ?? { path: def.path, keywords: new Map() };
+    const r = this.block(scope, st, depth + 1);
+    st.children = r.statements;
+    if (r.close) st.close = r.close;
+  }
+
+  private enterValueBlock(st: Statement): void {
+    if (st.args.length) this.issues.push({ code: 'block-extra-params', statement: st, words: st.args });
+    const next = this.lines[this.i];
+    if (next?.kind === 'open') {
+      st.open = next.tokens[0]!;
+      this.i++;
+    } else {
+      this.issues.push({ code: 'value-block-missing-open', statement: st, found: next ?? null });
+    }
+    while (this.i < this.lines.length) {
+      const line = this.lines[this.i++]!;
+      if (line.kind === 'close') {
+        st.close = line.tokens[0]!;
+        return;
+      }
+      if (line.kind === 'words') st.values.push(line);
+    }
+    this.issues.push({ code: 'unclosed', statement: st });
+  }
+}
+
+export function buildTree(lines: LogicalLine[], table: KeywordTable): ConfigTree {
+  const b = new Builder(lines, table);
+  const { statements } = b.block(table.top, null, 0);
+  return { top: statements, issues: b.issues, all: b.all };
+}
+
+/** Walk statements depth-first, in source order. */
+export function* walk(statements: Statement[]): Generator<Statement> {
+  for (const s of statements) {
+    yield s;
+    yield* walk(s.children);
+  }
+}
+
+/** The name of the enclosing block for messages: `vrrp_instance VI_1`, `global_defs`, `top level`. */
+export function describeScope(st: Statement | null): string {
+  if (!st) return 'the top level';
+  const name = st.args[0]?.text;
+  return name ? `${st.keyword.text} ${name}` : st.keyword.text;
+}
+
+export interface BraceBalance {
+  /** `{` lines never closed, outermost first. */
+  unclosed: Token[];
+  /** `}` lines with no `{` to close. */
+  extra: Token[];
+  /** For each `{` closed, its `}`. */
+  pairs: Map<Token, Token>;
+}
+
+/** keepalived's own brace count: only `{` and `}` lines, whatever the keywords. */
+export function braceBalance(lines: LogicalLine[]): BraceBalance {
+  const stack: Token[] = [];
+  const extra: Token[] = [];
+  const pairs = new Map<Token, Token>();
+  for (const l of lines) {
+    if (l.kind === 'open') stack.push(l.tokens[0]!);
+    else if (l.kind === 'close') {
+      const o = stack.pop();
+      if (o) pairs.set(o, l.tokens[0]!);
+      else extra.push(l.tokens[0]!);
+    }
+  }
+  return { unclosed: stack, extra, pairs };
+}
+
+/** The keyword scope a statement stands in. */
+export function scopeOf(table: KeywordTable, parent: Statement | null): BlockScope {
+  if (!parent?.def) return table.top;
+  return table.scopeOf(parent.def) ?? { path: parent.def.path, keywords: new Map() };
+}
+
+/** Indentation (0-based column of the first non-blank) of the line holding `offset`. */
+export function indentationAt(text: string, offset: number): number {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  let i = start;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return text.slice(start, i).replace(/\t/g, '        ').length;
+}
