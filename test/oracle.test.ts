@@ -1,0 +1,363 @@
+/**
+ * Proves the `keepalived -t` oracle harness (test/support/oracle.ts) right:
+ * the classifier reproduces the recorded classes, and live runs in a network
+ * namespace reproduce the recorded corpus and oracle-case outputs.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CORPUS_CONFIGS_DIR,
+  CORPUS_DIR,
+  ORACLE_CASES_DIR,
+  classifyMessage,
+  isValidInterfaceName,
+  keepalivedAvailable,
+  listOracleCaseConfigs,
+  loadCorpusExitCodes,
+  loadCorpusOracle,
+  loadCorpusOracleRows,
+  loadFakeifInterfaces,
+  loadOracleCaseResults,
+  normaliseCorpusPaths,
+  parseKeepalivedOutput,
+  runKeepalivedTest,
+  type OracleClass,
+  type OracleMessage,
+} from './support/oracle.js';
+
+// ---------------------------------------------------------------------------
+// helpers
+
+interface KnownDifference {
+  source: 'corpus-plain' | 'corpus-fakeif' | 'oracle-case';
+  name: string;
+  kind: 'missing' | 'extra' | 'exitCode';
+  cls?: OracleClass;
+  file?: string | null;
+  line?: number | null;
+  text?: string;
+  expected?: number;
+  actual?: number;
+  reason: string;
+}
+
+const KNOWN: KnownDifference[] = (
+  JSON.parse(
+    readFileSync(new URL('./support/oracle-known-differences.json', import.meta.url), 'utf8'),
+  ) as { differences: KnownDifference[] }
+).differences;
+const usedKnown = new Set<KnownDifference>();
+
+const msgKey = (m: Pick<OracleMessage, 'file' | 'line' | 'text'>) => `${m.file ?? '-'}:${m.line ?? '-'}: ${m.text}`;
+
+interface Diff {
+  missing: OracleMessage[];
+  extra: OracleMessage[];
+}
+
+/** Set difference on (file, line, text), optionally restricted to one class of the *expected* side's classifier. */
+function diffMessages(expected: OracleMessage[], actual: OracleMessage[], only?: OracleClass): Diff {
+  const keep = (m: OracleMessage) => only === undefined || m.cls === only;
+  const exp = expected.filter(keep);
+  const act = actual.filter(keep);
+  const expKeys = new Set(exp.map(msgKey));
+  const actKeys = new Set(act.map(msgKey));
+  return {
+    missing: exp.filter((m) => !actKeys.has(msgKey(m))),
+    extra: act.filter((m) => !expKeys.has(msgKey(m))),
+  };
+}
+
+function isKnown(source: KnownDifference['source'], name: string, kind: 'missing' | 'extra', m: OracleMessage): boolean {
+  const k = KNOWN.find(
+    (d) =>
+      d.source === source &&
+      d.name === name &&
+      d.kind === kind &&
+      (d.file ?? null) === m.file &&
+      (d.line ?? null) === m.line &&
+      d.text === m.text,
+  );
+  if (k) usedKnown.add(k);
+  return k !== undefined;
+}
+
+function unexplained(source: KnownDifference['source'], name: string, d: Diff): string[] {
+  return [
+    ...d.missing.filter((m) => !isKnown(source, name, 'missing', m)).map((m) => `${name}: MISSING [${m.cls}] ${msgKey(m)}`),
+    ...d.extra.filter((m) => !isKnown(source, name, 'extra', m)).map((m) => `${name}: EXTRA   [${m.cls}] ${msgKey(m)}`),
+  ];
+}
+
+function exitCodeKnown(source: KnownDifference['source'], name: string, expected: number, actual: number): boolean {
+  const k = KNOWN.find(
+    (d) => d.source === source && d.name === name && d.kind === 'exitCode' && d.expected === expected && d.actual === actual,
+  );
+  if (k) usedKnown.add(k);
+  return k !== undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Offline tests (no keepalived needed)
+
+describe('classifyMessage', () => {
+  for (const which of ['plain', 'fakeif'] as const) {
+    it(`agrees with the class column of every row of the ${which} corpus TSV`, () => {
+      const rows = loadCorpusOracleRows(which);
+      expect(rows.length).toBeGreaterThan(100);
+      const bad = rows
+        .map((r) => ({ r, got: classifyMessage(r.text) }))
+        .filter(({ r, got }) => got !== r.cls)
+        .map(({ r, got }) => `${r.corpusFile}:${r.line ?? '-'} expected ${r.cls}, got ${got}: ${r.text}`);
+      expect(bad, `${bad.length}/${rows.length} rows disagree:\n${bad.join('\n')}`).toEqual([]);
+    });
+  }
+
+  it('classifies every message of the recorded oracle cases (none unclassified)', () => {
+    const unclassified: string[] = [];
+    for (const [name, r] of loadOracleCaseResults())
+      for (const m of r.messages) if (m.cls === 'unclassified') unclassified.push(`${name}: ${m.text}`);
+    expect(unclassified, unclassified.join('\n')).toEqual([]);
+  });
+
+  it('can say "unclassified" and separates the three classes', () => {
+    expect(classifyMessage('something keepalived never printed')).toBe('unclassified');
+    expect(classifyMessage("Unknown keyword 'priorty'")).toBe('syntax');
+    expect(classifyMessage('VI_1 and VI_2 both use VRID 51 with IPv4 on interface eth0')).toBe('semantic');
+    expect(classifyMessage("WARNING - interface eth9 for vrrp_instance VI_1 doesn't exist")).toBe('environment');
+    // the deprecated unicast usage is semantic although it says "deprecated"
+    expect(
+      classifyMessage(
+        '(VI_2) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.',
+      ),
+    ).toBe('semantic');
+  });
+});
+
+describe('parseKeepalivedOutput / loaders', () => {
+  it('parses the three prefixes, trims, normalises the main file and de-duplicates', () => {
+    const raw = [
+      "(Line 16) Unknown keyword 'x'",
+      "(dir/main.conf: Line 16) Unknown keyword 'x'",
+      "(dir/main.conf: Line 16) Unknown keyword 'x'",
+      '(inc/other.conf: Line 2)         Please use global lvs_sync_daemon',
+      "There are 1 missing '}'s or extra '{'s",
+      "There are 1 missing '}'s or extra '{'s",
+      '',
+    ].join('\n');
+    expect(parseKeepalivedOutput(raw, 'dir/main.conf')).toEqual([
+      { file: 'main.conf', line: 16, text: "Unknown keyword 'x'", cls: 'syntax' },
+      { file: 'inc/other.conf', line: 2, text: 'Please use global lvs_sync_daemon', cls: 'syntax' },
+      { file: null, line: null, text: "There are 1 missing '}'s or extra '{'s", cls: 'syntax' },
+    ]);
+  });
+
+  it('the comparison reports a single altered expectation (the harness can fail)', () => {
+    const fakeif = loadCorpusOracle('fakeif');
+    const [file, msgs] = [...fakeif].find(([, m]) => m.some((x) => x.cls === 'syntax' && x.line !== null))!;
+    const mutated = msgs.map((m, i) => (i === msgs.findIndex((x) => x.cls === 'syntax' && x.line !== null) ? { ...m, line: m.line! + 1 } : m));
+    const d = diffMessages(mutated, msgs, 'syntax');
+    expect(d.missing).toHaveLength(1);
+    expect(d.extra).toHaveLength(1);
+    expect(unexplained('corpus-fakeif', file, d)).toHaveLength(2);
+  });
+
+  it('loads the recorded corpus oracle and oracle-case results', () => {
+    const plain = loadCorpusOracle('plain');
+    const fakeif = loadCorpusOracle('fakeif');
+    expect(plain.size).toBe(32);
+    expect([...fakeif.keys()].sort()).toEqual([...plain.keys()].sort());
+    expect(fakeif.get('DrPsychick__docker-dnsmasq__keepalived.conf')).toEqual([]);
+    const cases = loadOracleCaseResults();
+    expect(cases.get('01-unknown-keyword')).toMatchObject({
+      exitCode: 5,
+      configArg: '01-unknown-keyword.conf',
+      messages: [
+        { file: '01-unknown-keyword.conf', line: 16, text: "Unknown keyword 'bogus_top_level_keyword'", cls: 'syntax' },
+        { file: '01-unknown-keyword.conf', line: 9, text: "Unknown keyword 'priorty'", cls: 'syntax' },
+      ],
+    });
+    expect(cases.get('16-conditional-lines.i-node2')?.configId).toBe('node2');
+    expect(cases.get('22-missing-parameter')?.exitCode).toBe(2);
+    expect(cases.get('lexical-L05-include-relative')?.cwd).toBe(path.join(ORACLE_CASES_DIR, 'lexical'));
+    expect(existsSync(path.join(CORPUS_DIR, 'ORACLE_fakeif_messages.tsv'))).toBe(true);
+  });
+
+  it('skips names that are not interface names', () => {
+    expect(loadFakeifInterfaces().filter((n) => !isValidInterfaceName(n))).toEqual(['192.168.200.10']);
+    for (const bad of ['eth0;reboot', 'a b', '$(x)', 'averyveryverylongname0', '../x', 'eth0:1', ''])
+      expect(isValidInterfaceName(bad), bad).toBe(false);
+    for (const ok of ['bond0.13', 'eth-br1', 'br_ydevopps', 'ens7f1.57']) expect(isValidInterfaceName(ok), ok).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Live keepalived -t (Debian 2.2.7) in a network namespace
+
+const HOSTNAME = 'vm'; // host name of the machine that recorded the oracles (default config-id)
+const ORACLE_CASE_INTERFACES = ['eth0', 'ifb0', 'ifb1']; // oracle-cases/README.md
+const PLAIN_INTERFACES = ['eth0']; // corpus/README.md: a host with only lo/eth0
+
+describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
+  let tmp = '';
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'kalint-oracle-'));
+  });
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    const unused = KNOWN.filter((k) => !usedKnown.has(k));
+    if (unused.length)
+      console.log(`oracle-known-differences.json: ${unused.length} entr${unused.length === 1 ? 'y' : 'ies'} did not occur on this host: ${unused.map((u) => `${u.name}/${u.kind}`).join(', ')}`);
+  });
+
+  const write = (name: string, text: string) => {
+    const p = path.join(tmp, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('reports a planted syntax error with its line, and a clean config with exit 0', () => {
+    const bad = write('planted.conf', 'global_defs {\n  router_id X\n  bogus_planted_keyword 1\n}\n');
+    const r = runKeepalivedTest(bad);
+    expect(r.exitCode).toBe(5);
+    expect(r.messages).toEqual([{ file: 'planted.conf', line: 3, text: "Unknown keyword 'bogus_planted_keyword'", cls: 'syntax' }]);
+    const good = write('clean.conf', 'global_defs {\n  router_id X\n}\n');
+    expect(runKeepalivedTest(good)).toEqual({ exitCode: 0, raw: '', messages: [] });
+  });
+
+  it('creates the requested interfaces (dotted names included) and nothing else', () => {
+    const conf = write(
+      'ifaces.conf',
+      [
+        'vrrp_instance VI_1 {',
+        '  interface bond0.13',
+        '  virtual_router_id 51',
+        '  track_interface {',
+        '    eth0.53',
+        '    ens7f1.57',
+        '  }',
+        '  virtual_ipaddress {',
+        '    192.0.2.10/24 dev br_ydevopps',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const all = runKeepalivedTest(conf, { interfaces: ['bond0', 'bond0.13', 'eth0', 'eth0.53', 'ens7f1.57', 'br_ydevopps', '192.168.200.10'] });
+    expect(all.raw).toBe('');
+    expect(all.exitCode).toBe(0);
+    const some = runKeepalivedTest(conf, { interfaces: ['bond0.13', 'eth0.53'] });
+    expect(some.exitCode).toBe(5);
+    expect(some.messages.map((m) => [m.line, m.cls, m.text])).toEqual([
+      [6, 'environment', "(VI_1) tracked interface ens7f1.57 doesn't exist"],
+      [9, 'environment', "WARNING - interface br_ydevopps for ip address 192.0.2.10/24 doesn't exist"],
+      [null, 'environment', 'Non-existent interface specified in configuration'],
+    ]);
+  });
+
+  it('passes -i and the host name, and never hands a file name to a shell', () => {
+    const conf = write(
+      `we'ird $(touch PWNED); \`touch PWNED2\`.conf`,
+      '@node1 bogus_only_node1\n@^node1 bogus_not_node1\n@myhost bogus_only_myhost\n',
+    );
+    const r1 = runKeepalivedTest(conf, { configId: 'node1' });
+    expect(r1.messages.map((m) => m.text)).toEqual(["Unknown keyword 'bogus_only_node1'"]);
+    expect(r1.messages[0]?.file).toBe(path.basename(conf));
+    const r2 = runKeepalivedTest(conf, { hostname: 'myhost' });
+    expect(r2.messages.map((m) => m.text)).toEqual(["Unknown keyword 'bogus_not_node1'", "Unknown keyword 'bogus_only_myhost'"]);
+    const r3 = runKeepalivedTest(path.basename(conf), { cwd: tmp, interfaces: ['eth0;touch PWNED3'] });
+    expect(r3.messages.map((m) => m.text)).toContain("Unknown keyword 'bogus_not_node1'");
+    expect(r3.messages.map((m) => m.text)).not.toContain("Unknown keyword 'bogus_only_node1'");
+    for (const f of ['PWNED', 'PWNED2', 'PWNED3']) {
+      expect(existsSync(path.join(tmp, f))).toBe(false);
+      expect(existsSync(path.join(process.cwd(), f))).toBe(false);
+    }
+  });
+
+  const checkCorpus = (which: 'plain' | 'fakeif') => {
+    {
+      const recorded = loadCorpusOracle(which);
+      const exitCodes = loadCorpusExitCodes(which);
+      const interfaces = which === 'fakeif' ? loadFakeifInterfaces() : PLAIN_INTERFACES;
+      const source = which === 'fakeif' ? 'corpus-fakeif' : 'corpus-plain';
+      const problems: string[] = [];
+      let syntaxRecorded = 0;
+      let syntaxSame = 0;
+      let configsSyntaxSame = 0;
+      let configsAllSame = 0;
+      let exitSame = 0;
+      const t0 = Date.now();
+      for (const [file, expected] of recorded) {
+        const live = runKeepalivedTest(path.join(CORPUS_CONFIGS_DIR, file), { interfaces, hostname: HOSTNAME });
+        const actual = live.messages.map((m) => ({ ...m, text: normaliseCorpusPaths(m.text) }));
+        const syn = diffMessages(expected, actual, 'syntax');
+        const errs = unexplained(source, file, syn);
+        problems.push(...errs);
+        const nSyn = expected.filter((m) => m.cls === 'syntax').length;
+        syntaxRecorded += nSyn;
+        syntaxSame += nSyn - syn.missing.length;
+        if (errs.length === 0) configsSyntaxSame++;
+        const all = diffMessages(expected, actual);
+        if (all.missing.length === 0 && all.extra.length === 0) configsAllSame++;
+        if (live.exitCode === exitCodes.get(file)) exitSame++;
+      }
+      const n = recorded.size;
+      console.log(
+        `oracle ${which}: ${configsSyntaxSame}/${n} configs reproduce the recorded syntax messages ` +
+          `(${syntaxSame}/${syntaxRecorded} messages); all classes identical ${configsAllSame}/${n}, ` +
+          `exit code identical ${exitSame}/${n}; ${Date.now() - t0} ms`,
+      );
+      expect(problems, `live keepalived -t disagrees with ${which} TSV on syntax-class messages:\n${problems.join('\n')}`).toEqual([]);
+      expect(n).toBe(32);
+    }
+  };
+
+  it('reproduces ORACLE_fakeif_messages.tsv (syntax class) for every corpus config', () => checkCorpus('fakeif'));
+  it('reproduces ORACLE_messages.tsv (syntax class) for every corpus config', () => checkCorpus('plain'));
+
+  it('reproduces the recorded oracle cases (top-level .conf files)', () => {
+    const results = loadOracleCaseResults();
+    const confs = listOracleCaseConfigs();
+    expect(confs.length).toBeGreaterThan(30);
+    const problems: string[] = [];
+    let runs = 0;
+    let syntaxCasesSame = 0;
+    let fullCasesSame = 0;
+    let noOptCases = 0;
+    const t0 = Date.now();
+    for (const conf of confs) {
+      const variants = [...results].filter(([, r]) => r.configArg === conf && r.cwd === ORACLE_CASES_DIR);
+      if (variants.length === 0) problems.push(`${conf}: no recorded result in results/summary.tsv`);
+      const dependsOnOpt = readFileSync(path.join(ORACLE_CASES_DIR, conf), 'utf8').includes('/opt/');
+      for (const [name, rec] of variants) {
+        runs++;
+        const live = runKeepalivedTest(conf, {
+          cwd: ORACLE_CASES_DIR,
+          interfaces: ORACLE_CASE_INTERFACES,
+          hostname: HOSTNAME,
+          ...(rec.configId !== null ? { configId: rec.configId } : {}),
+        });
+        const actual = live.messages.map((m) => ({ ...m, text: m.text.split(ORACLE_CASES_DIR).join('/opt/oracle-cases') }));
+        const synErrs = unexplained('oracle-case', name, diffMessages(rec.messages, actual, 'syntax'));
+        problems.push(...synErrs);
+        if (synErrs.length === 0) syntaxCasesSame++;
+        if (dependsOnOpt) continue;
+        // Cases that do not depend on /opt/oracle-cases must match on every class and on the exit code.
+        noOptCases++;
+        const fullErrs = unexplained('oracle-case', name, diffMessages(rec.messages, actual)).filter((e) => !synErrs.includes(e));
+        if (live.exitCode !== rec.exitCode && !exitCodeKnown('oracle-case', name, rec.exitCode, live.exitCode))
+          fullErrs.push(`${name}: exit code ${live.exitCode}, recorded ${rec.exitCode}`);
+        problems.push(...fullErrs);
+        if (synErrs.length === 0 && fullErrs.length === 0) fullCasesSame++;
+      }
+    }
+    console.log(
+      `oracle cases: ${syntaxCasesSame}/${runs} runs reproduce the recorded syntax messages; ` +
+        `${fullCasesSame}/${noOptCases} runs without /opt dependencies match on every message and exit code ` +
+        `(known differences allowed); ${Date.now() - t0} ms`,
+    );
+    expect(problems, `live keepalived -t disagrees with oracle-cases/results:\n${problems.join('\n')}`).toEqual([]);
+  });
+});
