@@ -123,6 +123,8 @@ class Preprocessor {
       }
     }
     const code = src.fromPieces(dc.pieces).trim();
+    // A line that is only a comment is skipped, even inside a multi-line definition.
+    if (code.length === 0) return;
     if (this.multiline) {
       const def = this.multiline.def;
       const more = code.text.endsWith('\\');
@@ -130,7 +132,6 @@ class Preprocessor {
       if (!more) this.multiline = null;
       return;
     }
-    if (code.length === 0) return;
     this.logicalText(sf, code, [], 0);
   }
 
@@ -487,6 +488,11 @@ export function preprocess(entry: string, opts: PreprocessOptions): PreprocessRe
   const p = new Preprocessor(opts);
   const sf = p.loadFile(entry);
   if ('error' in sf) return { error: sf.error };
+  if (opts.host.stat(entry).executable) {
+    // keepalived: "Configuration file '...' is not a regular non-executable file - skipping".
+    p.problems.push({ code: 'config-executable', origin: { file: entry, start: 0, end: 0 }, via: [], data: { file: entry } });
+    return { lines: [], problems: p.problems, files: p.files, conditionIds: p.conditionIds };
+  }
   p.processFile(sf);
   return { lines: p.lines, problems: p.problems, files: p.files, conditionIds: p.conditionIds };
 }

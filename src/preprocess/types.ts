@@ -44,6 +44,7 @@ export type ProblemCode =
   | 'include-too-deep'
   | 'include-too-many'
   | 'include-computed'
+  | 'config-executable'
   | 'sequence-invalid'
   | 'definition-recursive'
   | 'line-too-long'

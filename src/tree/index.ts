@@ -112,7 +112,9 @@ class Builder {
   }
 
   private enterValueBlock(st: Statement): void {
-    if (st.args.length) this.issues.push({ code: 'block-extra-params', statement: st, words: st.args });
+    // virtual_server_group NAME { ... } takes a name; other value blocks take no words before "{".
+    const allowed = st.def?.args.max ?? 0;
+    if (st.args.length > allowed) this.issues.push({ code: 'block-extra-params', statement: st, words: st.args.slice(allowed) });
     const next = this.lines[this.i];
     if (next?.kind === 'open') {
       st.open = next.tokens[0]!;

@@ -1,0 +1,185 @@
+// Differential test: our verdict against keepalived 2.2.7's own (`keepalived -t`).
+//
+// Recall: every syntax-class message keepalived prints for a corpus config or an oracle case must be
+// matched by one of our diagnostics on the same file and line (a message without a line, such as
+// "There are 1 missing '}'s", by a syntax-error diagnostic in that file).
+// Precision: every error-severity diagnostic of ours must stand on a line where keepalived reports
+// something (any class), or be listed with its reason in test/differential-known.json (keepalived's
+// blind spots: what it reads silently wrong, what it only logs, what it never checks).
+//
+// The recorded verdicts (../shared/corpus/ORACLE*_messages.tsv, oracle-cases/results) always run;
+// with keepalived installed, the same comparison also runs live on every fixture and on Debian's
+// sample configs. The figures are printed at the end.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CORPUS_CONFIGS_DIR,
+  ORACLE_CASES_DIR,
+  keepalivedAvailable,
+  loadCorpusOracle,
+  loadOracleCaseResults,
+  runKeepalivedTest,
+  type OracleMessage,
+} from './support/oracle.js';
+import { lintJson, REPO, type JsonDiagnostic } from './helpers.js';
+
+interface Known {
+  source: string;
+  file: string;
+  line: number;
+  ruleId: string;
+  kind: 'extra' | 'missed';
+  reason: string;
+}
+
+const KNOWN: Known[] = (JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'differential-known.json'), 'utf8')) as { entries: Known[] }).entries;
+const usedKnown = new Set<Known>();
+
+interface Figures {
+  keepalivedSyntax: number;
+  matched: number;
+  ourErrors: number;
+  confirmed: number;
+  explained: number;
+  afterFatal: number;
+}
+const figures = new Map<string, Figures>();
+function fig(source: string): Figures {
+  let f = figures.get(source);
+  if (!f) figures.set(source, (f = { keepalivedSyntax: 0, matched: 0, ourErrors: 0, confirmed: 0, explained: 0, afterFatal: 0 }));
+  return f;
+}
+
+function known(source: string, file: string, line: number, ruleId: string, kind: Known['kind']): Known | undefined {
+  const k = KNOWN.find((e) => (e.source === source || e.source === '*') && e.file === file && e.line === line && (e.ruleId === ruleId || e.ruleId === '*') && e.kind === kind);
+  if (k) usedKnown.add(k);
+  return k;
+}
+
+/**
+ * Compare one config. `messages` are keepalived's; `ours` maps a file base name to our diagnostics.
+ * Returns human-readable failures.
+ */
+function compare(source: string, mainFile: string, messages: OracleMessage[], ours: Map<string, JsonDiagnostic[]>): string[] {
+  const failures: string[] = [];
+  const f = fig(source);
+  const oursFor = (file: string | null) => ours.get(file ?? mainFile) ?? [];
+  for (const m of messages) {
+    if (m.cls !== 'syntax') continue;
+    f.keepalivedSyntax++;
+    const candidates = oursFor(m.file);
+    const hit = m.line === null ? candidates.some((d) => d.ruleId === 'syntax-error') : candidates.some((d) => d.line === m.line);
+    if (hit) f.matched++;
+    else if (known(source, m.file ?? mainFile, m.line ?? 0, '*', 'missed')) f.explained++;
+    else failures.push(`missed: ${m.file ?? mainFile}:${m.line ?? '-'} keepalived says "${m.text}"`);
+  }
+  // keepalived exits at a keyword without its value: what follows is never checked, so an error of
+  // ours after that line can be neither confirmed nor refuted.
+  const fatal = messages.find((m) => /missing a parameter/.test(m.text) && m.line !== null);
+  for (const [file, diags] of ours) {
+    for (const d of diags) {
+      if (d.severity !== 'error') continue;
+      if (fatal && (fatal.file ?? mainFile) === file && d.line > fatal.line!) {
+        f.afterFatal++;
+        continue;
+      }
+      f.ourErrors++;
+      const confirmed = messages.some((m) => (m.file ?? mainFile) === file && m.line === d.line) ||
+        (d.ruleId === 'syntax-error' && messages.some((m) => m.line === null && /missing '\}'s/.test(m.text))) ||
+        (d.ruleId === 'include-not-found' && messages.some((m) => m.line === null && /not a regular non-executable file/.test(m.text)));
+      if (confirmed) f.confirmed++;
+      else if (known(source, file, d.line, d.ruleId, 'extra')) f.explained++;
+      else failures.push(`extra: ${file}:${d.line}:${d.column} ${d.ruleId}: ${d.message}`);
+    }
+  }
+  return failures;
+}
+
+async function ourDiagnostics(config: string, args: string[]): Promise<Map<string, JsonDiagnostic[]>> {
+  const r = await lintJson(config, ['--config-id', 'vm', ...args], path.dirname(config));
+  expect(r.code, r.stderr).toBeLessThan(2);
+  const byBase = new Map<string, JsonDiagnostic[]>();
+  for (const [file, diags] of r.files) byBase.set(path.basename(file), [...(byBase.get(path.basename(file)) ?? []), ...diags]);
+  return byBase;
+}
+
+describe('differential: corpus against recorded keepalived -t', () => {
+  const plain = loadCorpusOracle('plain');
+  const fakeif = loadCorpusOracle('fakeif');
+  const files = fs.readdirSync(CORPUS_CONFIGS_DIR).sort();
+  it.each(files)('%s', async (name) => {
+    // Union of both recordings: the fake-interface run sees what missing interfaces hid.
+    const seen = new Set<string>();
+    const messages = [...(plain.get(name) ?? []), ...(fakeif.get(name) ?? [])].filter((m) => {
+      const k = `${m.file}\0${m.line}\0${m.text}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+    const ours = await ourDiagnostics(path.join(CORPUS_CONFIGS_DIR, name), []);
+    expect(compare('corpus', name, messages, ours)).toEqual([]);
+  });
+});
+
+describe('differential: oracle cases against recorded keepalived -t', () => {
+  // The cases name /opt/oracle-cases/...: a temporary root maps that to the shared folder.
+  let root = '';
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-root-'));
+    fs.mkdirSync(path.join(root, 'opt'));
+    fs.symlinkSync(ORACLE_CASES_DIR, path.join(root, 'opt', 'oracle-cases'));
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const cases = [...loadOracleCaseResults()].filter(([, c]) => c.configArg && !c.configArg.includes('*') && fs.existsSync(path.join(c.cwd, c.configArg)) && fs.statSync(path.join(c.cwd, c.configArg)).isFile());
+  it.each(cases.map(([name, c]) => [name, c] as const))('%s', async (name, c) => {
+    const config = path.join(c.cwd, c.configArg!);
+    const args = ['--root', root, ...(c.configId ? ['--config-id', c.configId] : [])];
+    const r = await lintJson(config, ['--config-id', c.configId ?? 'vm', '--root', root], path.dirname(config));
+    expect(r.code, r.stderr).toBeLessThan(2);
+    const ours = new Map<string, JsonDiagnostic[]>();
+    for (const [file, diags] of r.files) ours.set(path.basename(file), [...(ours.get(path.basename(file)) ?? []), ...diags]);
+    void args;
+    const messages = c.messages.map((m) => ({ ...m, file: m.file === null ? null : path.basename(m.file) }));
+    expect(compare('oracle-case', path.basename(config), messages, ours)).toEqual([]);
+  });
+});
+
+describe.runIf(keepalivedAvailable())('differential: live keepalived -t', () => {
+  const fixtureFiles: string[] = [];
+  for (const rule of fs.readdirSync(path.join(REPO, 'fixtures'))) {
+    for (const kind of ['valid', 'invalid']) {
+      const dir = path.join(REPO, 'fixtures', rule, kind);
+      if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.conf')) fixtureFiles.push(path.join(dir, f));
+    }
+  }
+  const interfaces = ['eth0', 'eth1', 'eth2', 'bond0', 'br0', 'ens3', 'ens4'];
+  it.each(fixtureFiles.map((f) => [path.relative(REPO, f), f] as const))('fixture %s', async (_rel, file) => {
+    if (/^[#!]\s*fixture:.*\btarget=/m.test(fs.readFileSync(file, 'utf8'))) return; // written for another version
+    const live = runKeepalivedTest(file, { interfaces, hostname: 'vm' });
+    const ours = await ourDiagnostics(file, []);
+    expect(compare('fixtures', path.basename(file), live.messages, ours)).toEqual([]);
+  });
+  const samples = '/usr/share/doc/keepalived/samples';
+  const sampleFiles = fs.existsSync(samples) ? fs.readdirSync(samples).filter((f) => f.startsWith('keepalived.conf')).sort() : [];
+  it.each(sampleFiles)('Debian sample %s', async (name) => {
+    const file = path.join(samples, name);
+    const live = runKeepalivedTest(file, { interfaces: ['eth0', 'eth1', 'eth2', 'eth3', 'eth4'], hostname: 'vm' });
+    const ours = await ourDiagnostics(file, []);
+    expect(compare('debian-samples', name, live.messages, ours)).toEqual([]);
+  });
+});
+
+describe('differential: figures', () => {
+  it('prints agreement and has no stale known-difference entries', () => {
+    const rows = [...figures].map(([source, f]) => {
+      const recall = f.keepalivedSyntax ? ((100 * f.matched) / f.keepalivedSyntax).toFixed(1) : 'n/a';
+      const precision = f.ourErrors ? ((100 * f.confirmed) / f.ourErrors).toFixed(1) : 'n/a';
+      return `${source}: keepalived syntax findings ${f.keepalivedSyntax}, matched ${f.matched} (recall ${recall}%); our errors ${f.ourErrors}, confirmed by keepalived ${f.confirmed} (${precision}%), explained in differential-known.json ${f.explained}; after keepalived stopped at a missing value (unverifiable) ${f.afterFatal}`;
+    });
+    console.log(['differential figures:', ...rows].join('\n  '));
+    expect(figures.size).toBeGreaterThan(0);
+    const ranSources = new Set(figures.keys());
+    const stale = KNOWN.filter((k) => ranSources.has(k.source) && !usedKnown.has(k));
+    expect(stale.map((k) => `${k.source} ${k.file}:${k.line} ${k.ruleId}`), 'entries in differential-known.json that no longer occur').toEqual([]);
+  });
+});

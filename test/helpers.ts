@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main, type CliIO } from '../src/cli/index.js';
+import type { FileHost } from '../src/source/host.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const SHARED = path.resolve(REPO, '..', 'shared');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(argv: string[], opts: { cwd?: string; host?: FileHost; env?: Record<string, string>; isTTY?: boolean } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    cwd: opts.cwd ?? REPO,
+    env: opts.env ?? {},
+    isTTY: opts.isTTY ?? false,
+    ...(opts.host ? { host: opts.host } : {}),
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+export interface JsonDiagnostic {
+  ruleId: string;
+  severity: string;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  configIds?: string[];
+}
+
+export async function lintJson(file: string, extra: string[] = [], cwd = REPO): Promise<{ code: number; files: Map<string, JsonDiagnostic[]>; all: JsonDiagnostic[]; stderr: string }> {
+  const r = await runCli(['lint', file, '--format', 'json', ...extra], { cwd });
+  const files = new Map<string, JsonDiagnostic[]>();
+  const all: JsonDiagnostic[] = [];
+  if (r.stdout.trim()) {
+    const parsed = JSON.parse(r.stdout) as { results: { file: string; diagnostics: JsonDiagnostic[] }[] };
+    for (const res of parsed.results) {
+      files.set(res.file, res.diagnostics);
+      all.push(...res.diagnostics);
+    }
+  }
+  return { code: r.code, files, all, stderr: r.stderr };
+}

@@ -1,0 +1,55 @@
+// The rule registry, the rule files, their fixtures, their docs pages and the README table agree.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rules } from '../rules/index.js';
+import { replaceRulesTable } from '../src/format/rules-table.js';
+import { REPO } from './helpers.js';
+
+const ruleFiles = fs
+  .readdirSync(path.join(REPO, 'rules'))
+  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+  .map((f) => f.replace(/\.ts$/, ''))
+  .sort();
+
+describe('rule registry', () => {
+  it('lists every file in rules/, sorted by id, and nothing else', () => {
+    const ids = rules.map((r) => r.meta.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toEqual(ruleFiles);
+  });
+
+  it.each(rules.map((r) => [r.meta.id, r] as const))('%s has kebab-case id, description, messages', (id, r) => {
+    expect(id).toMatch(/^[a-z]+(-[a-z0-9]+)+$/);
+    expect(r.meta.description.length).toBeGreaterThan(20);
+    expect(Object.keys(r.meta.messages).length).toBeGreaterThan(0);
+    for (const m of Object.values(r.meta.messages)) expect(m).toMatch(/^[A-Z"'{]/);
+  });
+
+  it.each(ruleFiles)('%s has a docs page with what, why, examples', (id) => {
+    const doc = path.join(REPO, 'docs', 'rules', `${id}.md`);
+    expect(fs.existsSync(doc), doc).toBe(true);
+    const text = fs.readFileSync(doc, 'utf8');
+    expect(text).toMatch(new RegExp(`^# ${id}\\b`));
+    for (const heading of ['## Why it matters', '## Incorrect', '## Correct']) expect(text, `${id}.md: ${heading}`).toContain(heading);
+  });
+
+  it.each(ruleFiles)('%s has valid and invalid fixtures', (id) => {
+    for (const kind of ['valid', 'invalid']) {
+      const dir = path.join(REPO, 'fixtures', id, kind);
+      expect(fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.conf')), dir).toBe(true);
+    }
+  });
+
+  it('README rules table is up to date (run `npm run docs`)', () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    expect(replaceRulesTable(readme, rules)).toBe(readme);
+  });
+
+  it('no fixture or docs folder for a rule that does not exist', () => {
+    const fixtureDirs = fs.readdirSync(path.join(REPO, 'fixtures')).filter((d) => fs.statSync(path.join(REPO, 'fixtures', d)).isDirectory());
+    expect(fixtureDirs.sort()).toEqual(ruleFiles);
+    const docs = fs.readdirSync(path.join(REPO, 'docs', 'rules')).map((f) => f.replace(/\.md$/, ''));
+    expect(docs.sort()).toEqual(ruleFiles);
+  });
+});
