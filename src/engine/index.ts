@@ -41,13 +41,19 @@ export function resolveTarget(target: string | undefined): Version {
 export function lintFiles(paths: string[], opts: LintOptions): LintReport {
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   const byFile = new Map<string, Diagnostic[]>();
-  for (const p of paths) {
-    const abs = path.resolve(opts.host.cwd(), p);
+  const entries = [...new Set(paths.map((p) => path.resolve(opts.host.cwd(), p)))];
+  const outcomes = new Map<string, OneResult>();
+  for (const abs of entries) {
     const r = lintOne(abs, opts);
-    if ('error' in r) {
-      report.errors.push({ file: abs, message: r.error });
-      continue;
-    }
+    if ('error' in r) report.errors.push({ file: abs, message: r.error });
+    else outcomes.set(abs, r);
+  }
+  // A file that another linted config includes is linted where it is included, not on its own
+  // (a fragment of a block is not a valid config by itself).
+  const included = new Set<string>();
+  for (const [abs, r] of outcomes) for (const f of r.files.keys()) if (f !== abs) included.add(f);
+  for (const [abs, r] of outcomes) {
+    if (included.has(abs)) continue;
     for (const [f, sf] of r.files) report.sources.set(f, sf.text);
     if (!byFile.has(abs)) byFile.set(abs, []);
     for (const d of r.diagnostics) {

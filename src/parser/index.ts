@@ -193,8 +193,19 @@ function cached<T>(fn: (text: string) => T): (text: string) => T {
   };
 }
 
+/**
+ * Shortcuts for lines whose result the grammar fixes in advance: without `"`, `#`, `!` or `\`
+ * decomment keeps the line whole; a line not starting with `@`, `$` or `~` is plain content.
+ * test/parser.test.ts checks that both agree with the grammar on every corpus line.
+ */
+const DECOMMENT_TRIVIAL = /^[^"#!\\]*$/;
+const DIRECTIVE_TRIVIAL = /^[ \t\v\f\r\n]*[^@$~ \t\v\f\r\n]/;
+
 /** keepalived's decomment(): drop `#`/`!` comments outside double quotes, resolve `\#`, `\!`. */
-export const decomment = cached((text: string): DecommentResult => {
+export const decomment = (text: string): DecommentResult =>
+  DECOMMENT_TRIVIAL.test(text) ? { pieces: text ? [{ text, at: 0 }] : [], commentAt: null, unterminatedQuoteAt: null } : decommentWithGrammar(text);
+
+export const decommentWithGrammar = cached((text: string): DecommentResult => {
   const m = matchOrThrow(text, 'line');
   const root = semantics(m);
   const pieces = root['pieces']() as CodePiece[];
@@ -215,7 +226,12 @@ export const tokenize = cached((text: string): RawToken[] => {
 });
 
 /** Recognise a `@id` prefix, a `$NAME=value` definition or a `~SEQ(...)` line. */
-export const parseDirective = cached((text: string): Directive => {
+export const parseDirective = (text: string): Directive =>
+  DIRECTIVE_TRIVIAL.test(text)
+    ? { condition: null, body: { kind: 'content', content: text.replace(/^[ \t\v\f\r\n]+/, ''), contentStart: text.length - text.replace(/^[ \t\v\f\r\n]+/, '').length } }
+    : parseDirectiveWithGrammar(text);
+
+export const parseDirectiveWithGrammar = cached((text: string): Directive => {
   const m = matchOrThrow(text, 'directive');
   return semantics(m)['directive']() as Directive;
 });

@@ -1,0 +1,152 @@
+// npm run bench: times a full lint against `keepalived -t` (when installed) and `node -e 0` on
+// generated configs of 10, 1,000 and 10,000 vrrp_instances, interleaved in one run, and prints
+// medians, the ratios the performance targets use, and peak memory.
+//
+//   node scripts/bench.mjs [--sizes 10,1000,10000] [--runs 5]
+//
+// Generated files go to .bench/ (git-ignored). keepalived runs inside `unshare -n` with the
+// interfaces the configs name, never as a daemon.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import * as path from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const sizes = opt('--sizes', '10,1000,10000').split(',').map(Number);
+const runs = Number(opt('--runs', '5'));
+const dir = path.resolve('.bench');
+mkdirSync(path.join(dir, 'etc', 'keepalived'), { recursive: true });
+
+const IFACES = ['eth0', 'eth1', 'eth2', 'eth3'];
+
+function generate(n) {
+  const out = [
+    'global_defs {',
+    '    router_id bench',
+    '    enable_script_security',
+    '    script_user root',
+    '}',
+    '',
+  ];
+  const scripts = Math.max(1, Math.ceil(n / 10));
+  for (let s = 0; s < scripts; s++) {
+    out.push(`vrrp_script chk_${s} {`, `    script "/etc/keepalived/check.sh ${s}"`, '    interval 2', '    fall 2', '    rise 2', '    weight -20', '}', '');
+  }
+  for (let i = 0; i < n; i++) {
+    const iface = IFACES[Math.floor(i / 255) % IFACES.length];
+    const vrid = (i % 255) + 1;
+    const a = Math.floor(i / 250) % 250;
+    const b = (i % 250) + 1;
+    out.push(
+      `vrrp_instance VI_${i} {`,
+      `    state ${i % 2 ? 'BACKUP' : 'MASTER'}`,
+      `    interface ${iface}`,
+      `    virtual_router_id ${vrid}`,
+      `    priority ${i % 2 ? 100 : 150}`,
+      '    advert_int 1',
+      '    authentication {',
+      '        auth_type PASS',
+      '        auth_pass secret1',
+      '    }',
+      '    virtual_ipaddress {',
+      `        10.${a}.${b}.1/24 dev ${iface}`,
+      `        10.${a}.${b}.2/24 dev ${iface}`,
+      '    }',
+      '    track_script {',
+      `        chk_${Math.floor(i / 10)}`,
+      '    }',
+      '    notify /etc/keepalived/notify.sh',
+      '}',
+      '',
+    );
+  }
+  for (let g = 0; g + 1 < n; g += 2) out.push(`vrrp_sync_group SG_${g} {`, '    group {', `        VI_${g}`, `        VI_${g + 1}`, '    }', '}', '');
+  const servers = Math.max(1, Math.floor(n / 10));
+  for (let v = 0; v < servers; v++) {
+    const a = Math.floor(v / 250) % 250;
+    const b = (v % 250) + 1;
+    out.push(
+      `virtual_server 172.16.${a}.${b} 80 {`,
+      '    delay_loop 6',
+      '    lb_algo rr',
+      '    lb_kind NAT',
+      '    protocol TCP',
+      `    real_server 172.17.${a}.${b} 80 {`,
+      '        weight 1',
+      '        TCP_CHECK {',
+      '            connect_timeout 3',
+      '        }',
+      '    }',
+      '}',
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+for (const s of ['notify.sh', 'check.sh']) {
+  const p = path.join(dir, 'etc', 'keepalived', s);
+  writeFileSync(p, '#!/bin/sh\nexit 0\n');
+  chmodSync(p, 0o755);
+}
+
+const haveKeepalived = spawnSync('sh', ['-c', 'command -v keepalived && unshare -n true'], { stdio: 'ignore' }).status === 0;
+const haveTime = existsSync('/usr/bin/time');
+
+/** One timed run: wall seconds and peak RSS (MiB) of the command. */
+function timed(cmd, argv) {
+  const full = haveTime ? ['/usr/bin/time', ['-f', '%e %M', cmd, ...argv]] : [cmd, argv];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(full[0], full[1], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  let rss = null;
+  if (haveTime) {
+    const last = r.stderr.trim().split('\n').pop() ?? '';
+    const m = /([\d.]+) (\d+)$/.exec(last);
+    if (m) rss = Number(m[2]) / 1024;
+  }
+  return { wall, rss, status: r.status };
+}
+
+const keepalivedScript =
+  'ip link set lo up; for i in ' + IFACES.join(' ') + '; do ip link add "$i" type ifb 2>/dev/null || ip link add "$i" type bridge; ip link set "$i" up; done; exec keepalived -t -f "$1"';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+console.log(`keepalived-lint benchmark: ${runs} interleaved runs per size, medians; keepalived ${haveKeepalived ? execFileSync('keepalived', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] || 'installed' : 'not installed'}`);
+const results = {};
+for (const n of sizes) {
+  const file = path.join(dir, 'etc', 'keepalived', `bench-${n}.conf`);
+  writeFileSync(file, generate(n));
+  const samples = { lint: [], keepalived: [], node: [] };
+  let rss = 0;
+  const keepalivedRuns = n >= 10000 ? Math.min(runs, 3) : runs;
+  for (let r = 0; r < runs; r++) {
+    const lint = timed(process.execPath, ['bin/keepalived-lint.js', file, '--format', 'json', '--root', dir]);
+    if (lint.status !== 0 && lint.status !== 1) throw new Error(`lint exited ${lint.status} on ${file}`);
+    samples.lint.push(lint.wall);
+    rss = Math.max(rss, lint.rss ?? 0);
+    samples.node.push(timed(process.execPath, ['-e', '0']).wall);
+    if (haveKeepalived && r < keepalivedRuns) samples.keepalived.push(timed('unshare', ['-n', 'sh', '-c', keepalivedScript, 'sh', file]).wall);
+  }
+  const m = { lint: median(samples.lint), node: median(samples.node), keepalived: samples.keepalived.length ? median(samples.keepalived) : null };
+  results[n] = { ...m, rss };
+  const kb = Math.round(Buffer.byteLength(generate(n)) / 1024);
+  console.log(
+    `${String(n).padStart(6)} instances (${kb} KiB): lint ${m.lint.toFixed(3)} s, keepalived -t ${m.keepalived === null ? 'n/a' : m.keepalived.toFixed(3) + ' s'}, node -e 0 ${m.node.toFixed(3)} s, lint peak RSS ${haveTime ? rss.toFixed(0) + ' MiB' : 'n/a'}`,
+  );
+}
+
+const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : 'n/a');
+console.log('\nTargets (issue 7):');
+if (results[10]) console.log(`  cold lint, 10 instances / node -e 0          = ${ratio(results[10].lint, results[10].node)}  (target <= 1.5)`);
+if (results[1000]) console.log(`  lint / keepalived -t, 1,000 instances        = ${ratio(results[1000].lint, results[1000].keepalived)}  (target <= 2)`);
+if (results[10000]) console.log(`  lint / keepalived -t, 10,000 instances       = ${ratio(results[10000].lint, results[10000].keepalived)}  (target <= 0.5)`);
+if (results[1000] && results[10000]) console.log(`  lint 10,000 / lint 1,000 (linear growth)     = ${ratio(results[10000].lint, results[1000].lint)}  (target <= 11)`);
+if (results[10000]) console.log(`  peak memory at 10,000 instances              = ${results[10000].rss ? results[10000].rss.toFixed(0) + ' MiB' : 'n/a'}  (target <= 120 MiB)`);

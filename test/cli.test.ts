@@ -1,0 +1,218 @@
+// The CLI through main(argv, io): exit codes, the json shape, directories, unreadable input, parse.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, SHARED, runCli } from './helpers.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+function write(rel: string, text: string, mode = 0o644): string {
+  const p = path.join(tmp, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text, { mode });
+  return p;
+}
+
+const CLEAN = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+
+describe('lint exit codes and output', () => {
+  it('exits 0 and prints nothing for a clean config', async () => {
+    const r = await runCli(['lint', write('clean/keepalived.conf', CLEAN)]);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('exits 1 with an error finding, 0 with warnings only', async () => {
+    expect((await runCli(['lint', write('err.conf', CLEAN.replace('priority 100', 'priority 300'))])).code).toBe(1);
+    expect((await runCli(['lint', write('warn.conf', CLEAN.replace('priority 100', 'priority 100 150'))])).code).toBe(0);
+  });
+
+  it('prints the documented json shape with 1-based positions', async () => {
+    const file = write('json.conf', CLEAN.replace('priority 100', 'priorty 100'));
+    const r = await runCli(['lint', file, '--format', 'json'], { cwd: tmp });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toEqual({
+      version: 1,
+      results: [
+        {
+          file: 'json.conf',
+          diagnostics: [
+            {
+              ruleId: 'unknown-keyword',
+              severity: 'error',
+              message: expect.stringContaining('Did you mean "priority"?'),
+              line: 5,
+              column: 5,
+              endLine: 5,
+              endColumn: 12,
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('stylish output shows file, position, rule and a caret under the word', async () => {
+    const file = write('stylish.conf', CLEAN.replace('state BACKUP', 'state master'));
+    const r = await runCli(['lint', file], { cwd: tmp });
+    expect(r.stdout).toContain('stylish.conf\n');
+    expect(r.stdout).toMatch(/  2:11  error  "master" is not a valid value for state.*invalid-value/);
+    expect(r.stdout).toContain('\n        state master\n              ^^^^^^\n');
+    expect(r.stdout).not.toContain('\u001b['); // no colour when not a TTY
+    const colored = await runCli(['lint', file], { cwd: tmp, isTTY: true });
+    expect(colored.stdout).toContain('\u001b[31merror');
+    const noColor = await runCli(['lint', file], { cwd: tmp, isTTY: true, env: { NO_COLOR: '1' } });
+    expect(noColor.stdout).not.toContain('\u001b[');
+  });
+
+  it('exits 2 for a missing file, names it, and still lints the others', async () => {
+    const good = write('other.conf', CLEAN.replace('priority 100', 'priority 0'));
+    const r = await runCli(['lint', path.join(tmp, 'nope.conf'), good, '--format', 'json'], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nope.conf: no such file or directory');
+    expect(JSON.parse(r.stdout).results[0].file).toBe('other.conf');
+    expect(JSON.parse(r.stdout).results[0].diagnostics[0].ruleId).toBe('invalid-value');
+  });
+
+  it('exits 2 for an unreadable file with file:line:column, never a stack trace', async () => {
+    const f = write('locked.conf', CLEAN);
+    fs.chmodSync(f, 0);
+    const r = await runCli(['lint', f], { cwd: tmp });
+    fs.chmodSync(f, 0o644);
+    if (process.getuid?.() === 0) {
+      // root reads it anyway; the binary-file case below still checks the no-crash path
+      expect(r.code).toBe(0);
+    } else {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/locked\.conf:1:1: error: cannot lint this file: permission denied/);
+    }
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('survives binary input without a stack trace', async () => {
+    const f = path.join(tmp, 'binary.conf');
+    fs.writeFileSync(f, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff, 0xfe, 10, 0x7b, 10]));
+    const r = await runCli(['lint', f, '--format', 'json'], { cwd: tmp });
+    expect([0, 1]).toContain(r.code);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).results[0].diagnostics.some((d: { message: string }) => /NUL bytes/.test(d.message))).toBe(true);
+  });
+
+  it('rejects an unknown --target and an unknown option with exit 2', async () => {
+    expect((await runCli(['lint', '--target', 'banana', write('t.conf', CLEAN)])).code).toBe(2);
+    const r = await runCli(['lint', '--no-such-option']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown option');
+  });
+
+  it('finds keepalived.conf and keepalived/*.conf in a directory, and lints included files once', async () => {
+    write('repo/hosts/lb1/etc/keepalived/keepalived.conf', 'include conf.d/*.conf\n');
+    write('repo/hosts/lb1/etc/keepalived/conf.d/vi.conf', CLEAN.replace('priority 100', 'priority 256'));
+    write('repo/README.conf', 'not a keepalived file\n');
+    // a fragment that is only valid where it is included: linted in place, not on its own
+    write('repo/hosts/lb1/etc/keepalived/keepalived.conf', 'include conf.d/*.conf\nvrrp_instance VI_2 {\n    include fragments/body.conf\n}\n');
+    write('repo/hosts/lb1/etc/keepalived/fragments/body.conf', 'state BACKUP\ninterface eth0\nvirtual_router_id 52\n');
+    const r = await runCli(['lint', 'repo', '--format', 'json'], { cwd: tmp });
+    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: unknown[] }[] };
+    expect(out.results.map((x) => x.file).sort()).toEqual(['repo/hosts/lb1/etc/keepalived/conf.d/vi.conf', 'repo/hosts/lb1/etc/keepalived/keepalived.conf']);
+    expect(r.stdout).not.toContain('body.conf');
+    expect(out.results.find((x) => x.file.endsWith('vi.conf'))!.diagnostics).toHaveLength(1);
+    expect(r.code).toBe(1);
+  });
+
+  it('resolves absolute includes under the root it infers from R/etc/keepalived/', async () => {
+    write('root/etc/keepalived/keepalived.conf', 'include /etc/keepalived/extra.conf\n');
+    write('root/etc/keepalived/extra.conf', 'bogus_keyword 1\n');
+    const r = await runCli(['lint', 'root/etc/keepalived/keepalived.conf', '--format', 'json'], { cwd: tmp });
+    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] };
+    expect(out.results.find((x) => x.file === 'root/etc/keepalived/extra.conf')!.diagnostics[0]!.ruleId).toBe('unknown-keyword');
+  });
+});
+
+describe('config-ids', () => {
+  it('lints once per @id and lists the ids a finding applies to', async () => {
+    const f = write('ids.conf', CLEAN.replace('    priority 100\n', '@lb1 priority 300\n@lb2 priority 100\n@^lb1 priority 50\n'));
+    const r = await runCli(['lint', f, '--format', 'json'], { cwd: tmp });
+    const d = JSON.parse(r.stdout).results[0].diagnostics;
+    expect(d).toHaveLength(1);
+    expect(d[0].configIds).toEqual(['lb1']);
+    expect(d[0].line).toBe(5);
+    const only = await runCli(['lint', f, '--config-id', 'lb2'], { cwd: tmp });
+    expect(only.code).toBe(0);
+  });
+});
+
+describe('parse', () => {
+  it('shows the instances a ~SEQ over a multi-line definition produces, with positions', async () => {
+    const f = write(
+      'seq.conf',
+      ['$VI= \\', 'vrrp_instance VLAN_${VLAN} { \\', '    interface eth0.${VLAN} \\', '    virtual_router_id ${VLAN} \\', '}', '', '~SEQ(VLAN, 101, 1, 103) $VI', ''].join('\n'),
+    );
+    const r = await runCli(['parse', f], { cwd: tmp });
+    expect(r.code).toBe(0);
+    const tree = JSON.parse(r.stdout);
+    const instances = tree.config.filter((n: { keyword: string }) => n.keyword === 'vrrp_instance');
+    expect(instances.map((n: { args: string[] }) => n.args[0])).toEqual(['VLAN_101', 'VLAN_102', 'VLAN_103']);
+    expect(instances[2]).toMatchObject({ file: 'seq.conf', line: 7, via: ['~SEQ(VLAN, 101, 1, 103)', '$VI'] });
+    expect(instances[2].block).toEqual([
+      expect.objectContaining({ keyword: 'interface', args: ['eth0.103'] }),
+      expect.objectContaining({ keyword: 'virtual_router_id', args: ['103'] }),
+    ]);
+  });
+
+  it('evaluates @id lines for the given config-id', async () => {
+    const f = write('cond.conf', 'global_defs {\n@lb1 router_id one\n@^lb1 router_id other\n}\n');
+    const one = JSON.parse((await runCli(['parse', f, '--config-id', 'lb1'], { cwd: tmp })).stdout);
+    const other = JSON.parse((await runCli(['parse', f], { cwd: tmp })).stdout);
+    expect(one.config[0].block.map((n: { args: string[] }) => n.args[0])).toEqual(['one']);
+    expect(other.config[0].block.map((n: { args: string[] }) => n.args[0])).toEqual(['other']);
+    expect(other.conditionIds).toEqual(['lb1']);
+  });
+});
+
+describe('rules and help', () => {
+  it('lists every rule with its severity', async () => {
+    const r = await runCli(['rules', '--format', 'json']);
+    const list = JSON.parse(r.stdout) as { id: string; severity: string }[];
+    expect(list.map((x) => x.id)).toContain('unknown-keyword');
+    expect(list.every((x) => ['error', 'warning', 'info'].includes(x.severity))).toBe(true);
+  });
+  it('prints help and version with exit 0', async () => {
+    const h = await runCli(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Usage: keepalived-lint');
+    expect((await runCli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('shipped examples', () => {
+  it('the quick-start example lints with warnings only; the broken one with errors', async () => {
+    const ok = await runCli(['lint', 'examples/router/etc/keepalived/keepalived.conf'], { cwd: REPO });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('warning');
+    const bad = await runCli(['lint', 'examples/broken/keepalived.conf'], { cwd: REPO });
+    expect(bad.code).toBe(1);
+  });
+});
+
+describe('every corpus config, oracle case and Debian sample parses without an internal error', () => {
+  const files: string[] = [];
+  const add = (dir: string, filter: (f: string) => boolean) => {
+    if (!fs.existsSync(dir)) return;
+    for (const f of fs.readdirSync(dir).sort()) if (filter(f) && fs.statSync(path.join(dir, f)).isFile()) files.push(path.join(dir, f));
+  };
+  add(path.join(SHARED, 'corpus', 'configs'), () => true);
+  add(path.join(SHARED, 'reference', 'keepalived', 'oracle-cases'), (f) => f.endsWith('.conf'));
+  add(path.join(SHARED, 'reference', 'keepalived', 'oracle-cases', 'lexical'), (f) => f.endsWith('.conf'));
+  add('/usr/share/doc/keepalived/samples', (f) => f.startsWith('keepalived.conf'));
+  it('has the shared corpus beside the repo', () => expect(files.length).toBeGreaterThanOrEqual(32 + 30));
+  it.each(files.map((f) => [path.basename(f), f] as const))('%s', async (_name, f) => {
+    const lint = await runCli(['lint', f, '--format', 'json'], { cwd: path.dirname(f) });
+    expect(lint.stderr).not.toContain('internal error');
+    expect([0, 1]).toContain(lint.code);
+    const parse = await runCli(['parse', f], { cwd: path.dirname(f) });
+    expect(parse.code, parse.stderr).toBe(0);
+    expect(JSON.parse(parse.stdout).config.length).toBeGreaterThan(0);
+  });
+});

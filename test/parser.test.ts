@@ -1,0 +1,86 @@
+// The line grammar (src/parser) on the cases SYNTAX.md documents, and the shortcuts it takes for
+// trivial lines checked against the grammar itself on every line of the shared corpus.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decomment, decommentWithGrammar, parseDirective, parseDirectiveWithGrammar, tokenize } from '../src/parser/index.js';
+import { SHARED } from './helpers.js';
+
+const words = (line: string) => tokenize(line).map((t) => (t.brace ? `<${t.text}>` : t.text));
+const code = (line: string) => decomment(line).pieces.map((p) => p.text).join('');
+
+describe('decomment (SYNTAX.md section 2)', () => {
+  it.each([
+    ['router_id abc#def', 'router_id abc'],
+    ['priority 100!x', 'priority 100'],
+    ['notification_email_from "a#b@example.com"', 'notification_email_from "a#b@example.com"'],
+    ["state 'a#b'", "state 'a"],
+    ['state A\\#B', 'state A#B'],
+    ['# whole line', ''],
+  ])('%s -> %s', (line, expected) => expect(code(line)).toBe(expected));
+
+  it('finds an unterminated quote and keeps the rest of the line inside it', () => {
+    const r = decomment('router_id "unterminated # not a comment');
+    expect(r.unterminatedQuoteAt).toBe(10);
+    expect(r.commentAt).toBeNull();
+  });
+});
+
+describe('tokens (SYNTAX.md sections 1 and 3)', () => {
+  it.each([
+    ['router_id "my router"', ['router_id', 'my router']],
+    ['"abc"def', ['abc', 'def']],
+    ['abc"def ghi"', ['abc', 'def ghi']],
+    ['priority"100"', ['priority', '100']],
+    ["state 'a b'", ['state', "'a", "b'"]],
+    ['virtual_router_id 51 ; priority 100', ['virtual_router_id', '51', ';', 'priority', '100']],
+    ['vrrp_instance P{', ['vrrp_instance', 'P', '<{>']],
+    ['virtual_ipaddress { 192.0.2.10/24 }', ['virtual_ipaddress', '<{>', '192.0.2.10/24', '<}>']],
+    ['router_id ${UNDEFINED}', ['router_id', '$', '<{>', 'UNDEFINED', '<}>']],
+    ['a\tb\fc', ['a', 'b', 'c']],
+  ])('%s', (line, expected) => expect(words(line)).toEqual(expected));
+
+  it('keeps exact offsets', () => {
+    expect(tokenize('  state "x y"  ')).toEqual([
+      { text: 'state', start: 2, end: 7, quoted: false, brace: false, unterminated: false },
+      { text: 'x y', start: 8, end: 13, quoted: true, brace: false, unterminated: false },
+    ]);
+  });
+});
+
+describe('directives (SYNTAX.md sections 5-7)', () => {
+  it('reads @id and @^id prefixes, one per line', () => {
+    expect(parseDirective('@lb1 priority 200').condition).toMatchObject({ negated: false, id: 'lb1' });
+    expect(parseDirective('@^lb1 priority 100').condition).toMatchObject({ negated: true, id: 'lb1' });
+    expect(parseDirective('@vm @vm x').body).toMatchObject({ kind: 'content', content: '@vm x' });
+    expect(parseDirective('@ ID x').condition).toMatchObject({ id: '' });
+  });
+  it('reads definitions only without a space before "="', () => {
+    expect(parseDirective('$NAME=eth0').body).toMatchObject({ kind: 'definition', name: 'NAME', value: 'eth0' });
+    expect(parseDirective('$NAME = x').body.kind).toBe('content');
+  });
+  it('reads chained sequence heads', () => {
+    const b = parseDirective('~SEQ(N, 1, 3) ~LST({A,B}, {1,2}) line $N');
+    expect(b.body).toMatchObject({ kind: 'sequence', content: 'line $N' });
+    expect(b.body.kind === 'sequence' && b.body.heads.map((h) => h.kind)).toEqual(['~SEQ', '~LST']);
+  });
+});
+
+describe('shortcuts agree with the grammar on every corpus line', () => {
+  const dirs = [path.join(SHARED, 'corpus', 'configs'), path.join(SHARED, 'reference', 'keepalived', 'oracle-cases'), path.join(SHARED, 'reference', 'keepalived', 'oracle-cases', 'lexical')];
+  const lines = new Set<string>(['', ' ', '\t}', '@x', '$', '~', ' ~SEQ(A,1) x', 'a\\', '"', '!']);
+  for (const d of dirs) {
+    for (const f of fs.readdirSync(d)) {
+      const p = path.join(d, f);
+      if (fs.statSync(p).isFile() && !f.endsWith('.md')) for (const l of fs.readFileSync(p, 'utf8').split('\n')) lines.add(l.replace(/\r$/, ''));
+    }
+  }
+  it(`decomment and directive on ${lines.size} distinct lines`, () => {
+    expect(lines.size).toBeGreaterThan(1000);
+    for (const l of lines) {
+      expect(decomment(l), JSON.stringify(l)).toEqual(decommentWithGrammar(l));
+      const dc = decomment(l).pieces.map((p) => p.text).join('').trim();
+      expect(parseDirective(dc), JSON.stringify(dc)).toEqual(parseDirectiveWithGrammar(dc));
+    }
+  });
+});
