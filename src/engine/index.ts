@@ -44,7 +44,13 @@ export function lintFiles(paths: string[], opts: LintOptions): LintReport {
   const entries = [...new Set(paths.map((p) => path.resolve(opts.host.cwd(), p)))];
   const outcomes = new Map<string, OneResult>();
   for (const abs of entries) {
-    const r = lintOne(abs, opts);
+    let r: OneResult | { error: string };
+    try {
+      r = lintOne(abs, opts);
+    } catch (e) {
+      // A bug of ours must not cost the other files their lint, nor print a stack trace.
+      r = { error: `internal error while linting this file (${e instanceof Error ? e.message : String(e)}); please report it with the file` };
+    }
     if ('error' in r) report.errors.push({ file: abs, message: r.error });
     else outcomes.set(abs, r);
   }
