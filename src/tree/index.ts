@@ -95,16 +95,21 @@ class Builder {
     return { statements };
   }
 
-  private enterBlock(st: Statement, def: KeywordDef, depth: number): void {
+  /** Consume the `{` that must follow a block keyword, or record that it is missing. */
+  private expectOpen(st: Statement, missing: 'missing-open' | 'value-block-missing-open'): void {
     const next = this.lines[this.i];
     if (next?.kind === 'open') {
       st.open = next.tokens[0]!;
       this.i++;
     } else {
-      // keepalived: "Missing '{' at beginning of configuration block"; the line is read as the
-      // first line inside the block.
-      this.issues.push({ code: 'missing-open', statement: st, found: next ?? null });
+      this.issues.push({ code: missing, statement: st, found: next ?? null });
     }
+  }
+
+  private enterBlock(st: Statement, def: KeywordDef, depth: number): void {
+    // keepalived: "Missing '{' at beginning of configuration block"; the line is read as the
+    // first line inside the block.
+    this.expectOpen(st, 'missing-open');
     const scope = this.table.scopeOf(def) ?? { path: def.path, keywords: new Map() };
     const r = this.block(scope, st, depth + 1);
     st.children = r.statements;
@@ -115,13 +120,7 @@ class Builder {
     // virtual_server_group NAME { ... } takes a name; other value blocks take no words before "{".
     const allowed = st.def?.args.max ?? 0;
     if (st.args.length > allowed) this.issues.push({ code: 'block-extra-params', statement: st, words: st.args.slice(allowed) });
-    const next = this.lines[this.i];
-    if (next?.kind === 'open') {
-      st.open = next.tokens[0]!;
-      this.i++;
-    } else {
-      this.issues.push({ code: 'value-block-missing-open', statement: st, found: next ?? null });
-    }
+    this.expectOpen(st, 'value-block-missing-open');
     while (this.i < this.lines.length) {
       const line = this.lines[this.i++]!;
       if (line.kind === 'close') {
