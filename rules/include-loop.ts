@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/types.js';
+import { includePatternAt } from '../src/model/includes.js';
 
 /** A file that includes itself, directly or through others. */
 export const rule: Rule = {
@@ -8,7 +9,7 @@ export const rule: Rule = {
     severity: 'error',
     messages: {
       loop:
-        'Include loop: {{chain}}. keepalived has no loop detection: it reads the files again and again until it runs out of file descriptors ("Too many open files"), splicing their contents in hundreds of times, and still exits 0 under -t. Remove the include that points back.',
+        'Include loop: {{chain}}. keepalived has no loop detection: it reads these files again and again until it runs out of file descriptors ("Too many open files"), splicing their contents in hundreds of times, and keepalived -t never names the loop (it exits 0 unless the repeated blocks clash). Remove the include that points back.',
       tooDeep: 'Includes nested more than 64 deep at {{file}}: this is almost certainly a loop through different paths to the same files.',
     },
   },
@@ -16,8 +17,9 @@ export const rule: Rule = {
     return {
       end() {
         for (const p of ctx.pre.problems) {
-          if (p.code === 'include-loop') ctx.report({ messageId: 'loop', at: p.origin, via: p.via, data: { chain: shorten(String(p.data.chain)) } });
-          if (p.code === 'include-too-deep') ctx.report({ messageId: 'tooDeep', at: p.origin, via: p.via, data: p.data });
+          const at = includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern);
+          if (p.code === 'include-loop') ctx.report({ messageId: 'loop', at, via: p.via, data: { chain: shorten(String(p.data.chain)) } });
+          if (p.code === 'include-too-deep') ctx.report({ messageId: 'tooDeep', at, via: p.via, data: p.data });
         }
       },
     };

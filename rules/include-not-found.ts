@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/types.js';
+import { includePatternAt } from '../src/model/includes.js';
 
 /** An include line that reads nothing: a missing file, a glob matching nothing, a directory. */
 export const rule: Rule = {
@@ -7,14 +8,14 @@ export const rule: Rule = {
     description: 'include lines whose file is missing, whose glob matches nothing, or that name a directory or an unusable file.',
     severity: 'warning',
     messages: {
-      missing:
-        '{{kind}} "{{pattern}}": no such file (looked for {{resolved}}). keepalived prints "Config files missing" and starts without it, so everything defined there is silently absent{{exit}}. Fix the path, or set --root to the folder that stands for "/".',
-      noMatch:
-        '{{kind}} "{{pattern}}" matches no file (looked for {{resolved}}). keepalived silently reads nothing here{{exit}}.',
+      missing: '{{kind}} "{{pattern}}": no such file (looked for {{resolved}}). keepalived prints "Config files missing" and {{effect}} {{fix}}',
+      noMatch: '{{kind}} "{{pattern}}" matches no file (looked for {{resolved}}). {{effect}} {{fix}}',
       partly: '{{kind}} "{{pattern}}": some alternatives name no file ({{missing}}). keepalived reports "Some config files missing" and reads the others.',
       directory: '{{kind}} "{{pattern}}" matches the directory {{file}}: keepalived skips it ("is a directory - skipping"). Add a file pattern such as {{pattern}}/*.conf.',
       unusable: '{{kind}} "{{pattern}}" matches {{file}}, which is {{reason}}: keepalived skips it ("is not a regular non-executable file").',
       unreadable: '{{kind}} "{{pattern}}": {{file}} cannot be read ({{reason}}).',
+      executable:
+        'This configuration file is executable: keepalived refuses to read it ("is not a regular non-executable file - skipping") and starts with no configuration at all. Remove the execute bit (chmod a-x).',
       computed:
         'This include line is built with $definitions or an @id prefix: keepalived\'s checker and VRRP processes would read the file twice, and its man page says this is unsupported. Write the include line literally.',
       tooMany: '{{kind}} "{{pattern}}" matches more than {{count}} files; only the first {{count}} were read.',
@@ -24,10 +25,19 @@ export const rule: Rule = {
     return {
       end() {
         for (const p of ctx.pre.problems) {
-          const exitNote = p.data.kind === 'includea' ? ' (with includea, keepalived refuses to start: exit 6)' : '';
-          const data = { ...p.data, exit: exitNote };
-          const severity = p.data.kind === 'includea' ? undefined : ('warning' as const);
-          const report = (messageId: string) => ctx.report({ messageId, at: p.origin, via: p.via, data, ...(severity ? { severity } : {}) });
+          // includea insists on a match: keepalived exits 6 (even under -t) instead of starting.
+          const strict = p.data.kind === 'includea';
+          const refuse = 'refuses to start (exit 6, even under -t).';
+          const effect =
+            p.code === 'include-missing'
+              ? strict ? refuse : 'starts without it, so everything defined there is silently absent.'
+              : strict ? `keepalived prints "No config files matched" and ${refuse}` : 'keepalived reads nothing here: it prints "Config files missing" only when the folder does not exist, and otherwise says nothing, even under -t.';
+          const fix = String(p.data.pattern ?? '').startsWith('/')
+            ? 'Fix the path, or set --root to the folder that stands for "/".'
+            : 'Fix the path: a relative one is read from the folder of the file that contains the include.';
+          const data = { ...p.data, effect, fix };
+          const at = includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern);
+          const report = (messageId: string) => ctx.report({ messageId, at, via: p.via, data, severity: strict ? 'error' : 'warning' });
           if (p.code === 'include-missing') report('missing');
           else if (p.code === 'include-no-match') report('noMatch');
           else if (p.code === 'include-partly-missing') report('partly');
@@ -35,6 +45,7 @@ export const rule: Rule = {
           else if (p.code === 'include-executable') report('unusable');
           else if (p.code === 'include-unreadable') report('unreadable');
           else if (p.code === 'include-computed') report('computed');
+          else if (p.code === 'config-executable') ctx.report({ messageId: 'executable', at: p.origin, severity: 'error' });
           else if (p.code === 'include-too-many') report('tooMany');
         }
       },

@@ -10,7 +10,7 @@ export const rule: Rule = {
     severity: 'error',
     messages: {
       missingParam:
-        'Missing value: "{{name}}" needs {{count}} word(s) after it. keepalived stops reading the whole configuration at this line ("missing a parameter after keyword", exit 2), so nothing after it is checked or applied.',
+        'Missing value: "{{name}}" needs {{count}} word(s) after it{{why}}. keepalived stops reading the whole configuration at this line ("missing a parameter after keyword", exit 2), so nothing after it is checked or applied.',
       notNumber: '"{{value}}" is not a number: {{name}} takes {{range}}. keepalived rejects it and keeps the default.',
       outOfRange: '{{value}} is out of range for {{name}} ({{range}}): keepalived reports "number \'{{value}}\' outside range" and keeps the default instead.',
       decimals: '"{{value}}" has too many decimal places for {{name}} (at most {{decimals}}): keepalived rejects it and keeps the default.',
@@ -19,7 +19,9 @@ export const rule: Rule = {
       badAddress: '"{{value}}" is not a valid IP address{{what}}: keepalived skips it ("{{kmsg}}").',
       badAddressOption:
         'Unknown option "{{value}}" on this address line: keepalived ignores it ("Unknown configuration entry \'{{value}}\' for ip address"). Options are dev, brd, scope, label, peer, home, -nodad, mngtmpaddr, noprefixroute, autojoin, no_track, preferred_lft, track_group, use_vmac.',
-      badRouteWord: 'Unknown route keyword "{{value}}": keepalived skips it ("unknown route keyword {{value}}"), so the route may not be installed as intended.',
+      badRouteWord:
+        'Unknown route keyword "{{value}}": keepalived takes it for the destination, reports "unknown route keyword {{value}}" and drops the whole route, so it is never installed.',
+      badRuleWord: 'Unknown rule option "{{value}}": keepalived reports "Unknown rule option {{value}}" and drops the whole rule, so it is never installed.',
       extraWords: 'Extra words after "{{name}}" are ignored: "{{words}}". keepalived reads one keyword per line{{hint}}.',
       blockExtraParams:
         'Words between "{{name}}" and "{" are ignored: "{{words}}" (keepalived: "Block {{name}} has extra parameters"). Remove them; a value block takes no name.',

@@ -1,6 +1,8 @@
 import type { Rule } from '../src/engine/types.js';
-import { braceBalance, describeScope, indentationAt, type Statement } from '../src/tree/index.js';
+import { braceBalance, describeScope, type Statement } from '../src/tree/index.js';
 import type { Token } from '../src/preprocess/types.js';
+import { fromRecursiveDefinition } from '../src/model/keywords.js';
+import { suspectsFor } from '../src/model/braces.js';
 
 /** What keepalived cannot read: quotes, braces, blocks without their `{`, broken sequences. */
 export const rule: Rule = {
@@ -10,22 +12,27 @@ export const rule: Rule = {
     severity: 'error',
     messages: {
       unterminatedQuote:
-        'Unterminated quote: this " is never closed, so keepalived reads the rest of the line, comments included, as one word ("Unterminated quote"). Add the closing ".',
+        'Unterminated quote: this " is never closed. keepalived reports "Unterminated quote" and drops everything from it to the end of the line, so the value it starts is lost. Add the closing ".',
       unclosed:
-        'Unclosed block: the "{" of {{block}} is never closed{{hint}}. keepalived reads every line after it as part of this block and reports "There are {{count}} missing \'}\'s or extra \'{\'s" without a line number. Add the missing "}".',
+        'Unclosed block: the "{" of {{block}} is never closed{{hint}}. keepalived reports only "There are {{count}} missing \'}\'s or extra \'{\'s", without a line number. Add the missing "}".',
       extraClose:
         'Extra "}": there is no open block to close here. keepalived reports "Extra \'}\' found" and ignores it; a block above was probably closed too early.',
+      ignoredClose:
+        'Stray "}": it closes the "{" after {{what}}, which opens nothing, so keepalived reads this "}" as a keyword ("Unknown keyword \'}\'"). It goes away with the "{" it closes.',
+      strayClose:
+        'Stray "}": it was meant to close {{block}}, but an earlier "}" already closed it (keepalived pairs that one with a "{" it ignored). keepalived reads this "}" as a keyword ("Unknown keyword \'}\'"), and the lines before it were read outside {{block}}.',
       unexpectedOpen:
         'Unexpected "{": {{what}} does not open a block, so keepalived ignores this "{" ("Unexpected \'{\' - ignoring") and its matching "}" closes {{outer}} early.',
       missingOpen:
-        'Missing "{": {{block}} must be followed by "{". keepalived reports "Missing \'{\' at beginning of configuration block" and reads the next line as the first line inside it.',
+        'Missing "{": {{block}} must be followed by "{". keepalived reports "Missing \'{\' at beginning of configuration block" at the next line and reads that line as the first line inside it; its other processes lose track of the block, so keepalived -t also reports each line of it as an unknown keyword and its "}" as extra.',
       valueBlockMissingOpen:
-        'Missing "{": {{block}} must be followed by "{". keepalived logs "\'{\' missing from beginning of block" (not shown by keepalived -t) and reads the following lines as its values up to the next "}".',
+        'Missing "{": {{block}} must be followed by "{". keepalived\'s VRRP process takes the lines up to the next "}" as its values (it only logs "\'{\' missing from beginning of block"), but its other processes count braces and take that "}" as the end of {{outer}}, so keepalived -t reports the lines after it as unknown keywords and an extra "}".',
       sequence: 'Invalid {{head}}: {{reason}}. keepalived reports "Invalid ~SEQ values" and drops the line.',
       nul: 'This line contains NUL bytes: keepalived 2.4+ ignores the whole line ("embedded NULs"), older versions cut it at the first NUL. Is this a binary file?',
       tooLong:
         'Line too long ({{bytes}} bytes; keepalived reads at most 1023): keepalived up to 2.3 splits it and reads the rest as a new line, 2.4+ ignores it ("line too long"). Shorten it, e.g. with a $DEFINITION.',
-      recursive: 'The definition ${{name}} expands to itself without end: keepalived never finishes reading this line. Remove the self-reference.',
+      recursive:
+        'The definition ${{name}} refers to itself: keepalived expands it again and again until the line reaches its length limit, then gives up and leaves "${{{name}}}" in the text, whose braces split the line into stray blocks. Remove the self-reference.',
     },
   },
   create(ctx) {
@@ -33,22 +40,48 @@ export const rule: Rule = {
       end() {
         for (const p of ctx.pre.problems) {
           if (p.code === 'unterminated-quote') ctx.report({ messageId: 'unterminatedQuote', at: p.origin, via: p.via });
-          if (p.code === 'sequence-invalid') ctx.report({ messageId: 'sequence', at: p.origin, via: p.via, data: p.data });
+          if (p.code === 'sequence-invalid') {
+            // The parser's head span includes the blanks after ")"; point at the head alone.
+            const at = { ...p.origin, end: Math.min(p.origin.end, p.origin.start + String(p.data.head).length) };
+            ctx.report({ messageId: 'sequence', at, via: p.via, data: p.data });
+          }
           if (p.code === 'nul-bytes') ctx.report({ messageId: 'nul', at: p.origin });
-          if (p.code === 'line-too-long') ctx.report({ messageId: 'tooLong', at: p.origin, data: p.data });
+          if (p.code === 'line-too-long') {
+            const text = ctx.file(p.origin.file)?.text ?? '';
+            const indent = /^[ \t]*/.exec(text.slice(p.origin.start, p.origin.end))![0].length;
+            ctx.report({ messageId: 'tooLong', at: { ...p.origin, start: p.origin.start + indent }, data: p.data });
+          }
           if (p.code === 'definition-recursive') ctx.report({ messageId: 'recursive', at: p.origin, via: p.via, data: p.data });
         }
         const owner = new Map<Token, Statement>();
         for (const s of ctx.tree.all) if (s.open) owner.set(s.open, s);
         const balance = braceBalance(ctx.pre.lines);
+        const openerOf = new Map([...balance.pairs].map(([open, close]) => [close, open]));
+        const ignoredAfter = new Map<Token, Statement | null>();
+        for (const issue of ctx.tree.issues) if (issue.code === 'unexpected-open') ignoredAfter.set(issue.token, issue.after);
         for (const open of suspectsFor(balance, owner, ctx.file)) {
           const st = owner.get(open);
           const block = st ? describeScope(st) : 'this block';
-          const hint = balance.unclosed.includes(open) ? '' : ' (its "}" seems to be missing: the "}" that keepalived matches with it is indented like an outer block)';
+          const close = balance.pairs.get(open);
+          // The "}" keepalived pairs with this "{" was written for the enclosing block.
+          const hint = close
+            ? ` (the "}" at ${ctx.where(close.origin)} that keepalived pairs with it is indented like the end of ${describeScope(st?.parent ?? null)}, so that block stays open and swallows the lines after it)`
+            : '';
           ctx.report({ messageId: 'unclosed', at: open, data: { block, hint, count: balance.unclosed.length } });
         }
         for (const issue of ctx.tree.issues) {
-          if (issue.code === 'extra-close') ctx.report({ messageId: 'extraClose', at: issue.token });
+          if (issue.code === 'unexpected-open' && fromRecursiveDefinition(ctx.pre, issue.token)) continue;
+          if (issue.code === 'extra-close' && balance.extra.includes(issue.token)) ctx.report({ messageId: 'extraClose', at: issue.token });
+          if (issue.code === 'extra-close' && !balance.extra.includes(issue.token)) {
+            // Balanced by count: the "}" of a block closed early, or of a "{" keepalived ignored.
+            const opener = openerOf.get(issue.token)!;
+            const st = owner.get(opener);
+            if (st) ctx.report({ messageId: 'strayClose', at: issue.token, data: { block: describeScope(st) } });
+            else {
+              const after = ignoredAfter.get(opener);
+              ctx.report({ messageId: 'ignoredClose', at: issue.token, data: { what: after ? `"${after.keyword.text}"` : 'nothing' } });
+            }
+          }
           if (issue.code === 'unexpected-open' && issue.after?.def) {
             const what = issue.after.def.kind === 'keyword' ? `"${issue.after.keyword.text}"` : `the previous line`;
             ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what, outer: describeScope(issue.after.parent) } });
@@ -57,34 +90,12 @@ export const rule: Rule = {
             ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what: 'nothing before it', outer: 'the enclosing block' } });
           }
           if (issue.code === 'missing-open') ctx.report({ messageId: 'missingOpen', at: issue.statement.keyword, data: { block: describeScope(issue.statement) } });
-          if (issue.code === 'value-block-missing-open') ctx.report({ messageId: 'valueBlockMissingOpen', at: issue.statement.keyword, data: { block: describeScope(issue.statement) } });
+          if (issue.code === 'value-block-missing-open') {
+            const data = { block: describeScope(issue.statement), outer: describeScope(issue.statement.parent) };
+            ctx.report({ messageId: 'valueBlockMissingOpen', at: issue.statement.keyword, data });
+          }
         }
       },
     };
   },
 };
-
-/**
- * keepalived only counts braces. To point at the "{" really left open, prefer blocks whose matched
- * "}" is indented less than the block's own keyword line (that "}" belongs to an outer block).
- */
-function suspectsFor(
-  balance: ReturnType<typeof braceBalance>,
-  owner: Map<Token, Statement>,
-  file: (p: string) => { text: string } | undefined,
-): Token[] {
-  if (balance.unclosed.length === 0) return [];
-  const suspects: Token[] = [];
-  for (const [open, close] of balance.pairs) {
-    const st = owner.get(open);
-    const text = file(open.origin.file)?.text;
-    if (!st || !text || open.via.length || close.via.length || close.origin.file !== st.keyword.origin.file) continue;
-    if (indentationAt(text, close.origin.start) < indentationAt(text, st.keyword.origin.start)) suspects.push(open);
-  }
-  const literalUnclosed = balance.unclosed.filter((t) => !t.via.length);
-  if (suspects.length > 0 && suspects.length <= balance.unclosed.length) {
-    suspects.sort((a, b) => a.origin.start - b.origin.start);
-    return [...suspects, ...literalUnclosed.slice(0, balance.unclosed.length - suspects.length)];
-  }
-  return balance.unclosed;
-}

@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/types.js';
-import { braceBalance, describeScope, scopeOf, type Statement } from '../src/tree/index.js';
+import { describeScope, scopeOf } from '../src/tree/index.js';
 import { formatVersion } from '../src/versions/version.js';
-import { explainUnknown } from '../src/model/keywords.js';
+import { explainUnknown, fromRecursiveDefinition, ignoredBlocks } from '../src/model/keywords.js';
 
 /** A keyword that keepalived does not know in this block, for the target version. */
 export const rule: Rule = {
@@ -14,28 +14,28 @@ export const rule: Rule = {
     },
   },
   create(ctx) {
-    const balance = braceBalance(ctx.pre.lines);
-    const openAfter = new Map<Statement, number>();
-    for (const issue of ctx.tree.issues) {
-      if (issue.code !== 'unexpected-open' || !issue.after || issue.after.def) continue;
-      const close = balance.pairs.get(issue.token);
-      if (close) openAfter.set(issue.after, close.origin.start);
-      else openAfter.set(issue.after, -1);
-    }
+    const ignored = ignoredBlocks(ctx.tree, ctx.pre.lines);
     return {
       statement(s) {
-        if (s.def) return;
+        if (s.def || fromRecursiveDefinition(ctx.pre, s.keyword)) return;
         const scope = scopeOf(ctx.table, s.parent);
-        const ex = explainUnknown(ctx.table, scope, s);
+        const ex = explainUnknown(ctx.table, scope, s, ctx.file(s.keyword.origin.file)?.text);
         let hint = ex.hint;
-        const closeAt = openAfter.get(s);
-        if (closeAt !== undefined && s.parent) {
-          const where = closeAt >= 0 ? ` at ${ctx.where({ file: s.keyword.origin.file, start: closeAt, end: closeAt })}` : '';
-          hint += ` Its "{" opens nothing, so its "}"${where} closes ${describeScope(s.parent)} instead, and the lines after that are read one level up.`;
+        const header = ignored.headerOf(s);
+        // NAME in an undefined ${NAME}: explained with the "$" before it.
+        if (header?.keyword.text === '$' && s.keyword.origin.start === header.keyword.origin.start + 2) return;
+        if (header) hint += ` keepalived reads it ${s.parent ? 'here' : 'at the top level'} because the "{" after "${header.keyword.text}" at ${ctx.where(header.keyword.origin)} opens nothing.`;
+        const close = ignored.closeOf.get(s);
+        if (close !== undefined) {
+          const upTo = close ? `up to its "}" at ${ctx.where(close.origin)}` : 'after it';
+          const where = s.parent ? `as part of ${describeScope(s.parent)}` : 'as top-level keywords';
+          hint += ` Its "{" opens nothing: keepalived reads the lines ${upTo} ${where} and ignores the unknown ones`;
+          hint += s.parent && close ? `, and that "}" closes ${describeScope(s.parent)} early, so the lines after it are read one level up.` : '.';
         }
         ctx.report({
           messageId: 'unknown',
-          at: s.keyword,
+          at: ex.length ? { ...s.keyword.origin, end: s.keyword.origin.start + ex.length } : s.keyword,
+          via: s.keyword.via,
           data: { name: s.keyword.text, scope: s.parent ? `in ${describeScope(s.parent)}` : 'at the top level', why: ex.why, version: formatVersion(ctx.target), hint },
         });
       },

@@ -6,7 +6,7 @@
 import type { LogicalLine, Token } from '../preprocess/types.js';
 import type { Statement } from '../tree/index.js';
 import type { KeywordDef, KeywordTable, BlockScope } from '../versions/keywords.js';
-import { ADDRESS_OPTIONS, BOOL_WORDS, ROUTE_KEYWORDS, checkNumber, parseAddress } from './values.js';
+import { ADDRESS_OPTIONS, BOOL_WORDS, ROUTE_KEYWORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
 
 export interface ValueFinding {
   at: Token;
@@ -15,6 +15,8 @@ export interface ValueFinding {
   severity?: 'warning';
 }
 
+/** Enums keepalived compares with strcasecmp (probed with keepalived -t 2.2.7; the others are case-sensitive). */
+const CASE_INSENSITIVE = new Set(['virtual_server/protocol']);
 const ADDRESS_KEYWORDS = new Set(['mcast_src_ip', 'unicast_src_ip']);
 const ADDRESS_BLOCKS = new Set(['virtual_ipaddress', 'virtual_ipaddress_excluded', 'static_ipaddress']);
 const ROUTE_BLOCKS = new Set(['virtual_routes', 'static_routes']);
@@ -29,19 +31,21 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
   if (!def) return [];
   const out: ValueFinding[] = [];
   const name = s.keyword.text;
-  if (s.args.length < def.args.min && def.kind === 'keyword') {
-    out.push({ at: s.keyword, messageId: 'missingParam', data: { name, count: def.args.min } });
+  // keepalived's tokenizer drops a word with an unterminated quote and all after it; script
+  // keywords re-read the raw line instead.
+  const cut = def.script ? -1 : s.args.findIndex((t) => t.unterminated);
+  if ((cut >= 0 ? cut : s.args.length) < def.args.min && def.kind === 'keyword') {
+    const why = cut >= 0 ? ' (keepalived drops the word with the unterminated quote)' : '';
+    out.push({ at: s.keyword, messageId: 'missingParam', data: { name, count: def.args.min, why } });
     return out;
   }
   if (def.kind !== 'keyword') return out;
   const first = s.args[0];
-  if (first && def.values && !def.values.includes(first.text)) {
+  if (first && def.values && !def.values.includes(first.text) && !(CASE_INSENSITIVE.has(def.path) && def.values.some((v) => v.toLowerCase() === first.text.toLowerCase()))) {
     const ci = def.values.find((v) => v.toLowerCase() === first.text.toLowerCase());
-    out.push({
-      at: first,
-      messageId: 'badEnum',
-      data: { name, value: first.text, expected: def.values.join(', '), hint: ci ? ` Write "${ci}": values are case-sensitive.` : '' },
-    });
+    const semi = first.text.endsWith(';') && def.values.includes(first.text.slice(0, -1));
+    const hint = ci ? ` Write "${ci}": values are case-sensitive.` : semi ? ' Remove the ";": keepalived does not end statements with it, it reads it as part of the value.' : '';
+    out.push({ at: first, messageId: 'badEnum', data: { name, value: first.text, expected: def.values.join(', '), hint } });
   }
   if (first && def.bool && !BOOL_WORDS.includes(first.text.toLowerCase())) {
     out.push({ at: first, messageId: 'badBool', data: { name, value: first.text } });
@@ -56,7 +60,7 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
     const data = { name, value: tok.text, range: range(min, max), decimals: n.decimals ?? 0 };
     out.push({ at: tok, messageId: r.reason === 'not-a-number' ? 'notNumber' : r.reason === 'out-of-range' ? 'outOfRange' : 'decimals', data });
   }
-  if (first && ADDRESS_KEYWORDS.has(name) && !parseAddress(first.text, { allowPrefix: false })) {
+  if (first && ADDRESS_KEYWORDS.has(name) && !parseHostAddress(first.text)) {
     out.push({ at: first, messageId: 'badAddress', data: { value: first.text, what: ` for ${name}`, kmsg: `malformed src address[${first.text}]` } });
   }
   if (def.args.max !== null && s.args.length > def.args.max && !def.script) {
@@ -79,6 +83,7 @@ export function checkValueLines(s: Statement): ValueFinding[] {
     if (ADDRESS_BLOCKS.has(name)) out.push(...addressLine(line));
     else if (ROUTE_BLOCKS.has(name)) out.push(...routeLine(line));
     else if (name === 'unicast_peer') out.push(...peerLine(line));
+    else if (name === 'virtual_rules' || name === 'static_rules') out.push(...ruleLine(line));
   }
   return out;
 }
@@ -104,30 +109,43 @@ function addressLine(line: LogicalLine): ValueFinding[] {
 }
 
 function routeLine(line: LogicalLine): ValueFinding[] {
+  // keepalived takes a word it does not know for the destination; when that is no address either,
+  // it reports "unknown route keyword" and drops the whole route, so only the first one is reported.
   const words = line.tokens;
   let i = 0;
-  const out: ValueFinding[] = [];
   while (i < words.length && ROUTE_FLAGS.has(words[i]!.text) && words[i]!.text !== 'default') i++;
   if (words[i]?.text === 'to') i++;
-  const dest = words[i];
-  if (dest && dest.text !== 'default' && !ROUTE_KEYWORDS.has(dest.text) && !parseAddress(dest.text)) {
-    out.push({ at: dest, messageId: 'badRouteWord', data: { value: dest.text } });
-  }
-  for (i++; i < words.length; i++) {
+  for (; i < words.length; i++) {
     const w = words[i]!.text;
     if (w === 'encap' || w === 'nexthop') break;
-    if (!ROUTE_KEYWORDS.has(w)) {
-      out.push({ at: words[i]!, messageId: 'badRouteWord', data: { value: w } });
-      continue;
-    }
+    if (w === 'default' || parseAddress(w)) continue;
+    if (!ROUTE_KEYWORDS.has(w)) return [{ at: words[i]!, messageId: 'badRouteWord', data: { value: w } }];
     if (!ROUTE_FLAGS.has(w)) i++;
   }
-  return out;
+  return [];
+}
+
+/** Destinations parse_route() accepts besides addresses. */
+const ROUTE_SPECIALS = new Set(['default', 'any', 'all', 'default6']);
+
+function ruleLine(line: LogicalLine): ValueFinding[] {
+  // keepalived drops the whole rule at the first word it does not know ("Unknown rule option").
+  const words = line.tokens;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!.text;
+    const value = words[i + 1];
+    if ((w === 'from' || w === 'to') && value && !ROUTE_SPECIALS.has(value.text) && !parseAddress(value.text)) {
+      return [{ at: value, messageId: 'badAddress', data: { value: value.text, what: ` for a rule's "${w}"`, kmsg: `Invalid rule ${w} address ${value.text}` } }];
+    }
+    if (RULE_OPTIONS_WITH_VALUE.has(w)) i++;
+    else if (!RULE_FLAGS.has(w)) return [{ at: words[i]!, messageId: 'badRuleWord', data: { value: w } }];
+  }
+  return [];
 }
 
 function peerLine(line: LogicalLine): ValueFinding[] {
   const addr = line.tokens[0];
-  if (!addr || parseAddress(addr.text, { allowPrefix: false })) return [];
+  if (!addr || parseHostAddress(addr.text)) return [];
   return [{ at: addr, messageId: 'badAddress', data: { value: addr.text, what: ' for unicast_peer', kmsg: `malformed unicast peer address[${addr.text}]` } }];
 }
 

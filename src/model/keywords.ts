@@ -3,12 +3,27 @@
  * one from another keepalived version, a definition written with spaces, a second `@` prefix.
  * Example: `priorty 100` in vrrp_instance -> hint ' Did you mean "priority"?'.
  */
-import type { Statement } from '../tree/index.js';
+import type { LogicalLine, PreprocessResult, Token } from '../preprocess/types.js';
+import { braceBalance, type ConfigTree, type Statement } from '../tree/index.js';
 import type { BlockScope, KeywordTable } from '../versions/keywords.js';
 import { compareVersions, formatVersion, parseVersion } from '../versions/version.js';
 
-export function explainUnknown(table: KeywordTable, scope: BlockScope, s: Statement): { why: string; hint: string } {
+/** `source`: the text of the file the keyword was written in, to recognise an undefined `${NAME}`. */
+export function explainUnknown(
+  table: KeywordTable,
+  scope: BlockScope,
+  s: Statement,
+  source?: string,
+): { why: string; hint: string; length?: number } {
   const name = s.keyword.text;
+  const braced = name === '$' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(source?.slice(s.keyword.origin.start) ?? '') : null;
+  if (braced) {
+    return {
+      why: '',
+      length: braced[0].length,
+      hint: ` "\${${braced[1]}}" is not defined above this line, so keepalived keeps the text and its braces split the line into "$", "{", "${braced[1]}", "}". Define ${braced[1]} first ("$${braced[1]}=value"), or include the file that defines it.`,
+    };
+  }
   const target = table.version;
   const other = table.lookupAllVersions(scope.path, name);
   if (other.length) {
@@ -44,4 +59,50 @@ export function explainUnknown(table: KeywordTable, scope: BlockScope, s: Statem
     return { why: '', hint: ` "${name}" is valid ${where}.${topHint}` };
   }
   return { why: '', hint: '' };
+}
+
+/**
+ * Blocks keepalived reads line by line in the enclosing block: the `{` after an unknown keyword
+ * opens nothing, and keepalived pairs it with the next `}` by counting braces. `closeOf` gives, for
+ * each such unknown statement, that `}` (null: never closed); `headerOf` gives, for a statement
+ * standing between such a `{` and its `}`, the unknown statement whose `{` that is (innermost).
+ * Example: `vrrp_instace VI_1 {` ... `}` -> closeOf(vrrp_instace) = the last `}`, headerOf(state) = vrrp_instace.
+ */
+export function ignoredBlocks(tree: ConfigTree, lines: readonly LogicalLine[]): {
+  closeOf: Map<Statement, Token | null>;
+  headerOf: (s: Statement) => Statement | undefined;
+} {
+  const balance = braceBalance([...lines]);
+  const index = new Map<LogicalLine | Token, number>();
+  lines.forEach((l, i) => {
+    index.set(l, i);
+    if (l.kind !== 'words') index.set(l.tokens[0]!, i);
+  });
+  const closeOf = new Map<Statement, Token | null>();
+  const ranges: { from: number; to: number; header: Statement }[] = [];
+  for (const issue of tree.issues) {
+    if (issue.code !== 'unexpected-open' || !issue.after || issue.after.def) continue;
+    const close = balance.pairs.get(issue.token) ?? null;
+    closeOf.set(issue.after, close);
+    if (close) ranges.push({ from: index.get(issue.token)!, to: index.get(close)!, header: issue.after });
+  }
+  const headerOf = (s: Statement): Statement | undefined => {
+    const i = index.get(s.line);
+    if (i === undefined) return undefined;
+    let best: (typeof ranges)[number] | undefined;
+    for (const r of ranges) if (r.from < i && i < r.to && (!best || r.from > best.from)) best = r;
+    return best?.header;
+  };
+  return { closeOf, headerOf };
+}
+
+/**
+ * Text produced by a self-referencing definition ($A=${A} x): keepalived stops expanding at its
+ * line-length limit and leaves a "${A}" whose braces split the line. Findings on that text are
+ * consequences of the one "definition-recursive" problem, reported by syntax-error.
+ */
+export function fromRecursiveDefinition(pre: PreprocessResult, t: Token): boolean {
+  if (!t.via.length) return false;
+  const names = new Set(pre.problems.filter((p) => p.code === 'definition-recursive').map((p) => String(p.data.name)));
+  return names.size > 0 && t.via.some((e) => e.kind === 'definition' && names.has(e.name));
 }

@@ -29,6 +29,15 @@ export function parseAddress(text: string, { allowPrefix = true } = {}): ParsedA
   return { family, prefix, text };
 }
 
+/**
+ * An address as keepalived's inet_stosockaddr() reads it (unicast_src_ip, mcast_src_ip,
+ * unicast_peer): anything from the first "-" (else "/") on is dropped, so 192.0.2.2/24 is 192.0.2.2.
+ */
+export function parseHostAddress(text: string): ParsedAddress | null {
+  const cut = text.includes('-') ? text.indexOf('-') : text.indexOf('/');
+  return parseAddress(cut === -1 ? text : text.slice(0, cut), { allowPrefix: false });
+}
+
 export type NumberCheck =
   | { ok: true; value: number }
   | { ok: false; reason: 'not-a-number' | 'out-of-range' | 'too-many-decimals'; value?: number };
@@ -50,7 +59,10 @@ export function checkNumber(
 
 export const BOOL_WORDS = ['on', 'off', 'true', 'false', 'yes', 'no'];
 
-/** Options of an address line (virtual_ipaddress, static_ipaddress): word -> takes a value. */
+/**
+ * Options of an address line (virtual_ipaddress, static_ipaddress): word -> takes a value.
+ * As vrrp_ipaddress.c reads them (2.2.7 and HEAD): "-nodad" only (never "nodad"); use_vmac is a flag.
+ */
 export const ADDRESS_OPTIONS: Record<string, 'value' | 'flag' | 'optional-value'> = {
   dev: 'value',
   brd: 'value',
@@ -60,14 +72,13 @@ export const ADDRESS_OPTIONS: Record<string, 'value' | 'flag' | 'optional-value'
   peer: 'value',
   home: 'flag',
   '-nodad': 'flag',
-  nodad: 'flag',
   mngtmpaddr: 'flag',
   noprefixroute: 'flag',
   autojoin: 'flag',
   no_track: 'flag',
   preferred_lft: 'value',
   track_group: 'value',
-  use_vmac: 'optional-value',
+  use_vmac: 'flag',
 };
 
 /** Words keepalived's route parser knows (virtual_routes, static_routes). */
@@ -80,3 +91,14 @@ export const ROUTE_KEYWORDS = new Set([
   'weight', 'ecn', 'blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast',
   'anycast', 'multicast', 'unicast', 'nat', 'default', 'all',
 ]);
+
+/**
+ * Words of a policy-rule line (virtual_rules, static_rules) as vrrp_iprule.c reads them: options
+ * that take the next word, flags, and the actions. Any other word is "Unknown rule option".
+ */
+export const RULE_OPTIONS_WITH_VALUE = new Set([
+  'from', 'to', 'table', 'lookup', 'preference', 'order', 'priority', 'tos', 'dsfield', 'fwmark',
+  'realms', 'suppress_prefixlength', 'sup_pl', 'suppress_ifgroup', 'sup_group', 'dev', 'iif', 'oif',
+  'tunnel-id', 'uidrange', 'protocol', 'ipproto', 'sport', 'dport', 'track_group', 'goto', 'type',
+]);
+export const RULE_FLAGS = new Set(['inet', 'inet6', 'l3mdev', 'no_track', 'nop', 'blackhole', 'unreachable', 'prohibit']);

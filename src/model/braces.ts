@@ -1,0 +1,32 @@
+/**
+ * Which "{" to blame for keepalived's "There are N missing '}'s": keepalived only counts braces, so
+ * the linter uses indentation. Example: a `virtual_ipaddress {` whose paired "}" sits at column 1,
+ * under `vrrp_instance`, is the block whose own "}" is missing.
+ */
+import type { Token } from '../preprocess/types.js';
+import { indentationAt, type braceBalance, type Statement } from '../tree/index.js';
+
+/**
+ * keepalived only counts braces. To point at the "{" really left open, prefer blocks whose matched
+ * "}" is indented less than the block's own keyword line (that "}" belongs to an outer block).
+ */
+export function suspectsFor(
+  balance: ReturnType<typeof braceBalance>,
+  owner: Map<Token, Statement>,
+  file: (p: string) => { text: string } | undefined,
+): Token[] {
+  if (balance.unclosed.length === 0) return [];
+  const suspects: Token[] = [];
+  for (const [open, close] of balance.pairs) {
+    const st = owner.get(open);
+    const text = file(open.origin.file)?.text;
+    if (!st || !text || open.via.length || close.via.length || close.origin.file !== st.keyword.origin.file) continue;
+    if (indentationAt(text, close.origin.start) < indentationAt(text, st.keyword.origin.start)) suspects.push(open);
+  }
+  const literalUnclosed = balance.unclosed.filter((t) => !t.via.length);
+  if (suspects.length > 0 && suspects.length <= balance.unclosed.length) {
+    suspects.sort((a, b) => a.origin.start - b.origin.start);
+    return [...suspects, ...literalUnclosed.slice(0, balance.unclosed.length - suspects.length)];
+  }
+  return balance.unclosed;
+}
