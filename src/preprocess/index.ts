@@ -59,6 +59,8 @@ class Preprocessor {
   private multiline: OpenMultiline | null = null;
   private readonly includeStack: string[] = [];
   private includedCount = 0;
+  /** The line being read had a matching @id prefix. */
+  private conditionalLine = false;
 
   constructor(private readonly opts: PreprocessOptions) {
     this.files = opts.files ?? new Map();
@@ -166,7 +168,9 @@ class Preprocessor {
         this.sequence(sf, m, b.heads, 0, m.slice(b.contentStart), via, depth);
         return;
       case 'content':
+        this.conditionalLine = d.condition !== null;
         this.content(sf, body, via, depth);
+        this.conditionalLine = false;
     }
   }
 
@@ -260,10 +264,10 @@ class Preprocessor {
 
   private include(sf: SourceFile, kind: string, pattern: MappedText, line: MappedText, via: Expansion[]): void {
     const o = line.origin(0, line.length);
-    if (o.via.length) {
-      // keepalived's child passes would read the file twice (SYNTAX.md section 4, L09).
-      this.problem('include-computed', o.origin, o.via, { kind });
-    }
+    // An include word that came from a $definition, or an include behind @id: keepalived's child
+    // passes read the file again (SYNTAX.md section 4, L09). `include ${DIR}/x` is read normally.
+    const keywordVia = line.origin(0, 1).via;
+    if (keywordVia.length || this.conditionalLine) this.problem('include-computed', o.origin, o.via, { kind });
     const pat = pattern.text;
     const abs = path.posix.isAbsolute(pat)
       ? path.posix.join(this.opts.root, pat)
@@ -354,7 +358,10 @@ class Preprocessor {
       }
       const use = cur.origin(at, ref.end);
       const exp: Expansion = { kind: 'definition', name: ref.name, use: use.origin, ...(value.definedAt ? { definedAt: value.definedAt } : {}) };
-      const repl = MappedText.synthetic(value.text, cur.file, use.origin, [...(use.via.length ? use.via : via), exp]);
+      const outer = use.via.length ? use.via : via;
+      // A definition that refers to itself adds its expansion once, not once per round.
+      const chain = outer.some((e) => e.kind === 'definition' && e.name === exp.name) ? outer : [...outer, exp];
+      const repl = MappedText.synthetic(value.text, cur.file, use.origin, chain);
       cur = cur.slice(0, at).concat(repl, cur.slice(ref.end));
       i = at; // rescan from the same position
     }
