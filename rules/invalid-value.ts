@@ -22,6 +22,7 @@ export const rule: Rule = {
       badRouteWord:
         'Unknown route keyword "{{value}}": keepalived takes it for the destination, reports "unknown route keyword {{value}}" and drops the whole route, so it is never installed.',
       badRuleWord: 'Unknown rule option "{{value}}": keepalived reports "Unknown rule option {{value}}" and drops the whole rule, so it is never installed.',
+      emptyValue: '"{{name}}" has no value: keepalived reports an error for this line and ignores it, keeping the default. Give it a value or remove the line.',
       extraWords: 'Extra words after "{{name}}" are ignored: "{{words}}". keepalived reads one keyword per line{{hint}}.',
       blockExtraParams:
         'Words between "{{name}}" and "{" are ignored: "{{words}}" (keepalived: "Block {{name}} has extra parameters"). Remove them; a value block takes no name.',

@@ -3,13 +3,13 @@
  * the data lines of address and route blocks. Returns findings for the invalid-value rule.
  * Example: `priority 300` in vrrp_instance -> [{messageId:'outOfRange', data:{value:'300',range:'1..255'}}].
  */
-import type { LogicalLine, Token } from '../preprocess/types.js';
+import type { LogicalLine, Origin, Token } from '../preprocess/types.js';
 import type { Statement } from '../tree/index.js';
 import type { KeywordDef, KeywordTable, BlockScope } from '../versions/keywords.js';
 import { ADDRESS_OPTIONS, BOOL_WORDS, ROUTE_KEYWORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
 
 export interface ValueFinding {
-  at: Token;
+  at: Token | Origin;
   messageId: string;
   data: Record<string, string | number>;
   severity?: 'warning';
@@ -40,6 +40,10 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
     return out;
   }
   if (def.kind !== 'keyword') return out;
+  if (s.args.length === 0 && def.emptyError) {
+    out.push({ at: s.keyword, messageId: 'emptyValue', data: { name } });
+    return out;
+  }
   const first = s.args[0];
   if (first && def.values && !def.values.includes(first.text) && !(CASE_INSENSITIVE.has(def.path) && def.values.some((v) => v.toLowerCase() === first.text.toLowerCase()))) {
     const ci = def.values.find((v) => v.toLowerCase() === first.text.toLowerCase());
@@ -71,7 +75,9 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
       : extra.some((t) => t.text.includes(';'))
         ? '; ";" does not end a statement in keepalived'
         : '';
-    out.push({ at: extra[0]!, messageId: 'extraWords', data: { name, words: extra.map((t) => t.text).join(' '), hint }, severity: 'warning' });
+    const last = extra[extra.length - 1]!;
+    const at = last.origin.file === extra[0]!.origin.file && !last.via.length ? { ...extra[0]!.origin, end: last.origin.end } : extra[0]!;
+    out.push({ at, messageId: 'extraWords', data: { name, words: extra.map((t) => t.text).join(' '), hint }, severity: 'warning' });
   }
   return out;
 }
