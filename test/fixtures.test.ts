@@ -42,19 +42,25 @@ for (const rule of rules) {
     for (const file of invalid) {
       it(`invalid/${path.basename(file)}`, async () => {
         const fx = readFixture(file);
-        expect(fx.expectations.length, 'an invalid fixture must state what it expects').toBeGreaterThan(0);
         const r = await lintJson(file, optionArgs(fx.options, path.dirname(file)));
-        const diags = [...(r.files.get(path.relative(REPO, file)) ?? [])].filter((d) => d.ruleId === id);
-        const got = diags.map((d) => `${d.line}:${d.column}-${d.endColumn} ${d.ruleId}: ${d.message}`);
-        const unmatched = [...diags];
-        for (const e of fx.expectations.filter((x) => x.ruleId === id)) {
-          const i = unmatched.findIndex(
-            (d) => d.line === e.line && d.column === e.column && d.endColumn === e.endColumn && d.message.includes(e.message),
-          );
-          expect(i, `expected ${e.line}:${e.column}-${e.endColumn} ${e.ruleId}: ${e.message}\ngot:\n${got.join('\n')}`).toBeGreaterThanOrEqual(0);
-          unmatched.splice(i, 1);
+        const stated = [...r.files.keys()].reduce((n, rel) => n + (rel === path.relative(REPO, file) ? fx.expectations : readFixture(path.join(REPO, rel)).expectations).length, 0);
+        expect(stated, 'an invalid fixture (or a file it includes) must state what it expects').toBeGreaterThan(0);
+        // Findings in files the fixture includes are checked against the expectations written
+        // in those files.
+        for (const [rel, all] of r.files) {
+          const expectations = rel === path.relative(REPO, file) ? fx.expectations : readFixture(path.join(REPO, rel)).expectations;
+          const diags = all.filter((d) => d.ruleId === id);
+          const got = diags.map((d) => `${rel}:${d.line}:${d.column}-${d.endColumn} ${d.ruleId}: ${d.message}`);
+          const unmatched = [...diags];
+          for (const e of expectations.filter((x) => x.ruleId === id)) {
+            const i = unmatched.findIndex(
+              (d) => d.line === e.line && d.column === e.column && d.endColumn === e.endColumn && d.message.includes(e.message),
+            );
+            expect(i, `expected ${rel}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}: ${e.message}\ngot:\n${got.join('\n')}`).toBeGreaterThanOrEqual(0);
+            unmatched.splice(i, 1);
+          }
+          expect(unmatched.map((d) => `${rel}:${d.line}:${d.column}-${d.endColumn} ${d.message}`), 'findings the fixture does not expect').toEqual([]);
         }
-        expect(unmatched.map((d) => `${d.line}:${d.column}-${d.endColumn} ${d.message}`), 'findings the fixture does not expect').toEqual([]);
       });
     }
   });
