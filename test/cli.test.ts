@@ -75,19 +75,34 @@ describe('lint exit codes and output', () => {
     expect(JSON.parse(r.stdout).results[0].diagnostics[0].ruleId).toBe('invalid-value');
   });
 
-  it('exits 2 for an unreadable file with file:line:column, never a stack trace', async () => {
+  it.skipIf(process.getuid?.() === 0)('exits 2 for an unreadable file with file:line:column, never a stack trace', async () => {
     const f = write('locked.conf', CLEAN);
     fs.chmodSync(f, 0);
     const r = await runCli(['lint', f], { cwd: tmp });
     fs.chmodSync(f, 0o644);
-    if (process.getuid?.() === 0) {
-      // root reads it anyway; the binary-file case below still checks the no-crash path
-      expect(r.code).toBe(0);
-    } else {
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/locked\.conf:1:1: error: cannot lint this file: permission denied/);
-    }
-    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/locked\.conf:1:1: error: cannot lint this file: permission denied/);
+  });
+
+  it('exits 2 for a dangling symlink and a FIFO given as files, and lints the rest', async () => {
+    fs.symlinkSync(path.join(tmp, 'no-target.conf'), path.join(tmp, 'dangling.conf'));
+    const fifo = path.join(tmp, 'fifo.conf');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [fifo]);
+    const good = write('good-too.conf', CLEAN.replace('priority 100', 'priority 0'));
+    const r = await runCli(['lint', 'dangling.conf', 'fifo.conf', 'good-too.conf'], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('dangling.conf: no such file or directory');
+    expect(r.stderr).toMatch(/fifo\.conf:1:1: error: cannot lint this file: is not a regular file/);
+    expect(r.stdout).toContain('good-too.conf');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('does not go round a symlink loop in a directory walk', async () => {
+    write('looped/etc/keepalived/keepalived.conf', CLEAN);
+    fs.symlinkSync('..', path.join(tmp, 'looped/etc/keepalived/up'));
+    const r = await runCli(['lint', 'looped', '--format', 'json'], { cwd: tmp });
+    expect(JSON.parse(r.stdout).results.map((x: { file: string }) => x.file)).toEqual(['looped/etc/keepalived/keepalived.conf']);
   });
 
   it('survives binary input without a stack trace', async () => {

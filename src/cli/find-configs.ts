@@ -14,18 +14,24 @@ export function findConfigs(paths: string[], host: FileHost, cwd: string): { fil
     const abs = path.resolve(cwd, p);
     const st = host.stat(abs);
     if (st.kind === 'missing') errors.push(`${p}: no such file or directory`);
-    else if (st.kind === 'directory') walk(abs, host, files, false);
+    else if (st.kind === 'directory') walk(abs, host, files, false, new Set());
     else files.push(abs);
   }
-  return { files: [...new Set(files)], errors };
+  // The same file reached through two paths is linted once.
+  const seen = new Set<string>();
+  return { files: files.filter((f) => !seen.has(host.realpath(f)) && seen.add(host.realpath(f))), errors };
 }
 
-function walk(dir: string, host: FileHost, out: string[], inKeepalivedDir: boolean): void {
+function walk(dir: string, host: FileHost, out: string[], inKeepalivedDir: boolean, visited: Set<string>): void {
+  // A symbolic link back up the tree (conf.d/loop -> ..) must not make the walk go round.
+  const real = host.realpath(dir);
+  if (visited.has(real)) return;
+  visited.add(real);
   for (const name of host.list(dir)) {
     const full = path.join(dir, name);
     const st = host.stat(full);
     if (st.kind === 'directory') {
-      if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(full, host, out, inKeepalivedDir || name === 'keepalived');
+      if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(full, host, out, inKeepalivedDir || name === 'keepalived', visited);
     } else if (st.kind === 'file' && (name === 'keepalived.conf' || (inKeepalivedDir && name.endsWith('.conf')))) {
       out.push(full);
     }

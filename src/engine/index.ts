@@ -41,6 +41,7 @@ export function resolveTarget(target: string | undefined): Version {
 export function lintFiles(paths: string[], opts: LintOptions): LintReport {
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   const byFile = new Map<string, Diagnostic[]>();
+  const seenFindings = new Set<string>();
   const entries = [...new Set(paths.map((p) => path.resolve(opts.host.cwd(), p)))];
   const outcomes = new Map<string, OneResult>();
   for (const abs of entries) {
@@ -64,7 +65,11 @@ export function lintFiles(paths: string[], opts: LintOptions): LintReport {
     if (!byFile.has(abs)) byFile.set(abs, []);
     for (const d of r.diagnostics) {
       const list = byFile.get(d.file) ?? [];
-      if (!list.some((x) => sameFinding(x, d))) list.push(d);
+      const key = findingKey(d);
+      if (!seenFindings.has(key)) {
+        seenFindings.add(key);
+        list.push(d);
+      }
       byFile.set(d.file, list);
     }
   }
@@ -228,8 +233,8 @@ function toDiagnostic(rule: Rule, severity: Severity, r: Report, files: Map<stri
   };
 }
 
-function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
-  return a.ruleId === b.ruleId && a.range.start === b.range.start && a.range.end === b.range.end && a.message === b.message;
+function findingKey(d: Diagnostic): string {
+  return `${d.file}\0${d.ruleId}\0${d.range.start}\0${d.range.end}\0${d.message}`;
 }
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {

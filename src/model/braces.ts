@@ -4,6 +4,7 @@
  * under `vrrp_instance`, is the block whose own "}" is missing.
  */
 import type { Token } from '../preprocess/types.js';
+import type { LineIndex } from '../source/line-index.js';
 import { indentationAt, type braceBalance, type Statement } from '../tree/index.js';
 
 /**
@@ -13,15 +14,15 @@ import { indentationAt, type braceBalance, type Statement } from '../tree/index.
 export function suspectsFor(
   balance: ReturnType<typeof braceBalance>,
   owner: Map<Token, Statement>,
-  file: (p: string) => { text: string } | undefined,
+  file: (p: string) => { text: string; index: LineIndex } | undefined,
 ): Token[] {
   if (balance.unclosed.length === 0) return [];
   const suspects: Token[] = [];
   for (const [open, close] of balance.pairs) {
     const st = owner.get(open);
-    const text = file(open.origin.file)?.text;
-    if (!st || !text || open.via.length || close.via.length || close.origin.file !== st.keyword.origin.file) continue;
-    if (indentationAt(text, close.origin.start) < indentationAt(text, st.keyword.origin.start)) suspects.push(open);
+    const sf = file(open.origin.file);
+    if (!st || !sf || open.via.length || close.via.length || close.origin.file !== st.keyword.origin.file) continue;
+    if (indentationAt(sf, close.origin.start) < indentationAt(sf, st.keyword.origin.start)) suspects.push(open);
   }
   const literalUnclosed = balance.unclosed.filter((t) => !t.via.length);
   if (suspects.length > 0 && suspects.length <= balance.unclosed.length) {

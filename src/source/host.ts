@@ -6,7 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+/**
+ * keepalived reads bytes. A file that is not valid UTF-8 is read as Latin-1, so that each byte is
+ * one character and byte counts (the 1023-byte line limit) stay exact.
+ */
+export type TextEncoding = 'utf8' | 'latin1';
+export type ReadResult = { ok: true; text: string; encoding: TextEncoding } | { ok: false; reason: string };
 export type StatKind = 'file' | 'directory' | 'other' | 'missing';
 
 export interface FileHost {
@@ -14,6 +19,8 @@ export interface FileHost {
   stat(file: string): { kind: StatKind; executable: boolean };
   /** Names in a directory, sorted as glob(3) sorts them; [] when unreadable. */
   list(dir: string): string[];
+  /** The path with symbolic links resolved (the path itself when it cannot be resolved). */
+  realpath(file: string): string;
   cwd(): string;
 }
 
@@ -29,7 +36,10 @@ export function nodeHost(cwd: string): FileHost {
         if (!st.isFile()) return { ok: false, reason: 'is not a regular file' };
         if (st.size > MAX_FILE_BYTES) return { ok: false, reason: `is larger than ${MAX_FILE_BYTES} bytes` };
         const buf = fs.readFileSync(file);
-        return { ok: true, text: buf.toString('utf8') };
+        const text = buf.toString('utf8');
+        return Buffer.byteLength(text, 'utf8') === buf.length && Buffer.from(text, 'utf8').equals(buf)
+          ? { ok: true, text, encoding: 'utf8' }
+          : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' };
       } catch (e) {
         return { ok: false, reason: describeFsError(e) };
       }
@@ -50,6 +60,13 @@ export function nodeHost(cwd: string): FileHost {
         return [];
       }
     },
+    realpath(file) {
+      try {
+        return fs.realpathSync(file);
+      } catch {
+        return file;
+      }
+    },
     cwd: () => cwd,
   };
 }
@@ -62,7 +79,7 @@ export function memoryHost(files: Record<string, string>, cwd = '/'): FileHost {
   return {
     readText(file) {
       const t = table.get(norm(file));
-      if (t !== undefined) return { ok: true, text: t };
+      if (t !== undefined) return { ok: true, text: t, encoding: 'utf8' };
       return { ok: false, reason: isDir(norm(file)) ? 'is a directory' : 'no such file or directory' };
     },
     stat(file) {
@@ -77,6 +94,7 @@ export function memoryHost(files: Record<string, string>, cwd = '/'): FileHost {
       for (const k of table.keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split('/')[0]!);
       return [...names].sort(byteOrder);
     },
+    realpath: (file) => norm(file),
     cwd: () => cwd,
   };
 }

@@ -11,6 +11,7 @@
  * Structural oddities are recorded as issues; rules decide what to say about them.
  */
 import type { LogicalLine, Token } from '../preprocess/types.js';
+import type { LineIndex } from '../source/line-index.js';
 import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keywords.js';
 
 export interface Statement {
@@ -186,9 +187,9 @@ export function scopeOf(table: KeywordTable, parent: Statement | null): BlockSco
 }
 
 /** Indentation (0-based column of the first non-blank) of the line holding `offset`. */
-export function indentationAt(text: string, offset: number): number {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
+export function indentationAt(file: { text: string; index: LineIndex }, offset: number): number {
+  const start = file.index.lineStart(file.index.position(offset).line);
   let i = start;
-  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
-  return text.slice(start, i).replace(/\t/g, '        ').length;
+  while (i < file.text.length && (file.text[i] === ' ' || file.text[i] === '\t')) i++;
+  return file.text.slice(start, i).replace(/\t/g, '        ').length;
 }
