@@ -1,8 +1,10 @@
 import type { Rule } from '../src/engine/types.js';
 import { braceBalance, describeScope, type Statement } from '../src/tree/index.js';
-import type { Token } from '../src/preprocess/types.js';
+import type { Origin, Token } from '../src/preprocess/types.js';
 import { fromRecursiveDefinition } from '../src/model/keywords.js';
 import { suspectsFor } from '../src/model/braces.js';
+
+const MAX_UNCLOSED_REPORTS = 20;
 
 /** What keepalived cannot read: quotes, braces, blocks without their `{`, broken sequences. */
 export const rule: Rule = {
@@ -22,17 +24,23 @@ export const rule: Rule = {
       strayClose:
         'Stray "}": it was meant to close {{block}}, but an earlier "}" already closed it (keepalived pairs that one with a "{" it ignored). keepalived reads this "}" as a keyword ("Unknown keyword \'}\'"), and the lines before it were read outside {{block}}.',
       unexpectedOpen:
-        'Unexpected "{": {{what}} does not open a block, so keepalived ignores this "{" ("Unexpected \'{\' - ignoring") and its matching "}" closes {{outer}} early.',
+        'Unexpected "{": {{what}} opens no block here, so keepalived ignores this "{" ("Unexpected \'{\' - ignoring"){{effect}}.',
       missingOpen:
         'Missing "{": {{block}} must be followed by "{". keepalived reports "Missing \'{\' at beginning of configuration block" at the next line and reads that line as the first line inside it; its other processes lose track of the block, so keepalived -t also reports each line of it as an unknown keyword and its "}" as extra.',
       valueBlockMissingOpen:
         'Missing "{": {{block}} must be followed by "{". keepalived\'s VRRP process takes the lines up to the next "}" as its values (it only logs "\'{\' missing from beginning of block"), but its other processes count braces and take that "}" as the end of {{outer}}, so keepalived -t reports the lines after it as unknown keywords and an extra "}".',
-      sequence: 'Invalid {{head}}: {{reason}}. keepalived reports "Invalid ~SEQ values" and drops the line.',
+      sequence: 'Invalid {{head}}: {{reason}}. {{effect}}.',
+      escapedComment:
+        '"\\{{char}}" keeps a literal "{{char}}" only in global_defs: keepalived\'s VRRP and checker processes read the line again and see a comment there, so the value is cut at this point. Put the value in double quotes instead.',
+      unmatchedQuote:
+        'Unmatched quote: keepalived splits words at double quotes and this " is never closed, so it reports "Unmatched quote" and drops the word. A backslash does not escape a quote in keepalived\'s words; use single quotes inside a double-quoted value.',
       nul: 'This line contains NUL bytes: keepalived 2.4+ ignores the whole line ("embedded NULs"), older versions cut it at the first NUL. Is this a binary file?',
       tooLong:
         'Line too long ({{bytes}} bytes; keepalived reads at most 1023): keepalived up to 2.3 splits it and reads the rest as a new line, 2.4+ ignores it ("line too long"). Shorten it, e.g. with a $DEFINITION.',
       recursive:
         'The definition ${{name}} refers to itself: keepalived expands it again and again until the line reaches its length limit, then gives up and leaves "${{{name}}}" in the text, whose braces split the line into stray blocks. Remove the self-reference.',
+      recursiveCycle:
+        'The definitions behind ${{name}} refer to each other in a cycle: keepalived expands them forever and never finishes reading the configuration (it hangs at 100% CPU at start-up, and keepalived -t hangs too). Break the cycle.',
     },
   },
   create(ctx) {
@@ -45,13 +53,23 @@ export const rule: Rule = {
             const at = { ...p.origin, end: Math.min(p.origin.end, p.origin.start + String(p.data.head).length) };
             ctx.report({ messageId: 'sequence', at, via: p.via, data: p.data });
           }
+          if (p.code === 'escaped-comment-char') ctx.report({ messageId: 'escapedComment', at: p.origin, data: p.data, severity: 'warning' });
           if (p.code === 'nul-bytes') ctx.report({ messageId: 'nul', at: p.origin });
           if (p.code === 'line-too-long') {
             const text = ctx.file(p.origin.file)?.text ?? '';
             const indent = /^[ \t]*/.exec(text.slice(p.origin.start, p.origin.end))![0].length;
             ctx.report({ messageId: 'tooLong', at: { ...p.origin, start: p.origin.start + indent }, data: p.data });
           }
-          if (p.code === 'definition-recursive') ctx.report({ messageId: 'recursive', at: p.origin, via: p.via, data: p.data });
+          if (p.code === 'definition-recursive') {
+            ctx.report({ messageId: p.data.self === 'yes' ? 'recursive' : 'recursiveCycle', at: p.origin, via: p.via, data: p.data });
+          }
+        }
+        // The tokenizer's own unclosed quote (after an escaped one), unless decomment saw it too.
+        const lineOf = (o: Origin) => `${o.file}\0${ctx.file(o.file)?.index.position(o.start).line ?? 0}`;
+        const quoteLines = new Set(ctx.pre.problems.filter((p) => p.code === 'unterminated-quote').map((p) => lineOf(p.origin)));
+        for (const line of ctx.pre.lines) {
+          const t = line.tokens.find((x) => x.unterminated);
+          if (t && !quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
         }
         const owner = new Map<Token, Statement>();
         for (const s of ctx.tree.all) if (s.open) owner.set(s.open, s);
@@ -59,7 +77,8 @@ export const rule: Rule = {
         const openerOf = new Map([...balance.pairs].map(([open, close]) => [close, open]));
         const ignoredAfter = new Map<Token, Statement | null>();
         for (const issue of ctx.tree.issues) if (issue.code === 'unexpected-open') ignoredAfter.set(issue.token, issue.after);
-        for (const open of suspectsFor(balance, owner, ctx.file)) {
+        // Every unclosed "{" is worth a look, but a thousand identical findings are not.
+        for (const open of suspectsFor(balance, owner, ctx.file).slice(0, MAX_UNCLOSED_REPORTS)) {
           const st = owner.get(open);
           const block = st ? describeScope(st) : 'this block';
           const close = balance.pairs.get(open);
@@ -84,10 +103,12 @@ export const rule: Rule = {
           }
           if (issue.code === 'unexpected-open' && issue.after?.def) {
             const what = issue.after.def.kind === 'keyword' ? `"${issue.after.keyword.text}"` : `the previous line`;
-            ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what, outer: describeScope(issue.after.parent) } });
+            const effect = balance.pairs.has(issue.token) ? ` and the "}" written for it closes ${describeScope(issue.after.parent)} early` : '';
+            ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what, effect } });
           }
           if (issue.code === 'unexpected-open' && !issue.after) {
-            ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what: 'nothing before it', outer: 'the enclosing block' } });
+            const effect = balance.pairs.has(issue.token) ? ' and the "}" written for it closes the enclosing block early' : '';
+            ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what: 'no keyword', effect } });
           }
           if (issue.code === 'missing-open') ctx.report({ messageId: 'missingOpen', at: issue.statement.keyword, data: { block: describeScope(issue.statement) } });
           if (issue.code === 'value-block-missing-open') {

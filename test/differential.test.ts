@@ -70,7 +70,11 @@ function compare(source: string, mainFile: string, messages: OracleMessage[], ou
     if (m.cls !== 'syntax') continue;
     f.keepalivedSyntax++;
     const candidates = oursFor(m.file);
-    const hit = m.line === null ? candidates.some((d) => d.ruleId === 'syntax-error') : candidates.some((d) => d.line === m.line);
+    const rules = rulesFor(m.text);
+    const hit =
+      m.line === null
+        ? candidates.some((d) => d.ruleId === 'syntax-error')
+        : candidates.some((d) => d.line === m.line && (!rules || rules.includes(d.ruleId)));
     if (hit) f.matched++;
     else if (known(source, m.file ?? mainFile, m.line ?? 0, '*', 'missed')) f.explained++;
     else failures.push(`missed: ${m.file ?? mainFile}:${m.line ?? '-'} keepalived says "${m.text}"`);
@@ -97,6 +101,18 @@ function compare(source: string, mainFile: string, messages: OracleMessage[], ou
     }
   }
   return failures;
+}
+
+/** The rules that may answer a keepalived message: a finding of another rule does not count. */
+const MESSAGE_RULES: [RegExp, string[]][] = [
+  [/~SEQ|~LST/, ['syntax-error']],
+  [/deprecated|Please use/i, ['deprecated-keyword']],
+  [/quote/i, ['syntax-error', 'invalid-value']],
+  [/Unknown keyword|Unexpected '\{'|Extra '\}'|Missing '\{'/, ['unknown-keyword', 'syntax-error']],
+  [/missing a parameter|outside range|invalid number|not valid|[Ii]nvalid|malformed|unknown route keyword|Unknown rule option|Unknown configuration entry|extra parameters|unknown state|unknown .* type|routing method|missing - ignoring|must be/, ['invalid-value']],
+];
+function rulesFor(text: string): string[] | null {
+  return MESSAGE_RULES.find(([re]) => re.test(text))?.[1] ?? null;
 }
 
 async function ourDiagnostics(config: string, args: string[]): Promise<Map<string, JsonDiagnostic[]>> {
@@ -135,12 +151,10 @@ describe('differential: oracle cases against recorded keepalived -t', () => {
   const cases = [...loadOracleCaseResults()].filter(([, c]) => c.configArg && !c.configArg.includes('*') && fs.existsSync(path.join(c.cwd, c.configArg)) && fs.statSync(path.join(c.cwd, c.configArg)).isFile());
   it.each(cases.map(([name, c]) => [name, c] as const))('%s', async (name, c) => {
     const config = path.join(c.cwd, c.configArg!);
-    const args = ['--root', root, ...(c.configId ? ['--config-id', c.configId] : [])];
     const r = await lintJson(config, ['--config-id', c.configId ?? 'vm', '--root', root], path.dirname(config));
     expect(r.code, r.stderr).toBeLessThan(2);
     const ours = new Map<string, JsonDiagnostic[]>();
     for (const [file, diags] of r.files) ours.set(path.basename(file), [...(ours.get(path.basename(file)) ?? []), ...diags]);
-    void args;
     const messages = c.messages.map((m) => ({ ...m, file: m.file === null ? null : path.basename(m.file) }));
     expect(compare('oracle-case', path.basename(config), messages, ours)).toEqual([]);
   });
@@ -160,6 +174,16 @@ describe.runIf(keepalivedAvailable())('differential: live keepalived -t', () => 
     const live = runKeepalivedTest(file, { interfaces, hostname: 'vm' });
     const ours = await ourDiagnostics(file, []);
     expect(compare('fixtures', path.basename(file), live.messages, ours)).toEqual([]);
+  });
+  // Preprocessor edge cases (definitions, sequences, residue after braces, escapes), each a
+  // case where an earlier version of the linter read the config differently from keepalived.
+  const lexical = path.join(REPO, 'test', 'lexical');
+  const lexicalFiles = fs.readdirSync(lexical).filter((f) => f.endsWith('.conf')).sort();
+  it.each(lexicalFiles)('lexical case %s', async (name) => {
+    const file = path.join(lexical, name);
+    const live = runKeepalivedTest(file, { interfaces, hostname: 'vm' });
+    const ours = await ourDiagnostics(file, []);
+    expect(compare('lexical', name, live.messages, ours)).toEqual([]);
   });
   const samples = '/usr/share/doc/keepalived/samples';
   const sampleFiles = fs.existsSync(samples) ? fs.readdirSync(samples).filter((f) => f.startsWith('keepalived.conf')).sort() : [];

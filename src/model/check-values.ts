@@ -40,7 +40,7 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
     return out;
   }
   if (def.kind !== 'keyword') return out;
-  if (s.args.length === 0 && def.emptyError) {
+  if ((cut >= 0 ? cut : s.args.length) === 0 && def.emptyError) {
     out.push({ at: s.keyword, messageId: 'emptyValue', data: { name } });
     return out;
   }

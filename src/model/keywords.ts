@@ -43,7 +43,10 @@ export function explainUnknown(
     if (next.startsWith('=')) {
       return { why: '', hint: ` A definition is written "${name}=value" with no space before "="; as written it is an ordinary line.` };
     }
-    return { why: '', hint: ` ${name} is not defined above this line, so keepalived keeps it as literal text. Define it first with "${name}=value".` };
+    return {
+      why: '',
+      hint: ` keepalived did not expand it and keeps it as literal text: a name is expanded only when it is defined above this line and written as \${NAME}, or as $NAME followed by a space, "," or ")" (so "$Ay" looks up "Ay", not "A"). A multi-line definition is expanded only at the end of a line.`,
+    };
   }
   if (name.startsWith('@')) {
     return { why: '', hint: ' Only one @id prefix is read per line; the second one is taken as the keyword.' };

@@ -15,6 +15,8 @@ import type { IterationNode, MatchResult, Node, NonterminalNode, TerminalNode } 
 export interface CodePiece {
   text: string;
   at: number;
+  /** A double quote that is never closed on the line. */
+  open?: true;
 }
 
 export interface DecommentResult {
@@ -73,7 +75,17 @@ semantics.addOperation<CodePiece[]>('pieces', {
     return inner['pieces']() as CodePiece[];
   },
   codePart_quoted(inner: NonterminalNode) {
-    return [{ text: inner.sourceString, at: inner.source.startIdx }];
+    return inner['pieces']() as CodePiece[];
+  },
+  dquoted_closed(_open: TerminalNode, _body: IterationNode, _close: TerminalNode) {
+    return [{ text: this.sourceString, at: this.source.startIdx }];
+  },
+  dquoted_open(_open: TerminalNode, _body: IterationNode) {
+    return [{ text: this.sourceString, at: this.source.startIdx, open: true }];
+  },
+  codePart_escapedQuote(_backslash: TerminalNode, _quote: TerminalNode) {
+    // keepalived's decomment skips an escaped quote; it stays in the text for the tokenizer.
+    return [{ text: this.sourceString, at: this.source.startIdx }];
   },
   codePart_plain(inner: NonterminalNode) {
     return [{ text: inner.sourceString, at: inner.source.startIdx }];
@@ -144,12 +156,15 @@ semantics.addOperation<DirectiveBody>('body', {
   sequence(heads: IterationNode, content: NonterminalNode) {
     return {
       kind: 'sequence',
-      heads: heads.children.map((h: Node) => ({
-        kind: h.child(0).sourceString as SequenceHead['kind'],
-        args: h.child(2).sourceString,
-        start: h.source.startIdx,
-        end: h.source.endIdx,
-      })),
+      heads: heads.children.map((h: Node) => {
+        const call = h.child(0);
+        return {
+          kind: call.child(0).sourceString as SequenceHead['kind'],
+          args: call.child(3).sourceString,
+          start: call.source.startIdx,
+          end: call.source.endIdx,
+        };
+      }),
       content: content.sourceString,
       contentStart: content.source.startIdx,
     };
@@ -214,7 +229,7 @@ export const decommentWithGrammar = cached((text: string): DecommentResult => {
   const codeEnd = pieces.length ? pieces[pieces.length - 1]!.at + pieces[pieces.length - 1]!.text.length : 0;
   if (codeEnd < text.length) commentAt = codeEnd;
   for (const p of pieces) {
-    if (p.text.startsWith('"') && (p.text.length === 1 || !p.text.endsWith('"'))) unterminatedQuoteAt = p.at;
+    if (p.open) unterminatedQuoteAt = p.at;
   }
   return { pieces, commentAt, unterminatedQuoteAt };
 });

@@ -37,6 +37,8 @@ const MAX_INCLUDE_DEPTH = 64;
 const MAX_SUBSTITUTIONS_PER_LINE = 1000;
 const MAX_SEQUENCE_VALUES = 100_000;
 const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
+/** Text after a brace that the line steps would change: a prefix, definition, sequence, include. */
+const RESIDUE_NEEDS_READING = /^([@$~]|include[rmwba]?[ \t])/;
 
 interface Definition {
   name: string;
@@ -59,6 +61,10 @@ class Preprocessor {
   private multiline: OpenMultiline | null = null;
   private readonly includeStack: string[] = [];
   private includedCount = 0;
+  /** Reading the pieces of a line longer than keepalived's buffer. */
+  private inLongLine = false;
+  /** Lines a ~SEQ/~LST of the current physical line has produced so far. */
+  private sequenceLines = 0;
   /** The line being read had a matching @id prefix. */
   private conditionalLine = false;
 
@@ -71,7 +77,7 @@ class Preprocessor {
     if (known) return known;
     const r = this.opts.host.readText(file);
     if (!r.ok) return { error: r.reason };
-    const sf: SourceFile = { path: file, text: r.text, index: new LineIndex(r.text) };
+    const sf: SourceFile = { path: file, text: r.text, index: new LineIndex(r.text), encoding: r.encoding };
     this.files.set(file, sf);
     return sf;
   }
@@ -97,6 +103,7 @@ class Preprocessor {
   }
 
   private physicalLine(sf: SourceFile, lineText: string, at: number): void {
+    this.sequenceLines = 0;
     if (lineText.length === 0) {
       // An empty line ends a multi-line definition (2.0.15+).
       if (this.multiline) this.multiline = null;
@@ -107,8 +114,21 @@ class Preprocessor {
       this.problem('nul-bytes', span, []);
       return;
     }
-    if (Buffer.byteLength(lineText, 'utf8') > MAX_LINE_BYTES) {
-      this.problem('line-too-long', span, [], { bytes: Buffer.byteLength(lineText, 'utf8') });
+    const bytes = Buffer.byteLength(lineText, sf.encoding);
+    if (bytes > MAX_LINE_BYTES && !this.inLongLine) {
+      // keepalived up to 2.3 reads a long line in 1023-byte pieces, each read as a line of its own
+      // (2.4 drops it); reading it the same way also keeps the work per line bounded.
+      this.problem('line-too-long', span, [], { bytes });
+      const buf = Buffer.from(lineText, sf.encoding);
+      let charAt = 0;
+      this.inLongLine = true;
+      for (let b = 0; b < buf.length; b += MAX_LINE_BYTES) {
+        const piece = buf.subarray(b, b + MAX_LINE_BYTES).toString(sf.encoding);
+        this.physicalLine(sf, piece, at + charAt);
+        charAt += piece.length;
+      }
+      this.inLongLine = false;
+      return;
     }
     const src = MappedText.literal(lineText, sf.path, at);
     const dc = decomment(lineText);
@@ -184,6 +204,16 @@ class Preprocessor {
     depth: number,
   ): void {
     if (i >= heads.length) {
+      // Chained sequences multiply: bound the lines one physical line may produce.
+      if (++this.sequenceLines === MAX_SEQUENCE_VALUES + 1) {
+        const h = heads[0]!;
+        this.problem('sequence-invalid', whole.origin(h.start, h.end).origin, via, {
+          head: heads.map((x) => `${x.kind}(${x.args})`).join(' '),
+          reason: `these sequences produce more than ${MAX_SEQUENCE_VALUES} lines`,
+          effect: LINTER_LIMIT,
+        });
+      }
+      if (this.sequenceLines > MAX_SEQUENCE_VALUES) return;
       this.content(sf, rest, via, depth);
       return;
     }
@@ -192,7 +222,8 @@ class Preprocessor {
     const args = this.substitute(MappedText.literal(head.args, sf.path, headOrigin.start), via).text;
     const values = sequenceValues(head.kind, args);
     if ('error' in values) {
-      this.problem('sequence-invalid', headOrigin, via, { head: `${head.kind}(${head.args})`, reason: values.error });
+      const effect = values.effect ?? `keepalived reports "Invalid ${head.kind === '~LST' ? '~LST' : '~SEQ'} specification" and drops the line`;
+      this.problem('sequence-invalid', headOrigin, via, { head: `${head.kind}(${head.args})`, reason: values.error, effect });
       return;
     }
     const exp: Expansion = { kind: 'sequence', name: `${head.kind}(${head.args})`, use: headOrigin };
@@ -213,16 +244,13 @@ class Preprocessor {
     const { text: substituted, extraLines } = this.substituteWithMultiline(m0, via);
     let m = substituted;
     if (m !== m0) {
-      // Substitution may have brought `#`, `!` or a leading `@`: read the line again.
+      // Substitution may have brought `#`, `!`, or a line that is itself a `@id` line, a
+      // definition or a sequence: read it again from the conditional step (2.2.7 does).
       const dc = decomment(m.text);
       m = m.fromPieces(dc.pieces).trim();
-      if (m.text.startsWith('@') || /^~(SEQx?|LST)\(/.test(m.text)) {
-        this.logicalText(sf, m, via, depth + 1);
-        for (const extra of extraLines) this.logicalText(sf, extra, via, depth + 1);
-        return;
-      }
-    }
-    if (m.length > 0) this.wordsAndBraces(sf, m, via);
+      if (/^[@$~]/.test(m.text) && m.text !== m0.text) this.logicalText(sf, m, via, depth + 1);
+      else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth);
+    } else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth);
     for (const extra of extraLines) {
       const dc = decomment(extra.text);
       const e = extra.fromPieces(dc.pieces).trim();
@@ -230,7 +258,12 @@ class Preprocessor {
     }
   }
 
-  private wordsAndBraces(sf: SourceFile, m: MappedText, via: Expansion[]): void {
+  /**
+   * Include detection, then brace splitting: each brace becomes a line of its own, and the text
+   * after a brace is read as a new line (keepalived's line residue), so an `@id` prefix, a
+   * definition, a sequence or an include there takes effect as it does in keepalived.
+   */
+  private wordsAndBraces(sf: SourceFile, m: MappedText, via: Expansion[], depth: number): void {
     const inc = INCLUDE_RE.exec(m.text);
     if (inc) {
       this.include(sf, inc[1]!, m.slice(m.text.length - inc[2]!.length).trim(), m, via);
@@ -253,6 +286,12 @@ class Preprocessor {
       if (t.brace) {
         flush();
         this.lines.push({ kind: t.text === '{' ? 'open' : 'close', tokens: [token], raw: m.slice(t.start, t.end), origin: o.origin, via: tokVia });
+        const residue = m.slice(t.end).trim();
+        if (RESIDUE_NEEDS_READING.test(residue.text)) {
+          // The residue is shorter than the line, so this recursion ends.
+          this.logicalText(sf, residue, via, depth);
+          return;
+        }
       } else {
         if (!words.length) wordsFrom = t.start;
         wordsTo = t.end;
@@ -321,13 +360,17 @@ class Preprocessor {
       if (def && def.multiline && (braced ? tail[0].endsWith('}') : !tail[0].endsWith('}'))) {
         const refStart = m.length - tail[0].length;
         const use = m.origin(refStart, m.length).origin;
-        const exp: Expansion = { kind: 'definition', name: def.name, use, definedAt: def.definedAt };
-        const chain = [...via, exp];
         // `$NAME= \` starts with an empty value line, which keepalived does not use.
         const valueLines = def.lines[0]?.length === 0 && def.lines.length > 1 ? def.lines.slice(1) : def.lines;
-        const lines = valueLines.map((l) => MappedText.synthetic(l.text, m.file, use, chain));
+        // Each value line names the line of the definition it came from, where the operator edits.
+        const lines = valueLines.map((l) => {
+          const definedAt = l.length ? l.origin(0, l.length).origin : def.definedAt;
+          return MappedText.synthetic(l.text, m.file, use, [...via, { kind: 'definition', name: def.name, use, definedAt }]);
+        });
         const first = this.substitute(m.slice(0, refStart).concat(lines[0] ?? MappedText.empty(m.file)), via);
-        return { text: first, extraLines: lines.slice(1).map((l) => this.substitute(l, chain)) };
+        // The other lines are read as keepalived reads them, one by one, so a ~SEQ or a definition
+        // among them takes effect before the lines after it are substituted.
+        return { text: first, extraLines: lines.slice(1) };
       }
     }
     return { text: this.substitute(m, via), extraLines: [] };
@@ -353,7 +396,9 @@ class Preprocessor {
         continue;
       }
       if (++count > MAX_SUBSTITUTIONS_PER_LINE) {
-        this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, { name: ref.name });
+        const own = this.defs.get(ref.name)?.lines[0]?.text ?? '';
+        const self = new RegExp(`\\$\\{?${ref.name}(?![A-Za-z0-9_])`).test(own);
+        this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, { name: ref.name, self: self ? 'yes' : 'no' });
         break;
       }
       const use = cur.origin(at, ref.end);
@@ -372,10 +417,15 @@ class Preprocessor {
     if (text[at + 1] === '{') {
       const close = text.indexOf('}', at + 2);
       if (close === -1) return null;
-      const inner = text.slice(at + 2, close).trim().split(/[ \t]+/);
-      const name = inner[0] ?? '';
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return null;
-      return { name, params: inner.slice(1), end: close + 1 };
+      // `${NAME}` exactly; only the built-ins take parameters (`${_RANDOM 1 10}`). keepalived
+      // leaves `${ NAME}` and `${NAME x}` as they are.
+      const inner = text.slice(at + 2, close);
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { name: inner, params: [], end: close + 1 };
+      // `${NAME }`: keepalived 2.2.7 replaces `${NAME` and leaves the blanks and "}" (tested).
+      const spaced = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]+$/.exec(inner);
+      if (spaced && !spaced[1]!.startsWith('_')) return { name: spaced[1]!, params: [], end: at + 2 + spaced[1]!.length };
+      const b = /^(_RANDOM|_ENV)[ \t]+(.*)$/.exec(inner);
+      return b ? { name: b[1]!, params: b[2]!.trim().split(/[ \t]+/), end: close + 1 } : null;
     }
     const mm = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(at + 1));
     if (!mm) return null;
@@ -391,9 +441,10 @@ class Preprocessor {
     if (def) return null;
     switch (name) {
       case '_PWD':
-        return { text: path.posix.dirname(file) };
+        return { text: deployedPath(path.posix.dirname(file), this.opts.root) };
       case '_INSTANCE':
-        return { text: this.opts.configId ?? '' };
+        // Without a config-id keepalived uses the host name; any non-empty word stands for it.
+        return { text: this.opts.configId ?? 'hostname' };
       case '_HASH':
         return { text: '#' };
       case '_BANG':
@@ -407,11 +458,18 @@ class Preprocessor {
   }
 }
 
+/** The path a file has on the router: its path below the root, or the path itself outside it. */
+function deployedPath(p: string, root: string): string {
+  if (root === '/' || root === '') return p;
+  const rel = path.posix.relative(root, p);
+  return rel.startsWith('..') || path.posix.isAbsolute(rel) ? p : '/' + rel;
+}
+
 /** Values of one ~SEQ/~SEQx/~LST head, as rows of (variable, value) assignments. */
 export function sequenceValues(
   kind: SequenceHead['kind'],
   args: string,
-): { rows: [string, string][][] } | { error: string } {
+): { rows: [string, string][][] } | { error: string; effect?: string } {
   if (kind === '~LST') return listValues(args);
   const parts = args.split(',').map((s) => s.trim());
   const name = parts[0] ?? '';
@@ -440,19 +498,23 @@ export function sequenceValues(
   const rows: [string, string][][] = [];
   for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
     rows.push([[name, kind === '~SEQx' ? v.toString(16) : String(v)]]);
-    if (rows.length > MAX_SEQUENCE_VALUES) return { error: `more than ${MAX_SEQUENCE_VALUES} values` };
+    if (rows.length > MAX_SEQUENCE_VALUES) return { error: `more than ${MAX_SEQUENCE_VALUES} values`, effect: LINTER_LIMIT };
   }
   return { rows };
 }
 
-function listValues(args: string): { rows: [string, string][][] } | { error: string } {
+const LINTER_LIMIT = 'keepalived has no such limit, but the linter stops expanding here, so the lines it would produce are not checked';
+
+function listValues(args: string): { rows: [string, string][][] } | { error: string; effect?: string } {
   const items = splitListArgs(args);
   if (items.length === 0) return { error: 'no variable' };
   const names = items[0]!;
   if (names.some((nm) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nm))) return { error: `'${names.join(',')}' is not a variable name` };
   const rows: [string, string][][] = [];
   for (const values of items.slice(1)) {
-    if (values.length > names.length) return { error: `too many values in {${values.join(',')}}` };
+    if (values.length > names.length) {
+      return { error: `too many values in {${values.join(',')}}`, effect: 'keepalived reports "~LST specification has too many values" and drops the line' };
+    }
     rows.push(names.map((nm, k) => [nm, values[k] ?? ''] as [string, string]));
   }
   return { rows };

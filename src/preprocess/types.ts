@@ -1,4 +1,5 @@
 import type { LineIndex } from '../source/line-index.js';
+import type { TextEncoding } from '../source/host.js';
 import type { Expansion, MappedText, Origin } from './mapped-text.js';
 
 export type { Expansion, Origin } from './mapped-text.js';
@@ -8,6 +9,7 @@ export interface SourceFile {
   path: string;
   text: string;
   index: LineIndex;
+  encoding: TextEncoding;
 }
 
 export interface Token {

@@ -1,0 +1,84 @@
+// keepalived's line language as the parse command shows it, on cases checked against
+// keepalived -t 2.2.7 (test/lexical/*.conf also run live in test/differential.test.ts).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, runCli } from './helpers.js';
+
+interface Node {
+  keyword: string;
+  args: string[];
+  line: number;
+  file: string;
+  block?: Node[];
+  values?: { words: string[] }[];
+}
+async function parse(file: string, extra: string[] = [], cwd = path.dirname(file)): Promise<Node[]> {
+  const r = await runCli(['parse', file, ...extra], { cwd });
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { config: Node[] }).config;
+}
+const lexical = (f: string) => path.join(REPO, 'test', 'lexical', f);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-pp-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+function write(rel: string, text: string): string {
+  const p = path.join(tmp, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+describe('definitions', () => {
+  it('a substituted line that is a definition defines it (s3: both instances are VX_second)', async () => {
+    const names = (await parse(lexical('s3.conf'))).filter((n) => n.keyword === 'vrrp_instance').map((n) => n.args[0]);
+    expect(names).toEqual(['VX_second', 'VX_second']);
+  });
+  it('lines of a multi-line definition are read one at a time (s4: a ~SEQ inside sets N first)', async () => {
+    const g = (await parse(lexical('s4.conf')))[0]!;
+    expect(g.block!.map((n) => n.keyword)).toEqual(['router_id', 'notification_email_from', 'bogus_d5', 'bogus_d6']);
+  });
+  it('only ${NAME} and $NAME before a blank, "," or ")" are expanded (d1)', async () => {
+    const g = (await parse(lexical('d1.conf')))[0]!;
+    expect(g.block!.slice(0, 4).map((n) => n.keyword)).toEqual(['router_id', '$Ay', 'a1,z', 'a1)']);
+    expect(g.block![0]!.args).toEqual(['xa1']);
+  });
+  it('${_PWD} is the folder as deployed, so an include built from it resolves under the root', async () => {
+    write('r/etc/keepalived/keepalived.conf', 'include ${_PWD}/conf.d/*.conf\n');
+    write('r/etc/keepalived/conf.d/a.conf', 'global_defs {\n    router_id from_conf_d\n}\n');
+    const cfg = await parse(path.join(tmp, 'r/etc/keepalived/keepalived.conf'));
+    expect(cfg[0]).toMatchObject({ keyword: 'global_defs', block: [{ keyword: 'router_id', args: ['from_conf_d'] }] });
+  });
+  it('${_INSTANCE} is the config-id, and a stand-in word without one', async () => {
+    const f = write('inst.conf', 'global_defs {\n    router_id ${_INSTANCE}\n}\n');
+    expect((await parse(f, ['--config-id', 'lb2']))[0]!.block![0]!.args).toEqual(['lb2']);
+    expect((await parse(f))[0]!.block![0]!.args).toHaveLength(1);
+  });
+});
+
+describe('text after a brace is read as a new line', () => {
+  it('an include after "{" is read (m2)', async () => {
+    const vi = (await parse(lexical('m2.conf'))).find((n) => n.keyword === 'vrrp_instance')!;
+    expect(vi.block!.map((n) => n.keyword)).toEqual(['interface', 'virtual_router_id', 'virtual_ipaddress']);
+  });
+  it('an @id prefix after "{" drops the rest of the line, "}" included (m3)', async () => {
+    const cfg = await parse(lexical('m3.conf'));
+    expect(cfg).toHaveLength(1);
+    expect(cfg[0]!.keyword).toBe('global_defs');
+    const lb = await parse(write('m3b.conf', 'global_defs { @lb1 router_id x }\n'), ['--config-id', 'lb1']);
+    expect(lb[0]!.block!.map((n) => n.args[0])).toEqual(['x']);
+  });
+});
+
+describe('sequences', () => {
+  it('reads hex, octal, negative and chained sequences, with a blank before "(" (s1)', async () => {
+    const ids = (await parse(lexical('s1.conf')))[0]!.block!.map((n) => n.args[0]);
+    expect(ids.filter((x) => x!.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
+    expect(ids.filter((x) => x!.startsWith('b'))).toEqual(['b8', 'b9']);
+    expect(ids.filter((x) => x!.startsWith('c'))).toEqual(['c9', 'cc', 'cf']);
+    expect(ids.filter((x) => x!.startsWith('h'))).toEqual(['h1', 'h2']);
+    expect(ids.filter((x) => x!.startsWith('j'))).toEqual(['j1k1', 'j1k2', 'j2k1', 'j2k2']);
+    expect(ids.filter((x) => x!.startsWith('m'))).toEqual(['m1n2', 'm3n', 'm4n5']);
+    expect(ids.some((x) => x!.startsWith('q') || x!.startsWith('g') || x!.startsWith('o'))).toBe(false);
+  });
+});
