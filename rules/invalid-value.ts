@@ -11,12 +11,14 @@ export const rule: Rule = {
     messages: {
       missingParam:
         'Missing value: "{{name}}" needs {{count}} word(s) after it{{why}}. keepalived stops reading the whole configuration at this line ("missing a parameter after keyword", exit 2), so nothing after it is checked or applied.',
-      notNumber: '"{{value}}" is not a number: {{name}} takes {{range}}. keepalived rejects it and keeps the default.',
-      outOfRange: '{{value}} is out of range for {{name}} ({{range}}): keepalived reports "number \'{{value}}\' outside range" and keeps the default instead.',
-      decimals: '"{{value}}" has too many decimal places for {{name}} (at most {{decimals}}): keepalived rejects it and keeps the default.',
+      notNumber: '"{{value}}" is not a number: {{name}} takes {{range}}. keepalived rejects it and treats {{name}} as not set (its default applies, if it has one).',
+      outOfRange: '{{value}} is out of range for {{name}} ({{range}}): keepalived reports "number \'{{value}}\' outside range" and treats {{name}} as not set (its default applies, if it has one).',
+      decimals: '"{{value}}" has too many decimal places for {{name}} (at most {{decimals}}): keepalived rejects it and treats {{name}} as not set (its default applies, if it has one).',
       badEnum: '"{{value}}" is not a valid value for {{name}}: expected one of {{expected}}. keepalived ignores it and keeps the default.{{hint}}',
       badBool: '"{{value}}" is not a boolean for {{name}}: use on/off, true/false or yes/no. keepalived rejects the line.',
       badAddress: '"{{value}}" is not a valid IP address{{what}}: keepalived skips it ("{{kmsg}}").',
+      badPrefix:
+        'Invalid prefix length "/{{prefix}}" in "{{value}}" (at most /{{max}}): keepalived reports "Invalid address prefix len {{prefix}}" and adds the address as a /{{max}} host address, which is probably not the subnet you meant.',
       badAddressOption:
         'Unknown option "{{value}}" on this address line: keepalived ignores it ("Unknown configuration entry \'{{value}}\' for ip address"). Options are dev, brd, scope, label, peer, home, -nodad, mngtmpaddr, noprefixroute, autojoin, no_track, preferred_lft, track_group, use_vmac.',
       badRouteWord:

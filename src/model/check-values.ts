@@ -97,10 +97,15 @@ export function checkValueLines(s: Statement): ValueFinding[] {
 function addressLine(line: LogicalLine): ValueFinding[] {
   const [addr, ...opts] = line.tokens;
   if (!addr) return [];
-  if (!parseAddress(addr.text)) {
-    return [{ at: addr, messageId: 'badAddress', data: { value: addr.text, what: '', kmsg: `VRRP parsed invalid IP ${addr.text}. skipping IP...` } }];
-  }
   const out: ValueFinding[] = [];
+  if (!parseAddress(addr.text)) {
+    // A good address with a bad prefix is kept, as a host address (tested with 2.2.7).
+    const slash = addr.text.indexOf('/');
+    const host = slash > 0 ? parseAddress(addr.text.slice(0, slash)) : null;
+    if (!host) return [{ at: addr, messageId: 'badAddress', data: { value: addr.text, what: '', kmsg: `VRRP parsed invalid IP ${addr.text}. skipping IP...` } }];
+    const max = host.family === 'ipv4' ? 32 : 128;
+    out.push({ at: addr, messageId: 'badPrefix', data: { value: addr.text, prefix: addr.text.slice(slash + 1), max } });
+  }
   for (let i = 0; i < opts.length; i++) {
     const w = opts[i]!;
     const kind = ADDRESS_OPTIONS[w.text];
