@@ -89,7 +89,7 @@ describe('lint exit codes and output', () => {
     const fifo = path.join(tmp, 'fifo.conf');
     const { execFileSync } = await import('node:child_process');
     execFileSync('mkfifo', [fifo]);
-    const good = write('good-too.conf', CLEAN.replace('priority 100', 'priority 0'));
+    write('good-too.conf', CLEAN.replace('priority 100', 'priority 0'));
     const r = await runCli(['lint', 'dangling.conf', 'fifo.conf', 'good-too.conf'], { cwd: tmp });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('dangling.conf: no such file or directory');

@@ -149,7 +149,7 @@ describe('differential: oracle cases against recorded keepalived -t', () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   const cases = [...loadOracleCaseResults()].filter(([, c]) => c.configArg && !c.configArg.includes('*') && fs.existsSync(path.join(c.cwd, c.configArg)) && fs.statSync(path.join(c.cwd, c.configArg)).isFile());
-  it.each(cases.map(([name, c]) => [name, c] as const))('%s', async (name, c) => {
+  it.each(cases.map(([name, c]) => [name, c] as const))('%s', async (_name, c) => {
     const config = path.join(c.cwd, c.configArg!);
     const r = await lintJson(config, ['--config-id', c.configId ?? 'vm', '--root', root], path.dirname(config));
     expect(r.code, r.stderr).toBeLessThan(2);

@@ -5,7 +5,7 @@
  */
 import type { LogicalLine, Origin, Token } from '../preprocess/types.js';
 import type { Statement } from '../tree/index.js';
-import type { KeywordDef, KeywordTable, BlockScope } from '../versions/keywords.js';
+import type { KeywordTable, BlockScope } from '../versions/keywords.js';
 import { ADDRESS_OPTIONS, BOOL_WORDS, ROUTE_KEYWORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
 
 export interface ValueFinding {
@@ -160,6 +160,3 @@ function peerLine(line: LogicalLine): ValueFinding[] {
   return [{ at: addr, messageId: 'badAddress', data: { value: addr.text, what: ' for unicast_peer', kmsg: `malformed unicast peer address[${addr.text}]` } }];
 }
 
-export function isKeywordDef(d: KeywordDef | undefined): d is KeywordDef {
-  return d !== undefined;
-}

@@ -60,7 +60,6 @@ class Preprocessor {
   private readonly defs = new Map<string, Definition>();
   private multiline: OpenMultiline | null = null;
   private readonly includeStack: string[] = [];
-  private includedCount = 0;
   /** Reading the pieces of a line longer than keepalived's buffer. */
   private inLongLine = false;
   /** Lines a ~SEQ/~LST of the current physical line has produced so far. */
@@ -266,7 +265,7 @@ class Preprocessor {
   private wordsAndBraces(sf: SourceFile, m: MappedText, via: Expansion[], depth: number): void {
     const inc = INCLUDE_RE.exec(m.text);
     if (inc) {
-      this.include(sf, inc[1]!, m.slice(m.text.length - inc[2]!.length).trim(), m, via);
+      this.include(sf, inc[1]!, m.slice(m.text.length - inc[2]!.length).trim(), m);
       return;
     }
     const raw = tokenize(m.text);
@@ -301,7 +300,7 @@ class Preprocessor {
     flush();
   }
 
-  private include(sf: SourceFile, kind: string, pattern: MappedText, line: MappedText, via: Expansion[]): void {
+  private include(sf: SourceFile, kind: string, pattern: MappedText, line: MappedText): void {
     const o = line.origin(0, line.length);
     // An include word that came from a $definition, or an include behind @id: keepalived's child
     // passes read the file again (SYNTAX.md section 4, L09). `include ${DIR}/x` is read normally.
@@ -346,7 +345,6 @@ class Preprocessor {
         this.problem('include-unreadable', o.origin, o.via, { ...fileData, reason: loaded.error });
         continue;
       }
-      this.includedCount++;
       this.processFile(loaded);
     }
   }

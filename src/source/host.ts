@@ -4,7 +4,6 @@
  * only; it never writes and never executes.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 /**
  * keepalived reads bytes. A file that is not valid UTF-8 is read as Latin-1, so that each byte is
@@ -67,34 +66,6 @@ export function nodeHost(cwd: string): FileHost {
         return file;
       }
     },
-    cwd: () => cwd,
-  };
-}
-
-/** An in-memory host for tests: paths are absolute POSIX paths. */
-export function memoryHost(files: Record<string, string>, cwd = '/'): FileHost {
-  const norm = (p: string) => path.posix.resolve(cwd, p);
-  const table = new Map(Object.entries(files).map(([k, v]) => [norm(k), v]));
-  const isDir = (p: string) => [...table.keys()].some((k) => k.startsWith(p.endsWith('/') ? p : p + '/'));
-  return {
-    readText(file) {
-      const t = table.get(norm(file));
-      if (t !== undefined) return { ok: true, text: t, encoding: 'utf8' };
-      return { ok: false, reason: isDir(norm(file)) ? 'is a directory' : 'no such file or directory' };
-    },
-    stat(file) {
-      const p = norm(file);
-      if (table.has(p)) return { kind: 'file', executable: false };
-      return { kind: isDir(p) ? 'directory' : 'missing', executable: false };
-    },
-    list(dir) {
-      const d = norm(dir);
-      const prefix = d.endsWith('/') ? d : d + '/';
-      const names = new Set<string>();
-      for (const k of table.keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split('/')[0]!);
-      return [...names].sort(byteOrder);
-    },
-    realpath: (file) => norm(file),
     cwd: () => cwd,
   };
 }
