@@ -145,6 +145,32 @@ describe('lint exit codes and output', () => {
   });
 });
 
+describe('target versions and distributions', () => {
+  const MIXED = CLEAN.replace('192.0.2.10/24\n', '192.0.2.10/24\n        2001:db8::10/64\n');
+  it('reports mixed families for stretch and bookworm, not for jessie; --from names the change', async () => {
+    const f = write('mixed.conf', MIXED);
+    const rules = async (...args: string[]) =>
+      (JSON.parse((await runCli(['lint', f, '--format', 'json', ...args], { cwd: tmp })).stdout).results[0]?.diagnostics ?? []).map((d: { ruleId: string; message: string }) => d);
+    expect(await rules('--target', '1.2.13')).toEqual([]);
+    expect(await rules('--target', 'jessie')).toEqual([]);
+    for (const t of ['1.3.2', 'stretch', 'debian-9', 'bookworm']) {
+      expect((await rules('--target', t)).map((d: { ruleId: string }) => d.ruleId), t).toEqual(['mixed-address-family']);
+    }
+    expect((await rules()).map((d: { ruleId: string }) => d.ruleId)).toEqual(['mixed-address-family']);
+    const [d] = await rules('--from', '1.2.13', '--target', '1.3.2');
+    expect(d.message).toContain('This changed in keepalived 1.2.20: 1.2.13 accepted both families');
+    expect(d.message).toContain('only logs it to syslog');
+  });
+  it('rejects an unknown distribution, and --help lists the unverified mappings', async () => {
+    const r = await runCli(['lint', '--target', 'debian-99', write('t2.conf', CLEAN)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('neither a keepalived version');
+    const h = await runCli(['lint', '--help']);
+    expect(h.stdout).toMatch(/jessie=1\.2\.13\?/);
+    expect(h.stdout).toMatch(/bookworm=2\.2\.7[,\s]/);
+  });
+});
+
 describe('config-ids', () => {
   it('lints once per @id and lists the ids a finding applies to', async () => {
     const f = write('ids.conf', CLEAN.replace('    priority 100\n', '@lb1 priority 300\n@lb2 priority 100\n@^lb1 priority 50\n'));

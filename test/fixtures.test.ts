@@ -16,6 +16,7 @@ function confs(dir: string): string[] {
 function optionArgs(o: ReturnType<typeof readFixture>['options'], dir: string): string[] {
   return [
     ...(o.target ? ['--target', o.target] : []),
+    ...(o.from ? ['--from', o.from] : []),
     ...(o.configId ? ['--config-id', o.configId] : []),
     ...(o.root ? ['--root', path.resolve(dir, o.root)] : []),
   ];

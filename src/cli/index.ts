@@ -4,13 +4,14 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { lintFiles, countBySeverity, resolveTarget } from '../engine/index.js';
+import { lintFiles, countBySeverity } from '../engine/index.js';
 import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { rules } from '../../rules/index.js';
 import { parseToJson } from './parse-command.js';
 import { findConfigs } from './find-configs.js';
-import { DEFAULT_TARGET, tryParseVersion } from '../versions/version.js';
+import { DEFAULT_TARGET } from '../versions/version.js';
+import { distroHelp, resolveTargetName } from '../versions/distros.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -37,7 +38,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .showHelpAfterError('(run keepalived-lint --help for usage)');
 
   const targetOption = () =>
-    new Option('--target <version>', `keepalived version to check against (default ${DEFAULT_TARGET}, Debian bookworm)`).default(DEFAULT_TARGET);
+    new Option('--target <version>', `keepalived version or distribution to check against (default ${DEFAULT_TARGET}, Debian bookworm). Distributions: ${distroHelp()}`).default(DEFAULT_TARGET);
 
   program
     .command('lint', { isDefault: true })
@@ -45,17 +46,19 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .argument('[paths...]', 'files or directories', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
     .addOption(targetOption())
+    .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
     .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
-    .action((paths: string[], o: { format: string; target: string; configId?: string; root?: string }) => {
+    .action((paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string }) => {
       const target = checkTarget(o.target, io);
-      if (!target) return void (exitCode = EXIT_USAGE);
+      if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const found = findConfigs(paths, host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
       const report = lintFiles(found.files, {
         host,
         rules,
         target,
+        ...(o.from !== undefined ? { from: o.from } : {}),
         ...(o.configId !== undefined ? { configId: o.configId } : {}),
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
       });
@@ -115,11 +118,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 }
 
 function checkTarget(t: string, io: CliIO): string | null {
-  if (tryParseVersion(t)) {
-    resolveTarget(t);
-    return t;
-  }
-  io.stderr(`keepalived-lint: --target "${t}" is not a keepalived version such as 2.2.7\n`);
+  if (resolveTargetName(t)) return t;
+  io.stderr(`keepalived-lint: --target/--from "${t}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm or ubuntu-24.04\n`);
   return null;
 }
 

@@ -8,8 +8,7 @@ import { preprocess, type Expansion, type SourceFile, type Token } from '../prep
 import type { FileHost } from '../source/host.js';
 import { buildTree, type Statement } from '../tree/index.js';
 import { keywordTable } from '../versions/keywords.js';
-import { parseVersion } from '../versions/version.js';
-import { defaultRoot } from '../engine/index.js';
+import { defaultRoot, resolveTarget } from '../engine/index.js';
 import { displayPath } from '../format/index.js';
 
 export interface ParseOptions {
@@ -35,7 +34,7 @@ interface JsonNode {
 export function parseToJson(file: string, o: ParseOptions) {
   const pre = preprocess(file, { host: o.host, configId: o.configId, root: o.root ?? defaultRoot(file) });
   if ('error' in pre) return { error: pre.error };
-  const table = keywordTable(parseVersion(o.target));
+  const table = keywordTable(resolveTarget(o.target));
   const tree = buildTree(pre.lines, table);
   const pos = (t: Token) => {
     const sf: SourceFile | undefined = pre.files.get(t.origin.file);

@@ -9,7 +9,8 @@ import { preprocess, type PreprocessResult, type SourceFile } from '../preproces
 import type { FileHost } from '../source/host.js';
 import { buildTree } from '../tree/index.js';
 import { keywordTable } from '../versions/keywords.js';
-import { DEFAULT_TARGET, parseVersion, type Version } from '../versions/version.js';
+import { DEFAULT_TARGET, type Version } from '../versions/version.js';
+import { resolveTargetName } from '../versions/distros.js';
 import type { Diagnostic, LintReport, Report, Rule, RuleContext, Severity, SeveritySetting } from './types.js';
 import type { Origin, Token } from '../preprocess/types.js';
 
@@ -22,6 +23,8 @@ export interface LintOptions {
   host: FileHost;
   rules: Rule[];
   target?: string;
+  /** The version the config runs on now (--from): rules add what changes on the way to target. */
+  from?: string;
   /** Lint for this config-id only. */
   configId?: string;
   /** The folder that stands for `/`; default: R when the config is at R/etc/keepalived/..., else `/`. */
@@ -34,8 +37,11 @@ export function defaultRoot(configPath: string): string {
   return m ? m[1] || '/' : '/';
 }
 
+/** A version ("1.3.2") or a distribution name ("stretch", "debian-12"). */
 export function resolveTarget(target: string | undefined): Version {
-  return parseVersion(target ?? DEFAULT_TARGET);
+  const r = resolveTargetName(target ?? DEFAULT_TARGET);
+  if (!r) throw new RangeError(`unknown keepalived version or distribution "${target}"`);
+  return r.version;
 }
 
 export function lintFiles(paths: string[], opts: LintOptions): LintReport {
@@ -158,6 +164,7 @@ function runRules(
     if (configured === 'off') continue;
     const ctx: RuleContext = {
       target,
+      from: opts.from !== undefined ? resolveTarget(opts.from) : null,
       table,
       tree,
       pre,

@@ -45,6 +45,8 @@ export interface Visitors {
 
 export interface RuleContext {
   readonly target: Version;
+  /** --from: the version the config runs on today, when the operator is planning an upgrade. */
+  readonly from: Version | null;
   readonly table: KeywordTable;
   readonly tree: ConfigTree;
   readonly pre: PreprocessResult;

@@ -23,7 +23,7 @@ export interface Expectation {
 export interface Fixture {
   file: string;
   expectations: Expectation[];
-  options: { target?: string; configId?: string; root?: string };
+  options: { target?: string; from?: string; configId?: string; root?: string };
 }
 
 const EXPECT_RE = /^(\s*[#!])(\s*)(\^+)\s+([a-z0-9-]+):\s*(.*)$/;
@@ -39,6 +39,7 @@ export function readFixture(file: string): Fixture {
       for (const kv of opt[1]!.trim().split(/\s+/)) {
         const [k, v] = kv.split('=');
         if (k === 'target') options.target = v!;
+        if (k === 'from') options.from = v!;
         if (k === 'config-id') options.configId = v!;
         if (k === 'root') options.root = v!;
       }

@@ -1,0 +1,66 @@
+import type { Rule } from '../src/engine/types.js';
+import { familyName, vrrpInstances } from '../src/model/vrrp.js';
+import { compareVersions, formatVersion } from '../src/versions/version.js';
+
+/** Since 1.2.20 the first address fixes an instance's family; keepalived drops the others. */
+const FAMILY_FIXED = '1.2.20';
+/** From 2.0.7 the VIP message goes through report_config_error (shown by -t); before, syslog only. */
+const SHOWN_BY_T = '2.0.7';
+
+export const rule: Rule = {
+  meta: {
+    id: 'mixed-address-family',
+    description: 'IPv4 and IPv6 addresses in one vrrp_instance: keepalived 1.2.20+ keeps the family of the first address and drops the others.',
+    severity: 'error',
+    messages: {
+      vip:
+        '{{family}} address {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived {{target}} drops it ("address family must match VRRP instance [{{address}}] - ignoring"){{visibility}}, so this address never comes up.{{change}} Fix: move the {{family}} addresses to virtual_ipaddress_excluded (no family check, not sent in adverts), or split the instance into two ({{name}}_v4 and {{name}}_v6) in a vrrp_sync_group; a split renames the instance, so notify and route scripts that match "{{name}}" must follow.',
+      src:
+        '{{family}} {{keyword}} {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived skips it ("VRRP instance[{{name}}] and src address[{{address}}] MUST be of the same family !!! Skipping..."). Use a source address of the instance\'s family.',
+      peer:
+        '{{family}} unicast peer {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived skips it ("... unicast peer address[{{address}}] MUST be of the same family !!! Skipping..."), so adverts never reach that peer. Put peers of the other family in an instance of their own.',
+    },
+  },
+  create(ctx) {
+    const fixed = compareVersions(ctx.target, FAMILY_FIXED) >= 0;
+    return {
+      end() {
+        for (const inst of vrrpInstances(ctx.tree)) {
+          const first = inst.addresses[0];
+          if (!first) continue;
+          const family = inst.nativeIpv6 ? 'ipv6' : first.family;
+          const why = inst.nativeIpv6
+            ? `native_ipv6 at ${ctx.where(inst.nativeIpv6.keyword.origin)}`
+            : `its first address, ${first.token.text} at ${ctx.where(first.token.origin)}, decides`;
+          for (const a of inst.addresses) {
+            if (a.family === family) continue;
+            // 1.2.13 already refused unicast peers of the other family; VIPs and source addresses
+            // were accepted until 1.2.20.
+            if (!fixed && a.kind !== 'peer') continue;
+            const change =
+              ctx.from && compareVersions(ctx.from, FAMILY_FIXED) < 0 && a.kind === 'vip'
+                ? ` This changed in keepalived ${FAMILY_FIXED}: ${formatVersion(ctx.from)} accepted both families in one instance.`
+                : '';
+            const visibility = compareVersions(ctx.target, SHOWN_BY_T) < 0 ? ' and only logs it to syslog (keepalived -t does not show it)' : '';
+            ctx.report({
+              messageId: a.kind,
+              at: a.token,
+              data: {
+                family: familyName(a.family),
+                instanceFamily: familyName(family),
+                address: a.token.text,
+                name: inst.name,
+                keyword: a.keyword.keyword.text,
+                why,
+                target: formatVersion(ctx.target),
+                visibility,
+                change,
+              },
+              related: a === first ? [] : [{ origin: first.token.origin, message: `this address makes ${inst.name} ${familyName(family)}` }],
+            });
+          }
+        }
+      },
+    };
+  },
+};
