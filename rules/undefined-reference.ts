@@ -1,0 +1,70 @@
+import type { Rule } from '../src/engine/types.js';
+import type { Statement } from '../src/tree/index.js';
+import { describeScope } from '../src/tree/index.js';
+import { editDistance } from '../src/versions/keywords.js';
+import { collectReferences, KIND_LABEL, topBlock, type Reference } from '../src/model/references.js';
+
+/** What keepalived 2.2.7 does with a name it cannot resolve (verified with keepalived -t). */
+function effect(r: Reference, owner: string): string {
+  const ownerName = r.owner?.args[0]?.text ?? '';
+  if (r.kind === 'vrrp_instance')
+    return `prints "Virtual router ${r.name} specified in sync group ${ownerName} doesn't exist - ignoring" (no line number) and the group fails over without it.`;
+  if (r.kind === 'virtual_server_group')
+    return `-t says nothing; at start-up the checker logs "Virtual server group ${r.name} specified but not configured - ignoring virtual server" and sets up no IPVS service for it.`;
+  if (r.kind === 'track_group')
+    return `prints "track_group ${r.name} not found" and keeps the entry tied to no group, so it stays configured when the group's instances fail.`;
+  if (r.owner?.keyword.text === 'FILE_CHECK')
+    return `prints "track_file ${r.name} not found" and "FILE_CHECK has no track_file specified - ignoring": the real server loses this check.`;
+  return `prints "(${ownerName}) ${r.keyword.keyword.text.replace('_', ' ')} ${r.name} not found, ignoring..." and runs ${owner} without it: failover does not follow that check.`;
+}
+
+/** A block with all its header words: `virtual_server group vsg_web`, `static_routes`. */
+const blockName = (st: Statement): string => [st.keyword, ...st.args].map((t) => t.text).join(' ');
+
+export const rule: Rule = {
+  meta: {
+    id: 'undefined-reference',
+    description: 'A track_script, track_file, track_process, track_bfd, sync-group member, virtual_server group or track_group names nothing defined (before it, where keepalived resolves names while parsing).',
+    severity: 'error',
+    messages: {
+      undefined: '{{what}} names no {{kind}}: keepalived {{effect}} Fix: define {{kind}} {{name}}{{placement}}, or correct the name{{suggestion}}.',
+      later:
+        '{{what}} names {{kind}} {{name}}, which is defined only later, at {{later}}: keepalived looks the name up while it reads the file, so it {{effect}} Fix: move {{kind}} {{name}} above {{top}}.',
+    },
+  },
+  create(ctx) {
+    return {
+      end() {
+        const refs = collectReferences(ctx.tree);
+        for (const r of refs.references) {
+          // keepalived reports an unknown BFD_CHECK name at the block's end; not checked here yet.
+          if (r.owner?.keyword.text === 'BFD_CHECK') continue;
+          const same = refs.definitions.filter((d) => d.kind === r.kind);
+          const found = same.find((d) => d.name === r.name && (!r.ordered || d.index < r.index));
+          if (found) continue;
+          const later = same.find((d) => d.name === r.name);
+          const owner = r.owner ? describeScope(r.owner) : blockName(r.keyword);
+          const top = blockName(topBlock(r.keyword));
+          const what =
+            r.kind === 'virtual_server_group' ? `virtual_server group "${r.name}"`
+            : r.owner?.keyword.text === 'FILE_CHECK' ? `track_file "${r.name}" in FILE_CHECK of ${describeScope(r.owner.parent)}`
+            : `${r.kind === 'track_group' ? 'track_group' : r.keyword.keyword.text} "${r.name}" in ${owner}`;
+          const data = { what, name: r.name, kind: KIND_LABEL[r.kind], top, effect: effect(r, owner) };
+          if (later) {
+            ctx.report({
+              messageId: 'later',
+              at: r.token,
+              data: { ...data, later: ctx.where(later.token.origin) },
+              related: [{ origin: later.token.origin, message: `${KIND_LABEL[r.kind]} ${r.name} is defined here, after ${top}` }],
+            });
+            continue;
+          }
+          const close = same.filter((d) => d.name && editDistance(d.name, r.name) <= Math.max(1, Math.floor(r.name.length / 4)));
+          const usable = close.find((d) => !r.ordered || d.index < r.index);
+          const suggestion = usable ? ` (did you mean "${usable.name}", at ${ctx.where(usable.token.origin)}?)` : '';
+          ctx.report({ messageId: 'undefined', at: r.token, data: { ...data, placement: r.ordered ? ` above ${top}` : '', suggestion } });
+        }
+      },
+    };
+  },
+};
