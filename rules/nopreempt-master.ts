@@ -1,0 +1,56 @@
+import type { Rule } from '../src/engine/types.js';
+import { instanceSettings, syslogOnly } from '../src/model/instance-settings.js';
+import { compareVersions, formatVersion } from '../src/versions/version.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'nopreempt-master',
+    description: 'nopreempt with state MASTER or priority 255: keepalived clears nopreempt, so the node takes the VIPs back whenever it returns.',
+    severity: 'warning',
+    messages: {
+      master:
+        'Ineffective nopreempt in vrrp_instance {{name}}, which has state MASTER (at {{stateAt}}): keepalived {{target}} {{does}}, so this node takes the VIPs back as soon as it returns: the failback nopreempt was meant to prevent. Fix: use state BACKUP on every node (nopreempt needs it) and let priority pick the first master.',
+      owner:
+        'Ineffective nopreempt in vrrp_instance {{name}}, which has priority 255 ({{why}}): keepalived {{target}} resets it ("{{says}}"){{visibility}}: the address owner always preempts, so this node takes the VIPs back as soon as it returns. Fix: give every node a priority below 255 and state BACKUP, or remove nopreempt.',
+    },
+  },
+  create(ctx) {
+    const t = ctx.target;
+    const at = (v: string) => compareVersions(t, v) >= 0;
+    return {
+      end() {
+        for (const s of instanceSettings(ctx.tree)) {
+          if (!s.nopreempt) continue;
+          // 1.2.20+: no priority takes 255 with state MASTER, else 100.
+          const priority = s.priority?.value ?? (s.master && at('1.2.20') ? 255 : 100);
+          const data = { name: s.name, target: formatVersion(t), visibility: syslogOnly(t) };
+          if (priority === 255 && at('1.4.0')) {
+            const why = s.priority
+              ? `priority 255 at ${ctx.where(s.priority.at.keyword.origin)}`
+              : `no priority is set, and state MASTER at ${ctx.where(s.master!.keyword.origin)} makes it 255`;
+            const says = at('2.1.0')
+              ? `(${s.name}) nopreempt is incompatible with priority 255. resetting nopreempt`
+              : 'nopreempt is incompatible with priority 255 - resetting nopreempt';
+            ctx.report({ messageId: 'owner', at: s.nopreempt.keyword, data: { ...data, why, says } });
+            continue;
+          }
+          if (!s.master) continue;
+          // Strict mode turns a non-owner MASTER into BACKUP first ("State MASTER must match being
+          // address owner"); nopreempt then works.
+          if (s.strict && at('1.4.0')) continue;
+          const does = at('2.0.0')
+            ? `clears nopreempt ("(${s.name}) Warning - nopreempt will not work with initial state MASTER - clearing")${data.visibility}`
+            : at('1.2.20')
+              ? `starts the instance as MASTER regardless ("Warning - nopreempt will not work with initial state MASTER", syslog only)`
+              : 'starts the instance as MASTER regardless, without a word';
+          ctx.report({
+            messageId: 'master',
+            at: s.nopreempt.keyword,
+            data: { ...data, stateAt: ctx.where(s.master.keyword.origin), does },
+            related: [{ origin: s.master.keyword.origin, message: 'state MASTER is set here' }],
+          });
+        }
+      },
+    };
+  },
+};
