@@ -20,7 +20,7 @@ describe('rule registry', () => {
   });
 
   it.each(rules.map((r) => [r.meta.id, r] as const))('%s has kebab-case id, description, messages', (id, r) => {
-    expect(id).toMatch(/^[a-z]+(-[a-z0-9]+)+$/);
+    expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/);
     expect(r.meta.description.length).toBeGreaterThan(20);
     expect(Object.keys(r.meta.messages).length).toBeGreaterThan(0);
     for (const m of Object.values(r.meta.messages)) expect(m).toMatch(/^[A-Z"'{]/);
