@@ -1,0 +1,70 @@
+import type { Rule } from '../src/engine/types.js';
+import { instanceBasics, instanceSettings, syslogOnly } from '../src/model/instance-settings.js';
+import { compareVersions, formatVersion } from '../src/versions/version.js';
+
+const STOPS = 'keepalived {{target}} refuses the configuration ("{{says}}"){{visibility}}: the VRRP process exits and no vrrp_instance of this node runs';
+
+export const rule: Rule = {
+  meta: {
+    id: 'missing-required',
+    description: 'A vrrp_instance without virtual_router_id, without interface (or unicast_src_ip), or without VIPs: keepalived refuses to start VRRP (or, for VIPs under VRRPv2, starts an instance that moves nothing).',
+    severity: 'error',
+    messages: {
+      vrid: `Missing virtual_router_id in vrrp_instance {{name}}{{what}}: ${STOPS}, and it checks no further instance. Fix: add "virtual_router_id N" (1-255), the same on every node that shares these VIPs and unique among the instances on this network.`,
+      interface: `Missing interface in vrrp_instance {{name}}{{note}}: ${STOPS}. Fix: add "interface <nic>", the interface that carries the VIPs and the adverts (e.g. interface eth0).`,
+      unicastSrc: `Missing interface and unicast_src_ip in vrrp_instance {{name}}, a unicast instance: ${STOPS}. Fix: add "interface <nic>", or "unicast_src_ip <this node's address>".`,
+      vipRequired: `No virtual_ipaddress in vrrp_instance {{name}}, which {{why}}: ${STOPS}. Fix: add a virtual_ipaddress block with the address(es) this instance moves.`,
+      vipSensible: 'No virtual_ipaddress in vrrp_instance {{name}}: keepalived {{target}} {{does}}; it elects a master, but a failover moves no address. Fix: add a virtual_ipaddress block with the address(es) this instance moves{{alt}}.',
+    },
+  },
+  create(ctx) {
+    const t = ctx.target;
+    const at = (v: string) => compareVersions(t, v) >= 0;
+    return {
+      end() {
+        for (const s of instanceSettings(ctx.tree)) {
+          const b = instanceBasics(s);
+          const n = s.name;
+          const where = s.instance.statement.args[0] ?? s.instance.statement.keyword;
+          const data = { name: n, target: formatVersion(t), visibility: syslogOnly(t) };
+          const report = (messageId: string, more: Record<string, string>, severity?: 'warning') =>
+            ctx.report({ messageId, at: where, data: { ...data, ...more }, ...(severity ? { severity } : {}) });
+          if (!b.vrid) {
+            const bad = b.vridStatement;
+            const what = bad ? ` (${bad.args[0]?.text ?? 'nothing'} at ${ctx.where(bad.keyword.origin)} is not in 1-255, so keepalived leaves it unset)` : '';
+            const says = at('2.0.7') ? `(${n}) the virtual router id must be set` : at('2.0.0') ? `(${n}) the virtual id must be set!` : `VRRP_Instance(${n}) the virtual id must be set!`;
+            report('vrid', { what, says });
+          }
+          if (!b.interface) {
+            // 2.1.0-2.2.4: unicast means peers; 2.2.5-2.2.7 test a flag not yet set, so every
+            // instance needs an interface; 2.2.8+: any unicast keyword.
+            const unicast = at('2.2.8') ? b.unicastKeywords.length > 0 : at('2.2.5') ? false : at('2.1.0') ? b.peers > 0 : false;
+            if (unicast) {
+              if (!b.unicastSrc) report('unicastSrc', { says: `(${n}): Unicast instances must have unicast_src_ip or interface` });
+            } else {
+              const says = at('2.0.0') ? `(${n}) Unknown interface!` : `VRRP_Instance(${n}) Unknown interface !`;
+              const note = at('2.2.5') && !at('2.2.8') && b.unicastKeywords.length > 0
+                ? ` (keepalived 2.2.5-2.2.7 need one even for unicast; 2.1.0-2.2.4 and 2.2.8+ accept unicast_src_ip instead)`
+                : '';
+              report('interface', { says, note });
+            }
+          }
+          if (b.vips > 0 || (b.noVirtualIpaddress && !s.strict && at('2.2.8'))) continue;
+          if ((s.strict || s.version === 3) && at('1.2.20')) {
+            const vf = s.versionFrom;
+            const why = s.strict
+              ? `is in strict mode (${s.strict.keyword.text} at ${ctx.where(s.strict.keyword.origin)})`
+              : vf.kind === 'instance' || vf.kind === 'global'
+                ? `runs VRRP version 3 (${vf.at.keyword.text} at ${ctx.where(vf.at.keyword.origin)})`
+                : 'runs VRRP version 3 (an IPv6 instance)';
+            report('vipRequired', { why, says: `(${n})${at('2.0.0') ? '' : ':'} No VIP specified; at least one is required` });
+          } else {
+            const does = at('2.1.0') ? `warns ("(${n}) No VIP specified; at least one is sensible") and starts it anyway` : 'starts it without a word';
+            const alt = at('2.2.8') ? ', or "no_virtual_ipaddress" if an instance without addresses is intended (e.g. one that only drives notify scripts)' : '';
+            report('vipSensible', { does, alt }, 'warning');
+          }
+        }
+      },
+    };
+  },
+};
