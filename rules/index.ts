@@ -1,5 +1,6 @@
 /** Every rule, sorted by id. A meta test checks this list against the files, fixtures and docs. */
 import type { Rule } from '../src/engine/types.js';
+import { rule as advertIntVersion } from './advert-int-version.js';
 import { rule as authPassTruncated } from './auth-pass-truncated.js';
 import { rule as deprecatedKeyword } from './deprecated-keyword.js';
 import { rule as duplicateName } from './duplicate-name.js';
@@ -7,12 +8,15 @@ import { rule as duplicateVrid } from './duplicate-vrid.js';
 import { rule as includeLoop } from './include-loop.js';
 import { rule as includeNotFound } from './include-not-found.js';
 import { rule as invalidValue } from './invalid-value.js';
+import { rule as missingRequired } from './missing-required.js';
 import { rule as mixedAddressFamily } from './mixed-address-family.js';
 import { rule as nopreemptMaster } from './nopreempt-master.js';
+import { rule as strictModeConflict } from './strict-mode-conflict.js';
 import { rule as syntaxError } from './syntax-error.js';
 import { rule as undefinedReference } from './undefined-reference.js';
+import { rule as unicastWithoutPeers } from './unicast-without-peers.js';
 import { rule as unknownKeyword } from './unknown-keyword.js';
 import { rule as unusedDefinition } from './unused-definition.js';
 import { rule as vrrp3Authentication } from './vrrp3-authentication.js';
 
-export const rules: Rule[] = [authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, mixedAddressFamily, nopreemptMaster, syntaxError, undefinedReference, unknownKeyword, unusedDefinition, vrrp3Authentication];
+export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, missingRequired, mixedAddressFamily, nopreemptMaster, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];

@@ -101,13 +101,25 @@ function compare(source: string, mainFile: string, messages: OracleMessage[], ou
         (d.ruleId === 'syntax-error' && messages.some((m) => m.line === null && /missing '\}'s/.test(m.text))) ||
         (d.ruleId === 'include-not-found' && messages.some((m) => m.line === null && /not a regular non-executable file/.test(m.text))) ||
         // Which file of a loop hits the open-file limit depends on RLIMIT_NOFILE, not the config.
-        (d.ruleId === 'include-loop' && messages.some((m) => /Too many open files/.test(m.text)));
+        (d.ruleId === 'include-loop' && messages.some((m) => /Too many open files/.test(m.text))) ||
+        // Validation after parsing has no line number but names the instance: "(VI_1) ...",
+        // "VI_1 and VI_2 both use VRID 51 ...".
+        messages.some((m) => m.line === null && namesIn(m.text).some((n) => mentions(d.message, n)));
       if (confirmed) f.confirmed++;
       else if (known(source, file, d.line, d.ruleId, 'extra')) f.explained++;
       else failures.push(`extra: ${file}:${d.line}:${d.column} ${d.ruleId}: ${d.message}`);
     }
   }
   return failures;
+}
+
+function namesIn(text: string): string[] {
+  const paren = /^\(([^)\s]+)\)/.exec(text);
+  const both = /^(\S+) and (\S+) both use VRID/.exec(text);
+  return paren ? [paren[1]!] : both ? [both[1]!, both[2]!] : [];
+}
+function mentions(message: string, name: string): boolean {
+  return new RegExp(`(^|[\\s"'(])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\s"',.:)]|$)`).test(message);
 }
 
 /** The rules that may answer a keepalived message: a finding of another rule does not count. */

@@ -102,3 +102,80 @@ export function instanceSettings(tree: ConfigTree): InstanceSettings[] {
 export function syslogOnly(target: Version): string {
   return compareVersions(target, '2.0.7') < 0 ? ' and only logs it to syslog (keepalived -t does not show it)' : '';
 }
+
+/** The priority keepalived runs with: the last valid priority, else 255 with state MASTER (1.2.20+), else 100. */
+export function basePriority(s: InstanceSettings, target: Version): number {
+  return s.priority?.value ?? (s.master && compareVersions(target, '1.2.20') >= 0 ? 255 : 100);
+}
+
+/**
+ * The last advert_int the parser accepts (0.01-255 s, at most 6 decimals: 2.x reads microseconds),
+ * in microseconds, so checks against whole seconds or 10 ms steps stay exact.
+ */
+export function advertInt(s: InstanceSettings): { at: Statement; micros: number } | undefined {
+  for (const c of s.instance.statement.children.filter((k) => k.def && k.keyword.text === 'advert_int').reverse()) {
+    const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(c.args[0]?.text ?? '');
+    if (!m) continue;
+    const micros = Number(m[1]) * 1e6 + Number((m[2] ?? '').padEnd(6, '0'));
+    if (micros >= 10_000 && micros <= 255e6) return { at: c, micros };
+  }
+  return undefined;
+}
+
+/** The keywords that mark an instance "unicast configured" (vrrp_parser.c sets VRRP_FLAG_UNICAST_CONFIGURED). */
+const UNICAST_KEYWORDS = ['unicast_src_ip', 'unicast_peer', 'check_unicast_src', 'old_unicast_checksum', 'unicast_fault_no_peer'];
+
+export interface InstanceBasics {
+  /** A virtual_router_id keepalived accepts (1-255); `vridStatement` is the last one written. */
+  vrid: Statement | undefined;
+  vridStatement: Statement | undefined;
+  interface: Statement | undefined;
+  /** unicast_src_ip with a value (keepalived's VRRP_FLAG_SADDR_FROM_CONFIG). */
+  unicastSrc: Statement | undefined;
+  /** Every unicast keyword, in source order. */
+  unicastKeywords: Statement[];
+  /** unicast_peer addresses keepalived keeps (those of the instance's family). */
+  peers: number;
+  faultNoPeer: Statement | undefined;
+  /** VIPs keepalived keeps (those of the instance's family). */
+  vips: number;
+  noVirtualIpaddress: Statement | undefined;
+}
+
+/** What keepalived's chk_min_cfg() and the unicast/VIP checks of vrrp_complete_instance() look at. */
+export function instanceBasics(s: InstanceSettings): InstanceBasics {
+  const kids = s.instance.statement.children.filter((c) => c.def);
+  const named = (k: string) => kids.filter((c) => c.keyword.text === k);
+  const family = s.instance.nativeIpv6 ? 'ipv6' : s.instance.addresses[0]?.family;
+  const kept = (kind: string) => s.instance.addresses.filter((a) => a.kind === kind && a.family === family).length;
+  const vrids = named('virtual_router_id');
+  return {
+    vrid: vrids.filter((c) => /^\d+$/.test(c.args[0]?.text ?? '') && Number(c.args[0]!.text) >= 1 && Number(c.args[0]!.text) <= 255).at(-1),
+    vridStatement: vrids.at(-1),
+    interface: named('interface').filter((c) => c.args.length > 0).at(-1),
+    unicastSrc: named('unicast_src_ip').filter((c) => c.args.length > 0).at(-1),
+    unicastKeywords: kids.filter((c) => UNICAST_KEYWORDS.includes(c.keyword.text)),
+    peers: kept('peer'),
+    faultNoPeer: named('unicast_fault_no_peer')[0],
+    vips: kept('vip'),
+    noVirtualIpaddress: named('no_virtual_ipaddress')[0],
+  };
+}
+
+/** Why the instance is in strict mode, for a message: `vrrp_strict in global_defs at f:3:5`. */
+export function strictReason(s: InstanceSettings, where: (o: Statement['keyword']['origin']) => string): string {
+  const st = s.strict;
+  if (!st) return 'strict mode is off';
+  return st.keyword.text === 'vrrp_strict' ? `vrrp_strict in global_defs at ${where(st.keyword.origin)}` : `strict_mode at ${where(st.keyword.origin)}`;
+}
+
+/** Why the instance has its VRRP version, for a message: `version 3 at f:4:5`, `VRRPv2 by default`. */
+export function versionReason(s: InstanceSettings, where: (o: Statement['keyword']['origin']) => string): string {
+  const f = s.versionFrom;
+  if (f.kind === 'instance') return `version ${s.version} at ${where(f.at.keyword.origin)}`;
+  if (f.kind === 'global') return `vrrp_version ${s.version} in global_defs at ${where(f.at.keyword.origin)}`;
+  if (f.kind === 'ipv6' && f.instance.nativeIpv6) return `native_ipv6 at ${where(f.instance.nativeIpv6.keyword.origin)} makes it IPv6, and IPv6 instances use VRRPv3`;
+  const first = f.kind === 'ipv6' ? f.instance.addresses[0] : undefined;
+  if (first) return `its first address, ${first.token.text} at ${where(first.token.origin)}, makes it IPv6, and IPv6 instances use VRRPv3`;
+  return 'VRRPv2 is the default';
+}
