@@ -1,6 +1,7 @@
 import type { Rule } from '../src/engine/types.js';
 import { describeScope, scopeOf } from '../src/tree/index.js';
 import { formatVersion } from '../src/versions/version.js';
+import { isValidIn } from '../src/versions/keywords.js';
 import { explainUnknown, fromRecursiveDefinition, ignoredBlocks } from '../src/model/keywords.js';
 
 /** A keyword that keepalived does not know in this block, for the target version. */
@@ -21,6 +22,10 @@ export const rule: Rule = {
         const scope = scopeOf(ctx.table, s.parent);
         const ex = explainUnknown(ctx.table, scope, s, ctx.file(s.keyword.origin.file)?.text);
         let hint = ex.hint;
+        // --from: the keyword works on the version the config runs on today; the upgrade breaks it.
+        if (ctx.from && ctx.table.lookupAllVersions(scope.path, s.keyword.text).some((d) => isValidIn(d, ctx.from!))) {
+          hint += ` It is valid in keepalived ${formatVersion(ctx.from)} (--from), so this line stops working with the upgrade.`;
+        }
         const header = ignored.headerOf(s);
         // NAME in an undefined ${NAME}: explained with the "$" before it.
         if (header?.keyword.text === '$' && s.keyword.origin.start === header.keyword.origin.start + 2) return;

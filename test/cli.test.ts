@@ -161,6 +161,18 @@ describe('target versions and distributions', () => {
     expect(d.message).toContain('This changed in keepalived 1.2.20: 1.2.13 accepted both families');
     expect(d.message).toContain('only logs it to syslog');
   });
+  it('--from says when a keyword that works today stops working with the upgrade', async () => {
+    // global_defs plugin_dir: installed up to 1.2.19, unknown from 1.2.20 on.
+    const f = write('plugin.conf', 'global_defs {\n    plugin_dir /usr/lib/keepalived\n}\n');
+    const r = await runCli(['lint', f, '--format', 'json', '--from', 'debian-8', '--target', 'stretch'], { cwd: tmp });
+    const d = JSON.parse(r.stdout).results[0].diagnostics[0];
+    expect(d.ruleId).toBe('unknown-keyword');
+    expect(d.message).toContain('removed after keepalived 1.2.19');
+    expect(d.message).toContain('valid in keepalived 1.2.13 (--from), so this line stops working with the upgrade');
+    const plain = await runCli(['lint', f, '--format', 'json', '--target', 'stretch'], { cwd: tmp });
+    expect(JSON.parse(plain.stdout).results[0].diagnostics[0].message).not.toContain('--from');
+  });
+
   it('rejects an unknown distribution, and --help lists the unverified mappings', async () => {
     const r = await runCli(['lint', '--target', 'debian-99', write('t2.conf', CLEAN)]);
     expect(r.code).toBe(2);
