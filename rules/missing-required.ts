@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/types.js';
-import { instanceBasics, instanceSettings, syslogOnly } from '../src/model/instance-settings.js';
-import { compareVersions, formatVersion } from '../src/versions/version.js';
+import { instanceBasics, instanceData, instanceSettings } from '../src/model/instance-settings.js';
+import { atLeast } from '../src/versions/version.js';
 
 const STOPS = 'keepalived {{target}} refuses the configuration ("{{says}}"){{visibility}}: the VRRP process exits and no vrrp_instance of this node runs';
 
@@ -19,14 +19,14 @@ export const rule: Rule = {
   },
   create(ctx) {
     const t = ctx.target;
-    const at = (v: string) => compareVersions(t, v) >= 0;
+    const at = atLeast(t);
     return {
       end() {
         for (const s of instanceSettings(ctx.tree)) {
           const b = instanceBasics(s);
           const n = s.name;
           const where = s.instance.statement.args[0] ?? s.instance.statement.keyword;
-          const data = { name: n, target: formatVersion(t), visibility: syslogOnly(t) };
+          const data = instanceData(s, t);
           const report = (messageId: string, more: Record<string, string>, severity?: 'warning') =>
             ctx.report({ messageId, at: where, data: { ...data, ...more }, ...(severity ? { severity } : {}) });
           if (!b.vrid) {

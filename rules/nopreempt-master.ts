@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/types.js';
-import { instanceSettings, syslogOnly } from '../src/model/instance-settings.js';
-import { compareVersions, formatVersion } from '../src/versions/version.js';
+import { basePriority, instanceData, instanceSettings } from '../src/model/instance-settings.js';
+import { atLeast } from '../src/versions/version.js';
 
 export const rule: Rule = {
   meta: {
@@ -16,14 +16,13 @@ export const rule: Rule = {
   },
   create(ctx) {
     const t = ctx.target;
-    const at = (v: string) => compareVersions(t, v) >= 0;
+    const at = atLeast(t);
     return {
       end() {
         for (const s of instanceSettings(ctx.tree)) {
           if (!s.nopreempt) continue;
-          // 1.2.20+: no priority takes 255 with state MASTER, else 100.
-          const priority = s.priority?.value ?? (s.master && at('1.2.20') ? 255 : 100);
-          const data = { name: s.name, target: formatVersion(t), visibility: syslogOnly(t) };
+          const priority = basePriority(s, t);
+          const data = instanceData(s, t);
           if (priority === 255 && at('1.4.0')) {
             const why = s.priority
               ? `priority 255 at ${ctx.where(s.priority.at.keyword.origin)}`

@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/types.js';
-import { basePriority, instanceSettings, strictReason, syslogOnly } from '../src/model/instance-settings.js';
+import { basePriority, instanceData, instanceSettings, strictReason } from '../src/model/instance-settings.js';
 import type { Statement } from '../src/tree/index.js';
-import { compareVersions, formatVersion } from '../src/versions/version.js';
+import { atLeast } from '../src/versions/version.js';
 
 const num = (s: Statement) => (/^\d+(\.\d+)?$/.test(s.args[0]?.text ?? '') ? Number(s.args[0]!.text) : NaN);
 const truthy = (s: Statement) => s.args[0] === undefined || /^(true|on|yes)$/i.test(s.args[0].text);
@@ -29,14 +29,14 @@ export const rule: Rule = {
     },
   },
   create(ctx) {
-    const at = (v: string) => compareVersions(ctx.target, v) >= 0;
+    const at = atLeast(ctx.target);
     return {
       end() {
         if (!at('1.2.20')) return;
         for (const s of instanceSettings(ctx.tree)) {
           if (!s.strict) continue;
           const kids = s.instance.statement.children.filter((c) => c.def);
-          const data = { name: s.name, why: strictReason(s, (o) => ctx.where(o)), target: formatVersion(ctx.target), visibility: syslogOnly(ctx.target) };
+          const data = { ...instanceData(s, ctx.target), why: strictReason(s, (o) => ctx.where(o)) };
           const related = [{ origin: s.strict.keyword.origin, message: 'strict mode is turned on here' }];
           const prio = basePriority(s, ctx.target);
           const peer = s.instance.addresses.find((a) => a.kind === 'peer');

@@ -7,7 +7,7 @@
  *   -> { name: 'A', version: 3, versionFrom: { kind: 'global', at: <vrrp_version> }, strict: false, ... }
  */
 import type { ConfigTree, Statement } from '../tree/index.js';
-import { compareVersions, type Version } from '../versions/version.js';
+import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 import { vrrpInstances, type VrrpInstance } from './vrrp.js';
 
 export type VersionReason =
@@ -104,6 +104,11 @@ export function syslogOnly(target: Version): string {
 }
 
 /** The priority keepalived runs with: the last valid priority, else 255 with state MASTER (1.2.20+), else 100. */
+/** The report data every instance rule shares: the instance, the target, whether -t shows it. */
+export function instanceData(s: InstanceSettings, target: Version): { name: string; target: string; visibility: string } {
+  return { name: s.name, target: formatVersion(target), visibility: syslogOnly(target) };
+}
+
 export function basePriority(s: InstanceSettings, target: Version): number {
   return s.priority?.value ?? (s.master && compareVersions(target, '1.2.20') >= 0 ? 255 : 100);
 }

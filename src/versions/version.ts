@@ -61,3 +61,8 @@ export function isKnownVersion(v: Version | string): boolean {
   const parsed = typeof v === 'string' ? tryParseVersion(v) : v;
   return parsed !== undefined && known.has(formatVersion(parsed));
 }
+
+/** `atLeast(target)('2.2.5')`: the target is that release or later. */
+export function atLeast(target: Version): (release: string) => boolean {
+  return (release) => compareVersions(target, release) >= 0;
+}
