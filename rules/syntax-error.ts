@@ -1,5 +1,5 @@
 import type { Rule } from '../src/engine/types.js';
-import { braceBalance, describeScope, type Statement } from '../src/tree/index.js';
+import { describeScope, type Statement } from '../src/tree/index.js';
 import type { Origin, Token } from '../src/preprocess/types.js';
 import { fromRecursiveDefinition } from '../src/model/keywords.js';
 import { suspectsFor } from '../src/model/braces.js';
@@ -73,7 +73,7 @@ export const rule: Rule = {
         }
         const owner = new Map<Token, Statement>();
         for (const s of ctx.tree.all) if (s.open) owner.set(s.open, s);
-        const balance = braceBalance(ctx.pre.lines);
+        const balance = ctx.tree.braces;
         const openerOf = new Map([...balance.pairs].map(([open, close]) => [close, open]));
         const ignoredAfter = new Map<Token, Statement | null>();
         for (const issue of ctx.tree.issues) if (issue.code === 'unexpected-open') ignoredAfter.set(issue.token, issue.after);

@@ -5,14 +5,14 @@
  */
 import type { Token } from '../preprocess/types.js';
 import type { LineIndex } from '../source/line-index.js';
-import { indentationAt, type braceBalance, type Statement } from '../tree/index.js';
+import { indentationAt, type BraceBalance, type Statement } from '../tree/index.js';
 
 /**
  * keepalived only counts braces. To point at the "{" really left open, prefer blocks whose matched
  * "}" is indented less than the block's own keyword line (that "}" belongs to an outer block).
  */
 export function suspectsFor(
-  balance: ReturnType<typeof braceBalance>,
+  balance: BraceBalance,
   owner: Map<Token, Statement>,
   file: (p: string) => { text: string; index: LineIndex } | undefined,
 ): Token[] {

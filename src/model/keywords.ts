@@ -4,7 +4,7 @@
  * Example: `priorty 100` in vrrp_instance -> hint ' Did you mean "priority"?'.
  */
 import type { LogicalLine, PreprocessResult, Token } from '../preprocess/types.js';
-import { braceBalance, type ConfigTree, type Statement } from '../tree/index.js';
+import { type ConfigTree, type Statement } from '../tree/index.js';
 import type { BlockScope, KeywordTable } from '../versions/keywords.js';
 import { compareVersions, formatVersion, parseVersion } from '../versions/version.js';
 
@@ -75,7 +75,7 @@ export function ignoredBlocks(tree: ConfigTree, lines: readonly LogicalLine[]): 
   closeOf: Map<Statement, Token | null>;
   headerOf: (s: Statement) => Statement | undefined;
 } {
-  const balance = braceBalance([...lines]);
+  const balance = tree.braces;
   const index = new Map<LogicalLine | Token, number>();
   lines.forEach((l, i) => {
     index.set(l, i);

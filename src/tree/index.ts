@@ -46,6 +46,8 @@ export interface ConfigTree {
   issues: StructureIssue[];
   /** Every statement in source order (depth-first). */
   all: Statement[];
+  /** keepalived's own brace count over the same lines, computed once for every rule. */
+  braces: BraceBalance;
 }
 
 class Builder {
@@ -137,7 +139,7 @@ class Builder {
 export function buildTree(lines: LogicalLine[], table: KeywordTable): ConfigTree {
   const b = new Builder(lines, table);
   const { statements } = b.block(table.top, null, 0);
-  return { top: statements, issues: b.issues, all: b.all };
+  return { top: statements, issues: b.issues, all: b.all, braces: braceBalance(lines) };
 }
 
 /** Walk statements depth-first, in source order. */
