@@ -49,12 +49,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
     .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
-    .action((paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string }) => {
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string }) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const found = findConfigs(paths, host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
-      const report = lintFiles(found.files, {
+      const report = await lintFiles(found.files, {
         host,
         rules,
         target,

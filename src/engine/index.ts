@@ -7,11 +7,13 @@
 import * as path from 'node:path';
 import { preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
-import { buildTree } from '../tree/index.js';
+import { buildTree, type ConfigTree } from '../tree/index.js';
+import { namedBlocks, scriptRefs } from '../model/scripts.js';
+import { loadScripts, type ScriptStore } from '../scripts/store.js';
 import { keywordTable } from '../versions/keywords.js';
 import { DEFAULT_TARGET, type Version } from '../versions/version.js';
 import { resolveTargetName } from '../versions/distros.js';
-import type { Diagnostic, LintReport, Report, Rule, RuleContext, Severity, SeveritySetting } from './types.js';
+import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity, SeveritySetting } from './types.js';
 import type { Origin, Token } from '../preprocess/types.js';
 
 export * from './types.js';
@@ -44,7 +46,7 @@ export function resolveTarget(target: string | undefined): Version {
   return r.version;
 }
 
-export function lintFiles(paths: string[], opts: LintOptions): LintReport {
+export async function lintFiles(paths: string[], opts: LintOptions): Promise<LintReport> {
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   const byFile = new Map<string, Diagnostic[]>();
   const seenFindings = new Set<string>();
@@ -53,7 +55,7 @@ export function lintFiles(paths: string[], opts: LintOptions): LintReport {
   for (const abs of entries) {
     let r: OneResult | { error: string };
     try {
-      r = lintOne(abs, opts);
+      r = await lintOne(abs, opts);
     } catch (e) {
       // A bug of ours must not cost the other files their lint, nor print a stack trace.
       r = { error: `internal error while linting this file (${e instanceof Error ? e.message : String(e)}); please report it with the file` };
@@ -89,10 +91,14 @@ interface OneResult {
   files: Map<string, SourceFile>;
 }
 
-function lintOne(abs: string, opts: LintOptions): OneResult | { error: string } {
+async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { error: string }> {
   const st = opts.host.stat(abs);
   if (st.kind === 'missing') return { error: 'no such file or directory' };
   if (st.kind === 'directory') return { error: 'is a directory' };
+  // A script given with the configs (a pre-commit hook passes every changed file) is checked
+  // through the configs that call it, never parsed as a config.
+  const head = opts.host.readText(abs);
+  if (head.ok && head.text.startsWith('#!')) return { diagnostics: [], files: new Map() };
   const target = resolveTarget(opts.target);
   const table = keywordTable(target);
   const root = opts.root ?? defaultRoot(abs);
@@ -123,11 +129,19 @@ function lintOne(abs: string, opts: LintOptions): OneResult | { error: string } 
     }
   }
 
+  // Scripts: every pass's references, one read and one analysis per script file for all of them.
+  const trees = passes.map((p) => buildTree(p.pre.lines, table));
+  const refs = trees.map((t) => scriptRefs(t, target));
+  const store = await loadScripts(refs.flat(), root, opts.host, files);
+  const allNames = new Set<string>();
+  for (const t of trees) for (const m of Object.values(namedBlocks(t))) for (const n of m.keys()) allNames.add(n);
+
   const merged: { d: Diagnostic; ids: Set<string> }[] = [];
   const index = new Map<string, { d: Diagnostic; ids: Set<string> }>();
-  for (const pass of passes) {
+  for (const [i, pass] of passes.entries()) {
     const label = pass.id ?? OTHER_CONFIG_ID;
-    for (const d of runRules(pass.pre, pass.id, target, table, opts, files)) {
+    const scripts = scriptsContext(trees[i]!, refs[i]!, store, allNames);
+    for (const d of runRules(pass.pre, trees[i]!, scripts, pass.id, target, table, opts, files)) {
       const key = `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.message}`;
       const hit = index.get(key);
       if (hit) hit.ids.add(label);
@@ -145,15 +159,20 @@ function lintOne(abs: string, opts: LintOptions): OneResult | { error: string } 
   return { diagnostics, files };
 }
 
+function scriptsContext(tree: ConfigTree, refs: ScriptsContext['refs'], store: ScriptStore, allNames: ReadonlySet<string>): ScriptsContext {
+  return { refs, file: store.file, analysis: store.analysis, named: namedBlocks(tree), allNames };
+}
+
 function runRules(
   pre: PreprocessResult,
+  tree: ConfigTree,
+  scripts: ScriptsContext,
   configId: string | null,
   target: Version,
   table: ReturnType<typeof keywordTable>,
   opts: LintOptions,
   files: Map<string, SourceFile>,
 ): Diagnostic[] {
-  const tree = buildTree(pre.lines, table);
   const out: Diagnostic[] = [];
   const position = (o: Origin) => {
     const sf = files.get(o.file);
@@ -170,6 +189,7 @@ function runRules(
       pre,
       configId,
       options: {},
+      scripts,
       file: (p) => files.get(p),
       where: (o) => {
         const p = position(o);

@@ -2,6 +2,22 @@ import type { ConfigTree, Statement } from '../tree/index.js';
 import type { Expansion, Origin, PreprocessResult, SourceFile, Token } from '../preprocess/types.js';
 import type { KeywordTable } from '../versions/keywords.js';
 import type { Version } from '../versions/version.js';
+import type { NamedBlocks, ScriptRef } from '../model/scripts.js';
+import type { ScriptAnalysis } from '../scripts/analyze.js';
+import type { ScriptFile } from '../scripts/store.js';
+
+/** The scripts this pass's config runs, their files and what their analysis found. */
+export interface ScriptsContext {
+  refs: ScriptRef[];
+  /** The file behind a reference's command (null: a bare command name found in PATH). */
+  file(ref: ScriptRef): ScriptFile | null;
+  /** The name analysis of the reference's script, with the name where this reference passes it. */
+  analysis(ref: ScriptRef): ScriptAnalysis | null;
+  /** Instances and sync groups of this pass. */
+  named: NamedBlocks;
+  /** Instance and sync-group names defined under any config-id of this config. */
+  allNames: ReadonlySet<string>;
+}
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -53,6 +69,7 @@ export interface RuleContext {
   /** The config-id of this pass (null: none of the ids the file names). */
   readonly configId: string | null;
   readonly options: Record<string, unknown>;
+  readonly scripts: ScriptsContext;
   file(path: string): SourceFile | undefined;
   /** 1-based position of an offset in a file, for messages that cite another line. */
   where(origin: Origin): string;

@@ -13,9 +13,18 @@ export type TextEncoding = 'utf8' | 'latin1';
 export type ReadResult = { ok: true; text: string; encoding: TextEncoding } | { ok: false; reason: string };
 export type StatKind = 'file' | 'directory' | 'other' | 'missing';
 
+export interface FileStat {
+  kind: StatKind;
+  executable: boolean;
+  /** Permission bits, owner and group, when the host knows them (script security checks). */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
 export interface FileHost {
   readText(file: string): ReadResult;
-  stat(file: string): { kind: StatKind; executable: boolean };
+  stat(file: string): FileStat;
   /** Names in a directory, sorted as glob(3) sorts them; [] when unreadable. */
   list(dir: string): string[];
   /** The path with symbolic links resolved (the path itself when it cannot be resolved). */
@@ -47,7 +56,7 @@ export function nodeHost(cwd: string): FileHost {
       try {
         const st = fs.statSync(file);
         const kind: StatKind = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
-        return { kind, executable: (st.mode & 0o111) !== 0 };
+        return { kind, executable: (st.mode & 0o111) !== 0, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
       } catch {
         return { kind: 'missing', executable: false };
       }

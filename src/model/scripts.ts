@@ -1,0 +1,201 @@
+/**
+ * The scripts a config runs, read with keepalived's own word rules (SYNTAX.md section 8): the
+ * first word (quoted or not) is the command string, split shell-style into argv; unquoted words
+ * after it are the user and group. Each reference knows its hook, the instance or group it
+ * belongs to, and where the instance/group name reaches the script. Example:
+ *
+ *   vrrp_instance gw { notify "/etc/keepalived/route.sh --site dc1" }
+ *   -> { hook: 'notify', owner: vrrp_instance gw, command: /etc/keepalived/route.sh,
+ *        args: [--site, dc1], nameSource: { kind: 'argv', position: 4 } }   (TYPE $3, NAME $4)
+ */
+import * as path from 'node:path';
+import type { Expansion, Origin } from '../preprocess/types.js';
+import type { ConfigTree, Statement } from '../tree/index.js';
+import type { NameSource } from '../scripts/analyze.js';
+import { compareVersions, type Version } from '../versions/version.js';
+
+export interface ScriptWord {
+  text: string;
+  origin: Origin;
+  via: Expansion[];
+  /** Characters that were quoted in the config (so a shell metacharacter there is meant). */
+  quoted: boolean;
+}
+
+export type OwnerKind = 'vrrp_instance' | 'vrrp_sync_group' | 'global_defs' | 'vrrp_script' | 'real_server' | 'virtual_server';
+
+export interface ScriptRef {
+  statement: Statement;
+  /** The keyword: notify, notify_master, script, misc_path, vrrp_notify_fifo_script, ... */
+  hook: string;
+  owner: { kind: OwnerKind; name: string; statement: Statement | null };
+  /** The command string as keepalived reads word 1. */
+  commandString: ScriptWord;
+  /** argv[0] and the rest; argv[0] is absent for an empty string. */
+  command: ScriptWord | null;
+  args: ScriptWord[];
+  user: ScriptWord | null;
+  group: ScriptWord | null;
+  /** Words keepalived ignores (vrrp_script `script /x arg`: only word 1 counts). */
+  ignored: ScriptWord[];
+  /** Where the instance/group name reaches the script, when keepalived passes it. */
+  nameSource: NameSource | null;
+  /** The names that can arrive there (the owner, or every instance and group for a FIFO). */
+  names: string[];
+}
+
+const INSTANCE_HOOKS = new Set(['notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'notify_deleted', 'notify_master_rx_lower_pri']);
+const GROUP_HOOKS = new Set(['notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop']);
+const GLOBAL_HOOKS = new Set(['notify_fifo_script', 'vrrp_notify_fifo_script', 'lvs_notify_fifo_script', 'startup_script', 'shutdown_script']);
+const VRRP_FIFO_HOOKS = new Set(['notify_fifo_script', 'vrrp_notify_fifo_script']);
+/** Hooks that use word 1 only (user and group come from a `user` keyword). */
+const COMMAND_ONLY = new Set(['script', 'misc_path']);
+
+export interface NamedBlocks {
+  instances: Map<string, Statement>;
+  groups: Map<string, Statement>;
+}
+
+export function namedBlocks(tree: ConfigTree): NamedBlocks {
+  const instances = new Map<string, Statement>();
+  const groups = new Map<string, Statement>();
+  for (const st of tree.top) {
+    const name = st.args[0]?.text;
+    if (!name) continue;
+    if (st.keyword.text === 'vrrp_instance' && !instances.has(name)) instances.set(name, st);
+    if (st.keyword.text === 'vrrp_sync_group' && !groups.has(name)) groups.set(name, st);
+  }
+  return { instances, groups };
+}
+
+export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
+  const named = namedBlocks(tree);
+  const everyName = [...named.instances.keys(), ...named.groups.keys()];
+  const out: ScriptRef[] = [];
+  for (const st of tree.all) {
+    const hook = st.keyword.text;
+    const block = st.parent?.keyword.text ?? '';
+    const blockName = st.parent?.args[0]?.text ?? '';
+    let owner: ScriptRef['owner'] | null = null;
+    if (block === 'vrrp_instance' && INSTANCE_HOOKS.has(hook)) owner = { kind: 'vrrp_instance', name: blockName, statement: st.parent };
+    else if (block === 'vrrp_sync_group' && GROUP_HOOKS.has(hook)) owner = { kind: 'vrrp_sync_group', name: blockName, statement: st.parent };
+    else if (block === 'global_defs' && GLOBAL_HOOKS.has(hook)) owner = { kind: 'global_defs', name: '', statement: st.parent };
+    else if (block === 'vrrp_script' && hook === 'script') owner = { kind: 'vrrp_script', name: blockName, statement: st.parent };
+    else if (block === 'MISC_CHECK' && hook === 'misc_path') owner = { kind: 'real_server', name: '', statement: st.parent?.parent ?? null };
+    else if (block === 'real_server' && (hook === 'notify_up' || hook === 'notify_down')) owner = { kind: 'real_server', name: '', statement: st.parent };
+    else if (block === 'virtual_server' && (hook === 'quorum_up' || hook === 'quorum_down')) owner = { kind: 'virtual_server', name: '', statement: st.parent };
+    if (!owner) continue;
+    const words = outerWords(st);
+    const first = words[0];
+    if (!first) continue;
+    const argv = splitCommand(first);
+    const commandOnly = COMMAND_ONLY.has(hook);
+    const ref: ScriptRef = {
+      statement: st,
+      hook,
+      owner,
+      commandString: first,
+      command: argv[0] ?? null,
+      args: argv.slice(1),
+      user: commandOnly ? null : (words[1] ?? null),
+      group: commandOnly ? null : (words[2] ?? null),
+      ignored: commandOnly ? words.slice(1) : words.slice(3),
+      nameSource: null,
+      names: [],
+    };
+    if (hook === 'notify' && (owner.kind === 'vrrp_instance' || owner.kind === 'vrrp_sync_group')) {
+      // TYPE NAME STATE PRIORITY follow the configured arguments; before 2.0.0 the whole string
+      // was one quoted word, so the name was always $2.
+      const position = compareVersions(target, [2, 0, 0]) >= 0 ? ref.args.length + 2 : 2;
+      ref.nameSource = { kind: 'argv', position };
+      ref.names = [owner.name];
+    } else if (VRRP_FIFO_HOOKS.has(hook)) {
+      ref.nameSource = { kind: 'fifo' };
+      ref.names = everyName;
+    }
+    out.push(ref);
+  }
+  return out;
+}
+
+/** Step 1: the line after the keyword split on blanks, `"` and `'` quoting (quotes removed). */
+function outerWords(st: Statement): ScriptWord[] {
+  const raw = st.line.raw;
+  const text = raw.text;
+  let i = st.keyword.text.length;
+  const words: ScriptWord[] = [];
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) break;
+    const start = i;
+    let value = '';
+    let quoted = false;
+    while (i < text.length && !/\s/.test(text[i]!)) {
+      const c = text[i]!;
+      if (c === '"' || c === "'") {
+        quoted = true;
+        const close = text.indexOf(c, i + 1);
+        const end = close < 0 ? text.length : close;
+        value += text.slice(i + 1, end);
+        i = close < 0 ? text.length : close + 1;
+      } else {
+        value += c;
+        i++;
+      }
+    }
+    const o = raw.origin(start, i);
+    words.push({ text: value, origin: o.origin, via: o.via, quoted });
+  }
+  return words;
+}
+
+/** Step 3: word 1 split shell-style into argv (`'…'`, `"…"`, backslash escapes). */
+export function splitCommand(w: ScriptWord): ScriptWord[] {
+  const s = w.text;
+  const out: ScriptWord[] = [];
+  let i = 0;
+  // Offsets inside the word map onto the written span only approximately (quotes were removed);
+  // clamp them to the word's origin.
+  const span = (a: number, b: number): Origin => {
+    const len = w.origin.end - w.origin.start;
+    const start = w.origin.start + Math.min(a, len);
+    return { file: w.origin.file, start, end: Math.max(start, w.origin.start + Math.min(b, len)) };
+  };
+  const offset = w.quoted ? 1 : 0;
+  while (i < s.length) {
+    while (i < s.length && /\s/.test(s[i]!)) i++;
+    if (i >= s.length) break;
+    const start = i;
+    let value = '';
+    let quoted = false;
+    while (i < s.length && !/\s/.test(s[i]!)) {
+      const c = s[i]!;
+      if (c === '\\' && i + 1 < s.length) {
+        value += s[i + 1];
+        i += 2;
+      } else if (c === '"' || c === "'") {
+        quoted = true;
+        const close = s.indexOf(c, i + 1);
+        const end = close < 0 ? s.length : close;
+        value += s.slice(i + 1, end);
+        i = close < 0 ? s.length : close + 1;
+      } else {
+        value += c;
+        i++;
+      }
+    }
+    out.push({ text: value, origin: span(start + offset, i + offset), via: w.via, quoted: quoted || w.quoted });
+  }
+  return out;
+}
+
+/**
+ * The file a command names, on this machine: absolute paths under `root`, relative paths with a
+ * `/` from `/` (keepalived runs with `/` as its working directory). A bare name (`killall`) is
+ * found in PATH on the target host: not a file we can read, so null.
+ */
+export function scriptFile(command: string, root: string): string | null {
+  if (!command.includes('/')) return null;
+  const deployed = path.posix.resolve('/', command);
+  return path.join(root, deployed);
+}

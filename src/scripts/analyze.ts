@@ -1,0 +1,612 @@
+/**
+ * Static analysis of a notify / FIFO script: where the VRRP instance or group name arrives, which
+ * literals the script compares it with, and whether each dispatch has a default branch. The name
+ * is followed through exact copies only (`NAME=$2`, `local n="${2}"`, `set -- $line` after a FIFO
+ * `read`); anything that transforms it or matches it in a way we cannot read (regex, grep, eval)
+ * is recorded as opaque, and the rules then say nothing rather than guess. The script is parsed,
+ * never run. Example, with the name in $2:
+ *
+ *   NAME=$2
+ *   case "$NAME" in gateway) ip route add default via 192.0.2.1 ;; esac
+ *   -> dispatches: [{ kind: 'case', tests: [{ literal: 'gateway' }], hasDefault: false }]
+ */
+import type { ShellNode, ShellTree } from './shell.js';
+
+/** Where the name reaches the script: a positional parameter, or field 2 of each FIFO line. */
+export type NameSource = { kind: 'argv'; position: number } | { kind: 'fifo' };
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Literal extends Span {
+  text: string;
+  /** Pattern semantics (a `case` arm or the right side of `[[ == ]]`) with glob characters. */
+  glob: boolean;
+}
+
+export interface NameTest {
+  literal: Literal;
+  construct: 'case' | 'test' | 'key';
+  /** `!=`: every other name takes this branch. */
+  negated: boolean;
+  /** A FIFO name field (written as `"VI_1"`) compared without the double quotes: never equal. */
+  missingQuotes: boolean;
+}
+
+export interface Dispatch extends Span {
+  kind: 'case' | 'if' | 'lookup';
+  tests: NameTest[];
+  /** `*)`, `else`, a `!=` test or `${MAP[$NAME]:-x}`: names no arm lists still get an action. */
+  hasDefault: boolean;
+}
+
+export interface Opaque extends Span {
+  why: string;
+}
+
+export interface ScriptAnalysis {
+  /** Parsed without syntax errors; when false, nothing else is reported. */
+  parsed: boolean;
+  syntaxError?: Span;
+  dispatches: Dispatch[];
+  /** Uses of the name we cannot follow: "cannot tell" whether a name is handled. */
+  opaque: Opaque[];
+  /** The name used as a network interface name (`net.ipv4.conf.$NAME`, `ip link set $NAME`). */
+  interfaceUses: Span[];
+  /** Some use of the name was seen at all. */
+  nameUsed: boolean;
+}
+
+type Value =
+  | { k: 'lit'; text: string; glob: boolean; start: number; end: number }
+  | { k: 'name'; quoted: boolean; prefix: string; suffix: string }
+  | { k: 'derived' }
+  | { k: 'unknown' };
+
+const UNKNOWN: Value = { k: 'unknown' };
+const DERIVED: Value = { k: 'derived' };
+
+interface Frame {
+  pos: Map<number, Value>;
+}
+
+/** Commands that match their arguments against data we cannot see. */
+const MATCHERS = new Set(['grep', 'egrep', 'fgrep', 'awk', 'gawk', 'sed', 'jq', 'eval', 'source', '.', 'sh', 'bash', 'expr']);
+const INTERFACE_COMMANDS = new Set(['ip', 'ifconfig', 'ethtool', 'tc', 'ifup', 'ifdown', 'brctl']);
+const TEST_OPS = new Set(['=', '==', '!=', '=~', '-a', '-o', '&&', '||', '!', '(', ')']);
+const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
+
+export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalysis {
+  const out: ScriptAnalysis = { parsed: true, dispatches: [], opaque: [], interfaceUses: [], nameUsed: false };
+  const root = tree.rootNode;
+  if (root.hasError) {
+    out.parsed = false;
+    const bad = firstError(root);
+    out.syntaxError = bad ? { start: bad.startIndex, end: bad.endIndex } : { start: 0, end: 0 };
+    return out;
+  }
+  return new Analyzer(out, source).run(root);
+}
+
+function firstError(n: ShellNode): ShellNode | null {
+  if (n.type === 'ERROR' || n.isMissing) return n;
+  for (const c of n.children) {
+    if (c.hasError || c.isMissing || c.type === 'ERROR') {
+      const e = firstError(c);
+      if (e) return e;
+    }
+  }
+  return null;
+}
+
+class Analyzer {
+  private readonly vars = new Map<string, Value>();
+  private readonly fifoLines = new Set<string>();
+  private readonly arrays = new Map<string, Literal[]>();
+  private readonly functions = new Map<string, ShellNode>();
+  private readonly called = new Set<string>();
+  private readonly active = new Set<string>();
+  private readonly seenDispatch = new Set<number>();
+  private readonly seenOpaque = new Set<number>();
+  private frame: Frame;
+
+  constructor(
+    private readonly out: ScriptAnalysis,
+    private readonly source: NameSource,
+  ) {
+    this.frame = { pos: new Map() };
+    if (source.kind === 'argv') this.frame.pos.set(source.position, { k: 'name', quoted: false, prefix: '', suffix: '' });
+  }
+
+  run(root: ShellNode): ScriptAnalysis {
+    for (const n of descendants(root, 'function_definition')) {
+      const name = n.childForFieldName('name')?.text;
+      const body = n.childForFieldName('body');
+      if (name && body) this.functions.set(name, body);
+    }
+    this.walk(root);
+    // A function nobody calls still sees the script's globals (it may be called by a sourcing script).
+    for (const [name, body] of this.functions) {
+      if (this.called.has(name)) continue;
+      const saved = this.frame;
+      this.frame = { pos: new Map() };
+      this.walk(body);
+      this.frame = saved;
+    }
+    this.out.dispatches.sort((a, b) => a.start - b.start);
+    this.out.opaque.sort((a, b) => a.start - b.start);
+    return this.out;
+  }
+
+  private walk(n: ShellNode): void {
+    switch (n.type) {
+      case 'function_definition':
+        return;
+      case 'variable_assignment':
+        return this.assign(n);
+      case 'declaration_command':
+        return this.declare(n);
+      case 'command':
+        return this.command(n);
+      case 'case_statement':
+        return this.caseStatement(n);
+      case 'if_statement':
+        return this.ifStatement(n);
+      case 'test_command':
+        return this.standaloneTest(n);
+      case 'list':
+        if (isTest(n.children[0])) {
+          this.standaloneTest(n.children[0]!);
+          for (const c of n.children.slice(1)) this.walk(c);
+          return;
+        }
+        break;
+      case 'expansion':
+      case 'simple_expansion':
+        this.evaluate(n);
+        return;
+    }
+    for (const c of n.children) this.walk(c);
+  }
+
+  // ---- assignments -------------------------------------------------------------------------
+
+  private assign(n: ShellNode): void {
+    const target = n.childForFieldName('name');
+    const valueNode = n.childForFieldName('value');
+    if (!target) return;
+    if (target.type === 'subscript') {
+      const arr = target.childForFieldName('name')?.text;
+      const index = target.childForFieldName('index');
+      if (arr && index) {
+        const key = this.evaluate(index);
+        if (key.k === 'lit') this.arrays.set(arr, [...(this.arrays.get(arr) ?? []), literalOf(key)]);
+      }
+      if (valueNode) this.evaluate(valueNode);
+      return;
+    }
+    const name = target.text;
+    this.fifoLines.delete(name);
+    if (!valueNode) return void this.vars.set(name, { k: 'lit', text: '', glob: false, start: n.endIndex, end: n.endIndex });
+    if (valueNode.type === 'array') {
+      const keys: Literal[] = [];
+      for (const el of valueNode.namedChildren) {
+        if (!el) continue;
+        const m = /^\[([^\]]+)\]=/.exec(el.text);
+        if (m) {
+          const inner = m[1]!;
+          const unq = inner.replace(/^(["'])(.*)\1$/, '$2');
+          const off = el.startIndex + 1 + (unq === inner ? 0 : 1);
+          keys.push({ text: unq, glob: false, start: off, end: off + unq.length });
+        }
+      }
+      this.arrays.set(name, keys);
+      this.vars.set(name, UNKNOWN);
+      return;
+    }
+    const v = this.evaluate(valueNode);
+    if (v.k === 'name' && (v.prefix || v.suffix)) this.vars.set(name, DERIVED);
+    else this.vars.set(name, v);
+    // Walk nested command substitutions for their own uses of the name.
+    for (const c of valueNode.children) if (c.type === 'command_substitution') this.walk(c);
+  }
+
+  private declare(n: ShellNode): void {
+    const flags = n.children.filter((c) => c.type === 'word' && c.text.startsWith('-')).map((c) => c.text).join('');
+    for (const c of n.children) {
+      if (c.type === 'variable_assignment') this.assign(c);
+      else if ((c.type === 'variable_name' || c.type === 'word') && !c.text.startsWith('-') && /A|a/.test(flags)) {
+        if (!this.arrays.has(c.text)) this.arrays.set(c.text, []);
+      }
+    }
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  private command(n: ShellNode): void {
+    const nameNode = n.childForFieldName('name');
+    const args = n.childrenForFieldName('argument');
+    for (const c of n.children) if (c.type === 'variable_assignment') this.assign(c);
+    if (!nameNode) return;
+    const cmd = nameNode.text;
+    const fn = this.functions.get(cmd);
+    if (fn) return this.call(cmd, fn, args);
+    if (cmd === 'read') return this.read(args);
+    if (cmd === 'set') return this.set(args);
+    if (cmd === 'shift') return this.shift(args);
+    if (cmd === 'test' || cmd === '[') return void this.testWords(n, args, false, true);
+    const values = args.map((a) => this.evaluate(a));
+    const base = cmd.split('/').pop() ?? cmd;
+    values.forEach((v, i) => {
+      if (v.k !== 'name' && v.k !== 'derived') return;
+      this.out.nameUsed = true;
+      const a = args[i]!;
+      if (MATCHERS.has(base)) this.opaque(a, `the name is passed to ${base}, which matches it against data this analysis cannot see`);
+      else if (v.k === 'name' && isInterfaceUse(base, v, values, i)) this.out.interfaceUses.push({ start: a.startIndex, end: a.endIndex });
+    });
+    if (this.involvesName(nameNode)) this.opaque(nameNode, 'the name is used to build the command to run');
+    for (const a of args) for (const c of descendants(a, 'command_substitution')) this.walk(c);
+  }
+
+  private call(name: string, body: ShellNode, args: ShellNode[]): void {
+    if (this.active.has(name)) return;
+    this.called.add(name);
+    const pos = new Map<number, Value>();
+    let i = 1;
+    for (const a of args) {
+      if (isAllArgs(a)) {
+        const max = Math.max(0, ...this.frame.pos.keys());
+        for (let k = 1; k <= max; k++) pos.set(i++, this.frame.pos.get(k) ?? UNKNOWN);
+      } else pos.set(i++, this.evaluate(a));
+    }
+    const saved = this.frame;
+    this.frame = { pos };
+    this.active.add(name);
+    this.walk(body);
+    this.active.delete(name);
+    this.frame = saved;
+  }
+
+  private read(args: ShellNode[]): void {
+    const names: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const t = args[i]!.text;
+      if (/^-[^-]*[pdtnNu]$/.test(t)) i++; // option with a value
+      else if (t.startsWith('-')) {
+        if (t.includes('a')) return void (args[i + 1] && this.vars.set(args[i + 1]!.text, UNKNOWN));
+      } else names.push(t);
+    }
+    if (!names.length) names.push('REPLY');
+    for (const v of names) {
+      this.vars.set(v, UNKNOWN);
+      this.fifoLines.delete(v);
+    }
+    if (this.source.kind !== 'fifo') return;
+    // keepalived writes `INSTANCE "VI_1" MASTER 100`: field 2 is the name, in double quotes.
+    if (names.length === 1) this.fifoLines.add(names[0]!);
+    else if (names.length >= 3) this.vars.set(names[1]!, { k: 'name', quoted: true, prefix: '', suffix: '' });
+    else this.vars.set(names[1]!, DERIVED);
+  }
+
+  private set(args: ShellNode[]): void {
+    let i = 0;
+    let dashdash = false;
+    for (; i < args.length; i++) {
+      const t = args[i]!.text;
+      if (t === '--') {
+        dashdash = true;
+        i++;
+        break;
+      }
+      if (!/^[-+]/.test(t)) break;
+    }
+    const rest = args.slice(i);
+    if (!rest.length && !dashdash) return;
+    const pos = new Map<number, Value>();
+    if (rest.length === 1 && rest[0]!.type === 'simple_expansion' && this.fifoLines.has(varName(rest[0]!))) {
+      pos.set(2, { k: 'name', quoted: true, prefix: '', suffix: '' });
+    } else {
+      let k = 1;
+      for (const a of rest) {
+        const v = this.evaluate(a);
+        if (a.type === 'simple_expansion' || a.type === 'expansion') {
+          // Unquoted: word splitting may shift every later position.
+          pos.set(k++, v.k === 'lit' ? v : v.k === 'name' ? DERIVED : UNKNOWN);
+          break;
+        }
+        pos.set(k++, v);
+      }
+    }
+    this.frame.pos = pos;
+  }
+
+  private shift(args: ShellNode[]): void {
+    const n = args[0] ? Number(args[0].text) : 1;
+    if (!Number.isInteger(n)) return void (this.frame.pos = new Map());
+    const pos = new Map<number, Value>();
+    for (const [k, v] of this.frame.pos) if (k - n >= 1) pos.set(k - n, v);
+    this.frame.pos = pos;
+  }
+
+  // ---- dispatch ----------------------------------------------------------------------------
+
+  private caseStatement(n: ShellNode): void {
+    const valueNode = n.childForFieldName('value');
+    const v = valueNode ? this.evaluate(valueNode) : UNKNOWN;
+    const items = n.children.filter((c) => c.type === 'case_item');
+    if (v.k === 'derived') this.opaque(n, 'the case statement matches a value computed from the name');
+    if (v.k === 'name') {
+      this.out.nameUsed = true;
+      const d: Dispatch = { kind: 'case', start: n.startIndex, end: n.endIndex, tests: [], hasDefault: false };
+      for (const item of items) {
+        for (const p of item.childrenForFieldName('value')) {
+          const pv = this.evaluate(p, true);
+          if (pv.k !== 'lit') {
+            this.opaque(p, 'a case pattern that is not a literal');
+            continue;
+          }
+          if (pv.glob && /^\*+$/.test(pv.text)) d.hasDefault = true;
+          d.tests.push(nameTest(v, pv, 'case', false));
+        }
+      }
+      this.addDispatch(d);
+    }
+    for (const item of items) {
+      const patterns = new Set(item.childrenForFieldName('value').map((p) => p.id));
+      for (const c of item.namedChildren) if (c && !patterns.has(c.id)) this.walk(c);
+    }
+  }
+
+  private ifStatement(n: ShellNode): void {
+    const d: Dispatch = { kind: 'if', start: n.startIndex, end: n.endIndex, tests: [], hasDefault: false };
+    const clauses = [n, ...n.children.filter((c) => c.type === 'elif_clause')];
+    for (const clause of clauses) {
+      let inCondition = false;
+      for (const c of clause.children) {
+        if (c.type === 'if' || c.type === 'elif') inCondition = true;
+        else if (c.type === 'then') inCondition = false;
+        else if (c.type === 'elif_clause' || c.type === 'else_clause') continue;
+        else if (inCondition) this.condition(c, d, false);
+        else this.walk(c);
+      }
+    }
+    const otherwise = n.children.find((c) => c.type === 'else_clause');
+    if (otherwise) {
+      d.hasDefault = true;
+      this.walk(otherwise);
+    }
+    if (d.tests.length) this.addDispatch(d);
+  }
+
+  private standaloneTest(n: ShellNode): void {
+    const d: Dispatch = { kind: 'if', start: n.startIndex, end: n.endIndex, tests: [], hasDefault: false };
+    this.condition(n, d, false);
+    if (d.tests.length) this.addDispatch(d);
+  }
+
+  /** Collect name tests from an `if`/`elif` condition; other commands are walked as usual. */
+  private condition(n: ShellNode, d: Dispatch, negated: boolean): void {
+    if (n.type === 'test_command') return this.testExpression(n, d, negated);
+    if (n.type === 'list') return n.children.forEach((c) => this.condition(c, d, negated));
+    if (n.type === 'negated_command') return n.children.forEach((c) => this.condition(c, d, !negated));
+    if (n.type === 'command') {
+      const cmd = n.childForFieldName('name')?.text;
+      if (cmd === 'test' || cmd === '[') return this.testWords(n, n.childrenForFieldName('argument'), negated, false, d);
+    }
+    this.walk(n);
+  }
+
+  private testExpression(n: ShellNode, d: Dispatch, negated: boolean): void {
+    const double = n.children[0]?.text === '[[';
+    const items: (string | ShellNode)[] = [];
+    const flatten = (x: ShellNode) => {
+      if (['binary_expression', 'unary_expression', 'parenthesized_expression', 'negation_expression'].includes(x.type)) {
+        for (const c of x.children) {
+          if (c.childCount === 0 && TEST_OPS.has(c.text)) items.push(c.text);
+          else if (c.type === 'test_operator') items.push(c.text);
+          else flatten(c);
+        }
+      } else items.push(x);
+    };
+    for (const c of n.children.slice(1, -1)) flatten(c);
+    this.compareSequence(items, double, negated, d);
+  }
+
+  private testWords(n: ShellNode, args: ShellNode[], negated: boolean, standalone: boolean, into?: Dispatch): void {
+    const d = into ?? { kind: 'if' as const, start: n.startIndex, end: n.endIndex, tests: [], hasDefault: false };
+    const words = args[args.length - 1]?.text === ']' ? args.slice(0, -1) : args;
+    const items: (string | ShellNode)[] = words.map((a) => (a.type === 'word' && TEST_OPS.has(a.text) ? a.text : a));
+    this.compareSequence(items, false, negated, d);
+    if (standalone && d.tests.length) this.addDispatch(d);
+  }
+
+  private compareSequence(items: (string | ShellNode)[], double: boolean, negatedOuter: boolean, d: Dispatch): void {
+    let negated = negatedOuter;
+    for (let i = 0; i < items.length; i++) {
+      const op = items[i];
+      if (op === '!') negated = !negated;
+      if (op === '-a' || op === '-o' || op === '&&' || op === '||') negated = negatedOuter;
+      if (typeof op !== 'string' || !['=', '==', '!=', '=~'].includes(op)) continue;
+      const l = items[i - 1];
+      const r = items[i + 1];
+      if (!l || !r || typeof l === 'string' || typeof r === 'string') continue;
+      const lv = this.evaluate(l);
+      const rv = this.evaluate(r, double);
+      const neg = negated !== (op === '!=');
+      for (const [a, b, node] of [
+        [lv, rv, r],
+        [rv, lv, l],
+      ] as const) {
+        if (a.k === 'derived') this.opaque(node, 'a test on a value computed from the name');
+        if (a.k !== 'name') continue;
+        this.out.nameUsed = true;
+        if (op === '=~') this.opaque(node, 'the name is matched with a regular expression');
+        else if (b.k === 'lit') {
+          d.tests.push(nameTest(a, b.glob && node === r ? b : { ...b, glob: false }, 'test', neg));
+          if (neg) d.hasDefault = true;
+        } else this.opaque(node, 'the name is compared with a value this analysis cannot follow');
+      }
+    }
+  }
+
+  private addDispatch(d: Dispatch): void {
+    if (this.seenDispatch.has(d.start)) return;
+    this.seenDispatch.add(d.start);
+    this.out.dispatches.push(d);
+  }
+
+  private opaque(n: ShellNode, why: string): void {
+    if (this.seenOpaque.has(n.startIndex)) return;
+    this.seenOpaque.add(n.startIndex);
+    this.out.opaque.push({ start: n.startIndex, end: n.endIndex, why });
+  }
+
+  // ---- values ------------------------------------------------------------------------------
+
+  private lookup(name: string): Value {
+    if (/^\d+$/.test(name)) return this.frame.pos.get(Number(name)) ?? UNKNOWN;
+    if (name === '@' || name === '*') return [...this.frame.pos.values()].some((v) => v.k === 'name' || v.k === 'derived') ? DERIVED : UNKNOWN;
+    return this.vars.get(name) ?? UNKNOWN;
+  }
+
+  private involvesName(n: ShellNode): boolean {
+    if (n.type === 'simple_expansion' || n.type === 'expansion') {
+      const v = this.evaluate(n);
+      return v.k === 'name' || v.k === 'derived';
+    }
+    return n.children.some((c) => this.involvesName(c));
+  }
+
+  /** The value of a word; `pattern` gives unquoted glob characters their meaning. */
+  private evaluate(n: ShellNode, pattern = false): Value {
+    switch (n.type) {
+      case 'word':
+      case 'extglob_pattern':
+      case 'number': {
+        const text = n.text.replace(/\\(.)/g, '$1');
+        return { k: 'lit', text, glob: pattern && /[*?[]/.test(n.text.replace(/\\./g, '')), start: n.startIndex, end: n.endIndex };
+      }
+      case 'raw_string':
+        return { k: 'lit', text: n.text.slice(1, -1), glob: false, start: n.startIndex + 1, end: n.endIndex - 1 };
+      case 'string': {
+        const parts = n.children.filter((c) => c.type !== '"');
+        if (!parts.length) return { k: 'lit', text: '', glob: false, start: n.startIndex + 1, end: n.startIndex + 1 };
+        const v = this.concat(parts.map((p) => (p.type === 'string_content' ? lit(p, p.text.replace(/\\([$`"\\])/g, '$1')) : this.evaluate(p))));
+        return v.k === 'lit' ? { ...v, glob: false, start: n.startIndex + 1, end: n.endIndex - 1 } : v;
+      }
+      case 'concatenation': {
+        const v = this.concat(n.children.map((c) => this.evaluate(c, pattern)));
+        return v.k === 'lit' ? { ...v, start: n.startIndex, end: n.endIndex } : v;
+      }
+      case 'simple_expansion':
+        return this.lookup(varName(n));
+      case 'expansion':
+        return this.expansion(n);
+      case 'command_substitution':
+      case 'process_substitution':
+        return this.involvesName(n) ? DERIVED : UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private expansion(n: ShellNode): Value {
+    const sub = n.children.find((c) => c.type === 'subscript');
+    if (sub) {
+      const index = sub.childForFieldName('index');
+      const key = index ? this.evaluate(index) : UNKNOWN;
+      const arr = sub.childForFieldName('name')?.text ?? '';
+      if (key.k === 'name' && this.arrays.has(arr)) {
+        this.out.nameUsed = true;
+        const hasDefault = n.children.some((c) => [':-', '-', ':=', '=', ':+', '+'].includes(c.text));
+        this.addDispatch({
+          kind: 'lookup',
+          start: n.startIndex,
+          end: n.endIndex,
+          hasDefault,
+          tests: (this.arrays.get(arr) ?? []).map((k) => nameTest(key, { k: 'lit', ...k }, 'key', false)),
+        });
+      } else if (key.k === 'name' || key.k === 'derived') this.opaque(n, 'the name indexes an array this analysis cannot read');
+      return UNKNOWN;
+    }
+    const v = n.children.find((c) => c.type === 'variable_name' || c.type === 'special_variable_name');
+    if (!v) return UNKNOWN;
+    const base = this.lookup(v.text);
+    if (n.children.length === 3) return base; // ${NAME}
+    if (base.k === 'name' && base.quoted && QUOTE_STRIP.test(n.text)) return { ...base, quoted: false };
+    if (n.text.startsWith('${#')) return UNKNOWN;
+    return base.k === 'name' || base.k === 'derived' ? DERIVED : UNKNOWN;
+  }
+
+  private concat(values: Value[]): Value {
+    let acc: Value = { k: 'lit', text: '', glob: false, start: 0, end: 0 };
+    for (const v of values) acc = join(acc, v);
+    return acc;
+  }
+}
+
+function join(a: Value, b: Value): Value {
+  if (a.k === 'derived' || b.k === 'derived') return DERIVED;
+  if (a.k === 'name' && b.k === 'name') return DERIVED;
+  if (a.k === 'unknown' || b.k === 'unknown') return a.k === 'name' || b.k === 'name' ? DERIVED : UNKNOWN;
+  if (a.k === 'lit' && b.k === 'lit') return { k: 'lit', text: a.text + b.text, glob: a.glob || b.glob, start: a.start, end: b.end };
+  if (a.k === 'lit' && b.k === 'name') return { ...b, prefix: a.text + b.prefix };
+  if (a.k === 'name' && b.k === 'lit') return { ...a, suffix: a.suffix + b.text };
+  return UNKNOWN;
+}
+
+function lit(n: ShellNode, text: string): Value {
+  return { k: 'lit', text, glob: false, start: n.startIndex, end: n.endIndex };
+}
+
+function literalOf(v: Extract<Value, { k: 'lit' }>): Literal {
+  return { text: v.text, glob: v.glob, start: v.start, end: v.end };
+}
+
+/** A test of the name against a literal, with the prefix/suffix idiom (`"x$N" = "xgw"`) undone. */
+function nameTest(v: Value, l: Extract<Value, { k: 'lit' }>, construct: NameTest['construct'], negated: boolean): NameTest {
+  let text = l.text;
+  let quotedMatch = false;
+  if (v.k === 'name') {
+    if (v.prefix && text.startsWith(v.prefix)) text = text.slice(v.prefix.length);
+    if (v.suffix && text.endsWith(v.suffix)) text = text.slice(0, text.length - v.suffix.length);
+    if (v.quoted && text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
+      text = text.slice(1, -1);
+      quotedMatch = true;
+    }
+  }
+  const missingQuotes = v.k === 'name' && v.quoted && !quotedMatch && !(l.glob && /^\*|\*$/.test(text));
+  return { literal: { text, glob: l.glob, start: l.start, end: l.end }, construct, negated, missingQuotes };
+}
+
+function isInterfaceUse(cmd: string, v: Extract<Value, { k: 'name' }>, values: Value[], i: number): boolean {
+  if (/(^|\.)conf\.$/.test(v.prefix) || v.prefix.endsWith('/sys/class/net/') || /\/conf\/$/.test(v.prefix)) return true;
+  if (!INTERFACE_COMMANDS.has(cmd) || v.prefix || v.suffix) return false;
+  const prev = values[i - 1];
+  return (prev?.k === 'lit' && ['dev', 'link', 'set', 'show', 'del', 'master'].includes(prev.text)) || cmd === 'ifconfig' || cmd === 'ethtool';
+}
+
+function isTest(n: ShellNode | undefined): boolean {
+  if (!n) return false;
+  if (n.type === 'test_command') return true;
+  const cmd = n.type === 'command' ? n.childForFieldName('name')?.text : undefined;
+  return cmd === 'test' || cmd === '[';
+}
+
+function isAllArgs(n: ShellNode): boolean {
+  const inner = n.type === 'string' ? n.children.filter((c) => c.type !== '"') : [n];
+  return inner.length === 1 && inner[0]!.type === 'simple_expansion' && ['@', '*'].includes(varName(inner[0]!));
+}
+
+function varName(n: ShellNode): string {
+  return n.children.find((c) => c.type === 'variable_name' || c.type === 'special_variable_name')?.text ?? '';
+}
+
+function* descendants(n: ShellNode, type: string): Generator<ShellNode> {
+  for (const c of n.children) {
+    if (c.type === type) yield c;
+    yield* descendants(c, type);
+  }
+}
