@@ -199,3 +199,8 @@ export function scriptFile(command: string, root: string): string | null {
   const deployed = path.posix.resolve('/', command);
   return path.join(root, deployed);
 }
+
+/** "notify of vrrp_instance gw", "vrrp_notify_fifo_script" - how messages name a reference. */
+export function hookLabel(ref: ScriptRef): string {
+  return ref.owner.name ? `${ref.hook} of ${ref.owner.kind} ${ref.owner.name}` : ref.hook;
+}

@@ -73,7 +73,7 @@ interface Frame {
 }
 
 /** Commands that match their arguments against data we cannot see. */
-const MATCHERS = new Set(['grep', 'egrep', 'fgrep', 'awk', 'gawk', 'sed', 'jq', 'eval', 'source', '.', 'sh', 'bash', 'expr']);
+const MATCHERS = new Set(['grep', 'egrep', 'fgrep', 'awk', 'gawk', 'mawk', 'sed', 'jq', 'eval', 'source', '.', 'sh', 'bash', 'expr', 'xargs']);
 const INTERFACE_COMMANDS = new Set(['ip', 'ifconfig', 'ethtool', 'tc', 'ifup', 'ifdown', 'brctl']);
 const TEST_OPS = new Set(['=', '==', '!=', '=~', '-a', '-o', '&&', '||', '!', '(', ')']);
 const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
@@ -167,6 +167,12 @@ class Analyzer {
       case 'simple_expansion':
         this.evaluate(n);
         return;
+      case 'pipeline': {
+        // echo "$NAME" | grep -q '^VI_': the name is matched by a program we cannot read.
+        const matcher = n.children.find((c) => c.type === 'command' && MATCHERS.has(c.childForFieldName('name')?.text.split('/').pop() ?? ''));
+        if (matcher && this.involvesName(n)) this.opaque(n, `the name is piped into ${matcher.childForFieldName('name')?.text}`);
+        break;
+      }
     }
     for (const c of n.children) this.walk(c);
   }
@@ -494,6 +500,8 @@ class Analyzer {
         const parts = n.children.filter((c) => c.type !== '"');
         if (!parts.length) return { k: 'lit', text: '', glob: false, start: n.startIndex + 1, end: n.startIndex + 1 };
         const v = this.concat(parts.map((p) => (p.type === 'string_content' ? lit(p, p.text.replace(/\\([$`"\\])/g, '$1')) : this.evaluate(p))));
+        // "$WRITER" holding a literal: point at the literal where it was assigned.
+        if (v.k === 'lit' && parts.length === 1 && parts[0]!.type !== 'string_content') return { ...v, glob: false };
         return v.k === 'lit' ? { ...v, glob: false, start: n.startIndex + 1, end: n.endIndex - 1 } : v;
       }
       case 'concatenation': {
@@ -541,9 +549,9 @@ class Analyzer {
   }
 
   private concat(values: Value[]): Value {
-    let acc: Value = { k: 'lit', text: '', glob: false, start: 0, end: 0 };
-    for (const v of values) acc = join(acc, v);
-    return acc;
+    let acc: Value | null = null;
+    for (const v of values) acc = acc ? join(acc, v) : v;
+    return acc ?? { k: 'lit', text: '', glob: false, start: 0, end: 0 };
   }
 }
 
@@ -568,17 +576,25 @@ function literalOf(v: Extract<Value, { k: 'lit' }>): Literal {
 /** A test of the name against a literal, with the prefix/suffix idiom (`"x$N" = "xgw"`) undone. */
 function nameTest(v: Value, l: Extract<Value, { k: 'lit' }>, construct: NameTest['construct'], negated: boolean): NameTest {
   let text = l.text;
+  let { start, end } = l;
+  const exact = end - start === text.length;
   let quotedMatch = false;
   if (v.k === 'name') {
-    if (v.prefix && text.startsWith(v.prefix)) text = text.slice(v.prefix.length);
-    if (v.suffix && text.endsWith(v.suffix)) text = text.slice(0, text.length - v.suffix.length);
+    if (v.prefix && text.startsWith(v.prefix)) {
+      text = text.slice(v.prefix.length);
+      if (exact) start += v.prefix.length;
+    }
+    if (v.suffix && text.endsWith(v.suffix)) {
+      text = text.slice(0, text.length - v.suffix.length);
+      if (exact) end -= v.suffix.length;
+    }
     if (v.quoted && text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
       text = text.slice(1, -1);
       quotedMatch = true;
     }
   }
   const missingQuotes = v.k === 'name' && v.quoted && !quotedMatch && !(l.glob && /^\*|\*$/.test(text));
-  return { literal: { text, glob: l.glob, start: l.start, end: l.end }, construct, negated, missingQuotes };
+  return { literal: { text, glob: l.glob, start, end }, construct, negated, missingQuotes };
 }
 
 function isInterfaceUse(cmd: string, v: Extract<Value, { k: 'name' }>, values: Value[], i: number): boolean {

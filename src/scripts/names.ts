@@ -1,0 +1,47 @@
+/**
+ * Matching script literals against the config's instance and group names, as the shell matches
+ * them: exact text, or a glob for `case` arms and `[[ == ]]` patterns. Example:
+ * matches({ text: 'gw_*', glob: true }, 'gw_v4') -> true; similarNames('gateway', {gateway_v4,
+ * gateway_v6, lan}) -> ['gateway_v4', 'gateway_v6'] (what a split or rename left behind).
+ */
+import picomatch from 'picomatch';
+import { editDistance } from '../versions/keywords.js';
+import type { Dispatch, Literal } from './analyze.js';
+
+const matchers = new Map<string, (s: string) => boolean>();
+
+export function matches(l: Pick<Literal, 'text' | 'glob'>, name: string): boolean {
+  if (!l.glob) return l.text === name;
+  let m = matchers.get(l.text);
+  if (!m) {
+    m = picomatch(l.text, { dot: true, nobrace: true, noextglob: true });
+    matchers.set(l.text, m);
+  }
+  return m(name);
+}
+
+/** Whether some branch of the dispatch runs for this name. */
+export function handles(d: Dispatch, name: string): boolean {
+  return d.hasDefault || d.tests.some((t) => !t.negated && !t.missingQuotes && matches(t.literal, name));
+}
+
+/** Names the literal probably meant: the parts of a split or rename, or a near-miss spelling. */
+export function similarNames(literal: string, names: Iterable<string>): string[] {
+  const all = [...names];
+  // gateway -> gateway_v4, gateway-v6, v4.gateway: the old name plus a separated part.
+  const split = all.filter((n) => new RegExp(`^${escape(literal)}[-_.:]|[-_.:]${escape(literal)}$`).test(n));
+  if (split.length) return split.sort();
+  const derived = all.filter((n) => n.length > literal.length && (n.startsWith(literal) || n.endsWith(literal)));
+  if (derived.length) return derived.sort();
+  const limit = literal.length <= 4 ? 1 : 2;
+  return all.filter((n) => editDistance(literal.toLowerCase(), n.toLowerCase()) <= limit).sort();
+}
+
+export function quoteList(names: string[], max = 6): string {
+  const q = names.slice(0, max).map((n) => `"${n}"`);
+  return names.length > max ? `${q.join(', ')} and ${names.length - max} more` : q.join(', ');
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

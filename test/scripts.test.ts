@@ -1,0 +1,176 @@
+// The script analysis: real scripts from the corpus, constructs the fixtures do not isolate, the
+// Debian case end to end through the CLI, and proof that no script is ever run.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadShellParser } from '../src/scripts/shell.js';
+import { analyzeScript, type NameSource, type ScriptAnalysis } from '../src/scripts/analyze.js';
+import { REPO, SHARED, lintJson, runCli } from './helpers.js';
+
+async function analyze(text: string, source: NameSource = { kind: 'argv', position: 2 }): Promise<ScriptAnalysis> {
+  const tree = (await loadShellParser()).parse(text);
+  try {
+    return analyzeScript(tree, source);
+  } finally {
+    tree.delete();
+  }
+}
+
+function literals(a: ScriptAnalysis): string[] {
+  return a.dispatches.flatMap((d) => d.tests.map((t) => `${d.kind}:${t.negated ? '!' : ''}${t.literal.text}${t.literal.glob ? ' (glob)' : ''}`));
+}
+
+describe('corpus scripts', () => {
+  const dir = path.join(SHARED, 'corpus', 'scripts');
+  const files = fs.readdirSync(dir).sort();
+  it('every script goes through the analysis without an exception, as a notify and as a FIFO reader', async () => {
+    let readable = 0;
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      const a = await analyze(text);
+      await analyze(text, { kind: 'fifo' });
+      if (a.parsed) readable++;
+    }
+    console.log(`corpus scripts: ${readable} of ${files.length} parsed and analysed`);
+    expect(files.length).toBeGreaterThanOrEqual(11);
+    expect(readable).toBe(files.length);
+  });
+
+  it('finds the name used as an interface name in the zillow notify script', async () => {
+    const text = fs.readFileSync(path.join(dir, 'zillow__linuxgateway__etc__keepalived__notify.sh'), 'utf8');
+    const a = await analyze(text);
+    expect(a.interfaceUses.map((u) => text.slice(u.start, u.end))).toEqual([
+      'net.ipv4.conf.$NAME.arp_filter=0',
+      'net.ipv4.conf.$NAME.accept_local=1',
+      'net.ipv4.conf.$NAME.rp_filter=0',
+      'net.ipv6.conf.$NAME.disable_ipv6=1',
+    ]);
+    expect(a.dispatches).toEqual([]); // it dispatches on the state, not the name
+  });
+
+  it('the pqarmitage FIFO reader strips the quotes and never dispatches on the name', async () => {
+    const text = fs.readFileSync(path.join(dir, 'pqarmitage__keepalived-devel-tools__configs__scripts__notify_fifo.sh'), 'utf8');
+    const a = await analyze(text, { kind: 'fifo' });
+    expect(a.parsed).toBe(true);
+    expect(a.nameUsed).toBe(true);
+    expect(a.dispatches).toEqual([]);
+  });
+});
+
+describe('name analysis', () => {
+  it('follows the name into functions called with "$@" and with the name as an argument', async () => {
+    const a = await analyze('main() { route "$2"; }\nroute() { local inst=$1; case $inst in gw) ;; esac; }\nmain "$@"\n');
+    expect(literals(a)).toEqual(['case:gw']);
+  });
+
+  it('shift moves the name down one position', async () => {
+    const a = await analyze('shift\n[ "$1" = gw ] && ip route add default via 192.0.2.1\n');
+    expect(literals(a)).toEqual(['if:gw']);
+  });
+
+  it('a != test counts as a default branch; an `else` too; a case `*)` too', async () => {
+    for (const s of ['[ "$2" != gw ] || exit 0\n', 'if [ "$2" = a ]; then :; else :; fi\n', 'case $2 in a) ;; *) ;; esac\n']) {
+      const a = await analyze(s);
+      expect(a.dispatches.length, s).toBe(1);
+      expect(a.dispatches[0]!.hasDefault, s).toBe(true);
+    }
+    const none = await analyze('case $2 in a|b) ;; esac\n');
+    expect(none.dispatches[0]!.hasDefault).toBe(false);
+  });
+
+  it('does not take a transformed name for the name: ${NAME%_v4} and $(echo ... | cut) are opaque', async () => {
+    const a = await analyze('N=${2%_v4}\ncase $N in gateway) ;; esac\nS=$(echo "$2" | cut -d_ -f1)\n[ "$S" = gw ]\n');
+    expect(literals(a)).toEqual([]);
+    expect(a.opaque.length).toBe(2);
+  });
+
+  it('a regex match and a comparison with an unknown value are opaque, not literals', async () => {
+    const a = await analyze('[[ $2 =~ ^VI_ ]] && x\n[ "$2" = "$(hostname)" ] && y\n');
+    expect(a.opaque.map((o) => o.why)).toEqual([
+      'the name is matched with a regular expression',
+      'the name is compared with a value this analysis cannot follow',
+    ]);
+  });
+
+  it('[[ == ]] with an unquoted right side is a glob, quoted it is a string', async () => {
+    const a = await analyze('[[ $2 == gw_* ]] && a\n[[ $2 == "gw_*" ]] && b\n[ "$2" = gw_* ] && c\n');
+    expect(literals(a)).toEqual(['if:gw_* (glob)', 'if:gw_*', 'if:gw_*']);
+  });
+
+  it('a FIFO line read into fields gives the quoted name in the second field', async () => {
+    const a = await analyze('while read t n s p; do [ "$n" = \'"VI_1"\' ] && x; [ "$n" = VI_2 ] && y; done < "$1"\n', { kind: 'fifo' });
+    expect(a.dispatches.flatMap((d) => d.tests.map((t) => [t.literal.text, t.missingQuotes]))).toEqual([
+      ['VI_1', false],
+      ['VI_2', true],
+    ]);
+  });
+
+  it('a script with a syntax error says nothing (cannot tell) and reports where the parser stopped', async () => {
+    const a = await analyze('case "$2" in gw) ;;\nif [ x ; then\n');
+    expect(a.parsed).toBe(false);
+    expect(a.dispatches).toEqual([]);
+    expect(a.syntaxError).toBeDefined();
+  });
+});
+
+describe('the Debian stretch outage, end to end', () => {
+  const fx = path.join(REPO, 'fixtures', 'script-unhandled-instance');
+  it('after the split: script-unknown-name at the gateway) arm and script-unhandled-instance on both new instances, exit 1', async () => {
+    const r = await lintJson(path.join(fx, 'invalid', 'debian-stretch-split.conf'), ['--root', path.join(fx, 'invalid'), '--target', 'stretch']);
+    const script = [...r.files.entries()].find(([f]) => f.endsWith('default-route.sh'))?.[1] ?? [];
+    expect(script.map((d) => [d.ruleId, d.line, d.column])).toEqual([['script-unknown-name', 9, 5]]);
+    const conf = r.all.filter((d) => d.ruleId === 'script-unhandled-instance');
+    expect(conf.map((d) => d.message.split(' is not handled')[0])).toEqual(['vrrp_instance gateway_v4', 'vrrp_instance gateway_v6']);
+    expect(r.code).toBe(1);
+  });
+
+  it('before the split (jessie, one mixed instance): neither rule', async () => {
+    const r = await lintJson(path.join(fx, 'valid', 'debian-jessie-unsplit.conf'), ['--root', path.join(fx, 'valid'), '--target', 'jessie']);
+    expect(r.all.filter((d) => d.ruleId.startsWith('script-un'))).toEqual([]);
+  });
+});
+
+describe('scripts are read, never run', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-noexec-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  it('linting a config whose every hook names a script that would create a file leaves no file', async () => {
+    const marker = path.join(tmp, 'executed');
+    const etc = path.join(tmp, 'etc', 'keepalived');
+    fs.mkdirSync(etc, { recursive: true });
+    const script = `#!/bin/sh\ntouch ${marker}\ncase "$2" in VI_1) touch ${marker} ;; esac\n`;
+    fs.writeFileSync(path.join(etc, 'hook.sh'), script, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(etc, 'keepalived.conf'),
+      [
+        'global_defs {',
+        '    enable_script_security',
+        '    script_user root',
+        '    vrrp_notify_fifo /run/kl.fifo',
+        '    vrrp_notify_fifo_script /etc/keepalived/hook.sh',
+        '}',
+        'vrrp_script chk { script "/etc/keepalived/hook.sh check" }',
+        'vrrp_instance VI_1 {',
+        '    interface eth0',
+        '    virtual_router_id 1',
+        '    priority 100',
+        '    virtual_ipaddress { 192.0.2.1/24 }',
+        '    track_script { chk }',
+        '    notify /etc/keepalived/hook.sh',
+        '    notify_master "/etc/keepalived/hook.sh master"',
+        '}',
+        'virtual_server 192.0.2.1 80 {',
+        '    real_server 192.0.2.10 80 {',
+        '        notify_up /etc/keepalived/hook.sh',
+        '        MISC_CHECK { misc_path /etc/keepalived/hook.sh }',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['lint', path.join(etc, 'keepalived.conf'), '--format', 'json'], { cwd: tmp });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toHaveProperty('results');
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+});
