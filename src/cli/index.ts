@@ -9,6 +9,7 @@ import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { rules } from '../../rules/index.js';
 import { parseToJson } from './parse-command.js';
+import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { findConfigs } from './find-configs.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
@@ -71,6 +72,22 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
         exitCode = EXIT_USAGE;
       }
+    });
+
+  program
+    .command('diff')
+    .description('compare a config before and after an edit as keepalived sees it (renamed, split, merged instances, moved addresses) and report the problems the edit adds; exit 1 when it adds errors')
+    .argument('[paths...]', 'OLD NEW (files, or directories holding one config); with --git: the configs or directories to compare with REV (default .)')
+    .option('--git <rev>', 'compare each config as committed at REV with the working tree (for pre-commit hooks and CI)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(targetOption())
+    .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
+    .option('--root <dir>', 'folder that stands for "/" on both sides')
+    .option('--old-root <dir>', 'folder that stands for "/" for OLD')
+    .option('--new-root <dir>', 'folder that stands for "/" for NEW')
+    .action(async (paths: string[], o: DiffCommandOptions) => {
+      if (!checkTarget(o.target, io)) return void (exitCode = EXIT_USAGE);
+      exitCode = await runDiffCommand(paths, o, { io, host, rules });
     });
 
   program

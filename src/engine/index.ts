@@ -257,6 +257,8 @@ function toDiagnostic(rule: Rule, severity: Severity, r: Report, files: Map<stri
     start: pos(origin.start),
     end: pos(end),
     ...(related.length ? { related } : {}),
+    messageId: r.messageId,
+    ...(r.data ? { data: r.data } : {}),
   };
 }
 

@@ -98,6 +98,9 @@ export interface Diagnostic {
   /** Config-ids the finding applies to, when not all of them. */
   configIds?: string[];
   related?: { file: string; start: Position; message: string }[];
+  /** Which of the rule's messages, and its data (names and values it quotes), for tools that build on findings. */
+  messageId?: string;
+  data?: Record<string, string | number>;
 }
 
 export interface FileResult {

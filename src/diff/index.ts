@@ -1,0 +1,98 @@
+/**
+ * `diff OLD NEW`: what an upgrade edit changed as keepalived sees it (instances renamed, split,
+ * merged, addresses moved), and its impact: every problem the NEW side has that the OLD side did
+ * not, with script findings naming what became of the name the script still uses. Example:
+ *
+ *   old: vrrp_instance gateway (v4+v6), route.sh matches "gateway)"
+ *   new: gateway_v4 + gateway_v6, route.sh unchanged
+ *   -> changes [split gateway -> gateway_v4, gateway_v6]
+ *      diagnostics [script-unknown-name at route.sh "gateway)": "gateway" was split into ...]
+ */
+import * as path from 'node:path';
+import { lintFiles, resolveTarget } from '../engine/index.js';
+import type { Diagnostic, LintReport, Rule } from '../engine/types.js';
+import type { FileHost } from '../source/host.js';
+import { keywordTable } from '../versions/keywords.js';
+import { readSide } from './model.js';
+import { diffModels, type Change } from './match.js';
+
+export type { Change, FieldChange } from './match.js';
+
+export interface DiffSide {
+  file: string;
+  host: FileHost;
+  root: string;
+}
+
+export interface DiffOptions {
+  rules: Rule[];
+  target?: string;
+  configId?: string;
+}
+
+export interface DiffResult {
+  changes: Change[];
+  /** Problems of the NEW side that the OLD side did not have. */
+  impact: LintReport;
+  /** Unusable input, with the side it came from. */
+  errors: { file: string; message: string }[];
+}
+
+export async function diffConfigs(oldSide: DiffSide | null, newSide: DiffSide, o: DiffOptions): Promise<DiffResult> {
+  const table = keywordTable(resolveTarget(o.target));
+  const configId = o.configId ?? null;
+  const errors: DiffResult['errors'] = [];
+  const read = (s: DiffSide) => {
+    const m = readSide(s.file, { host: s.host, root: s.root, configId, table });
+    if ('error' in m) errors.push({ file: s.file, message: m.error });
+    return 'error' in m ? null : m;
+  };
+  const before = oldSide ? read(oldSide) : { entities: [] };
+  const after = read(newSide);
+  const lint = (s: DiffSide) =>
+    lintFiles([s.file], { host: s.host, root: s.root, rules: o.rules, ...(o.target ? { target: o.target } : {}), ...(o.configId !== undefined ? { configId: o.configId } : {}) });
+  const newReport = await lint(newSide);
+  const oldReport = oldSide ? await lint(oldSide) : null;
+  for (const e of newReport.errors) if (!errors.some((x) => x.file === e.file)) errors.push(e);
+  if (!before || !after) return { changes: [], impact: { results: [], errors: [], sources: new Map() }, errors };
+
+  const changes = diffModels(before, after);
+  const seenBefore = new Set<string>();
+  if (oldReport && oldSide) for (const r of oldReport.results) for (const d of r.diagnostics) for (const k of findingKeys(d, oldSide, oldReport.sources)) seenBefore.add(k);
+  const impact: LintReport = { results: [], errors: [], sources: newReport.sources };
+  for (const r of newReport.results) {
+    const fresh = r.diagnostics.filter((d) => !findingKeys(d, newSide, newReport.sources).some((k) => seenBefore.has(k))).map((d) => explain(d, changes));
+    if (fresh.length) impact.results.push({ file: r.file, diagnostics: fresh });
+  }
+  return { changes, impact, errors };
+}
+
+/**
+ * A finding, independent of where the lines moved: the same rule in the same file (under its root)
+ * with the same message once positions are taken out, or the same kind of message on the same
+ * source line (a message that counts or names things that the edit renamed is still the same
+ * finding when it stands on an unchanged line).
+ */
+function findingKeys(d: Diagnostic, side: DiffSide, sources: Map<string, string>): string[] {
+  // The two entry configs are the same file for the comparison; others compare by path under the root.
+  const file = d.file === side.file ? '(config)' : path.relative(side.root, d.file);
+  const line = sources.get(d.file)?.split('\n')[d.start.line - 1]?.trim() ?? '';
+  return [`m\0${d.ruleId}\0${file}\0${d.message.replace(/[\w./-]*:\d+:\d+/g, '@')}`, `l\0${d.ruleId}\0${file}\0${d.messageId ?? ''}\0${d.data?.name ?? ''}\0${line}`];
+}
+
+/** A script finding about a name this change removed or renamed says what the name became. */
+function explain(d: Diagnostic, changes: Change[]): Diagnostic {
+  const literal = d.data?.literal;
+  if (d.ruleId !== 'script-unknown-name' || typeof literal !== 'string') return d;
+  const c = changes.find((x) => x.before.includes(literal) && x.kind !== 'modified' && x.kind !== 'added');
+  if (!c) return d;
+  const what =
+    c.kind === 'split'
+      ? `was split into ${c.after.join(', ')}`
+      : c.kind === 'merged'
+        ? `was merged into ${c.after.join(', ')}`
+        : c.kind === 'renamed'
+          ? `was renamed to ${c.after.join(', ')}`
+          : 'was removed';
+  return { ...d, message: `${c.object} ${literal} ${what} by this change, but the script still uses the old name. ${d.message}` };
+}
