@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadShellParser } from '../src/scripts/shell.js';
 import { analyzeScript, type NameSource, type ScriptAnalysis } from '../src/scripts/analyze.js';
+import { lintFiles } from '../src/engine/index.js';
+import { nodeHost } from '../src/source/host.js';
+import { rules } from '../rules/index.js';
 import { REPO, SHARED, lintJson, runCli } from './helpers.js';
 
 async function analyze(text: string, source: NameSource = { kind: 'argv', position: 2 }): Promise<ScriptAnalysis> {
@@ -56,6 +59,46 @@ describe('corpus scripts', () => {
     expect(a.nameUsed).toBe(true);
     expect(a.dispatches).toEqual([]);
   });
+});
+
+// Real configs with the scripts their own repositories ship, deployed where the config names them.
+const PAIRS: { config: string; scripts: Record<string, string> }[] = [
+  { config: 'jdrews__keepalived-notes__keepalived.conf.master', scripts: { '/etc/keepalived/handle_state_change.sh': 'jdrews__keepalived-notes__handle_state_change.sh' } },
+  { config: 'pecio__stretch-nfsv4-keepalived__keepalived.conf', scripts: { '/usr/local/sbin/notify.sh': 'pecio__stretch-nfsv4-keepalived__notify.sh' } },
+  {
+    config: 'psi-4ward__keepalived-hcloud__docs__keepalived.conf',
+    scripts: { '/scripts/set-state.sh': 'psi-4ward__keepalived-hcloud__rootfs__scripts__set-state.sh', '/scripts/check-fip.sh': 'psi-4ward__keepalived-hcloud__rootfs__scripts__check-fip.sh' },
+  },
+  {
+    config: 'zillow__linuxgateway__etc__keepalived__keepalived.conf',
+    scripts: { '/etc/keepalived/notify.sh': 'zillow__linuxgateway__etc__keepalived__notify.sh', '/etc/conntrackd/primary-backup.sh': 'zillow__linuxgateway__etc__conntrackd__primary-backup.sh' },
+  },
+  { config: 'pqarmitage__keepalived-devel-tools__configs__1155.conf', scripts: { '/etc/keepalived/scripts/notify_fifo.sh': 'pqarmitage__keepalived-devel-tools__configs__scripts__notify_fifo.sh' } },
+];
+
+describe('corpus configs with their own scripts', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-pairs-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  for (const pair of PAIRS) {
+    it(`${pair.config}: every script found, no name finding on a working setup`, async () => {
+      const root = path.join(tmp, pair.config);
+      fs.mkdirSync(path.join(root, 'etc', 'keepalived'), { recursive: true });
+      const conf = path.join(root, 'etc', 'keepalived', 'keepalived.conf');
+      fs.copyFileSync(path.join(SHARED, 'corpus', 'configs', pair.config), conf);
+      for (const [deployed, file] of Object.entries(pair.scripts)) {
+        const dest = path.join(root, deployed);
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        fs.copyFileSync(path.join(SHARED, 'corpus', 'scripts', file), dest);
+        fs.chmodSync(dest, 0o755);
+      }
+      const report = await lintFiles([conf], { host: nodeHost(root), rules });
+      expect(report.errors).toEqual([]);
+      // Every script the config names was found where it is deployed, read and linted with it.
+      for (const deployed of Object.keys(pair.scripts)) expect([...report.sources.keys()]).toContain(path.join(root, deployed));
+      const names = report.results.flatMap((f) => f.diagnostics).filter((d) => ['script-unknown-name', 'script-unhandled-instance'].includes(d.ruleId));
+      expect(names.map((d) => `${d.file}:${d.start.line} ${d.message}`)).toEqual([]);
+    });
+  }
 });
 
 describe('name analysis', () => {
