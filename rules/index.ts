@@ -11,6 +11,10 @@ import { rule as invalidValue } from './invalid-value.js';
 import { rule as missingRequired } from './missing-required.js';
 import { rule as mixedAddressFamily } from './mixed-address-family.js';
 import { rule as nopreemptMaster } from './nopreempt-master.js';
+import { rule as scriptInsecure } from './script-insecure.js';
+import { rule as scriptNotExecutable } from './script-not-executable.js';
+import { rule as scriptNotFound } from './script-not-found.js';
+import { rule as scriptSecurityDisabled } from './script-security-disabled.js';
 import { rule as scriptUnhandledInstance } from './script-unhandled-instance.js';
 import { rule as scriptUnknownName } from './script-unknown-name.js';
 import { rule as strictModeConflict } from './strict-mode-conflict.js';
@@ -21,4 +25,4 @@ import { rule as unknownKeyword } from './unknown-keyword.js';
 import { rule as unusedDefinition } from './unused-definition.js';
 import { rule as vrrp3Authentication } from './vrrp3-authentication.js';
 
-export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, missingRequired, mixedAddressFamily, nopreemptMaster, scriptUnhandledInstance, scriptUnknownName, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
+export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, missingRequired, mixedAddressFamily, nopreemptMaster, scriptInsecure, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptUnhandledInstance, scriptUnknownName, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];

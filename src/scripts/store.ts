@@ -121,7 +121,8 @@ function writableBy(p: string, root: string, stat: FileStat, host: FileHost): Wr
   check(p, stat);
   for (let d = path.dirname(p); ; d = path.dirname(d)) {
     const st = host.stat(d);
-    if (st.kind === 'directory') check(d, st);
+    // keepalived accepts a sticky directory (/tmp, mode 1777): others cannot replace its files.
+    if (st.kind === 'directory' && !(st.mode !== undefined && st.mode & 0o1000)) check(d, st);
     if (d === path.dirname(d)) break;
   }
   return out;

@@ -1,0 +1,53 @@
+import type { Rule } from '../src/engine/types.js';
+import { describeRef, disabledEffect, fromNote, runsProgram, SCRIPT_CHECKS } from '../src/model/script-security.js';
+import { formatVersion } from '../src/versions/version.js';
+
+const WHAT = { missing: 'does not exist', directory: 'is a directory, not a script', other: 'is not a regular file' } as const;
+
+export const rule: Rule = {
+  meta: {
+    id: 'script-not-found',
+    description: 'A script path (notify*, vrrp_script, misc_path, FIFO, start-up scripts) with no file under the root, or naming a directory: keepalived disables the script without a word.',
+    severity: 'error',
+    messages: {
+      missing:
+        'Script "{{deployed}}" ({{ref}}) {{what}}: {{checked}}. keepalived {{target}} {{effect}}{{from}}. Fix: {{fix}}.',
+    },
+  },
+  create(ctx) {
+    return {
+      end() {
+        for (const ref of ctx.scripts.refs) {
+          const f = ctx.scripts.file(ref);
+          if (!runsProgram(ref) || !f || f.stat.kind === 'file') continue;
+          const kind = f.stat.kind;
+          const local = f.path;
+          const here = local === f.deployed;
+          const root = local.slice(0, local.length - f.deployed.length) || '/';
+          const checked = here ? 'checked on this machine (root "/")' : `no file at ${local} (the root ${root} stands for "/")`;
+          const fix = kind !== 'missing'
+            ? 'name the script file itself'
+            : here
+              ? 'correct the path, or, for a config kept in a repository with its scripts, lint it with --root pointing at the folder that stands for "/"'
+              : 'add the script to the repository at that path, correct the path, or point --root at the folder that stands for "/"';
+          const track = kind === 'missing' ? 'since not found/accessible' : kind === 'directory' ? 'due to insecure' : null;
+          ctx.report({
+            messageId: 'missing',
+            at: ref.command.origin,
+            via: ref.command.via,
+            data: {
+              deployed: f.deployed,
+              ref: describeRef(ref),
+              what: WHAT[kind],
+              checked,
+              fix,
+              target: formatVersion(ctx.target),
+              effect: disabledEffect(ref, ctx.tree, ctx.target, SCRIPT_CHECKS, track),
+              from: fromNote(ctx.from, ctx.target, SCRIPT_CHECKS),
+            },
+          });
+        }
+      },
+    };
+  },
+};
