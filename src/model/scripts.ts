@@ -13,6 +13,7 @@ import type { Expansion, Origin } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import type { NameSource } from '../scripts/analyze.js';
 import { compareVersions, type Version } from '../versions/version.js';
+import { readCommandLine, type ArgvWord } from './script-command.js';
 
 export interface ScriptWord {
   text: string;
@@ -85,11 +86,14 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
     else if (block === 'real_server' && (hook === 'notify_up' || hook === 'notify_down')) owner = { kind: 'real_server', name: '', statement: st.parent };
     else if (block === 'virtual_server' && (hook === 'quorum_up' || hook === 'quorum_down')) owner = { kind: 'virtual_server', name: '', statement: st.parent };
     if (!owner) continue;
-    const words = outerWords(st);
+    const cmd = readCommandLine(st, target);
+    const word = (w: ArgvWord): ScriptWord => ({ text: w.text, ...cmd.origin(w.chars), quoted: w.chars.some((c) => c.quote !== '') });
+    const words = cmd.words.map(word);
     const first = words[0];
     if (!first) continue;
-    const argv = splitCommand(first);
-    const commandOnly = COMMAND_ONLY.has(hook);
+    const argv = cmd.argv.map(word);
+    // Unquoted words after the command are user and group from 1.3.0; before, keepalived ignored them.
+    const commandOnly = COMMAND_ONLY.has(hook) || compareVersions(target, [1, 3, 0]) < 0;
     const ref: ScriptRef = {
       statement: st,
       hook,
@@ -114,77 +118,6 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
       ref.names = everyName;
     }
     out.push(ref);
-  }
-  return out;
-}
-
-/** Step 1: the line after the keyword split on blanks, `"` and `'` quoting (quotes removed). */
-function outerWords(st: Statement): ScriptWord[] {
-  const raw = st.line.raw;
-  const text = raw.text;
-  let i = st.keyword.text.length;
-  const words: ScriptWord[] = [];
-  while (i < text.length) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (i >= text.length) break;
-    const start = i;
-    let value = '';
-    let quoted = false;
-    while (i < text.length && !/\s/.test(text[i]!)) {
-      const c = text[i]!;
-      if (c === '"' || c === "'") {
-        quoted = true;
-        const close = text.indexOf(c, i + 1);
-        const end = close < 0 ? text.length : close;
-        value += text.slice(i + 1, end);
-        i = close < 0 ? text.length : close + 1;
-      } else {
-        value += c;
-        i++;
-      }
-    }
-    const o = raw.origin(start, i);
-    words.push({ text: value, origin: o.origin, via: o.via, quoted });
-  }
-  return words;
-}
-
-/** Step 3: word 1 split shell-style into argv (`'…'`, `"…"`, backslash escapes). */
-export function splitCommand(w: ScriptWord): ScriptWord[] {
-  const s = w.text;
-  const out: ScriptWord[] = [];
-  let i = 0;
-  // Offsets inside the word map onto the written span only approximately (quotes were removed);
-  // clamp them to the word's origin.
-  const span = (a: number, b: number): Origin => {
-    const len = w.origin.end - w.origin.start;
-    const start = w.origin.start + Math.min(a, len);
-    return { file: w.origin.file, start, end: Math.max(start, w.origin.start + Math.min(b, len)) };
-  };
-  const offset = w.quoted ? 1 : 0;
-  while (i < s.length) {
-    while (i < s.length && /\s/.test(s[i]!)) i++;
-    if (i >= s.length) break;
-    const start = i;
-    let value = '';
-    let quoted = false;
-    while (i < s.length && !/\s/.test(s[i]!)) {
-      const c = s[i]!;
-      if (c === '\\' && i + 1 < s.length) {
-        value += s[i + 1];
-        i += 2;
-      } else if (c === '"' || c === "'") {
-        quoted = true;
-        const close = s.indexOf(c, i + 1);
-        const end = close < 0 ? s.length : close;
-        value += s.slice(i + 1, end);
-        i = close < 0 ? s.length : close + 1;
-      } else {
-        value += c;
-        i++;
-      }
-    }
-    out.push({ text: value, origin: span(start + offset, i + offset), via: w.via, quoted: quoted || w.quoted });
   }
   return out;
 }

@@ -1,0 +1,70 @@
+import type { Related, Rule } from '../src/engine/types.js';
+import { hookLabel } from '../src/model/scripts.js';
+import { readCommand } from '../src/model/script-command.js';
+import { configInterfaces, definitionOrigin, list, nameEvidence, notAName, ownerNames } from '../src/model/script-names.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'script-name-argument',
+    description: 'A script line passes an instance/group name that the config does not define (a typo, or the name before a rename or split), or another instance\'s name where every other call passes its own.',
+    severity: 'error',
+    messages: {
+      unknown:
+        'Unknown instance or group name "{{word}}" passed to {{program}} by {{hook}}: no vrrp_instance or vrrp_sync_group is named "{{word}}", and it is meant as one ({{why}}). keepalived passes the word as it is, so whatever the script does by that name (check a state file, move a floating IP, set routes) finds nothing. Fix: pass the name the config defines{{suggest}}.',
+      foreign:
+        'Name of another block "{{word}}" passed to {{program}} by {{hook}}: the other calls pass their own instance\'s or group\'s name at this position ({{other}}), so this one acts for {{word}} instead of {{own}} (copied from another block?). Fix: pass "{{own}}" unless {{word}} is really meant.',
+    },
+  },
+  create(ctx) {
+    return {
+      end() {
+        const all = ctx.scripts.allNames;
+        const interfaces = configInterfaces(ctx.tree);
+        const calls = ctx.scripts.refs.map((ref) => ({ ref, cmd: readCommand(ref, ctx.target), owners: ownerNames(ref, ctx.tree) }));
+        const key = (c: (typeof calls)[number], i: number) => `${c.cmd.argv[0]?.text}\0${i}`;
+        // Every defined name some call passes, by program and argument position.
+        const passing = new Map<string, { call: (typeof calls)[number]; i: number }[]>();
+        for (const call of calls) {
+          call.cmd.argv.forEach((w, i) => {
+            if (i > 0 && all.has(w.text)) passing.set(key(call, i), [...(passing.get(key(call, i)) ?? []), { call, i }]);
+          });
+        }
+        const related = (name: string, message: string): Related[] => {
+          const o = definitionOrigin(ctx.scripts.named, name);
+          return o ? [{ origin: o, message }] : [];
+        };
+        for (const call of calls) {
+          const { ref, cmd, owners } = call;
+          const program = cmd.argv[0]?.text ?? '';
+          cmd.argv.forEach((w, i) => {
+            if (i === 0 || notAName(w.text, interfaces)) return;
+            const others = (passing.get(key(call, i)) ?? []).filter((o) => o.call !== call);
+            const at = cmd.origin(w.chars);
+            const data = { word: w.text, program, hook: hookLabel(ref) };
+            const where = (o: (typeof others)[number]) => `${hookLabel(o.call.ref)} at ${ctx.where(o.call.ref.statement.keyword.origin)} passes "${o.call.cmd.argv[o.i]!.text}"`;
+            if (all.has(w.text)) {
+              const own = others.filter((o) => o.call.owners.includes(o.call.cmd.argv[o.i]!.text));
+              if (owners.length !== 1 || owners.includes(w.text) || !own.length) return;
+              const other = own.map(where).slice(0, 2).join('; ');
+              const rel = own.map((o) => ({ origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin, message: `${hookLabel(o.call.ref)} passes its own name here` }));
+              ctx.report({ messageId: 'foreign', severity: 'warning', at: at.origin, via: at.via, related: rel, data: { ...data, other, own: owners[0]! } });
+              return;
+            }
+            const evidence = others.length
+              ? { why: `the same program gets a defined name at this position elsewhere: ${others.map(where).slice(0, 2).join('; ')}`, names: owners }
+              : nameEvidence(w.text, [...all], owners);
+            if (!evidence) return;
+            const best = evidence.names.filter((n) => owners.includes(n))[0] ?? evidence.names[0];
+            ctx.report({
+              messageId: 'unknown',
+              at: at.origin,
+              via: at.via,
+              related: [...(best ? related(best, `"${best}" is defined here`) : []), ...others.slice(0, 2).map((o) => ({ origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin, message: 'a defined name at the same position' }))],
+              data: { ...data, why: evidence.why, suggest: evidence.names.length ? ` (did you mean ${list(best ? [best, ...evidence.names.filter((n) => n !== best)] : evidence.names)}?)` : '' },
+            });
+          });
+        }
+      },
+    };
+  },
+};

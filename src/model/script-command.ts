@@ -1,0 +1,243 @@
+/**
+ * A script reference's line read character by character, as keepalived's script keywords read it
+ * (SYNTAX.md 8): the words after the keyword (command string, user, group), then the command
+ * string split into argv (`'…'`, `"…"`, backslash escapes). Every character keeps its quoting and
+ * the place it was written, so the shell syntax /bin/sh would have acted on can be found and
+ * pointed at (keepalived ran the string with `/bin/sh -c` before 2.0.0; since then it execve()s
+ * argv). Example:
+ *
+ *   notify_master "/x.sh 'a|b' c >/dev/null"
+ *   -> argv [/x.sh, a|b, c, >/dev/null]; constructs [{ kind: 'redirect', text: '>/dev/null' }]
+ *      (the quoted `|` is meant as a character and is not syntax)
+ */
+import type { Expansion, Origin } from '../preprocess/types.js';
+import type { ScriptRef } from './scripts.js';
+import type { Statement } from '../tree/index.js';
+import { compareVersions, type Version } from '../versions/version.js';
+
+export interface CommandChar {
+  c: string;
+  /** '' unquoted, "'" or '"' inside those quotes, '\\' escaped by a backslash. */
+  quote: '' | "'" | '"' | '\\';
+  /** Offset in the statement's raw line text. */
+  raw: number;
+}
+
+export interface ArgvWord {
+  text: string;
+  chars: CommandChar[];
+}
+
+export type ConstructKind = 'list' | 'pipe' | 'background' | 'redirect' | 'substitution' | 'variable' | 'glob' | 'tilde' | 'assignment';
+
+export interface ShellConstruct {
+  kind: ConstructKind;
+  text: string;
+  /** Index of the argv word it stands in. */
+  word: number;
+  origin: Origin;
+  via: Expansion[];
+}
+
+export interface Command {
+  /** The words after the keyword (step 1): the command string, then user, group, ignored words. */
+  words: ArgvWord[];
+  /** The command string split into argv (step 3). */
+  argv: ArgvWord[];
+  origin(chars: CommandChar[]): { origin: Origin; via: Expansion[] };
+}
+
+type Char = { c: string; raw: number };
+
+/**
+ * keepalived's alloc_strvec_quoted_escaped(): words split on blanks outside `"`/`'`, quotes may
+ * open mid-word, and a backslash escapes (`\"` does not close a quote). `escapes`: turn `\n`,
+ * `\x41`, `\"`... into their character; otherwise keep the backslash for the next split.
+ */
+function splitQuoted(input: Char[], escapes: boolean): CommandChar[][] {
+  const words: CommandChar[][] = [];
+  let word: CommandChar[] | null = null;
+  let quote: '' | "'" | '"' = '';
+  for (let k = 0; k < input.length; k++) {
+    const { c, raw } = input[k]!;
+    if (!quote && /\s/.test(c)) {
+      if (word) words.push(word);
+      word = null;
+      continue;
+    }
+    word ??= [];
+    if (c === '\\' && k + 1 < input.length) {
+      if (!escapes) {
+        word.push({ c, quote, raw }, { c: input[k + 1]!.c, quote, raw: input[k + 1]!.raw });
+        k++;
+        continue;
+      }
+      const e = unescape(input, k + 1);
+      word.push({ c: e.c, quote: '\\', raw: input[k + 1]!.raw });
+      k = e.next - 1;
+    } else if ((c === '"' || c === "'") && (!quote || quote === c)) quote = quote ? '' : c;
+    else word.push({ c, quote, raw });
+  }
+  if (word) words.push(word);
+  return words;
+}
+
+const SIMPLE: Record<string, string> = { a: '\x07', b: '\b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+function unescape(input: Char[], at: number): { c: string; next: number } {
+  const s = (k: number) => input[k]?.c ?? '';
+  let k = at;
+  if (s(k) === 'x' && /[0-9a-f]/i.test(s(k + 1))) {
+    let hex = '';
+    while (/[0-9a-f]/i.test(s(k + 1))) hex += s(++k);
+    return { c: String.fromCharCode(parseInt(hex, 16) & 0xff), next: k + 1 };
+  }
+  if (s(k) === 'c' && s(k + 1)) return { c: String.fromCharCode(s(k + 1).charCodeAt(0) & 0x1f), next: k + 2 };
+  if (/[0-7]/.test(s(k))) {
+    let oct = s(k);
+    while (oct.length < 3 && /[0-7]/.test(s(k + 1))) oct += s(++k);
+    return { c: String.fromCharCode(parseInt(oct, 8) & 0xff), next: k + 1 };
+  }
+  return { c: SIMPLE[s(k)] ?? s(k), next: k + 1 };
+}
+
+/**
+ * A reference's line as keepalived's script keywords read it (SYNTAX.md 8): the words after the
+ * keyword, then word 1 split again into argv. 2.0.6-2.3.1 process escapes in the first split,
+ * 2.3.2+ keep them for the second (so `\"` quotes inside the command only in the former).
+ */
+export function readCommand(ref: ScriptRef, target: Version): Command {
+  return readCommandLine(ref.statement, target);
+}
+
+export function readCommandLine(st: Statement, target: Version): Command {
+  const raw = st.line.raw;
+  const text = raw.text;
+  const from = st.keyword.text.length;
+  const chars: Char[] = [];
+  for (let i = from; i < text.length; i++) chars.push({ c: text[i]!, raw: i });
+  const outerEscapes = compareVersions(target, '2.3.2') < 0;
+  const toWord = (cs: CommandChar[]): ArgvWord => ({ text: cs.map((x) => x.c).join(''), chars: cs });
+  const words = splitQuoted(chars, outerEscapes).map(toWord);
+  const argv = words[0] ? splitQuoted(words[0].chars, true).map(toWord) : [];
+  return {
+    words,
+    argv,
+    origin(cs) {
+      if (!cs.length) return { origin: st.keyword.origin, via: st.keyword.via };
+      return raw.origin(cs[0]!.raw, cs[cs.length - 1]!.raw + 1);
+    },
+  };
+}
+
+const REDIRECT = /^(\d*|&)(>>|>&|>\||<<|<&|<>|>|<)(&?\d+|-|[^\s|&;<>\0]*)/;
+
+/**
+ * The shell syntax /bin/sh would act on, in argv words keepalived now passes as they are.
+ * `fileOpenTest`: keepalived 2.0.17+ hands a command starting `</path` (bash's "is it readable"
+ * idiom) to /bin/sh on purpose, so that leading `<` is not reported.
+ */
+export function shellConstructs(cmd: Command, fileOpenTest: boolean): ShellConstruct[] {
+  const out: ShellConstruct[] = [];
+  cmd.argv.forEach((w, wi) => {
+    const cs = w.chars;
+    const url = w.text.includes('://');
+    // A template placeholder such as <floating-ip> is no redirection anybody meant.
+    const placeholder = new Set<number>();
+    for (const m of w.text.matchAll(/<[\w.:-]+>/g)) for (let j = m.index; j < m.index + m[0].length; j++) placeholder.add(j);
+    const add = (kind: ConstructKind, from: number, to: number) => {
+      const o = cmd.origin(cs.slice(from, to));
+      out.push({ kind, text: cs.slice(from, to).map((c) => c.c).join(''), word: wi, ...o });
+    };
+    const bare = (k: number) => cs[k] !== undefined && cs[k]!.quote === '';
+    if (wi === 0 && /^[A-Za-z_]\w*=/.test(w.text) && cs.slice(0, w.text.indexOf('=') + 1).every((c) => c.quote === '')) add('assignment', 0, cs.length);
+    let globbed = false;
+    for (let k = 0; k < cs.length; k++) {
+      const { c, quote } = cs[k]!;
+      if (quote === "'" || quote === '\\') continue;
+      if (c === '$' || c === '`') {
+        const n = dollar(cs, k);
+        if (n) {
+          add(n.kind, k, n.end);
+          k = n.end - 1;
+        }
+        continue;
+      }
+      if (quote) continue;
+      const rest = cs.slice(k).map((x) => (x.quote ? '\0' : x.c)).join('');
+      const skipRedirect = placeholder.has(k) || (fileOpenTest && wi === 0 && k === 0 && /^<\s*\//.test(w.text)) || (/\d/.test(c) && k > 0);
+      const redirect = skipRedirect ? null : REDIRECT.exec(rest);
+      if (redirect) {
+        add('redirect', k, k + redirect[0].length);
+        k += redirect[0].length - 1;
+      } else if ((c === '|' || c === '&') && bare(k + 1) && cs[k + 1]!.c === c) {
+        add('list', k, k + 2);
+        k++;
+      } else if (c === '|') add('pipe', k, k + 1);
+      else if (c === '&' && !url) add('background', k, k + 1);
+      else if (c === ';' && !url) add('list', k, k + 1);
+      else if (!globbed && !url && (c === '*' || c === '?' || (c === '[' && cs.slice(k + 2).some((x) => x.c === ']' && !x.quote)))) {
+        add('glob', 0, cs.length); // the whole word is the pattern
+        globbed = true;
+      } else if (c === '~' && k === 0 && (cs.length === 1 || cs[1]!.c === '/' || /\w/.test(cs[1]!.c))) add('tilde', 0, cs.length);
+    }
+  });
+  return out;
+}
+
+/** `$NAME`, `${…}`, `$1`, `$(…)`, `$((…))` or a backquoted command starting at k. */
+function dollar(cs: CommandChar[], k: number): { kind: ConstructKind; end: number } | null {
+  const closing = (open: string, close: string, from: number) => {
+    let depth = 0;
+    for (let j = from; j < cs.length; j++) {
+      if (cs[j]!.c === open) depth++;
+      else if (cs[j]!.c === close && --depth === 0) return j + 1;
+    }
+    return cs.length;
+  };
+  if (cs[k]!.c === '`') {
+    const end = cs.findIndex((x, j) => j > k && x.c === '`');
+    return { kind: 'substitution', end: end < 0 ? cs.length : end + 1 };
+  }
+  const next = cs[k + 1]?.c ?? '';
+  if (next === '(') return { kind: 'substitution', end: closing('(', ')', k + 1) };
+  if (next === '{') return { kind: 'variable', end: closing('{', '}', k + 1) };
+  if (/[0-9@*#?$!-]/.test(next)) return { kind: 'variable', end: k + 2 };
+  if (/[A-Za-z_]/.test(next)) {
+    let j = k + 1;
+    while (j < cs.length && /\w/.test(cs[j]!.c)) j++;
+    return { kind: 'variable', end: j };
+  }
+  return null;
+}
+
+/** `"9.1" "main" "&&" …` for a message: the words a program receives, as they are. */
+export function quoteWords(words: readonly { text: string }[], max = 8): string {
+  const q = words.slice(0, max).map((w) => JSON.stringify(w.text));
+  return words.length > max ? `${q.join(' ')} and ${words.length - max} more` : q.join(' ');
+}
+
+/** What the construct does now that no shell reads it, for a message. */
+export function constructEffect(c: ShellConstruct): string {
+  const q = JSON.stringify(c.text);
+  switch (c.kind) {
+    case 'list':
+      return `the command after ${q} never runs`;
+    case 'pipe':
+      return `nothing is piped: the command after ${q} never runs`;
+    case 'background':
+      return `${q} puts nothing in the background`;
+    case 'redirect':
+      return `${q} redirects nothing`;
+    case 'substitution':
+      return `${q} is not replaced by a command's output`;
+    case 'variable':
+      return `${q} is not replaced by a variable's value (keepalived substitutes only its own $NAME definitions)`;
+    case 'glob':
+      return `${q} is not matched against file names`;
+    case 'tilde':
+      return `the "~" in ${q} is not replaced by a home directory`;
+    case 'assignment':
+      return `${q} sets no environment variable`;
+  }
+}

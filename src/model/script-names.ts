@@ -1,0 +1,130 @@
+/**
+ * Words of a script line judged as instance/group names and as user names, with the evidence a
+ * message can cite. A word in `script "/x/check-fip.sh VI_ingres"` counts as a name only with
+ * evidence: the same program gets a defined name at that position elsewhere, the word is the stem
+ * of a split (`gateway` when `gateway_v4` and `gateway_v6` exist), a one- or two-letter slip of a
+ * defined name, or it follows the owner's naming scheme (`VI_` of VI_1). Example:
+ *
+ *   vrrp_instance VI_1 { notify_master "/x.sh VI_1" }  vrrp_instance VI_2 { notify_master "/x.sh VI_3" }
+ *   -> "VI_3": { kind: 'position', other call passes VI_1 } (and the VI_ scheme)
+ */
+import type { Origin } from '../preprocess/types.js';
+import type { ConfigTree, Statement } from '../tree/index.js';
+import { editDistance } from '../versions/keywords.js';
+import { collectReferences } from './references.js';
+import type { ScriptRef } from './scripts.js';
+import { parseAddress } from './values.js';
+
+/** The instances/groups a reference acts for: its block, or those that track its vrrp_script. */
+export function ownerNames(ref: ScriptRef, tree: ConfigTree): string[] {
+  if (ref.owner.kind === 'vrrp_instance' || ref.owner.kind === 'vrrp_sync_group') return [ref.owner.name];
+  if (ref.owner.kind !== 'vrrp_script') return [];
+  let trackers = TRACKERS.get(tree);
+  if (!trackers) {
+    trackers = new Map();
+    for (const r of collectReferences(tree).references) {
+      const owner = r.owner?.args[0]?.text;
+      if (r.kind === 'vrrp_script' && owner) trackers.set(r.name, [...new Set([...(trackers.get(r.name) ?? []), owner])]);
+    }
+    TRACKERS.set(tree, trackers);
+  }
+  return trackers.get(ref.owner.name) ?? [];
+}
+
+/** vrrp_script name -> the instances and groups that track it, once per tree. */
+const TRACKERS = new WeakMap<ConfigTree, Map<string, string[]>>();
+
+/** Interface names the config uses (interface, track_interface, `dev X`, use_vmac names). */
+export function configInterfaces(tree: ConfigTree): Set<string> {
+  const out = new Set<string>();
+  for (const st of tree.all) {
+    const kw = st.keyword.text;
+    if ((kw === 'interface' || kw === 'use_vmac') && st.args[0]) out.add(st.args[0].text);
+    if (kw === 'track_interface') for (const l of st.values) if (l.tokens[0]) out.add(l.tokens[0].text);
+    for (const l of [st.args, ...st.values.map((v) => v.tokens)]) {
+      l.forEach((t, i) => t.text === 'dev' && l[i + 1] && out.add(l[i + 1]!.text));
+    }
+  }
+  return out;
+}
+
+const STATES = /^(master|backup|fault|stop|deleted|instance|group)$/i;
+
+/** A VRRP state or notify type word (MASTER, backup, INSTANCE...). */
+export function isState(word: string): boolean {
+  return STATES.test(word);
+}
+
+/** Words that are something else than a name: numbers, addresses, paths, options, states, URLs. */
+export function notAName(word: string, interfaces: ReadonlySet<string>): boolean {
+  return (
+    !/[A-Za-z]/.test(word) ||
+    /[/=\s"'$]|^-/.test(word) ||
+    STATES.test(word) ||
+    interfaces.has(word) ||
+    parseAddress(word.split('/')[0]!) !== null
+  );
+}
+
+/** Defined names the word probably meant: split stems, slips, the owner's naming scheme. */
+export function nameEvidence(word: string, names: readonly string[], owners: readonly string[]): { why: string; names: string[] } | null {
+  const esc = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const split = names.filter((n) => new RegExp(`^${esc}[-_.]|[-_.]${esc}$`).test(n));
+  if (split.length >= 2) return { why: `the names ${list(split)} look like "${word}" split in parts`, names: split };
+  // A slip: one or two letters (by length), not a different number in a series (VI_3 vs VI_1).
+  const limit = word.length < 4 ? 0 : word.length <= 6 ? 1 : 2;
+  const slips = names
+    .filter((n) => editDistance(word, n) <= limit && word.replace(/\d+/g, '#') !== n.replace(/\d+/g, '#'))
+    .sort((a, b) => editDistance(word, a) - editDistance(word, b));
+  const closest = slips.filter((n) => editDistance(word, n) === editDistance(word, slips[0]!));
+  if (slips.length) return { why: `it is ${editDistance(word, slips[0]!) === 1 ? 'one character' : 'two characters'} away from ${list(closest)}`, names: slips };
+  // A naming scheme: a short prefix up to a separator (VI_, vip-, gw.) that the owner's name has.
+  for (const o of owners) {
+    const m = /^([A-Za-z][A-Za-z0-9]{0,3}[-_.])./.exec(o);
+    if (m && word.startsWith(m[1]!) && word.length > m[1]!.length) return { why: `it follows the naming scheme of ${JSON.stringify(o)} ("${m[1]}...")`, names: [o] };
+  }
+  return null;
+}
+
+/** User names the config itself sets (script_user, `user` lines, FIFO users), plus the usual ones. */
+export function configUsers(tree: ConfigTree): Set<string> {
+  const out = new Set(['root', 'keepalived_script', 'nobody']);
+  for (const st of tree.all) {
+    const kw = st.keyword.text;
+    if ((kw === 'script_user' || kw === 'user') && st.args[0]) out.add(st.args[0].text);
+    if (/notify_fifo$/.test(kw) && st.args[1]) out.add(st.args[1].text);
+  }
+  return out;
+}
+
+/** useradd's NAME_REGEX, relaxed to upper case: what an account name can look like. */
+export function userShaped(word: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(word);
+}
+
+/** The name word of an instance or group definition, for `related`. */
+export function definitionOrigin(named: { instances: Map<string, Statement>; groups: Map<string, Statement> }, name: string): Origin | null {
+  const st = named.instances.get(name) ?? named.groups.get(name);
+  return st ? (st.args[0] ?? st.keyword).origin : null;
+}
+
+export function list(names: readonly string[], max = 4): string {
+  const q = names.slice(0, max).map((n) => JSON.stringify(n));
+  return names.length > max ? `${q.join(', ')} and ${names.length - max} more` : q.join(', ');
+}
+
+/**
+ * The interface an instance's VRRP runs on: with use_vmac, the VMAC (`use_vmac NAME`, else
+ * `<vmac_prefix or vrrp>.<VRID>`, vrrp.c create_vmac_name()); without, its `interface`.
+ */
+export function vmacInterface(instance: Statement, tree: ConfigTree): { vmac: boolean; name: string | null; named: Origin | null; prefix: string } {
+  const kids = instance.children.filter((c) => c.def);
+  const prefix = tree.top.filter((s) => s.keyword.text === 'global_defs').flatMap((g) => g.children).find((c) => c.def && c.keyword.text === 'vmac_prefix')?.args[0]?.text ?? 'vrrp';
+  const vmac = kids.filter((c) => c.keyword.text === 'use_vmac').at(-1);
+  if (!vmac) return { vmac: false, name: kids.filter((c) => c.keyword.text === 'interface' && c.args[0]).at(-1)?.args[0]!.text ?? null, named: null, prefix };
+  // 2.2.7 reads up to two words, a MAC (has ':') or the name; later versions add `name`, `group G`, `netlink_notify_msg`.
+  const words = vmac.args.filter((t, i) => !t.text.includes(':') && !['name', 'group', 'netlink_notify_msg'].includes(t.text) && vmac.args[i - 1]?.text !== 'group');
+  if (words[0]) return { vmac: true, name: words[0].text, named: words[0].origin, prefix };
+  const vrid = kids.filter((c) => c.keyword.text === 'virtual_router_id' && /^\d+$/.test(c.args[0]?.text ?? '')).at(-1)?.args[0]?.text;
+  return { vmac: true, name: vrid ? `${prefix}.${Number(vrid)}` : null, named: null, prefix };
+}
