@@ -30,7 +30,11 @@ export function explainUnknown(
     const d = other[other.length - 1]!;
     const since = d.since === 'HEAD' ? null : parseVersion(d.since);
     if (since && compareVersions(since, target) > 0) {
-      return { why: ` (it exists from keepalived ${d.since})`, hint: ` Upgrade keepalived, or remove the line for ${formatVersion(target)}.` };
+      const older = olderName(table, scope, name);
+      const hint = older
+        ? ` keepalived ${formatVersion(target)} knows it by its older name: write "${older}" (or upgrade keepalived).`
+        : ` Upgrade keepalived, or remove the line for ${formatVersion(target)}.`;
+      return { why: ` (it exists from keepalived ${d.since})`, hint };
     }
     if (d.until && compareVersions(parseVersion(d.until), target) < 0) {
       const repl = d.deprecated?.replacement ? ` Use ${d.deprecated.replacement} instead.` : '';
@@ -62,6 +66,20 @@ export function explainUnknown(
     return { why: '', hint: ` "${name}" is valid ${where}.${topHint}` };
   }
   return { why: '', hint: '' };
+}
+
+/**
+ * The name this block knew the keyword by in the target version, when it was renamed: an alias
+ * sharing its handler (vmac_garp_intvl for garp_extra_if), or a keyword deprecated in its favour
+ * (vrrp_track_file for track_file).
+ */
+function olderName(table: KeywordTable, scope: BlockScope, name: string): string | undefined {
+  for (const def of table.lookupAllVersions(scope.path, name)) {
+    const alias = def.aliases?.find((a) => table.lookup(scope, a));
+    if (alias) return alias;
+  }
+  for (const def of scope.keywords.values()) if (def.deprecated?.replacement === name) return def.name;
+  return undefined;
 }
 
 /**
