@@ -1,8 +1,7 @@
 import type { Rule } from '../src/engine/types.js';
+import { scopeOf } from '../src/tree/index.js';
+import { ROUTE_WORDS, deprecationUpgradeNote, routeWordUpgradeNote } from '../src/model/deprecations.js';
 import { compareVersions, formatVersion, tryParseVersion } from '../src/versions/version.js';
-
-/** Route words keepalived 2.x still reads but deprecates (vrrp_iproute.c). */
-const ROUTE_WORDS: Record<string, string> = { gw: 'via', or: 'nexthop' };
 
 /** Keywords keepalived still accepts but has deprecated, with their replacement. */
 export const rule: Rule = {
@@ -11,18 +10,25 @@ export const rule: Rule = {
     description: 'Keywords that are deprecated or old aliases in the target version, with the replacement.',
     severity: 'warning',
     messages: {
-      routeWord: '"{{word}}" in a route is deprecated: use "{{replacement}}" instead. keepalived warns that "{{word}}" for routes is deprecated.',
-      deprecated: '"{{name}}" is deprecated{{since}}{{replacement}}. keepalived {{version}} still accepts it{{warns}}, but a later release may drop it.',
+      routeWord:
+        '"{{word}}" in a route is deprecated since keepalived {{since}}: use "{{replacement}}" instead. keepalived {{version}} still reads it and {{says}}.{{note}}{{upgrade}}',
+      deprecated: '"{{name}}" is deprecated{{since}}{{replacement}}. keepalived {{version}} still accepts it{{warns}}, but a later release may drop it.{{upgrade}}',
     },
   },
   create(ctx) {
+    const version = formatVersion(ctx.target);
     return {
       statement(s) {
         if (s.def?.kind === 'value_block' && /_routes$/.test(s.keyword.text)) {
           for (const line of s.values) {
             for (const t of line.tokens) {
-              const replacement = ROUTE_WORDS[t.text];
-              if (replacement) ctx.report({ messageId: 'routeWord', at: t, data: { word: t.text, replacement } });
+              const w = Object.hasOwn(ROUTE_WORDS, t.text) ? ROUTE_WORDS[t.text] : undefined;
+              if (!w || compareVersions(w.since, ctx.target) > 0) continue;
+              const shown = w.shownByT !== null && compareVersions(ctx.target, w.shownByT) >= 0;
+              const quoted = w.says.includes('"') ? `'${w.says}'` : `"${w.says}"`;
+              const says = shown ? `warns under -t: ${quoted}` : `only logs ${quoted} to syslog (keepalived -t does not show it)`;
+              const upgrade = routeWordUpgradeNote(w, ctx.from);
+              ctx.report({ messageId: 'routeWord', at: t, data: { word: t.text, replacement: w.replacement, since: w.since, version, says, note: w.note ?? '', upgrade } });
             }
           }
         }
@@ -30,6 +36,7 @@ export const rule: Rule = {
         if (!dep) return;
         const since = dep.since ? (tryParseVersion(dep.since) ?? null) : null;
         if (since && compareVersions(since, ctx.target) > 0) return;
+        const scopePath = scopeOf(ctx.table, s.parent).path;
         ctx.report({
           messageId: 'deprecated',
           at: s.keyword,
@@ -37,8 +44,9 @@ export const rule: Rule = {
             name: s.keyword.text,
             since: since ? ` since keepalived ${dep.since}` : '',
             replacement: dep.replacement ? `: use ${dep.replacement} instead` : '',
-            version: formatVersion(ctx.target),
+            version,
             warns: warning(dep.note),
+            upgrade: dep.since ? deprecationUpgradeNote(ctx.table, scopePath, s.keyword.text, dep, dep.since, ctx.from) : '',
           },
         });
       },

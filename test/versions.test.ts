@@ -64,6 +64,7 @@ interface Override {
   in227?: boolean;
   emptyError?: boolean;
   numeric?: unknown;
+  'deprecated.since'?: string;
   before?: { until: string };
   reason: string;
 }
@@ -225,6 +226,7 @@ describe('keyword table vs keywords.json', () => {
       expect(defs.length, path).toBe(o.before ? 2 : 1);
       if (o['args.min'] !== undefined) expect(defs[defs.length - 1]!.args.min, path).toBe(o['args.min']);
       if (o.numeric === null) expect(defs[0]!.numeric, path).toBeUndefined();
+      if (o['deprecated.since'] !== undefined) expect(defs[0]!.deprecated?.since, path).toBe(o['deprecated.since']);
     }
   });
 

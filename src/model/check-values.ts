@@ -22,6 +22,9 @@ const ADDRESS_BLOCKS = new Set(['virtual_ipaddress', 'virtual_ipaddress_excluded
 const ROUTE_BLOCKS = new Set(['virtual_routes', 'static_routes']);
 const ROUTE_FLAGS = new Set(['onlink', 'no_track', 'blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast', 'anycast', 'multicast', 'unicast', 'nat', 'default', 'all', 'lock', 'fastopen_no_cookie', 'ttl-propagate', 'quickack']);
 
+/** Destinations parse_route() accepts besides addresses. */
+const ROUTE_SPECIALS = new Set(['default', 'any', 'all', 'default6']);
+
 function range(min: number, max: number): string {
   return `${min}..${max}`;
 }
@@ -129,15 +132,12 @@ function routeLine(line: LogicalLine): ValueFinding[] {
   for (; i < words.length; i++) {
     const w = words[i]!.text;
     if (w === 'encap' || w === 'nexthop') break;
-    if (w === 'default' || parseAddress(w)) continue;
+    if (ROUTE_SPECIALS.has(w) || parseAddress(w)) continue;
     if (!ROUTE_KEYWORDS.has(w)) return [{ at: words[i]!, messageId: 'badRouteWord', data: { value: w } }];
     if (!ROUTE_FLAGS.has(w)) i++;
   }
   return [];
 }
-
-/** Destinations parse_route() accepts besides addresses. */
-const ROUTE_SPECIALS = new Set(['default', 'any', 'all', 'default6']);
 
 function ruleLine(line: LogicalLine): ValueFinding[] {
   // keepalived drops the whole rule at the first word it does not know ("Unknown rule option").
