@@ -23,6 +23,7 @@ export const rule: Rule = {
         'Unknown option "{{value}}" on this address line: keepalived ignores it ("Unknown configuration entry \'{{value}}\' for ip address"). Options are dev, brd, scope, label, peer, home, -nodad, mngtmpaddr, noprefixroute, autojoin, no_track, preferred_lft, track_group, use_vmac.',
       badRouteWord:
         'Unknown route keyword "{{value}}": keepalived takes it for the destination, reports "unknown route keyword {{value}}" and drops the whole route, so it is never installed.',
+      routeNoDestination: 'Route without a destination: keepalived reports "Route must have a destination" and drops the whole route, so it is never installed.{{why}}',
       badRuleWord: 'Unknown rule option "{{value}}": keepalived reports "Unknown rule option {{value}}" and drops the whole rule, so it is never installed.',
       emptyValue: '"{{name}}" has no value: keepalived reports an error for this line and ignores it, keeping the default. Give it a value or remove the line.',
       extraWords: 'Extra words after "{{name}}" are ignored: "{{words}}". keepalived reads one keyword per line{{hint}}.',

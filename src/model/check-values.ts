@@ -6,7 +6,8 @@
 import type { LogicalLine, Origin, Token } from '../preprocess/types.js';
 import type { Statement } from '../tree/index.js';
 import type { KeywordTable, BlockScope } from '../versions/keywords.js';
-import { ADDRESS_OPTIONS, BOOL_WORDS, ROUTE_KEYWORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
+import { ADDRESS_OPTIONS, BOOL_WORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
+import { ROUTE_SPECIALS, readRoute } from './routes.js';
 
 export interface ValueFinding {
   at: Token | Origin;
@@ -20,10 +21,6 @@ const CASE_INSENSITIVE = new Set(['virtual_server/protocol']);
 const ADDRESS_KEYWORDS = new Set(['mcast_src_ip', 'unicast_src_ip']);
 const ADDRESS_BLOCKS = new Set(['virtual_ipaddress', 'virtual_ipaddress_excluded', 'static_ipaddress']);
 const ROUTE_BLOCKS = new Set(['virtual_routes', 'static_routes']);
-const ROUTE_FLAGS = new Set(['onlink', 'no_track', 'blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast', 'anycast', 'multicast', 'unicast', 'nat', 'default', 'all', 'lock', 'fastopen_no_cookie', 'ttl-propagate', 'quickack']);
-
-/** Destinations parse_route() accepts besides addresses. */
-const ROUTE_SPECIALS = new Set(['default', 'any', 'all', 'default6']);
 
 function range(min: number, max: number): string {
   return `${min}..${max}`;
@@ -90,7 +87,7 @@ export function checkValueLines(s: Statement): ValueFinding[] {
   const out: ValueFinding[] = [];
   for (const line of s.values) {
     if (ADDRESS_BLOCKS.has(name)) out.push(...addressLine(line));
-    else if (ROUTE_BLOCKS.has(name)) out.push(...routeLine(line));
+    else if (ROUTE_BLOCKS.has(name)) out.push(...routeLine(line, name === 'static_routes'));
     else if (name === 'unicast_peer') out.push(...peerLine(line));
     else if (name === 'virtual_rules' || name === 'static_rules') out.push(...ruleLine(line));
   }
@@ -122,21 +119,16 @@ function addressLine(line: LogicalLine): ValueFinding[] {
   return out;
 }
 
-function routeLine(line: LogicalLine): ValueFinding[] {
+function routeLine(line: LogicalLine, staticRoute: boolean): ValueFinding[] {
   // keepalived takes a word it does not know for the destination; when that is no address either,
   // it reports "unknown route keyword" and drops the whole route, so only the first one is reported.
-  const words = line.tokens;
-  let i = 0;
-  while (i < words.length && ROUTE_FLAGS.has(words[i]!.text) && words[i]!.text !== 'default') i++;
-  if (words[i]?.text === 'to') i++;
-  for (; i < words.length; i++) {
-    const w = words[i]!.text;
-    if (w === 'encap' || w === 'nexthop') break;
-    if (ROUTE_SPECIALS.has(w) || parseAddress(w)) continue;
-    if (!ROUTE_KEYWORDS.has(w)) return [{ at: words[i]!, messageId: 'badRouteWord', data: { value: w } }];
-    if (!ROUTE_FLAGS.has(w)) i++;
-  }
-  return [];
+  const dropped = readRoute(line, staticRoute).dropped;
+  if (!dropped) return [];
+  if (dropped.reason === 'unknown-word') return [{ at: dropped.at, messageId: 'badRouteWord', data: { value: dropped.at.text } }];
+  const why = dropped.skipped
+    ? ` keepalived steps over the word after "${dropped.at.text}", here "${dropped.skipped.text}"; leave "${dropped.at.text}" out (the addresses give the family), and write "::/0" or "0.0.0.0/0" for a default route.`
+    : '';
+  return [{ at: dropped.at, messageId: 'routeNoDestination', data: { why } }];
 }
 
 function ruleLine(line: LogicalLine): ValueFinding[] {

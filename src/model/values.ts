@@ -81,17 +81,6 @@ export const ADDRESS_OPTIONS: Record<string, 'value' | 'flag' | 'optional-value'
   use_vmac: 'flag',
 };
 
-/** Words keepalived's route parser knows (virtual_routes, static_routes). */
-export const ROUTE_KEYWORDS = new Set([
-  'src', 'from', 'to', 'via', 'gw', 'or', 'dev', 'oif', 'scope', 'table', 'metric', 'priority',
-  'preference', 'protocol', 'proto', 'no_track', 'onlink', 'realms', 'realm', 'mtu', 'hoplimit',
-  'advmss', 'rtt', 'rttvar', 'reordering', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'ssthresh',
-  'lock', 'features', 'quickack', 'congctl', 'rto_min', 'pref', 'fastopen_no_cookie',
-  'ttl-propagate', 'encap', 'nexthop', 'track_group', 'expires', 'tos', 'dsfield', 'type',
-  'weight', 'ecn', 'blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast',
-  'anycast', 'multicast', 'unicast', 'nat', 'default', 'all',
-]);
-
 /**
  * Words of a policy-rule line (virtual_rules, static_rules) as vrrp_iprule.c reads them: options
  * that take the next word, flags, and the actions. Any other word is "Unknown rule option".
