@@ -11,6 +11,7 @@ import { rule as invalidValue } from './invalid-value.js';
 import { rule as missingRequired } from './missing-required.js';
 import { rule as mixedAddressFamily } from './mixed-address-family.js';
 import { rule as nopreemptMaster } from './nopreempt-master.js';
+import { rule as routeWithoutInterface } from './route-without-interface.js';
 import { rule as scriptInsecure } from './script-insecure.js';
 import { rule as scriptInterfaceName } from './script-interface-name.js';
 import { rule as scriptNameArgument } from './script-name-argument.js';
@@ -29,4 +30,4 @@ import { rule as unknownKeyword } from './unknown-keyword.js';
 import { rule as unusedDefinition } from './unused-definition.js';
 import { rule as vrrp3Authentication } from './vrrp3-authentication.js';
 
-export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, missingRequired, mixedAddressFamily, nopreemptMaster, scriptInsecure, scriptInterfaceName, scriptNameArgument, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptShellSyntax, scriptUnhandledInstance, scriptUnknownName, scriptUnquotedArguments, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
+export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, missingRequired, mixedAddressFamily, nopreemptMaster, routeWithoutInterface, scriptInsecure, scriptInterfaceName, scriptNameArgument, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptShellSyntax, scriptUnhandledInstance, scriptUnknownName, scriptUnquotedArguments, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
