@@ -1,5 +1,5 @@
 import type { Rule } from '../src/engine/types.js';
-import { familyName, vrrpInstances } from '../src/model/vrrp.js';
+import { familyName, routesFrom, vrrpInstances } from '../src/model/vrrp.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** Since 1.2.20 the first address fixes an instance's family; keepalived drops the others. */
@@ -17,6 +17,8 @@ export const rule: Rule = {
         '{{family}} address {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived {{target}} drops it ("address family must match VRRP instance [{{address}}] - ignoring"){{visibility}}, so this address never comes up.{{change}} Fix: move the {{family}} addresses to virtual_ipaddress_excluded (no family check, not sent in adverts), or split the instance into two ({{name}}_v4 and {{name}}_v6) in a vrrp_sync_group; a split renames the instance, so notify and route scripts that match "{{name}}" must follow.',
       src:
         '{{family}} {{keyword}} {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived skips it ("VRRP instance[{{name}}] and src address[{{address}}] MUST be of the same family !!! Skipping..."). Use a source address of the instance\'s family.',
+      routeSrc:
+        'Virtual route {{dest}} in vrrp_instance {{name}} uses src {{address}}, a VIP keepalived {{target}} drops ({{family}} in an {{instanceFamily}} instance, at {{vipAt}}): the kernel refuses a route whose source address is not on the host, so when {{name}} becomes MASTER keepalived logs "Netlink: error: Invalid argument" and this route never comes up. Fixing the VIP fixes the route (virtual_ipaddress_excluded addresses are added before the routes); routes themselves may be of either family.',
       peer:
         '{{family}} unicast peer {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived skips it ("... unicast peer address[{{address}}] MUST be of the same family !!! Skipping..."), so adverts never reach that peer. Put peers of the other family in an instance of their own.',
     },
@@ -58,6 +60,11 @@ export const rule: Rule = {
               },
               related: a === first ? [] : [{ origin: first.token.origin, message: `this address makes ${inst.name} ${familyName(family)}` }],
             });
+            if (a.kind !== 'vip') continue;
+            for (const r of routesFrom(inst, a)) {
+              const data = { dest: r.dest?.text ?? '', name: inst.name, address: r.src!.text, target: formatVersion(ctx.target), family: familyName(a.family), instanceFamily: familyName(family), vipAt: ctx.where(a.token.origin) };
+              ctx.report({ messageId: 'routeSrc', at: r.src!, data });
+            }
           }
         }
       },

@@ -38,6 +38,14 @@ export function parseHostAddress(text: string): ParsedAddress | null {
   return parseAddress(cut === -1 ? text : text.slice(0, cut), { allowPrefix: false });
 }
 
+/** Two addresses name the same host, prefixes aside ("2001:db8::a/64" and "2001:db8:0::a"). */
+export function sameHost(a: string, b: string): boolean {
+  const x = parseAddress(a.split('/')[0]!);
+  const y = parseAddress(b.split('/')[0]!);
+  if (!x || !y || x.family !== y.family) return false;
+  return ipaddr.parse(x.text.replace(/%.*$/, '')).toNormalizedString() === ipaddr.parse(y.text.replace(/%.*$/, '')).toNormalizedString();
+}
+
 export type NumberCheck =
   | { ok: true; value: number }
   | { ok: false; reason: 'not-a-number' | 'out-of-range' | 'too-many-decimals'; value?: number };

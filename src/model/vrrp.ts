@@ -1,13 +1,14 @@
 /**
- * Typed views of vrrp_instance blocks for the rules: name, and the addresses that fix the
- * instance's address family, in the order keepalived reads them. Example:
+ * Typed views of vrrp_instance blocks for the rules: name, the addresses that fix the instance's
+ * address family, in the order keepalived reads them, and its virtual routes. Example:
  *
  *   vrrp_instance gw { virtual_ipaddress { 192.0.2.1/24 2001:db8::1/64 } }
  *   -> { name: 'gw', addresses: [{kind:'vip', family:'ipv4'}, {kind:'vip', family:'ipv6'}] }
  */
 import type { Token } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
-import { parseAddress, parseHostAddress, type Family } from './values.js';
+import { parseAddress, parseHostAddress, sameHost, type Family } from './values.js';
+import { readRoute, type RouteLine } from './routes.js';
 
 export type AddressKind = 'vip' | 'src' | 'peer';
 
@@ -26,6 +27,8 @@ export interface VrrpInstance {
   addresses: AddressRef[];
   /** A native_ipv6 line before any address makes the instance IPv6. */
   nativeIpv6: Statement | undefined;
+  /** virtual_routes lines. Routes have no family rule: keepalived installs both families. */
+  routes: RouteLine[];
 }
 
 export function vrrpInstances(tree: ConfigTree): VrrpInstance[] {
@@ -34,6 +37,7 @@ export function vrrpInstances(tree: ConfigTree): VrrpInstance[] {
     if (st.keyword.text !== 'vrrp_instance' || !st.def) continue;
     const addresses: AddressRef[] = [];
     let nativeIpv6: Statement | undefined;
+    const routes: RouteLine[] = [];
     for (const c of st.children) {
       const kw = c.keyword.text;
       if (kw === 'native_ipv6' && addresses.length === 0) nativeIpv6 = c;
@@ -44,14 +48,20 @@ export function vrrpInstances(tree: ConfigTree): VrrpInstance[] {
           if (t && a) addresses.push({ kind: kw === 'unicast_peer' ? 'peer' : 'vip', token: t, family: a.family, keyword: c });
         }
       }
+      if (kw === 'virtual_routes') for (const line of c.values) routes.push(readRoute(line, false));
       if ((kw === 'unicast_src_ip' || kw === 'mcast_src_ip') && c.args[0]) {
         const a = parseHostAddress(c.args[0].text);
         if (a) addresses.push({ kind: 'src', token: c.args[0], family: a.family, keyword: c });
       }
     }
-    out.push({ statement: st, name: st.args[0]?.text ?? '', addresses, nativeIpv6 });
+    out.push({ statement: st, name: st.args[0]?.text ?? '', addresses, nativeIpv6, routes });
   }
   return out;
+}
+
+/** The virtual routes whose preferred source ("src") is this VIP. */
+export function routesFrom(inst: VrrpInstance, vip: AddressRef): RouteLine[] {
+  return inst.routes.filter((r) => !r.dropped && r.src && sameHost(r.src.text, vip.token.text));
 }
 
 export function familyName(f: Family): string {
