@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/types.js';
 import { scopeOf } from '../src/tree/index.js';
-import { checkStatementValues, checkValueLines } from '../src/model/check-values.js';
+import { checkStatementValues, checkValueLines, emptyEmailBlock } from '../src/model/check-values.js';
 
 /** Values keepalived rejects, clamps or silently drops, and the missing value that stops it. */
 export const rule: Rule = {
@@ -25,6 +25,7 @@ export const rule: Rule = {
         'Unknown route keyword "{{value}}": keepalived takes it for the destination, reports "unknown route keyword {{value}}" and drops the whole route, so it is never installed.',
       routeNoDestination: 'Route without a destination: keepalived reports "Route must have a destination" and drops the whole route, so it is never installed.{{why}}',
       badRuleWord: 'Unknown rule option "{{value}}": keepalived reports "Unknown rule option {{value}}" and drops the whole rule, so it is never installed.',
+      emptyEmailBlock: 'Empty notification_email block: {{does}}. List the recipients in it, one address per line, or remove the block.',
       emptyValue: '"{{name}}" has no value: keepalived reports an error for this line and ignores it, keeping the default. Give it a value or remove the line.',
       extraWords: 'Extra words after "{{name}}" are ignored: "{{words}}". keepalived reads one keyword per line{{hint}}.',
       blockExtraParams:
@@ -35,7 +36,8 @@ export const rule: Rule = {
     return {
       statement(s) {
         const scope = scopeOf(ctx.table, s.parent);
-        for (const f of [...checkStatementValues(s, scope, ctx.table), ...checkValueLines(s)]) {
+        const email = emptyEmailBlock(s, ctx.target);
+        for (const f of [...checkStatementValues(s, scope, ctx.table), ...checkValueLines(s), ...(email ? [email] : [])]) {
           ctx.report({ messageId: f.messageId, at: f.at, data: f.data, ...(f.severity ? { severity: f.severity } : {}) });
         }
       },

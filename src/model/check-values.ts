@@ -6,6 +6,7 @@
 import type { LogicalLine, Origin, Token } from '../preprocess/types.js';
 import type { Statement } from '../tree/index.js';
 import type { KeywordTable, BlockScope } from '../versions/keywords.js';
+import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 import { ADDRESS_OPTIONS, BOOL_WORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
 import { ROUTE_SPECIALS, readRoute } from './routes.js';
 
@@ -80,6 +81,24 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
     out.push({ at, messageId: 'extraWords', data: { name, words: extra.map((t) => t.text).join(' '), hint }, severity: 'warning' });
   }
   return out;
+}
+
+/**
+ * An empty notification_email block: from 1.4.4 keepalived warns ("Warning - empty
+ * notification_email block", at the "}"); 1.4.2 and 1.4.3 crash on it (issue #847: their
+ * read_value_block() returns NULL for an empty block, which email_handler() dereferences).
+ */
+export function emptyEmailBlock(s: Statement, target: Version): ValueFinding | undefined {
+  if (s.keyword.text !== 'notification_email' || !s.def || !s.open || s.values.length > 0) return undefined;
+  const at = s.close ?? s.keyword;
+  const v = formatVersion(target);
+  if (compareVersions(target, '1.4.2') >= 0 && compareVersions(target, '1.4.4') < 0) {
+    return { at, messageId: 'emptyEmailBlock', data: { does: `keepalived ${v} crashes on it (a segfault while reading the configuration, fixed in 1.4.4)` } };
+  }
+  const does = compareVersions(target, '1.4.4') < 0
+    ? `keepalived ${v} accepts it without a word`
+    : `keepalived ${v} warns ("Warning - empty notification_email block")${compareVersions(target, '2.0.7') < 0 ? ' in syslog only' : ''}`;
+  return { at, messageId: 'emptyEmailBlock', data: { does: `${does}, and smtp_alert mail goes to nobody` }, severity: 'warning' };
 }
 
 export function checkValueLines(s: Statement): ValueFinding[] {
