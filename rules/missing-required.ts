@@ -1,19 +1,21 @@
 import type { Rule } from '../src/engine/types.js';
-import { instanceBasics, instanceData, instanceSettings } from '../src/model/instance-settings.js';
-import { atLeast } from '../src/versions/version.js';
+import { instanceBasics, instanceData, instanceSettings, syslogOnly } from '../src/model/instance-settings.js';
+import { atLeast, formatVersion } from '../src/versions/version.js';
 
 const STOPS = 'keepalived {{target}} refuses the configuration ("{{says}}"){{visibility}}: the VRRP process exits and no vrrp_instance of this node runs';
 
 export const rule: Rule = {
   meta: {
     id: 'missing-required',
-    description: 'A vrrp_instance without virtual_router_id, without interface (or unicast_src_ip), or without VIPs: keepalived refuses to start VRRP (or, for VIPs under VRRPv2, starts an instance that moves nothing).',
+    description: 'A vrrp_instance without virtual_router_id, without interface (or unicast_src_ip), or without VIPs: keepalived refuses to start VRRP (or, for VIPs under VRRPv2, starts an instance that moves nothing); a bfd_instance without neighbor_ip, which keepalived disables.',
     severity: 'error',
     messages: {
       vrid: `Missing virtual_router_id in vrrp_instance {{name}}{{what}}: ${STOPS}, and it checks no further instance. Fix: add "virtual_router_id N" (1-255), the same on every node that shares these VIPs and unique among the instances on this network.`,
       interface: `Missing interface in vrrp_instance {{name}}{{note}}: ${STOPS}. Fix: add "interface <nic>", the interface that carries the VIPs and the adverts (e.g. interface eth0).`,
       unicastSrc: `Missing interface and unicast_src_ip in vrrp_instance {{name}}, a unicast instance: ${STOPS}. Fix: add "interface <nic>", or "unicast_src_ip <this node's address>".`,
       vipRequired: `No virtual_ipaddress in vrrp_instance {{name}}, which {{why}}: ${STOPS}. Fix: add a virtual_ipaddress block with the address(es) this instance moves.`,
+      bfdNeighbor:
+        'Missing neighbor_ip in bfd_instance {{name}}: keepalived {{target}} disables the instance ("Configuration error: BFD instance {{name}} has no neighbor address set, disabling instance"){{visibility}}, so no BFD session runs for it. Fix: add "neighbor_ip <the peer\'s address>".',
       vipSensible: 'No virtual_ipaddress in vrrp_instance {{name}}: keepalived {{target}} {{does}}; it elects a master, but a failover moves no address. Fix: add a virtual_ipaddress block with the address(es) this instance moves{{alt}}.',
     },
   },
@@ -21,6 +23,14 @@ export const rule: Rule = {
     const t = ctx.target;
     const at = atLeast(t);
     return {
+      keywords: {
+        bfd_instance(s) {
+          // bfd_end_handler(), at the block's "}" (2.0.0+); a config-id may hide the neighbor_ip line.
+          if (!s.def || !s.open || s.children.some((c) => c.keyword.text === 'neighbor_ip' || c.keyword.text === 'neighbour_ip')) return;
+          const data = { name: s.args[0]?.text ?? '', target: formatVersion(t), visibility: syslogOnly(t) };
+          ctx.report({ messageId: 'bfdNeighbor', at: s.close ?? s.args[0] ?? s.keyword, data });
+        },
+      },
       end() {
         for (const s of instanceSettings(ctx.tree)) {
           const b = instanceBasics(s);
