@@ -3,8 +3,8 @@ import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** sizeof(vrrp->auth_data): keepalived keeps the first 8 bytes of the password. */
 const MAX = 8;
-/** From 1.4.2 a `#`/`!` inside a word starts a comment (SYNTAX.md 2); before, only at a word start. */
-const CUT_INSIDE_WORD = '1.4.2';
+/** From 1.2.20 a `#`/`!` inside a word starts a comment (alloc_strvec(), commit 79693dcf); before, only at a word start. */
+const CUT_INSIDE_WORD = '1.2.20';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const first8 = (s: string) => Buffer.from(s, 'utf8').subarray(0, MAX).toString('utf8');
@@ -18,7 +18,7 @@ export const rule: Rule = {
       long:
         'Truncated auth_pass "{{written}}" in vrrp_instance {{name}}: it is {{length}} characters long, and keepalived {{target}} keeps only the first {{max}}, "{{used}}" ("Truncating auth_pass to {{max}} characters"). A peer configured with the full string by another VRRP implementation will not match and drops the adverts. Fix: use a password of at most {{max}} characters, the same on every peer.',
       cut:
-        'Cut auth_pass "{{written}}" in vrrp_instance {{name}}: the unquoted "{{char}}" starts a comment, so keepalived {{target}} drops the rest and silently authenticates with "{{used}}". A peer that sends the written password (another implementation, or keepalived before 1.4.2) will not match. Fix: {{fix}}.',
+        'Cut auth_pass "{{written}}" in vrrp_instance {{name}}: the unquoted "{{char}}" starts a comment, so keepalived {{target}} drops the rest and silently authenticates with "{{used}}". A peer that sends the written password (another implementation, or keepalived before 1.2.20) will not match. Fix: {{fix}}.',
     },
   },
   create(ctx) {
@@ -43,7 +43,7 @@ export const rule: Rule = {
             ctx.report({ messageId: 'cut', at, data: { ...data, written, char: rest[0]!, used: tok.text, fix } });
             return;
           }
-          // Before 1.4.2 the whole word is the password, comment characters included.
+          // Before 1.2.20 the whole word is the password, comment characters included.
           const used = rest ? written : tok.text;
           if (bytes(used) <= MAX) return;
           ctx.report({ messageId: 'long', at: rest ? at : tok, data: { ...data, written: used, length: bytes(used), used: first8(used) } });
