@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // The only place that touches process globals; everything else is main(argv, io).
-import { main } from '../dist/src/cli/index.js';
+import { setFlagsFromString } from 'node:v8';
+
+// The shell parser is WebAssembly. By default V8 re-compiles it with its optimising tier in the
+// background, and the process cannot exit before that ends: most of a second after every run that
+// read a script. The baseline tier is fast enough for scripts of a few hundred lines.
+setFlagsFromString('--liftoff-only');
+const { main } = await import('../dist/src/cli/index.js');
 
 const code = await main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
