@@ -2,7 +2,7 @@ import type { Rule } from '../src/engine/types.js';
 import type { Statement } from '../src/tree/index.js';
 import { describeScope } from '../src/tree/index.js';
 import { editDistance } from '../src/versions/keywords.js';
-import { collectReferences, KIND_LABEL, topBlock, type Reference } from '../src/model/references.js';
+import { collectReferences, KIND_LABEL, topBlock, type Definition, type Reference } from '../src/model/references.js';
 
 /** What keepalived 2.2.7 does with a name it cannot resolve (verified with keepalived -t). */
 function effect(r: Reference, owner: string): string {
@@ -36,13 +36,15 @@ export const rule: Rule = {
     return {
       end() {
         const refs = collectReferences(ctx.tree);
+        // Definitions by kind and name, in file order: one lookup per reference.
+        const byName = new Map<string, Definition[]>();
+        for (const d of refs.definitions) byName.set(`${d.kind}\0${d.name}`, [...(byName.get(`${d.kind}\0${d.name}`) ?? []), d]);
         for (const r of refs.references) {
           // keepalived reports an unknown BFD_CHECK name at the block's end; not checked here yet.
           if (r.owner?.keyword.text === 'BFD_CHECK') continue;
-          const same = refs.definitions.filter((d) => d.kind === r.kind);
-          const found = same.find((d) => d.name === r.name && (!r.ordered || d.index < r.index));
-          if (found) continue;
-          const later = same.find((d) => d.name === r.name);
+          const named = byName.get(`${r.kind}\0${r.name}`) ?? [];
+          if (named.some((d) => !r.ordered || d.index < r.index)) continue;
+          const later = named[0];
           const owner = r.owner ? describeScope(r.owner) : blockName(r.keyword);
           const top = blockName(topBlock(r.keyword));
           const what =
@@ -59,6 +61,7 @@ export const rule: Rule = {
             });
             continue;
           }
+          const same = refs.definitions.filter((d) => d.kind === r.kind);
           const close = same.filter((d) => d.name && editDistance(d.name, r.name) <= Math.max(1, Math.floor(r.name.length / 4)));
           const usable = close.find((d) => !r.ordered || d.index < r.index);
           const suggestion = usable ? ` (did you mean "${usable.name}", at ${ctx.where(usable.token.origin)}?)` : '';

@@ -9,6 +9,7 @@
 import type { ConfigTree, Statement } from '../tree/index.js';
 import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 import { vrrpInstances, type VrrpInstance } from './vrrp.js';
+import { perTree } from './memo.js';
 
 export type VersionReason =
   | { kind: 'instance'; at: Statement }
@@ -42,7 +43,9 @@ function last(list: Statement[], keyword: string): Statement | undefined {
   return list.filter((s) => s.def && s.keyword.text === keyword).at(-1);
 }
 
-export function instanceSettings(tree: ConfigTree): InstanceSettings[] {
+export const instanceSettings = perTree(deriveInstanceSettings);
+
+function deriveInstanceSettings(tree: ConfigTree): InstanceSettings[] {
   const globals = tree.top.filter((s) => s.keyword.text === 'global_defs' && s.def).flatMap((s) => s.children);
   const globalStrict = last(globals, 'vrrp_strict');
   const globalVersion = last(globals, 'vrrp_version');

@@ -12,6 +12,7 @@
  */
 import type { Token } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
+import { perTree } from './memo.js';
 
 export type DefinitionKind = 'vrrp_script' | 'track_file' | 'track_process' | 'bfd_instance' | 'vrrp_instance' | 'virtual_server_group' | 'track_group';
 
@@ -64,7 +65,9 @@ export interface References {
   references: Reference[];
 }
 
-export function collectReferences(tree: ConfigTree): References {
+export const collectReferences = perTree(deriveCollectReferences);
+
+function deriveCollectReferences(tree: ConfigTree): References {
   const definitions: Definition[] = [];
   const references: Reference[] = [];
   const index = new Map<Statement, number>(tree.all.map((s, i) => [s, i]));

@@ -110,7 +110,17 @@ export function readCommand(ref: ScriptRef, target: Version): Command {
   return readCommandLine(ref.statement, target);
 }
 
+const commands = new WeakMap<Statement, { target: Version; cmd: Command }>();
+
 export function readCommandLine(st: Statement, target: Version): Command {
+  const hit = commands.get(st);
+  if (hit && compareVersions(hit.target, target) === 0) return hit.cmd;
+  const cmd = splitCommandLine(st, target);
+  commands.set(st, { target, cmd });
+  return cmd;
+}
+
+function splitCommandLine(st: Statement, target: Version): Command {
   const raw = st.line.raw;
   const text = raw.text;
   const from = st.keyword.text.length;

@@ -12,6 +12,7 @@ import { describeScope, type ConfigTree, type Statement } from '../tree/index.js
 import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 import { collectReferences } from './references.js';
 import type { ScriptRef } from './scripts.js';
+import { topKeywords } from './memo.js';
 
 /** keepalived checks scripts (missing, unsafe) and disables them from 1.3.0; before, /bin/sh ran them. */
 export const SCRIPT_CHECKS = '1.3.0';
@@ -78,7 +79,8 @@ export type ScriptFamily = 'vrrp' | 'check' | 'startup';
  * only with a vrrp_instance, the checker only with a virtual_server (both check notify_fifo_script).
  */
 export function scriptFamilies(ref: ScriptRef, tree: ConfigTree): ScriptFamily[] {
-  const has = (k: string) => tree.top.some((s) => s.keyword.text === k);
+  const top = topKeywords(tree);
+  const has = (k: string) => top.has(k);
   const out: ScriptFamily[] = [];
   const global = ref.owner.kind === 'global_defs';
   if (ref.hook === 'startup_script' || ref.hook === 'shutdown_script') return ['startup'];

@@ -9,6 +9,7 @@ import type { Token } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import { parseAddress, parseHostAddress, sameHost, type Family } from './values.js';
 import { readRoute, type RouteLine } from './routes.js';
+import { perTree } from './memo.js';
 
 export type AddressKind = 'vip' | 'src' | 'peer';
 
@@ -31,7 +32,9 @@ export interface VrrpInstance {
   routes: RouteLine[];
 }
 
-export function vrrpInstances(tree: ConfigTree): VrrpInstance[] {
+export const vrrpInstances = perTree(deriveVrrpInstances);
+
+function deriveVrrpInstances(tree: ConfigTree): VrrpInstance[] {
   const out: VrrpInstance[] = [];
   for (const st of tree.top) {
     if (st.keyword.text !== 'vrrp_instance' || !st.def) continue;
