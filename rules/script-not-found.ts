@@ -23,8 +23,7 @@ export const rule: Rule = {
           const kind = f.stat.kind;
           const local = f.path;
           const here = local === f.deployed;
-          const root = local.slice(0, local.length - f.deployed.length) || '/';
-          const checked = here ? 'checked on this machine (root "/")' : `no file at ${local} (the root ${root} stands for "/")`;
+          const checked = here ? 'checked on this machine (root "/")' : `no file at ${local} (${f.located})`;
           const fix = kind !== 'missing'
             ? 'name the script file itself'
             : here

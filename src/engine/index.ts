@@ -15,6 +15,7 @@ import { DEFAULT_TARGET, type Version } from '../versions/version.js';
 import { resolveTargetName } from '../versions/distros.js';
 import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity, SeveritySetting } from './types.js';
 import type { Origin, Token } from '../preprocess/types.js';
+import { pathMap, type PathMapping } from '../source/paths.js';
 
 export * from './types.js';
 
@@ -32,6 +33,12 @@ export interface LintOptions {
   /** The folder that stands for `/`; default: R when the config is at R/etc/keepalived/..., else `/`. */
   root?: string;
   severities?: Record<string, SeveritySetting>;
+  /** Options by rule id (validated against each rule's schema by the caller). */
+  ruleOptions?: Record<string, Record<string, unknown>>;
+  /** Router folders that live elsewhere in the checkout (`paths:` in .keepalived-lint.yaml). */
+  paths?: PathMapping[];
+  /** Lint for exactly these config-ids (instead of every id the `@` lines name, plus none). */
+  configIds?: string[];
 }
 
 export function defaultRoot(configPath: string): string {
@@ -102,16 +109,20 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
   const target = resolveTarget(opts.target);
   const table = keywordTable(target);
   const root = opts.root ?? defaultRoot(abs);
+  const paths = pathMap(root, opts.paths);
   const files = new Map<string, SourceFile>();
 
   const passes: { id: string | null; pre: PreprocessResult }[] = [];
   const run = (id: string | null): PreprocessResult | { error: string } =>
-    preprocess(abs, { host: opts.host, configId: id, root, files });
+    preprocess(abs, { host: opts.host, configId: id, root, paths, files });
 
-  if (opts.configId !== undefined) {
-    const pre = run(opts.configId);
-    if ('error' in pre) return pre;
-    passes.push({ id: opts.configId, pre });
+  const chosen = opts.configId !== undefined ? [opts.configId] : opts.configIds;
+  if (chosen?.length) {
+    for (const id of chosen) {
+      const pre = run(id);
+      if ('error' in pre) return pre;
+      passes.push({ id, pre });
+    }
   } else {
     const first = run(null);
     if ('error' in first) return first;
@@ -132,7 +143,7 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
   // Scripts: every pass's references, one read and one analysis per script file for all of them.
   const trees = passes.map((p) => buildTree(p.pre.lines, table));
   const refs = trees.map((t) => scriptRefs(t, target));
-  const store = await loadScripts(refs.flat(), root, opts.host, files);
+  const store = await loadScripts(refs.flat(), paths, opts.host, files);
   const allNames = new Set<string>();
   for (const t of trees) for (const m of Object.values(namedBlocks(t))) for (const n of m.keys()) allNames.add(n);
 
@@ -188,7 +199,7 @@ function runRules(
       tree,
       pre,
       configId,
-      options: {},
+      options: opts.ruleOptions?.[rule.meta.id] ?? {},
       scripts,
       file: (p) => files.get(p),
       where: (o) => {

@@ -8,10 +8,10 @@
  *   -> { hook: 'notify', owner: vrrp_instance gw, command: /etc/keepalived/route.sh,
  *        args: [--site, dc1], nameSource: { kind: 'argv', position: 4 } }   (TYPE $3, NAME $4)
  */
-import * as path from 'node:path';
 import type { Expansion, Origin } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import type { NameSource } from '../scripts/analyze.js';
+import type { PathMap } from '../source/paths.js';
 import { compareVersions, type Version } from '../versions/version.js';
 import { readCommandLine, type ArgvWord } from './script-command.js';
 
@@ -127,10 +127,9 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
  * `/` from `/` (keepalived runs with `/` as its working directory). A bare name (`killall`) is
  * found in PATH on the target host: not a file we can read, so null.
  */
-export function scriptFile(command: string, root: string): string | null {
+export function scriptFile(command: string, paths: PathMap): string | null {
   if (!command.includes('/')) return null;
-  const deployed = path.posix.resolve('/', command);
-  return path.join(root, deployed);
+  return paths.toLocal(command);
 }
 
 /** "notify of vrrp_instance gw", "vrrp_notify_fifo_script" - how messages name a reference. */

@@ -17,6 +17,7 @@ import { expandGlob, hasMagic } from '../source/glob.js';
 import { LineIndex } from '../source/line-index.js';
 import { MappedText, isBlank, type Expansion, type Origin } from './mapped-text.js';
 import type { LogicalLine, PreprocessResult, Problem, SourceFile, Token } from './types.js';
+import { pathMap, type PathMap } from '../source/paths.js';
 
 export * from './types.js';
 export { MappedText } from './mapped-text.js';
@@ -27,6 +28,8 @@ export interface PreprocessOptions {
   configId: string | null;
   /** The folder that stands for `/` when a config names an absolute path. */
   root: string;
+  /** `paths:` mappings of router folders to checkout folders (default: everything under root). */
+  paths?: PathMap;
   /** Files already read, shared between the passes for several config-ids. */
   files?: Map<string, SourceFile>;
 }
@@ -67,8 +70,11 @@ class Preprocessor {
   /** The line being read had a matching @id prefix. */
   private conditionalLine = false;
 
+  private readonly paths: PathMap;
+
   constructor(private readonly opts: PreprocessOptions) {
     this.files = opts.files ?? new Map();
+    this.paths = opts.paths ?? pathMap(opts.root);
   }
 
   loadFile(file: string): SourceFile | { error: string } {
@@ -308,7 +314,7 @@ class Preprocessor {
     if (keywordVia.length || this.conditionalLine) this.problem('include-computed', o.origin, o.via, { kind });
     const pat = pattern.text;
     const abs = path.posix.isAbsolute(pat)
-      ? path.posix.join(this.opts.root, pat)
+      ? this.paths.toLocal(pat)
       : path.posix.join(path.posix.dirname(sf.path), pat);
     const data = { kind, pattern: pat, resolved: abs };
     const { matches, missingAlternatives, truncated } = expandGlob(abs, this.opts.host);
@@ -439,7 +445,7 @@ class Preprocessor {
     if (def) return null;
     switch (name) {
       case '_PWD':
-        return { text: deployedPath(path.posix.dirname(file), this.opts.root) };
+        return { text: this.paths.toDeployed(path.posix.dirname(file)) };
       case '_INSTANCE':
         // Without a config-id keepalived uses the host name; any non-empty word stands for it.
         return { text: this.opts.configId ?? 'hostname' };
@@ -454,13 +460,6 @@ class Preprocessor {
         return null;
     }
   }
-}
-
-/** The path a file has on the router: its path below the root, or the path itself outside it. */
-function deployedPath(p: string, root: string): string {
-  if (root === '/' || root === '') return p;
-  const rel = path.posix.relative(root, p);
-  return rel.startsWith('..') || path.posix.isAbsolute(rel) ? p : '/' + rel;
 }
 
 /** Values of one ~SEQ/~SEQx/~LST head, as rows of (variable, value) assignments. */

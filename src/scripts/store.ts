@@ -10,6 +10,7 @@ import type { SourceFile } from '../preprocess/types.js';
 import { LineIndex } from '../source/line-index.js';
 import type { FileHost, FileStat } from '../source/host.js';
 import { scriptFile, type ScriptRef } from '../model/scripts.js';
+import type { PathMap } from '../source/paths.js';
 import { analyzeScript, type NameSource, type ScriptAnalysis } from './analyze.js';
 import { loadShellParser } from './shell.js';
 
@@ -24,6 +25,8 @@ export interface ScriptFile {
   path: string;
   /** Path as keepalived sees it on the target host. */
   deployed: string;
+  /** How the path was found here: 'the root R stands for "/"', or the paths mapping used. */
+  located: string;
   stat: FileStat;
   source: SourceFile | null;
   readError: string | null;
@@ -42,14 +45,14 @@ export interface ScriptStore {
 
 const SHELLS = /^(sh|bash|dash|ksh|mksh|ash|zsh|busybox)$/;
 
-export async function loadScripts(refs: ScriptRef[], root: string, host: FileHost, files: Map<string, SourceFile>): Promise<ScriptStore> {
+export async function loadScripts(refs: ScriptRef[], paths: PathMap, host: FileHost, files: Map<string, SourceFile>): Promise<ScriptStore> {
   const byPath = new Map<string, ScriptFile>();
   const fileOf = (ref: ScriptRef): ScriptFile | null => {
-    const p = ref.command ? scriptFile(ref.command.text, root) : null;
+    const p = ref.command ? scriptFile(ref.command.text, paths) : null;
     if (!p) return null;
     let f = byPath.get(p);
     if (!f) {
-      f = readScript(p, path.posix.resolve('/', ref.command!.text), root, host);
+      f = readScript(p, path.posix.resolve('/', ref.command!.text), paths, host);
       byPath.set(p, f);
       if (f.source && !files.has(p)) files.set(p, f.source);
     }
@@ -84,9 +87,9 @@ export async function loadScripts(refs: ScriptRef[], root: string, host: FileHos
   };
 }
 
-function readScript(p: string, deployed: string, root: string, host: FileHost): ScriptFile {
+function readScript(p: string, deployed: string, paths: PathMap, host: FileHost): ScriptFile {
   const stat = host.stat(p);
-  const f: ScriptFile = { path: p, deployed, stat, source: null, readError: null, interpreter: null, shell: false, writable: [] };
+  const f: ScriptFile = { path: p, deployed, located: paths.explain(deployed), stat, source: null, readError: null, interpreter: null, shell: false, writable: [] };
   if (stat.kind !== 'file') return f;
   const r = host.readText(p);
   if (!r.ok) {
@@ -100,7 +103,7 @@ function readScript(p: string, deployed: string, root: string, host: FileHost): 
     f.interpreter = prog === 'env' && shebang[2] ? shebang[2] : prog;
   }
   f.shell = f.interpreter === null ? !r.text.includes('\0') : SHELLS.test(f.interpreter);
-  f.writable = writableBy(p, root, stat, host);
+  f.writable = paths.onHost ? writableBy(p, stat, host) : [];
   return f;
 }
 
@@ -109,9 +112,8 @@ function readScript(p: string, deployed: string, root: string, host: FileHost): 
  * above it must be owned by root and writable by root only. Only meaningful on the host itself
  * (root `/`): a git checkout records neither owners nor group bits.
  */
-function writableBy(p: string, root: string, stat: FileStat, host: FileHost): WritableBy[] {
+function writableBy(p: string, stat: FileStat, host: FileHost): WritableBy[] {
   const out: WritableBy[] = [];
-  if (path.resolve(root) !== '/') return out;
   const check = (q: string, st: FileStat) => {
     if (st.mode === undefined) return;
     if (st.mode & 0o002) out.push({ path: q, why: 'writable by every user' });

@@ -1,0 +1,53 @@
+/**
+ * Where a path of the router is in the checkout being linted, and back. A config names
+ * `/etc/keepalived/route.sh`; in the repository that file is under the root (R/etc/keepalived/...)
+ * or under a folder a `paths:` mapping names (`/etc/keepalived/: hosts/lb1/keepalived/`).
+ * Example: pathMap('/repo', [{ from: '/etc/keepalived/', to: '/repo/hosts/lb1/keepalived/' }])
+ *   .toLocal('/etc/keepalived/route.sh') -> '/repo/hosts/lb1/keepalived/route.sh'
+ *   .toLocal('/usr/local/bin/x')         -> '/repo/usr/local/bin/x'
+ */
+import * as path from 'node:path';
+
+export interface PathMapping {
+  /** Absolute path prefix on the router, ending with `/` for a folder. */
+  from: string;
+  /** Absolute local path it stands for. */
+  to: string;
+}
+
+export interface PathMap {
+  readonly root: string;
+  /** True when paths are the router's own (root `/`, no mapping): file modes and owners are real. */
+  readonly onHost: boolean;
+  toLocal(deployed: string): string;
+  toDeployed(local: string): string;
+  /** How toLocal found the place, for messages: the mapping used, or the root. */
+  explain(deployed: string): string;
+}
+
+export function pathMap(root: string, mappings: readonly PathMapping[] = []): PathMap {
+  const byFrom = [...mappings].sort((a, b) => b.from.length - a.from.length);
+  const byTo = [...mappings].sort((a, b) => b.to.length - a.to.length);
+  const under = (p: string, prefix: string) => (prefix.endsWith('/') ? p.startsWith(prefix) : p === prefix || p.startsWith(prefix + '/'));
+  const join = (base: string, rest: string) => (rest ? path.posix.join(base, rest) : base);
+  return {
+    root,
+    onHost: path.posix.resolve(root) === '/' && mappings.length === 0,
+    toLocal(deployed) {
+      const p = path.posix.resolve('/', deployed);
+      for (const m of byFrom) if (under(p, m.from)) return join(m.to, p.slice(m.from.replace(/\/$/, '').length).replace(/^\//, ''));
+      return path.posix.join(root, p);
+    },
+    explain(deployed) {
+      const p = path.posix.resolve('/', deployed);
+      const m = byFrom.find((x) => under(p, x.from));
+      return m ? `the paths mapping "${m.from}" -> ${m.to}` : path.posix.resolve(root) === '/' ? 'root "/"' : `the root ${root} stands for "/"`;
+    },
+    toDeployed(local) {
+      for (const m of byTo) if (under(local, m.to)) return join(m.from.replace(/\/$/, '') || '/', local.slice(m.to.replace(/\/$/, '').length).replace(/^\//, ''));
+      if (root === '/' || root === '') return local;
+      const rel = path.posix.relative(root, local);
+      return rel.startsWith('..') || path.posix.isAbsolute(rel) ? local : '/' + rel;
+    },
+  };
+}
