@@ -4,12 +4,14 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { lintFiles, countBySeverity } from '../engine/index.js';
+import { countBySeverity } from '../engine/index.js';
 import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { rules } from '../../rules/index.js';
 import { parseToJson } from './parse-command.js';
 import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
+import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
+import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
@@ -50,19 +52,23 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
     .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string }) => {
+    .option('-c, --config <file>', 'use this configuration file for every linted file (default: the nearest .keepalived-lint.yaml above each file)')
+    .option('--print-config <file>', 'print the options that apply to FILE (configuration file, overrides, command line) as JSON, and exit')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string }, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
-      const found = findConfigs(paths, host, io.cwd);
-      for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
-      const report = await lintFiles(found.files, {
-        host,
-        rules,
-        target,
+      const cli: CliLintOptions = {
+        ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
         ...(o.from !== undefined ? { from: o.from } : {}),
         ...(o.configId !== undefined ? { configId: o.configId } : {}),
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
-      });
+        ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+      };
+      if (o.printConfig !== undefined) return void (exitCode = printConfig(path.resolve(io.cwd, o.printConfig), cli, host, io));
+      const found = findConfigs(paths, host, io.cwd);
+      for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
+      const report = await lintPlanned(found.files, cli, host, rules, io.stderr, io.cwd);
+      if (!report) return void (exitCode = EXIT_USAGE);
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
       const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
       io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
@@ -132,6 +138,24 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   return exitCode;
+}
+
+function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliIO): number {
+  let failed = false;
+  const eff = effectiveFor(file, cli, host, (f): LoadedConfig | null => {
+    if (!f) return null;
+    const r = loadConfig(f, host, rules);
+    if ('problems' in r) {
+      for (const p of r.problems) io.stderr(`${rel(p.file, io.cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
+      failed = true;
+      return null;
+    }
+    return r;
+  });
+  if (failed) return EXIT_USAGE;
+  const options = toLintOptions(eff, cli);
+  io.stdout(JSON.stringify({ file: rel(file, io.cwd), configFile: eff.configFile && rel(eff.configFile, io.cwd), ignored: eff.ignored, ...options }, null, 2) + '\n');
+  return EXIT_OK;
 }
 
 function checkTarget(t: string, io: CliIO): string | null {

@@ -1,0 +1,95 @@
+/**
+ * Which options each linted file gets: its .keepalived-lint.yaml (nearest above it, or --config),
+ * that file's `overrides`, then the command line. Files with the same options are linted together.
+ * Example: hosts/lb1/... and hosts/lb2/... under one config with `paths: {"/etc/keepalived/":
+ * "hosts/{host}/keepalived/"}` -> two groups, each with its own mapping.
+ */
+import * as path from 'node:path';
+import { findConfigFile, loadConfig, resolveFor, type ConfigProblem, type EffectiveOptions, type LoadedConfig } from '../config/index.js';
+import { lintFiles, type LintOptions } from '../engine/index.js';
+import type { LintReport, Rule } from '../engine/types.js';
+import { displayPath } from '../format/index.js';
+import type { FileHost } from '../source/host.js';
+import { DEFAULT_TARGET } from '../versions/version.js';
+
+export interface CliLintOptions {
+  /** Set only when given on the command line (so a config file's target is not overridden by the default). */
+  target?: string;
+  from?: string;
+  configId?: string;
+  root?: string;
+  /** --config FILE: one configuration for every file, no search. */
+  config?: string;
+}
+
+export interface LintGroup {
+  files: string[];
+  options: Omit<LintOptions, 'host' | 'rules'>;
+  effective: EffectiveOptions;
+}
+
+export function planLint(files: string[], cli: CliLintOptions, host: FileHost, rules: readonly Rule[]): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[] } {
+  const loaded = new Map<string, LoadedConfig | null>();
+  const problems: ConfigProblem[] = [];
+  const load = (file: string | null): LoadedConfig | null => {
+    if (!file) return null;
+    if (!loaded.has(file)) {
+      const r = loadConfig(file, host, rules);
+      if ('problems' in r) {
+        problems.push(...r.problems);
+        loaded.set(file, null);
+      } else loaded.set(file, r);
+    }
+    return loaded.get(file) ?? null;
+  };
+  const groups = new Map<string, LintGroup>();
+  const ignored: string[] = [];
+  for (const file of files) {
+    const eff = effectiveFor(file, cli, host, load);
+    if (eff.ignored) {
+      ignored.push(file);
+      continue;
+    }
+    const options = toLintOptions(eff, cli);
+    const key = JSON.stringify(options);
+    const g = groups.get(key) ?? { files: [], options, effective: eff };
+    g.files.push(file);
+    groups.set(key, g);
+  }
+  return { groups: [...groups.values()], problems, ignored };
+}
+
+export function effectiveFor(file: string, cli: CliLintOptions, host: FileHost, load: (f: string | null) => LoadedConfig | null): EffectiveOptions {
+  const configFile = cli.config !== undefined ? path.resolve(cli.config) : findConfigFile(file, host);
+  return resolveFor(file, load(configFile));
+}
+
+export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintGroup['options'] {
+  const target = cli.target ?? eff.target ?? DEFAULT_TARGET;
+  const root = cli.root ?? eff.root;
+  return {
+    target,
+    ...(cli.from !== undefined ? { from: cli.from } : {}),
+    ...(cli.configId !== undefined ? { configId: cli.configId } : eff.configIds ? { configIds: eff.configIds } : {}),
+    ...(root !== undefined ? { root } : {}),
+    ...(eff.paths?.length ? { paths: eff.paths } : {}),
+    ...(Object.keys(eff.severities).length ? { severities: eff.severities } : {}),
+    ...(Object.keys(eff.ruleOptions).length ? { ruleOptions: eff.ruleOptions } : {}),
+  };
+}
+
+/** Lint every group and merge the reports; configuration problems make the report unusable (null). */
+export async function lintPlanned(files: string[], cli: CliLintOptions, host: FileHost, rules: Rule[], stderr: (s: string) => void, cwd: string): Promise<LintReport | null> {
+  const plan = planLint(files, cli, host, rules);
+  for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
+  if (plan.problems.length) return null;
+  const report: LintReport = { results: [], errors: [], sources: new Map() };
+  for (const g of plan.groups) {
+    const r = await lintFiles(g.files, { host, rules, ...g.options });
+    report.results.push(...r.results);
+    report.errors.push(...r.errors);
+    for (const [f, t] of r.sources) report.sources.set(f, t);
+  }
+  report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return report;
+}

@@ -1,0 +1,261 @@
+/**
+ * `.keepalived-lint.yaml`: found by walking up from each linted file (or given with --config),
+ * validated against schema/keepalived-lint.schema.json with ajv, every error at its key's
+ * line:column (yaml's LineCounter). Resolved per linted file: top-level settings, then each
+ * `overrides` entry whose `files` globs match, command-line options last. Example:
+ *
+ *   target: bookworm
+ *   paths: { "/etc/keepalived/": "hosts/{host}/keepalived/" }
+ *   rules: { unicast-without-peers: off }
+ *   -> for hosts/lb1/keepalived/keepalived.conf: target bookworm, /etc/keepalived/x.sh read from
+ *      hosts/lb1/keepalived/x.sh, unicast-without-peers off
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import picomatch from 'picomatch';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Rule, SeveritySetting } from '../engine/types.js';
+import type { FileHost } from '../source/host.js';
+import type { PathMapping } from '../source/paths.js';
+import { resolveTargetName } from '../versions/distros.js';
+import { editDistance } from '../versions/keywords.js';
+
+export const CONFIG_NAMES = ['.keepalived-lint.yaml', '.keepalived-lint.yml'];
+
+type RuleSetting = SeveritySetting | { severity?: SeveritySetting; options?: Record<string, unknown> };
+
+interface Settings {
+  target?: string;
+  root?: string;
+  paths?: Record<string, string>;
+  configIds?: string[];
+  rules?: Record<string, RuleSetting>;
+}
+
+interface ConfigData extends Settings {
+  ignore?: string[];
+  overrides?: (Settings & { files: string | string[] })[];
+}
+
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface LoadedConfig {
+  file: string;
+  dir: string;
+  data: ConfigData;
+}
+
+/** What one linted file gets: the engine's options, before the command line has its say. */
+export interface EffectiveOptions {
+  configFile: string | null;
+  ignored: boolean;
+  target?: string;
+  root?: string;
+  paths?: PathMapping[];
+  configIds?: string[];
+  severities: Record<string, SeveritySetting>;
+  ruleOptions: Record<string, Record<string, unknown>>;
+}
+
+/** The schema ships with the package (schema/), two or three folders above this module (src/ or dist/src/). */
+function packageFile(rel: string): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, rel))) return path.join(dir, rel);
+    if (dir === path.dirname(dir)) throw new Error(`${rel} not found: the package is incomplete`);
+  }
+}
+
+export const SCHEMA_FILE = packageFile('schema/keepalived-lint.schema.json');
+const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
+const Ajv = AjvModule.default ?? AjvModule;
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateSchema: ValidateFunction = ajv.compile(schema);
+
+/** The nearest config file in the folder of `file` or above it. */
+export function findConfigFile(file: string, host: FileHost): string | null {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = path.join(dir, name);
+      if (host.stat(candidate).kind === 'file') return candidate;
+    }
+    if (dir === path.dirname(dir)) return null;
+  }
+}
+
+export function loadConfig(file: string, host: FileHost, rules: readonly Rule[]): LoadedConfig | { problems: ConfigProblem[] } {
+  const r = host.readText(file);
+  if (!r.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read the configuration file: ${r.reason}` }] };
+  const lc = new LineCounter();
+  const doc = parseDocument(r.text, { lineCounter: lc, prettyErrors: false });
+  const problems: ConfigProblem[] = doc.errors.map((e) => ({ file, ...toPos(lc, e.pos[0]), message: `invalid YAML: ${e.message.split('\n')[0]}` }));
+  if (problems.length) return { problems };
+  const data = (doc.toJS() ?? {}) as unknown;
+  if (!validateSchema(data)) {
+    for (const e of simplify(validateSchema.errors ?? [])) problems.push({ file, ...position(doc, lc, e), message: describe(e) });
+    return { problems };
+  }
+  const cfg = data as ConfigData;
+  const ids = new Set(rules.map((x) => x.meta.id));
+  const check = (settings: Settings, base: (string | number)[]) => {
+    if (settings.target !== undefined && !resolveTargetName(settings.target)) {
+      problems.push({ file, ...nodePosition(doc, lc, [...base, 'target']), message: `"${settings.target}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm` });
+    }
+    for (const [id, setting] of Object.entries(settings.rules ?? {})) {
+      if (!ids.has(id)) {
+        const close = [...ids].filter((x) => editDistance(x, id) <= 3).sort((a, b) => editDistance(a, id) - editDistance(b, id));
+        problems.push({ file, ...nodePosition(doc, lc, [...base, 'rules', id], true), message: `unknown rule "${id}"${close.length ? `; did you mean "${close[0]}"?` : ''} (keepalived-lint rules lists them)` });
+        continue;
+      }
+      const options = typeof setting === 'object' ? setting.options : undefined;
+      if (options === undefined) continue;
+      const ruleSchema = rules.find((x) => x.meta.id === id)!.meta.schema;
+      if (!ruleSchema) {
+        problems.push({ file, ...nodePosition(doc, lc, [...base, 'rules', id, 'options'], true), message: `rule "${id}" takes no options` });
+        continue;
+      }
+      const v = ajv.compile(ruleSchema);
+      if (!v(options)) for (const e of simplify(v.errors ?? [])) problems.push({ file, ...nodePosition(doc, lc, [...base, 'rules', id, 'options', ...pointer(e.instancePath)]), message: `options of ${id}: ${describe(e)}` });
+    }
+    for (const [from, to] of Object.entries(settings.paths ?? {})) {
+      if (from.endsWith('/') !== to.endsWith('/')) {
+        problems.push({ file, ...nodePosition(doc, lc, [...base, 'paths', from]), message: `"${from}" and "${to}" must both end with "/" (folders) or both not (files)` });
+      }
+    }
+  };
+  check(cfg, []);
+  (cfg.overrides ?? []).forEach((o, i) => check(o, ['overrides', i]));
+  if (problems.length) return { problems };
+  return { file, dir: path.dirname(file), data: cfg };
+}
+
+/** The options for one linted file. */
+export function resolveFor(file: string, cfg: LoadedConfig | null): EffectiveOptions {
+  const out: EffectiveOptions = { configFile: cfg?.file ?? null, ignored: false, severities: {}, ruleOptions: {} };
+  if (!cfg) return out;
+  const rel = path.relative(cfg.dir, file).split(path.sep).join('/');
+  const matches = (globs: string | string[]) => [globs].flat().some((g) => picomatch(g, { dot: true })(rel));
+  out.ignored = !rel.startsWith('..') && matches(cfg.data.ignore ?? []) && (cfg.data.ignore ?? []).length > 0;
+  const apply = (s: Settings) => {
+    if (s.target !== undefined) out.target = s.target;
+    if (s.root !== undefined) out.root = path.resolve(cfg.dir, s.root);
+    if (s.configIds !== undefined) out.configIds = s.configIds;
+    if (s.paths !== undefined) out.paths = bindPaths(s.paths, cfg.dir, rel);
+    for (const [id, setting] of Object.entries(s.rules ?? {})) {
+      const severity = typeof setting === 'string' ? setting : setting.severity;
+      if (severity !== undefined) out.severities[id] = severity;
+      if (typeof setting === 'object' && setting.options) out.ruleOptions[id] = setting.options;
+    }
+  };
+  apply(cfg.data);
+  for (const o of cfg.data.overrides ?? []) if (matches(o.files)) apply(o);
+  return out;
+}
+
+/**
+ * `"/etc/keepalived/": "hosts/{host}/keepalived/"` for hosts/lb1/keepalived/keepalived.conf:
+ * {host} takes the segment the linted file has there (lb1). A mapping whose pattern the file does
+ * not match does not apply to it.
+ */
+function bindPaths(paths: Record<string, string>, dir: string, rel: string): PathMapping[] {
+  const out: PathMapping[] = [];
+  for (const [from, to] of Object.entries(paths)) {
+    let target = to;
+    if (/\{\w+\}/.test(to)) {
+      const names: string[] = [];
+      const re = new RegExp(
+        '^' +
+          to
+            .replace(/\/$/, '')
+            .split(/(\{\w+\})/)
+            .map((part) => {
+              const m = /^\{(\w+)\}$/.exec(part);
+              if (m) {
+                names.push(m[1]!);
+                return '([^/]+)';
+              }
+              return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+            })
+            .join('') +
+          '(/|$)',
+      );
+      const m = re.exec(rel);
+      if (!m) continue;
+      target = to.replace(/\{(\w+)\}/g, (_, n: string) => m[names.indexOf(n) + 1] ?? '');
+    }
+    const abs = path.resolve(dir, target) + (target.endsWith('/') ? '/' : '');
+    out.push({ from, to: abs });
+  }
+  return out;
+}
+
+function pointer(instancePath: string): (string | number)[] {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** ajv reports every branch of a oneOf; keep one message per place, the most telling. */
+function simplify(errors: ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject>();
+  const rank = (e: ErrorObject) => (e.keyword === 'additionalProperties' ? 0 : e.keyword === 'enum' ? 1 : e.keyword === 'oneOf' ? 3 : 2);
+  for (const e of errors) {
+    const key = e.instancePath + (e.keyword === 'additionalProperties' ? `/${String(e.params.additionalProperty)}` : '');
+    const seen = byPath.get(key);
+    if (!seen || rank(e) < rank(seen)) byPath.set(key, e);
+  }
+  return [...byPath.values()];
+}
+
+function describe(e: ErrorObject): string {
+  const where = e.instancePath ? `"${pointer(e.instancePath).join('.')}"` : 'the top level';
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown key "${String(e.params.additionalProperty)}" in ${where}`;
+    case 'enum':
+      return `${where} must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    case 'oneOf':
+      return `${where} must be a severity (off, info, warning, error) or {severity, options}${where.includes('files') ? ', or for files a glob or a list of globs' : ''}`;
+    case 'propertyNames':
+      return `${where}: a router path must start with "/"`;
+    case 'required':
+      return `${where} needs "${String(e.params.missingProperty)}"`;
+    default:
+      return `${where} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+function position(doc: Document, lc: LineCounter, e: ErrorObject): { line: number; column: number } {
+  const p = pointer(e.instancePath);
+  if (e.keyword === 'additionalProperties') return nodePosition(doc, lc, [...p, String(e.params.additionalProperty)], true);
+  return nodePosition(doc, lc, p);
+}
+
+/** line:column of the value at `p` (or of its key), falling back to the nearest node that exists. */
+function nodePosition(doc: Document, lc: LineCounter, p: (string | number)[], key = false): { line: number; column: number } {
+  for (let n = p.length; n >= 0; n--) {
+    const parent = n > 0 ? doc.getIn(p.slice(0, n - 1), true) : null;
+    if (key && n === p.length && isMap(parent)) {
+      const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === p[n - 1]);
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) return toPos(lc, range[0]);
+    }
+    const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true);
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (range) return toPos(lc, range[0]);
+  }
+  return { line: 1, column: 1 };
+}
+
+function toPos(lc: LineCounter, offset: number): { line: number; column: number } {
+  const p = lc.linePos(offset);
+  return { line: p.line, column: p.col };
+}

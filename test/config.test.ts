@@ -1,0 +1,154 @@
+// .keepalived-lint.yaml: search, validation errors at line:column, per-file resolution, overrides,
+// path mappings, ignore globs, and the command line winning over the file.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, lintJson, runCli } from './helpers.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-config-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function write(rel: string, text: string, mode = 0o644): string {
+  const f = path.join(tmp, rel);
+  fs.mkdirSync(path.dirname(f), { recursive: true });
+  fs.writeFileSync(f, text, { mode });
+  return f;
+}
+
+// One mixed-family instance (an error from 1.2.20, none on jessie), a notify script, unicast
+// without peers (a warning), and a script dispatch with one name the config does not define.
+const CONF = `global_defs {
+    enable_script_security
+    script_user root
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    unicast_src_ip 192.0.2.2
+    virtual_ipaddress {
+        192.0.2.10/24
+        2001:db8::10/64
+    }
+    notify /etc/keepalived/notify.sh
+}
+`;
+for (const host of ['lb1', 'lb2']) write(`repo/hosts/${host}/keepalived/keepalived.conf`, CONF);
+write('repo/hosts/lb1/keepalived/notify.sh', '#!/bin/sh\ncase "$2" in VI_1) ;; VI_OLD) ;; esac\n', 0o755);
+write('repo/legacy/keepalived/keepalived.conf', 'vrrp_instance X {\n    priorty 1\n}\n');
+write(
+  'repo/.keepalived-lint.yaml',
+  `target: 1.3.2
+paths:
+  "/etc/keepalived/": "hosts/{host}/keepalived/"
+rules:
+  unicast-without-peers: off
+ignore:
+  - legacy/**
+overrides:
+  - files: hosts/lb2/**
+    rules:
+      script-not-found: warning
+      mixed-address-family: info
+`,
+);
+const repo = path.join(tmp, 'repo');
+const ids = (r: Awaited<ReturnType<typeof lintJson>>, file: string) => (r.files.get(file) ?? []).map((d) => `${d.ruleId}:${d.severity}`).sort();
+
+describe('a repository with .keepalived-lint.yaml at its top', () => {
+  it('applies target, rules, overrides, paths ({host}) and ignore to each file', async () => {
+    const r = await lintJson('.', [], repo);
+    expect(r.stderr).toBe('');
+    // lb1: target 1.3.2 -> mixed family; the script is found through the mapping; unicast-without-peers off.
+    expect(ids(r, 'hosts/lb1/keepalived/keepalived.conf')).toEqual(['mixed-address-family:error']);
+    expect(ids(r, 'hosts/lb1/keepalived/notify.sh')).toEqual(['script-unknown-name:error']);
+    // lb2: its override lowers two rules; its own mapping finds no script.
+    expect(ids(r, 'hosts/lb2/keepalived/keepalived.conf')).toEqual(['mixed-address-family:info', 'script-not-found:warning']);
+    expect(r.all.find((d) => d.ruleId === 'script-not-found')!.message).toContain('the paths mapping "/etc/keepalived/" ->');
+    // legacy/ is ignored, even though it has an error.
+    expect([...r.files.keys()].some((f) => f.startsWith('legacy'))).toBe(false);
+  });
+
+  it('the command line wins: --target jessie over the file\'s 1.3.2', async () => {
+    const r = await lintJson('hosts/lb1', ['--target', 'jessie'], repo);
+    // 1.2.13 accepted mixed families, and knew neither enable_script_security nor script_user.
+    expect(ids(r, 'hosts/lb1/keepalived/keepalived.conf')).toEqual(['unknown-keyword:error', 'unknown-keyword:error']);
+  });
+
+  it('--print-config shows what applies to one file', async () => {
+    const r = await runCli(['lint', '--print-config', 'hosts/lb2/keepalived/keepalived.conf'], { cwd: repo });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      configFile: '.keepalived-lint.yaml',
+      ignored: false,
+      target: '1.3.2',
+      paths: [{ from: '/etc/keepalived/', to: path.join(repo, 'hosts/lb2/keepalived') + '/' }],
+      severities: { 'unicast-without-peers': 'off', 'script-not-found': 'warning', 'mixed-address-family': 'info' },
+    });
+    const legacy = JSON.parse((await runCli(['lint', '--print-config', 'legacy/keepalived/keepalived.conf'], { cwd: repo })).stdout) as { ignored: boolean };
+    expect(legacy.ignored).toBe(true);
+  });
+
+  it('--config uses the given file instead of the nearest one', async () => {
+    const other = write('other.yaml', 'rules:\n  mixed-address-family: off\n');
+    const r = await lintJson('hosts/lb1', ['--config', other], repo);
+    // No mapping in that file: the script is looked for under / and not found.
+    expect(ids(r, 'hosts/lb1/keepalived/keepalived.conf')).toEqual(['script-not-found:error', 'unicast-without-peers:warning']);
+  });
+});
+
+describe('configuration errors: exit 2, each at its key', () => {
+  async function errors(yaml: string): Promise<{ code: number; lines: string[] }> {
+    const f = write('bad/.keepalived-lint.yaml', yaml);
+    write('bad/keepalived.conf', 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n}\n');
+    const r = await runCli(['lint', 'keepalived.conf'], { cwd: path.dirname(f) });
+    return { code: r.code, lines: r.stderr.trim().split('\n') };
+  }
+
+  it('unknown keys, bad severities and missing fields', async () => {
+    const r = await errors('target: 2.2.7\nrules:\n  syntax-error: loud\ncolour: yes\noverrides:\n  - rules: {}\n');
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual([
+      '.keepalived-lint.yaml:4:1: error: unknown key "colour" in the top level',
+      '.keepalived-lint.yaml:3:17: error: "rules.syntax-error" must be one of off, info, warning, error',
+      '.keepalived-lint.yaml:6:5: error: "overrides.0" needs "files"',
+    ]);
+  });
+
+  it('an unknown rule id (with a suggestion), an unknown target, options for a rule without any', async () => {
+    const r = await errors('target: potato\nrules:\n  unicast-without-peer: off\n  invalid-value:\n    options: { x: 1 }\n');
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual([
+      '.keepalived-lint.yaml:1:9: error: "potato" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm',
+      '.keepalived-lint.yaml:3:3: error: unknown rule "unicast-without-peer"; did you mean "unicast-without-peers"? (keepalived-lint rules lists them)',
+      '.keepalived-lint.yaml:5:5: error: rule "invalid-value" takes no options',
+    ]);
+  });
+
+  it('invalid YAML', async () => {
+    const r = await errors('rules:\n  - a\n  b: c\n');
+    expect(r.code).toBe(2);
+    expect(r.lines[0]).toMatch(/^\.keepalived-lint\.yaml:\d+:\d+: error: invalid YAML: /);
+  });
+
+  it('a path mapping must map a folder to a folder', async () => {
+    const r = await errors('paths:\n  "/etc/keepalived/": "hosts/x"\n');
+    expect(r.lines).toEqual(['.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" and "hosts/x" must both end with "/" (folders) or both not (files)']);
+  });
+});
+
+describe('the shipped schema', () => {
+  it('accepts the example of the README', async () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const example = /## Configuration file[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    write('readme/hosts/edge1/keepalived/keepalived.conf', 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n');
+    write('readme/.keepalived-lint.yaml', example!);
+    const r = await runCli(['lint', '--print-config', 'hosts/edge1/keepalived/keepalived.conf'], { cwd: path.join(tmp, 'readme') });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ target: 'ubuntu-22.04', configIds: ['lb1', 'lb2'], severities: { 'script-insecure': 'error', 'script-not-found': 'warning' } });
+  });
+});
