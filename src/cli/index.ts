@@ -50,7 +50,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
     .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string }) => {
+    .option('--report-unused-disables', 'report keepalived-lint disable comments that suppress nothing (warning, rule lint-directive)')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; reportUnusedDisables?: boolean }) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const found = findConfigs(paths, host, io.cwd);
@@ -62,6 +63,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.from !== undefined ? { from: o.from } : {}),
         ...(o.configId !== undefined ? { configId: o.configId } : {}),
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+        reportUnusedDisables: o.reportUnusedDisables === true,
       });
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
       const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
