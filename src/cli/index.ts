@@ -13,6 +13,7 @@ import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { findConfigs } from './find-configs.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
+import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -21,6 +22,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   isTTY: boolean;
   host?: FileHost;
+  /** Writes a file the user asked for (--write-baseline); default: node:fs. */
+  writeFile?: (file: string, text: string) => void;
 }
 
 export const VERSION = '0.1.0';
@@ -51,9 +54,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
     .option('--report-unused-disables', 'report keepalived-lint disable comments that suppress nothing (warning, rule lint-directive)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; reportUnusedDisables?: boolean }) => {
+    .option('--baseline <file>', 'report only findings that are not in this baseline file (see --write-baseline)')
+    .option('--write-baseline <file>', 'record every current finding in this file as accepted, print no findings, and exit 0')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string }) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
+      if (o.baseline !== undefined && o.writeBaseline !== undefined) {
+        io.stderr('keepalived-lint: use --baseline or --write-baseline, not both: --write-baseline FILE records every current finding, FILE included\n');
+        return void (exitCode = EXIT_USAGE);
+      }
+      const baseline = o.baseline !== undefined ? loadBaseline(o.baseline, io, host) : null;
+      if (o.baseline !== undefined && !baseline) return void (exitCode = EXIT_USAGE);
       const found = findConfigs(paths, host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
       const report = await lintFiles(found.files, {
@@ -66,6 +77,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         reportUnusedDisables: o.reportUnusedDisables === true,
       });
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
+      if (o.writeBaseline !== undefined && found.files.length) {
+        const written = writeBaseline(report, o.writeBaseline, io);
+        return void (exitCode = !written || found.errors.length || report.errors.length ? EXIT_USAGE : EXIT_OK);
+      }
+      if (baseline) filterByBaseline(report, baseline, io);
       const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
       io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
       const counts = countBySeverity(report);
