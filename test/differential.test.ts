@@ -98,6 +98,7 @@ const NOT_OBSERVABLE: Record<string, { reason: string; confirmedBy?: (d: JsonDia
   'script-name-argument': { reason: 'keepalived passes script arguments through without reading them' },
   'script-unquoted-arguments': { reason: 'keepalived takes the words for a user and group and drops the script when no such account exists, silently under -t (oracle case 25: exit 0, no output)' },
   'script-shell-syntax': { reason: 'keepalived -t does not say how it will split or run a script string (only "Unable to parse notify script", through log_message)' },
+  'lint-directive': { reason: 'keepalived-lint disable comments are ours: keepalived reads them as comments' },
 };
 
 function trackScriptDisabled(m: OracleMessage, d: JsonDiagnostic, why: RegExp): boolean {

@@ -15,6 +15,7 @@ import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
+import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -23,6 +24,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   isTTY: boolean;
   host?: FileHost;
+  /** Writes a file the user asked for (--write-baseline); default: node:fs. */
+  writeFile?: (file: string, text: string) => void;
 }
 
 export const VERSION = '0.1.0';
@@ -54,7 +57,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
     .option('-c, --config <file>', 'use this configuration file for every linted file (default: the nearest .keepalived-lint.yaml above each file)')
     .option('--print-config <file>', 'print the options that apply to FILE (configuration file, overrides, command line) as JSON, and exit')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string }, cmd: Command) => {
+    .option('--report-unused-disables', 'report keepalived-lint disable comments that suppress nothing (warning, rule lint-directive)')
+    .option('--baseline <file>', 'report only findings that are not in this baseline file (see --write-baseline)')
+    .option('--write-baseline <file>', 'record every current finding in this file as accepted, print no findings, and exit 0')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string }, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -63,13 +69,25 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.configId !== undefined ? { configId: o.configId } : {}),
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
         ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+        ...(o.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
       };
       if (o.printConfig !== undefined) return void (exitCode = printConfig(path.resolve(io.cwd, o.printConfig), cli, host, io));
+      if (o.baseline !== undefined && o.writeBaseline !== undefined) {
+        io.stderr('keepalived-lint: use --baseline or --write-baseline, not both: --write-baseline FILE records every current finding, FILE included\n');
+        return void (exitCode = EXIT_USAGE);
+      }
+      const baseline = o.baseline !== undefined ? loadBaseline(o.baseline, io, host) : null;
+      if (o.baseline !== undefined && !baseline) return void (exitCode = EXIT_USAGE);
       const found = findConfigs(paths, host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
       const report = await lintPlanned(found.files, cli, host, rules, io.stderr, io.cwd);
       if (!report) return void (exitCode = EXIT_USAGE);
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
+      if (o.writeBaseline !== undefined && found.files.length) {
+        const written = writeBaseline(report, o.writeBaseline, io);
+        return void (exitCode = !written || found.errors.length || report.errors.length ? EXIT_USAGE : EXIT_OK);
+      }
+      if (baseline) filterByBaseline(report, baseline, io);
       const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
       io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
       const counts = countBySeverity(report);

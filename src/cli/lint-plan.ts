@@ -20,6 +20,7 @@ export interface CliLintOptions {
   root?: string;
   /** --config FILE: one configuration for every file, no search. */
   config?: string;
+  reportUnusedDisables?: boolean;
 }
 
 export interface LintGroup {
@@ -75,6 +76,7 @@ export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintG
     ...(eff.paths?.length ? { paths: eff.paths } : {}),
     ...(Object.keys(eff.severities).length ? { severities: eff.severities } : {}),
     ...(Object.keys(eff.ruleOptions).length ? { ruleOptions: eff.ruleOptions } : {}),
+    ...(cli.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
   };
 }
 
