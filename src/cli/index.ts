@@ -65,7 +65,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       });
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
       const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
-      io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
+      io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color, version: VERSION }));
       const counts = countBySeverity(report);
       exitCode = found.errors.length || report.errors.length ? EXIT_USAGE : counts.error > 0 ? EXIT_FINDINGS : EXIT_OK;
       if (!found.files.length && !found.errors.length) {
