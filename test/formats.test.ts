@@ -1,7 +1,7 @@
-// The sarif format through main(argv, io), on one real report: findings with related locations
-// and config-ids, a file name that needs escaping, a control character in a value, a clean file
-// and a file that cannot be read. The output is read back and compared with the json output,
-// which the other CLI tests pin down.
+// sarif, github, checkstyle and junit through main(argv, io), on one real report: findings with
+// related locations and config-ids, a file name that needs escaping, a control character in a
+// value, a clean file and a file that cannot be read. Each format is read back and compared with
+// the json output, which the other CLI tests pin down.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,10 +12,13 @@ import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, type JsonDiagnostic } from './helpers.js';
+import { childrenNamed, parseXml, type XmlElement } from './support/xml.js';
 import { rules } from '../rules/index.js';
 import { VERSION } from '../src/cli/index.js';
 import { DOCS_BASE_URL } from '../src/format/common.js';
 import { FINGERPRINT_KEY } from '../src/format/sarif.js';
+import { escapeData, escapeProperty, githubAnnotations } from '../src/format/github.js';
+import type { Diagnostic, LintReport } from '../src/engine/types.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-formats-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -236,5 +239,162 @@ describe('--format sarif', () => {
     expectValidSarif(clean);
     expect(clean.runs[0]!.results).toEqual([]);
     expect(clean.runs[0]!.invocations[0]!.executionSuccessful).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// github
+
+interface Annotation {
+  command: string;
+  props: Record<string, string>;
+  message: string;
+}
+
+const unescape = (s: string) => s.replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+
+/** Reads a workflow command back the way the runner does: split on the unescaped separators. */
+function parseAnnotation(line: string): Annotation {
+  const m = /^::(\w+) ([^:]*)::(.*)$/.exec(line);
+  if (!m) throw new Error(`not a workflow command: ${line}`);
+  const props: Record<string, string> = {};
+  for (const part of m[2]!.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) throw new Error(`property without "=": ${part}`);
+    props[part.slice(0, eq)] = unescape(part.slice(eq + 1));
+  }
+  return { command: m[1]!, props, message: unescape(m[3]!) };
+}
+
+describe('--format github', () => {
+  it('escapes data and properties as the actions toolkit does', () => {
+    expect(escapeData('100% a\r\nb: c, d')).toBe('100%25 a%0D%0Ab: c, d');
+    expect(escapeProperty('100% a\r\nb: c, d')).toBe('100%25 a%0D%0Ab%3A c%2C d');
+  });
+
+  it('prints one annotation per finding that reads back to the json finding', async () => {
+    const r = await lint('github');
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(findings.length + 1); // + the FIFO
+    const annotations = lines.map(parseAnnotation);
+    for (const [i, d] of findings.entries()) {
+      const a = annotations[i]!;
+      expect(a.command).toBe(d.severity);
+      expect(a.props).toEqual({
+        file: d.file,
+        line: String(d.line),
+        endLine: String(d.endLine),
+        col: String(d.column),
+        endColumn: String(d.endColumn - 1), // GitHub's end column is inclusive
+        title: d.ruleId,
+      });
+      expect(a.message.split('\n')[0]!.startsWith(d.message)).toBe(true);
+    }
+    const expanded = annotations.find((a) => a.message.includes('expanded from'))!;
+    expect(expanded.message).toBe(`${findings.find((d) => d.related)!.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here`);
+    expect(annotations.find((a) => a.props.title === 'unknown-keyword')!.message).toMatch(/\[config-id: lb1\]$/);
+    expect(annotations.at(-1)).toEqual({ command: 'error', props: { file: 'fifo.conf', title: 'keepalived-lint' }, message: 'Cannot lint this file: is not a regular file' });
+  });
+
+  it('leaves out the columns of a range over several lines, and ends an empty range at its start', () => {
+    // No rule reports a range over several lines today; the formatter must still follow GitHub's
+    // rule that columns go with a single line, and its inclusive end for an empty range.
+    const at = (line: number, column: number) => ({ line, column });
+    const d = (start: [number, number], end: [number, number]): Diagnostic => ({ ruleId: 'r', severity: 'error', message: 'm', file: path.join(tmp, 'k.conf'), range: { start: 0, end: 0 }, start: at(...start), end: at(...end) });
+    const report: LintReport = { results: [{ file: path.join(tmp, 'k.conf'), diagnostics: [d([3, 5], [5, 2]), d([7, 4], [7, 4])] }], errors: [], sources: new Map() };
+    const [multi, empty] = githubAnnotations(report, tmp).trimEnd().split('\n').map(parseAnnotation);
+    expect(multi!.props).toEqual({ file: 'k.conf', line: '3', endLine: '5', title: 'r' });
+    expect(empty!.props).toEqual({ file: 'k.conf', line: '7', endLine: '7', col: '4', endColumn: '4', title: 'r' });
+  });
+
+  it('prints nothing for a clean file', async () => {
+    expect(await runCli(['lint', 'clean.conf', '-f', 'github'], { cwd: tmp })).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// checkstyle and junit
+
+describe('the XML checker the format tests rely on', () => {
+  it('rejects what is not well-formed XML', () => {
+    expect(() => parseXml('<a>\u0001</a>')).toThrow(/disallowed character/);
+    expect(() => parseXml('<a m="x & y"/>')).toThrow();
+    expect(() => parseXml('<a><b></a>')).toThrow();
+    expect(parseXml('<a m="x &amp; y&#10;z"/>').attributes.m).toBe('x & y\nz');
+  });
+});
+
+describe('--format checkstyle', () => {
+  let root: XmlElement;
+  beforeAll(async () => {
+    const r = await lint('checkstyle');
+    expect(r.code).toBe(2);
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
+    root = parseXml(r.stdout);
+  });
+
+  it('lists every file, the clean one and the unreadable one too', () => {
+    expect(root.name).toBe('checkstyle');
+    expect(childrenNamed(root, 'file').map((f) => f.attributes.name)).toEqual(['clean.conf', 'fifo.conf', ODD]);
+    const [clean, fifo] = childrenNamed(root, 'file');
+    expect(clean!.children).toEqual([]);
+    expect(fifo!.children.map((e) => e.attributes)).toEqual([{ line: '1', column: '1', severity: 'error', message: 'Cannot lint this file: is not a regular file', source: 'keepalived-lint' }]);
+  });
+
+  it('has one <error> per finding, with the json position, severity and rule', () => {
+    const errors = childrenNamed(childrenNamed(root, 'file')[2]!, 'error');
+    expect(errors).toHaveLength(findings.length);
+    for (const [i, d] of findings.entries()) {
+      const a = errors[i]!.attributes;
+      expect({ line: a.line, column: a.column, severity: a.severity, source: a.source }).toEqual({ line: String(d.line), column: String(d.column), severity: d.severity, source: `keepalived-lint.${d.ruleId}` });
+      expect(a.message!.startsWith(d.message.replace('\u0001', '\\x01'))).toBe(true);
+    }
+    const messages = errors.map((e) => e.attributes.message!);
+    expect(messages).toContain(`${findings.find((d) => d.related)!.message} (see ${ODD}:1:1: expanded from $PRIO, defined here)`);
+    expect(messages.some((m) => m.includes('"mas\\x01ter<&>"'))).toBe(true);
+    expect(messages.some((m) => m.endsWith('[config-id: lb1]'))).toBe(true);
+  });
+});
+
+describe('--format junit', () => {
+  let root: XmlElement;
+  beforeAll(async () => {
+    const r = await lint('junit');
+    expect(r.code).toBe(2);
+    root = parseXml(r.stdout);
+  });
+
+  it('has one testsuite per file with totals that add up', () => {
+    expect(root.name).toBe('testsuites');
+    const suites = childrenNamed(root, 'testsuite');
+    expect(suites.map((s) => s.attributes.name)).toEqual(['clean.conf', 'fifo.conf', ODD]);
+    const sum = (k: string) => suites.reduce((n, s) => n + Number(s.attributes[k]), 0);
+    for (const k of ['tests', 'failures', 'errors']) expect(Number(root.attributes[k])).toBe(sum(k));
+    for (const s of suites) expect(Number(s.attributes.tests)).toBe(childrenNamed(s, 'testcase').length);
+    expect(sum('failures')).toBe(findings.length);
+    expect(sum('errors')).toBe(1);
+  });
+
+  it('passes the clean file, errors the unreadable one, and fails one testcase per finding', () => {
+    const [clean, fifo, odd] = childrenNamed(root, 'testsuite');
+    expect(clean!.children.map((c) => [c.name, c.children.length])).toEqual([['testcase', 0]]);
+    const fifoCase = childrenNamed(fifo!, 'testcase')[0]!;
+    expect(childrenNamed(fifoCase, 'error')[0]!.attributes.message).toBe('Cannot lint this file: is not a regular file');
+    const cases = childrenNamed(odd!, 'testcase');
+    for (const [i, d] of findings.entries()) {
+      expect(cases[i]!.attributes).toEqual({ classname: ODD, name: `${d.ruleId} at ${d.line}:${d.column}` });
+      const failure = childrenNamed(cases[i]!, 'failure')[0]!;
+      expect(failure.attributes.type).toBe(d.severity);
+      expect(failure.text.startsWith(`${ODD}:${d.line}:${d.column}: ${d.severity}: `)).toBe(true);
+    }
+    expect(cases.map((c) => childrenNamed(c, 'failure')[0]!.text).join('\n')).toContain(`\n  ${ODD}:1:1: expanded from $PRIO, defined here`);
+  });
+
+  it('is a single passing testcase for a clean run', async () => {
+    const r = await runCli(['lint', 'clean.conf', '-f', 'junit'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    const doc = parseXml(r.stdout);
+    expect(doc.attributes).toEqual({ name: 'keepalived-lint', tests: '1', failures: '0', errors: '0' });
   });
 });

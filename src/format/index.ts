@@ -1,12 +1,15 @@
 /**
- * Output formats: pure functions from a LintReport to text (stylish, json, and sarif in its own
- * module). Example (json):
+ * Output formats: pure functions from a LintReport to text (stylish, json, and sarif, github,
+ * checkstyle, junit in their own modules). Example (json):
  *   {"version":1,"results":[{"file":"k.conf","diagnostics":[{"ruleId":"unknown-keyword",...,"line":9,"column":5,...}]}]}
  */
 import * as path from 'node:path';
 import type { Diagnostic, LintReport, RuleMeta } from '../engine/types.js';
 import { rules as registry } from '../../rules/index.js';
 import { toSarif } from './sarif.js';
+import { githubAnnotations } from './github.js';
+import { checkstyleXml } from './checkstyle.js';
+import { junitXml } from './junit.js';
 
 export interface FormatOptions {
   cwd: string;
@@ -85,4 +88,10 @@ export const stylish: Formatter = (report, { cwd, color }) => {
 export const sarif: Formatter = (report, { cwd, version, rules }) =>
   JSON.stringify(toSarif(report, { cwd, rules: rules ?? registry.map((r) => r.meta), ...(version !== undefined ? { version } : {}) }), null, 2) + '\n';
 
-export const formatters: Record<string, Formatter> = { stylish, json, sarif };
+export const github: Formatter = (report, { cwd }) => githubAnnotations(report, cwd);
+
+export const checkstyle: Formatter = (report, { cwd }) => checkstyleXml(report, cwd);
+
+export const junit: Formatter = (report, { cwd }) => junitXml(report, cwd);
+
+export const formatters: Record<string, Formatter> = { stylish, json, sarif, github, checkstyle, junit };
