@@ -234,11 +234,14 @@ describe('--format sarif', () => {
     expect(fileURLToPath(loc.uri)).toBe(path.join(tmp, ODD));
   });
 
-  it('is valid and empty for a clean file', async () => {
+  it('is valid and empty for a clean file, and maps info to note', async () => {
     const clean = JSON.parse((await runCli(['lint', 'clean.conf', '-f', 'sarif'], { cwd: tmp })).stdout) as SarifLog;
     expectValidSarif(clean);
     expect(clean.runs[0]!.results).toEqual([]);
     expect(clean.runs[0]!.invocations[0]!.executionSuccessful).toBe(true);
+    const info = JSON.parse((await runCli(['lint', ODD, '-f', 'sarif', '--rule', 'unknown-keyword=info'], { cwd: tmp })).stdout) as SarifLog;
+    expectValidSarif(info);
+    expect(info.runs[0]!.results.find((r) => r.ruleId === 'unknown-keyword')!.level).toBe('note');
   });
 });
 
@@ -295,6 +298,11 @@ describe('--format github', () => {
     expect(expanded.message).toBe(`${findings.find((d) => d.related)!.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here`);
     expect(annotations.find((a) => a.props.title === 'unknown-keyword')!.message).toMatch(/\[config-id: lb1\]$/);
     expect(annotations.at(-1)).toEqual({ command: 'error', props: { file: 'fifo.conf', title: 'keepalived-lint' }, message: 'Cannot lint this file: is not a regular file' });
+  });
+
+  it('writes info findings as notices', async () => {
+    const r = await runCli(['lint', ODD, '-f', 'github', '--rule', 'unknown-keyword=info'], { cwd: tmp });
+    expect(r.stdout).toMatch(/^::notice file=odd%2C name%3A%25\.conf,line=7,endLine=7,col=9,endColumn=15,title=unknown-keyword::/m);
   });
 
   it('leaves out the columns of a range over several lines, and ends an empty range at its start', () => {

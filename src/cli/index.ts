@@ -4,13 +4,14 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { lintFiles, countBySeverity } from '../engine/index.js';
+import { lintFiles, countBySeverity, type SeveritySetting } from '../engine/index.js';
 import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { rules } from '../../rules/index.js';
 import { parseToJson } from './parse-command.js';
 import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { findConfigs } from './find-configs.js';
+import { errorsOnly, maxWarningsMessage, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
 
@@ -50,7 +51,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
     .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string }) => {
+    .option('-o, --output <file>', 'write the report to this file instead of standard output')
+    .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
+    .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
+    .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable)', parseRuleSetting(rules.map((r) => r.meta.id)))
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting> }) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const found = findConfigs(paths, host, io.cwd);
@@ -62,12 +67,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.from !== undefined ? { from: o.from } : {}),
         ...(o.configId !== undefined ? { configId: o.configId } : {}),
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+        ...(o.rule !== undefined ? { severities: o.rule } : {}),
       });
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
-      const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
-      io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color, version: VERSION }));
+      const color = o.output === undefined && (io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0'));
+      const text = formatters[o.format]!(o.quiet ? errorsOnly(report) : report, { cwd: io.cwd, color, version: VERSION });
+      let writeError: string | null = null;
+      if (o.output === undefined) io.stdout(text);
+      else if ((writeError = writeReport(o.output, text, io.cwd))) io.stderr(writeError);
       const counts = countBySeverity(report);
-      exitCode = found.errors.length || report.errors.length ? EXIT_USAGE : counts.error > 0 ? EXIT_FINDINGS : EXIT_OK;
+      const tooManyWarnings = maxWarningsMessage(counts, o.maxWarnings);
+      if (tooManyWarnings) io.stderr(tooManyWarnings);
+      exitCode = found.errors.length || report.errors.length || writeError ? EXIT_USAGE : counts.error > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
       if (!found.files.length && !found.errors.length) {
         io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
         exitCode = EXIT_USAGE;
