@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { countBySeverity } from '../engine/index.js';
+import { countBySeverity, type SeveritySetting } from '../engine/index.js';
 import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { rules } from '../../rules/index.js';
@@ -13,6 +13,7 @@ import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
+import { errorsOnly, maxWarningsMessage, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
@@ -60,7 +61,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--report-unused-disables', 'report keepalived-lint disable comments that suppress nothing (warning, rule lint-directive)')
     .option('--baseline <file>', 'report only findings that are not in this baseline file (see --write-baseline)')
     .option('--write-baseline <file>', 'record every current finding in this file as accepted, print no findings, and exit 0')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string }, cmd: Command) => {
+    .option('-o, --output <file>', 'write the report to this file instead of standard output')
+    .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
+    .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
+    .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable; wins over the configuration file)', parseRuleSetting(rules.map((r) => r.meta.id)))
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting> }, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -70,6 +75,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
         ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
         ...(o.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
+        ...(o.rule !== undefined ? { severities: o.rule } : {}),
       };
       if (o.printConfig !== undefined) return void (exitCode = printConfig(path.resolve(io.cwd, o.printConfig), cli, host, io));
       if (o.baseline !== undefined && o.writeBaseline !== undefined) {
@@ -88,10 +94,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return void (exitCode = !written || found.errors.length || report.errors.length ? EXIT_USAGE : EXIT_OK);
       }
       if (baseline) filterByBaseline(report, baseline, io);
-      const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
-      io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
+      const color = o.output === undefined && (io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0'));
+      const text = formatters[o.format]!(o.quiet ? errorsOnly(report) : report, { cwd: io.cwd, color, version: VERSION });
+      let writeError: string | null = null;
+      if (o.output === undefined) io.stdout(text);
+      else if ((writeError = writeReport(o.output, text, io.cwd))) io.stderr(writeError);
       const counts = countBySeverity(report);
-      exitCode = found.errors.length || report.errors.length ? EXIT_USAGE : counts.error > 0 ? EXIT_FINDINGS : EXIT_OK;
+      const tooManyWarnings = maxWarningsMessage(counts, o.maxWarnings);
+      if (tooManyWarnings) io.stderr(tooManyWarnings);
+      exitCode = found.errors.length || report.errors.length || writeError ? EXIT_USAGE : counts.error > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
       if (!found.files.length && !found.errors.length) {
         io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
         exitCode = EXIT_USAGE;

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { findConfigFile, loadConfig, resolveFor, type ConfigProblem, type EffectiveOptions, type LoadedConfig } from '../config/index.js';
 import { lintFiles, type LintOptions } from '../engine/index.js';
-import type { LintReport, Rule } from '../engine/types.js';
+import type { LintReport, Rule, SeveritySetting } from '../engine/types.js';
 import { displayPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
@@ -21,6 +21,8 @@ export interface CliLintOptions {
   /** --config FILE: one configuration for every file, no search. */
   config?: string;
   reportUnusedDisables?: boolean;
+  /** --rule RULE=SEVERITY: wins over the configuration file. */
+  severities?: Record<string, SeveritySetting>;
 }
 
 export interface LintGroup {
@@ -74,7 +76,7 @@ export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintG
     ...(cli.configId !== undefined ? { configId: cli.configId } : eff.configIds ? { configIds: eff.configIds } : {}),
     ...(root !== undefined ? { root } : {}),
     ...(eff.paths?.length ? { paths: eff.paths } : {}),
-    ...(Object.keys(eff.severities).length ? { severities: eff.severities } : {}),
+    ...(Object.keys(eff.severities).length || cli.severities ? { severities: { ...eff.severities, ...cli.severities } } : {}),
     ...(Object.keys(eff.ruleOptions).length ? { ruleOptions: eff.ruleOptions } : {}),
     ...(cli.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
   };
