@@ -11,6 +11,7 @@ import { rules } from '../../rules/index.js';
 import { parseToJson } from './parse-command.js';
 import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { findConfigs } from './find-configs.js';
+import { withStdin } from './stdin.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
 
@@ -21,6 +22,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   isTTY: boolean;
   host?: FileHost;
+  /** All of standard input (for `keepalived-lint -`); absent where there is none to read. */
+  stdin?: () => Promise<string>;
 }
 
 export const VERSION = '0.1.0';
@@ -44,19 +47,22 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('lint', { isDefault: true })
     .description('lint config files, or directories (every keepalived.conf, and every *.conf under a keepalived/ folder)')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories; - reads one config from standard input', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
     .addOption(targetOption())
     .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
     .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string }) => {
+    .option('--stdin-filename <path>', 'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; stdinFilename?: string }) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
-      const found = findConfigs(paths, host, io.cwd);
+      const input = await withStdin(paths, o.stdinFilename, { cwd: io.cwd, ...(io.stdin ? { read: io.stdin } : {}) }, host);
+      if ('error' in input) return void (io.stderr(`keepalived-lint: ${input.error}\n`), (exitCode = EXIT_USAGE));
+      const found = findConfigs(input.paths, input.host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
       const report = await lintFiles(found.files, {
-        host,
+        host: input.host,
         rules,
         target,
         ...(o.from !== undefined ? { from: o.from } : {}),
