@@ -12,6 +12,7 @@ import { parseToJson } from './parse-command.js';
 import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { findConfigs } from './find-configs.js';
 import { withStdin } from './stdin.js';
+import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
 
@@ -54,9 +55,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
     .option('--stdin-filename <path>', 'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; stdinFilename?: string }) => {
+    .option('--with-keepalived [path]', 'also run the installed keepalived -t (or the binary at PATH) on each config, in a throw-away network namespace, and report what it says as rule "keepalived"')
+    .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; stdinFilename?: string } & KeepalivedCliOptions) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
+      const keepalived = await setUpKeepalived(o, io.cwd, io.env);
+      if (keepalived && 'error' in keepalived) return void (io.stderr(`keepalived-lint: ${keepalived.error}\n`), (exitCode = EXIT_USAGE));
       const input = await withStdin(paths, o.stdinFilename, { cwd: io.cwd, ...(io.stdin ? { read: io.stdin } : {}) }, host);
       if ('error' in input) return void (io.stderr(`keepalived-lint: ${input.error}\n`), (exitCode = EXIT_USAGE));
       const found = findConfigs(input.paths, input.host, io.cwd);
@@ -70,10 +75,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
       });
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
+      const keepalivedDone =
+        !keepalived ||
+        (await runKeepalivedStep(report, found.files, keepalived, {
+          cwd: io.cwd, host: input.host, target, stderr: io.stderr,
+          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+          ...(o.configId !== undefined ? { configId: o.configId } : {}),
+          ...(input.stdinFile ? { inMemory: new Set([input.stdinFile]) } : {}),
+        }));
       const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
       io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
       const counts = countBySeverity(report);
-      exitCode = found.errors.length || report.errors.length ? EXIT_USAGE : counts.error > 0 ? EXIT_FINDINGS : EXIT_OK;
+      exitCode = found.errors.length || report.errors.length || !keepalivedDone ? EXIT_USAGE : counts.error > 0 ? EXIT_FINDINGS : EXIT_OK;
       if (!found.files.length && !found.errors.length) {
         io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
         exitCode = EXIT_USAGE;
@@ -129,7 +142,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(splitWithKeepalived(argv, io.cwd), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;
