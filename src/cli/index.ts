@@ -12,6 +12,7 @@ import { parseToJson } from './parse-command.js';
 import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { findConfigs } from './find-configs.js';
 import { withStdin } from './stdin.js';
+import { progressLine } from './progress.js';
 import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
@@ -25,6 +26,9 @@ export interface CliIO {
   host?: FileHost;
   /** All of standard input (for `keepalived-lint -`); absent where there is none to read. */
   stdin?: () => Promise<string>;
+  /** stderr is a terminal (the progress line), and its width. */
+  stderrIsTTY?: boolean;
+  columns?: number;
 }
 
 export const VERSION = '0.1.0';
@@ -66,19 +70,23 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       if ('error' in input) return void (io.stderr(`keepalived-lint: ${input.error}\n`), (exitCode = EXIT_USAGE));
       const found = findConfigs(input.paths, input.host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
+      const progress = progressLine(io);
+      let linted = 0;
       const report = await lintFiles(found.files, {
         host: input.host,
         rules,
+        onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
         target,
         ...(o.from !== undefined ? { from: o.from } : {}),
         ...(o.configId !== undefined ? { configId: o.configId } : {}),
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
       });
+      progress.clear();
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
       const keepalivedDone =
         !keepalived ||
         (await runKeepalivedStep(report, found.files, keepalived, {
-          cwd: io.cwd, host: input.host, target, stderr: io.stderr,
+          cwd: io.cwd, host: input.host, target, stderr: io.stderr, progress,
           ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
           ...(o.configId !== undefined ? { configId: o.configId } : {}),
           ...(input.stdinFile ? { inMemory: new Set([input.stdinFile]) } : {}),

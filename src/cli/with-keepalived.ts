@@ -11,6 +11,7 @@ import type { LintReport } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import { checkWithKeepalived, prepareKeepalived, type PreparedKeepalived } from '../keepalived/index.js';
 import type { Env } from '../keepalived/run.js';
+import type { Progress } from './progress.js';
 
 export const WITH_KEEPALIVED = '--with-keepalived';
 
@@ -69,9 +70,10 @@ export async function runKeepalivedStep(
   report: LintReport,
   files: readonly string[],
   ka: PreparedKeepalived,
-  o: { cwd: string; host: FileHost; target: string; root?: string; configId?: string; inMemory?: ReadonlySet<string>; stderr: (s: string) => void; onConfig?: (file: string) => void },
+  o: { cwd: string; host: FileHost; target: string; root?: string; configId?: string; inMemory?: ReadonlySet<string>; stderr: (s: string) => void; progress?: Progress },
 ): Promise<boolean> {
-  const outcome = await checkWithKeepalived(report, files, ka, o);
+  const outcome = await checkWithKeepalived(report, files, ka, { ...o, onConfig: (file, n, total) => o.progress?.step('keepalived -t', n, total, file) });
+  o.progress?.clear();
   for (const n of [...ka.notes, ...outcome.notes]) o.stderr(`keepalived-lint: note: ${n}\n`);
   for (const f of outcome.failures) o.stderr(`${display(f.file, o.cwd)}:1:1: error: ${f.message}\n`);
   return outcome.failures.length === 0;

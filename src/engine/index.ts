@@ -32,6 +32,8 @@ export interface LintOptions {
   /** The folder that stands for `/`; default: R when the config is at R/etc/keepalived/..., else `/`. */
   root?: string;
   severities?: Record<string, SeveritySetting>;
+  /** Called as each file given to lintFiles starts (progress display). */
+  onFile?: (file: string) => void;
 }
 
 export function defaultRoot(configPath: string): string {
@@ -53,6 +55,7 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
   const entries = [...new Set(paths.map((p) => path.resolve(opts.host.cwd(), p)))];
   const outcomes = new Map<string, OneResult>();
   for (const abs of entries) {
+    opts.onFile?.(abs);
     let r: OneResult | { error: string };
     try {
       r = await lintOne(abs, opts);

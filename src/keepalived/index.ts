@@ -64,8 +64,8 @@ export interface CheckOptions {
   configId?: string;
   /** Configs that exist only in memory (standard input): keepalived cannot read them. */
   inMemory?: ReadonlySet<string>;
-  /** Before each keepalived run (progress). */
-  onConfig?: (file: string) => void;
+  /** Before each keepalived run (progress); n counts from 1. */
+  onConfig?: (file: string, n: number, total: number) => void;
 }
 
 export interface CheckOutcome {
@@ -90,12 +90,12 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
   const ours: Diagnostic[] = report.results.flatMap((r) => r.diagnostics);
   const found: Diagnostic[] = [];
   const allFiles = new Map<string, SourceFile>();
-  for (const plan of plans) {
+  for (const [i, plan] of plans.entries()) {
     if (o.inMemory?.has(plan.config)) {
       notes.push(`keepalived -t reads files only: ${displayName(plan.config, o.cwd)} (standard input) is not checked by keepalived`);
       continue;
     }
-    o.onConfig?.(plan.config);
+    o.onConfig?.(plan.config, i + 1, plans.length);
     const run = await configTest(ka.binary, plan.config, { sandbox: ka.sandbox, env: ka.env, timeoutMs: ka.timeoutMs, ...(o.configId !== undefined ? { configId: o.configId } : {}) });
     if (run.timedOut) {
       failures.push({ file: plan.config, message: `keepalived -t did not finish within ${ka.timeoutMs / 1000} s and was killed` });

@@ -15,7 +15,7 @@ export interface FakeIO {
   readonly stdinReads: number;
 }
 
-export function fakeIO(o: { cwd: string; env?: Record<string, string>; stdin?: string }): FakeIO {
+export function fakeIO(o: { cwd: string; env?: Record<string, string>; stdin?: string; stderrIsTTY?: boolean; columns?: number }): FakeIO {
   let stdout = '';
   const stderrWrites: string[] = [];
   let stdinReads = 0;
@@ -26,6 +26,8 @@ export function fakeIO(o: { cwd: string; env?: Record<string, string>; stdin?: s
     env: o.env ?? {},
     isTTY: false,
     ...(o.stdin !== undefined ? { stdin: async () => (stdinReads++, o.stdin!) } : {}),
+    ...(o.stderrIsTTY !== undefined ? { stderrIsTTY: o.stderrIsTTY } : {}),
+    ...(o.columns !== undefined ? { columns: o.columns } : {}),
   };
   return {
     io,
