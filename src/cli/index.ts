@@ -14,6 +14,9 @@ import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from '.
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import { errorsOnly, maxWarningsMessage, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
+import { withStdin } from './stdin.js';
+import { progressLine } from './progress.js';
+import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
@@ -27,6 +30,11 @@ export interface CliIO {
   host?: FileHost;
   /** Writes a file the user asked for (--write-baseline); default: node:fs. */
   writeFile?: (file: string, text: string) => void;
+  /** All of standard input (for `keepalived-lint -`); absent where there is none to read. */
+  stdin?: () => Promise<string>;
+  /** stderr is a terminal (the progress line), and its width. */
+  stderrIsTTY?: boolean;
+  columns?: number;
 }
 
 export const VERSION = '0.1.0';
@@ -50,7 +58,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('lint', { isDefault: true })
     .description('lint config files, or directories (every keepalived.conf, and every *.conf under a keepalived/ folder)')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories; - reads one config from standard input', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
     .addOption(targetOption())
     .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
@@ -65,7 +73,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
     .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable; wins over the configuration file)', parseRuleSetting(rules.map((r) => r.meta.id)))
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting> }, cmd: Command) => {
+    .option('--stdin-filename <path>', 'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)')
+    .option('--with-keepalived [path]', 'also run the installed keepalived -t (or the binary at PATH) on each config, in a throw-away network namespace, and report what it says as rule "keepalived"')
+    .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string } & KeepalivedCliOptions, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -84,11 +95,28 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       }
       const baseline = o.baseline !== undefined ? loadBaseline(o.baseline, io, host) : null;
       if (o.baseline !== undefined && !baseline) return void (exitCode = EXIT_USAGE);
-      const found = findConfigs(paths, host, io.cwd);
+      const keepalived = await setUpKeepalived(o, io.cwd, io.env);
+      if (keepalived && 'error' in keepalived) return void (io.stderr(`keepalived-lint: ${keepalived.error}\n`), (exitCode = EXIT_USAGE));
+      const input = await withStdin(paths, o.stdinFilename, { cwd: io.cwd, ...(io.stdin ? { read: io.stdin } : {}) }, host);
+      if ('error' in input) return void (io.stderr(`keepalived-lint: ${input.error}\n`), (exitCode = EXIT_USAGE));
+      const found = findConfigs(input.paths, input.host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
-      const report = await lintPlanned(found.files, cli, host, rules, io.stderr, io.cwd);
+      const progress = progressLine(io);
+      let linted = 0;
+      const report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
+        onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
+      });
+      progress.clear();
       if (!report) return void (exitCode = EXIT_USAGE);
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
+      const keepalivedDone =
+        !keepalived ||
+        (await runKeepalivedStep(report, found.files, keepalived, {
+          cwd: io.cwd, host: input.host, target, stderr: io.stderr, progress,
+          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+          ...(o.configId !== undefined ? { configId: o.configId } : {}),
+          ...(input.stdinFile ? { inMemory: new Set([input.stdinFile]) } : {}),
+        }));
       if (o.writeBaseline !== undefined && found.files.length) {
         const written = writeBaseline(report, o.writeBaseline, io);
         return void (exitCode = !written || found.errors.length || report.errors.length ? EXIT_USAGE : EXIT_OK);
@@ -102,7 +130,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const counts = countBySeverity(report);
       const tooManyWarnings = maxWarningsMessage(counts, o.maxWarnings);
       if (tooManyWarnings) io.stderr(tooManyWarnings);
-      exitCode = found.errors.length || report.errors.length || writeError ? EXIT_USAGE : counts.error > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
+      exitCode = found.errors.length || report.errors.length || writeError || !keepalivedDone ? EXIT_USAGE : counts.error > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
       if (!found.files.length && !found.errors.length) {
         io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
         exitCode = EXIT_USAGE;
@@ -158,7 +186,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(splitWithKeepalived(argv, io.cwd), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;

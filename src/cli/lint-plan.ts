@@ -83,13 +83,21 @@ export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintG
 }
 
 /** Lint every group and merge the reports; configuration problems make the report unusable (null). */
-export async function lintPlanned(files: string[], cli: CliLintOptions, host: FileHost, rules: Rule[], stderr: (s: string) => void, cwd: string): Promise<LintReport | null> {
+export async function lintPlanned(
+  files: string[],
+  cli: CliLintOptions,
+  host: FileHost,
+  rules: Rule[],
+  stderr: (s: string) => void,
+  cwd: string,
+  extra: Pick<LintOptions, 'onFile'> = {},
+): Promise<LintReport | null> {
   const plan = planLint(files, cli, host, rules);
   for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
   if (plan.problems.length) return null;
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   for (const g of plan.groups) {
-    const r = await lintFiles(g.files, { host, rules, ...g.options });
+    const r = await lintFiles(g.files, { host, rules, ...g.options, ...extra });
     report.results.push(...r.results);
     report.errors.push(...r.errors);
     for (const [f, t] of r.sources) report.sources.set(f, t);

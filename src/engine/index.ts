@@ -42,6 +42,8 @@ export interface LintOptions {
   configIds?: string[];
   /** --report-unused-disables: a keepalived-lint disable comment that suppresses nothing is a finding. */
   reportUnusedDisables?: boolean;
+  /** Called as each file given to lintFiles starts (progress display). */
+  onFile?: (file: string) => void;
 }
 
 export function defaultRoot(configPath: string): string {
@@ -64,6 +66,7 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
   const outcomes = new Map<string, OneResult>();
   const scripts = new Set<string>();
   for (const abs of entries) {
+    opts.onFile?.(abs);
     let r: OneResult | { error: string };
     try {
       r = await lintOne(abs, opts);
