@@ -13,7 +13,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Rule, SeveritySetting } from '../engine/types.js';
@@ -73,10 +74,21 @@ function packageFile(rel: string): string {
 }
 
 export const SCHEMA_FILE = packageFile('schema/keepalived-lint.schema.json');
-const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
-const Ajv = AjvModule.default ?? AjvModule;
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateSchema: ValidateFunction = ajv.compile(schema);
+
+// ajv and the compiled schema load on the first configuration file only: ~100 ms that a run
+// without one does not pay.
+let ajvInstance: AjvClass | null = null;
+let validateSchema: ValidateFunction | null = null;
+function validator(): { ajv: AjvClass; validate: ValidateFunction } {
+  if (!ajvInstance || !validateSchema) {
+    const mod = createRequire(import.meta.url)('ajv') as { default: typeof AjvClass };
+    const ajv = new mod.default({ allErrors: true, strict: false });
+    ajvInstance = ajv;
+    validateSchema = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>);
+    return { ajv, validate: validateSchema };
+  }
+  return { ajv: ajvInstance, validate: validateSchema };
+}
 
 /** The nearest config file in the folder of `file` or above it. */
 export function findConfigFile(file: string, host: FileHost): string | null {
@@ -97,6 +109,7 @@ export function loadConfig(file: string, host: FileHost, rules: readonly Rule[])
   const problems: ConfigProblem[] = doc.errors.map((e) => ({ file, ...toPos(lc, e.pos[0]), message: `invalid YAML: ${e.message.split('\n')[0]}` }));
   if (problems.length) return { problems };
   const data = (doc.toJS() ?? {}) as unknown;
+  const { ajv, validate: validateSchema } = validator();
   if (!validateSchema(data)) {
     for (const e of simplify(validateSchema.errors ?? [])) problems.push({ file, ...position(doc, lc, e), message: describe(e) });
     return { problems };
