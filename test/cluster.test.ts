@@ -9,6 +9,7 @@ import { groupInstances } from '../src/cluster/groups.js';
 import { priorityRange } from '../src/cluster/model.js';
 import type { ClusterInstance } from '../src/cluster/types.js';
 import { nodeHost } from '../src/source/host.js';
+import { runCli } from './helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-cluster-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -136,5 +137,65 @@ describe('what an instance advertises', () => {
       '2001:db8:0:0:0:0:0:1',
       [{ key: '2001:db8:0:0:0:0:0:10', prefix: 64 }],
     ]);
+  });
+});
+
+describe('cluster command and lint --cluster', () => {
+  const node = (state: string, prio: number, vips: string) =>
+    `vrrp_instance VI_1 {\n    state ${state}\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n    virtual_ipaddress {\n${vips}    }\n}\n`;
+  const lb1 = write('cli/hosts/lb1/etc/keepalived/keepalived.conf', node('MASTER', 150, '        192.0.2.10/24\n'));
+  const lb2 = write('cli/hosts/lb2/etc/keepalived/keepalived.conf', node('BACKUP', 100, '        192.0.2.10/24\n        192.0.2.11/24\n'));
+  const cwd = path.join(tmp, 'cli');
+
+  it('finds the nodes in directories, names them, and exits 1 on an error finding', async () => {
+    const r = await runCli(['cluster', 'hosts'], { cwd });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe('cluster of 2 nodes: lb1 (hosts/lb1/etc/keepalived/keepalived.conf), lb2 (hosts/lb2/etc/keepalived/keepalived.conf)');
+    expect(r.stdout).toContain('lb1 has 192.0.2.10; lb2 has 192.0.2.10 and 192.0.2.11');
+    expect(r.stdout).toContain('      hosts/lb2/etc/keepalived/keepalived.conf:6:5: lb2: virtual_ipaddress of VI_1: 192.0.2.10 and 192.0.2.11');
+  });
+
+  it('prints json with findings in each node\'s file and related lines in the others', async () => {
+    const r = await runCli(['cluster', lb1, lb2, '--format', 'json'], { cwd });
+    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string; line: number; related?: { file: string; line: number }[] }[] }[] };
+    expect(out.results.map((x) => [x.file, x.diagnostics.map((d) => `${d.ruleId}:${d.line}:${d.related?.map((rel) => `${rel.file}:${rel.line}`).join(',')}`)])).toEqual([
+      ['hosts/lb1/etc/keepalived/keepalived.conf', ['cluster-vip-mismatch:6:hosts/lb2/etc/keepalived/keepalived.conf:6']],
+      ['hosts/lb2/etc/keepalived/keepalived.conf', ['cluster-vip-mismatch:6:hosts/lb1/etc/keepalived/keepalived.conf:6']],
+    ]);
+  });
+
+  it('needs two nodes: one file without @ lines is a usage error', async () => {
+    const r = await runCli(['cluster', lb1], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('keepalived-lint cluster: found 1 node (lb1 (hosts/lb1/etc/keepalived/keepalived.conf)); a cluster needs at least two: give every node\'s config (files or directories), or one file with @node lines (one node per config-id)\n');
+  });
+
+  it('lists the config-ids of a one-file cluster in json', async () => {
+    const f = write('cli-ids/keepalived.conf', node('BACKUP', 100, '        192.0.2.10/24\n@lb2        192.0.2.11/24\n').replace('    priority 100\n', '@lb1    priority 150\n@lb2    priority 100\n'));
+    const r = await runCli(['cluster', f, '--format', 'json'], { cwd: path.dirname(f) });
+    const d = (JSON.parse(r.stdout) as { results: { diagnostics: { configIds?: string[]; message: string }[] }[] }).results[0]!.diagnostics;
+    expect(d.map((x) => x.configIds)).toEqual([['lb1'], ['lb2']]);
+  });
+
+  it('lint --cluster adds the cluster findings to the per-file ones; plain lint does not', async () => {
+    const plain = await runCli(['lint', 'hosts', '--format', 'json'], { cwd });
+    const withCluster = await runCli(['lint', 'hosts', '--cluster', '--format', 'json'], { cwd });
+    const ids = (out: string) => (JSON.parse(out) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) => x.diagnostics.map((d) => d.ruleId));
+    expect(ids(plain.stdout).filter((x) => x.startsWith('cluster-'))).toEqual([]);
+    expect(ids(withCluster.stdout).filter((x) => x.startsWith('cluster-'))).toEqual(['cluster-vip-mismatch', 'cluster-vip-mismatch']);
+    expect(withCluster.code).toBe(1);
+  });
+
+  it('takes cluster rule severities from .keepalived-lint.yaml, and rules lists the cluster rules', async () => {
+    write('cli/.keepalived-lint.yaml', 'rules:\n  cluster-vip-mismatch: warning\n');
+    try {
+      const r = await runCli(['cluster', 'hosts'], { cwd });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('warning  Virtual addresses of vrrp_instance VI_1');
+    } finally {
+      fs.rmSync(path.join(cwd, '.keepalived-lint.yaml'));
+    }
+    expect((await runCli(['rules'])).stdout).toMatch(/^cluster-vip-mismatch +error /m);
   });
 });

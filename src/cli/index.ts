@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { countBySeverity } from '../engine/index.js';
 import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
-import { rules } from '../../rules/index.js';
+import { allRules, rules } from '../../rules/index.js';
 import { parseToJson } from './parse-command.js';
 import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
@@ -15,6 +15,8 @@ import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
+import { clusterReport, runClusterCommand, tooFewNodes } from './cluster-command.js';
+import { mergeReports } from '../cluster/index.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -54,7 +56,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
     .option('-c, --config <file>', 'use this configuration file for every linted file (default: the nearest .keepalived-lint.yaml above each file)')
     .option('--print-config <file>', 'print the options that apply to FILE (configuration file, overrides, command line) as JSON, and exit')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string }, cmd: Command) => {
+    .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; cluster?: boolean }, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -67,8 +70,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       if (o.printConfig !== undefined) return void (exitCode = printConfig(path.resolve(io.cwd, o.printConfig), cli, host, io));
       const found = findConfigs(paths, host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
-      const report = await lintPlanned(found.files, cli, host, rules, io.stderr, io.cwd);
+      let report = await lintPlanned(found.files, cli, host, rules, io.stderr, io.cwd, allRules);
       if (!report) return void (exitCode = EXIT_USAGE);
+      if (o.cluster) {
+        const c = clusterReport(found.files, cli, host, io.stderr, io.cwd);
+        if (!c) return void (exitCode = EXIT_USAGE);
+        if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${tooFewNodes(c.nodes, io.cwd)}\n`);
+        report = mergeReports(report, c.report);
+      }
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
       const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
       io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
@@ -78,6 +87,25 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
         exitCode = EXIT_USAGE;
       }
+    });
+
+  program
+    .command('cluster')
+    .description('check the configs of the nodes of a VRRP cluster together (VIPs, adverts, unicast peers, priorities, VRIDs, instances on one node only); a file with @id lines is one node per id')
+    .argument('<paths...>', 'the nodes\' config files, or directories holding them (searched like lint does)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .addOption(targetOption())
+    .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
+    .option('-c, --config <file>', 'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)')
+    .action((paths: string[], o: { format: string; target: string; root?: string; config?: string }, cmd: Command) => {
+      const target = checkTarget(o.target, io);
+      if (!target) return void (exitCode = EXIT_USAGE);
+      const cli: CliLintOptions = {
+        ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+        ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+        ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+      };
+      exitCode = runClusterCommand(paths, o.format, cli, { io, host });
     });
 
   program
@@ -121,11 +149,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('-f, --format <format>', 'text or json', 'text')
     .action((o: { format: string }) => {
       if (o.format === 'json') {
-        io.stdout(JSON.stringify(rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })), null, 2) + '\n');
+        io.stdout(JSON.stringify(allRules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })), null, 2) + '\n');
         return;
       }
-      const w = Math.max(...rules.map((r) => r.meta.id.length));
-      for (const r of rules) io.stdout(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
+      const w = Math.max(...allRules.map((r) => r.meta.id.length));
+      for (const r of allRules) io.stdout(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
     });
 
   try {
@@ -144,7 +172,7 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
   let failed = false;
   const eff = effectiveFor(file, cli, host, (f): LoadedConfig | null => {
     if (!f) return null;
-    const r = loadConfig(f, host, rules);
+    const r = loadConfig(f, host, allRules);
     if ('problems' in r) {
       for (const p of r.problems) io.stderr(`${rel(p.file, io.cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
       failed = true;

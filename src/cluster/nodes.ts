@@ -89,6 +89,7 @@ function readFileNodes(file: string, options: NodeFileOptions, host: FileHost): 
       if ('error' in pre) return pre;
       for (const more of pre.conditionIds) if (more !== '' && !ids.includes(more)) queue.push(more);
     }
+    ids.sort();
     if (!ids.length) {
       const node = makeNode(file, null, first, table, target, files, options);
       return [node];
@@ -135,7 +136,11 @@ function makeNode(
  */
 export function fileLabels(files: string[]): string[] {
   if (files.length === 0) return [];
-  if (files.length === 1) return [path.basename(files[0]!).replace(/\.conf$/, '')];
+  if (files.length === 1) {
+    // A router tree (R/etc/keepalived/keepalived.conf) is named by its folder R.
+    const host = /([^/\\]+)[/\\]etc[/\\]keepalived[/\\]/.exec(files[0]!)?.[1];
+    return [host ?? path.basename(files[0]!).replace(/\.conf$/, '')];
+  }
   const parts = files.map((f) => f.split(/[\\/]/).filter(Boolean));
   const min = Math.min(...parts.map((p) => p.length));
   let pre = 0;

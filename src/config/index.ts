@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import type { Rule, SeveritySetting } from '../engine/types.js';
+import type { RuleMeta, SeveritySetting } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import type { PathMapping } from '../source/paths.js';
 import { resolveTargetName } from '../versions/distros.js';
@@ -89,7 +89,7 @@ export function findConfigFile(file: string, host: FileHost): string | null {
   }
 }
 
-export function loadConfig(file: string, host: FileHost, rules: readonly Rule[]): LoadedConfig | { problems: ConfigProblem[] } {
+export function loadConfig(file: string, host: FileHost, rules: readonly { meta: RuleMeta }[]): LoadedConfig | { problems: ConfigProblem[] } {
   const r = host.readText(file);
   if (!r.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read the configuration file: ${r.reason}` }] };
   const lc = new LineCounter();
