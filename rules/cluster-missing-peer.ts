@@ -5,7 +5,7 @@ import { familyName } from '../src/model/vrrp.js';
 export const rule: ClusterRule = {
   meta: {
     id: 'cluster-missing-peer',
-    description: 'A vrrp_instance defined on one node of the cluster only (no other node has that name, nor the same VRID on that interface): nothing takes over its VIPs when that node fails.',
+    description: 'A vrrp_instance defined on one node of a cluster only (no other node has that name, nor the same VRID on that interface): nothing takes over its VIPs when that node fails.',
     severity: 'error',
     messages: {
       alone:
@@ -19,7 +19,8 @@ export const rule: ClusterRule = {
     for (const g of ctx.cluster.groups) {
       if (g.members.length !== 1) continue;
       const i = g.members[0]!;
-      const others = vrrpNodes.filter((n) => n !== i.node);
+      const others = vrrpNodes.filter((n) => n !== i.node && n.cluster === i.node.cluster);
+      if (!others.length) continue;
       ctx.report({
         messageId: 'alone',
         node: i.node,

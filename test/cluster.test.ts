@@ -199,3 +199,56 @@ describe('cluster command and lint --cluster', () => {
     expect((await runCli(['rules'])).stdout).toMatch(/^cluster-vip-mismatch +error /m);
   });
 });
+
+describe('clusters: in .keepalived-lint.yaml', () => {
+  const pair = (dir: string, vip: string, extra = '') =>
+    [1, 2].map((n) =>
+      write(
+        `${dir}/n${n}/etc/keepalived/keepalived.conf`,
+        `vrrp_instance VI_1 {\n    state ${n === 1 ? 'MASTER' : 'BACKUP'}\n    interface eth0\n    virtual_router_id 51\n    priority ${n === 1 ? 150 : 100}\n    virtual_ipaddress {\n        ${vip}\n    }\n}\n${extra}`,
+      ),
+    );
+  const repo = path.join(tmp, 'repo');
+  pair('repo/web', '192.0.2.10/24');
+  pair('repo/db', '198.51.100.10/24');
+  const ids = write('repo/core/keepalived.conf', 'vrrp_instance VI_9 {\n    interface eth1\n    virtual_router_id 9\n@a    priority 150\n@b    priority 100\n@c    priority 50\n    virtual_ipaddress {\n        203.0.113.1/24\n    }\n}\n');
+  const run = (yaml: string | null) => {
+    const cfg = path.join(repo, '.keepalived-lint.yaml');
+    if (yaml === null) fs.rmSync(cfg, { force: true });
+    else fs.writeFileSync(cfg, yaml);
+    return runCli(['cluster', 'web', 'db', ids], { cwd: repo });
+  };
+
+  it('without it, every node given is one cluster: two unrelated pairs look like one group with other VIPs', async () => {
+    const r = await run(null);
+    expect(r.stdout).toContain('cluster-vip-mismatch');
+  });
+
+  it('groups instances within each cluster only, takes config-ids per cluster, and names the clusters', async () => {
+    const r = await run('clusters:\n  - name: web\n    files: web/**\n  - name: db\n    files: db/**\n  - name: core\n    files: core/keepalived.conf\n    configIds: [a, b]\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'cluster web, 2 nodes: web/n1 (web/n1/etc/keepalived/keepalived.conf), web/n2 (web/n2/etc/keepalived/keepalived.conf)\n' +
+        'cluster db, 2 nodes: db/n1 (db/n1/etc/keepalived/keepalived.conf), db/n2 (db/n2/etc/keepalived/keepalived.conf)\n' +
+        'cluster core, 2 nodes: core@a (core/keepalived.conf -i a), core@b (core/keepalived.conf -i b)\n',
+    );
+  });
+
+  it('still checks VRIDs across clusters on one segment', async () => {
+    pair('repo/app', '192.0.2.50/24');
+    try {
+      const r = await runCli(['cluster', 'web', 'app'], { cwd: repo });
+      expect(r.stdout).toContain('cluster-vrid-collision');
+      expect(r.stdout).not.toContain('cluster-vip-mismatch');
+    } finally {
+      fs.rmSync(path.join(repo, 'app'), { recursive: true });
+    }
+  });
+
+  it('rejects an entry without files, at its line', async () => {
+    const r = await run('clusters:\n  - name: web\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\.keepalived-lint\.yaml:2:5: error: .*needs "files"/);
+  });
+});

@@ -11,7 +11,8 @@ import type { ClusterNode } from '../cluster/types.js';
 import { displayPath, formatters } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { allRules, clusterRules } from '../../rules/index.js';
-import { planLint, type CliLintOptions } from './lint-plan.js';
+import { effectiveFor, planLint, type CliLintOptions } from './lint-plan.js';
+import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import type { CliIO } from './index.js';
 
@@ -31,18 +32,33 @@ export function clusterReport(files: string[], cli: CliLintOptions, host: FileHo
   const plan = planLint(files, cli, host, allRules);
   for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
   if (plan.problems.length) return null;
+  // The files' configuration files loaded cleanly above (planLint): read again for `clusters:`.
+  const loaded = new Map<string, LoadedConfig | null>();
+  const load = (f: string | null): LoadedConfig | null => {
+    if (!f) return null;
+    if (!loaded.has(f)) {
+      const r = loadConfig(f, host, allRules);
+      loaded.set(f, 'problems' in r ? null : r);
+    }
+    return loaded.get(f) ?? null;
+  };
   const entries: { file: string; options: NodeFileOptions }[] = [];
   for (const g of plan.groups) {
     const { target, root, paths, configIds, severities, ruleOptions } = g.options;
-    const options: NodeFileOptions = {
-      ...(target !== undefined ? { target } : {}),
-      ...(root !== undefined ? { root } : {}),
-      ...(paths ? { paths } : {}),
-      ...(configIds ? { configIds } : {}),
-      ...(severities ? { severities } : {}),
-      ...(ruleOptions ? { ruleOptions } : {}),
-    };
-    for (const file of g.files) entries.push({ file, options });
+    for (const file of g.files) {
+      const cluster = effectiveFor(file, cli, host, load).cluster;
+      const ids = cluster?.configIds ?? configIds;
+      const options: NodeFileOptions = {
+        ...(target !== undefined ? { target } : {}),
+        ...(root !== undefined ? { root } : {}),
+        ...(paths ? { paths } : {}),
+        ...(ids ? { configIds: ids } : {}),
+        ...(severities ? { severities } : {}),
+        ...(ruleOptions ? { ruleOptions } : {}),
+        ...(cluster ? { cluster: cluster.name } : {}),
+      };
+      entries.push({ file, options });
+    }
   }
   // Keep the order the files were given or found in: node order decides which node a message names first.
   entries.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
@@ -52,6 +68,18 @@ export function clusterReport(files: string[], cli: CliLintOptions, host: FileHo
 /** "lb1 (hosts/lb1/keepalived.conf), lb2 (...)": the legend for the node names in the messages. */
 export function describeNodes(nodes: ClusterNode[], cwd: string): string {
   return nodes.map((n) => `${n.label} (${displayPath(n.file, cwd)}${n.configId !== null ? ` -i ${n.configId}` : ''})`).join(', ');
+}
+
+/** One legend line per cluster: `cluster of 2 nodes: ...`, or `cluster web, 2 nodes: ...` for `clusters:` entries. */
+function legend(nodes: ClusterNode[], cwd: string): string {
+  const names = [...new Set(nodes.map((n) => n.cluster))];
+  return names
+    .map((name) => {
+      const members = nodes.filter((n) => n.cluster === name);
+      const count = `${members.length} node${members.length === 1 ? '' : 's'}`;
+      return `${name ? `cluster ${name}, ${count}` : names.length > 1 ? `other nodes, ${count}` : `cluster of ${count}`}: ${describeNodes(members, cwd)}\n`;
+    })
+    .join('');
 }
 
 /** The `cluster` command: exit 2 for unusable input or fewer than two nodes, 1 for an error finding, else 0. */
@@ -66,7 +94,7 @@ export function runClusterCommand(paths: string[], format: string, cli: CliLintO
     io.stderr(`keepalived-lint cluster: ${tooFewNodes(c.nodes, io.cwd)}\n`);
     return 2;
   }
-  if (format === 'stylish') io.stdout(`cluster of ${c.nodes.length} nodes: ${describeNodes(c.nodes, io.cwd)}\n`);
+  if (format === 'stylish') io.stdout(legend(c.nodes, io.cwd));
   const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
   io.stdout(formatters[format]!(c.report, { cwd: io.cwd, color }));
   return found.errors.length || c.report.errors.length ? 2 : countBySeverity(c.report).error > 0 ? 1 : 0;

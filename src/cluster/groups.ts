@@ -11,8 +11,9 @@
 import type { ClusterGroup, ClusterInstance, ClusterModel, ClusterNode } from './types.js';
 
 export function groupInstances(nodes: ClusterNode[]): ClusterModel {
+  // Instances are only grouped within a cluster (`clusters:`); '' is the cluster of every node otherwise.
   const byName = new Map<string, ClusterInstance[]>();
-  for (const n of nodes) for (const i of n.instances) byName.set(i.name, [...(byName.get(i.name) ?? []), i]);
+  for (const n of nodes) for (const i of n.instances) byName.set(`${n.cluster}\0${i.name}`, [...(byName.get(`${n.cluster}\0${i.name}`) ?? []), i]);
   const groups: ClusterGroup[] = [];
   const single: ClusterInstance[] = [];
   for (const members of byName.values()) {
@@ -20,7 +21,7 @@ export function groupInstances(nodes: ClusterNode[]): ClusterModel {
     else single.push(members[0]!);
   }
   for (const c of single) {
-    const g = groups.find((x) => !x.members.some((m) => m.node === c.node) && x.members.some((m) => sameRouter(c, m)));
+    const g = groups.find((x) => x.members[0]!.node.cluster === c.node.cluster && !x.members.some((m) => m.node === c.node) && x.members.some((m) => sameRouter(c, m)));
     if (g) g.members.push(c);
     else groups.push({ members: [c], matchedBy: 'vrid' });
   }

@@ -25,6 +25,8 @@ export interface NodeFileOptions {
   configIds?: string[];
   severities?: Record<string, SeveritySetting>;
   ruleOptions?: Record<string, Record<string, unknown>>;
+  /** The `clusters:` entry the file belongs to (default: the one cluster of every file given). */
+  cluster?: string;
 }
 
 export interface LoadedNodes {
@@ -121,6 +123,7 @@ function makeNode(
     tree,
     target,
     files,
+    cluster: options.cluster ?? '',
     severities: options.severities ?? {},
     ruleOptions: options.ruleOptions ?? {},
     instances: [],
@@ -147,7 +150,8 @@ export function fileLabels(files: string[]): string[] {
   while (pre < min - 1 && parts.every((p) => p[pre] === parts[0]![pre])) pre++;
   let suf = 0;
   while (suf < min - pre - 1 && parts.every((p) => p[p.length - 1 - suf] === parts[0]![parts[0]!.length - 1 - suf])) suf++;
-  const labels = parts.map((p) => p.slice(pre, p.length - suf).join('/'));
+  // A router tree (R/etc/keepalived/...) is named by R.
+  const labels = parts.map((p) => p.slice(pre, p.length - suf).join('/').replace(/^(.+?)\/etc\/keepalived(\/.*)?$/, '$1'));
   const unique = new Set(labels).size === labels.length && labels.every((l) => l !== '');
   const out = unique ? labels : parts.map((p) => p.slice(pre).join('/'));
   const names = out.map((l) => (l.includes('/') ? l : l.replace(/\.conf$/, '')));

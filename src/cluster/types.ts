@@ -21,6 +21,8 @@ export interface ClusterNode {
   file: string;
   /** The config-id keepalived runs this node with (`-i`), or null for a file without `@` lines. */
   configId: string | null;
+  /** The cluster it belongs to (`clusters:` in .keepalived-lint.yaml; '' when none is configured). */
+  cluster: string;
   tree: ConfigTree;
   target: Version;
   /** Every file read for this node (the config and what it includes). */

@@ -37,6 +37,7 @@ interface Settings {
 interface ConfigData extends Settings {
   ignore?: string[];
   overrides?: (Settings & { files: string | string[] })[];
+  clusters?: { name?: string; files: string | string[]; configIds?: string[] }[];
 }
 
 export interface ConfigProblem {
@@ -62,6 +63,8 @@ export interface EffectiveOptions {
   configIds?: string[];
   severities: Record<string, SeveritySetting>;
   ruleOptions: Record<string, Record<string, unknown>>;
+  /** The `clusters:` entry the file is a node of (the first whose globs match). */
+  cluster?: { name: string; configIds?: string[] };
 }
 
 /** The schema ships with the package (schema/), two or three folders above this module (src/ or dist/src/). */
@@ -155,6 +158,9 @@ export function resolveFor(file: string, cfg: LoadedConfig | null): EffectiveOpt
   };
   apply(cfg.data);
   for (const o of cfg.data.overrides ?? []) if (matches(o.files)) apply(o);
+  const i = (cfg.data.clusters ?? []).findIndex((c) => matches(c.files));
+  const c = cfg.data.clusters?.[i];
+  if (c) out.cluster = { name: c.name ?? `cluster ${i + 1}`, ...(c.configIds ? { configIds: c.configIds } : {}) };
   return out;
 }
 
