@@ -43,7 +43,8 @@ function checkGroup(ctx: ClusterContext, members: ClusterInstance[]): void {
   const healthy = (i: ClusterInstance) => range.get(i)!.healthy;
   const base = { vrid: members[0]!.vrid?.value ?? 'unset' };
 
-  const masters = members.filter((m) => m.master);
+  // state MASTER, or priority 255: keepalived derives one from the other (vrrp_complete_instance()).
+  const masters = members.filter((m) => m.master || m.priority === 255);
   for (const i of masters) {
     const same = masters.filter((o) => o !== i && healthy(o) === healthy(i));
     if (!same.length) continue;
@@ -51,9 +52,9 @@ function checkGroup(ctx: ClusterContext, members: ClusterInstance[]): void {
     ctx.report({
       messageId: owner ? 'bothOwner' : 'bothMaster',
       node: i.node,
-      at: owner && i.priorityAt ? i.priorityAt.args[0]! : i.master!.args[0]!,
+      at: owner && i.priorityAt ? i.priorityAt.args[0]! : (i.master?.args[0] ?? i.statement.keyword),
       data: { ...base, name: i.name, here: i.node.label, others: nodeList(same.map((o) => o.node)), prio: healthy(i), how: i.priorityAt ? '' : ', from state MASTER without a priority' },
-      related: same.map((o) => related(o, `${o.name} is state MASTER with priority ${healthy(o)}`)),
+      related: same.map((o) => related(o, `${o.name} ${o.master ? 'is state MASTER with' : 'has'} priority ${healthy(o)}`)),
     });
   }
 
@@ -69,7 +70,7 @@ function checkGroup(ctx: ClusterContext, members: ClusterInstance[]): void {
       ctx.report({
         messageId: 'masterOutranked',
         node: intended.node,
-        at: intended.master!.args[0]!,
+        at: intended.master?.args[0] ?? intended.statement.keyword,
         data: { ...base, name: intended.name, here: intended.node.label, prio: healthy(intended), other: o.node.label, otherPrio: healthy(o) },
         related: [related(o, `${o.name} has priority ${healthy(o)}`)],
       });
