@@ -252,3 +252,28 @@ describe('clusters: in .keepalived-lint.yaml', () => {
     expect(r.stderr).toMatch(/\.keepalived-lint\.yaml:2:5: error: .*needs "files"/);
   });
 });
+
+describe('cluster findings with the other lint features', () => {
+  const node = (prio: number, vip: string, comment = '') =>
+    `vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n${comment}    virtual_ipaddress {\n        ${vip}\n    }\n}\n`;
+  const dir = path.join(tmp, 'supp');
+  const lb2 = write('supp/lb2.conf', node(100, '192.0.2.11/24'));
+
+  it('a disable comment silences a cluster finding on that node; lint knows the cluster rule ids and never calls them unused', async () => {
+    const lb1 = write('supp/lb1.conf', node(150, '192.0.2.10/24', '    # keepalived-lint disable-next-line cluster-vip-mismatch -- lb1 moves to .11 tonight\n'));
+    const r = await runCli(['cluster', lb1, lb2, '--format', 'json'], { cwd: dir });
+    const files = (JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] }).results.map((x) => [x.file, x.diagnostics.map((d) => d.ruleId)]);
+    expect(files).toEqual([['lb2.conf', ['cluster-vip-mismatch']]]);
+    const lint = await runCli(['lint', lb1, '--report-unused-disables', '--format', 'json'], { cwd: dir });
+    expect(lint.stdout).not.toContain('lint-directive');
+  });
+
+  it('sarif describes the cluster rules', async () => {
+    const lb1 = write('supp/plain1.conf', node(150, '192.0.2.10/24'));
+    const r = await runCli(['cluster', lb1, lb2, '--format', 'sarif'], { cwd: dir });
+    const sarif = JSON.parse(r.stdout) as { runs: { tool: { driver: { version?: string; rules: { id: string; shortDescription?: { text: string } }[] } } }[] };
+    const driver = sarif.runs[0]!.tool.driver;
+    expect(driver.rules.find((x) => x.id === 'cluster-vip-mismatch')?.shortDescription?.text).toMatch(/^The nodes of one VRRP group advertise different/);
+    expect(driver.version).toBe('0.1.0');
+  });
+});

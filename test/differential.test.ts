@@ -25,8 +25,9 @@ import {
   loadCorpusOracle,
   loadOracleCaseResults,
   runKeepalivedTest,
-  type OracleMessage,
 } from './support/oracle.js';
+import type { KeepalivedMessage } from '../src/keepalived/messages.js';
+import { LINE_RULES, mentions, namesIn, rulesFor, semanticRulesFor } from '../src/keepalived/answers.js';
 import { lintJson, REPO, type JsonDiagnostic } from './helpers.js';
 
 interface Known {
@@ -78,7 +79,7 @@ function known(source: string, file: string, line: number, ruleId: string, kind:
  * keepalived message that does confirm a finding when keepalived can see it; a finding nothing
  * confirms is "not comparable": counted apart, neither confirmed nor a failure.
  */
-const NOT_OBSERVABLE: Record<string, { reason: string; confirmedBy?: (d: JsonDiagnostic, m: OracleMessage) => boolean }> = {
+const NOT_OBSERVABLE: Record<string, { reason: string; confirmedBy?: (d: JsonDiagnostic, m: KeepalivedMessage) => boolean }> = {
   'script-not-found': {
     reason: 'keepalived looks for the file on the machine that runs -t (the recorded corpus ran where no /etc/keepalived/*.sh exists), and only a vrrp_script prints "Disabling track script X since not found/accessible"; a missing notify, MISC_CHECK or FIFO script is only logged (log_message is a no-op under -t: ERRORS.md 1, oracle cases 10 and 11)',
     confirmedBy: (d, m) => trackScriptDisabled(m, d, /since not found\/accessible|due to insecure/),
@@ -98,9 +99,10 @@ const NOT_OBSERVABLE: Record<string, { reason: string; confirmedBy?: (d: JsonDia
   'script-name-argument': { reason: 'keepalived passes script arguments through without reading them' },
   'script-unquoted-arguments': { reason: 'keepalived takes the words for a user and group and drops the script when no such account exists, silently under -t (oracle case 25: exit 0, no output)' },
   'script-shell-syntax': { reason: 'keepalived -t does not say how it will split or run a script string (only "Unable to parse notify script", through log_message)' },
+  'lint-directive': { reason: 'keepalived-lint disable comments are ours: keepalived reads them as comments' },
 };
 
-function trackScriptDisabled(m: OracleMessage, d: JsonDiagnostic, why: RegExp): boolean {
+function trackScriptDisabled(m: KeepalivedMessage, d: JsonDiagnostic, why: RegExp): boolean {
   const x = /^Disabling track script (\S+) (.*)$/.exec(m.text);
   return !!x && why.test(x[2]!) && d.message.includes(`(vrrp_script ${x[1]!})`);
 }
@@ -110,7 +112,7 @@ function trackScriptDisabled(m: OracleMessage, d: JsonDiagnostic, why: RegExp): 
  * `sameMachine`: keepalived ran here, on the files we lint, so what it says of script files holds
  * for us too. Returns human-readable failures.
  */
-function compare(source: string, mainFile: string, messages: OracleMessage[], ours: Map<string, JsonDiagnostic[]>, sameMachine = false): string[] {
+function compare(source: string, mainFile: string, messages: KeepalivedMessage[], ours: Map<string, JsonDiagnostic[]>, sameMachine = false): string[] {
   const failures: string[] = [];
   const f = fig(source);
   const oursFor = (file: string | null) => ours.get(file ?? mainFile) ?? [];
@@ -181,46 +183,6 @@ function compare(source: string, mainFile: string, messages: OracleMessage[], ou
     }
   }
   return failures;
-}
-
-const LINE_RULES = new Set(['syntax-error', 'unknown-keyword', 'invalid-value', 'deprecated-keyword', 'include-not-found', 'include-loop']);
-function namesIn(text: string): string[] {
-  const paren = /^\(([^)\s]+)\)/.exec(text);
-  const both = /^(\S+) and (\S+) both use VRID/.exec(text);
-  return paren ? [paren[1]!] : both ? [both[1]!, both[2]!] : [];
-}
-function mentions(message: string, name: string): boolean {
-  return new RegExp(`(^|[\\s"'(])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\s"',.:)]|$)`).test(message);
-}
-
-/** The rules that may answer a keepalived message: a finding of another rule does not count. */
-const MESSAGE_RULES: [RegExp, string[]][] = [
-  [/~SEQ|~LST/, ['syntax-error']],
-  [/deprecated|Please use/i, ['deprecated-keyword']],
-  [/quote/i, ['syntax-error', 'invalid-value']],
-  [/Unknown keyword|Unexpected '\{'|Extra '\}'|Missing '\{'/, ['unknown-keyword', 'syntax-error']],
-  [/missing a parameter|outside range|invalid number|not valid|[Ii]nvalid|malformed|unknown route keyword|Unknown rule option|Unknown configuration entry|extra parameters|unknown state|unknown .* type|routing method|missing - ignoring|must be/, ['invalid-value']],
-];
-function rulesFor(text: string): string[] | null {
-  return MESSAGE_RULES.find(([re]) => re.test(text))?.[1] ?? null;
-}
-
-/** The same for semantic messages; one not listed may be matched by any finding on its line. */
-const SEMANTIC_RULES: [RegExp, string[]][] = [
-  [/address family must match|MUST be of the same family/, ['mixed-address-family']],
-  [/both use VRID|is duplicated/, ['duplicate-vrid']],
-  [/already defined|^Duplicate /, ['duplicate-name']],
-  [/Truncating auth_pass/, ['auth-pass-truncated']],
-  [/cannot track route .* with no interface specified/, ['route-without-interface']],
-  [/empty notification_email block/, ['invalid-value']],
-  [/has no neighbor address set|No VIP specified|virtual router id must be set|Unknown interface!|Unicast instances must have/, ['missing-required']],
-  [/nopreempt is incompatible/, ['nopreempt-master']],
-  [/does not support authentication/, ['vrrp3-authentication', 'strict-mode-conflict']],
-  [/advertisement interval/, ['advert-int-version']],
-  [/unicast keyword has been specified without any unicast peers/, ['unicast-without-peers']],
-];
-function semanticRulesFor(text: string): string[] | null {
-  return SEMANTIC_RULES.find(([re]) => re.test(text))?.[1] ?? null;
 }
 
 async function ourDiagnostics(config: string, args: string[]): Promise<Map<string, JsonDiagnostic[]>> {

@@ -1,5 +1,5 @@
 /**
- * Proves the `keepalived -t` oracle harness (test/support/oracle.ts) right:
+ * Proves the `keepalived -t` oracle harness (test/support/oracle.ts, src/keepalived/) right:
  * the classifier reproduces the recorded classes, and live runs in a network
  * namespace reproduce the recorded corpus and oracle-case outputs.
  */
@@ -11,8 +11,6 @@ import {
   CORPUS_CONFIGS_DIR,
   CORPUS_DIR,
   ORACLE_CASES_DIR,
-  classifyMessage,
-  isValidInterfaceName,
   keepalivedAvailable,
   listOracleCaseConfigs,
   loadCorpusExitCodes,
@@ -21,11 +19,10 @@ import {
   loadFakeifInterfaces,
   loadOracleCaseResults,
   normaliseCorpusPaths,
-  parseKeepalivedOutput,
   runKeepalivedTest,
-  type OracleClass,
-  type OracleMessage,
 } from './support/oracle.js';
+import { classifyMessage, parseKeepalivedOutput, type KeepalivedMessage, type MessageClass } from '../src/keepalived/messages.js';
+import { isValidInterfaceName } from '../src/keepalived/namespace.js';
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -34,7 +31,7 @@ interface KnownDifference {
   source: 'corpus-plain' | 'corpus-fakeif' | 'oracle-case';
   name: string;
   kind: 'missing' | 'extra' | 'exitCode';
-  cls?: OracleClass;
+  cls?: MessageClass;
   file?: string | null;
   line?: number | null;
   text?: string;
@@ -50,16 +47,16 @@ const KNOWN: KnownDifference[] = (
 ).differences;
 const usedKnown = new Set<KnownDifference>();
 
-const msgKey = (m: Pick<OracleMessage, 'file' | 'line' | 'text'>) => `${m.file ?? '-'}:${m.line ?? '-'}: ${m.text}`;
+const msgKey = (m: Pick<KeepalivedMessage, 'file' | 'line' | 'text'>) => `${m.file ?? '-'}:${m.line ?? '-'}: ${m.text}`;
 
 interface Diff {
-  missing: OracleMessage[];
-  extra: OracleMessage[];
+  missing: KeepalivedMessage[];
+  extra: KeepalivedMessage[];
 }
 
 /** Set difference on (file, line, text), optionally restricted to one class of the *expected* side's classifier. */
-function diffMessages(expected: OracleMessage[], actual: OracleMessage[], only?: OracleClass): Diff {
-  const keep = (m: OracleMessage) => only === undefined || m.cls === only;
+function diffMessages(expected: KeepalivedMessage[], actual: KeepalivedMessage[], only?: MessageClass): Diff {
+  const keep = (m: KeepalivedMessage) => only === undefined || m.cls === only;
   const exp = expected.filter(keep);
   const act = actual.filter(keep);
   const expKeys = new Set(exp.map(msgKey));
@@ -70,7 +67,7 @@ function diffMessages(expected: OracleMessage[], actual: OracleMessage[], only?:
   };
 }
 
-function isKnown(source: KnownDifference['source'], name: string, kind: 'missing' | 'extra', m: OracleMessage): boolean {
+function isKnown(source: KnownDifference['source'], name: string, kind: 'missing' | 'extra', m: KeepalivedMessage): boolean {
   const k = KNOWN.find(
     (d) =>
       d.source === source &&

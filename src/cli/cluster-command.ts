@@ -28,7 +28,7 @@ export function tooFewNodes(nodes: ClusterNode[], cwd: string): string {
 }
 
 /** Cluster findings for these files (null: the configuration file has errors, already printed). */
-export function clusterReport(files: string[], cli: CliLintOptions, host: FileHost, stderr: (s: string) => void, cwd: string): ClusterRun | null {
+export async function clusterReport(files: string[], cli: CliLintOptions, host: FileHost, stderr: (s: string) => void, cwd: string): Promise<ClusterRun | null> {
   const plan = planLint(files, cli, host, allRules);
   for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
   if (plan.problems.length) return null;
@@ -83,11 +83,11 @@ function legend(nodes: ClusterNode[], cwd: string): string {
 }
 
 /** The `cluster` command: exit 2 for unusable input or fewer than two nodes, 1 for an error finding, else 0. */
-export function runClusterCommand(paths: string[], format: string, cli: CliLintOptions, env: { io: CliIO; host: FileHost }): number {
+export async function runClusterCommand(paths: string[], format: string, cli: CliLintOptions, env: { io: CliIO; host: FileHost; version: string }): Promise<number> {
   const { io, host } = env;
   const found = findConfigs(paths, host, io.cwd);
   for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
-  const c = clusterReport(found.files, cli, host, io.stderr, io.cwd);
+  const c = await clusterReport(found.files, cli, host, io.stderr, io.cwd);
   if (!c) return 2;
   for (const e of c.report.errors) io.stderr(`${displayPath(e.file, io.cwd)}:1:1: error: cannot read this node's config: ${e.message}\n`);
   if (c.nodes.length < 2) {
@@ -96,6 +96,6 @@ export function runClusterCommand(paths: string[], format: string, cli: CliLintO
   }
   if (format === 'stylish') io.stdout(legend(c.nodes, io.cwd));
   const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
-  io.stdout(formatters[format]!(c.report, { cwd: io.cwd, color }));
+  io.stdout(formatters[format]!(c.report, { cwd: io.cwd, color, version: env.version }));
   return found.errors.length || c.report.errors.length ? 2 : countBySeverity(c.report).error > 0 ? 1 : 0;
 }

@@ -14,7 +14,11 @@ export function findConfigs(paths: string[], host: FileHost, cwd: string): { fil
     const abs = path.resolve(cwd, p);
     const st = host.stat(abs);
     if (st.kind === 'missing') errors.push(`${p}: no such file or directory`);
-    else if (st.kind === 'directory') walk(abs, host, files, false, new Set());
+    else if (st.kind === 'directory') {
+      const before = files.length;
+      walk(abs, host, files, path.basename(abs) === 'keepalived', new Set());
+      if (files.length === before) errors.push(`${p}: is a directory holding no keepalived configuration (keepalived.conf, or *.conf in a keepalived/ folder)`);
+    }
     else files.push(abs);
   }
   // The same file reached through two paths is linted once.

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { countBySeverity } from '../engine/index.js';
+import { countBySeverity, type SeveritySetting } from '../engine/index.js';
 import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { allRules, rules } from '../../rules/index.js';
@@ -13,10 +13,15 @@ import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
+import { errorsOnly, maxWarningsMessage, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
+import { withStdin } from './stdin.js';
+import { progressLine } from './progress.js';
+import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
 import { clusterReport, runClusterCommand, tooFewNodes } from './cluster-command.js';
 import { mergeReports } from '../cluster/index.js';
+import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -25,6 +30,13 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   isTTY: boolean;
   host?: FileHost;
+  /** Writes a file the user asked for (--write-baseline); default: node:fs. */
+  writeFile?: (file: string, text: string) => void;
+  /** All of standard input (for `keepalived-lint -`); absent where there is none to read. */
+  stdin?: () => Promise<string>;
+  /** stderr is a terminal (the progress line), and its width. */
+  stderrIsTTY?: boolean;
+  columns?: number;
 }
 
 export const VERSION = '0.1.0';
@@ -48,7 +60,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('lint', { isDefault: true })
     .description('lint config files, or directories (every keepalived.conf, and every *.conf under a keepalived/ folder)')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories; - reads one config from standard input', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
     .addOption(targetOption())
     .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
@@ -56,8 +68,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
     .option('-c, --config <file>', 'use this configuration file for every linted file (default: the nearest .keepalived-lint.yaml above each file)')
     .option('--print-config <file>', 'print the options that apply to FILE (configuration file, overrides, command line) as JSON, and exit')
+    .option('--report-unused-disables', 'report keepalived-lint disable comments that suppress nothing (warning, rule lint-directive)')
+    .option('--baseline <file>', 'report only findings that are not in this baseline file (see --write-baseline)')
+    .option('--write-baseline <file>', 'record every current finding in this file as accepted, print no findings, and exit 0')
+    .option('-o, --output <file>', 'write the report to this file instead of standard output')
+    .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
+    .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
+    .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable; wins over the configuration file)', parseRuleSetting(allRules.map((r) => r.meta.id)))
+    .option('--stdin-filename <path>', 'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)')
+    .option('--with-keepalived [path]', 'also run the installed keepalived -t (or the binary at PATH) on each config, in a throw-away network namespace, and report what it says as rule "keepalived"')
+    .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
     .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; cluster?: boolean }, cmd: Command) => {
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -66,23 +88,58 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.configId !== undefined ? { configId: o.configId } : {}),
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
         ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+        ...(o.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
+        ...(o.rule !== undefined ? { severities: o.rule } : {}),
       };
       if (o.printConfig !== undefined) return void (exitCode = printConfig(path.resolve(io.cwd, o.printConfig), cli, host, io));
-      const found = findConfigs(paths, host, io.cwd);
+      if (o.baseline !== undefined && o.writeBaseline !== undefined) {
+        io.stderr('keepalived-lint: use --baseline or --write-baseline, not both: --write-baseline FILE records every current finding, FILE included\n');
+        return void (exitCode = EXIT_USAGE);
+      }
+      const baseline = o.baseline !== undefined ? loadBaseline(o.baseline, io, host) : null;
+      if (o.baseline !== undefined && !baseline) return void (exitCode = EXIT_USAGE);
+      const keepalived = await setUpKeepalived(o, io.cwd, io.env);
+      if (keepalived && 'error' in keepalived) return void (io.stderr(`keepalived-lint: ${keepalived.error}\n`), (exitCode = EXIT_USAGE));
+      const input = await withStdin(paths, o.stdinFilename, { cwd: io.cwd, ...(io.stdin ? { read: io.stdin } : {}) }, host);
+      if ('error' in input) return void (io.stderr(`keepalived-lint: ${input.error}\n`), (exitCode = EXIT_USAGE));
+      const found = findConfigs(input.paths, input.host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
-      let report = await lintPlanned(found.files, cli, host, rules, io.stderr, io.cwd, allRules);
+      const progress = progressLine(io);
+      let linted = 0;
+      let report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
+        onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
+      }, allRules);
+      progress.clear();
       if (!report) return void (exitCode = EXIT_USAGE);
       if (o.cluster) {
-        const c = clusterReport(found.files, cli, host, io.stderr, io.cwd);
+        const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd);
         if (!c) return void (exitCode = EXIT_USAGE);
         if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${tooFewNodes(c.nodes, io.cwd)}\n`);
         report = mergeReports(report, c.report);
       }
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
-      const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
-      io.stdout(formatters[o.format]!(report, { cwd: io.cwd, color }));
+      const keepalivedDone =
+        !keepalived ||
+        (await runKeepalivedStep(report, found.files, keepalived, {
+          cwd: io.cwd, host: input.host, target, stderr: io.stderr, progress,
+          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+          ...(o.configId !== undefined ? { configId: o.configId } : {}),
+          ...(input.stdinFile ? { inMemory: new Set([input.stdinFile]) } : {}),
+        }));
+      if (o.writeBaseline !== undefined && found.files.length) {
+        const written = writeBaseline(report, o.writeBaseline, io);
+        return void (exitCode = !written || found.errors.length || report.errors.length ? EXIT_USAGE : EXIT_OK);
+      }
+      if (baseline) filterByBaseline(report, baseline, io);
+      const color = o.output === undefined && (io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0'));
+      const text = formatters[o.format]!(o.quiet ? errorsOnly(report) : report, { cwd: io.cwd, color, version: VERSION });
+      let writeError: string | null = null;
+      if (o.output === undefined) io.stdout(text);
+      else if ((writeError = writeReport(o.output, text, io.cwd))) io.stderr(writeError);
       const counts = countBySeverity(report);
-      exitCode = found.errors.length || report.errors.length ? EXIT_USAGE : counts.error > 0 ? EXIT_FINDINGS : EXIT_OK;
+      const tooManyWarnings = maxWarningsMessage(counts, o.maxWarnings);
+      if (tooManyWarnings) io.stderr(tooManyWarnings);
+      exitCode = found.errors.length || report.errors.length || writeError || !keepalivedDone ? EXIT_USAGE : counts.error > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
       if (!found.files.length && !found.errors.length) {
         io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
         exitCode = EXIT_USAGE;
@@ -97,7 +154,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
     .option('-c, --config <file>', 'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)')
-    .action((paths: string[], o: { format: string; target: string; root?: string; config?: string }, cmd: Command) => {
+    .action(async (paths: string[], o: { format: string; target: string; root?: string; config?: string }, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -105,7 +162,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
         ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
       };
-      exitCode = runClusterCommand(paths, o.format, cli, { io, host });
+      exitCode = await runClusterCommand(paths, o.format, cli, { io, host, version: VERSION });
     });
 
   program
@@ -157,7 +214,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(splitWithKeepalived(argv, io.cwd), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;

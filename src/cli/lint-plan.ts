@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { findConfigFile, loadConfig, resolveFor, type ConfigProblem, type EffectiveOptions, type LoadedConfig } from '../config/index.js';
 import { lintFiles, type LintOptions } from '../engine/index.js';
-import type { LintReport, Rule, RuleMeta } from '../engine/types.js';
+import type { LintReport, Rule, RuleMeta, SeveritySetting } from '../engine/types.js';
 import { displayPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
@@ -20,6 +20,9 @@ export interface CliLintOptions {
   root?: string;
   /** --config FILE: one configuration for every file, no search. */
   config?: string;
+  reportUnusedDisables?: boolean;
+  /** --rule RULE=SEVERITY: wins over the configuration file. */
+  severities?: Record<string, SeveritySetting>;
 }
 
 export interface LintGroup {
@@ -73,8 +76,9 @@ export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintG
     ...(cli.configId !== undefined ? { configId: cli.configId } : eff.configIds ? { configIds: eff.configIds } : {}),
     ...(root !== undefined ? { root } : {}),
     ...(eff.paths?.length ? { paths: eff.paths } : {}),
-    ...(Object.keys(eff.severities).length ? { severities: eff.severities } : {}),
+    ...(Object.keys(eff.severities).length || cli.severities ? { severities: { ...eff.severities, ...cli.severities } } : {}),
     ...(Object.keys(eff.ruleOptions).length ? { ruleOptions: eff.ruleOptions } : {}),
+    ...(cli.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
   };
 }
 
@@ -82,13 +86,23 @@ export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintG
  * Lint every group and merge the reports; configuration problems make the report unusable (null).
  * `known`: every rule id the configuration file may name (the cluster rules too), default `rules`.
  */
-export async function lintPlanned(files: string[], cli: CliLintOptions, host: FileHost, rules: Rule[], stderr: (s: string) => void, cwd: string, known: readonly { meta: RuleMeta }[] = rules): Promise<LintReport | null> {
+export async function lintPlanned(
+  files: string[],
+  cli: CliLintOptions,
+  host: FileHost,
+  rules: Rule[],
+  stderr: (s: string) => void,
+  cwd: string,
+  extra: Pick<LintOptions, 'onFile'> = {},
+  known: readonly { meta: RuleMeta }[] = rules,
+): Promise<LintReport | null> {
   const plan = planLint(files, cli, host, known);
+  const otherRuleIds = known.filter((k) => !rules.some((r) => r.meta.id === k.meta.id)).map((k) => k.meta.id);
   for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
   if (plan.problems.length) return null;
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   for (const g of plan.groups) {
-    const r = await lintFiles(g.files, { host, rules, ...g.options });
+    const r = await lintFiles(g.files, { host, rules, ...g.options, ...extra, ...(otherRuleIds.length ? { otherRuleIds } : {}) });
     report.results.push(...r.results);
     report.errors.push(...r.errors);
     for (const [f, t] of r.sources) report.sources.set(f, t);

@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import { byPosition } from '../engine/index.js';
+import { applySuppressions } from '../engine/suppressions.js';
 import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
 import type { Origin, Token } from '../preprocess/types.js';
 import type { FileHost } from '../source/host.js';
@@ -26,7 +27,7 @@ function position(node: ClusterNode, o: Origin): { line: number; column: number 
   return sf ? sf.index.position(o.start) : { line: 1, column: 1 };
 }
 
-export function lintCluster(entries: { file: string; options: NodeFileOptions }[], host: FileHost, rules: readonly ClusterRule[]): { report: LintReport; nodes: ClusterNode[] } {
+export async function lintCluster(entries: { file: string; options: NodeFileOptions }[], host: FileHost, rules: readonly ClusterRule[]): Promise<{ report: LintReport; nodes: ClusterNode[] }> {
   const { nodes, errors } = loadNodes(entries, host);
   const report: LintReport = { results: [], errors, sources: new Map() };
   for (const n of nodes) for (const [f, sf] of n.files) report.sources.set(f, sf.text);
@@ -59,7 +60,13 @@ export function lintCluster(entries: { file: string; options: NodeFileOptions }[
     list.push(ids.length ? { ...d, configIds: ids } : d);
     byFile.set(d.file, list);
   }
-  for (const [file, diagnostics] of byFile) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
+  // `# keepalived-lint disable-next-line cluster-priority` works as for any rule; the lint pass
+  // reports the directives' own problems, so none is reported here.
+  const results = await applySuppressions(
+    { results: [...byFile].map(([file, diagnostics]) => ({ file, diagnostics })), sources: report.sources, scripts: new Set() },
+    { ruleIds: rules.map((r) => r.meta.id), directiveRule: null, reportUnused: false },
+  );
+  for (const { file, diagnostics } of results) if (diagnostics.length) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
   report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { report, nodes };
 }

@@ -13,6 +13,7 @@ import { loadScripts, type ScriptStore } from '../scripts/store.js';
 import { keywordTable } from '../versions/keywords.js';
 import { DEFAULT_TARGET, type Version } from '../versions/version.js';
 import { resolveTargetName } from '../versions/distros.js';
+import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';
 import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity, SeveritySetting } from './types.js';
 import type { Origin, Token } from '../preprocess/types.js';
 import { pathMap, type PathMapping } from '../source/paths.js';
@@ -39,6 +40,12 @@ export interface LintOptions {
   paths?: PathMapping[];
   /** Lint for exactly these config-ids (instead of every id the `@` lines name, plus none). */
   configIds?: string[];
+  /** --report-unused-disables: a keepalived-lint disable comment that suppresses nothing is a finding. */
+  reportUnusedDisables?: boolean;
+  /** Called as each file given to lintFiles starts (progress display). */
+  onFile?: (file: string) => void;
+  /** Rule ids a disable comment may name that these passes do not run (the cluster rules): not unknown, never "unused" here. */
+  otherRuleIds?: readonly string[];
 }
 
 export function defaultRoot(configPath: string): string {
@@ -59,7 +66,9 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
   const seenFindings = new Set<string>();
   const entries = [...new Set(paths.map((p) => path.resolve(opts.host.cwd(), p)))];
   const outcomes = new Map<string, OneResult>();
+  const scripts = new Set<string>();
   for (const abs of entries) {
+    opts.onFile?.(abs);
     let r: OneResult | { error: string };
     try {
       r = await lintOne(abs, opts);
@@ -77,6 +86,7 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
   for (const [abs, r] of outcomes) {
     if (included.has(abs)) continue;
     for (const [f, sf] of r.files) report.sources.set(f, sf.text);
+    for (const f of r.scripts) scripts.add(f);
     if (!byFile.has(abs)) byFile.set(abs, []);
     for (const d of r.diagnostics) {
       const list = byFile.get(d.file) ?? [];
@@ -88,7 +98,19 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
       byFile.set(d.file, list);
     }
   }
-  for (const [file, diagnostics] of byFile) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
+  const results = [...byFile].map(([file, diagnostics]) => ({ file, diagnostics }));
+  const directiveRule = opts.rules.find((r) => r.meta.id === DIRECTIVE_RULE_ID) ?? null;
+  const suppressed = await applySuppressions(
+    { results, sources: report.sources, scripts },
+    {
+      ruleIds: [...opts.rules.map((r) => r.meta.id), ...(opts.otherRuleIds ?? [])],
+      notRun: new Set(opts.otherRuleIds),
+      directiveRule,
+      severity: opts.severities?.[DIRECTIVE_RULE_ID],
+      reportUnused: opts.reportUnusedDisables ?? false,
+    },
+  );
+  for (const { file, diagnostics } of suppressed) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
   report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return report;
 }
@@ -96,6 +118,8 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
 interface OneResult {
   diagnostics: Diagnostic[];
   files: Map<string, SourceFile>;
+  /** The files of `files` that are scripts the config runs (shell comments, not keepalived's). */
+  scripts: Set<string>;
 }
 
 async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { error: string }> {
@@ -105,7 +129,7 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
   // A script given with the configs (a pre-commit hook passes every changed file) is checked
   // through the configs that call it, never parsed as a config.
   const head = opts.host.readText(abs);
-  if (head.ok && head.text.startsWith('#!')) return { diagnostics: [], files: new Map() };
+  if (head.ok && head.text.startsWith('#!')) return { diagnostics: [], files: new Map(), scripts: new Set() };
   const target = resolveTarget(opts.target);
   const table = keywordTable(target);
   const root = opts.root ?? defaultRoot(abs);
@@ -143,7 +167,9 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
   // Scripts: every pass's references, one read and one analysis per script file for all of them.
   const trees = passes.map((p) => buildTree(p.pre.lines, table));
   const refs = trees.map((t) => scriptRefs(t, target));
+  const configFiles = new Set(files.keys());
   const store = await loadScripts(refs.flat(), paths, opts.host, files);
+  const scripts = new Set([...files.keys()].filter((f) => !configFiles.has(f)));
   const allNames = new Set<string>();
   for (const t of trees) for (const m of Object.values(namedBlocks(t))) for (const n of m.keys()) allNames.add(n);
 
@@ -167,7 +193,7 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
   const diagnostics = merged.map(({ d, ids }) =>
     passes.length > 1 && ids.size < passes.length ? { ...d, configIds: allIds.filter((x) => ids.has(x)) } : d,
   );
-  return { diagnostics, files };
+  return { diagnostics, files, scripts };
 }
 
 function scriptsContext(tree: ConfigTree, refs: ScriptsContext['refs'], store: ScriptStore, allNames: ReadonlySet<string>): ScriptsContext {

@@ -1,13 +1,23 @@
 /**
- * Output formats: pure functions from a LintReport to text. Example (json):
+ * Output formats: pure functions from a LintReport to text (stylish, json, and sarif, github,
+ * checkstyle, junit in their own modules). Example (json):
  *   {"version":1,"results":[{"file":"k.conf","diagnostics":[{"ruleId":"unknown-keyword",...,"line":9,"column":5,...}]}]}
  */
 import * as path from 'node:path';
-import type { Diagnostic, LintReport } from '../engine/types.js';
+import type { Diagnostic, LintReport, RuleMeta } from '../engine/types.js';
+import { allRules as registry } from '../../rules/index.js';
+import { toSarif } from './sarif.js';
+import { githubAnnotations } from './github.js';
+import { checkstyleXml } from './checkstyle.js';
+import { junitXml } from './junit.js';
 
 export interface FormatOptions {
   cwd: string;
   color: boolean;
+  /** The tool's version, for formats that name it (sarif). */
+  version?: string;
+  /** The rules to describe (sarif); default: every rule of the registry. */
+  rules?: readonly RuleMeta[];
 }
 
 export type Formatter = (report: LintReport, opts: FormatOptions) => string;
@@ -75,4 +85,13 @@ export const stylish: Formatter = (report, { cwd, color }) => {
   return out.length ? out.join('\n') + '\n' : '';
 };
 
-export const formatters: Record<string, Formatter> = { stylish, json };
+export const sarif: Formatter = (report, { cwd, version, rules }) =>
+  JSON.stringify(toSarif(report, { cwd, rules: rules ?? registry.map((r) => r.meta), ...(version !== undefined ? { version } : {}) }), null, 2) + '\n';
+
+export const github: Formatter = (report, { cwd }) => githubAnnotations(report, cwd);
+
+export const checkstyle: Formatter = (report, { cwd }) => checkstyleXml(report, cwd);
+
+export const junit: Formatter = (report, { cwd }) => junitXml(report, cwd);
+
+export const formatters: Record<string, Formatter> = { stylish, json, sarif, github, checkstyle, junit };

@@ -32,8 +32,11 @@ export interface FileHost {
   cwd(): string;
 }
 
-/** Files larger than this are refused rather than read whole (a config is kilobytes). */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * Files larger than this are refused rather than read whole: a config is kilobytes, and 10,000
+ * instances with their scripts and checkers are about 4 MiB.
+ */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export function nodeHost(cwd: string): FileHost {
   return {
@@ -42,7 +45,7 @@ export function nodeHost(cwd: string): FileHost {
         const st = fs.statSync(file);
         if (st.isDirectory()) return { ok: false, reason: 'is a directory' };
         if (!st.isFile()) return { ok: false, reason: 'is not a regular file' };
-        if (st.size > MAX_FILE_BYTES) return { ok: false, reason: `is larger than ${MAX_FILE_BYTES} bytes` };
+        if (st.size > MAX_FILE_BYTES) return { ok: false, reason: `is ${(st.size / 1048576).toFixed(1)} MiB, more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint reads (a keepalived configuration is kilobytes; 10,000 instances are about 4 MiB)` };
         const buf = fs.readFileSync(file);
         const text = buf.toString('utf8');
         return Buffer.byteLength(text, 'utf8') === buf.length && Buffer.from(text, 'utf8').equals(buf)

@@ -224,6 +224,9 @@ function buildTable(version: Version): KeywordTable {
     for (const candidate of scope.keywords.keys()) {
       if (candidate === name) continue;
       const lower = candidate.toLowerCase();
+      // The distance is at least the difference in length: skip what cannot be close (and the
+      // quadratic distance of a 1023-byte word against every keyword).
+      if (Math.abs(lower.length - wanted.length) > threshold) continue;
       // A case-only difference ("Priority") is the best possible suggestion.
       const d = lower === wanted ? 0 : editDistance(wanted, lower);
       if (d > threshold || d >= Math.max(name.length, 1)) continue;

@@ -1,0 +1,42 @@
+/**
+ * Checkstyle XML, read by Jenkins (warnings-ng), reviewdog, GitLab converters and many IDEs.
+ * Example:
+ *   <checkstyle version="4.3"><file name="keepalived.conf">
+ *     <error line="9" column="5" severity="error" message="Unknown keyword ..." source="keepalived-lint.unknown-keyword"/>
+ *   </file></checkstyle>
+ * Every linted file gets a <file> element, a clean one too (so a consumer knows it was checked).
+ */
+import type { Diagnostic, LintReport } from '../engine/types.js';
+import { messageWithConfigIds, relatedLines, relativePath } from './common.js';
+import { XML_DECLARATION, xmlAttr } from './xml.js';
+
+export function checkstyleXml(report: LintReport, cwd: string): string {
+  const files = new Map<string, string[]>();
+  const entry = (file: string) => {
+    const name = relativePath(file, cwd);
+    let list = files.get(name);
+    if (!list) files.set(name, (list = []));
+    return list;
+  };
+  for (const r of report.results) {
+    const list = entry(r.file);
+    for (const d of r.diagnostics) list.push(errorElement(d, cwd));
+  }
+  for (const e of report.errors) {
+    entry(e.file).push(`    <error line="1" column="1" severity="error" message="${xmlAttr(`Cannot lint this file: ${e.message}`)}" source="keepalived-lint"/>`);
+  }
+  const out = [XML_DECLARATION, '<checkstyle version="4.3">'];
+  for (const name of [...files.keys()].sort()) {
+    const errors = files.get(name)!;
+    if (!errors.length) out.push(`  <file name="${xmlAttr(name)}"/>`);
+    else out.push(`  <file name="${xmlAttr(name)}">`, ...errors, '  </file>');
+  }
+  out.push('</checkstyle>');
+  return out.join('\n') + '\n';
+}
+
+function errorElement(d: Diagnostic, cwd: string): string {
+  const related = relatedLines(d, cwd);
+  const message = messageWithConfigIds(d) + (related.length ? ` (see ${related.join('; ')})` : '');
+  return `    <error line="${d.start.line}" column="${d.start.column}" severity="${d.severity}" message="${xmlAttr(message)}" source="keepalived-lint.${xmlAttr(d.ruleId)}"/>`;
+}

@@ -1,0 +1,43 @@
+/**
+ * GitHub Actions workflow commands: one annotation per finding, shown on the pull request's diff.
+ * Example:
+ *   ::error file=keepalived.conf,line=9,endLine=9,col=5,endColumn=11,title=unknown-keyword::Unknown keyword "priorty" ...
+ * GitHub's columns are inclusive and only allowed on a single line; info findings are notices.
+ */
+import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
+import { messageWithConfigIds, relatedLines, relativePath } from './common.js';
+
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+
+/** The escaping of the command's message (actions/toolkit's escapeData). */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** The escaping of a property value (actions/toolkit's escapeProperty). */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function githubAnnotations(report: LintReport, cwd: string): string {
+  const out: string[] = [];
+  for (const r of report.results) for (const d of r.diagnostics) out.push(annotation(d, cwd));
+  for (const e of report.errors) out.push(command('error', { file: relativePath(e.file, cwd), title: 'keepalived-lint' }, `Cannot lint this file: ${e.message}`));
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+function annotation(d: Diagnostic, cwd: string): string {
+  const props: Record<string, string | number> = { file: relativePath(d.file, cwd), line: d.start.line, endLine: d.end.line };
+  if (d.end.line === d.start.line) {
+    props.col = d.start.column;
+    props.endColumn = Math.max(d.start.column, d.end.column - 1);
+  }
+  props.title = d.ruleId;
+  const message = [messageWithConfigIds(d), ...relatedLines(d, cwd).map((l) => `  ${l}`)].join('\n');
+  return command(COMMAND[d.severity], props, message);
+}
+
+function command(name: string, props: Record<string, string | number>, message: string): string {
+  const list = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
+  return `::${name} ${list.join(',')}::${escapeData(message)}`;
+}

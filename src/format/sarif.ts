@@ -1,0 +1,159 @@
+/**
+ * SARIF 2.1.0, the format GitHub code scanning and most CI dashboards import. Example (trimmed):
+ *   {"version":"2.1.0","runs":[{"tool":{"driver":{"name":"keepalived-lint","rules":[{"id":"unknown-keyword",...}]}},
+ *    "results":[{"ruleId":"unknown-keyword","ruleIndex":27,"level":"error","message":{"text":"Unknown keyword ..."},
+ *    "locations":[{"physicalLocation":{"artifactLocation":{"uri":"keepalived.conf","uriBaseId":"%SRCROOT%"},
+ *    "region":{"startLine":9,"startColumn":5,"endLine":9,"endColumn":12}}}]}]}]}
+ * Columns are UTF-16 code units and endColumn is exclusive, as in the engine's positions.
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic, LintReport, RuleMeta, Severity } from '../engine/types.js';
+import { REPOSITORY_URL, messageWithConfigIds, relativePath, ruleDocsUrl } from './common.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SRCROOT = '%SRCROOT%';
+/** Name of our partial fingerprint: bump the version when what it hashes changes. */
+export const FINGERPRINT_KEY = 'keepalivedLintFinding/v1';
+
+export interface SarifOptions {
+  cwd: string;
+  version?: string;
+  rules: readonly RuleMeta[];
+}
+
+type Level = 'error' | 'warning' | 'note';
+const LEVEL: Record<Severity, Level> = { error: 'error', warning: 'warning', info: 'note' };
+
+interface ArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+}
+
+interface SarifRule {
+  id: string;
+  shortDescription?: { text: string };
+  fullDescription?: { text: string };
+  helpUri?: string;
+  defaultConfiguration?: { level: Level };
+}
+
+export function toSarif(report: LintReport, opts: SarifOptions): Record<string, unknown> {
+  const driverRules: SarifRule[] = opts.rules.map(describeRule);
+  const ruleIndex = new Map(driverRules.map((r, i) => [r.id, i]));
+  // Findings of a rule outside the registry (another tool's messages merged in) still need an
+  // entry, or ruleIndex would point nowhere.
+  for (const r of report.results) {
+    for (const d of r.diagnostics) {
+      if (!ruleIndex.has(d.ruleId)) {
+        ruleIndex.set(d.ruleId, driverRules.length);
+        driverRules.push({ id: d.ruleId });
+      }
+    }
+  }
+  const fingerprints = new Fingerprints(report);
+  const results = report.results.flatMap((r) =>
+    r.diagnostics.map((d) => ({
+      ruleId: d.ruleId,
+      ruleIndex: ruleIndex.get(d.ruleId)!,
+      level: LEVEL[d.severity],
+      message: { text: messageWithConfigIds(d) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: artifact(d.file, opts.cwd),
+            region: { startLine: d.start.line, startColumn: d.start.column, endLine: d.end.line, endColumn: d.end.column },
+          },
+        },
+      ],
+      ...(d.related?.length
+        ? {
+            relatedLocations: d.related.map((rel, i) => ({
+              id: i + 1,
+              physicalLocation: { artifactLocation: artifact(rel.file, opts.cwd), region: { startLine: rel.start.line, startColumn: rel.start.column } },
+              message: { text: rel.message },
+            })),
+          }
+        : {}),
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprints.of(d, opts.cwd) },
+      ...(d.configIds ? { properties: { configIds: d.configIds } } : {}),
+    })),
+  );
+  const notifications = report.errors.map((e) => ({
+    level: 'error' as const,
+    message: { text: `Cannot lint this file: ${e.message}` },
+    locations: [{ physicalLocation: { artifactLocation: artifact(e.file, opts.cwd) } }],
+  }));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'keepalived-lint',
+            ...(opts.version ? { version: opts.version, semanticVersion: opts.version } : {}),
+            informationUri: REPOSITORY_URL,
+            rules: driverRules,
+          },
+        },
+        invocations: [{ executionSuccessful: report.errors.length === 0, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(opts.cwd) } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}
+
+function describeRule(meta: RuleMeta): SarifRule {
+  return {
+    id: meta.id,
+    shortDescription: { text: firstClause(meta.description) },
+    fullDescription: { text: meta.description },
+    helpUri: ruleDocsUrl(meta.id),
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+  };
+}
+
+/** "Two instances with one VRID: keepalived refuses ..." -> "Two instances with one VRID". */
+function firstClause(description: string): string {
+  const m = /^(.+?)(?::\s|\.\s|\.$)/.exec(description);
+  return m ? m[1]! : description;
+}
+
+/** Relative to %SRCROOT% (the cwd) when inside it, else an absolute file: URI. */
+function artifact(file: string, cwd: string): ArtifactLocation {
+  const rel = relativePath(file, cwd);
+  if (path.isAbsolute(rel)) return { uri: pathToFileURL(file).href };
+  return { uri: rel.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(dir).href;
+  return href.endsWith('/') ? href : href + '/';
+}
+
+/**
+ * An id for a finding that survives lines added above it: rule, file, the message without the
+ * positions it cites, the trimmed source line, and the rank among findings with the same key.
+ * Code scanning uses it to follow a finding across commits.
+ */
+class Fingerprints {
+  private readonly seen = new Map<string, number>();
+  private readonly lines = new Map<string, string[]>();
+  constructor(private readonly report: LintReport) {}
+
+  of(d: Diagnostic, cwd: string): string {
+    let lines = this.lines.get(d.file);
+    if (!lines) this.lines.set(d.file, (lines = this.report.sources.get(d.file)?.split('\n') ?? []));
+    const line = lines[d.start.line - 1]?.trim().replace(/\s+/g, ' ') ?? '';
+    // Messages cite other lines as file:line:column; those move with every edit above them.
+    const what = d.message.replace(/(\S):\d+:\d+/g, '$1:L:C');
+    const key = [d.ruleId, relativePath(d.file, cwd), what, line].join('\0');
+    const rank = (this.seen.get(key) ?? 0) + 1;
+    this.seen.set(key, rank);
+    return createHash('sha256').update(`${key}\0${rank}`).digest('hex').slice(0, 32);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * keepalived's own messages as findings of the pseudo-rule `keepalived`, at the file and line it
+ * names (a message without a line: at the instance, sync group or vrrp_script it names when the
+ * config has it, else at the config's line 1), each saying which of our rules also found it.
+ * Example: "(keepalived.conf: Line 9) Unknown keyword 'priorty'" with our unknown-keyword finding
+ * on line 9 -> { ruleId: 'keepalived', severity: 'error', line 9,
+ *   message: "keepalived -t: Unknown keyword 'priorty' (also found by unknown-keyword)" }.
+ */
+import * as path from 'node:path';
+import { byPosition } from '../engine/index.js';
+import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
+import type { Origin, SourceFile } from '../preprocess/types.js';
+import { findingsAnswering, namesIn, trackScriptIn } from './answers.js';
+import type { KeepalivedMessage } from './messages.js';
+
+export const KEEPALIVED_RULE = {
+  id: 'keepalived',
+  description: 'What `keepalived -t` (the installed keepalived, --with-keepalived) says about the config, at the line it names.',
+  severity: 'error' as Severity,
+};
+
+/**
+ * keepalived gives its messages no severity (any message makes -t exit non-zero). What it calls a
+ * warning or deprecated, and what depends on the machine it runs on (interfaces, script files),
+ * is a warning; a SECURITY VIOLATION and everything else is an error.
+ */
+export function messageSeverity(m: KeepalivedMessage): Severity {
+  if (/^SECURITY VIOLATION\b/.test(m.text)) return 'error';
+  if (/^(\(\S+\) )?(WARNING|Warning)\b|\bdeprecated\b|^Please use /.test(m.text)) return 'warning';
+  return m.cls === 'environment' ? 'warning' : 'error';
+}
+
+export interface ConfigCheck {
+  /** The config keepalived was run on (absolute). */
+  config: string;
+  exitCode: number | null;
+  messages: readonly KeepalivedMessage[];
+  /** The config's files as we read them (the config and what it includes). */
+  files: ReadonlyMap<string, SourceFile>;
+  /** Where the config defines its named objects: "vrrp_instance VI_1", "vrrp_sync_group G", "vrrp_script chk". */
+  objects: ReadonlyMap<string, Origin>;
+  /** The folder that stands for "/" (absolute include paths keepalived prints). */
+  root: string;
+}
+
+/** Our findings and keepalived's, for one config; `ours` are the report's findings in any file. */
+export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic[]): Diagnostic[] {
+  const mainName = path.basename(check.config);
+  const refs = ours.map((d) => ({ file: d.file, line: d.start.line, ruleId: d.ruleId, message: d.message, d }));
+  const out: Diagnostic[] = [];
+  for (const m of check.messages) {
+    const file = m.file === null || m.file === mainName ? check.config : fileOf(m.file, check);
+    let message = `keepalived -t: ${m.text}`;
+    let at: { file: string; line: number } | Origin;
+    if (m.line !== null && file !== null) at = { file, line: m.line };
+    else if (m.line !== null) {
+      message = `keepalived -t (${m.file}, line ${m.line}): ${m.text}`;
+      at = { file: check.config, line: 1 };
+    } else at = objectNamed(m.text, check) ?? { file: check.config, line: 1 };
+    const also = [...new Set(findingsAnswering(m, file === null ? m.file : file, check.config, refs).map((r) => r.ruleId))].sort();
+    if (also.length) message += ` (also found by ${also.join(', ')})`;
+    if (/is missing a parameter/.test(m.text)) message += '; keepalived stops reading here, so nothing after this line is checked';
+    const d = diagnosticAt(at, message, messageSeverity(m), check.files);
+    if (d) out.push(d);
+  }
+  if (check.exitCode !== null && check.exitCode !== 0 && !check.messages.length) {
+    const d = diagnosticAt({ file: check.config, line: 1 }, `keepalived -t exited with status ${check.exitCode} and printed nothing`, 'error', check.files);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+/** A printed include path: as written in the include line, so relative to the including file (or absolute, under the root). */
+function fileOf(printed: string, check: ConfigCheck): string | null {
+  const candidates = path.isAbsolute(printed)
+    ? [path.join(check.root, printed), printed]
+    : [path.resolve(path.dirname(check.config), printed)];
+  for (const c of candidates) if (check.files.has(c)) return c;
+  const tail = '/' + printed.replace(/^(\.\/)+/, '');
+  const bySuffix = [...check.files.keys()].filter((f) => f.endsWith(tail));
+  return bySuffix.length === 1 ? bySuffix[0]! : null;
+}
+
+function objectNamed(text: string, check: ConfigCheck): Origin | null {
+  const script = trackScriptIn(text);
+  if (script !== null) return check.objects.get(`vrrp_script ${script}`) ?? null;
+  for (const name of namesIn(text)) {
+    const o = check.objects.get(`vrrp_instance ${name}`) ?? check.objects.get(`vrrp_sync_group ${name}`);
+    if (o) return o;
+  }
+  return null;
+}
+
+function diagnosticAt(at: { file: string; line: number } | Origin, message: string, severity: Severity, files: ReadonlyMap<string, SourceFile>): Diagnostic | null {
+  const sf = files.get(at.file);
+  if (!sf) return null;
+  let start: number;
+  let end: number;
+  if ('line' in at) {
+    // The whole line, from its first word (keepalived names lines, not columns).
+    const line = Math.min(Math.max(1, at.line), sf.index.lineCount);
+    const text = sf.index.lineText(line);
+    start = sf.index.lineStart(line) + (text.length - text.trimStart().length);
+    end = sf.index.lineStart(line) + text.trimEnd().length;
+  } else {
+    start = at.start;
+    end = Math.max(at.start, at.end);
+  }
+  return {
+    ruleId: KEEPALIVED_RULE.id,
+    severity,
+    message,
+    file: at.file,
+    range: { start, end },
+    start: sf.index.position(start),
+    end: sf.index.position(end),
+  };
+}
+
+/** Adds findings to the report, once each, in the report's order (file, line, column, rule). */
+export function mergeFindings(report: LintReport, found: readonly Diagnostic[], files: ReadonlyMap<string, SourceFile>): void {
+  const byFile = new Map(report.results.map((r) => [r.file, r]));
+  const seen = new Set(report.results.flatMap((r) => r.diagnostics.map(key)));
+  for (const d of found) {
+    if (seen.has(key(d))) continue;
+    seen.add(key(d));
+    let r = byFile.get(d.file);
+    if (!r) {
+      r = { file: d.file, diagnostics: [] };
+      byFile.set(d.file, r);
+      report.results.push(r);
+    }
+    r.diagnostics.push(d);
+    const sf = files.get(d.file);
+    if (sf && !report.sources.has(d.file)) report.sources.set(d.file, sf.text);
+  }
+  for (const r of report.results) r.diagnostics.sort(byPosition);
+  report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+function key(d: Diagnostic): string {
+  return `${d.file}\0${d.ruleId}\0${d.range.start}\0${d.range.end}\0${d.message}`;
+}

@@ -1,0 +1,144 @@
+/**
+ * The throw-away network namespace keepalived runs in: `unshare -n` (or `unshare -rn` for a user
+ * without CAP_SYS_ADMIN) then a small sh script that brings `lo` up, creates the interfaces the
+ * config names (dummy devices, VLANs on requested bases; ifb or empty bridges where the kernel has
+ * no dummy driver) and execs keepalived. The namespace has no route out, so a host name the config
+ * mentions cannot be looked up on the network, and nothing keepalived does touches the host's
+ * interfaces. Example:
+ *   namespaceArgv(['-n'], ['/usr/sbin/keepalived', '-t', '-f', 'k.conf'], { interfaces: ['eth0'] })
+ *   -> ['-n', 'sh', '-c', NS_SCRIPT, 'sh', '', 'link add eth0 type dummy\n', ..., '/usr/sbin/keepalived', '-t', ...]
+ * No shell string is ever built from a file or interface name: they are positional arguments.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+
+/** PATH with the sbin folders (where keepalived lives, often not in a user's PATH) and the usual bin folders added. */
+export function searchPath(envPath: string | undefined): string {
+  const parts = (envPath ?? '').split(path.delimiter).filter(Boolean);
+  for (const d of [...SBIN_DIRS, '/usr/local/bin', '/usr/bin', '/bin']) if (!parts.includes(d)) parts.push(d);
+  return parts.join(path.delimiter);
+}
+
+/** The first executable regular file called `bin` on searchPath(envPath). */
+export function findOnPath(bin: string, envPath: string | undefined): string | null {
+  for (const dir of searchPath(envPath).split(path.delimiter)) {
+    const candidate = path.join(dir, bin);
+    try {
+      if (fs.statSync(candidate).isFile()) {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+export interface NamespaceOptions {
+  /** Interfaces that must exist in the namespace (invalid names are skipped). */
+  interfaces?: readonly string[];
+  /** Host name inside the namespace ('' or absent: keep); needs `unshare -u` too. */
+  hostname?: string;
+}
+
+/**
+ * Linux interface names: 1-15 bytes, no '/', ':' or white space (dev_valid_name);
+ * we also insist on a leading letter so IP addresses such as 192.168.200.10 are skipped.
+ * Only names matching this are ever written into an `ip -batch` script.
+ */
+const IFNAME_RE = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
+
+export function isValidInterfaceName(name: string): boolean {
+  return IFNAME_RE.test(name) && !name.endsWith('.') && !name.includes('..');
+}
+
+interface InterfacePlan {
+  names: string[];
+  /** `ip -batch` lines: dummy devices, then VLANs on requested base devices. */
+  create: string;
+  /** `ip -batch` lines bringing every requested device up, with MULTICAST and ARP (ifb has neither). */
+  up: string;
+}
+
+/**
+ * Plan fake interfaces. A dotted name (bond0.13) becomes a VLAN on its base device
+ * when that base is itself requested and the kernel can do it; every other name
+ * (and every failed VLAN) becomes a dummy device, else an empty bridge (the fallback
+ * is done in the namespace script). Unrequested base devices are never created.
+ */
+export function planInterfaces(requested: readonly string[]): InterfacePlan {
+  const names = [...new Set(requested.filter(isValidInterfaceName))];
+  const wanted = new Set(names);
+  const lines: string[] = [];
+  const vlans: string[] = [];
+  for (const n of names) {
+    const dot = n.lastIndexOf('.');
+    const base = n.slice(0, dot);
+    const id = n.slice(dot + 1);
+    if (dot > 0 && wanted.has(base) && /^\d+$/.test(id) && Number(id) >= 1 && Number(id) <= 4094) {
+      vlans.push(`link add link ${base} name ${n} type vlan id ${Number(id)}`);
+    } else {
+      lines.push(`link add ${n} type dummy`);
+    }
+  }
+  return {
+    names,
+    create: [...lines, ...vlans].map((l) => l + '\n').join(''),
+    up: names.map((n) => `link set dev ${n} multicast on arp on up\n`).join(''),
+  };
+}
+
+/*
+ * Positional args: $1 = host name ('' = keep), $2 = ip batch creating devices,
+ * $3 = ip batch bringing them up, $4 = number of interface names, then the names,
+ * then keepalived's own argv (starting with the binary path). Names that the first
+ * batch did not create (no dummy/8021q support) are added as ifb devices, else as
+ * empty bridges. ifb comes first because a namespace full of bridges takes ~0.5 s to
+ * tear down, which the next namespace then waits for.
+ */
+const NS_SCRIPT = `
+ip link set dev lo up 2>/dev/null
+if [ -n "$1" ]; then
+  hostname "$1" 2>/dev/null || printf '%s\\n' "$1" > /proc/sys/kernel/hostname
+fi
+add_missing() {
+  t=$1
+  k=$2
+  shift 2
+  have=" $(ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: \\([^:@]*\\)[:@].*/\\1/p' | tr '\\n' ' ') "
+  b=
+  while [ "$k" -gt 0 ]; do
+    case "$have" in
+      *" $1 "*) ;;
+      *) b="\${b}link add $1 type $t
+" ;;
+    esac
+    shift
+    k=$((k - 1))
+  done
+  [ -z "$b" ] || printf '%s' "$b" | ip -force -batch - >/dev/null 2>&1
+}
+up=$3
+n=$4
+[ -z "$2" ] || printf '%s' "$2" | ip -force -batch - >/dev/null 2>&1
+shift 4
+if [ "$n" -gt 0 ]; then
+  add_missing ifb "$n" "$@"
+  add_missing bridge "$n" "$@"
+  printf '%s' "$up" | ip -force -batch - >/dev/null 2>&1
+fi
+while [ "$n" -gt 0 ]; do
+  shift
+  n=$((n - 1))
+done
+exec "$@"
+`;
+
+/** Arguments for `unshare`: its flags, then the script that prepares the namespace and execs `command`. */
+export function namespaceArgv(unshareFlags: readonly string[], command: readonly string[], opts: NamespaceOptions = {}): string[] {
+  const plan = planInterfaces(opts.interfaces ?? []);
+  return [...unshareFlags, 'sh', '-c', NS_SCRIPT, 'sh', opts.hostname ?? '', plan.create, plan.up, String(plan.names.length), ...plan.names, ...command];
+}

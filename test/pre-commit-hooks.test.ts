@@ -1,0 +1,116 @@
+// .pre-commit-hooks.yaml: the hooks pre-commit offers, their file pattern, and that their entries
+// run: each entry, with the files pre-commit would pass, through main().
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { main } from '../src/cli/index.js';
+import { REPO } from './helpers.js';
+import { fakeIO } from './support/io.js';
+
+interface Hook {
+  id: string;
+  name: string;
+  entry: string;
+  language: string;
+  files: string;
+  exclude?: string;
+  types?: string[];
+  pass_filenames?: boolean;
+  always_run?: boolean;
+  require_serial?: boolean;
+}
+
+const hooks = parse(fs.readFileSync(path.join(REPO, '.pre-commit-hooks.yaml'), 'utf8')) as Hook[];
+const hook = (id: string) => {
+  const h = hooks.find((x) => x.id === id);
+  if (!h) throw new Error(`no hook ${id}`);
+  return h;
+};
+/** pre-commit's choice: `files` and not `exclude`, searched (Python re.search) in the path from the repository root. */
+const selected = (h: Hook, file: string) => new RegExp(h.files).test(file) && !(h.exclude && new RegExp(h.exclude).test(file));
+/** pre-commit splits the entry like a shell (no quoting is used here) and appends the file names when pass_filenames. */
+const argvOf = (h: Hook, files: string[]) => {
+  const words = h.entry.split(/\s+/);
+  expect(words[0]).toBe('keepalived-lint');
+  return [...words.slice(1), ...(h.pass_filenames === false ? [] : files)];
+};
+
+const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-hooks-')));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('.pre-commit-hooks.yaml', () => {
+  it('offers keepalived-lint and keepalived-lint-diff as node hooks of the package bin', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(Object.keys(pkg.bin)).toContain('keepalived-lint');
+    expect(hooks.map((h) => h.id)).toEqual(['keepalived-lint', 'keepalived-lint-diff']);
+    expect(hook('keepalived-lint')).toMatchObject({ entry: 'keepalived-lint', language: 'node', pass_filenames: true, require_serial: true });
+    expect(hook('keepalived-lint-diff')).toMatchObject({ entry: 'keepalived-lint diff --git HEAD', language: 'node', pass_filenames: false, always_run: false });
+    expect(hook('keepalived-lint-diff').files).toBe(hook('keepalived-lint').files);
+    expect(hook('keepalived-lint-diff').exclude).toBe(hook('keepalived-lint').exclude);
+  });
+
+  it.each([
+    ['keepalived.conf', true],
+    ['etc/keepalived/keepalived.conf', true],
+    ['hosts/lb1/etc/keepalived/conf.d/vi_1.conf', true],
+    ['hosts/lb1/etc/keepalived/notify.sh', true],
+    ['roles/vrrp/files/keepalived/scripts/notify_master', true],
+    ['keepalived/check.bash', true],
+    ['conf.d/vrrp.conf', true],
+    ['hosts/lb1/keepalived.conf.orig', false],
+    ['nginx/conf.d/site.conf', false],
+    ['etc/keepalived/README.md', false],
+    ['etc/keepalived/README', false],
+    ['etc/keepalived/.gitignore', false],
+    ['etc/keepalived/notes.txt', false],
+    ['docs/keepalived.md', false],
+    ['src/keepalived.ts', false],
+  ])('selects %s: %s', (file, expected) => {
+    expect(selected(hook('keepalived-lint'), file)).toBe(expected);
+  });
+
+  it('keepalived-lint runs on the files pre-commit passes: a broken config fails, the example passes', async () => {
+    const broken = fakeIO({ cwd: REPO });
+    expect(await main(argvOf(hook('keepalived-lint'), ['examples/broken/keepalived.conf']), broken.io)).toBe(1);
+    expect(broken.stdout).toContain('unknown-keyword');
+    const router = ['examples/router/etc/keepalived/keepalived.conf', 'examples/router/etc/keepalived/notify.sh', 'examples/router/etc/keepalived/check-uplink.sh'];
+    for (const f of router) expect(selected(hook('keepalived-lint'), f), f).toBe(true);
+    const ok = fakeIO({ cwd: REPO });
+    expect(await main(argvOf(hook('keepalived-lint'), router), ok.io)).toBe(0);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/2 problems \(0 errors, 2 warnings\)/);
+  });
+
+  it('keepalived-lint checks a changed script passed with the config that calls it', async () => {
+    const dir = path.join(tmp, 'router');
+    fs.cpSync(path.join(REPO, 'examples', 'router'), dir, { recursive: true });
+    const notify = path.join(dir, 'etc', 'keepalived', 'notify.sh');
+    fs.writeFileSync(notify, fs.readFileSync(notify, 'utf8').replace('gateway_v4)', 'gateway)'));
+    const t = fakeIO({ cwd: tmp });
+    expect(await main(argvOf(hook('keepalived-lint'), ['router/etc/keepalived/keepalived.conf', 'router/etc/keepalived/notify.sh', '--format', 'json']), t.io)).toBe(1);
+    const out = JSON.parse(t.stdout) as { results: { file: string; diagnostics: { ruleId: string; line: number }[] }[] };
+    expect(out.results.find((r) => r.file === 'router/etc/keepalived/notify.sh')?.diagnostics.map((d) => `${d.line} ${d.ruleId}`)).toContain('4 script-unknown-name');
+  });
+
+  it('keepalived-lint-diff runs in a git repository and fails on the error an edit adds', async () => {
+    const repo = path.join(tmp, 'repo');
+    fs.mkdirSync(repo);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: repo, stdio: 'pipe' });
+    git('init', '-q');
+    const conf = path.join(repo, 'etc', 'keepalived', 'keepalived.conf');
+    fs.mkdirSync(path.dirname(conf), { recursive: true });
+    const good = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+    fs.writeFileSync(conf, good);
+    git('add', '.');
+    git('commit', '-q', '-m', 'config');
+    const same = fakeIO({ cwd: repo });
+    expect(await main(argvOf(hook('keepalived-lint-diff'), ['etc/keepalived/keepalived.conf']), same.io)).toBe(0);
+    fs.writeFileSync(conf, good.replace('priority 100', 'priority 300'));
+    const edited = fakeIO({ cwd: repo });
+    expect(await main(argvOf(hook('keepalived-lint-diff'), ['etc/keepalived/keepalived.conf']), edited.io)).toBe(1);
+    expect(edited.stdout).toContain('invalid-value');
+  });
+});
