@@ -1,7 +1,14 @@
 /** Every rule, sorted by id. A meta test checks this list against the files, fixtures and docs. */
-import type { Rule } from '../src/engine/types.js';
+import type { Rule, RuleMeta } from '../src/engine/types.js';
+import type { ClusterRule } from '../src/cluster/types.js';
 import { rule as advertIntVersion } from './advert-int-version.js';
 import { rule as authPassTruncated } from './auth-pass-truncated.js';
+import { rule as clusterAdvertMismatch } from './cluster-advert-mismatch.js';
+import { rule as clusterMissingPeer } from './cluster-missing-peer.js';
+import { rule as clusterPriority } from './cluster-priority.js';
+import { rule as clusterUnicastPeers } from './cluster-unicast-peers.js';
+import { rule as clusterVipMismatch } from './cluster-vip-mismatch.js';
+import { rule as clusterVridCollision } from './cluster-vrid-collision.js';
 import { rule as deprecatedKeyword } from './deprecated-keyword.js';
 import { rule as duplicateName } from './duplicate-name.js';
 import { rule as duplicateVrid } from './duplicate-vrid.js';
@@ -33,3 +40,9 @@ import { rule as unusedDefinition } from './unused-definition.js';
 import { rule as vrrp3Authentication } from './vrrp3-authentication.js';
 
 export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, lexingVersion, lintDirective, missingRequired, mixedAddressFamily, nopreemptMaster, routeWithoutInterface, scriptInsecure, scriptInterfaceName, scriptNameArgument, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptShellSyntax, scriptUnhandledInstance, scriptUnknownName, scriptUnquotedArguments, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
+
+/** Rules over several nodes at once (`keepalived-lint cluster`, `lint --cluster`), sorted by id. */
+export const clusterRules: ClusterRule[] = [clusterAdvertMismatch, clusterMissingPeer, clusterPriority, clusterUnicastPeers, clusterVipMismatch, clusterVridCollision];
+
+/** Both kinds, sorted by id: what the configuration file, `rules` and the README table know. */
+export const allRules: readonly { meta: RuleMeta }[] = [...rules, ...clusterRules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));

@@ -1,7 +1,7 @@
 // Rewrites the rules table in README.md from the rule metadata: `npm run docs`.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { rules } from '../rules/index.js';
+import { allRules } from '../rules/index.js';
 import { replaceRulesTable } from '../src/format/rules-table.js';
 
 const readme = readFileSync('README.md', 'utf8');
-writeFileSync('README.md', replaceRulesTable(readme, rules));
+writeFileSync('README.md', replaceRulesTable(readme, allRules));

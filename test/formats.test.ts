@@ -13,7 +13,7 @@ import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, type JsonDiagnostic } from './helpers.js';
 import { childrenNamed, parseXml, type XmlElement } from './support/xml.js';
-import { rules } from '../rules/index.js';
+import { allRules } from '../rules/index.js';
 import { VERSION } from '../src/cli/index.js';
 import { DOCS_BASE_URL } from '../src/format/common.js';
 import { FINGERPRINT_KEY } from '../src/format/sarif.js';
@@ -154,9 +154,9 @@ describe('--format sarif', () => {
     expect(driver.name).toBe('keepalived-lint');
     expect(driver.version).toBe(VERSION);
     expect(driver.informationUri).toMatch(/^https:\/\//);
-    expect(driver.rules.map((r) => r.id)).toEqual(rules.map((r) => r.meta.id));
+    expect(driver.rules.map((r) => r.id)).toEqual(allRules.map((r) => r.meta.id));
     for (const [i, r] of driver.rules.entries()) {
-      const meta = rules[i]!.meta;
+      const meta = allRules[i]!.meta;
       expect(r.helpUri).toBe(`${DOCS_BASE_URL}${meta.id}.md`);
       // The URL's path is the repository's docs/rules/<id>.md.
       expect(fs.existsSync(path.join(REPO, 'docs/rules', r.helpUri!.slice(DOCS_BASE_URL.length)))).toBe(true);

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rules } from '../rules/index.js';
+import { allRules, clusterRules, rules } from '../rules/index.js';
 import { replaceRulesTable } from '../src/format/rules-table.js';
 import { REPO } from './helpers.js';
 
@@ -13,13 +13,20 @@ const ruleFiles = fs
   .sort();
 
 describe('rule registry', () => {
-  it('lists every file in rules/, sorted by id, and nothing else', () => {
-    const ids = rules.map((r) => r.meta.id);
-    expect(ids).toEqual([...ids].sort());
-    expect(ids).toEqual(ruleFiles);
+  it('lists every file in rules/, sorted by id, and nothing else (per-config and cluster rules)', () => {
+    for (const list of [rules, clusterRules]) {
+      const ids = list.map((r) => r.meta.id);
+      expect(ids).toEqual([...ids].sort());
+    }
+    expect(allRules.map((r) => r.meta.id)).toEqual(ruleFiles);
   });
 
-  it.each(rules.map((r) => [r.meta.id, r] as const))('%s has kebab-case id, description, messages', (id, r) => {
+  it('cluster rules are named cluster-*, and no other rule is', () => {
+    expect(clusterRules.map((r) => r.meta.id).every((id) => id.startsWith('cluster-'))).toBe(true);
+    expect(rules.some((r) => r.meta.id.startsWith('cluster-'))).toBe(false);
+  });
+
+  it.each(allRules.map((r) => [r.meta.id, r] as const))('%s has kebab-case id, description, messages', (id, r) => {
     expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/);
     expect(r.meta.description.length).toBeGreaterThan(20);
     expect(Object.keys(r.meta.messages).length).toBeGreaterThan(0);
@@ -43,7 +50,7 @@ describe('rule registry', () => {
 
   it('README rules table is up to date (run `npm run docs`)', () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
-    expect(replaceRulesTable(readme, rules)).toBe(readme);
+    expect(replaceRulesTable(readme, allRules)).toBe(readme);
   });
 
   it('no fixture or docs folder for a rule that does not exist', () => {

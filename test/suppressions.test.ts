@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rules } from '../rules/index.js';
+import { allRules } from '../rules/index.js';
 import { REPO, lintJson, type JsonDiagnostic } from './helpers.js';
 
 const DIR = path.join(REPO, 'test', 'suppressions');
@@ -136,7 +136,7 @@ describe('directives that name what does not exist', () => {
       '9:23-39 error', // disable-nextline
       '11:50-64 error', // lint-directive cannot be disabled by a comment
     ]);
-    const ids = rules.map((x) => x.meta.id).filter((id) => id !== 'lint-directive');
+    const ids = allRules.map((x) => x.meta.id).filter((id) => id !== 'lint-directive');
     expect(directive[0]!.message).toBe(
       `Unknown rule "unknown-keywrd" in keepalived-lint disable-line: nothing is suppressed for it. Did you mean "unknown-keyword"? The rules are: ${ids.join(', ')}.`,
     );

@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { countBySeverity, type SeveritySetting } from '../engine/index.js';
 import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
-import { rules } from '../../rules/index.js';
+import { allRules, rules } from '../../rules/index.js';
 import { parseToJson } from './parse-command.js';
 import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
@@ -19,6 +19,8 @@ import { progressLine } from './progress.js';
 import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
+import { clusterReport, runClusterCommand, tooFewNodes } from './cluster-command.js';
+import { mergeReports } from '../cluster/index.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 
 export interface CliIO {
@@ -72,11 +74,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('-o, --output <file>', 'write the report to this file instead of standard output')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
-    .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable; wins over the configuration file)', parseRuleSetting(rules.map((r) => r.meta.id)))
+    .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable; wins over the configuration file)', parseRuleSetting(allRules.map((r) => r.meta.id)))
     .option('--stdin-filename <path>', 'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)')
     .option('--with-keepalived [path]', 'also run the installed keepalived -t (or the binary at PATH) on each config, in a throw-away network namespace, and report what it says as rule "keepalived"')
     .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string } & KeepalivedCliOptions, cmd: Command) => {
+    .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')
+    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -103,11 +106,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
       const progress = progressLine(io);
       let linted = 0;
-      const report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
+      let report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
         onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
-      });
+      }, allRules);
       progress.clear();
       if (!report) return void (exitCode = EXIT_USAGE);
+      if (o.cluster) {
+        const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd);
+        if (!c) return void (exitCode = EXIT_USAGE);
+        if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${tooFewNodes(c.nodes, io.cwd)}\n`);
+        report = mergeReports(report, c.report);
+      }
       for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
       const keepalivedDone =
         !keepalived ||
@@ -135,6 +144,25 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
         exitCode = EXIT_USAGE;
       }
+    });
+
+  program
+    .command('cluster')
+    .description('check the configs of the nodes of a VRRP cluster together (VIPs, adverts, unicast peers, priorities, VRIDs, instances on one node only); a file with @id lines is one node per id')
+    .argument('<paths...>', 'the nodes\' config files, or directories holding them (searched like lint does)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .addOption(targetOption())
+    .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
+    .option('-c, --config <file>', 'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)')
+    .action(async (paths: string[], o: { format: string; target: string; root?: string; config?: string }, cmd: Command) => {
+      const target = checkTarget(o.target, io);
+      if (!target) return void (exitCode = EXIT_USAGE);
+      const cli: CliLintOptions = {
+        ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+        ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+        ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+      };
+      exitCode = await runClusterCommand(paths, o.format, cli, { io, host, version: VERSION });
     });
 
   program
@@ -178,11 +206,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('-f, --format <format>', 'text or json', 'text')
     .action((o: { format: string }) => {
       if (o.format === 'json') {
-        io.stdout(JSON.stringify(rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })), null, 2) + '\n');
+        io.stdout(JSON.stringify(allRules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })), null, 2) + '\n');
         return;
       }
-      const w = Math.max(...rules.map((r) => r.meta.id.length));
-      for (const r of rules) io.stdout(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
+      const w = Math.max(...allRules.map((r) => r.meta.id.length));
+      for (const r of allRules) io.stdout(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
     });
 
   try {
@@ -201,7 +229,7 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
   let failed = false;
   const eff = effectiveFor(file, cli, host, (f): LoadedConfig | null => {
     if (!f) return null;
-    const r = loadConfig(f, host, rules);
+    const r = loadConfig(f, host, allRules);
     if ('problems' in r) {
       for (const p of r.problems) io.stderr(`${rel(p.file, io.cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
       failed = true;

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { findConfigFile, loadConfig, resolveFor, type ConfigProblem, type EffectiveOptions, type LoadedConfig } from '../config/index.js';
 import { lintFiles, type LintOptions } from '../engine/index.js';
-import type { LintReport, Rule, SeveritySetting } from '../engine/types.js';
+import type { LintReport, Rule, RuleMeta, SeveritySetting } from '../engine/types.js';
 import { displayPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
@@ -31,7 +31,7 @@ export interface LintGroup {
   effective: EffectiveOptions;
 }
 
-export function planLint(files: string[], cli: CliLintOptions, host: FileHost, rules: readonly Rule[]): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[] } {
+export function planLint(files: string[], cli: CliLintOptions, host: FileHost, rules: readonly { meta: RuleMeta }[]): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[] } {
   const loaded = new Map<string, LoadedConfig | null>();
   const problems: ConfigProblem[] = [];
   const load = (file: string | null): LoadedConfig | null => {
@@ -82,7 +82,10 @@ export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintG
   };
 }
 
-/** Lint every group and merge the reports; configuration problems make the report unusable (null). */
+/**
+ * Lint every group and merge the reports; configuration problems make the report unusable (null).
+ * `known`: every rule id the configuration file may name (the cluster rules too), default `rules`.
+ */
 export async function lintPlanned(
   files: string[],
   cli: CliLintOptions,
@@ -91,13 +94,15 @@ export async function lintPlanned(
   stderr: (s: string) => void,
   cwd: string,
   extra: Pick<LintOptions, 'onFile'> = {},
+  known: readonly { meta: RuleMeta }[] = rules,
 ): Promise<LintReport | null> {
-  const plan = planLint(files, cli, host, rules);
+  const plan = planLint(files, cli, host, known);
+  const otherRuleIds = known.filter((k) => !rules.some((r) => r.meta.id === k.meta.id)).map((k) => k.meta.id);
   for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
   if (plan.problems.length) return null;
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   for (const g of plan.groups) {
-    const r = await lintFiles(g.files, { host, rules, ...g.options, ...extra });
+    const r = await lintFiles(g.files, { host, rules, ...g.options, ...extra, ...(otherRuleIds.length ? { otherRuleIds } : {}) });
     report.results.push(...r.results);
     report.errors.push(...r.errors);
     for (const [f, t] of r.sources) report.sources.set(f, t);

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import type { Rule, SeveritySetting } from '../engine/types.js';
+import type { RuleMeta, SeveritySetting } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import type { PathMapping } from '../source/paths.js';
 import { resolveTargetName } from '../versions/distros.js';
@@ -38,6 +38,7 @@ interface Settings {
 interface ConfigData extends Settings {
   ignore?: string[];
   overrides?: (Settings & { files: string | string[] })[];
+  clusters?: { name?: string; files: string | string[]; configIds?: string[] }[];
 }
 
 export interface ConfigProblem {
@@ -63,6 +64,8 @@ export interface EffectiveOptions {
   configIds?: string[];
   severities: Record<string, SeveritySetting>;
   ruleOptions: Record<string, Record<string, unknown>>;
+  /** The `clusters:` entry the file is a node of (the first whose globs match). */
+  cluster?: { name: string; configIds?: string[] };
 }
 
 /** The schema ships with the package (schema/), two or three folders above this module (src/ or dist/src/). */
@@ -101,7 +104,7 @@ export function findConfigFile(file: string, host: FileHost): string | null {
   }
 }
 
-export function loadConfig(file: string, host: FileHost, rules: readonly Rule[]): LoadedConfig | { problems: ConfigProblem[] } {
+export function loadConfig(file: string, host: FileHost, rules: readonly { meta: RuleMeta }[]): LoadedConfig | { problems: ConfigProblem[] } {
   const r = host.readText(file);
   if (!r.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read the configuration file: ${r.reason}` }] };
   const lc = new LineCounter();
@@ -168,6 +171,9 @@ export function resolveFor(file: string, cfg: LoadedConfig | null): EffectiveOpt
   };
   apply(cfg.data);
   for (const o of cfg.data.overrides ?? []) if (matches(o.files)) apply(o);
+  const i = (cfg.data.clusters ?? []).findIndex((c) => matches(c.files));
+  const c = cfg.data.clusters?.[i];
+  if (c) out.cluster = { name: c.name ?? `cluster ${i + 1}`, ...(c.configIds ? { configIds: c.configIds } : {}) };
   return out;
 }
 

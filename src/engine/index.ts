@@ -44,6 +44,8 @@ export interface LintOptions {
   reportUnusedDisables?: boolean;
   /** Called as each file given to lintFiles starts (progress display). */
   onFile?: (file: string) => void;
+  /** Rule ids a disable comment may name that these passes do not run (the cluster rules): not unknown, never "unused" here. */
+  otherRuleIds?: readonly string[];
 }
 
 export function defaultRoot(configPath: string): string {
@@ -100,7 +102,13 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
   const directiveRule = opts.rules.find((r) => r.meta.id === DIRECTIVE_RULE_ID) ?? null;
   const suppressed = await applySuppressions(
     { results, sources: report.sources, scripts },
-    { ruleIds: opts.rules.map((r) => r.meta.id), directiveRule, severity: opts.severities?.[DIRECTIVE_RULE_ID], reportUnused: opts.reportUnusedDisables ?? false },
+    {
+      ruleIds: [...opts.rules.map((r) => r.meta.id), ...(opts.otherRuleIds ?? [])],
+      notRun: new Set(opts.otherRuleIds),
+      directiveRule,
+      severity: opts.severities?.[DIRECTIVE_RULE_ID],
+      reportUnused: opts.reportUnusedDisables ?? false,
+    },
   );
   for (const { file, diagnostics } of suppressed) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
   report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

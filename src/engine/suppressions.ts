@@ -33,6 +33,8 @@ export interface SuppressionOptions {
   severity?: SeveritySetting | undefined;
   /** --report-unused-disables */
   reportUnused: boolean;
+  /** Rule ids a directive may name whose findings come from elsewhere (the cluster check): never reported unused. */
+  notRun?: ReadonlySet<string>;
 }
 
 export interface SuppressionInput {
@@ -174,7 +176,7 @@ function suppressInFile(file: string, diagnostics: Diagnostic[], found: FileDire
 
   if (opts.reportUnused) {
     for (const e of [...lineEntries, ...blockEntries, ...fileEntries]) {
-      if (e.used) continue;
+      if (e.used || (e.id !== null && opts.notRun?.has(e.id))) continue;
       const d = e.directive;
       const r = e.id === null ? null : d.rules?.find((x) => x.id === e.id);
       const what = e.id === null ? 'no finding' : `no "${e.id}" finding`;

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Diagnostic, LintReport, RuleMeta } from '../engine/types.js';
-import { rules as registry } from '../../rules/index.js';
+import { allRules as registry } from '../../rules/index.js';
 import { toSarif } from './sarif.js';
 import { githubAnnotations } from './github.js';
 import { checkstyleXml } from './checkstyle.js';

@@ -8,7 +8,9 @@
  *
  * The carets give the columns on the nearest line above that is not an expectation; the text after
  * "rule-id:" must appear in the message. A first-line comment `# fixture: target=1.3.2 config-id=x`
- * sets lint options.
+ * sets lint options. Cluster rules: `# fixture: cluster=lb2.conf,lb3.conf` makes this file a node
+ * and names the other nodes' files (beside it; each holds its own expectations), and a bare
+ * `# fixture: cluster` makes this one file a cluster of the config-ids its `@` lines name.
  */
 import * as fs from 'node:fs';
 
@@ -23,7 +25,7 @@ export interface Expectation {
 export interface Fixture {
   file: string;
   expectations: Expectation[];
-  options: { target?: string; from?: string; configId?: string; root?: string };
+  options: { target?: string; from?: string; configId?: string; root?: string; cluster?: string[] };
 }
 
 const EXPECT_RE = /^(\s*[#!])(\s*)(\^+)\s+([a-z0-9-]+):\s*(.*)$/;
@@ -42,6 +44,7 @@ export function readFixture(file: string): Fixture {
         if (k === 'from') options.from = v!;
         if (k === 'config-id') options.configId = v!;
         if (k === 'root') options.root = v!;
+        if (k === 'cluster') options.cluster = v ? v.split(',') : [];
       }
       return;
     }

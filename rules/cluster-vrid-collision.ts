@@ -1,0 +1,72 @@
+import type { ClusterInstance, ClusterRule } from '../src/cluster/types.js';
+import { nodeList } from '../src/cluster/groups.js';
+import { networksOverlap } from '../src/cluster/model.js';
+import { familyName } from '../src/model/vrrp.js';
+
+/**
+ * Two multicast instances of different groups whose adverts reach each other: same VRID, family,
+ * multicast group and interface name, on different nodes, and VIP networks that overlap (when both
+ * write prefixes; without them the interface name is all there is to go by).
+ */
+function collide(a: ClusterInstance, b: ClusterInstance): boolean {
+  if (!a.vrid || !b.vrid || a.vrid.value !== b.vrid.value || a.family !== b.family) return false;
+  if (a.unicast || b.unicast || a.mcastDst !== b.mcastDst || !a.iface || a.iface.text !== b.iface?.text || a.node === b.node) return false;
+  if (!a.vipNetworks.length || !b.vipNetworks.length) return true;
+  return a.vipNetworks.some((x) => b.vipNetworks.some((y) => networksOverlap(x, y)));
+}
+
+/** What the receiving instance logs first for a foreign advert (vrrp_check_packet() order). */
+function dropLog(me: ClusterInstance, from: ClusterInstance): string {
+  if (me.settings.version !== from.settings.version) return `(${me.name}) wrong version. Received ${from.settings.version} and expect ${me.settings.version}`;
+  if (me.vips.length !== from.vips.length) return `(${me.name}) received an unexpected ip number count ${from.vips.length}, expected ${me.vips.length}!`;
+  const missing = me.vips.find((v) => !from.vips.some((w) => w.key === v.key));
+  return `(${me.name}) ip address associated with VRID ${me.vrid!.value} not present in MASTER advert: ${missing?.key ?? ''}`;
+}
+
+export const rule: ClusterRule = {
+  meta: {
+    id: 'cluster-vrid-collision',
+    description: 'The same VRID used by two different VRRP groups on one segment (same interface name and address family, overlapping VIP networks) anywhere in the configs linted: each group drops the other\'s adverts, and with use_vmac both MASTERs share one virtual MAC.',
+    severity: 'error',
+    messages: {
+      collision:
+        'VRID {{vrid}} ({{family}} multicast on {{iface}}) of vrrp_instance {{name}} on {{here}} is also used by another VRRP group on that segment: vrrp_instance {{otherName}} on {{others}}, with other VIPs. Every advert of each group reaches the other group\'s nodes, which drop it ("{{log}}") at every advert interval{{vmac}}; a VRID must be unique on a segment (RFC 5798). Fix: give one of the groups another virtual_router_id, on all of its nodes, and keep a VRID registry for the segment.',
+    },
+  },
+  check(ctx) {
+    const groups = ctx.cluster.groups;
+    for (const [gi, first] of groups.entries()) {
+      for (const second of groups.slice(gi + 1)) {
+        // Reported on the nodes of the smaller group (the odd one out), on the later one for a tie.
+        const [ga, gb] = first.members.length > second.members.length ? [first, second] : second.members.length > first.members.length ? [second, first] : [first, second];
+        // The same VRID twice on one node and interface is duplicate-vrid's (keepalived refuses to start).
+        if (ga.members.some((a) => gb.members.some((b) => a.node === b.node && a.vrid?.value === b.vrid?.value && a.iface?.text === b.iface?.text))) continue;
+        for (const b of gb.members) {
+          const hits = ga.members.filter((a) => collide(a, b));
+          if (!hits.length) continue;
+          const a = hits[0]!;
+          const vmac = a.useVmac || b.useVmac;
+          const mac = `00:00:5e:00:0${b.family === 'ipv4' ? 1 : 2}:${b.vrid!.value.toString(16).padStart(2, '0')}`;
+          ctx.report({
+            messageId: 'collision',
+            node: b.node,
+            at: b.vrid!.at,
+            data: {
+              vrid: b.vrid!.value,
+              family: familyName(b.family),
+              iface: b.iface!.text,
+              name: b.name,
+              here: b.node.label,
+              otherName: a.name,
+              others: nodeList(hits.map((h) => h.node)),
+              log: dropLog(b, a),
+              vmac: vmac ? `, and with use_vmac both MASTERs send from the virtual MAC ${mac}: the switch moves it between them and traffic for one group's VIPs reaches the other group's MASTER` : '',
+            },
+            related: hits.map((h) => ({ node: h.node, at: h.vrid!.at, message: `vrrp_instance ${h.name} uses VRID ${h.vrid!.value} on ${h.iface!.text} with ${h.vips.map((v) => v.key).join(', ') || 'no VIPs'}` })),
+            ...(vmac ? {} : { severity: 'warning' as const }),
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * The cluster check: reads every node (src/cluster/nodes.ts), groups their instances into virtual
+ * routers (groups.ts) and runs the cluster rules over the whole, each finding in the file of the
+ * node that must change, with the other nodes' lines under `related`. Example:
+ *
+ *   lintCluster([{ file: 'lb1.conf', options: {} }, { file: 'lb2.conf', options: {} }], host, clusterRules)
+ *   -> report.results: [{ file: 'lb2.conf', diagnostics: [{ ruleId: 'cluster-vip-mismatch', related: [lb1.conf:9] }] }]
+ */
+import * as path from 'node:path';
+import { byPosition } from '../engine/index.js';
+import { applySuppressions } from '../engine/suppressions.js';
+import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
+import type { Origin, Token } from '../preprocess/types.js';
+import type { FileHost } from '../source/host.js';
+import { groupInstances } from './groups.js';
+import { loadNodes, type NodeFileOptions } from './nodes.js';
+import type { ClusterContext, ClusterNode, ClusterReport, ClusterRule } from './types.js';
+
+export type { ClusterRule } from './types.js';
+export type { NodeFileOptions } from './nodes.js';
+
+const isToken = (x: Token | Origin): x is Token => (x as Token).origin !== undefined;
+const originOf = (x: Token | Origin): Origin => (isToken(x) ? x.origin : x);
+
+function position(node: ClusterNode, o: Origin): { line: number; column: number } {
+  const sf = node.files.get(o.file);
+  return sf ? sf.index.position(o.start) : { line: 1, column: 1 };
+}
+
+export async function lintCluster(entries: { file: string; options: NodeFileOptions }[], host: FileHost, rules: readonly ClusterRule[]): Promise<{ report: LintReport; nodes: ClusterNode[] }> {
+  const { nodes, errors } = loadNodes(entries, host);
+  const report: LintReport = { results: [], errors, sources: new Map() };
+  for (const n of nodes) for (const [f, sf] of n.files) report.sources.set(f, sf.text);
+  const cluster = groupInstances(nodes);
+  const found = new Map<string, { d: Diagnostic; ids: string[] }>();
+  for (const rule of rules) {
+    const ctx: ClusterContext = {
+      cluster,
+      where: (node, at) => {
+        const o = originOf(at);
+        const p = position(node, o);
+        return `${path.basename(o.file)}:${p.line}:${p.column}`;
+      },
+      report: (r) => {
+        const configured = r.node.severities[rule.meta.id];
+        if (configured === 'off') return;
+        const d = toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r);
+        const key = `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.message}`;
+        const hit = found.get(key);
+        if (hit) {
+          if (r.node.configId !== null && !hit.ids.includes(r.node.configId)) hit.ids.push(r.node.configId);
+        } else found.set(key, { d, ids: r.node.configId !== null ? [r.node.configId] : [] });
+      },
+    };
+    rule.check(ctx);
+  }
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const { d, ids } of found.values()) {
+    const list = byFile.get(d.file) ?? [];
+    list.push(ids.length ? { ...d, configIds: ids } : d);
+    byFile.set(d.file, list);
+  }
+  // `# keepalived-lint disable-next-line cluster-priority` works as for any rule; the lint pass
+  // reports the directives' own problems, so none is reported here.
+  const results = await applySuppressions(
+    { results: [...byFile].map(([file, diagnostics]) => ({ file, diagnostics })), sources: report.sources, scripts: new Set() },
+    { ruleIds: rules.map((r) => r.meta.id), directiveRule: null, reportUnused: false },
+  );
+  for (const { file, diagnostics } of results) if (diagnostics.length) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
+  report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { report, nodes };
+}
+
+function toDiagnostic(rule: ClusterRule, severity: Severity, r: ClusterReport): Diagnostic {
+  const template = rule.meta.messages[r.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message ${r.messageId}`);
+  const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(r.data?.[k] ?? `{{${k}}}`));
+  const origin = originOf(r.at);
+  const end = Math.max(origin.end, origin.start);
+  const related = (r.related ?? []).map((rel) => {
+    const o = originOf(rel.at);
+    return { file: o.file, start: position(rel.node, o), message: `${rel.node.label}: ${rel.message}` };
+  });
+  const sf = r.node.files.get(origin.file);
+  return {
+    ruleId: rule.meta.id,
+    severity,
+    message,
+    file: origin.file,
+    range: { start: origin.start, end },
+    start: position(r.node, origin),
+    end: sf ? sf.index.position(end) : { line: 1, column: 1 },
+    ...(related.length ? { related } : {}),
+    messageId: r.messageId,
+    ...(r.data ? { data: r.data } : {}),
+  };
+}
+
+/** One report from two (lint and cluster findings for the same files). */
+export function mergeReports(a: LintReport, b: LintReport): LintReport {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const r of [...a.results, ...b.results]) byFile.set(r.file, [...(byFile.get(r.file) ?? []), ...r.diagnostics]);
+  const sources = new Map([...a.sources, ...b.sources]);
+  const seen = new Set(a.errors.map((e) => `${e.file}\0${e.message}`));
+  const errors = [...a.errors, ...b.errors.filter((e) => !seen.has(`${e.file}\0${e.message}`))];
+  const results = [...byFile].map(([file, diagnostics]) => ({ file, diagnostics: diagnostics.sort(byPosition) }));
+  results.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+  return { results, errors, sources };
+}

@@ -1,0 +1,128 @@
+/**
+ * The cluster check's model: the nodes of a VRRP cluster (one config file each, or one config-id
+ * of a shared file), their vrrp_instances in the terms that matter between peers, and the groups
+ * of instances that form one virtual router across the nodes. Example:
+ *
+ *   hosts/lb1/keepalived.conf: vrrp_instance VI_1 { virtual_router_id 51 ... }
+ *   hosts/lb2/keepalived.conf: vrrp_instance VI_1 { virtual_router_id 51 ... }
+ *   -> nodes [lb1, lb2], groups [{ members: [lb1 VI_1, lb2 VI_1] }]
+ */
+import type { Origin, SourceFile, Token } from '../preprocess/types.js';
+import type { ConfigTree, Statement } from '../tree/index.js';
+import type { InstanceSettings } from '../model/instance-settings.js';
+import type { Family } from '../model/values.js';
+import type { RuleMeta, Severity, SeveritySetting } from '../engine/types.js';
+import type { Version } from '../versions/version.js';
+
+export interface ClusterNode {
+  /** How messages name the node: the config-id, or the part of the path that tells the files apart. */
+  label: string;
+  /** The node's main config file (absolute). */
+  file: string;
+  /** The config-id keepalived runs this node with (`-i`), or null for a file without `@` lines. */
+  configId: string | null;
+  /** The cluster it belongs to (`clusters:` in .keepalived-lint.yaml; '' when none is configured). */
+  cluster: string;
+  tree: ConfigTree;
+  target: Version;
+  /** Every file read for this node (the config and what it includes). */
+  files: Map<string, SourceFile>;
+  severities: Record<string, SeveritySetting>;
+  ruleOptions: Record<string, Record<string, unknown>>;
+  instances: ClusterInstance[];
+}
+
+export interface Address {
+  /** Normalised text (ipaddr.js), for comparing across nodes. */
+  key: string;
+  token: Token;
+}
+
+/** A tracked object whose state changes the instance's priority (weight != 0). */
+export interface Tracker {
+  kind: 'script' | 'interface' | 'process' | 'bfd' | 'file';
+  name: string;
+  /** The contribution when the tracked object is up / the check succeeds, and when it fails. */
+  whenUp: number;
+  whenDown: number;
+  /** A tracked file adds its content times the weight: no bound can be known offline. */
+  unbounded: boolean;
+  /** The line that tracks it (in the instance or its sync group). */
+  at: Token;
+}
+
+export interface ClusterInstance {
+  node: ClusterNode;
+  settings: InstanceSettings;
+  name: string;
+  statement: Statement;
+  vrid: { value: number; at: Token } | undefined;
+  family: Family;
+  iface: Token | undefined;
+  /** VIPs keepalived advertises (virtual_ipaddress, of the instance's family). */
+  vips: Address[];
+  /** Networks of VIPs written with a prefix (192.0.2.0/24), to tell segments apart. */
+  vipNetworks: { key: string; prefix: number }[];
+  vipStatement: Statement | undefined;
+  /** Effective advert interval in microseconds (after keepalived's rounding for the version). */
+  advertMicros: number;
+  advertAt: Statement | undefined;
+  /** Authentication keepalived really uses: none under VRRPv3, strict mode, or without a password. */
+  auth: { type: 'none' | 'PASS' | 'AH'; at: Statement | undefined; password: string | undefined; passwordAt: Token | undefined };
+  unicastSrc: Address | undefined;
+  peers: Address[];
+  peerStatement: Statement | undefined;
+  /** unicast_peer entries of the instance's family: adverts go to them instead of the multicast group. */
+  unicast: boolean;
+  mcastDst: string;
+  useVmac: Statement | undefined;
+  /** basePriority(): what keepalived starts with. */
+  priority: number;
+  priorityAt: Statement | undefined;
+  master: Statement | undefined;
+  /** nopreempt as keepalived keeps it (cleared with state MASTER or priority 255). */
+  nopreempt: Statement | undefined;
+  trackers: Tracker[];
+}
+
+/** Instances on several nodes that form one virtual router (at most one instance per node). */
+export interface ClusterGroup {
+  members: ClusterInstance[];
+  /** How the members were matched: by instance name, or by VRID + family + interface/peers. */
+  matchedBy: 'name' | 'vrid';
+}
+
+export interface ClusterModel {
+  nodes: ClusterNode[];
+  groups: ClusterGroup[];
+}
+
+export interface ClusterRelated {
+  node: ClusterNode;
+  at: Token | Origin;
+  message: string;
+}
+
+export interface ClusterReport {
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** The node whose file gets the finding. */
+  node: ClusterNode;
+  at: Token | Origin;
+  related?: ClusterRelated[];
+  /** A lower severity for this finding, used unless the configuration sets the rule's severity. */
+  severity?: Severity;
+}
+
+export interface ClusterContext {
+  readonly cluster: ClusterModel;
+  /** `file:line:column` of a place in a node's files, for messages that cite another line. */
+  where(node: ClusterNode, at: Token | Origin): string;
+  report(r: ClusterReport): void;
+}
+
+/** A rule over every node at once: same metadata as a per-config rule, one check per cluster. */
+export interface ClusterRule {
+  meta: RuleMeta;
+  check(context: ClusterContext): void;
+}
