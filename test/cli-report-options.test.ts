@@ -1,19 +1,11 @@
 // --output, --max-warnings, --quiet and --rule through main(argv, io).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTree } from './helpers.js';
 import { rules } from '../rules/index.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-report-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
+const { dir: tmp, write } = tempTree('kl-report-');
 
 const CLEAN = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
 // Two warnings (extra words), no error.

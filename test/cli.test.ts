@@ -1,18 +1,10 @@
 // The CLI through main(argv, io): exit codes, the json shape, directories, unreadable input, parse.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, SHARED, runCli } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, SHARED, runCli, tempTree } from './helpers.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-cli-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string, mode = 0o644): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text, { mode });
-  return p;
-}
+const { dir: tmp, write } = tempTree('kl-cli-');
 
 const CLEAN = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
 

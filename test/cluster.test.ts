@@ -1,24 +1,16 @@
 // The cluster model through its public API: which nodes a set of files makes and how they are
 // named, how instances are grouped across nodes, and what each instance advertises.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadNodes, fileLabels } from '../src/cluster/nodes.js';
 import { groupInstances } from '../src/cluster/groups.js';
 import { priorityRange } from '../src/cluster/model.js';
 import type { ClusterInstance } from '../src/cluster/types.js';
 import { nodeHost } from '../src/source/host.js';
-import { runCli } from './helpers.js';
+import { runCli, tempTree } from './helpers.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-cluster-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
+const { dir: tmp, write } = tempTree('kl-cluster-');
 const host = nodeHost(tmp);
 const load = (...files: string[]) => loadNodes(files.map((file) => ({ file, options: {} })), host);
 

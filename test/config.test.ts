@@ -1,20 +1,11 @@
 // .keepalived-lint.yaml: search, validation errors at line:column, per-file resolution, overrides,
 // path mappings, ignore globs, and the command line winning over the file.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, lintJson, runCli } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, lintJson, runCli, tempTree } from './helpers.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-config-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function write(rel: string, text: string, mode = 0o644): string {
-  const f = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, text, { mode });
-  return f;
-}
+const { dir: tmp, write } = tempTree('kl-config-');
 
 // One mixed-family instance (an error from 1.2.20, none on jessie), a notify script, unicast
 // without peers (a warning), and a script dispatch with one name the config does not define.

@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { main, type CliIO } from '../src/cli/index.js';
 import type { FileHost } from '../src/source/host.js';
@@ -50,4 +53,22 @@ export async function lintJson(file: string, extra: string[] = [], cwd = REPO): 
     }
   }
   return { code: r.code, files, all, stderr: r.stderr };
+}
+
+/**
+ * A temporary folder (its real path), removed after the test file, and a writer for files in it
+ * that creates their folders. Example: const { dir, write } = tempTree('kl-x-'); write('a/k.conf', '...').
+ */
+export function tempTree(prefix: string): { dir: string; write: (rel: string, text: string | Buffer, mode?: number) => string } {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    write(rel, text, mode = 0o644) {
+      const p = path.join(dir, rel);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.writeFileSync(p, text, { mode });
+      return p;
+    },
+  };
 }

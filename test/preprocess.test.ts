@@ -1,10 +1,8 @@
 // keepalived's line language as the parse command shows it, on cases checked against
 // keepalived -t 2.2.7 (test/lexical/*.conf also run live in test/differential.test.ts).
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, runCli } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli, tempTree } from './helpers.js';
 
 interface Node {
   keyword: string;
@@ -20,14 +18,7 @@ async function parse(file: string, extra: string[] = [], cwd = path.dirname(file
   return (JSON.parse(r.stdout) as { config: Node[] }).config;
 }
 const lexical = (f: string) => path.join(REPO, 'test', 'lexical', f);
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-pp-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
+const { dir: tmp, write } = tempTree('kl-pp-');
 
 describe('definitions', () => {
   it('a substituted line that is a definition defines it (s3: both instances are VX_second)', async () => {

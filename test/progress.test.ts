@@ -1,20 +1,12 @@
 // The progress line on stderr: only on a terminal, only for many files, never in CI; cleared at the end.
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { fakeIO } from './support/io.js';
+import { tempTree } from './helpers.js';
 
-const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-progress-')));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string, mode = 0o644): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text, { mode });
-  return p;
-}
+const { dir: tmp, write } = tempTree('kl-progress-');
 
 const CONF = (vrid: number) => `vrrp_instance VI_${vrid} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${vrid}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${vrid}/24\n    }\n}\n`;
 const hosts = (dir: string, n: number) => Array.from({ length: n }, (_, i) => write(`${dir}/lb${String(i + 1).padStart(2, '0')}/keepalived.conf`, CONF(i + 1)));

@@ -1,21 +1,13 @@
 // `keepalived-lint -` and --stdin-filename, through main() with a fake standard input.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { nodeHost } from '../src/source/host.js';
 import { overlayHost } from '../src/source/overlay-host.js';
 import { fakeIO } from './support/io.js';
+import { tempTree } from './helpers.js';
 
-const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-stdin-')));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string, mode = 0o644): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text, { mode });
-  return p;
-}
+const { dir: tmp, write } = tempTree('kl-stdin-');
 
 const INSTANCE = (name: string, extra = '') =>
   `vrrp_instance ${name} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${name === 'VI_1' ? 51 : 52}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${name === 'VI_1' ? 10 : 11}/24\n    }\n${extra}}\n`;

@@ -3,25 +3,17 @@
 // messages in included files, no namespace.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { splitWithKeepalived } from '../src/cli/with-keepalived.js';
 import { findOnPath } from '../src/keepalived/namespace.js';
 import { missingInterfaces } from '../src/keepalived/run.js';
 import { parseKeepalivedOutput } from '../src/keepalived/messages.js';
-import { REPO } from './helpers.js';
+import { REPO, tempTree } from './helpers.js';
 import { fakeIO } from './support/io.js';
 
-const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-ka-')));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string, mode = 0o644): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text, { mode });
-  return p;
-}
+const { dir: tmp, write } = tempTree('kl-ka-');
 
 /** A stand-in keepalived: `-v` prints VERSION, `-t` runs BODY (sh). */
 function fakeKeepalived(name: string, version: string, body: string): string {
