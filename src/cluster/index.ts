@@ -7,9 +7,9 @@
  *   -> report.results: [{ file: 'lb2.conf', diagnostics: [{ ruleId: 'cluster-vip-mismatch', related: [lb1.conf:9] }] }]
  */
 import * as path from 'node:path';
-import { byPosition } from '../engine/index.js';
+import { byPosition, toDiagnostic as engineDiagnostic } from '../engine/index.js';
 import { applySuppressions } from '../engine/suppressions.js';
-import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
+import type { Diagnostic, LintReport, Report, Severity } from '../engine/types.js';
 import type { Origin, Token } from '../preprocess/types.js';
 import type { FileHost } from '../source/host.js';
 import { groupInstances } from './groups.js';
@@ -71,29 +71,16 @@ export async function lintCluster(entries: { file: string; options: NodeFileOpti
   return { report, nodes };
 }
 
+/** A cluster report through the engine's diagnostic builder, related lines labelled with their node. */
 function toDiagnostic(rule: ClusterRule, severity: Severity, r: ClusterReport): Diagnostic {
-  const template = rule.meta.messages[r.messageId];
-  if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message ${r.messageId}`);
-  const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(r.data?.[k] ?? `{{${k}}}`));
-  const origin = originOf(r.at);
-  const end = Math.max(origin.end, origin.start);
-  const related = (r.related ?? []).map((rel) => {
-    const o = originOf(rel.at);
-    return { file: o.file, start: position(rel.node, o), message: `${rel.node.label}: ${rel.message}` };
-  });
-  const sf = r.node.files.get(origin.file);
-  return {
-    ruleId: rule.meta.id,
-    severity,
-    message,
-    file: origin.file,
-    range: { start: origin.start, end },
-    start: position(r.node, origin),
-    end: sf ? sf.index.position(end) : { line: 1, column: 1 },
-    ...(related.length ? { related } : {}),
+  const files = { get: (f: string) => r.node.files.get(f) ?? r.related?.find((rel) => rel.node.files.has(f))?.node.files.get(f) };
+  const report: Report = {
     messageId: r.messageId,
     ...(r.data ? { data: r.data } : {}),
+    at: r.at,
+    related: (r.related ?? []).map((rel) => ({ origin: originOf(rel.at), message: `${rel.node.label}: ${rel.message}` })),
   };
+  return engineDiagnostic(rule, severity, report, files);
 }
 
 /** One report from two (lint and cluster findings for the same files). */

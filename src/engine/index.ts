@@ -14,7 +14,7 @@ import { keywordTable } from '../versions/keywords.js';
 import { DEFAULT_TARGET, type Version } from '../versions/version.js';
 import { resolveTargetName } from '../versions/distros.js';
 import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';
-import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity, SeveritySetting } from './types.js';
+import type { Diagnostic, LintReport, Report, Rule, RuleContext, RuleMeta, ScriptsContext, Severity, SeveritySetting } from './types.js';
 import type { Origin, Token } from '../preprocess/types.js';
 import { pathMap, type PathMapping } from '../source/paths.js';
 
@@ -255,7 +255,11 @@ function isToken(x: Token | Origin): x is Token {
   return (x as Token).origin !== undefined;
 }
 
-function toDiagnostic(rule: Rule, severity: Severity, r: Report, files: Map<string, SourceFile>): Diagnostic {
+/**
+ * A report as the diagnostic formatters read: message filled in, positions resolved in `files`, the
+ * expansions that produced the text under `related`. Shared by the per-config and the cluster rules.
+ */
+export function toDiagnostic(rule: { meta: RuleMeta }, severity: Severity, r: Report, files: Pick<Map<string, SourceFile>, 'get'>): Diagnostic {
   const origin = isToken(r.at) ? r.at.origin : r.at;
   const via = r.via ?? (isToken(r.at) ? r.at.via : []);
   const template = rule.meta.messages[r.messageId];
