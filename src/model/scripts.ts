@@ -14,6 +14,7 @@ import type { NameSource } from '../scripts/analyze.js';
 import type { PathMap } from '../source/paths.js';
 import { compareVersions, type Version } from '../versions/version.js';
 import { readCommandLine, type ArgvWord } from './script-command.js';
+import { perTree } from './memo.js';
 
 export interface ScriptWord {
   text: string;
@@ -57,7 +58,10 @@ export interface NamedBlocks {
   groups: Map<string, Statement>;
 }
 
-export function namedBlocks(tree: ConfigTree): NamedBlocks {
+/** Instances and sync groups by name, once per tree (scriptRefs, the engine and the rules ask). */
+export const namedBlocks = perTree(deriveNamedBlocks);
+
+function deriveNamedBlocks(tree: ConfigTree): NamedBlocks {
   const instances = new Map<string, Statement>();
   const groups = new Map<string, Statement>();
   for (const st of tree.top) {
