@@ -20,7 +20,8 @@ const runs = Number(opt('--runs', '5'));
 const dir = path.resolve('.bench');
 mkdirSync(path.join(dir, 'etc', 'keepalived'), { recursive: true });
 
-const IFACES = ['eth0', 'eth1', 'eth2', 'eth3'];
+// One interface per 255 instances: a VRID is unique per interface, as on a real router.
+const ifaces = (n) => Array.from({ length: Math.max(1, Math.ceil(n / 255)) }, (_, i) => `eth${i}`);
 
 function generate(n) {
   const out = [
@@ -36,7 +37,7 @@ function generate(n) {
     out.push(`vrrp_script chk_${s} {`, `    script "/etc/keepalived/check.sh ${s}"`, '    interval 2', '    fall 2', '    rise 2', '    weight -20', '}', '');
   }
   for (let i = 0; i < n; i++) {
-    const iface = IFACES[Math.floor(i / 255) % IFACES.length];
+    const iface = `eth${Math.floor(i / 255)}`;
     const vrid = (i % 255) + 1;
     const a = Math.floor(i / 250) % 250;
     const b = (i % 250) + 1;
@@ -108,11 +109,11 @@ function timed(cmd, argv) {
     const m = /([\d.]+) (\d+)$/.exec(last);
     if (m) rss = Number(m[2]) / 1024;
   }
-  return { wall, rss, status: r.status };
+  return { wall, rss, status: r.status, stdout: r.stdout };
 }
 
-const keepalivedScript =
-  'ip link set lo up; for i in ' + IFACES.join(' ') + '; do ip link add "$i" type ifb 2>/dev/null || ip link add "$i" type bridge; ip link set "$i" up; done; exec keepalived -t -f "$1"';
+const keepalivedScript = (n) =>
+  'ip link set lo up; for i in ' + ifaces(n).join(' ') + '; do ip link add "$i" type ifb 2>/dev/null || ip link add "$i" type bridge; ip link set "$i" up; done; exec keepalived -t -f "$1"';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -131,9 +132,14 @@ for (const n of sizes) {
     const lint = timed(process.execPath, ['bin/keepalived-lint.js', file, '--format', 'json', '--root', dir]);
     if (lint.status !== 0 && lint.status !== 1) throw new Error(`lint exited ${lint.status} on ${file}`);
     samples.lint.push(lint.wall);
+    if (r === 0) {
+      // The generated configs are meant to be clean: findings would time the reporting, not the lint.
+      const found = JSON.parse(lint.stdout).results.flatMap((x) => x.diagnostics ?? []);
+      if (found.length) console.log(`  note: ${found.length} findings on ${path.basename(file)}, first: ${found[0].ruleId} ${found[0].message}`);
+    }
     rss = Math.max(rss, lint.rss ?? 0);
     samples.node.push(timed(process.execPath, ['-e', '0']).wall);
-    if (haveKeepalived && r < keepalivedRuns) samples.keepalived.push(timed('unshare', ['-n', 'sh', '-c', keepalivedScript, 'sh', file]).wall);
+    if (haveKeepalived && r < keepalivedRuns) samples.keepalived.push(timed('unshare', ['-n', 'sh', '-c', keepalivedScript(n), 'sh', file]).wall);
   }
   const m = { lint: median(samples.lint), node: median(samples.node), keepalived: samples.keepalived.length ? median(samples.keepalived) : null };
   results[n] = { ...m, rss };

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decomment, decommentWithGrammar, parseDirective, parseDirectiveWithGrammar, tokenize } from '../src/parser/index.js';
+import fc from 'fast-check';
+import { decomment, decommentWithGrammar, parseDirective, parseDirectiveWithGrammar, tokenize, tokenizeWithGrammar } from '../src/parser/index.js';
 import { SHARED } from './helpers.js';
 
 const words = (line: string) => tokenize(line).map((t) => (t.brace ? `<${t.text}>` : t.text));
@@ -66,21 +67,56 @@ describe('directives (SYNTAX.md sections 5-7)', () => {
   });
 });
 
-describe('shortcuts agree with the grammar on every corpus line', () => {
-  const dirs = [path.join(SHARED, 'corpus', 'configs'), path.join(SHARED, 'reference', 'keepalived', 'oracle-cases'), path.join(SHARED, 'reference', 'keepalived', 'oracle-cases', 'lexical')];
-  const lines = new Set<string>(['', ' ', '\t}', '@x', '$', '~', ' ~SEQ(A,1) x', 'a\\', '"', '!']);
+describe('the hand reader (src/parser/lexer.ts) gives what the grammar gives', () => {
+  const dirs = [
+    path.join(SHARED, 'corpus', 'configs'),
+    path.join(SHARED, 'reference', 'keepalived', 'oracle-cases'),
+    path.join(SHARED, 'reference', 'keepalived', 'oracle-cases', 'lexical'),
+  ];
+  const lines = new Set<string>(['', ' ', '\t}', '@x', '$', '~', ' ~SEQ(A,1) x', 'a\\', '"', '!', '@^ $A=1', '$\u00e9t\u00e9_2=x', '$2A=1', '@id ~LST({a},{1}) x']);
+  const addFile = (p: string) => {
+    for (const l of fs.readFileSync(p, 'utf8').split('\n')) lines.add(l.replace(/\r$/, ''));
+  };
   for (const d of dirs) {
     for (const f of fs.readdirSync(d)) {
       const p = path.join(d, f);
-      if (fs.statSync(p).isFile() && !f.endsWith('.md')) for (const l of fs.readFileSync(p, 'utf8').split('\n')) lines.add(l.replace(/\r$/, ''));
+      if (fs.statSync(p).isFile() && !f.endsWith('.md')) addFile(p);
     }
   }
-  it(`decomment and directive on ${lines.size} distinct lines`, () => {
-    expect(lines.size).toBeGreaterThan(1000);
-    for (const l of lines) {
-      expect(decomment(l), JSON.stringify(l)).toEqual(decommentWithGrammar(l));
-      const dc = decomment(l).pieces.map((p) => p.text).join('').trim();
-      expect(parseDirective(dc), JSON.stringify(dc)).toEqual(parseDirectiveWithGrammar(dc));
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.name.endsWith('.conf')) addFile(path.join(d, e.name));
     }
+  };
+  walk(path.join(__dirname, '..', 'fixtures'));
+
+  function agree(l: string): void {
+    expect(decomment(l), JSON.stringify(l)).toEqual(decommentWithGrammar(l));
+    const dc = decomment(l).pieces.map((p) => p.text).join('').trim();
+    expect(parseDirective(dc), JSON.stringify(dc)).toEqual(parseDirectiveWithGrammar(dc));
+    expect(tokenize(l), JSON.stringify(l)).toEqual(tokenizeWithGrammar(l));
+    expect(tokenize(dc), JSON.stringify(dc)).toEqual(tokenizeWithGrammar(dc));
+  }
+
+  it(`on ${lines.size} distinct corpus, oracle-case and fixture lines`, () => {
+    expect(lines.size).toBeGreaterThan(2000);
+    for (const l of lines) agree(l);
+  });
+
+  it('on generated lines made of the characters the rules turn on', () => {
+    // Every character class the three rules distinguish, plus letters outside ASCII (definition
+    // names), a surrogate pair and a NUL.
+    const alphabet = ['"', '\\', '#', '!', '{', '}', '@', '^', '$', '=', '~', '(', ')', ',', ' ', '\t', '\r', '\v', '\f', '\n', 'a', 'Z', '_', '1', '\u00e9', '\u02b0', '\u4e00', '\ud83d\ude00', '\0', 'SEQ', '~SEQ(', '~LST(', '${'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 24 }), (parts) => {
+        agree(parts.join(''));
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
+  });
+
+  it('fails when the two disagree (the comparison can fail)', () => {
+    expect(() => expect(tokenize('a"b')).toEqual(tokenizeWithGrammar('a b'))).toThrow();
   });
 });

@@ -1,59 +1,23 @@
 /**
- * The only module that imports ohm-js. It matches one line of text against a start rule of
- * grammar/keepalived.ohm and turns the match into plain objects with offsets relative to that
- * line. Example:
+ * The only module that imports ohm-js. Each physical line of a config goes through three line
+ * rules of grammar/keepalived.ohm (decomment, directive, tokens); the results are plain objects
+ * with offsets relative to that line. Example:
  *
  *   tokenize('vrrp_instance VI_1 {')
  *     -> [{text:'vrrp_instance',start:0,end:13,quoted:false}, {text:'VI_1',...}, {text:'{',brace:true,...}]
  *
- * Results are cached by line text: configs repeat the same lines (`}`, `state BACKUP`) a lot.
+ * Ordinary lines are read by ./lexer.ts, which gives what the grammar gives (checked on every
+ * corpus line and on generated lines by test/parser.test.ts); the grammar reads `~SEQ`/`~LST`
+ * lines. ohm-js and the generated bundle load on the first line that needs them, synchronously
+ * (require() of an ES module, Node >= 20.19), so a config without such a line never loads them.
  */
-import grammar from '../../grammar/keepalived.ohm-bundle.js';
+import { createRequire } from 'node:module';
 import type { IterationNode, MatchResult, Node, NonterminalNode, TerminalNode } from 'ohm-js';
+import type { KeepalivedGrammar, KeepalivedSemantics } from '../../grammar/keepalived.ohm-bundle.js';
+import { decommentLine, directiveLine, tokenizeLine } from './lexer.js';
+import type { CodePiece, DecommentResult, Directive, DirectiveBody, RawToken, SequenceHead } from './types.js';
 
-/** A run of text kept by decomment, and where its first character sits in the input line. */
-export interface CodePiece {
-  text: string;
-  at: number;
-  /** A double quote that is never closed on the line. */
-  open?: true;
-}
-
-export interface DecommentResult {
-  /** The code part, in pieces (an escaped `\#` becomes a piece `#` at the `#`'s offset). */
-  pieces: CodePiece[];
-  /** Offset of the `#`/`!` that starts a comment, if any. */
-  commentAt: number | null;
-  /** Offset of a `"` that is never closed, if any. */
-  unterminatedQuoteAt: number | null;
-}
-
-export interface RawToken {
-  text: string;
-  start: number;
-  end: number;
-  quoted: boolean;
-  brace: boolean;
-  /** A `"` that is never closed on this line (keepalived: "Unmatched quote"). */
-  unterminated: boolean;
-}
-
-export type DirectiveBody =
-  | { kind: 'definition'; name: string; nameStart: number; value: string; valueStart: number }
-  | { kind: 'sequence'; heads: SequenceHead[]; content: string; contentStart: number }
-  | { kind: 'content'; content: string; contentStart: number };
-
-export interface SequenceHead {
-  kind: '~SEQ' | '~SEQx' | '~LST';
-  args: string;
-  start: number;
-  end: number;
-}
-
-export interface Directive {
-  condition: { negated: boolean; id: string; start: number; end: number } | null;
-  body: DirectiveBody;
-}
+export type * from './types.js';
 
 export class GrammarFailure extends Error {
   constructor(
@@ -65,9 +29,17 @@ export class GrammarFailure extends Error {
   }
 }
 
-const semantics = grammar.createSemantics();
+let loaded: { grammar: KeepalivedGrammar; semantics: KeepalivedSemantics } | null = null;
 
-semantics.addOperation<CodePiece[]>('pieces', {
+/** The grammar and its semantics, loaded and built on first use. */
+function ohm(): { grammar: KeepalivedGrammar; semantics: KeepalivedSemantics } {
+  if (loaded) return loaded;
+  const bundle = createRequire(import.meta.url)('../../grammar/keepalived.ohm-bundle.js') as { default: KeepalivedGrammar };
+  const grammar = bundle.default;
+  const s = grammar.createSemantics();
+
+
+s.addOperation<CodePiece[]>('pieces', {
   line(parts: IterationNode, _comment: IterationNode) {
     return parts.children.flatMap((p: Node) => p['pieces']() as CodePiece[]);
   },
@@ -95,13 +67,13 @@ semantics.addOperation<CodePiece[]>('pieces', {
   },
 });
 
-semantics.addOperation<RawToken[]>('tokens', {
+s.addOperation<RawToken[]>('tokens', {
   tokens(_lead: IterationNode, toks: IterationNode, _trail: IterationNode) {
     return toks.children.map((t: Node) => t['token']() as RawToken);
   },
 });
 
-semantics.addOperation<RawToken>('token', {
+s.addOperation<RawToken>('token', {
   token(inner: NonterminalNode) {
     return inner['token']() as RawToken;
   },
@@ -119,7 +91,7 @@ semantics.addOperation<RawToken>('token', {
   },
 });
 
-semantics.addOperation<Directive>('directive', {
+s.addOperation<Directive>('directive', {
   directive(_lead: IterationNode, cond: IterationNode, body: NonterminalNode) {
     const c = cond.children[0];
     return {
@@ -129,7 +101,7 @@ semantics.addOperation<Directive>('directive', {
   },
 });
 
-semantics.addOperation<Directive['condition']>('condition', {
+s.addOperation<Directive['condition']>('condition', {
   condition(_at: TerminalNode, caret: IterationNode, id: NonterminalNode, _blanks: IterationNode) {
     return {
       negated: caret.children.length > 0,
@@ -140,7 +112,7 @@ semantics.addOperation<Directive['condition']>('condition', {
   },
 });
 
-semantics.addOperation<DirectiveBody>('body', {
+s.addOperation<DirectiveBody>('body', {
   body(inner: NonterminalNode) {
     return inner['body']() as DirectiveBody;
   },
@@ -173,6 +145,9 @@ semantics.addOperation<DirectiveBody>('body', {
     return { kind: 'content', content: this.sourceString, contentStart: this.source.startIdx };
   },
 });
+  loaded = { grammar, semantics: s };
+  return loaded;
+}
 
 function raw(
   text: string,
@@ -186,7 +161,7 @@ function raw(
 }
 
 function matchOrThrow(text: string, rule: string): MatchResult {
-  const m = grammar.match(text, rule);
+  const m = ohm().grammar.match(text, rule);
   if (m.failed()) {
     // The lexical rules accept any text, so this is a bug in the grammar, not in the input.
     throw new GrammarFailure(rule, 0, m.shortMessage ?? `cannot match rule ${rule}`);
@@ -194,36 +169,20 @@ function matchOrThrow(text: string, rule: string): MatchResult {
   return m;
 }
 
-const CACHE_LIMIT = 50_000;
-function cached<T>(fn: (text: string) => T): (text: string) => T {
-  const cache = new Map<string, T>();
-  return (text: string) => {
-    let hit = cache.get(text);
-    if (hit === undefined) {
-      hit = fn(text);
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(text, hit);
-    }
-    return hit;
-  };
-}
-
-/**
- * Shortcuts for lines whose result the grammar fixes in advance: without `"`, `#`, `!` or `\`
- * decomment keeps the line whole; a line not starting with `@`, `$` or `~` is plain content.
- * test/parser.test.ts checks that both agree with the grammar on every corpus line.
- */
-const DECOMMENT_TRIVIAL = /^[^"#!\\]*$/;
-const DIRECTIVE_TRIVIAL = /^[ \t\v\f\r\n]*[^@$~ \t\v\f\r\n]/;
-
 /** keepalived's decomment(): drop `#`/`!` comments outside double quotes, resolve `\#`, `\!`. */
-export const decomment = (text: string): DecommentResult =>
-  DECOMMENT_TRIVIAL.test(text) ? { pieces: text ? [{ text, at: 0 }] : [], commentAt: null, unterminatedQuoteAt: null } : decommentWithGrammar(text);
+export const decomment: (text: string) => DecommentResult = decommentLine;
 
-export const decommentWithGrammar = cached((text: string): DecommentResult => {
-  const m = matchOrThrow(text, 'line');
-  const root = semantics(m);
-  const pieces = root['pieces']() as CodePiece[];
+/** Split decommented text into words and braces, the way alloc_strvec_r() and the brace splitter do. */
+export const tokenize: (text: string) => RawToken[] = tokenizeLine;
+
+/** Recognise a `@id` prefix, a `$NAME=value` definition or a `~SEQ(...)` line. */
+export const parseDirective = (text: string): Directive => directiveLine(text) ?? parseDirectiveWithGrammar(text);
+
+// The grammar's own readings: the fallback for sequences, and the reference the tests hold the
+// hand reader to.
+
+export function decommentWithGrammar(text: string): DecommentResult {
+  const pieces = ohm().semantics(matchOrThrow(text, 'line'))['pieces']() as CodePiece[];
   let commentAt: number | null = null;
   let unterminatedQuoteAt: number | null = null;
   const codeEnd = pieces.length ? pieces[pieces.length - 1]!.at + pieces[pieces.length - 1]!.text.length : 0;
@@ -232,21 +191,12 @@ export const decommentWithGrammar = cached((text: string): DecommentResult => {
     if (p.open) unterminatedQuoteAt = p.at;
   }
   return { pieces, commentAt, unterminatedQuoteAt };
-});
+}
 
-/** Split decommented text into words and braces, the way alloc_strvec_r() and the brace splitter do. */
-export const tokenize = cached((text: string): RawToken[] => {
-  const m = matchOrThrow(text, 'tokens');
-  return semantics(m)['tokens']() as RawToken[];
-});
+export function tokenizeWithGrammar(text: string): RawToken[] {
+  return ohm().semantics(matchOrThrow(text, 'tokens'))['tokens']() as RawToken[];
+}
 
-/** Recognise a `@id` prefix, a `$NAME=value` definition or a `~SEQ(...)` line. */
-export const parseDirective = (text: string): Directive =>
-  DIRECTIVE_TRIVIAL.test(text)
-    ? { condition: null, body: { kind: 'content', content: text.replace(/^[ \t\v\f\r\n]+/, ''), contentStart: text.length - text.replace(/^[ \t\v\f\r\n]+/, '').length } }
-    : parseDirectiveWithGrammar(text);
-
-export const parseDirectiveWithGrammar = cached((text: string): Directive => {
-  const m = matchOrThrow(text, 'directive');
-  return semantics(m)['directive']() as Directive;
-});
+export function parseDirectiveWithGrammar(text: string): Directive {
+  return ohm().semantics(matchOrThrow(text, 'directive'))['directive']() as Directive;
+}

@@ -1,0 +1,155 @@
+/**
+ * The line shapes every config is made of, read without Ohm: decomment, ordinary content with an
+ * optional `@id` prefix, `$NAME=value` definitions, and the words of a line. Each function gives
+ * exactly what the matching start rule of grammar/keepalived.ohm gives (same pieces, offsets and
+ * flags); test/parser.test.ts holds them to that on every corpus line and on generated lines.
+ *
+ * Why a second reader: matching these rules with Ohm 17 was 3 of the 6.7 s of a 10,000-instance
+ * lint, and loading and warming Ohm most of a small lint (issue 7). The grammar stays the
+ * definition of the language and reads the shapes left to it (`~SEQ`/`~LST` lines), and ohm-js
+ * loads only when a config has one.
+ *
+ *   tokenizeLine('a "b c"{') -> [a 0-1] ["b c" 2-7 quoted] [{ 7-8 brace]
+ */
+import type { CodePiece, DecommentResult, Directive, RawToken } from './types.js';
+
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c;
+const HASH = 0x23;
+const BANG = 0x21;
+const OPEN = 0x7b; // {
+const CLOSE = 0x7d; // }
+
+/** The grammar's `blank`: space, \t, \n, \v, \f, \r. */
+export function isBlankCode(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** Rule `line`: code pieces outside comments; `\#`, `\!` become the bare character. */
+export function decommentLine(text: string): DecommentResult {
+  const pieces: CodePiece[] = [];
+  const n = text.length;
+  let i = 0;
+  let unterminatedQuoteAt: number | null = null;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // dquoted_closed: `\` escapes any character, so `\"` does not close.
+      let j = i + 1;
+      let closed = false;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === BACKSLASH && j + 1 < n) j += 2;
+        else if (d === QUOTE) {
+          closed = true;
+          break;
+        } else j++;
+      }
+      if (closed) {
+        pieces.push({ text: text.slice(i, j + 1), at: i });
+        i = j + 1;
+      } else {
+        pieces.push({ text: text.slice(i), at: i, open: true });
+        unterminatedQuoteAt = i;
+        i = n;
+      }
+    } else if (c === BACKSLASH) {
+      const d = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+      if (d === HASH || d === BANG) {
+        pieces.push({ text: text[i + 1]!, at: i + 1 });
+        i += 2;
+      } else if (d === QUOTE) {
+        pieces.push({ text: text.slice(i, i + 2), at: i });
+        i += 2;
+      } else {
+        pieces.push({ text: '\\', at: i });
+        i++;
+      }
+    } else if (c === HASH || c === BANG) {
+      break;
+    } else {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === QUOTE || d === BACKSLASH || d === HASH || d === BANG) break;
+        j++;
+      }
+      pieces.push({ text: i === 0 && j === n ? text : text.slice(i, j), at: i });
+      i = j;
+    }
+  }
+  return { pieces, commentAt: i < n ? i : null, unterminatedQuoteAt };
+}
+
+/** Rule `tokens`: words, double-quoted words (text without the quotes) and braces. */
+export function tokenizeLine(text: string): RawToken[] {
+  const out: RawToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isBlankCode(c)) {
+      i++;
+    } else if (c === OPEN || c === CLOSE) {
+      out.push({ text: c === OPEN ? '{' : '}', start: i, end: i + 1, quoted: false, brace: true, unterminated: false });
+      i++;
+    } else if (c === QUOTE) {
+      const close = text.indexOf('"', i + 1);
+      if (close === -1) {
+        out.push({ text: text.slice(i + 1), start: i, end: n, quoted: true, brace: false, unterminated: true });
+        i = n;
+      } else {
+        out.push({ text: text.slice(i + 1, close), start: i, end: close + 1, quoted: true, brace: false, unterminated: false });
+        i = close + 1;
+      }
+    } else {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (isBlankCode(d) || d === QUOTE || d === OPEN || d === CLOSE) break;
+        j++;
+      }
+      out.push({ text: text.slice(i, j), start: i, end: j, quoted: false, brace: false, unterminated: false });
+      i = j;
+    }
+  }
+  return out;
+}
+
+/** `letter` and `alnum` of Ohm's built-in rules: Unicode letters (Lu Ll Lt Lm Lo), ASCII digits. */
+const DEFINITION = /^\$([\p{L}_][\p{L}0-9_]*)=/u;
+
+/**
+ * Rule `directive` for every line that is not a sequence: an optional `@id`/`@^id` prefix, then a
+ * definition or content. Returns null for a `~` body, which only the grammar reads.
+ */
+export function directiveLine(text: string): Directive | null {
+  const n = text.length;
+  let i = 0;
+  while (i < n && isBlankCode(text.charCodeAt(i))) i++;
+  let condition: Directive['condition'] = null;
+  if (text.charCodeAt(i) === 0x40 /* @ */) {
+    const start = i;
+    i++;
+    const negated = text.charCodeAt(i) === 0x5e; /* ^ */
+    if (negated) i++;
+    const idStart = i;
+    while (i < n && !isBlankCode(text.charCodeAt(i))) i++;
+    const id = text.slice(idStart, i);
+    while (i < n && isBlankCode(text.charCodeAt(i))) i++;
+    condition = { negated, id, start, end: i };
+  }
+  const first = text.charCodeAt(i);
+  if (first === 0x7e /* ~ */) return null;
+  if (first === 0x24 /* $ */) {
+    const rest = i === 0 ? text : text.slice(i);
+    const m = DEFINITION.exec(rest);
+    if (m) {
+      const nameStart = i + 1;
+      let v = i + m[0].length;
+      while (v < n && isBlankCode(text.charCodeAt(v))) v++;
+      return { condition, body: { kind: 'definition', name: m[1]!, nameStart, value: text.slice(v), valueStart: v } };
+    }
+  }
+  return { condition, body: { kind: 'content', content: i === 0 ? text : text.slice(i), contentStart: i } };
+}
