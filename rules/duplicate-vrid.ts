@@ -26,7 +26,8 @@ export const rule: Rule = {
       end() {
         if (compareVersions(ctx.target, CHECKED) < 0) return;
         const names = new Set<string>();
-        const seen: { inst: VrrpInstance; vrid: number; family: string; iface: string | undefined; peers: string[] }[] = [];
+        // Earlier instances by VRID and family: only those can conflict (linear, not pairwise).
+        const seen = new Map<string, { inst: VrrpInstance; vrid: number; family: string; iface: string | undefined; peers: string[] }[]>();
         for (const inst of vrrpInstances(ctx.tree)) {
           if (names.has(inst.name)) continue; // a second block of that name is skipped (duplicate-name)
           names.add(inst.name);
@@ -37,12 +38,15 @@ export const rule: Rule = {
           const peers = inst.addresses.filter((a) => a.kind === 'peer' && a.family === family).map((a) => a.token.text);
           const iface = arg(inst, 'interface');
           const me = { inst, vrid, family, iface, peers };
-          for (const o of seen) {
-            if (o.vrid !== vrid || o.family !== family) continue;
+          const key = `${vrid}/${family}`;
+          let same = seen.get(key);
+          if (!same) seen.set(key, (same = []));
+          for (const o of same) {
             const uni = spaces && peers.length > 0;
             if (spaces && (o.peers.length > 0) !== uni) continue;
-            const where = { name: inst.name, vrid, family: familyName(family), other: o.inst.name, first: ctx.where(o.inst.statement.keyword.origin), target: formatVersion(ctx.target) };
-            const related = [{ origin: o.inst.statement.args[0]?.origin ?? o.inst.statement.keyword.origin, message: `${o.inst.name} also uses virtual_router_id ${vrid}` }];
+            // Built only for a conflict: ctx.where() resolves a position.
+            const where = () => ({ name: inst.name, vrid, family: familyName(family), other: o.inst.name, first: ctx.where(o.inst.statement.keyword.origin), target: formatVersion(ctx.target) });
+            const related = () => [{ origin: o.inst.statement.args[0]?.origin ?? o.inst.statement.keyword.origin, message: `${o.inst.name} also uses virtual_router_id ${vrid}` }];
             if (uni) {
               if (o.iface && iface && o.iface !== iface) continue;
               // Local address: unicast_src_ip, else the interface's own (same interface, same address).
@@ -51,17 +55,17 @@ export const rule: Rule = {
               if (src && osrc ? src !== osrc : src || osrc || !iface || iface !== o.iface) continue;
               const peer = peers.find((p) => o.peers.includes(p));
               if (!peer) continue;
-              ctx.report({ messageId: 'unicast', at: tok, data: { ...where, peer }, related });
+              ctx.report({ messageId: 'unicast', at: tok, data: { ...where(), peer }, related: related() });
             } else {
               if (!iface || iface !== o.iface) continue;
               if (spaces && (arg(inst, 'mcast_dst_ip') ?? '') !== (arg(o.inst, 'mcast_dst_ip') ?? '')) continue;
               const v = family === 'ipv4' ? 4 : 6;
               const said = spaces ? `${o.inst.name} and ${inst.name} both use VRID ${vrid} with IPv${v} on interface ${iface}` : `VRID ${vrid} is duplicated on interface ${iface}`;
-              ctx.report({ messageId: 'multicast', at: tok, data: { ...where, iface, said }, related });
+              ctx.report({ messageId: 'multicast', at: tok, data: { ...where(), iface, said }, related: related() });
             }
             break;
           }
-          seen.push(me);
+          same.push(me);
         }
       },
     };

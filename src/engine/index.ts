@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
-import { buildTree, type ConfigTree } from '../tree/index.js';
+import { buildTree, type ConfigTree, type Statement } from '../tree/index.js';
 import { namedBlocks, scriptRefs } from '../model/scripts.js';
 import { loadScripts, type ScriptStore } from '../scripts/store.js';
 import { keywordTable } from '../versions/keywords.js';
@@ -215,6 +215,9 @@ function runRules(
     const sf = files.get(o.file);
     return sf ? sf.index.position(o.start) : { line: 1, column: 1 };
   };
+  const everyStatement: ((s: Statement) => void)[] = [];
+  const byKeyword = new Map<string, ((s: Statement) => void)[]>();
+  const ends: (() => void)[] = [];
   for (const rule of opts.rules) {
     const configured = opts.severities?.[rule.meta.id];
     if (configured === 'off') continue;
@@ -236,14 +239,21 @@ function runRules(
       report: (r: Report) => out.push(toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r, files)),
     };
     const v = rule.create(ctx);
-    if (v.statement || v.keywords) {
-      for (const s of tree.all) {
-        v.statement?.(s);
-        v.keywords?.[s.keyword.text]?.(s);
-      }
+    if (v.statement) everyStatement.push(v.statement);
+    for (const [keyword, fn] of Object.entries(v.keywords ?? {})) {
+      const list = byKeyword.get(keyword);
+      if (list) list.push(fn);
+      else byKeyword.set(keyword, [fn]);
     }
-    v.end?.();
+    if (v.end) ends.push(v.end);
   }
+  // One walk over the statements for all rules, then each rule's end hook.
+  for (const s of tree.all) {
+    for (const fn of everyStatement) fn(s);
+    const list = byKeyword.get(s.keyword.text);
+    if (list) for (const fn of list) fn(s);
+  }
+  for (const end of ends) end();
   return out;
 }
 

@@ -94,15 +94,20 @@ export function ignoredBlocks(tree: ConfigTree, lines: readonly LogicalLine[]): 
   headerOf: (s: Statement) => Statement | undefined;
 } {
   const balance = tree.braces;
+  const closeOf = new Map<Statement, Token | null>();
+  const ignored: { token: Token; after: Statement }[] = [];
+  for (const issue of tree.issues) {
+    if (issue.code === 'unexpected-open' && issue.after && !issue.after.def) ignored.push({ token: issue.token, after: issue.after });
+  }
+  // The line index is only needed when there is such a block (most configs have none).
+  if (!ignored.length) return { closeOf, headerOf: () => undefined };
   const index = new Map<LogicalLine | Token, number>();
   lines.forEach((l, i) => {
     index.set(l, i);
     if (l.kind !== 'words') index.set(l.tokens[0]!, i);
   });
-  const closeOf = new Map<Statement, Token | null>();
   const ranges: { from: number; to: number; header: Statement }[] = [];
-  for (const issue of tree.issues) {
-    if (issue.code !== 'unexpected-open' || !issue.after || issue.after.def) continue;
+  for (const issue of ignored) {
     const close = balance.pairs.get(issue.token) ?? null;
     closeOf.set(issue.after, close);
     if (close) ranges.push({ from: index.get(issue.token)!, to: index.get(close)!, header: issue.after });

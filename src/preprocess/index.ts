@@ -281,7 +281,7 @@ class Preprocessor {
     const flush = () => {
       if (!words.length) return;
       const o = m.origin(wordsFrom, wordsTo);
-      this.lines.push({ kind: 'words', tokens: words, raw: m.slice(wordsFrom, wordsTo), origin: o.origin, via: o.via.length ? o.via : via });
+      this.lines.push({ kind: 'words', tokens: words.slice(), raw: m.slice(wordsFrom, wordsTo), origin: o.origin, via: o.via.length ? o.via : via });
       words = [];
     };
     for (const t of raw) {

@@ -63,6 +63,8 @@ export class MappedText {
   slice(from: number, to: number = this.text.length): MappedText {
     const a = Math.max(0, Math.min(from, this.text.length));
     const b = Math.max(a, Math.min(to, this.text.length));
+    // Most lines are sliced whole (trim, fromPieces of an uncommented line): no copy needed.
+    if (a === 0 && b === this.text.length) return this;
     const segs: Segment[] = [];
     for (const s of this.segs) {
       const s0 = Math.max(a, s.at);
@@ -76,7 +78,8 @@ export class MappedText {
         via: s.via,
       });
     }
-    return new MappedText(this.text.slice(a, b), this.file, segs);
+    // slice(): an array grown by push keeps room for 17 entries; these live as long as the tree.
+    return new MappedText(this.text.slice(a, b), this.file, segs.slice());
   }
 
   concat(...others: MappedText[]): MappedText {
@@ -86,11 +89,12 @@ export class MappedText {
       for (const s of o.segs) segs.push({ ...s, at: s.at + text.length });
       text += o.text;
     }
-    return new MappedText(text, this.file, segs);
+    return new MappedText(text, this.file, segs.slice());
   }
 
   /** Build from pieces of this text (as decomment returns them: text + offset into this text). */
   fromPieces(pieces: { text: string; at: number }[]): MappedText {
+    if (pieces.length === 1 && pieces[0]!.at === 0 && pieces[0]!.text === this.text) return this;
     const parts = pieces.map((p) => {
       const s = this.slice(p.at, p.at + p.text.length);
       return s.text === p.text ? s : new MappedText(p.text, this.file, s.segs.length ? [{ ...s.segs[0]!, at: 0, len: p.text.length }] : []);
@@ -105,7 +109,7 @@ export class MappedText {
     while (a < b && isBlank(this.text[a]!)) a++;
     while (b > a && isBlank(this.text[b - 1]!)) b--;
     let t = this.slice(a, b);
-    if (t.text.endsWith('\\')) {
+    if (t.text.charCodeAt(t.text.length - 1) === 0x5c) {
       let c = t.length - 1;
       while (c > 0 && isBlank(t.text[c - 1]!)) c--;
       if (c < t.length - 1) t = t.slice(0, c).concat(t.slice(t.length - 1));

@@ -75,11 +75,11 @@ class Builder {
         this.issues.push({ code: 'unexpected-open', token: line.tokens[0]!, after: previous });
         continue;
       }
-      const [keyword, ...args] = line.tokens;
-      const def = this.table.lookup(scope, keyword!.text);
+      const keyword = line.tokens[0]!;
+      const def = this.table.lookup(scope, keyword.text);
       const st: Statement = {
-        keyword: keyword!,
-        args,
+        keyword,
+        args: line.tokens.slice(1),
         line,
         def,
         scopePath: scope.path,
