@@ -2,7 +2,8 @@
 // lint (preprocess, tree, every rule, the shell analysis). Invariants: no internal error, every
 // diagnostic at a valid position of a file that was read, exit code in {0, 1, 2}, and the same
 // output twice. CI runs a bounded number (FUZZ_RUNS, default 150); `npm run fuzz` runs a long one
-// (1,000,000 by default) and prints the count and the seed to replay a failure (FUZZ_SEED).
+// (1,000,000 by default, scripts/fuzz.mjs: one shard per core, seeds SEED..SEED+n-1) and prints the
+// count and the seed to replay a failure (FUZZ_SEED).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -122,8 +123,12 @@ async function lintOnce(config: Buffer, script: Buffer): Promise<{ json: string;
 describe('fuzz', () => {
   it(`${RUNS} generated inputs keep the invariants (seed ${SEED})`, { timeout: Math.max(120_000, RUNS * 200) }, async () => {
     console.log(`fuzz: ${RUNS} inputs, seed ${SEED} (replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`);
+    let tried = 0;
+    const started = Date.now();
     await fc.assert(
       fc.asyncProperty(input, async ({ config, script }) => {
+        // Progress for the long run (fast-check runs each input once, shrinking aside).
+        if (++tried % 10_000 === 0) console.log(`fuzz: ${tried} of ${RUNS} (seed ${SEED}), ${((Date.now() - started) / 1000).toFixed(0)} s`);
         const a = await lintOnce(config, script);
         expect(a.problems).toEqual([]);
         expect([0, 1, 2]).toContain(a.code);
