@@ -16,7 +16,11 @@ const runs = Array.from({ length: shards }, (_, i) =>
     const env = { ...process.env, FUZZ_RUNS: String(per), FUZZ_SEED: String(seed + i) };
     const child = spawn('npx', ['vitest', 'run', 'test/fuzz.test.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      // Pass the shards' progress lines through as they come.
+      for (const line of String(d).split('\n')) if (/^fuzz: \d+ of /.test(line)) console.log(`shard ${i}: ${line.slice(6)}`);
+    });
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (code) => resolve({ i, code, out }));
   }),
