@@ -128,7 +128,7 @@ describe('fuzz', () => {
     await fc.assert(
       fc.asyncProperty(input, async ({ config, script }) => {
         // Progress for the long run (fast-check runs each input once, shrinking aside).
-        if (++tried % 10_000 === 0) console.log(`fuzz: ${tried} of ${RUNS} (seed ${SEED}), ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        if (++tried % 5_000 === 0) console.log(`fuzz: ${tried} of ${RUNS} (seed ${SEED}), ${((Date.now() - started) / 1000).toFixed(0)} s`);
         const a = await lintOnce(config, script);
         expect(a.problems).toEqual([]);
         expect([0, 1, 2]).toContain(a.code);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   allKeywordDefs,
@@ -361,6 +362,28 @@ describe('keyword table spot checks', () => {
     expect(editDistance('priorty', 'priority')).toBe(1);
     expect(editDistance('ab', 'ba')).toBe(1);
     expect(editDistance('', 'abc')).toBe(3);
+  });
+
+  it('a distance with a limit is the full distance, capped at limit + 1', () => {
+    // The full computation as the reference: a plain OSA table, no early exit.
+    const full = (a: string, b: string): number => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+      for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+          d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+        }
+      }
+      return d[a.length]![b.length]!;
+    };
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '_'), maxLength: 12 });
+    fc.assert(
+      fc.property(word, word, fc.nat(6), (a, b, limit) => {
+        expect(editDistance(a, b)).toBe(full(a, b));
+        expect(editDistance(a, b, limit)).toBe(Math.min(full(a, b), limit + 1));
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
   });
 
   it('caches one table per version', () => {

@@ -13,8 +13,9 @@ import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
 import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
-import { errorsOnly, maxWarningsMessage, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
+import { errorsOnly, maxWarningsMessage, parseJobs, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
 import { withStdin } from './stdin.js';
+import { MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
 import { progressLine } from './progress.js';
 import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
@@ -79,7 +80,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--with-keepalived [path]', 'also run the installed keepalived -t (or the binary at PATH) on each config, in a throw-away network namespace, and report what it says as rule "keepalived"')
     .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
     .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')
-    .action(async (paths: string[], o: { format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
+    .option('-j, --jobs <n>', `lint files on N threads at once (default: one per core, from ${MIN_FILES_FOR_WORKERS} files; 1: no worker threads)`, parseJobs)
+    .action(async (paths: string[], o: { jobs?: number; format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -106,9 +108,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
       const progress = progressLine(io);
       let linted = 0;
-      let report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
-        onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
-      }, allRules);
+      // Worker threads read files from disk themselves: not for stdin or a caller's own file host.
+      const threads = io.host || input.stdinFile ? 0 : workerCount(o.jobs, found.files.length);
+      const pool = threads ? new WorkerPool(threads) : null;
+      let report: Awaited<ReturnType<typeof lintPlanned>>;
+      try {
+        report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
+          onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
+        }, allRules, pool);
+      } finally {
+        await pool?.close();
+      }
       progress.clear();
       if (!report) return void (exitCode = EXIT_USAGE);
       if (o.cluster) {

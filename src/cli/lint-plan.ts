@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { findConfigFile, loadConfig, resolveFor, type ConfigProblem, type EffectiveOptions, type LoadedConfig } from '../config/index.js';
 import { lintFiles, type LintOptions } from '../engine/index.js';
+import type { WorkerPool } from './worker-pool.js';
 import type { LintReport, Rule, RuleMeta, SeveritySetting } from '../engine/types.js';
 import { displayPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
@@ -95,14 +96,22 @@ export async function lintPlanned(
   cwd: string,
   extra: Pick<LintOptions, 'onFile'> = {},
   known: readonly { meta: RuleMeta }[] = rules,
+  pool: WorkerPool | null = null,
 ): Promise<LintReport | null> {
   const plan = planLint(files, cli, host, known);
   const otherRuleIds = known.filter((k) => !rules.some((r) => r.meta.id === k.meta.id)).map((k) => k.meta.id);
   for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
   if (plan.problems.length) return null;
   const report: LintReport = { results: [], errors: [], sources: new Map() };
-  for (const g of plan.groups) {
-    const r = await lintFiles(g.files, { host, rules, ...g.options, ...extra, ...(otherRuleIds.length ? { otherRuleIds } : {}) });
+  const lintGroup = (g: LintGroup): Promise<LintReport> => {
+    const options: LintOptions = { host, rules, ...g.options, ...extra, ...(otherRuleIds.length ? { otherRuleIds } : {}) };
+    return lintFiles(g.files, pool ? { ...options, lintEntry: pool.entryRunner(cwd, rules, options) } : options);
+  };
+  // With worker threads every group's files go to the pool at once; the merge keeps group order.
+  const reports: LintReport[] = [];
+  if (pool) reports.push(...(await Promise.all(plan.groups.map(lintGroup))));
+  else for (const g of plan.groups) reports.push(await lintGroup(g));
+  for (const r of reports) {
     report.results.push(...r.results);
     report.errors.push(...r.errors);
     for (const [f, t] of r.sources) report.sources.set(f, t);

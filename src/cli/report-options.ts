@@ -82,3 +82,9 @@ export function writeReport(file: string, text: string, cwd: string): string | n
     return `keepalived-lint: cannot write the report to --output "${file}": ${why}. Choose a file in an existing folder you can write to.\n`;
   }
 }
+
+/** --jobs N: a whole number from 1 (1 = lint on the main thread only). */
+export function parseJobs(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  return Number(value);
+}

@@ -46,7 +46,22 @@ export interface LintOptions {
   onFile?: (file: string) => void;
   /** Rule ids a disable comment may name that these passes do not run (the cluster rules): not unknown, never "unused" here. */
   otherRuleIds?: readonly string[];
+  /**
+   * Lint one entry file somewhere else (a worker thread: src/cli/worker-pool.ts) instead of here.
+   * The entries of one call then run concurrently; the merge stays here, in entry order.
+   */
+  lintEntry?: (abs: string) => Promise<EntryResult>;
 }
+
+/** What linting one entry file gives: plain data, so that it can come back from a worker thread. */
+export interface EntryOutcome {
+  diagnostics: Diagnostic[];
+  /** The text of every file read for it (the config, its includes, the scripts), by path. */
+  files: Map<string, string>;
+  /** The files of `files` that are scripts the config runs (shell comments, not keepalived's). */
+  scripts: Set<string>;
+}
+export type EntryResult = EntryOutcome | { error: string };
 
 export function defaultRoot(configPath: string): string {
   const m = /^(.*)\/etc\/keepalived(\/|$)/.exec(configPath);
@@ -65,27 +80,32 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
   const byFile = new Map<string, Diagnostic[]>();
   const seenFindings = new Set<string>();
   const entries = [...new Set(paths.map((p) => path.resolve(opts.host.cwd(), p)))];
-  const outcomes = new Map<string, OneResult>();
+  const outcomes = new Map<string, EntryOutcome>();
   const scripts = new Set<string>();
-  for (const abs of entries) {
-    opts.onFile?.(abs);
-    let r: OneResult | { error: string };
+  const one = async (abs: string): Promise<EntryResult> => {
+    // With lintEntry, the runner says when the entry really starts (a worker takes it).
+    if (!opts.lintEntry) opts.onFile?.(abs);
     try {
-      r = await lintOne(abs, opts);
+      return await (opts.lintEntry ? opts.lintEntry(abs) : lintEntry(abs, opts));
     } catch (e) {
-      // A bug of ours must not cost the other files their lint, nor print a stack trace.
-      r = { error: `internal error while linting this file (${e instanceof Error ? e.message : String(e)}); please report it with the file` };
+      return internalError(e);
     }
+  };
+  const done: EntryResult[] = [];
+  if (opts.lintEntry) done.push(...(await Promise.all(entries.map(one))));
+  else for (const abs of entries) done.push(await one(abs));
+  entries.forEach((abs, i) => {
+    const r = done[i]!;
     if ('error' in r) report.errors.push({ file: abs, message: r.error });
     else outcomes.set(abs, r);
-  }
+  });
   // A file that another linted config includes is linted where it is included, not on its own
   // (a fragment of a block is not a valid config by itself).
   const included = new Set<string>();
   for (const [abs, r] of outcomes) for (const f of r.files.keys()) if (f !== abs) included.add(f);
   for (const [abs, r] of outcomes) {
     if (included.has(abs)) continue;
-    for (const [f, sf] of r.files) report.sources.set(f, sf.text);
+    for (const [f, text] of r.files) report.sources.set(f, text);
     for (const f of r.scripts) scripts.add(f);
     if (!byFile.has(abs)) byFile.set(abs, []);
     for (const d of r.diagnostics) {
@@ -115,10 +135,21 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
   return report;
 }
 
+/** A bug of ours must not cost the other files their lint, nor print a stack trace. */
+export function internalError(e: unknown): { error: string } {
+  return { error: `internal error while linting this file (${e instanceof Error ? e.message : String(e)}); please report it with the file` };
+}
+
+/** Lint one entry file: every config-id pass, its includes and scripts. */
+export async function lintEntry(abs: string, opts: LintOptions): Promise<EntryResult> {
+  const r = await lintOne(abs, opts);
+  if ('error' in r) return r;
+  return { diagnostics: r.diagnostics, files: new Map([...r.files].map(([f, sf]) => [f, sf.text])), scripts: r.scripts };
+}
+
 interface OneResult {
   diagnostics: Diagnostic[];
   files: Map<string, SourceFile>;
-  /** The files of `files` that are scripts the config runs (shell comments, not keepalived's). */
   scripts: Set<string>;
 }
 

@@ -146,26 +146,38 @@ export function isValidIn(def: KeywordDef, version: Version): boolean {
   return true;
 }
 
-/** Optimal-string-alignment distance (Damerau-Levenshtein with adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
+/**
+ * Optimal-string-alignment distance (Damerau-Levenshtein with adjacent transpositions). With
+ * `limit`, any result above it comes back as limit + 1 as soon as no alignment can stay within it:
+ * did-you-mean only needs near words, and a garbled file asks for one per unknown word.
+ */
+export function editDistance(a: string, b: string, limit = Infinity): number {
   const n = a.length;
   const m = b.length;
-  if (n === 0) return m;
-  if (m === 0) return n;
-  let prev2 = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur = new Array<number>(m + 1).fill(0);
+  if (n === 0) return Math.min(m, limit + 1);
+  if (m === 0) return Math.min(n, limit + 1);
+  if (Math.abs(n - m) > limit) return limit + 1;
+  let prev2 = new Int32Array(m + 1);
+  let prev = new Int32Array(m + 1);
+  let cur = new Int32Array(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j;
   for (let i = 1; i <= n; i++) {
     cur[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
+    // Each row's minimum never drops by more than one per two rows (a transposition): stop when
+    // even that cannot bring it back within the limit.
+    if (rowMin > limit + 1) return limit + 1;
     [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return prev[m]!;
+  return Math.min(prev[m]!, limit + 1);
 }
 
 function makeScope(path: string, defs: readonly KeywordDef[], version: Version): BlockScope {
@@ -217,7 +229,17 @@ function buildTable(version: Version): KeywordTable {
     return all.find((d) => isValidIn(d, version)) ?? all[all.length - 1];
   };
 
+  // A broken file repeats its unknown words (every line of a misplaced block): one search each.
+  const suggestions = new Map<BlockScope, Map<string, string | undefined>>();
   const suggest = (scope: BlockScope, name: string): string | undefined => {
+    let known = suggestions.get(scope);
+    if (!known) suggestions.set(scope, (known = new Map()));
+    if (known.has(name)) return known.get(name);
+    const found = closestKeyword(scope, name);
+    if (known.size < 10_000) known.set(name, found);
+    return found;
+  };
+  const closestKeyword = (scope: BlockScope, name: string): string | undefined => {
     const wanted = name.toLowerCase();
     const threshold = Math.max(2, Math.floor(name.length / 3));
     let best: { name: string; score: number } | undefined;
@@ -228,7 +250,7 @@ function buildTable(version: Version): KeywordTable {
       // quadratic distance of a 1023-byte word against every keyword).
       if (Math.abs(lower.length - wanted.length) > threshold) continue;
       // A case-only difference ("Priority") is the best possible suggestion.
-      const d = lower === wanted ? 0 : editDistance(wanted, lower);
+      const d = lower === wanted ? 0 : editDistance(wanted, lower, threshold);
       if (d > threshold || d >= Math.max(name.length, 1)) continue;
       // Ties: smaller distance, then closer length, then alphabetical.
       const score = d * 1000 + Math.abs(candidate.length - name.length);

@@ -1,0 +1,27 @@
+/**
+ * A worker thread of src/cli/worker-pool.ts: lints the entry files it is sent, one at a time, with
+ * its own file host and the rules named by id, and sends back the engine's plain EntryResult.
+ *
+ *   {id: 3, abs: '/repo/hosts/lb1/etc/keepalived/keepalived.conf', cwd, ruleIds, options}
+ *   -> {id: 3, result: {diagnostics: [...], files: Map, scripts: Set}}
+ */
+import { parentPort } from 'node:worker_threads';
+import { internalError, lintEntry, type EntryResult } from '../engine/index.js';
+import type { WorkerTask } from './worker-pool.js';
+import { rules as configRules } from '../../rules/index.js';
+import { nodeHost } from '../source/host.js';
+
+const byId = new Map(configRules.map((r) => [r.meta.id, r]));
+
+parentPort?.on('message', (task: WorkerTask) => {
+  void run(task).then((result) => parentPort!.postMessage({ id: task.id, result }));
+});
+
+async function run(task: WorkerTask): Promise<EntryResult> {
+  try {
+    const rules = task.ruleIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
+    return await lintEntry(task.abs, { ...task.options, host: nodeHost(task.cwd), rules });
+  } catch (e) {
+    return internalError(e);
+  }
+}

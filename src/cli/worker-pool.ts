@@ -1,0 +1,129 @@
+/**
+ * Entry files linted on worker threads, one per core (issue 7: a repository of 200 host configs
+ * uses every core). The engine merges the results in entry order, so the report is the same as
+ * with one thread. Used only for configs read from disk (not stdin, not a test's in-memory files),
+ * and only when there are enough files to pay for starting the workers (~0.1 s each).
+ *
+ *   const pool = new WorkerPool(2); lintFiles(files, {..., lintEntry: pool.entryRunner(cwd, rules, options)})
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EntryResult, LintOptions } from '../engine/index.js';
+import type { Rule } from '../engine/types.js';
+
+/** The options a worker can receive: everything but the host, the rules and the callbacks. */
+export type WorkerOptions = Omit<LintOptions, 'host' | 'rules' | 'onFile' | 'lintEntry'>;
+
+export interface WorkerTask {
+  id: number;
+  abs: string;
+  cwd: string;
+  ruleIds: string[];
+  options: WorkerOptions;
+}
+
+/** Below this many entry files, starting workers costs more than it saves. */
+export const MIN_FILES_FOR_WORKERS = 4;
+
+/** --jobs: how many threads lint at once (default: one per core, at most one per file). */
+export function workerCount(jobs: number | undefined, files: number): number {
+  const want = jobs ?? availableParallelism();
+  if (jobs === undefined && files < MIN_FILES_FOR_WORKERS) return 0;
+  const n = Math.min(want, files);
+  return n > 1 ? n : 0;
+}
+
+export class WorkerPool {
+  private readonly workers: { worker: Worker; busy: boolean }[] = [];
+  private readonly queue: { task: WorkerTask; resolve: (r: EntryResult) => void; onStart?: (abs: string) => void }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: EntryResult) => void; slot: { worker: Worker; busy: boolean } }>();
+  private nextId = 0;
+
+  /** Worker threads started so far. */
+  started = 0;
+
+  constructor(private readonly size: number) {}
+
+  /** A LintOptions.lintEntry that sends the entry to the pool with these options. */
+  entryRunner(cwd: string, rules: readonly Rule[], options: LintOptions): (abs: string) => Promise<EntryResult> {
+    const { host: _host, rules: _rules, onFile, lintEntry: _lintEntry, ...plain } = options;
+    const ruleIds = rules.map((r) => r.meta.id);
+    return (abs) => this.run({ id: this.nextId++, abs, cwd, ruleIds, options: plain }, onFile);
+  }
+
+  /** Lint one entry on the first free worker; `onStart` is called when a worker takes it. */
+  run(task: WorkerTask, onStart?: (abs: string) => void): Promise<EntryResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ task, resolve, ...(onStart ? { onStart } : {}) });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    this.workers.length = 0;
+  }
+
+  private dispatch(): void {
+    while (this.queue.length) {
+      let slot = this.workers.find((w) => !w.busy);
+      if (!slot && this.workers.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const { task, resolve, onStart } = this.queue.shift()!;
+      onStart?.(task.abs);
+      slot.busy = true;
+      this.pending.set(task.id, { resolve, slot });
+      slot.worker.postMessage(task);
+    }
+  }
+
+  private spawn(): { worker: Worker; busy: boolean } {
+    // Built: dist/src/cli/lint-worker.js. From the TypeScript sources (the tests, a dev run): the
+    // worker registers tsx's loader first (a Worker does not take --import in its execArgv).
+    const worker = import.meta.url.endsWith('.ts')
+      ? new Worker(
+          `import(${JSON.stringify(tsxApi())})` +
+            `.then((api) => { api.register(); return import(${JSON.stringify(new URL('./lint-worker.ts', import.meta.url).href)}); })`,
+          { eval: true },
+        )
+      : new Worker(new URL('./lint-worker.js', import.meta.url));
+    const slot = { worker, busy: false };
+    worker.on('message', (m: { id: number; result: EntryResult }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      slot.busy = false;
+      p.resolve(m.result);
+      this.dispatch();
+    });
+    worker.on('error', (e) => this.lost(slot, e));
+    worker.on('exit', (code) => {
+      if (code !== 0) this.lost(slot, new Error(`worker thread exited with code ${code}`));
+    });
+    this.workers.push(slot);
+    this.started++;
+    return slot;
+  }
+
+  /** A worker that died (out of memory, a crash): its entry fails alone, the others go on. */
+  private lost(slot: { worker: Worker; busy: boolean }, e: Error): void {
+    const i = this.workers.indexOf(slot);
+    if (i === -1) return;
+    this.workers.splice(i, 1);
+    for (const [id, p] of this.pending) {
+      if (p.slot !== slot) continue;
+      this.pending.delete(id);
+      p.resolve({ error: `internal error while linting this file (${e.message}); please report it with the file` });
+    }
+    this.dispatch();
+  }
+}
+
+/** tsx's ES module API, found from this file (the process may run in a folder where "tsx" does not resolve). */
+function tsxApi(): string {
+  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
+  return pathToFileURL(path.join(path.dirname(pkg), 'dist', 'esm', 'api', 'index.mjs')).href;
+}
