@@ -19,7 +19,7 @@ const runs = Array.from({ length: shards }, (_, i) =>
     child.stdout.on('data', (d) => {
       out += d;
       // Pass the shards' progress lines through as they come.
-      for (const line of String(d).split('\n')) if (/^fuzz: \d+ of /.test(line)) console.log(`shard ${i}: ${line.slice(6)}`);
+      for (const line of String(d).replace(/\x1b\[[0-9;]*m/g, '').split('\n')) if (/^fuzz: \d+ of /.test(line)) console.log(`shard ${i}: ${line.slice(6)}`);
     });
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (code) => resolve({ i, code, out }));
