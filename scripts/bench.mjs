@@ -2,13 +2,16 @@
 // generated configs of 10, 1,000 and 10,000 vrrp_instances, interleaved in one run, and prints
 // medians, the ratios the performance targets use, and peak memory.
 //
-//   node scripts/bench.mjs [--sizes 10,1000,10000] [--runs 5]
+//   node scripts/bench.mjs [--sizes 10,1000,10000] [--runs 5] [--no-repo]
+//
+// and, with one thread and with one per core, a repository of 200 host configs.
 //
 // Generated files go to .bench/ (git-ignored). keepalived runs inside `unshare -n` with the
 // interfaces the configs name, never as a daemon.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import * as path from 'node:path';
+import { availableParallelism } from 'node:os';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -99,17 +102,21 @@ const haveTime = existsSync('/usr/bin/time');
 
 /** One timed run: wall seconds and peak RSS (MiB) of the command. */
 function timed(cmd, argv) {
-  const full = haveTime ? ['/usr/bin/time', ['-f', '%e %M', cmd, ...argv]] : [cmd, argv];
+  const full = haveTime ? ['/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...argv]] : [cmd, argv];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(full[0], full[1], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   let rss = null;
+  let cpu = null;
   if (haveTime) {
     const last = r.stderr.trim().split('\n').pop() ?? '';
-    const m = /([\d.]+) (\d+)$/.exec(last);
-    if (m) rss = Number(m[2]) / 1024;
+    const m = /([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(last);
+    if (m) {
+      rss = Number(m[2]) / 1024;
+      cpu = Number(m[3]) + Number(m[4]);
+    }
   }
-  return { wall, rss, status: r.status, stdout: r.stdout };
+  return { wall, rss, cpu, status: r.status, stdout: r.stdout };
 }
 
 const keepalivedScript = (n) =>
@@ -149,6 +156,39 @@ for (const n of sizes) {
   );
 }
 
+// A repository of 200 host configs of 10 to 50 instances each (issue 7, performance 3): every core
+// should work. Timed with one thread (--jobs 1) and with the default (one per core), interleaved.
+const HOSTS = 200;
+let repo = null;
+if (!args.includes('--no-repo')) {
+  const repoDir = path.join(dir, 'repo');
+  rmSync(repoDir, { recursive: true, force: true });
+  for (let h = 0; h < HOSTS; h++) {
+    const d = path.join(repoDir, 'hosts', `h${String(h).padStart(3, '0')}`, 'etc', 'keepalived');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(d, 'keepalived.conf'), generate(10 + ((h * 7) % 41)));
+    for (const s of ['notify.sh', 'check.sh']) {
+      writeFileSync(path.join(d, s), '#!/bin/sh\nexit 0\n');
+      chmodSync(path.join(d, s), 0o755);
+    }
+  }
+  const samples = { one: [], all: [] };
+  let cpuAll = 0;
+  for (let r = 0; r < runs; r++) {
+    const one = timed(process.execPath, ['bin/keepalived-lint.js', repoDir, '--format', 'json', '--jobs', '1']);
+    const all = timed(process.execPath, ['bin/keepalived-lint.js', repoDir, '--format', 'json']);
+    for (const x of [one, all]) if (x.status !== 0 && x.status !== 1) throw new Error(`lint exited ${x.status} on ${repoDir}`);
+    if (r === 0 && one.stdout !== all.stdout) throw new Error('the report with worker threads differs from the one without');
+    samples.one.push(one.wall);
+    samples.all.push(all.wall);
+    cpuAll = Math.max(cpuAll, (all.cpu ?? 0) / all.wall);
+  }
+  repo = { one: median(samples.one), all: median(samples.all), cores: cpuAll };
+  console.log(
+    `  repo of ${HOSTS} hosts (10-50 instances each): 1 thread ${repo.one.toFixed(3)} s, ${availableParallelism()} threads (default) ${repo.all.toFixed(3)} s, CPU time / wall time ${haveTime ? repo.cores.toFixed(2) : 'n/a'}`,
+  );
+}
+
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : 'n/a');
 console.log('\nTargets (issue 7):');
 if (results[10]) console.log(`  cold lint, 10 instances / node -e 0          = ${ratio(results[10].lint, results[10].node)}  (target <= 1.5)`);
@@ -156,3 +196,4 @@ if (results[1000]) console.log(`  lint / keepalived -t, 1,000 instances        =
 if (results[10000]) console.log(`  lint / keepalived -t, 10,000 instances       = ${ratio(results[10000].lint, results[10000].keepalived)}  (target <= 0.5)`);
 if (results[1000] && results[10000]) console.log(`  lint 10,000 / lint 1,000 (linear growth)     = ${ratio(results[10000].lint, results[1000].lint)}  (target <= 11)`);
 if (results[10000]) console.log(`  peak memory at 10,000 instances              = ${results[10000].rss ? results[10000].rss.toFixed(0) + ' MiB' : 'n/a'}  (target <= 120 MiB)`);
+if (repo) console.log(`  200-host repo: speed-up on ${availableParallelism()} cores            = ${ratio(repo.one, repo.all)}  (target: both cores used; CPU/wall ${haveTime ? repo.cores.toFixed(2) : 'n/a'})`);
