@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 // background, and the process cannot exit before that ends: most of a second after every run that
 // read a script. The baseline tier is fast enough for scripts of a few hundred lines.
 setFlagsFromString('--liftoff-only');
-const { main } = await import('../dist/src/cli/index.js');
+const { main } = await import('../dist/src/cli/index.bundle.js');
 
 const code = await main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),

@@ -8,8 +8,7 @@ import { countBySeverity, type SeveritySetting } from '../engine/index.js';
 import { formatters } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { allRules, rules } from '../../rules/index.js';
-import { parseToJson } from './parse-command.js';
-import { runDiffCommand, type DiffCommandOptions } from './diff-command.js';
+import type { DiffCommandOptions } from './diff-command.js';
 import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
@@ -20,8 +19,6 @@ import { progressLine } from './progress.js';
 import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
-import { clusterReport, runClusterCommand, tooFewNodes } from './cluster-command.js';
-import { mergeReports } from '../cluster/index.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 
 export interface CliIO {
@@ -122,6 +119,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       progress.clear();
       if (!report) return void (exitCode = EXIT_USAGE);
       if (o.cluster) {
+        // The other commands and --cluster load their modules when used (start-up time).
+        const { clusterReport, tooFewNodes } = await import('./cluster-command.js');
+        const { mergeReports } = await import('../cluster/index.js');
         const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd);
         if (!c) return void (exitCode = EXIT_USAGE);
         if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${tooFewNodes(c.nodes, io.cwd)}\n`);
@@ -172,6 +172,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
         ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
       };
+      const { runClusterCommand } = await import('./cluster-command.js');
       exitCode = await runClusterCommand(paths, o.format, cli, { io, host, version: VERSION });
     });
 
@@ -188,6 +189,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--new-root <dir>', 'folder that stands for "/" for NEW')
     .action(async (paths: string[], o: DiffCommandOptions) => {
       if (!checkTarget(o.target, io)) return void (exitCode = EXIT_USAGE);
+      const { runDiffCommand } = await import('./diff-command.js');
       exitCode = await runDiffCommand(paths, o, { io, host, rules });
     });
 
@@ -198,9 +200,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/"')
-    .action((file: string, o: { configId?: string; target: string; root?: string }) => {
+    .action(async (file: string, o: { configId?: string; target: string; root?: string }) => {
       const target = checkTarget(o.target, io);
       if (!target) return void (exitCode = EXIT_USAGE);
+      const { parseToJson } = await import('./parse-command.js');
       const r = parseToJson(path.resolve(io.cwd, file), { host, target, configId: o.configId ?? null, cwd: io.cwd, ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}) });
       if ('error' in r) {
         io.stderr(`${file}:1:1: error: cannot parse this file: ${r.error}\n`);

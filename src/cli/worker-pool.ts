@@ -81,7 +81,7 @@ export class WorkerPool {
   }
 
   private spawn(): { worker: Worker; busy: boolean } {
-    // Built: dist/src/cli/lint-worker.js. From the TypeScript sources (the tests, a dev run): the
+    // Built: dist/src/cli/lint-worker(.bundle).js. From the TypeScript sources (the tests, a dev run): the
     // worker registers tsx's loader first (a Worker does not take --import in its execArgv).
     const worker = import.meta.url.endsWith('.ts')
       ? new Worker(
@@ -89,7 +89,7 @@ export class WorkerPool {
             `.then((api) => { api.register(); return import(${JSON.stringify(new URL('./lint-worker.ts', import.meta.url).href)}); })`,
           { eval: true },
         )
-      : new Worker(new URL('./lint-worker.js', import.meta.url));
+      : new Worker(new URL(import.meta.url.endsWith('.bundle.js') ? './lint-worker.bundle.js' : './lint-worker.js', import.meta.url));
     const slot = { worker, busy: false };
     worker.on('message', (m: { id: number; result: EntryResult }) => {
       const p = this.pending.get(m.id);

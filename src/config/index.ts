@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { RuleMeta, SeveritySetting } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import type { PathMapping } from '../source/paths.js';
@@ -78,6 +78,11 @@ function packageFile(rel: string): string {
 
 export const SCHEMA_FILE = packageFile('schema/keepalived-lint.schema.json');
 
+/** yaml loads with the first configuration file: a run without one never reads its ~70 modules. */
+function yaml(): typeof import('yaml') {
+  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
+}
+
 // ajv and the compiled schema load on the first configuration file only: ~100 ms that a run
 // without one does not pay.
 let ajvInstance: AjvClass | null = null;
@@ -107,6 +112,7 @@ export function findConfigFile(file: string, host: FileHost): string | null {
 export function loadConfig(file: string, host: FileHost, rules: readonly { meta: RuleMeta }[]): LoadedConfig | { problems: ConfigProblem[] } {
   const r = host.readText(file);
   if (!r.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read the configuration file: ${r.reason}` }] };
+  const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(r.text, { lineCounter: lc, prettyErrors: false });
   const problems: ConfigProblem[] = doc.errors.map((e) => ({ file, ...toPos(lc, e.pos[0]), message: `invalid YAML: ${e.message.split('\n')[0]}` }));
@@ -262,6 +268,7 @@ function position(doc: Document, lc: LineCounter, e: ErrorObject): { line: numbe
 function nodePosition(doc: Document, lc: LineCounter, p: (string | number)[], key = false): { line: number; column: number } {
   for (let n = p.length; n >= 0; n--) {
     const parent = n > 0 ? doc.getIn(p.slice(0, n - 1), true) : null;
+    const { isMap, isScalar } = yaml();
     if (key && n === p.length && isMap(parent)) {
       const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === p[n - 1]);
       const range = pair && isScalar(pair.key) ? pair.key.range : undefined;

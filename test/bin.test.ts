@@ -1,0 +1,57 @@
+// The command as installed: bin/keepalived-lint.js runs the bundled build (dist/src/cli/*.bundle.js,
+// made by `npm run build`, which `npm test` runs first). The other tests import the TypeScript
+// sources, so this is where a bundling mistake (a path found from import.meta.url, a module left
+// out, the worker bundle) shows.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, tempTree } from './helpers.js';
+
+const BIN = path.join(REPO, 'bin', 'keepalived-lint.js');
+const run = (args: string[], cwd = REPO) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+
+describe('the built command', () => {
+  it('is built (npm run build)', () => {
+    expect(fs.existsSync(path.join(REPO, 'dist', 'src', 'cli', 'index.bundle.js'))).toBe(true);
+    expect(fs.existsSync(path.join(REPO, 'dist', 'src', 'cli', 'lint-worker.bundle.js'))).toBe(true);
+  });
+
+  it('lints the README example: 2 warnings, exit 0', () => {
+    const r = run(['examples/router/etc/keepalived/keepalived.conf', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const ids = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) => x.diagnostics.map((d) => d.ruleId));
+    expect(ids.sort()).toEqual(['deprecated-keyword', 'invalid-value']);
+  });
+
+  it('reads ~SEQ lines (the grammar), a configuration file (yaml, ajv) and scripts (tree-sitter)', () => {
+    const { dir, write } = tempTree('kl-bin-');
+    write('.keepalived-lint.yaml', 'target: bookworm\nrules:\n  unknown-keyword: warning\n  nosuchrule: off\n');
+    write('etc/keepalived/notify.sh', '#!/bin/sh\ncase "$2" in\n  VI_OLD) exit 0 ;;\nesac\n', 0o755);
+    write(
+      'etc/keepalived/keepalived.conf',
+      'global_defs {\n    enable_script_security\n}\n~SEQ(N,1,2) $X=VI_$N\nvrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1\n    }\n    notify /etc/keepalived/notify.sh\n}\n',
+    );
+    const r = run(['etc/keepalived/keepalived.conf', '--format', 'json'], dir);
+    // The unknown rule in the configuration file is an error of that file (ajv ran).
+    expect(r.stderr).toMatch(/\.keepalived-lint\.yaml:4:3: error: .*nosuchrule/);
+    expect(r.status).toBe(2);
+    write('.keepalived-lint.yaml', 'target: bookworm\n');
+    const ok = run(['etc/keepalived/keepalived.conf', '--format', 'json'], dir);
+    const ids = (JSON.parse(ok.stdout) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) => x.diagnostics.map((d) => d.ruleId));
+    expect(ids).toContain('script-unknown-name');
+  });
+
+  it('lints on its worker threads the same as on one thread', () => {
+    const { dir, write } = tempTree('kl-bin-jobs-');
+    for (let h = 1; h <= 5; h++) write(`lb${h}/keepalived.conf`, `vrrp_instance VI_${h} {\n    interface eth0\n    virtual_router_id ${h}\n    priorty 100\n}\n`);
+    const one = run(['.', '--jobs', '1', '--format', 'json'], dir);
+    const two = run(['.', '--jobs', '2', '--format', 'json'], dir);
+    expect(one.status).toBe(1);
+    expect(two.status).toBe(1);
+    expect(two.stderr).toBe('');
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stdout).toContain('priorty');
+  });
+});
