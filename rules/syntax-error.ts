@@ -88,10 +88,11 @@ export const rule: Rule = {
             : '';
           ctx.report({ messageId: 'unclosed', at: open, data: { block, hint, count: balance.unclosed.length } });
         }
+        const extra = new Set(balance.extra);
         for (const issue of ctx.tree.issues) {
           if (issue.code === 'unexpected-open' && fromRecursiveDefinition(ctx.pre, issue.token)) continue;
-          if (issue.code === 'extra-close' && balance.extra.includes(issue.token)) ctx.report({ messageId: 'extraClose', at: issue.token });
-          if (issue.code === 'extra-close' && !balance.extra.includes(issue.token)) {
+          if (issue.code === 'extra-close' && extra.has(issue.token)) ctx.report({ messageId: 'extraClose', at: issue.token });
+          if (issue.code === 'extra-close' && !extra.has(issue.token)) {
             // Balanced by count: the "}" of a block closed early, or of a "{" keepalived ignored.
             const opener = openerOf.get(issue.token)!;
             const st = owner.get(opener);

@@ -5,6 +5,7 @@
 // (1,000,000 by default, scripts/fuzz.mjs: one shard per core, seeds SEED..SEED+n-1) and prints the
 // count and the seed to replay a failure (FUZZ_SEED).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,9 @@ import { memHost } from './support/mem-host.js';
 import { SHARED } from './helpers.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+/** An input is at most a few copies of a corpus file: its lint must take well under this. */
+const SLOW_MS = Number(process.env.FUZZ_SLOW_MS ?? 10_000);
+const TRACE = process.env.FUZZ_TRACE;
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() % 2_147_483_647;
 const ROOT = '/fz';
 const CONF = `${ROOT}/etc/keepalived/keepalived.conf`;
@@ -129,7 +133,22 @@ describe('fuzz', () => {
       fc.asyncProperty(input, async ({ config, script }) => {
         // Progress for the long run (fast-check runs each input once, shrinking aside).
         if (++tried % 5_000 === 0) console.log(`fuzz: ${tried} of ${RUNS} (seed ${SEED}), ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        if (TRACE) {
+          // The input about to be linted, for a run that hangs (FUZZ_TRACE=folder).
+          fs.writeFileSync(path.join(TRACE, 'keepalived.conf'), config);
+          fs.writeFileSync(path.join(TRACE, 'notify.sh'), script);
+        }
+        const t0 = Date.now();
         const a = await lintOnce(config, script);
+        const ms = Date.now() - t0;
+        if (ms > SLOW_MS) {
+          // A lint this slow on an input of a few KB is super-linear somewhere: keep the input.
+          const saved = path.join(os.tmpdir(), `keepalived-lint-fuzz-slow-${SEED}-${tried}`);
+          fs.mkdirSync(saved, { recursive: true });
+          fs.writeFileSync(path.join(saved, 'keepalived.conf'), config);
+          fs.writeFileSync(path.join(saved, 'notify.sh'), script);
+          expect.fail(`input ${tried} took ${ms} ms to lint (bound ${SLOW_MS} ms); saved in ${saved}`);
+        }
         expect(a.problems).toEqual([]);
         expect([0, 1, 2]).toContain(a.code);
         const b = await lintOnce(config, script);

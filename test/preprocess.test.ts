@@ -21,6 +21,20 @@ const lexical = (f: string) => path.join(REPO, 'test', 'lexical', f);
 const { dir: tmp, write } = tempTree('kl-pp-');
 
 describe('definitions', () => {
+  // Found by the long fuzz run: text after a brace is read again and substituted again, so these
+  // expanded without end (and, rescanning a growing line, in time that grows with its square).
+  for (const [name, conf] of [
+    ['a brace and itself', '$X=1 } $X\n$X\n'],
+    ['a quote, a brace and itself', '$X=1 " } $X vrrp_instance gateway\n$X\n'],
+  ] as const) {
+    it(`a definition that expands to ${name} is reported once as recursive, and the lint ends`, async () => {
+      const file = write(`recursive-${name.length}.conf`, conf);
+      const r = await runCli([file, '--format', 'json']);
+      expect(r.code).toBe(1);
+      const found = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; message: string }[] }[] }).results.flatMap((x) => x.diagnostics);
+      expect(found.filter((d) => /refers to itself/.test(d.message))).toHaveLength(1);
+    });
+  }
   it('a substituted line that is a definition defines it (s3: both instances are VX_second)', async () => {
     const names = (await parse(lexical('s3.conf'))).filter((n) => n.keyword === 'vrrp_instance').map((n) => n.args[0]);
     expect(names).toEqual(['VX_second', 'VX_second']);

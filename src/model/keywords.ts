@@ -129,6 +129,14 @@ export function ignoredBlocks(tree: ConfigTree, lines: readonly LogicalLine[]): 
  */
 export function fromRecursiveDefinition(pre: PreprocessResult, t: Token): boolean {
   if (!t.via.length) return false;
-  const names = new Set(pre.problems.filter((p) => p.code === 'definition-recursive').map((p) => String(p.data.name)));
+  const names = recursiveNames(pre);
   return names.size > 0 && t.via.some((e) => e.kind === 'definition' && names.has(e.name));
+}
+
+const recursive = new WeakMap<PreprocessResult, Set<string>>();
+/** Asked once per token of a broken file: the names, computed once per pass. */
+function recursiveNames(pre: PreprocessResult): Set<string> {
+  let names = recursive.get(pre);
+  if (!names) recursive.set(pre, (names = new Set(pre.problems.filter((p) => p.code === 'definition-recursive').map((p) => String(p.data.name)))));
+  return names;
 }

@@ -38,6 +38,12 @@ export interface PreprocessOptions {
 export const MAX_LINE_BYTES = 1023;
 const MAX_INCLUDE_DEPTH = 64;
 const MAX_SUBSTITUTIONS_PER_LINE = 1000;
+/**
+ * keepalived stops expanding when a line fills its 1024-byte buffer; 8 times that is more than any
+ * real expansion, and bounds the rescanning of a self-referencing definition (`$X=1 } $X`), whose
+ * cost grows with the square of the text.
+ */
+const MAX_EXPANDED_CHARS = 8 * (MAX_LINE_BYTES + 1);
 const MAX_SEQUENCE_VALUES = 100_000;
 const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
 /** Text after a brace that the line steps would change: a prefix, definition, sequence, include. */
@@ -254,7 +260,9 @@ class Preprocessor {
       const dc = decomment(m.text);
       m = m.fromPieces(dc.pieces).trim();
       if (/^[@$~]/.test(m.text) && m.text !== m0.text) this.logicalText(sf, m, via, depth + 1);
-      else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth);
+      // One level deeper: text after a brace is read again and substituted again, so a
+      // definition that expands to `} $X` would otherwise be re-read without end.
+      else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth + 1);
     } else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth);
     for (const extra of extraLines) {
       const dc = decomment(extra.text);
@@ -293,7 +301,8 @@ class Preprocessor {
         this.lines.push({ kind: t.text === '{' ? 'open' : 'close', tokens: [token], raw: m.slice(t.start, t.end), origin: o.origin, via: tokVia });
         const residue = m.slice(t.end).trim();
         if (RESIDUE_NEEDS_READING.test(residue.text)) {
-          // The residue is shorter than the line, so this recursion ends.
+          // The residue is shorter than the line, so this recursion ends (unless substitution
+          // makes it longer again: content() counts that as a level).
           this.logicalText(sf, residue, via, depth);
           return;
         }
@@ -399,7 +408,7 @@ class Preprocessor {
         i = at + 1;
         continue;
       }
-      if (++count > MAX_SUBSTITUTIONS_PER_LINE) {
+      if (++count > MAX_SUBSTITUTIONS_PER_LINE || cur.length > MAX_EXPANDED_CHARS) {
         const own = this.defs.get(ref.name)?.lines[0]?.text ?? '';
         const self = new RegExp(`\\$\\{?${ref.name}(?![A-Za-z0-9_])`).test(own);
         this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, { name: ref.name, self: self ? 'yes' : 'no' });

@@ -86,7 +86,15 @@ export class MappedText {
     let text = this.text;
     const segs = [...this.segs];
     for (const o of others) {
-      for (const s of o.segs) segs.push({ ...s, at: s.at + text.length });
+      for (const s of o.segs) {
+        const at = s.at + text.length;
+        const last = segs[segs.length - 1];
+        // Adjacent pieces with the same mapping become one segment, so text that a definition
+        // keeps rewriting ($X=1 } $X) does not pile up segments that every slice() copies.
+        if (last && last.at + last.len === at && last.via === s.via && last.fixedEnd === s.fixedEnd && (s.fixedEnd === null ? last.src + last.len === s.src : last.src === s.src)) {
+          segs[segs.length - 1] = { ...last, len: last.len + s.len };
+        } else segs.push({ ...s, at });
+      }
       text += o.text;
     }
     return new MappedText(text, this.file, segs.slice());
