@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { findConfigFile, loadConfig, resolveFor, type ConfigProblem, type EffectiveOptions, type LoadedConfig } from '../config/index.js';
 import { lintFiles, type LintOptions } from '../engine/index.js';
 import type { WorkerPool } from './worker-pool.js';
+import type { LintCache } from './cache-option.js';
 import type { LintReport, Rule, RuleMeta, SeveritySetting } from '../engine/types.js';
 import { displayPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
@@ -97,6 +98,7 @@ export async function lintPlanned(
   extra: Pick<LintOptions, 'onFile'> = {},
   known: readonly { meta: RuleMeta }[] = rules,
   pool: WorkerPool | null = null,
+  cache: LintCache | null = null,
 ): Promise<LintReport | null> {
   const plan = planLint(files, cli, host, known);
   const otherRuleIds = known.filter((k) => !rules.some((r) => r.meta.id === k.meta.id)).map((k) => k.meta.id);
@@ -105,7 +107,8 @@ export async function lintPlanned(
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   const lintGroup = (g: LintGroup): Promise<LintReport> => {
     const options: LintOptions = { host, rules, ...g.options, ...extra, ...(otherRuleIds.length ? { otherRuleIds } : {}) };
-    return lintFiles(g.files, pool ? { ...options, lintEntry: pool.entryRunner(cwd, rules, options) } : options);
+    const lintEntry = cache ? cache.runner(host, cwd, rules, options, pool) : pool ? pool.entryRunner(cwd, rules, options) : undefined;
+    return lintFiles(g.files, lintEntry ? { ...options, lintEntry, concurrentEntries: pool !== null } : options);
   };
   // With worker threads every group's files go to the pool at once; the merge keeps group order.
   const reports: LintReport[] = [];

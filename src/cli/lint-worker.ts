@@ -7,6 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { internalError, lintEntry, type EntryResult } from '../engine/index.js';
+import { recordingHost, type Dependency } from '../engine/cache.js';
 import type { WorkerTask } from './worker-pool.js';
 import { rules as configRules } from '../../rules/index.js';
 import { nodeHost } from '../source/host.js';
@@ -14,14 +15,17 @@ import { nodeHost } from '../source/host.js';
 const byId = new Map(configRules.map((r) => [r.meta.id, r]));
 
 parentPort?.on('message', (task: WorkerTask) => {
-  void run(task).then((result) => parentPort!.postMessage({ id: task.id, result }));
+  void run(task).then((reply) => parentPort!.postMessage({ id: task.id, ...reply }));
 });
 
-async function run(task: WorkerTask): Promise<EntryResult> {
+async function run(task: WorkerTask): Promise<{ result: EntryResult; deps?: Dependency[] }> {
   try {
     const rules = task.ruleIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
-    return await lintEntry(task.abs, { ...task.options, host: nodeHost(task.cwd), rules });
+    // --cache: what the lint asked the file system, to tell next time whether it still holds.
+    const rec = task.record ? recordingHost(nodeHost(task.cwd)) : null;
+    const result = await lintEntry(task.abs, { ...task.options, host: rec ? rec.host : nodeHost(task.cwd), rules });
+    return rec ? { result, deps: rec.deps } : { result };
   } catch (e) {
-    return internalError(e);
+    return { result: internalError(e) };
   }
 }

@@ -12,10 +12,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EntryResult, LintOptions } from '../engine/index.js';
+import type { Dependency } from '../engine/cache.js';
 import type { Rule } from '../engine/types.js';
 
 /** The options a worker can receive: everything but the host, the rules and the callbacks. */
-export type WorkerOptions = Omit<LintOptions, 'host' | 'rules' | 'onFile' | 'lintEntry'>;
+export type WorkerOptions = Omit<LintOptions, 'host' | 'rules' | 'onFile' | 'lintEntry' | 'concurrentEntries'>;
 
 export interface WorkerTask {
   id: number;
@@ -23,6 +24,13 @@ export interface WorkerTask {
   cwd: string;
   ruleIds: string[];
   options: WorkerOptions;
+  /** Also send back what the lint asked the file system (--cache). */
+  record?: boolean;
+}
+
+export interface WorkerReply {
+  result: EntryResult;
+  deps?: Dependency[];
 }
 
 /** Below this many entry files, starting workers costs more than it saves. */
@@ -38,8 +46,8 @@ export function workerCount(jobs: number | undefined, files: number): number {
 
 export class WorkerPool {
   private readonly workers: { worker: Worker; busy: boolean }[] = [];
-  private readonly queue: { task: WorkerTask; resolve: (r: EntryResult) => void; onStart?: (abs: string) => void }[] = [];
-  private readonly pending = new Map<number, { resolve: (r: EntryResult) => void; slot: { worker: Worker; busy: boolean } }>();
+  private readonly queue: { task: WorkerTask; resolve: (r: WorkerReply) => void; onStart?: (abs: string) => void }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; slot: { worker: Worker; busy: boolean } }>();
   private nextId = 0;
 
   /** Worker threads started so far. */
@@ -49,13 +57,19 @@ export class WorkerPool {
 
   /** A LintOptions.lintEntry that sends the entry to the pool with these options. */
   entryRunner(cwd: string, rules: readonly Rule[], options: LintOptions): (abs: string) => Promise<EntryResult> {
-    const { host: _host, rules: _rules, onFile, lintEntry: _lintEntry, ...plain } = options;
+    const runner = this.recordingRunner(cwd, rules, options, false);
+    return async (abs) => (await runner(abs)).result;
+  }
+
+  /** Like entryRunner, with what each lint asked the file system when `record` (--cache). */
+  recordingRunner(cwd: string, rules: readonly Rule[], options: LintOptions, record: boolean): (abs: string) => Promise<WorkerReply> {
+    const plain = workerOptions(options);
     const ruleIds = rules.map((r) => r.meta.id);
-    return (abs) => this.run({ id: this.nextId++, abs, cwd, ruleIds, options: plain }, onFile);
+    return (abs) => this.run({ id: this.nextId++, abs, cwd, ruleIds, options: plain, ...(record ? { record } : {}) }, options.onFile);
   }
 
   /** Lint one entry on the first free worker; `onStart` is called when a worker takes it. */
-  run(task: WorkerTask, onStart?: (abs: string) => void): Promise<EntryResult> {
+  run(task: WorkerTask, onStart?: (abs: string) => void): Promise<WorkerReply> {
     return new Promise((resolve) => {
       this.queue.push({ task, resolve, ...(onStart ? { onStart } : {}) });
       this.dispatch();
@@ -91,12 +105,12 @@ export class WorkerPool {
         )
       : new Worker(new URL(import.meta.url.endsWith('.bundle.js') ? './lint-worker.bundle.js' : './lint-worker.js', import.meta.url));
     const slot = { worker, busy: false };
-    worker.on('message', (m: { id: number; result: EntryResult }) => {
+    worker.on('message', (m: { id: number } & WorkerReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       slot.busy = false;
-      p.resolve(m.result);
+      p.resolve(m.deps ? { result: m.result, deps: m.deps } : { result: m.result });
       this.dispatch();
     });
     worker.on('error', (e) => this.lost(slot, e));
@@ -116,7 +130,7 @@ export class WorkerPool {
     for (const [id, p] of this.pending) {
       if (p.slot !== slot) continue;
       this.pending.delete(id);
-      p.resolve({ error: `internal error while linting this file (${e.message}); please report it with the file` });
+      p.resolve({ result: { error: `internal error while linting this file (${e.message}); please report it with the file` } });
     }
     this.dispatch();
   }
@@ -126,4 +140,10 @@ export class WorkerPool {
 function tsxApi(): string {
   const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
   return pathToFileURL(path.join(path.dirname(pkg), 'dist', 'esm', 'api', 'index.mjs')).href;
+}
+
+/** The options as a worker (or the cache key) sees them: no host, rules or callbacks. */
+export function workerOptions(options: LintOptions): WorkerOptions {
+  const { host: _host, rules: _rules, onFile: _onFile, lintEntry: _lintEntry, concurrentEntries: _concurrent, ...plain } = options;
+  return plain;
 }

@@ -51,6 +51,8 @@ export interface LintOptions {
    * The entries of one call then run concurrently; the merge stays here, in entry order.
    */
   lintEntry?: (abs: string) => Promise<EntryResult>;
+  /** With lintEntry: start every entry at once (worker threads); else one after the other. */
+  concurrentEntries?: boolean;
 }
 
 /** What linting one entry file gives: plain data, so that it can come back from a worker thread. */
@@ -83,8 +85,8 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
   const outcomes = new Map<string, EntryOutcome>();
   const scripts = new Set<string>();
   const one = async (abs: string): Promise<EntryResult> => {
-    // With lintEntry, the runner says when the entry really starts (a worker takes it).
-    if (!opts.lintEntry) opts.onFile?.(abs);
+    // On worker threads, the pool says when the entry really starts (a worker takes it).
+    if (!opts.concurrentEntries) opts.onFile?.(abs);
     try {
       return await (opts.lintEntry ? opts.lintEntry(abs) : lintEntry(abs, opts));
     } catch (e) {
@@ -92,7 +94,7 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
     }
   };
   const done: EntryResult[] = [];
-  if (opts.lintEntry) done.push(...(await Promise.all(entries.map(one))));
+  if (opts.concurrentEntries) done.push(...(await Promise.all(entries.map(one))));
   else for (const abs of entries) done.push(await one(abs));
   entries.forEach((abs, i) => {
     const r = done[i]!;
