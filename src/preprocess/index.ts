@@ -49,6 +49,26 @@ const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
 /** Text after a brace that the line steps would change: a prefix, definition, sequence, include. */
 const RESIDUE_NEEDS_READING = /^([@$~]|include[rmwba]?[ \t])/;
 
+/**
+ * A word and where it was written: the token is its own origin (file, start, end), one object
+ * per word instead of two (444,000 words at 10,000 instances).
+ */
+class SourceToken implements Token, Origin {
+  constructor(
+    readonly text: string,
+    readonly quoted: boolean,
+    readonly unterminated: boolean,
+    readonly file: string,
+    readonly start: number,
+    readonly end: number,
+    readonly via: Expansion[],
+  ) {}
+
+  get origin(): Origin {
+    return this;
+  }
+}
+
 interface Definition {
   name: string;
   /** Value lines: one for an ordinary definition, more for a multi-line one. */
@@ -295,10 +315,10 @@ class Preprocessor {
     for (const t of raw) {
       const o = m.origin(t.start, t.end);
       const tokVia = o.via.length ? o.via : via;
-      const token: Token = { text: t.text, quoted: t.quoted, unterminated: t.unterminated, origin: o.origin, via: tokVia };
+      const token = new SourceToken(t.text, t.quoted, t.unterminated, o.origin.file, o.origin.start, o.origin.end, tokVia);
       if (t.brace) {
         flush();
-        this.lines.push({ kind: t.text === '{' ? 'open' : 'close', tokens: [token], raw: m.slice(t.start, t.end), origin: o.origin, via: tokVia });
+        this.lines.push({ kind: t.text === '{' ? 'open' : 'close', tokens: [token], origin: token, via: tokVia });
         const residue = m.slice(t.end).trim();
         if (RESIDUE_NEEDS_READING.test(residue.text)) {
           // The residue is shorter than the line, so this recursion ends (unless substitution

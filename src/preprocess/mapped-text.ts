@@ -36,15 +36,50 @@ interface Segment {
   via: Expansion[];
 }
 
+const NO_VIA: Expansion[] = [];
+
 export class MappedText {
+  /**
+   * Most texts are one piece of one line, written as it is: those keep only where they start
+   * (`literalAt`), not a segment list, since a line's text lives as long as the tree (issue 7:
+   * memory at 10,000 instances). `segs` builds the list when a caller needs it.
+   */
+  private readonly stored: Segment[] | null;
+  private readonly literalAt: number;
+  private readonly literalVia: Expansion[];
+
   private constructor(
     readonly text: string,
     readonly file: string,
-    private readonly segs: Segment[],
-  ) {}
+    segs: Segment[] | null,
+    literalAt = 0,
+    literalVia: Expansion[] = NO_VIA,
+  ) {
+    if (segs === null) {
+      this.stored = text.length ? null : [];
+      this.literalAt = literalAt;
+      this.literalVia = literalVia;
+      return;
+    }
+    const one = segs.length === 1 ? segs[0]! : null;
+    if (one && one.fixedEnd === null && one.at === 0 && one.len === text.length) {
+      this.stored = null;
+      this.literalAt = one.src;
+      this.literalVia = one.via;
+    } else {
+      this.stored = segs;
+      this.literalAt = 0;
+      this.literalVia = NO_VIA;
+    }
+  }
 
-  static literal(text: string, file: string, src: number, via: Expansion[] = []): MappedText {
-    return new MappedText(text, file, text.length ? [{ at: 0, len: text.length, src, fixedEnd: null, via }] : []);
+  private get segs(): Segment[] {
+    if (this.stored) return this.stored;
+    return this.text.length ? [{ at: 0, len: this.text.length, src: this.literalAt, fixedEnd: null, via: this.literalVia }] : [];
+  }
+
+  static literal(text: string, file: string, src: number, via: Expansion[] = NO_VIA): MappedText {
+    return new MappedText(text, file, null, src, via);
   }
 
   /** Text that came from elsewhere: every character maps to the span `use` in `file`. */
@@ -65,6 +100,7 @@ export class MappedText {
     const b = Math.max(a, Math.min(to, this.text.length));
     // Most lines are sliced whole (trim, fromPieces of an uncommented line): no copy needed.
     if (a === 0 && b === this.text.length) return this;
+    if (!this.stored) return new MappedText(this.text.slice(a, b), this.file, null, this.literalAt + a, this.literalVia);
     const segs: Segment[] = [];
     for (const s of this.segs) {
       const s0 = Math.max(a, s.at);
@@ -127,6 +163,12 @@ export class MappedText {
 
   /** Source span and expansion chain of text[from, to). */
   origin(from: number, to: number): { origin: Origin; via: Expansion[] } {
+    if (!this.stored && this.text.length) {
+      // One literal piece: offsets map one to one (as segAt/the general case below would give).
+      const start = this.literalAt + from;
+      const end = this.literalAt + Math.max(from, to - 1) + 1;
+      return { origin: { file: this.file, start, end: Math.max(end, start) }, via: this.literalVia };
+    }
     if (this.segs.length === 0) return { origin: { file: this.file, start: 0, end: 0 }, via: [] };
     const first = this.segAt(from);
     const last = this.segAt(Math.max(from, to - 1));

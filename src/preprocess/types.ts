@@ -26,10 +26,20 @@ export interface Token {
  * braces (one keyword line). `raw` is the decommented, substituted text of those words, which the
  * script keywords re-parse with their own quoting rules.
  */
-export interface LogicalLine {
-  kind: 'words' | 'open' | 'close';
+export type LogicalLine = WordsLine | BraceLine;
+
+export interface WordsLine {
+  kind: 'words';
   tokens: Token[];
   raw: MappedText;
+  origin: Origin;
+  via: Expansion[];
+}
+
+/** A brace alone: its token is all there is (no `raw`: 2 of every 5 lines, kept as long as the tree). */
+export interface BraceLine {
+  kind: 'open' | 'close';
+  tokens: [Token];
   origin: Origin;
   via: Expansion[];
 }

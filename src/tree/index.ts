@@ -10,14 +10,14 @@
  *
  * Structural oddities are recorded as issues; rules decide what to say about them.
  */
-import type { LogicalLine, Token } from '../preprocess/types.js';
+import type { LogicalLine, Token, WordsLine } from '../preprocess/types.js';
 import type { LineIndex } from '../source/line-index.js';
 import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keywords.js';
 
 export interface Statement {
   keyword: Token;
   args: Token[];
-  line: LogicalLine;
+  line: WordsLine;
   /** The keyword's definition in this block for the target version; undefined when unknown here. */
   def: KeywordDef | undefined;
   /** Path of the block the statement stands in ("" = top level). */
@@ -50,6 +50,9 @@ export interface ConfigTree {
   braces: BraceBalance;
 }
 
+const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
+const NO_LINES: LogicalLine[] = Object.freeze([]) as unknown as LogicalLine[];
+
 class Builder {
   private i = 0;
   readonly issues: StructureIssue[] = [];
@@ -66,13 +69,11 @@ class Builder {
     let previous: Statement | null = null;
     while (this.i < this.lines.length) {
       const line = this.lines[this.i++]!;
-      if (line.kind === 'close') {
-        if (parent) return { statements, close: line.tokens[0]! };
-        this.issues.push({ code: 'extra-close', token: line.tokens[0]! });
-        continue;
-      }
-      if (line.kind === 'open') {
-        this.issues.push({ code: 'unexpected-open', token: line.tokens[0]!, after: previous });
+      if (line.kind !== 'words') {
+        if (line.kind === 'close') {
+          if (parent) return { statements, close: line.tokens[0] };
+          this.issues.push({ code: 'extra-close', token: line.tokens[0] });
+        } else this.issues.push({ code: 'unexpected-open', token: line.tokens[0], after: previous });
         continue;
       }
       const keyword = line.tokens[0]!;
@@ -84,8 +85,10 @@ class Builder {
         def,
         scopePath: scope.path,
         parent,
-        children: [],
-        values: [],
+        // Shared, frozen empty lists: most statements are leaves (145,000 of them at 10,000
+        // instances); a block gets its own list when it is read.
+        children: NO_STATEMENTS,
+        values: NO_LINES,
         depth,
       };
       statements.push(st);
@@ -130,7 +133,10 @@ class Builder {
         st.close = line.tokens[0]!;
         return;
       }
-      if (line.kind === 'words') st.values.push(line);
+      if (line.kind === 'words') {
+        if (st.values === NO_LINES) st.values = [];
+        st.values.push(line);
+      }
     }
     this.issues.push({ code: 'unclosed', statement: st });
   }
