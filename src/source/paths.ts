@@ -30,13 +30,22 @@ export function pathMap(root: string, mappings: readonly PathMapping[] = []): Pa
   const byTo = [...mappings].sort((a, b) => b.to.length - a.to.length);
   const under = (p: string, prefix: string) => (prefix.endsWith('/') ? p.startsWith(prefix) : p === prefix || p.startsWith(prefix + '/'));
   const join = (base: string, rest: string) => (rest ? path.posix.join(base, rest) : base);
+  const local = new Map<string, string>();
+  const toLocal = (deployed: string): string => {
+    const p = path.posix.resolve('/', deployed);
+    for (const m of byFrom) if (under(p, m.from)) return join(m.to, p.slice(m.from.replace(/\/$/, '').length).replace(/^\//, ''));
+    return path.posix.join(root, p);
+  };
   return {
     root,
     onHost: path.posix.resolve(root) === '/' && mappings.length === 0,
     toLocal(deployed) {
-      const p = path.posix.resolve('/', deployed);
-      for (const m of byFrom) if (under(p, m.from)) return join(m.to, p.slice(m.from.replace(/\/$/, '').length).replace(/^\//, ''));
-      return path.posix.join(root, p);
+      // The same script path is named by thousands of instances (notify): resolve it once.
+      const known = local.get(deployed);
+      if (known !== undefined) return known;
+      const found = toLocal(deployed);
+      if (local.size < 10_000) local.set(deployed, found);
+      return found;
     },
     explain(deployed) {
       const p = path.posix.resolve('/', deployed);
