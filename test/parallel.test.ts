@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, tempTree } from './helpers.js';
 import * as path from 'node:path';
-import { WorkerPool, workerCount } from '../src/cli/worker-pool.js';
+import { availableParallelism } from 'node:os';
+import { MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from '../src/cli/worker-pool.js';
 import { lintEntry } from '../src/engine/index.js';
 import { rules } from '../rules/index.js';
 import { nodeHost } from '../src/source/host.js';
@@ -38,9 +39,10 @@ for (let h = 1; h <= 8; h++) {
 }
 
 describe('worker threads', () => {
-  it('picks one thread per core from 4 files, none below that, and obeys --jobs', () => {
-    expect(workerCount(undefined, 3)).toBe(0);
-    expect(workerCount(undefined, 200)).toBeGreaterThanOrEqual(0);
+  it('picks one thread per core from MIN_FILES_FOR_WORKERS files, none below that, and obeys --jobs', () => {
+    expect(workerCount(undefined, MIN_FILES_FOR_WORKERS - 1)).toBe(0);
+    const cores = availableParallelism();
+    expect(workerCount(undefined, 200)).toBe(cores > 1 ? cores : 0);
     expect(workerCount(4, 2)).toBe(2);
     expect(workerCount(1, 200)).toBe(0);
   });
