@@ -3,8 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, tempTree } from './helpers.js';
 import * as path from 'node:path';
-import { availableParallelism } from 'node:os';
-import { MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from '../src/cli/worker-pool.js';
+import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from '../src/cli/worker-pool.js';
 import { lintEntry } from '../src/engine/index.js';
 import { rules } from '../rules/index.js';
 import { nodeHost } from '../src/source/host.js';
@@ -39,16 +38,17 @@ for (let h = 1; h <= 8; h++) {
 }
 
 describe('worker threads', () => {
-  it('picks one thread per core from MIN_FILES_FOR_WORKERS files, none below that, and obeys --jobs', () => {
-    expect(workerCount(undefined, MIN_FILES_FOR_WORKERS - 1)).toBe(0);
-    const cores = availableParallelism();
-    expect(workerCount(undefined, 200)).toBe(cores > 1 ? cores : 0);
+  it('picks one thread per core from MIN_FILES_FOR_WORKERS files and 3 cores, none below that, and obeys --jobs', () => {
+    expect(workerCount(undefined, MIN_FILES_FOR_WORKERS - 1, 8)).toBe(0);
+    expect(workerCount(undefined, 200, 8)).toBe(8);
+    expect(workerCount(undefined, 200, MIN_CORES_FOR_WORKERS - 1)).toBe(0);
+    expect(workerCount(2, 200, 2)).toBe(2);
     expect(workerCount(4, 2)).toBe(2);
     expect(workerCount(1, 200)).toBe(0);
   });
 
   it('lints on worker threads what the main thread lints, entry by entry', async () => {
-    const pool = new WorkerPool(2);
+    const pool = new WorkerPool(3);
     const files = [1, 2, 3, 4].map((h) => path.join(dir, `hosts/lb${h}/etc/keepalived/keepalived.conf`));
     try {
       const options = { host: nodeHost(dir), rules, target: '2.2.7' };

@@ -14,7 +14,7 @@ import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import { errorsOnly, maxWarningsMessage, parseJobs, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
 import { withStdin } from './stdin.js';
-import { MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
+import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
 import { DEFAULT_CACHE_FILE, LintCache } from './cache-option.js';
 import { progressLine } from './progress.js';
 import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
@@ -80,7 +80,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')
     .option('--cache', `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_FILE})`)
     .option('--cache-location <file>', `with --cache: the cache file (default ${DEFAULT_CACHE_FILE} in the current folder)`)
-    .option('-j, --jobs <n>', `lint files on N threads at once (default: one per core, from ${MIN_FILES_FOR_WORKERS} files; 1: no worker threads)`, parseJobs)
+    .option('-j, --jobs <n>', `lint files on N threads at once (default: one per core from ${MIN_FILES_FOR_WORKERS} files on ${MIN_CORES_FOR_WORKERS} or more cores, else 1)`, parseJobs)
     .action(async (paths: string[], o: { cache?: boolean; cacheLocation?: string; jobs?: number; format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);

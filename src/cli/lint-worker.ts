@@ -14,8 +14,10 @@ import { nodeHost } from '../source/host.js';
 
 const byId = new Map(configRules.map((r) => [r.meta.id, r]));
 
+// The pool sends up to two entries ahead: lint them one after the other, in order.
+let queue: Promise<void> = Promise.resolve();
 parentPort?.on('message', (task: WorkerTask) => {
-  void run(task).then((reply) => parentPort!.postMessage({ id: task.id, ...reply }));
+  queue = queue.then(() => run(task)).then((reply) => parentPort!.postMessage({ id: task.id, ...reply }));
 });
 
 async function run(task: WorkerTask): Promise<{ result: EntryResult; deps?: Dependency[] }> {

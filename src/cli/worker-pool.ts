@@ -1,6 +1,6 @@
 /**
- * Entry files linted on worker threads, one per core (issue 7: a repository of 200 host configs
- * uses every core). The engine merges the results in entry order, so the report is the same as
+ * Entry files linted on several threads: the main thread and N - 1 workers (issue 7: a repository
+ * of 200 host configs uses every core). The engine merges the results in entry order, so the report is the same as
  * with one thread. Used only for configs read from disk (not stdin, not a test's in-memory files),
  * and only when there are enough files to pay for starting the workers (~0.15 s each).
  *
@@ -11,8 +11,8 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EntryResult, LintOptions } from '../engine/index.js';
-import type { Dependency } from '../engine/cache.js';
+import { internalError, lintEntry, type EntryResult, type LintOptions } from '../engine/index.js';
+import { recordingHost, type Dependency } from '../engine/cache.js';
 import type { Rule } from '../engine/types.js';
 
 /** The options a worker can receive: everything but the host, the rules and the callbacks. */
@@ -39,23 +39,39 @@ export interface WorkerReply {
  */
 export const MIN_FILES_FOR_WORKERS = 16;
 
-/** --jobs: how many threads lint at once (default: one per core, at most one per file). */
-export function workerCount(jobs: number | undefined, files: number): number {
-  const want = jobs ?? availableParallelism();
-  if (jobs === undefined && files < MIN_FILES_FOR_WORKERS) return 0;
+/**
+ * Below this many cores threads are not the default: a lint on one thread already keeps ~1.35
+ * cores busy (V8's concurrent garbage collector and compilers), so on 2 cores a worker's start-up
+ * (~0.5 s of CPU: modules, keyword table, warming up) ate the gain (200 hosts: 1.9 s either way).
+ */
+export const MIN_CORES_FOR_WORKERS = 3;
+
+/** --jobs: how many threads lint at once, the main thread included (0: no worker threads). */
+export function workerCount(jobs: number | undefined, files: number, cores = availableParallelism()): number {
+  const want = jobs ?? cores;
+  if (jobs === undefined && (files < MIN_FILES_FOR_WORKERS || cores < MIN_CORES_FOR_WORKERS)) return 0;
   const n = Math.min(want, files);
   return n > 1 ? n : 0;
 }
 
+interface Slot {
+  worker: Worker;
+  /** Entries sent and not answered yet (the worker lints them one after the other). */
+  inFlight: number;
+}
+
 export class WorkerPool {
-  private readonly workers: { worker: Worker; busy: boolean }[] = [];
-  private readonly queue: { task: WorkerTask; resolve: (r: WorkerReply) => void; onStart?: (abs: string) => void }[] = [];
-  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; slot: { worker: Worker; busy: boolean } }>();
+  private readonly workers: Slot[] = [];
+  private readonly queue: { task: WorkerTask; resolve: (r: WorkerReply) => void; onStart?: (abs: string) => void; local: () => Promise<WorkerReply> }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; slot: Slot }>();
+  /** The main thread lints too, one entry at a time, between the messages of the workers. */
+  private localBusy = false;
   private nextId = 0;
 
   /** Worker threads started so far. */
   started = 0;
 
+  /** `size` threads in all: the main thread and size - 1 workers. */
   constructor(private readonly size: number) {}
 
   /** A LintOptions.lintEntry that sends the entry to the pool with these options. */
@@ -68,13 +84,23 @@ export class WorkerPool {
   recordingRunner(cwd: string, rules: readonly Rule[], options: LintOptions, record: boolean): (abs: string) => Promise<WorkerReply> {
     const plain = workerOptions(options);
     const ruleIds = rules.map((r) => r.meta.id);
-    return (abs) => this.run({ id: this.nextId++, abs, cwd, ruleIds, options: plain, ...(record ? { record } : {}) }, options.onFile);
+    const { onFile: _onFile, lintEntry: _lintEntry, concurrentEntries: _concurrent, ...here } = options;
+    const local = (abs: string) => async (): Promise<WorkerReply> => {
+      try {
+        const rec = record ? recordingHost(here.host) : null;
+        const result = await lintEntry(abs, rec ? { ...here, host: rec.host } : here);
+        return rec ? { result, deps: rec.deps } : { result };
+      } catch (e) {
+        return { result: internalError(e) };
+      }
+    };
+    return (abs) => this.run({ id: this.nextId++, abs, cwd, ruleIds, options: plain, ...(record ? { record } : {}) }, local(abs), options.onFile);
   }
 
-  /** Lint one entry on the first free worker; `onStart` is called when a worker takes it. */
-  run(task: WorkerTask, onStart?: (abs: string) => void): Promise<WorkerReply> {
+  /** Lint one entry on the first free thread; `onStart` is called when a thread takes it. */
+  run(task: WorkerTask, local: () => Promise<WorkerReply>, onStart?: (abs: string) => void): Promise<WorkerReply> {
     return new Promise((resolve) => {
-      this.queue.push({ task, resolve, ...(onStart ? { onStart } : {}) });
+      this.queue.push({ task, resolve, local, ...(onStart ? { onStart } : {}) });
       this.dispatch();
     });
   }
@@ -86,18 +112,35 @@ export class WorkerPool {
 
   private dispatch(): void {
     while (this.queue.length) {
-      let slot = this.workers.find((w) => !w.busy);
-      if (!slot && this.workers.length < this.size) slot = this.spawn();
-      if (!slot) return;
-      const { task, resolve, onStart } = this.queue.shift()!;
-      onStart?.(task.abs);
-      slot.busy = true;
-      this.pending.set(task.id, { resolve, slot });
-      slot.worker.postMessage(task);
+      // Two entries in flight per worker, so it never waits for the main thread to hand it the
+      // next one while the main thread lints an entry of its own.
+      let slot = this.workers.find((w) => w.inFlight < 2 && w.inFlight === Math.min(...this.workers.map((x) => x.inFlight)));
+      if ((!slot || slot.inFlight > 0) && this.workers.length < this.size - 1) slot = this.spawn();
+      if (slot) {
+        const { task, resolve, onStart } = this.queue.shift()!;
+        onStart?.(task.abs);
+        slot.inFlight++;
+        this.pending.set(task.id, { resolve, slot });
+        slot.worker.postMessage(task);
+        continue;
+      }
+      if (this.localBusy) return;
+      const { task, resolve, onStart, local } = this.queue.shift()!;
+      this.localBusy = true;
+      // After the worker messages already waiting, so their next entries go out first.
+      setImmediate(() => {
+        onStart?.(task.abs);
+        void local().then((reply) => {
+          this.localBusy = false;
+          resolve(reply);
+          this.dispatch();
+        });
+      });
+      return;
     }
   }
 
-  private spawn(): { worker: Worker; busy: boolean } {
+  private spawn(): Slot {
     // Built: dist/src/cli/lint-worker(.bundle).js. From the TypeScript sources (the tests, a dev run): the
     // worker registers tsx's loader first (a Worker does not take --import in its execArgv).
     const worker = import.meta.url.endsWith('.ts')
@@ -107,12 +150,12 @@ export class WorkerPool {
           { eval: true },
         )
       : new Worker(new URL(import.meta.url.endsWith('.bundle.js') ? './lint-worker.bundle.js' : './lint-worker.js', import.meta.url));
-    const slot = { worker, busy: false };
+    const slot: Slot = { worker, inFlight: 0 };
     worker.on('message', (m: { id: number } & WorkerReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      slot.busy = false;
+      slot.inFlight--;
       p.resolve(m.deps ? { result: m.result, deps: m.deps } : { result: m.result });
       this.dispatch();
     });
@@ -126,7 +169,7 @@ export class WorkerPool {
   }
 
   /** A worker that died (out of memory, a crash): its entry fails alone, the others go on. */
-  private lost(slot: { worker: Worker; busy: boolean }, e: Error): void {
+  private lost(slot: Slot, e: Error): void {
     const i = this.workers.indexOf(slot);
     if (i === -1) return;
     this.workers.splice(i, 1);
