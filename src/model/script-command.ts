@@ -174,9 +174,10 @@ export function shellConstructs(cmd: Command, fileOpenTest: boolean): ShellConst
         continue;
       }
       if (quote) continue;
-      const rest = cs.slice(k).map((x) => (x.quote ? '\0' : x.c)).join('');
       const skipRedirect = placeholder.has(k) || (fileOpenTest && wi === 0 && k === 0 && /^<\s*\//.test(w.text)) || (/\d/.test(c) && k > 0);
-      const redirect = skipRedirect ? null : REDIRECT.exec(rest);
+      // A redirection starts with a digit, `&`, `<` or `>`: only then build the rest of the word
+      // (building it at every character was quadratic in the word's length).
+      const redirect = skipRedirect || !/[\d&<>]/.test(c) ? null : REDIRECT.exec(cs.slice(k).map((x) => (x.quote ? '\0' : x.c)).join(''));
       if (redirect) {
         add('redirect', k, k + redirect[0].length);
         k += redirect[0].length - 1;
