@@ -70,14 +70,16 @@ export const collectReferences = perTree(deriveCollectReferences);
 function deriveCollectReferences(tree: ConfigTree): References {
   const definitions: Definition[] = [];
   const references: Reference[] = [];
-  const index = new Map<Statement, number>(tree.all.map((s, i) => [s, i]));
+  // References are recorded on the statement being visited: its place in tree.all is the loop's.
+  let index = 0;
   const ref = (kind: DefinitionKind, token: Token, keyword: Statement, ordered: boolean) =>
-    references.push({ kind, name: token.text, token, keyword, owner: keyword.parent, index: index.get(keyword)!, ordered });
-  for (const st of tree.all) {
+    references.push({ kind, name: token.text, token, keyword, owner: keyword.parent, index, ordered });
+  for (; index < tree.all.length; index++) {
+    const st = tree.all[index]!;
     const kw = st.keyword.text;
     const parent = st.parent?.keyword.text;
     if (!st.parent && st.def && DEFINERS[kw]) {
-      definitions.push({ kind: DEFINERS[kw], name: st.args[0]?.text ?? '', token: st.args[0] ?? st.keyword, statement: st, index: index.get(st)! });
+      definitions.push({ kind: DEFINERS[kw], name: st.args[0]?.text ?? '', token: st.args[0] ?? st.keyword, statement: st, index });
     }
     if ((parent === 'vrrp_instance' || parent === 'vrrp_sync_group') && st.def && TRACKERS[kw]) {
       for (const line of st.values) if (line.tokens[0]) ref(TRACKERS[kw], line.tokens[0], st, true);

@@ -41,11 +41,15 @@ export function configInterfaces(tree: ConfigTree): Set<string> {
     const kw = st.keyword.text;
     if ((kw === 'interface' || kw === 'use_vmac') && st.args[0]) out.add(st.args[0].text);
     if (kw === 'track_interface') for (const l of st.values) if (l.tokens[0]) out.add(l.tokens[0].text);
-    for (const l of [st.args, ...st.values.map((v) => v.tokens)]) {
-      l.forEach((t, i) => t.text === 'dev' && l[i + 1] && out.add(l[i + 1]!.text));
-    }
+    addDevs(st.args, out);
+    for (const v of st.values) addDevs(v.tokens, out);
   }
   return out;
+}
+
+/** The word after each `dev` (virtual_ipaddress, routes). */
+function addDevs(words: readonly { text: string }[], out: Set<string>): void {
+  for (let i = 0; i + 1 < words.length; i++) if (words[i]!.text === 'dev') out.add(words[i + 1]!.text);
 }
 
 const STATES = /^(master|backup|fault|stop|deleted|instance|group)$/i;
@@ -92,7 +96,7 @@ export function configUsers(tree: ConfigTree): Set<string> {
   for (const st of tree.all) {
     const kw = st.keyword.text;
     if ((kw === 'script_user' || kw === 'user') && st.args[0]) out.add(st.args[0].text);
-    if (/notify_fifo$/.test(kw) && st.args[1]) out.add(st.args[1].text);
+    if (kw.endsWith('notify_fifo') && st.args[1]) out.add(st.args[1].text);
   }
   return out;
 }

@@ -48,6 +48,7 @@ const MAX_SEQUENCE_VALUES = 100_000;
 const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
 /** Text after a brace that the line steps would change: a prefix, definition, sequence, include. */
 const RESIDUE_NEEDS_READING = /^([@$~]|include[rmwba]?[ \t])/;
+const RESIDUE_AT = /[@$~]|include[rmwba]?[ \t]/y;
 
 /**
  * A word and where it was written: the token is its own origin (file, start, end), one object
@@ -312,13 +313,25 @@ class Preprocessor {
       this.lines.push({ kind: 'words', tokens: words.slice(), raw: m.slice(wordsFrom, wordsTo), origin: o.origin, via: o.via.length ? o.via : via });
       words = [];
     };
+    // A line as written (no expansion): a word's place is the line's start plus its offset.
+    const literalAt = m.literalStart();
+    const literalVia = m.literalVia.length ? m.literalVia : via;
     for (const t of raw) {
-      const o = m.origin(t.start, t.end);
-      const tokVia = o.via.length ? o.via : via;
-      const token = new SourceToken(t.text, t.quoted, t.unterminated, o.origin.file, o.origin.start, o.origin.end, tokVia);
+      let token: SourceToken;
+      if (literalAt !== null) token = new SourceToken(t.text, t.quoted, t.unterminated, m.file, literalAt + t.start, literalAt + t.end, literalVia);
+      else {
+        const o = m.origin(t.start, t.end);
+        token = new SourceToken(t.text, t.quoted, t.unterminated, o.origin.file, o.origin.start, o.origin.end, o.via.length ? o.via : via);
+      }
+      const tokVia = token.via;
       if (t.brace) {
         flush();
         this.lines.push({ kind: t.text === '{' ? 'open' : 'close', tokens: [token], origin: token, via: tokVia });
+        // Look at the text after the brace before building it: it rarely needs reading again.
+        let after = t.end;
+        while (after < m.text.length && isBlank(m.text[after]!)) after++;
+        RESIDUE_AT.lastIndex = after;
+        if (!RESIDUE_AT.test(m.text)) continue;
         const residue = m.slice(t.end).trim();
         if (RESIDUE_NEEDS_READING.test(residue.text)) {
           // The residue is shorter than the line, so this recursion ends (unless substitution

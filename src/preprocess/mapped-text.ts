@@ -46,7 +46,7 @@ export class MappedText {
    */
   private readonly stored: Segment[] | null;
   private readonly literalAt: number;
-  private readonly literalVia: Expansion[];
+  private readonly literalViaList: Expansion[];
 
   private constructor(
     readonly text: string,
@@ -58,24 +58,34 @@ export class MappedText {
     if (segs === null) {
       this.stored = text.length ? null : [];
       this.literalAt = literalAt;
-      this.literalVia = literalVia;
+      this.literalViaList = literalVia;
       return;
     }
     const one = segs.length === 1 ? segs[0]! : null;
     if (one && one.fixedEnd === null && one.at === 0 && one.len === text.length) {
       this.stored = null;
       this.literalAt = one.src;
-      this.literalVia = one.via;
+      this.literalViaList = one.via;
     } else {
       this.stored = segs;
       this.literalAt = 0;
-      this.literalVia = NO_VIA;
+      this.literalViaList = NO_VIA;
     }
+  }
+
+  /** Where the text starts in its file when it is one piece written as it is; else null. */
+  literalStart(): number | null {
+    return this.stored ? null : this.literalAt;
+  }
+
+  /** The expansions behind a literal text (see literalStart). */
+  get literalVia(): Expansion[] {
+    return this.stored ? NO_VIA : this.literalViaList;
   }
 
   private get segs(): Segment[] {
     if (this.stored) return this.stored;
-    return this.text.length ? [{ at: 0, len: this.text.length, src: this.literalAt, fixedEnd: null, via: this.literalVia }] : [];
+    return this.text.length ? [{ at: 0, len: this.text.length, src: this.literalAt, fixedEnd: null, via: this.literalViaList }] : [];
   }
 
   static literal(text: string, file: string, src: number, via: Expansion[] = NO_VIA): MappedText {
@@ -100,7 +110,7 @@ export class MappedText {
     const b = Math.max(a, Math.min(to, this.text.length));
     // Most lines are sliced whole (trim, fromPieces of an uncommented line): no copy needed.
     if (a === 0 && b === this.text.length) return this;
-    if (!this.stored) return new MappedText(this.text.slice(a, b), this.file, null, this.literalAt + a, this.literalVia);
+    if (!this.stored) return new MappedText(this.text.slice(a, b), this.file, null, this.literalAt + a, this.literalViaList);
     const segs: Segment[] = [];
     for (const s of this.segs) {
       const s0 = Math.max(a, s.at);
@@ -167,7 +177,7 @@ export class MappedText {
       // One literal piece: offsets map one to one (as segAt/the general case below would give).
       const start = this.literalAt + from;
       const end = this.literalAt + Math.max(from, to - 1) + 1;
-      return { origin: { file: this.file, start, end: Math.max(end, start) }, via: this.literalVia };
+      return { origin: { file: this.file, start, end: Math.max(end, start) }, via: this.literalViaList };
     }
     if (this.segs.length === 0) return { origin: { file: this.file, start: 0, end: 0 }, via: [] };
     const first = this.segAt(from);
