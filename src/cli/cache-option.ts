@@ -10,8 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { digest, recordingHost, replay, toCachedEntry, type CachedEntry, type Dependency } from '../engine/cache.js';
-import { lintEntry, type EntryResult, type LintOptions } from '../engine/index.js';
+import { digest, lintEntryRecorded, replay, toCachedEntry, type CachedEntry } from '../engine/cache.js';
+import type { EntryResult, LintOptions } from '../engine/index.js';
 import type { Rule } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import { workerOptions, type WorkerPool } from './worker-pool.js';
@@ -63,14 +63,7 @@ export class LintCache {
         return served;
       }
       this.misses++;
-      let result: EntryResult;
-      let deps: Dependency[] | undefined;
-      if (remote) ({ result, deps } = await remote(abs));
-      else {
-        const rec = recordingHost(host);
-        result = await lintEntry(abs, { ...options, host: rec.host });
-        deps = rec.deps;
-      }
+      const { result, deps } = remote ? await remote(abs) : await lintEntryRecorded(abs, { ...options, host }, true);
       if ('error' in result || !deps) delete this.entries[key];
       else this.entries[key] = toCachedEntry(result, deps);
       return result;

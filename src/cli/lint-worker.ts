@@ -6,8 +6,8 @@
  *   -> {id: 3, result: {diagnostics: [...], files: Map, scripts: Set}}
  */
 import { parentPort } from 'node:worker_threads';
-import { internalError, lintEntry, type EntryResult } from '../engine/index.js';
-import { recordingHost, type Dependency } from '../engine/cache.js';
+import type { EntryResult } from '../engine/index.js';
+import { lintEntryRecorded, type Dependency } from '../engine/cache.js';
 import type { WorkerTask } from './worker-pool.js';
 import { rules as configRules } from '../../rules/index.js';
 import { nodeHost } from '../source/host.js';
@@ -20,14 +20,8 @@ parentPort?.on('message', (task: WorkerTask) => {
   queue = queue.then(() => run(task)).then((reply) => parentPort!.postMessage({ id: task.id, ...reply }));
 });
 
-async function run(task: WorkerTask): Promise<{ result: EntryResult; deps?: Dependency[] }> {
-  try {
-    const rules = task.ruleIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
-    // --cache: what the lint asked the file system, to tell next time whether it still holds.
-    const rec = task.record ? recordingHost(nodeHost(task.cwd)) : null;
-    const result = await lintEntry(task.abs, { ...task.options, host: rec ? rec.host : nodeHost(task.cwd), rules });
-    return rec ? { result, deps: rec.deps } : { result };
-  } catch (e) {
-    return { result: internalError(e) };
-  }
+function run(task: WorkerTask): Promise<{ result: EntryResult; deps?: Dependency[] }> {
+  const rules = task.ruleIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
+  // --cache: what the lint asked the file system, to tell next time whether it still holds.
+  return lintEntryRecorded(task.abs, { ...task.options, host: nodeHost(task.cwd), rules }, task.record === true);
 }

@@ -11,8 +11,8 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { internalError, lintEntry, type EntryResult, type LintOptions } from '../engine/index.js';
-import { recordingHost, type Dependency } from '../engine/cache.js';
+import type { EntryResult, LintOptions } from '../engine/index.js';
+import { lintEntryRecorded, type Dependency } from '../engine/cache.js';
 import type { Rule } from '../engine/types.js';
 
 /** The options a worker can receive: everything but the host, the rules and the callbacks. */
@@ -85,15 +85,7 @@ export class WorkerPool {
     const plain = workerOptions(options);
     const ruleIds = rules.map((r) => r.meta.id);
     const { onFile: _onFile, lintEntry: _lintEntry, concurrentEntries: _concurrent, ...here } = options;
-    const local = (abs: string) => async (): Promise<WorkerReply> => {
-      try {
-        const rec = record ? recordingHost(here.host) : null;
-        const result = await lintEntry(abs, rec ? { ...here, host: rec.host } : here);
-        return rec ? { result, deps: rec.deps } : { result };
-      } catch (e) {
-        return { result: internalError(e) };
-      }
-    };
+    const local = (abs: string) => (): Promise<WorkerReply> => lintEntryRecorded(abs, here, record);
     return (abs) => this.run({ id: this.nextId++, abs, cwd, ruleIds, options: plain, ...(record ? { record } : {}) }, local(abs), options.onFile);
   }
 

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileHost } from '../source/host.js';
-import type { EntryOutcome } from './index.js';
+import { internalError, lintEntry, type EntryOutcome, type EntryResult, type LintOptions } from './index.js';
 import type { Diagnostic } from './types.js';
 
 export type HostQuery = 'readText' | 'stat' | 'list' | 'realpath';
@@ -28,6 +28,20 @@ export interface CachedEntry {
 
 export function digest(value: unknown): string {
   return createHash('sha1').update(typeof value === 'string' ? value : JSON.stringify(value)).digest('hex');
+}
+
+/**
+ * Lint one entry, and with `record` also give what it asked the file host (for --cache). Never
+ * throws: a bug of ours becomes that entry's error. The one way every thread lints an entry.
+ */
+export async function lintEntryRecorded(abs: string, opts: LintOptions, record: boolean): Promise<{ result: EntryResult; deps?: Dependency[] }> {
+  try {
+    const rec = record ? recordingHost(opts.host) : null;
+    const result = await lintEntry(abs, rec ? { ...opts, host: rec.host } : opts);
+    return rec ? { result, deps: rec.deps } : { result };
+  } catch (e) {
+    return { result: internalError(e) };
+  }
 }
 
 /** The host, answering as before, and the questions it was asked (each once, in first-asked order). */
