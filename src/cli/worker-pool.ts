@@ -106,7 +106,8 @@ export class WorkerPool {
     while (this.queue.length) {
       // Two entries in flight per worker, so it never waits for the main thread to hand it the
       // next one while the main thread lints an entry of its own.
-      let slot = this.workers.find((w) => w.inFlight < 2 && w.inFlight === Math.min(...this.workers.map((x) => x.inFlight)));
+      let slot: Slot | undefined;
+      for (const w of this.workers) if (w.inFlight < 2 && (!slot || w.inFlight < slot.inFlight)) slot = w;
       if ((!slot || slot.inFlight > 0) && this.workers.length < this.size - 1) slot = this.spawn();
       if (slot) {
         const { task, resolve, onStart } = this.queue.shift()!;
