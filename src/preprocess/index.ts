@@ -49,6 +49,9 @@ const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
 /** Text after a brace that the line steps would change: a prefix, definition, sequence, include. */
 const RESIDUE_NEEDS_READING = /^([@$~]|include[rmwba]?[ \t])/;
 const RESIDUE_AT = /[@$~]|include[rmwba]?[ \t]/y;
+/** A line decomment keeps whole (no quote, comment character or backslash). */
+const PLAIN_LINE = /^[^"#!\\]*$/;
+const NO_LINES: MappedText[] = [];
 
 /**
  * A word and where it was written: the token is its own origin (file, start, end), one object
@@ -163,7 +166,8 @@ class Preprocessor {
       return;
     }
     const src = MappedText.literal(lineText, sf.path, at);
-    const dc = decomment(lineText);
+    // Most lines have no quote, comment or backslash: decomment keeps them whole.
+    const dc = PLAIN_LINE.test(lineText) ? { pieces: [{ text: lineText, at: 0 }], commentAt: null, unterminatedQuoteAt: null } : decomment(lineText);
     if (dc.unterminatedQuoteAt !== null) {
       this.problem('unterminated-quote', { file: sf.path, start: at + dc.unterminatedQuoteAt, end: span.end }, [], {
         line: lineText,
@@ -192,6 +196,14 @@ class Preprocessor {
   /** Steps 5-12 of read_line() on decommented text. */
   private logicalText(sf: SourceFile, m: MappedText, via: Expansion[], depth: number): void {
     if (depth > 20) return;
+    // No prefix, definition or sequence can start otherwise (the text is trimmed): plain content.
+    const first = m.text.charCodeAt(0);
+    if (first !== 0x40 /* @ */ && first !== 0x24 /* $ */ && first !== 0x7e /* ~ */ && !isBlank(m.text[0] ?? ' ')) {
+      this.conditionalLine = false;
+      this.content(sf, m, via, depth);
+      this.conditionalLine = false;
+      return;
+    }
     const d = parseDirective(m.text);
     let body = m;
     if (d.condition) {
@@ -298,7 +310,7 @@ class Preprocessor {
    * definition, a sequence or an include there takes effect as it does in keepalived.
    */
   private wordsAndBraces(sf: SourceFile, m: MappedText, via: Expansion[], depth: number): void {
-    const inc = INCLUDE_RE.exec(m.text);
+    const inc = m.text.startsWith('include') ? INCLUDE_RE.exec(m.text) : null;
     if (inc) {
       this.include(sf, inc[1]!, m.slice(m.text.length - inc[2]!.length).trim(), m);
       return;
@@ -398,6 +410,7 @@ class Preprocessor {
   }
 
   private substituteWithMultiline(m: MappedText, via: Expansion[]): { text: MappedText; extraLines: MappedText[] } {
+    if (!m.text.includes('$')) return { text: m, extraLines: NO_LINES };
     // A multi-line definition is recognised only as the last thing on a line (SYNTAX.md section 6).
     const tail = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(m.text);
     if (tail) {
