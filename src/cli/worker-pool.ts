@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EntryResult, LintOptions } from '../engine/index.js';
+import { internalError, type EntryResult, type LintOptions } from '../engine/index.js';
 import { lintEntryRecorded, type Dependency } from '../engine/cache.js';
 import type { Rule } from '../engine/types.js';
 
@@ -169,7 +169,7 @@ export class WorkerPool {
     for (const [id, p] of this.pending) {
       if (p.slot !== slot) continue;
       this.pending.delete(id);
-      p.resolve({ result: { error: `internal error while linting this file (${e.message}); please report it with the file` } });
+      p.resolve({ result: internalError(e) });
     }
     this.dispatch();
   }

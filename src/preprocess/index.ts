@@ -49,8 +49,6 @@ const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
 /** Text after a brace that the line steps would change: a prefix, definition, sequence, include. */
 const RESIDUE_NEEDS_READING = /^([@$~]|include[rmwba]?[ \t])/;
 const RESIDUE_AT = /[@$~]|include[rmwba]?[ \t]/y;
-/** A line decomment keeps whole (no quote, comment character or backslash). */
-const PLAIN_LINE = /^[^"#!\\]*$/;
 const NO_LINES: MappedText[] = [];
 
 /**
@@ -166,8 +164,7 @@ class Preprocessor {
       return;
     }
     const src = MappedText.literal(lineText, sf.path, at);
-    // Most lines have no quote, comment or backslash: decomment keeps them whole.
-    const dc = PLAIN_LINE.test(lineText) ? { pieces: [{ text: lineText, at: 0 }], commentAt: null, unterminatedQuoteAt: null } : decomment(lineText);
+    const dc = decomment(lineText);
     if (dc.unterminatedQuoteAt !== null) {
       this.problem('unterminated-quote', { file: sf.path, start: at + dc.unterminatedQuoteAt, end: span.end }, [], {
         line: lineText,
