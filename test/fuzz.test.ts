@@ -1,7 +1,9 @@
-// Property/fuzz suite: mutated corpus configs and scripts, and keyword soup, through the whole
-// lint (preprocess, tree, every rule, the shell analysis). Invariants: no internal error, every
-// diagnostic at a valid position of a file that was read, exit code in {0, 1, 2}, and the same
-// output twice. CI runs a bounded number (FUZZ_RUNS, default 150); `npm run fuzz` runs a long one
+// Property/fuzz suite: mutated corpus configs and scripts, keyword soup, and folders of mutated
+// fragments that include each other with symbolic links out of the root, up the tree and in loops,
+// through the whole lint (preprocess, tree, every rule, the shell analysis). Invariants: no
+// internal error, every diagnostic at a valid position of a file that was read, exit code in
+// {0, 1, 2}, the same output twice, nothing outside the root read or quoted, and each input
+// linted within FUZZ_SLOW_MS. CI runs a bounded number (FUZZ_RUNS, default 150); `npm run fuzz` runs a long one
 // (1,000,000 by default, scripts/fuzz.mjs: one shard per core, seeds SEED..SEED+n-1) and prints the
 // count and the seed to replay a failure (FUZZ_SEED).
 import * as fs from 'node:fs';
@@ -101,6 +103,70 @@ const input = fc.oneof(
   }),
 );
 
+/*
+ * Folders: a config and fragments under conf.d/ that include each other (globs, brace
+ * alternatives, the same file twice, up the tree), and symbolic links in the tree that point out
+ * of the root, up the tree, at / and at themselves. Files outside the root hold a marker that must
+ * never be read nor appear in a report.
+ */
+const DIR = `${ROOT}/etc/keepalived`;
+const OUTSIDE_MARK = 'OUTSIDE_SECRET_TOKEN';
+const OUTSIDE: Record<string, string> = {
+  '/outside/secret.conf': `vrrp_instance ${OUTSIDE_MARK} {\n    https://user:${OUTSIDE_MARK}@example.invalid/x\n}\n`,
+  '/outside/notify.sh': `#!/bin/sh\ncase "$2" in ${OUTSIDE_MARK}) ip route add default ;; esac\n`,
+  '/outside/keepalived/keepalived.conf': `global_defs {\n    router_id ${OUTSIDE_MARK}\n}\n`,
+};
+const INCLUDES = ['include conf.d/*.conf', 'include *.conf', 'include f0.conf', 'include f1.conf', 'include f2.conf', 'include ../keepalived.conf',
+  'include /etc/keepalived/conf.d/*.conf', 'include {f0,f1,f2}.conf', 'include conf.d/{f0,f0,f0,f0}.conf', 'include /outside/secret.conf',
+  'include ../../../../../outside/secret.conf', 'include secret.conf', 'include conf.d/secret.conf', 'include up/conf.d/f0.conf', 'include root/outside/secret.conf',
+  'include self.conf', 'include conf.d/self.conf', 'include /etc/keepalived/escape/keepalived.conf', 'include {a,b}{c,d}{e,f}{g,h}*.conf',
+  `notify ${DIR.slice(ROOT.length)}/notify.sh`, `notify ${DIR.slice(ROOT.length)}/conf.d/out.sh`];
+const LINKS: [string, string][] = [
+  [`${DIR}/conf.d/secret.conf`, '/outside/secret.conf'],
+  [`${DIR}/conf.d/up`, '..'],
+  [`${DIR}/conf.d/root`, '/'],
+  [`${DIR}/conf.d/self.conf`, 'self.conf'],
+  [`${DIR}/conf.d/out.sh`, '/outside/notify.sh'],
+  [`${DIR}/escape`, '/outside/keepalived'],
+  [`${DIR}/conf.d/f2.conf`, '../../../../outside/secret.conf'],
+];
+
+interface Tree {
+  files: Record<string, Buffer>;
+  links: Record<string, string>;
+}
+
+function withIncludes(text: Buffer, lines: { at: number; line: string }[]): Buffer {
+  const out = text.toString('latin1').split('\n');
+  for (const { at, line } of lines) out.splice(at % (out.length + 1), 0, line);
+  return Buffer.from(out.join('\n'), 'latin1');
+}
+
+const includeLines = fc.array(fc.record({ at: fc.nat(), line: fc.constantFrom(...INCLUDES) }), { maxLength: 5 });
+const corpusPiece = fc.tuple(fc.nat(corpusConfigs.length - 1), fc.array(mutation, { maxLength: 3 }), fc.nat(), fc.integer({ min: 1, max: 60 })).map(([i, ms, from, n]) => {
+  const lines = corpusConfigs[i]!.split('\n');
+  const start = from % lines.length;
+  return mutate(lines.slice(start, start + n).join('\n'), ms);
+});
+const tree: fc.Arbitrary<Tree> = fc
+  .record({
+    main: fc.tuple(corpusPiece, includeLines),
+    fragments: fc.array(fc.tuple(corpusPiece, includeLines), { minLength: 1, maxLength: 3 }),
+    links: fc.subarray(LINKS),
+    script: fc.tuple(fc.nat(corpusScripts.length - 1), fc.array(mutation, { maxLength: 2 })).map(([i, ms]) => mutate(corpusScripts[i]!, ms)),
+  })
+  .map(({ main, fragments, links, script }) => {
+    const files: Record<string, Buffer> = { [CONF]: withIncludes(main[0], [{ at: 0, line: 'include conf.d/*.conf' }, ...main[1]]), [SCRIPT]: script };
+    fragments.forEach(([text, inc], i) => (files[`${DIR}/conf.d/f${i}.conf`] = withIncludes(text, inc)));
+    for (const [f, t] of Object.entries(OUTSIDE)) files[f] = Buffer.from(t);
+    const linkMap: Record<string, string> = {};
+    for (const [from, to] of links) {
+      delete files[from];
+      linkMap[from] = to;
+    }
+    return { files, links: linkMap };
+  });
+
 function check(report: LintReport): string[] {
   const problems: string[] = [];
   for (const e of report.errors) if (/internal error/.test(e.message)) problems.push(`internal error: ${e.message}`);
@@ -115,13 +181,29 @@ function check(report: LintReport): string[] {
   return problems;
 }
 
-async function lintOnce(config: Buffer, script: Buffer): Promise<{ json: string; problems: string[]; code: number }> {
-  const host = memHost({ [CONF]: config, [SCRIPT]: script }, { executable: new Set([SCRIPT]) });
+async function lintTree(t: Tree): Promise<{ json: string; problems: string[]; code: number }> {
+  const reads: string[] = [];
+  const host = memHost(t.files, { executable: new Set([SCRIPT, '/outside/notify.sh']), links: t.links, reads });
   const report = await lintFiles([CONF], { host, rules });
   const json = formatters.json!(report, { cwd: '/', color: false });
   const errors = report.results.some((r) => r.diagnostics.some((d) => d.severity === 'error'));
   const code = report.errors.length ? 2 : errors ? 1 : 0;
-  return { json, problems: check(report), code };
+  const problems = check(report);
+  // Confinement: nothing outside the root is read, listed as a source, or quoted.
+  for (const f of new Set(reads)) if (!f.startsWith(`${ROOT}/`)) problems.push(`read outside the root: ${f}`);
+  for (const f of report.sources.keys()) if (!f.startsWith(`${ROOT}/`)) problems.push(`source outside the root: ${f}`);
+  if (json.includes(OUTSIDE_MARK)) problems.push('text of a file outside the root is in the report');
+  return { json, problems, code };
+}
+
+/** An input as files under `dir` (FUZZ_TRACE, or a slow input kept): the tree's paths, and links as a list. */
+function writeTree(dir: string, t: Tree): void {
+  for (const [f, content] of Object.entries(t.files)) {
+    const out = path.join(dir, f);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, content);
+  }
+  fs.writeFileSync(path.join(dir, 'links.json'), JSON.stringify(t.links, null, 2));
 }
 
 describe('fuzz', () => {
@@ -130,28 +212,22 @@ describe('fuzz', () => {
     let tried = 0;
     const started = Date.now();
     await fc.assert(
-      fc.asyncProperty(input, async ({ config, script }) => {
+      fc.asyncProperty(fc.oneof({ arbitrary: input.map((x) => ({ files: { [CONF]: x.config, [SCRIPT]: x.script }, links: {} })), weight: 2 }, { arbitrary: tree, weight: 1 }), async (t: Tree) => {
         // Progress for the long run (fast-check runs each input once, shrinking aside).
         if (++tried % 5_000 === 0) console.log(`fuzz: ${tried} of ${RUNS} (seed ${SEED}), ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        if (TRACE) {
-          // The input about to be linted, for a run that hangs (FUZZ_TRACE=folder).
-          fs.writeFileSync(path.join(TRACE, 'keepalived.conf'), config);
-          fs.writeFileSync(path.join(TRACE, 'notify.sh'), script);
-        }
+        if (TRACE) writeTree(TRACE, t);
         const t0 = Date.now();
-        const a = await lintOnce(config, script);
+        const a = await lintTree(t);
         const ms = Date.now() - t0;
         if (ms > SLOW_MS) {
           // A lint this slow on an input of a few KB is super-linear somewhere: keep the input.
           const saved = path.join(os.tmpdir(), `keepalived-lint-fuzz-slow-${SEED}-${tried}`);
-          fs.mkdirSync(saved, { recursive: true });
-          fs.writeFileSync(path.join(saved, 'keepalived.conf'), config);
-          fs.writeFileSync(path.join(saved, 'notify.sh'), script);
+          writeTree(saved, t);
           expect.fail(`input ${tried} took ${ms} ms to lint (bound ${SLOW_MS} ms); saved in ${saved}`);
         }
         expect(a.problems).toEqual([]);
         expect([0, 1, 2]).toContain(a.code);
-        const b = await lintOnce(config, script);
+        const b = await lintTree(t);
         expect(b.json).toBe(a.json);
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
