@@ -15,6 +15,7 @@ import { rule as duplicateVrid } from './duplicate-vrid.js';
 import { rule as includeLoop } from './include-loop.js';
 import { rule as includeNotFound } from './include-not-found.js';
 import { rule as invalidValue } from './invalid-value.js';
+import { rule as keywordShellInjection } from './keyword-shell-injection.js';
 import { rule as lexingVersion } from './lexing-version.js';
 import { rule as lintDirective } from './lint-directive.js';
 import { rule as missingRequired } from './missing-required.js';
@@ -39,7 +40,7 @@ import { rule as unknownKeyword } from './unknown-keyword.js';
 import { rule as unusedDefinition } from './unused-definition.js';
 import { rule as vrrp3Authentication } from './vrrp3-authentication.js';
 
-export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, lexingVersion, lintDirective, missingRequired, mixedAddressFamily, nopreemptMaster, routeWithoutInterface, scriptInsecure, scriptInterfaceName, scriptNameArgument, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptShellSyntax, scriptUnhandledInstance, scriptUnknownName, scriptUnquotedArguments, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
+export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, keywordShellInjection, lexingVersion, lintDirective, missingRequired, mixedAddressFamily, nopreemptMaster, routeWithoutInterface, scriptInsecure, scriptInterfaceName, scriptNameArgument, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptShellSyntax, scriptUnhandledInstance, scriptUnknownName, scriptUnquotedArguments, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
 
 /** Rules over several nodes at once (`keepalived-lint cluster`, `lint --cluster`), sorted by id. */
 export const clusterRules: ClusterRule[] = [clusterAdvertMismatch, clusterMissingPeer, clusterPriority, clusterUnicastPeers, clusterVipMismatch, clusterVridCollision];

@@ -62,15 +62,15 @@ describe('progress line', () => {
   });
 
   it('shows keepalived -t N/TOTAL FILE while --with-keepalived runs, and clears it before its notes', async () => {
-    // A stand-in keepalived, and an unshare that refuses, so that a note follows the runs.
+    // A stand-in keepalived, and an unshare that refuses (--unsafe-keepalived-sandbox), so that a note follows the runs.
     const ka = write('bin/keepalived', '#!/bin/sh\n[ "$1" = -v ] && echo "Keepalived v2.2.7" >&2\nexit 0\n', 0o755);
     write('nons/unshare', '#!/bin/sh\nexit 1\n', 0o755);
     const t = fakeIO({ cwd: tmp, stderrIsTTY: true, env: { PATH: path.join(tmp, 'nons') } });
-    expect(await main(['--with-keepalived', ka, 'many'], t.io)).toBe(0);
+    expect(await main(['--with-keepalived', ka, '--unsafe-keepalived-sandbox', 'many'], t.io)).toBe(0);
     const runs = t.stderrWrites.filter((s) => s.startsWith(`${ERASE}keepalived -t `));
     expect(runs).toHaveLength(12);
     expect(runs[11]).toBe(`${ERASE}keepalived -t 12/12 many/lb12/keepalived.conf`);
-    const note = t.stderrWrites.findIndex((s) => s.includes('note: keepalived -t runs without a private network namespace'));
+    const note = t.stderrWrites.findIndex((s) => s.includes('note: --unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox'));
     expect(note).toBeGreaterThan(0);
     expect(t.stderrWrites[note - 1]).toBe(ERASE);
   });

@@ -97,18 +97,25 @@ describe('--with-keepalived: keepalived that cannot be used', () => {
     expect(r.stderr).toContain('printed no keepalived version');
   });
 
-  it('kills a keepalived -t that outlives --keepalived-timeout, with everything it started, and exits 2', async () => {
-    const pidFile = path.join(tmp, 'hang.pid');
-    const hang = fakeKeepalived('ka-hang', '2.2.7', `sleep 30 &\necho $! > '${pidFile}'\nwait`);
+  it('kills a keepalived -t that outlives --keepalived-timeout, with everything it started in the sandbox, and exits 2', async () => {
+    // The sandbox has its own PID namespace and /tmp: find the sleep by its unique argument.
+    const mark = `${30 + (process.pid % 1000) / 1000}`;
+    const sleeping = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && running(Number(p))).some((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8') === `sleep\0${mark}\0`;
+      } catch {
+        return false;
+      }
+    });
+    const hang = fakeKeepalived('ka-hang', '2.2.7', `sleep ${mark} &\nwait`);
     const conf = write('u4/keepalived.conf', INSTANCE('VI_1', 51));
     const started = Date.now();
     const r = await run(['--with-keepalived', hang, '--keepalived-timeout', '0.5', conf, '-f', 'json']);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('u4/keepalived.conf:1:1: error: keepalived -t did not finish within 0.5 s and was killed');
-    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-    await new Promise((res) => setTimeout(res, 100));
-    expect(running(pid), 'the sleep keepalived started is gone').toBe(false);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(sleeping(), 'the sleep keepalived started is gone').toBe(false);
   });
 
   it('rejects a timeout that is not a positive number', async () => {
@@ -172,21 +179,26 @@ describe('--with-keepalived: merging what keepalived says', () => {
     expect(r.code).toBe(1);
   });
 
-  it('says that keepalived ran without a namespace when unshare is refused, and still runs it', async () => {
+  it('exits 2 when no sandbox can be built (unshare refused), and runs keepalived only with --unsafe-keepalived-sandbox, saying so', async () => {
     write('nons/unshare', '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', 0o755);
-    const links = fakeKeepalived('ka-links', '2.2.7', "echo \"(Line 1) ran\" >&2; exit 0");
-    const r = await run(['--with-keepalived', links, write('m3/keepalived.conf', INSTANCE('VI_1', 51)), '-f', 'json'], { PATH: path.join(tmp, 'nons') });
-    expect(r.stderr).toContain('keepalived-lint: note: keepalived -t runs without a private network namespace: unshare -n is not permitted here (unshare: unshare failed: Operation not permitted)');
+    const ran = fakeKeepalived('ka-links', '2.2.7', "echo \"(Line 1) ran\" >&2; exit 0");
+    const conf = write('m3/keepalived.conf', INSTANCE('VI_1', 51));
+    const refused = await run(['--with-keepalived', ran, conf, '-f', 'json'], { PATH: path.join(tmp, 'nons') });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('keepalived-lint: Cannot run keepalived -t safely: the sandbox (private mount, network, PID namespaces, uid 65534) cannot be built here: unshare: unshare failed: Operation not permitted.');
+    expect(refused.stderr).toContain('--unsafe-keepalived-sandbox');
+    const r = await run(['--with-keepalived', ran, '--unsafe-keepalived-sandbox', conf, '-f', 'json'], { PATH: path.join(tmp, 'nons') });
+    expect(r.stderr).toContain('keepalived-lint: note: --unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox (the sandbox (private mount, network, PID namespaces, uid 65534) cannot be built here: unshare: unshare failed: Operation not permitted), not even in a private network namespace');
     expect(keepalivedFindings(r.stdout)).toEqual(['m3/keepalived.conf:1 error keepalived -t: ran']);
   });
 
   it('leaves out files that other configs include and the scripts given with the configs', async () => {
-    const seen = path.join(tmp, 'seen.txt');
-    const logger = fakeKeepalived('ka-log', '2.2.7', `echo "$PWD/$3" >> '${seen}'\nexit 0`);
+    const logger = fakeKeepalived('ka-log', '2.2.7', 'echo "(Line 1) ran on $3" >&2\nexit 0');
     write('m4/etc/keepalived/notify.sh', '#!/bin/sh\nexit 0\n', 0o755);
-    const r = await run(['--with-keepalived', logger, 'm/keepalived.conf', 'm/inc/part.conf', 'm4/etc/keepalived/notify.sh']);
+    const r = await run(['--with-keepalived', logger, 'm/keepalived.conf', 'm/inc/part.conf', 'm4/etc/keepalived/notify.sh', '-f', 'json']);
     expect(r.code).toBe(1);
-    expect(fs.readFileSync(seen, 'utf8')).toBe(`${path.join(tmp, 'm', 'keepalived.conf')}\n`);
+    expect(keepalivedFindings(r.stdout).filter((f) => f.includes(' ran on '))).toEqual(['m/keepalived.conf:1 error keepalived -t: ran on keepalived.conf']);
   });
 });
 

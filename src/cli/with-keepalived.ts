@@ -51,6 +51,8 @@ function looksLikeBinary(word: string, cwd: string): boolean {
 export interface KeepalivedCliOptions {
   withKeepalived?: string | boolean;
   keepalivedTimeout?: string;
+  /** --unsafe-keepalived-sandbox */
+  unsafeKeepalivedSandbox?: boolean;
 }
 
 /** Ready to run, or an exit-2 message. */
@@ -62,7 +64,13 @@ export async function setUpKeepalived(o: KeepalivedCliOptions, cwd: string, env:
     if (!Number.isFinite(s) || s <= 0) return { error: `--keepalived-timeout "${o.keepalivedTimeout}" is not a number of seconds above 0` };
     timeoutMs = Math.round(s * 1000);
   }
-  return prepareKeepalived({ binary: typeof o.withKeepalived === 'string' ? o.withKeepalived : null, cwd, env, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  return prepareKeepalived({
+    binary: typeof o.withKeepalived === 'string' ? o.withKeepalived : null,
+    cwd,
+    env,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(o.unsafeKeepalivedSandbox ? { unsafeSandbox: true } : {}),
+  });
 }
 
 /** Runs keepalived on the linted configs, prints its notes and failures; returns true when every config was checked. */
@@ -75,7 +83,7 @@ export async function runKeepalivedStep(
   const outcome = await checkWithKeepalived(report, files, ka, { ...o, onConfig: (file, n, total) => o.progress?.step('keepalived -t', n, total, file) });
   o.progress?.clear();
   for (const n of [...ka.notes, ...outcome.notes]) o.stderr(`keepalived-lint: note: ${n}\n`);
-  for (const f of outcome.failures) o.stderr(`${display(f.file, o.cwd)}:1:1: error: ${f.message}\n`);
+  for (const f of outcome.failures) o.stderr(`${display(f.file, o.cwd)}:${f.line ?? 1}:${f.column ?? 1}: error: ${f.message}\n`);
   return outcome.failures.length === 0;
 }
 

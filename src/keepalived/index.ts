@@ -2,8 +2,11 @@
  * `--with-keepalived [PATH]`: after our lint, run the installed keepalived's config test on each
  * linted config and merge what it says into the report as findings of the pseudo-rule
  * `keepalived`. Example: `keepalived-lint --with-keepalived etc/keepalived/keepalived.conf` runs
- *   unshare -n sh -c NS_SCRIPT ... keepalived -t -f keepalived.conf   (in etc/keepalived/)
- * and adds "keepalived -t: Unknown keyword 'priorty' (also found by unknown-keyword)" at line 9.
+ *   unshare -m -n -p -f ... sh -c SANDBOX ... setpriv --reuid=65534 ... keepalived -t -f keepalived.conf
+ * (in etc/keepalived/, the repository read-only) and adds "keepalived -t: Unknown keyword 'priorty'
+ * (also found by unknown-keyword)" at line 9. A config with a keyword that acts under -t
+ * (config_save_dir) is not run at all; what keepalived says about files outside the repository
+ * (an include of /etc/shadow) is counted, never quoted.
  * The configs are those our lint reads as configs: not scripts (#!), not files another linted
  * config includes (keepalived reads those through the config that includes them).
  */
@@ -15,7 +18,8 @@ import type { FileHost } from '../source/host.js';
 import { buildTree } from '../tree/index.js';
 import { keywordTable } from '../versions/keywords.js';
 import { keepalivedFindings, mergeFindings } from './merge.js';
-import { checkVersion, configTest, probeSandbox, resolveBinary, type Env, type Sandbox } from './run.js';
+import { checkVersion, configTest, probeSandbox, resolveBinary, type Env, type ProbeOptions, type Sandbox } from './run.js';
+import { sideEffects, type SideEffect } from './side-effects.js';
 
 export { KEEPALIVED_RULE } from './merge.js';
 
@@ -28,6 +32,10 @@ export interface KeepalivedSetup {
   env: Env;
   timeoutMs?: number;
   platform?: string;
+  /** --unsafe-keepalived-sandbox: run keepalived even where the sandbox cannot be built. */
+  unsafeSandbox?: boolean;
+  /** Finds out how keepalived can run (default probeSandbox; tests pass their own). */
+  probe?: (o: ProbeOptions) => Promise<Sandbox>;
 }
 
 /** A keepalived that can run config tests, and how it runs. */
@@ -36,24 +44,31 @@ export interface PreparedKeepalived {
   version: string;
   sandbox: Sandbox;
   timeoutMs: number;
-  env: Env;
   /** For stderr: what the operator must know about how keepalived runs. */
   notes: string[];
 }
 
-/** Finds keepalived, checks it has -t, and finds out whether it can run in a namespace. Problems come back as { error } (exit code 2). */
+/**
+ * Finds keepalived, builds the sandbox (once per run), checks keepalived has -t. Problems come back
+ * as { error } (exit code 2): no sandbox is one, unless --unsafe-keepalived-sandbox.
+ */
 export async function prepareKeepalived(o: KeepalivedSetup): Promise<PreparedKeepalived | { error: string }> {
   const binary = resolveBinary(o.binary, o.cwd, o.env);
   if ('error' in binary) return binary;
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const sandbox = await probeSandbox(o.env, o.platform);
-  const version = await checkVersion(binary.path, sandbox, o.env, timeoutMs);
-  if ('error' in version) return version;
+  const unsafe = o.unsafeSandbox === true;
+  const sandbox = await (o.probe ?? probeSandbox)({ env: o.env, unsafe, ...(o.platform !== undefined ? { platform: o.platform } : {}) });
   const notes: string[] = [];
-  if (sandbox.missing) {
-    notes.push(`keepalived -t runs without a private network namespace: ${sandbox.missing}. It sees this machine's interfaces, and may look up host names the config mentions on this machine's network.`);
+  if (sandbox.kind !== 'sandbox') {
+    const why = sandbox.missing ?? 'no sandbox';
+    if (!unsafe) {
+      return { error: `Cannot run keepalived -t safely: ${why}. A config under review can make keepalived act on this machine (config_save_dir runs a shell). Allow unshare and setpriv (util-linux, user namespaces), or accept the risk with --unsafe-keepalived-sandbox` };
+    }
+    notes.push(`--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox (${why}), ${sandbox.kind === 'netns' ? 'in a private network namespace only' : 'not even in a private network namespace'}: with your privileges, it can read and write what you can, and sees this machine's interfaces and network.`);
   }
-  return { binary: binary.path, version: version.version, sandbox, timeoutMs, env: o.env, notes };
+  const version = await checkVersion(binary.path, sandbox, timeoutMs);
+  if ('error' in version) return version;
+  return { binary: binary.path, version: version.version, sandbox, timeoutMs, notes };
 }
 
 export interface CheckOptions {
@@ -68,11 +83,19 @@ export interface CheckOptions {
   onConfig?: (file: string, n: number, total: number) => void;
 }
 
+export interface CheckFailure {
+  file: string;
+  /** Where the problem is (1-based); absent: the config's 1:1. */
+  line?: number;
+  column?: number;
+  message: string;
+}
+
 export interface CheckOutcome {
   /** For stderr. */
   notes: string[];
-  /** Configs keepalived could not check (a timeout, a failed start): exit code 2. */
-  failures: { file: string; message: string }[];
+  /** Configs keepalived could not check (a timeout, a failed start) or that we refused to run: exit code 2. */
+  failures: CheckFailure[];
   /** The configs keepalived checked. */
   checked: string[];
 }
@@ -95,8 +118,12 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
       notes.push(`keepalived -t reads files only: ${displayName(plan.config, o.cwd)} (standard input) is not checked by keepalived`);
       continue;
     }
+    if (plan.sideEffects.length) {
+      failures.push(...plan.sideEffects.map((e) => refusal(e, plan)));
+      continue;
+    }
     o.onConfig?.(plan.config, i + 1, plans.length);
-    const run = await configTest(ka.binary, plan.config, { sandbox: ka.sandbox, env: ka.env, timeoutMs: ka.timeoutMs, ...(o.configId !== undefined ? { configId: o.configId } : {}) });
+    const run = await configTest(ka.binary, plan.config, { sandbox: ka.sandbox, tree: plan.tree, timeoutMs: ka.timeoutMs, ...(o.configId !== undefined ? { configId: o.configId } : {}) });
     if (run.timedOut) {
       failures.push({ file: plan.config, message: `keepalived -t did not finish within ${ka.timeoutMs / 1000} s and was killed` });
       continue;
@@ -107,7 +134,7 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
     }
     checked.push(plan.config);
     for (const [f, sf] of plan.pre.files) allFiles.set(f, sf);
-    found.push(...keepalivedFindings({ config: plan.config, exitCode: run.exitCode, messages: run.messages, files: plan.pre.files, objects: plan.objects, root: plan.root }, ours));
+    found.push(...keepalivedFindings({ config: plan.config, exitCode: run.exitCode, messages: run.messages, files: plan.pre.files, objects: plan.objects, root: plan.root, tree: plan.tree }, ours));
   }
   mergeFindings(report, found, allFiles);
   return { notes, failures, checked };
@@ -116,8 +143,55 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
 interface Plan {
   config: string;
   root: string;
+  /** The config's repository (or root, or folder): read-only in the sandbox; keepalived's messages about files outside it are not shown. */
+  tree: string;
   pre: PreprocessResult;
   objects: Map<string, Origin>;
+  /** Keywords that act under -t, in any pass keepalived could take (each @id, and none). */
+  sideEffects: SideEffect[];
+}
+
+function refusal(e: SideEffect, plan: Plan): CheckFailure {
+  const pos = plan.pre.files.get(e.origin.file)?.index.position(e.origin.start);
+  const value = e.value.length > 60 ? `${e.value.slice(0, 57)}...` : e.value;
+  return {
+    file: e.origin.file,
+    ...(pos ? { line: pos.line, column: pos.column } : {}),
+    message: `Refused to run keepalived -t on ${path.basename(plan.config)}: ${e.keyword} "${value}" has side effects: ${e.why}. Remove it to check this config with keepalived`,
+  };
+}
+
+/** The nearest folder above the config with a .git, else the config's folder; widened to hold the root. */
+export function treeOf(config: string, root: string, host: FileHost): string {
+  let tree = path.dirname(config);
+  for (let d = tree; ; d = path.dirname(d)) {
+    if (host.stat(path.join(d, '.git')).kind !== 'missing') {
+      tree = d;
+      break;
+    }
+    if (d === path.dirname(d)) break;
+  }
+  if (root === '/') return tree;
+  while (tree !== path.dirname(tree) && path.relative(tree, root).startsWith('..')) tree = path.dirname(tree);
+  return tree;
+}
+
+/** The config read for every @id its lines name and for none: keepalived without -i takes the host name as its id. */
+function everyPass(config: string, first: PreprocessResult, o: CheckOptions, root: string): PreprocessResult[] {
+  if (o.configId !== undefined) return [first];
+  const passes = [first];
+  const seen = new Set<string>();
+  const queue = [...first.conditionIds].filter((x) => x !== '');
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const pre = preprocess(config, { host: o.host, configId: id, root, files: first.files });
+    if ('error' in pre) continue;
+    passes.push(pre);
+    for (const more of pre.conditionIds) if (more !== '' && !seen.has(more)) queue.push(more);
+  }
+  return passes;
 }
 
 function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
@@ -131,14 +205,16 @@ function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
     const pre = preprocess(config, { host: o.host, configId: o.configId ?? null, root });
     if ('error' in pre) continue;
     const objects = new Map<string, Origin>();
-    for (const st of buildTree(pre.lines, table).top) {
+    const top = buildTree(pre.lines, table).top;
+    const others = everyPass(config, pre, o, root).slice(1).map((p) => buildTree(p.lines, table).top);
+    for (const st of top) {
       const name = st.args[0];
       const kind = st.keyword.text;
       if (!name || !['vrrp_instance', 'vrrp_sync_group', 'vrrp_script'].includes(kind) || objects.has(`${kind} ${name.text}`)) continue;
       const sameFile = name.origin.file === st.keyword.origin.file;
       objects.set(`${kind} ${name.text}`, { file: st.keyword.origin.file, start: st.keyword.origin.start, end: sameFile ? name.origin.end : st.keyword.origin.end });
     }
-    plans.push({ config, root, pre, objects });
+    plans.push({ config, root, tree: treeOf(config, root, o.host), pre, objects, sideEffects: sideEffects([top, ...others]) });
   }
   const included = new Set(plans.flatMap((p) => [...p.pre.files.keys()].filter((f) => f !== p.config)));
   return plans.filter((p) => !included.has(p.config));

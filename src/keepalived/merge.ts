@@ -2,6 +2,8 @@
  * keepalived's own messages as findings of the pseudo-rule `keepalived`, at the file and line it
  * names (a message without a line: at the instance, sync group or vrrp_script it names when the
  * config has it, else at the config's line 1), each saying which of our rules also found it.
+ * A message about a file outside the config's tree (an include of /etc/shadow: keepalived quotes
+ * its lines) is never quoted: the report counts them, naming only the path keepalived printed.
  * Example: "(keepalived.conf: Line 9) Unknown keyword 'priorty'" with our unknown-keyword finding
  * on line 9 -> { ruleId: 'keepalived', severity: 'error', line 9,
  *   message: "keepalived -t: Unknown keyword 'priorty' (also found by unknown-keyword)" }.
@@ -41,6 +43,13 @@ export interface ConfigCheck {
   objects: ReadonlyMap<string, Origin>;
   /** The folder that stands for "/" (absolute include paths keepalived prints). */
   root: string;
+  /** The config's repository: messages about files outside it, or that we did not read, are not quoted. */
+  tree: string;
+}
+
+function inside(file: string, tree: string): boolean {
+  const rel = path.relative(tree, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Our findings and keepalived's, for one config; `ours` are the report's findings in any file. */
@@ -48,7 +57,29 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
   const mainName = path.basename(check.config);
   const refs = ours.map((d) => ({ file: d.file, line: d.start.line, ruleId: d.ruleId, message: d.message, d }));
   const out: Diagnostic[] = [];
+  // Printed file name -> how many messages, and whether one of them is an error.
+  const withheld = new Map<string, { n: number; error: boolean }>();
+  const withhold = (name: string, m: KeepalivedMessage): void => {
+    const w = withheld.get(name) ?? { n: 0, error: false };
+    withheld.set(name, { n: w.n + 1, error: w.error || messageSeverity(m) === 'error' });
+  };
+  const outside = (m: KeepalivedMessage): boolean => {
+    if (m.file === null || m.file === mainName) return false;
+    const f = fileOf(m.file, check);
+    return f === null || !inside(f, check.tree);
+  };
+  // Once keepalived read a file outside the tree, a message without a file (after parsing) may
+  // quote a name from it: such a message is shown only when it names an object of ours.
+  const readOutside = check.messages.some(outside);
   for (const m of check.messages) {
+    if (outside(m)) {
+      withhold(m.file!, m);
+      continue;
+    }
+    if (m.file === null && readOutside && objectNamed(m.text, check) === null) {
+      withhold('', m);
+      continue;
+    }
     const file = m.file === null || m.file === mainName ? check.config : fileOf(m.file, check);
     let message = `keepalived -t: ${m.text}`;
     let at: { file: string; line: number } | Origin;
@@ -61,6 +92,11 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
     if (also.length) message += ` (also found by ${also.join(', ')})`;
     if (/is missing a parameter/.test(m.text)) message += '; keepalived stops reading here, so nothing after this line is checked';
     const d = diagnosticAt(at, message, messageSeverity(m), check.files);
+    if (d) out.push(d);
+  }
+  for (const [name, w] of [...withheld].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const what = name === '' ? `${w.n} message${w.n === 1 ? '' : 's'} that name${w.n === 1 ? 's' : ''} nothing of the config, after reading files outside the tree` : `${w.n} message${w.n === 1 ? '' : 's'} about ${name}, outside the tree`;
+    const d = diagnosticAt({ file: check.config, line: 1 }, `keepalived -t: keepalived reported ${what}; not shown (they may quote that file)`, w.error ? 'error' : 'warning', check.files);
     if (d) out.push(d);
   }
   if (check.exitCode !== null && check.exitCode !== 0 && !check.messages.length) {

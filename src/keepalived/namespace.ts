@@ -137,6 +137,64 @@ done
 exec "$@"
 `;
 
+/*
+ * The sandbox (--with-keepalived): run in fresh mount, network and PID namespaces (and a user
+ * namespace where the caller is not root), before NS_SCRIPT's network part. Positional args:
+ * $1 = the tree (folder shown read-only), $2 = the folder of keepalived's binary (shown
+ * read-only, it may live under a folder the sandbox covers), $3 = the folder keepalived runs in,
+ * then NS_SCRIPT's own arguments. The tree and the binary's folder are bound read-only onto
+ * themselves, held open on fds 3 and 4, and the world-writable folders get a private tmpfs; a
+ * tree that the tmpfs now hides (a tree under /tmp) is bound back from the fd (`mount -c`: the
+ * kernel, not mount(8), resolves /proc/self/fd/N, which still names the folder under the tmpfs).
+ * Any failure exits 125 with a line starting SANDBOX_FAILED: the caller then does not trust the run.
+ */
+export const SANDBOX_FAILED = 'keepalived-lint-sandbox:';
+export const SANDBOX_EXIT = 125;
+/** Folders any user may write: each gets a private tmpfs in the sandbox. */
+export const COVERED_DIRS = ['/tmp', '/var/tmp', '/dev/shm', '/run'];
+
+const SANDBOX_PREFIX = `
+fail() { printf '%s %s\\n' '${SANDBOX_FAILED}' "$*" >&2; exit ${SANDBOX_EXIT}; }
+tree=$1
+bindir=$2
+dir=$3
+shift 3
+for p in "$tree" "$bindir"; do
+  mount --bind "$p" "$p" 2>/dev/null && mount -o remount,bind,ro "$p" 2>/dev/null || fail "cannot bind $p read-only"
+done
+exec 3<"$tree" 4<"$bindir" || fail "cannot open $tree"
+for d in ${COVERED_DIRS.join(' ')}; do
+  if [ -d "$d" ] && [ ! -L "$d" ]; then
+    mount -t tmpfs -o mode=1777,size=16m,nosuid,nodev,noexec tmpfs "$d" 2>/dev/null || fail "cannot mount a private tmpfs on $d"
+  fi
+done
+rebind() {
+  [ "$(stat -Lc %d:%i "$1" 2>/dev/null)" = "$(stat -Lc %d:%i "/proc/self/fd/$2")" ] && return 0
+  mkdir -p "$1" && mount -c --bind "/proc/self/fd/$2" "$1" 2>/dev/null && mount -c -o remount,bind,ro "$1" 2>/dev/null || fail "cannot show $1 in the sandbox"
+}
+rebind "$tree" 3
+rebind "$bindir" 4
+exec 3<&- 4<&-
+cd "$dir" || fail "cannot enter $dir"
+`;
+
+/** What sandboxArgv needs besides the command: the folders to show, where to run, the interfaces to create. */
+export interface SandboxLayout {
+  tree: string;
+  binDir: string;
+  cwd: string;
+  interfaces?: readonly string[];
+}
+
+/**
+ * Arguments after `unshare FLAGS` for the sandbox: the mount set-up, then NS_SCRIPT (lo and the
+ * interfaces), then `command` (which drops the last privileges: setpriv ... keepalived -t ...).
+ */
+export function sandboxArgv(unshareFlags: readonly string[], command: readonly string[], layout: SandboxLayout): string[] {
+  const plan = planInterfaces(layout.interfaces ?? []);
+  return [...unshareFlags, 'sh', '-c', SANDBOX_PREFIX + NS_SCRIPT, 'sh', layout.tree, layout.binDir, layout.cwd, '', plan.create, plan.up, String(plan.names.length), ...plan.names, ...command];
+}
+
 /** Arguments for `unshare`: its flags, then the script that prepares the namespace and execs `command`. */
 export function namespaceArgv(unshareFlags: readonly string[], command: readonly string[], opts: NamespaceOptions = {}): string[] {
   const plan = planInterfaces(opts.interfaces ?? []);

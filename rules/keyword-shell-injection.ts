@@ -1,0 +1,39 @@
+import type { Rule } from '../src/engine/types.js';
+import type { Statement } from '../src/tree/index.js';
+
+/**
+ * Keywords whose value keepalived puts into a command line run by /bin/sh (system()):
+ * config_save_dir, in `cp /proc/PID/fd/N VALUE/keepalived.conf.PID.N` (lib/parser.c
+ * read_config_file(), 2.2.3 and later), at every start and reload and under -t.
+ */
+const SHELL_KEYWORDS = ['config_save_dir'];
+
+/** What sh reads as more than a path: separators, substitutions, redirections, quotes, globs, blanks. */
+const META = /[;&|`$()<>\\'"*?[\]\s]|^~/;
+const MAX_SHOWN = 60;
+
+export const rule: Rule = {
+  meta: {
+    id: 'keyword-shell-injection',
+    description: 'A config_save_dir holding shell metacharacters: keepalived runs a shell command built from it as root, at start and under -t.',
+    severity: 'error',
+    messages: {
+      meta: 'Shell metacharacter {{char}} in {{keyword}} "{{value}}": keepalived runs a shell command built from it as root, at start and under -t',
+    },
+  },
+  create(ctx) {
+    const keywords: Record<string, (st: Statement) => void> = {};
+    for (const keyword of SHELL_KEYWORDS) {
+      keywords[keyword] = (st) => {
+        const tok = st.args[0];
+        const m = tok ? META.exec(tok.text) : null;
+        if (!tok || !m) return;
+        const ch = m[0];
+        const char = /\s/.test(ch) ? (ch === '\n' ? 'newline' : 'blank') : `"${ch}"`;
+        const value = tok.text.length > MAX_SHOWN ? `${tok.text.slice(0, MAX_SHOWN - 3)}...` : tok.text;
+        ctx.report({ messageId: 'meta', at: tok, data: { keyword, char, value } });
+      };
+    }
+    return { keywords };
+  },
+};

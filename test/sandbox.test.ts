@@ -1,0 +1,198 @@
+// --with-keepalived as a sandbox (issue 13): configs with keywords that act under -t are refused,
+// keepalived runs in private namespaces as a non-root uid with no capabilities and an empty
+// environment, the run fails closed without a sandbox, and what keepalived says about files
+// outside the tree is never quoted. Live parts run where keepalived and the namespaces exist.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/index.js';
+import { prepareKeepalived } from '../src/keepalived/index.js';
+import { findOnPath, searchPath } from '../src/keepalived/namespace.js';
+import { configTest, keepalivedEnv, probeSandbox, SANDBOX_ENV, sandboxCandidates, sandboxCommand, type ProbeOptions, type Sandbox } from '../src/keepalived/run.js';
+import { tempTree } from './helpers.js';
+import { fakeIO } from './support/io.js';
+
+const { dir: tmp, write } = tempTree('kl-sbx-');
+// mkdtemp makes the folder 0700: nobody (the sandbox's uid) must be able to enter it.
+fs.chmodSync(tmp, 0o755);
+
+function fakeKeepalived(name: string, body: string): string {
+  return write(`bin/${name}`, `#!/bin/sh\nif [ "$1" = -v ]; then echo "Keepalived v2.2.7 (01/16,2022)" >&2; exit 0; fi\n${body}\n`, 0o755);
+}
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  const t = fakeIO({ cwd: tmp, env });
+  const code = await main(argv, t.io);
+  return { code, stdout: t.stdout, stderr: t.stderr };
+}
+
+const installed = findOnPath('keepalived', process.env.PATH);
+const unshare = findOnPath('unshare', process.env.PATH);
+const setpriv = findOnPath('setpriv', process.env.PATH);
+const uid = process.getuid?.() ?? -1;
+
+describe('the sandbox command line', () => {
+  it('drops a root caller to uid 65534 in a user namespace first, then without one; no capabilities, no_new_privs, every namespace', () => {
+    const [userns, rootns] = sandboxCandidates('/usr/bin/unshare', '/usr/bin/setpriv', 0);
+    const layout = { tree: '/repo', binDir: '/usr/sbin', cwd: '/repo/etc/keepalived', interfaces: ['eth0'] };
+    const [file, args] = sandboxCommand(userns!, ['/usr/sbin/keepalived', '-t', '-f', 'keepalived.conf'], layout);
+    expect(file).toBe('/usr/bin/setpriv');
+    expect(args.slice(0, args.indexOf('sh'))).toEqual([
+      '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', '--no-new-privs', '--',
+      '/usr/bin/unshare', '-r', '-m', '-n', '-p', '-f', '--mount-proc', '--kill-child',
+    ]);
+    // Inside: the layout, then the drop of every capability right before keepalived.
+    expect(args.slice(args.indexOf('sh') + 4, args.indexOf('sh') + 7)).toEqual(['/repo', '/usr/sbin', '/repo/etc/keepalived']);
+    expect(args.slice(-9)).toEqual(['/usr/bin/setpriv', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--', '/usr/sbin/keepalived', '-t', '-f', 'keepalived.conf']);
+    const [file2, args2] = sandboxCommand(rootns!, ['/usr/sbin/keepalived', '-t'], layout);
+    expect(file2).toBe('/usr/bin/unshare');
+    expect(args2.slice(0, 6)).toEqual(['-m', '-n', '-p', '-f', '--mount-proc', '--kill-child']);
+    expect(args2.slice(-10)).toEqual(['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--', '/usr/sbin/keepalived', '-t']);
+  });
+
+  it('gives a caller that is not root a user namespace only', () => {
+    const ways = sandboxCandidates('/usr/bin/unshare', '/usr/bin/setpriv', 1000);
+    expect(ways.map((w) => w.launcher)).toEqual([['/usr/bin/unshare', '-r', '-m', '-n', '-p', '-f', '--mount-proc', '--kill-child']]);
+    expect(ways[0]!.drop).toEqual(['/usr/bin/setpriv', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--']);
+  });
+
+  it('passes keepalived PATH and LC_ALL only, never the caller\'s environment', () => {
+    expect(SANDBOX_ENV).toEqual({ PATH: searchPath(undefined), LC_ALL: 'C' });
+    expect(Object.keys(keepalivedEnv()).sort()).toEqual(['LC_ALL', 'PATH']);
+  });
+});
+
+describe('--with-keepalived fails closed', () => {
+  const ka = fakeKeepalived('ka-ok', "echo '(Line 1) ran' >&2; exit 0");
+  const conf = write('fc/keepalived.conf', 'global_defs {\n    router_id fc\n}\n');
+  const noSandbox = async (o: ProbeOptions): Promise<Sandbox> => ({ kind: 'none', launcher: [], drop: [], missing: `simulated: no namespaces (unsafe=${String(o.unsafe)})` });
+
+  it('refuses to run keepalived when the probe finds no sandbox, and runs it with --unsafe-keepalived-sandbox, with a note', async () => {
+    const refused = await prepareKeepalived({ binary: ka, cwd: tmp, env: { PATH: process.env.PATH ?? '' }, probe: noSandbox });
+    expect(refused).toEqual({ error: expect.stringMatching(/^Cannot run keepalived -t safely: simulated: no namespaces \(unsafe=false\)\. .*--unsafe-keepalived-sandbox$/) });
+    const unsafe = await prepareKeepalived({ binary: ka, cwd: tmp, env: { PATH: process.env.PATH ?? '' }, probe: noSandbox, unsafeSandbox: true });
+    expect('error' in unsafe).toBe(false);
+    if ('error' in unsafe) return;
+    expect(unsafe.sandbox.kind).toBe('none');
+    expect(unsafe.notes).toEqual([expect.stringMatching(/^--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox \(simulated: no namespaces \(unsafe=true\)\), not even in a private network namespace/)]);
+  });
+
+  it('exits 2 from the command line before linting when the namespaces are refused', async () => {
+    write('refuse/unshare', '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', 0o755);
+    const r = await run(['--with-keepalived', ka, conf, '-f', 'json'], { PATH: path.join(tmp, 'refuse') });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^keepalived-lint: Cannot run keepalived -t safely: .*Operation not permitted/);
+  });
+
+  it('says nothing about the sandbox on a platform without namespaces, but refuses', async () => {
+    expect(await probeSandbox({ env: {}, platform: 'darwin' })).toMatchObject({ kind: 'none', missing: 'namespaces exist only on Linux (this is darwin)' });
+  });
+});
+
+describe('--with-keepalived refuses configs with keywords that act under -t', () => {
+  // A stand-in that does what keepalived 2.2.7 -t does with config_save_dir: a shell command built from it.
+  const marker = `/tmp/kl-sbx-marker-${process.pid}`;
+  const actsLikeKeepalived = fakeKeepalived('ka-save-dir', [
+    'dir=$(sed -n \'s/^[[:space:]]*config_save_dir[[:space:]]*"\\(.*\\)"/\\1/p\' "$3" | head -n 1)',
+    '[ -n "$dir" ] && sh -c "cp $3 $dir/keepalived.conf.1.0"',
+    'exit 0',
+  ].join('\n'));
+  const hostile = `"/tmp/x;touch ${marker} MARKER;:"`;
+  const cases: [string, Record<string, string>, string][] = [
+    ['written in global_defs', { 'keepalived.conf': `global_defs {\n    config_save_dir ${hostile}\n}\n` }, 'keepalived.conf:2:5'],
+    ['through a $DEF', { 'keepalived.conf': `$SAVE=config_save_dir ${hostile}\nglobal_defs {\n    $SAVE\n}\n` }, 'keepalived.conf:3:5'],
+    ['in an included file', { 'keepalived.conf': 'global_defs {\n    router_id a\n    include save.inc\n}\n', 'save.inc': `config_save_dir ${hostile}\n` }, 'save.inc:1:1'],
+    ['on an @id line keepalived would take with the host name as its id', { 'keepalived.conf': `global_defs {\n    @somehost config_save_dir ${hostile}\n}\n` }, 'keepalived.conf:2:15'],
+  ];
+  it.each(cases)('%s: not run, exit 2, file:line:col and the keyword on stderr, no marker', async (name, files, where) => {
+    const folder = `hostile-${cases.findIndex((c) => c[0] === name)}`;
+    for (const [f, text] of Object.entries(files)) write(`${folder}/${f}`, text);
+    const r = await run(['--with-keepalived', actsLikeKeepalived, `${folder}/keepalived.conf`, '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${folder}/${where}: error: Refused to run keepalived -t on keepalived.conf: config_save_dir "/tmp/x;touch ${marker} MARKER;:" has side effects`);
+    expect(JSON.parse(r.stdout)).toHaveProperty('results');
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(fs.existsSync(path.join(tmp, folder, 'MARKER'))).toBe(false);
+  });
+
+  it('refuses net_namespace too (keepalived -t joins that namespace)', async () => {
+    write('netns/keepalived.conf', 'global_defs {\n    net_namespace blue\n}\n');
+    const r = await run(['--with-keepalived', actsLikeKeepalived, 'netns/keepalived.conf']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('netns/keepalived.conf:2:5: error: Refused to run keepalived -t on keepalived.conf: net_namespace "blue" has side effects');
+  });
+});
+
+describe('--with-keepalived never quotes files outside the tree', () => {
+  const SECRET = 'root:$6$S3cr3tS4lt$h4shOfTheRootPassword:19000:0:99999:7:::';
+  // keepalived read the machine's /etc/shadow (our lint looked for R/etc/shadow, which is not there).
+  const conf = write('leak/etc/keepalived/keepalived.conf', 'include /etc/shadow\nvrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n');
+  const says = fakeKeepalived('ka-shadow', `cat >&2 <<'EOF'\n(/etc/shadow: Line 1) Unknown keyword '${SECRET}'\n(${SECRET.slice(0, 20)}) the virtual router id must be set\n(keepalived.conf: Line 6) priority is odd\nEOF\nexit 5`);
+
+  it.each(['json', 'sarif', 'stylish', 'github'])('%s: no secret text, a count naming the path, and the other messages kept', async (format) => {
+    const r = await run(['--with-keepalived', says, conf, '-f', format]);
+    expect(r.code).toBe(1);
+    for (const out of [r.stdout, r.stderr]) {
+      expect(out).not.toContain('S3cr3tS4lt');
+      expect(out).not.toContain('$6$');
+    }
+    expect(r.stdout).toContain('keepalived reported 1 message about /etc/shadow, outside the tree; not shown');
+    expect(r.stdout).toContain('1 message that names nothing of the config, after reading files outside the tree');
+    expect(r.stdout).toContain('priority is odd');
+  });
+
+  it.runIf(installed && unshare && setpriv)('live: what keepalived says about an include of /etc/passwd is not shown', async () => {
+    const firstLine = fs.readFileSync('/etc/passwd', 'utf8').split('\n')[0]!;
+    const c = write('leak-live/etc/keepalived/keepalived.conf', 'include /etc/passwd\n');
+    for (const format of ['json', 'stylish']) {
+      const r = await run(['--with-keepalived', c, '-f', format]);
+      expect(r.stdout + r.stderr).not.toContain(firstLine);
+      expect(r.stdout).toMatch(/keepalived reported \d+ messages? about \/etc\/passwd, outside the tree; not shown/);
+    }
+  });
+});
+
+describe.runIf(installed && unshare && setpriv)(`the sandbox, live${installed ? '' : ' (skipped: keepalived is not installed)'}`, () => {
+  // The refusal bypassed on purpose: keepalived 2.2.7 -t really runs config_save_dir's shell command
+  // (after mkdir(VALUE), which needs VALUE's parent to exist: no "/" after /tmp/, so the command
+  // walks from keepalived's folder, the tree, with cd).
+  const marker = path.join(path.dirname(tmp), `kl-sbx-${process.pid}`);
+  const walk = (from: string, to: string) => path.relative(from, to).split(path.sep).map((s) => `cd ${s}`).join(';');
+  const ways = unshare && setpriv ? sandboxCandidates(unshare, setpriv, uid) : [];
+  it.each(ways.map((w, i) => [i === 0 ? 'first way' : 'fallback (no user namespace)', w] as const))('%s: the injected command runs as uid 65534 outside, with no environment, and writes neither /tmp nor the tree', async (_name, way) => {
+    const tree = path.join(tmp, `live-${way.launcher[0] === setpriv ? 'userns' : 'rootns'}`);
+    const conf = write(`${path.basename(tree)}/keepalived.conf`, `global_defs {\n    config_save_dir "/tmp/x;touch M;${walk(tree, path.dirname(marker))};touch ${path.basename(marker)};env>&2;:"\n}\n`);
+    write(`${path.basename(tree)}/who.conf`, `global_defs {\n    config_save_dir "/tmp/y;id -u>&2;${walk(tree, '/proc/self')};cat uid_map>&2;:"\n}\n`);
+    process.env.KL_SANDBOX_SECRET = 'must-not-leak';
+    try {
+      const r = await configTest(installed!, conf, { sandbox: way, tree, timeoutMs: 20_000 });
+      if (r.error?.startsWith('the sandbox could not be built')) return; // this machine has no such way
+      expect(r.error).toBeUndefined();
+      const env = r.raw.split('\n').filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l)).map((l) => l.slice(0, l.indexOf('=')));
+      expect(env.length, r.raw).toBeGreaterThan(0);
+      expect(env.filter((k) => !['PATH', 'LC_ALL', 'PWD', 'OLDPWD', 'SHLVL', '_'].includes(k))).toEqual([]);
+      expect(r.raw).not.toContain('must-not-leak');
+      const who = await configTest(installed!, path.join(tree, 'who.conf'), { sandbox: way, tree, timeoutMs: 20_000 });
+      const ids = who.raw.split('\n').map((l) => l.trim()).filter((l) => /^\d+(\s+\d+\s+\d+)?$/.test(l));
+      // id -u inside, mapped to the uid outside through the first uid_map line (inside outside count).
+      expect(ids.length, who.raw).toBe(2);
+      const [inside, start, count] = ids[1]!.split(/\s+/).map(Number) as [number, number, number];
+      const idu = Number(ids[0]);
+      expect(idu - inside < count, who.raw).toBe(true);
+      const outside = start + (idu - inside);
+      expect(outside === 65534 || (uid !== 0 && outside === uid), who.raw).toBe(true);
+      expect(outside).not.toBe(0);
+    } finally {
+      delete process.env.KL_SANDBOX_SECRET;
+    }
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(fs.existsSync(path.join(tree, 'M'))).toBe(false);
+    expect(fs.existsSync('/tmp/x')).toBe(false);
+  });
+
+  it('probes once and finds a sandbox here', async () => {
+    const s = await probeSandbox({ env: { PATH: process.env.PATH ?? '' } });
+    expect(s.kind, s.missing ?? '').toBe('sandbox');
+  });
+});
