@@ -111,6 +111,27 @@ describe('a script and a linted file outside the repository', () => {
   });
 });
 
+describe('the operator on the host itself', () => {
+  const host = 'global_defs {\n    enable_script_security\n    script_user root\n}\n' + GOOD.replace('    priorty 1\n', '    notify_master /bin/true\n');
+  const outsideFinding = (stdout: string) => /Script \\"\/bin\/true\\" .* is outside the root; not read/.test(stdout);
+  it('in a repository, /bin/true is outside; with --root / (typed by the operator) it is checked on this machine', async () => {
+    const r = repo('h1');
+    write('h1/keepalived.conf', host);
+    expect(outsideFinding((await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: r })).stdout)).toBe(true);
+    const withRoot = await runCli(['lint', 'keepalived.conf', '--format', 'json', '--root', '/'], { cwd: r });
+    expect(withRoot.stdout).not.toContain('script-not-found');
+    expect(withRoot.code).toBe(0);
+  });
+
+  it('with no repository and root /, the whole file system (but /proc, /sys, /dev) may be read', async () => {
+    const h = tempTree('kl-host-');
+    h.write('keepalived.conf', host);
+    const r = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: h.dir });
+    expect(r.stdout).not.toContain('script-not-found');
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('.keepalived-lint.yaml pointing outside its repository', () => {
   async function withYaml(name: string, yaml: string) {
     const r = repo(name);

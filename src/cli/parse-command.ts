@@ -33,7 +33,7 @@ interface JsonNode {
 }
 
 export function parseToJson(file: string, o: ParseOptions) {
-  const pre = preprocess(file, { host: confineFor(o.host, file, { root: o.root ?? defaultRoot(file) }), configId: o.configId, root: o.root ?? defaultRoot(file) });
+  const pre = preprocess(file, { host: confineFor(o.host, file, { root: o.root ?? defaultRoot(file), rootGiven: o.root !== undefined }), configId: o.configId, root: o.root ?? defaultRoot(file) });
   if ('error' in pre) return { error: pre.error };
   const table = keywordTable(resolveTarget(o.target));
   const tree = buildTree(pre.lines, table);

@@ -61,7 +61,7 @@ export function loadNodes(entries: { file: string; options: NodeFileOptions }[],
 }
 
 function readFileNodes(file: string, options: NodeFileOptions, host: FileHost): ClusterNode[] | { error: string } {
-  host = confineFor(host, file, { root: options.root ?? defaultRoot(file), paths: options.paths });
+  host = confineFor(host, file, { root: options.root ?? defaultRoot(file), rootGiven: options.root !== undefined, paths: options.paths });
   const st = host.stat(file);
   if (st.kind === 'missing') return { error: 'no such file or directory' };
   if (st.kind === 'directory') return { error: 'is a directory' };

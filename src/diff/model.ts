@@ -55,7 +55,7 @@ const INSTANCE_FIELDS = [
 ] as const;
 
 export function readSide(file: string, o: { host: FileHost; root: string; configId: string | null; table: KeywordTable }): SideModel | { error: string } {
-  const pre = preprocess(file, { host: confineFor(o.host, file, { root: o.root }), configId: o.configId, root: o.root });
+  const pre = preprocess(file, { host: confineFor(o.host, file, { root: o.root, rootGiven: false }), configId: o.configId, root: o.root });
   if ('error' in pre) return { error: pre.error };
   const tree = buildTree(pre.lines, o.table);
   const entities: Entity[] = [];

@@ -157,7 +157,7 @@ interface OneResult {
 }
 
 async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { error: string }> {
-  opts = { ...opts, host: confineFor(opts.host, abs, { root: opts.root ?? defaultRoot(abs), paths: opts.paths }) };
+  opts = { ...opts, host: confineFor(opts.host, abs, { root: opts.root ?? defaultRoot(abs), rootGiven: opts.root !== undefined, paths: opts.paths }) };
   const st = opts.host.stat(abs);
   if (st.kind === 'missing') return { error: 'no such file or directory' };
   if (st.kind === 'directory') return { error: 'is a directory' };

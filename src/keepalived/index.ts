@@ -125,11 +125,11 @@ function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
   const table = keywordTable(resolveTarget(o.target));
   const plans: Plan[] = [];
   for (const config of files) {
-    const head = confineFor(o.host, config, { root: o.root ?? defaultRoot(config) }).readText(config);
+    const head = confineFor(o.host, config, { root: o.root ?? defaultRoot(config), rootGiven: o.root !== undefined }).readText(config);
     // Scripts are checked through the configs that call them; unreadable files are already reported.
     if (!head.ok || head.text.startsWith('#!')) continue;
     const root = o.root ?? defaultRoot(config);
-    const pre = preprocess(config, { host: confineFor(o.host, config, { root }), configId: o.configId ?? null, root });
+    const pre = preprocess(config, { host: confineFor(o.host, config, { root, rootGiven: o.root !== undefined }), configId: o.configId ?? null, root });
     if ('error' in pre) continue;
     const objects = new Map<string, Origin>();
     for (const st of buildTree(pre.lines, table).top) {

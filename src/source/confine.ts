@@ -14,7 +14,10 @@
  *   - the targets of `paths:` mappings; a mapping from a configuration file carries `within`
  *     (that file's repository), and its target counts only if its real path lies inside it;
  *   - with none of these (root `/` and no repository: an operator linting /etc/keepalived on the
- *     host itself), the whole file system.
+ *     host itself), the whole file system;
+ *   - and the whole file system when the root `/` was given (`--root /`: the operator asks to check
+ *     the config against this machine, e.g. in /etc kept in git by etckeeper). A configuration
+ *     file cannot give it: its root must lie inside its repository (src/config).
  * In every case /proc, /sys and /dev (by real path) are refused. Folders are compared by real
  * path, so /tmp -> /private/tmp or a checkout under a symlinked home still works.
  *
@@ -76,8 +79,17 @@ export function repositoryAt(folder: string, host: FileHost): string | null {
   }
 }
 
-/** What an entry config may read (see the header). `root`: the root already decided for it. */
-export function entryBoundary(entry: string, o: { root: string; paths?: readonly PathMapping[] | undefined }, host: FileHost): Boundary {
+export interface EntryRoot {
+  /** The root decided for the entry (given, else derived from its path). */
+  root: string;
+  /** The root was given (--root, or a configuration file's root), not derived from the path. */
+  rootGiven: boolean;
+  paths?: readonly PathMapping[] | undefined;
+}
+
+/** What an entry config may read (see the header). */
+export function entryBoundary(entry: string, o: EntryRoot, host: FileHost): Boundary {
+  if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null };
   const real = realResolver(host);
   const folders: string[] = [];
   if (path.posix.resolve(o.root) !== '/') folders.push(real(o.root));
@@ -124,6 +136,6 @@ export function confinedHost(base: FileHost, boundary: Boundary): FileHost {
 }
 
 /** The host an entry's lint reads through: `confinedHost` with the entry's boundary. */
-export function confineFor(host: FileHost, entry: string, o: { root: string; paths?: readonly PathMapping[] | undefined }): FileHost {
+export function confineFor(host: FileHost, entry: string, o: EntryRoot): FileHost {
   return confinedHost(host, entryBoundary(entry, o, host));
 }
