@@ -44,7 +44,7 @@ function spyingHost(cwd: string, folder: string): { host: FileHost; touched: str
 
 describe('an include that leads outside the repository', () => {
   const r1 = repo('r1');
-  write('r1/etc/keepalived/keepalived.conf', `include conf.d/*.conf\ninclude ../../../outside/secret.conf\n${GOOD}`);
+  write('r1/etc/keepalived/keepalived.conf', `include conf.d/*.conf\ninclude ../../../outside/secret.conf\ninclude ../../../outside/*.conf\n${GOOD}`);
   fs.mkdirSync(path.join(r1, 'etc/keepalived/conf.d'), { recursive: true });
   fs.symlinkSync(outside, path.join(r1, 'etc/keepalived/conf.d/linked.conf'));
 
@@ -61,7 +61,7 @@ describe('an include that leads outside the repository', () => {
     const r = await runCli(['lint', '.', '--format', 'json'], { cwd: r1, host: spy.host });
     const messages = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; message: string }[] }[] }).results.flatMap((x) => x.diagnostics);
     const outsideFindings = messages.filter((d) => d.ruleId === 'include-not-found' && d.message.includes('outside the root; not read'));
-    expect(outsideFindings.map((d) => d.message.replace(/: .*/, ''))).toEqual(['include "conf.d/*.conf"', 'include "../../../outside/secret.conf"']);
+    expect(outsideFindings.map((d) => d.message.replace(/: .*/, ''))).toEqual(['include "conf.d/*.conf"', 'include "../../../outside/secret.conf"', 'include "../../../outside/*.conf"']);
     expect(spy.touched).toEqual([]);
     // Worker threads build their own host: the boundary holds there too.
     for (let i = 0; i < 6; i++) write(`r1/hosts/h${i}/keepalived.conf`, 'include ../../etc/keepalived/conf.d/linked.conf\n');
