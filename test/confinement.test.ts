@@ -70,6 +70,21 @@ describe('an include that leads outside the repository', () => {
     expect(threaded.stdout.match(/outside the root; not read/g)?.length).toBeGreaterThanOrEqual(7);
   });
 
+  it('the other commands read through the same boundary: cluster, diff, parse', async () => {
+    write('r1/other/etc/keepalived/keepalived.conf', `include ../../../../outside/secret.conf\n${GOOD.replace('priority 100', 'priority 90')}`);
+    const runs = [
+      await runCli(['cluster', 'etc/keepalived/keepalived.conf', 'other/etc/keepalived/keepalived.conf', '--format', 'json'], { cwd: r1 }),
+      await runCli(['diff', 'etc/keepalived/keepalived.conf', 'other/etc/keepalived/keepalived.conf', '--format', 'json'], { cwd: r1 }),
+      await runCli(['parse', 'etc/keepalived/keepalived.conf'], { cwd: r1 }),
+      await runCli(['lint', '--cluster', 'etc/keepalived/keepalived.conf', 'other/etc/keepalived/keepalived.conf', '--format', 'json'], { cwd: r1 }),
+    ];
+    for (const r of runs) {
+      expect(r.stdout + r.stderr).not.toContain('TOKEN');
+      expect(r.code).not.toBeNull();
+    }
+    expect(runs[3]!.stdout).toContain('outside the root; not read');
+  });
+
   it('--cache records the outside answer: pointing the link inside re-lints the config', async () => {
     const r2 = repo('r2');
     write('r2/etc/keepalived/keepalived.conf', `include part.conf\n${GOOD}`);
