@@ -102,6 +102,28 @@ describe('an include that leads outside the repository', () => {
   });
 });
 
+describe('a --cache file committed to the repository', () => {
+  it('cannot make a replay read outside the boundary, nor hang on /proc/kmsg', async () => {
+    const r = repo('c1');
+    write('c1/etc/keepalived/keepalived.conf', GOOD);
+    const cacheFile = path.join(r, '.keepalived-lint-cache');
+    await runCli(['lint', '.', '--cache', '--format', 'json'], { cwd: r });
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { deps: [string, string, string][] }> };
+    for (const e of Object.values(data.entries)) e.deps.unshift(['readText', outside, 'x'], ['list', path.join(tmp, 'outside'), 'x']);
+    fs.writeFileSync(cacheFile, JSON.stringify(data));
+    const spy = spyingHost(r, path.join(tmp, 'outside'));
+    const run = await runCli(['lint', '.', '--cache', '--format', 'json'], { cwd: r, host: spy.host });
+    expect(run.code).toBe(1);
+    expect(spy.touched).toEqual([]);
+    // The cache file itself linked to /proc/kmsg: read through the hardened host (refused, an empty cache).
+    fs.rmSync(cacheFile);
+    fs.symlinkSync('/proc/kmsg', cacheFile);
+    const res = child(['lint', '--format', 'json', '--cache', '.'], { cwd: r, seconds: 30 });
+    expect(res.signal).toBeNull();
+    expect(res.code).toBe(1);
+  });
+});
+
 describe('a script and a linted file outside the repository', () => {
   it('a notify script linked outside: "outside the root; not read" once, however many instances run it', async () => {
     const r3 = repo('r3');

@@ -135,6 +135,17 @@ export function confinedHost(base: FileHost, boundary: Boundary): FileHost {
   };
 }
 
+/**
+ * For replaying a --cache entry's recorded questions: contents (readText, list) only inside the
+ * entry's boundary, stat and realpath as the base answers (the lint asked those of the base while
+ * finding its repository, and they reveal no content). A cache file is as hostile as the
+ * repository it sits in: the paths it names are not read for it outside the boundary.
+ */
+export function replayHostFor(host: FileHost, entry: string, o: EntryRoot): FileHost {
+  const inside = confineFor(host, entry, o);
+  return { readText: inside.readText, list: inside.list, stat: (f) => host.stat(f), realpath: (f) => host.realpath(f), cwd: () => host.cwd() };
+}
+
 /** The host an entry's lint reads through: `confinedHost` with the entry's boundary. */
 export function confineFor(host: FileHost, entry: string, o: EntryRoot): FileHost {
   return confinedHost(host, entryBoundary(entry, o, host));
