@@ -16,11 +16,7 @@ const code = await main(process.argv.slice(2), {
   isTTY: Boolean(process.stdout.isTTY),
   stderrIsTTY: Boolean(process.stderr.isTTY),
   columns: process.stderr.columns,
-  // Read only when a path is "-".
-  stdin: async () => {
-    const chunks = [];
-    for await (const chunk of process.stdin) chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
-  },
+  // Read only when a path is "-": the bytes, up to the 16 MiB cap (main decodes them as files are).
+  stdin: () => process.stdin,
 });
 process.exitCode = code;

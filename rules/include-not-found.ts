@@ -5,7 +5,7 @@ import { includePatternAt } from '../src/model/includes.js';
 export const rule: Rule = {
   meta: {
     id: 'include-not-found',
-    description: 'include lines whose file is missing, whose glob matches nothing, or that name a directory or an unusable file.',
+    description: 'include lines whose file is missing, whose glob matches nothing, or that name a directory, an unusable file or a file outside the root.',
     severity: 'warning',
     messages: {
       missing: '{{kind}} "{{pattern}}": no such file (looked for {{resolved}}). keepalived prints "Config files missing" and {{effect}} {{fix}}',
@@ -14,6 +14,7 @@ export const rule: Rule = {
       directory: '{{kind}} "{{pattern}}" matches the directory {{file}}: keepalived skips it ("is a directory - skipping"). Add a file pattern such as {{pattern}}/*.conf.',
       unusable: '{{kind}} "{{pattern}}" matches {{file}}, which is {{reason}}: keepalived skips it ("is not a regular non-executable file").',
       unreadable: '{{kind}} "{{pattern}}": {{file}} cannot be read ({{reason}}).',
+      outside: '{{kind}} "{{pattern}}": {{file}} is {{why}}; not read. Keep included files in the repository (a symbolic link or "../" out of it is not followed), or point --root at the folder that stands for "/".',
       executable:
         'This configuration file is executable: keepalived refuses to read it ("is not a regular non-executable file - skipping") and starts with no configuration at all. Remove the execute bit (chmod a-x).',
       computed:
@@ -44,6 +45,7 @@ export const rule: Rule = {
           else if (p.code === 'include-directory') report('directory');
           else if (p.code === 'include-executable') report('unusable');
           else if (p.code === 'include-unreadable') report('unreadable');
+          else if (p.code === 'include-outside') report('outside');
           else if (p.code === 'include-computed') report('computed');
           else if (p.code === 'config-executable') ctx.report({ messageId: 'executable', at: p.origin, severity: 'error' });
           else if (p.code === 'include-too-many') report('tooMany');

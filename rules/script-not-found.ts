@@ -12,15 +12,25 @@ export const rule: Rule = {
     messages: {
       missing:
         'Script "{{deployed}}" ({{ref}}) {{what}}: {{checked}}. keepalived {{target}} {{effect}}{{from}}. Fix: {{fix}}.',
+      outside:
+        'Script "{{deployed}}" ({{ref}}) is {{why}}; not read: {{path}} resolves outside the folders being linted, so it is not checked. Keep the script in the repository, or point --root at the folder that stands for "/".',
     },
   },
   create(ctx) {
     return {
       end() {
+        // A script outside the boundary is said once, not at each of its thousand notify lines.
+        const outside = new Set<string>();
         for (const ref of ctx.scripts.refs) {
           const f = ctx.scripts.file(ref);
           if (!runsProgram(ref) || !f || f.stat.kind === 'file') continue;
           const kind = f.stat.kind;
+          if (kind === 'outside') {
+            if (outside.has(f.path)) continue;
+            outside.add(f.path);
+            ctx.report({ messageId: 'outside', at: ref.command.origin, via: ref.command.via, data: { deployed: f.deployed, ref: describeRef(ref), why: f.stat.why ?? 'outside the root', path: f.path } });
+            continue;
+          }
           const local = f.path;
           const here = local === f.deployed;
           const checked = here ? 'checked on this machine (root "/")' : `no file at ${local} (${f.located})`;

@@ -11,9 +11,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { digest, lintEntryRecorded, replay, toCachedEntry, type CachedEntry } from '../engine/cache.js';
-import type { EntryResult, LintOptions } from '../engine/index.js';
+import { defaultRoot, type EntryResult, type LintOptions } from '../engine/index.js';
 import type { Rule } from '../engine/types.js';
-import type { FileHost } from '../source/host.js';
+import { replayHostFor } from '../source/confine.js';
+import { nodeHost, type FileHost } from '../source/host.js';
 import { workerOptions, type WorkerPool } from './worker-pool.js';
 
 export const DEFAULT_CACHE_FILE = '.keepalived-lint-cache';
@@ -37,7 +38,9 @@ export class LintCache {
   static load(file: string, toolVersion: string): LintCache {
     let entries: Record<string, CachedEntry> = {};
     try {
-      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown; entries?: unknown };
+      // Through the hardened read: a cache committed to the repository may link to /proc/kmsg.
+      const read = nodeHost(path.dirname(file)).readText(file);
+      const data = (read.ok ? JSON.parse(read.text) : {}) as { version?: unknown; entries?: unknown };
       if (data.version === FORMAT && data.entries && typeof data.entries === 'object') entries = data.entries as Record<string, CachedEntry>;
     } catch {
       // No cache yet, or not ours: start afresh.
@@ -56,7 +59,8 @@ export class LintCache {
     return async (abs) => {
       const key = this.key(abs, options, rules);
       const kept = this.entries[key];
-      const served = kept ? replay(kept, host) : null;
+      // A kept entry names the files to ask again: only inside the entry's boundary (a cache file is as hostile as the repository).
+      const served = kept ? replay(kept, replayHostFor(host, abs, { root: options.root ?? defaultRoot(abs), rootGiven: options.root !== undefined, paths: options.paths })) : null;
       if (served) {
         this.hits++;
         if (pool) options.onFile?.(abs);

@@ -87,6 +87,7 @@ export async function runClusterCommand(paths: string[], format: string, cli: Cl
   const { io, host } = env;
   const found = findConfigs(paths, host, io.cwd);
   for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
+  for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${n}\n`);
   const c = await clusterReport(found.files, cli, host, io.stderr, io.cwd);
   if (!c) return 2;
   for (const e of c.report.errors) io.stderr(`${displayPath(e.file, io.cwd)}:1:1: error: cannot read this node's config: ${e.message}\n`);

@@ -36,6 +36,7 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
     if (!gitRevisionExists(top, o.git)) return fail(`"${o.git}" is not a commit of ${top}`);
     const found = findConfigs(paths.length ? paths : ['.'], host, io.cwd);
     for (const e of found.errors) io.stderr(`keepalived-lint diff: ${e}\n`);
+    for (const n of found.notes) io.stderr(`keepalived-lint diff: warning: ${n}\n`);
     if (found.errors.length) return 2;
     const old = gitHost(top, o.git);
     for (const file of found.files) {

@@ -1,43 +1,69 @@
 /**
  * Which files `lint PATH...` reads: a file as given; in a directory, every `keepalived.conf` and
  * every `*.conf` under a `keepalived/` folder, skipping node_modules and dot folders.
+ *
+ * A walk stays in the repository it lints: it never enters a folder reached through a symbolic
+ * link (`conf.d/all -> /` would walk the machine), and a symbolically linked file it finds is
+ * linted only when its real path lies inside the walked folder or the git repository holding it
+ * (else a note, and the file is not read). A path given on the command line is followed: the
+ * operator typed it. Example, walking repo/ with repo/hosts/x/keepalived.conf -> /etc/keepalived/keepalived.conf:
+ *   -> files [], notes ['hosts/x/keepalived.conf: is a symbolic link to /etc/keepalived/keepalived.conf, outside repo; not linted']
  */
 import * as path from 'node:path';
 import type { FileHost } from '../source/host.js';
+import { isInside, realResolver, refusal, repositoryAt } from '../source/confine.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
-export function findConfigs(paths: string[], host: FileHost, cwd: string): { files: string[]; errors: string[] } {
+export function findConfigs(paths: string[], host: FileHost, cwd: string): { files: string[]; errors: string[]; notes: string[] } {
   const files: string[] = [];
   const errors: string[] = [];
+  const notes: string[] = [];
+  const real = realResolver(host);
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     const st = host.stat(abs);
     if (st.kind === 'missing') errors.push(`${p}: no such file or directory`);
     else if (st.kind === 'directory') {
       const before = files.length;
-      walk(abs, host, files, path.basename(abs) === 'keepalived', new Set());
+      const repo = repositoryAt(abs, host);
+      const allowed = [real(abs), ...(repo !== null ? [real(repo)] : [])];
+      const walk: Walk = { host, real, out: files, notes, allowed, shown: (f) => path.join(p, path.relative(abs, f)) };
+      walkDir(abs, real(abs), walk, path.basename(abs) === 'keepalived');
       if (files.length === before) errors.push(`${p}: is a directory holding no keepalived configuration (keepalived.conf, or *.conf in a keepalived/ folder)`);
     }
     else files.push(abs);
   }
   // The same file reached through two paths is linted once.
   const seen = new Set<string>();
-  return { files: files.filter((f) => !seen.has(host.realpath(f)) && seen.add(host.realpath(f))), errors };
+  return { files: files.filter((f) => !seen.has(host.realpath(f)) && seen.add(host.realpath(f))), errors, notes };
 }
 
-function walk(dir: string, host: FileHost, out: string[], inKeepalivedDir: boolean, visited: Set<string>): void {
-  // A symbolic link back up the tree (conf.d/loop -> ..) must not make the walk go round.
-  const real = host.realpath(dir);
-  if (visited.has(real)) return;
-  visited.add(real);
-  for (const name of host.list(dir)) {
+interface Walk {
+  host: FileHost;
+  real: (file: string) => string;
+  out: string[];
+  notes: string[];
+  /** Real paths of the folders a linked file may point into: the walked folder, its repository. */
+  allowed: string[];
+  /** How a note names a file: as the operator wrote the walked path. */
+  shown: (file: string) => string;
+}
+
+/** `realDir`: the real path of `dir`; an entry whose real path is not realDir/name is a symbolic link. */
+function walkDir(dir: string, realDir: string, w: Walk, inKeepalivedDir: boolean): void {
+  for (const name of w.host.list(dir)) {
     const full = path.join(dir, name);
-    const st = host.stat(full);
+    const realFull = w.real(full);
+    const linked = realFull !== path.join(realDir, name);
+    const st = w.host.stat(full);
     if (st.kind === 'directory') {
-      if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(full, host, out, inKeepalivedDir || name === 'keepalived', visited);
+      // Not followed when linked: no loop (`loop -> ..`), no walk out of the repository.
+      if (!linked && !SKIP_DIRS.has(name) && !name.startsWith('.')) walkDir(full, realFull, w, inKeepalivedDir || name === 'keepalived');
     } else if (st.kind === 'file' && (name === 'keepalived.conf' || (inKeepalivedDir && name.endsWith('.conf')))) {
-      out.push(full);
+      if (linked && (!w.allowed.some((a) => isInside(realFull, a)) || refusal(realFull, { folders: null }))) {
+        w.notes.push(`${w.shown(full)}: is a symbolic link to ${realFull}, outside the folder being linted; not linted`);
+      } else w.out.push(full);
     }
   }
 }

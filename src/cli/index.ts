@@ -13,7 +13,7 @@ import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from '.
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import { errorsOnly, maxWarningsMessage, parseJobs, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
-import { withStdin } from './stdin.js';
+import { withStdin, type StdinReader } from './stdin.js';
 import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
 import { DEFAULT_CACHE_FILE, LintCache } from './cache-option.js';
 import { progressLine } from './progress.js';
@@ -31,8 +31,11 @@ export interface CliIO {
   host?: FileHost;
   /** Writes a file the user asked for (--write-baseline); default: node:fs. */
   writeFile?: (file: string, text: string) => void;
-  /** All of standard input (for `keepalived-lint -`); absent where there is none to read. */
-  stdin?: () => Promise<string>;
+  /**
+   * Standard input (for `keepalived-lint -`): its bytes (process.stdin), read up to the 16 MiB cap
+   * and decoded as files are, or text already read; absent where there is none to read.
+   */
+  stdin?: StdinReader;
   /** stderr is a terminal (the progress line), and its width. */
   stderrIsTTY?: boolean;
   columns?: number;
@@ -107,6 +110,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       if ('error' in input) return void (io.stderr(`keepalived-lint: ${input.error}\n`), (exitCode = EXIT_USAGE));
       const found = findConfigs(input.paths, input.host, io.cwd);
       for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
+      for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${n}\n`);
       const progress = progressLine(io);
       let linted = 0;
       // Worker threads read files from disk themselves: not for stdin or a caller's own file host.

@@ -71,13 +71,15 @@ export function effectiveFor(file: string, cli: CliLintOptions, host: FileHost, 
 
 export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintGroup['options'] {
   const target = cli.target ?? eff.target ?? DEFAULT_TARGET;
+  // --root, typed by the operator, wins over the file's root and its paths (command-line options win).
   const root = cli.root ?? eff.root;
+  const paths = cli.root === undefined ? eff.paths : undefined;
   return {
     target,
     ...(cli.from !== undefined ? { from: cli.from } : {}),
     ...(cli.configId !== undefined ? { configId: cli.configId } : eff.configIds ? { configIds: eff.configIds } : {}),
     ...(root !== undefined ? { root } : {}),
-    ...(eff.paths?.length ? { paths: eff.paths } : {}),
+    ...(paths?.length ? { paths } : {}),
     ...(Object.keys(eff.severities).length || cli.severities ? { severities: { ...eff.severities, ...cli.severities } } : {}),
     ...(Object.keys(eff.ruleOptions).length ? { ruleOptions: eff.ruleOptions } : {}),
     ...(cli.reportUnusedDisables ? { reportUnusedDisables: true } : {}),

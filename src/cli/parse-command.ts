@@ -6,6 +6,7 @@
  */
 import { preprocess, type Expansion, type SourceFile, type Token } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
+import { confineFor } from '../source/confine.js';
 import { buildTree, type Statement } from '../tree/index.js';
 import { keywordTable } from '../versions/keywords.js';
 import { defaultRoot, resolveTarget } from '../engine/index.js';
@@ -32,7 +33,7 @@ interface JsonNode {
 }
 
 export function parseToJson(file: string, o: ParseOptions) {
-  const pre = preprocess(file, { host: o.host, configId: o.configId, root: o.root ?? defaultRoot(file) });
+  const pre = preprocess(file, { host: confineFor(o.host, file, { root: o.root ?? defaultRoot(file), rootGiven: o.root !== undefined }), configId: o.configId, root: o.root ?? defaultRoot(file) });
   if ('error' in pre) return { error: pre.error };
   const table = keywordTable(resolveTarget(o.target));
   const tree = buildTree(pre.lines, table);

@@ -11,6 +11,7 @@ import { buildTree } from '../tree/index.js';
 import { defaultRoot, resolveTarget } from '../engine/index.js';
 import type { SeveritySetting } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
+import { confineFor } from '../source/confine.js';
 import { pathMap, type PathMapping } from '../source/paths.js';
 import { keywordTable } from '../versions/keywords.js';
 import { clusterInstances } from './model.js';
@@ -60,6 +61,7 @@ export function loadNodes(entries: { file: string; options: NodeFileOptions }[],
 }
 
 function readFileNodes(file: string, options: NodeFileOptions, host: FileHost): ClusterNode[] | { error: string } {
+  host = confineFor(host, file, { root: options.root ?? defaultRoot(file), rootGiven: options.root !== undefined, paths: options.paths });
   const st = host.stat(file);
   if (st.kind === 'missing') return { error: 'no such file or directory' };
   if (st.kind === 'directory') return { error: 'is a directory' };

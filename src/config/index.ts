@@ -9,6 +9,14 @@
  *   rules: { unicast-without-peers: off }
  *   -> for hosts/lb1/keepalived/keepalived.conf: target bookworm, /etc/keepalived/x.sh read from
  *      hosts/lb1/keepalived/x.sh, unicast-without-peers off
+ *
+ * The file is as hostile as the repository holding it (its home: the git repository, else its
+ * own folder). It is not read when it is a symbolic link out of its home; its `root:` and each
+ * `paths:` target must lie inside its home (by path and by real path), else a problem at that
+ * key; a bound `{host}` must be a plain name. Each mapping carries `within: home`, so the file
+ * host (src/source/confine.ts) reads through it only while its real path stays there. Example:
+ *   root: ../..   in /ci/repo/.keepalived-lint.yaml
+ *   -> .keepalived-lint.yaml:1:7: error: root "../.." is outside the repository /ci/repo holding this configuration file; not used
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +26,7 @@ import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import type { Document, LineCounter } from 'yaml';
 import type { RuleMeta, SeveritySetting } from '../engine/types.js';
+import { isInside, realResolver, refusal, repositoryOf } from '../source/confine.js';
 import type { FileHost } from '../source/host.js';
 import type { PathMapping } from '../source/paths.js';
 import { resolveTargetName } from '../versions/distros.js';
@@ -51,6 +60,8 @@ export interface ConfigProblem {
 export interface LoadedConfig {
   file: string;
   dir: string;
+  /** The folder its root and paths must lie in: its git repository, else its own folder. */
+  home: string;
   data: ConfigData;
 }
 
@@ -110,6 +121,21 @@ export function findConfigFile(file: string, host: FileHost): string | null {
 }
 
 export function loadConfig(file: string, host: FileHost, rules: readonly { meta: RuleMeta }[]): LoadedConfig | { problems: ConfigProblem[] } {
+  const dir = path.dirname(file);
+  const repo = repositoryOf(file, host);
+  const home = repo ?? dir;
+  const homeName = repo !== null ? `the repository ${home}` : `the folder ${home}`;
+  const real = realResolver(host);
+  const realHome = real(home);
+  const realFile = real(file);
+  if (!isInside(realFile, realHome) || refusal(realFile, { folders: null })) {
+    return { problems: [{ file, line: 1, column: 1, message: `the configuration file is a symbolic link to ${realFile}, outside ${homeName} holding it; not read` }] };
+  }
+  /** `p` (relative to the file's folder) lies inside its home, by path and by real path. */
+  const atHome = (p: string) => {
+    const abs = path.resolve(dir, p);
+    return isInside(abs, home) && isInside(real(abs), realHome);
+  };
   const r = host.readText(file);
   if (!r.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read the configuration file: ${r.reason}` }] };
   const { LineCounter, parseDocument } = yaml();
@@ -145,16 +171,24 @@ export function loadConfig(file: string, host: FileHost, rules: readonly { meta:
       const v = ajv.compile(ruleSchema);
       if (!v(options)) for (const e of simplify(v.errors ?? [])) problems.push({ file, ...nodePosition(doc, lc, [...base, 'rules', id, 'options', ...pointer(e.instancePath)]), message: `options of ${id}: ${describe(e)}` });
     }
+    if (settings.root !== undefined && !atHome(settings.root)) {
+      problems.push({ file, ...nodePosition(doc, lc, [...base, 'root']), message: `root "${settings.root}" is outside ${homeName} holding this configuration file; not used (give --root on the command line for a folder elsewhere)` });
+    }
     for (const [from, to] of Object.entries(settings.paths ?? {})) {
       if (from.endsWith('/') !== to.endsWith('/')) {
         problems.push({ file, ...nodePosition(doc, lc, [...base, 'paths', from]), message: `"${from}" and "${to}" must both end with "/" (folders) or both not (files)` });
+      }
+      // The fixed part before the first {name}, and the whole with a plain name for each {name}.
+      const fixed = to.split('/').slice(0, Math.max(0, to.split('/').findIndex((s) => /\{\w+\}/.test(s)))).join('/');
+      if (!atHome(to.replace(/\{\w+\}/g, 'x')) || (/\{\w+\}/.test(to) && !atHome(fixed || '.'))) {
+        problems.push({ file, ...nodePosition(doc, lc, [...base, 'paths', from]), message: `"${from}" maps to "${to}", outside ${homeName} holding this configuration file; not used` });
       }
     }
   };
   check(cfg, []);
   (cfg.overrides ?? []).forEach((o, i) => check(o, ['overrides', i]));
   if (problems.length) return { problems };
-  return { file, dir: path.dirname(file), data: cfg };
+  return { file, dir, home, data: cfg };
 }
 
 /** The options for one linted file. */
@@ -168,7 +202,7 @@ export function resolveFor(file: string, cfg: LoadedConfig | null): EffectiveOpt
     if (s.target !== undefined) out.target = s.target;
     if (s.root !== undefined) out.root = path.resolve(cfg.dir, s.root);
     if (s.configIds !== undefined) out.configIds = s.configIds;
-    if (s.paths !== undefined) out.paths = bindPaths(s.paths, cfg.dir, rel);
+    if (s.paths !== undefined) out.paths = bindPaths(s.paths, cfg.dir, rel, cfg.home);
     for (const [id, setting] of Object.entries(s.rules ?? {})) {
       const severity = typeof setting === 'string' ? setting : setting.severity;
       if (severity !== undefined) out.severities[id] = severity;
@@ -188,7 +222,7 @@ export function resolveFor(file: string, cfg: LoadedConfig | null): EffectiveOpt
  * {host} takes the segment the linted file has there (lb1). A mapping whose pattern the file does
  * not match does not apply to it.
  */
-function bindPaths(paths: Record<string, string>, dir: string, rel: string): PathMapping[] {
+function bindPaths(paths: Record<string, string>, dir: string, rel: string, home: string): PathMapping[] {
   const out: PathMapping[] = [];
   for (const [from, to] of Object.entries(paths)) {
     let target = to;
@@ -211,11 +245,12 @@ function bindPaths(paths: Record<string, string>, dir: string, rel: string): Pat
           '(/|$)',
       );
       const m = re.exec(rel);
-      if (!m) continue;
+      // `{host}` stands for one folder name: never `.` or `..` (a linted file outside the folder).
+      if (!m || m.slice(1).some((v) => v === '.' || v === '..')) continue;
       target = to.replace(/\{(\w+)\}/g, (_, n: string) => m[names.indexOf(n) + 1] ?? '');
     }
     const abs = path.resolve(dir, target) + (target.endsWith('/') ? '/' : '');
-    out.push({ from, to: abs });
+    out.push({ from, to: abs, within: home });
   }
   return out;
 }

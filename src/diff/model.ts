@@ -8,6 +8,7 @@
  */
 import { preprocess } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
+import { confineFor } from '../source/confine.js';
 import { buildTree, type ConfigTree, type Statement } from '../tree/index.js';
 import type { KeywordTable } from '../versions/keywords.js';
 import { instanceSettings } from '../model/instance-settings.js';
@@ -54,7 +55,7 @@ const INSTANCE_FIELDS = [
 ] as const;
 
 export function readSide(file: string, o: { host: FileHost; root: string; configId: string | null; table: KeywordTable }): SideModel | { error: string } {
-  const pre = preprocess(file, { host: o.host, configId: o.configId, root: o.root });
+  const pre = preprocess(file, { host: confineFor(o.host, file, { root: o.root, rootGiven: false }), configId: o.configId, root: o.root });
   if ('error' in pre) return { error: pre.error };
   const tree = buildTree(pre.lines, o.table);
   const entities: Entity[] = [];

@@ -17,6 +17,7 @@ import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';
 import type { Diagnostic, LintReport, Report, Rule, RuleContext, RuleMeta, ScriptsContext, Severity, SeveritySetting } from './types.js';
 import type { Origin, Token } from '../preprocess/types.js';
 import { pathMap, type PathMapping } from '../source/paths.js';
+import { confineFor } from '../source/confine.js';
 
 export * from './types.js';
 
@@ -156,6 +157,7 @@ interface OneResult {
 }
 
 async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { error: string }> {
+  opts = { ...opts, host: confineFor(opts.host, abs, { root: opts.root ?? defaultRoot(abs), rootGiven: opts.root !== undefined, paths: opts.paths }) };
   const st = opts.host.stat(abs);
   if (st.kind === 'missing') return { error: 'no such file or directory' };
   if (st.kind === 'directory') return { error: 'is a directory' };

@@ -15,6 +15,7 @@ import { defaultRoot, resolveTarget } from '../engine/index.js';
 import type { Diagnostic, LintReport } from '../engine/types.js';
 import { preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
+import { confineFor } from '../source/confine.js';
 import { buildTree } from '../tree/index.js';
 import { keywordTable } from '../versions/keywords.js';
 import { keepalivedFindings, mergeFindings } from './merge.js';
@@ -198,11 +199,11 @@ function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
   const table = keywordTable(resolveTarget(o.target));
   const plans: Plan[] = [];
   for (const config of files) {
-    const head = o.host.readText(config);
+    const head = confineFor(o.host, config, { root: o.root ?? defaultRoot(config), rootGiven: o.root !== undefined }).readText(config);
     // Scripts are checked through the configs that call them; unreadable files are already reported.
     if (!head.ok || head.text.startsWith('#!')) continue;
     const root = o.root ?? defaultRoot(config);
-    const pre = preprocess(config, { host: o.host, configId: o.configId ?? null, root });
+    const pre = preprocess(config, { host: confineFor(o.host, config, { root, rootGiven: o.root !== undefined }), configId: o.configId ?? null, root });
     if ('error' in pre) continue;
     const objects = new Map<string, Origin>();
     const top = buildTree(pre.lines, table).top;

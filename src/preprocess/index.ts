@@ -380,6 +380,10 @@ class Preprocessor {
     for (const file of matches) {
       const st = this.opts.host.stat(file);
       const fileData = { ...data, file };
+      if (st.kind === 'outside') {
+        this.problem('include-outside', o.origin, o.via, { ...fileData, why: st.why ?? 'outside the root' });
+        continue;
+      }
       if (st.kind === 'directory') {
         this.problem('include-directory', o.origin, o.via, fileData);
         continue;

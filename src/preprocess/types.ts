@@ -53,6 +53,8 @@ export type ProblemCode =
   | 'include-directory'
   | 'include-unreadable'
   | 'include-executable'
+  /** The file resolves outside what may be read (src/source/confine.ts): not read. */
+  | 'include-outside'
   | 'include-too-deep'
   | 'include-too-many'
   | 'include-computed'

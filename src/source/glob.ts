@@ -75,6 +75,12 @@ function globOne(pattern: string, host: FileHost, limit: number): string[] {
         next.push(path.posix.join(base, seg));
         continue;
       }
+      // A folder outside what may be read (src/source/confine.ts) is not listed: it stands for its
+      // matches, so the include says "outside the root" rather than "matches no file".
+      if (host.stat(base).kind === 'outside') {
+        next.push(base);
+        continue;
+      }
       const isMatch = picomatch(seg, { dot: seg.startsWith('.'), nobrace: true });
       for (const name of host.list(base)) {
         if (isMatch(name)) next.push(path.posix.join(base, name));

@@ -2,6 +2,16 @@
  * Everything the library needs from the file system, behind one interface so tests can use an
  * in-memory tree and the library never touches process globals. The Node implementation reads
  * only; it never writes and never executes.
+ *
+ * Every file of a linted repository is hostile (CI lints pull requests), so the Node host reads a
+ * file the way that cannot hang or grow without end: it resolves the path (realpath), refuses
+ * /proc, /sys and /dev, stats the real path and opens only a regular file, with O_NONBLOCK (a FIFO
+ * swapped in cannot block) and O_NOFOLLOW (a symbolic link swapped in is not followed), checks the
+ * descriptor is still that regular file, and reads at most MAX_FILE_BYTES from it whatever
+ * st_size says (/proc files report 0). Example:
+ *   nodeHost('/').readText('/repo/k.conf')  with k.conf -> /proc/kmsg
+ *   -> { ok: false, reason: 'is /proc/kmsg, under /proc (a kernel or device file system); not read' }
+ * Which files may be read at all (the root, the repository) is src/source/confine.ts's business.
  */
 import * as fs from 'node:fs';
 
@@ -10,8 +20,10 @@ import * as fs from 'node:fs';
  * one character and byte counts (the 1023-byte line limit) stay exact.
  */
 export type TextEncoding = 'utf8' | 'latin1';
-export type ReadResult = { ok: true; text: string; encoding: TextEncoding } | { ok: false; reason: string };
-export type StatKind = 'file' | 'directory' | 'other' | 'missing';
+/** `outside`: the file lies outside what may be read (src/source/confine.ts); it was not read. */
+export type ReadResult = { ok: true; text: string; encoding: TextEncoding } | { ok: false; reason: string; outside?: true };
+/** `outside`: the path resolves outside what may be read; nothing about the file itself is known. */
+export type StatKind = 'file' | 'directory' | 'other' | 'missing' | 'outside';
 
 export interface FileStat {
   kind: StatKind;
@@ -20,6 +32,8 @@ export interface FileStat {
   mode?: number;
   uid?: number;
   gid?: number;
+  /** For `outside`: why, for messages ("outside the root", "under /proc"). */
+  why?: string;
 }
 
 export interface FileHost {
@@ -38,19 +52,68 @@ export interface FileHost {
  */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
+/** Kernel and device file systems: reading them can block forever (/proc/kmsg), never end (/dev/zero) or leak secrets (/proc/self/environ). */
+export const KERNEL_FOLDERS = ['/proc', '/sys', '/dev'] as const;
+
+/** The kernel folder a real path lies in, or null. */
+export function kernelFolder(real: string): string | null {
+  return KERNEL_FOLDERS.find((k) => real === k || real.startsWith(k + '/')) ?? null;
+}
+
+export function tooLarge(bytes: number, exact = true): string {
+  const size = exact ? `is ${(bytes / 1048576).toFixed(1)} MiB` : `is more than ${MAX_FILE_BYTES / 1048576} MiB`;
+  return `${size}, more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint reads (a keepalived configuration is kilobytes; 10,000 instances are about 4 MiB)`;
+}
+
+/** keepalived reads bytes: valid UTF-8 is text, anything else is Latin-1 (one character per byte). */
+export function decodeBytes(buf: Buffer): { text: string; encoding: TextEncoding } {
+  const text = buf.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(buf) ? { text, encoding: 'utf8' } : { text: buf.toString('latin1'), encoding: 'latin1' };
+}
+
+// O_NOFOLLOW does not exist on Windows (0: no effect there).
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0);
+
+function readRegularFile(file: string): ReadResult {
+  const real = fs.realpathSync(file);
+  const kernel = kernelFolder(real);
+  if (kernel) return { ok: false, reason: `is ${real}, under ${kernel} (a kernel or device file system); not read` };
+  // stat before open: opening a device or a FIFO can itself block or have effects (a tape rewinds).
+  const st = fs.statSync(real);
+  if (st.isDirectory()) return { ok: false, reason: 'is a directory' };
+  if (!st.isFile()) return { ok: false, reason: 'is not a regular file' };
+  if (st.size > MAX_FILE_BYTES) return { ok: false, reason: tooLarge(st.size) };
+  const fd = fs.openSync(real, OPEN_FLAGS);
+  try {
+    const fst = fs.fstatSync(fd);
+    if (!fst.isFile() || fst.ino !== st.ino || fst.dev !== st.dev) return { ok: false, reason: 'changed while being read (no longer the same regular file)' };
+    // Read to the cap whatever st_size says: a file can grow while read, and some report 0.
+    const buf = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1, Math.max(fst.size + 1, 65536)));
+    let got = 0;
+    let chunk = buf;
+    for (;;) {
+      if (got === chunk.length) {
+        if (chunk.length > MAX_FILE_BYTES) return { ok: false, reason: tooLarge(got, false) };
+        const bigger = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1, chunk.length * 2));
+        chunk.copy(bigger, 0, 0, got);
+        chunk = bigger;
+      }
+      const n = fs.readSync(fd, chunk, got, chunk.length - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got > MAX_FILE_BYTES) return { ok: false, reason: tooLarge(got, false) };
+    return { ok: true, ...decodeBytes(chunk.subarray(0, got)) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function nodeHost(cwd: string): FileHost {
   return {
     readText(file) {
       try {
-        const st = fs.statSync(file);
-        if (st.isDirectory()) return { ok: false, reason: 'is a directory' };
-        if (!st.isFile()) return { ok: false, reason: 'is not a regular file' };
-        if (st.size > MAX_FILE_BYTES) return { ok: false, reason: `is ${(st.size / 1048576).toFixed(1)} MiB, more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint reads (a keepalived configuration is kilobytes; 10,000 instances are about 4 MiB)` };
-        const buf = fs.readFileSync(file);
-        const text = buf.toString('utf8');
-        return Buffer.byteLength(text, 'utf8') === buf.length && Buffer.from(text, 'utf8').equals(buf)
-          ? { ok: true, text, encoding: 'utf8' }
-          : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' };
+        return readRegularFile(file);
       } catch (e) {
         return { ok: false, reason: describeFsError(e) };
       }
@@ -66,7 +129,9 @@ export function nodeHost(cwd: string): FileHost {
     },
     list(dir) {
       try {
-        return fs.readdirSync(dir).sort(byteOrder);
+        const real = fs.realpathSync(dir);
+        if (kernelFolder(real)) return [];
+        return fs.readdirSync(real).sort(byteOrder);
       } catch {
         return [];
       }
@@ -98,6 +163,9 @@ function describeFsError(e: unknown): string {
       return 'too many levels of symbolic links';
     case 'EISDIR':
       return 'is a directory';
+    case 'EAGAIN':
+    case 'EWOULDBLOCK':
+      return 'would block (not a regular file)';
     default:
       return code ? `cannot be read (${code})` : 'cannot be read';
   }

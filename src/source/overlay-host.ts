@@ -8,20 +8,24 @@
  * The file on disk under that name, if any, is never read.
  */
 import * as path from 'node:path';
-import { byteOrder, type FileHost } from './host.js';
+import { byteOrder, type FileHost, type TextEncoding } from './host.js';
 
-export function overlayHost(base: FileHost, files: ReadonlyMap<string, string>): FileHost {
+/** A file's text; a bare string is UTF-8. */
+export type OverlayText = string | { text: string; encoding: TextEncoding };
+
+export function overlayHost(base: FileHost, files: ReadonlyMap<string, OverlayText>): FileHost {
   // A file is known by its path as given and, once its folder's symbolic links are resolved, by
   // that path too (the engine compares real paths to find include loops and duplicates).
-  const byPath = new Map<string, string>();
-  for (const [file, text] of files) {
+  const byPath = new Map<string, { text: string; encoding: TextEncoding }>();
+  for (const [file, given] of files) {
+    const text = typeof given === 'string' ? { text: given, encoding: 'utf8' as const } : given;
     byPath.set(file, text);
     byPath.set(path.join(base.realpath(path.dirname(file)), path.basename(file)), text);
   }
   return {
     readText(file) {
-      const text = byPath.get(file);
-      return text !== undefined ? { ok: true, text, encoding: 'utf8' } : base.readText(file);
+      const known = byPath.get(file);
+      return known !== undefined ? { ok: true, ...known } : base.readText(file);
     },
     stat(file) {
       return byPath.has(file) ? { kind: 'file', executable: false, mode: 0o644 } : base.stat(file);

@@ -13,6 +13,11 @@ export interface PathMapping {
   from: string;
   /** Absolute local path it stands for. */
   to: string;
+  /**
+   * The folder `to` must lie in by real path to be read (the repository of the configuration
+   * file that wrote the mapping; src/source/confine.ts). Absent: trusted (given by the caller).
+   */
+  within?: string;
 }
 
 export interface PathMap {

@@ -7,5 +7,6 @@ const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   isTTY: false,
+  stdin: () => process.stdin,
 });
 process.exitCode = code;

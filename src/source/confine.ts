@@ -1,0 +1,152 @@
+/**
+ * The one confinement layer: a FileHost that answers only for files whose real path (symbolic
+ * links resolved) lies inside the folders an entry config may read, and says `outside` for the
+ * rest without reading, listing or stat'ing them. Every read of a lint goes through it (the entry
+ * itself, includes and their globs, scripts), so a symbolic link, an `include ../../../x` or a
+ * `paths:` mapping cannot make the tool read (and echo in its findings) a file of the machine
+ * that runs it: in CI every file of the linted repository is hostile.
+ *
+ * The boundary of an entry config E (entryBoundary):
+ *   - its root R (--root, else the .keepalived-lint.yaml `root:`, else P when E is
+ *     P/etc/keepalived/...), when R is not `/`;
+ *   - the git repository holding E: the nearest ancestor of E's path as given (not resolved)
+ *     holding `.git` (a folder, or a file in a worktree);
+ *   - the targets of `paths:` mappings; a mapping from a configuration file carries `within`
+ *     (that file's repository), and its target counts only if its real path lies inside it;
+ *   - with none of these (root `/` and no repository: an operator linting /etc/keepalived on the
+ *     host itself), the whole file system;
+ *   - and the whole file system when the root `/` was given (`--root /`: the operator asks to check
+ *     the config against this machine, e.g. in /etc kept in git by etckeeper). A configuration
+ *     file cannot give it: its root must lie inside its repository (src/config).
+ * In every case /proc, /sys and /dev (by real path) are refused. Folders are compared by real
+ * path, so /tmp -> /private/tmp or a checkout under a symlinked home still works.
+ *
+ * Example: E = /ci/repo/etc/keepalived/keepalived.conf, /ci/repo/.git exists:
+ *   boundary { folders: ['/ci/repo'] }   (R = /ci/repo, the repository is the same folder)
+ *   host.readText('/ci/repo/etc/keepalived/x.conf') with x.conf -> /home/ci/.netrc
+ *   -> { ok: false, reason: 'is outside the root (/home/ci/.netrc); not read', outside: true }
+ *   host.stat(...) -> { kind: 'outside', why: 'outside the root' }
+ */
+import * as path from 'node:path';
+import { kernelFolder, type FileHost, type FileStat, type ReadResult } from './host.js';
+import type { PathMapping } from './paths.js';
+
+export interface Boundary {
+  /** Real paths of the folders whose files may be read; null: the whole file system. */
+  readonly folders: readonly string[] | null;
+}
+
+/** `inner` is `folder` or lies below it (both absolute, normalised). */
+export function isInside(inner: string, folder: string): boolean {
+  if (folder === '/') return inner.startsWith('/');
+  const f = folder.endsWith('/') ? folder.slice(0, -1) : folder;
+  return inner === f || inner.startsWith(f + '/');
+}
+
+/**
+ * The real path of `file` as the kernel would reach it, also when it does not exist: the deepest
+ * existing ancestor resolved, the rest appended. `realpath` of a host returns the path itself when
+ * it cannot resolve it, so an unchanged answer sends us to the parent (memoised per folder).
+ */
+export function realResolver(host: FileHost): (file: string) => string {
+  const folders = new Map<string, string>();
+  const real = (file: string): string => {
+    const abs = path.posix.resolve(host.cwd(), file);
+    const r = host.realpath(abs);
+    if (r !== abs || abs === '/') return r;
+    const dir = path.posix.dirname(abs);
+    let rd = folders.get(dir);
+    if (rd === undefined) {
+      rd = real(dir);
+      folders.set(dir, rd);
+    }
+    return path.posix.join(rd, path.posix.basename(abs));
+  };
+  return real;
+}
+
+/** The git repository holding `file`: the nearest ancestor of its path as given that holds `.git`. */
+export function repositoryOf(file: string, host: FileHost): string | null {
+  return repositoryAt(path.posix.dirname(path.posix.resolve(host.cwd(), file)), host);
+}
+
+/** The git repository `folder` is (or lies in): it or its nearest ancestor holding `.git`. */
+export function repositoryAt(folder: string, host: FileHost): string | null {
+  for (let dir = path.posix.resolve(host.cwd(), folder); ; dir = path.posix.dirname(dir)) {
+    const kind = host.stat(path.posix.join(dir, '.git')).kind;
+    if (kind === 'directory' || kind === 'file') return dir;
+    if (dir === path.posix.dirname(dir)) return null;
+  }
+}
+
+export interface EntryRoot {
+  /** The root decided for the entry (given, else derived from its path). */
+  root: string;
+  /** The root was given (--root, or a configuration file's root), not derived from the path. */
+  rootGiven: boolean;
+  paths?: readonly PathMapping[] | undefined;
+}
+
+/** What an entry config may read (see the header). */
+export function entryBoundary(entry: string, o: EntryRoot, host: FileHost): Boundary {
+  if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null };
+  const real = realResolver(host);
+  const folders: string[] = [];
+  if (path.posix.resolve(o.root) !== '/') folders.push(real(o.root));
+  const repo = repositoryOf(entry, host);
+  if (repo !== null) folders.push(real(repo));
+  for (const m of o.paths ?? []) {
+    const to = real(m.to.replace(/\/$/, '') || '/');
+    if (m.within === undefined || isInside(to, real(m.within))) folders.push(to);
+  }
+  if (path.posix.resolve(o.root) === '/' && repo === null && folders.length === 0) return { folders: null };
+  return { folders: [...new Set(folders)] };
+}
+
+/** Why `real` may not be read under `boundary`, or null when it may. */
+export function refusal(real: string, boundary: Boundary): string | null {
+  const kernel = kernelFolder(real);
+  if (kernel) return `under ${kernel}`;
+  if (boundary.folders && !boundary.folders.some((f) => isInside(real, f))) return 'outside the root';
+  return null;
+}
+
+export function confinedHost(base: FileHost, boundary: Boundary): FileHost {
+  const real = realResolver(base);
+  const why = (file: string): { why: string; real: string } | null => {
+    const r = real(file);
+    const w = refusal(r, boundary);
+    return w ? { why: w, real: r } : null;
+  };
+  return {
+    readText(file): ReadResult {
+      const w = why(file);
+      if (!w) return base.readText(file);
+      const target = w.real !== path.posix.resolve(base.cwd(), file) ? ` (${w.real})` : '';
+      return { ok: false, reason: `is ${w.why}${target}; not read`, outside: true };
+    },
+    stat(file): FileStat {
+      const w = why(file);
+      return w ? { kind: 'outside', executable: false, why: w.why } : base.stat(file);
+    },
+    list: (dir) => (why(dir) ? [] : base.list(dir)),
+    realpath: (file) => base.realpath(file),
+    cwd: () => base.cwd(),
+  };
+}
+
+/**
+ * For replaying a --cache entry's recorded questions: contents (readText, list) only inside the
+ * entry's boundary, stat and realpath as the base answers (the lint asked those of the base while
+ * finding its repository, and they reveal no content). A cache file is as hostile as the
+ * repository it sits in: the paths it names are not read for it outside the boundary.
+ */
+export function replayHostFor(host: FileHost, entry: string, o: EntryRoot): FileHost {
+  const inside = confineFor(host, entry, o);
+  return { readText: inside.readText, list: inside.list, stat: (f) => host.stat(f), realpath: (f) => host.realpath(f), cwd: () => host.cwd() };
+}
+
+/** The host an entry's lint reads through: `confinedHost` with the entry's boundary. */
+export function confineFor(host: FileHost, entry: string, o: EntryRoot): FileHost {
+  return confinedHost(host, entryBoundary(entry, o, host));
+}
