@@ -142,6 +142,15 @@ describe('--with-keepalived never quotes files outside the tree', () => {
     expect(r.stdout).toContain('priority is odd');
   });
 
+  it('treats an absolute include as the machine\'s file even where the tree has one at ROOT/that path', async () => {
+    const c = write('mapped/etc/keepalived/keepalived.conf', 'include /etc/keepalived/common.conf\n');
+    write('mapped/etc/keepalived/common.conf', 'global_defs {\n    router_id ours\n}\n');
+    const host = fakeKeepalived('ka-host-file', `echo "(/etc/keepalived/common.conf: Line 1) Unknown keyword 'HOST-FILE-TEXT'" >&2\nexit 5`);
+    const r = await run(['--with-keepalived', host, c, '-f', 'json']);
+    expect(r.stdout).not.toContain('HOST-FILE-TEXT');
+    expect(r.stdout).toContain('keepalived reported 1 message about /etc/keepalived/common.conf, outside the tree; not shown');
+  });
+
   it.runIf(installed && unshare && setpriv)('live: what keepalived says about an include of /etc/passwd is not shown', async () => {
     const firstLine = fs.readFileSync('/etc/passwd', 'utf8').split('\n')[0]!;
     const c = write('leak-live/etc/keepalived/keepalived.conf', 'include /etc/passwd\n');
