@@ -241,6 +241,8 @@ describe.runIf(keepalivedAvailable())('differential: live keepalived -t', () => 
   const interfaces = ['eth0', 'eth1', 'eth2', 'bond0', 'br0', 'ens3', 'ens4'];
   it.each(fixtureFiles.map((f) => [path.relative(REPO, f), f] as const))('fixture %s', async (_rel, file) => {
     if (/^[#!]\s*fixture:.*\btarget=/m.test(fs.readFileSync(file, 'utf8'))) return; // written for another version
+    // keepalived -t acts on this machine for these (config_save_dir runs a shell, as root here).
+    if (/^\s*(@\S+\s+)?(\$\w+=)?\s*(config_save_dir|net_namespace)\b/m.test(fs.readFileSync(file, 'utf8'))) return;
     const live = runKeepalivedTest(file, { interfaces, hostname: 'vm' });
     const ours = await ourDiagnostics(file, []);
     expect(compare('fixtures', path.basename(file), live.messages, ours, true)).toEqual([]);

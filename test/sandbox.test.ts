@@ -142,6 +142,15 @@ describe('--with-keepalived never quotes files outside the tree', () => {
     expect(r.stdout).toContain('priority is odd');
   });
 
+  it('treats an absolute include as the machine\'s file even where the tree has one at ROOT/that path', async () => {
+    const c = write('mapped/etc/keepalived/keepalived.conf', 'include /etc/keepalived/common.conf\n');
+    write('mapped/etc/keepalived/common.conf', 'global_defs {\n    router_id ours\n}\n');
+    const host = fakeKeepalived('ka-host-file', `echo "(/etc/keepalived/common.conf: Line 1) Unknown keyword 'HOST-FILE-TEXT'" >&2\nexit 5`);
+    const r = await run(['--with-keepalived', host, c, '-f', 'json']);
+    expect(r.stdout).not.toContain('HOST-FILE-TEXT');
+    expect(r.stdout).toContain('keepalived reported 1 message about /etc/keepalived/common.conf, outside the tree; not shown');
+  });
+
   it.runIf(installed && unshare && setpriv)('live: what keepalived says about an include of /etc/passwd is not shown', async () => {
     const firstLine = fs.readFileSync('/etc/passwd', 'utf8').split('\n')[0]!;
     const c = write('leak-live/etc/keepalived/keepalived.conf', 'include /etc/passwd\n');
@@ -158,12 +167,14 @@ describe.runIf(installed && unshare && setpriv)(`the sandbox, live${installed ? 
   // (after mkdir(VALUE), which needs VALUE's parent to exist: no "/" after /tmp/, so the command
   // walks from keepalived's folder, the tree, with cd).
   const marker = path.join(path.dirname(tmp), `kl-sbx-${process.pid}`);
+  // Where keepalived's cp puts its copy (mkdir() makes the folder VALUE, cp writes the file VALUE's first part).
+  const copy = path.join(path.dirname(tmp), `k${process.pid}`);
   const walk = (from: string, to: string) => path.relative(from, to).split(path.sep).map((s) => `cd ${s}`).join(';');
   const ways = unshare && setpriv ? sandboxCandidates(unshare, setpriv, uid) : [];
   it.each(ways.map((w, i) => [i === 0 ? 'first way' : 'fallback (no user namespace)', w] as const))('%s: the injected command runs as uid 65534 outside, with no environment, and writes neither /tmp nor the tree', async (_name, way) => {
     const tree = path.join(tmp, `live-${way.launcher[0] === setpriv ? 'userns' : 'rootns'}`);
-    const conf = write(`${path.basename(tree)}/keepalived.conf`, `global_defs {\n    config_save_dir "/tmp/x;touch M;${walk(tree, path.dirname(marker))};touch ${path.basename(marker)};env>&2;:"\n}\n`);
-    write(`${path.basename(tree)}/who.conf`, `global_defs {\n    config_save_dir "/tmp/y;id -u>&2;${walk(tree, '/proc/self')};cat uid_map>&2;:"\n}\n`);
+    const conf = write(`${path.basename(tree)}/keepalived.conf`, `global_defs {\n    config_save_dir "${copy};touch M;${walk(tree, path.dirname(marker))};touch ${path.basename(marker)};env>&2;:"\n}\n`);
+    write(`${path.basename(tree)}/who.conf`, `global_defs {\n    config_save_dir "${copy}y;id -u>&2;${walk(tree, '/proc/self')};cat uid_map>&2;:"\n}\n`);
     process.env.KL_SANDBOX_SECRET = 'must-not-leak';
     try {
       const r = await configTest(installed!, conf, { sandbox: way, tree, timeoutMs: 20_000 });
@@ -188,7 +199,7 @@ describe.runIf(installed && unshare && setpriv)(`the sandbox, live${installed ? 
     }
     expect(fs.existsSync(marker)).toBe(false);
     expect(fs.existsSync(path.join(tree, 'M'))).toBe(false);
-    expect(fs.existsSync('/tmp/x')).toBe(false);
+    expect(fs.existsSync(copy)).toBe(false);
   });
 
   it('probes once and finds a sandbox here', async () => {

@@ -65,6 +65,8 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
   };
   const outside = (m: KeepalivedMessage): boolean => {
     if (m.file === null || m.file === mainName) return false;
+    // An absolute path is the machine's file, whatever --root maps it to for our lint.
+    if (path.isAbsolute(m.file)) return !(inside(m.file, check.tree) && check.files.has(m.file));
     const f = fileOf(m.file, check);
     return f === null || !inside(f, check.tree);
   };
