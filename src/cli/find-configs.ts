@@ -54,13 +54,15 @@ interface Walk {
 function walkDir(dir: string, realDir: string, w: Walk, inKeepalivedDir: boolean): void {
   for (const name of w.host.list(dir)) {
     const full = path.join(dir, name);
+    const st = w.host.stat(full);
+    const wanted = st.kind === 'directory' ? !SKIP_DIRS.has(name) && !name.startsWith('.') : st.kind === 'file' && (name === 'keepalived.conf' || (inKeepalivedDir && name.endsWith('.conf')));
+    if (!wanted) continue;
     const realFull = w.real(full);
     const linked = realFull !== path.join(realDir, name);
-    const st = w.host.stat(full);
     if (st.kind === 'directory') {
       // Not followed when linked: no loop (`loop -> ..`), no walk out of the repository.
-      if (!linked && !SKIP_DIRS.has(name) && !name.startsWith('.')) walkDir(full, realFull, w, inKeepalivedDir || name === 'keepalived');
-    } else if (st.kind === 'file' && (name === 'keepalived.conf' || (inKeepalivedDir && name.endsWith('.conf')))) {
+      if (!linked) walkDir(full, realFull, w, inKeepalivedDir || name === 'keepalived');
+    } else {
       if (linked && (!w.allowed.some((a) => isInside(realFull, a)) || refusal(realFull, { folders: null }))) {
         w.notes.push(`${w.shown(full)}: is a symbolic link to ${realFull}, outside the folder being linted; not linted`);
       } else w.out.push(full);
