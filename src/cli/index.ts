@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { countBySeverity, type SeveritySetting } from '../engine/index.js';
-import { formatters } from '../format/index.js';
+import { escapeControl, formatters, shownPath } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { allRules, rules } from '../../rules/index.js';
 import type { DiffCommandOptions } from './diff-command.js';
@@ -50,7 +50,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Validate keepalived configurations offline, for any target keepalived version.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(`${escapeControl(s.replace(/\n$/, ''))}\n`) })
     .showHelpAfterError('(run keepalived-lint --help for usage)');
 
   const targetOption = () =>
@@ -103,9 +103,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const keepalived = await setUpKeepalived(o, io.cwd, io.env);
       if (keepalived && 'error' in keepalived) return void (io.stderr(`keepalived-lint: ${keepalived.error}\n`), (exitCode = EXIT_USAGE));
       const input = await withStdin(paths, o.stdinFilename, { cwd: io.cwd, ...(io.stdin ? { read: io.stdin } : {}) }, host);
-      if ('error' in input) return void (io.stderr(`keepalived-lint: ${input.error}\n`), (exitCode = EXIT_USAGE));
+      if ('error' in input) return void (io.stderr(`keepalived-lint: ${escapeControl(input.error)}\n`), (exitCode = EXIT_USAGE));
       const found = findConfigs(input.paths, input.host, io.cwd);
-      for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
+      for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
       const progress = progressLine(io);
       let linted = 0;
       // Worker threads read files from disk themselves: not for stdin or a caller's own file host.
@@ -121,7 +121,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         await pool?.close();
       }
       const cacheError = report && cache ? cache.save() : null;
-      if (cacheError) io.stderr(`keepalived-lint: warning: ${cacheError}\n`);
+      if (cacheError) io.stderr(`keepalived-lint: warning: ${escapeControl(cacheError)}\n`);
       progress.clear();
       if (!report) return void (exitCode = EXIT_USAGE);
       if (o.cluster) {
@@ -130,10 +130,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         const { mergeReports } = await import('../cluster/index.js');
         const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd);
         if (!c) return void (exitCode = EXIT_USAGE);
-        if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${tooFewNodes(c.nodes, io.cwd)}\n`);
+        if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
         report = mergeReports(report, c.report);
       }
-      for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
+      for (const e of report.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
       const keepalivedDone =
         !keepalived ||
         (await runKeepalivedStep(report, found.files, keepalived, {
@@ -212,7 +212,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const { parseToJson } = await import('./parse-command.js');
       const r = parseToJson(path.resolve(io.cwd, file), { host, target, configId: o.configId ?? null, cwd: io.cwd, ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}) });
       if ('error' in r) {
-        io.stderr(`${file}:1:1: error: cannot parse this file: ${r.error}\n`);
+        io.stderr(`${escapeControl(file)}:1:1: error: cannot parse this file: ${escapeControl(String(r.error))}\n`);
         exitCode = EXIT_USAGE;
         return;
       }
@@ -250,7 +250,7 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
     if (!f) return null;
     const r = loadConfig(f, host, allRules);
     if ('problems' in r) {
-      for (const p of r.problems) io.stderr(`${rel(p.file, io.cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
+      for (const p of r.problems) io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
       failed = true;
       return null;
     }
@@ -264,7 +264,7 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
 
 function checkTarget(t: string, io: CliIO): string | null {
   if (resolveTargetName(t)) return t;
-  io.stderr(`keepalived-lint: --target/--from "${t}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm or ubuntu-24.04\n`);
+  io.stderr(`keepalived-lint: --target/--from "${escapeControl(t)}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm or ubuntu-24.04\n`);
   return null;
 }
 

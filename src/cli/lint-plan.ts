@@ -10,7 +10,7 @@ import { lintFiles, type LintOptions } from '../engine/index.js';
 import type { WorkerPool } from './worker-pool.js';
 import type { LintCache } from './cache-option.js';
 import type { LintReport, Rule, RuleMeta, SeveritySetting } from '../engine/types.js';
-import { displayPath } from '../format/index.js';
+import { escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 
@@ -102,7 +102,7 @@ export async function lintPlanned(
 ): Promise<LintReport | null> {
   const plan = planLint(files, cli, host, known);
   const otherRuleIds = known.filter((k) => !rules.some((r) => r.meta.id === k.meta.id)).map((k) => k.meta.id);
-  for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
+  for (const p of plan.problems) stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
   if (plan.problems.length) return null;
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   const lintGroup = (g: LintGroup): Promise<LintReport> => {
