@@ -15,7 +15,7 @@ import { findConfigs } from './find-configs.js';
 import { errorsOnly, maxWarningsMessage, parseJobs, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
 import { withStdin } from './stdin.js';
 import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
-import { DEFAULT_CACHE_FILE, LintCache } from './cache-option.js';
+import { DEFAULT_CACHE_DIR, openCache } from './cache-option.js';
 import { progressLine } from './progress.js';
 import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
@@ -78,8 +78,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--with-keepalived [path]', 'also run the installed keepalived -t (or the binary at PATH) on each config, in a throw-away network namespace, and report what it says as rule "keepalived"')
     .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
     .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')
-    .option('--cache', `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_FILE})`)
-    .option('--cache-location <file>', `with --cache: the cache file (default ${DEFAULT_CACHE_FILE} in the current folder)`)
+    .option('--cache', `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_DIR}, one file per working folder)`)
+    .option('--cache-location <file>', 'with --cache: the cache file (its key is kept beside it, in FILE.key); not a file git tracks')
     .option('-j, --jobs <n>', `lint files on N threads at once (default: one per core from ${MIN_FILES_FOR_WORKERS} files on ${MIN_CORES_FOR_WORKERS} or more cores, else 1)`, parseJobs)
     .action(async (paths: string[], o: { cache?: boolean; cacheLocation?: string; jobs?: number; format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
       const target = checkTarget(o.target, io);
@@ -111,7 +111,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       // Worker threads read files from disk themselves: not for stdin or a caller's own file host.
       const threads = io.host || input.stdinFile ? 0 : workerCount(o.jobs, found.files.length);
       const pool = threads ? new WorkerPool(threads) : null;
-      const cache = o.cache || o.cacheLocation !== undefined ? LintCache.load(path.resolve(io.cwd, o.cacheLocation ?? DEFAULT_CACHE_FILE), VERSION) : null;
+      const cache = o.cache || o.cacheLocation !== undefined ? openCache(o.cacheLocation, io.cwd, io.env, VERSION, (w) => io.stderr(`keepalived-lint: warning: ${escapeControl(w)}\n`)) : null;
       let report: Awaited<ReturnType<typeof lintPlanned>>;
       try {
         report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
