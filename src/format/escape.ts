@@ -27,14 +27,6 @@ export function escapeControl(s: string): string {
   return s.replace(CONTROL, visible);
 }
 
-/** True when escapeControl would change the text. */
-export function hasControl(s: string): boolean {
-  CONTROL.lastIndex = 0;
-  const found = CONTROL.test(s);
-  CONTROL.lastIndex = 0;
-  return found;
-}
-
 /** The file as a human output shows it: relative to cwd when inside it, control characters escaped. */
 export function shownPath(file: string, cwd: string): string {
   return escapeControl(displayPath(file, cwd));
