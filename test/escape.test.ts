@@ -70,6 +70,13 @@ describe('escaping of control characters in human outputs', () => {
     for (const l of r.stderr.split('\n')) expect(l).not.toMatch(RAW);
   });
 
+  it('stderr: a command-line error (pre-commit passes file names as arguments) is escaped too', async () => {
+    const r = await runCli(['--no-such\n::error file=README.md::pwned4'], { cwd: tree().dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--no-such\\n::error file=README.md::pwned4'");
+    expect(r.stderr).not.toMatch(/^::/m);
+  });
+
   it('checkstyle and junit: names and messages carry no raw control character', async () => {
     const { dir } = tree();
     for (const format of ['checkstyle', 'junit']) {
