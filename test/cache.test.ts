@@ -226,6 +226,25 @@ describe('--cache against a hostile repository', () => {
     expect(k.stderr).toMatch(/kl\.cache\.key is tracked by git/);
   });
 
+  it('without git on PATH skips the tracked check; the HMAC still refuses a planted entry', async () => {
+    const { dir } = tree();
+    git(dir, 'init', '-q');
+    // A cache planted by the repository: the user's entries with the findings taken out, not re-signed.
+    expect((await lint(dir, ['--cache-location', 'kl.cache'])).code).toBe(1);
+    edit(path.join(dir, 'kl.cache'), (e) => void (e.diagnostics = []), false);
+    git(dir, 'add', 'kl.cache');
+    git(dir, 'commit', '-q', '-m', 'plant');
+    const saved = process.env.PATH;
+    process.env.PATH = tempTree('kl-nogit-').dir;
+    try {
+      const r = await lint(dir, ['--cache-location', 'kl.cache']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
   it('refuses a key others can read (git checks files out 0644)', async () => {
     const { dir } = tree();
     expect((await lint(dir)).code).toBe(1);

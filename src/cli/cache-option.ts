@@ -86,13 +86,11 @@ export class LintCache {
    * The cache at `file` and its key, or null with the warnings that say why it is not used. A
    * missing file, or one that is not a cache of this format, is an empty cache (and is replaced).
    */
-  static open(file: string, toolVersion: string): { cache: LintCache | null; warnings: string[] } {
-    const warnings: string[] = [];
-    const refuse = (why: string) => ({ cache: null, warnings: [...warnings, `${why}; linting without the cache`] });
+  static open(file: string, toolVersion: string): { cache: LintCache } | { cache: null; warning: string } {
+    const refuse = (why: string) => ({ cache: null, warning: `${why}; linting without the cache` });
     const keyFile = keyFileFor(file);
-    for (const f of [file, keyFile]) {
-      if (trackedByGit(f)) return refuse(`the cache file ${f} is tracked by git (a cache must be your own, not the repository's)`);
-    }
+    const tracked = trackedByGit(path.dirname(file), [path.basename(file), path.basename(keyFile)]);
+    if (tracked.length) return refuse(`the cache file ${path.join(path.dirname(file), tracked[0]!)} is tracked by git (a cache must be your own, not the repository's)`);
     const raw = readCapped(file, MAX_CACHE_BYTES);
     if ('error' in raw && raw.error !== 'missing') return refuse(`cannot use the cache ${file}: ${raw.error}`);
     try {
@@ -116,7 +114,7 @@ export class LintCache {
         // Not ours, or from another format: start afresh.
       }
     }
-    return { cache: new LintCache(file, entries, secret.key, toolVersion), warnings };
+    return { cache: new LintCache(file, entries, secret.key, toolVersion) };
   }
 
   key(abs: string, options: LintOptions, rules: readonly Rule[]): string {
@@ -181,9 +179,9 @@ export function openCache(location: string | undefined, cwd: string, env: Record
     warn('--cache has no folder to keep its file in (set XDG_CACHE_HOME or HOME, or give --cache-location); linting without the cache');
     return null;
   }
-  const { cache, warnings } = LintCache.open(file, toolVersion);
-  for (const w of warnings) warn(w);
-  return cache;
+  const opened = LintCache.open(file, toolVersion);
+  if (!opened.cache) warn(opened.warning);
+  return opened.cache;
 }
 
 function isSigned(e: unknown): e is SignedEntry {
@@ -304,21 +302,22 @@ function writeAtomically(file: string, text: string): string | null {
 }
 
 /**
- * Whether git tracks `file`. Asked only when a folder above it holds `.git`, with `git ls-files`
- * (no shell, no file of the repository run: fsmonitor off); no git, or an error, is "no".
+ * Which of the files `names` in `dir` git tracks, in one `git ls-files`, asked only when a folder
+ * above holds `.git` (no shell, names taken literally, fsmonitor off so no program of the
+ * repository's configuration runs); no git, or an error, is "none".
  */
-export function trackedByGit(file: string): boolean {
-  const dir = path.dirname(file);
-  if (!insideGitWorkTree(dir)) return false;
+export function trackedByGit(dir: string, names: string[]): string[] {
+  if (!insideGitWorkTree(dir)) return [];
   try {
-    const out = execFileSync('git', ['-c', 'core.fsmonitor=false', '--literal-pathspecs', '-C', dir, 'ls-files', '-z', '--', path.basename(file)], {
+    const out = execFileSync('git', ['-c', 'core.fsmonitor=false', '--literal-pathspecs', '-C', dir, 'ls-files', '-z', '--', ...names], {
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 10_000,
       maxBuffer: 1024 * 1024,
     });
-    return out.length > 0;
+    const listed = new Set(out.toString('utf8').split('\0'));
+    return names.filter((n) => listed.has(n));
   } catch {
-    return false;
+    return [];
   }
 }
 
