@@ -83,7 +83,7 @@ export class LintCache {
   ) {}
 
   /**
-   * The cache at `file` and its key, or null with the warnings that say why it is not used. A
+   * The cache at `file` and its key, or null with the warning that says why it is not used. A
    * missing file, or one that is not a cache of this format, is an empty cache (and is replaced).
    */
   static open(file: string, toolVersion: string): { cache: LintCache } | { cache: null; warning: string } {
