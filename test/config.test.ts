@@ -51,7 +51,10 @@ const ids = (r: Awaited<ReturnType<typeof lintJson>>, file: string) => (r.files.
 describe('a repository with .keepalived-lint.yaml at its top', () => {
   it('applies target, rules, overrides, paths ({host}) and ignore to each file', async () => {
     const r = await lintJson('.', [], repo);
-    expect(r.stderr).toBe('');
+    // What the configuration file silences is said on stderr (a pull request that edits it shows in the CI log).
+    expect(r.stderr).toBe(
+      'keepalived-lint: note: .keepalived-lint.yaml ignores 1 of 3 linted files: legacy/keepalived/keepalived.conf; turns off 1 rule: unicast-without-peers; lowers 2 rules below error: mixed-address-family, script-not-found\n',
+    );
     // lb1: target 1.3.2 -> mixed family; the script is found through the mapping; unicast-without-peers off.
     expect(ids(r, 'hosts/lb1/keepalived/keepalived.conf')).toEqual(['mixed-address-family:error']);
     expect(ids(r, 'hosts/lb1/keepalived/notify.sh')).toEqual(['script-unknown-name:error']);
@@ -141,5 +144,29 @@ describe('the shipped schema', () => {
     const r = await runCli(['lint', '--print-config', 'hosts/edge1/keepalived/keepalived.conf'], { cwd: path.join(tmp, 'readme') });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toMatchObject({ target: 'ubuntu-22.04', configIds: ['lb1', 'lb2'], severities: { 'script-insecure': 'error', 'script-not-found': 'warning' } });
+  });
+});
+
+// Issue 13: a pull request that edits .keepalived-lint.yaml to silence the check must show in the
+// CI log: exit 0 as before (the operator asked for it), with one note on stderr.
+describe('a configuration file that silences the lint', () => {
+  it('ignoring every linted file: exit 0, no findings, and a note saying so', async () => {
+    const t = tempTree('kl-silence-');
+    for (const h of ['lb1', 'lb2', 'lb3']) t.write(`hosts/${h}/keepalived/keepalived.conf`, 'vrrp_instance X {\n    priorty 1\n}\n');
+    t.write('.keepalived-lint.yaml', 'ignore: ["**"]\n');
+    const r = await runCli(['lint', '.', '--format', 'github'], { cwd: t.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('keepalived-lint: note: .keepalived-lint.yaml ignores all 3 linted files\n');
+  });
+
+  it('turning rules off: the note names them, and no note without a configuration file', async () => {
+    const t = tempTree('kl-silence-');
+    t.write('keepalived/keepalived.conf', 'vrrp_instance X {\n    priorty 1\n}\n');
+    const plain = await runCli(['lint', '.'], { cwd: t.dir });
+    expect(plain.stderr).toBe('');
+    t.write('.keepalived-lint.yaml', 'rules:\n  unknown-keyword: off\n  missing-required: off\n');
+    const r = await runCli(['lint', '.'], { cwd: t.dir });
+    expect(r.stderr).toBe('keepalived-lint: note: .keepalived-lint.yaml turns off 2 rules: missing-required, unknown-keyword\n');
   });
 });

@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, runCli } from './helpers.js';
+import { gitHost } from '../src/source/git-host.js';
+import { MAX_FILE_BYTES } from '../src/source/host.js';
 
 const CASES = path.join(REPO, 'test', 'diff-cases');
 
@@ -135,5 +137,87 @@ describe('diff --git', () => {
       fs.rmSync(outside, { recursive: true, force: true });
     }
     expect((await runCli(['diff', '--git', 'no-such-rev-xyz'], { cwd: tmp })).code).toBe(2);
+    expect((await runCli(['diff', '--git', '--output=x'], { cwd: tmp })).code).toBe(2);
   });
+
+  it('the git host answers stat, list and readText from the listing, and refuses a file over the size cap unread', () => {
+    const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-githost-')));
+    try {
+      const g = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
+      fs.mkdirSync(path.join(repo, 'd'));
+      fs.writeFileSync(path.join(repo, 'd', 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(repo, 'd', 'latin.conf'), Buffer.from([0x23, 0xe9, 0x0a]));
+      fs.writeFileSync(path.join(repo, 'd', 'big.conf'), '');
+      fs.truncateSync(path.join(repo, 'd', 'big.conf'), MAX_FILE_BYTES + 1);
+      g('init', '-q');
+      g('add', '.');
+      g('commit', '-q', '-m', 'x');
+      fs.rmSync(path.join(repo, 'd'), { recursive: true });
+      const h = gitHost(repo, 'HEAD');
+      expect(h.list(repo)).toEqual(['d']);
+      expect(h.list(path.join(repo, 'd'))).toEqual(['big.conf', 'latin.conf', 'run.sh']);
+      expect(h.stat(path.join(repo, 'd'))).toMatchObject({ kind: 'directory' });
+      expect(h.stat(path.join(repo, 'd', 'run.sh'))).toMatchObject({ kind: 'file', executable: true });
+      expect(h.stat(path.join(repo, 'nope'))).toMatchObject({ kind: 'missing' });
+      expect(h.readText(path.join(repo, 'd', 'run.sh'))).toEqual({ ok: true, text: '#!/bin/sh\n', encoding: 'utf8' });
+      expect(h.readText(path.join(repo, 'd', 'latin.conf'))).toEqual({ ok: true, text: '#\u00e9\n', encoding: 'latin1' });
+      expect(h.readText(path.join(repo, 'd', 'big.conf'))).toMatchObject({ ok: false, reason: expect.stringMatching(/^is 16\.0 MiB at HEAD, more than the 16 MiB/) as unknown });
+      expect(h.readText(path.join(repo, 'd'))).toEqual({ ok: false, reason: 'is a directory' });
+      expect(h.readText(path.join(repo, 'nope'))).toEqual({ ok: false, reason: 'no such file at HEAD' });
+      expect(h.readText('/etc/passwd')).toEqual({ ok: false, reason: 'no such file at HEAD' });
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  // Issue 13: ~3 git processes per file read made 3,000 files take 9 min 40 s. Now one ls-tree
+  // and one cat-file --batch per folder read; the git calls are counted by a `git` on PATH that
+  // logs its arguments and runs the real one.
+  it('reads a 3,000-file folder and an include glob from git in a few processes, finding the same', async () => {
+    const big = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-gitbig-')));
+    const wrap = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-gitwrap-'));
+    const log = path.join(wrap, 'log');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    fs.writeFileSync(path.join(wrap, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const savedPath = process.env.PATH;
+    try {
+      const etc = path.join(big, 'etc', 'keepalived');
+      fs.mkdirSync(path.join(etc, 'conf.d'), { recursive: true });
+      const instance = (i: number, prio = 'priority') => `vrrp_instance VI_${i} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n    ${prio} 100\n    virtual_ipaddress {\n        192.0.2.${(i % 250) + 1}/24\n    }\n}\n`;
+      for (let i = 1; i <= 3000; i++) fs.writeFileSync(path.join(etc, `c${i}.conf`), instance(i));
+      fs.writeFileSync(path.join(etc, 'keepalived.conf'), 'include conf.d/*.conf\n');
+      fs.writeFileSync(path.join(etc, 'conf.d', 'a.conf'), instance(5000));
+      const g = (...args: string[]) => execFileSync('git', ['-C', big, ...args], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
+      g('init', '-q');
+      g('add', '.');
+      g('commit', '-q', '-m', 'base');
+      fs.writeFileSync(path.join(etc, 'c7.conf'), instance(7, 'priorty'));
+      fs.writeFileSync(path.join(etc, 'conf.d', 'b.conf'), instance(5001));
+
+      process.env.PATH = `${wrap}${path.delimiter}${savedPath ?? ''}`;
+      const t0 = Date.now();
+      const r = await runCli(['diff', '--git', 'HEAD', '--format', 'json'], { cwd: big });
+      const seconds = (Date.now() - t0) / 1000;
+      process.env.PATH = savedPath;
+
+      const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
+      expect(calls.filter((c) => / (ls-tree|cat-file) /.test(c))).toEqual([`-C ${big} ls-tree -r -t -l -z --full-tree HEAD`, `-C ${big} cat-file --batch`, `-C ${big} cat-file --batch`]);
+      expect(calls.length).toBeLessThanOrEqual(5);
+      expect(seconds).toBeLessThan(60);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      const out = JSON.parse(r.stdout) as { configs: { file: string; changes: { kind: string; object: string; after: string[] }[]; diagnostics: { ruleId: string }[] }[] };
+      // 3,000 + keepalived.conf + conf.d/a.conf + conf.d/b.conf (*.conf under keepalived/ are configs).
+      expect(out.configs).toHaveLength(3003);
+      const changed = out.configs.filter((c) => c.changes.length);
+      expect(changed.map((c) => c.file).sort()).toEqual(['etc/keepalived/c7.conf', 'etc/keepalived/conf.d/b.conf', 'etc/keepalived/keepalived.conf']);
+      expect(changed.find((c) => c.file.endsWith('c7.conf'))!.diagnostics.map((d) => d.ruleId)).toEqual(['unknown-keyword']);
+      // The include glob was listed at HEAD: only b.conf's instance is new.
+      expect(changed.find((c) => c.file.endsWith('keepalived.conf'))!.changes).toMatchObject([{ kind: 'added', after: ['VI_5001'] }]);
+    } finally {
+      process.env.PATH = savedPath;
+      fs.rmSync(big, { recursive: true, force: true });
+      fs.rmSync(wrap, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -18,6 +18,7 @@ import { VERSION } from '../src/cli/index.js';
 import { DOCS_BASE_URL } from '../src/format/common.js';
 import { FINGERPRINT_KEY } from '../src/format/sarif.js';
 import { escapeData, escapeProperty, githubAnnotations } from '../src/format/github.js';
+import { escapeControl } from '../src/format/escape.js';
 import type { Diagnostic, LintReport } from '../src/engine/types.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-formats-'));
@@ -292,7 +293,8 @@ describe('--format github', () => {
         endColumn: String(d.endColumn - 1), // GitHub's end column is inclusive
         title: d.ruleId,
       });
-      expect(a.message.split('\n')[0]!.startsWith(d.message)).toBe(true);
+      // Control characters from the config arrive escaped (src/format/escape.ts).
+      expect(a.message.split('\n')[0]!.startsWith(escapeControl(d.message))).toBe(true);
     }
     const expanded = annotations.find((a) => a.message.includes('expanded from'))!;
     expect(expanded.message).toBe(`${findings.find((d) => d.related)!.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here`);

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LintReport } from '../engine/types.js';
+import { escapeControl } from '../format/index.js';
 import { applyBaseline, createBaseline, parseBaseline, serializeBaseline, type Baseline } from '../engine/baseline.js';
 import type { FileHost } from '../source/host.js';
 import type { CliIO } from './index.js';
@@ -28,7 +29,7 @@ export function loadBaseline(arg: string, io: CliIO, host: FileHost): LoadedBase
   }
   const parsed = parseBaseline(r.text);
   if ('error' in parsed) {
-    io.stderr(`keepalived-lint: ${arg} is not a keepalived-lint baseline: ${parsed.error}. Regenerate it with --write-baseline ${arg}\n`);
+    io.stderr(`keepalived-lint: ${arg} is not a keepalived-lint baseline: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${arg}\n`);
     return null;
   }
   return { arg, file, baseline: parsed };

@@ -1,51 +1,121 @@
 /**
- * `--cache [--cache-location FILE]`: the cache file (default .keepalived-lint-cache in the current
- * folder, as ESLint's .eslintcache), and the runner that serves an entry from it when every file
- * question its lint asked still has the same answer (src/engine/cache.ts), else lints it and keeps
- * the result. The key of an entry is its path, the tool's version, the rules and every option
- * that changes findings; entries for other keys stay in the file.
+ * `--cache [--cache-location FILE]`: the cache file, and the runner that serves an entry from it
+ * when every file question its lint asked still has the same answer (src/engine/cache.ts), else
+ * lints it and keeps the result. The key of an entry is its path, the tool's version, the rules
+ * and every option that changes findings; entries for other keys stay in the file.
  *
- *   {"version":1,"entries":{"<sha1 of key>":{"deps":[["readText","/r/etc/keepalived/keepalived.conf","9f1c…"]],"diagnostics":[…],…}}}
+ * The linted repository is hostile, so the cache is the user's, not the repository's:
+ * - it lives outside the working tree: $XDG_CACHE_HOME/keepalived-lint/<sha256 of the real cwd>.json,
+ *   else $HOME/.cache/keepalived-lint/...; with neither set, --cache warns and lints without one
+ *   (no fallback into the tool's node_modules: a devDependency's node_modules is in the working tree);
+ * - every entry carries an HMAC-SHA256 under a random key kept beside the cache (FILE.key, 0600,
+ *   made on first use), over the entry's key and text: a committed or planted cache file, or an
+ *   entry moved to another config, verifies under no key but the user's and is re-linted;
+ * - a cache or key file that git tracks, that is a symbolic link or not a regular file, or that is
+ *   larger than MAX_CACHE_BYTES is refused with a warning, and the cache is then neither read nor
+ *   written for the run;
+ * - it is read with O_NOFOLLOW | O_NONBLOCK and checked on the open descriptor, and written to a
+ *   new temporary file (O_EXCL | O_NOFOLLOW, 0600) in the same folder renamed over it, so a link
+ *   at the destination is replaced, never followed.
+ *
+ *   {"version":2,"entries":{"<sha1 of key>":{"mac":"<hex>","body":"{\"deps\":[[\"readText\",\"/r/k.conf\",\"9f1c…\"]],…}"}}}
  */
-import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { digest, lintEntryRecorded, replay, toCachedEntry, type CachedEntry } from '../engine/cache.js';
 import { defaultRoot, type EntryResult, type LintOptions } from '../engine/index.js';
 import type { Rule } from '../engine/types.js';
 import { replayHostFor } from '../source/confine.js';
-import { nodeHost, type FileHost } from '../source/host.js';
+import type { FileHost } from '../source/host.js';
 import { workerOptions, type WorkerPool } from './worker-pool.js';
 
-export const DEFAULT_CACHE_FILE = '.keepalived-lint-cache';
-const FORMAT = 1;
+export const DEFAULT_CACHE_DIR = '$XDG_CACHE_HOME/keepalived-lint (else ~/.cache/keepalived-lint)';
+const FORMAT = 2;
+/** A cache of 10,000 configs with their dependencies is a few MiB; more is not ours. */
+export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+const KEY_BYTES = 32;
+const MAC_DOMAIN = `keepalived-lint cache v${FORMAT}\0`;
+
+interface SignedEntry {
+  mac: string;
+  body: string;
+}
+
+/**
+ * The default cache file for the working folder `cwd`, or null when the environment names no
+ * cache folder. One file per working folder, named by a hash of its real path.
+ */
+export function defaultCacheFile(cwd: string, env: Record<string, string | undefined>): string | null {
+  const xdg = env.XDG_CACHE_HOME;
+  const home = env.HOME;
+  const dir = xdg && path.isAbsolute(xdg) ? path.join(xdg, 'keepalived-lint') : home && path.isAbsolute(home) ? path.join(home, '.cache', 'keepalived-lint') : null;
+  if (!dir) return null;
+  let real = cwd;
+  try {
+    real = fs.realpathSync(cwd);
+  } catch {
+    // A folder that cannot be resolved keys by its name.
+  }
+  return path.join(dir, `${createHash('sha256').update(real).digest('hex').slice(0, 32)}.json`);
+}
+
+/** The MAC of an entry: binds its text to its key (an entry moved to another config does not verify). */
+export function entryMac(secret: Buffer, key: string, body: string): string {
+  return createHmac('sha256', secret).update(MAC_DOMAIN).update(key).update('\0').update(body).digest('hex');
+}
+
+/** The key file beside a cache file. */
+export function keyFileFor(cacheFile: string): string {
+  return `${cacheFile}.key`;
+}
 
 export class LintCache {
-  private entries: Record<string, CachedEntry>;
   /** Entries served from the cache and entries linted, in this run. */
   hits = 0;
   misses = 0;
 
   private constructor(
     readonly file: string,
-    entries: Record<string, CachedEntry>,
+    private readonly entries: Map<string, SignedEntry>,
+    private readonly secret: Buffer,
     private readonly toolVersion: string,
-  ) {
-    this.entries = entries;
-  }
+  ) {}
 
-  /** The cache at `file`; a missing, unreadable or foreign file is an empty cache (and is replaced). */
-  static load(file: string, toolVersion: string): LintCache {
-    let entries: Record<string, CachedEntry> = {};
+  /**
+   * The cache at `file` and its key, or null with the warning that says why it is not used. A
+   * missing file, or one that is not a cache of this format, is an empty cache (and is replaced).
+   */
+  static open(file: string, toolVersion: string): { cache: LintCache } | { cache: null; warning: string } {
+    const refuse = (why: string) => ({ cache: null, warning: `${why}; linting without the cache` });
+    const keyFile = keyFileFor(file);
+    const tracked = trackedByGit(path.dirname(file), [path.basename(file), path.basename(keyFile)]);
+    if (tracked.length) return refuse(`the cache file ${path.join(path.dirname(file), tracked[0]!)} is tracked by git (a cache must be your own, not the repository's)`);
+    const raw = readCapped(file, MAX_CACHE_BYTES);
+    if ('error' in raw && raw.error !== 'missing') return refuse(`cannot use the cache ${file}: ${raw.error}`);
     try {
-      // Through the hardened read: a cache committed to the repository may link to /proc/kmsg.
-      const read = nodeHost(path.dirname(file)).readText(file);
-      const data = (read.ok ? JSON.parse(read.text) : {}) as { version?: unknown; entries?: unknown };
-      if (data.version === FORMAT && data.entries && typeof data.entries === 'object') entries = data.entries as Record<string, CachedEntry>;
-    } catch {
-      // No cache yet, or not ours: start afresh.
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    } catch (e) {
+      return refuse(`cannot create the cache folder ${path.dirname(file)}: ${message(e)}`);
     }
-    return new LintCache(file, entries, toolVersion);
+    const secret = loadOrCreateKey(keyFile);
+    if ('error' in secret) return refuse(`cannot use the cache key ${keyFile}: ${secret.error}`);
+    const entries = new Map<string, SignedEntry>();
+    if ('data' in raw) {
+      try {
+        const data = JSON.parse(raw.data.toString('utf8')) as { version?: unknown; entries?: unknown };
+        if (data.version === FORMAT && data.entries && typeof data.entries === 'object') {
+          for (const [key, e] of Object.entries(data.entries as Record<string, unknown>)) {
+            // Entries that do not verify are dropped: they were not written with this key.
+            if (isSigned(e) && macEquals(e.mac, entryMac(secret.key, key, e.body))) entries.set(key, e);
+          }
+        }
+      } catch {
+        // Not ours, or from another format: start afresh.
+      }
+    }
+    return { cache: new LintCache(file, entries, secret.key, toolVersion) };
   }
 
   key(abs: string, options: LintOptions, rules: readonly Rule[]): string {
@@ -53,12 +123,28 @@ export class LintCache {
     return digest({ tool: this.toolVersion, abs, options: workerOptions(options), rules: rules.map((r) => [r.meta.id, r.meta.severity, r.meta.messages]) });
   }
 
+  /** The verified entry for `key` if it is one a lint of `abs` could have left, else null. */
+  private kept(key: string, abs: string): CachedEntry | null {
+    const signed = this.entries.get(key);
+    if (!signed) return null;
+    try {
+      const e = JSON.parse(signed.body) as CachedEntry;
+      // An entry that did not read its own config answers no question: it could serve anything.
+      const valid =
+        Array.isArray(e.deps) && Array.isArray(e.diagnostics) && Array.isArray(e.files) && Array.isArray(e.scripts) &&
+        e.deps.some((d) => Array.isArray(d) && d[0] === 'readText' && d[1] === abs);
+      return valid ? e : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** A LintOptions.lintEntry that serves from the cache, else lints (on `pool` when given) and keeps. */
   runner(host: FileHost, cwd: string, rules: readonly Rule[], options: LintOptions, pool: WorkerPool | null): (abs: string) => Promise<EntryResult> {
     const remote = pool ? pool.recordingRunner(cwd, rules, options, true) : null;
     return async (abs) => {
       const key = this.key(abs, options, rules);
-      const kept = this.entries[key];
+      const kept = this.kept(key, abs);
       // A kept entry names the files to ask again: only inside the entry's boundary (a cache file is as hostile as the repository).
       const served = kept ? replay(kept, replayHostFor(host, abs, { root: options.root ?? defaultRoot(abs), rootGiven: options.root !== undefined, paths: options.paths })) : null;
       if (served) {
@@ -68,27 +154,178 @@ export class LintCache {
       }
       this.misses++;
       const { result, deps } = remote ? await remote(abs) : await lintEntryRecorded(abs, { ...options, host }, true);
-      if ('error' in result || !deps) delete this.entries[key];
-      else this.entries[key] = toCachedEntry(result, deps);
+      if ('error' in result || !deps?.length) this.entries.delete(key);
+      else {
+        const body = JSON.stringify(toCachedEntry(result, deps));
+        this.entries.set(key, { mac: entryMac(this.secret, key, body), body });
+      }
       return result;
     };
   }
 
-  /** Write the cache (to a temporary file, then renamed over it); an error message, or null. */
+  /** Write the cache (to a new temporary file, then renamed over it); an error message, or null. */
   save(): string | null {
-    const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify({ version: FORMAT, entries: this.entries }));
-      fs.renameSync(tmp, this.file);
-      return null;
-    } catch (e) {
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // nothing to clean up
-      }
-      return `cannot write the cache ${this.file}: ${e instanceof Error ? e.message : String(e)}`;
+    const text = JSON.stringify({ version: FORMAT, entries: Object.fromEntries(this.entries) });
+    const e = writeAtomically(this.file, text);
+    return e ? `cannot write the cache ${this.file}: ${e}` : null;
+  }
+}
+
+/**
+ * `--cache` / `--cache-location` as the CLI gives them: the cache, or null (after a warning when
+ * one was asked for and cannot be used).
+ */
+export function openCache(location: string | undefined, cwd: string, env: Record<string, string | undefined>, toolVersion: string, warn: (message: string) => void): LintCache | null {
+  const file = location !== undefined ? path.resolve(cwd, location) : defaultCacheFile(cwd, env);
+  if (!file) {
+    warn('--cache has no folder to keep its file in (set XDG_CACHE_HOME or HOME, or give --cache-location); linting without the cache');
+    return null;
+  }
+  const opened = LintCache.open(file, toolVersion);
+  if (!opened.cache) warn(opened.warning);
+  return opened.cache;
+}
+
+function isSigned(e: unknown): e is SignedEntry {
+  return typeof e === 'object' && e !== null && typeof (e as SignedEntry).mac === 'string' && typeof (e as SignedEntry).body === 'string';
+}
+
+function macEquals(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const WHY: Record<string, string> = {
+  ELOOP: 'is a symbolic link (or has too many on its path)',
+  ENOTDIR: 'a folder on its path is a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a folder',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
+function message(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  return (code && WHY[code]) ?? (e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * At most `cap` bytes of a regular file, opened without following a link at its last component
+ * and without blocking (a FIFO), checked on the descriptor (a device, /proc file or folder is not
+ * read at all). 'missing' when there is no such file.
+ */
+export function readCapped(file: string, cap: number): { data: Buffer; mode: number } | { error: string } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    return { error: (e as { code?: string }).code === 'ENOENT' ? 'missing' : message(e) };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { error: 'is not a regular file' };
+    if (st.size > cap) return { error: `is ${(st.size / 1048576).toFixed(1)} MiB, more than the ${cap / 1048576} MiB a cache may be` };
+    const buf = Buffer.alloc(Math.min(cap + 1, st.size + 1));
+    let n = 0;
+    // The file may grow while it is read: read until its end or one byte past the cap.
+    for (;;) {
+      if (n === buf.length) return n > cap ? { error: `is more than the ${cap / 1048576} MiB a cache may be` } : { data: buf, mode: st.mode };
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) return { data: buf.subarray(0, n), mode: st.mode };
+      n += got;
     }
+  } catch (e) {
+    return { error: message(e) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The key beside the cache: read (a 0600 regular file of KEY_BYTES hex) or made on first use. */
+function loadOrCreateKey(keyFile: string): { key: Buffer } | { error: string } {
+  const read = readCapped(keyFile, 1024);
+  if ('data' in read) {
+    const mode = read.mode;
+    // git checks files out 0644 or 0755: a key others can read is not a secret.
+    if (mode & 0o077) return { error: `is readable by others (mode ${(mode & 0o777).toString(8)}; it must be 0600)` };
+    const hex = read.data.toString('utf8').trim();
+    if (!/^[0-9a-f]+$/.test(hex) || hex.length !== KEY_BYTES * 2) return { error: 'is not a keepalived-lint cache key' };
+    return { key: Buffer.from(hex, 'hex') };
+  }
+  if (read.error !== 'missing') return { error: read.error };
+  const key = randomBytes(KEY_BYTES);
+  const tmp = `${keyFile}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeNew(tmp, key.toString('hex') + '\n');
+    // link() fails if another run made the key first: then that one is the key.
+    fs.linkSync(tmp, keyFile);
+    return { key };
+  } catch (e) {
+    if ((e as { code?: string }).code === 'EEXIST') return loadOrCreateKey(keyFile);
+    return { error: message(e) };
+  } finally {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing to clean up
+    }
+  }
+}
+
+/** A new file (never an existing one, never through a link), 0600. */
+function writeNew(file: string, text: string): void {
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+  try {
+    fs.writeSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Write through a new temporary file in the same folder, renamed over `file`; an error message, or null. */
+function writeAtomically(file: string, text: string): string | null {
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeNew(tmp, text);
+    // rename() replaces a link at `file`; it does not write where the link points.
+    fs.renameSync(tmp, file);
+    return null;
+  } catch (e) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing to clean up
+    }
+    return message(e);
+  }
+}
+
+/**
+ * Which of the files `names` in `dir` git tracks, in one `git ls-files`, asked only when a folder
+ * above holds `.git` (no shell, names taken literally, fsmonitor off so no program of the
+ * repository's configuration runs); no git, or an error, is "none".
+ */
+export function trackedByGit(dir: string, names: string[]): string[] {
+  if (!insideGitWorkTree(dir)) return [];
+  try {
+    const out = execFileSync('git', ['-c', 'core.fsmonitor=false', '--literal-pathspecs', '-C', dir, 'ls-files', '-z', '--', ...names], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+      maxBuffer: 1024 * 1024,
+    });
+    const listed = new Set(out.toString('utf8').split('\0'));
+    return names.filter((n) => listed.has(n));
+  } catch {
+    return [];
+  }
+}
+
+function insideGitWorkTree(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return true;
+    if (path.dirname(d) === d) return false;
   }
 }

@@ -8,7 +8,7 @@ import { countBySeverity } from '../engine/index.js';
 import type { LintReport } from '../engine/types.js';
 import { lintCluster, type NodeFileOptions } from '../cluster/index.js';
 import type { ClusterNode } from '../cluster/types.js';
-import { displayPath, formatters } from '../format/index.js';
+import { displayPath, escapeControl, formatters, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { allRules, clusterRules } from '../../rules/index.js';
 import { effectiveFor, planLint, type CliLintOptions } from './lint-plan.js';
@@ -30,7 +30,7 @@ export function tooFewNodes(nodes: ClusterNode[], cwd: string): string {
 /** Cluster findings for these files (null: the configuration file has errors, already printed). */
 export async function clusterReport(files: string[], cli: CliLintOptions, host: FileHost, stderr: (s: string) => void, cwd: string): Promise<ClusterRun | null> {
   const plan = planLint(files, cli, host, allRules);
-  for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
+  for (const p of plan.problems) stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
   if (plan.problems.length) return null;
   // The files' configuration files loaded cleanly above (planLint): read again for `clusters:`.
   const loaded = new Map<string, LoadedConfig | null>();
@@ -86,13 +86,13 @@ function legend(nodes: ClusterNode[], cwd: string): string {
 export async function runClusterCommand(paths: string[], format: string, cli: CliLintOptions, env: { io: CliIO; host: FileHost; version: string }): Promise<number> {
   const { io, host } = env;
   const found = findConfigs(paths, host, io.cwd);
-  for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
-  for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${n}\n`);
+  for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
+  for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
   const c = await clusterReport(found.files, cli, host, io.stderr, io.cwd);
   if (!c) return 2;
-  for (const e of c.report.errors) io.stderr(`${displayPath(e.file, io.cwd)}:1:1: error: cannot read this node's config: ${e.message}\n`);
+  for (const e of c.report.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot read this node's config: ${escapeControl(e.message)}\n`);
   if (c.nodes.length < 2) {
-    io.stderr(`keepalived-lint cluster: ${tooFewNodes(c.nodes, io.cwd)}\n`);
+    io.stderr(`keepalived-lint cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
     return 2;
   }
   if (format === 'stylish') io.stdout(legend(c.nodes, io.cwd));

@@ -8,7 +8,7 @@ import { defaultRoot } from '../engine/index.js';
 import type { Rule } from '../engine/types.js';
 import { diffConfigs, type DiffResult, type DiffSide } from '../diff/index.js';
 import { diffJson, diffText } from '../diff/format.js';
-import { displayPath } from '../format/index.js';
+import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { gitHost, gitRevisionExists, gitTopLevel } from '../source/git-host.js';
 import { findConfigs } from './find-configs.js';
@@ -26,7 +26,7 @@ export interface DiffCommandOptions {
 
 export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env: { io: CliIO; host: FileHost; rules: Rule[] }): Promise<number> {
   const { io, host } = env;
-  const fail = (msg: string) => (io.stderr(`keepalived-lint diff: ${msg}\n`), 2);
+  const fail = (msg: string) => (io.stderr(`keepalived-lint diff: ${escapeControl(msg)}\n`), 2);
   const rootFor = (file: string, which: string | undefined) => (which ? path.resolve(io.cwd, which) : o.root ? path.resolve(io.cwd, o.root) : defaultRoot(file));
   const pairs: { old: DiffSide | null; new: DiffSide; labels: { old: string; new: string } }[] = [];
 
@@ -35,8 +35,8 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
     if (!top) return fail(`${io.cwd} is not inside a git repository (--git needs one)`);
     if (!gitRevisionExists(top, o.git)) return fail(`"${o.git}" is not a commit of ${top}`);
     const found = findConfigs(paths.length ? paths : ['.'], host, io.cwd);
-    for (const e of found.errors) io.stderr(`keepalived-lint diff: ${e}\n`);
-    for (const n of found.notes) io.stderr(`keepalived-lint diff: warning: ${n}\n`);
+    for (const e of found.errors) io.stderr(`keepalived-lint diff: ${escapeControl(e)}\n`);
+    for (const n of found.notes) io.stderr(`keepalived-lint diff: warning: ${escapeControl(n)}\n`);
     if (found.errors.length) return 2;
     const old = gitHost(top, o.git);
     for (const file of found.files) {
@@ -64,7 +64,7 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
   for (const p of pairs) {
     const r = await diffConfigs(p.old, p.new, { rules: env.rules, target: o.target, ...(o.configId !== undefined ? { configId: o.configId } : {}) });
     results.push(r);
-    for (const e of r.errors) io.stderr(`${displayPath(e.file, io.cwd)}:1:1: error: cannot compare this file: ${e.message}\n`);
+    for (const e of r.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot compare this file: ${escapeControl(e.message)}\n`);
     if (r.errors.length) code = 2;
     else if (code === 0 && r.impact.results.some((f) => f.diagnostics.some((d) => d.severity === 'error'))) code = 1;
     if (o.format === 'text') io.stdout(diffText(r, p.labels, { cwd: io.cwd, color }) + (pairs.length > 1 ? '\n' : ''));

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { countBySeverity, type SeveritySetting } from '../engine/index.js';
-import { formatters } from '../format/index.js';
+import { escapeControl, formatters, shownPath } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { allRules, rules } from '../../rules/index.js';
 import type { DiffCommandOptions } from './diff-command.js';
@@ -15,7 +15,7 @@ import { findConfigs } from './find-configs.js';
 import { errorsOnly, maxWarningsMessage, parseJobs, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
 import { withStdin, type StdinReader } from './stdin.js';
 import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
-import { DEFAULT_CACHE_FILE, LintCache } from './cache-option.js';
+import { DEFAULT_CACHE_DIR, openCache } from './cache-option.js';
 import { progressLine } from './progress.js';
 import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
@@ -53,7 +53,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Validate keepalived configurations offline, for any target keepalived version.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(`${escapeControl(s.replace(/\n$/, ''))}\n`) })
     .showHelpAfterError('(run keepalived-lint --help for usage)');
 
   const targetOption = () =>
@@ -82,8 +82,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--unsafe-keepalived-sandbox', 'with --with-keepalived: run keepalived even where the sandbox cannot be built (default: exit 2)')
     .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
     .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')
-    .option('--cache', `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_FILE})`)
-    .option('--cache-location <file>', `with --cache: the cache file (default ${DEFAULT_CACHE_FILE} in the current folder)`)
+    .option('--cache', `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_DIR}, one file per working folder)`)
+    .option('--cache-location <file>', 'with --cache: the cache file (its key is kept beside it, in FILE.key); not a file git tracks')
     .option('-j, --jobs <n>', `lint files on N threads at once (default: one per core from ${MIN_FILES_FOR_WORKERS} files on ${MIN_CORES_FOR_WORKERS} or more cores, else 1)`, parseJobs)
     .action(async (paths: string[], o: { cache?: boolean; cacheLocation?: string; jobs?: number; format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
       const target = checkTarget(o.target, io);
@@ -107,16 +107,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const keepalived = await setUpKeepalived(o, io.cwd, io.env);
       if (keepalived && 'error' in keepalived) return void (io.stderr(`keepalived-lint: ${keepalived.error}\n`), (exitCode = EXIT_USAGE));
       const input = await withStdin(paths, o.stdinFilename, { cwd: io.cwd, ...(io.stdin ? { read: io.stdin } : {}) }, host);
-      if ('error' in input) return void (io.stderr(`keepalived-lint: ${input.error}\n`), (exitCode = EXIT_USAGE));
+      if ('error' in input) return void (io.stderr(`keepalived-lint: ${escapeControl(input.error)}\n`), (exitCode = EXIT_USAGE));
       const found = findConfigs(input.paths, input.host, io.cwd);
-      for (const e of found.errors) io.stderr(`keepalived-lint: ${e}\n`);
-      for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${n}\n`);
+      for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
+      for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
       const progress = progressLine(io);
       let linted = 0;
       // Worker threads read files from disk themselves: not for stdin or a caller's own file host.
       const threads = io.host || input.stdinFile ? 0 : workerCount(o.jobs, found.files.length);
       const pool = threads ? new WorkerPool(threads) : null;
-      const cache = o.cache || o.cacheLocation !== undefined ? LintCache.load(path.resolve(io.cwd, o.cacheLocation ?? DEFAULT_CACHE_FILE), VERSION) : null;
+      const cache = o.cache || o.cacheLocation !== undefined ? openCache(o.cacheLocation, io.cwd, io.env, VERSION, (w) => io.stderr(`keepalived-lint: warning: ${escapeControl(w)}\n`)) : null;
       let report: Awaited<ReturnType<typeof lintPlanned>>;
       try {
         report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
@@ -126,7 +126,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         await pool?.close();
       }
       const cacheError = report && cache ? cache.save() : null;
-      if (cacheError) io.stderr(`keepalived-lint: warning: ${cacheError}\n`);
+      if (cacheError) io.stderr(`keepalived-lint: warning: ${escapeControl(cacheError)}\n`);
       progress.clear();
       if (!report) return void (exitCode = EXIT_USAGE);
       if (o.cluster) {
@@ -135,10 +135,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         const { mergeReports } = await import('../cluster/index.js');
         const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd);
         if (!c) return void (exitCode = EXIT_USAGE);
-        if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${tooFewNodes(c.nodes, io.cwd)}\n`);
+        if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
         report = mergeReports(report, c.report);
       }
-      for (const e of report.errors) io.stderr(`${rel(e.file, io.cwd)}:1:1: error: cannot lint this file: ${e.message}\n`);
+      for (const e of report.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
       const keepalivedDone =
         !keepalived ||
         (await runKeepalivedStep(report, found.files, keepalived, {
@@ -217,7 +217,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const { parseToJson } = await import('./parse-command.js');
       const r = parseToJson(path.resolve(io.cwd, file), { host, target, configId: o.configId ?? null, cwd: io.cwd, ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}) });
       if ('error' in r) {
-        io.stderr(`${file}:1:1: error: cannot parse this file: ${r.error}\n`);
+        io.stderr(`${escapeControl(file)}:1:1: error: cannot parse this file: ${escapeControl(String(r.error))}\n`);
         exitCode = EXIT_USAGE;
         return;
       }
@@ -255,7 +255,7 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
     if (!f) return null;
     const r = loadConfig(f, host, allRules);
     if ('problems' in r) {
-      for (const p of r.problems) io.stderr(`${rel(p.file, io.cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
+      for (const p of r.problems) io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
       failed = true;
       return null;
     }
@@ -269,7 +269,7 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
 
 function checkTarget(t: string, io: CliIO): string | null {
   if (resolveTargetName(t)) return t;
-  io.stderr(`keepalived-lint: --target/--from "${t}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm or ubuntu-24.04\n`);
+  io.stderr(`keepalived-lint: --target/--from "${escapeControl(t)}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm or ubuntu-24.04\n`);
   return null;
 }
 

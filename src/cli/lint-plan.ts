@@ -10,7 +10,7 @@ import { lintFiles, type LintOptions } from '../engine/index.js';
 import type { WorkerPool } from './worker-pool.js';
 import type { LintCache } from './cache-option.js';
 import type { LintReport, Rule, RuleMeta, SeveritySetting } from '../engine/types.js';
-import { displayPath } from '../format/index.js';
+import { escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 
@@ -33,7 +33,15 @@ export interface LintGroup {
   effective: EffectiveOptions;
 }
 
-export function planLint(files: string[], cli: CliLintOptions, host: FileHost, rules: readonly { meta: RuleMeta }[]): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[] } {
+/** What one configuration file did to the files linted under it (silencing is made visible: planNotes). */
+interface ConfigEffect {
+  files: number;
+  ignored: string[];
+  off: Set<string>;
+  lowered: Set<string>;
+}
+
+export function planLint(files: string[], cli: CliLintOptions, host: FileHost, rules: readonly { meta: RuleMeta }[]): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[]; effects: Map<string, ConfigEffect> } {
   const loaded = new Map<string, LoadedConfig | null>();
   const problems: ConfigProblem[] = [];
   const load = (file: string | null): LoadedConfig | null => {
@@ -49,8 +57,20 @@ export function planLint(files: string[], cli: CliLintOptions, host: FileHost, r
   };
   const groups = new Map<string, LintGroup>();
   const ignored: string[] = [];
+  const effects = new Map<string, ConfigEffect>();
+  const defaults = new Map(rules.map((r) => [r.meta.id, r.meta.severity]));
   for (const file of files) {
     const eff = effectiveFor(file, cli, host, load);
+    if (eff.configFile) {
+      let e = effects.get(eff.configFile);
+      if (!e) effects.set(eff.configFile, (e = { files: 0, ignored: [], off: new Set(), lowered: new Set() }));
+      e.files++;
+      if (eff.ignored) e.ignored.push(file);
+      for (const [id, severity] of Object.entries(eff.severities)) {
+        if (severity === 'off') e.off.add(id);
+        else if (severity !== 'error' && defaults.get(id) === 'error') e.lowered.add(id);
+      }
+    }
     if (eff.ignored) {
       ignored.push(file);
       continue;
@@ -61,7 +81,28 @@ export function planLint(files: string[], cli: CliLintOptions, host: FileHost, r
     g.files.push(file);
     groups.set(key, g);
   }
-  return { groups: [...groups.values()], problems, ignored };
+  return { groups: [...groups.values()], problems, ignored, effects };
+}
+
+/**
+ * One line per configuration file that ignores linted files or turns rules off or below error: a
+ * pull request that edits .keepalived-lint.yaml to silence the check shows in the CI log. Example:
+ * ".keepalived-lint.yaml ignores all 3 linted files; turns off 2 rules: a, b".
+ */
+export function planNotes(effects: ReadonlyMap<string, ConfigEffect>, cwd: string): string[] {
+  const notes: string[] = [];
+  const names = (list: Iterable<string>) => [...list].sort().join(', ');
+  for (const [configFile, e] of [...effects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const parts: string[] = [];
+    if (e.ignored.length) {
+      const shown = e.ignored.slice(0, 3).map((f) => shownPath(f, cwd)).join(', ') + (e.ignored.length > 3 ? ', ...' : '');
+      parts.push(e.ignored.length === e.files ? `ignores all ${e.files} linted file${e.files === 1 ? '' : 's'}` : `ignores ${e.ignored.length} of ${e.files} linted files: ${shown}`);
+    }
+    if (e.off.size) parts.push(`turns off ${e.off.size} rule${e.off.size === 1 ? '' : 's'}: ${escapeControl(names(e.off))}`);
+    if (e.lowered.size) parts.push(`lowers ${e.lowered.size} rule${e.lowered.size === 1 ? '' : 's'} below error: ${escapeControl(names(e.lowered))}`);
+    if (parts.length) notes.push(`${shownPath(configFile, cwd)} ${parts.join('; ')}`);
+  }
+  return notes;
 }
 
 export function effectiveFor(file: string, cli: CliLintOptions, host: FileHost, load: (f: string | null) => LoadedConfig | null): EffectiveOptions {
@@ -104,8 +145,9 @@ export async function lintPlanned(
 ): Promise<LintReport | null> {
   const plan = planLint(files, cli, host, known);
   const otherRuleIds = known.filter((k) => !rules.some((r) => r.meta.id === k.meta.id)).map((k) => k.meta.id);
-  for (const p of plan.problems) stderr(`${displayPath(p.file, cwd)}:${p.line}:${p.column}: error: ${p.message}\n`);
+  for (const p of plan.problems) stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
   if (plan.problems.length) return null;
+  for (const n of planNotes(plan.effects, cwd)) stderr(`keepalived-lint: note: ${n}\n`);
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   const lintGroup = (g: LintGroup): Promise<LintReport> => {
     const options: LintOptions = { host, rules, ...g.options, ...extra, ...(otherRuleIds.length ? { otherRuleIds } : {}) };

@@ -3,7 +3,7 @@
  * end: `linting 37/200 hosts/lb7/keepalived.conf`. Only on a terminal: never when stderr is a
  * pipe or a file, in CI (CI set), or on a terminal that cannot erase a line (TERM=dumb).
  */
-import { displayPath } from '../format/index.js';
+import { shownPath } from '../format/index.js';
 
 /** More files than this show progress; fewer finish before anyone would read it. */
 export const PROGRESS_MIN_FILES = 10;
@@ -35,7 +35,7 @@ export function progressLine(io: ProgressIO): Progress {
       // One column short of the width: a line that fills it wraps on some terminals, and \r then
       // goes back to the wrong line.
       const width = Math.max(20, (io.columns && io.columns > 0 ? io.columns : 80) - 1);
-      io.stderr(ERASE_LINE + fit(`${label} ${n}/${total} `, displayPath(file, io.cwd), width));
+      io.stderr(ERASE_LINE + fit(`${label} ${n}/${total} `, shownPath(file, io.cwd), width));
       shown = true;
     },
     clear() {

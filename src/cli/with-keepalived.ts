@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LintReport } from '../engine/types.js';
+import { escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { checkWithKeepalived, prepareKeepalived, type PreparedKeepalived } from '../keepalived/index.js';
 import type { Env } from '../keepalived/run.js';
@@ -82,12 +83,7 @@ export async function runKeepalivedStep(
 ): Promise<boolean> {
   const outcome = await checkWithKeepalived(report, files, ka, { ...o, onConfig: (file, n, total) => o.progress?.step('keepalived -t', n, total, file) });
   o.progress?.clear();
-  for (const n of [...ka.notes, ...outcome.notes]) o.stderr(`keepalived-lint: note: ${n}\n`);
-  for (const f of outcome.failures) o.stderr(`${display(f.file, o.cwd)}:${f.line ?? 1}:${f.column ?? 1}: error: ${f.message}\n`);
+  for (const n of [...ka.notes, ...outcome.notes]) o.stderr(`keepalived-lint: note: ${escapeControl(n)}\n`);
+  for (const f of outcome.failures) o.stderr(`${shownPath(f.file, o.cwd)}:${f.line ?? 1}:${f.column ?? 1}: error: ${escapeControl(f.message)}\n`);
   return outcome.failures.length === 0;
-}
-
-function display(file: string, cwd: string): string {
-  const r = path.relative(cwd, file);
-  return r && !r.startsWith('..') ? r : file;
 }

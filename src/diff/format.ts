@@ -3,11 +3,12 @@
  * impact in the lint's stylish format; json is
  * {"version":1,"changes":[{"kind","object","before","after","fields"?}],"diagnostics":[...lint shape...]}.
  */
-import { displayPath, formatters, type FormatOptions } from '../format/index.js';
+import { displayPath, escapeControl, formatters, type FormatOptions } from '../format/index.js';
 import type { DiffResult } from './index.js';
 
 export function diffText(r: DiffResult, labels: { old: string; new: string }, o: FormatOptions): string {
-  const out: string[] = [`Changes from ${labels.old} to ${labels.new}:`];
+  // Names and values come from the configs: each line is escaped (the impact is stylish, escaped there).
+  const out: string[] = [escapeControl(`Changes from ${labels.old} to ${labels.new}:`)];
   if (!r.changes.length) out.push('  none (the two configurations define the same instances, groups, scripts and virtual servers)');
   for (const c of r.changes) {
     const head =
@@ -16,8 +17,8 @@ export function diffText(r: DiffResult, labels: { old: string; new: string }, o:
         : c.kind === 'removed' || c.kind === 'modified'
           ? `${c.object} ${c.before.join(', ')}`
           : `${c.object} ${c.before.join(', ')} -> ${c.after.join(', ')}`;
-    out.push(`  ${c.kind.padEnd(9)} ${head}`);
-    for (const f of c.fields ?? []) out.push(`              ${f.field}: ${f.before || '(none)'} -> ${f.after || '(none)'}`);
+    out.push(`  ${c.kind.padEnd(9)} ${escapeControl(head)}`);
+    for (const f of c.fields ?? []) out.push(escapeControl(`              ${f.field}: ${f.before || '(none)'} -> ${f.after || '(none)'}`));
   }
   out.push('');
   const problems = r.impact.results.reduce((n, f) => n + f.diagnostics.length, 0);

@@ -9,11 +9,13 @@
 import type { Diagnostic, LintReport } from '../engine/types.js';
 import { messageWithConfigIds, relatedLines, relativePath } from './common.js';
 import { XML_DECLARATION, xmlAttr } from './xml.js';
+import { escapeControl } from './escape.js';
 
 export function checkstyleXml(report: LintReport, cwd: string): string {
   const files = new Map<string, string[]>();
   const entry = (file: string) => {
-    const name = relativePath(file, cwd);
+    // Escaped before XML: XML would carry a newline or ESC through to the reader's screen.
+    const name = escapeControl(relativePath(file, cwd));
     let list = files.get(name);
     if (!list) files.set(name, (list = []));
     return list;
@@ -23,7 +25,7 @@ export function checkstyleXml(report: LintReport, cwd: string): string {
     for (const d of r.diagnostics) list.push(errorElement(d, cwd));
   }
   for (const e of report.errors) {
-    entry(e.file).push(`    <error line="1" column="1" severity="error" message="${xmlAttr(`Cannot lint this file: ${e.message}`)}" source="keepalived-lint"/>`);
+    entry(e.file).push(`    <error line="1" column="1" severity="error" message="${xmlAttr(`Cannot lint this file: ${escapeControl(e.message)}`)}" source="keepalived-lint"/>`);
   }
   const out = [XML_DECLARATION, '<checkstyle version="4.3">'];
   for (const name of [...files.keys()].sort()) {
@@ -37,6 +39,6 @@ export function checkstyleXml(report: LintReport, cwd: string): string {
 
 function errorElement(d: Diagnostic, cwd: string): string {
   const related = relatedLines(d, cwd);
-  const message = messageWithConfigIds(d) + (related.length ? ` (see ${related.join('; ')})` : '');
+  const message = escapeControl(messageWithConfigIds(d) + (related.length ? ` (see ${related.join('; ')})` : ''));
   return `    <error line="${d.start.line}" column="${d.start.column}" severity="${d.severity}" message="${xmlAttr(message)}" source="keepalived-lint.${xmlAttr(d.ruleId)}"/>`;
 }

@@ -18,6 +18,12 @@ export function ruleDocsUrl(ruleId: string): string {
   return `${DOCS_BASE_URL}${encodeURIComponent(ruleId)}.md`;
 }
 
+/** The path from cwd, or the file itself when it is outside cwd (human outputs; escape it with shownPath). */
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
 /** The path from cwd with `/` separators, or the absolute path when the file is outside cwd. */
 export function relativePath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);

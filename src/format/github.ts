@@ -3,9 +3,13 @@
  * Example:
  *   ::error file=keepalived.conf,line=9,endLine=9,col=5,endColumn=11,title=unknown-keyword::Unknown keyword "priorty" ...
  * GitHub's columns are inclusive and only allowed on a single line; info findings are notices.
+ * The runner reads its log line by line and takes any line starting with `::` as a command, so
+ * no byte of a file name or message may end a line: control characters are escaped visibly
+ * (escapeControl) and what is left goes through GitHub's own escaping (escapeData, escapeProperty).
  */
 import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
 import { messageWithConfigIds, relatedLines, relativePath } from './common.js';
+import { escapeControl } from './escape.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -22,7 +26,7 @@ export function escapeProperty(s: string): string {
 export function githubAnnotations(report: LintReport, cwd: string): string {
   const out: string[] = [];
   for (const r of report.results) for (const d of r.diagnostics) out.push(annotation(d, cwd));
-  for (const e of report.errors) out.push(command('error', { file: relativePath(e.file, cwd), title: 'keepalived-lint' }, `Cannot lint this file: ${e.message}`));
+  for (const e of report.errors) out.push(command('error', { file: relativePath(e.file, cwd), title: 'keepalived-lint' }, `Cannot lint this file: ${escapeControl(e.message)}`));
   return out.length ? out.join('\n') + '\n' : '';
 }
 
@@ -33,11 +37,12 @@ function annotation(d: Diagnostic, cwd: string): string {
     props.endColumn = Math.max(d.start.column, d.end.column - 1);
   }
   props.title = d.ruleId;
-  const message = [messageWithConfigIds(d), ...relatedLines(d, cwd).map((l) => `  ${l}`)].join('\n');
+  // Related locations go on lines of their own (%0A), each escaped first.
+  const message = [escapeControl(messageWithConfigIds(d)), ...relatedLines(d, cwd).map((l) => `  ${escapeControl(l)}`)].join('\n');
   return command(COMMAND[d.severity], props, message);
 }
 
 function command(name: string, props: Record<string, string | number>, message: string): string {
-  const list = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
+  const list = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(escapeControl(String(v)))}`);
   return `::${name} ${list.join(',')}::${escapeData(message)}`;
 }

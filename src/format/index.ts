@@ -3,13 +3,14 @@
  * checkstyle, junit in their own modules). Example (json):
  *   {"version":1,"results":[{"file":"k.conf","diagnostics":[{"ruleId":"unknown-keyword",...,"line":9,"column":5,...}]}]}
  */
-import * as path from 'node:path';
 import type { Diagnostic, LintReport, RuleMeta } from '../engine/types.js';
 import { allRules as registry } from '../../rules/index.js';
 import { toSarif } from './sarif.js';
 import { githubAnnotations } from './github.js';
 import { checkstyleXml } from './checkstyle.js';
 import { junitXml } from './junit.js';
+import { displayPath } from './common.js';
+import { escapeControl, shownPath } from './escape.js';
 
 export interface FormatOptions {
   cwd: string;
@@ -22,10 +23,8 @@ export interface FormatOptions {
 
 export type Formatter = (report: LintReport, opts: FormatOptions) => string;
 
-export function displayPath(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
+export { displayPath } from './common.js';
+export { escapeControl, shownPath } from './escape.js';
 
 export const json: Formatter = (report, { cwd }) => {
   const results = report.results.map((r) => ({
@@ -59,21 +58,25 @@ export const stylish: Formatter = (report, { cwd, color }) => {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const r of report.results) {
     if (!r.diagnostics.length) continue;
-    out.push(paint('underline', displayPath(r.file, cwd)));
+    out.push(paint('underline', shownPath(r.file, cwd)));
     const text = report.sources.get(r.file);
     const lines = text?.split('\n');
     for (const d of r.diagnostics) {
       counts[d.severity]++;
       const sev = d.severity === 'error' ? paint('red', 'error') : d.severity === 'warning' ? paint('yellow', 'warning') : paint('blue', 'info');
-      const ids = d.configIds ? paint('dim', ` [config-id: ${d.configIds.join(', ')}]`) : '';
-      out.push(`  ${d.start.line}:${d.start.column}  ${sev}  ${d.message}  ${paint('dim', d.ruleId)}${ids}`);
-      const src = lines?.[d.start.line - 1]?.replace(/\r$/, '');
+      const ids = d.configIds ? paint('dim', ` [config-id: ${escapeControl(d.configIds.join(', '))}]`) : '';
+      out.push(`  ${d.start.line}:${d.start.column}  ${sev}  ${escapeControl(d.message)}  ${paint('dim', escapeControl(d.ruleId))}${ids}`);
+      const src = lines?.[d.start.line - 1]?.replace(/\r$/, '').replace(/\t/g, ' ');
       if (src !== undefined && src.length <= 400) {
-        const width = d.end.line === d.start.line ? Math.max(1, d.end.column - d.start.column) : Math.max(1, src.length - d.start.column + 1);
-        out.push(`    ${src.replace(/\t/g, ' ')}`);
-        out.push(`    ${' '.repeat(d.start.column - 1)}${paint(d.severity === 'error' ? 'red' : 'yellow', '^'.repeat(width))}`);
+        // The caret goes under the escaped text: what precedes the column and what it spans, as shown.
+        const shown = (from: number, to: number) => escapeControl(src.slice(from, to)).length + Math.max(0, to - Math.max(from, src.length));
+        const end = d.end.line === d.start.line ? d.end.column : src.length + 1;
+        const before = shown(0, d.start.column - 1);
+        const width = Math.max(1, shown(d.start.column - 1, end - 1));
+        out.push(`    ${escapeControl(src)}`);
+        out.push(`    ${' '.repeat(before)}${paint(d.severity === 'error' ? 'red' : 'yellow', '^'.repeat(width))}`);
       }
-      for (const rel of d.related ?? []) out.push(paint('dim', `      ${displayPath(rel.file, cwd)}:${rel.start.line}:${rel.start.column}: ${rel.message}`));
+      for (const rel of d.related ?? []) out.push(paint('dim', `      ${shownPath(rel.file, cwd)}:${rel.start.line}:${rel.start.column}: ${escapeControl(rel.message)}`));
     }
     out.push('');
   }

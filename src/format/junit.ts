@@ -10,6 +10,7 @@
 import type { Diagnostic, LintReport } from '../engine/types.js';
 import { messageWithConfigIds, relatedLines, relativePath } from './common.js';
 import { XML_DECLARATION, xmlAttr, xmlText } from './xml.js';
+import { escapeControl } from './escape.js';
 
 interface Suite {
   name: string;
@@ -21,7 +22,8 @@ interface Suite {
 export function junitXml(report: LintReport, cwd: string): string {
   const suites = new Map<string, Suite>();
   const suite = (file: string): Suite => {
-    const name = relativePath(file, cwd);
+    // Escaped before XML: XML would carry a newline or ESC through to the reader's screen.
+    const name = escapeControl(relativePath(file, cwd));
     let s = suites.get(name);
     if (!s) suites.set(name, (s = { name, cases: [], failures: 0, errors: 0 }));
     return s;
@@ -35,7 +37,7 @@ export function junitXml(report: LintReport, cwd: string): string {
   }
   for (const e of report.errors) {
     const s = suite(e.file);
-    const message = `Cannot lint this file: ${e.message}`;
+    const message = `Cannot lint this file: ${escapeControl(e.message)}`;
     s.cases.push(`    <testcase classname="${xmlAttr(s.name)}" name="read the file">\n      <error type="input" message="${xmlAttr(message)}">${xmlText(`${s.name}: ${message}`)}</error>\n    </testcase>`);
     s.errors++;
   }
@@ -51,8 +53,8 @@ export function junitXml(report: LintReport, cwd: string): string {
 }
 
 function failureCase(file: string, d: Diagnostic, cwd: string): string {
-  const message = messageWithConfigIds(d);
-  const body = [`${file}:${d.start.line}:${d.start.column}: ${d.severity}: ${message} (${d.ruleId})`, ...relatedLines(d, cwd).map((l) => `  ${l}`)].join('\n');
+  const message = escapeControl(messageWithConfigIds(d));
+  const body = [`${file}:${d.start.line}:${d.start.column}: ${d.severity}: ${message} (${escapeControl(d.ruleId)})`, ...relatedLines(d, cwd).map((l) => `  ${escapeControl(l)}`)].join('\n');
   return [
     `    <testcase classname="${xmlAttr(file)}" name="${xmlAttr(`${d.ruleId} at ${d.start.line}:${d.start.column}`)}">`,
     `      <failure type="${d.severity}" message="${xmlAttr(message)}">${xmlText(body)}</failure>`,

@@ -1,10 +1,19 @@
 /**
  * A FileHost that reads a git revision instead of the working tree, so `diff --git HEAD` compares
  * a config as committed with the one being edited, includes and scripts included. It runs only
- * `git` (show, ls-tree), read-only, never a file of the repository. Example:
+ * `git` (rev-parse, ls-tree, cat-file), read-only, never a file of the repository. Example:
  * gitHost('/repo', 'HEAD').readText('/repo/etc/keepalived/keepalived.conf') -> the text at HEAD.
+ *
+ * The host API is synchronous and files are asked for one at a time as the preprocessor finds
+ * them, so the host cannot keep one `git cat-file --batch` running (Node reads a child's pipes
+ * asynchronously only). Instead: one `git ls-tree -r -t -l -z --full-tree REV` answers every
+ * stat and list (modes, types, sizes), and a file not yet read is read by one
+ * `git cat-file --batch` together with every file of its folder not yet read (the configs of a
+ * folder, its conf.d, its scripts are read together), so a folder costs one process, not three per
+ * file. Bounded: the listing at MAX_LISTING_BYTES, a batch at BATCH_BYTES, everything read from
+ * one revision at MAX_TOTAL_BYTES, a file at MAX_FILE_BYTES (from the listing's size, unread).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { FileHost, FileStat, ReadResult } from './host.js';
 import { MAX_FILE_BYTES, byteOrder } from './host.js';
@@ -18,6 +27,8 @@ export function gitTopLevel(cwd: string): string | null {
 }
 
 export function gitRevisionExists(top: string, rev: string): boolean {
+  // A revision is never an option of git's.
+  if (rev.startsWith('-')) return false;
   try {
     execFileSync('git', ['-C', top, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { stdio: 'ignore' });
     return true;
@@ -26,38 +37,109 @@ export function gitRevisionExists(top: string, rev: string): boolean {
   }
 }
 
+/** The listing of the whole tree: a 100,000-file repository lists in ~10 MiB. */
+export const MAX_LISTING_BYTES = 64 * 1024 * 1024;
+/** What one `git cat-file --batch` may return (the asked file first, then its folder's files). */
+export const BATCH_BYTES = 32 * 1024 * 1024;
+/** Everything one host reads from git. */
+export const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+  /** Bytes, for blobs. */
+  size: number;
+}
+
 export function gitHost(top: string, rev: string): FileHost {
-  const entries = new Map<string, { mode: string; type: string } | null>();
+  let tree: { entries: Map<string, TreeEntry>; children: Map<string, string[]> } | { error: string } | null = null;
+  const texts = new Map<string, ReadResult>();
+  let totalRead = 0;
   const rel = (file: string): string | null => {
     const r = path.relative(top, path.resolve(top, file));
     return r.startsWith('..') || path.isAbsolute(r) ? null : r.split(path.sep).join('/');
   };
-  const git = (args: string[]): Buffer | null => {
-    try {
-      return execFileSync('git', ['-C', top, ...args], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: MAX_FILE_BYTES + 1024 });
-    } catch {
-      return null;
-    }
+  const git = (args: string[], maxBuffer: number, input?: string): Buffer | null => {
+    const r = spawnSync('git', ['-C', top, ...args], { input: input ?? '', stdio: ['pipe', 'pipe', 'ignore'], maxBuffer, windowsHide: true });
+    return r.status === 0 && !r.error ? r.stdout : null;
   };
-  const entry = (r: string) => {
-    if (r === '') return { mode: '040000', type: 'tree' };
-    if (!entries.has(r)) {
-      const out = git(['ls-tree', '-z', rev, '--', r])?.toString('utf8') ?? '';
-      const m = /^(\d+) (\w+) [0-9a-f]+\t/.exec(out);
-      entries.set(r, m ? { mode: m[1]!, type: m[2]! } : null);
+  const listing = () => {
+    if (tree) return tree;
+    if (rev.startsWith('-')) return (tree = { error: `"${rev}" is not a revision` });
+    const out = git(['ls-tree', '-r', '-t', '-l', '-z', '--full-tree', rev], MAX_LISTING_BYTES);
+    if (!out) return (tree = { error: `cannot list the tree at ${rev} (more than ${MAX_LISTING_BYTES / 1048576} MiB of names, or not readable)` });
+    const entries = new Map<string, TreeEntry>();
+    const children = new Map<string, string[]>([['', []]]);
+    // "<mode> <type> <oid> <size, padded, or ->\t<path>\0"
+    for (const line of out.toString('utf8').split('\0')) {
+      const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(line);
+      if (!m) continue;
+      const p = m[5]!;
+      entries.set(p, { mode: m[1]!, type: m[2]!, oid: m[3]!, size: m[4] === '-' ? 0 : Number(m[4]) });
+      const slash = p.lastIndexOf('/');
+      const dir = slash < 0 ? '' : p.slice(0, slash);
+      let list = children.get(dir);
+      if (!list) children.set(dir, (list = []));
+      list.push(p.slice(slash + 1));
     }
-    return entries.get(r) ?? null;
+    for (const list of children.values()) list.sort(byteOrder);
+    return (tree = { entries, children });
+  };
+  const entry = (r: string): TreeEntry | null => {
+    if (r === '') return { mode: '040000', type: 'tree', oid: '', size: 0 };
+    const t = listing();
+    return 'error' in t ? null : (t.entries.get(r) ?? null);
+  };
+  /** Read `r` and the unread files of its folder, in one cat-file --batch. */
+  const readBatch = (r: string, wanted: TreeEntry): void => {
+    const t = listing();
+    if ('error' in t) return;
+    const slash = r.lastIndexOf('/');
+    const dir = slash < 0 ? '' : r.slice(0, slash);
+    const batch: [string, TreeEntry][] = [[r, wanted]];
+    let bytes = wanted.size;
+    for (const name of t.children.get(dir) ?? []) {
+      const p = dir ? `${dir}/${name}` : name;
+      const e = t.entries.get(p);
+      if (p === r || !e || e.type !== 'blob' || texts.has(p) || e.size > MAX_FILE_BYTES) continue;
+      if (bytes + e.size > BATCH_BYTES || totalRead + bytes + e.size > MAX_TOTAL_BYTES) break;
+      batch.push([p, e]);
+      bytes += e.size;
+    }
+    const out = git(['cat-file', '--batch'], bytes + batch.length * 128 + 1024, batch.map(([, e]) => `${e.oid}\n`).join(''));
+    totalRead += bytes;
+    let at = 0;
+    for (const [p] of batch) {
+      // "<oid> blob <size>\n<bytes>\n", or "<oid> missing\n"
+      const nl = out ? out.indexOf(10, at) : -1;
+      if (!out || nl < 0) break;
+      const head = /^[0-9a-f]+ (\w+) (\d+)$/.exec(out.subarray(at, nl).toString('latin1'));
+      if (!head) {
+        at = nl + 1;
+        continue;
+      }
+      const size = Number(head[2]);
+      const buf = out.subarray(nl + 1, nl + 1 + size);
+      at = nl + 1 + size + 1;
+      if (head[1] !== 'blob' || buf.length !== size) continue;
+      const text = buf.toString('utf8');
+      texts.set(p, Buffer.from(text, 'utf8').equals(buf) ? { ok: true, text, encoding: 'utf8' } : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' });
+    }
   };
   return {
     readText(file): ReadResult {
       const r = rel(file);
       const e = r === null ? null : entry(r);
       if (!e || r === null) return { ok: false, reason: `no such file at ${rev}` };
-      if (e.type !== 'blob') return { ok: false, reason: 'is a directory' };
-      const buf = git(['cat-file', 'blob', `${rev}:${r}`]);
-      if (!buf) return { ok: false, reason: `cannot be read from git at ${rev}` };
-      const text = buf.toString('utf8');
-      return Buffer.from(text, 'utf8').equals(buf) ? { ok: true, text, encoding: 'utf8' } : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' };
+      if (e.type === 'tree') return { ok: false, reason: 'is a directory' };
+      if (e.type !== 'blob') return { ok: false, reason: 'is not a regular file' };
+      if (e.size > MAX_FILE_BYTES) return { ok: false, reason: `is ${(e.size / 1048576).toFixed(1)} MiB at ${rev}, more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint reads` };
+      if (!texts.has(r)) {
+        if (totalRead + e.size > MAX_TOTAL_BYTES) return { ok: false, reason: `cannot be read from git at ${rev}: more than ${MAX_TOTAL_BYTES / 1048576} MiB read from that revision already` };
+        readBatch(r, e);
+      }
+      return texts.get(r) ?? { ok: false, reason: `cannot be read from git at ${rev}` };
     },
     stat(file): FileStat {
       const r = rel(file);
@@ -67,9 +149,9 @@ export function gitHost(top: string, rev: string): FileHost {
     },
     list(dir) {
       const r = rel(dir);
-      if (r === null) return [];
-      const out = git(['ls-tree', '-z', '--name-only', rev, '--', r === '' ? '.' : `${r}/`])?.toString('utf8') ?? '';
-      return out.split('\0').filter(Boolean).map((p) => path.posix.basename(p)).sort(byteOrder);
+      const t = listing();
+      if (r === null || 'error' in t) return [];
+      return [...(t.children.get(r) ?? [])];
     },
     realpath: (file) => file,
     cwd: () => top,
