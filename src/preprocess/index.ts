@@ -369,7 +369,7 @@ class Preprocessor {
         });
       }
       this.sequence(sf, whole, heads, i + 1, rest, [...via, exp], depth);
-      if (this.stopped) return;
+      if (this.stopped || this.capsHit.has('sequence-values')) return;
     }
   }
 

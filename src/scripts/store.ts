@@ -123,22 +123,24 @@ function readScript(p: string, deployed: string, paths: PathMap, host: FileHost)
     f.readError = r.reason;
     return f;
   }
-  if (r.text.length > MAX_SCRIPT_BYTES) {
-    f.budget = {
-      cap: 'script-bytes',
-      limit: MAX_SCRIPT_BYTES,
-      reason: `is ${r.text.length} bytes, more than ${MAX_SCRIPT_BYTES}`,
-      effect: 'a script of this size is probably not a script',
-    };
-    return f;
-  }
-  f.source = { path: p, text: r.text, index: new LineIndex(r.text), encoding: r.encoding };
   const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(r.text);
   if (shebang) {
     const prog = path.posix.basename(shebang[1]!);
     f.interpreter = prog === 'env' && shebang[2] ? shebang[2] : prog;
   }
   f.shell = f.interpreter === null ? !r.text.includes('\0') : SHELLS.test(f.interpreter);
+  // A program (/usr/sbin/ip) is kept as it is, never parsed; a shell script this large is neither.
+  if (f.shell && r.text.length > MAX_SCRIPT_BYTES) {
+    f.shell = false;
+    f.budget = {
+      cap: 'script-bytes',
+      limit: MAX_SCRIPT_BYTES,
+      reason: `is ${r.text.length} bytes, more than ${MAX_SCRIPT_BYTES}`,
+      effect: 'a shell script of this size is probably generated or not a script',
+    };
+    return f;
+  }
+  f.source = { path: p, text: r.text, index: new LineIndex(r.text), encoding: r.encoding };
   f.writable = paths.onHost ? writableBy(p, stat, host) : [];
   return f;
 }
