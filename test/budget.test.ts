@@ -187,7 +187,7 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     expect(typoAt(findings, conf, 2)).toBe(true);
   });
 
-  it('a $A of 500 words in a ~SEQ line: cap words at the ~SEQ line, findings per rule capped', () => {
+  it('a $A of 500 words in a ~SEQ line: cap words at the ~SEQ line', () => {
     const conf = bombs.wideDefinition();
     const { findings } = lintBomb(conf);
     const hit = capFinding(findings, 'words');

@@ -103,6 +103,6 @@ export const CAP_STOPS_PASS: Record<BudgetCap, boolean> = {
 /** The part of the budget shared by every pass of one config. */
 export class ConfigBudget {
   words = 0;
-  /** The first cap a pass of this config reached. */
+  /** Set when the config's words are spent: no further config-id pass is read. */
   exhausted: BudgetCap | null = null;
 }

@@ -146,10 +146,9 @@ class Preprocessor {
     if (this.stopped || this.capsHit.has(cap)) return;
     this.capsHit.add(cap);
     const stops = CAP_STOPS_PASS[cap];
-    if (stops) {
-      this.stopped = cap;
-      this.budget.exhausted ??= cap;
-    }
+    if (stops) this.stopped = cap;
+    // Only the config's own words end the other passes too; a pass's caps hold for that pass.
+    if (cap === 'config-words') this.budget.exhausted = cap;
     this.problem('budget-exceeded', origin, via, { ...extra, cap, limit: CAP_LIMIT[cap], what: CAP_WHAT[cap], effect: CAP_EFFECT[cap], stops: stops ? 'yes' : 'no' });
   }
 
