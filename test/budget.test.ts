@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './helpers.js';
+import { expandBraces, MAX_BRACE_ALTERNATIVES } from '../src/source/glob.js';
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-budget-')));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -238,6 +239,19 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     const hit = capFinding(findings, 'script-bytes');
     expect([hit.file, hit.line]).toEqual([conf, NOTIFY_LINE]);
     expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+});
+
+describe('work budget: brace alternatives are built one by one, up to the cap', () => {
+  it('keeps glob(3) order, and stops 24 groups at MAX_BRACE_ALTERNATIVES without building the rest', () => {
+    expect(expandBraces('/x/{a,b}{c,{d,e}}{f}')).toEqual({ patterns: ['/x/ac{f}', '/x/ad{f}', '/x/ae{f}', '/x/bc{f}', '/x/bd{f}', '/x/be{f}'], truncated: false });
+    const t0 = Date.now();
+    const r = expandBraces('/x/' + '{a,b}'.repeat(24));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(r.truncated).toBe(true);
+    expect(r.patterns.length).toBe(MAX_BRACE_ALTERNATIVES);
+    expect(r.patterns[0]).toBe('/x/' + 'a'.repeat(24));
+    expect(r.patterns[1]).toBe('/x/' + 'a'.repeat(23) + 'b');
   });
 });
 
