@@ -3,6 +3,7 @@ import type { Rule, RuleMeta } from '../src/engine/types.js';
 import type { ClusterRule } from '../src/cluster/types.js';
 import { rule as advertIntVersion } from './advert-int-version.js';
 import { rule as authPassTruncated } from './auth-pass-truncated.js';
+import { rule as budgetExceeded } from './budget-exceeded.js';
 import { rule as clusterAdvertMismatch } from './cluster-advert-mismatch.js';
 import { rule as clusterMissingPeer } from './cluster-missing-peer.js';
 import { rule as clusterPriority } from './cluster-priority.js';
@@ -40,7 +41,7 @@ import { rule as unknownKeyword } from './unknown-keyword.js';
 import { rule as unusedDefinition } from './unused-definition.js';
 import { rule as vrrp3Authentication } from './vrrp3-authentication.js';
 
-export const rules: Rule[] = [advertIntVersion, authPassTruncated, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, keywordShellInjection, lexingVersion, lintDirective, missingRequired, mixedAddressFamily, nopreemptMaster, routeWithoutInterface, scriptInsecure, scriptInterfaceName, scriptNameArgument, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptShellSyntax, scriptUnhandledInstance, scriptUnknownName, scriptUnquotedArguments, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
+export const rules: Rule[] = [advertIntVersion, authPassTruncated, budgetExceeded, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, keywordShellInjection, lexingVersion, lintDirective, missingRequired, mixedAddressFamily, nopreemptMaster, routeWithoutInterface, scriptInsecure, scriptInterfaceName, scriptNameArgument, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptShellSyntax, scriptUnhandledInstance, scriptUnknownName, scriptUnquotedArguments, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
 
 /** Rules over several nodes at once (`keepalived-lint cluster`, `lint --cluster`), sorted by id. */
 export const clusterRules: ClusterRule[] = [clusterAdvertMismatch, clusterMissingPeer, clusterPriority, clusterUnicastPeers, clusterVipMismatch, clusterVridCollision];

@@ -77,8 +77,10 @@ export const rule: Rule = {
         const openerOf = new Map([...balance.pairs].map(([open, close]) => [close, open]));
         const ignoredAfter = new Map<Token, Statement | null>();
         for (const issue of ctx.tree.issues) if (issue.code === 'unexpected-open') ignoredAfter.set(issue.token, issue.after);
+        // A pass the work budget stopped leaves its open blocks open: budget-exceeded says why.
+        const stopped = ctx.pre.problems.some((p) => p.code === 'budget-exceeded' && p.data.stops === 'yes');
         // Every unclosed "{" is worth a look, but a thousand identical findings are not.
-        for (const open of suspectsFor(balance, owner, ctx.file).slice(0, MAX_UNCLOSED_REPORTS)) {
+        for (const open of stopped ? [] : suspectsFor(balance, owner, ctx.file).slice(0, MAX_UNCLOSED_REPORTS)) {
           const st = owner.get(open);
           const block = st ? describeScope(st) : 'this block';
           const close = balance.pairs.get(open);

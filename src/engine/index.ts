@@ -5,7 +5,7 @@
  * and `priority 300` under `@lb1` is reported once with configIds ["lb1"].
  */
 import * as path from 'node:path';
-import { preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
+import { ConfigBudget, preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
 import { buildTree, type ConfigTree, type Statement } from '../tree/index.js';
 import { namedBlocks, scriptRefs } from '../model/scripts.js';
@@ -20,6 +20,19 @@ import { pathMap, type PathMapping } from '../source/paths.js';
 import { confineFor } from '../source/confine.js';
 
 export * from './types.js';
+
+/**
+ * Config-id passes of one config (each reads the whole config again). Real configs name one id
+ * per router of a cluster, a handful; 1,000 `@id` lines would be 1,000 full passes.
+ */
+export const MAX_CONFIG_IDS = 64;
+/**
+ * Findings of one rule in one file. A real config with one problem repeated in each of its
+ * instances stays below; a ~SEQ of 100,000 misspelt lines would print 100,000 identical findings
+ * (and keep them in memory). The rest are summed up in one finding of budget-exceeded.
+ */
+export const MAX_FINDINGS_PER_RULE_AND_FILE = 1_000;
+const BUDGET_RULE_ID = 'budget-exceeded';
 
 /** The label for the pass that uses a config-id no `@id` line names. */
 export const OTHER_CONFIG_ID = '(other)';
@@ -172,8 +185,10 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
   const files = new Map<string, SourceFile>();
 
   const passes: { id: string | null; pre: PreprocessResult }[] = [];
+  // One budget for every pass: the passes are kept together until the rules have run.
+  const budget = new ConfigBudget();
   const run = (id: string | null): PreprocessResult | { error: string } =>
-    preprocess(abs, { host: opts.host, configId: id, root, paths, files });
+    preprocess(abs, { host: opts.host, configId: id, root, paths, files, budget });
 
   const chosen = opts.configId !== undefined ? [opts.configId] : opts.configIds;
   if (chosen?.length) {
@@ -186,16 +201,31 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
     const first = run(null);
     if ('error' in first) return first;
     passes.push({ id: null, pre: first });
+    // Each id enters the queue once (an id goes into `seen` when queued, not when run).
     const seen = new Set<string>();
-    const queue = [...first.conditionIds].filter((x) => x !== '');
-    while (queue.length) {
-      const id = queue.shift()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
+    const queue: { id: string; pre: PreprocessResult }[] = [];
+    const enqueue = (pre: PreprocessResult) => {
+      for (const id of pre.conditionIds) {
+        if (id === '' || seen.has(id)) continue;
+        seen.add(id);
+        queue.push({ id, pre });
+      }
+    };
+    enqueue(first);
+    for (let next = 0; next < queue.length; next++) {
+      const { id, pre: namedIn } = queue[next]!;
+      if (budget.exhausted) break;
+      if (next >= MAX_CONFIG_IDS) {
+        // Said in every pass, so that the finding carries no config-ids of its own.
+        const origin = namedIn.conditionAt?.get(id) ?? { file: abs, start: 0, end: 0 };
+        const problem = { code: 'budget-exceeded' as const, origin, via: [], data: { cap: 'config-ids', limit: MAX_CONFIG_IDS, id } };
+        for (const p of passes) p.pre.problems.push(problem);
+        break;
+      }
       const pre = run(id);
       if ('error' in pre) return pre;
       passes.push({ id, pre });
-      for (const more of pre.conditionIds) if (more !== '' && !seen.has(more)) queue.push(more);
+      enqueue(pre);
     }
   }
 
@@ -228,7 +258,48 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
   const diagnostics = merged.map(({ d, ids }) =>
     passes.length > 1 && ids.size < passes.length ? { ...d, configIds: allIds.filter((x) => ids.has(x)) } : d,
   );
-  return { diagnostics, files, scripts };
+  return { diagnostics: capFindings(diagnostics, opts, files), files, scripts };
+}
+
+/**
+ * At most MAX_FINDINGS_PER_RULE_AND_FILE findings of a rule in a file, the first by position, and
+ * one finding of budget-exceeded where the rest begins. Deterministic, so that every -j agrees.
+ */
+function capFindings(diagnostics: Diagnostic[], opts: LintOptions, files: Map<string, SourceFile>): Diagnostic[] {
+  const count = new Map<string, number>();
+  let over = false;
+  for (const d of diagnostics) {
+    const key = `${d.ruleId}\0${d.file}`;
+    const n = (count.get(key) ?? 0) + 1;
+    count.set(key, n);
+    if (n > MAX_FINDINGS_PER_RULE_AND_FILE) over = true;
+  }
+  if (!over) return diagnostics;
+  const groups = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const key = `${d.ruleId}\0${d.file}`;
+    const g = groups.get(key);
+    if (g) g.push(d);
+    else groups.set(key, [d]);
+  }
+  const budgetRule = opts.rules.find((r) => r.meta.id === BUDGET_RULE_ID);
+  const configured = opts.severities?.[BUDGET_RULE_ID];
+  const out: Diagnostic[] = [];
+  for (const g of groups.values()) {
+    if (g.length <= MAX_FINDINGS_PER_RULE_AND_FILE) {
+      out.push(...g);
+      continue;
+    }
+    g.sort(byPosition);
+    out.push(...g.slice(0, MAX_FINDINGS_PER_RULE_AND_FILE));
+    const first = g[MAX_FINDINGS_PER_RULE_AND_FILE]!;
+    if (budgetRule && configured !== 'off') {
+      const data = { rule: first.ruleId, limit: MAX_FINDINGS_PER_RULE_AND_FILE };
+      const at = { file: first.file, start: first.range.start, end: first.range.end };
+      out.push(toDiagnostic(budgetRule, configured ?? budgetRule.meta.severity, { messageId: 'findings', at, data }, files));
+    }
+  }
+  return out;
 }
 
 function scriptsContext(tree: ConfigTree, refs: ScriptsContext['refs'], store: ScriptStore, allNames: ReadonlySet<string>): ScriptsContext {
@@ -256,6 +327,7 @@ function runRules(
   for (const rule of opts.rules) {
     const configured = opts.severities?.[rule.meta.id];
     if (configured === 'off') continue;
+    const built = new Map<string, number>();
     const ctx: RuleContext = {
       target,
       from: opts.from !== undefined ? resolveTarget(opts.from) : null,
@@ -271,7 +343,13 @@ function runRules(
         const sf = files.get(o.file);
         return `${sf ? displayName(o.file) : o.file}:${p.line}:${p.column}`;
       },
-      report: (r: Report) => out.push(toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r, files)),
+      report: (r: Report) => {
+        // Past the cap (+1, so that capFindings knows there are more), a finding is not built.
+        const file = (isToken(r.at) ? r.at.origin : r.at).file;
+        const n = (built.get(file) ?? 0) + 1;
+        built.set(file, n);
+        if (n <= MAX_FINDINGS_PER_RULE_AND_FILE + 1) out.push(toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r, files));
+      },
     };
     const v = rule.create(ctx);
     if (v.statement) everyStatement.push(v.statement);

@@ -18,9 +18,25 @@ import { LineIndex } from '../source/line-index.js';
 import { MappedText, isBlank, type Expansion, type Origin } from './mapped-text.js';
 import type { LogicalLine, PreprocessResult, Problem, SourceFile, Token } from './types.js';
 import { pathMap, type PathMap } from '../source/paths.js';
+import {
+  CAP_EFFECT,
+  CAP_LIMIT,
+  CAP_STOPS_PASS,
+  CAP_WHAT,
+  ConfigBudget,
+  MAX_BRACE_DEPTH,
+  MAX_INCLUDED_FILES_PER_PASS,
+  MAX_READS_PER_INCLUDED_FILE,
+  MAX_SEQUENCE_VALUES_PER_PASS,
+  MAX_WORD_BYTES_PER_PASS,
+  MAX_WORDS_PER_CONFIG,
+  MAX_WORDS_PER_PASS,
+  type BudgetCap,
+} from './budget.js';
 
 export * from './types.js';
 export { MappedText } from './mapped-text.js';
+export * from './budget.js';
 
 export interface PreprocessOptions {
   host: FileHost;
@@ -32,6 +48,8 @@ export interface PreprocessOptions {
   paths?: PathMap;
   /** Files already read, shared between the passes for several config-ids. */
   files?: Map<string, SourceFile>;
+  /** The work budget shared by the passes of one config (a fresh one when absent). */
+  budget?: ConfigBudget;
 }
 
 /** keepalived reads lines into a 1024-byte buffer (MAXBUF). */
@@ -97,12 +115,54 @@ class Preprocessor {
   private sequenceLines = 0;
   /** The line being read had a matching @id prefix. */
   private conditionalLine = false;
+  /** Where each id of conditionIds was first named (the `@id` prefix). */
+  readonly conditionAt = new Map<string, Origin>();
+  // The work budget of this pass (src/preprocess/budget.ts); `stopped` ends the pass.
+  private readonly budget: ConfigBudget;
+  private includedFiles = 0;
+  private readonly readsOf = new Map<string, number>();
+  private words = 0;
+  private wordBytes = 0;
+  private sequenceValues = 0;
+  private braceDepth = 0;
+  /** The include line being read (fan-out accounting in processFile). */
+  private includeLine: { origin: Origin; via: Expansion[] } | null = null;
+  stopped: BudgetCap | null = null;
+  private readonly capsHit = new Set<BudgetCap>();
 
   private readonly paths: PathMap;
 
   constructor(private readonly opts: PreprocessOptions) {
     this.files = opts.files ?? new Map();
     this.paths = opts.paths ?? pathMap(opts.root);
+    this.budget = opts.budget ?? new ConfigBudget();
+  }
+
+  /**
+   * A cap of the budget is reached at `origin`: report it once per pass. A cap on memory stops
+   * the pass; a cap on a kind of expansion (includes, sequences) only skips more of that kind.
+   */
+  private exceed(cap: BudgetCap, origin: Origin, via: Expansion[], extra: Problem['data'] = {}): void {
+    if (this.stopped || this.capsHit.has(cap)) return;
+    this.capsHit.add(cap);
+    const stops = CAP_STOPS_PASS[cap];
+    if (stops) this.stopped = cap;
+    // Only the config's own words end the other passes too; a pass's caps hold for that pass.
+    if (cap === 'config-words') this.budget.exhausted = cap;
+    this.problem('budget-exceeded', origin, via, { ...extra, cap, limit: CAP_LIMIT[cap], what: CAP_WHAT[cap], effect: CAP_EFFECT[cap], stops: stops ? 'yes' : 'no' });
+  }
+
+  /** Charge the words of one line to the pass and to the config; false when a cap is reached. */
+  private spendWords(count: number, bytes: number, m: MappedText, via: Expansion[]): boolean {
+    this.words += count;
+    this.wordBytes += bytes;
+    this.budget.words += count;
+    const cap: BudgetCap | null =
+      this.words > MAX_WORDS_PER_PASS ? 'words' : this.budget.words > MAX_WORDS_PER_CONFIG ? 'config-words' : this.wordBytes > MAX_WORD_BYTES_PER_PASS ? 'word-bytes' : null;
+    if (cap === null) return true;
+    const o = m.origin(0, m.length);
+    this.exceed(cap, o.origin, o.via.length ? o.via : via);
+    return false;
   }
 
   loadFile(file: string): SourceFile | { error: string } {
@@ -116,6 +176,23 @@ class Preprocessor {
   }
 
   processFile(sf: SourceFile): void {
+    if (this.stopped) return;
+    // Fan-out: each time an included file is read counts, however often the same file comes back.
+    if (this.includeStack.length > 0 && ++this.includedFiles > MAX_INCLUDED_FILES_PER_PASS) {
+      // Reported once, at the include line that reached the cap; the includes after it are skipped.
+      const at = this.includeLine ?? { origin: { file: sf.path, start: 0, end: 0 }, via: [] };
+      this.exceed('included-files', at.origin, at.via);
+      return;
+    }
+    const reads = this.includeStack.length > 0 ? (this.readsOf.get(sf.path) ?? 0) + 1 : 0;
+    if (reads > MAX_READS_PER_INCLUDED_FILE) {
+      const at = this.includeLine ?? { origin: { file: sf.path, start: 0, end: 0 }, via: [] };
+      this.exceed('file-reads', at.origin, at.via);
+      return;
+    }
+    if (reads) this.readsOf.set(sf.path, reads);
+    // The include line reading this file, again once the file's own include lines are done.
+    const includer = this.includeLine;
     this.includeStack.push(sf.path);
     const text = sf.text;
     let lineStart = 0;
@@ -125,10 +202,11 @@ class Preprocessor {
       let lineText = text.slice(lineStart, nl);
       if (lineText.endsWith('\r')) lineText = lineText.slice(0, -1);
       this.physicalLine(sf, lineText, lineStart);
-      if (nl >= text.length) break;
+      if (nl >= text.length || this.stopped) break;
       lineStart = nl + 1;
     }
     this.includeStack.pop();
+    this.includeLine = includer;
   }
 
   private problem(code: Problem['code'], origin: Origin, via: Expansion[], data: Problem['data'] = {}): void {
@@ -192,7 +270,7 @@ class Preprocessor {
 
   /** Steps 5-12 of read_line() on decommented text. */
   private logicalText(sf: SourceFile, m: MappedText, via: Expansion[], depth: number): void {
-    if (depth > 20) return;
+    if (depth > 20 || this.stopped) return;
     // No prefix, definition or sequence can start otherwise (the text is trimmed): plain content.
     const first = m.text.charCodeAt(0);
     if (first !== 0x40 /* @ */ && first !== 0x24 /* $ */ && first !== 0x7e /* ~ */ && !isBlank(m.text[0] ?? ' ')) {
@@ -204,7 +282,10 @@ class Preprocessor {
     const d = parseDirective(m.text);
     let body = m;
     if (d.condition) {
-      this.conditionIds.add(d.condition.id);
+      if (!this.conditionIds.has(d.condition.id)) {
+        this.conditionIds.add(d.condition.id);
+        this.conditionAt.set(d.condition.id, m.origin(0, m.text.slice(0, d.condition.end).trimEnd().length).origin);
+      }
       const matches = d.condition.id !== '' && d.condition.id === this.opts.configId;
       if (matches === d.condition.negated) return;
       body = m.slice(d.condition.end);
@@ -244,6 +325,7 @@ class Preprocessor {
     via: Expansion[],
     depth: number,
   ): void {
+    if (this.stopped) return;
     if (i >= heads.length) {
       // Chained sequences multiply: bound the lines one physical line may produce.
       if (++this.sequenceLines === MAX_SEQUENCE_VALUES + 1) {
@@ -255,10 +337,18 @@ class Preprocessor {
         });
       }
       if (this.sequenceLines > MAX_SEQUENCE_VALUES) return;
+      // ... and all the sequence lines of a pass together.
+      if (++this.sequenceValues > MAX_SEQUENCE_VALUES_PER_PASS) {
+        const h = heads[0]!;
+        this.exceed('sequence-values', whole.origin(h.start, h.end).origin, via);
+        return;
+      }
       this.content(sf, rest, via, depth);
       return;
     }
     const head = heads[i]!;
+    // Once the pass's sequence values are spent, a ~SEQ line is not even counted out.
+    if (this.capsHit.has('sequence-values')) return;
     const headOrigin = whole.origin(head.start, head.end).origin;
     const args = this.substitute(MappedText.literal(head.args, sf.path, headOrigin.start), via).text;
     const values = sequenceValues(head.kind, args);
@@ -278,6 +368,7 @@ class Preprocessor {
         });
       }
       this.sequence(sf, whole, heads, i + 1, rest, [...via, exp], depth);
+      if (this.stopped || this.capsHit.has('sequence-values')) return;
     }
   }
 
@@ -307,12 +398,14 @@ class Preprocessor {
    * definition, a sequence or an include there takes effect as it does in keepalived.
    */
   private wordsAndBraces(sf: SourceFile, m: MappedText, via: Expansion[], depth: number): void {
+    if (this.stopped) return;
     const inc = m.text.startsWith('include') ? INCLUDE_RE.exec(m.text) : null;
     if (inc) {
       this.include(sf, inc[1]!, m.slice(m.text.length - inc[2]!.length).trim(), m);
       return;
     }
     const raw = tokenize(m.text);
+    if (!this.spendWords(raw.length, m.length, m, via)) return;
     let words: Token[] = [];
     let wordsFrom = 0;
     let wordsTo = 0;
@@ -334,6 +427,12 @@ class Preprocessor {
       }
       const tokVia = token.via;
       if (t.brace) {
+        // keepalived's brace count: a file of `{` lines would keep millions of blocks open.
+        if (t.text === '{' && ++this.braceDepth > MAX_BRACE_DEPTH) {
+          this.exceed('brace-depth', token, tokVia);
+          return;
+        }
+        if (t.text === '}' && this.braceDepth > 0) this.braceDepth--;
         flush();
         this.lines.push({ kind: t.text === '{' ? 'open' : 'close', tokens: [token], origin: token, via: tokVia });
         // Look at the text after the brace before building it: it rarely needs reading again.
@@ -359,6 +458,9 @@ class Preprocessor {
 
   private include(sf: SourceFile, kind: string, pattern: MappedText, line: MappedText): void {
     const o = line.origin(0, line.length);
+    this.includeLine = { origin: o.origin, via: o.via };
+    // Once the pass's included files are spent, an include line is not even globbed.
+    if (this.capsHit.has('included-files')) return;
     // An include word that came from a $definition, or an include behind @id: keepalived's child
     // passes read the file again (SYNTAX.md section 4, L09). `include ${DIR}/x` is read normally.
     const keywordVia = line.origin(0, 1).via;
@@ -368,7 +470,11 @@ class Preprocessor {
       ? this.paths.toLocal(pat)
       : path.posix.join(path.posix.dirname(sf.path), pat);
     const data = { kind, pattern: pat, resolved: abs };
-    const { matches, missingAlternatives, truncated } = expandGlob(abs, this.opts.host);
+    const { matches, missingAlternatives, truncated, alternativesTruncated } = expandGlob(abs, this.opts.host);
+    if (alternativesTruncated) {
+      this.capsHit.delete('brace-alternatives'); // per include line: each one is cut on its own
+      this.exceed('brace-alternatives', o.origin, o.via, data);
+    }
     if (truncated) this.problem('include-too-many', o.origin, o.via, { ...data, count: matches.length });
     if (matches.length === 0) {
       this.problem(hasMagic(pat) ? 'include-no-match' : 'include-missing', o.origin, o.via, data);
@@ -613,8 +719,8 @@ export function preprocess(entry: string, opts: PreprocessOptions): PreprocessRe
   if (opts.host.stat(entry).executable) {
     // keepalived: "Configuration file '...' is not a regular non-executable file - skipping".
     p.problems.push({ code: 'config-executable', origin: { file: entry, start: 0, end: 0 }, via: [], data: { file: entry } });
-    return { lines: [], problems: p.problems, files: p.files, conditionIds: p.conditionIds };
+    return { lines: [], problems: p.problems, files: p.files, conditionIds: p.conditionIds, conditionAt: p.conditionAt };
   }
   p.processFile(sf);
-  return { lines: p.lines, problems: p.problems, files: p.files, conditionIds: p.conditionIds };
+  return { lines: p.lines, problems: p.problems, files: p.files, conditionIds: p.conditionIds, conditionAt: p.conditionAt };
 }

@@ -63,7 +63,9 @@ export type ProblemCode =
   | 'definition-recursive'
   | 'line-too-long'
   | 'nul-bytes'
-  | 'escaped-comment-char';
+  | 'escaped-comment-char'
+  /** A cap of the work budget (src/preprocess/budget.ts); data: cap, limit, what, effect. */
+  | 'budget-exceeded';
 
 export interface Problem {
   code: ProblemCode;
@@ -78,4 +80,6 @@ export interface PreprocessResult {
   files: Map<string, SourceFile>;
   /** Every id named by a `@id` / `@^id` prefix that this pass read. */
   conditionIds: Set<string>;
+  /** Where each of conditionIds was first named. */
+  conditionAt?: Map<string, Origin>;
 }

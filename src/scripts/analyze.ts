@@ -46,9 +46,42 @@ export interface Opaque extends Span {
   why: string;
 }
 
+/** Why a script was not analysed (a cap of the work budget); rules report it at the reference. */
+export interface ScriptBudget {
+  [key: string]: string | number;
+  cap: string;
+  limit: number;
+  /** Completes "Script not analysed: /x.sh ...". */
+  reason: string;
+  effect: string;
+}
+
+/**
+ * Steps of the name analysis of one script: every node visited, and again for each call of a
+ * function (each step reads nodes from the parser's WebAssembly memory: ~10-20 us). A corpus
+ * notify script takes a few hundred, the largest script analysed (MAX_SCRIPT_BYTES) about 2 walks
+ * of its ~80,000 nodes; a script whose 26 functions each call the
+ * next twice would take 2^26 walks of the last one.
+ */
+export const MAX_ANALYSIS_STEPS = 200_000;
+/**
+ * Syntax-tree depth of a script the analysis walks (recursively, one stack frame per level). Real
+ * scripts are a few dozen nodes deep; 2,000 nested `$(` would overflow the stack.
+ */
+export const MAX_SCRIPT_TREE_DEPTH = 400;
+
+/** The analysis ran out of its budget: the script is reported as not analysed. */
+export class AnalysisBudgetError extends Error {
+  constructor(readonly budget: ScriptBudget) {
+    super(`script analysis: ${budget.cap}`);
+  }
+}
+
 export interface ScriptAnalysis {
   /** Parsed without syntax errors; when false, nothing else is reported. */
   parsed: boolean;
+  /** Not analysed at all: a cap of the work budget was reached (parsed is false). */
+  budget?: ScriptBudget;
   syntaxError?: Span;
   dispatches: Dispatch[];
   /** Uses of the name we cannot follow: "cannot tell" whether a name is handled. */
@@ -81,13 +114,54 @@ const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
 export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalysis {
   const out: ScriptAnalysis = { parsed: true, dispatches: [], opaque: [], interfaceUses: [], nameUsed: false };
   const root = tree.rootNode;
+  const depth = treeDepth(tree, MAX_SCRIPT_TREE_DEPTH);
+  if (depth > MAX_SCRIPT_TREE_DEPTH) {
+    return notAnalysed({
+      cap: 'script-tree-depth',
+      limit: MAX_SCRIPT_TREE_DEPTH,
+      reason: `nests more than ${MAX_SCRIPT_TREE_DEPTH} levels deep`,
+      effect: 'a shell may itself run out of stack on such nesting',
+    });
+  }
   if (root.hasError) {
     out.parsed = false;
     const bad = firstError(root);
     out.syntaxError = bad ? { start: bad.startIndex, end: bad.endIndex } : { start: 0, end: 0 };
     return out;
   }
-  return new Analyzer(out, source).run(root);
+  try {
+    return new Analyzer(out, source).run(root);
+  } catch (e) {
+    if (e instanceof AnalysisBudgetError) return notAnalysed(e.budget);
+    throw e;
+  }
+}
+
+export function notAnalysed(budget: ScriptBudget): ScriptAnalysis {
+  return { parsed: false, budget, dispatches: [], opaque: [], interfaceUses: [], nameUsed: false };
+}
+
+/** The depth of the syntax tree, walked with a cursor (no recursion), stopping past `limit`. */
+function treeDepth(tree: ShellTree, limit: number): number {
+  const cursor = tree.walk();
+  let depth = 0;
+  let max = 0;
+  try {
+    for (;;) {
+      if (depth > max) max = depth;
+      if (max > limit) return max;
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return max;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 function firstError(n: ShellNode): ShellNode | null {
@@ -111,6 +185,7 @@ class Analyzer {
   private readonly seenDispatch = new Set<number>();
   private readonly seenOpaque = new Set<number>();
   private frame: Frame;
+  private steps = 0;
 
   constructor(
     private readonly out: ScriptAnalysis,
@@ -141,6 +216,14 @@ class Analyzer {
   }
 
   private walk(n: ShellNode): void {
+    if (++this.steps > MAX_ANALYSIS_STEPS) {
+      throw new AnalysisBudgetError({
+        cap: 'script-analysis-steps',
+        limit: MAX_ANALYSIS_STEPS,
+        reason: `takes more than ${MAX_ANALYSIS_STEPS} analysis steps (its functions call each other that often)`,
+        effect: 'the shell would make all those calls too',
+      });
+    }
     switch (n.type) {
       case 'function_definition':
         return;

@@ -11,8 +11,8 @@ import { LineIndex } from '../source/line-index.js';
 import type { FileHost, FileStat } from '../source/host.js';
 import { scriptFile, type ScriptRef } from '../model/scripts.js';
 import type { PathMap } from '../source/paths.js';
-import { analyzeScript, type NameSource, type ScriptAnalysis } from './analyze.js';
-import { loadShellParser } from './shell.js';
+import { analyzeScript, notAnalysed, type NameSource, type ScriptAnalysis, type ScriptBudget } from './analyze.js';
+import { loadShellParser, type ShellParser } from './shell.js';
 
 export interface WritableBy {
   /** The file or directory (path on this machine) that others can write. */
@@ -36,7 +36,16 @@ export interface ScriptFile {
   shell: boolean;
   /** The file or a directory above it that a non-root user can write (keepalived's check). */
   writable: WritableBy[];
+  /** Not read or not analysed: a cap of the work budget (too large). */
+  budget?: ScriptBudget;
 }
+
+/**
+ * A script is kilobytes (the largest of the corpus is 3.2 KB, 80 times less); the shell parser
+ * keeps a few hundred bytes per byte of script, so a 14 MB one took 4.7 GB, and this size about
+ * 80 MB. Larger ones are reported and not read.
+ */
+export const MAX_SCRIPT_BYTES = 256 * 1024;
 
 export interface ScriptStore {
   file(ref: ScriptRef): ScriptFile | null;
@@ -70,12 +79,7 @@ export async function loadScripts(refs: ScriptRef[], paths: PathMap, host: FileH
     const byFile = new Map<ScriptFile, NameSource[]>();
     for (const w of wanted.values()) byFile.set(w.file, [...(byFile.get(w.file) ?? []), w.source]);
     for (const [f, sources] of byFile) {
-      const tree = parser.parse(f.source!.text);
-      try {
-        for (const s of sources) analyses.set(key(f.path, s), analyzeScript(tree, s));
-      } finally {
-        tree.delete();
-      }
+      for (const [s, a] of analyseAll(parser, f.source!.text, sources)) analyses.set(key(f.path, s), a);
     }
   }
   return {
@@ -87,6 +91,29 @@ export async function loadScripts(refs: ScriptRef[], paths: PathMap, host: FileH
   };
 }
 
+/**
+ * Every name source of one script. A failure of the parser or of the analysis (a stack overflow on
+ * input no cap foresaw) costs this script its analysis, never the config its findings.
+ */
+function analyseAll(parser: ShellParser, text: string, sources: NameSource[]): [NameSource, ScriptAnalysis][] {
+  let tree: ReturnType<ShellParser['parse']> | null = null;
+  try {
+    tree = parser.parse(text);
+    const t = tree;
+    return sources.map((s) => [s, analyzeScript(t, s)]);
+  } catch (e) {
+    const failed = notAnalysed({
+      cap: 'script-parser',
+      limit: 0,
+      reason: `could not be analysed (${e instanceof Error ? e.message : String(e)})`,
+      effect: 'check it with shellcheck',
+    });
+    return sources.map((s) => [s, failed]);
+  } finally {
+    tree?.delete();
+  }
+}
+
 function readScript(p: string, deployed: string, paths: PathMap, host: FileHost): ScriptFile {
   const stat = host.stat(p);
   const f: ScriptFile = { path: p, deployed, located: paths.explain(deployed), stat, source: null, readError: null, interpreter: null, shell: false, writable: [] };
@@ -96,13 +123,24 @@ function readScript(p: string, deployed: string, paths: PathMap, host: FileHost)
     f.readError = r.reason;
     return f;
   }
-  f.source = { path: p, text: r.text, index: new LineIndex(r.text), encoding: r.encoding };
   const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(r.text);
   if (shebang) {
     const prog = path.posix.basename(shebang[1]!);
     f.interpreter = prog === 'env' && shebang[2] ? shebang[2] : prog;
   }
   f.shell = f.interpreter === null ? !r.text.includes('\0') : SHELLS.test(f.interpreter);
+  // A program (/usr/sbin/ip) is kept as it is, never parsed; a shell script this large is neither.
+  if (f.shell && r.text.length > MAX_SCRIPT_BYTES) {
+    f.shell = false;
+    f.budget = {
+      cap: 'script-bytes',
+      limit: MAX_SCRIPT_BYTES,
+      reason: `is ${r.text.length} bytes, more than ${MAX_SCRIPT_BYTES}`,
+      effect: 'a shell script of this size is probably generated or not a script',
+    };
+    return f;
+  }
+  f.source = { path: p, text: r.text, index: new LineIndex(r.text), encoding: r.encoding };
   f.writable = paths.onHost ? writableBy(p, stat, host) : [];
   return f;
 }

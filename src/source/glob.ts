@@ -9,13 +9,28 @@ import picomatch from 'picomatch';
 import type { FileHost } from './host.js';
 
 export const MAX_GLOB_MATCHES = 20_000;
+/**
+ * Brace alternatives of one include pattern. Real patterns have a handful (`{a,b,c}.conf`); 24
+ * groups of two are 16.7 million patterns, which the old recursive expansion built in full (2 GB).
+ */
+export const MAX_BRACE_ALTERNATIVES = 4_096;
 
 export function hasMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-/** Expand `{a,b}` alternatives (nested too), left to right, as GLOB_BRACE does. */
-export function expandBraces(pattern: string): string[] {
+/**
+ * Expand `{a,b}` alternatives (nested too), left to right, as GLOB_BRACE does: at most `limit`
+ * patterns, built one by one, so that the work stops with them.
+ */
+export function expandBraces(pattern: string, limit = MAX_BRACE_ALTERNATIVES): { patterns: string[]; truncated: boolean } {
+  const patterns: string[] = [];
+  const truncated = !expandInto(pattern, patterns, limit);
+  return { patterns, truncated };
+}
+
+/** Push the expansions of `pattern` to `out`; false when `limit` stopped it. */
+function expandInto(pattern: string, out: string[], limit: number): boolean {
   let depth = 0;
   let open = -1;
   for (let i = 0; i < pattern.length; i++) {
@@ -34,15 +49,22 @@ export function expandBraces(pattern: string): string[] {
         const alts = splitTopLevel(inner);
         if (alts.length < 2 && inner.length > 0 && !inner.includes(',')) {
           // `{x}` with no comma is literal in glob(3)
-          return expandBraces(pattern.slice(i + 1)).map((rest) => pattern.slice(0, i + 1) + rest);
+          const prefix = pattern.slice(0, i + 1);
+          const rests: string[] = [];
+          const whole = expandInto(pattern.slice(i + 1), rests, limit - out.length);
+          for (const rest of rests) out.push(prefix + rest);
+          return whole;
         }
         const head = pattern.slice(0, open);
         const tail = pattern.slice(i + 1);
-        return alts.flatMap((a) => expandBraces(head + a + tail));
+        for (const a of alts) if (!expandInto(head + a + tail, out, limit)) return false;
+        return true;
       }
     }
   }
-  return [pattern];
+  if (out.length >= limit) return false;
+  out.push(pattern);
+  return true;
 }
 
 function splitTopLevel(s: string): string[] {
@@ -98,13 +120,16 @@ export interface GlobResult {
   /** Brace alternatives without a wildcard that name no existing file. */
   missingAlternatives: string[];
   truncated: boolean;
+  /** More than MAX_BRACE_ALTERNATIVES brace alternatives: only the first were globbed. */
+  alternativesTruncated: boolean;
 }
 
 export function expandGlob(pattern: string, host: FileHost): GlobResult {
   const matches: string[] = [];
   const missingAlternatives: string[] = [];
   let truncated = false;
-  for (const alt of expandBraces(pattern)) {
+  const { patterns, truncated: alternativesTruncated } = expandBraces(pattern);
+  for (const alt of patterns) {
     const found = hasMagic(alt) ? globOne(alt, host, MAX_GLOB_MATCHES) : host.stat(alt).kind === 'missing' ? [] : [alt];
     if (found.length === 0 && !hasMagic(alt)) missingAlternatives.push(alt);
     for (const f of found) {
@@ -115,5 +140,5 @@ export function expandGlob(pattern: string, host: FileHost): GlobResult {
       matches.push(f);
     }
   }
-  return { matches, missingAlternatives, truncated };
+  return { matches, missingAlternatives, truncated, alternativesTruncated };
 }

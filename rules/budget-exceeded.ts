@@ -1,0 +1,43 @@
+import type { Rule } from '../src/engine/types.js';
+import { includePatternAt } from '../src/model/includes.js';
+
+/** The linter's work budget (src/preprocess/budget.ts): an input that would make it, or keepalived, work without bound. */
+export const rule: Rule = {
+  meta: {
+    id: 'budget-exceeded',
+    description: 'Inputs that expand without bound (include fan-out, ~SEQ, brace nesting, huge or deeply nested scripts): the linter stops at a cap and says where.',
+    severity: 'error',
+    messages: {
+      stopped:
+        'Work budget exceeded: more than {{limit}} {{what}} (cap "{{cap}}"). The linter stops reading this config here, so what follows is not checked; {{effect}}.',
+      skipped:
+        'Work budget exceeded: more than {{limit}} {{what}} (cap "{{cap}}"). The linter reads no more of them, so what they would add is not checked; {{effect}}.',
+      configIds:
+        'Work budget exceeded: more than {{limit}} config-ids (cap "config-ids"); "{{id}}" and the ids after it are not linted. keepalived reads the whole config once per process for its one id.',
+      script:
+        'Script not analysed: {{script}} {{reason}} (cap "{{cap}}"), so its handling of the name is not checked. keepalived runs it anyway; {{effect}}.',
+      findings: 'Too many findings of {{rule}} in this file: only the first {{limit}} are shown (cap "findings-per-rule-and-file").',
+    },
+  },
+  create(ctx) {
+    return {
+      end() {
+        for (const p of ctx.pre.problems) {
+          if (p.code !== 'budget-exceeded') continue;
+          const at = p.data.cap === 'included-files' || p.data.cap === 'brace-alternatives' ? includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern) : p.origin;
+          if (p.data.cap === 'config-ids') ctx.report({ messageId: 'configIds', at, data: p.data });
+          else ctx.report({ messageId: p.data.stops === 'yes' ? 'stopped' : 'skipped', at, via: p.via, data: p.data });
+        }
+        const seen = new Set<string>();
+        for (const ref of ctx.scripts.refs) {
+          const b = ctx.scripts.analysis(ref)?.budget ?? ctx.scripts.file(ref)?.budget;
+          if (!b || !ref.command) continue;
+          const key = `${ref.command.origin.file}\0${ref.command.origin.start}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          ctx.report({ messageId: 'script', at: ref.command.origin, via: ref.command.via, data: { ...b, script: ref.command.text } });
+        }
+      },
+    };
+  },
+};

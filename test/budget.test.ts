@@ -1,0 +1,293 @@
+// The work budget per config (src/preprocess/budget.ts and the caps beside it): each bomb is a
+// file of a few hundred bytes (or one huge script) that made the linter run for minutes or run out
+// of memory. Each runs through the CLI in a child process with a heap limit, must end in bounded
+// time (measured here), report the cap at the line that hit it, and keep the config's other
+// findings (a `priorty` typo in the same config). Then the report must not depend on --jobs.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from './helpers.js';
+import { expandBraces, MAX_BRACE_ALTERNATIVES } from '../src/source/glob.js';
+
+const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-budget-')));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const TSX = pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+/** Heap of the child: every bomb must lint within it (the limit makes an unbounded one fail). */
+const HEAP_MB = 300;
+/** Time a bomb may take beyond the start-up of the same command on a one-line config. */
+const BOMB_SECONDS = 5;
+
+interface Finding {
+  ruleId: string;
+  message: string;
+  line: number;
+  column: number;
+}
+interface JsonReport {
+  results: { file: string; diagnostics: Finding[] }[];
+}
+
+function write(rel: string, content: string | Buffer): string {
+  const f = path.join(tmp, rel);
+  fs.mkdirSync(path.dirname(f), { recursive: true });
+  fs.writeFileSync(f, content);
+  return f;
+}
+
+function run(args: string[], seconds = 120, heapMb = HEAP_MB) {
+  const t0 = Date.now();
+  const r = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${heapMb}`, '--liftoff-only', '--import', TSX, path.join(REPO, 'test/support/run-cli.ts'), 'lint', '--format', 'json', ...args],
+    { cwd: tmp, encoding: 'utf8', timeout: seconds * 1000, maxBuffer: 256 * 1024 * 1024 },
+  );
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+}
+
+let startupMs = 0;
+beforeAll(() => {
+  const f = write('startup/keepalived.conf', 'priorty 1\n');
+  startupMs = run([f]).ms;
+});
+
+/** Lint one bomb: bounded, no crash, exit 1 (findings), and its findings by file. */
+function lintBomb(conf: string, extra: string[] = []): { findings: (Finding & { file: string })[]; ms: number } {
+  const r = run([conf, ...extra]);
+  expect(r.signal, r.stderr).toBeNull();
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.ms - startupMs, `took ${r.ms} ms (start-up ${startupMs} ms)`).toBeLessThanOrEqual(BOMB_SECONDS * 1000);
+  const report = JSON.parse(r.stdout) as JsonReport;
+  return { findings: report.results.flatMap((x) => x.diagnostics.map((d) => ({ ...d, file: path.resolve(tmp, x.file) }))), ms: r.ms };
+}
+
+function capFinding(findings: (Finding & { file: string })[], cap: string) {
+  const hits = findings.filter((d) => d.ruleId === 'budget-exceeded' && d.message.includes(`cap "${cap}"`));
+  expect(hits.length, JSON.stringify(findings.filter((d) => d.ruleId === 'budget-exceeded'))).toBeGreaterThan(0);
+  return hits[0]!;
+}
+
+function typoAt(findings: (Finding & { file: string })[], file: string, line: number): boolean {
+  return findings.some((d) => d.ruleId === 'unknown-keyword' && d.file === file && d.line === line && d.message.includes('"priorty"'));
+}
+
+const lineOf = (file: string, line: number) => fs.readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
+
+/** The bombs, each in its own router folder (R/etc/keepalived/keepalived.conf, R is the root). */
+const bombs = {
+  doubling(): string {
+    // f0 includes f1 twice, f1 includes f2 twice, ...: keepalived reads f40 2^40 times.
+    for (let i = 0; i < 40; i++) write(`doubling/etc/keepalived/f${i}.inc`, `include f${i + 1}.inc\ninclude f${i + 1}.inc\n`);
+    write('doubling/etc/keepalived/f40.inc', 'global_defs {\n}\n');
+    return write('doubling/etc/keepalived/keepalived.conf', 'include f0.inc\nglobal_defs {\n    priorty 1\n}\n');
+  },
+  globReentry(): string {
+    // 8 files that each include *.inc: every one reads the 7 others again (keepalived never ends).
+    for (let i = 0; i < 8; i++) write(`glob/etc/keepalived/conf.d/f${i}.inc`, 'include *.inc\n');
+    return write('glob/etc/keepalived/keepalived.conf', 'include conf.d/*.inc\nglobal_defs {\n    priorty 1\n}\n');
+  },
+  braces(): string {
+    const pattern = '/x/' + '{a,b}'.repeat(24);
+    return write('braces/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\ninclude ${pattern}\n`);
+  },
+  sequences(): string {
+    // One short line per value (a block per value reaches the words cap instead: see the report).
+    const seq = '~SEQ(i,1,100000) priorty $i\n';
+    return write('seq/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${seq.repeat(5)}`);
+  },
+  wideDefinition(): string {
+    // 500 words in $A, 100,000 times: 50 million words.
+    const a = `$A=${'a '.repeat(500).trim()}\n`;
+    return write('wide/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${a}~SEQ(i,1,100000) $A\n`);
+  },
+  configIds(): string {
+    const ids = Array.from({ length: 1000 }, (_, i) => `@id${i} vrrp_script chk_${i} {\n@id${i}     script "/bin/true"\n@id${i} }\n`).join('');
+    return write('ids/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${ids}`);
+  },
+  openBraces(): string {
+    return write('open/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${'{\n'.repeat(5_000_000)}`);
+  },
+};
+
+/** A config whose notify script is `script`, with a priorty typo at line 3. */
+function withScript(dir: string, script: string | Buffer): string {
+  write(`${dir}/etc/keepalived/notify.sh`, script);
+  fs.chmodSync(path.join(tmp, dir, 'etc/keepalived/notify.sh'), 0o755);
+  return write(
+    `${dir}/etc/keepalived/keepalived.conf`,
+    [
+      'global_defs {',
+      '    enable_script_security',
+      '    priorty 1',
+      '}',
+      'vrrp_instance VI_1 {',
+      '    state BACKUP',
+      '    interface eth0',
+      '    virtual_router_id 1',
+      '    priority 100',
+      '    virtual_ipaddress {',
+      '        192.0.2.1/24',
+      '    }',
+      '    notify /etc/keepalived/notify.sh',
+      '}',
+      '',
+    ].join('\n'),
+  );
+}
+const NOTIFY_LINE = 13;
+
+const scriptBombs = {
+  calls(): string {
+    // f0 calls f1 twice, f1 calls f2 twice, ...: the analysis would walk f25 2^25 times.
+    const fns = Array.from({ length: 26 }, (_, i) => (i < 25 ? `f${i}() {\n  f${i + 1} "$@"\n  f${i + 1} "$@"\n}\n` : `f25() {\n  case "$2" in VI_1) echo up ;; esac\n}\n`));
+    return withScript('calls', `#!/bin/sh\n${fns.join('')}f0 "$@"\n`);
+  },
+  nested(): string {
+    return withScript('nested', `#!/bin/sh\nx=${'$('.repeat(2000)}echo${')'.repeat(2000)}\ncase "$2" in VI_1) echo up ;; esac\n`);
+  },
+  huge(): string {
+    return withScript('huge', `#!/bin/sh\ncase "$2" in VI_1) echo up ;; esac\n${'# padding padding padding padding padding padding\n'.repeat(280_000)}`);
+  },
+};
+
+describe('work budget: each bomb ends fast, within the heap, with its finding and the others', () => {
+  it('files that include the next one twice, 40 deep: cap included-files at an include line', () => {
+    const conf = bombs.doubling();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'included-files');
+    expect(path.basename(hit.file)).toMatch(/^f\d+\.inc$/);
+    expect(lineOf(hit.file, hit.line)).toMatch(/^include f\d+\.inc$/);
+    expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+
+  it('8 files that each include *.inc: cap file-reads at an include line', () => {
+    const conf = bombs.globReentry();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'file-reads');
+    expect(lineOf(hit.file, hit.line)).toBe('include *.inc');
+    expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+
+  it('an include with 24 brace groups: cap brace-alternatives at the include line', () => {
+    const conf = bombs.braces();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'brace-alternatives');
+    expect([hit.file, hit.line]).toEqual([conf, 4]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
+  it('five ~SEQ(i,1,100000) lines: cap sequence-values at the first ~SEQ line', () => {
+    const conf = bombs.sequences();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'sequence-values');
+    expect([hit.file, hit.line]).toEqual([conf, 4]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
+  it('a $A of 500 words in a ~SEQ line: cap words at the ~SEQ line', () => {
+    const conf = bombs.wideDefinition();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'words');
+    expect([hit.file, hit.line]).toEqual([conf, 5]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
+  it('1,000 @id lines: cap config-ids at the first id not linted', () => {
+    const conf = bombs.configIds();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'config-ids');
+    expect(lineOf(conf, hit.line)).toMatch(/^@id64 vrrp_script chk_64 \{$/);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
+  it('5,000,000 "{" lines: cap brace-depth at the 1,001st open "{"', () => {
+    const conf = bombs.openBraces();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'brace-depth');
+    expect([hit.file, hit.line]).toEqual([conf, 4 + 1001 - 1]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    // The pass stopped there: the blocks it left open are not reported as unclosed.
+    expect(findings.filter((d) => d.ruleId === 'syntax-error' && d.message.startsWith('Unclosed block'))).toEqual([]);
+    // Each "{" read opens nothing: one finding each, the 1,000 before the cap.
+    expect(findings.filter((d) => d.ruleId === 'syntax-error').length).toBe(1000);
+  });
+
+  it('a notify script whose 26 functions each call the next twice: not analysed (cap script-analysis-steps)', () => {
+    const conf = scriptBombs.calls();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'script-analysis-steps');
+    expect([hit.file, hit.line]).toEqual([conf, NOTIFY_LINE]);
+    expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+
+  it('2,000 nested $( in a script: reported as not analysed, the config keeps its findings', () => {
+    const conf = scriptBombs.nested();
+    const { findings } = lintBomb(conf);
+    const hit = findings.find((d) => d.ruleId === 'budget-exceeded' && d.message.startsWith('Script not analysed'));
+    expect(hit, JSON.stringify(findings)).toBeDefined();
+    expect([hit!.file, hit!.line]).toEqual([conf, NOTIFY_LINE]);
+    expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+
+  it('a 14 MB script: not read (cap script-bytes), the config keeps its findings', () => {
+    const conf = scriptBombs.huge();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'script-bytes');
+    expect([hit.file, hit.line]).toEqual([conf, NOTIFY_LINE]);
+    expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+});
+
+describe('work budget: brace alternatives are built one by one, up to the cap', () => {
+  it('keeps glob(3) order, and stops 24 groups at MAX_BRACE_ALTERNATIVES without building the rest', () => {
+    expect(expandBraces('/x/{a,b}{c,{d,e}}{f}')).toEqual({ patterns: ['/x/ac{f}', '/x/ad{f}', '/x/ae{f}', '/x/bc{f}', '/x/bd{f}', '/x/be{f}'], truncated: false });
+    const t0 = Date.now();
+    const r = expandBraces('/x/' + '{a,b}'.repeat(24));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(r.truncated).toBe(true);
+    expect(r.patterns.length).toBe(MAX_BRACE_ALTERNATIVES);
+    expect(r.patterns[0]).toBe('/x/' + 'a'.repeat(24));
+    expect(r.patterns[1]).toBe('/x/' + 'a'.repeat(23) + 'b');
+  });
+});
+
+describe('work budget: findings per rule and file', () => {
+  it('1,500 misspelt lines: the first 1,000 findings, then one that says the rest are not shown', () => {
+    const conf = write('typos/etc/keepalived/keepalived.conf', `global_defs {\n${'    priorty 1\n'.repeat(1500)}}\n`);
+    const { findings } = lintBomb(conf);
+    expect(findings.filter((d) => d.ruleId === 'unknown-keyword').map((d) => d.line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
+    const more = findings.filter((d) => d.ruleId === 'budget-exceeded');
+    expect(more.map((d) => [d.line, d.message])).toEqual([
+      [1002, 'Too many findings of unknown-keyword in this file: only the first 1000 are shown (cap "findings-per-rule-and-file").'],
+    ]);
+  });
+});
+
+describe('work budget: the report does not depend on --jobs', () => {
+  it('a folder of bombs and good configs gives the same JSON with -j 1 and -j 4', () => {
+    const dir = path.join(tmp, 'many');
+    const copy = (name: string, text: string) => write(`many/${name}/etc/keepalived/keepalived.conf`, text);
+    copy('good1', 'global_defs {\n    router_id a\n    priorty 1\n}\n');
+    copy('good2', 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n');
+    copy('seq', fs.readFileSync(bombs.sequences(), 'utf8'));
+    copy('wide', fs.readFileSync(bombs.wideDefinition(), 'utf8'));
+    copy('ids', fs.readFileSync(bombs.configIds(), 'utf8'));
+    copy('braces', fs.readFileSync(bombs.braces(), 'utf8'));
+    copy('doubling', 'include f0.inc\n');
+    for (let i = 0; i < 40; i++) write(`many/doubling/etc/keepalived/f${i}.inc`, `include f${i + 1}.inc\ninclude f${i + 1}.inc\n`);
+    // Several bombs at once in one process (-j 1): a heap for all of them, not for one.
+    const one = run([dir, '--jobs', '1'], 300, 1024);
+    const four = run([dir, '--jobs', '4'], 300, 1024);
+    expect(one.stderr).toBe('');
+    expect(one.code).toBe(1);
+    expect(four.code).toBe(1);
+    expect(four.stdout).toBe(one.stdout);
+    const files = (JSON.parse(one.stdout) as JsonReport).results.map((r) => path.basename(path.dirname(path.dirname(path.dirname(r.file)))));
+    expect(files).toEqual(expect.arrayContaining(['good1', 'seq', 'wide', 'ids', 'braces', 'doubling']));
+    expect(one.stdout).toContain('cap \\"included-files\\"');
+  });
+});
