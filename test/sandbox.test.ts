@@ -116,6 +116,17 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
     expect(fs.existsSync(path.join(tmp, folder, 'MARKER'))).toBe(false);
   });
 
+  it('refuses them with --unsafe-keepalived-sandbox too, where keepalived would run outside any sandbox', async () => {
+    write('refuse2/unshare', '#!/bin/sh\nexit 1\n', 0o755);
+    write('unsafe/keepalived.conf', `global_defs {\n    config_save_dir ${hostile}\n}\n`);
+    const r = await run(['--with-keepalived', actsLikeKeepalived, '--unsafe-keepalived-sandbox', 'unsafe/keepalived.conf'], { PATH: path.join(tmp, 'refuse2') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('note: --unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox');
+    expect(r.stderr).toContain('unsafe/keepalived.conf:2:5: error: Refused to run keepalived -t on keepalived.conf: config_save_dir');
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(fs.existsSync(path.join(tmp, 'unsafe', 'MARKER'))).toBe(false);
+  });
+
   it('refuses net_namespace too (keepalived -t joins that namespace)', async () => {
     write('netns/keepalived.conf', 'global_defs {\n    net_namespace blue\n}\n');
     const r = await run(['--with-keepalived', actsLikeKeepalived, 'netns/keepalived.conf']);

@@ -20,9 +20,9 @@ export const SANDBOX_UID = 65534;
 
 /**
  * How keepalived is started.
- * - 'sandbox': private mount, network, PID (and, for a caller that is not root, user) namespaces,
- *   the tree read-only, a private tmpfs on the world-writable folders, uid 65534, no capabilities,
- *   no_new_privs, an environment of PATH and LC_ALL only.
+ * - 'sandbox': private mount, network, PID and (where allowed) user namespaces, the tree
+ *   read-only, a private tmpfs on the world-writable folders, uid 65534 (or the caller's own uid,
+ *   for a caller that is not root), no capabilities, no_new_privs, only PATH and LC_ALL.
  * - 'netns' / 'none': --unsafe-keepalived-sandbox where the sandbox cannot be built: only a network
  *   namespace (`unshare -n`), or nothing at all (keepalived runs with the caller's privileges).
  */
@@ -122,7 +122,7 @@ export function sandboxCommand(sandbox: Sandbox, command: readonly string[], lay
 export interface ProbeOptions {
   env: Env;
   platform?: string;
-  /** The caller's uid (root builds the sandbox without a user namespace). */
+  /** The caller's uid (root first drops to 65534, and may fall back to no user namespace). */
   uid?: number;
   /** --unsafe-keepalived-sandbox: where the sandbox cannot be built, today's network namespace, or nothing. */
   unsafe?: boolean;
