@@ -201,7 +201,9 @@ describe('diff --git', () => {
       process.env.PATH = savedPath;
 
       const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
-      expect(calls.filter((c) => / (ls-tree|cat-file) /.test(c))).toEqual([`-C ${big} ls-tree -r -t -l -z --full-tree HEAD`, `-C ${big} cat-file --batch`, `-C ${big} cat-file --batch`]);
+      // rev-parse twice (the top level, the revision), the listing, the files (the folder, conf.d after it).
+      expect(calls.filter((c) => / ls-tree /.test(c))).toEqual([`-C ${big} ls-tree -r -t -l -z --full-tree HEAD`]);
+      expect(calls.filter((c) => / cat-file /.test(c)).length).toBeLessThanOrEqual(2);
       expect(calls.length).toBeLessThanOrEqual(5);
       expect(seconds).toBeLessThan(60);
       expect(r.stderr).toBe('');
@@ -220,4 +222,38 @@ describe('diff --git', () => {
       fs.rmSync(wrap, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('reads 200 host folders (a config and its script each) in one or two cat-file processes', async () => {
+    const big = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-githosts-')));
+    const wrap = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-gitwrap-'));
+    const log = path.join(wrap, 'log');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    fs.writeFileSync(path.join(wrap, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const savedPath = process.env.PATH;
+    try {
+      for (let i = 1; i <= 200; i++) {
+        const dir = path.join(big, 'hosts', `lb${i}`, 'etc', 'keepalived');
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'keepalived.conf'), `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    notify /etc/keepalived/n.sh\n}\n`);
+        fs.writeFileSync(path.join(dir, 'n.sh'), '#!/bin/sh\ncase "$2" in\n  VI_1) ;;\nesac\n', { mode: 0o755 });
+      }
+      const g = (...args: string[]) => execFileSync('git', ['-C', big, ...args], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
+      g('init', '-q');
+      g('add', '.');
+      g('commit', '-q', '-m', 'base');
+      process.env.PATH = `${wrap}${path.delimiter}${savedPath ?? ''}`;
+      const r = await runCli(['diff', '--git', 'HEAD', '--format', 'json'], { cwd: big });
+      process.env.PATH = savedPath;
+      const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
+      expect(calls.filter((c) => / cat-file /.test(c)).length).toBeLessThanOrEqual(2);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { configs: { changes: unknown[]; diagnostics: { ruleId: string }[] }[] };
+      expect(out.configs).toHaveLength(200);
+      expect(out.configs.every((c) => c.changes.length === 0 && c.diagnostics.length === 0)).toBe(true);
+    } finally {
+      process.env.PATH = savedPath;
+      fs.rmSync(big, { recursive: true, force: true });
+      fs.rmSync(wrap, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -9,9 +9,12 @@
  * asynchronously only). Instead: one `git ls-tree -r -t -l -z --full-tree REV` answers every
  * stat and list (modes, types, sizes), and a file not yet read is read by one
  * `git cat-file --batch` together with every file of its folder not yet read (the configs of a
- * folder, its conf.d, its scripts are read together), so a folder costs one process, not three per
- * file. Bounded: the listing at MAX_LISTING_BYTES, a batch at BATCH_BYTES, everything read from
- * one revision at MAX_TOTAL_BYTES, a file at MAX_FILE_BYTES (from the listing's size, unread).
+ * folder, its conf.d, its scripts are read together) and the small files that follow it in the
+ * tree up to PREFETCH_BYTES (hosts/lb2/ after hosts/lb1/), so 3,000 configs in one folder or in
+ * 500 host folders cost one or a few processes, not three per file. Bounded: the listing at
+ * MAX_LISTING_BYTES, a batch at BATCH_BYTES, everything read from one revision at
+ * MAX_TOTAL_BYTES (speculative reads at half of it), a file at MAX_FILE_BYTES (from the
+ * listing's size, never read).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -41,6 +44,9 @@ export function gitRevisionExists(top: string, rev: string): boolean {
 export const MAX_LISTING_BYTES = 64 * 1024 * 1024;
 /** What one `git cat-file --batch` may return (the asked file first, then its folder's files). */
 export const BATCH_BYTES = 32 * 1024 * 1024;
+/** What a batch may add of the files after the asked one in the tree, and the largest such file. */
+export const PREFETCH_BYTES = 4 * 1024 * 1024;
+const PREFETCH_FILE_BYTES = 256 * 1024;
 /** Everything one host reads from git. */
 export const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 
@@ -53,7 +59,7 @@ interface TreeEntry {
 }
 
 export function gitHost(top: string, rev: string): FileHost {
-  let tree: { entries: Map<string, TreeEntry>; children: Map<string, string[]> } | { error: string } | null = null;
+  let tree: { entries: Map<string, TreeEntry>; children: Map<string, string[]>; blobs: string[]; position: Map<string, number> } | { error: string } | null = null;
   const texts = new Map<string, ReadResult>();
   let totalRead = 0;
   const rel = (file: string): string | null => {
@@ -71,12 +77,16 @@ export function gitHost(top: string, rev: string): FileHost {
     if (!out) return (tree = { error: `cannot list the tree at ${rev} (more than ${MAX_LISTING_BYTES / 1048576} MiB of names, or not readable)` });
     const entries = new Map<string, TreeEntry>();
     const children = new Map<string, string[]>([['', []]]);
+    // The blobs in the listing's (tree) order, where hosts/lb1/... and hosts/lb2/... are neighbours.
+    const blobs: string[] = [];
+    const position = new Map<string, number>();
     // "<mode> <type> <oid> <size, padded, or ->\t<path>\0"
     for (const line of out.toString('utf8').split('\0')) {
       const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(line);
       if (!m) continue;
       const p = m[5]!;
       entries.set(p, { mode: m[1]!, type: m[2]!, oid: m[3]!, size: m[4] === '-' ? 0 : Number(m[4]) });
+      if (m[2] === 'blob') position.set(p, blobs.push(p) - 1);
       const slash = p.lastIndexOf('/');
       const dir = slash < 0 ? '' : p.slice(0, slash);
       let list = children.get(dir);
@@ -84,7 +94,7 @@ export function gitHost(top: string, rev: string): FileHost {
       list.push(p.slice(slash + 1));
     }
     for (const list of children.values()) list.sort(byteOrder);
-    return (tree = { entries, children });
+    return (tree = { entries, children, blobs, position });
   };
   const entry = (r: string): TreeEntry | null => {
     if (r === '') return { mode: '040000', type: 'tree', oid: '', size: 0 };
@@ -98,15 +108,23 @@ export function gitHost(top: string, rev: string): FileHost {
     const slash = r.lastIndexOf('/');
     const dir = slash < 0 ? '' : r.slice(0, slash);
     const batch: [string, TreeEntry][] = [[r, wanted]];
+    const inBatch = new Set([r]);
     let bytes = wanted.size;
-    for (const name of t.children.get(dir) ?? []) {
-      const p = dir ? `${dir}/${name}` : name;
+    const add = (p: string, limit: number, maxSize: number): boolean => {
       const e = t.entries.get(p);
-      if (p === r || !e || e.type !== 'blob' || texts.has(p) || e.size > MAX_FILE_BYTES) continue;
-      if (bytes + e.size > BATCH_BYTES || totalRead + bytes + e.size > MAX_TOTAL_BYTES) break;
+      if (inBatch.has(p) || !e || e.type !== 'blob' || texts.has(p) || e.size > maxSize) return true;
+      if (bytes + e.size > limit || totalRead + bytes + e.size > MAX_TOTAL_BYTES / 2) return false;
       batch.push([p, e]);
+      inBatch.add(p);
       bytes += e.size;
-    }
+      return true;
+    };
+    // Its folder (its includes, its scripts, the other configs there)...
+    for (const name of t.children.get(dir) ?? []) if (!add(dir ? `${dir}/${name}` : name, BATCH_BYTES, MAX_FILE_BYTES)) break;
+    // ...then the small files that follow it in the tree (the next host's folder), a little at a
+    // time: speculative reads may use half of MAX_TOTAL_BYTES, the files asked for the rest.
+    const from = t.position.get(r) ?? t.blobs.length;
+    for (let i = from + 1; i < t.blobs.length && bytes < PREFETCH_BYTES; i++) if (!add(t.blobs[i]!, PREFETCH_BYTES, PREFETCH_FILE_BYTES)) break;
     const out = git(['cat-file', '--batch'], bytes + batch.length * 128 + 1024, batch.map(([, e]) => `${e.oid}\n`).join(''));
     totalRead += bytes;
     let at = 0;
