@@ -169,6 +169,26 @@ describe('the operator on the host itself', () => {
   });
 });
 
+describe('a config named through a linked folder (a shell glob over hosts/NAME/keepalived.conf)', () => {
+  it('is not read when the folder leads out of the repository', async () => {
+    const r = repo('g1');
+    fs.mkdirSync(path.join(r, 'hosts'), { recursive: true });
+    fs.symlinkSync(path.join(tmp, 'outside'), path.join(r, 'hosts/evil'));
+    const run = await runCli(['lint', 'hosts/evil/keepalived.conf', '--format', 'json'], { cwd: r });
+    expect(run.stdout + run.stderr).not.toContain('TOKEN');
+    expect(run.stderr).toContain('hosts/evil/keepalived.conf:1:1: error: cannot lint this file: is outside the root');
+  });
+
+  it('outside any repository, a config named on the command line may read its neighbours (a --root elsewhere)', async () => {
+    const n = tempTree('kl-norepo-');
+    n.write('cases/keepalived.conf', `include part.conf\n${GOOD}`);
+    n.write('cases/part.conf', 'priorty_part 1\n');
+    const run = await runCli(['lint', path.join(n.dir, 'cases/keepalived.conf'), '--root', path.join(n.dir, 'elsewhere'), '--format', 'json'], { cwd: n.dir });
+    expect(run.stdout).toContain('priorty_part');
+    expect(run.stdout).not.toContain('outside the root');
+  });
+});
+
 describe('.keepalived-lint.yaml pointing outside its repository', () => {
   async function withYaml(name: string, yaml: string) {
     const r = repo(name);

@@ -11,6 +11,10 @@
  *     P/etc/keepalived/...), when R is not `/`;
  *   - the git repository holding E: the nearest ancestor of E's path as given (not resolved)
  *     holding `.git` (a folder, or a file in a worktree);
+ *   - when E is in no repository, the folder holding E (the operator named E there: `lint
+ *     /srv/cases/x.conf --root /tmp/r` reads x.conf's neighbours). Not in a repository, where a
+ *     shell glob over hosts/NAME/k.conf could pass through a linked folder. E itself must resolve
+ *     inside like any file: a linked E is not followed out;
  *   - the targets of `paths:` mappings; a mapping from a configuration file carries `within`
  *     (that file's repository), and its target counts only if its real path lies inside it;
  *   - with none of these (root `/` and no repository: an operator linting /etc/keepalived on the
@@ -95,12 +99,13 @@ export function entryBoundary(entry: string, o: EntryRoot, host: FileHost): Boun
   if (path.posix.resolve(o.root) !== '/') folders.push(real(o.root));
   const repo = repositoryOf(entry, host);
   if (repo !== null) folders.push(real(repo));
+  const here = repo === null ? [real(path.posix.dirname(path.posix.resolve(host.cwd(), entry)))] : [];
   for (const m of o.paths ?? []) {
     const to = real(m.to.replace(/\/$/, '') || '/');
     if (m.within === undefined || isInside(to, real(m.within))) folders.push(to);
   }
   if (path.posix.resolve(o.root) === '/' && repo === null && folders.length === 0) return { folders: null };
-  return { folders: [...new Set(folders)] };
+  return { folders: [...new Set([...folders, ...here])] };
 }
 
 /** Why `real` may not be read under `boundary`, or null when it may. */
