@@ -108,6 +108,15 @@ const bombs = {
     const ids = Array.from({ length: 1000 }, (_, i) => `@id${i} vrrp_script chk_${i} {\n@id${i}     script "/bin/true"\n@id${i} }\n`).join('');
     return write('ids/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${ids}`);
   },
+  linkedFolder(): string {
+    // conf.d/up -> .. : `include up/conf.d/f0.conf` is f0.conf again under a longer name each time,
+    // and f0 and f1 each include *.conf twice (found by the fuzz: 65 s, paths growing to 64 levels).
+    const d = 'linked/etc/keepalived/conf.d';
+    write(`${d}/f0.conf`, 'include *.conf\ninclude up/conf.d/f0.conf\ninclude *.conf\n');
+    write(`${d}/f1.conf`, 'include up/conf.d/f0.conf\ninclude *.conf\ninclude {f0,f1}.conf\n');
+    fs.symlinkSync('..', path.join(tmp, d, 'up'));
+    return write('linked/etc/keepalived/keepalived.conf', 'include conf.d/*.conf\nglobal_defs {\n    priorty 1\n}\n');
+  },
   openBraces(): string {
     return write('open/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${'{\n'.repeat(5_000_000)}`);
   },
@@ -169,6 +178,16 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     const { findings } = lintBomb(conf);
     const hit = capFinding(findings, 'file-reads');
     expect(lineOf(hit.file, hit.line)).toBe('include *.inc');
+    expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+
+  it('a file included again through a linked folder (up -> ..) is an include loop, not a longer chain', () => {
+    const conf = bombs.linkedFolder();
+    const { findings } = lintBomb(conf);
+    const f0 = path.join(tmp, 'linked/etc/keepalived/conf.d/f0.conf');
+    // Line 2 of f0 includes f0 itself under another name: a loop at that line, read by its real path.
+    expect(findings.some((d) => d.ruleId === 'include-loop' && d.file === f0 && d.line === 2)).toBe(true);
+    expect(findings.filter((d) => d.ruleId === 'budget-exceeded')).toEqual([]);
     expect(typoAt(findings, conf, 3)).toBe(true);
   });
 

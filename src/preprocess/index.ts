@@ -109,6 +109,12 @@ class Preprocessor {
   private readonly defs = new Map<string, Definition>();
   private multiline: OpenMultiline | null = null;
   private readonly includeStack: string[] = [];
+  /**
+   * The real paths of includeStack: a file reached again through another path (`up/conf.d/f0.conf`
+   * where `up -> ..`) is the same file, and including it from itself is a loop however it is named.
+   */
+  private readonly realStack: string[] = [];
+  private readonly realPaths = new Map<string, string>();
   /** Reading the pieces of a line longer than keepalived's buffer. */
   private inLongLine = false;
   /** Lines a ~SEQ/~LST of the current physical line has produced so far. */
@@ -184,16 +190,19 @@ class Preprocessor {
       this.exceed('included-files', at.origin, at.via);
       return;
     }
-    const reads = this.includeStack.length > 0 ? (this.readsOf.get(sf.path) ?? 0) + 1 : 0;
+    // By real path: the same file reached through a linked folder is the same file.
+    const real = this.includeStack.length > 0 ? this.realOf(sf.path) : sf.path;
+    const reads = this.includeStack.length > 0 ? (this.readsOf.get(real) ?? 0) + 1 : 0;
     if (reads > MAX_READS_PER_INCLUDED_FILE) {
       const at = this.includeLine ?? { origin: { file: sf.path, start: 0, end: 0 }, via: [] };
       this.exceed('file-reads', at.origin, at.via);
       return;
     }
-    if (reads) this.readsOf.set(sf.path, reads);
+    if (reads) this.readsOf.set(real, reads);
     // The include line reading this file, again once the file's own include lines are done.
     const includer = this.includeLine;
     this.includeStack.push(sf.path);
+    this.realStack.push(this.realOf(sf.path));
     const text = sf.text;
     let lineStart = 0;
     while (lineStart <= text.length) {
@@ -206,7 +215,17 @@ class Preprocessor {
       lineStart = nl + 1;
     }
     this.includeStack.pop();
+    this.realStack.pop();
     this.includeLine = includer;
+  }
+
+  private realOf(file: string): string {
+    let real = this.realPaths.get(file);
+    if (real === undefined) {
+      real = this.opts.host.realpath(file);
+      this.realPaths.set(file, real);
+    }
+    return real;
   }
 
   private problem(code: Problem['code'], origin: Origin, via: Expansion[], data: Problem['data'] = {}): void {
@@ -498,8 +517,9 @@ class Preprocessor {
         this.problem('include-executable', o.origin, o.via, { ...fileData, reason: st.kind !== 'file' ? 'not a regular file' : 'executable' });
         continue;
       }
-      if (this.includeStack.includes(file)) {
-        const chain = [...this.includeStack.slice(this.includeStack.indexOf(file)), file];
+      const at = this.realStack.indexOf(this.realOf(file));
+      if (at !== -1) {
+        const chain = [...this.includeStack.slice(at), file];
         this.problem('include-loop', o.origin, o.via, { ...fileData, chain: chain.join(' -> ') });
         continue;
       }
