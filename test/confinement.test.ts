@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../src/cli/index.js';
 import { nodeHost, type FileHost } from '../src/source/host.js';
 import { REPO, runCli, tempTree } from './helpers.js';
+import { entryMac, keyFileFor } from '../src/cli/cache-option.js';
 
 const { dir: tmp, write } = tempTree('kl-confine-');
 const SECRET = 'https://user:TOKEN@example.invalid/x';
@@ -102,25 +103,35 @@ describe('an include that leads outside the repository', () => {
   });
 });
 
-describe('a --cache file committed to the repository', () => {
-  it('cannot make a replay read outside the boundary, nor hang on /proc/kmsg', async () => {
+describe('a --cache file in the repository', () => {
+  it('cannot make a replay read outside the boundary (even signed with the key), nor hang on /proc/kmsg', async () => {
     const r = repo('c1');
     write('c1/etc/keepalived/keepalived.conf', GOOD);
     const cacheFile = path.join(r, '.keepalived-lint-cache');
-    await runCli(['lint', '.', '--cache', '--format', 'json'], { cwd: r });
-    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { deps: [string, string, string][] }> };
-    for (const e of Object.values(data.entries)) e.deps.unshift(['readText', outside, 'x'], ['list', path.join(tmp, 'outside'), 'x']);
+    const args = ['lint', '.', '--cache-location', cacheFile, '--format', 'json'];
+    await runCli(args, { cwd: r });
+    // An entry that asks the replay to re-read files outside, signed as if the key had leaked:
+    // the boundary, not only the MAC, keeps the replay inside.
+    const secret = Buffer.from(fs.readFileSync(keyFileFor(cacheFile), 'utf8').trim(), 'hex');
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { mac: string; body: string }> };
+    for (const [key, e] of Object.entries(data.entries)) {
+      const body = JSON.parse(e.body) as { deps: [string, string, string][] };
+      body.deps.unshift(['readText', outside, 'x'], ['list', path.join(tmp, 'outside'), 'x']);
+      e.body = JSON.stringify(body);
+      e.mac = entryMac(secret, key, e.body);
+    }
     fs.writeFileSync(cacheFile, JSON.stringify(data));
     const spy = spyingHost(r, path.join(tmp, 'outside'));
-    const run = await runCli(['lint', '.', '--cache', '--format', 'json'], { cwd: r, host: spy.host });
+    const run = await runCli(args, { cwd: r, host: spy.host });
     expect(run.code).toBe(1);
     expect(spy.touched).toEqual([]);
-    // The cache file itself linked to /proc/kmsg: read through the hardened host (refused, an empty cache).
+    // The cache file itself linked to /proc/kmsg: refused at once (an empty cache), no hang.
     fs.rmSync(cacheFile);
     fs.symlinkSync('/proc/kmsg', cacheFile);
-    const res = child(['lint', '--format', 'json', '--cache', '.'], { cwd: r, seconds: 30 });
+    const res = child(['lint', '--format', 'json', '--cache-location', cacheFile, '.'], { cwd: r, seconds: 30 });
     expect(res.signal).toBeNull();
     expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/cache/);
   });
 });
 
