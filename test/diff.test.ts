@@ -170,16 +170,23 @@ describe('diff --git', () => {
     }
   });
 
-  // Issue 13: ~3 git processes per file read made 3,000 files take 9 min 40 s. Now one ls-tree
-  // and one cat-file --batch per folder read; the git calls are counted by a `git` on PATH that
-  // logs its arguments and runs the real one.
-  it('reads a 3,000-file folder and an include glob from git in a few processes, finding the same', async () => {
-    const big = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-gitbig-')));
+  /** A temporary repository, and a `git` for PATH that logs its arguments (to `log`) and runs the real one. */
+  function countingGitRepo(prefix: string) {
+    const big = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
     const wrap = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-gitwrap-'));
     const log = path.join(wrap, 'log');
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
     fs.writeFileSync(path.join(wrap, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
-    const savedPath = process.env.PATH;
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' };
+    const g = (...args: string[]) => execFileSync('git', ['-C', big, ...args], { stdio: 'ignore', env });
+    return { big, wrap, log, g, savedPath: process.env.PATH };
+  }
+
+  // Issue 13: ~3 git processes per file read made 3,000 files take 9 min 40 s. Now one ls-tree
+  // and one cat-file --batch per folder read; the git calls are counted by a `git` on PATH that
+  // logs its arguments and runs the real one.
+  it('reads a 3,000-file folder and an include glob from git in a few processes, finding the same', async () => {
+    const { big, wrap, log, g, savedPath } = countingGitRepo('kl-gitbig-');
     try {
       const etc = path.join(big, 'etc', 'keepalived');
       fs.mkdirSync(path.join(etc, 'conf.d'), { recursive: true });
@@ -187,7 +194,6 @@ describe('diff --git', () => {
       for (let i = 1; i <= 3000; i++) fs.writeFileSync(path.join(etc, `c${i}.conf`), instance(i));
       fs.writeFileSync(path.join(etc, 'keepalived.conf'), 'include conf.d/*.conf\n');
       fs.writeFileSync(path.join(etc, 'conf.d', 'a.conf'), instance(5000));
-      const g = (...args: string[]) => execFileSync('git', ['-C', big, ...args], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
       g('init', '-q');
       g('add', '.');
       g('commit', '-q', '-m', 'base');
@@ -224,12 +230,7 @@ describe('diff --git', () => {
   }, 180_000);
 
   it('reads 200 host folders (a config and its script each) in one or two cat-file processes', async () => {
-    const big = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-githosts-')));
-    const wrap = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-gitwrap-'));
-    const log = path.join(wrap, 'log');
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    fs.writeFileSync(path.join(wrap, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
-    const savedPath = process.env.PATH;
+    const { big, wrap, log, g, savedPath } = countingGitRepo('kl-githosts-');
     try {
       for (let i = 1; i <= 200; i++) {
         const dir = path.join(big, 'hosts', `lb${i}`, 'etc', 'keepalived');
@@ -237,7 +238,6 @@ describe('diff --git', () => {
         fs.writeFileSync(path.join(dir, 'keepalived.conf'), `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    notify /etc/keepalived/n.sh\n}\n`);
         fs.writeFileSync(path.join(dir, 'n.sh'), '#!/bin/sh\ncase "$2" in\n  VI_1) ;;\nesac\n', { mode: 0o755 });
       }
-      const g = (...args: string[]) => execFileSync('git', ['-C', big, ...args], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
       g('init', '-q');
       g('add', '.');
       g('commit', '-q', '-m', 'base');
