@@ -245,6 +245,23 @@ describe('--cache against a hostile repository', () => {
     }
   });
 
+  it('a git that runs and fails (dubious ownership) refuses the cache: not known untracked is not trusted', async () => {
+    const { dir } = tree();
+    git(dir, 'init', '-q');
+    expect((await lint(dir, ['--cache-location', 'kl.cache'])).code).toBe(1);
+    const bin = tempTree('kl-badgit-');
+    bin.write('git', '#!/bin/sh\necho "fatal: detected dubious ownership" >&2\nexit 128\n', 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin.dir}${path.delimiter}${saved ?? ''}`;
+    try {
+      const r = await lint(dir, ['--cache-location', 'kl.cache']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^keepalived-lint: warning: cannot use the cache .*kl\.cache: git cannot say whether it tracks the cache file .*; linting without the cache\n$/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
   it('refuses a key others can read (git checks files out 0644)', async () => {
     const { dir } = tree();
     expect((await lint(dir)).code).toBe(1);

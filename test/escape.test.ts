@@ -86,4 +86,14 @@ describe('escaping of control characters in human outputs', () => {
       expect(r.stdout).not.toContain('&#10;::error');
     }
   });
+  it('cluster: the legend of node names (folder names of the repository) is escaped', async () => {
+    const t = tempTree('kl-escape-cluster-');
+    const node = (prio: number) => `vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n`;
+    t.write('hosts/lb1\n::error file=README.md::pwned5/keepalived.conf', node(100));
+    t.write('hosts/lb2/keepalived.conf', node(90));
+    const r = await runCli(['cluster', 'hosts'], { cwd: t.dir });
+    expect(r.stdout).toContain('lb1\\n::error file=README.md::pwned5');
+    expect(r.stdout).not.toMatch(/^::/m);
+    for (const l of r.stdout.split('\n')) expect(l).not.toMatch(RAW);
+  });
 });

@@ -3,12 +3,13 @@
  *   keepalived-lint --write-baseline .keepalived-lint-baseline.json   (records today's findings, exit 0)
  *   keepalived-lint --baseline .keepalived-lint-baseline.json         (reports only findings added since)
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LintReport } from '../engine/types.js';
 import { escapeControl } from '../format/index.js';
 import { applyBaseline, createBaseline, parseBaseline, serializeBaseline, type Baseline } from '../engine/baseline.js';
+import { isInside, repositoryOf } from '../source/confine.js';
 import type { FileHost } from '../source/host.js';
+import { writeReplacing } from './safe-file.js';
 import type { CliIO } from './index.js';
 
 export interface LoadedBaseline {
@@ -21,10 +22,17 @@ export interface LoadedBaseline {
 /** Reads and checks the baseline before anything is linted; null (after saying why) on failure. */
 export function loadBaseline(arg: string, io: CliIO, host: FileHost): LoadedBaseline | null {
   const file = path.resolve(io.cwd, arg);
+  // The baseline is committed with the repository: a link out of it (to ~/.git-credentials) is
+  // not read, so that no part of such a file can reach a message.
+  const home = repositoryOf(file, host) ?? path.dirname(file);
+  if (!isInside(host.realpath(file), host.realpath(home))) {
+    io.stderr(`keepalived-lint: cannot read the baseline file ${escapeControl(arg)}: it links outside ${escapeControl(home)}; not read\n`);
+    return null;
+  }
   const r = host.readText(file);
   if (!r.ok) {
     const hint = r.reason === 'no such file or directory' ? `; create it with --write-baseline ${arg}` : '';
-    io.stderr(`keepalived-lint: cannot read the baseline file ${arg}: ${r.reason}${hint}\n`);
+    io.stderr(`keepalived-lint: cannot read the baseline file ${escapeControl(arg)}: ${escapeControl(r.reason)}${hint}\n`);
     return null;
   }
   const parsed = parseBaseline(r.text);
@@ -50,7 +58,8 @@ export function filterByBaseline(report: LintReport, loaded: LoadedBaseline, io:
 export function writeBaseline(report: LintReport, arg: string, io: CliIO): boolean {
   const file = path.resolve(io.cwd, arg);
   const baseline = createBaseline(report.results, report.sources, path.dirname(file));
-  const write = io.writeFile ?? ((f: string, text: string) => fs.writeFileSync(f, text));
+  // A link at the name (committed to the repository) is replaced, never written through.
+  const write = io.writeFile ?? ((f: string, text: string) => writeReplacing(f, text, { mode: 0o644 }));
   try {
     write(file, serializeBaseline(baseline));
   } catch (e) {

@@ -22,6 +22,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readCapped, writeNew, writeReplacing } from './safe-file.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { digest, lintEntryRecorded, replay, toCachedEntry, type CachedEntry } from '../engine/cache.js';
@@ -91,8 +92,9 @@ export class LintCache {
     const refuse = (why: string) => ({ cache: null, warning: `${why}; linting without the cache` });
     const keyFile = keyFileFor(file);
     const tracked = trackedByGit(path.dirname(file), [path.basename(file), path.basename(keyFile)]);
+    if ('error' in tracked) return refuse(`cannot use the cache ${file}: ${tracked.error}`);
     if (tracked.length) return refuse(`the cache file ${path.join(path.dirname(file), tracked[0]!)} is tracked by git (a cache must be your own, not the repository's)`);
-    const raw = readCapped(file, MAX_CACHE_BYTES);
+    const raw = readCapped(file, MAX_CACHE_BYTES, 'a cache may be');
     if ('error' in raw && raw.error !== 'missing') return refuse(`cannot use the cache ${file}: ${raw.error}`);
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -166,8 +168,12 @@ export class LintCache {
   /** Write the cache (to a new temporary file, then renamed over it); an error message, or null. */
   save(): string | null {
     const text = JSON.stringify({ version: FORMAT, entries: Object.fromEntries(this.entries) });
-    const e = writeAtomically(this.file, text);
-    return e ? `cannot write the cache ${this.file}: ${e}` : null;
+    try {
+      writeReplacing(this.file, text, { makeFolder: true });
+      return null;
+    } catch (e) {
+      return `cannot write the cache ${this.file}: ${message(e)}`;
+    }
   }
 }
 
@@ -211,41 +217,9 @@ function message(e: unknown): string {
   return (code && WHY[code]) ?? (e instanceof Error ? e.message : String(e));
 }
 
-/**
- * At most `cap` bytes of a regular file, opened without following a link at its last component
- * and without blocking (a FIFO), checked on the descriptor (a device, /proc file or folder is not
- * read at all). 'missing' when there is no such file.
- */
-export function readCapped(file: string, cap: number): { data: Buffer; mode: number } | { error: string } {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch (e) {
-    return { error: (e as { code?: string }).code === 'ENOENT' ? 'missing' : message(e) };
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) return { error: 'is not a regular file' };
-    if (st.size > cap) return { error: `is ${(st.size / 1048576).toFixed(1)} MiB, more than the ${cap / 1048576} MiB a cache may be` };
-    const buf = Buffer.alloc(Math.min(cap + 1, st.size + 1));
-    let n = 0;
-    // The file may grow while it is read: read until its end or one byte past the cap.
-    for (;;) {
-      if (n === buf.length) return n > cap ? { error: `is more than the ${cap / 1048576} MiB a cache may be` } : { data: buf, mode: st.mode };
-      const got = fs.readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) return { data: buf.subarray(0, n), mode: st.mode };
-      n += got;
-    }
-  } catch (e) {
-    return { error: message(e) };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** The key beside the cache: read (a 0600 regular file of KEY_BYTES hex) or made on first use. */
 function loadOrCreateKey(keyFile: string): { key: Buffer } | { error: string } {
-  const read = readCapped(keyFile, 1024);
+  const read = readCapped(keyFile, 1024, 'a key may be');
   if ('data' in read) {
     const mode = read.mode;
     // git checks files out 0644 or 0755: a key others can read is not a secret.
@@ -274,41 +248,14 @@ function loadOrCreateKey(keyFile: string): { key: Buffer } | { error: string } {
   }
 }
 
-/** A new file (never an existing one, never through a link), 0600. */
-function writeNew(file: string, text: string): void {
-  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-  try {
-    fs.writeSync(fd, text);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Write through a new temporary file in the same folder, renamed over `file`; an error message, or null. */
-function writeAtomically(file: string, text: string): string | null {
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeNew(tmp, text);
-    // rename() replaces a link at `file`; it does not write where the link points.
-    fs.renameSync(tmp, file);
-    return null;
-  } catch (e) {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // nothing to clean up
-    }
-    return message(e);
-  }
-}
-
 /**
  * Which of the files `names` in `dir` git tracks, in one `git ls-files`, asked only when a folder
  * above holds `.git` (no shell, names taken literally, fsmonitor off so no program of the
- * repository's configuration runs); no git, or an error, is "none".
+ * repository's configuration runs). No git installed is "none" (the MAC still guards the
+ * entries); git that runs and fails (a repository it refuses: "dubious ownership") is an error,
+ * so the cache is not used rather than trusted.
  */
-export function trackedByGit(dir: string, names: string[]): string[] {
+export function trackedByGit(dir: string, names: string[]): string[] | { error: string } {
   if (!insideGitWorkTree(dir)) return [];
   try {
     const out = execFileSync('git', ['-c', 'core.fsmonitor=false', '--literal-pathspecs', '-C', dir, 'ls-files', '-z', '--', ...names], {
@@ -318,8 +265,9 @@ export function trackedByGit(dir: string, names: string[]): string[] {
     });
     const listed = new Set(out.toString('utf8').split('\0'));
     return names.filter((n) => listed.has(n));
-  } catch {
-    return [];
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return [];
+    return { error: 'git cannot say whether it tracks the cache file (git ls-files failed)' };
   }
 }
 

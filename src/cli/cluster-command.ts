@@ -77,7 +77,8 @@ function legend(nodes: ClusterNode[], cwd: string): string {
     .map((name) => {
       const members = nodes.filter((n) => n.cluster === name);
       const count = `${members.length} node${members.length === 1 ? '' : 's'}`;
-      return `${name ? `cluster ${name}, ${count}` : names.length > 1 ? `other nodes, ${count}` : `cluster of ${count}`}: ${describeNodes(members, cwd)}\n`;
+      // Folder names and cluster names come from the repository: no control character reaches the log.
+      return escapeControl(`${name ? `cluster ${name}, ${count}` : names.length > 1 ? `other nodes, ${count}` : `cluster of ${count}`}: ${describeNodes(members, cwd)}`) + '\n';
     })
     .join('');
 }

@@ -243,7 +243,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;
     }
-    io.stderr(`keepalived-lint: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report this with the file that caused it.\n`);
+    io.stderr(`keepalived-lint: internal error: ${escapeControl(e instanceof Error ? e.message : String(e))}\nPlease report this with the file that caused it.\n`);
     return EXIT_USAGE;
   }
   return exitCode;

@@ -4,7 +4,7 @@
  * bad value is a usage error (exit 2) with commander's "option ... argument ... is invalid" line.
  * Example: parseRuleSetting(ids)('unknown-keyword=warning', undefined) -> {'unknown-keyword': 'warning'}.
  */
-import * as fs from 'node:fs';
+import { writeReplacing } from './safe-file.js';
 import * as path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { LintReport, Severity, SeveritySetting } from '../engine/types.js';
@@ -61,7 +61,9 @@ export function maxWarningsMessage(counts: Record<Severity, number>, max: number
 export function writeReport(file: string, text: string, cwd: string): string | null {
   const target = path.resolve(cwd, file);
   try {
-    fs.writeFileSync(target, text);
+    // A link at the name (a pull request can commit `keepalived-lint.sarif -> ../runner/file`) is
+    // replaced, never written through.
+    writeReplacing(target, text, { mode: 0o644 });
     return null;
   } catch (e) {
     const code = e instanceof Error && 'code' in e ? String(e.code) : '';

@@ -105,7 +105,13 @@ export function parseBaseline(text: string): Baseline | { error: string } {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { error: `it is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+    // V8's message quotes the text around the error: say where, never what (a baseline may be
+    // anything a pull request links it to).
+    const at = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+    if (!at) return { error: `it is not valid JSON (${/end of JSON/.test(String(e)) ? 'it ends before the JSON does' : 'an unexpected character'})` };
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    return { error: `it is not valid JSON (line ${line}, column ${before.length - before.lastIndexOf('\n')})` };
   }
   if (!isObject(doc)) return { error: 'it is not a JSON object' };
   if (doc.version !== BASELINE_VERSION) return { error: `"version" is ${JSON.stringify(doc.version) ?? 'missing'}, expected ${BASELINE_VERSION}` };

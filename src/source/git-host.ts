@@ -156,8 +156,10 @@ export function gitHost(top: string, rev: string): FileHost {
       if (!texts.has(r)) {
         if (totalRead + e.size > MAX_TOTAL_BYTES) return { ok: false, reason: `cannot be read from git at ${rev}: more than ${MAX_TOTAL_BYTES / 1048576} MiB read from that revision already` };
         readBatch(r, e);
+        // A read that failed is remembered: asking again would spawn git again, every time.
+        if (!texts.has(r)) texts.set(r, { ok: false, reason: `cannot be read from git at ${rev}` });
       }
-      return texts.get(r) ?? { ok: false, reason: `cannot be read from git at ${rev}` };
+      return texts.get(r)!;
     },
     stat(file): FileStat {
       const r = rel(file);
