@@ -79,7 +79,7 @@ describe('--with-keepalived fails closed', () => {
 
   it('exits 2 from the command line before linting when the namespaces are refused', async () => {
     write('refuse/unshare', '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', 0o755);
-    const r = await run(['--with-keepalived', ka, conf, '-f', 'json'], { PATH: path.join(tmp, 'refuse') });
+    const r = await run([`--with-keepalived=${ka}`, conf, '-f', 'json'], { PATH: path.join(tmp, 'refuse') });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^keepalived-lint: Cannot run keepalived -t safely: .*Operation not permitted/);
@@ -108,7 +108,7 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
   it.each(cases)('%s: not run, exit 2, file:line:col and the keyword on stderr, no marker', async (name, files, where) => {
     const folder = `hostile-${cases.findIndex((c) => c[0] === name)}`;
     for (const [f, text] of Object.entries(files)) write(`${folder}/${f}`, text);
-    const r = await run(['--with-keepalived', actsLikeKeepalived, `${folder}/keepalived.conf`, '-f', 'json']);
+    const r = await run([`--with-keepalived=${actsLikeKeepalived}`, `${folder}/keepalived.conf`, '-f', 'json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${folder}/${where}: error: Refused to run keepalived -t on keepalived.conf: config_save_dir "/tmp/x;touch ${marker} MARKER;:" has side effects`);
     expect(JSON.parse(r.stdout)).toHaveProperty('results');
@@ -119,7 +119,7 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
   it('refuses them with --unsafe-keepalived-sandbox too, where keepalived would run outside any sandbox', async () => {
     write('refuse2/unshare', '#!/bin/sh\nexit 1\n', 0o755);
     write('unsafe/keepalived.conf', `global_defs {\n    config_save_dir ${hostile}\n}\n`);
-    const r = await run(['--with-keepalived', actsLikeKeepalived, '--unsafe-keepalived-sandbox', 'unsafe/keepalived.conf'], { PATH: path.join(tmp, 'refuse2') });
+    const r = await run([`--with-keepalived=${actsLikeKeepalived}`, '--unsafe-keepalived-sandbox', 'unsafe/keepalived.conf'], { PATH: path.join(tmp, 'refuse2') });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('note: --unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox');
     expect(r.stderr).toContain('unsafe/keepalived.conf:2:5: error: Refused to run keepalived -t on keepalived.conf: config_save_dir');
@@ -129,7 +129,7 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
 
   it('refuses net_namespace too (keepalived -t joins that namespace)', async () => {
     write('netns/keepalived.conf', 'global_defs {\n    net_namespace blue\n}\n');
-    const r = await run(['--with-keepalived', actsLikeKeepalived, 'netns/keepalived.conf']);
+    const r = await run([`--with-keepalived=${actsLikeKeepalived}`, 'netns/keepalived.conf']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('netns/keepalived.conf:2:5: error: Refused to run keepalived -t on keepalived.conf: net_namespace "blue" has side effects');
   });
@@ -142,7 +142,7 @@ describe('--with-keepalived never quotes files outside the tree', () => {
   const says = fakeKeepalived('ka-shadow', `cat >&2 <<'EOF'\n(/etc/shadow: Line 1) Unknown keyword '${SECRET}'\n(${SECRET.slice(0, 20)}) the virtual router id must be set\n(keepalived.conf: Line 6) priority is odd\nEOF\nexit 5`);
 
   it.each(['json', 'sarif', 'stylish', 'github'])('%s: no secret text, a count naming the path, and the other messages kept', async (format) => {
-    const r = await run(['--with-keepalived', says, conf, '-f', format]);
+    const r = await run([`--with-keepalived=${says}`, conf, '-f', format]);
     expect(r.code).toBe(1);
     for (const out of [r.stdout, r.stderr]) {
       expect(out).not.toContain('S3cr3tS4lt');
@@ -157,7 +157,7 @@ describe('--with-keepalived never quotes files outside the tree', () => {
     const c = write('mapped/etc/keepalived/keepalived.conf', 'include /etc/keepalived/common.conf\n');
     write('mapped/etc/keepalived/common.conf', 'global_defs {\n    router_id ours\n}\n');
     const host = fakeKeepalived('ka-host-file', `echo "(/etc/keepalived/common.conf: Line 1) Unknown keyword 'HOST-FILE-TEXT'" >&2\nexit 5`);
-    const r = await run(['--with-keepalived', host, c, '-f', 'json']);
+    const r = await run([`--with-keepalived=${host}`, c, '-f', 'json']);
     expect(r.stdout).not.toContain('HOST-FILE-TEXT');
     expect(r.stdout).toContain('keepalived reported 1 message about /etc/keepalived/common.conf, outside the tree; not shown');
   });
