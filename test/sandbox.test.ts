@@ -173,6 +173,34 @@ describe('--with-keepalived never quotes files outside the tree', () => {
   });
 });
 
+describe('--with-keepalived: what a repository under review cannot make it read or show', () => {
+  const TOKEN = 'https://x:ghp_T0kenN0tToShow@github.com';
+  const FORMATS = ['json', 'sarif', 'stylish', 'github'];
+  /** A git repository REPO in the test folder, with FILES; LINKS: path in the repository -> target. */
+  function repository(name: string, files: Record<string, string>, links: Record<string, string> = {}): string {
+    const repo = path.join(tmp, name);
+    fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+    for (const [f, text] of Object.entries(files)) write(`${name}/${f}`, text);
+    for (const [f, target] of Object.entries(links)) {
+      fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
+      fs.symlinkSync(target, path.join(repo, f));
+    }
+    return repo;
+  }
+  const secret = write('outside/credentials', `${TOKEN}\n`);
+  const INST = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n';
+
+  it('an @id pass reads includes through the same confinement as the lint: an outside file is in no output', async () => {
+    const repo = repository('idpass', { 'keepalived.conf': `include sub/secret\n@x include sub/secret\n${INST}` }, { 'sub/secret': secret });
+    const says = fakeKeepalived('ka-idpass', `echo "(sub/secret: Line 1) Unknown keyword '${TOKEN}'" >&2\nexit 5`);
+    for (const format of FORMATS) {
+      const r = await run([`--with-keepalived=${says}`, path.join(repo, 'keepalived.conf'), '-f', format]);
+      expect(r.stdout + r.stderr, format).not.toContain('T0kenN0tToShow');
+      expect(r.stdout + r.stderr).toMatch(/sub\/secret/);
+    }
+  });
+});
+
 describe.runIf(installed && unshare && setpriv)(`the sandbox, live${installed ? '' : ' (skipped: keepalived is not installed)'}`, () => {
   // The refusal bypassed on purpose: keepalived 2.2.7 -t really runs config_save_dir's shell command
   // (after mkdir(VALUE), which needs VALUE's parent to exist: no "/" after /tmp/, so the command

@@ -11,9 +11,9 @@
  * config includes (keepalived reads those through the config that includes them).
  */
 import * as path from 'node:path';
-import { defaultRoot, resolveTarget } from '../engine/index.js';
+import { defaultRoot, MAX_CONFIG_IDS, resolveTarget } from '../engine/index.js';
 import type { Diagnostic, LintReport } from '../engine/types.js';
-import { preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
+import { ConfigBudget, preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
 import { confineFor } from '../source/confine.js';
 import { buildTree } from '../tree/index.js';
@@ -177,37 +177,61 @@ export function treeOf(config: string, root: string, host: FileHost): string {
   return tree;
 }
 
-/** The config read for every @id its lines name and for none: keepalived without -i takes the host name as its id. */
-function everyPass(config: string, first: PreprocessResult, o: CheckOptions, root: string): PreprocessResult[] {
-  if (o.configId !== undefined) return [first];
+/**
+ * The config read for every @id its lines name and for none (keepalived without -i takes the host
+ * name as its id), as lintOne reads it: every pass through the confined host, into one files map of
+ * this config's own, with one work budget, and at most MAX_CONFIG_IDS ids. `capped` says when the
+ * ids were cut: what was not read could hold anything.
+ */
+function everyPass(config: string, host: FileHost, o: CheckOptions, root: string): { passes: PreprocessResult[]; files: Map<string, SourceFile>; capped: boolean } | { error: string } {
+  const files = new Map<string, SourceFile>();
+  const budget = new ConfigBudget();
+  const run = (id: string | null) => preprocess(config, { host, configId: id, root, files, budget });
+  const first = run(o.configId ?? null);
+  if ('error' in first) return first;
   const passes = [first];
+  if (o.configId !== undefined) return { passes, files, capped: false };
   const seen = new Set<string>();
-  const queue = [...first.conditionIds].filter((x) => x !== '');
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const pre = preprocess(config, { host: o.host, configId: id, root, files: first.files });
-    if ('error' in pre) continue;
+  const queue: string[] = [];
+  const enqueue = (pre: PreprocessResult) => {
+    for (const id of pre.conditionIds) {
+      if (id === '' || seen.has(id)) continue;
+      seen.add(id);
+      queue.push(id);
+    }
+  };
+  enqueue(first);
+  let capped = false;
+  for (let next = 0; next < queue.length; next++) {
+    if (budget.exhausted) break;
+    if (next >= MAX_CONFIG_IDS) {
+      capped = true;
+      break;
+    }
+    const pre = run(queue[next]!);
+    if ('error' in pre) return pre;
     passes.push(pre);
-    for (const more of pre.conditionIds) if (more !== '' && !seen.has(more)) queue.push(more);
+    enqueue(pre);
   }
-  return passes;
+  return { passes, files, capped };
 }
 
 function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
   const table = keywordTable(resolveTarget(o.target));
   const plans: Plan[] = [];
   for (const config of files) {
-    const head = confineFor(o.host, config, { root: o.root ?? defaultRoot(config), rootGiven: o.root !== undefined }).readText(config);
+    const root = o.root ?? defaultRoot(config);
+    const host = confineFor(o.host, config, { root, rootGiven: o.root !== undefined });
+    const head = host.readText(config);
     // Scripts are checked through the configs that call them; unreadable files are already reported.
     if (!head.ok || head.text.startsWith('#!')) continue;
-    const root = o.root ?? defaultRoot(config);
-    const pre = preprocess(config, { host: confineFor(o.host, config, { root, rootGiven: o.root !== undefined }), configId: o.configId ?? null, root });
-    if ('error' in pre) continue;
+    const read = everyPass(config, host, o, root);
+    if ('error' in read) continue;
+    const [first, ...rest] = read.passes;
+    const pre: PreprocessResult = { ...first!, files: read.files };
     const objects = new Map<string, Origin>();
     const top = buildTree(pre.lines, table).top;
-    const others = everyPass(config, pre, o, root).slice(1).map((p) => buildTree(p.lines, table).top);
+    const others = rest.map((p) => buildTree(p.lines, table).top);
     for (const st of top) {
       const name = st.args[0];
       const kind = st.keyword.text;
