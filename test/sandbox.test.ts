@@ -6,7 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
-import { prepareKeepalived } from '../src/keepalived/index.js';
+import { prepareKeepalived, rawSideEffects } from '../src/keepalived/index.js';
+import { attributedFile, keepalivedFindings } from '../src/keepalived/merge.js';
+import { parseKeepalivedOutput } from '../src/keepalived/messages.js';
+import { nodeHost } from '../src/source/host.js';
+import { LineIndex } from '../src/source/line-index.js';
 import { findOnPath, searchPath } from '../src/keepalived/namespace.js';
 import { configTest, keepalivedEnv, probeSandbox, SANDBOX_ENV, sandboxCandidates, sandboxCommand, type ProbeOptions, type Sandbox } from '../src/keepalived/run.js';
 import { tempTree } from './helpers.js';
@@ -196,8 +200,69 @@ describe('--with-keepalived: what a repository under review cannot make it read 
     for (const format of FORMATS) {
       const r = await run([`--with-keepalived=${says}`, path.join(repo, 'keepalived.conf'), '-f', format]);
       expect(r.stdout + r.stderr, format).not.toContain('T0kenN0tToShow');
-      expect(r.stdout + r.stderr).toMatch(/sub\/secret/);
+      // And keepalived is not run at all: it would read the file outside the tree.
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${path.relative(tmp, repo)}/keepalived.conf:1:1: error: Refused to run keepalived -t on keepalived.conf: the include "sub/secret" resolves outside the tree`);
+      expect(r.stderr).toContain('keepalived would read files outside the tree');
     }
+  });
+
+  // The three ways the review found past the message filter (keepalived prints an include as its line wrote it).
+  const bypasses: [string, Record<string, string>, Record<string, string>, string, string][] = [
+    ['(a) an include named like the main file, from another folder', { 'keepalived.conf': `include sub/a.conf\n${INST}`, 'sub/a.conf': 'include keepalived.conf\n' }, { 'sub/keepalived.conf': secret }, 'keepalived.conf', 'sub/a.conf:1:1'],
+    ['(b) a name that is an inside file from the config\'s folder and an outside one from the includer\'s', { 'keepalived.conf': `include x.conf\ninclude sub/a.conf\n${INST}`, 'x.conf': 'global_defs {\n    router_id a\n}\n', 'sub/a.conf': 'include x.conf\n' }, { 'sub/x.conf': secret }, 'x.conf', 'sub/a.conf:1:1'],
+    ['(c) a name that ends another read file\'s path', { 'keepalived.conf': `include sub/x\ninclude other/sub/x\n${INST}`, 'other/sub/x': 'global_defs {\n    router_id a\n}\n' }, { 'sub/x': secret }, 'sub/x', 'keepalived.conf:1:1'],
+  ];
+  it.each(bypasses)('%s: refused (exit 2, the include named), and the outside file in no output format', async (name, files, links, printed, where) => {
+    const folder = `bypass-${bypasses.findIndex((b) => b[0] === name)}`;
+    const repo = repository(folder, files, links);
+    const says = fakeKeepalived(`ka-${folder}`, `echo "(${printed}: Line 1) Unknown keyword '${TOKEN}'" >&2\nexit 5`);
+    for (const format of FORMATS) {
+      const r = await run([`--with-keepalived=${says}`, path.join(repo, 'keepalived.conf'), '-f', format]);
+      expect(r.code, format).toBe(2);
+      expect(r.stderr).toContain(`${folder}/${where}: error: Refused to run keepalived -t on keepalived.conf: the include`);
+      expect(r.stdout + r.stderr, format).not.toContain('T0kenN0tToShow');
+    }
+  });
+
+  it.each(bypasses)('%s: the message filter alone attributes nothing to a file we read', (name, files, links, printed) => {
+    const folder = `filter-${bypasses.findIndex((b) => b[0] === name)}`;
+    const repo = repository(folder, files, links);
+    const read = new Map(Object.entries(files).map(([f, text]) => {
+      const file = path.join(repo, f);
+      return [file, { path: file, text, index: new LineIndex(text), encoding: 'utf8' as const }];
+    }));
+    const check = { config: path.join(repo, 'keepalived.conf'), exitCode: 5, messages: [], files: read, objects: new Map(), root: '/', tree: repo, host: nodeHost(repo) };
+    expect(attributedFile(printed, check)).toBeNull();
+    const messages = parseKeepalivedOutput(`(${printed}: Line 1) Unknown keyword '${TOKEN}'\n`, 'keepalived.conf', { asPrinted: true });
+    const found = keepalivedFindings({ ...check, messages }, []);
+    expect(found.map((d) => `${path.relative(repo, d.file)}:${d.start.line} ${d.message}`)).toEqual([
+      `keepalived.conf:1 keepalived -t: keepalived reported 1 message about ${printed}, outside the tree; not shown (they may quote that file)`,
+    ]);
+    // A name only the config's folder makes a file, or a path only one file has, is still attributed.
+    for (const f of Object.keys(files).filter((f) => f !== 'keepalived.conf' && !Object.keys(links).some((l) => path.basename(l) === path.basename(f)))) {
+      expect(attributedFile(f, check)).toBe(path.join(repo, f));
+    }
+  });
+
+  it('refuses a config whose lint stopped at a work-budget cap, and one whose raw text names config_save_dir', async () => {
+    const words = Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ');
+    const big = repository('budget-cut', { 'keepalived.conf': `~SEQ(i,1,50000) ${words}\nglobal_defs {\n    config_save_dir "/tmp/x;id"\n}\n` });
+    const ran = fakeKeepalived('ka-ran', 'echo "RAN-KEEPALIVED" >&2\nexit 5');
+    const r = await run([`--with-keepalived=${ran}`, path.join(big, 'keepalived.conf'), '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/budget-cut\/keepalived\.conf:\d+:\d+: error: Refused to run keepalived -t on keepalived\.conf: this lint stopped at its work budget \(words\); what it could not check could hold config_save_dir/);
+    expect(r.stderr).toContain('budget-cut/keepalived.conf:3:5: error: Refused to run keepalived -t on keepalived.conf: the text has the word config_save_dir');
+    expect(r.stdout + r.stderr).not.toContain('RAN-KEEPALIVED');
+    expect(JSON.parse(r.stdout)).toHaveProperty('results');
+  });
+
+  it('finds the side-effect words in raw text outside comments only', () => {
+    expect(rawSideEffects('# config_save_dir "/x"\n! net_namespace a\nrouter_id a # config_save_dir\n')).toEqual([]);
+    expect(rawSideEffects('$X=config_save_dir\n x "a#b" net_namespace blue\nnet_namespace_ipvs c\n')).toEqual([
+      { keyword: 'config_save_dir', start: 3 },
+      { keyword: 'net_namespace', start: 28 },
+    ]);
   });
 });
 

@@ -20,7 +20,7 @@ import { buildTree } from '../tree/index.js';
 import { keywordTable } from '../versions/keywords.js';
 import { keepalivedFindings, mergeFindings } from './merge.js';
 import { checkVersion, configTest, probeSandbox, resolveBinary, type Env, type ProbeOptions, type Sandbox } from './run.js';
-import { sideEffects, type SideEffect } from './side-effects.js';
+import { SIDE_EFFECT_KEYWORDS, sideEffects, type SideEffect } from './side-effects.js';
 
 export { KEEPALIVED_RULE } from './merge.js';
 
@@ -119,8 +119,8 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
       notes.push(`keepalived -t reads files only: ${displayName(plan.config, o.cwd)} (standard input) is not checked by keepalived`);
       continue;
     }
-    if (plan.sideEffects.length) {
-      failures.push(...plan.sideEffects.map((e) => refusal(e, plan)));
+    if (plan.sideEffects.length || plan.unchecked.length) {
+      failures.push(...plan.sideEffects.map((e) => refusal(e, plan)), ...plan.unchecked);
       continue;
     }
     o.onConfig?.(plan.config, i + 1, plans.length);
@@ -135,7 +135,7 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
     }
     checked.push(plan.config);
     for (const [f, sf] of plan.pre.files) allFiles.set(f, sf);
-    found.push(...keepalivedFindings({ config: plan.config, exitCode: run.exitCode, messages: run.messages, files: plan.pre.files, objects: plan.objects, root: plan.root, tree: plan.tree }, ours));
+    found.push(...keepalivedFindings({ config: plan.config, exitCode: run.exitCode, messages: run.messages, files: plan.pre.files, objects: plan.objects, root: plan.root, tree: plan.tree, host: o.host }, ours));
   }
   mergeFindings(report, found, allFiles);
   return { notes, failures, checked };
@@ -150,6 +150,75 @@ interface Plan {
   objects: Map<string, Origin>;
   /** Keywords that act under -t, in any pass keepalived could take (each @id, and none). */
   sideEffects: SideEffect[];
+  /**
+   * Why keepalived must not run although no pass showed a side-effect keyword: an include that
+   * resolves outside the tree (keepalived would read it), a work-budget cap (what our lint did not
+   * read could hold config_save_dir), a side-effect keyword in the raw text of a file we read.
+   */
+  unchecked: CheckFailure[];
+}
+
+/** A side-effect keyword as a word outside a comment, in the text of a file (whatever a pass made of it). */
+const RAW_SIDE_EFFECT = new RegExp(`(?<![A-Za-z0-9_])(${Object.keys(SIDE_EFFECT_KEYWORDS).join('|')})(?![A-Za-z0-9_])`, 'g');
+
+/**
+ * Where a side-effect keyword appears in the raw text, outside comments: a comment starts at `#`
+ * or `!` at the start of a line or after a blank, outside double quotes (the narrowest reading, so
+ * that no text keepalived could take as a keyword is skipped). Example:
+ *   'global_defs { ~SEQ(...) }\nconfig_save_dir "/tmp/x;id"' -> [{ keyword: 'config_save_dir', start: 26 }]
+ */
+export function rawSideEffects(text: string): { keyword: string; start: number }[] {
+  const out: { keyword: string; start: number }[] = [];
+  let lineStart = 0;
+  for (const line of text.split('\n')) {
+    let end = line.length;
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (c === '"') quoted = !quoted;
+      else if (!quoted && (c === '#' || c === '!') && (i === 0 || /\s/.test(line[i - 1]!))) {
+        end = i;
+        break;
+      }
+    }
+    for (const m of line.slice(0, end).matchAll(RAW_SIDE_EFFECT)) out.push({ keyword: m[1]!, start: lineStart + m.index });
+    lineStart += line.length + 1;
+  }
+  return out;
+}
+
+/** The refusals for what our lint could not check (Plan.unchecked), at file:line:col, once per place. */
+function uncheckedParts(config: string, passes: readonly PreprocessResult[], files: ReadonlyMap<string, SourceFile>, capped: boolean, anySideEffect: boolean): CheckFailure[] {
+  const name = path.basename(config);
+  const out: CheckFailure[] = [];
+  const seen = new Set<string>();
+  const at = (o: Origin, message: string): void => {
+    const key = `${o.file}\0${o.start}\0${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const pos = files.get(o.file)?.index.position(o.start);
+    out.push({ file: o.file, ...(pos ? { line: pos.line, column: pos.column } : {}), message });
+  };
+  for (const pre of passes) {
+    for (const p of pre.problems) {
+      if (p.code === 'include-outside') {
+        at(p.origin, `Refused to run keepalived -t on ${name}: the include "${String(p.data.pattern ?? '')}" resolves outside the tree (${String(p.data.why ?? 'outside the root')}); keepalived would read files outside the tree, which this lint did not check and must not quote`);
+      } else if (p.code === 'budget-exceeded') {
+        at(p.origin, `Refused to run keepalived -t on ${name}: this lint stopped at its work budget (${String(p.data.cap)}); what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`);
+      }
+    }
+  }
+  if (capped) {
+    at({ file: config, start: 0, end: 0 }, `Refused to run keepalived -t on ${name}: it names more than ${MAX_CONFIG_IDS} @ids and this lint read only that many; what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`);
+  }
+  if (!anySideEffect) {
+    for (const [file, sf] of files) {
+      for (const hit of rawSideEffects(sf.text)) {
+        at({ file, start: hit.start, end: hit.start }, `Refused to run keepalived -t on ${name}: the text has the word ${hit.keyword}, which has side effects under -t: ${SIDE_EFFECT_KEYWORDS[hit.keyword]}. Remove it to check this config with keepalived`);
+      }
+    }
+  }
+  return out;
 }
 
 function refusal(e: SideEffect, plan: Plan): CheckFailure {
@@ -239,7 +308,9 @@ function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
       const sameFile = name.origin.file === st.keyword.origin.file;
       objects.set(`${kind} ${name.text}`, { file: st.keyword.origin.file, start: st.keyword.origin.start, end: sameFile ? name.origin.end : st.keyword.origin.end });
     }
-    plans.push({ config, root, tree: treeOf(config, root, o.host), pre, objects, sideEffects: sideEffects([top, ...others]) });
+    const effects = sideEffects([top, ...others]);
+    const unchecked = uncheckedParts(config, read.passes, read.files, read.capped, effects.length > 0);
+    plans.push({ config, root, tree: treeOf(config, root, o.host), pre, objects, sideEffects: effects, unchecked });
   }
   const included = new Set(plans.flatMap((p) => [...p.pre.files.keys()].filter((f) => f !== p.config)));
   return plans.filter((p) => !included.has(p.config));
