@@ -257,6 +257,16 @@ describe('--with-keepalived: what a repository under review cannot make it read 
     expect(JSON.parse(r.stdout)).toHaveProperty('results');
   });
 
+  it('refuses a config with more @ids than the lint reads (what it did not read could hold config_save_dir)', async () => {
+    const ids = Array.from({ length: 70 }, (_, i) => `@id${i} global_defs {\n@id${i}     router_id r${i}\n@id${i} }\n`).join('');
+    const many = repository('many-ids', { 'keepalived.conf': `${ids}${INST}` });
+    const ran = fakeKeepalived('ka-ran-ids', 'echo "RAN-KEEPALIVED" >&2\nexit 5');
+    const r = await run([`--with-keepalived=${ran}`, path.join(many, 'keepalived.conf'), '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('many-ids/keepalived.conf:1:1: error: Refused to run keepalived -t on keepalived.conf: it names more than 64 @ids');
+    expect(r.stdout + r.stderr).not.toContain('RAN-KEEPALIVED');
+  });
+
   it('finds the side-effect words in raw text outside comments only', () => {
     expect(rawSideEffects('# config_save_dir "/x"\n! net_namespace a\nrouter_id a # config_save_dir\n')).toEqual([]);
     expect(rawSideEffects('$X=config_save_dir\n x "a#b" net_namespace blue\nnet_namespace_ipvs c\n')).toEqual([
