@@ -66,7 +66,7 @@ describe('progress line', () => {
     const ka = write('bin/keepalived', '#!/bin/sh\n[ "$1" = -v ] && echo "Keepalived v2.2.7" >&2\nexit 0\n', 0o755);
     write('nons/unshare', '#!/bin/sh\nexit 1\n', 0o755);
     const t = fakeIO({ cwd: tmp, stderrIsTTY: true, env: { PATH: path.join(tmp, 'nons') } });
-    expect(await main(['--with-keepalived', ka, '--unsafe-keepalived-sandbox', 'many'], t.io)).toBe(0);
+    expect(await main([`--with-keepalived=${ka}`, '--unsafe-keepalived-sandbox', 'many'], t.io)).toBe(0);
     const runs = t.stderrWrites.filter((s) => s.startsWith(`${ERASE}keepalived -t `));
     expect(runs).toHaveLength(12);
     expect(runs[11]).toBe(`${ERASE}keepalived -t 12/12 many/lb12/keepalived.conf`);

@@ -6,7 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
-import { prepareKeepalived } from '../src/keepalived/index.js';
+import { prepareKeepalived, rawSideEffects } from '../src/keepalived/index.js';
+import { attributedFile, keepalivedFindings } from '../src/keepalived/merge.js';
+import { parseKeepalivedOutput } from '../src/keepalived/messages.js';
+import { nodeHost } from '../src/source/host.js';
+import { LineIndex } from '../src/source/line-index.js';
 import { findOnPath, searchPath } from '../src/keepalived/namespace.js';
 import { configTest, keepalivedEnv, probeSandbox, SANDBOX_ENV, sandboxCandidates, sandboxCommand, type ProbeOptions, type Sandbox } from '../src/keepalived/run.js';
 import { tempTree } from './helpers.js';
@@ -79,7 +83,7 @@ describe('--with-keepalived fails closed', () => {
 
   it('exits 2 from the command line before linting when the namespaces are refused', async () => {
     write('refuse/unshare', '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', 0o755);
-    const r = await run(['--with-keepalived', ka, conf, '-f', 'json'], { PATH: path.join(tmp, 'refuse') });
+    const r = await run([`--with-keepalived=${ka}`, conf, '-f', 'json'], { PATH: path.join(tmp, 'refuse') });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^keepalived-lint: Cannot run keepalived -t safely: .*Operation not permitted/);
@@ -108,7 +112,7 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
   it.each(cases)('%s: not run, exit 2, file:line:col and the keyword on stderr, no marker', async (name, files, where) => {
     const folder = `hostile-${cases.findIndex((c) => c[0] === name)}`;
     for (const [f, text] of Object.entries(files)) write(`${folder}/${f}`, text);
-    const r = await run(['--with-keepalived', actsLikeKeepalived, `${folder}/keepalived.conf`, '-f', 'json']);
+    const r = await run([`--with-keepalived=${actsLikeKeepalived}`, `${folder}/keepalived.conf`, '-f', 'json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${folder}/${where}: error: Refused to run keepalived -t on keepalived.conf: config_save_dir "/tmp/x;touch ${marker} MARKER;:" has side effects`);
     expect(JSON.parse(r.stdout)).toHaveProperty('results');
@@ -119,7 +123,7 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
   it('refuses them with --unsafe-keepalived-sandbox too, where keepalived would run outside any sandbox', async () => {
     write('refuse2/unshare', '#!/bin/sh\nexit 1\n', 0o755);
     write('unsafe/keepalived.conf', `global_defs {\n    config_save_dir ${hostile}\n}\n`);
-    const r = await run(['--with-keepalived', actsLikeKeepalived, '--unsafe-keepalived-sandbox', 'unsafe/keepalived.conf'], { PATH: path.join(tmp, 'refuse2') });
+    const r = await run([`--with-keepalived=${actsLikeKeepalived}`, '--unsafe-keepalived-sandbox', 'unsafe/keepalived.conf'], { PATH: path.join(tmp, 'refuse2') });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('note: --unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox');
     expect(r.stderr).toContain('unsafe/keepalived.conf:2:5: error: Refused to run keepalived -t on keepalived.conf: config_save_dir');
@@ -129,7 +133,7 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
 
   it('refuses net_namespace too (keepalived -t joins that namespace)', async () => {
     write('netns/keepalived.conf', 'global_defs {\n    net_namespace blue\n}\n');
-    const r = await run(['--with-keepalived', actsLikeKeepalived, 'netns/keepalived.conf']);
+    const r = await run([`--with-keepalived=${actsLikeKeepalived}`, 'netns/keepalived.conf']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('netns/keepalived.conf:2:5: error: Refused to run keepalived -t on keepalived.conf: net_namespace "blue" has side effects');
   });
@@ -142,7 +146,7 @@ describe('--with-keepalived never quotes files outside the tree', () => {
   const says = fakeKeepalived('ka-shadow', `cat >&2 <<'EOF'\n(/etc/shadow: Line 1) Unknown keyword '${SECRET}'\n(${SECRET.slice(0, 20)}) the virtual router id must be set\n(keepalived.conf: Line 6) priority is odd\nEOF\nexit 5`);
 
   it.each(['json', 'sarif', 'stylish', 'github'])('%s: no secret text, a count naming the path, and the other messages kept', async (format) => {
-    const r = await run(['--with-keepalived', says, conf, '-f', format]);
+    const r = await run([`--with-keepalived=${says}`, conf, '-f', format]);
     expect(r.code).toBe(1);
     for (const out of [r.stdout, r.stderr]) {
       expect(out).not.toContain('S3cr3tS4lt');
@@ -157,7 +161,7 @@ describe('--with-keepalived never quotes files outside the tree', () => {
     const c = write('mapped/etc/keepalived/keepalived.conf', 'include /etc/keepalived/common.conf\n');
     write('mapped/etc/keepalived/common.conf', 'global_defs {\n    router_id ours\n}\n');
     const host = fakeKeepalived('ka-host-file', `echo "(/etc/keepalived/common.conf: Line 1) Unknown keyword 'HOST-FILE-TEXT'" >&2\nexit 5`);
-    const r = await run(['--with-keepalived', host, c, '-f', 'json']);
+    const r = await run([`--with-keepalived=${host}`, c, '-f', 'json']);
     expect(r.stdout).not.toContain('HOST-FILE-TEXT');
     expect(r.stdout).toContain('keepalived reported 1 message about /etc/keepalived/common.conf, outside the tree; not shown');
   });
@@ -170,6 +174,105 @@ describe('--with-keepalived never quotes files outside the tree', () => {
       expect(r.stdout + r.stderr).not.toContain(firstLine);
       expect(r.stdout).toMatch(/keepalived reported \d+ messages? about \/etc\/passwd, outside the tree; not shown/);
     }
+  });
+});
+
+describe('--with-keepalived: what a repository under review cannot make it read or show', () => {
+  const TOKEN = 'https://x:ghp_T0kenN0tToShow@github.com';
+  const FORMATS = ['json', 'sarif', 'stylish', 'github'];
+  /** A git repository REPO in the test folder, with FILES; LINKS: path in the repository -> target. */
+  function repository(name: string, files: Record<string, string>, links: Record<string, string> = {}): string {
+    const repo = path.join(tmp, name);
+    fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+    for (const [f, text] of Object.entries(files)) write(`${name}/${f}`, text);
+    for (const [f, target] of Object.entries(links)) {
+      fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
+      fs.symlinkSync(target, path.join(repo, f));
+    }
+    return repo;
+  }
+  const secret = write('outside/credentials', `${TOKEN}\n`);
+  const INST = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n';
+
+  it('an @id pass reads includes through the same confinement as the lint: an outside file is in no output', async () => {
+    const repo = repository('idpass', { 'keepalived.conf': `include sub/secret\n@x include sub/secret\n${INST}` }, { 'sub/secret': secret });
+    const says = fakeKeepalived('ka-idpass', `echo "(sub/secret: Line 1) Unknown keyword '${TOKEN}'" >&2\nexit 5`);
+    for (const format of FORMATS) {
+      const r = await run([`--with-keepalived=${says}`, path.join(repo, 'keepalived.conf'), '-f', format]);
+      expect(r.stdout + r.stderr, format).not.toContain('T0kenN0tToShow');
+      // And keepalived is not run at all: it would read the file outside the tree.
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${path.relative(tmp, repo)}/keepalived.conf:1:1: error: Refused to run keepalived -t on keepalived.conf: the include "sub/secret" resolves outside the tree`);
+      expect(r.stderr).toContain('keepalived would read files outside the tree');
+    }
+  });
+
+  // The three ways the review found past the message filter (keepalived prints an include as its line wrote it).
+  const bypasses: [string, Record<string, string>, Record<string, string>, string, string][] = [
+    ['(a) an include named like the main file, from another folder', { 'keepalived.conf': `include sub/a.conf\n${INST}`, 'sub/a.conf': 'include keepalived.conf\n' }, { 'sub/keepalived.conf': secret }, 'keepalived.conf', 'sub/a.conf:1:1'],
+    ['(b) a name that is an inside file from the config\'s folder and an outside one from the includer\'s', { 'keepalived.conf': `include x.conf\ninclude sub/a.conf\n${INST}`, 'x.conf': 'global_defs {\n    router_id a\n}\n', 'sub/a.conf': 'include x.conf\n' }, { 'sub/x.conf': secret }, 'x.conf', 'sub/a.conf:1:1'],
+    ['(c) a name that ends another read file\'s path', { 'keepalived.conf': `include sub/x\ninclude other/sub/x\n${INST}`, 'other/sub/x': 'global_defs {\n    router_id a\n}\n' }, { 'sub/x': secret }, 'sub/x', 'keepalived.conf:1:1'],
+  ];
+  it.each(bypasses)('%s: refused (exit 2, the include named), and the outside file in no output format', async (name, files, links, printed, where) => {
+    const folder = `bypass-${bypasses.findIndex((b) => b[0] === name)}`;
+    const repo = repository(folder, files, links);
+    const says = fakeKeepalived(`ka-${folder}`, `echo "(${printed}: Line 1) Unknown keyword '${TOKEN}'" >&2\nexit 5`);
+    for (const format of FORMATS) {
+      const r = await run([`--with-keepalived=${says}`, path.join(repo, 'keepalived.conf'), '-f', format]);
+      expect(r.code, format).toBe(2);
+      expect(r.stderr).toContain(`${folder}/${where}: error: Refused to run keepalived -t on keepalived.conf: the include`);
+      expect(r.stdout + r.stderr, format).not.toContain('T0kenN0tToShow');
+    }
+  });
+
+  it.each(bypasses)('%s: the message filter alone attributes nothing to a file we read', (name, files, links, printed) => {
+    const folder = `filter-${bypasses.findIndex((b) => b[0] === name)}`;
+    const repo = repository(folder, files, links);
+    const read = new Map(Object.entries(files).map(([f, text]) => {
+      const file = path.join(repo, f);
+      return [file, { path: file, text, index: new LineIndex(text), encoding: 'utf8' as const }];
+    }));
+    const check = { config: path.join(repo, 'keepalived.conf'), exitCode: 5, messages: [], files: read, objects: new Map(), root: '/', tree: repo, host: nodeHost(repo) };
+    expect(attributedFile(printed, check)).toBeNull();
+    const messages = parseKeepalivedOutput(`(${printed}: Line 1) Unknown keyword '${TOKEN}'\n`, 'keepalived.conf', { asPrinted: true });
+    const found = keepalivedFindings({ ...check, messages }, []);
+    expect(found.map((d) => `${path.relative(repo, d.file)}:${d.start.line} ${d.message}`)).toEqual([
+      `keepalived.conf:1 keepalived -t: keepalived reported 1 message about ${printed}, outside the tree; not shown (they may quote that file)`,
+    ]);
+    // A name only the config's folder makes a file, or a path only one file has, is still attributed.
+    for (const f of Object.keys(files).filter((f) => f !== 'keepalived.conf' && !Object.keys(links).some((l) => path.basename(l) === path.basename(f)))) {
+      expect(attributedFile(f, check)).toBe(path.join(repo, f));
+    }
+  });
+
+  it('refuses a config whose lint stopped at a work-budget cap, and one whose raw text names config_save_dir', async () => {
+    const words = Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ');
+    const big = repository('budget-cut', { 'keepalived.conf': `~SEQ(i,1,50000) ${words}\nglobal_defs {\n    config_save_dir "/tmp/x;id"\n}\n` });
+    const ran = fakeKeepalived('ka-ran', 'echo "RAN-KEEPALIVED" >&2\nexit 5');
+    const r = await run([`--with-keepalived=${ran}`, path.join(big, 'keepalived.conf'), '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/budget-cut\/keepalived\.conf:\d+:\d+: error: Refused to run keepalived -t on keepalived\.conf: this lint stopped at its work budget \(words\); what it could not check could hold config_save_dir/);
+    expect(r.stderr).toContain('budget-cut/keepalived.conf:3:5: error: Refused to run keepalived -t on keepalived.conf: the text has the word config_save_dir');
+    expect(r.stdout + r.stderr).not.toContain('RAN-KEEPALIVED');
+    expect(JSON.parse(r.stdout)).toHaveProperty('results');
+  });
+
+  it('refuses a config with more @ids than the lint reads (what it did not read could hold config_save_dir)', async () => {
+    const ids = Array.from({ length: 70 }, (_, i) => `@id${i} global_defs {\n@id${i}     router_id r${i}\n@id${i} }\n`).join('');
+    const many = repository('many-ids', { 'keepalived.conf': `${ids}${INST}` });
+    const ran = fakeKeepalived('ka-ran-ids', 'echo "RAN-KEEPALIVED" >&2\nexit 5');
+    const r = await run([`--with-keepalived=${ran}`, path.join(many, 'keepalived.conf'), '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('many-ids/keepalived.conf:1:1: error: Refused to run keepalived -t on keepalived.conf: it names more than 64 @ids');
+    expect(r.stdout + r.stderr).not.toContain('RAN-KEEPALIVED');
+  });
+
+  it('finds the side-effect words in raw text outside comments only', () => {
+    expect(rawSideEffects('# config_save_dir "/x"\n! net_namespace a\nrouter_id a # config_save_dir\n')).toEqual([]);
+    expect(rawSideEffects('$X=config_save_dir\n x "a#b" net_namespace blue\nnet_namespace_ipvs c\n')).toEqual([
+      { keyword: 'config_save_dir', start: 3 },
+      { keyword: 'net_namespace', start: 28 },
+    ]);
   });
 });
 

@@ -70,14 +70,41 @@ describe('parsing keepalived -t for --with-keepalived', () => {
     expect(splitWithKeepalived(['--with-keepalived', conf], tmp)).toEqual(['--with-keepalived', '--', conf]);
     expect(splitWithKeepalived(['--with-keepalived', 'split', '-f', 'json'], tmp)).toEqual(['--with-keepalived', '-f', 'json', '--', 'split']);
     expect(splitWithKeepalived(['--with-keepalived', '-', '--', 'x.conf'], tmp)).toEqual(['--with-keepalived', '--', '-', 'x.conf']);
-    expect(splitWithKeepalived(['--with-keepalived', ka, conf], tmp)).toEqual(['--with-keepalived', ka, conf]);
+    // The execute bit is the reviewed files' to set: a binary from the bare form is an absolute path outside the current folder.
+    expect(splitWithKeepalived(['--with-keepalived', ka, conf], tmp)).toEqual(['--with-keepalived', conf, '--', ka]);
+    expect(splitWithKeepalived(['--with-keepalived', 'bin/split-ka', conf], tmp)).toEqual(['--with-keepalived', conf, '--', 'bin/split-ka']);
+    expect(splitWithKeepalived([`--with-keepalived=${ka}`, conf], tmp)).toEqual([`--with-keepalived=${ka}`, conf]);
+    expect(splitWithKeepalived(['--with-keepalived', ka, conf], path.join(tmp, 'split'))).toEqual(['--with-keepalived', ka, conf]);
     expect(splitWithKeepalived(['--with-keepalived', '/opt/missing/keepalived', conf], tmp)).toEqual(['--with-keepalived', '/opt/missing/keepalived', conf]);
+  });
+
+  it('never runs an executable file of the repository named after the bare --with-keepalived: it is a path to lint', async () => {
+    const repo = path.join(tmp, 'hostile-repo');
+    const marker = path.join(tmp, 'hostile-marker');
+    const used = path.join(tmp, 'hostile-used');
+    write('hostile-repo/etc/keepalived/keepalived.conf', `#!/bin/sh\necho "Keepalived v2.2.7 (01/16,2022)" >&2\n: > ${marker}\nexit 0\n`, 0o755);
+    write('hostile-repo/etc/keepalived/other.conf', INSTANCE('VI_1', 51));
+    spawnSync('git', ['init', '-q', repo]);
+    spawnSync('git', ['-C', repo, 'add', '.']);
+    spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'x']);
+    expect(spawnSync('git', ['-C', repo, 'ls-files', '-s'], { encoding: 'utf8' }).stdout).toMatch(/^100755 .*keepalived\.conf$/m);
+    // No namespaces (an unshare that refuses) and --unsafe-keepalived-sandbox: what runs can write here.
+    write('hostile-path/unshare', '#!/bin/sh\nexit 1\n', 0o755);
+    write('hostile-path/keepalived', `#!/bin/sh\necho "$@" >> ${used}\nif [ "$1" = -v ]; then echo "Keepalived v2.2.7 (01/16,2022)" >&2; fi\nexit 0\n`, 0o755);
+    const t = fakeIO({ cwd: repo, env: { PATH: path.join(tmp, 'hostile-path') } });
+    // Only the bare word names what is linted: other.conf is linted only if the word was taken as the binary.
+    const code = await main(['--with-keepalived', 'etc/keepalived/keepalived.conf', '--unsafe-keepalived-sandbox', '-f', 'json'], t.io);
+    expect(fs.existsSync(marker), 'the committed file was run').toBe(false);
+    expect(code).toBe(0);
+    // keepalived from PATH did the version check; the path was linted (a #! file given as a path is a script: no config to run).
+    expect(fs.readFileSync(used, 'utf8')).toBe('-v\n');
+    expect((JSON.parse(t.stdout) as JsonOut).results.map((r) => r.file)).not.toContain('etc/keepalived/other.conf');
   });
 });
 
 describe('--with-keepalived: keepalived that cannot be used', () => {
   it('exits 2 before linting for a binary that does not exist', async () => {
-    const r = await run(['--with-keepalived', path.join(tmp, 'nowhere', 'keepalived'), write('u1/keepalived.conf', INSTANCE('VI_1', 51))]);
+    const r = await run([`--with-keepalived=${path.join(tmp, 'nowhere', 'keepalived')}`, write('u1/keepalived.conf', INSTANCE('VI_1', 51))]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--with-keepalived .*nowhere\/keepalived: no such file/);
     expect(r.stdout).toBe('');
@@ -85,14 +112,14 @@ describe('--with-keepalived: keepalived that cannot be used', () => {
 
   it('exits 2 for keepalived before 2.0.4, which has no -t', async () => {
     const old = fakeKeepalived('ka-1.3.5', '1.3.5', 'echo "-t is not an option here" >&2; exit 1');
-    const r = await run(['--with-keepalived', old, write('u2/keepalived.conf', INSTANCE('VI_1', 51))]);
+    const r = await run([`--with-keepalived=${old}`, write('u2/keepalived.conf', INSTANCE('VI_1', 51))]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('is keepalived 1.3.5, which has no config test (-t came in 2.0.4)');
   });
 
   it('exits 2 for a binary that is not keepalived', async () => {
     const other = write('bin/not-keepalived', '#!/bin/sh\necho "usage: something else" >&2\nexit 1\n', 0o755);
-    const r = await run(['--with-keepalived', other, write('u3/keepalived.conf', INSTANCE('VI_1', 51))]);
+    const r = await run([`--with-keepalived=${other}`, write('u3/keepalived.conf', INSTANCE('VI_1', 51))]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('printed no keepalived version');
   });
@@ -110,7 +137,7 @@ describe('--with-keepalived: keepalived that cannot be used', () => {
     const hang = fakeKeepalived('ka-hang', '2.2.7', `sleep ${mark} &\nwait`);
     const conf = write('u4/keepalived.conf', INSTANCE('VI_1', 51));
     const started = Date.now();
-    const r = await run(['--with-keepalived', hang, '--keepalived-timeout', '0.5', conf, '-f', 'json']);
+    const r = await run([`--with-keepalived=${hang}`, '--keepalived-timeout', '0.5', conf, '-f', 'json']);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('u4/keepalived.conf:1:1: error: keepalived -t did not finish within 0.5 s and was killed');
@@ -144,7 +171,7 @@ describe('--with-keepalived: merging what keepalived says', () => {
   const fake = fakeKeepalived('ka-says', '2.2.7', `cat >&2 <<'EOF'\n${said.join('\n')}\n${said.join('\n')}\nEOF\nexit 5`);
 
   it('reports each message once at its file and line, marks those a rule of ours that answers them also found, and counts keepalived errors', async () => {
-    const r = await run(['--with-keepalived', fake, conf, '-f', 'json']);
+    const r = await run([`--with-keepalived=${fake}`, conf, '-f', 'json']);
     expect(r.stderr).toBe('');
     expect(keepalivedFindings(r.stdout)).toEqual([
       'm/inc/part.conf:1 error keepalived -t: (VI_2) Unknown interface!',
@@ -162,7 +189,7 @@ describe('--with-keepalived: merging what keepalived says', () => {
     const errs = fakeKeepalived('ka-one-error', '2.2.7', "echo '(Line 5) priority is odd' >&2; exit 5");
     const without = await run([clean]);
     expect(without.code).toBe(0);
-    const r = await run(['--with-keepalived', errs, clean]);
+    const r = await run([`--with-keepalived=${errs}`, clean]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/5:5 +error +keepalived -t: priority is odd +keepalived/);
   });
@@ -171,10 +198,10 @@ describe('--with-keepalived: merging what keepalived says', () => {
     const clean = write('m5/keepalived.conf', INSTANCE('VI_1', 51));
     const stops = fakeKeepalived('ka-stops', '2.2.7', "echo '(Line 5) *** Configuration line starting `priority` is missing a parameter after keyword `priority` at word position 1' >&2; exit 2");
     const silent = fakeKeepalived('ka-silent', '2.2.7', 'exit 4');
-    expect(keepalivedFindings((await run(['--with-keepalived', stops, clean, '-f', 'json'])).stdout)).toEqual([
+    expect(keepalivedFindings((await run([`--with-keepalived=${stops}`, clean, '-f', 'json'])).stdout)).toEqual([
       'm5/keepalived.conf:5 error keepalived -t: *** Configuration line starting `priority` is missing a parameter after keyword `priority` at word position 1; keepalived stops reading here, so nothing after this line is checked',
     ]);
-    const r = await run(['--with-keepalived', silent, clean, '-f', 'json']);
+    const r = await run([`--with-keepalived=${silent}`, clean, '-f', 'json']);
     expect(keepalivedFindings(r.stdout)).toEqual(['m5/keepalived.conf:1 error keepalived -t exited with status 4 and printed nothing']);
     expect(r.code).toBe(1);
   });
@@ -183,12 +210,12 @@ describe('--with-keepalived: merging what keepalived says', () => {
     write('nons/unshare', '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', 0o755);
     const ran = fakeKeepalived('ka-links', '2.2.7', "echo \"(Line 1) ran\" >&2; exit 0");
     const conf = write('m3/keepalived.conf', INSTANCE('VI_1', 51));
-    const refused = await run(['--with-keepalived', ran, conf, '-f', 'json'], { PATH: path.join(tmp, 'nons') });
+    const refused = await run([`--with-keepalived=${ran}`, conf, '-f', 'json'], { PATH: path.join(tmp, 'nons') });
     expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain('keepalived-lint: Cannot run keepalived -t safely: the sandbox (private mount, network, PID namespaces, uid 65534) cannot be built here: unshare: unshare failed: Operation not permitted.');
     expect(refused.stderr).toContain('--unsafe-keepalived-sandbox');
-    const r = await run(['--with-keepalived', ran, '--unsafe-keepalived-sandbox', conf, '-f', 'json'], { PATH: path.join(tmp, 'nons') });
+    const r = await run([`--with-keepalived=${ran}`, '--unsafe-keepalived-sandbox', conf, '-f', 'json'], { PATH: path.join(tmp, 'nons') });
     expect(r.stderr).toContain('keepalived-lint: note: --unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox (the sandbox (private mount, network, PID namespaces, uid 65534) cannot be built here: unshare: unshare failed: Operation not permitted), not even in a private network namespace');
     expect(keepalivedFindings(r.stdout)).toEqual(['m3/keepalived.conf:1 error keepalived -t: ran']);
   });
@@ -196,7 +223,7 @@ describe('--with-keepalived: merging what keepalived says', () => {
   it('leaves out files that other configs include and the scripts given with the configs', async () => {
     const logger = fakeKeepalived('ka-log', '2.2.7', 'echo "(Line 1) ran on $3" >&2\nexit 0');
     write('m4/etc/keepalived/notify.sh', '#!/bin/sh\nexit 0\n', 0o755);
-    const r = await run(['--with-keepalived', logger, 'm/keepalived.conf', 'm/inc/part.conf', 'm4/etc/keepalived/notify.sh', '-f', 'json']);
+    const r = await run([`--with-keepalived=${logger}`, 'm/keepalived.conf', 'm/inc/part.conf', 'm4/etc/keepalived/notify.sh', '-f', 'json']);
     expect(r.code).toBe(1);
     expect(keepalivedFindings(r.stdout).filter((f) => f.includes(' ran on '))).toEqual(['m/keepalived.conf:1 error keepalived -t: ran on keepalived.conf']);
   });
@@ -212,7 +239,7 @@ describe.runIf(canUnshare)('--with-keepalived: the namespace', () => {
       'case " $names" in *" kltest0 "*) ;; *) echo "(Line 3) WARNING - interface kltest0 for vrrp_instance VI_1 doesn\'t exist" >&2 ;; esac',
       'exit 0',
     ].join('\n'));
-    const r = await run(['--with-keepalived', probe, write('ns/keepalived.conf', INSTANCE('VI_1', 51)), '-f', 'json']);
+    const r = await run([`--with-keepalived=${probe}`, write('ns/keepalived.conf', INSTANCE('VI_1', 51)), '-f', 'json']);
     // The second run (with kltest0 created) is the one reported.
     expect(keepalivedFindings(r.stdout)).toEqual(['ns/keepalived.conf:1 error keepalived -t: links: kltest0 lo']);
     expect(host).not.toContain('kltest0');

@@ -78,7 +78,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
     .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable; wins over the configuration file)', parseRuleSetting(allRules.map((r) => r.meta.id)))
     .option('--stdin-filename <path>', 'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)')
-    .option('--with-keepalived [path]', 'also run the installed keepalived -t (or the binary at PATH) on each config, in a sandbox (private namespaces, read-only tree, uid 65534, no capabilities, empty environment), and report what it says as rule "keepalived"')
+    .option('--with-keepalived [path]', 'also run the installed keepalived -t on each config (another binary: --with-keepalived=PATH, or an absolute path outside this folder and its repository), in a sandbox (private namespaces, read-only tree, no capabilities, empty environment), and report what it says as rule "keepalived"')
     .option('--unsafe-keepalived-sandbox', 'with --with-keepalived: run keepalived even where the sandbox cannot be built (default: exit 2)')
     .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
     .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')

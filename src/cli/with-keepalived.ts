@@ -1,9 +1,13 @@
 /**
  * The command-line side of `--with-keepalived [PATH]` (src/keepalived/ does the work).
  * An option with an optional value takes the next word, so `--with-keepalived keepalived.conf`
- * would name the config as the binary: a next word that is not an executable file (a directory, a
- * config, -) stays a path to lint. Example:
- *   splitWithKeepalived(['--with-keepalived', 'k.conf'], cwd) -> ['--with-keepalived', '--', 'k.conf'] (k.conf is not executable)
+ * would name the config as the binary. The files under review decide what is executable (git
+ * keeps mode 100755), so the execute bit alone proves nothing: the word after the bare form is the binary
+ * only when it is an absolute path outside the current folder and outside the git repository
+ * holding it (`--with-keepalived /usr/local/sbin/keepalived`), and an executable file or nothing;
+ * any other word is a path to lint.
+ * `--with-keepalived=PATH` names a binary explicitly. Example:
+ *   splitWithKeepalived(['--with-keepalived', 'etc/k.conf'], cwd) -> ['--with-keepalived', '--', 'etc/k.conf']
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,14 +42,43 @@ export function splitWithKeepalived(argv: readonly string[], cwd: string): strin
   return dd === -1 ? [...out, '--', ...paths] : [...out.slice(0, dd + 1), ...paths, ...out.slice(dd + 1)];
 }
 
-/** An executable regular file, or a path that does not exist and is not named like a config (the binary's error message then says so). */
+/**
+ * An absolute path that is neither in the current folder nor in the repository holding it,
+ * lexically and once links are followed, and that is an executable file or nothing (the binary's
+ * error then says so): an absolute config or folder elsewhere stays a path to lint.
+ */
 function looksLikeBinary(word: string, cwd: string): boolean {
-  const abs = path.resolve(cwd, word);
+  if (!path.isAbsolute(word)) return false;
   try {
-    const st = fs.statSync(abs);
-    return st.isFile() && (st.mode & 0o111) !== 0;
+    const st = fs.statSync(word);
+    if (!st.isFile() || (st.mode & 0o111) === 0) return false;
   } catch {
-    return !word.endsWith('.conf');
+    // missing: the binary named on the command line, reported as missing
+  }
+  const reviewed = [cwd, realOr(cwd)];
+  const repo = repositoryHolding(realOr(cwd));
+  if (repo !== null) reviewed.push(repo);
+  return [word, realOr(word)].every((w) => reviewed.every((dir) => !within(w, dir)));
+}
+
+function realOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+function within(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The nearest folder at or above `dir` with a .git (folder or file: a worktree), or null. */
+function repositoryHolding(dir: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (d === path.dirname(d)) return null;
   }
 }
 

@@ -11,16 +11,16 @@
  * config includes (keepalived reads those through the config that includes them).
  */
 import * as path from 'node:path';
-import { defaultRoot, resolveTarget } from '../engine/index.js';
+import { defaultRoot, MAX_CONFIG_IDS, resolveTarget } from '../engine/index.js';
 import type { Diagnostic, LintReport } from '../engine/types.js';
-import { preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
+import { ConfigBudget, preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
 import { confineFor } from '../source/confine.js';
 import { buildTree } from '../tree/index.js';
 import { keywordTable } from '../versions/keywords.js';
 import { keepalivedFindings, mergeFindings } from './merge.js';
 import { checkVersion, configTest, probeSandbox, resolveBinary, type Env, type ProbeOptions, type Sandbox } from './run.js';
-import { sideEffects, type SideEffect } from './side-effects.js';
+import { SIDE_EFFECT_KEYWORDS, sideEffects, type SideEffect } from './side-effects.js';
 
 export { KEEPALIVED_RULE } from './merge.js';
 
@@ -119,8 +119,8 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
       notes.push(`keepalived -t reads files only: ${displayName(plan.config, o.cwd)} (standard input) is not checked by keepalived`);
       continue;
     }
-    if (plan.sideEffects.length) {
-      failures.push(...plan.sideEffects.map((e) => refusal(e, plan)));
+    if (plan.sideEffects.length || plan.unchecked.length) {
+      failures.push(...plan.sideEffects.map((e) => refusal(e, plan)), ...plan.unchecked);
       continue;
     }
     o.onConfig?.(plan.config, i + 1, plans.length);
@@ -135,7 +135,7 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
     }
     checked.push(plan.config);
     for (const [f, sf] of plan.pre.files) allFiles.set(f, sf);
-    found.push(...keepalivedFindings({ config: plan.config, exitCode: run.exitCode, messages: run.messages, files: plan.pre.files, objects: plan.objects, root: plan.root, tree: plan.tree }, ours));
+    found.push(...keepalivedFindings({ config: plan.config, exitCode: run.exitCode, messages: run.messages, files: plan.pre.files, objects: plan.objects, root: plan.root, tree: plan.tree, host: o.host }, ours));
   }
   mergeFindings(report, found, allFiles);
   return { notes, failures, checked };
@@ -150,6 +150,75 @@ interface Plan {
   objects: Map<string, Origin>;
   /** Keywords that act under -t, in any pass keepalived could take (each @id, and none). */
   sideEffects: SideEffect[];
+  /**
+   * Why keepalived must not run although no pass showed a side-effect keyword: an include that
+   * resolves outside the tree (keepalived would read it), a work-budget cap (what our lint did not
+   * read could hold config_save_dir), a side-effect keyword in the raw text of a file we read.
+   */
+  unchecked: CheckFailure[];
+}
+
+/** A side-effect keyword as a word outside a comment, in the text of a file (whatever a pass made of it). */
+const RAW_SIDE_EFFECT = new RegExp(`(?<![A-Za-z0-9_])(${Object.keys(SIDE_EFFECT_KEYWORDS).join('|')})(?![A-Za-z0-9_])`, 'g');
+
+/**
+ * Where a side-effect keyword appears in the raw text, outside comments: a comment starts at `#`
+ * or `!` at the start of a line or after a blank, outside double quotes (the narrowest reading, so
+ * that no text keepalived could take as a keyword is skipped). Example:
+ *   'global_defs { ~SEQ(...) }\nconfig_save_dir "/tmp/x;id"' -> [{ keyword: 'config_save_dir', start: 26 }]
+ */
+export function rawSideEffects(text: string): { keyword: string; start: number }[] {
+  const out: { keyword: string; start: number }[] = [];
+  let lineStart = 0;
+  for (const line of text.split('\n')) {
+    let end = line.length;
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (c === '"') quoted = !quoted;
+      else if (!quoted && (c === '#' || c === '!') && (i === 0 || /\s/.test(line[i - 1]!))) {
+        end = i;
+        break;
+      }
+    }
+    for (const m of line.slice(0, end).matchAll(RAW_SIDE_EFFECT)) out.push({ keyword: m[1]!, start: lineStart + m.index });
+    lineStart += line.length + 1;
+  }
+  return out;
+}
+
+/** The refusals for what our lint could not check (Plan.unchecked), at file:line:col, once per place. */
+function uncheckedParts(config: string, passes: readonly PreprocessResult[], files: ReadonlyMap<string, SourceFile>, capped: boolean, anySideEffect: boolean): CheckFailure[] {
+  const name = path.basename(config);
+  const out: CheckFailure[] = [];
+  const seen = new Set<string>();
+  const at = (o: Origin, message: string): void => {
+    const key = `${o.file}\0${o.start}\0${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const pos = files.get(o.file)?.index.position(o.start);
+    out.push({ file: o.file, ...(pos ? { line: pos.line, column: pos.column } : {}), message });
+  };
+  for (const pre of passes) {
+    for (const p of pre.problems) {
+      if (p.code === 'include-outside') {
+        at(p.origin, `Refused to run keepalived -t on ${name}: the include "${String(p.data.pattern ?? '')}" resolves outside the tree (${String(p.data.why ?? 'outside the root')}); keepalived would read files outside the tree, which this lint did not check and must not quote`);
+      } else if (p.code === 'budget-exceeded') {
+        at(p.origin, `Refused to run keepalived -t on ${name}: this lint stopped at its work budget (${String(p.data.cap)}); what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`);
+      }
+    }
+  }
+  if (capped) {
+    at({ file: config, start: 0, end: 0 }, `Refused to run keepalived -t on ${name}: it names more than ${MAX_CONFIG_IDS} @ids and this lint read only that many; what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`);
+  }
+  if (!anySideEffect) {
+    for (const [file, sf] of files) {
+      for (const hit of rawSideEffects(sf.text)) {
+        at({ file, start: hit.start, end: hit.start }, `Refused to run keepalived -t on ${name}: the text has the word ${hit.keyword}, which has side effects under -t: ${SIDE_EFFECT_KEYWORDS[hit.keyword]}. Remove it to check this config with keepalived`);
+      }
+    }
+  }
+  return out;
 }
 
 function refusal(e: SideEffect, plan: Plan): CheckFailure {
@@ -177,37 +246,61 @@ export function treeOf(config: string, root: string, host: FileHost): string {
   return tree;
 }
 
-/** The config read for every @id its lines name and for none: keepalived without -i takes the host name as its id. */
-function everyPass(config: string, first: PreprocessResult, o: CheckOptions, root: string): PreprocessResult[] {
-  if (o.configId !== undefined) return [first];
+/**
+ * The config read for every @id its lines name and for none (keepalived without -i takes the host
+ * name as its id), as lintOne reads it: every pass through the confined host, into one files map of
+ * this config's own, with one work budget, and at most MAX_CONFIG_IDS ids. `capped` says when the
+ * ids were cut: what was not read could hold anything.
+ */
+function everyPass(config: string, host: FileHost, o: CheckOptions, root: string): { passes: PreprocessResult[]; files: Map<string, SourceFile>; capped: boolean } | { error: string } {
+  const files = new Map<string, SourceFile>();
+  const budget = new ConfigBudget();
+  const run = (id: string | null) => preprocess(config, { host, configId: id, root, files, budget });
+  const first = run(o.configId ?? null);
+  if ('error' in first) return first;
   const passes = [first];
+  if (o.configId !== undefined) return { passes, files, capped: false };
   const seen = new Set<string>();
-  const queue = [...first.conditionIds].filter((x) => x !== '');
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const pre = preprocess(config, { host: o.host, configId: id, root, files: first.files });
-    if ('error' in pre) continue;
+  const queue: string[] = [];
+  const enqueue = (pre: PreprocessResult) => {
+    for (const id of pre.conditionIds) {
+      if (id === '' || seen.has(id)) continue;
+      seen.add(id);
+      queue.push(id);
+    }
+  };
+  enqueue(first);
+  let capped = false;
+  for (let next = 0; next < queue.length; next++) {
+    if (budget.exhausted) break;
+    if (next >= MAX_CONFIG_IDS) {
+      capped = true;
+      break;
+    }
+    const pre = run(queue[next]!);
+    if ('error' in pre) return pre;
     passes.push(pre);
-    for (const more of pre.conditionIds) if (more !== '' && !seen.has(more)) queue.push(more);
+    enqueue(pre);
   }
-  return passes;
+  return { passes, files, capped };
 }
 
 function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
   const table = keywordTable(resolveTarget(o.target));
   const plans: Plan[] = [];
   for (const config of files) {
-    const head = confineFor(o.host, config, { root: o.root ?? defaultRoot(config), rootGiven: o.root !== undefined }).readText(config);
+    const root = o.root ?? defaultRoot(config);
+    const host = confineFor(o.host, config, { root, rootGiven: o.root !== undefined });
+    const head = host.readText(config);
     // Scripts are checked through the configs that call them; unreadable files are already reported.
     if (!head.ok || head.text.startsWith('#!')) continue;
-    const root = o.root ?? defaultRoot(config);
-    const pre = preprocess(config, { host: confineFor(o.host, config, { root, rootGiven: o.root !== undefined }), configId: o.configId ?? null, root });
-    if ('error' in pre) continue;
+    const read = everyPass(config, host, o, root);
+    if ('error' in read) continue;
+    const [first, ...rest] = read.passes;
+    const pre: PreprocessResult = { ...first!, files: read.files };
     const objects = new Map<string, Origin>();
     const top = buildTree(pre.lines, table).top;
-    const others = everyPass(config, pre, o, root).slice(1).map((p) => buildTree(p.lines, table).top);
+    const others = rest.map((p) => buildTree(p.lines, table).top);
     for (const st of top) {
       const name = st.args[0];
       const kind = st.keyword.text;
@@ -215,7 +308,9 @@ function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
       const sameFile = name.origin.file === st.keyword.origin.file;
       objects.set(`${kind} ${name.text}`, { file: st.keyword.origin.file, start: st.keyword.origin.start, end: sameFile ? name.origin.end : st.keyword.origin.end });
     }
-    plans.push({ config, root, tree: treeOf(config, root, o.host), pre, objects, sideEffects: sideEffects([top, ...others]) });
+    const effects = sideEffects([top, ...others]);
+    const unchecked = uncheckedParts(config, read.passes, read.files, read.capped, effects.length > 0);
+    plans.push({ config, root, tree: treeOf(config, root, o.host), pre, objects, sideEffects: effects, unchecked });
   }
   const included = new Set(plans.flatMap((p) => [...p.pre.files.keys()].filter((f) => f !== p.config)));
   return plans.filter((p) => !included.has(p.config));

@@ -11,6 +11,8 @@
 import * as path from 'node:path';
 import { byPosition } from '../engine/index.js';
 import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
+import type { FileHost } from '../source/host.js';
+import { realResolver } from '../source/confine.js';
 import type { Origin, SourceFile } from '../preprocess/types.js';
 import { findingsAnswering, namesIn, trackScriptIn } from './answers.js';
 import type { KeepalivedMessage } from './messages.js';
@@ -45,6 +47,8 @@ export interface ConfigCheck {
   root: string;
   /** The config's repository: messages about files outside it, or that we did not read, are not quoted. */
   tree: string;
+  /** To follow links and see what a printed name could also be (stat and realpath only, nothing read). */
+  host: FileHost;
 }
 
 function inside(file: string, tree: string): boolean {
@@ -63,34 +67,33 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
     const w = withheld.get(name) ?? { n: 0, error: false };
     withheld.set(name, { n: w.n + 1, error: w.error || messageSeverity(m) === 'error' });
   };
-  const outside = (m: KeepalivedMessage): boolean => {
-    if (m.file === null || m.file === mainName) return false;
-    // An absolute path is the machine's file, whatever --root maps it to for our lint.
-    if (path.isAbsolute(m.file)) return !(inside(m.file, check.tree) && check.files.has(m.file));
-    const f = fileOf(m.file, check);
-    return f === null || !inside(f, check.tree);
+  // The file each message is about: the config for `(Line N)`; for a printed name, the file it
+  // resolves to exactly; null: not a file we read (outside the tree), never quoted.
+  const attributed = new Map<string, string | null>();
+  const fileFor = (m: KeepalivedMessage): string | null => {
+    if (m.file === null) return check.config;
+    if (m.printed === undefined) return m.file === mainName ? check.config : attributedFile(m.file, check, attributed);
+    return attributedFile(m.printed, check, attributed);
   };
+  const outside = (m: KeepalivedMessage): boolean => m.file !== null && fileFor(m) === null;
   // Once keepalived read a file outside the tree, a message without a file (after parsing) may
   // quote a name from it: such a message is shown only when it names an object of ours.
   const readOutside = check.messages.some(outside);
   for (const m of check.messages) {
     if (outside(m)) {
-      withhold(m.file!, m);
+      withhold(m.printed ?? m.file!, m);
       continue;
     }
     if (m.file === null && readOutside && objectNamed(m.text, check) === null) {
       withhold('', m);
       continue;
     }
-    const file = m.file === null || m.file === mainName ? check.config : fileOf(m.file, check);
+    const file = fileFor(m)!;
     let message = `keepalived -t: ${m.text}`;
     let at: { file: string; line: number } | Origin;
-    if (m.line !== null && file !== null) at = { file, line: m.line };
-    else if (m.line !== null) {
-      message = `keepalived -t (${m.file}, line ${m.line}): ${m.text}`;
-      at = { file: check.config, line: 1 };
-    } else at = objectNamed(m.text, check) ?? { file: check.config, line: 1 };
-    const also = [...new Set(findingsAnswering(m, file === null ? m.file : file, check.config, refs).map((r) => r.ruleId))].sort();
+    if (m.line !== null) at = { file, line: m.line };
+    else at = objectNamed(m.text, check) ?? { file: check.config, line: 1 };
+    const also = [...new Set(findingsAnswering(m, m.file === null ? null : file, check.config, refs).map((r) => r.ruleId))].sort();
     if (also.length) message += ` (also found by ${also.join(', ')})`;
     if (/is missing a parameter/.test(m.text)) message += '; keepalived stops reading here, so nothing after this line is checked';
     const d = diagnosticAt(at, message, messageSeverity(m), check.files);
@@ -108,15 +111,38 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
   return out;
 }
 
-/** A printed include path: as written in the include line, so relative to the including file (or absolute, under the root). */
-function fileOf(printed: string, check: ConfigCheck): string | null {
-  const candidates = path.isAbsolute(printed)
-    ? [path.join(check.root, printed), printed]
-    : [path.resolve(path.dirname(check.config), printed)];
-  for (const c of candidates) if (check.files.has(c)) return c;
-  const tail = '/' + printed.replace(/^(\.\/)+/, '');
-  const bySuffix = [...check.files.keys()].filter((f) => f.endsWith(tail));
-  return bySuffix.length === 1 ? bySuffix[0]! : null;
+/**
+ * The file we read that a name keepalived printed is about, or null. keepalived prints an include
+ * as its line wrote it: relative to the including file's folder (the main file: -f BASENAME in its
+ * own folder), or absolute (the machine's file, whatever --root maps for our lint). A name is
+ * attributed only when it resolves, from the config's folder, to a file whose real path our lint
+ * read, inside the tree, and no other folder a file we read sits in makes it another existing file
+ * (`include keepalived.conf` in sub/a.conf is sub/keepalived.conf, which may link anywhere).
+ * No guessing by suffix. Examples (the config /r/keepalived.conf; /r/x.conf and /r/sub/a.conf read):
+ *   "x.conf" -> /r/x.conf; with /r/sub/x.conf existing too (linking outside) -> null;
+ *   "sub/x" where /r/sub/x links outside and /r/other/sub/x was read -> null.
+ */
+export function attributedFile(printed: string, check: ConfigCheck, memo = new Map<string, string | null>()): string | null {
+  const known = memo.get(printed);
+  if (known !== undefined) return known;
+  const real = realResolver(check.host);
+  const readReal = new Map<string, string>();
+  for (const f of check.files.keys()) if (inside(f, check.tree)) readReal.set(real(f), f);
+  const resolved = path.isAbsolute(printed) ? printed : path.resolve(path.dirname(check.config), printed);
+  const target = real(resolved);
+  let file: string | null = inside(resolved, check.tree) && inside(target, real(check.tree)) ? readReal.get(target) ?? null : null;
+  if (file !== null && !path.isAbsolute(printed)) {
+    for (const dir of new Set([...check.files.keys()].map((f) => path.dirname(f)))) {
+      const other = path.resolve(dir, printed);
+      if (other === resolved || check.host.stat(other).kind === 'missing') continue;
+      if (real(other) !== target) {
+        file = null;
+        break;
+      }
+    }
+  }
+  memo.set(printed, file);
+  return file;
 }
 
 function objectNamed(text: string, check: ConfigCheck): Origin | null {

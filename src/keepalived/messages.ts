@@ -18,6 +18,14 @@ export interface KeepalivedMessage {
   line: number | null;
   text: string;
   cls: MessageClass;
+  /**
+   * With { asPrinted: true } (--with-keepalived): the file name exactly as keepalived printed it.
+   * Absent on a `(Line N)` message (the main file, parent pass). keepalived prints an included
+   * file's name as the include line wrote it, relative to the including file's folder, so a printed
+   * name equal to the main file's base name may be another file (sub/keepalived.conf included from
+   * sub/a.conf as `include keepalived.conf`): only src/keepalived/merge.ts may say which file it is.
+   */
+  printed?: string;
 }
 
 const PREFIX_RE = /^\((?:(.*?): )?Line (\d+)\) ?(.*)$/;
@@ -27,7 +35,7 @@ const PREFIX_RE = /^\((?:(.*?): )?Line (\d+)\) ?(.*)$/;
  * `(FILE: Line N) msg` or an unprefixed message. Texts are trimmed; messages are
  * de-duplicated on (file, line, text), keeping the first occurrence's order.
  */
-export function parseKeepalivedOutput(raw: string, fArg: string): KeepalivedMessage[] {
+export function parseKeepalivedOutput(raw: string, fArg: string, o: { asPrinted?: boolean } = {}): KeepalivedMessage[] {
   const mainFile = path.basename(fArg);
   const seen = new Set<string>();
   const out: KeepalivedMessage[] = [];
@@ -37,19 +45,23 @@ export function parseKeepalivedOutput(raw: string, fArg: string): KeepalivedMess
     let file: string | null = null;
     let line: number | null = null;
     let text: string;
+    let shown: string | undefined;
     const m = PREFIX_RE.exec(lineText);
     if (m) {
       const printed = m[1];
-      file = printed === undefined || printed === fArg ? mainFile : printed;
+      // The differential harness runs -f with a path and reads keepalived's own output: a printed
+      // -f path is the main file there. --with-keepalived keeps every printed name as printed.
+      file = printed === undefined || (!o.asPrinted && printed === fArg) ? mainFile : printed;
       line = Number(m[2]);
       text = (m[3] ?? '').trim();
+      if (o.asPrinted && printed !== undefined) shown = printed;
     } else {
       text = lineText.trim();
     }
-    const key = `${file ?? ''}\u0000${line ?? ''}\u0000${text}`;
+    const key = `${shown === undefined ? '' : 'printed:'}${file ?? ''}\u0000${line ?? ''}\u0000${text}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ file, line, text, cls: classifyMessage(text) });
+    out.push({ file, line, text, cls: classifyMessage(text), ...(shown !== undefined ? { printed: shown } : {}) });
   }
   return out;
 }

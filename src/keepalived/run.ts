@@ -257,7 +257,7 @@ export async function configTest(binary: string, config: string, o: { sandbox: S
     return {
       exitCode: r.exitCode,
       raw: r.output,
-      messages: parseKeepalivedOutput(r.output, fArg),
+      messages: parseKeepalivedOutput(r.output, fArg, { asPrinted: true }),
       interfaces,
       timedOut: r.timedOut,
       ...(r.error !== undefined ? { error: r.error } : {}),
