@@ -24,7 +24,7 @@ export const rule: Rule = {
       end() {
         for (const p of ctx.pre.problems) {
           if (p.code !== 'budget-exceeded') continue;
-          const at = p.data.cap === 'included-files' || p.data.cap === 'brace-alternatives' ? includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern) : p.origin;
+          const at = p.data.cap === 'included-files' || p.data.cap === 'brace-alternatives' || p.data.cap === 'include-lookups' ? includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern) : p.origin;
           if (p.data.cap === 'config-ids') ctx.report({ messageId: 'configIds', at, data: p.data });
           else ctx.report({ messageId: p.data.stops === 'yes' ? 'stopped' : 'skipped', at, via: p.via, data: p.data });
         }

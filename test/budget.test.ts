@@ -94,6 +94,14 @@ const bombs = {
     const pattern = '/x/' + '{a,b}'.repeat(24);
     return write('braces/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\ninclude ${pattern}\n`);
   },
+  includeLookups(oneExists: boolean): string {
+    // 50,000 include lines of 4,096 alternatives each (under the per-line brace cap): 200 million
+    // stats, and with one alternative present, a 4,095-name "missing" list per line.
+    const dir = oneExists ? 'lookups1' : 'lookups';
+    if (oneExists) write(`${dir}/n${'a'.repeat(12)}`, 'global_defs {\n}\n');
+    const pattern = '/n' + '{a,b}'.repeat(12);
+    return write(`${dir}/etc/keepalived/keepalived.conf`, `global_defs {\n    priorty 1\n}\n~SEQ(i,1,50000) include ${pattern}\n`);
+  },
   sequences(): string {
     // One short line per value (a block per value reaches the words cap instead: see the report).
     const seq = '~SEQ(i,1,100000) priorty $i\n';
@@ -197,6 +205,21 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     const hit = capFinding(findings, 'brace-alternatives');
     expect([hit.file, hit.line]).toEqual([conf, 4]);
     expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
+  it.each([false, true])('50,000 include lines of 4,096 alternatives (one of them present: %s): cap include-lookups at the ~SEQ line', (oneExists) => {
+    const conf = bombs.includeLookups(oneExists);
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'include-lookups');
+    expect([hit.file, hit.line]).toEqual([conf, 4]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    const partly = findings.filter((d) => d.ruleId === 'include-not-found' && d.message.includes('some alternatives name no file'));
+    if (oneExists) {
+      // The missing names are a few, then a count: not 4,095 paths in each finding.
+      expect(partly.length).toBeGreaterThan(0);
+      expect(partly[0]!.message).toMatch(/ and 4090 more\)/);
+      expect(partly[0]!.message.length).toBeLessThan(1000);
+    } else expect(partly).toEqual([]);
   });
 
   it('five ~SEQ(i,1,100000) lines: cap sequence-values at the first ~SEQ line', () => {
