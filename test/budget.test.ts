@@ -11,6 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './helpers.js';
 import { expandBraces, MAX_BRACE_ALTERNATIVES } from '../src/source/glob.js';
+import { lintFiles, MAX_FINDINGS_PER_RULE_AND_FILE, type Rule } from '../src/engine/index.js';
+import { nodeHost } from '../src/source/host.js';
+import { rules as configRules } from '../rules/index.js';
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-budget-')));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -306,6 +309,29 @@ describe('work budget: findings per rule and file', () => {
     expect(more.map((d) => [d.line, d.message])).toEqual([
       [1002, 'Too many findings of unknown-keyword in this file: only the first 1000 are shown (cap "findings-per-rule-and-file").'],
     ]);
+  });
+});
+
+describe('work budget: the findings kept are the first by position, whatever order a rule reports in', () => {
+  // A cross-statement rule reports from its end() hook, here the last statement first.
+  const backwards: Rule = {
+    meta: { id: 'test-backwards', description: 'Reports every statement, last first.', severity: 'warning', messages: { it: 'Statement "{{k}}".' } },
+    create(ctx) {
+      return {
+        end() {
+          for (const s of [...ctx.tree.all].reverse()) ctx.report({ messageId: 'it', at: s.keyword, data: { k: s.keyword.text } });
+        },
+      };
+    },
+  };
+  it('1,500 statements reported last first: the findings of lines 1-1,000 are kept, the summary at line 1,001', async () => {
+    const conf = write('backwards/keepalived.conf', 'router_id a\n'.repeat(1500));
+    const rules = [backwards, configRules.find((r) => r.meta.id === 'budget-exceeded')!];
+    const report = await lintFiles([conf], { host: nodeHost(tmp), rules });
+    const ds = report.results.flatMap((r) => r.diagnostics);
+    const lines = ds.filter((d) => d.ruleId === 'test-backwards').map((d) => d.start.line);
+    expect(lines).toEqual(Array.from({ length: MAX_FINDINGS_PER_RULE_AND_FILE }, (_, i) => i + 1));
+    expect(ds.filter((d) => d.ruleId === 'budget-exceeded').map((d) => [d.start.line, d.messageId])).toEqual([[MAX_FINDINGS_PER_RULE_AND_FILE + 1, 'findings']]);
   });
 });
 
