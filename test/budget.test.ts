@@ -41,11 +41,11 @@ function write(rel: string, content: string | Buffer): string {
   return f;
 }
 
-function run(args: string[], seconds = 120, heapMb = HEAP_MB) {
+function run(args: string[], seconds = 120, heapMb = HEAP_MB, command = 'lint') {
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [`--max-old-space-size=${heapMb}`, '--liftoff-only', '--import', TSX, path.join(REPO, 'test/support/run-cli.ts'), 'lint', '--format', 'json', ...args],
+    [`--max-old-space-size=${heapMb}`, '--liftoff-only', '--import', TSX, path.join(REPO, 'test/support/run-cli.ts'), command, '--format', 'json', ...args],
     { cwd: tmp, encoding: 'utf8', timeout: seconds * 1000, maxBuffer: 256 * 1024 * 1024 },
   );
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
@@ -58,8 +58,8 @@ beforeAll(() => {
 });
 
 /** Lint one bomb: bounded, no crash, exit 1 (findings), and its findings by file. */
-function lintBomb(conf: string, extra: string[] = []): { findings: (Finding & { file: string })[]; ms: number } {
-  const r = run([conf, ...extra]);
+function lintBomb(conf: string, extra: string[] = [], command = 'lint'): { findings: (Finding & { file: string })[]; ms: number } {
+  const r = run([conf, ...extra], 120, HEAP_MB, command);
   expect(r.signal, r.stderr).toBeNull();
   expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   expect(r.code, r.stderr).toBe(1);
@@ -247,6 +247,18 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     const hit = capFinding(findings, 'config-ids');
     expect(lineOf(conf, hit.line)).toMatch(/^@id64 vrrp_script chk_64 \{$/);
     expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
+  it.each(['cluster', 'lint --cluster'])('%s: two nodes, one with 1,000 @id lines: ends in bounds, cap config-ids said once', (command) => {
+    const ids = fs.readFileSync(bombs.configIds(), 'utf8');
+    const lb1 = write(`cluster-ids/${command.length}/lb1/etc/keepalived/keepalived.conf`, ids);
+    write(`cluster-ids/${command.length}/lb2/etc/keepalived/keepalived.conf`, 'global_defs {\n    router_id lb2\n}\n');
+    const [cmd, ...flags] = command.split(' ');
+    const lb2 = path.join(tmp, `cluster-ids/${command.length}/lb2/etc/keepalived/keepalived.conf`);
+    const { findings } = lintBomb(lb1, [lb2, ...flags], cmd);
+    const caps = findings.filter((d) => d.ruleId === 'budget-exceeded' && d.message.includes('cap "config-ids"'));
+    expect(caps.length, JSON.stringify(findings.filter((d) => d.ruleId === 'budget-exceeded'))).toBe(1);
+    expect([caps[0]!.file, lineOf(lb1, caps[0]!.line)]).toEqual([lb1, '@id64 vrrp_script chk_64 {']);
   });
 
   it('5,000,000 "{" lines: cap brace-depth at the 1,001st open "{"', () => {

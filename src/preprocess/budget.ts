@@ -116,6 +116,14 @@ export const CAP_STOPS_PASS: Record<BudgetCap, boolean> = {
   'brace-depth': true,
 };
 
+/**
+ * The finding for the config-id cap (MAX_CONFIG_IDS in src/engine), shared by the lint's rule
+ * budget-exceeded and the cluster check, which reads the same ids as nodes: one text, so that
+ * `lint --cluster` shows it once.
+ */
+export const CONFIG_IDS_MESSAGE =
+  'Work budget exceeded: more than {{limit}} config-ids (cap "config-ids"); "{{id}}" and the ids after it are not linted. keepalived reads the whole config once per process for its one id.';
+
 /** "a, b, c, d, e and 4091 more": a list of names of bounded length, whatever the count. */
 export function someNames(names: readonly string[], shown = MAX_MISSING_NAMES_SHOWN): string {
   if (names.length <= shown) return names.join(', ');
