@@ -225,6 +225,15 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     } else expect(partly).toEqual([]);
   });
 
+  it('a conf.d of 3,000 files and 300 include lines stays under include-lookups (real configs are not cut)', () => {
+    for (let i = 0; i < 3000; i++) write(`confd/etc/keepalived/conf.d/f${i}.conf`, `vrrp_script chk_${i} {\n    script "/bin/true"\n}\n`);
+    const inc = Array.from({ length: 300 }, (_, i) => `include conf.d/f${i}.conf\n`).join('');
+    const conf = write('confd/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\ninclude conf.d/*.conf\n${inc}`);
+    const { findings } = lintBomb(conf);
+    expect(findings.filter((d) => d.ruleId === 'budget-exceeded')).toEqual([]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
   it('five ~SEQ(i,1,100000) lines: cap sequence-values at the first ~SEQ line', () => {
     const conf = bombs.sequences();
     const { findings } = lintBomb(conf);
