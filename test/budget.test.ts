@@ -366,6 +366,7 @@ describe('work budget: the report does not depend on --jobs', () => {
     copy('wide', fs.readFileSync(bombs.wideDefinition(), 'utf8'));
     copy('ids', fs.readFileSync(bombs.configIds(), 'utf8'));
     copy('braces', fs.readFileSync(bombs.braces(), 'utf8'));
+    copy('lookups', fs.readFileSync(bombs.includeLookups(false), 'utf8'));
     copy('doubling', 'include f0.inc\n');
     for (let i = 0; i < 40; i++) write(`many/doubling/etc/keepalived/f${i}.inc`, `include f${i + 1}.inc\ninclude f${i + 1}.inc\n`);
     // Several bombs at once in one process (-j 1): a heap for all of them, not for one.
@@ -376,7 +377,8 @@ describe('work budget: the report does not depend on --jobs', () => {
     expect(four.code).toBe(1);
     expect(four.stdout).toBe(one.stdout);
     const files = (JSON.parse(one.stdout) as JsonReport).results.map((r) => path.basename(path.dirname(path.dirname(path.dirname(r.file)))));
-    expect(files).toEqual(expect.arrayContaining(['good1', 'seq', 'wide', 'ids', 'braces', 'doubling']));
+    expect(files).toEqual(expect.arrayContaining(['good1', 'seq', 'wide', 'ids', 'braces', 'lookups', 'doubling']));
     expect(one.stdout).toContain('cap \\"included-files\\"');
+    expect(one.stdout).toContain('cap \\"include-lookups\\"');
   });
 });
