@@ -336,16 +336,19 @@ describe('work budget: findings per rule and file', () => {
 describe('work budget: the findings kept are the first by position, whatever order a rule reports in', () => {
   // A cross-statement rule reports from its end() hook, here the last statement first.
   const backwards: Rule = {
-    meta: { id: 'test-backwards', description: 'Reports every statement, last first.', severity: 'warning', messages: { it: 'Statement "{{k}}".' } },
+    meta: { id: 'test-backwards', description: 'Reports the first statement 2,000 times, then every statement, last first.', severity: 'warning', messages: { it: 'Statement "{{k}}".' } },
     create(ctx) {
       return {
         end() {
+          // The same finding again and again (a line read again through an expansion) is one finding.
+          const first = ctx.tree.all[0]!;
+          for (let i = 0; i < 2000; i++) ctx.report({ messageId: 'it', at: first.keyword, data: { k: first.keyword.text } });
           for (const s of [...ctx.tree.all].reverse()) ctx.report({ messageId: 'it', at: s.keyword, data: { k: s.keyword.text } });
         },
       };
     },
   };
-  it('1,500 statements reported last first: the findings of lines 1-1,000 are kept, the summary at line 1,001', async () => {
+  it('1,500 statements reported last first (the first also 2,000 times before): lines 1-1,000 are kept, the summary at line 1,001', async () => {
     const conf = write('backwards/keepalived.conf', 'router_id a\n'.repeat(1500));
     const rules = [backwards, configRules.find((r) => r.meta.id === 'budget-exceeded')!];
     const report = await lintFiles([conf], { host: nodeHost(tmp), rules });

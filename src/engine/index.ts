@@ -390,6 +390,7 @@ function byOffset(a: Diagnostic, b: Diagnostic): number {
  */
 class EarliestFindings {
   private readonly heap: Diagnostic[] = [];
+  private readonly keys = new Set<string>();
   private full = false;
   constructor(private readonly size: number) {}
 
@@ -400,7 +401,12 @@ class EarliestFindings {
 
   add(d: Diagnostic): void {
     const h = this.heap;
+    // The same finding again (a line read again through an expansion) is one finding, as the
+    // merge of the passes counts it: repeats must not crowd out later ones.
+    const key = `${d.range.start}\0${d.range.end}\0${d.message}`;
+    if (this.keys.has(key)) return;
     if (!this.full) {
+      this.keys.add(key);
       h.push(d);
       if (h.length === this.size) {
         this.full = true;
@@ -409,6 +415,9 @@ class EarliestFindings {
       return;
     }
     if (byOffset(d, h[0]!) >= 0) return;
+    const top = h[0]!;
+    this.keys.delete(`${top.range.start}\0${top.range.end}\0${top.message}`);
+    this.keys.add(key);
     h[0] = d;
     this.down(0);
   }
