@@ -1,5 +1,6 @@
 import type { Rule } from '../src/engine/types.js';
 import { includePatternAt } from '../src/model/includes.js';
+import { CONFIG_IDS_MESSAGE } from '../src/preprocess/budget.js';
 
 /** The linter's work budget (src/preprocess/budget.ts): an input that would make it, or keepalived, work without bound. */
 export const rule: Rule = {
@@ -12,8 +13,7 @@ export const rule: Rule = {
         'Work budget exceeded: more than {{limit}} {{what}} (cap "{{cap}}"). The linter stops reading this config here, so what follows is not checked; {{effect}}.',
       skipped:
         'Work budget exceeded: more than {{limit}} {{what}} (cap "{{cap}}"). The linter reads no more of them, so what they would add is not checked; {{effect}}.',
-      configIds:
-        'Work budget exceeded: more than {{limit}} config-ids (cap "config-ids"); "{{id}}" and the ids after it are not linted. keepalived reads the whole config once per process for its one id.',
+      configIds: CONFIG_IDS_MESSAGE,
       script:
         'Script not analysed: {{script}} {{reason}} (cap "{{cap}}"), so its handling of the name is not checked. keepalived runs it anyway; {{effect}}.',
       findings: 'Too many findings of {{rule}} in this file: only the first {{limit}} are shown (cap "findings-per-rule-and-file").',
@@ -24,7 +24,7 @@ export const rule: Rule = {
       end() {
         for (const p of ctx.pre.problems) {
           if (p.code !== 'budget-exceeded') continue;
-          const at = p.data.cap === 'included-files' || p.data.cap === 'brace-alternatives' ? includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern) : p.origin;
+          const at = p.data.cap === 'included-files' || p.data.cap === 'brace-alternatives' || p.data.cap === 'include-lookups' ? includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern) : p.origin;
           if (p.data.cap === 'config-ids') ctx.report({ messageId: 'configIds', at, data: p.data });
           else ctx.report({ messageId: p.data.stops === 'yes' ? 'stopped' : 'skipped', at, via: p.via, data: p.data });
         }

@@ -11,6 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './helpers.js';
 import { expandBraces, MAX_BRACE_ALTERNATIVES } from '../src/source/glob.js';
+import { lintFiles, MAX_FINDINGS_PER_RULE_AND_FILE, type Rule } from '../src/engine/index.js';
+import { nodeHost } from '../src/source/host.js';
+import { rules as configRules } from '../rules/index.js';
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-budget-')));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -38,11 +41,11 @@ function write(rel: string, content: string | Buffer): string {
   return f;
 }
 
-function run(args: string[], seconds = 120, heapMb = HEAP_MB) {
+function run(args: string[], seconds = 120, heapMb = HEAP_MB, command = 'lint') {
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [`--max-old-space-size=${heapMb}`, '--liftoff-only', '--import', TSX, path.join(REPO, 'test/support/run-cli.ts'), 'lint', '--format', 'json', ...args],
+    [`--max-old-space-size=${heapMb}`, '--liftoff-only', '--import', TSX, path.join(REPO, 'test/support/run-cli.ts'), command, '--format', 'json', ...args],
     { cwd: tmp, encoding: 'utf8', timeout: seconds * 1000, maxBuffer: 256 * 1024 * 1024 },
   );
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
@@ -55,8 +58,8 @@ beforeAll(() => {
 });
 
 /** Lint one bomb: bounded, no crash, exit 1 (findings), and its findings by file. */
-function lintBomb(conf: string, extra: string[] = []): { findings: (Finding & { file: string })[]; ms: number } {
-  const r = run([conf, ...extra]);
+function lintBomb(conf: string, extra: string[] = [], command = 'lint'): { findings: (Finding & { file: string })[]; ms: number } {
+  const r = run([conf, ...extra], 120, HEAP_MB, command);
   expect(r.signal, r.stderr).toBeNull();
   expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   expect(r.code, r.stderr).toBe(1);
@@ -93,6 +96,14 @@ const bombs = {
   braces(): string {
     const pattern = '/x/' + '{a,b}'.repeat(24);
     return write('braces/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\ninclude ${pattern}\n`);
+  },
+  includeLookups(oneExists: boolean): string {
+    // 50,000 include lines of 4,096 alternatives each (under the per-line brace cap): 200 million
+    // stats, and with one alternative present, a 4,095-name "missing" list per line.
+    const dir = oneExists ? 'lookups1' : 'lookups';
+    if (oneExists) write(`${dir}/n${'a'.repeat(12)}`, 'global_defs {\n}\n');
+    const pattern = '/n' + '{a,b}'.repeat(12);
+    return write(`${dir}/etc/keepalived/keepalived.conf`, `global_defs {\n    priorty 1\n}\n~SEQ(i,1,50000) include ${pattern}\n`);
   },
   sequences(): string {
     // One short line per value (a block per value reaches the words cap instead: see the report).
@@ -199,6 +210,30 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     expect(typoAt(findings, conf, 2)).toBe(true);
   });
 
+  it.each([false, true])('50,000 include lines of 4,096 alternatives (one of them present: %s): cap include-lookups at the ~SEQ line', (oneExists) => {
+    const conf = bombs.includeLookups(oneExists);
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'include-lookups');
+    expect([hit.file, hit.line]).toEqual([conf, 4]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    const partly = findings.filter((d) => d.ruleId === 'include-not-found' && d.message.includes('some alternatives name no file'));
+    if (oneExists) {
+      // The missing names are a few, then a count: not 4,095 paths in each finding.
+      expect(partly.length).toBeGreaterThan(0);
+      expect(partly[0]!.message).toMatch(/ and 4090 more\)/);
+      expect(partly[0]!.message.length).toBeLessThan(1000);
+    } else expect(partly).toEqual([]);
+  });
+
+  it('a conf.d of 3,000 files and 300 include lines stays under include-lookups (real configs are not cut)', () => {
+    for (let i = 0; i < 3000; i++) write(`confd/etc/keepalived/conf.d/f${i}.conf`, `vrrp_script chk_${i} {\n    script "/bin/true"\n}\n`);
+    const inc = Array.from({ length: 300 }, (_, i) => `include conf.d/f${i}.conf\n`).join('');
+    const conf = write('confd/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\ninclude conf.d/*.conf\n${inc}`);
+    const { findings } = lintBomb(conf);
+    expect(findings.filter((d) => d.ruleId === 'budget-exceeded')).toEqual([]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
   it('five ~SEQ(i,1,100000) lines: cap sequence-values at the first ~SEQ line', () => {
     const conf = bombs.sequences();
     const { findings } = lintBomb(conf);
@@ -221,6 +256,18 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     const hit = capFinding(findings, 'config-ids');
     expect(lineOf(conf, hit.line)).toMatch(/^@id64 vrrp_script chk_64 \{$/);
     expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
+  it.each(['cluster', 'lint --cluster'])('%s: two nodes, one with 1,000 @id lines: ends in bounds, cap config-ids said once', (command) => {
+    const ids = fs.readFileSync(bombs.configIds(), 'utf8');
+    const lb1 = write(`cluster-ids/${command.length}/lb1/etc/keepalived/keepalived.conf`, ids);
+    write(`cluster-ids/${command.length}/lb2/etc/keepalived/keepalived.conf`, 'global_defs {\n    router_id lb2\n}\n');
+    const [cmd, ...flags] = command.split(' ');
+    const lb2 = path.join(tmp, `cluster-ids/${command.length}/lb2/etc/keepalived/keepalived.conf`);
+    const { findings } = lintBomb(lb1, [lb2, ...flags], cmd);
+    const caps = findings.filter((d) => d.ruleId === 'budget-exceeded' && d.message.includes('cap "config-ids"'));
+    expect(caps.length, JSON.stringify(findings.filter((d) => d.ruleId === 'budget-exceeded'))).toBe(1);
+    expect([caps[0]!.file, lineOf(lb1, caps[0]!.line)]).toEqual([lb1, '@id64 vrrp_script chk_64 {']);
   });
 
   it('5,000,000 "{" lines: cap brace-depth at the 1,001st open "{"', () => {
@@ -286,6 +333,32 @@ describe('work budget: findings per rule and file', () => {
   });
 });
 
+describe('work budget: the findings kept are the first by position, whatever order a rule reports in', () => {
+  // A cross-statement rule reports from its end() hook, here the last statement first.
+  const backwards: Rule = {
+    meta: { id: 'test-backwards', description: 'Reports the first statement 2,000 times, then every statement, last first.', severity: 'warning', messages: { it: 'Statement "{{k}}".' } },
+    create(ctx) {
+      return {
+        end() {
+          // The same finding again and again (a line read again through an expansion) is one finding.
+          const first = ctx.tree.all[0]!;
+          for (let i = 0; i < 2000; i++) ctx.report({ messageId: 'it', at: first.keyword, data: { k: first.keyword.text } });
+          for (const s of [...ctx.tree.all].reverse()) ctx.report({ messageId: 'it', at: s.keyword, data: { k: s.keyword.text } });
+        },
+      };
+    },
+  };
+  it('1,500 statements reported last first (the first also 2,000 times before): lines 1-1,000 are kept, the summary at line 1,001', async () => {
+    const conf = write('backwards/keepalived.conf', 'router_id a\n'.repeat(1500));
+    const rules = [backwards, configRules.find((r) => r.meta.id === 'budget-exceeded')!];
+    const report = await lintFiles([conf], { host: nodeHost(tmp), rules });
+    const ds = report.results.flatMap((r) => r.diagnostics);
+    const lines = ds.filter((d) => d.ruleId === 'test-backwards').map((d) => d.start.line);
+    expect(lines).toEqual(Array.from({ length: MAX_FINDINGS_PER_RULE_AND_FILE }, (_, i) => i + 1));
+    expect(ds.filter((d) => d.ruleId === 'budget-exceeded').map((d) => [d.start.line, d.messageId])).toEqual([[MAX_FINDINGS_PER_RULE_AND_FILE + 1, 'findings']]);
+  });
+});
+
 describe('work budget: the report does not depend on --jobs', () => {
   it('a folder of bombs and good configs gives the same JSON with -j 1 and -j 4', () => {
     const dir = path.join(tmp, 'many');
@@ -296,6 +369,7 @@ describe('work budget: the report does not depend on --jobs', () => {
     copy('wide', fs.readFileSync(bombs.wideDefinition(), 'utf8'));
     copy('ids', fs.readFileSync(bombs.configIds(), 'utf8'));
     copy('braces', fs.readFileSync(bombs.braces(), 'utf8'));
+    copy('lookups', fs.readFileSync(bombs.includeLookups(false), 'utf8'));
     copy('doubling', 'include f0.inc\n');
     for (let i = 0; i < 40; i++) write(`many/doubling/etc/keepalived/f${i}.inc`, `include f${i + 1}.inc\ninclude f${i + 1}.inc\n`);
     // Several bombs at once in one process (-j 1): a heap for all of them, not for one.
@@ -306,7 +380,8 @@ describe('work budget: the report does not depend on --jobs', () => {
     expect(four.code).toBe(1);
     expect(four.stdout).toBe(one.stdout);
     const files = (JSON.parse(one.stdout) as JsonReport).results.map((r) => path.basename(path.dirname(path.dirname(path.dirname(r.file)))));
-    expect(files).toEqual(expect.arrayContaining(['good1', 'seq', 'wide', 'ids', 'braces', 'doubling']));
+    expect(files).toEqual(expect.arrayContaining(['good1', 'seq', 'wide', 'ids', 'braces', 'lookups', 'doubling']));
     expect(one.stdout).toContain('cap \\"included-files\\"');
+    expect(one.stdout).toContain('cap \\"include-lookups\\"');
   });
 });

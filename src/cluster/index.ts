@@ -7,13 +7,14 @@
  *   -> report.results: [{ file: 'lb2.conf', diagnostics: [{ ruleId: 'cluster-vip-mismatch', related: [lb1.conf:9] }] }]
  */
 import * as path from 'node:path';
-import { byPosition, toDiagnostic as engineDiagnostic } from '../engine/index.js';
+import { byPosition, MAX_CONFIG_IDS, toDiagnostic as engineDiagnostic } from '../engine/index.js';
 import { applySuppressions } from '../engine/suppressions.js';
-import type { Diagnostic, LintReport, Report, Severity } from '../engine/types.js';
+import type { Diagnostic, LintReport, Report, RuleMeta, Severity } from '../engine/types.js';
+import { CONFIG_IDS_MESSAGE } from '../preprocess/budget.js';
 import type { Origin, Token } from '../preprocess/types.js';
 import type { FileHost } from '../source/host.js';
 import { groupInstances } from './groups.js';
-import { loadNodes, type NodeFileOptions } from './nodes.js';
+import { loadNodes, type ConfigIdsCapped, type NodeFileOptions } from './nodes.js';
 import type { ClusterContext, ClusterNode, ClusterReport, ClusterRule } from './types.js';
 
 export type { ClusterRule } from './types.js';
@@ -28,7 +29,7 @@ function position(node: ClusterNode, o: Origin): { line: number; column: number 
 }
 
 export async function lintCluster(entries: { file: string; options: NodeFileOptions }[], host: FileHost, rules: readonly ClusterRule[]): Promise<{ report: LintReport; nodes: ClusterNode[] }> {
-  const { nodes, errors } = loadNodes(entries, host);
+  const { nodes, errors, capped } = loadNodes(entries, host);
   const report: LintReport = { results: [], errors, sources: new Map() };
   for (const n of nodes) for (const [f, sf] of n.files) report.sources.set(f, sf.text);
   const cluster = groupInstances(nodes);
@@ -55,6 +56,11 @@ export async function lintCluster(entries: { file: string; options: NodeFileOpti
     rule.check(ctx);
   }
   const byFile = new Map<string, Diagnostic[]>();
+  // A file with more config-ids than the cap: its other ids are no nodes, and the check says so.
+  for (const c of capped) {
+    const d = configIdsCapped(c);
+    if (d) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  }
   for (const { d, ids } of found.values()) {
     const list = byFile.get(d.file) ?? [];
     list.push(ids.length ? { ...d, configIds: ids } : d);
@@ -64,11 +70,26 @@ export async function lintCluster(entries: { file: string; options: NodeFileOpti
   // reports the directives' own problems, so none is reported here.
   const results = await applySuppressions(
     { results: [...byFile].map(([file, diagnostics]) => ({ file, diagnostics })), sources: report.sources, scripts: new Set() },
-    { ruleIds: rules.map((r) => r.meta.id), directiveRule: null, reportUnused: false },
+    { ruleIds: [...rules.map((r) => r.meta.id), BUDGET_META.id], directiveRule: null, reportUnused: false },
   );
   for (const { file, diagnostics } of results) if (diagnostics.length) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
   report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { report, nodes };
+}
+
+/** The lint's rule budget-exceeded, for its config-ids finding (same id, message and severity, so that `lint --cluster` shows it once). */
+const BUDGET_META: RuleMeta = {
+  id: 'budget-exceeded',
+  description: 'Inputs that expand without bound: the linter stops at a cap and says where.',
+  severity: 'error',
+  messages: { configIds: CONFIG_IDS_MESSAGE },
+};
+
+function configIdsCapped(c: ConfigIdsCapped): Diagnostic | null {
+  const configured = c.severities[BUDGET_META.id];
+  if (configured === 'off') return null;
+  const report: Report = { messageId: 'configIds', at: c.at, data: { cap: 'config-ids', limit: MAX_CONFIG_IDS, id: c.id } };
+  return engineDiagnostic({ meta: BUDGET_META }, configured ?? BUDGET_META.severity, report, c.files);
 }
 
 /** A cluster report through the engine's diagnostic builder, related lines labelled with their node. */
@@ -86,7 +107,18 @@ function toDiagnostic(rule: ClusterRule, severity: Severity, r: ClusterReport): 
 /** One report from two (lint and cluster findings for the same files). */
 export function mergeReports(a: LintReport, b: LintReport): LintReport {
   const byFile = new Map<string, Diagnostic[]>();
-  for (const r of [...a.results, ...b.results]) byFile.set(r.file, [...(byFile.get(r.file) ?? []), ...r.diagnostics]);
+  // A finding both halves make (the config-ids cap) is shown once.
+  const key = (d: Diagnostic) => `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.message}`;
+  const seenFindings = new Set<string>();
+  for (const r of [...a.results, ...b.results]) {
+    const list = byFile.get(r.file) ?? [];
+    for (const d of r.diagnostics) {
+      if (seenFindings.has(key(d))) continue;
+      seenFindings.add(key(d));
+      list.push(d);
+    }
+    byFile.set(r.file, list);
+  }
   const sources = new Map([...a.sources, ...b.sources]);
   const seen = new Set(a.errors.map((e) => `${e.file}\0${e.message}`));
   const errors = [...a.errors, ...b.errors.filter((e) => !seen.has(`${e.file}\0${e.message}`))];

@@ -6,9 +6,9 @@
  * -> nodes "lb1" and "lb2"; keepalived.conf with `@lb1`/`@lb2` lines -> nodes "lb1" and "lb2".
  */
 import * as path from 'node:path';
-import { preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
+import { ConfigBudget, preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import { buildTree } from '../tree/index.js';
-import { defaultRoot, resolveTarget } from '../engine/index.js';
+import { defaultRoot, MAX_CONFIG_IDS, resolveTarget } from '../engine/index.js';
 import type { SeveritySetting } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import { confineFor } from '../source/confine.js';
@@ -30,20 +30,30 @@ export interface NodeFileOptions {
   cluster?: string;
 }
 
+/** A file with more config-ids than MAX_CONFIG_IDS: `id` (named at `at`) and the ids after it are no nodes. */
+export interface ConfigIdsCapped {
+  file: string;
+  id: string;
+  at: Origin;
+  files: Map<string, SourceFile>;
+  severities: Record<string, SeveritySetting>;
+}
+
 export interface LoadedNodes {
   nodes: ClusterNode[];
   errors: { file: string; message: string }[];
+  capped: ConfigIdsCapped[];
 }
 
 export function loadNodes(entries: { file: string; options: NodeFileOptions }[], host: FileHost): LoadedNodes {
   const errors: LoadedNodes['errors'] = [];
-  const perFile: { file: string; nodes: ClusterNode[] }[] = [];
+  const perFile: { file: string; nodes: ClusterNode[]; capped: ConfigIdsCapped | null }[] = [];
   for (const { file, options } of entries) {
     const head = host.readText(file);
     if (head.ok && head.text.startsWith('#!')) continue; // a script given with the configs
     const r = readFileNodes(file, options, host);
     if ('error' in r) errors.push({ file, message: r.error });
-    else perFile.push({ file, nodes: r });
+    else perFile.push({ file, nodes: r.nodes, capped: r.capped });
   }
   // A file that another given config includes is part of that node, not a node of its own.
   const included = new Set<string>();
@@ -57,10 +67,11 @@ export function loadNodes(entries: { file: string; options: NodeFileOptions }[],
       nodes.push(n);
     }
   }
-  return { nodes, errors };
+  const capped = kept.flatMap((p) => (p.capped ? [p.capped] : []));
+  return { nodes, errors, capped };
 }
 
-function readFileNodes(file: string, options: NodeFileOptions, host: FileHost): ClusterNode[] | { error: string } {
+function readFileNodes(file: string, options: NodeFileOptions, host: FileHost): { nodes: ClusterNode[]; capped: ConfigIdsCapped | null } | { error: string } {
   host = confineFor(host, file, { root: options.root ?? defaultRoot(file), rootGiven: options.root !== undefined, paths: options.paths });
   const st = host.stat(file);
   if (st.kind === 'missing') return { error: 'no such file or directory' };
@@ -75,37 +86,52 @@ function readFileNodes(file: string, options: NodeFileOptions, host: FileHost): 
   const root = options.root ?? defaultRoot(file);
   const paths = pathMap(root, options.paths);
   const files = new Map<string, SourceFile>();
-  const read = (id: string | null): PreprocessResult | { error: string } => preprocess(file, { host, configId: id, root, paths, files });
+  // One budget for every pass of the file, as the lint has (src/engine lintOne).
+  const budget = new ConfigBudget();
+  const read = (id: string | null): PreprocessResult | { error: string } => preprocess(file, { host, configId: id, root, paths, files, budget });
+  const node = (id: string | null, pre: PreprocessResult) => makeNode(file, id, pre, table, target, files, options);
 
-  let ids: string[];
-  if (options.configIds?.length) ids = options.configIds;
-  else {
-    // Every id the @ lines name, also those only read under another id (`@lb1 include lb1.conf`).
-    const first = read(null);
-    if ('error' in first) return first;
-    ids = [];
-    const queue = [...first.conditionIds].filter((x) => x !== '');
-    while (queue.length) {
-      const id = queue.shift()!;
-      if (ids.includes(id)) continue;
-      ids.push(id);
+  const nodes: ClusterNode[] = [];
+  let capped: ConfigIdsCapped | null = null;
+  if (options.configIds?.length) {
+    for (const id of options.configIds) {
       const pre = read(id);
       if ('error' in pre) return pre;
-      for (const more of pre.conditionIds) if (more !== '' && !ids.includes(more)) queue.push(more);
+      nodes.push(node(id, pre));
     }
-    ids.sort();
-    if (!ids.length) {
-      const node = makeNode(file, null, first, table, target, files, options);
-      return [node];
-    }
+    return { nodes, capped };
   }
-  const nodes: ClusterNode[] = [];
-  for (const id of ids) {
+  // Every id the @ lines name, also those only read under another id (`@lb1 include lb1.conf`):
+  // each read once, in the order the lint reads them, at most MAX_CONFIG_IDS of them.
+  const first = read(null);
+  if ('error' in first) return first;
+  const seen = new Set<string>();
+  const queue: { id: string; namedIn: PreprocessResult }[] = [];
+  const enqueue = (pre: PreprocessResult) => {
+    for (const id of pre.conditionIds) {
+      if (id === '' || seen.has(id)) continue;
+      seen.add(id);
+      queue.push({ id, namedIn: pre });
+    }
+  };
+  enqueue(first);
+  const byId: { id: string; pre: PreprocessResult }[] = [];
+  for (let next = 0; next < queue.length; next++) {
+    const { id, namedIn } = queue[next]!;
+    if (budget.exhausted) break;
+    if (next >= MAX_CONFIG_IDS) {
+      capped = { file, id, at: namedIn.conditionAt?.get(id) ?? { file, start: 0, end: 0 }, files, severities: options.severities ?? {} };
+      break;
+    }
     const pre = read(id);
     if ('error' in pre) return pre;
-    nodes.push(makeNode(file, id, pre, table, target, files, options));
+    byId.push({ id, pre });
+    enqueue(pre);
   }
-  return nodes;
+  if (!byId.length) return { nodes: [node(null, first)], capped };
+  byId.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const { id, pre } of byId) nodes.push(node(id, pre));
+  return { nodes, capped };
 }
 
 function makeNode(

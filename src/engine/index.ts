@@ -290,7 +290,7 @@ function capFindings(diagnostics: Diagnostic[], opts: LintOptions, files: Map<st
       out.push(...g);
       continue;
     }
-    g.sort(byPosition);
+    g.sort((a, b) => byPosition(a, b) || a.range.end - b.range.end);
     out.push(...g.slice(0, MAX_FINDINGS_PER_RULE_AND_FILE));
     const first = g[MAX_FINDINGS_PER_RULE_AND_FILE]!;
     if (budgetRule && configured !== 'off') {
@@ -317,6 +317,7 @@ function runRules(
   files: Map<string, SourceFile>,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const groups: EarliestFindings[] = [];
   const position = (o: Origin) => {
     const sf = files.get(o.file);
     return sf ? sf.index.position(o.start) : { line: 1, column: 1 };
@@ -327,7 +328,7 @@ function runRules(
   for (const rule of opts.rules) {
     const configured = opts.severities?.[rule.meta.id];
     if (configured === 'off') continue;
-    const built = new Map<string, number>();
+    const built = new Map<string, EarliestFindings>();
     const ctx: RuleContext = {
       target,
       from: opts.from !== undefined ? resolveTarget(opts.from) : null,
@@ -344,11 +345,17 @@ function runRules(
         return `${sf ? displayName(o.file) : o.file}:${p.line}:${p.column}`;
       },
       report: (r: Report) => {
-        // Past the cap (+1, so that capFindings knows there are more), a finding is not built.
-        const file = (isToken(r.at) ? r.at.origin : r.at).file;
-        const n = (built.get(file) ?? 0) + 1;
-        built.set(file, n);
-        if (n <= MAX_FINDINGS_PER_RULE_AND_FILE + 1) out.push(toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r, files));
+        // The first cap+1 by position (+1, so that capFindings knows there are more), whatever
+        // order the rule reports in (an end() hook may report the last line first). Past the
+        // cap, a finding after the ones kept is not even built.
+        const origin = isToken(r.at) ? r.at.origin : r.at;
+        let kept = built.get(origin.file);
+        if (!kept) {
+          kept = new EarliestFindings(MAX_FINDINGS_PER_RULE_AND_FILE + 1);
+          built.set(origin.file, kept);
+          groups.push(kept);
+        }
+        if (kept.wouldKeep(origin.start)) kept.add(toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r, files));
       },
     };
     const v = rule.create(ctx);
@@ -367,7 +374,71 @@ function runRules(
     if (list) for (const fn of list) fn(s);
   }
   for (const end of ends) end();
+  for (const g of groups) out.push(...g.items());
   return out;
+}
+
+/** Position order of two findings of one rule in one file: offset, message, end (total, so every -j agrees). */
+function byOffset(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start - b.range.start || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0) || a.range.end - b.range.end;
+}
+
+/**
+ * The `size` earliest findings by position of one rule in one file, in a bounded max-heap (the
+ * latest kept on top), so that memory stays bounded however many the rule reports. Until it is
+ * full, the findings stay in the order they were reported.
+ */
+class EarliestFindings {
+  private readonly heap: Diagnostic[] = [];
+  private readonly keys = new Set<string>();
+  private full = false;
+  constructor(private readonly size: number) {}
+
+  /** False when a finding starting at `start` would surely be dropped (not worth building). */
+  wouldKeep(start: number): boolean {
+    return !this.full || start <= this.heap[0]!.range.start;
+  }
+
+  add(d: Diagnostic): void {
+    const h = this.heap;
+    // The same finding again (a line read again through an expansion) is one finding, as the
+    // merge of the passes counts it: repeats must not crowd out later ones.
+    const key = `${d.range.start}\0${d.range.end}\0${d.message}`;
+    if (this.keys.has(key)) return;
+    if (!this.full) {
+      this.keys.add(key);
+      h.push(d);
+      if (h.length === this.size) {
+        this.full = true;
+        for (let i = (h.length >> 1) - 1; i >= 0; i--) this.down(i);
+      }
+      return;
+    }
+    if (byOffset(d, h[0]!) >= 0) return;
+    const top = h[0]!;
+    this.keys.delete(`${top.range.start}\0${top.range.end}\0${top.message}`);
+    this.keys.add(key);
+    h[0] = d;
+    this.down(0);
+  }
+
+  items(): Diagnostic[] {
+    return this.full ? this.heap.slice().sort(byOffset) : this.heap;
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < h.length && byOffset(h[l]!, h[top]!) > 0) top = l;
+      if (r < h.length && byOffset(h[r]!, h[top]!) > 0) top = r;
+      if (top === i) return;
+      [h[i], h[top]] = [h[top]!, h[i]!];
+      i = top;
+    }
+  }
 }
 
 function displayName(file: string): string {

@@ -23,6 +23,17 @@ export const MAX_INCLUDED_FILES_PER_PASS = 10_000;
  */
 export const MAX_READS_PER_INCLUDED_FILE = 256;
 /**
+ * File-system questions the include lines of a pass ask together: each brace alternative tried,
+ * each stat and list call of a glob, each name a listed folder holds. A conf.d of 5,000 files
+ * (`include conf.d/*.conf`) asks ~10,000, a few hundred include lines a few each; without it,
+ * `~SEQ(i,1,50000) include /n{a,b}...` (12 groups: 4,096 alternatives a line, each under the
+ * per-line brace cap) asked 200 million, once per config-id pass. A confined stat costs ~70 us
+ * (realpath, then stat) on an idle machine, so this cap is under 2 s of questions.
+ */
+export const MAX_INCLUDE_LOOKUPS_PER_PASS = 25_000;
+/** Names of missing alternatives an include-partly-missing finding quotes; the rest are counted. */
+export const MAX_MISSING_NAMES_SHOWN = 5;
+/**
  * Words (tokens) per pass after every expansion: the linter keeps ~0.5-1 KB per word (tokens,
  * lines, statements, rules' indexes), so this is what bounds its memory. The 10,000-instance
  * benchmark has 444,008 words; keepalived's own stress test 1173.conf (~SEQ: 300 virtual servers
@@ -49,7 +60,7 @@ export const MAX_SEQUENCE_VALUES_PER_PASS = 50_000;
  */
 export const MAX_BRACE_DEPTH = 1_000;
 
-export type BudgetCap = 'included-files' | 'file-reads' | 'brace-alternatives' | 'words' | 'config-words' | 'word-bytes' | 'sequence-values' | 'brace-depth';
+export type BudgetCap = 'included-files' | 'file-reads' | 'brace-alternatives' | 'include-lookups' | 'words' | 'config-words' | 'word-bytes' | 'sequence-values' | 'brace-depth';
 
 /** What keepalived does with such an input, for the finding. */
 export const CAP_EFFECT: Record<BudgetCap, string> = {
@@ -59,6 +70,8 @@ export const CAP_EFFECT: Record<BudgetCap, string> = {
     'keepalived reads a file again at every include line that matches it, so these include lines would read it an exponential number of times, or never finish if they include each other',
   'brace-alternatives':
     'keepalived (glob(3) with GLOB_BRACE) expands every combination before reading any, and may run out of memory or take minutes',
+  'include-lookups':
+    'keepalived globs every include line again each time it reads it, so these lines would make it look up files an unbounded number of times before it starts',
   words: 'keepalived would build all of it in memory and may run out of memory or take minutes to start',
   'config-words': 'keepalived would build all of it in memory, once per process, and may run out of memory or take minutes to start',
   'word-bytes': 'keepalived would build all of it in memory and may run out of memory or take minutes to start',
@@ -70,6 +83,7 @@ export const CAP_LIMIT: Record<BudgetCap, number> = {
   'included-files': MAX_INCLUDED_FILES_PER_PASS,
   'file-reads': MAX_READS_PER_INCLUDED_FILE,
   'brace-alternatives': MAX_BRACE_ALTERNATIVES,
+  'include-lookups': MAX_INCLUDE_LOOKUPS_PER_PASS,
   words: MAX_WORDS_PER_PASS,
   'config-words': MAX_WORDS_PER_CONFIG,
   'word-bytes': MAX_WORD_BYTES_PER_PASS,
@@ -81,6 +95,7 @@ export const CAP_WHAT: Record<BudgetCap, string> = {
   'included-files': 'included files read in one pass',
   'file-reads': 'reads of one included file in one pass',
   'brace-alternatives': '{a,b} alternatives in one include pattern',
+  'include-lookups': 'file-system lookups of include lines in one pass (alternatives tried, stat and list calls, names listed)',
   words: 'words after expansion in one pass',
   'config-words': 'words after expansion over all config-id passes',
   'word-bytes': 'bytes of words after expansion in one pass',
@@ -93,12 +108,27 @@ export const CAP_STOPS_PASS: Record<BudgetCap, boolean> = {
   'included-files': false,
   'file-reads': false,
   'brace-alternatives': false,
+  'include-lookups': false,
   words: true,
   'config-words': true,
   'word-bytes': true,
   'sequence-values': false,
   'brace-depth': true,
 };
+
+/**
+ * The finding for the config-id cap (MAX_CONFIG_IDS in src/engine), shared by the lint's rule
+ * budget-exceeded and the cluster check, which reads the same ids as nodes: one text, so that
+ * `lint --cluster` shows it once.
+ */
+export const CONFIG_IDS_MESSAGE =
+  'Work budget exceeded: more than {{limit}} config-ids (cap "config-ids"); "{{id}}" and the ids after it are not linted. keepalived reads the whole config once per process for its one id.';
+
+/** "a, b, c, d, e and 4091 more": a list of names of bounded length, whatever the count. */
+export function someNames(names: readonly string[], shown = MAX_MISSING_NAMES_SHOWN): string {
+  if (names.length <= shown) return names.join(', ');
+  return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
 
 /** The part of the budget shared by every pass of one config. */
 export class ConfigBudget {

@@ -25,12 +25,14 @@ import {
   CAP_WHAT,
   ConfigBudget,
   MAX_BRACE_DEPTH,
+  MAX_INCLUDE_LOOKUPS_PER_PASS,
   MAX_INCLUDED_FILES_PER_PASS,
   MAX_READS_PER_INCLUDED_FILE,
   MAX_SEQUENCE_VALUES_PER_PASS,
   MAX_WORD_BYTES_PER_PASS,
   MAX_WORDS_PER_CONFIG,
   MAX_WORDS_PER_PASS,
+  someNames,
   type BudgetCap,
 } from './budget.js';
 
@@ -126,6 +128,8 @@ class Preprocessor {
   // The work budget of this pass (src/preprocess/budget.ts); `stopped` ends the pass.
   private readonly budget: ConfigBudget;
   private includedFiles = 0;
+  /** File-system questions the include lines of this pass may still ask (globs, stats, lists). */
+  private readonly lookups = { left: MAX_INCLUDE_LOOKUPS_PER_PASS };
   private readonly readsOf = new Map<string, number>();
   private words = 0;
   private wordBytes = 0;
@@ -478,8 +482,8 @@ class Preprocessor {
   private include(sf: SourceFile, kind: string, pattern: MappedText, line: MappedText): void {
     const o = line.origin(0, line.length);
     this.includeLine = { origin: o.origin, via: o.via };
-    // Once the pass's included files are spent, an include line is not even globbed.
-    if (this.capsHit.has('included-files')) return;
+    // Once the pass's included files or lookups are spent, an include line is not even globbed.
+    if (this.capsHit.has('included-files') || this.capsHit.has('include-lookups')) return;
     // An include word that came from a $definition, or an include behind @id: keepalived's child
     // passes read the file again (SYNTAX.md section 4, L09). `include ${DIR}/x` is read normally.
     const keywordVia = line.origin(0, 1).via;
@@ -489,7 +493,14 @@ class Preprocessor {
       ? this.paths.toLocal(pat)
       : path.posix.join(path.posix.dirname(sf.path), pat);
     const data = { kind, pattern: pat, resolved: abs };
-    const { matches, missingAlternatives, truncated, alternativesTruncated } = expandGlob(abs, this.opts.host);
+    // The per-match work below (a stat, a read) is bounded by the glob's own lookups: each match
+    // was stat'ed there, and the files read count against included-files.
+    const { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted } = expandGlob(abs, this.opts.host, this.lookups);
+    if (lookupsExhausted) {
+      // The line was not globbed whole: no "missing" verdicts, nothing read from it.
+      this.exceed('include-lookups', o.origin, o.via, data);
+      return;
+    }
     if (alternativesTruncated) {
       this.capsHit.delete('brace-alternatives'); // per include line: each one is cut on its own
       this.exceed('brace-alternatives', o.origin, o.via, data);
@@ -500,7 +511,7 @@ class Preprocessor {
       return;
     }
     if (missingAlternatives.length) {
-      this.problem('include-partly-missing', o.origin, o.via, { ...data, missing: missingAlternatives.join(', ') });
+      this.problem('include-partly-missing', o.origin, o.via, { ...data, missing: someNames(missingAlternatives) });
     }
     for (const file of matches) {
       const st = this.opts.host.stat(file);

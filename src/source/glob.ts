@@ -84,8 +84,27 @@ function splitTopLevel(s: string): string[] {
   return out;
 }
 
-/** Match one already brace-expanded absolute pattern. */
-function globOne(pattern: string, host: FileHost, limit: number): string[] {
+/**
+ * File-system questions an include line may still ask (brace alternatives tried, stat and list
+ * calls): the caller's per-pass budget, spent here. Unbounded when absent.
+ */
+export interface LookupBudget {
+  left: number;
+}
+
+/** Spend `n` lookups; false when the budget cannot pay them (then it is spent). */
+function spend(budget: LookupBudget | undefined, n = 1): boolean {
+  if (!budget) return true;
+  if (budget.left < n) {
+    budget.left = 0;
+    return false;
+  }
+  budget.left -= n;
+  return true;
+}
+
+/** Match one already brace-expanded absolute pattern; null when the lookup budget ran out. */
+function globOne(pattern: string, host: FileHost, limit: number, budget?: LookupBudget): string[] | null {
   const parts = pattern.split('/');
   let current: string[] = [parts[0] === '' ? '/' : parts[0]!];
   for (let i = 1; i < parts.length; i++) {
@@ -99,12 +118,16 @@ function globOne(pattern: string, host: FileHost, limit: number): string[] {
       }
       // A folder outside what may be read (src/source/confine.ts) is not listed: it stands for its
       // matches, so the include says "outside the root" rather than "matches no file".
+      if (!spend(budget, 2)) return null; // the stat and the list of base
       if (host.stat(base).kind === 'outside') {
         next.push(base);
         continue;
       }
       const isMatch = picomatch(seg, { dot: seg.startsWith('.'), nobrace: true });
-      for (const name of host.list(base)) {
+      const names = host.list(base);
+      // Each name listed is matched: a folder of 20,000 names listed by every line of a ~SEQ costs that much.
+      if (!spend(budget, names.length)) return null;
+      for (const name of names) {
         if (isMatch(name)) next.push(path.posix.join(base, name));
         if (next.length > limit) break;
       }
@@ -112,7 +135,12 @@ function globOne(pattern: string, host: FileHost, limit: number): string[] {
     current = next;
     if (current.length === 0) break;
   }
-  return current.filter((p) => host.stat(p).kind !== 'missing');
+  const found: string[] = [];
+  for (const p of current) {
+    if (!spend(budget)) return null;
+    if (host.stat(p).kind !== 'missing') found.push(p);
+  }
+  return found;
 }
 
 export interface GlobResult {
@@ -122,15 +150,28 @@ export interface GlobResult {
   truncated: boolean;
   /** More than MAX_BRACE_ALTERNATIVES brace alternatives: only the first were globbed. */
   alternativesTruncated: boolean;
+  /** The lookup budget ran out before the pattern was globbed whole: matches are incomplete. */
+  lookupsExhausted: boolean;
 }
 
-export function expandGlob(pattern: string, host: FileHost): GlobResult {
+/**
+ * Every brace alternative tried and every stat and list call is charged to `budget` (when given),
+ * so that the include lines of a pass together ask a bounded number of questions.
+ */
+export function expandGlob(pattern: string, host: FileHost, budget?: LookupBudget): GlobResult {
   const matches: string[] = [];
   const missingAlternatives: string[] = [];
   let truncated = false;
-  const { patterns, truncated: alternativesTruncated } = expandBraces(pattern);
+  // No more alternatives are built than the budget can try.
+  const limit = budget ? Math.min(MAX_BRACE_ALTERNATIVES, Math.max(budget.left, 0) + 1) : MAX_BRACE_ALTERNATIVES;
+  const braces = expandBraces(pattern, limit);
+  const patterns = braces.patterns;
+  const alternativesTruncated = braces.truncated && limit === MAX_BRACE_ALTERNATIVES;
   for (const alt of patterns) {
-    const found = hasMagic(alt) ? globOne(alt, host, MAX_GLOB_MATCHES) : host.stat(alt).kind === 'missing' ? [] : [alt];
+    // Trying an alternative is one question (a literal one is its stat), and a wildcard one also
+    // pays for each stat and list call of its walk.
+    const found = !spend(budget) ? null : hasMagic(alt) ? globOne(alt, host, MAX_GLOB_MATCHES, budget) : host.stat(alt).kind === 'missing' ? [] : [alt];
+    if (found === null) return { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted: true };
     if (found.length === 0 && !hasMagic(alt)) missingAlternatives.push(alt);
     for (const f of found) {
       if (matches.length >= MAX_GLOB_MATCHES) {
@@ -140,5 +181,6 @@ export function expandGlob(pattern: string, host: FileHost): GlobResult {
       matches.push(f);
     }
   }
-  return { matches, missingAlternatives, truncated, alternativesTruncated };
+  if (braces.truncated && !alternativesTruncated) return { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted: true };
+  return { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted: false };
 }
