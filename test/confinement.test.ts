@@ -11,6 +11,7 @@ import { main, type CliIO } from '../src/cli/index.js';
 import { nodeHost, type FileHost } from '../src/source/host.js';
 import { REPO, runCli, tempTree } from './helpers.js';
 import { entryMac, keyFileFor } from '../src/cli/cache-option.js';
+import { entryBoundary } from '../src/source/confine.js';
 
 const { dir: tmp, write } = tempTree('kl-confine-');
 const SECRET = 'https://user:TOKEN@example.invalid/x';
@@ -174,32 +175,40 @@ describe('the operator on the host itself', () => {
     expect(withRoot.code).toBe(0);
   });
 
-  it('with no repository and root /, the whole file system (but /proc, /sys, /dev) may be read', async () => {
+  it('with no repository and root /, a program of the router (/bin/true) gives no finding: it is not read, and not an error', async () => {
     const h = tempTree('kl-host-');
     h.write('keepalived.conf', host);
     const r = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: h.dir });
     expect(r.stdout).not.toContain('script-not-found');
     expect(r.code).toBe(0);
   });
+
+  it('the whole file system only for --root / or a config whose real path is under /etc/keepalived/', () => {
+    // A host with no .git anywhere whose real paths are the paths themselves.
+    const bare: FileHost = { readText: () => ({ ok: false, reason: 'x' }), stat: () => ({ kind: 'missing', executable: false }), list: () => [], realpath: (f) => f, cwd: () => '/' };
+    const at = (entry: string, root: string, rootGiven = false) => entryBoundary(entry, { root, rootGiven }, bare).folders;
+    expect(at('/etc/keepalived/keepalived.conf', '/')).toBeNull();
+    expect(at('/etc/keepalived/conf.d/vrrp.conf', '/')).toBeNull();
+    expect(at('/srv/cases/x.conf', '/', true)).toBeNull();
+    expect(at('/srv/cases/x.conf', '/')).toEqual(['/srv/cases']);
+    expect(at('/home/runner/work/r/hosts/lb1/keepalived.conf', '/')).toEqual(['/home/runner/work/r/hosts/lb1']);
+    expect(at('/home/runner/work/r/etc/keepalived/keepalived.conf', '/home/runner/work/r')).toEqual(['/home/runner/work/r', '/home/runner/work/r/etc/keepalived']);
+    expect(at('/etc/keepalived.conf', '/')).toEqual(['/etc']);
+  });
 });
 
-describe('a config named through a linked folder (a shell glob over hosts/NAME/keepalived.conf)', () => {
-  it('is not read when the folder leads out of the repository', async () => {
-    const r = repo('g1');
-    fs.mkdirSync(path.join(r, 'hosts'), { recursive: true });
-    fs.symlinkSync(path.join(tmp, 'outside'), path.join(r, 'hosts/evil'));
-    const run = await runCli(['lint', 'hosts/evil/keepalived.conf', '--format', 'json'], { cwd: r });
-    expect(run.stdout + run.stderr).not.toContain('TOKEN');
-    expect(run.stderr).toContain('hosts/evil/keepalived.conf:1:1: error: cannot lint this file: is outside the root');
-  });
-
-  it('outside any repository, a config named on the command line may read its neighbours (a --root elsewhere)', async () => {
-    const n = tempTree('kl-norepo-');
-    n.write('cases/keepalived.conf', `include part.conf\n${GOOD}`);
-    n.write('cases/part.conf', 'priorty_part 1\n');
-    const run = await runCli(['lint', path.join(n.dir, 'cases/keepalived.conf'), '--root', path.join(n.dir, 'elsewhere'), '--format', 'json'], { cwd: n.dir });
-    expect(run.stdout).toContain('priorty_part');
-    expect(run.stdout).not.toContain('outside the root');
+describe('a checkout with no .git (a tarball, GIT_STRATEGY: none, the REST fallback of actions/checkout)', () => {
+  it('is confined to the config\'s own folder: an absolute include of a file outside is not read', async () => {
+    const c = tempTree('kl-nogit-');
+    const token = tempTree('kl-runner-').write('.git-credentials', `${SECRET}\n`);
+    c.write('hosts/lb1/keepalived.conf', `include ${token}\ninclude part.conf\n${GOOD}`);
+    c.write('hosts/lb1/part.conf', 'priorty_part 1\n');
+    for (const format of ['json', 'sarif', 'stylish']) {
+      const r = await runCli(['lint', 'hosts/lb1/keepalived.conf', '--format', format], { cwd: c.dir });
+      expect(r.stdout + r.stderr).not.toContain('TOKEN');
+      expect(r.stdout).toContain('outside the root; not read');
+      expect(r.stdout).toContain('priorty_part');
+    }
   });
 });
 
@@ -314,8 +323,9 @@ describe('kernel files, devices and FIFOs: each ends quickly with a message, the
     else spawnSync('mkfifo', [link]);
     const asFile = path.join(dir, 'file.conf');
     fs.symlinkSync(link, asFile);
-    const includer = k.write(`${name}/inc/keepalived.conf`, `include ${link}\n${GOOD}`);
-    const caller = k.write(`${name}/script/keepalived.conf`, GOOD.replace('    priorty 1\n', `    notify ${link}\n`));
+    // Beside the link: outside any repository, a config may read its own folder only.
+    const includer = k.write(`${name}/inc.conf`, `include ${link}\n${GOOD}`);
+    const caller = k.write(`${name}/script.conf`, GOOD.replace('    priorty 1\n', `    notify ${link}\n`));
     const r = child(['lint', '--format', 'json', asFile, includer, caller, good], { cwd: k.dir, seconds: 60 });
     expect(r.signal).toBeNull();
     expect(r.ms).toBeLessThan(base + 5000);

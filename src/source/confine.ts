@@ -12,16 +12,17 @@
  *   - the git repository holding E: the nearest ancestor of E's path as given (not resolved)
  *     holding `.git` (a folder, or a file in a worktree);
  *   - when E is in no repository, the folder holding E (the operator named E there: `lint
- *     /srv/cases/x.conf --root /tmp/r` reads x.conf's neighbours). Not in a repository, where a
- *     shell glob over hosts/NAME/k.conf could pass through a linked folder. E itself must resolve
- *     inside like any file: a linked E is not followed out;
+ *     /srv/cases/x.conf --root /tmp/r` reads x.conf's neighbours; a CI checkout without .git, from
+ *     a tarball or GIT_STRATEGY: none, is confined to E's folder and its root). Not in a
+ *     repository, where a shell glob over hosts/NAME/k.conf could pass through a linked folder. E
+ *     itself must resolve inside like any file: a linked E is not followed out;
  *   - the targets of `paths:` mappings; a mapping from a configuration file carries `within`
  *     (that file's repository), and its target counts only if its real path lies inside it;
- *   - with none of these (root `/` and no repository: an operator linting /etc/keepalived on the
- *     host itself), the whole file system;
- *   - and the whole file system when the root `/` was given (`--root /`: the operator asks to check
- *     the config against this machine, e.g. in /etc kept in git by etckeeper). A configuration
- *     file cannot give it: its root must lie inside its repository (src/config).
+ *   - the whole file system in two cases only: the root `/` given on the command line (`--root /`:
+ *     the operator asks to check the config against this machine, e.g. in /etc kept in git by
+ *     etckeeper; a configuration file cannot give it: its root must lie inside its repository,
+ *     src/config), and E in no repository whose real path is under /etc/keepalived/ (an operator
+ *     linting the router itself). A missing .git never opens it.
  * In every case /proc, /sys and /dev (by real path) are refused. Folders are compared by real
  * path, so /tmp -> /private/tmp or a checkout under a symlinked home still works.
  *
@@ -93,19 +94,21 @@ export interface EntryRoot {
 
 /** What an entry config may read (see the header). */
 export function entryBoundary(entry: string, o: EntryRoot, host: FileHost): Boundary {
-  if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null };
   const real = realResolver(host);
+  const abs = path.posix.resolve(host.cwd(), entry);
+  const repo = repositoryOf(entry, host);
+  if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null };
+  // The router itself: /etc/keepalived/keepalived.conf (not a copy of it in a checkout).
+  if (repo === null && isInside(real(abs), '/etc/keepalived') && real(abs) !== '/etc/keepalived') return { folders: null };
   const folders: string[] = [];
   if (path.posix.resolve(o.root) !== '/') folders.push(real(o.root));
-  const repo = repositoryOf(entry, host);
   if (repo !== null) folders.push(real(repo));
-  const here = repo === null ? [real(path.posix.dirname(path.posix.resolve(host.cwd(), entry)))] : [];
+  else folders.push(real(path.posix.dirname(abs)));
   for (const m of o.paths ?? []) {
     const to = real(m.to.replace(/\/$/, '') || '/');
     if (m.within === undefined || isInside(to, real(m.within))) folders.push(to);
   }
-  if (path.posix.resolve(o.root) === '/' && repo === null && folders.length === 0) return { folders: null };
-  return { folders: [...new Set([...folders, ...here])] };
+  return { folders: [...new Set(folders)] };
 }
 
 /** Why `real` may not be read under `boundary`, or null when it may. */
