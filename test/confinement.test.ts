@@ -212,6 +212,60 @@ describe('a checkout with no .git (a tarball, GIT_STRATEGY: none, the REST fallb
   });
 });
 
+describe("git's own folder, inside the repository", () => {
+  const CREDENTIALS = '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic TOKEN\n';
+
+  it('.git/config (the token actions/checkout leaves there) is not read: "inside .git; not read"', async () => {
+    const r = repo('git1');
+    write('git1/.git/config', CREDENTIALS);
+    fs.mkdirSync(path.join(r, 'etc/keepalived/sub/.git'), { recursive: true });
+    write('git1/etc/keepalived/sub/.git/config', CREDENTIALS);
+    write('git1/etc/keepalived/nested.conf', 'include sub/.git/config\n');
+    fs.symlinkSync('../../.git/config', path.join(r, 'etc/keepalived/linked.conf'));
+    write('git1/etc/keepalived/keepalived.conf', `include ../../.git/config\ninclude /.git/config\ninclude linked.conf\ninclude nested.conf\n${GOOD}`);
+    for (const format of ['json', 'sarif', 'stylish']) {
+      const run = await runCli(['lint', 'etc/keepalived/keepalived.conf', '--format', format], { cwd: r });
+      expect(run.stdout + run.stderr).not.toContain('TOKEN');
+      expect(run.stdout.match(/inside \.git; not read/g)?.length, run.stdout).toBeGreaterThanOrEqual(4);
+    }
+    const asEntry = await runCli(['lint', '.git/config', '--format', 'json'], { cwd: r });
+    expect(asEntry.stdout + asEntry.stderr).not.toContain('TOKEN');
+    expect(asEntry.stderr).toContain('cannot lint this file: is inside .git');
+  });
+
+  it('a worktree\'s .git file: its gitdir and the common folder it names are refused too, even inside the root', async () => {
+    const w = tempTree('kl-gitdir-');
+    w.write('gitdirs/main/config', CREDENTIALS);
+    w.write('gitdirs/wt/commondir', '../main\n');
+    w.write('gitdirs/wt/HEAD', 'ref: TOKEN\n');
+    w.write('wt/.git', 'gitdir: ../gitdirs/wt\n');
+    w.write('wt/keepalived.conf', `include /gitdirs/main/config\ninclude /gitdirs/wt/HEAD\n${GOOD}`);
+    const run = await runCli(['lint', 'keepalived.conf', '--root', w.dir, '--format', 'json'], { cwd: path.join(w.dir, 'wt') });
+    expect(run.stdout + run.stderr).not.toContain('TOKEN');
+    expect(run.stdout.match(/inside \.git; not read/g)).toHaveLength(2);
+  });
+});
+
+describe('a config named through a linked folder (a shell glob over hosts/NAME/keepalived.conf)', () => {
+  it('is not read when the folder leads out of the repository', async () => {
+    const r = repo('g1');
+    fs.mkdirSync(path.join(r, 'hosts'), { recursive: true });
+    fs.symlinkSync(path.join(tmp, 'outside'), path.join(r, 'hosts/evil'));
+    const run = await runCli(['lint', 'hosts/evil/keepalived.conf', '--format', 'json'], { cwd: r });
+    expect(run.stdout + run.stderr).not.toContain('TOKEN');
+    expect(run.stderr).toContain('hosts/evil/keepalived.conf:1:1: error: cannot lint this file: is outside the root');
+  });
+
+  it('outside any repository, a config named on the command line may read its neighbours (a --root elsewhere)', async () => {
+    const n = tempTree('kl-norepo-');
+    n.write('cases/keepalived.conf', `include part.conf\n${GOOD}`);
+    n.write('cases/part.conf', 'priorty_part 1\n');
+    const run = await runCli(['lint', path.join(n.dir, 'cases/keepalived.conf'), '--root', path.join(n.dir, 'elsewhere'), '--format', 'json'], { cwd: n.dir });
+    expect(run.stdout).toContain('priorty_part');
+    expect(run.stdout).not.toContain('outside the root');
+  });
+});
+
 describe('.keepalived-lint.yaml pointing outside its repository', () => {
   async function withYaml(name: string, yaml: string) {
     const r = repo(name);

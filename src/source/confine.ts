@@ -23,7 +23,10 @@
  *     etckeeper; a configuration file cannot give it: its root must lie inside its repository,
  *     src/config), and E in no repository whose real path is under /etc/keepalived/ (an operator
  *     linting the router itself). A missing .git never opens it.
- * In every case /proc, /sys and /dev (by real path) are refused. Folders are compared by real
+ * In every case /proc, /sys and /dev (by real path) are refused, and so is git's own folder: any
+ * `.git` folder below a boundary folder, and the folder a `.git` file names ("gitdir: X", a
+ * worktree or a submodule) with its common folder: .git/config holds the CI token
+ * (`extraheader = AUTHORIZATION: basic ...`, actions/checkout). Folders are compared by real
  * path, so /tmp -> /private/tmp or a checkout under a symlinked home still works.
  *
  * Example: E = /ci/repo/etc/keepalived/keepalived.conf, /ci/repo/.git exists:
@@ -31,6 +34,8 @@
  *   host.readText('/ci/repo/etc/keepalived/x.conf') with x.conf -> /home/ci/.netrc
  *   -> { ok: false, reason: 'is outside the root (/home/ci/.netrc); not read', outside: true }
  *   host.stat(...) -> { kind: 'outside', why: 'outside the root' }
+ *   host.readText('/ci/repo/etc/keepalived/../../.git/config')
+ *   -> { ok: false, reason: 'is inside .git (/ci/repo/.git/config); not read', outside: true }
  */
 import * as path from 'node:path';
 import { kernelFolder, type FileHost, type FileStat, type ReadResult } from './host.js';
@@ -39,6 +44,8 @@ import type { PathMapping } from './paths.js';
 export interface Boundary {
   /** Real paths of the folders whose files may be read; null: the whole file system. */
   readonly folders: readonly string[] | null;
+  /** Real paths of git folders refused even inside `folders` (a worktree's gitdir, its common dir). */
+  readonly gitDirs?: readonly string[];
 }
 
 /** `inner` is `folder` or lies below it (both absolute, normalised). */
@@ -97,7 +104,8 @@ export function entryBoundary(entry: string, o: EntryRoot, host: FileHost): Boun
   const real = realResolver(host);
   const abs = path.posix.resolve(host.cwd(), entry);
   const repo = repositoryOf(entry, host);
-  if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null };
+  const gitDirs = repo === null ? [] : gitFoldersOf(repo, host, real);
+  if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null, gitDirs };
   // The router itself: /etc/keepalived/keepalived.conf (not a copy of it in a checkout).
   if (repo === null && isInside(real(abs), '/etc/keepalived') && real(abs) !== '/etc/keepalived') return { folders: null };
   const folders: string[] = [];
@@ -108,14 +116,38 @@ export function entryBoundary(entry: string, o: EntryRoot, host: FileHost): Boun
     const to = real(m.to.replace(/\/$/, '') || '/');
     if (m.within === undefined || isInside(to, real(m.within))) folders.push(to);
   }
-  return { folders: [...new Set(folders)] };
+  return { folders: [...new Set(folders)], gitDirs };
+}
+
+/**
+ * Real paths of the git folders of `repo` that lie elsewhere than `repo/.git` (which the `.git`
+ * component rule of `refusal` covers): the target of a `.git` file ("gitdir: X", a worktree or a
+ * submodule) and that folder's `commondir` (the main repository's .git, holding its config).
+ */
+function gitFoldersOf(repo: string, host: FileHost, real: (f: string) => string): string[] {
+  const dotGit = path.posix.join(repo, '.git');
+  const out = [real(dotGit)];
+  if (host.stat(dotGit).kind !== 'file') return out;
+  const r = host.readText(dotGit);
+  const m = r.ok ? /^gitdir:\s*(.+?)\s*$/m.exec(r.text) : null;
+  if (!m) return out;
+  const gitDir = path.posix.resolve(repo, m[1]!);
+  out.push(real(gitDir));
+  const common = host.readText(path.posix.join(gitDir, 'commondir'));
+  if (common.ok && common.text.trim()) out.push(real(path.posix.resolve(gitDir, common.text.trim())));
+  return out;
 }
 
 /** Why `real` may not be read under `boundary`, or null when it may. */
 export function refusal(real: string, boundary: Boundary): string | null {
   const kernel = kernelFolder(real);
   if (kernel) return `under ${kernel}`;
-  if (boundary.folders && !boundary.folders.some((f) => isInside(real, f))) return 'outside the root';
+  if (boundary.gitDirs?.some((g) => isInside(real, g))) return 'inside .git';
+  const within = boundary.folders ? boundary.folders.filter((f) => isInside(real, f)) : ['/'];
+  if (within.length === 0) return 'outside the root';
+  // A .git folder below a boundary folder holding the file (the repository's own, a nested
+  // repository's, a submodule's): git's data, not the config's.
+  if (within.some((f) => real.slice(f === '/' ? 0 : f.length).split('/').includes('.git'))) return 'inside .git';
   return null;
 }
 
