@@ -13,22 +13,31 @@ export const rule: Rule = {
       missing:
         'Script "{{deployed}}" ({{ref}}) {{what}}: {{checked}}. keepalived {{target}} {{effect}}{{from}}. Fix: {{fix}}.',
       outside:
-        'Script "{{deployed}}" ({{ref}}) is {{why}}; not read: {{path}} resolves outside the folders being linted, so it is not checked. Keep the script in the repository, or point --root at the folder that stands for "/".',
+        'Script "{{deployed}}" ({{ref}}) is outside the root; not checked: {{path}} resolves outside the folders being linted ({{located}}). Keep the script in the repository, or point --root at the folder that stands for "/".',
+      refused:
+        'Script "{{deployed}}" ({{ref}}) is {{why}}; not read: {{path}} is not a script keepalived can run from there. Name the script file itself.',
     },
   },
   create(ctx) {
     return {
       end() {
-        // A script outside the boundary is said once, not at each of its thousand notify lines.
+        // A script outside the boundary cannot be checked, which is not an error: a program of the
+        // router (/bin/true, /usr/bin/killall, root "/") is not in the repository and is no
+        // finding; another one (under a --root, through a paths: mapping or a link out) is said
+        // once, as information, not at each of its thousand notify lines. /proc, /dev, .git are
+        // refused outright: no script keepalived runs lives there.
         const outside = new Set<string>();
         for (const ref of ctx.scripts.refs) {
           const f = ctx.scripts.file(ref);
           if (!runsProgram(ref) || !f || f.stat.kind === 'file') continue;
           const kind = f.stat.kind;
           if (kind === 'outside') {
-            if (outside.has(f.path)) continue;
+            const why = f.stat.why ?? 'outside the root';
+            if (outside.has(f.path) || (why === 'outside the root' && f.path === f.deployed)) continue;
             outside.add(f.path);
-            ctx.report({ messageId: 'outside', at: ref.command.origin, via: ref.command.via, data: { deployed: f.deployed, ref: describeRef(ref), why: f.stat.why ?? 'outside the root', path: f.path } });
+            const data = { deployed: f.deployed, ref: describeRef(ref), why, path: f.path, located: f.located };
+            if (why === 'outside the root') ctx.report({ messageId: 'outside', at: ref.command.origin, via: ref.command.via, data, severity: 'info' });
+            else ctx.report({ messageId: 'refused', at: ref.command.origin, via: ref.command.via, data });
             continue;
           }
           const local = f.path;

@@ -11,6 +11,7 @@ import { main, type CliIO } from '../src/cli/index.js';
 import { nodeHost, type FileHost } from '../src/source/host.js';
 import { REPO, runCli, tempTree } from './helpers.js';
 import { entryMac, keyFileFor } from '../src/cli/cache-option.js';
+import { entryBoundary } from '../src/source/confine.js';
 
 const { dir: tmp, write } = tempTree('kl-confine-');
 const SECRET = 'https://user:TOKEN@example.invalid/x';
@@ -136,7 +137,7 @@ describe('a --cache file in the repository', () => {
 });
 
 describe('a script and a linted file outside the repository', () => {
-  it('a notify script linked outside: "outside the root; not read" once, however many instances run it', async () => {
+  it('a notify script linked outside: "outside the root; not checked" once, as information, however many instances run it', async () => {
     const r3 = repo('r3');
     const conf = (n: number) => `vrrp_instance VI_${n} {\n    interface eth0\n    virtual_router_id ${n}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${n}/24\n    }\n    notify /etc/keepalived/notify.sh\n}\n`;
     write('r3/etc/keepalived/keepalived.conf', conf(1) + conf(2) + conf(3));
@@ -144,7 +145,9 @@ describe('a script and a linted file outside the repository', () => {
     const spy = spyingHost(r3, path.join(tmp, 'outside'));
     const r = await runCli(['lint', '.', '--format', 'json'], { cwd: r3, host: spy.host });
     expect(r.stdout).not.toContain('TOKEN');
-    expect(r.stdout.match(/is outside the root; not read/g)).toHaveLength(1);
+    const found = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; severity: string; message: string }[] }[] }).results.flatMap((x) => x.diagnostics).filter((d) => d.ruleId === 'script-not-found');
+    // Not checkable is not an error: one info finding for the script, not one per instance.
+    expect(found.map((d) => [d.severity, /is outside the root; not checked/.test(d.message)])).toEqual([['info', true]]);
     expect(spy.touched).toEqual([]);
   });
 
@@ -161,22 +164,85 @@ describe('a script and a linted file outside the repository', () => {
 
 describe('the operator on the host itself', () => {
   const host = 'global_defs {\n    enable_script_security\n    script_user root\n}\n' + GOOD.replace('    priorty 1\n', '    notify_master /bin/true\n');
-  const outsideFinding = (stdout: string) => /Script \\"\/bin\/true\\" .* is outside the root; not read/.test(stdout);
-  it('in a repository, /bin/true is outside; with --root / (typed by the operator) it is checked on this machine', async () => {
+  it('in a repository, /bin/true is outside and no finding (a program of the router); with --root / (typed by the operator) it is checked on this machine', async () => {
     const r = repo('h1');
     write('h1/keepalived.conf', host);
-    expect(outsideFinding((await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: r })).stdout)).toBe(true);
+    const plain = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: r });
+    expect(plain.stdout).not.toContain('script-not-found');
+    expect(plain.code).toBe(0);
     const withRoot = await runCli(['lint', 'keepalived.conf', '--format', 'json', '--root', '/'], { cwd: r });
     expect(withRoot.stdout).not.toContain('script-not-found');
     expect(withRoot.code).toBe(0);
   });
 
-  it('with no repository and root /, the whole file system (but /proc, /sys, /dev) may be read', async () => {
+  it('with no repository and root /, a program of the router (/bin/true) gives no finding: it is not read, and not an error', async () => {
     const h = tempTree('kl-host-');
     h.write('keepalived.conf', host);
     const r = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: h.dir });
     expect(r.stdout).not.toContain('script-not-found');
     expect(r.code).toBe(0);
+  });
+
+  it('the whole file system only for --root / or a config whose real path is under /etc/keepalived/', () => {
+    // A host with no .git anywhere whose real paths are the paths themselves.
+    const bare: FileHost = { readText: () => ({ ok: false, reason: 'x' }), stat: () => ({ kind: 'missing', executable: false }), list: () => [], realpath: (f) => f, cwd: () => '/' };
+    const at = (entry: string, root: string, rootGiven = false) => entryBoundary(entry, { root, rootGiven }, bare).folders;
+    expect(at('/etc/keepalived/keepalived.conf', '/')).toBeNull();
+    expect(at('/etc/keepalived/conf.d/vrrp.conf', '/')).toBeNull();
+    expect(at('/srv/cases/x.conf', '/', true)).toBeNull();
+    expect(at('/srv/cases/x.conf', '/')).toEqual(['/srv/cases']);
+    expect(at('/home/runner/work/r/hosts/lb1/keepalived.conf', '/')).toEqual(['/home/runner/work/r/hosts/lb1']);
+    expect(at('/home/runner/work/r/etc/keepalived/keepalived.conf', '/home/runner/work/r')).toEqual(['/home/runner/work/r', '/home/runner/work/r/etc/keepalived']);
+    expect(at('/etc/keepalived.conf', '/')).toEqual(['/etc']);
+  });
+});
+
+describe('a checkout with no .git (a tarball, GIT_STRATEGY: none, the REST fallback of actions/checkout)', () => {
+  it('is confined to the config\'s own folder: an absolute include of a file outside is not read', async () => {
+    const c = tempTree('kl-nogit-');
+    const token = tempTree('kl-runner-').write('.git-credentials', `${SECRET}\n`);
+    c.write('hosts/lb1/keepalived.conf', `include ${token}\ninclude part.conf\n${GOOD}`);
+    c.write('hosts/lb1/part.conf', 'priorty_part 1\n');
+    for (const format of ['json', 'sarif', 'stylish']) {
+      const r = await runCli(['lint', 'hosts/lb1/keepalived.conf', '--format', format], { cwd: c.dir });
+      expect(r.stdout + r.stderr).not.toContain('TOKEN');
+      expect(r.stdout).toContain('outside the root; not read');
+      expect(r.stdout).toContain('priorty_part');
+    }
+  });
+});
+
+describe("git's own folder, inside the repository", () => {
+  const CREDENTIALS = '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic TOKEN\n';
+
+  it('.git/config (the token actions/checkout leaves there) is not read: "inside .git; not read"', async () => {
+    const r = repo('git1');
+    write('git1/.git/config', CREDENTIALS);
+    fs.mkdirSync(path.join(r, 'etc/keepalived/sub/.git'), { recursive: true });
+    write('git1/etc/keepalived/sub/.git/config', CREDENTIALS);
+    write('git1/etc/keepalived/nested.conf', 'include sub/.git/config\n');
+    fs.symlinkSync('../../.git/config', path.join(r, 'etc/keepalived/linked.conf'));
+    write('git1/etc/keepalived/keepalived.conf', `include ../../.git/config\ninclude /.git/config\ninclude linked.conf\ninclude nested.conf\n${GOOD}`);
+    for (const format of ['json', 'sarif', 'stylish']) {
+      const run = await runCli(['lint', 'etc/keepalived/keepalived.conf', '--format', format], { cwd: r });
+      expect(run.stdout + run.stderr).not.toContain('TOKEN');
+      expect(run.stdout.match(/inside \.git; not read/g)?.length, run.stdout).toBeGreaterThanOrEqual(4);
+    }
+    const asEntry = await runCli(['lint', '.git/config', '--format', 'json'], { cwd: r });
+    expect(asEntry.stdout + asEntry.stderr).not.toContain('TOKEN');
+    expect(asEntry.stderr).toContain('cannot lint this file: is inside .git');
+  });
+
+  it('a worktree\'s .git file: its gitdir and the common folder it names are refused too, even inside the root', async () => {
+    const w = tempTree('kl-gitdir-');
+    w.write('gitdirs/main/config', CREDENTIALS);
+    w.write('gitdirs/wt/commondir', '../main\n');
+    w.write('gitdirs/wt/HEAD', 'ref: TOKEN\n');
+    w.write('wt/.git', 'gitdir: ../gitdirs/wt\n');
+    w.write('wt/keepalived.conf', `include /gitdirs/main/config\ninclude /gitdirs/wt/HEAD\n${GOOD}`);
+    const run = await runCli(['lint', 'keepalived.conf', '--root', w.dir, '--format', 'json'], { cwd: path.join(w.dir, 'wt') });
+    expect(run.stdout + run.stderr).not.toContain('TOKEN');
+    expect(run.stdout.match(/inside \.git; not read/g)).toHaveLength(2);
   });
 });
 
@@ -311,8 +377,9 @@ describe('kernel files, devices and FIFOs: each ends quickly with a message, the
     else spawnSync('mkfifo', [link]);
     const asFile = path.join(dir, 'file.conf');
     fs.symlinkSync(link, asFile);
-    const includer = k.write(`${name}/inc/keepalived.conf`, `include ${link}\n${GOOD}`);
-    const caller = k.write(`${name}/script/keepalived.conf`, GOOD.replace('    priorty 1\n', `    notify ${link}\n`));
+    // Beside the link: outside any repository, a config may read its own folder only.
+    const includer = k.write(`${name}/inc.conf`, `include ${link}\n${GOOD}`);
+    const caller = k.write(`${name}/script.conf`, GOOD.replace('    priorty 1\n', `    notify ${link}\n`));
     const r = child(['lint', '--format', 'json', asFile, includer, caller, good], { cwd: k.dir, seconds: 60 });
     expect(r.signal).toBeNull();
     expect(r.ms).toBeLessThan(base + 5000);

@@ -44,10 +44,14 @@ describe('reading the config from standard input', () => {
     expect(findings(t.stdout)).toEqual(['hosts/lb7/etc/keepalived/conf.d/vi2.conf:5 unknown-keyword']);
   });
 
-  it('without --stdin-filename, the same text looks for its include and script from the cwd (and finds neither)', async () => {
+  it('without --stdin-filename, the same text looks for its include from the cwd (and finds none), and its script on the router (not read: no finding)', async () => {
     const t = fakeIO({ cwd: tmp, stdin: PIPED });
     await main(['-', '--format', 'json'], t.io);
-    expect(findings(t.stdout)).toEqual(['<stdin>:5 include-not-found', '<stdin>:14 script-not-found']);
+    expect(findings(t.stdout)).toEqual(['<stdin>:5 include-not-found']);
+    // With --root / the operator asks for this machine: the script is looked for here.
+    const here = fakeIO({ cwd: tmp, stdin: PIPED });
+    await main(['-', '--format', 'json', '--root', '/'], here.io);
+    expect(findings(here.stdout)).toEqual(['<stdin>:5 include-not-found', '<stdin>:14 script-not-found']);
   });
 
   it('lints the piped config with the files given beside -', async () => {

@@ -12,17 +12,21 @@
  *   - the git repository holding E: the nearest ancestor of E's path as given (not resolved)
  *     holding `.git` (a folder, or a file in a worktree);
  *   - when E is in no repository, the folder holding E (the operator named E there: `lint
- *     /srv/cases/x.conf --root /tmp/r` reads x.conf's neighbours). Not in a repository, where a
- *     shell glob over hosts/NAME/k.conf could pass through a linked folder. E itself must resolve
- *     inside like any file: a linked E is not followed out;
+ *     /srv/cases/x.conf --root /tmp/r` reads x.conf's neighbours; a CI checkout without .git, from
+ *     a tarball or GIT_STRATEGY: none, is confined to E's folder and its root). Not in a
+ *     repository, where a shell glob over hosts/NAME/k.conf could pass through a linked folder. E
+ *     itself must resolve inside like any file: a linked E is not followed out;
  *   - the targets of `paths:` mappings; a mapping from a configuration file carries `within`
  *     (that file's repository), and its target counts only if its real path lies inside it;
- *   - with none of these (root `/` and no repository: an operator linting /etc/keepalived on the
- *     host itself), the whole file system;
- *   - and the whole file system when the root `/` was given (`--root /`: the operator asks to check
- *     the config against this machine, e.g. in /etc kept in git by etckeeper). A configuration
- *     file cannot give it: its root must lie inside its repository (src/config).
- * In every case /proc, /sys and /dev (by real path) are refused. Folders are compared by real
+ *   - the whole file system in two cases only: the root `/` given on the command line (`--root /`:
+ *     the operator asks to check the config against this machine, e.g. in /etc kept in git by
+ *     etckeeper; a configuration file cannot give it: its root must lie inside its repository,
+ *     src/config), and E in no repository whose real path is under /etc/keepalived/ (an operator
+ *     linting the router itself). A missing .git never opens it.
+ * In every case /proc, /sys and /dev (by real path) are refused, and so is git's own folder: any
+ * `.git` folder below a boundary folder, and the folder a `.git` file names ("gitdir: X", a
+ * worktree or a submodule) with its common folder: .git/config holds the CI token
+ * (`extraheader = AUTHORIZATION: basic ...`, actions/checkout). Folders are compared by real
  * path, so /tmp -> /private/tmp or a checkout under a symlinked home still works.
  *
  * Example: E = /ci/repo/etc/keepalived/keepalived.conf, /ci/repo/.git exists:
@@ -30,6 +34,8 @@
  *   host.readText('/ci/repo/etc/keepalived/x.conf') with x.conf -> /home/ci/.netrc
  *   -> { ok: false, reason: 'is outside the root (/home/ci/.netrc); not read', outside: true }
  *   host.stat(...) -> { kind: 'outside', why: 'outside the root' }
+ *   host.readText('/ci/repo/etc/keepalived/../../.git/config')
+ *   -> { ok: false, reason: 'is inside .git (/ci/repo/.git/config); not read', outside: true }
  */
 import * as path from 'node:path';
 import { kernelFolder, type FileHost, type FileStat, type ReadResult } from './host.js';
@@ -38,6 +44,8 @@ import type { PathMapping } from './paths.js';
 export interface Boundary {
   /** Real paths of the folders whose files may be read; null: the whole file system. */
   readonly folders: readonly string[] | null;
+  /** Real paths of git folders refused even inside `folders` (a worktree's gitdir, its common dir). */
+  readonly gitDirs?: readonly string[];
 }
 
 /** `inner` is `folder` or lies below it (both absolute, normalised). */
@@ -93,26 +101,53 @@ export interface EntryRoot {
 
 /** What an entry config may read (see the header). */
 export function entryBoundary(entry: string, o: EntryRoot, host: FileHost): Boundary {
-  if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null };
   const real = realResolver(host);
+  const abs = path.posix.resolve(host.cwd(), entry);
+  const repo = repositoryOf(entry, host);
+  const gitDirs = repo === null ? [] : gitFoldersOf(repo, host, real);
+  if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null, gitDirs };
+  // The router itself: /etc/keepalived/keepalived.conf (not a copy of it in a checkout).
+  if (repo === null && isInside(real(abs), '/etc/keepalived') && real(abs) !== '/etc/keepalived') return { folders: null };
   const folders: string[] = [];
   if (path.posix.resolve(o.root) !== '/') folders.push(real(o.root));
-  const repo = repositoryOf(entry, host);
   if (repo !== null) folders.push(real(repo));
-  const here = repo === null ? [real(path.posix.dirname(path.posix.resolve(host.cwd(), entry)))] : [];
+  else folders.push(real(path.posix.dirname(abs)));
   for (const m of o.paths ?? []) {
     const to = real(m.to.replace(/\/$/, '') || '/');
     if (m.within === undefined || isInside(to, real(m.within))) folders.push(to);
   }
-  if (path.posix.resolve(o.root) === '/' && repo === null && folders.length === 0) return { folders: null };
-  return { folders: [...new Set([...folders, ...here])] };
+  return { folders: [...new Set(folders)], gitDirs };
+}
+
+/**
+ * Real paths of the git folders of `repo` that lie elsewhere than `repo/.git` (which the `.git`
+ * component rule of `refusal` covers): the target of a `.git` file ("gitdir: X", a worktree or a
+ * submodule) and that folder's `commondir` (the main repository's .git, holding its config).
+ */
+function gitFoldersOf(repo: string, host: FileHost, real: (f: string) => string): string[] {
+  const dotGit = path.posix.join(repo, '.git');
+  const out = [real(dotGit)];
+  if (host.stat(dotGit).kind !== 'file') return out;
+  const r = host.readText(dotGit);
+  const m = r.ok ? /^gitdir:\s*(.+?)\s*$/m.exec(r.text) : null;
+  if (!m) return out;
+  const gitDir = path.posix.resolve(repo, m[1]!);
+  out.push(real(gitDir));
+  const common = host.readText(path.posix.join(gitDir, 'commondir'));
+  if (common.ok && common.text.trim()) out.push(real(path.posix.resolve(gitDir, common.text.trim())));
+  return out;
 }
 
 /** Why `real` may not be read under `boundary`, or null when it may. */
 export function refusal(real: string, boundary: Boundary): string | null {
   const kernel = kernelFolder(real);
   if (kernel) return `under ${kernel}`;
-  if (boundary.folders && !boundary.folders.some((f) => isInside(real, f))) return 'outside the root';
+  if (boundary.gitDirs?.some((g) => isInside(real, g))) return 'inside .git';
+  const within = boundary.folders ? boundary.folders.filter((f) => isInside(real, f)) : ['/'];
+  if (within.length === 0) return 'outside the root';
+  // A .git folder below a boundary folder holding the file (the repository's own, a nested
+  // repository's, a submodule's): git's data, not the config's.
+  if (within.some((f) => real.slice(f === '/' ? 0 : f.length).split('/').includes('.git'))) return 'inside .git';
   return null;
 }
 
