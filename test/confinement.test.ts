@@ -2,7 +2,7 @@
 // a linted repository is hostile, and nothing outside its root or repository may be read, nor
 // echoed in any output format; kernel files and FIFOs end quickly with a message. Fixtures are
 // built here in temporary folders; the ones that could hang run in a child process with a limit.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -107,6 +107,9 @@ describe('an include that leads outside the repository', () => {
 describe('a --cache file in the repository', () => {
   it('cannot make a replay read outside the boundary (even signed with the key), nor hang on /proc/kmsg', async () => {
     const r = repo('c1');
+    // A real repository: the cache's "tracked by git?" question needs a git that answers.
+    fs.rmSync(path.join(r, '.git'), { recursive: true });
+    execFileSync('git', ['init', '-q', r]);
     write('c1/etc/keepalived/keepalived.conf', GOOD);
     const cacheFile = path.join(r, '.keepalived-lint-cache');
     const args = ['lint', '.', '--cache-location', cacheFile, '--format', 'json'];
