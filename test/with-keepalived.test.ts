@@ -269,6 +269,18 @@ describe.runIf(installed && canUnshare)(`--with-keepalived: the installed keepal
     expect(r.code).toBe(0);
   });
 
+  it('in a folder nobody may enter (the sandbox without a user namespace), leaves out the script-security verdicts on uid 65534', async () => {
+    if (process.getuid?.() !== 0) return; // the way without a user namespace is root's only
+    // tmp is 0700 (mkdtemp): uid 65534 cannot enter it, so keepalived runs as 65534, not as root,
+    // and calls the example's root-owned track script insecure, which a root keepalived would not.
+    fs.cpSync(path.join(REPO, 'examples/router'), path.join(tmp, 'router700'), { recursive: true });
+    const r = await run(['--with-keepalived', path.join(tmp, 'router700/etc/keepalived/keepalived.conf'), '-f', 'json']);
+    expect(r.stderr).toMatch(/note: keepalived -t ran as uid 65534 for .*: 1 message about script security left out/);
+    expect(keepalivedFindings(r.stdout).filter((f) => /insecure/.test(f))).toEqual([]);
+    expect(keepalivedFindings(r.stdout)).toContainEqual(expect.stringMatching(/keepalived.conf:30 warning keepalived -t: "gw" for routes is deprecated/));
+    expect(r.code).toBe(0);
+  });
+
   it('says, for a config under an etc/keepalived/ root, that keepalived reads absolute paths on this machine', async () => {
     const r = await run(['--with-keepalived', path.join(REPO, 'examples/router/etc/keepalived/keepalived.conf'), '-f', 'json']);
     expect(r.stderr).toMatch(/note: keepalived reads the absolute paths a config names \(scripts, includes\) on this machine, not under .*examples\/router/);

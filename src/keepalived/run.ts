@@ -163,10 +163,11 @@ export async function probeSandbox(o: ProbeOptions): Promise<Sandbox> {
 }
 
 /** A command in the sandbox, in layout.cwd; where this way cannot show the tree, the next way. */
-async function runSandboxed(sandbox: Sandbox, command: readonly string[], layout: SandboxLayout, timeoutMs: number): Promise<ProcessResult & { sandboxError?: string }> {
+async function runSandboxed(sandbox: Sandbox, command: readonly string[], layout: SandboxLayout, timeoutMs: number): Promise<ProcessResult & { sandboxError?: string; notRoot?: boolean }> {
   const [file, args] = sandboxCommand(sandbox, command, layout);
   const r = await runProcess(file, args, { cwd: layout.cwd, env: keepalivedEnv(), timeoutMs });
-  if (r.exitCode !== SANDBOX_EXIT || !r.output.includes(SANDBOX_FAILED)) return r;
+  // The way without a user namespace drops keepalived itself to uid 65534: it is not root there.
+  if (r.exitCode !== SANDBOX_EXIT || !r.output.includes(SANDBOX_FAILED)) return sandbox.kind === 'sandbox' && sandbox.drop.some((a) => a.startsWith('--reuid=')) ? { ...r, notRoot: true } : r;
   return sandbox.fallback ? runSandboxed(sandbox.fallback, command, layout, timeoutMs) : { ...r, sandboxError: lastLine(r) };
 }
 
@@ -213,6 +214,8 @@ export async function checkVersion(binary: string, sandbox: Sandbox, timeoutMs: 
 
 export interface ConfigTestResult {
   exitCode: number | null;
+  /** keepalived ran as uid 65534, not as root (the sandbox's way without a user namespace). */
+  notRoot?: boolean;
   raw: string;
   messages: KeepalivedMessage[];
   /** The interfaces created in the namespace for the final run. */
@@ -261,6 +264,7 @@ export async function configTest(binary: string, config: string, o: { sandbox: S
       interfaces,
       timedOut: r.timedOut,
       ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.notRoot ? { notRoot: true } : {}),
     };
   };
   const first = await once([]);
