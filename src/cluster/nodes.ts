@@ -8,7 +8,8 @@
 import * as path from 'node:path';
 import { ConfigBudget, preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import { buildTree } from '../tree/index.js';
-import { defaultRoot, MAX_CONFIG_IDS, resolveTarget } from '../engine/index.js';
+import { defaultRoot, resolveTarget } from '../engine/index.js';
+import { configIdPasses } from '../preprocess/passes.js';
 import type { SeveritySetting } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import { confineFor } from '../source/confine.js';
@@ -103,34 +104,13 @@ function readFileNodes(file: string, options: NodeFileOptions, host: FileHost): 
   }
   // Every id the @ lines name, also those only read under another id (`@lb1 include lb1.conf`):
   // each read once, in the order the lint reads them, at most MAX_CONFIG_IDS of them.
-  const first = read(null);
-  if ('error' in first) return first;
-  const seen = new Set<string>();
-  const queue: { id: string; namedIn: PreprocessResult }[] = [];
-  const enqueue = (pre: PreprocessResult) => {
-    for (const id of pre.conditionIds) {
-      if (id === '' || seen.has(id)) continue;
-      seen.add(id);
-      queue.push({ id, namedIn: pre });
-    }
-  };
-  enqueue(first);
-  const byId: { id: string; pre: PreprocessResult }[] = [];
-  for (let next = 0; next < queue.length; next++) {
-    const { id, namedIn } = queue[next]!;
-    if (budget.exhausted) break;
-    if (next >= MAX_CONFIG_IDS) {
-      capped = { file, id, at: namedIn.conditionAt?.get(id) ?? { file, start: 0, end: 0 }, files, severities: options.severities ?? {} };
-      break;
-    }
-    const pre = read(id);
-    if ('error' in pre) return pre;
-    byId.push({ id, pre });
-    enqueue(pre);
-  }
+  const all = configIdPasses(read, budget);
+  if ('error' in all) return all;
+  const { first, byId } = all;
+  if (all.capped) capped = { file, id: all.capped.id, at: all.capped.at ?? { file, start: 0, end: 0 }, files, severities: options.severities ?? {} };
   if (!byId.length) return { nodes: [node(null, first)], capped };
-  byId.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const { id, pre } of byId) nodes.push(node(id, pre));
+  const sorted = [...byId].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const { id, pre } of sorted) nodes.push(node(id, pre));
   return { nodes, capped };
 }
 

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { ConfigBudget, preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
+import { configIdPasses, MAX_CONFIG_IDS } from '../preprocess/passes.js';
 import type { FileHost } from '../source/host.js';
 import { buildTree, type ConfigTree, type Statement } from '../tree/index.js';
 import { namedBlocks, scriptRefs } from '../model/scripts.js';
@@ -21,11 +22,7 @@ import { confineFor } from '../source/confine.js';
 
 export * from './types.js';
 
-/**
- * Config-id passes of one config (each reads the whole config again). Real configs name one id
- * per router of a cluster, a handful; 1,000 `@id` lines would be 1,000 full passes.
- */
-export const MAX_CONFIG_IDS = 64;
+export { MAX_CONFIG_IDS } from '../preprocess/passes.js';
 /**
  * Findings of one rule in one file. A real config with one problem repeated in each of its
  * instances stays below; a ~SEQ of 100,000 misspelt lines would print 100,000 identical findings
@@ -198,34 +195,14 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
       passes.push({ id, pre });
     }
   } else {
-    const first = run(null);
-    if ('error' in first) return first;
-    passes.push({ id: null, pre: first });
-    // Each id enters the queue once (an id goes into `seen` when queued, not when run).
-    const seen = new Set<string>();
-    const queue: { id: string; pre: PreprocessResult }[] = [];
-    const enqueue = (pre: PreprocessResult) => {
-      for (const id of pre.conditionIds) {
-        if (id === '' || seen.has(id)) continue;
-        seen.add(id);
-        queue.push({ id, pre });
-      }
-    };
-    enqueue(first);
-    for (let next = 0; next < queue.length; next++) {
-      const { id, pre: namedIn } = queue[next]!;
-      if (budget.exhausted) break;
-      if (next >= MAX_CONFIG_IDS) {
-        // Said in every pass, so that the finding carries no config-ids of its own.
-        const origin = namedIn.conditionAt?.get(id) ?? { file: abs, start: 0, end: 0 };
-        const problem = { code: 'budget-exceeded' as const, origin, via: [], data: { cap: 'config-ids', limit: MAX_CONFIG_IDS, id } };
-        for (const p of passes) p.pre.problems.push(problem);
-        break;
-      }
-      const pre = run(id);
-      if ('error' in pre) return pre;
-      passes.push({ id, pre });
-      enqueue(pre);
+    const all = configIdPasses(run, budget);
+    if ('error' in all) return all;
+    passes.push({ id: null, pre: all.first }, ...all.byId);
+    if (all.capped) {
+      // Said in every pass, so that the finding carries no config-ids of its own.
+      const { id, at } = all.capped;
+      const problem = { code: 'budget-exceeded' as const, origin: at ?? { file: abs, start: 0, end: 0 }, via: [], data: { cap: 'config-ids', limit: MAX_CONFIG_IDS, id } };
+      for (const p of passes) p.pre.problems.push(problem);
     }
   }
 

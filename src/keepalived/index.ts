@@ -12,6 +12,7 @@
  */
 import * as path from 'node:path';
 import { defaultRoot, MAX_CONFIG_IDS, resolveTarget } from '../engine/index.js';
+import { configIdPasses } from '../preprocess/passes.js';
 import type { Diagnostic, LintReport } from '../engine/types.js';
 import { ConfigBudget, preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
@@ -272,32 +273,14 @@ function everyPass(config: string, host: FileHost, o: CheckOptions, root: string
   const files = new Map<string, SourceFile>();
   const budget = new ConfigBudget();
   const run = (id: string | null) => preprocess(config, { host, configId: id, root, files, budget });
-  const first = run(o.configId ?? null);
-  if ('error' in first) return first;
-  const passes = [first];
-  if (o.configId !== undefined) return { passes, files, capped: false };
-  const seen = new Set<string>();
-  const queue: string[] = [];
-  const enqueue = (pre: PreprocessResult) => {
-    for (const id of pre.conditionIds) {
-      if (id === '' || seen.has(id)) continue;
-      seen.add(id);
-      queue.push(id);
-    }
-  };
-  enqueue(first);
-  let capped = false;
-  for (let next = 0; next < queue.length; next++) {
-    if (budget.exhausted) break;
-    if (next >= MAX_CONFIG_IDS) {
-      capped = true;
-      break;
-    }
-    const pre = run(queue[next]!);
-    if ('error' in pre) return pre;
-    passes.push(pre);
-    enqueue(pre);
+  if (o.configId !== undefined) {
+    const only = run(o.configId);
+    return 'error' in only ? only : { passes: [only], files, capped: false };
   }
+  const all = configIdPasses(run, budget);
+  if ('error' in all) return all;
+  const passes = [all.first, ...all.byId.map((p) => p.pre)];
+  const capped = all.capped !== null;
   return { passes, files, capped };
 }
 
