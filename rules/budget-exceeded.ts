@@ -22,7 +22,7 @@ export const rule: Rule = {
   create(ctx) {
     return {
       end() {
-        for (const p of ctx.pre.problems) {
+        for (const p of ctx.problems) {
           if (p.code !== 'budget-exceeded') continue;
           const at = p.data.cap === 'included-files' || p.data.cap === 'brace-alternatives' || p.data.cap === 'include-lookups' ? includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern) : p.origin;
           if (p.data.cap === 'config-ids') ctx.report({ messageId: 'configIds', at, data: p.data });

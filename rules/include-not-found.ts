@@ -25,7 +25,7 @@ export const rule: Rule = {
   create(ctx) {
     return {
       end() {
-        for (const p of ctx.pre.problems) {
+        for (const p of ctx.problems) {
           // includea insists on a match: keepalived exits 6 (even under -t) instead of starting.
           const strict = p.data.kind === 'includea';
           const refuse = 'refuses to start (exit 6, even under -t).';

@@ -31,13 +31,13 @@ export const rule: Rule = {
     return {
       end() {
         if (before(BRACES_ANYWHERE)) {
-          for (const p of braceProblems(ctx.pre.lines, file)) {
+          for (const p of braceProblems(ctx.lines, file)) {
             const close = p.closeLine === null ? 'the end of the file (no later line begins with "}")' : `the next line that begins with "}" (line ${p.closeLine})`;
             ctx.report({ messageId: p.kind, at: p.at, data: { target, keyword: p.keyword, rest: p.rest, close } });
           }
         }
         if (!before(COMMENT_IN_WORD) && !fromOld) return;
-        for (const p of commentProblems(ctx.pre.lines, file)) {
+        for (const p of commentProblems(ctx.lines, file)) {
           if (fromOld && p.kind === 'in-quotes') continue; // the upgrade stops cutting it: nothing breaks
           const data = { target, old: p.old, now: p.now, from: ctx.from ? formatVersion(ctx.from) : '' };
           ctx.report({ messageId: fromOld ? 'upgrade' : p.kind, at: p.at, data, severity: 'warning' });

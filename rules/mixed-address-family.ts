@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { familyName, routesFrom, vrrpInstances } from '../src/model/vrrp.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
@@ -7,20 +7,32 @@ const FAMILY_FIXED = '1.2.20';
 /** From 2.0.7 the VIP message goes through report_config_error (shown by -t); before, syslog only. */
 const SHOWN_BY_T = '2.0.7';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'mixed-address-family',
     description: 'IPv4 and IPv6 addresses in one vrrp_instance: keepalived 1.2.20+ keeps the family of the first address and drops the others.',
     severity: 'error',
     messages: {
-      vip:
-        '{{family}} address {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived {{target}} drops it ("address family must match VRRP instance [{{address}}] - ignoring"){{visibility}}, so this address never comes up.{{change}} Fix: move the {{family}} addresses to virtual_ipaddress_excluded (no family check, not sent in adverts), or split the instance into two ({{name}}_v4 and {{name}}_v6) in a vrrp_sync_group; a split renames the instance, so notify and route scripts that match "{{name}}" must follow.',
-      src:
-        '{{family}} {{keyword}} {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived skips it ("VRRP instance[{{name}}] and src address[{{address}}] MUST be of the same family !!! Skipping..."). Use a source address of the instance\'s family.',
-      routeSrc:
-        'Virtual route {{dest}} in vrrp_instance {{name}} uses src {{address}}, a VIP keepalived {{target}} drops ({{family}} in an {{instanceFamily}} instance, at {{vipAt}}): the kernel refuses a route whose source address is not on the host, so when {{name}} becomes MASTER keepalived logs "Netlink: error: Invalid argument" and this route never comes up. Fixing the VIP fixes the route (virtual_ipaddress_excluded addresses are added before the routes); routes themselves may be of either family.',
-      peer:
-        '{{family}} unicast peer {{address}} in vrrp_instance {{name}}, which is {{instanceFamily}} ({{why}}): keepalived skips it ("... unicast peer address[{{address}}] MUST be of the same family !!! Skipping..."), so adverts never reach that peer. Put peers of the other family in an instance of their own.',
+      vip: {
+        message: '{{family}} address {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived {{target}} drops it',
+        detail:
+          'The instance is {{instanceFamily}}: {{why}}. keepalived {{target}} drops every address of the other family ("address family must match VRRP instance [{{address}}] - ignoring"){{visibility}}, so this address never comes up.{{change}} Fix: move the {{family}} addresses to virtual_ipaddress_excluded (no family check, not sent in adverts), or split the instance into two ({{name}}_v4 and {{name}}_v6) in a vrrp_sync_group; a split renames the instance, so notify and route scripts that match "{{name}}" must follow.',
+      },
+      src: {
+        message: '{{family}} {{keyword}} {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived skips it',
+        detail:
+          'The instance is {{instanceFamily}}: {{why}}. keepalived logs "VRRP instance[{{name}}] and src address[{{address}}] MUST be of the same family !!! Skipping..." and sends from another address. Fix: use a source address of the instance\'s family.',
+      },
+      routeSrc: {
+        message: 'Virtual route {{dest}} in vrrp_instance {{name}} uses src {{address}}, a VIP keepalived {{target}} drops: the route never comes up',
+        detail:
+          'The VIP at {{vipAt}} is {{family}} in an {{instanceFamily}} instance, so keepalived drops it; the kernel refuses a route whose source address is not on the host, so when {{name}} becomes MASTER keepalived logs "Netlink: error: Invalid argument" and this route is missing. Fixing the VIP fixes the route (virtual_ipaddress_excluded addresses are added before the routes); routes themselves may be of either family.',
+      },
+      peer: {
+        message: '{{family}} unicast peer {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived skips it',
+        detail:
+          'The instance is {{instanceFamily}}: {{why}}. keepalived logs "... unicast peer address[{{address}}] MUST be of the same family !!! Skipping...", so adverts never reach that peer and both routers may become MASTER. Fix: put peers of the other family in an instance of their own.',
+      },
     },
   },
   create(ctx) {
@@ -32,7 +44,7 @@ export const rule: Rule = {
           if (!first) continue;
           const family = inst.nativeIpv6 ? 'ipv6' : first.family;
           const why = inst.nativeIpv6
-            ? `native_ipv6 at ${ctx.where(inst.nativeIpv6.keyword.origin)}`
+            ? `native_ipv6 is set at ${ctx.where(inst.nativeIpv6.keyword.origin)}`
             : `its first address, ${first.token.text} at ${ctx.where(first.token.origin)}, decides`;
           for (const a of inst.addresses) {
             if (a.family === family) continue;
@@ -70,4 +82,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

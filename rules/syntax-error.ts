@@ -46,7 +46,7 @@ export const rule: Rule = {
   create(ctx) {
     return {
       end() {
-        for (const p of ctx.pre.problems) {
+        for (const p of ctx.problems) {
           if (p.code === 'unterminated-quote') ctx.report({ messageId: 'unterminatedQuote', at: p.origin, via: p.via });
           if (p.code === 'sequence-invalid') {
             // The parser's head span includes the blanks after ")"; point at the head alone.
@@ -66,8 +66,8 @@ export const rule: Rule = {
         }
         // The tokenizer's own unclosed quote (after an escaped one), unless decomment saw it too.
         const lineOf = (o: Origin) => `${o.file}\0${ctx.file(o.file)?.index.position(o.start).line ?? 0}`;
-        const quoteLines = new Set(ctx.pre.problems.filter((p) => p.code === 'unterminated-quote').map((p) => lineOf(p.origin)));
-        for (const line of ctx.pre.lines) {
+        const quoteLines = new Set(ctx.problems.filter((p) => p.code === 'unterminated-quote').map((p) => lineOf(p.origin)));
+        for (const line of ctx.lines) {
           const t = line.tokens.find((x) => x.unterminated);
           if (t && !quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
         }
@@ -78,7 +78,7 @@ export const rule: Rule = {
         const ignoredAfter = new Map<Token, Statement | null>();
         for (const issue of ctx.tree.issues) if (issue.code === 'unexpected-open') ignoredAfter.set(issue.token, issue.after);
         // A pass the work budget stopped leaves its open blocks open: budget-exceeded says why.
-        const stopped = ctx.pre.problems.some((p) => p.code === 'budget-exceeded' && p.data.stops === 'yes');
+        const stopped = ctx.problems.some((p) => p.code === 'budget-exceeded' && p.data.stops === 'yes');
         // Every unclosed "{" is worth a look, but a thousand identical findings are not.
         for (const open of stopped ? [] : suspectsFor(balance, owner, ctx.file).slice(0, MAX_UNCLOSED_REPORTS)) {
           const st = owner.get(open);
@@ -92,7 +92,7 @@ export const rule: Rule = {
         }
         const extra = new Set(balance.extra);
         for (const issue of ctx.tree.issues) {
-          if (issue.code === 'unexpected-open' && fromRecursiveDefinition(ctx.pre, issue.token)) continue;
+          if (issue.code === 'unexpected-open' && fromRecursiveDefinition(ctx.problems, issue.token)) continue;
           if (issue.code === 'extra-close' && extra.has(issue.token)) ctx.report({ messageId: 'extraClose', at: issue.token });
           if (issue.code === 'extra-close' && !extra.has(issue.token)) {
             // Balanced by count: the "}" of a block closed early, or of a "{" keepalived ignored.

@@ -15,10 +15,10 @@ export const rule: Rule = {
     },
   },
   create(ctx) {
-    const ignored = ignoredBlocks(ctx.tree, ctx.pre.lines);
+    const ignored = ignoredBlocks(ctx.tree, ctx.lines);
     return {
       statement(s) {
-        if (s.def || fromRecursiveDefinition(ctx.pre, s.keyword)) return;
+        if (s.def || fromRecursiveDefinition(ctx.problems, s.keyword)) return;
         const scope = scopeOf(ctx.table, s.parent);
         const ex = explainUnknown(ctx.table, scope, s, ctx.file(s.keyword.origin.file)?.text);
         let hint = ex.hint;

@@ -142,7 +142,7 @@ describe('target versions and distributions', () => {
   it('reports mixed families for stretch and bookworm, not for jessie; --from names the change', async () => {
     const f = write('mixed.conf', MIXED);
     const rules = async (...args: string[]) =>
-      (JSON.parse((await runCli(['lint', f, '--format', 'json', ...args], { cwd: tmp })).stdout).results[0]?.diagnostics ?? []).map((d: { ruleId: string; message: string }) => d);
+      (JSON.parse((await runCli(['lint', f, '--format', 'json', ...args], { cwd: tmp })).stdout).results[0]?.diagnostics ?? []).map((d: { ruleId: string; message: string; detail?: string }) => d);
     expect(await rules('--target', '1.2.13')).toEqual([]);
     expect(await rules('--target', 'jessie')).toEqual([]);
     for (const t of ['1.3.2', 'stretch', 'debian-9', 'bookworm']) {
@@ -150,8 +150,9 @@ describe('target versions and distributions', () => {
     }
     expect((await rules()).map((d: { ruleId: string }) => d.ruleId)).toEqual(['mixed-address-family']);
     const [d] = await rules('--from', '1.2.13', '--target', '1.3.2');
-    expect(d.message).toContain('This changed in keepalived 1.2.20: 1.2.13 accepted both families');
-    expect(d.message).toContain('only logs it to syslog');
+    expect(d.message).toContain('IPv6 address 2001:db8::10/64 in IPv4 vrrp_instance');
+    expect(d.detail).toContain('This changed in keepalived 1.2.20: 1.2.13 accepted both families');
+    expect(d.detail).toContain('only logs it to syslog');
   });
   it('--from says when a keyword that works today stops working with the upgrade', async () => {
     // global_defs plugin_dir: installed up to 1.2.19, unknown from 1.2.20 on.

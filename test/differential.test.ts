@@ -93,7 +93,7 @@ const NOT_OBSERVABLE: Record<string, { reason: string; confirmedBy?: (d: JsonDia
   },
   'script-security-disabled': {
     reason: 'keepalived prints its SECURITY VIOLATION only when it finds at least one of the scripts on the machine that runs -t (SC_ISSCRIPT in check_vrrp_script_security); the corpus scripts do not exist here',
-    confirmedBy: (d, m) => /^SECURITY VIOLATION - /.test(m.text) && d.message.includes(m.text.replace(/ There are insecure scripts\.$/, '')),
+    confirmedBy: (d, m) => /^SECURITY VIOLATION - /.test(m.text) && said(d).includes(m.text.replace(/ There are insecure scripts\.$/, '')),
   },
   'script-unknown-name': { reason: 'keepalived -t never reads the scripts a config names' },
   'script-name-argument': { reason: 'keepalived passes script arguments through without reading them' },
@@ -104,7 +104,12 @@ const NOT_OBSERVABLE: Record<string, { reason: string; confirmedBy?: (d: JsonDia
 
 function trackScriptDisabled(m: KeepalivedMessage, d: JsonDiagnostic, why: RegExp): boolean {
   const x = /^Disabling track script (\S+) (.*)$/.exec(m.text);
-  return !!x && why.test(x[2]!) && d.message.includes(`(vrrp_script ${x[1]!})`);
+  return !!x && why.test(x[2]!) && said(d).includes(`(vrrp_script ${x[1]!})`);
+}
+
+/** All a finding says: its one-line message and its detail (keepalived's own words are often in the detail). */
+function said(d: JsonDiagnostic): string {
+  return `${d.message}\n${d.detail ?? ''}`;
 }
 
 /**
@@ -172,7 +177,7 @@ function compare(source: string, mainFile: string, messages: KeepalivedMessage[]
         // Validation after parsing has no line number but names the instance: "(VI_1) ...",
         // "VI_1 and VI_2 both use VRID 51 ...".
         // Only semantic rules are confirmed this way: a line-level rule must match a line.
-        (!LINE_RULES.has(d.ruleId) && messages.some((m) => m.line === null && namesIn(m.text).some((n) => mentions(d.message, n))));
+        (!LINE_RULES.has(d.ruleId) && messages.some((m) => m.line === null && namesIn(m.text).some((n) => mentions(said(d), n))));
       if (!LINE_RULES.has(d.ruleId)) {
         f.semanticErrors++;
         if (confirmed) f.semanticConfirmed++;

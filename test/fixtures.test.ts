@@ -61,7 +61,7 @@ function expectFindings(id: string, files: Map<string, JsonDiagnostic[]>): void 
     const got = diags.map((d) => `${rel}:${d.line}:${d.column}-${d.endColumn} ${d.ruleId}: ${d.message}`);
     const unmatched = [...diags];
     for (const e of expectationsOf(rel).filter((x) => x.ruleId === id)) {
-      const i = unmatched.findIndex((d) => d.line === e.line && d.column === e.column && d.endColumn === e.endColumn && d.message.includes(e.message));
+      const i = unmatched.findIndex((d) => d.line === e.line && d.column === e.column && d.endColumn === e.endColumn && `${d.message}\n${d.detail ?? ''}`.includes(e.message));
       expect(i, `expected ${rel}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}: ${e.message}\ngot:\n${got.join('\n')}`).toBeGreaterThanOrEqual(0);
       unmatched.splice(i, 1);
     }

@@ -34,6 +34,9 @@ export interface JsonDiagnostic {
   ruleId: string;
   severity: string;
   message: string;
+  detail?: string;
+  messageId?: string;
+  data?: Record<string, string | number>;
   line: number;
   column: number;
   endLine: number;

@@ -11,7 +11,7 @@ import type { Origin, SourceFile, Token } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import type { InstanceSettings } from '../model/instance-settings.js';
 import type { Family } from '../model/values.js';
-import type { RuleMeta, Severity, SeveritySetting } from '../engine/types.js';
+import type { RuleMeta, Severity, SeveritySetting } from '../rule-api/index.js';
 import type { Version } from '../versions/version.js';
 
 export interface ClusterNode {
@@ -103,8 +103,8 @@ export interface ClusterRelated {
   message: string;
 }
 
-export interface ClusterReport {
-  messageId: string;
+export interface ClusterReport<Id extends string = string> {
+  messageId: Id;
   data?: Record<string, string | number>;
   /** The node whose file gets the finding. */
   node: ClusterNode;
@@ -114,15 +114,20 @@ export interface ClusterReport {
   severity?: Severity;
 }
 
-export interface ClusterContext {
+export interface ClusterContext<Id extends string = string> {
   readonly cluster: ClusterModel;
   /** `file:line:column` of a place in a node's files, for messages that cite another line. */
   where(node: ClusterNode, at: Token | Origin): string;
-  report(r: ClusterReport): void;
+  report(r: ClusterReport<Id>): void;
 }
 
 /** A rule over every node at once: same metadata as a per-config rule, one check per cluster. */
-export interface ClusterRule {
-  meta: RuleMeta;
-  check(context: ClusterContext): void;
+export interface ClusterRule<Id extends string = string> {
+  meta: RuleMeta<Id>;
+  check(context: ClusterContext<Id>): void;
+}
+
+/** A cluster rule with its message ids checked, as defineRule does for per-config rules. */
+export function defineClusterRule<const Id extends string>(rule: ClusterRule<Id>): ClusterRule<Id> {
+  return rule;
 }

@@ -15,12 +15,14 @@ import { keywordTable } from '../versions/keywords.js';
 import { DEFAULT_TARGET, type Version } from '../versions/version.js';
 import { resolveTargetName } from '../versions/distros.js';
 import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';
-import type { Diagnostic, LintReport, Report, Rule, RuleContext, RuleMeta, ScriptsContext, Severity, SeveritySetting } from './types.js';
-import type { Origin, Token } from '../preprocess/types.js';
+import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity, SeveritySetting } from './types.js';
+import type { Origin } from '../preprocess/types.js';
 import { pathMap, type PathMapping } from '../source/paths.js';
 import { confineFor } from '../source/confine.js';
+import { isToken, toDiagnostic } from './diagnostic.js';
 
 export * from './types.js';
+export { oneLine, toDiagnostic } from './diagnostic.js';
 
 export { MAX_CONFIG_IDS } from '../preprocess/passes.js';
 /**
@@ -311,7 +313,8 @@ function runRules(
       from: opts.from !== undefined ? resolveTarget(opts.from) : null,
       table,
       tree,
-      pre,
+      lines: pre.lines,
+      problems: pre.problems,
       configId,
       options: opts.ruleOptions?.[rule.meta.id] ?? {},
       scripts,
@@ -420,58 +423,6 @@ class EarliestFindings {
 
 function displayName(file: string): string {
   return path.basename(file);
-}
-
-function isToken(x: Token | Origin): x is Token {
-  return (x as Token).origin !== undefined;
-}
-
-/**
- * A report as the diagnostic formatters read: message filled in, positions resolved in `files`, the
- * expansions that produced the text under `related`. Shared by the per-config and the cluster rules.
- */
-export function toDiagnostic(rule: { meta: RuleMeta }, severity: Severity, r: Report, files: Pick<Map<string, SourceFile>, 'get'>): Diagnostic {
-  const origin = isToken(r.at) ? r.at.origin : r.at;
-  const via = r.via ?? (isToken(r.at) ? r.at.via : []);
-  const template = rule.meta.messages[r.messageId];
-  if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message ${r.messageId}`);
-  let message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(r.data?.[k] ?? `{{${k}}}`));
-  const sf = files.get(origin.file);
-  const pos = (o: number) => (sf ? sf.index.position(o) : { line: 1, column: 1 });
-  const related: NonNullable<Diagnostic['related']> = [];
-  for (const e of via) {
-    if (e.kind === 'definition' && e.definedAt) {
-      const dsf = files.get(e.definedAt.file);
-      related.push({
-        file: e.definedAt.file,
-        start: dsf ? dsf.index.position(e.definedAt.start) : { line: 1, column: 1 },
-        message: `expanded from $${e.name}, defined here`,
-      });
-    } else if (e.kind === 'sequence') {
-      related.push({ file: e.use.file, start: pos(e.use.start), message: `repeated by ${e.name}` });
-    }
-  }
-  for (const rel of r.related ?? []) {
-    const rsf = files.get(rel.origin.file);
-    related.push({ file: rel.origin.file, start: rsf ? rsf.index.position(rel.origin.start) : { line: 1, column: 1 }, message: rel.message });
-  }
-  if (via.some((e) => e.kind === 'definition')) {
-    const names = [...new Set(via.filter((e) => e.kind === 'definition').map((e) => '$' + e.name))];
-    message += ` (after expanding ${names.join(' -> ')})`;
-  }
-  const end = Math.max(origin.end, origin.start);
-  return {
-    ruleId: rule.meta.id,
-    severity,
-    message,
-    file: origin.file,
-    range: { start: origin.start, end },
-    start: pos(origin.start),
-    end: pos(end),
-    ...(related.length ? { related } : {}),
-    messageId: r.messageId,
-    ...(r.data ? { data: r.data } : {}),
-  };
 }
 
 function findingKey(d: Diagnostic): string {

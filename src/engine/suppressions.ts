@@ -20,6 +20,7 @@ import {
   type FileDirectives,
 } from './directives.js';
 import type { Diagnostic, FileResult, Rule, Severity, SeveritySetting } from './types.js';
+import { toDiagnostic } from './diagnostic.js';
 
 /** The rule that reports problems of the directives themselves. */
 export const DIRECTIVE_RULE_ID = 'lint-directive';
@@ -70,19 +71,8 @@ function suppressInFile(file: string, diagnostics: Diagnostic[], found: FileDire
   const report = (messageId: string, start: number, end: number, data: Record<string, string>, severity?: Severity) => {
     const rule = opts.directiveRule;
     if (!rule || opts.severity === 'off') return;
-    const template = rule.meta.messages[messageId];
-    if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message ${messageId}`);
-    problems.push({
-      ruleId: rule.meta.id,
-      severity: opts.severity ?? severity ?? rule.meta.severity,
-      message: template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => data[k] ?? `{{${k}}}`),
-      file,
-      range: { start, end },
-      start: found.index.position(start),
-      end: found.index.position(end),
-      messageId,
-      data,
-    });
+    const files = { get: (f: string) => (f === file ? { path: file, text: '', index: found.index, encoding: 'utf8' as const } : undefined) };
+    problems.push(toDiagnostic(rule, opts.severity ?? severity ?? rule.meta.severity, { messageId, at: { file, start, end }, data }, files));
   };
 
   for (const m of found.malformed) {

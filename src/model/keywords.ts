@@ -3,7 +3,7 @@
  * one from another keepalived version, a definition written with spaces, a second `@` prefix.
  * Example: `priorty 100` in vrrp_instance -> hint ' Did you mean "priority"?'.
  */
-import type { LogicalLine, PreprocessResult, Token } from '../preprocess/types.js';
+import type { LogicalLine, Problem, Token } from '../preprocess/types.js';
 import { type ConfigTree, type Statement } from '../tree/index.js';
 import type { BlockScope, KeywordTable } from '../versions/keywords.js';
 import { compareVersions, formatVersion, parseVersion } from '../versions/version.js';
@@ -127,16 +127,16 @@ export function ignoredBlocks(tree: ConfigTree, lines: readonly LogicalLine[]): 
  * line-length limit and leaves a "${A}" whose braces split the line. Findings on that text are
  * consequences of the one "definition-recursive" problem, reported by syntax-error.
  */
-export function fromRecursiveDefinition(pre: PreprocessResult, t: Token): boolean {
+export function fromRecursiveDefinition(problems: readonly Problem[], t: Token): boolean {
   if (!t.via.length) return false;
-  const names = recursiveNames(pre);
+  const names = recursiveNames(problems);
   return names.size > 0 && t.via.some((e) => e.kind === 'definition' && names.has(e.name));
 }
 
-const recursive = new WeakMap<PreprocessResult, Set<string>>();
+const recursive = new WeakMap<readonly Problem[], Set<string>>();
 /** Asked once per token of a broken file: the names, computed once per pass. */
-function recursiveNames(pre: PreprocessResult): Set<string> {
-  let names = recursive.get(pre);
-  if (!names) recursive.set(pre, (names = new Set(pre.problems.filter((p) => p.code === 'definition-recursive').map((p) => String(p.data.name)))));
+function recursiveNames(problems: readonly Problem[]): Set<string> {
+  let names = recursive.get(problems);
+  if (!names) recursive.set(problems, (names = new Set(problems.filter((p) => p.code === 'definition-recursive').map((p) => String(p.data.name)))));
   return names;
 }

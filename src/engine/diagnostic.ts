@@ -1,0 +1,80 @@
+/**
+ * The one diagnostic builder: a rule's report (message id, data, where) becomes the finding the
+ * formats print, with message and detail filled in, positions resolved, and the expansions that
+ * produced the text under `related`. Used for per-config, cluster and lint-directive findings.
+ * Example: { messageId: 'unknown', data: { keyword: 'priorty' }, at: token } ->
+ *   { ruleId: 'unknown-keyword', message: 'Unknown keyword "priorty" ...', detail: '...', start: { line: 9, column: 5 }, ... }
+ */
+import type { Origin, SourceFile, Token } from '../preprocess/types.js';
+import { MAX_MESSAGE, messageSpec } from '../rule-api/index.js';
+import type { Diagnostic, Report, RuleMeta, Severity } from './types.js';
+
+export function isToken(x: Token | Origin): x is Token {
+  return (x as Token).origin !== undefined;
+}
+
+/**
+ * A report as the diagnostic formatters read: message filled in, positions resolved in `files`, the
+ * expansions that produced the text under `related`. Shared by the per-config and the cluster rules.
+ */
+export function toDiagnostic(rule: { meta: RuleMeta }, severity: Severity, r: Report, files: Pick<Map<string, SourceFile>, 'get'>): Diagnostic {
+  const origin = isToken(r.at) ? r.at.origin : r.at;
+  const via = r.via ?? (isToken(r.at) ? r.at.via : []);
+  const spec = messageSpec(rule.meta, r.messageId);
+  if (spec === undefined) throw new Error(`rule ${rule.meta.id} has no message ${r.messageId}`);
+  const fill = (template: string) => template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(r.data?.[k] ?? `{{${k}}}`));
+  let message = fill(spec.message);
+  let detail = spec.detail !== undefined ? fill(spec.detail) : undefined;
+  const sf = files.get(origin.file);
+  const pos = (o: number) => (sf ? sf.index.position(o) : { line: 1, column: 1 });
+  const related: NonNullable<Diagnostic['related']> = [];
+  for (const e of via) {
+    if (e.kind === 'definition' && e.definedAt) {
+      const dsf = files.get(e.definedAt.file);
+      related.push({
+        file: e.definedAt.file,
+        start: dsf ? dsf.index.position(e.definedAt.start) : { line: 1, column: 1 },
+        message: `expanded from $${e.name}, defined here`,
+      });
+    } else if (e.kind === 'sequence') {
+      related.push({ file: e.use.file, start: pos(e.use.start), message: `repeated by ${e.name}` });
+    }
+  }
+  for (const rel of r.related ?? []) {
+    const rsf = files.get(rel.origin.file);
+    related.push({ file: rel.origin.file, start: rsf ? rsf.index.position(rel.origin.start) : { line: 1, column: 1 }, message: rel.message });
+  }
+  if (via.some((e) => e.kind === 'definition')) {
+    const names = [...new Set(via.filter((e) => e.kind === 'definition').map((e) => '$' + e.name))];
+    message += ` (after expanding ${names.join(' -> ')})`;
+  }
+  ({ message, detail } = oneLine(message, detail));
+  const end = Math.max(origin.end, origin.start);
+  return {
+    ruleId: rule.meta.id,
+    severity,
+    message,
+    file: origin.file,
+    range: { start: origin.start, end },
+    start: pos(origin.start),
+    end: pos(end),
+    ...(detail ? { detail } : {}),
+    ...(related.length ? { related } : {}),
+    messageId: r.messageId,
+    ...(r.data ? { data: r.data } : {}),
+  };
+}
+
+/**
+ * A message fit for one line of a terminal or a CI annotation title: newlines and tabs become
+ * spaces, and past MAX_MESSAGE characters (a long name quoted) the message is cut at a word and the
+ * whole of it opens the detail, so nothing is lost.
+ */
+export function oneLine(message: string, detail: string | undefined): { message: string; detail: string | undefined } {
+  const flat = message.replace(/\s*[\r\n\t]+\s*/g, ' ').trim();
+  if (flat.length <= MAX_MESSAGE) return { message: flat, detail };
+  const cut = flat.lastIndexOf(' ', MAX_MESSAGE - 1);
+  const short = `${flat.slice(0, cut > MAX_MESSAGE / 2 ? cut : MAX_MESSAGE - 1)}…`;
+  return { message: short, detail: detail ? `${flat}\n\n${detail}` : flat };
+}
+
