@@ -17,8 +17,8 @@ const load = (...files: string[]) => loadNodes(files.map((file) => ({ file, opti
 function instance(body: string, extra = ''): string {
   return `${extra}vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n${body}    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n`;
 }
-function only(text: string, name = 'VI_1'): ClusterInstance {
-  const { nodes, errors } = load(write(`one-${Math.random().toString(36).slice(2)}.conf`, text));
+async function only(text: string, name = 'VI_1'): Promise<ClusterInstance> {
+  const { nodes, errors } = await load(write(`one-${Math.random().toString(36).slice(2)}.conf`, text));
   expect(errors).toEqual([]);
   const i = nodes[0]!.instances.find((x) => x.name === name);
   if (!i) throw new Error(`no instance ${name}`);
@@ -26,39 +26,39 @@ function only(text: string, name = 'VI_1'): ClusterInstance {
 }
 
 describe('nodes', () => {
-  it('names files by the path segments that differ', () => {
+  it('names files by the path segments that differ', async () => {
     expect(fileLabels(['/r/hosts/lb1/etc/keepalived/keepalived.conf', '/r/hosts/lb2/etc/keepalived/keepalived.conf'])).toEqual(['lb1', 'lb2']);
     expect(fileLabels(['/f/invalid/two-node-lb1.conf', '/f/invalid/two-node-lb2.conf'])).toEqual(['lb1', 'lb2']);
     expect(fileLabels(['/a/x.conf', '/a/b/x.conf'])).toEqual(['x', 'b/x.conf']);
     expect(fileLabels(['/a/lb1.conf', '/a/lb1-new.conf'])).toEqual(['lb1', 'lb1-new']);
   });
 
-  it('makes one node per config-id of a file with @ lines, each read for its id', () => {
+  it('makes one node per config-id of a file with @ lines, each read for its id', async () => {
     const f = write('ids/keepalived.conf', instance('@lb1    state MASTER\n@lb1    priority 150\n@lb2    priority 100\n'));
-    const { nodes } = load(f);
+    const { nodes } = await load(f);
     expect(nodes.map((n) => [n.label, n.configId, n.instances[0]!.priority, Boolean(n.instances[0]!.master)])).toEqual([
       ['lb1', 'lb1', 150, true],
       ['lb2', 'lb2', 100, false],
     ]);
   });
 
-  it('labels config-id nodes of several files with the file and the id', () => {
+  it('labels config-id nodes of several files with the file and the id', async () => {
     const a = write('multi/a/keepalived.conf', instance('@x    priority 150\n@y    priority 50\n'));
     const b = write('multi/b/keepalived.conf', instance('    priority 100\n'));
-    expect(load(a, b).nodes.map((n) => n.label)).toEqual(['a@x', 'a@y', 'b']);
+    expect((await load(a, b)).nodes.map((n) => n.label)).toEqual(['a@x', 'a@y', 'b']);
   });
 
-  it('does not make a node of a file another given config includes', () => {
+  it('does not make a node of a file another given config includes', async () => {
     const main = write('inc/keepalived.conf', 'include part.conf\n');
     const part = write('inc/part.conf', instance('    priority 100\n'));
-    const { nodes } = load(main, part);
+    const { nodes } = await load(main, part);
     expect(nodes.map((n) => n.file)).toEqual([main]);
     expect(nodes[0]!.instances.map((i) => i.name)).toEqual(['VI_1']);
   });
 
-  it('reports a missing file and keeps the others', () => {
+  it('reports a missing file and keeps the others', async () => {
     const ok = write('miss/keepalived.conf', instance('    priority 100\n'));
-    const r = load(ok, path.join(tmp, 'miss/none.conf'));
+    const r = await load(ok, path.join(tmp, 'miss/none.conf'));
     expect(r.nodes).toHaveLength(1);
     expect(r.errors).toEqual([{ file: path.join(tmp, 'miss/none.conf'), message: 'no such file or directory' }]);
   });
@@ -67,58 +67,58 @@ describe('nodes', () => {
 describe('groups', () => {
   const node = (name: string, vrid: number, vip: string, iface = 'eth0') =>
     `vrrp_instance ${name} {\n    interface ${iface}\n    virtual_router_id ${vrid}\n    virtual_ipaddress {\n        ${vip}\n    }\n}\n`;
-  it('matches by name, then a renamed copy by VRID, interface and a shared VIP', () => {
+  it('matches by name, then a renamed copy by VRID, interface and a shared VIP', async () => {
     const a = write('g/lb1.conf', node('VI_1', 51, '192.0.2.10/24') + node('web', 60, '192.0.2.60/24'));
     const b = write('g/lb2.conf', node('VI_1', 51, '192.0.2.10/24') + node('www', 60, '192.0.2.60/24'));
     const c = write('g/lb3.conf', node('renamed', 51, '192.0.2.10/24') + node('other', 60, '198.51.100.1/24'));
-    const { groups } = groupInstances(load(a, b, c).nodes);
+    const { groups } = groupInstances((await load(a, b, c)).nodes);
     const show = groups.map((g) => g.members.map((m) => `${m.node.label}:${m.name}`).join(' '));
     expect(show).toEqual(['lb1:VI_1 lb2:VI_1 lb3:renamed', 'lb1:web lb2:www', 'lb3:other']);
   });
 
-  it('does not match a VRID on another interface', () => {
+  it('does not match a VRID on another interface', async () => {
     const a = write('g2/lb1.conf', node('a', 51, '192.0.2.10/24'));
     const b = write('g2/lb2.conf', node('b', 51, '192.0.2.10/24', 'eth1'));
-    expect(groupInstances(load(a, b).nodes).groups).toHaveLength(2);
+    expect(groupInstances((await load(a, b)).nodes).groups).toHaveLength(2);
   });
 });
 
 describe('what an instance advertises', () => {
-  it('priority range: a negative weight lowers it when the object is down, a positive one raises it when up', () => {
-    const i = only(instance('    priority 150\n    track_interface {\n        eth1 weight -20\n        eth2 weight 10\n    }\n'));
+  it('priority range: a negative weight lowers it when the object is down, a positive one raises it when up', async () => {
+    const i = await only(instance('    priority 150\n    track_interface {\n        eth1 weight -20\n        eth2 weight 10\n    }\n'));
     expect(priorityRange(i)).toEqual({ healthy: 160, worst: 130, best: 160 });
   });
 
-  it('takes a track_script weight from the vrrp_script, reverse included, and clamps to 1..254', () => {
+  it('takes a track_script weight from the vrrp_script, reverse included, and clamps to 1..254', async () => {
     const scripts = 'vrrp_script chk {\n    script /bin/true\n    weight 200 reverse\n}\n';
-    const i = only(instance('    priority 100\n    track_script {\n        chk\n    }\n', scripts));
+    const i = await only(instance('    priority 100\n    track_script {\n        chk\n    }\n', scripts));
     expect(priorityRange(i)).toEqual({ healthy: 1, worst: 1, best: 100 });
   });
 
-  it('drops instance weights in a sync group without sync_group_tracking_weight, keeps the group\'s own', () => {
+  it('drops instance weights in a sync group without sync_group_tracking_weight, keeps the group\'s own', async () => {
     const group = (flag: string) =>
       `vrrp_sync_group G {\n    group {\n        VI_1\n    }\n${flag}    track_interface {\n        eth3 weight -5\n    }\n}\n`;
     const body = '    priority 100\n    track_interface {\n        eth1 weight -20\n    }\n';
-    expect(priorityRange(only(instance(body) + group('')))).toEqual({ healthy: 100, worst: 95, best: 100 });
-    expect(priorityRange(only(instance(body) + group('    sync_group_tracking_weight\n')))).toEqual({ healthy: 100, worst: 75, best: 100 });
+    expect(priorityRange(await only(instance(body) + group('')))).toEqual({ healthy: 100, worst: 95, best: 100 });
+    expect(priorityRange(await only(instance(body) + group('    sync_group_tracking_weight\n')))).toEqual({ healthy: 100, worst: 75, best: 100 });
   });
 
-  it('ignores weights for the address owner and gives up on tracked files', () => {
-    expect(priorityRange(only(instance('    state MASTER\n    track_interface {\n        eth1 weight -20\n    }\n')))).toEqual({ healthy: 255, worst: 255, best: 255 });
+  it('ignores weights for the address owner and gives up on tracked files', async () => {
+    expect(priorityRange(await only(instance('    state MASTER\n    track_interface {\n        eth1 weight -20\n    }\n')))).toEqual({ healthy: 255, worst: 255, best: 255 });
     const file = 'track_file f {\n    file /tmp/x\n}\n';
-    expect(priorityRange(only(instance('    priority 100\n    track_file {\n        f\n    }\n', file)))).toBeNull();
-    expect(priorityRange(only(instance('    priority 100\n    track_file {\n        f weight 0\n    }\n', file)))).toEqual({ healthy: 100, worst: 100, best: 100 });
+    expect(priorityRange(await only(instance('    priority 100\n    track_file {\n        f\n    }\n', file)))).toBeNull();
+    expect(priorityRange(await only(instance('    priority 100\n    track_file {\n        f weight 0\n    }\n', file)))).toEqual({ healthy: 100, worst: 100, best: 100 });
   });
 
-  it('advert interval and authentication as keepalived uses them', () => {
-    const v2 = only(instance('    advert_int 1.5\n    authentication {\n        auth_type PASS\n        auth_pass 123456789\n    }\n'));
+  it('advert interval and authentication as keepalived uses them', async () => {
+    const v2 = await only(instance('    advert_int 1.5\n    authentication {\n        auth_type PASS\n        auth_pass 123456789\n    }\n'));
     expect([v2.advertMicros, v2.auth.type, v2.auth.password]).toEqual([2_000_000, 'PASS', '12345678']);
-    const v3 = only(instance('    version 3\n    advert_int 0.015\n    authentication {\n        auth_type PASS\n        auth_pass secret\n    }\n'));
+    const v3 = await only(instance('    version 3\n    advert_int 0.015\n    authentication {\n        auth_type PASS\n        auth_pass secret\n    }\n'));
     expect([v3.advertMicros, v3.auth.type]).toEqual([20_000, 'none']);
   });
 
-  it('normalises VIPs and peers, keeps the VIP networks', () => {
-    const i = only(
+  it('normalises VIPs and peers, keeps the VIP networks', async () => {
+    const i = await only(
       'vrrp_instance V6 {\n    interface eth0\n    virtual_router_id 9\n    unicast_src_ip 2001:db8::1\n    unicast_peer {\n        2001:DB8:0::2\n    }\n    virtual_ipaddress {\n        2001:db8:0:0::10/64\n    }\n}\n',
       'V6',
     );

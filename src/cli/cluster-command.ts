@@ -10,6 +10,7 @@ import { lintCluster, type NodeFileOptions } from '../cluster/index.js';
 import type { ClusterNode } from '../cluster/types.js';
 import { displayPath, escapeControl, formatters, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
+import type { Loader } from '../load/index.js';
 import { allRules, clusterRules } from '../../rules/index.js';
 import { effectiveFor, planLint, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
@@ -28,7 +29,7 @@ export function tooFewNodes(nodes: ClusterNode[], cwd: string): string {
 }
 
 /** Cluster findings for these files (null: the configuration file has errors, already printed). */
-export async function clusterReport(files: string[], cli: CliLintOptions, host: FileHost, stderr: (s: string) => void, cwd: string): Promise<ClusterRun | null> {
+export async function clusterReport(files: string[], cli: CliLintOptions, host: FileHost, stderr: (s: string) => void, cwd: string, loader?: Loader): Promise<ClusterRun | null> {
   const plan = planLint(files, cli, host, allRules);
   for (const p of plan.problems) stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
   if (plan.problems.length) return null;
@@ -62,7 +63,7 @@ export async function clusterReport(files: string[], cli: CliLintOptions, host: 
   }
   // Keep the order the files were given or found in: node order decides which node a message names first.
   entries.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
-  return lintCluster(entries, host, clusterRules);
+  return lintCluster(entries, host, clusterRules, loader);
 }
 
 /** "lb1 (hosts/lb1/keepalived.conf), lb2 (...)": the legend for the node names in the messages. */

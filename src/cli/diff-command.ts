@@ -4,8 +4,8 @@
  * error, else 0. Example: diff --git HEAD -> every keepalived.conf under . compared with HEAD.
  */
 import * as path from 'node:path';
-import { defaultRoot } from '../engine/index.js';
-import type { Rule } from '../engine/types.js';
+import { defaultRoot, OptionsResolver } from '../load/index.js';
+import type { Rule, RuleMeta } from '../engine/types.js';
 import { diffConfigs, type DiffResult, type DiffSide } from '../diff/index.js';
 import { diffJson, diffText } from '../diff/format.js';
 import { displayPath, escapeControl, shownPath } from '../format/index.js';
@@ -18,16 +18,29 @@ export interface DiffCommandOptions {
   git?: string;
   format: string;
   target: string;
+  /** --target was given (else .keepalived-lint.yaml's target, or the default, applies). */
+  targetGiven?: boolean;
   configId?: string;
   root?: string;
   oldRoot?: string;
   newRoot?: string;
 }
 
-export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env: { io: CliIO; host: FileHost; rules: Rule[] }): Promise<number> {
+export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env: { io: CliIO; host: FileHost; rules: Rule[]; allRules?: readonly { meta: RuleMeta }[] }): Promise<number> {
   const { io, host } = env;
   const fail = (msg: string) => (io.stderr(`keepalived-lint diff: ${escapeControl(msg)}\n`), 2);
-  const rootFor = (file: string, which: string | undefined) => (which ? path.resolve(io.cwd, which) : o.root ? path.resolve(io.cwd, o.root) : defaultRoot(file));
+  // Both sides are read as lint reads the working tree's file: its .keepalived-lint.yaml (paths:,
+  // root:, target:, config-ids), the command line winning.
+  const resolver = new OptionsResolver(host, env.allRules ?? env.rules);
+  const side = (file: string, sideHost: FileHost, which: string | undefined): DiffSide => {
+    const root = which ? path.resolve(io.cwd, which) : o.root ? path.resolve(io.cwd, o.root) : undefined;
+    const { options } = resolver.resolve(file, {
+      ...(root !== undefined ? { root } : {}),
+      ...(o.targetGiven ? { target: o.target } : {}),
+      ...(o.configId !== undefined ? { configId: o.configId } : {}),
+    });
+    return { file, host: sideHost, root: options.root ?? defaultRoot(file), options };
+  };
   const pairs: { old: DiffSide | null; new: DiffSide; labels: { old: string; new: string } }[] = [];
 
   if (o.git !== undefined) {
@@ -41,8 +54,8 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
     const old = gitHost(top, o.git);
     for (const file of found.files) {
       const label = displayPath(file, io.cwd);
-      const oldSide = old.stat(file).kind === 'file' ? { file, host: old, root: rootFor(file, o.oldRoot) } : null;
-      pairs.push({ old: oldSide, new: { file, host, root: rootFor(file, o.newRoot) }, labels: { old: `${label} at ${o.git}${oldSide ? '' : ' (not there)'}`, new: `${label} (working tree)` } });
+      const oldSide = old.stat(file).kind === 'file' ? side(file, old, o.oldRoot) : null;
+      pairs.push({ old: oldSide, new: side(file, host, o.newRoot), labels: { old: `${label} at ${o.git}${oldSide ? '' : ' (not there)'}`, new: `${label} (working tree)` } });
     }
     if (!pairs.length) return fail('no keepalived configuration found to compare');
   } else {
@@ -55,14 +68,16 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
       sides.push(found.files[0]!);
     }
     const [a, b] = sides as [string, string];
-    pairs.push({ old: { file: a, host, root: rootFor(a, o.oldRoot) }, new: { file: b, host, root: rootFor(b, o.newRoot) }, labels: { old: displayPath(a, io.cwd), new: displayPath(b, io.cwd) } });
+    pairs.push({ old: side(a, host, o.oldRoot), new: side(b, host, o.newRoot), labels: { old: displayPath(a, io.cwd), new: displayPath(b, io.cwd) } });
   }
 
+  for (const p of resolver.problems) io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  if (resolver.problems.length) return 2;
   let code = 0;
   const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
   const results: DiffResult[] = [];
   for (const p of pairs) {
-    const r = await diffConfigs(p.old, p.new, { rules: env.rules, target: o.target, ...(o.configId !== undefined ? { configId: o.configId } : {}) });
+    const r = await diffConfigs(p.old, p.new, { rules: env.rules });
     results.push(r);
     for (const e of r.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot compare this file: ${escapeControl(e.message)}\n`);
     if (r.errors.length) code = 2;

@@ -11,6 +11,7 @@ import { allRules, rules } from '../../rules/index.js';
 import type { DiffCommandOptions } from './diff-command.js';
 import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
+import { Loader, OptionsResolver } from '../load/index.js';
 import { findConfigs } from './find-configs.js';
 import { errorsOnly, maxWarningsMessage, parseJobs, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
 import { withStdin, type StdinReader } from './stdin.js';
@@ -117,10 +118,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const threads = io.host || input.stdinFile ? 0 : workerCount(o.jobs, found.files.length);
       const pool = threads ? new WorkerPool(threads) : null;
       const cache = o.cache || o.cacheLocation !== undefined ? openCache(o.cacheLocation, io.cwd, io.env, VERSION, (w) => io.stderr(`keepalived-lint: warning: ${escapeControl(w)}\n`)) : null;
+      // --cluster and --with-keepalived read the configs as the lint did: loaded once for all three
+      // (not across worker threads: each worker loads its own files).
+      const loader = o.cluster || keepalived ? new Loader(input.host, true) : undefined;
       let report: Awaited<ReturnType<typeof lintPlanned>>;
       try {
         report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
           onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
+          ...(loader && !pool && !cache ? { loader } : {}),
         }, allRules, pool, cache);
       } finally {
         await pool?.close();
@@ -133,12 +138,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         // The other commands and --cluster load their modules when used (start-up time).
         const { clusterReport, tooFewNodes } = await import('./cluster-command.js');
         const { mergeReports } = await import('../cluster/index.js');
-        const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd);
+        const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd, loader);
         if (!c) return void (exitCode = EXIT_USAGE);
         if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
         report = mergeReports(report, c.report);
       }
       for (const e of report.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
+      const keepalivedOptions = new OptionsResolver(input.host, allRules);
       const keepalivedDone =
         !keepalived ||
         (await runKeepalivedStep(report, found.files, keepalived, {
@@ -146,6 +152,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
           ...(o.configId !== undefined ? { configId: o.configId } : {}),
           ...(input.stdinFile ? { inMemory: new Set([input.stdinFile]) } : {}),
+          load: (file) => {
+            const { options } = keepalivedOptions.resolve(file, cli);
+            return loader!.load(file, options);
+          },
         }));
       if (o.writeBaseline !== undefined && found.files.length) {
         const written = writeBaseline(report, o.writeBaseline, io);
@@ -198,10 +208,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--root <dir>', 'folder that stands for "/" on both sides')
     .option('--old-root <dir>', 'folder that stands for "/" for OLD')
     .option('--new-root <dir>', 'folder that stands for "/" for NEW')
-    .action(async (paths: string[], o: DiffCommandOptions) => {
+    .action(async (paths: string[], o: DiffCommandOptions, cmd: Command) => {
       if (!checkTarget(o.target, io)) return void (exitCode = EXIT_USAGE);
       const { runDiffCommand } = await import('./diff-command.js');
-      exitCode = await runDiffCommand(paths, o, { io, host, rules });
+      const targetGiven = cmd.getOptionValueSource('target') !== 'default';
+      exitCode = await runDiffCommand(paths, { ...o, targetGiven }, { io, host, rules, allRules });
     });
 
   program
@@ -211,11 +222,25 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/"')
-    .action(async (file: string, o: { configId?: string; target: string; root?: string }) => {
+    .option('-c, --config <file>', 'use this configuration file (default: the nearest .keepalived-lint.yaml above the file)')
+    .action(async (file: string, o: { configId?: string; target: string; root?: string; config?: string }, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target) return void (exitCode = EXIT_USAGE);
       const { parseToJson } = await import('./parse-command.js');
-      const r = parseToJson(path.resolve(io.cwd, file), { host, target, configId: o.configId ?? null, cwd: io.cwd, ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}) });
+      const r = await parseToJson(path.resolve(io.cwd, file), {
+        host,
+        ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+        configId: o.configId ?? null,
+        cwd: io.cwd,
+        rules: allRules,
+        ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}),
+        ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+      });
+      if ('problems' in r && r.problems) {
+        for (const p of r.problems) io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
       if ('error' in r) {
         io.stderr(`${escapeControl(file)}:1:1: error: cannot parse this file: ${escapeControl(String(r.error))}\n`);
         exitCode = EXIT_USAGE;

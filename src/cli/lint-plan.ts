@@ -5,27 +5,18 @@
  * "hosts/{host}/keepalived/"}` -> two groups, each with its own mapping.
  */
 import * as path from 'node:path';
-import { findConfigFile, loadConfig, resolveFor, type ConfigProblem, type EffectiveOptions, type LoadedConfig } from '../config/index.js';
+import type { ConfigProblem, EffectiveOptions, LoadedConfig } from '../config/index.js';
+import { OptionsResolver, toLoadOptions, type CliOptions } from '../load/index.js';
+import { findConfigFile, resolveFor } from '../config/index.js';
 import { lintFiles, type LintOptions } from '../engine/index.js';
 import type { WorkerPool } from './worker-pool.js';
 import type { LintCache } from './cache-option.js';
-import type { LintReport, Rule, RuleMeta, SeveritySetting } from '../engine/types.js';
+import type { LintReport, Rule, RuleMeta } from '../engine/types.js';
 import { escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
-import { DEFAULT_TARGET } from '../versions/version.js';
 
-export interface CliLintOptions {
-  /** Set only when given on the command line (so a config file's target is not overridden by the default). */
-  target?: string;
-  from?: string;
-  configId?: string;
-  root?: string;
-  /** --config FILE: one configuration for every file, no search. */
-  config?: string;
-  reportUnusedDisables?: boolean;
-  /** --rule RULE=SEVERITY: wins over the configuration file. */
-  severities?: Record<string, SeveritySetting>;
-}
+/** What the command line says (src/load/options.ts). */
+export type CliLintOptions = CliOptions;
 
 export interface LintGroup {
   files: string[];
@@ -42,25 +33,13 @@ interface ConfigEffect {
 }
 
 export function planLint(files: string[], cli: CliLintOptions, host: FileHost, rules: readonly { meta: RuleMeta }[]): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[]; effects: Map<string, ConfigEffect> } {
-  const loaded = new Map<string, LoadedConfig | null>();
-  const problems: ConfigProblem[] = [];
-  const load = (file: string | null): LoadedConfig | null => {
-    if (!file) return null;
-    if (!loaded.has(file)) {
-      const r = loadConfig(file, host, rules);
-      if ('problems' in r) {
-        problems.push(...r.problems);
-        loaded.set(file, null);
-      } else loaded.set(file, r);
-    }
-    return loaded.get(file) ?? null;
-  };
+  const resolver = new OptionsResolver(host, rules);
   const groups = new Map<string, LintGroup>();
   const ignored: string[] = [];
   const effects = new Map<string, ConfigEffect>();
   const defaults = new Map(rules.map((r) => [r.meta.id, r.meta.severity]));
   for (const file of files) {
-    const eff = effectiveFor(file, cli, host, load);
+    const eff = resolver.effective(file, cli);
     if (eff.configFile) {
       let e = effects.get(eff.configFile);
       if (!e) effects.set(eff.configFile, (e = { files: 0, ignored: [], off: new Set(), lowered: new Set() }));
@@ -81,7 +60,7 @@ export function planLint(files: string[], cli: CliLintOptions, host: FileHost, r
     g.files.push(file);
     groups.set(key, g);
   }
-  return { groups: [...groups.values()], problems, ignored, effects };
+  return { groups: [...groups.values()], problems: resolver.problems, ignored, effects };
 }
 
 /**
@@ -111,20 +90,7 @@ export function effectiveFor(file: string, cli: CliLintOptions, host: FileHost, 
 }
 
 export function toLintOptions(eff: EffectiveOptions, cli: CliLintOptions): LintGroup['options'] {
-  const target = cli.target ?? eff.target ?? DEFAULT_TARGET;
-  // --root, typed by the operator, wins over the file's root and its paths (command-line options win).
-  const root = cli.root ?? eff.root;
-  const paths = cli.root === undefined ? eff.paths : undefined;
-  return {
-    target,
-    ...(cli.from !== undefined ? { from: cli.from } : {}),
-    ...(cli.configId !== undefined ? { configId: cli.configId } : eff.configIds ? { configIds: eff.configIds } : {}),
-    ...(root !== undefined ? { root } : {}),
-    ...(paths?.length ? { paths } : {}),
-    ...(Object.keys(eff.severities).length || cli.severities ? { severities: { ...eff.severities, ...cli.severities } } : {}),
-    ...(Object.keys(eff.ruleOptions).length ? { ruleOptions: eff.ruleOptions } : {}),
-    ...(cli.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
-  };
+  return toLoadOptions(eff, cli);
 }
 
 /**
@@ -138,7 +104,7 @@ export async function lintPlanned(
   rules: Rule[],
   stderr: (s: string) => void,
   cwd: string,
-  extra: Pick<LintOptions, 'onFile'> = {},
+  extra: Pick<LintOptions, 'onFile' | 'loader'> = {},
   known: readonly { meta: RuleMeta }[] = rules,
   pool: WorkerPool | null = null,
   cache: LintCache | null = null,

@@ -4,20 +4,25 @@
  * Value blocks list their data lines under "values"; nodes produced by $definitions or ~SEQ name
  * the expansions under "via".
  */
-import { preprocess, type Expansion, type SourceFile, type Token } from '../preprocess/index.js';
+import type { Expansion, SourceFile, Token } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
-import { confineFor } from '../source/confine.js';
-import { buildTree, type Statement } from '../tree/index.js';
-import { keywordTable } from '../versions/keywords.js';
-import { defaultRoot, resolveTarget } from '../engine/index.js';
+import type { Statement } from '../load/index.js';
+import { isLoadedConfig, loadConfig, resolveOptions } from '../load/index.js';
+import type { RuleMeta } from '../rule-api/index.js';
+import { DEFAULT_TARGET } from '../versions/version.js';
 import { displayPath } from '../format/index.js';
 
 export interface ParseOptions {
   host: FileHost;
-  target: string;
+  /** Set when given on the command line (else .keepalived-lint.yaml's, or the default). */
+  target?: string;
   configId: string | null;
   cwd: string;
   root?: string;
+  /** --config FILE (default: the nearest .keepalived-lint.yaml above the file). */
+  config?: string;
+  /** Every rule, for validating the configuration file. */
+  rules: readonly { meta: RuleMeta }[];
 }
 
 interface JsonNode {
@@ -32,11 +37,24 @@ interface JsonNode {
   values?: { words: string[]; file: string; line: number; column: number; via?: string[] }[];
 }
 
-export function parseToJson(file: string, o: ParseOptions) {
-  const pre = preprocess(file, { host: confineFor(o.host, file, { root: o.root ?? defaultRoot(file), rootGiven: o.root !== undefined }), configId: o.configId, root: o.root ?? defaultRoot(file) });
-  if ('error' in pre) return { error: pre.error };
-  const table = keywordTable(resolveTarget(o.target));
-  const tree = buildTree(pre.lines, table);
+export async function parseToJson(file: string, o: ParseOptions) {
+  // Read as lint reads it: the file's .keepalived-lint.yaml (paths:, root:, target:), the command line winning.
+  const resolved = resolveOptions(file, {
+    ...(o.target !== undefined ? { target: o.target } : {}),
+    ...(o.root !== undefined ? { root: o.root } : {}),
+    ...(o.configId !== null ? { configId: o.configId } : {}),
+    ...(o.config !== undefined ? { config: o.config } : {}),
+  }, o.host, o.rules);
+  if ('problems' in resolved) return { problems: resolved.problems };
+  const options = { ...resolved.options, ...(o.configId === null ? { configIds: undefined } : {}) };
+  const loaded = await loadConfig(file, options, o.host);
+  if ('error' in loaded) return { error: loaded.error };
+  if (!isLoadedConfig(loaded)) return { error: 'is a script (#!), not a keepalived configuration' };
+  // The pass for the config-id asked for, or for none of the ids the `@` lines name.
+  const pass = loaded.passes[0]!;
+  const { tree } = pass;
+  const pre = { files: loaded.files };
+  const target = options.target ?? DEFAULT_TARGET;
   const pos = (t: Token) => {
     const sf: SourceFile | undefined = pre.files.get(t.origin.file);
     const p = sf ? sf.index.position(t.origin.start) : { line: 1, column: 1 };
@@ -57,9 +75,10 @@ export function parseToJson(file: string, o: ParseOptions) {
   return {
     file: displayPath(file, o.cwd),
     configId: o.configId,
-    target: o.target,
-    files: [...pre.files.keys()].map((f) => displayPath(f, o.cwd)),
-    conditionIds: [...pre.conditionIds].sort(),
+    target,
+    files: [...loaded.files.keys()].filter((f) => !loaded.scriptFiles.has(f)).map((f) => displayPath(f, o.cwd)),
+    scripts: [...loaded.scriptFiles].map((f) => displayPath(f, o.cwd)),
+    conditionIds: [...pass.pre.conditionIds].sort(),
     config: tree.top.map(node),
   };
 }

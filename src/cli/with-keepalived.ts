@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { LintReport } from '../engine/types.js';
 import { escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
+import type { LoadResult } from '../load/index.js';
 import { checkWithKeepalived, prepareKeepalived, type PreparedKeepalived } from '../keepalived/index.js';
 import type { Env } from '../keepalived/run.js';
 import type { Progress } from './progress.js';
@@ -112,7 +113,18 @@ export async function runKeepalivedStep(
   report: LintReport,
   files: readonly string[],
   ka: PreparedKeepalived,
-  o: { cwd: string; host: FileHost; target: string; root?: string; configId?: string; inMemory?: ReadonlySet<string>; stderr: (s: string) => void; progress?: Progress },
+  o: {
+    cwd: string;
+    host: FileHost;
+    target: string;
+    root?: string;
+    configId?: string;
+    inMemory?: ReadonlySet<string>;
+    stderr: (s: string) => void;
+    progress?: Progress;
+    /** How each config is read: the run's loader with the file's resolved options (the lint's reading). */
+    load?: (file: string) => Promise<LoadResult>;
+  },
 ): Promise<boolean> {
   const outcome = await checkWithKeepalived(report, files, ka, { ...o, onConfig: (file, n, total) => o.progress?.step('keepalived -t', n, total, file) });
   o.progress?.clear();

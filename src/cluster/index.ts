@@ -11,13 +11,14 @@ import { byPosition, MAX_CONFIG_IDS, toDiagnostic as engineDiagnostic } from '..
 import { applySuppressions } from '../engine/suppressions.js';
 import type { Diagnostic, LintReport, Report, RuleMeta, Severity } from '../engine/types.js';
 import { CONFIG_IDS_MESSAGE } from '../preprocess/budget.js';
-import type { Origin, Token } from '../preprocess/types.js';
+import type { Origin, Token } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
 import { groupInstances } from './groups.js';
 import { loadNodes, type ConfigIdsCapped, type NodeFileOptions } from './nodes.js';
 import type { ClusterContext, ClusterNode, ClusterReport, ClusterRule } from './types.js';
 
 export type { ClusterRule } from './types.js';
+import type { Loader } from '../load/index.js';
 export type { NodeFileOptions } from './nodes.js';
 
 const isToken = (x: Token | Origin): x is Token => (x as Token).origin !== undefined;
@@ -28,8 +29,13 @@ function position(node: ClusterNode, o: Origin): { line: number; column: number 
   return sf ? sf.index.position(o.start) : { line: 1, column: 1 };
 }
 
-export async function lintCluster(entries: { file: string; options: NodeFileOptions }[], host: FileHost, rules: readonly ClusterRule[]): Promise<{ report: LintReport; nodes: ClusterNode[] }> {
-  const { nodes, errors, capped } = loadNodes(entries, host);
+export async function lintCluster(
+  entries: { file: string; options: NodeFileOptions }[],
+  host: FileHost,
+  rules: readonly ClusterRule[],
+  loader?: Loader,
+): Promise<{ report: LintReport; nodes: ClusterNode[] }> {
+  const { nodes, errors, capped } = await loadNodes(entries, host, loader);
   const report: LintReport = { results: [], errors, sources: new Map() };
   for (const n of nodes) for (const [f, sf] of n.files) report.sources.set(f, sf.text);
   const cluster = groupInstances(nodes);

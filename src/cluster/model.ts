@@ -8,8 +8,8 @@
  *   -> { priority: 150, advertMicros: 2000000, trackers: [{ kind: 'interface', whenUp: 0, whenDown: -60 }] }
  */
 import ipaddr from 'ipaddr.js';
-import type { Token } from '../preprocess/types.js';
-import type { ConfigTree, Statement } from '../tree/index.js';
+import type { Token } from '../load/index.js';
+import type { ConfigTree, Statement } from '../load/index.js';
 import { advertInt, basePriority, instanceBasics, instanceSettings, type InstanceSettings } from '../model/instance-settings.js';
 import { parseAddress, parseHostAddress, type Family } from '../model/values.js';
 import type { Version } from '../versions/version.js';

@@ -6,15 +6,11 @@
  * -> nodes "lb1" and "lb2"; keepalived.conf with `@lb1`/`@lb2` lines -> nodes "lb1" and "lb2".
  */
 import * as path from 'node:path';
-import { ConfigBudget, preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
-import { buildTree } from '../tree/index.js';
-import { defaultRoot, resolveTarget } from '../engine/index.js';
-import { configIdPasses } from '../preprocess/passes.js';
-import type { SeveritySetting } from '../engine/types.js';
+import type { Origin, SourceFile } from '../load/index.js';
+import { isLoadedConfig, Loader, type LoadedConfig, type LoadedPass } from '../load/index.js';
+import type { SeveritySetting } from '../rule-api/index.js';
 import type { FileHost } from '../source/host.js';
-import { confineFor } from '../source/confine.js';
-import { pathMap, type PathMapping } from '../source/paths.js';
-import { keywordTable } from '../versions/keywords.js';
+import type { PathMapping } from '../source/paths.js';
 import { clusterInstances } from './model.js';
 import type { ClusterNode } from './types.js';
 
@@ -46,15 +42,13 @@ export interface LoadedNodes {
   capped: ConfigIdsCapped[];
 }
 
-export function loadNodes(entries: { file: string; options: NodeFileOptions }[], host: FileHost): LoadedNodes {
+export async function loadNodes(entries: { file: string; options: NodeFileOptions }[], host: FileHost, loader: Loader = new Loader(host)): Promise<LoadedNodes> {
   const errors: LoadedNodes['errors'] = [];
   const perFile: { file: string; nodes: ClusterNode[]; capped: ConfigIdsCapped | null }[] = [];
   for (const { file, options } of entries) {
-    const head = host.readText(file);
-    if (head.ok && head.text.startsWith('#!')) continue; // a script given with the configs
-    const r = readFileNodes(file, options, host);
-    if ('error' in r) errors.push({ file, message: r.error });
-    else perFile.push({ file, nodes: r.nodes, capped: r.capped });
+    const loaded = await loader.load(file, options);
+    if ('error' in loaded) errors.push({ file, message: loaded.error });
+    else if (isLoadedConfig(loaded)) perFile.push({ file, ...fileNodes(loaded, options) }); // else a script given with the configs
   }
   // A file that another given config includes is part of that node, not a node of its own.
   const included = new Set<string>();
@@ -72,71 +66,35 @@ export function loadNodes(entries: { file: string; options: NodeFileOptions }[],
   return { nodes, errors, capped };
 }
 
-function readFileNodes(file: string, options: NodeFileOptions, host: FileHost): { nodes: ClusterNode[]; capped: ConfigIdsCapped | null } | { error: string } {
-  host = confineFor(host, file, { root: options.root ?? defaultRoot(file), rootGiven: options.root !== undefined, paths: options.paths });
-  const st = host.stat(file);
-  if (st.kind === 'missing') return { error: 'no such file or directory' };
-  if (st.kind === 'directory') return { error: 'is a directory' };
-  let target;
-  try {
-    target = resolveTarget(options.target);
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  }
-  const table = keywordTable(target);
-  const root = options.root ?? defaultRoot(file);
-  const paths = pathMap(root, options.paths);
-  const files = new Map<string, SourceFile>();
-  // One budget for every pass of the file, as the lint has (src/engine lintOne).
-  const budget = new ConfigBudget();
-  const read = (id: string | null): PreprocessResult | { error: string } => preprocess(file, { host, configId: id, root, paths, files, budget });
-  const node = (id: string | null, pre: PreprocessResult) => makeNode(file, id, pre, table, target, files, options);
-
-  const nodes: ClusterNode[] = [];
-  let capped: ConfigIdsCapped | null = null;
-  if (options.configIds?.length) {
-    for (const id of options.configIds) {
-      const pre = read(id);
-      if ('error' in pre) return pre;
-      nodes.push(node(id, pre));
-    }
-    return { nodes, capped };
-  }
-  // Every id the @ lines name, also those only read under another id (`@lb1 include lb1.conf`):
-  // each read once, in the order the lint reads them, at most MAX_CONFIG_IDS of them.
-  const all = configIdPasses(read, budget);
-  if ('error' in all) return all;
-  const { first, byId } = all;
-  if (all.capped) capped = { file, id: all.capped.id, at: all.capped.at ?? { file, start: 0, end: 0 }, files, severities: options.severities ?? {} };
-  if (!byId.length) return { nodes: [node(null, first)], capped };
-  const sorted = [...byId].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const { id, pre } of sorted) nodes.push(node(id, pre));
-  return { nodes, capped };
+/**
+ * The nodes of one loaded file: one per chosen config-id; else one per id its `@` lines name (also
+ * those only read under another id, `@lb1 include lb1.conf`), sorted; else the file itself.
+ */
+function fileNodes(loaded: LoadedConfig, options: NodeFileOptions): { nodes: ClusterNode[]; capped: ConfigIdsCapped | null } {
+  const { file } = loaded;
+  const capped = loaded.capped ? { file, id: loaded.capped.id, at: loaded.capped.at ?? { file, start: 0, end: 0 }, files: loaded.files, severities: options.severities ?? {} } : null;
+  const node = (pass: LoadedPass) => makeNode(loaded, pass, options);
+  if (!loaded.hasOtherPass) return { nodes: loaded.passes.map(node), capped };
+  const [first, ...byId] = loaded.passes;
+  if (!byId.length) return { nodes: [node(first!)], capped };
+  const sorted = [...byId].sort((a, b) => (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0));
+  return { nodes: sorted.map(node), capped };
 }
 
-function makeNode(
-  file: string,
-  configId: string | null,
-  pre: PreprocessResult,
-  table: ReturnType<typeof keywordTable>,
-  target: ReturnType<typeof resolveTarget>,
-  files: Map<string, SourceFile>,
-  options: NodeFileOptions,
-): ClusterNode {
-  const tree = buildTree(pre.lines, table);
+function makeNode(loaded: LoadedConfig, pass: LoadedPass, options: NodeFileOptions): ClusterNode {
   const node: ClusterNode = {
-    label: configId ?? path.basename(file),
-    file,
-    configId,
-    tree,
-    target,
-    files,
+    label: pass.id ?? path.basename(loaded.file),
+    file: loaded.file,
+    configId: pass.id,
+    tree: pass.tree,
+    target: loaded.target,
+    files: loaded.files,
     cluster: options.cluster ?? '',
     severities: options.severities ?? {},
     ruleOptions: options.ruleOptions ?? {},
     instances: [],
   };
-  node.instances = clusterInstances(node, tree, target);
+  node.instances = clusterInstances(node, pass.tree, loaded.target);
   return node;
 }
 

@@ -7,8 +7,8 @@
  *   hosts/lb2/keepalived.conf: vrrp_instance VI_1 { virtual_router_id 51 ... }
  *   -> nodes [lb1, lb2], groups [{ members: [lb1 VI_1, lb2 VI_1] }]
  */
-import type { Origin, SourceFile, Token } from '../preprocess/types.js';
-import type { ConfigTree, Statement } from '../tree/index.js';
+import type { Origin, SourceFile, Token } from '../load/index.js';
+import type { ConfigTree, Statement } from '../load/index.js';
 import type { InstanceSettings } from '../model/instance-settings.js';
 import type { Family } from '../model/values.js';
 import type { RuleMeta, Severity, SeveritySetting } from '../rule-api/index.js';

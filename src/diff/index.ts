@@ -9,10 +9,10 @@
  *      diagnostics [script-unknown-name at route.sh "gateway)": "gateway" was split into ...]
  */
 import * as path from 'node:path';
-import { lintFiles, resolveTarget } from '../engine/index.js';
+import { lintFiles } from '../engine/index.js';
+import { isLoadedConfig, Loader, type LoadOptions } from '../load/index.js';
 import type { Diagnostic, LintReport, Rule } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
-import { keywordTable } from '../versions/keywords.js';
 import { readSide } from './model.js';
 import { diffModels, type Change } from './match.js';
 
@@ -22,6 +22,8 @@ export interface DiffSide {
   file: string;
   host: FileHost;
   root: string;
+  /** How the side is read and linted (resolveOptions: its .keepalived-lint.yaml); root, target and configId above win. */
+  options?: LoadOptions;
 }
 
 export interface DiffOptions {
@@ -39,24 +41,33 @@ export interface DiffResult {
 }
 
 export async function diffConfigs(oldSide: DiffSide | null, newSide: DiffSide, o: DiffOptions): Promise<DiffResult> {
-  const table = keywordTable(resolveTarget(o.target));
-  const configId = o.configId ?? null;
   const errors: DiffResult['errors'] = [];
-  const read = (s: DiffSide) => {
-    const m = readSide(s.file, { host: s.host, root: s.root, configId, table });
-    if ('error' in m) errors.push({ file: s.file, message: m.error });
-    return 'error' in m ? null : m;
+  // Each side loaded once (src/load), for its model and for its lint, with the options its
+  // .keepalived-lint.yaml gives (paths:, root:, config-ids), the command line winning.
+  const optionsOf = (s: DiffSide): LoadOptions => ({
+    ...s.options,
+    root: s.root,
+    ...(o.target !== undefined ? { target: o.target } : {}),
+    ...(o.configId !== undefined ? { configId: o.configId } : {}),
+  });
+  const load = async (s: DiffSide) => {
+    const loader = new Loader(s.host, true);
+    const options = optionsOf(s);
+    const loaded = await loader.load(s.file, options);
+    if ('error' in loaded) errors.push({ file: s.file, message: loaded.error });
+    else if (!isLoadedConfig(loaded)) errors.push({ file: s.file, message: 'is a script (#!), not a keepalived configuration' });
+    const model = isLoadedConfig(loaded) ? readSide(loaded) : null;
+    const report = await lintFiles([s.file], { ...options, host: s.host, rules: o.rules, loader });
+    return { model, report };
   };
-  const before = oldSide ? read(oldSide) : { entities: [] };
-  const after = read(newSide);
-  const lint = (s: DiffSide) =>
-    lintFiles([s.file], { host: s.host, root: s.root, rules: o.rules, ...(o.target ? { target: o.target } : {}), ...(o.configId !== undefined ? { configId: o.configId } : {}) });
-  const newReport = await lint(newSide);
-  const oldReport = oldSide ? await lint(oldSide) : null;
+  const after = await load(newSide);
+  const before = oldSide ? await load(oldSide) : { model: { entities: [] }, report: null };
+  const newReport = after.report;
+  const oldReport = before.report;
   for (const e of newReport.errors) if (!errors.some((x) => x.file === e.file)) errors.push(e);
-  if (!before || !after) return { changes: [], impact: { results: [], errors: [], sources: new Map() }, errors };
+  if (!before.model || !after.model) return { changes: [], impact: { results: [], errors: [], sources: new Map() }, errors };
 
-  const changes = diffModels(before, after);
+  const changes = diffModels(before.model, after.model);
   const seenBefore = new Set<string>();
   if (oldReport && oldSide) for (const r of oldReport.results) for (const d of r.diagnostics) for (const k of findingKeys(d, oldSide, oldReport.sources)) seenBefore.add(k);
   const impact: LintReport = { results: [], errors: [], sources: newReport.sources };

@@ -6,11 +6,8 @@
  *   vrrp_instance gw { interface eth0 virtual_router_id 51 virtual_ipaddress { 192.0.2.1/24 } }
  *   -> instances: [{ name: 'gw', key: 'eth0/51/ipv4', vips: ['192.0.2.1/24'], fields: { interface: 'eth0', ... } }]
  */
-import { preprocess } from '../preprocess/index.js';
-import type { FileHost } from '../source/host.js';
-import { confineFor } from '../source/confine.js';
-import { buildTree, type ConfigTree, type Statement } from '../tree/index.js';
-import type { KeywordTable } from '../versions/keywords.js';
+import type { LoadedConfig } from '../load/index.js';
+import type { ConfigTree, Statement } from '../load/index.js';
 import { instanceSettings } from '../model/instance-settings.js';
 import ipaddr from 'ipaddr.js';
 import { parseAddress } from '../model/values.js';
@@ -54,10 +51,9 @@ const INSTANCE_FIELDS = [
   'notify_stop',
 ] as const;
 
-export function readSide(file: string, o: { host: FileHost; root: string; configId: string | null; table: KeywordTable }): SideModel | { error: string } {
-  const pre = preprocess(file, { host: confineFor(o.host, file, { root: o.root, rootGiven: false }), configId: o.configId, root: o.root });
-  if ('error' in pre) return { error: pre.error };
-  const tree = buildTree(pre.lines, o.table);
+/** The side's model, from the config as loaded (its first pass: the chosen config-id, or none of the ids). */
+export function readSide(loaded: LoadedConfig): SideModel {
+  const tree = loaded.passes[0]!.tree;
   const entities: Entity[] = [];
   const settings = new Map(instanceSettings(tree).map((s) => [s.instance.statement, s]));
   for (const st of tree.top) {

@@ -5,26 +5,23 @@
  * and `priority 300` under `@lb1` is reported once with configIds ["lb1"].
  */
 import * as path from 'node:path';
-import { ConfigBudget, preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
-import { configIdPasses, MAX_CONFIG_IDS } from '../preprocess/passes.js';
+import type { PreprocessResult, SourceFile } from '../preprocess/index.js';
 import type { FileHost } from '../source/host.js';
-import { buildTree, type ConfigTree, type Statement } from '../tree/index.js';
-import { namedBlocks, scriptRefs } from '../model/scripts.js';
-import { loadScripts, type ScriptStore } from '../scripts/store.js';
-import { keywordTable } from '../versions/keywords.js';
-import { DEFAULT_TARGET, type Version } from '../versions/version.js';
-import { resolveTargetName } from '../versions/distros.js';
+import type { ConfigTree, Statement } from '../tree/index.js';
+import { namedBlocks } from '../model/scripts.js';
+import type { ScriptStore } from '../scripts/store.js';
+import type { keywordTable } from '../versions/keywords.js';
+import type { Version } from '../versions/version.js';
+import { isLoadedConfig, loadConfig, resolveTarget, type LoadedConfig, type LoadOptions, type Loader } from '../load/index.js';
 import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';
-import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity, SeveritySetting } from './types.js';
+import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity } from './types.js';
 import type { Origin } from '../preprocess/types.js';
-import { pathMap, type PathMapping } from '../source/paths.js';
-import { confineFor } from '../source/confine.js';
 import { isToken, toDiagnostic } from './diagnostic.js';
 
 export * from './types.js';
 export { oneLine, toDiagnostic } from './diagnostic.js';
 
-export { MAX_CONFIG_IDS } from '../preprocess/passes.js';
+export { MAX_CONFIG_IDS } from '../load/index.js';
 /**
  * Findings of one rule in one file. A real config with one problem repeated in each of its
  * instances stays below; a ~SEQ of 100,000 misspelt lines would print 100,000 identical findings
@@ -36,25 +33,11 @@ const BUDGET_RULE_ID = 'budget-exceeded';
 /** The label for the pass that uses a config-id no `@id` line names. */
 export const OTHER_CONFIG_ID = '(other)';
 
-export interface LintOptions {
+export interface LintOptions extends LoadOptions {
   host: FileHost;
   rules: Rule[];
-  target?: string;
-  /** The version the config runs on now (--from): rules add what changes on the way to target. */
-  from?: string;
-  /** Lint for this config-id only. */
-  configId?: string;
-  /** The folder that stands for `/`; default: R when the config is at R/etc/keepalived/..., else `/`. */
-  root?: string;
-  severities?: Record<string, SeveritySetting>;
-  /** Options by rule id (validated against each rule's schema by the caller). */
-  ruleOptions?: Record<string, Record<string, unknown>>;
-  /** Router folders that live elsewhere in the checkout (`paths:` in .keepalived-lint.yaml). */
-  paths?: PathMapping[];
-  /** Lint for exactly these config-ids (instead of every id the `@` lines name, plus none). */
-  configIds?: string[];
-  /** --report-unused-disables: a keepalived-lint disable comment that suppresses nothing is a finding. */
-  reportUnusedDisables?: boolean;
+  /** Loads for the run (a config read once for lint, --cluster and --with-keepalived); default: a plain load. */
+  loader?: Loader;
   /** Called as each file given to lintFiles starts (progress display). */
   onFile?: (file: string) => void;
   /** Rule ids a disable comment may name that these passes do not run (the cluster rules): not unknown, never "unused" here. */
@@ -78,17 +61,7 @@ export interface EntryOutcome {
 }
 export type EntryResult = EntryOutcome | { error: string };
 
-export function defaultRoot(configPath: string): string {
-  const m = /^(.*)\/etc\/keepalived(\/|$)/.exec(configPath);
-  return m ? m[1] || '/' : '/';
-}
-
-/** A version ("1.3.2") or a distribution name ("stretch", "debian-12"). */
-export function resolveTarget(target: string | undefined): Version {
-  const r = resolveTargetName(target ?? DEFAULT_TARGET);
-  if (!r) throw new RangeError(`unknown keepalived version or distribution "${target}"`);
-  return r.version;
-}
+export { defaultRoot, resolveTarget } from '../load/index.js';
 
 export async function lintFiles(paths: string[], opts: LintOptions): Promise<LintReport> {
   const report: LintReport = { results: [], errors: [], sources: new Map() };
@@ -169,60 +142,24 @@ interface OneResult {
 }
 
 async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { error: string }> {
-  opts = { ...opts, host: confineFor(opts.host, abs, { root: opts.root ?? defaultRoot(abs), rootGiven: opts.root !== undefined, paths: opts.paths }) };
-  const st = opts.host.stat(abs);
-  if (st.kind === 'missing') return { error: 'no such file or directory' };
-  if (st.kind === 'directory') return { error: 'is a directory' };
-  // A script given with the configs (a pre-commit hook passes every changed file) is checked
-  // through the configs that call it, never parsed as a config.
-  const head = opts.host.readText(abs);
-  if (head.ok && head.text.startsWith('#!')) return { diagnostics: [], files: new Map(), scripts: new Set() };
-  const target = resolveTarget(opts.target);
-  const table = keywordTable(target);
-  const root = opts.root ?? defaultRoot(abs);
-  const paths = pathMap(root, opts.paths);
-  const files = new Map<string, SourceFile>();
+  const loaded = await (opts.loader ? opts.loader.load(abs, opts) : loadConfig(abs, opts, opts.host));
+  if ('error' in loaded) return loaded;
+  if (!isLoadedConfig(loaded)) return { diagnostics: [], files: new Map(), scripts: new Set() };
+  return { diagnostics: lintLoaded(loaded, opts), files: loaded.files, scripts: loaded.scriptFiles };
+}
 
-  const passes: { id: string | null; pre: PreprocessResult }[] = [];
-  // One budget for every pass: the passes are kept together until the rules have run.
-  const budget = new ConfigBudget();
-  const run = (id: string | null): PreprocessResult | { error: string } =>
-    preprocess(abs, { host: opts.host, configId: id, root, paths, files, budget });
-
-  const chosen = opts.configId !== undefined ? [opts.configId] : opts.configIds;
-  if (chosen?.length) {
-    for (const id of chosen) {
-      const pre = run(id);
-      if ('error' in pre) return pre;
-      passes.push({ id, pre });
-    }
-  } else {
-    const all = configIdPasses(run, budget);
-    if ('error' in all) return all;
-    passes.push({ id: null, pre: all.first }, ...all.byId);
-    if (all.capped) {
-      // Said in every pass, so that the finding carries no config-ids of its own.
-      const { id, at } = all.capped;
-      const problem = { code: 'budget-exceeded' as const, origin: at ?? { file: abs, start: 0, end: 0 }, via: [], data: { cap: 'config-ids', limit: MAX_CONFIG_IDS, id } };
-      for (const p of passes) p.pre.problems.push(problem);
-    }
-  }
-
-  // Scripts: every pass's references, one read and one analysis per script file for all of them.
-  const trees = passes.map((p) => buildTree(p.pre.lines, table));
-  const refs = trees.map((t) => scriptRefs(t, target));
-  const configFiles = new Set(files.keys());
-  const store = await loadScripts(refs.flat(), paths, opts.host, files);
-  const scripts = new Set([...files.keys()].filter((f) => !configFiles.has(f)));
-  const allNames = new Set<string>();
-  for (const t of trees) for (const m of Object.values(namedBlocks(t))) for (const n of m.keys()) allNames.add(n);
-
+/**
+ * The findings of the rules over a loaded config: each pass linted, and a finding seen in some
+ * passes only lists the config-ids it applies to.
+ */
+export function lintLoaded(loaded: LoadedConfig, opts: Pick<LintOptions, 'rules' | 'severities' | 'ruleOptions' | 'from'>): Diagnostic[] {
+  const { passes, files, target, table } = loaded;
   const merged: { d: Diagnostic; ids: Set<string> }[] = [];
   const index = new Map<string, { d: Diagnostic; ids: Set<string> }>();
-  for (const [i, pass] of passes.entries()) {
+  for (const pass of passes) {
     const label = pass.id ?? OTHER_CONFIG_ID;
-    const scripts = scriptsContext(trees[i]!, refs[i]!, store, allNames);
-    for (const d of runRules(pass.pre, trees[i]!, scripts, pass.id, target, table, opts, files)) {
+    const scripts = scriptsContext(pass.tree, pass.refs, loaded.scripts, loaded.allNames);
+    for (const d of runRules(pass.pre, pass.tree, scripts, pass.id, target, table, opts, files)) {
       const key = `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.message}`;
       const hit = index.get(key);
       if (hit) hit.ids.add(label);
@@ -237,14 +174,14 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
   const diagnostics = merged.map(({ d, ids }) =>
     passes.length > 1 && ids.size < passes.length ? { ...d, configIds: allIds.filter((x) => ids.has(x)) } : d,
   );
-  return { diagnostics: capFindings(diagnostics, opts, files), files, scripts };
+  return capFindings(diagnostics, opts, files);
 }
 
 /**
  * At most MAX_FINDINGS_PER_RULE_AND_FILE findings of a rule in a file, the first by position, and
  * one finding of budget-exceeded where the rest begins. Deterministic, so that every -j agrees.
  */
-function capFindings(diagnostics: Diagnostic[], opts: LintOptions, files: Map<string, SourceFile>): Diagnostic[] {
+function capFindings(diagnostics: Diagnostic[], opts: Pick<LintOptions, 'rules' | 'severities'>, files: Map<string, SourceFile>): Diagnostic[] {
   const count = new Map<string, number>();
   let over = false;
   for (const d of diagnostics) {
@@ -292,7 +229,7 @@ function runRules(
   configId: string | null,
   target: Version,
   table: ReturnType<typeof keywordTable>,
-  opts: LintOptions,
+  opts: Pick<LintOptions, 'rules' | 'severities' | 'ruleOptions' | 'from'>,
   files: Map<string, SourceFile>,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];

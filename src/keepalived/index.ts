@@ -11,14 +11,10 @@
  * config includes (keepalived reads those through the config that includes them).
  */
 import * as path from 'node:path';
-import { defaultRoot, MAX_CONFIG_IDS, resolveTarget } from '../engine/index.js';
-import { configIdPasses } from '../preprocess/passes.js';
+import { isLoadedConfig, loadConfig, MAX_CONFIG_IDS, type LoadResult } from '../load/index.js';
 import type { Diagnostic, LintReport } from '../engine/types.js';
-import { ConfigBudget, preprocess, type Origin, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
+import type { Origin, PreprocessResult, SourceFile } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
-import { confineFor } from '../source/confine.js';
-import { buildTree } from '../tree/index.js';
-import { keywordTable } from '../versions/keywords.js';
 import { keepalivedFindings, mergeFindings } from './merge.js';
 import { checkVersion, configTest, probeSandbox, resolveBinary, type Env, type ProbeOptions, type Sandbox } from './run.js';
 import { SIDE_EFFECT_KEYWORDS, sideEffects, type SideEffect } from './side-effects.js';
@@ -84,6 +80,8 @@ export interface CheckOptions {
   configId?: string;
   /** Configs that exist only in memory (standard input): keepalived cannot read them. */
   inMemory?: ReadonlySet<string>;
+  /** How a config is read (the run's loader, with each file's resolved options); default: loadConfig with target, root and configId. */
+  load?: (file: string) => Promise<LoadResult>;
   /** Before each keepalived run (progress); n counts from 1. */
   onConfig?: (file: string, n: number, total: number) => void;
 }
@@ -107,7 +105,7 @@ export interface CheckOutcome {
 
 /** Runs `keepalived -t` on each config among `files` and merges its messages into the report. */
 export async function checkWithKeepalived(report: LintReport, files: readonly string[], ka: PreparedKeepalived, o: CheckOptions): Promise<CheckOutcome> {
-  const plans = configsToCheck(files, o);
+  const plans = await configsToCheck(files, o);
   const notes: string[] = [];
   const failures: CheckOutcome['failures'] = [];
   const checked: string[] = [];
@@ -263,43 +261,20 @@ export function treeOf(config: string, root: string, host: FileHost): string {
   return tree;
 }
 
-/**
- * The config read for every @id its lines name and for none (keepalived without -i takes the host
- * name as its id), as lintOne reads it: every pass through the confined host, into one files map of
- * this config's own, with one work budget, and at most MAX_CONFIG_IDS ids. `capped` says when the
- * ids were cut: what was not read could hold anything.
- */
-function everyPass(config: string, host: FileHost, o: CheckOptions, root: string): { passes: PreprocessResult[]; files: Map<string, SourceFile>; capped: boolean } | { error: string } {
-  const files = new Map<string, SourceFile>();
-  const budget = new ConfigBudget();
-  const run = (id: string | null) => preprocess(config, { host, configId: id, root, files, budget });
-  if (o.configId !== undefined) {
-    const only = run(o.configId);
-    return 'error' in only ? only : { passes: [only], files, capped: false };
-  }
-  const all = configIdPasses(run, budget);
-  if ('error' in all) return all;
-  const passes = [all.first, ...all.byId.map((p) => p.pre)];
-  const capped = all.capped !== null;
-  return { passes, files, capped };
-}
-
-function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
-  const table = keywordTable(resolveTarget(o.target));
+async function configsToCheck(files: readonly string[], o: CheckOptions): Promise<Plan[]> {
   const plans: Plan[] = [];
+  const load = o.load ?? ((file: string) => loadConfig(file, { target: o.target, ...(o.root !== undefined ? { root: o.root } : {}), ...(o.configId !== undefined ? { configId: o.configId } : {}) }, o.host));
   for (const config of files) {
-    const root = o.root ?? defaultRoot(config);
-    const host = confineFor(o.host, config, { root, rootGiven: o.root !== undefined });
-    const head = host.readText(config);
     // Scripts are checked through the configs that call them; unreadable files are already reported.
-    if (!head.ok || head.text.startsWith('#!')) continue;
-    const read = everyPass(config, host, o, root);
-    if ('error' in read) continue;
-    const [first, ...rest] = read.passes;
-    const pre: PreprocessResult = { ...first!, files: read.files };
+    const loaded = await load(config);
+    if (!isLoadedConfig(loaded)) continue;
+    // Every pass keepalived could take: each @id, and none (keepalived without -i takes the host name as its id).
+    const passes = loaded.passes.map((p) => p.pre);
+    const [first, ...rest] = loaded.passes;
+    const pre: PreprocessResult = { ...first!.pre, files: loaded.files };
     const objects = new Map<string, Origin>();
-    const top = buildTree(pre.lines, table).top;
-    const others = rest.map((p) => buildTree(p.lines, table).top);
+    const top = first!.tree.top;
+    const others = rest.map((p) => p.tree.top);
     for (const st of top) {
       const name = st.args[0];
       const kind = st.keyword.text;
@@ -308,8 +283,9 @@ function configsToCheck(files: readonly string[], o: CheckOptions): Plan[] {
       objects.set(`${kind} ${name.text}`, { file: st.keyword.origin.file, start: st.keyword.origin.start, end: sameFile ? name.origin.end : st.keyword.origin.end });
     }
     const effects = sideEffects([top, ...others]);
-    const unchecked = uncheckedParts(config, read.passes, read.files, read.capped, effects.length > 0);
-    plans.push({ config, root, tree: treeOf(config, root, o.host), pre, objects, sideEffects: effects, unchecked });
+    const configFiles = new Map([...loaded.files].filter(([f]) => !loaded.scriptFiles.has(f)));
+    const unchecked = uncheckedParts(config, passes, configFiles, loaded.capped !== null, effects.length > 0);
+    plans.push({ config, root: loaded.root, tree: treeOf(config, loaded.root, o.host), pre, objects, sideEffects: effects, unchecked });
   }
   const included = new Set(plans.flatMap((p) => [...p.pre.files.keys()].filter((f) => f !== p.config)));
   return plans.filter((p) => !included.has(p.config));

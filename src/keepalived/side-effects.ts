@@ -5,8 +5,8 @@
  *   global_defs { config_save_dir "/tmp/x;sh evil.sh;:" }
  *   -> [{ keyword: 'config_save_dir', value: '/tmp/x;sh evil.sh;:', origin: <the keyword> }]
  */
-import type { Origin } from '../preprocess/types.js';
-import type { Statement } from '../tree/index.js';
+import type { Origin } from '../load/index.js';
+import type { Statement } from '../load/index.js';
 
 export const SIDE_EFFECT_KEYWORDS: Readonly<Record<string, string>> = {
   // global_parser.c config_save_dir_handler(): mkdir(VALUE) in the parent pass; lib/parser.c

@@ -1,0 +1,191 @@
+/**
+ * THE ONE LOADER. Every command (lint, cluster, diff, parse, --with-keepalived, the workers, the
+ * cache) sees a config the same way: `resolveOptions` says how a file is read (its
+ * .keepalived-lint.yaml, the command line winning), and `loadConfig` reads it once: every
+ * config-id pass (preprocess, then the tree), the scripts the passes run with their analysis, and
+ * the text of every file read. Example:
+ *
+ *   hosts/lb1/keepalived/keepalived.conf with `include /etc/keepalived/conf.d/*.conf`, and
+ *   `paths: {"/etc/keepalived/": "hosts/{host}/keepalived/"}` in .keepalived-lint.yaml
+ *   -> { passes: [{ id: null, tree, refs }], files: [keepalived.conf, conf.d/a.conf, notify.sh], scripts }
+ *
+ * Nothing else calls preprocess or buildTree.
+ */
+import { ConfigBudget, preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
+import { configIdPasses, MAX_CONFIG_IDS } from '../preprocess/passes.js';
+import type { Origin, Problem } from '../preprocess/types.js';
+import type { FileHost } from '../source/host.js';
+import { confineFor } from '../source/confine.js';
+import { pathMap, type PathMap, type PathMapping } from '../source/paths.js';
+import { buildTree, type ConfigTree } from '../tree/index.js';
+import { namedBlocks, scriptRefs, type ScriptRef } from '../model/scripts.js';
+import { loadScripts, type ScriptStore } from '../scripts/store.js';
+import { keywordTable, type KeywordTable } from '../versions/keywords.js';
+import { DEFAULT_TARGET, type Version } from '../versions/version.js';
+import { resolveTargetName } from '../versions/distros.js';
+
+export { MAX_CONFIG_IDS } from '../preprocess/passes.js';
+export * from './options.js';
+/** The types of a loaded config, for the commands (they never import preprocess or tree themselves). */
+export type { Expansion, Origin, PreprocessResult, Problem, SourceFile, Token } from '../preprocess/types.js';
+export type { ConfigTree, Statement } from '../tree/index.js';
+
+/** How one file is read: the loading half of what resolveOptions gives (rule settings aside). */
+export interface ReadOptions {
+  /** A keepalived version ("2.2.7") or a distribution ("bookworm"); default DEFAULT_TARGET. */
+  target?: string;
+  /** The folder that stands for `/`; default: R when the config is at R/etc/keepalived/..., else `/`. */
+  root?: string;
+  /** Router folders that live elsewhere in the checkout (`paths:` in .keepalived-lint.yaml). */
+  paths?: PathMapping[];
+  /** Read for this config-id only. */
+  configId?: string;
+  /** Read for exactly these config-ids (instead of every id the `@` lines name, plus none). */
+  configIds?: string[];
+}
+
+/** One reading of the config: for one config-id (null: an id none of the `@` lines names). */
+export interface LoadedPass {
+  id: string | null;
+  pre: PreprocessResult;
+  tree: ConfigTree;
+  /** The scripts this pass runs (notify, track and check scripts), where the config names them. */
+  refs: ScriptRef[];
+}
+
+export interface LoadedConfig {
+  /** The entry file (absolute). */
+  file: string;
+  /** The file host confined to what this config may read (src/source/confine.ts). */
+  host: FileHost;
+  root: string;
+  paths: PathMap;
+  target: Version;
+  table: KeywordTable;
+  /** Every file read for it: the config, its includes, the scripts. */
+  files: Map<string, SourceFile>;
+  /** The files of `files` that are scripts the config runs (shell, not keepalived syntax). */
+  scriptFiles: Set<string>;
+  /**
+   * The passes: without chosen ids, the one for none of the ids first, then one per `@id` in the
+   * order they were found (at most MAX_CONFIG_IDS); with chosen ids, one per chosen id.
+   */
+  passes: LoadedPass[];
+  /** Whether `passes` holds the pass for none of the ids (the first) as well as the ids. */
+  hasOtherPass: boolean;
+  /** The first config-id not read (MAX_CONFIG_IDS reached), and where it is named. */
+  capped: { id: string; at: Origin | null } | null;
+  /** The scripts of every pass: one read and one analysis per script file. */
+  scripts: ScriptStore;
+  /** Instance and sync-group names defined under any config-id. */
+  allNames: Set<string>;
+}
+
+/** A file given with the configs that is a script (`#!`): checked through the configs that call it. */
+export interface LoadedScript {
+  file: string;
+  script: true;
+}
+
+export type LoadResult = LoadedConfig | LoadedScript | { error: string };
+
+export function defaultRoot(configPath: string): string {
+  const m = /^(.*)\/etc\/keepalived(\/|$)/.exec(configPath);
+  return m ? m[1] || '/' : '/';
+}
+
+/** A version ("1.3.2") or a distribution name ("stretch", "debian-12"). */
+export function resolveTarget(target: string | undefined): Version {
+  const r = resolveTargetName(target ?? DEFAULT_TARGET);
+  if (!r) throw new RangeError(`unknown keepalived version or distribution "${target}"`);
+  return r.version;
+}
+
+export function isLoadedConfig(r: LoadResult): r is LoadedConfig {
+  return 'passes' in r;
+}
+
+/** Read one entry file: every config-id pass, its includes and its scripts (never run). */
+export async function loadConfig(file: string, options: ReadOptions, host: FileHost): Promise<LoadResult> {
+  const root = options.root ?? defaultRoot(file);
+  host = confineFor(host, file, { root, rootGiven: options.root !== undefined, paths: options.paths });
+  const st = host.stat(file);
+  if (st.kind === 'missing') return { error: 'no such file or directory' };
+  if (st.kind === 'directory') return { error: 'is a directory' };
+  // A script given with the configs (a pre-commit hook passes every changed file) is checked
+  // through the configs that call it, never parsed as a config.
+  const head = host.readText(file);
+  if (head.ok && head.text.startsWith('#!')) return { file, script: true };
+  let target: Version;
+  try {
+    target = resolveTarget(options.target);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  const table = keywordTable(target);
+  const paths = pathMap(root, options.paths);
+  const files = new Map<string, SourceFile>();
+  // One budget for every pass: the passes are kept together until the rules have run.
+  const budget = new ConfigBudget();
+  const read = (id: string | null): PreprocessResult | { error: string } => preprocess(file, { host, configId: id, root, paths, files, budget });
+
+  const reads: { id: string | null; pre: PreprocessResult }[] = [];
+  let capped: LoadedConfig['capped'] = null;
+  let hasOtherPass = false;
+  const chosen = options.configId !== undefined ? [options.configId] : options.configIds;
+  if (chosen?.length) {
+    for (const id of chosen) {
+      const pre = read(id);
+      if ('error' in pre) return pre;
+      reads.push({ id, pre });
+    }
+  } else {
+    const all = configIdPasses(read, budget);
+    if ('error' in all) return all;
+    reads.push({ id: null, pre: all.first }, ...all.byId);
+    hasOtherPass = true;
+    if (all.capped) {
+      capped = all.capped;
+      // Said in every pass, so that the finding carries no config-ids of its own.
+      const problem: Problem = {
+        code: 'budget-exceeded',
+        origin: all.capped.at ?? { file, start: 0, end: 0 },
+        via: [],
+        data: { cap: 'config-ids', limit: MAX_CONFIG_IDS, id: all.capped.id },
+      };
+      for (const r of reads) r.pre.problems.push(problem);
+    }
+  }
+  const passes = reads.map(({ id, pre }): LoadedPass => {
+    const tree = buildTree(pre.lines, table);
+    return { id, pre, tree, refs: scriptRefs(tree, target) };
+  });
+  // Scripts: every pass's references, one read and one analysis per script file for all of them.
+  const configFiles = new Set(files.keys());
+  const scripts = await loadScripts(passes.flatMap((p) => p.refs), paths, host, files);
+  const scriptFiles = new Set([...files.keys()].filter((f) => !configFiles.has(f)));
+  const allNames = new Set<string>();
+  for (const p of passes) for (const m of Object.values(namedBlocks(p.tree))) for (const n of m.keys()) allNames.add(n);
+  return { file, host, root, paths, target, table, files, scriptFiles, passes, hasOtherPass, capped, scripts, allNames };
+}
+
+/**
+ * Loads for one run: a config asked for twice with the same options (lint, then --cluster or
+ * --with-keepalived) is read once. Only what is asked with `keep` is remembered (a big repository
+ * linted alone keeps no trees).
+ */
+export class Loader {
+  private readonly memo = new Map<string, Promise<LoadResult>>();
+  constructor(
+    readonly host: FileHost,
+    private readonly keep = false,
+  ) {}
+
+  load(file: string, options: ReadOptions): Promise<LoadResult> {
+    if (!this.keep) return loadConfig(file, options, this.host);
+    const key = JSON.stringify([file, options.target ?? null, options.root ?? null, options.paths ?? null, options.configId ?? null, options.configIds ?? null]);
+    let p = this.memo.get(key);
+    if (!p) this.memo.set(key, (p = loadConfig(file, options, this.host)));
+    return p;
+  }
+}
