@@ -4,7 +4,7 @@
  * error, else 0. Example: diff --git HEAD -> every keepalived.conf under . compared with HEAD.
  */
 import * as path from 'node:path';
-import { defaultRoot, OptionsResolver } from '../load/index.js';
+import { defaultRoot, entryConfigs, Loader, OptionsResolver } from '../load/index.js';
 import type { Rule, RuleMeta } from '../engine/types.js';
 import { diffConfigs, type DiffResult, type DiffSide } from '../diff/index.js';
 import { diffJson, diffText } from '../diff/format.js';
@@ -41,6 +41,10 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
     });
     return { file, host: sideHost, root: options.root ?? defaultRoot(file), options };
   };
+  // The configs to compare: those no other config found includes (a conf.d fragment is compared
+  // where it is included), read in the working tree.
+  const loader = new Loader(host, true);
+  const entries = (files: string[]) => entryConfigs(files, (f) => loader.load(f, side(f, host, undefined).options!));
   const pairs: { old: DiffSide | null; new: DiffSide; labels: { old: string; new: string } }[] = [];
 
   if (o.git !== undefined) {
@@ -52,7 +56,7 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
     for (const n of found.notes) io.stderr(`keepalived-lint diff: warning: ${escapeControl(n)}\n`);
     if (found.errors.length) return 2;
     const old = gitHost(top, o.git);
-    for (const file of found.files) {
+    for (const file of await entries(found.files)) {
       const label = displayPath(file, io.cwd);
       const oldSide = old.stat(file).kind === 'file' ? side(file, old, o.oldRoot) : null;
       pairs.push({ old: oldSide, new: side(file, host, o.newRoot), labels: { old: `${label} at ${o.git}${oldSide ? '' : ' (not there)'}`, new: `${label} (working tree)` } });
@@ -64,8 +68,9 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
     for (const p of paths) {
       const found = findConfigs([p], host, io.cwd);
       if (found.errors.length) return fail(found.errors.join('; '));
-      if (found.files.length !== 1) return fail(`${p}: expected one keepalived configuration, found ${found.files.length}${found.files.length ? ` (${found.files.map((f) => displayPath(f, io.cwd)).join(', ')})` : ''}`);
-      sides.push(found.files[0]!);
+      const configs = await entries(found.files);
+      if (configs.length !== 1) return fail(`${p}: expected one keepalived configuration, found ${configs.length}${configs.length ? ` (${configs.map((f) => displayPath(f, io.cwd)).join(', ')})` : ''}`);
+      sides.push(configs[0]!);
     }
     const [a, b] = sides as [string, string];
     pairs.push({ old: side(a, host, o.oldRoot), new: side(b, host, o.newRoot), labels: { old: displayPath(a, io.cwd), new: displayPath(b, io.cwd) } });

@@ -7,7 +7,7 @@
  *   -> report.results: [{ file: 'lb2.conf', diagnostics: [{ ruleId: 'cluster-vip-mismatch', related: [lb1.conf:9] }] }]
  */
 import * as path from 'node:path';
-import { byPosition, MAX_CONFIG_IDS, toDiagnostic as engineDiagnostic } from '../engine/index.js';
+import { byPosition, findingIdentity, MAX_CONFIG_IDS, toDiagnostic as engineDiagnostic } from '../engine/index.js';
 import { applySuppressions } from '../engine/suppressions.js';
 import type { Diagnostic, LintReport, Report, RuleMeta, Severity } from '../engine/types.js';
 import { CONFIG_IDS_MESSAGE } from '../preprocess/budget.js';
@@ -52,7 +52,7 @@ export async function lintCluster(
         const configured = r.node.severities[rule.meta.id];
         if (configured === 'off') return;
         const d = toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r);
-        const key = `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.message}`;
+        const key = findingIdentity(d);
         const hit = found.get(key);
         if (hit) {
           if (r.node.configId !== null && !hit.ids.includes(r.node.configId)) hit.ids.push(r.node.configId);
@@ -114,7 +114,7 @@ function toDiagnostic(rule: ClusterRule, severity: Severity, r: ClusterReport): 
 export function mergeReports(a: LintReport, b: LintReport): LintReport {
   const byFile = new Map<string, Diagnostic[]>();
   // A finding both halves make (the config-ids cap) is shown once.
-  const key = (d: Diagnostic) => `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.message}`;
+  const key = findingIdentity;
   const seenFindings = new Set<string>();
   for (const r of [...a.results, ...b.results]) {
     const list = byFile.get(r.file) ?? [];

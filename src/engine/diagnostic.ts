@@ -78,3 +78,13 @@ export function oneLine(message: string, detail: string | undefined): { message:
   return { message: short, detail: detail ? `${flat}\n\n${detail}` : flat };
 }
 
+
+/**
+ * What makes two findings the same finding (the merge of config-id passes, of lint and cluster,
+ * of entry files that share an include): rule, place, message id and data, and the text. Two
+ * findings at one place whose short messages agree but whose data differ stay two.
+ */
+export function findingIdentity(d: Diagnostic): string {
+  const data = d.data ? JSON.stringify(Object.entries(d.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : '';
+  return `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.messageId ?? ''}\0${data}\0${d.message}`;
+}

@@ -16,10 +16,10 @@ import { isLoadedConfig, loadConfig, resolveTarget, type LoadedConfig, type Load
 import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';
 import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity } from './types.js';
 import type { Origin } from '../preprocess/types.js';
-import { isToken, toDiagnostic } from './diagnostic.js';
+import { findingIdentity, isToken, toDiagnostic } from './diagnostic.js';
 
 export * from './types.js';
-export { oneLine, toDiagnostic } from './diagnostic.js';
+export { findingIdentity, oneLine, toDiagnostic } from './diagnostic.js';
 
 export { MAX_CONFIG_IDS } from '../load/index.js';
 /**
@@ -98,7 +98,7 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
     if (!byFile.has(abs)) byFile.set(abs, []);
     for (const d of r.diagnostics) {
       const list = byFile.get(d.file) ?? [];
-      const key = findingKey(d);
+      const key = findingIdentity(d);
       if (!seenFindings.has(key)) {
         seenFindings.add(key);
         list.push(d);
@@ -160,7 +160,7 @@ export function lintLoaded(loaded: LoadedConfig, opts: Pick<LintOptions, 'rules'
     const label = pass.id ?? OTHER_CONFIG_ID;
     const scripts = scriptsContext(pass.tree, pass.refs, loaded.scripts, loaded.allNames);
     for (const d of runRules(pass.pre, pass.tree, scripts, pass.id, target, table, opts, files)) {
-      const key = `${d.ruleId}\0${d.file}\0${d.range.start}\0${d.range.end}\0${d.message}`;
+      const key = findingIdentity(d);
       const hit = index.get(key);
       if (hit) hit.ids.add(label);
       else {
@@ -320,7 +320,7 @@ class EarliestFindings {
     const h = this.heap;
     // The same finding again (a line read again through an expansion) is one finding, as the
     // merge of the passes counts it: repeats must not crowd out later ones.
-    const key = `${d.range.start}\0${d.range.end}\0${d.message}`;
+    const key = findingIdentity(d);
     if (this.keys.has(key)) return;
     if (!this.full) {
       this.keys.add(key);
@@ -333,7 +333,7 @@ class EarliestFindings {
     }
     if (byOffset(d, h[0]!) >= 0) return;
     const top = h[0]!;
-    this.keys.delete(`${top.range.start}\0${top.range.end}\0${top.message}`);
+    this.keys.delete(findingIdentity(top));
     this.keys.add(key);
     h[0] = d;
     this.down(0);
@@ -362,9 +362,6 @@ function displayName(file: string): string {
   return path.basename(file);
 }
 
-function findingKey(d: Diagnostic): string {
-  return `${d.file}\0${d.ruleId}\0${d.range.start}\0${d.range.end}\0${d.message}`;
-}
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {
   return (

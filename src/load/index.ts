@@ -170,6 +170,20 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
 }
 
 /**
+ * The entry configs among `files`: those no other of them includes (an included file is read where
+ * it is included, as keepalived reads it, not as a config of its own). Example: [keepalived.conf,
+ * conf.d/a.conf] where keepalived.conf has `include conf.d/*.conf` -> [keepalived.conf].
+ */
+export async function entryConfigs(files: readonly string[], load: (file: string) => Promise<LoadResult>): Promise<string[]> {
+  const included = new Set<string>();
+  for (const f of files) {
+    const r = await load(f);
+    if (isLoadedConfig(r)) for (const g of r.files.keys()) if (g !== f) included.add(g);
+  }
+  return files.filter((f) => !included.has(f));
+}
+
+/**
  * Loads for one run: a config asked for twice with the same options (lint, then --cluster or
  * --with-keepalived) is read once. Only what is asked with `keep` is remembered (a big repository
  * linted alone keeps no trees).
