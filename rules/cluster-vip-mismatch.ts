@@ -1,18 +1,21 @@
-import type { ClusterRule } from '../src/cluster/types.js';
+import { defineClusterRule } from '../src/cluster/types.js';
 import { nodeList, outliers } from '../src/cluster/groups.js';
 
 const list = (keys: string[]) => (keys.length ? nodeWords(keys) : 'no address');
 /** a, b and c */
 const nodeWords = (w: string[]) => (w.length <= 1 ? w.join('') : `${w.slice(0, -1).join(', ')} and ${w.at(-1)}`);
 
-export const rule: ClusterRule = {
+export const rule = defineClusterRule({
   meta: {
     id: 'cluster-vip-mismatch',
     description: 'The nodes of one VRRP group advertise different virtual_ipaddress sets: each rejects the others\' adverts, so every node becomes MASTER (split brain).',
     severity: 'error',
     messages: {
-      differ:
-        'Virtual addresses of vrrp_instance {{name}} (VRID {{vrid}}) differ between nodes: {{lists}} ({{where}}). A node drops every advert whose address list is not its own (keepalived logs "{{log}}"), so {{split}} never accept each other\'s adverts: {{here}} becomes MASTER while another node is MASTER too, both claim the shared VIPs and they flap between the nodes (split brain). Fix: list the same addresses in virtual_ipaddress on every node of the group (use virtual_ipaddress_excluded for addresses that only one node should hold).',
+      differ: {
+        message: 'Virtual addresses of vrrp_instance {{name}} (VRID {{vrid}}) on {{here}} differ: {{where}}',
+        detail:
+          'The nodes list different virtual_ipaddress sets: {{lists}}. A node drops every advert whose address list is not its own (keepalived logs "{{log}}"), so {{split}} never accept each other\'s adverts: {{here}} becomes MASTER while another node is MASTER too, both claim the shared VIPs and they flap between the nodes (split brain). Fix: list the same addresses in virtual_ipaddress on every node of the group (use virtual_ipaddress_excluded for addresses that only one node should hold).',
+      },
     },
   },
   check(ctx) {
@@ -47,4 +50,4 @@ export const rule: ClusterRule = {
       }
     }
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { ClusterInstance, ClusterRule } from '../src/cluster/types.js';
+import { defineClusterRule, type ClusterInstance } from '../src/cluster/types.js';
 import { nodeList } from '../src/cluster/groups.js';
 import { networksOverlap } from '../src/cluster/model.js';
 import { familyName } from '../src/model/vrrp.js';
@@ -23,14 +23,17 @@ function dropLog(me: ClusterInstance, from: ClusterInstance): string {
   return `(${me.name}) ip address associated with VRID ${me.vrid!.value} not present in MASTER advert: ${missing?.key ?? ''}`;
 }
 
-export const rule: ClusterRule = {
+export const rule = defineClusterRule({
   meta: {
     id: 'cluster-vrid-collision',
     description: 'The same VRID used by two different VRRP groups on one segment (same interface name and address family, overlapping VIP networks) anywhere in the configs linted: each group drops the other\'s adverts, and with use_vmac both MASTERs share one virtual MAC.',
     severity: 'error',
     messages: {
-      collision:
-        'VRID {{vrid}} ({{family}} multicast on {{iface}}) of vrrp_instance {{name}} on {{here}} is also used by another VRRP group on that segment: vrrp_instance {{otherName}} on {{others}}, with other VIPs. Every advert of each group reaches the other group\'s nodes, which drop it ("{{log}}") at every advert interval{{vmac}}; a VRID must be unique on a segment (RFC 5798). Fix: give one of the groups another virtual_router_id, on all of its nodes, and keep a VRID registry for the segment.',
+      collision: {
+        message: 'VRID {{vrid}} of vrrp_instance {{name}} on {{here}} is also used by {{otherName}} on {{others}}, another VRRP group on {{iface}}',
+        detail:
+          'vrrp_instance {{name}} on {{here}} and vrrp_instance {{otherName}} on {{others}} are different VRRP groups, with other VIPs, on one segment ({{family}} multicast on {{iface}}). Every advert of each group reaches the other group\'s nodes, which drop it ("{{log}}") at every advert interval{{vmac}}; a VRID must be unique on a segment (RFC 5798). Fix: give one of the groups another virtual_router_id, on all of its nodes, and keep a VRID registry for the segment.',
+      },
     },
   },
   check(ctx) {
@@ -69,4 +72,4 @@ export const rule: ClusterRule = {
       }
     }
   },
-};
+});

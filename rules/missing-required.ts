@@ -1,22 +1,40 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { instanceBasics, instanceData, instanceSettings, syslogOnly } from '../src/model/instance-settings.js';
 import { atLeast, formatVersion } from '../src/versions/version.js';
 
 const STOPS = 'keepalived {{target}} refuses the configuration ("{{says}}"){{visibility}}: the VRRP process exits and no vrrp_instance of this node runs';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'missing-required',
     description: 'A vrrp_instance without virtual_router_id, without interface (or unicast_src_ip), or without VIPs: keepalived refuses to start VRRP (or, for VIPs under VRRPv2, starts an instance that moves nothing); a bfd_instance without neighbor_ip, which keepalived disables.',
     severity: 'error',
     messages: {
-      vrid: `Missing virtual_router_id in vrrp_instance {{name}}{{what}}: ${STOPS}, and it checks no further instance. Fix: add "virtual_router_id N" (1-255), the same on every node that shares these VIPs and unique among the instances on this network.`,
-      interface: `Missing interface in vrrp_instance {{name}}{{note}}: ${STOPS}. Fix: add "interface <nic>", the interface that carries the VIPs and the adverts (e.g. interface eth0).`,
-      unicastSrc: `Missing interface and unicast_src_ip in vrrp_instance {{name}}, a unicast instance: ${STOPS}. Fix: add "interface <nic>", or "unicast_src_ip <this node's address>".`,
-      vipRequired: `No virtual_ipaddress in vrrp_instance {{name}}, which {{why}}: ${STOPS}. Fix: add a virtual_ipaddress block with the address(es) this instance moves.`,
-      bfdNeighbor:
-        'Missing neighbor_ip in bfd_instance {{name}}: keepalived {{target}} disables the instance ("Configuration error: BFD instance {{name}} has no neighbor address set, disabling instance"){{visibility}}, so no BFD session runs for it. Fix: add "neighbor_ip <the peer\'s address>".',
-      vipSensible: 'No virtual_ipaddress in vrrp_instance {{name}}: keepalived {{target}} {{does}}; it elects a master, but a failover moves no address. Fix: add a virtual_ipaddress block with the address(es) this instance moves{{alt}}.',
+      vrid: {
+        message: 'Missing virtual_router_id in vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
+        detail: `vrrp_instance {{name}} has no valid virtual_router_id{{what}}: ${STOPS}, and it checks no further instance. Fix: add "virtual_router_id N" (1-255), the same on every node that shares these VIPs and unique among the instances on this network.`,
+      },
+      interface: {
+        message: 'Missing interface in vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
+        detail: `vrrp_instance {{name}} has no interface{{note}}: ${STOPS}. Fix: add "interface <nic>", the interface that carries the VIPs and the adverts (e.g. interface eth0).`,
+      },
+      unicastSrc: {
+        message: 'Missing interface and unicast_src_ip in unicast vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
+        detail: `vrrp_instance {{name}} is a unicast instance with neither interface nor unicast_src_ip: ${STOPS}. Fix: add "interface <nic>", or "unicast_src_ip <this node's address>".`,
+      },
+      vipRequired: {
+        message: 'No virtual_ipaddress in vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
+        detail: `vrrp_instance {{name}} {{why}} and has no virtual_ipaddress: ${STOPS}. Fix: add a virtual_ipaddress block with the address(es) this instance moves.`,
+      },
+      bfdNeighbor: {
+        message: 'Missing neighbor_ip in bfd_instance {{name}}: keepalived {{target}} disables the instance',
+        detail:
+          'keepalived {{target}} disables the instance ("Configuration error: BFD instance {{name}} has no neighbor address set, disabling instance"){{visibility}}, so no BFD session runs for it. Fix: add "neighbor_ip <the peer\'s address>".',
+      },
+      vipSensible: {
+        message: 'No virtual_ipaddress in vrrp_instance {{name}}: a failover moves no address',
+        detail: 'keepalived {{target}} {{does}}; it elects a master, but a failover moves no address. Fix: add a virtual_ipaddress block with the address(es) this instance moves{{alt}}.',
+      },
     },
   },
   create(ctx) {
@@ -37,7 +55,7 @@ export const rule: Rule = {
           const n = s.name;
           const where = s.instance.statement.args[0] ?? s.instance.statement.keyword;
           const data = instanceData(s, t);
-          const report = (messageId: string, more: Record<string, string>, severity?: 'warning') =>
+          const report = (messageId: 'vrid' | 'interface' | 'unicastSrc' | 'vipRequired' | 'vipSensible', more: Record<string, string>, severity?: 'warning') =>
             ctx.report({ messageId, at: where, data: { ...data, ...more }, ...(severity ? { severity } : {}) });
           if (!b.vrid) {
             const bad = b.vridStatement;
@@ -77,4 +95,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,6 +1,5 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { basePriority, instanceData, instanceSettings, strictReason } from '../src/model/instance-settings.js';
-import type { Statement } from '../src/tree/index.js';
 import { atLeast } from '../src/versions/version.js';
 
 const num = (s: Statement) => (/^\d+(\.\d+)?$/.test(s.args[0]?.text ?? '') ? Number(s.args[0]!.text) : NaN);
@@ -16,16 +15,31 @@ const RESETS: [string, string, (s: Statement) => boolean, string, string][] = [
 ];
 const FIX = 'remove it from this instance, or turn strict mode off';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'strict-mode-conflict',
     description: 'Settings that vrrp_strict / strict_mode refuses or overrides: unicast peers, state MASTER below priority 255 (or BACKUP at 255), accept on VRRPv2, preempt_delay and other advert/garp tweaks.',
     severity: 'error',
     messages: {
-      unicast: 'Unicast peers in vrrp_instance {{name}}, which is in strict mode ({{why}}): keepalived {{target}} refuses the instance ("({{name}}) Unicast peers are not supported in strict mode"){{visibility}}, so it never runs and no node holds its VIPs. Fix: remove unicast_peer and use multicast, or turn strict mode off.',
-      state: 'Overridden state {{state}} in vrrp_instance {{name}}, which has priority {{prio}} and is in strict mode ({{why}}): keepalived {{target}} starts it as {{actual}} instead ("{{says}}"){{visibility}}, because in strict mode only the address owner (priority 255) starts as MASTER. Fix: state {{actual}}, or turn strict mode off.',
-      accept: 'Ignored accept in vrrp_instance {{name}}, which is VRRPv2 with priority {{prio}} in strict mode ({{why}}): keepalived {{target}} turns accept mode off ("({{name}}) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting"){{visibility}}, so as master this node drops traffic addressed to the VIPs (firewall rules) and services bound to them are unreachable. Fix: version 3 on every node of this VRID (accept mode is allowed there), or turn strict mode off.',
-      reset: 'Reset {{keyword}} in vrrp_instance {{name}}, which is in strict mode ({{why}}): keepalived {{target}} resets it ("({{name}}) {{says}}"){{visibility}}, so {{effect}}. Fix: {{fix}}.',
+      unicast: {
+        message: 'Unicast peers in strict-mode vrrp_instance {{name}}: keepalived {{target}} refuses the instance',
+        detail:
+          'The instance is in strict mode ({{why}}): keepalived {{target}} refuses it ("({{name}}) Unicast peers are not supported in strict mode"){{visibility}}, so it never runs and no node holds its VIPs. Fix: remove unicast_peer and use multicast, or turn strict mode off.',
+      },
+      state: {
+        message: 'Overridden state {{state}} in strict-mode vrrp_instance {{name}} with priority {{prio}}: keepalived {{target}} starts it as {{actual}}',
+        detail:
+          'The instance has priority {{prio}} and is in strict mode ({{why}}): keepalived {{target}} starts it as {{actual}} instead of {{state}} ("{{says}}"){{visibility}}, because in strict mode only the address owner (priority 255) starts as MASTER. Fix: state {{actual}}, or turn strict mode off.',
+      },
+      accept: {
+        message: 'Ignored accept in VRRPv2 strict-mode vrrp_instance {{name}} (priority {{prio}}): keepalived {{target}} turns accept mode off',
+        detail:
+          'The instance is VRRPv2 with priority {{prio}} in strict mode ({{why}}): keepalived {{target}} turns accept mode off ("({{name}}) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting"){{visibility}}, so as master this node drops traffic addressed to the VIPs (firewall rules) and services bound to them are unreachable. Fix: version 3 on every node of this VRID (accept mode is allowed there), or turn strict mode off.',
+      },
+      reset: {
+        message: '{{keyword}} in strict-mode vrrp_instance {{name}}: keepalived {{target}} resets it',
+        detail: 'The instance is in strict mode ({{why}}): keepalived {{target}} resets {{keyword}} ("({{name}}) {{says}}"){{visibility}}, so {{effect}}. Fix: {{fix}}.',
+      },
     },
   },
   create(ctx) {
@@ -61,4 +75,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Rule, RuleContext } from '../src/engine/types.js';
+import { defineRule, type RuleContext } from '../src/rule-api/index.js';
 import { instanceSettings, syslogOnly, type InstanceSettings } from '../src/model/instance-settings.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
@@ -6,7 +6,7 @@ import { compareVersions, formatVersion } from '../src/versions/version.js';
 const V3_IGNORES = '1.2.20';
 const STRICT_IGNORES = '2.0.0';
 
-function versionWhy(s: InstanceSettings, ctx: RuleContext): string {
+function versionWhy(s: InstanceSettings, ctx: Pick<RuleContext, 'where'>): string {
   const f = s.versionFrom;
   if (f.kind === 'instance') return `version 3 at ${ctx.where(f.at.keyword.origin)}`;
   if (f.kind === 'global') return `vrrp_version 3 in global_defs at ${ctx.where(f.at.keyword.origin)}`;
@@ -16,16 +16,22 @@ function versionWhy(s: InstanceSettings, ctx: RuleContext): string {
   return 'default';
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'vrrp3-authentication',
     description: 'An authentication block in a VRRPv3 (version 3, vrrp_version 3, IPv6) or strict-mode instance: keepalived ignores it and sends adverts without authentication.',
     severity: 'error',
     messages: {
-      version3:
-        'Ignored authentication in vrrp_instance {{name}}, which is VRRP version 3 ({{why}}): keepalived {{target}} ignores it ("({{name}}) VRRP version 3 does not support authentication. Ignoring."){{visibility}} and sends adverts without authentication, so a peer that still uses auth_type {{type}} drops them (auth type mismatch) and both nodes become MASTER. Fix: remove the authentication block from this instance and its peers (VRRPv3 has no authentication).',
-      strict:
-        'Ignored authentication in vrrp_instance {{name}}, which is in strict mode ({{why}}): keepalived {{target}} ignores it ("({{name}}) Strict mode does not support authentication. Ignoring."){{visibility}} and sends adverts without authentication, so a peer that still uses auth_type {{type}} drops them (auth type mismatch) and both nodes become MASTER. Fix: remove the authentication block from this instance and its peers, or turn strict mode off.',
+      version3: {
+        message: 'Ignored authentication (auth_type {{type}}) in VRRPv3 vrrp_instance {{name}}: keepalived {{target}} sends adverts without it',
+        detail:
+          'The instance is VRRP version 3 ({{why}}): keepalived {{target}} ignores the authentication block ("({{name}}) VRRP version 3 does not support authentication. Ignoring."){{visibility}} and sends adverts without authentication, so a peer that still uses auth_type {{type}} drops them (auth type mismatch) and both nodes become MASTER. Fix: remove the authentication block from this instance and its peers (VRRPv3 has no authentication).',
+      },
+      strict: {
+        message: 'Ignored authentication (auth_type {{type}}) in strict-mode vrrp_instance {{name}}: keepalived {{target}} sends adverts without it',
+        detail:
+          'The instance is in strict mode ({{why}}): keepalived {{target}} ignores the authentication block ("({{name}}) Strict mode does not support authentication. Ignoring."){{visibility}} and sends adverts without authentication, so a peer that still uses auth_type {{type}} drops them (auth type mismatch) and both nodes become MASTER. Fix: remove the authentication block from this instance and its peers, or turn strict mode off.',
+      },
     },
   },
   create(ctx) {
@@ -57,4 +63,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

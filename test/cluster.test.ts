@@ -144,17 +144,19 @@ describe('cluster command and lint --cluster', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toBe('cluster of 2 nodes: lb1 (hosts/lb1/etc/keepalived/keepalived.conf), lb2 (hosts/lb2/etc/keepalived/keepalived.conf)');
-    expect(r.stdout).toContain('lb1 has 192.0.2.10; lb2 has 192.0.2.10 and 192.0.2.11');
+    expect(r.stdout).toContain('Virtual addresses of vrrp_instance VI_1 (VRID 51) on lb1 differ: 192.0.2.11 only on lb2');
+    expect(r.stdout).toContain('Virtual addresses of vrrp_instance VI_1 (VRID 51) on lb2 differ: 192.0.2.11 only on lb2');
     expect(r.stdout).toContain('      hosts/lb2/etc/keepalived/keepalived.conf:6:5: lb2: virtual_ipaddress of VI_1: 192.0.2.10 and 192.0.2.11');
   });
 
   it('prints json with findings in each node\'s file and related lines in the others', async () => {
     const r = await runCli(['cluster', lb1, lb2, '--format', 'json'], { cwd });
-    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string; line: number; related?: { file: string; line: number }[] }[] }[] };
+    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string; line: number; detail?: string; related?: { file: string; line: number }[] }[] }[] };
     expect(out.results.map((x) => [x.file, x.diagnostics.map((d) => `${d.ruleId}:${d.line}:${d.related?.map((rel) => `${rel.file}:${rel.line}`).join(',')}`)])).toEqual([
       ['hosts/lb1/etc/keepalived/keepalived.conf', ['cluster-vip-mismatch:6:hosts/lb2/etc/keepalived/keepalived.conf:6']],
       ['hosts/lb2/etc/keepalived/keepalived.conf', ['cluster-vip-mismatch:6:hosts/lb1/etc/keepalived/keepalived.conf:6']],
     ]);
+    expect(out.results[0]!.diagnostics[0]!.detail).toContain('lb1 has 192.0.2.10; lb2 has 192.0.2.10 and 192.0.2.11');
   });
 
   it('needs two nodes: one file without @ lines is a usage error', async () => {
