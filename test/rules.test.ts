@@ -86,18 +86,35 @@ for (const rule of clusterRules) {
   });
 }
 
+/**
+ * Message ids no fixture can produce, with the reason. The test fails when one of them is produced
+ * after all (then remove it here), so that this list cannot hide a fixture gap.
+ */
+const NO_FIXTURE: Record<string, string> = {
+  'include-not-found[tooMany]':
+    'needs one folder of more than 20,000 matching files (MAX_GLOB_MATCHES): the lookup budget (25,000 per pass) stops a pattern that reaches the count by repeating alternatives first',
+  'include-not-found[unreadable]':
+    'needs a file that stat calls a readable regular file and that then cannot be read: permission denied (the tests run as root here), larger than 16 MiB, or changed while read',
+};
+
 describe('message ids', () => {
   it('every message id of every rule is produced by at least one invalid fixture, the rule alone', async () => {
     const missing: string[] = [];
+    const exempted: string[] = [];
     for (const [list, cluster] of [[rules, false], [clusterRules, true]] as const) {
       for (const rule of list) {
         const dir = path.join(FIXTURES, rule.meta.id, 'invalid');
         const files = cluster ? clusterEntries(dir) : confs(dir);
         const produced = new Set<string | undefined>();
         for (const f of files) for (const x of (await aloneRun(rule, f, cluster)).findings) produced.add(x.messageId);
-        for (const m of Object.keys(rule.meta.messages)) if (!produced.has(m)) missing.push(`${rule.meta.id}[${m}]`);
+        for (const m of Object.keys(rule.meta.messages)) {
+          const name = `${rule.meta.id}[${m}]`;
+          if (!produced.has(m) && !(name in NO_FIXTURE)) missing.push(name);
+          if (produced.has(m) && name in NO_FIXTURE) exempted.push(name);
+        }
       }
     }
     expect(missing, 'message ids no invalid fixture produces: add a fixture fixtures/<rule>/invalid/<case>.conf with an expectation `rule[messageId]`').toEqual([]);
+    expect(exempted, 'produced by a fixture after all: remove from NO_FIXTURE').toEqual([]);
   });
 });

@@ -10,8 +10,9 @@
  * "rule-id:" must appear in the message (or its detail). The rule id may name the message id too,
  * `#   ^^^^^^^ unknown-keyword[unknown]: Unknown keyword "priorty"`, and then the text is optional
  * (`#   ^^^^^^^ unknown-keyword[unknown]`): write the id in new fixtures, and as text only what is
- * unlikely to change (the quoted keyword or address). A finding about the file as a whole (offset 0,
- * no width: "this file is executable") is written `# (file) include-not-found[executable]`.
+ * unlikely to change (the quoted keyword or address). Where carets cannot point (a finding that
+ * starts in column 1, has no width, or is on a line too long to copy), the place is written out as
+ * line:column-endColumn: `# (1:1-1) include-not-found[executable]`.
  * A first-line comment `# fixture: target=1.3.2 config-id=x` sets lint options
  * (target, from, config-id, root, the flag report-unused-disables, and with=rule-a,rule-b: rules
  * test/support/rule-tester.ts runs beside the fixture's own, for a finding that exists only when
@@ -40,7 +41,7 @@ export interface Fixture {
 /** `rule-id: text`, `rule-id[messageId]: text` or `rule-id[messageId]`. */
 const EXPECTED = String.raw`([a-z0-9-]+)(?:\[([A-Za-z][A-Za-z0-9_]*)\](?::\s*(.*))?|:\s*(.*))`;
 const EXPECT_RE = new RegExp(String.raw`^(\s*[#!])(\s*)(\^+)\s+` + EXPECTED + '$');
-const FILE_EXPECT_RE = new RegExp(String.raw`^\s*[#!]\s*\(file\)\s+` + EXPECTED + '$');
+const PLACE_EXPECT_RE = new RegExp(String.raw`^\s*[#!]\s*\((\d+):(\d+)-(\d+)\)\s+` + EXPECTED + '$');
 
 export function readFixture(file: string): Fixture {
   return parseFixture(file, fs.readFileSync(file, 'utf8'));
@@ -67,9 +68,9 @@ export function parseFixture(file: string, text: string): Fixture {
       }
       return;
     }
-    const whole = FILE_EXPECT_RE.exec(text);
-    if (whole) {
-      expectations.push(expectation(whole[1]!, whole[2], whole[3] ?? whole[4], 1, 1, 1));
+    const at = PLACE_EXPECT_RE.exec(text);
+    if (at) {
+      expectations.push(expectation(at[4]!, at[5], at[6] ?? at[7], Number(at[1]), Number(at[2]), Number(at[3])));
       return;
     }
     const m = EXPECT_RE.exec(text);
