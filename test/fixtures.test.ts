@@ -20,6 +20,7 @@ function optionArgs(o: ReturnType<typeof readFixture>['options'], dir: string): 
     ...(o.from ? ['--from', o.from] : []),
     ...(o.configId ? ['--config-id', o.configId] : []),
     ...(o.root ? ['--root', path.resolve(dir, o.root)] : []),
+    ...(o.reportUnusedDisables ? ['--report-unused-disables'] : []),
   ];
 }
 
@@ -61,8 +62,8 @@ function expectFindings(id: string, files: Map<string, JsonDiagnostic[]>): void 
     const got = diags.map((d) => `${rel}:${d.line}:${d.column}-${d.endColumn} ${d.ruleId}: ${d.message}`);
     const unmatched = [...diags];
     for (const e of expectationsOf(rel).filter((x) => x.ruleId === id)) {
-      const i = unmatched.findIndex((d) => d.line === e.line && d.column === e.column && d.endColumn === e.endColumn && `${d.message}\n${d.detail ?? ''}`.includes(e.message));
-      expect(i, `expected ${rel}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}: ${e.message}\ngot:\n${got.join('\n')}`).toBeGreaterThanOrEqual(0);
+      const i = unmatched.findIndex((d) => d.line === e.line && d.column === e.column && d.endColumn === e.endColumn && (e.messageId === undefined || d.messageId === e.messageId) && `${d.message}\n${d.detail ?? ''}`.includes(e.message));
+      expect(i, `expected ${rel}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ${e.message}\ngot:\n${got.join('\n')}`).toBeGreaterThanOrEqual(0);
       unmatched.splice(i, 1);
     }
     expect(unmatched.map((d) => `${rel}:${d.line}:${d.column}-${d.endColumn} ${d.message}`), 'findings the fixture does not expect').toEqual([]);
