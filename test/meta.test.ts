@@ -30,7 +30,13 @@ describe('rule registry', () => {
     expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/);
     expect(r.meta.description.length).toBeGreaterThan(20);
     expect(Object.keys(r.meta.messages).length).toBeGreaterThan(0);
-    for (const m of Object.values(r.meta.messages)) expect(m).toMatch(/^[A-Z"'{]/);
+    for (const m of Object.values(r.meta.messages) as (string | { message: string; detail?: string })[]) {
+      const spec = typeof m === 'string' ? { message: m } : m;
+      // One line that starts with what is wrong; the explanation, if any, is a detail of sentences.
+      expect(spec.message).toMatch(/^[A-Z"'{]/);
+      expect(spec.message).not.toMatch(/\n/);
+      if (spec.detail !== undefined) expect(spec.detail.length, spec.message).toBeGreaterThan(20);
+    }
   });
 
   it.each(ruleFiles)('%s has a docs page with what, why, examples', (id) => {
