@@ -45,7 +45,12 @@ const LAYERS = [
   { name: 'load', rank: 5, paths: ['src/load/'] },
   { name: 'rules', rank: 6, paths: ['rules/'], pending: [PENDING.rules] },
   { name: 'engine', rank: 7, paths: ['src/engine/'] },
-  { name: 'beside-engine', rank: 7.5, paths: ['src/cluster/', 'src/diff/', 'src/keepalived/'], pending: [PENDING.diff] },
+  {
+    name: 'beside-engine',
+    rank: 7.5,
+    paths: ['src/cluster/', 'src/diff/', 'src/keepalived/'],
+    pending: [PENDING.diff],
+  },
   { name: 'format', rank: 8, paths: ['src/format/'] },
   { name: 'cli', rank: 9, paths: ['src/cli/'] },
   // Entry points and the project's own tools: they may import everything.
@@ -58,8 +63,12 @@ const under = (prefixes) => `^(?:${prefixes.map(esc).join('|')})`;
 /** The prefixes that lie both under one of `a` and under one of `b`. */
 const intersect = (a, b) => {
   const out = new Set();
-  for (const x of a) for (const y of b) if (y.startsWith(x)) out.add(y);
-  else if (x.startsWith(y)) out.add(x);
+  for (const x of a) {
+    for (const y of b) {
+      if (y.startsWith(x)) out.add(y);
+      else if (x.startsWith(y)) out.add(x);
+    }
+  }
   return [...out];
 };
 
@@ -204,7 +213,8 @@ module.exports = {
     },
     {
       name: 'not-to-unresolvable',
-      comment: 'an import that resolves to no file: a missing package, a typo, or an ungenerated grammar (npm run generate)',
+      comment:
+        'an import that resolves to no file: a missing package, a typo, or an ungenerated grammar (npm run generate)',
       severity: 'error',
       from: {},
       // bin/ loads the build output (dist/, made by `npm run build`); it need not exist to check the source.
