@@ -167,7 +167,7 @@ function deprecatedOf(node) {
   const m = raw === null ? null : /^(\d+\.\d+\.\d+)\b(.*)$/.exec(raw);
   const notes = [];
   if (d.note) notes.push(d.note);
-  if (raw !== null && (!m || m[2].trim() !== '')) notes.push(`Deprecated since: ${raw}.`);
+  if (raw !== null && m?.[2].trim() !== '') notes.push(`Deprecated since: ${raw}.`);
   return {
     replacement: d.replacement ?? null,
     since: m ? m[1] : null,

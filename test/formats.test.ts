@@ -255,7 +255,7 @@ interface Annotation {
   message: string;
 }
 
-const unescape = (s: string) => s.replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+const unescapeData = (s: string) => s.replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
 
 /** Reads a workflow command back the way the runner does: split on the unescaped separators. */
 function parseAnnotation(line: string): Annotation {
@@ -265,9 +265,9 @@ function parseAnnotation(line: string): Annotation {
   for (const part of m[2]!.split(',')) {
     const eq = part.indexOf('=');
     if (eq < 0) throw new Error(`property without "=": ${part}`);
-    props[part.slice(0, eq)] = unescape(part.slice(eq + 1));
+    props[part.slice(0, eq)] = unescapeData(part.slice(eq + 1));
   }
-  return { command: m[1]!, props, message: unescape(m[3]!) };
+  return { command: m[1]!, props, message: unescapeData(m[3]!) };
 }
 
 describe('--format github', () => {

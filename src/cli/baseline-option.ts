@@ -10,7 +10,7 @@ import { applyBaseline, createBaseline, parseBaseline, serializeBaseline, type B
 import { isInside, repositoryOf } from '../source/confine.js';
 import type { FileHost } from '../source/host.js';
 import { writeReplacing } from './safe-file.js';
-import type { CliIO } from './index.js';
+import type { CliIO } from './io.js';
 
 export interface LoadedBaseline {
   /** As given on the command line, for messages. */

@@ -15,7 +15,7 @@ import { allRules, clusterRules } from '../../rules/index.js';
 import { effectiveFor, planLint, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
-import type { CliIO } from './index.js';
+import type { CliIO } from './io.js';
 
 export interface ClusterRun {
   report: LintReport;

@@ -12,7 +12,7 @@ import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { gitHost, gitRevisionExists, gitTopLevel } from '../source/git-host.js';
 import { findConfigs } from './find-configs.js';
-import type { CliIO } from './index.js';
+import type { CliIO } from './io.js';
 
 export interface DiffCommandOptions {
   git?: string;

@@ -14,7 +14,7 @@ import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { Loader, OptionsResolver } from '../load/index.js';
 import { findConfigs } from './find-configs.js';
 import { errorsOnly, maxWarningsMessage, parseJobs, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
-import { withStdin, type StdinReader } from './stdin.js';
+import { withStdin } from './stdin.js';
 import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
 import { DEFAULT_CACHE_DIR, openCache } from './cache-option.js';
 import { progressLine } from './progress.js';
@@ -22,25 +22,9 @@ import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type Keepalive
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
+import type { CliIO } from './io.js';
 
-export interface CliIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  isTTY: boolean;
-  host?: FileHost;
-  /** Writes a file the user asked for (--write-baseline); default: node:fs. */
-  writeFile?: (file: string, text: string) => void;
-  /**
-   * Standard input (for `keepalived-lint -`): its bytes (process.stdin), read up to the 16 MiB cap
-   * and decoded as files are, or text already read; absent where there is none to read.
-   */
-  stdin?: StdinReader;
-  /** stderr is a terminal (the progress line), and its width. */
-  stderrIsTTY?: boolean;
-  columns?: number;
-}
+export type { CliIO } from './io.js';
 
 export const VERSION = '0.1.0';
 const EXIT_OK = 0;

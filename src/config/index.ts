@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import type { Document, LineCounter } from 'yaml';
-import type { RuleMeta, SeveritySetting } from '../engine/types.js';
+import type { RuleMeta, SeveritySetting } from '../rule-api/index.js';
 import { isInside, realResolver, refusal, repositoryOf } from '../source/confine.js';
 import type { FileHost } from '../source/host.js';
 import type { PathMapping } from '../source/paths.js';

@@ -11,7 +11,6 @@
  *      (the quoted `|` is meant as a character and is not syntax)
  */
 import type { Expansion, Origin } from '../preprocess/types.js';
-import type { ScriptRef } from './scripts.js';
 import type { Statement } from '../tree/index.js';
 import { compareVersions, type Version } from '../versions/version.js';
 
@@ -106,7 +105,7 @@ function unescape(input: Char[], at: number): { c: string; next: number } {
  * keyword, then word 1 split again into argv. 2.0.6-2.3.1 process escapes in the first split,
  * 2.3.2+ keep them for the second (so `\"` quotes inside the command only in the former).
  */
-export function readCommand(ref: ScriptRef, target: Version): Command {
+export function readCommand(ref: { statement: Statement }, target: Version): Command {
   return readCommandLine(ref.statement, target);
 }
 

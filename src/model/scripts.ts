@@ -11,7 +11,7 @@
 import type { Expansion, Origin } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import type { NameSource } from '../scripts/analyze.js';
-import type { PathMap } from '../source/paths.js';
+import type { ScriptCall } from '../scripts/store.js';
 import { compareVersions, type Version } from '../versions/version.js';
 import { readCommandLine, type ArgvWord } from './script-command.js';
 import { perTree } from './memo.js';
@@ -26,7 +26,8 @@ export interface ScriptWord {
 
 export type OwnerKind = 'vrrp_instance' | 'vrrp_sync_group' | 'global_defs' | 'vrrp_script' | 'real_server' | 'virtual_server';
 
-export interface ScriptRef {
+/** A script reference; the script store reads it as a ScriptCall. */
+export interface ScriptRef extends ScriptCall {
   statement: Statement;
   /** The keyword: notify, notify_master, script, misc_path, vrrp_notify_fifo_script, ... */
   hook: string;
@@ -124,16 +125,6 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
     out.push(ref);
   }
   return out;
-}
-
-/**
- * The file a command names, on this machine: absolute paths under `root`, relative paths with a
- * `/` from `/` (keepalived runs with `/` as its working directory). A bare name (`killall`) is
- * found in PATH on the target host: not a file we can read, so null.
- */
-export function scriptFile(command: string, paths: PathMap): string | null {
-  if (!command.includes('/')) return null;
-  return paths.toLocal(command);
 }
 
 /** "notify of vrrp_instance gw", "vrrp_notify_fifo_script" - how messages name a reference. */

@@ -41,13 +41,13 @@ function ohm(): { grammar: KeepalivedGrammar; semantics: KeepalivedSemantics } {
 
 s.addOperation<CodePiece[]>('pieces', {
   line(parts: IterationNode, _comment: IterationNode) {
-    return parts.children.flatMap((p: Node) => p['pieces']() as CodePiece[]);
+    return parts.children.flatMap((p: Node) => p.pieces() as CodePiece[]);
   },
   codePart(inner: NonterminalNode) {
-    return inner['pieces']() as CodePiece[];
+    return inner.pieces() as CodePiece[];
   },
   codePart_quoted(inner: NonterminalNode) {
-    return inner['pieces']() as CodePiece[];
+    return inner.pieces() as CodePiece[];
   },
   dquoted_closed(_open: TerminalNode, _body: IterationNode, _close: TerminalNode) {
     return [{ text: this.sourceString, at: this.source.startIdx }];
@@ -69,13 +69,13 @@ s.addOperation<CodePiece[]>('pieces', {
 
 s.addOperation<RawToken[]>('tokens', {
   tokens(_lead: IterationNode, toks: IterationNode, _trail: IterationNode) {
-    return toks.children.map((t: Node) => t['token']() as RawToken);
+    return toks.children.map((t: Node) => t.token() as RawToken);
   },
 });
 
 s.addOperation<RawToken>('token', {
   token(inner: NonterminalNode) {
-    return inner['token']() as RawToken;
+    return inner.token() as RawToken;
   },
   brace(b: TerminalNode) {
     return raw(b.sourceString, b.source.startIdx, b.source.endIdx, false, true, false);
@@ -95,8 +95,8 @@ s.addOperation<Directive>('directive', {
   directive(_lead: IterationNode, cond: IterationNode, body: NonterminalNode) {
     const c = cond.children[0];
     return {
-      condition: c ? (c['condition']() as Directive['condition']) : null,
-      body: body['body']() as DirectiveBody,
+      condition: c ? (c.condition() as Directive['condition']) : null,
+      body: body.body() as DirectiveBody,
     };
   },
 });
@@ -114,7 +114,7 @@ s.addOperation<Directive['condition']>('condition', {
 
 s.addOperation<DirectiveBody>('body', {
   body(inner: NonterminalNode) {
-    return inner['body']() as DirectiveBody;
+    return inner.body() as DirectiveBody;
   },
   definition(_dollar, name: NonterminalNode, _eq, _blanks, value: IterationNode) {
     return {
@@ -182,7 +182,7 @@ export const parseDirective = (text: string): Directive => directiveLine(text) ?
 // hand reader to.
 
 export function decommentWithGrammar(text: string): DecommentResult {
-  const pieces = ohm().semantics(matchOrThrow(text, 'line'))['pieces']() as CodePiece[];
+  const pieces = ohm().semantics(matchOrThrow(text, 'line')).pieces() as CodePiece[];
   let commentAt: number | null = null;
   let unterminatedQuoteAt: number | null = null;
   const codeEnd = pieces.length ? pieces[pieces.length - 1]!.at + pieces[pieces.length - 1]!.text.length : 0;
@@ -194,9 +194,9 @@ export function decommentWithGrammar(text: string): DecommentResult {
 }
 
 export function tokenizeWithGrammar(text: string): RawToken[] {
-  return ohm().semantics(matchOrThrow(text, 'tokens'))['tokens']() as RawToken[];
+  return ohm().semantics(matchOrThrow(text, 'tokens')).tokens() as RawToken[];
 }
 
 export function parseDirectiveWithGrammar(text: string): Directive {
-  return ohm().semantics(matchOrThrow(text, 'directive'))['directive']() as Directive;
+  return ohm().semantics(matchOrThrow(text, 'directive')).directive() as Directive;
 }

@@ -554,7 +554,7 @@ class Preprocessor {
     if (tail) {
       const def = this.defs.get(tail[1]!);
       const braced = tail[0].startsWith('${');
-      if (def && def.multiline && (braced ? tail[0].endsWith('}') : !tail[0].endsWith('}'))) {
+      if (def?.multiline && (braced ? tail[0].endsWith('}') : !tail[0].endsWith('}'))) {
         const refStart = m.length - tail[0].length;
         const use = m.origin(refStart, m.length).origin;
         // `$NAME= \` starts with an empty value line, which keepalived does not use.

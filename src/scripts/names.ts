@@ -29,7 +29,7 @@ export function handles(d: Dispatch, name: string): boolean {
 export function similarNames(literal: string, names: Iterable<string>): string[] {
   const all = [...names];
   // gateway -> gateway_v4, gateway-v6, v4.gateway: the old name plus a separated part.
-  const split = all.filter((n) => new RegExp(`^${escape(literal)}[-_.:]|[-_.:]${escape(literal)}$`).test(n));
+  const split = all.filter((n) => new RegExp(`^${escapeRegExp(literal)}[-_.:]|[-_.:]${escapeRegExp(literal)}$`).test(n));
   if (split.length) return split.sort();
   const derived = all.filter((n) => n.length > literal.length && (n.startsWith(literal) || n.endsWith(literal)));
   if (derived.length) return derived.sort();
@@ -42,6 +42,6 @@ export function quoteList(names: string[], max = 6): string {
   return names.length > max ? `${q.join(', ')} and ${names.length - max} more` : q.join(', ');
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import type { SourceFile } from '../preprocess/types.js';
 import { LineIndex } from '../source/line-index.js';
 import type { FileHost, FileStat } from '../source/host.js';
-import { scriptFile, type ScriptRef } from '../model/scripts.js';
 import type { PathMap } from '../source/paths.js';
 import { analyzeScript, notAnalysed, type NameSource, type ScriptAnalysis, type ScriptBudget } from './analyze.js';
 import { loadShellParser, type ShellParser } from './shell.js';
@@ -47,16 +46,28 @@ export interface ScriptFile {
  */
 export const MAX_SCRIPT_BYTES = 256 * 1024;
 
+/**
+ * What the store reads of a script reference: the command keepalived runs and where the
+ * instance/group name reaches it. The model builds these (src/model/scripts.ts ScriptRef); shell
+ * analysis knows no keepalived model.
+ */
+export interface ScriptCall {
+  /** argv[0] as keepalived runs it (null for an empty command string). */
+  command: { text: string } | null;
+  /** Where the instance/group name reaches the script, when keepalived passes it. */
+  nameSource: NameSource | null;
+}
+
 export interface ScriptStore {
-  file(ref: ScriptRef): ScriptFile | null;
-  analysis(ref: ScriptRef): ScriptAnalysis | null;
+  file(ref: ScriptCall): ScriptFile | null;
+  analysis(ref: ScriptCall): ScriptAnalysis | null;
 }
 
 const SHELLS = /^(sh|bash|dash|ksh|mksh|ash|zsh|busybox)$/;
 
-export async function loadScripts(refs: ScriptRef[], paths: PathMap, host: FileHost, files: Map<string, SourceFile>): Promise<ScriptStore> {
+export async function loadScripts(refs: ScriptCall[], paths: PathMap, host: FileHost, files: Map<string, SourceFile>): Promise<ScriptStore> {
   const byPath = new Map<string, ScriptFile>();
-  const fileOf = (ref: ScriptRef): ScriptFile | null => {
+  const fileOf = (ref: ScriptCall): ScriptFile | null => {
     const p = ref.command ? scriptFile(ref.command.text, paths) : null;
     if (!p) return null;
     let f = byPath.get(p);
@@ -89,6 +100,16 @@ export async function loadScripts(refs: ScriptRef[], paths: PathMap, host: FileH
       return f && ref.nameSource ? (analyses.get(key(f.path, ref.nameSource)) ?? null) : null;
     },
   };
+}
+
+/**
+ * The file a command names, on this machine: absolute paths under `root`, relative paths with a
+ * `/` from `/` (keepalived runs with `/` as its working directory). A bare name (`killall`) is
+ * found in PATH on the target host: not a file we can read, so null.
+ */
+export function scriptFile(command: string, paths: PathMap): string | null {
+  if (!command.includes('/')) return null;
+  return paths.toLocal(command);
 }
 
 /**
