@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** sizeof(vrrp->auth_data): keepalived keeps the first 8 bytes of the password. */
@@ -9,16 +9,22 @@ const CUT_INSIDE_WORD = '1.2.20';
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const first8 = (s: string) => Buffer.from(s, 'utf8').subarray(0, MAX).toString('utf8');
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'auth-pass-truncated',
     description: 'auth_pass longer than 8 characters, or cut short by an unquoted # or !: keepalived authenticates with another password than the one written.',
     severity: 'warning',
     messages: {
-      long:
-        'Truncated auth_pass "{{written}}" in vrrp_instance {{name}}: it is {{length}} characters long, and keepalived {{target}} keeps only the first {{max}}, "{{used}}" ("Truncating auth_pass to {{max}} characters"). A peer configured with the full string by another VRRP implementation will not match and drops the adverts. Fix: use a password of at most {{max}} characters, the same on every peer.',
-      cut:
-        'Cut auth_pass "{{written}}" in vrrp_instance {{name}}: the unquoted "{{char}}" starts a comment, so keepalived {{target}} drops the rest and silently authenticates with "{{used}}". A peer that sends the written password (another implementation, or keepalived before 1.2.20) will not match. Fix: {{fix}}.',
+      long: {
+        message: 'Truncated auth_pass "{{written}}" in vrrp_instance {{name}}: it is {{length}} characters long, and keepalived {{target}} keeps only the first {{max}}, "{{used}}"',
+        detail:
+          'keepalived {{target}} says "Truncating auth_pass to {{max}} characters" and authenticates with "{{used}}". A peer configured with the full string by another VRRP implementation will not match and drops the adverts. Fix: use a password of at most {{max}} characters, the same on every peer.',
+      },
+      cut: {
+        message: 'Cut auth_pass "{{written}}" in vrrp_instance {{name}}: the unquoted "{{char}}" starts a comment, so keepalived {{target}} authenticates with "{{used}}"',
+        detail:
+          'keepalived {{target}} drops the rest of the word after the unquoted "{{char}}" and silently authenticates with "{{used}}". A peer that sends the written password (another implementation, or keepalived before 1.2.20) will not match. Fix: {{fix}}.',
+      },
     },
   },
   create(ctx) {
@@ -51,4 +57,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

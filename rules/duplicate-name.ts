@@ -1,5 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
-import type { Statement } from '../src/tree/index.js';
+import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** The first version that refuses a second vrrp_instance / vrrp_sync_group of the same name. */
@@ -23,16 +22,22 @@ const KINDS: Kind[] = [
   { keywords: ['virtual_server_group'], label: 'virtual_server_group', does: 'silently keeps both, but every virtual_server group lookup finds the first' },
 ];
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'duplicate-name',
     description: 'Two vrrp_instance, vrrp_sync_group, vrrp_script, track file, vrrp_track_process, bfd_instance or virtual_server_group blocks with the same name: keepalived uses only the first.',
     severity: 'error',
     messages: {
-      duplicate:
-        '{{label}} "{{name}}" is already defined at {{first}}: keepalived {{target}} {{does}}, so none of the settings in this block apply. Fix: rename this block (and the references meant for it), or merge it into the first one.',
-      unchecked:
-        '{{label}} "{{name}}" is already defined at {{first}}: keepalived {{target}} does not check names and creates two instances called "{{name}}"; keepalived {{checked}} and later skip this whole block ("... already defined"). Fix: rename this block (and the references meant for it), or merge it into the first one.',
+      duplicate: {
+        message: '{{label}} "{{name}}" is already defined at {{first}}: none of the settings in this block apply',
+        detail:
+          'keepalived {{target}} {{does}}, so none of the settings in this block apply. Fix: rename this block (and the references meant for it), or merge it into the first one.',
+      },
+      unchecked: {
+        message: '{{label}} "{{name}}" is already defined at {{first}}: keepalived {{target}} creates two instances called "{{name}}"',
+        detail:
+          'keepalived {{target}} does not check names and creates two instances called "{{name}}"; keepalived {{checked}} and later skip this whole block ("... already defined"). Fix: rename this block (and the references meant for it), or merge it into the first one.',
+      },
     },
   },
   create(ctx) {
@@ -69,4 +74,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

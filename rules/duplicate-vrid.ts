@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { familyName, vrrpInstances, type VrrpInstance } from '../src/model/vrrp.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
@@ -8,16 +8,22 @@ const SPACES = '2.0.8';
 
 const arg = (i: VrrpInstance, kw: string): string | undefined => i.statement.children.find((c) => c.keyword.text === kw)?.args[0]?.text;
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'duplicate-vrid',
     description: 'Two vrrp_instance blocks with the same virtual_router_id on the same interface and address family: keepalived refuses to start VRRP.',
     severity: 'error',
     messages: {
-      multicast:
-        'VRID {{vrid}} of vrrp_instance {{name}} is already used with {{family}} on interface {{iface}} by {{other}} at {{first}}: keepalived {{target}} reports "{{said}}" and the VRRP process refuses to start, so no instance comes up. Fix: give one of them another virtual_router_id (the same change on every node of that instance).',
-      unicast:
-        'VRID {{vrid}} of unicast vrrp_instance {{name}} is already used with {{family}} by {{other}} at {{first}}, with the same local address and the common peer {{peer}}: keepalived {{target}} reports "({{other}}) duplicate VRID conflict with {{name}} VRID {{vrid}}" and the VRRP process refuses to start. Fix: give one of them another virtual_router_id (on every node).',
+      multicast: {
+        message: 'VRID {{vrid}} of vrrp_instance {{name}} is already used on {{iface}} ({{family}}) by {{other}} at {{first}}: keepalived refuses to start VRRP',
+        detail:
+          'Both instances use VRID {{vrid}} with {{family}} on interface {{iface}}: keepalived {{target}} reports "{{said}}" and the VRRP process refuses to start, so no instance comes up. Fix: give one of them another virtual_router_id (the same change on every node of that instance).',
+      },
+      unicast: {
+        message: 'VRID {{vrid}} of unicast vrrp_instance {{name}} is already used by {{other}} at {{first}} (same local address, peer {{peer}})',
+        detail:
+          'Both are {{family}} instances with the same local address and the common unicast peer {{peer}}: keepalived {{target}} reports "({{other}}) duplicate VRID conflict with {{name}} VRID {{vrid}}" and the VRRP process refuses to start. Fix: give one of them another virtual_router_id (on every node).',
+      },
     },
   },
   create(ctx) {
@@ -70,4 +76,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,5 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
-import type { Statement } from '../src/tree/index.js';
+import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { readRoute } from '../src/model/routes.js';
 import { compareVersions, formatVersion, type Version } from '../src/versions/version.js';
 
@@ -10,16 +9,22 @@ const NO_INTERFACE_NEEDED = '2.3.2';
 
 const untracked = (v: Version) => compareVersions(v, TRACKING) >= 0 && compareVersions(v, NO_INTERFACE_NEEDED) < 0;
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'route-without-interface',
     description: 'A virtual or static route without "dev": keepalived 2.0.1 - 2.3.1 cannot track it, so a deleted route stays deleted while the instance stays MASTER.',
     severity: 'warning',
     messages: {
-      untracked:
-        'Route {{dest}} has no "dev": keepalived {{target}} cannot track it ("Warning - cannot track route {{dest}} with no interface specified, not tracking"){{visibility}}. {{effect}} Fix: add "dev <interface>" (the interface the route leaves by), or "{{noTrack}}" if an untracked route is intended (that also silences the warning).',
-      nowTracked:
-        'Route {{dest}} has no "dev": keepalived {{from}} (--from) does not track it, but from {{since}} keepalived tracks routes without an interface, so with {{target}} its deletion while {{inst}} is MASTER sends {{inst}} to BACKUP (the route comes back when {{inst}} is MASTER again). Add "no_track" to keep the old behaviour.',
+      untracked: {
+        message: 'Route {{dest}} has no "dev": keepalived {{target}} cannot track it',
+        detail:
+          'keepalived {{target}} cannot track it ("Warning - cannot track route {{dest}} with no interface specified, not tracking"){{visibility}}. {{effect}} Fix: add "dev <interface>" (the interface the route leaves by), or "{{noTrack}}" if an untracked route is intended (that also silences the warning).',
+      },
+      nowTracked: {
+        message: 'Route {{dest}} has no "dev": keepalived {{target}} tracks it, so its deletion while {{inst}} is MASTER sends {{inst}} to BACKUP',
+        detail:
+          'keepalived {{from}} (--from) does not track it, but from {{since}} keepalived tracks routes without an interface, so with {{target}} its deletion while {{inst}} is MASTER sends {{inst}} to BACKUP (the route comes back when {{inst}} is MASTER again). Add "no_track" to keep the old behaviour.',
+      },
     },
   },
   create(ctx) {
@@ -49,4 +54,4 @@ export const rule: Rule = {
     };
     return { keywords: { virtual_routes: check, static_routes: check } };
   },
-};
+});

@@ -1,18 +1,21 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { describeRef, disabledEffect, isRoot, runAs, runsProgram, SCRIPT_CHECKS, scriptSecurity, TEST_SHOWS_SECURITY } from '../src/model/script-security.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** From 1.3.6, enable_script_security without any user removes the script instead of running it as root. */
 const DEFAULT_USER_REQUIRED = '1.3.6';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-insecure',
     description: 'A script that runs as root while a non-root user can write it or a folder above it: keepalived disables it under enable_script_security, and runs it as root otherwise.',
     severity: 'warning',
     messages: {
-      insecure:
-        'Script "{{deployed}}" ({{ref}}) runs as root{{who}}, but {{writable}}: {{does}}. Fix: make the script and every folder above it owned by root and writable by root only (chown root:root, chmod go-w), or run it as an unprivileged user.',
+      insecure: {
+        message: 'Script "{{deployed}}" ({{ref}}) runs as root, but non-root users can change it',
+        detail:
+          'The script runs as root{{who}}, but {{writable}}: {{does}}. Fix: make the script and every folder above it owned by root and writable by root only (chown root:root, chmod go-w), or run it as an unprivileged user.',
+      },
     },
   },
   create(ctx) {
@@ -51,4 +54,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,19 +1,28 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { hookLabel } from '../src/model/scripts.js';
 import { vmacInterface } from '../src/model/script-names.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-interface-name',
     description: 'A script uses the instance name as an interface name (net.ipv4.conf.$NAME, ip link set $NAME) where the instance\'s interface has another name: the VMAC (vrrp.<VRID> or the use_vmac name) or its `interface`.',
     severity: 'info',
     messages: {
-      vmac:
-        '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but vrrp_instance {{name}} has use_vmac, so its interface is "{{vmac}}"{{how}}: the script addresses an interface that does not exist and the VMAC keeps its defaults. Fix: {{fix}}.',
-      plain:
-        '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but vrrp_instance {{name}} has no use_vmac: it runs on interface "{{iface}}", and an interface "{{name}}" exists only if the host has one. Fix: have the script use the interface ("{{iface}}"), or add "use_vmac {{name}}" if a VMAC named after the instance was meant.',
-      group:
-        '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but {{name}} is a vrrp_sync_group, which has no interface of its own. Fix: have the script act on its instances\' interfaces.',
+      vmac: {
+        message: 'Name "{{name}}" used as an interface in {{script}}: the VMAC of vrrp_instance {{name}} is "{{vmac}}"',
+        detail:
+          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but vrrp_instance {{name}} has use_vmac, so its interface is "{{vmac}}"{{how}}: the script addresses an interface that does not exist and the VMAC keeps its defaults. Fix: {{fix}}.',
+      },
+      plain: {
+        message: 'Name "{{name}}" used as an interface in {{script}}: vrrp_instance {{name}} runs on "{{iface}}" (no use_vmac)',
+        detail:
+          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but vrrp_instance {{name}} has no use_vmac: it runs on interface "{{iface}}", and an interface "{{name}}" exists only if the host has one. Fix: have the script use the interface ("{{iface}}"), or add "use_vmac {{name}}" if a VMAC named after the instance was meant.',
+      },
+      group: {
+        message: 'Name "{{name}}" used as an interface in {{script}}: {{name}} is a vrrp_sync_group, which has no interface',
+        detail:
+          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but {{name}} is a vrrp_sync_group, which has no interface of its own. Fix: have the script act on its instances\' interfaces.',
+      },
     },
   },
   create(ctx) {
@@ -53,4 +62,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,18 +1,24 @@
-import type { Related, Rule } from '../src/engine/types.js';
+import { defineRule, type Related } from '../src/rule-api/index.js';
 import { hookLabel } from '../src/model/scripts.js';
 import { readCommand } from '../src/model/script-command.js';
 import { configInterfaces, definitionOrigin, list, nameEvidence, notAName, ownerNames } from '../src/model/script-names.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-name-argument',
     description: 'A script line passes an instance/group name that the config does not define (a typo, or the name before a rename or split), or another instance\'s name where every other call passes its own.',
     severity: 'error',
     messages: {
-      unknown:
-        'Unknown instance or group name "{{word}}" passed to {{program}} by {{hook}}: no vrrp_instance or vrrp_sync_group is named "{{word}}", and it is meant as one ({{why}}). keepalived passes the word as it is, so whatever the script does by that name (check a state file, move a floating IP, set routes) finds nothing. Fix: pass the name the config defines{{suggest}}.',
-      foreign:
-        'Name of another block "{{word}}" passed to {{program}} by {{hook}}: the other calls pass their own instance\'s or group\'s name at this position ({{other}}), so this one acts for {{word}} instead of {{own}} (copied from another block?). Fix: pass "{{own}}" unless {{word}} is really meant.',
+      unknown: {
+        message: 'Unknown instance or group name "{{word}}" passed to {{program}} by {{hook}}',
+        detail:
+          'No vrrp_instance or vrrp_sync_group is named "{{word}}", and it is meant as one ({{why}}). keepalived passes the word as it is, so whatever the script does by that name (check a state file, move a floating IP, set routes) finds nothing. Fix: pass the name the config defines{{suggest}}.',
+      },
+      foreign: {
+        message: 'Name of another block "{{word}}" passed to {{program}} by {{hook}}',
+        detail:
+          'The other calls pass their own instance\'s or group\'s name at this position ({{other}}), so this one acts for {{word}} instead of {{own}} (copied from another block?). Fix: pass "{{own}}" unless {{word}} is really meant.',
+      },
     },
   },
   create(ctx) {
@@ -67,4 +73,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,15 +1,18 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { describeRef, disabledEffect, fromNote, isRoot, NOT_EXECUTABLE_DISABLED, runAs, runsProgram, scriptSecurity } from '../src/model/script-security.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-not-executable',
     description: 'A script file without an execute bit: keepalived disables it ("is not executable ... - disabling", in syslog only; keepalived -t says nothing).',
     severity: 'error',
     messages: {
-      notExecutable:
-        'Script "{{deployed}}" ({{ref}}) is not executable ({{mode}}): keepalived {{target}} {{logs}} and {{effect}}{{from}}. Fix: chmod +x {{local}} and commit the mode (git add --chmod=+x), or run it through its interpreter ("/bin/sh {{deployed}}").',
+      notExecutable: {
+        message: 'Script "{{deployed}}" ({{ref}}) is not executable ({{mode}})',
+        detail:
+          'keepalived {{target}} {{logs}} and {{effect}}{{from}}. Fix: chmod +x {{local}} and commit the mode (git add --chmod=+x), or run it through its interpreter ("/bin/sh {{deployed}}").',
+      },
     },
   },
   create(ctx) {
@@ -43,4 +46,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,21 +1,28 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { describeRef, disabledEffect, fromNote, runsProgram, SCRIPT_CHECKS } from '../src/model/script-security.js';
 import { formatVersion } from '../src/versions/version.js';
 
 const WHAT = { missing: 'does not exist', directory: 'is a directory, not a script', other: 'is not a regular file' } as const;
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-not-found',
     description: 'A script path (notify*, vrrp_script, misc_path, FIFO, start-up scripts) with no file under the root, or naming a directory: keepalived disables the script without a word.',
     severity: 'error',
     messages: {
-      missing:
-        'Script "{{deployed}}" ({{ref}}) {{what}}: {{checked}}. keepalived {{target}} {{effect}}{{from}}. Fix: {{fix}}.',
-      outside:
-        'Script "{{deployed}}" ({{ref}}) is outside the root; not checked: {{path}} resolves outside the folders being linted ({{located}}). Keep the script in the repository, or point --root at the folder that stands for "/".',
-      refused:
-        'Script "{{deployed}}" ({{ref}}) is {{why}}; not read: {{path}} is not a script keepalived can run from there. Name the script file itself.',
+      missing: {
+        message: 'Script "{{deployed}}" ({{ref}}) {{what}}',
+        detail: '"{{deployed}}" {{what}}: {{checked}}. keepalived {{target}} {{effect}}{{from}}. Fix: {{fix}}.',
+      },
+      outside: {
+        message: 'Script "{{deployed}}" ({{ref}}) is outside the root; not checked',
+        detail:
+          '{{path}} resolves outside the folders being linted ({{located}}). Keep the script in the repository, or point --root at the folder that stands for "/".',
+      },
+      refused: {
+        message: 'Script "{{deployed}}" ({{ref}}) is {{why}}; not read',
+        detail: '{{path}} is not a script keepalived can run from there. Name the script file itself.',
+      },
     },
   },
   create(ctx) {
@@ -68,4 +75,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,20 +1,26 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { describeRef, runAs, runsProgram, SCRIPT_CHECKS, scriptFamilies, scriptSecurity, SECURITY_VIOLATION, TEST_SHOWS_SECURITY } from '../src/model/script-security.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** From 1.3.6 a script without any user is removed when keepalived_script does not exist (commit 1c5bfa29). */
 const REMOVED = '1.3.6';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-security-disabled',
     description: 'Scripts configured without enable_script_security in global_defs (keepalived -t fails from 2.0.7: exit 6 on 2.2.x); with it but no script_user, scripts that need the keepalived_script account.',
     severity: 'error',
     messages: {
-      disabled:
-        'Scripts are configured ({{count}}, the first: {{first}}) but global_defs has no enable_script_security: keepalived {{target}} {{does}}{{from}}. Fix: add "enable_script_security" to global_defs, with "script_user <user>" (or a user on each script line), and keep each script writable by root only.',
-      noDefaultUser:
-        'No script_user beside enable_script_security: keepalived runs {{count}} ({{list}}) as the account keepalived_script, which must exist on every node; {{does}}{{from}}. Fix: add "script_user <user>" to global_defs, give each script line its user, or create the account keepalived_script.',
+      disabled: {
+        message: 'No enable_script_security in global_defs, but {{count}} configured (the first: {{first}})',
+        detail:
+          'Scripts are configured but global_defs has no enable_script_security: keepalived {{target}} {{does}}{{from}}. Fix: add "enable_script_security" to global_defs, with "script_user <user>" (or a user on each script line), and keep each script writable by root only.',
+      },
+      noDefaultUser: {
+        message: 'No script_user beside enable_script_security: keepalived runs {{count}} as the account keepalived_script',
+        detail:
+          'keepalived runs {{count}} ({{list}}) as the account keepalived_script, which must exist on every node; {{does}}{{from}}. Fix: add "script_user <user>" to global_defs, give each script line its user, or create the account keepalived_script.',
+      },
     },
   },
   create(ctx) {
@@ -64,4 +70,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

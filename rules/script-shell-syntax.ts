@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { hookLabel } from '../src/model/scripts.js';
 import { constructEffect, quoteWords, readCommand, shellConstructs } from '../src/model/script-command.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
@@ -6,14 +6,17 @@ import { compareVersions, formatVersion } from '../src/versions/version.js';
 /** Hooks that get arguments appended (TYPE NAME STATE PRIORITY, or the FIFO path): `sh -c` would take them as $0, $1... */
 const APPENDS = new Set(['notify', 'notify_fifo_script', 'vrrp_notify_fifo_script', 'lvs_notify_fifo_script']);
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-shell-syntax',
     description: 'Pipes, &&, ;, redirections, $(...), $VAR or globs in a script command: keepalived 2.0.0+ runs no shell, so they reach the program as plain arguments.',
     severity: 'error',
     messages: {
-      shell:
-        'Shell syntax ({{found}}) in the command of {{hook}}: keepalived {{target}} runs no shell here (since 2.0.0 it splits the string into words and execve()s the first{{system}}), so it {{runs}}: {{effects}}.{{change}} Fix: {{fix}}.',
+      shell: {
+        message: 'Shell syntax ({{found}}) in the command of {{hook}}: keepalived {{target}} runs no shell here',
+        detail:
+          'keepalived {{target}} runs no shell here (since 2.0.0 it splits the string into words and execve()s the first{{system}}), so it {{runs}}: {{effects}}.{{change}} Fix: {{fix}}.',
+      },
     },
   },
   create(ctx) {
@@ -56,4 +59,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

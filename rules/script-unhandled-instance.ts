@@ -1,15 +1,18 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { handles, quoteList } from '../src/scripts/names.js';
 import { hookLabel } from '../src/model/scripts.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-unhandled-instance',
     description: 'An instance or sync group calls a script that dispatches on the name, and no branch matches its name and there is no default branch: the script does nothing for it.',
     severity: 'warning',
     messages: {
-      unhandled:
-        '{{kind}} {{name}} is not handled by {{script}}: the script dispatches on the {{what}} name ({{dispatches}}) and matches only {{listed}}, with no default branch, so on every state change of {{name}} it does nothing. If {{name}} replaced an old name (a rename, or a split into IPv4 and IPv6 instances), the script still waits for the old one. Fix: add "{{name}}" to the script\'s dispatch, or give it a default branch (*) / else).',
+      unhandled: {
+        message: '{{kind}} {{name}} is not handled by {{script}}: no branch matches its name and there is no default branch',
+        detail:
+          'The script dispatches on the {{what}} name ({{dispatches}}) and matches only {{listed}}, with no default branch, so on every state change of {{name}} it does nothing. If {{name}} replaced an old name (a rename, or a split into IPv4 and IPv6 instances), the script still waits for the old one. Fix: add "{{name}}" to the script\'s dispatch, or give it a default branch (*) / else).',
+      },
     },
   },
   create(ctx) {
@@ -52,4 +55,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,23 +1,29 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { matches, quoteList, similarNames } from '../src/scripts/names.js';
 import { hookLabel } from '../src/model/scripts.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-unknown-name',
     description: 'A notify or FIFO script compares the instance/group name with a name no vrrp_instance or vrrp_sync_group of the config has: that branch never runs.',
     severity: 'error',
     messages: {
-      unknown:
-        'Unknown instance or group name "{{literal}}" in {{script}}: no vrrp_instance or vrrp_sync_group of this config is named {{what}}, so this branch never runs ({{callers}}).{{hint}} Fix: change the script to match the names the config defines{{fix}}.',
-      fifoQuotes:
-        'FIFO name field compared with {{literal}} without quotes in {{script}}: keepalived writes the name in double quotes (INSTANCE "{{bare}}" MASTER 100), so this test never matches. Fix: compare with \'"{{bare}}"\', or strip the quotes first (NAME=${NAME//\\"/}).',
+      unknown: {
+        message: 'Unknown instance or group name "{{literal}}" in {{script}}: this branch never runs',
+        detail:
+          'No vrrp_instance or vrrp_sync_group of this config is named {{what}}, so this branch never runs ({{callers}}).{{hint}} Fix: change the script to match the names the config defines{{fix}}.',
+      },
+      fifoQuotes: {
+        message: 'FIFO name field compared with {{literal}} without quotes in {{script}}: this test never matches',
+        detail:
+          'keepalived writes the name in double quotes (INSTANCE "{{bare}}" MASTER 100), so this test never matches. Fix: compare with \'"{{bare}}"\', or strip the quotes first (NAME=${NAME//\\"/}).',
+      },
     },
   },
   create(ctx) {
     return {
       end() {
-        const seen = new Map<string, { at: { file: string; start: number; end: number }; data: Record<string, string>; messageId: string; callers: string[]; related: { origin: { file: string; start: number; end: number }; message: string }[] }>();
+        const seen = new Map<string, { at: { file: string; start: number; end: number }; data: Record<string, string>; messageId: 'unknown' | 'fifoQuotes'; callers: string[]; related: { origin: { file: string; start: number; end: number }; message: string }[] }>();
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.analysis(ref);
           const f = ctx.scripts.file(ref);
@@ -42,7 +48,7 @@ export const rule: Rule = {
               const similar = l.glob ? [] : similarNames(l.text, ctx.scripts.allNames);
               const entry = {
                 at: { file: f.path, start: l.start, end: l.end },
-                messageId: t.missingQuotes ? 'fifoQuotes' : 'unknown',
+                messageId: t.missingQuotes ? ('fifoQuotes' as const) : ('unknown' as const),
                 callers: [caller],
                 related: [related],
                 data: {
@@ -73,4 +79,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

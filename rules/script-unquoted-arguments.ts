@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { hookLabel } from '../src/model/scripts.js';
 import { readCommand } from '../src/model/script-command.js';
 import { configUsers, isState, list, userShaped } from '../src/model/script-names.js';
@@ -7,18 +7,27 @@ import { compareVersions, formatVersion } from '../src/versions/version.js';
 /** Per-script users and groups arrived in 1.3.0; before, every hook used word 1 only. */
 const USERS = '1.3.0';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'script-unquoted-arguments',
     description: 'Arguments written after a script path without quotes: keepalived takes them as the user and group to run it as (and drops the script when no such user exists), or ignores them.',
     severity: 'error',
     messages: {
-      ignored:
-        'Ignored words {{words}} after the command of {{hook}}: keepalived {{target}} takes only the first word as the command{{userLine}}, so it runs {{program}} without them. Fix: quote the command with its arguments: {{quoted}}{{asUser}}.',
-      user:
-        'Arguments {{words}} after the command of {{hook}} are read as {{roles}}: keepalived {{target}} runs {{program}} as user "{{user}}" with no arguments{{dropped}}.{{change}} Fix: quote the command with its arguments: {{quoted}} (a user, if one is meant, goes after the closing quote).',
-      maybeUser:
-        '{{hook}} runs {{program}} as user "{{user}}"{{group}}: unquoted words after the command are the user and group, not arguments. If they are arguments, quote them with the command: {{quoted}}; if "{{user}}" is the user, make sure the account exists on every node: otherwise keepalived drops the script, logging only to syslog (keepalived -t says nothing).{{change}}',
+      ignored: {
+        message: 'Ignored words {{words}} after the command of {{hook}}: keepalived {{target}} runs the command without them',
+        detail:
+          'keepalived {{target}} takes only the first word as the command{{userLine}}, so it runs {{program}} without them. Fix: quote the command with its arguments: {{quoted}}{{asUser}}.',
+      },
+      user: {
+        message: 'Arguments {{words}} after the command of {{hook}} are read as {{roles}}',
+        detail:
+          'keepalived {{target}} runs {{program}} as user "{{user}}" with no arguments{{dropped}}.{{change}} Fix: quote the command with its arguments: {{quoted}} (a user, if one is meant, goes after the closing quote).',
+      },
+      maybeUser: {
+        message: 'Words {{words}} after the command of {{hook}} are taken as the user (and group) to run it as, not as arguments',
+        detail:
+          '{{hook}} runs {{program}} as user "{{user}}"{{group}}: unquoted words after the command are the user and group, not arguments. If they are arguments, quote them with the command: {{quoted}}; if "{{user}}" is the user, make sure the account exists on every node: otherwise keepalived drops the script, logging only to syslog (keepalived -t says nothing).{{change}}',
+      },
     },
   },
   create(ctx) {
@@ -65,4 +74,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

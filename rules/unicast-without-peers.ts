@@ -1,18 +1,21 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { instanceBasics, instanceSettings } from '../src/model/instance-settings.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** From 2.2.5 keepalived reports the fallback (CONFIG_DEPRECATED); before, it was silent. */
 const DEPRECATED = '2.2.5';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'unicast-without-peers',
     description: 'unicast_src_ip or another unicast keyword without any unicast_peer: keepalived falls back to multicast (deprecated from 2.2.5).',
     severity: 'warning',
     messages: {
-      fallback:
-        'No unicast peer in vrrp_instance {{name}}, which has {{keyword}}{{dropped}}: keepalived {{target}} {{does}}, so this node sends its adverts by multicast (224.0.0.18 / ff02::12); if the other nodes use unicast or multicast is filtered, no node hears the others and every node becomes MASTER with the same VIPs (split brain). Fix: list the other nodes in "unicast_peer { <address> }", or remove the unicast keywords if multicast is meant{{fault}}.',
+      fallback: {
+        message: 'No unicast peer in vrrp_instance {{name}}, which uses unicast keywords: keepalived {{target}} sends its adverts by multicast',
+        detail:
+          'vrrp_instance {{name}} has {{keyword}}{{dropped}}, but no unicast peer: keepalived {{target}} {{does}}, so this node sends its adverts by multicast (224.0.0.18 / ff02::12); if the other nodes use unicast or multicast is filtered, no node hears the others and every node becomes MASTER with the same VIPs (split brain). Fix: list the other nodes in "unicast_peer { <address> }", or remove the unicast keywords if multicast is meant{{fault}}.',
+      },
     },
   },
   create(ctx) {
@@ -50,4 +53,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -60,7 +60,7 @@ describe('a repository with .keepalived-lint.yaml at its top', () => {
     expect(ids(r, 'hosts/lb1/keepalived/notify.sh')).toEqual(['script-unknown-name:error']);
     // lb2: its override lowers two rules; its own mapping finds no script.
     expect(ids(r, 'hosts/lb2/keepalived/keepalived.conf')).toEqual(['mixed-address-family:info', 'script-not-found:warning']);
-    expect(r.all.find((d) => d.ruleId === 'script-not-found')!.message).toContain('the paths mapping "/etc/keepalived/" ->');
+    expect(r.all.find((d) => d.ruleId === 'script-not-found')!.detail).toContain('the paths mapping "/etc/keepalived/" ->');
     // legacy/ is ignored, even though it has an error.
     expect([...r.files.keys()].some((f) => f.startsWith('legacy'))).toBe(false);
   });
