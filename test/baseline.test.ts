@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, lintJson, runCli } from './helpers.js';
+import { applyBaseline, createBaseline } from '../src/engine/baseline.js';
+import type { Diagnostic } from '../src/engine/types.js';
 
 const FIXTURE = path.join(REPO, 'test', 'baseline');
 const CONF = 'etc/keepalived/keepalived.conf';
@@ -41,22 +43,27 @@ describe('--write-baseline', () => {
     expect(r.stderr).toBe('keepalived-lint: wrote 6 findings in 2 files to baseline.json; lint with --baseline baseline.json to report only new ones\n');
     expect(listing(dir)).toEqual([...before, 'baseline.json'].sort());
     const doc = JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as { version: number; findings: Record<string, unknown>[] };
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     const byRule = (rule: string) => doc.findings.filter((f) => f.rule === rule);
-    // Paths relative to the baseline's folder; the line's text, not its number; one key, count 2.
+    // Paths relative to the baseline's folder; the line's text, not its number; message id and
+    // data (what is matched), the message (for the reader); one key, count 2.
     expect(byRule('unknown-keyword')).toEqual([
       {
         rule: 'unknown-keyword',
         file: CONF,
-        message: 'Unknown keyword "bogus_keyword" in vrrp_instance VI_1: keepalived 2.2.7 ignores the line ("Unknown keyword \'bogus_keyword\'").',
+        messageId: 'unknown',
+        data: { hint: '', name: 'bogus_keyword', scope: 'in vrrp_instance VI_1', version: '2.2.7', why: '' },
         source: 'bogus_keyword 1',
+        message: 'Unknown keyword "bogus_keyword" in vrrp_instance VI_1: keepalived 2.2.7 ignores the line ("Unknown keyword \'bogus_keyword\'").',
         count: 2,
       },
     ]);
     expect(byRule('invalid-value')[0]!.file).toBe('etc/keepalived/conf.d/extra.conf');
-    // No positions and no checkout folder in the messages.
-    expect(byRule('duplicate-vrid')[0]!.message).toContain('by VI_1 at keepalived.conf: keepalived');
-    expect(byRule('include-not-found')[0]!.message).toContain('(looked for etc/keepalived/conf.d/missing.conf)');
+    // No positions and no checkout folder in the data (nor in the message).
+    const vrid = byRule('duplicate-vrid')[0]!;
+    expect(vrid.data).toMatchObject({ name: 'VI_2', other: 'VI_1', vrid: 51, first: '' });
+    expect(vrid.message).not.toMatch(/:\d+:\d+/);
+    expect(byRule('include-not-found')[0]!.data).toMatchObject({ resolved: 'etc/keepalived/conf.d/missing.conf' });
     expect(JSON.stringify(doc)).not.toContain(dir);
   });
 
@@ -127,13 +134,51 @@ describe('--baseline', () => {
     expect(r.stderr).toBe('keepalived-lint: 1 finding in the baseline baseline.json no longer occurs (fixed or changed); run with --write-baseline baseline.json to drop it\n');
   });
 
+  it('matches on message id and data: a reworded message still matches, changed data does not', async () => {
+    const dir = repo();
+    await runCli(['lint', CONF, '--write-baseline', 'baseline.json'], { cwd: dir });
+    const file = path.join(dir, 'baseline.json');
+    const written = fs.readFileSync(file, 'utf8');
+    type Doc = { findings: { rule: string; message: string; data?: Record<string, string | number> }[] };
+    const edit = (f: (doc: Doc) => void) => {
+      const doc = JSON.parse(written) as Doc;
+      f(doc);
+      fs.writeFileSync(file, JSON.stringify(doc));
+    };
+    // The rule words its message differently today (what a release that rewrites messages does):
+    // the findings still match.
+    edit((doc) => {
+      for (const e of doc.findings) e.message = `Reworded: ${e.message.toUpperCase()}`;
+    });
+    const reworded = await lint(dir, ['--baseline', 'baseline.json']);
+    expect(reworded.list).toEqual([]);
+    expect(reworded.stderr).toBe('');
+    // The data differ (another keyword): not the same finding.
+    edit((doc) => {
+      for (const e of doc.findings) if (e.rule === 'unknown-keyword') e.data = { ...e.data, name: 'other_keyword' };
+    });
+    const changed = await lint(dir, ['--baseline', 'baseline.json']);
+    expect(changed.list).toEqual(['keepalived.conf:8 unknown-keyword', 'keepalived.conf:9 unknown-keyword']);
+    expect(changed.stderr).toBe('keepalived-lint: 2 findings in the baseline baseline.json no longer occur (fixed or changed); run with --write-baseline baseline.json to drop them\n');
+  });
+
   it.each([
     ['missing', null, 'keepalived-lint: cannot read the baseline file baseline.json: no such file or directory; create it with --write-baseline baseline.json\n'],
-    ['not JSON', '{"version": 1, "findings": [', /^keepalived-lint: baseline\.json is not a keepalived-lint baseline: it is not valid JSON \(.+\)\. Regenerate it with --write-baseline baseline\.json\n$/],
-    ['another version', '{"version": 2, "findings": []}', 'keepalived-lint: baseline.json is not a keepalived-lint baseline: "version" is 2, expected 1. Regenerate it with --write-baseline baseline.json\n'],
+    ['not JSON', '{"version": 2, "findings": [', /^keepalived-lint: baseline\.json is not a keepalived-lint baseline: it is not valid JSON \(.+\)\. Regenerate it with --write-baseline baseline\.json\n$/],
+    ['another version', '{"version": 3, "findings": []}', 'keepalived-lint: baseline.json is not a keepalived-lint baseline: "version" is 3, expected 2. Regenerate it with --write-baseline baseline.json\n'],
+    [
+      'version 1 (message text)',
+      '{"version": 1, "findings": [{"rule": "a-b", "file": "k.conf", "message": "m", "source": "s", "count": 1}]}',
+      'keepalived-lint: the baseline baseline.json cannot be used: it was written by an older keepalived-lint (baseline version 1, which matched findings on their message text; this one matches them on rule, message id and data). Regenerate it with --write-baseline baseline.json (on the commit it was written for, to accept the same findings), and commit the new file\n',
+    ],
+    [
+      'a data without message id',
+      '{"version": 2, "findings": [{"rule": "a-b", "file": "k.conf", "data": {}, "message": "m", "source": "s", "count": 1}]}',
+      'keepalived-lint: baseline.json is not a keepalived-lint baseline: findings[0] has data but no messageId. Regenerate it with --write-baseline baseline.json\n',
+    ],
     [
       'a bad count',
-      '{"version": 1, "findings": [{"rule": "a-b", "file": "k.conf", "message": "m", "source": "s", "count": 0}]}',
+      '{"version": 2, "findings": [{"rule": "a-b", "file": "k.conf", "message": "m", "source": "s", "count": 0}]}',
       'keepalived-lint: baseline.json is not a keepalived-lint baseline: findings[0].count must be a whole number of at least 1. Regenerate it with --write-baseline baseline.json\n',
     ],
   ])('a %s baseline file is exit 2 with what is wrong, before anything is linted', async (_name, content, message) => {
@@ -152,5 +197,49 @@ describe('--baseline', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('use --baseline or --write-baseline, not both');
     expect(fs.existsSync(path.join(dir, 'b.json'))).toBe(false);
+  });
+});
+
+describe('applyBaseline (the matching itself)', () => {
+  const base = '/repo';
+  const file = '/repo/etc/keepalived/keepalived.conf';
+  const sources = new Map([[file, 'vrrp_instance VI_1 {\n    priorty 100\n}\n']]);
+  const finding = (message: string, data: Record<string, string | number>, line = 2): Diagnostic => ({
+    ruleId: 'unknown-keyword',
+    severity: 'error',
+    message,
+    file,
+    range: { start: 0, end: 0 },
+    start: { line, column: 5 },
+    end: { line, column: 12 },
+    messageId: 'unknown',
+    data,
+  });
+  const accepted = createBaseline([{ file, diagnostics: [finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priorty', where: 'keepalived.conf:2:5' })] }], sources, base);
+  const apply = (d: Diagnostic) => applyBaseline([{ file, diagnostics: [d] }], sources, accepted, base);
+
+  it('matches a finding whose message text changed but whose message id and data did not', () => {
+    expect(apply(finding('keepalived ignores "priorty" (unknown keyword)', { name: 'priorty', where: 'keepalived.conf:2:5' }))).toMatchObject({ matched: 1, unmatched: 0 });
+  });
+
+  it('matches when only a position in the data moved (file:line:col is not part of the key)', () => {
+    expect(apply(finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priorty', where: 'keepalived.conf:9:5' }))).toMatchObject({ matched: 1, unmatched: 0 });
+  });
+
+  it('does not match a finding whose data changed, even with the same message text', () => {
+    const r = apply(finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priority', where: 'keepalived.conf:2:5' }));
+    expect(r).toMatchObject({ matched: 0, unmatched: 1 });
+    expect(r.results[0]!.diagnostics).toHaveLength(1);
+  });
+
+  it('does not match another message id with the same data', () => {
+    expect(apply({ ...finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priorty', where: 'keepalived.conf:2:5' }), messageId: 'other' })).toMatchObject({ matched: 0, unmatched: 1 });
+  });
+
+  it('matches a finding without a message id (keepalived -t output) on its message text', () => {
+    const { messageId: _, data: __, ...plain } = finding('keepalived: Unknown keyword \'priorty\'', {});
+    const b = createBaseline([{ file, diagnostics: [plain] }], sources, base);
+    expect(applyBaseline([{ file, diagnostics: [plain] }], sources, b, base)).toMatchObject({ matched: 1, unmatched: 0 });
+    expect(applyBaseline([{ file, diagnostics: [{ ...plain, message: 'keepalived: other' }] }], sources, b, base)).toMatchObject({ matched: 0, unmatched: 1 });
   });
 });

@@ -24,6 +24,8 @@ describe('lint exit codes and output', () => {
     const r = await runCli(['lint', file, '--format', 'json'], { cwd: tmp });
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
+    // The finding as data: message id and data always; a detail when the rule has one to give.
+    const detail = out.results[0]?.diagnostics[0]?.detail as unknown;
     expect(out).toEqual({
       version: 1,
       results: [
@@ -33,7 +35,10 @@ describe('lint exit codes and output', () => {
             {
               ruleId: 'unknown-keyword',
               severity: 'error',
-              message: expect.stringContaining('Did you mean "priority"?'),
+              message: expect.stringContaining('"priorty"'),
+              ...(detail !== undefined ? { detail: expect.any(String) } : {}),
+              messageId: 'unknown',
+              data: expect.objectContaining({ name: 'priorty' }),
               line: 5,
               column: 5,
               endLine: 5,
@@ -43,6 +48,7 @@ describe('lint exit codes and output', () => {
         },
       ],
     });
+    expect(`${out.results[0].diagnostics[0].message}\n${detail ?? ''}`).toContain('Did you mean "priority"?');
   });
 
   it('stylish output shows file, position, rule and a caret under the word', async () => {

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, runCli } from './helpers.js';
+import { findingIdentity, stableData } from '../src/engine/finding-key.js';
 import { gitHost } from '../src/source/git-host.js';
 import { MAX_FILE_BYTES } from '../src/source/host.js';
 
@@ -13,7 +14,7 @@ const CASES = path.join(REPO, 'test', 'diff-cases');
 interface DiffJson {
   version: number;
   changes: { kind: string; object: string; before: string[]; after: string[]; fields?: { field: string; before: string; after: string }[] }[];
-  diagnostics: { file: string; ruleId: string; severity: string; message: string; line: number; column: number }[];
+  diagnostics: { file: string; ruleId: string; severity: string; message: string; detail?: string; messageId?: string; data?: Record<string, string | number>; line: number; column: number }[];
 }
 
 async function diffJson(args: string[], cwd = REPO): Promise<{ code: number; out: DiffJson; stderr: string }> {
@@ -34,7 +35,11 @@ describe('the Debian stretch split', () => {
     ]);
     const unknown = r.out.diagnostics.filter((d) => d.ruleId === 'script-unknown-name');
     expect(unknown.map((d) => [path.basename(d.file), d.line, d.column])).toEqual([['default-route.sh', 9, 5]]);
-    expect(unknown[0]!.message).toMatch(/^vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change/);
+    // The rule's message, one line; what became of the name opens the detail.
+    expect(unknown[0]!.message).toMatch(/^Unknown instance or group name "gateway"/);
+    expect(unknown[0]!.message.length).toBeLessThanOrEqual(160);
+    expect(unknown[0]!.detail).toMatch(/^vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change, but the script still uses the old name\.\n\n/);
+    expect(unknown[0]!.messageId).toBeDefined();
     expect(r.out.diagnostics.filter((d) => d.ruleId === 'script-unhandled-instance')).toHaveLength(2);
     // The old side's mixed-family error is gone and is not part of the impact.
     expect(r.out.diagnostics.some((d) => d.ruleId === 'mixed-address-family')).toBe(false);
@@ -53,7 +58,25 @@ describe('the Debian stretch split', () => {
     expect(r.stdout).toContain('  split     vrrp_instance gateway -> gateway_v4, gateway_v6\n');
     expect(r.stdout).toContain('virtual_ipaddress: 2001:db8::1/64 in gateway -> in gateway_v6');
     expect(r.stdout).toContain('Impact: problems the new configuration has that the old one did not:');
+    // The impact's detail, under the finding, says what became of the name; --no-detail drops it.
+    expect(r.stdout).toMatch(/\n +\^+\n {4}vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change, but the script still\n {4}uses the old name\.\n\n {4}Unknown instance/);
     expect(r.code).toBe(1);
+    const terse = await runCli(['diff', deb('old'), deb('new'), '--target', 'stretch', '--no-detail']);
+    expect(terse.stdout).not.toContain('was split into gateway_v4, gateway_v6 by this change');
+    expect(terse.stdout).toContain('Unknown instance or group name "gateway"');
+  });
+});
+
+describe('the identity impact matches findings on (src/engine/finding-key.ts)', () => {
+  const d = (message: string, data: Record<string, string | number>, messageId = 'm') => ({ ruleId: 'r', message, messageId, data });
+  it('is rule, message id and data: not the message text, not positions or the side\'s folder in the data', () => {
+    const a = findingIdentity(d('Old wording', { name: 'VI_1', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }), ['/old']);
+    expect(findingIdentity(d('New wording', { at: 'keepalived.conf:9:1', file: '/new/etc/x.conf', name: 'VI_1' }), ['/new'])).toBe(a);
+    expect(findingIdentity(d('Old wording', { name: 'VI_2', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }), ['/old'])).not.toBe(a);
+    expect(findingIdentity(d('Old wording', { name: 'VI_1', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }, 'n'), ['/old'])).not.toBe(a);
+  });
+  it('keeps IPv6 addresses, which look like positions', () => {
+    expect(stableData({ a: '2001:db8::10:20', b: 'fe80::1:2:3:4/64', c: 'see k.conf:12:5, line 12' })).toEqual({ a: '2001:db8::10:20', b: 'fe80::1:2:3:4/64', c: 'see , line N' });
   });
 });
 

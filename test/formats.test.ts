@@ -16,7 +16,8 @@ import { childrenNamed, parseXml, type XmlElement } from './support/xml.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../src/cli/index.js';
 import { DOCS_BASE_URL } from '../src/format/common.js';
-import { FINGERPRINT_KEY } from '../src/format/sarif.js';
+import { FINGERPRINT_KEY, markdownText } from '../src/format/sarif.js';
+import { formatters, wrapDetail } from '../src/format/index.js';
 import { escapeData, escapeProperty, githubAnnotations } from '../src/format/github.js';
 import { escapeControl } from '../src/format/escape.js';
 import type { Diagnostic, LintReport } from '../src/engine/types.js';
@@ -96,18 +97,25 @@ interface SarifLocation {
 interface SarifLog {
   version: string;
   runs: {
-    tool: { driver: { name: string; version: string; informationUri: string; rules: { id: string; shortDescription?: { text: string }; fullDescription?: { text: string }; helpUri?: string; defaultConfiguration?: { level: string } }[] } };
+    tool: {
+      driver: {
+        name: string;
+        version: string;
+        informationUri: string;
+        rules: { id: string; shortDescription?: { text: string }; fullDescription?: { text: string }; help?: { text: string; markdown: string }; helpUri?: string; defaultConfiguration?: { level: string } }[];
+      };
+    };
     invocations: { executionSuccessful: boolean; toolExecutionNotifications?: { level: string; message: { text: string }; locations: SarifLocation[] }[] }[];
     originalUriBaseIds: Record<string, { uri: string }>;
     results: {
       ruleId: string;
       ruleIndex: number;
       level: string;
-      message: { text: string };
+      message: { text: string; markdown?: string };
       locations: SarifLocation[];
       relatedLocations?: SarifLocation[];
       partialFingerprints: Record<string, string>;
-      properties?: { configIds?: string[] };
+      properties?: { configIds?: string[]; messageId?: string; data?: Record<string, string | number> };
     }[];
   }[];
 }
@@ -162,6 +170,8 @@ describe('--format sarif', () => {
       // The URL's path is the repository's docs/rules/<id>.md.
       expect(fs.existsSync(path.join(REPO, 'docs/rules', r.helpUri!.slice(DOCS_BASE_URL.length)))).toBe(true);
       expect(r.fullDescription?.text).toBe(meta.description);
+      expect(r.help?.text.startsWith(meta.description)).toBe(true);
+      expect(r.help?.markdown).toContain(`(${DOCS_BASE_URL}${meta.id}.md)`);
       expect(r.shortDescription!.text.length).toBeGreaterThan(10);
       expect(meta.description.startsWith(r.shortDescription!.text)).toBe(true);
       expect(r.defaultConfiguration?.level).toBe(LEVEL[meta.severity]);
@@ -182,7 +192,13 @@ describe('--format sarif', () => {
       expect(loc.artifactLocation.uriBaseId).toBe('%SRCROOT%');
       expect(decodeURIComponent(loc.artifactLocation.uri)).toBe(d.file);
       expect(loc.region).toEqual({ startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn });
+      // The finding as data on every result; the detail in the markdown form only.
+      expect(res.properties).toMatchObject({ messageId: d.messageId, data: d.data });
+      expect(res.message.text).not.toContain('\n');
+      if (d.detail) expect(res.message.markdown).toBe(`${markdownText(res.message.text)}\n\n${d.detail.split('\n').map(markdownText).join('\n')}`);
+      else expect(res.message.markdown).toBeUndefined();
     }
+    expect(findings.some((d) => d.detail)).toBe(true);
     // The file name's space, comma, colon and % are percent-encoded in the URI.
     expect(run.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('odd%2C%20name%3A%25.conf');
   });
@@ -297,9 +313,27 @@ describe('--format github', () => {
       expect(a.message.split('\n')[0]!.startsWith(escapeControl(d.message))).toBe(true);
     }
     const expanded = annotations.find((a) => a.message.includes('expanded from'))!;
-    expect(expanded.message).toBe(`${findings.find((d) => d.related)!.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here`);
+    const withRelated = findings.find((d) => d.related)!;
+    // message, related lines, a blank line, the detail.
+    expect(withRelated.detail).toBeDefined();
+    expect(expanded.message).toBe(`${withRelated.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here\n\n${escapeControl(withRelated.detail!)}`);
     expect(annotations.find((a) => a.props.title === 'unknown-keyword')!.message).toMatch(/\[config-id: lb1\]$/);
     expect(annotations.at(-1)).toEqual({ command: 'error', props: { file: 'fifo.conf', title: 'keepalived-lint' }, message: 'Cannot lint this file: is not a regular file' });
+  });
+
+  it('leaves the detail out with --no-detail', async () => {
+    const r = await lint('github', ['--no-detail']);
+    const annotations = r.stdout.trimEnd().split('\n').map(parseAnnotation);
+    expect(annotations.find((a) => a.message.includes('expanded from'))!.message).toBe(`${findings.find((d) => d.related)!.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here`);
+    for (const a of annotations) expect(a.message).not.toContain('\n\n');
+  });
+
+  it('keeps a detail that tries to start a workflow command inside its one line, and escapes its control characters', () => {
+    const file = path.join(tmp, 'k.conf');
+    const d: Diagnostic = { ruleId: 'r', severity: 'warning', message: 'm', detail: 'why\n::error file=README.md::pwned\r\n\u001b[2J 100%', file, range: { start: 0, end: 0 }, start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
+    const out = githubAnnotations({ results: [{ file, diagnostics: [d] }], errors: [], sources: new Map() }, tmp);
+    expect(out.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(parseAnnotation(out.trimEnd()).message).toBe('m\n\nwhy\n::error file=README.md::pwned\n\\x1b[2J 100%');
   });
 
   it('writes info findings as notices', async () => {
@@ -364,6 +398,8 @@ describe('--format checkstyle', () => {
     expect(messages).toContain(`${findings.find((d) => d.related)!.message} (see ${ODD}:1:1: expanded from $PRIO, defined here)`);
     expect(messages.some((m) => m.includes('"mas\\x01ter<&>"'))).toBe(true);
     expect(messages.some((m) => m.endsWith('[config-id: lb1]'))).toBe(true);
+    // The message only: no detail in the attribute.
+    for (const m of messages) expect(m).not.toContain('\n');
   });
 });
 
@@ -399,6 +435,18 @@ describe('--format junit', () => {
       expect(failure.text.startsWith(`${ODD}:${d.line}:${d.column}: ${d.severity}: `)).toBe(true);
     }
     expect(cases.map((c) => childrenNamed(c, 'failure')[0]!.text).join('\n')).toContain(`\n  ${ODD}:1:1: expanded from $PRIO, defined here`);
+    // The detail closes the failure's body, after a blank line; the message attribute is one line.
+    for (const [i, d] of findings.entries()) {
+      const failure = childrenNamed(cases[i]!, 'failure')[0]!;
+      expect(failure.attributes.message).not.toContain('\n');
+      if (d.detail) expect(failure.text.endsWith(`\n\n${escapeControl(d.detail)}`)).toBe(true);
+      else expect(failure.text).not.toContain('\n\n');
+    }
+  });
+
+  it('leaves the detail out of the failure body with --no-detail', async () => {
+    const r = await lint('junit', ['--no-detail']);
+    for (const c of childrenNamed(childrenNamed(parseXml(r.stdout), 'testsuite')[2]!, 'testcase')) expect(childrenNamed(c, 'failure')[0]!.text).not.toContain('\n\n');
   });
 
   it('is a single passing testcase for a clean run', async () => {
@@ -406,5 +454,114 @@ describe('--format junit', () => {
     expect(r.code).toBe(0);
     const doc = parseXml(r.stdout);
     expect(doc.attributes).toEqual({ name: 'keepalived-lint', tests: '1', failures: '0', errors: '0' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// stylish: the detail
+
+describe('--format stylish: the detail', () => {
+  const file = path.join(tmp, 'd.conf');
+  const source = 'vrrp_instance VI_1 {\n    priority 300\n}\n';
+  const long = 'keepalived reports "number \'300\' outside range" and treats priority as not set, so the instance runs with the default priority of 100 and may lose an election it was meant to win.';
+  const finding: Diagnostic = {
+    ruleId: 'invalid-value',
+    severity: 'error',
+    message: '300 is out of range for priority (1..255)',
+    detail: `${long}\nFix: a value from 1 to 255 \u001b[2J\u202e.\n\nSecond paragraph.`,
+    file,
+    range: { start: 0, end: 0 },
+    start: { line: 2, column: 14 },
+    end: { line: 2, column: 17 },
+  };
+  const report: LintReport = { results: [{ file, diagnostics: [finding] }], errors: [], sources: new Map([[file, source]]) };
+
+  it('prints it under the caret lines, lined up with the source line, wrapped to 100 columns and escaped', () => {
+    const lines = formatters.stylish!(report, { cwd: tmp, color: false }).split('\n');
+    const caret = lines.findIndex((l) => /^ +\^+$/.test(l));
+    expect(lines[caret - 1]).toBe('        priority 300');
+    const detail = lines.slice(caret + 1, -3); // then a blank line, the summary, the last newline
+    expect(detail).toEqual(wrapDetail(finding.detail!, '    ', 100));
+    expect(detail.join('\n')).toContain('\\x1b[2J\\u202e');
+    for (const l of detail.filter(Boolean)) {
+      expect(l.startsWith('    ') && !l.startsWith('     ')).toBe(true);
+      expect(l.length).toBeLessThanOrEqual(100);
+    }
+    // The first paragraph wraps; the second line and the paragraph after the blank line keep their breaks.
+    expect(detail.length).toBeGreaterThanOrEqual(4);
+    expect(detail.join(' ').replace(/ +/g, ' ')).toContain(long);
+    expect(detail).toContain('    Second paragraph.');
+    expect(detail.at(-2)).toBe('');
+  });
+
+  it('is dim with color, narrower with columns, and left out with detail: false', () => {
+    const colored = formatters.stylish!(report, { cwd: tmp, color: true });
+    expect(colored).toContain('\u001b[2m    Second paragraph.\u001b[0m');
+    // Nothing from the detail reaches the terminal raw: the only ESC bytes are the SGR codes.
+    expect(colored.replace(/\u001b\[\d+m/g, '')).not.toMatch(/[\u001b\u202e]/);
+    const narrow = formatters.stylish!(report, { cwd: tmp, color: false, columns: 60 }).split('\n');
+    expect(narrow.filter((l) => l.startsWith('    keepalived') || l.startsWith('    Fix')).every((l) => l.length <= 60)).toBe(true);
+    const terse = formatters.stylish!(report, { cwd: tmp, color: false, detail: false });
+    expect(terse).not.toContain('Second paragraph');
+    expect(terse).toContain('300 is out of range for priority (1..255)');
+  });
+
+  it('wrapDetail keeps a word longer than the line whole', () => {
+    expect(wrapDetail(`see ${'x'.repeat(30)} now`, '  ', 20)).toEqual(['  see', `  ${'x'.repeat(30)}`, '  now']);
+  });
+
+  it('--no-detail through the CLI', async () => {
+    const full = await lint('stylish');
+    const terse = await lint('stylish', ['--no-detail']);
+    const withDetail = findings.filter((d) => d.detail);
+    expect(withDetail.length).toBeGreaterThan(0);
+    expect(terse.stdout.length).toBeLessThan(full.stdout.length);
+    for (const d of withDetail) {
+      const firstWords = escapeControl(d.detail!).split(' ').slice(0, 4).join(' ');
+      expect(full.stdout).toContain(`\n    ${firstWords}`);
+      expect(terse.stdout).not.toContain(`\n    ${firstWords}`);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// sarif: markdown and the rules it is given
+
+describe('sarif from the formatter', () => {
+  const file = path.join(tmp, 's.conf');
+  const d: Diagnostic = {
+    ruleId: 'x-y',
+    severity: 'warning',
+    message: 'Value "[a](http://e.example) *b*" for x',
+    detail: '# not a heading\n<img src=x> and `code`',
+    file,
+    range: { start: 0, end: 0 },
+    start: { line: 1, column: 1 },
+    end: { line: 1, column: 2 },
+    messageId: 'bad',
+    data: { value: '[a](http://e.example) *b*' },
+  };
+  const report: LintReport = { results: [{ file, diagnostics: [d] }], errors: [], sources: new Map([[file, 'x\n']]) };
+
+  it('escapes markdown in message and detail, and carries message id and data', () => {
+    const log = JSON.parse(formatters.sarif!(report, { cwd: tmp, color: false })) as SarifLog;
+    const res = log.runs[0]!.results[0]!;
+    expect(res.message).toEqual({
+      text: 'Value "[a](http://e.example) *b*" for x',
+      markdown: 'Value "\\[a\\](http://e.example) \\*b\\*" for x\n\n\\# not a heading\n\\<img src=x\\> and \\`code\\`',
+    });
+    expect(res.properties).toEqual({ messageId: 'bad', data: { value: '[a](http://e.example) *b*' } });
+    expectValidSarif(log);
+  });
+
+  it('describes only the rules of its findings when the caller hands it none (formats never import rules)', () => {
+    const log = JSON.parse(formatters.sarif!(report, { cwd: tmp, color: false })) as SarifLog;
+    expect(log.runs[0]!.tool.driver.rules).toEqual([{ id: 'x-y' }]);
+    const meta = allRules[0]!.meta;
+    const given = JSON.parse(formatters.sarif!(report, { cwd: tmp, color: false, rules: [meta] })) as SarifLog;
+    expect(given.runs[0]!.tool.driver.rules.map((r) => r.id)).toEqual([meta.id, 'x-y']);
+    for (const f of fs.readdirSync(path.join(REPO, 'src', 'format'))) {
+      expect(fs.readFileSync(path.join(REPO, 'src', 'format', f), 'utf8')).not.toMatch(/from '(\.\.\/)+rules\//);
+    }
   });
 });

@@ -36,6 +36,10 @@ export function loadBaseline(arg: string, io: CliIO, host: FileHost): LoadedBase
     return null;
   }
   const parsed = parseBaseline(r.text);
+  if ('error' in parsed && parsed.outdated !== undefined) {
+    io.stderr(`keepalived-lint: the baseline ${escapeControl(arg)} cannot be used: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${escapeControl(arg)} (on the commit it was written for, to accept the same findings), and commit the new file\n`);
+    return null;
+  }
   if ('error' in parsed) {
     io.stderr(`keepalived-lint: ${arg} is not a keepalived-lint baseline: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${arg}\n`);
     return null;

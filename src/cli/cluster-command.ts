@@ -5,7 +5,7 @@
  * configIds, rule severities). Example: cluster hosts/ -> findings of the cluster-* rules.
  */
 import { countBySeverity } from '../engine/index.js';
-import type { LintReport } from '../engine/types.js';
+import type { LintReport, RuleMeta } from '../engine/types.js';
 import { lintCluster, type NodeFileOptions } from '../cluster/index.js';
 import type { ClusterNode } from '../cluster/types.js';
 import { displayPath, escapeControl, formatters, shownPath } from '../format/index.js';
@@ -85,7 +85,12 @@ function legend(nodes: ClusterNode[], cwd: string): string {
 }
 
 /** The `cluster` command: exit 2 for unusable input or fewer than two nodes, 1 for an error finding, else 0. */
-export async function runClusterCommand(paths: string[], format: string, cli: CliLintOptions, env: { io: CliIO; host: FileHost; version: string }): Promise<number> {
+export async function runClusterCommand(
+  paths: string[],
+  format: string,
+  cli: CliLintOptions,
+  env: { io: CliIO; host: FileHost; version: string; rules: readonly RuleMeta[]; detail?: boolean },
+): Promise<number> {
   const { io, host } = env;
   const found = findConfigs(paths, host, io.cwd);
   for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
@@ -99,6 +104,6 @@ export async function runClusterCommand(paths: string[], format: string, cli: Cl
   }
   if (format === 'stylish') io.stdout(legend(c.nodes, io.cwd));
   const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
-  io.stdout(formatters[format]!(c.report, { cwd: io.cwd, color, version: env.version }));
+  io.stdout(formatters[format]!(c.report, { cwd: io.cwd, color, version: env.version, rules: env.rules, ...(env.detail !== undefined ? { detail: env.detail } : {}) }));
   return found.errors.length || c.report.errors.length ? 2 : countBySeverity(c.report).error > 0 ? 1 : 0;
 }

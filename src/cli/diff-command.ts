@@ -24,6 +24,8 @@ export interface DiffCommandOptions {
   root?: string;
   oldRoot?: string;
   newRoot?: string;
+  /** --no-detail: false. */
+  detail?: boolean;
 }
 
 export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env: { io: CliIO; host: FileHost; rules: Rule[]; allRules?: readonly { meta: RuleMeta }[] }): Promise<number> {
@@ -87,7 +89,7 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
     for (const e of r.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot compare this file: ${escapeControl(e.message)}\n`);
     if (r.errors.length) code = 2;
     else if (code === 0 && r.impact.results.some((f) => f.diagnostics.some((d) => d.severity === 'error'))) code = 1;
-    if (o.format === 'text') io.stdout(diffText(r, p.labels, { cwd: io.cwd, color }) + (pairs.length > 1 ? '\n' : ''));
+    if (o.format === 'text') io.stdout(diffText(r, p.labels, { cwd: io.cwd, color, ...(o.detail !== undefined ? { detail: o.detail } : {}) }) + (pairs.length > 1 ? '\n' : ''));
   }
   if (o.format === 'json') {
     if (results.length === 1) io.stdout(diffJson(results[0]!, { cwd: io.cwd, color: false }));

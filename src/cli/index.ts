@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { countBySeverity, type SeveritySetting } from '../engine/index.js';
+import type { RuleMeta } from '../engine/types.js';
 import { escapeControl, formatters, shownPath } from '../format/index.js';
 import { nodeHost, type FileHost } from '../source/host.js';
 import { allRules, rules } from '../../rules/index.js';
@@ -61,6 +62,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('-o, --output <file>', 'write the report to this file instead of standard output')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
+    .option('--no-detail', 'leave out each finding\'s detail (what keepalived does, why it matters, the fix) in stylish, github and junit output')
     .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable; wins over the configuration file)', parseRuleSetting(allRules.map((r) => r.meta.id)))
     .option('--stdin-filename <path>', 'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)')
     .option('--with-keepalived [path]', 'also run the installed keepalived -t on each config (another binary: --with-keepalived=PATH, or an absolute path outside this folder and its repository), in a sandbox (private namespaces, read-only tree, no capabilities, empty environment), and report what it says as rule "keepalived"')
@@ -70,7 +72,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--cache', `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_DIR}, one file per working folder)`)
     .option('--cache-location <file>', 'with --cache: the cache file (its key is kept beside it, in FILE.key); not a file git tracks')
     .option('-j, --jobs <n>', `lint files on N threads at once (default: one per core from ${MIN_FILES_FOR_WORKERS} files on ${MIN_CORES_FOR_WORKERS} or more cores, else 1)`, parseJobs)
-    .action(async (paths: string[], o: { cache?: boolean; cacheLocation?: string; jobs?: number; format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
+    .action(async (paths: string[], o: { cache?: boolean; cacheLocation?: string; jobs?: number; format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; detail: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -147,7 +149,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       }
       if (baseline) filterByBaseline(report, baseline, io);
       const color = o.output === undefined && (io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0'));
-      const text = formatters[o.format]!(o.quiet ? errorsOnly(report) : report, { cwd: io.cwd, color, version: VERSION });
+      const text = formatters[o.format]!(o.quiet ? errorsOnly(report) : report, { cwd: io.cwd, color, version: VERSION, rules: ruleMetas(), detail: o.detail });
       let writeError: string | null = null;
       if (o.output === undefined) io.stdout(text);
       else if ((writeError = writeReport(o.output, text, io.cwd))) io.stderr(writeError);
@@ -169,7 +171,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
     .option('-c, --config <file>', 'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)')
-    .action(async (paths: string[], o: { format: string; target: string; root?: string; config?: string }, cmd: Command) => {
+    .option('--no-detail', 'leave out each finding\'s detail in stylish, github and junit output')
+    .action(async (paths: string[], o: { format: string; target: string; root?: string; config?: string; detail: boolean }, cmd: Command) => {
       const target = checkTarget(o.target, io);
       if (!target) return void (exitCode = EXIT_USAGE);
       const cli: CliLintOptions = {
@@ -178,7 +181,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
       };
       const { runClusterCommand } = await import('./cluster-command.js');
-      exitCode = await runClusterCommand(paths, o.format, cli, { io, host, version: VERSION });
+      exitCode = await runClusterCommand(paths, o.format, cli, { io, host, version: VERSION, rules: ruleMetas(), detail: o.detail });
     });
 
   program
@@ -192,6 +195,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--root <dir>', 'folder that stands for "/" on both sides')
     .option('--old-root <dir>', 'folder that stands for "/" for OLD')
     .option('--new-root <dir>', 'folder that stands for "/" for NEW')
+    .option('--no-detail', 'text: leave out each problem\'s detail')
     .action(async (paths: string[], o: DiffCommandOptions, cmd: Command) => {
       if (!checkTarget(o.target, io)) return void (exitCode = EXIT_USAGE);
       const { runDiffCommand } = await import('./diff-command.js');
@@ -274,6 +278,11 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
   const options = toLintOptions(eff, cli);
   io.stdout(JSON.stringify({ file: rel(file, io.cwd), configFile: eff.configFile && rel(eff.configFile, io.cwd), ignored: eff.ignored, ...options }, null, 2) + '\n');
   return EXIT_OK;
+}
+
+/** The rules the formats describe (sarif): every rule, per-config and cluster. */
+function ruleMetas(): RuleMeta[] {
+  return allRules.map((r) => r.meta);
 }
 
 function checkTarget(t: string, io: CliIO): string | null {

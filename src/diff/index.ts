@@ -6,12 +6,14 @@
  *   old: vrrp_instance gateway (v4+v6), route.sh matches "gateway)"
  *   new: gateway_v4 + gateway_v6, route.sh unchanged
  *   -> changes [split gateway -> gateway_v4, gateway_v6]
- *      diagnostics [script-unknown-name at route.sh "gateway)": "gateway" was split into ...]
+ *      diagnostics [script-unknown-name at route.sh "gateway)", detail: "vrrp_instance gateway was split into ..."]
  */
 import * as path from 'node:path';
 import { lintFiles } from '../engine/index.js';
 import { isLoadedConfig, Loader, type LoadOptions } from '../load/index.js';
 import type { Diagnostic, LintReport, Rule } from '../engine/types.js';
+import { oneLine } from '../engine/diagnostic.js';
+import { findingIdentity } from '../engine/finding-key.js';
 import type { FileHost } from '../source/host.js';
 import { readSide } from './model.js';
 import { diffModels, type Change } from './match.js';
@@ -79,19 +81,24 @@ export async function diffConfigs(oldSide: DiffSide | null, newSide: DiffSide, o
 }
 
 /**
- * A finding, independent of where the lines moved: the same rule in the same file (under its root)
- * with the same message once positions are taken out, or the same kind of message on the same
- * source line (a message that counts or names things that the edit renamed is still the same
- * finding when it stands on an unchanged line).
+ * A finding, independent of where the lines moved and how the rule words it: the same rule in the
+ * same file (under its root) with the same message id and data once positions and the side's root
+ * are taken out, or the same message id naming the same thing on the same source line (a finding
+ * that counts or names things the edit renamed is still the same finding when it stands on an
+ * unchanged line).
  */
 function findingKeys(d: Diagnostic, side: DiffSide, sources: Map<string, string>): string[] {
   // The two entry configs are the same file for the comparison; others compare by path under the root.
   const file = d.file === side.file ? '(config)' : path.relative(side.root, d.file);
   const line = sources.get(d.file)?.split('\n')[d.start.line - 1]?.trim() ?? '';
-  return [`m\0${d.ruleId}\0${file}\0${d.message.replace(/[\w./-]*:\d+:\d+/g, '@')}`, `l\0${d.ruleId}\0${file}\0${d.messageId ?? ''}\0${d.data?.name ?? ''}\0${line}`];
+  const folders = [path.dirname(side.file), side.root].filter((f) => f !== path.parse(f).root);
+  return [`m\0${file}\0${findingIdentity(d, folders)}`, `l\0${d.ruleId}\0${file}\0${d.messageId ?? ''}\0${d.data?.name ?? ''}\0${line}`];
 }
 
-/** A script finding about a name this change removed or renamed says what the name became. */
+/**
+ * A script finding about a name this change removed or renamed says what the name became: first
+ * thing in its detail (the message stays the rule's, one line).
+ */
 function explain(d: Diagnostic, changes: Change[]): Diagnostic {
   const literal = d.data?.literal;
   if (d.ruleId !== 'script-unknown-name' || typeof literal !== 'string') return d;
@@ -105,5 +112,7 @@ function explain(d: Diagnostic, changes: Change[]): Diagnostic {
         : c.kind === 'renamed'
           ? `was renamed to ${c.after.join(', ')}`
           : 'was removed';
-  return { ...d, message: `${c.object} ${literal} ${what} by this change, but the script still uses the old name. ${d.message}` };
+  const why = `${c.object} ${literal} ${what} by this change, but the script still uses the old name.`;
+  const { message, detail } = oneLine(d.message, d.detail ? `${why}\n\n${d.detail}` : why);
+  return { ...d, message, ...(detail ? { detail } : {}) };
 }

@@ -1,25 +1,33 @@
 /**
  * A baseline: the findings a team has accepted, so that adopting the linter on an existing repository
- * gates only new findings. Each finding is keyed by what survives an edit elsewhere in the file:
- * rule id, file path relative to the baseline file's folder, message without positions, and the
- * text of the line it points at (trimmed) -- not its line number. A key carries a count; a
- * baseline entry absorbs at most that many findings. Example entry:
+ * gates only new findings. Each finding is keyed by what survives an edit elsewhere in the file and
+ * a rewording of the rule's message: rule id, message id, data (without the positions and the
+ * checkout folder it may cite, see finding-key.ts), file path relative to the baseline file's
+ * folder, and the text of the line it points at (trimmed) -- not its line number, not its message
+ * text. A key carries a count; a baseline entry absorbs at most that many findings. Example entry:
  *
- *   { "rule": "unknown-keyword", "file": "etc/keepalived/keepalived.conf",
- *     "message": "Unknown keyword \"priorty\" in vrrp_instance VI_1: ...", "source": "priorty 100", "count": 1 }
+ *   { "rule": "unknown-keyword", "file": "etc/keepalived/keepalived.conf", "messageId": "unknown",
+ *     "data": { "block": "vrrp_instance VI_1", "keyword": "priorty" }, "source": "priorty 100",
+ *     "message": "Unknown keyword \"priorty\" in vrrp_instance VI_1 ...", "count": 1 }
  *
- * Pure functions of findings and texts; reading and writing the file is the CLI's job.
+ * `message` is there for the reader of the file; it is matched only for a finding without a
+ * message id (keepalived's own output, --with-keepalived). Pure functions of findings and texts;
+ * reading and writing the file is the CLI's job.
  */
 import * as path from 'node:path';
+import { stableData, stableText } from './finding-key.js';
 import type { Diagnostic, FileResult } from './types.js';
 
-export const BASELINE_VERSION = 1;
+/** 2: keyed on message id and data (1 was keyed on message text, and is refused). */
+export const BASELINE_VERSION = 2;
 
 export interface BaselineEntry {
   rule: string;
   file: string;
-  message: string;
+  messageId?: string;
+  data?: Record<string, string | number>;
   source: string;
+  message: string;
   count: number;
 }
 
@@ -47,27 +55,24 @@ class Keyer {
     return {
       rule: d.ruleId,
       file: path.relative(this.baseDir, d.file).split(path.sep).join('/'),
-      message: stablePart(d.message, this.baseDir),
+      ...(d.messageId !== undefined ? { messageId: d.messageId, data: stableData(d.data, [this.baseDir]) } : {}),
       source: (lines[d.start.line - 1] ?? '').trim(),
+      message: stablePart(d.message, this.baseDir),
     };
   }
 }
 
 /**
- * A message without what moves when lines move: `file:12:5` citations (another line of the config)
- * and `line 12`; and without the checkout's own location, so a baseline written on a laptop holds
- * in CI.
+ * A message without what moves when lines move (`file:12:5` citations of another line, `line 12`)
+ * and without the checkout's own location, so a baseline written on a laptop holds in CI.
  */
 export function stablePart(message: string, baseDir: string): string {
-  const prefix = baseDir.endsWith(path.sep) ? baseDir : baseDir + path.sep;
-  return message
-    .split(prefix)
-    .join('')
-    .replace(/:\d+:\d+(?!\d)/g, '')
-    .replace(/\bline \d+\b/g, 'line N');
+  return stableText(message, [baseDir]);
 }
 
-const serialKey = (k: Key) => JSON.stringify([k.rule, k.file, k.message, k.source]);
+/** What a finding is matched on: the message id and data, or the message for a finding without an id. */
+const serialKey = (k: Key) =>
+  k.messageId !== undefined ? JSON.stringify(['id', k.rule, k.file, k.messageId, stableData(k.data), k.source]) : JSON.stringify(['text', k.rule, k.file, k.message, k.source]);
 
 export function createBaseline(results: readonly FileResult[], sources: ReadonlyMap<string, string>, baseDir: string): Baseline {
   const keyer = new Keyer(sources, baseDir);
@@ -81,7 +86,9 @@ export function createBaseline(results: readonly FileResult[], sources: Readonly
       else byKey.set(s, { ...k, count: 1 });
     }
   }
-  const entries = [...byKey.values()].sort((a, b) => compare(a.file, b.file) || compare(a.rule, b.rule) || compare(a.source, b.source) || compare(a.message, b.message));
+  const entries = [...byKey.values()].sort(
+    (a, b) => compare(a.file, b.file) || compare(a.rule, b.rule) || compare(a.source, b.source) || compare(a.messageId ?? '', b.messageId ?? '') || compare(serialKey(a), serialKey(b)),
+  );
   return { entries };
 }
 
@@ -92,7 +99,8 @@ function compare(a: string, b: string): number {
 /** The file's text: stable order and no timestamp, so it diffs cleanly in review. */
 export function serializeBaseline(b: Baseline): string {
   const doc = {
-    $comment: 'Findings accepted by keepalived-lint --baseline (only new findings are reported). Regenerate with --write-baseline; edit by deleting entries once fixed.',
+    $comment:
+      'Findings accepted by keepalived-lint --baseline (only new findings are reported). A finding matches on rule, file, messageId, data and source (its line); message is for reading. Regenerate with --write-baseline; edit by deleting entries once fixed.',
     version: BASELINE_VERSION,
     findings: b.entries,
   };
@@ -100,7 +108,7 @@ export function serializeBaseline(b: Baseline): string {
 }
 
 /** The baseline in a file's text, or what is wrong with it (for an "exit 2" message). */
-export function parseBaseline(text: string): Baseline | { error: string } {
+export function parseBaseline(text: string): Baseline | { error: string; outdated?: number } {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -114,6 +122,9 @@ export function parseBaseline(text: string): Baseline | { error: string } {
     return { error: `it is not valid JSON (line ${line}, column ${before.length - before.lastIndexOf('\n')})` };
   }
   if (!isObject(doc)) return { error: 'it is not a JSON object' };
+  if (typeof doc.version === 'number' && Number.isInteger(doc.version) && doc.version >= 1 && doc.version < BASELINE_VERSION) {
+    return { error: `it was written by an older keepalived-lint (baseline version ${doc.version}, which matched findings on their message text; this one matches them on rule, message id and data)`, outdated: doc.version };
+  }
   if (doc.version !== BASELINE_VERSION) return { error: `"version" is ${JSON.stringify(doc.version) ?? 'missing'}, expected ${BASELINE_VERSION}` };
   if (!Array.isArray(doc.findings)) return { error: '"findings" is missing or not an array' };
   const entries: BaselineEntry[] = [];
@@ -122,8 +133,20 @@ export function parseBaseline(text: string): Baseline | { error: string } {
     for (const field of ['rule', 'file', 'message', 'source'] as const) {
       if (typeof e[field] !== 'string') return { error: `findings[${i}].${field} is missing or not a string` };
     }
+    if (e.messageId !== undefined && typeof e.messageId !== 'string') return { error: `findings[${i}].messageId is not a string` };
+    if (e.data !== undefined && (!isObject(e.data) || Object.values(e.data).some((v) => typeof v !== 'string' && typeof v !== 'number'))) {
+      return { error: `findings[${i}].data is not an object of strings and numbers` };
+    }
+    if (e.data !== undefined && e.messageId === undefined) return { error: `findings[${i}] has data but no messageId` };
     if (typeof e.count !== 'number' || !Number.isInteger(e.count) || e.count < 1) return { error: `findings[${i}].count must be a whole number of at least 1` };
-    entries.push({ rule: e.rule as string, file: e.file as string, message: e.message as string, source: e.source as string, count: e.count });
+    entries.push({
+      rule: e.rule as string,
+      file: e.file as string,
+      ...(typeof e.messageId === 'string' ? { messageId: e.messageId, data: (e.data ?? {}) as Record<string, string | number> } : {}),
+      source: e.source as string,
+      message: e.message as string,
+      count: e.count,
+    });
   }
   return { entries };
 }

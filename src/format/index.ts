@@ -4,7 +4,6 @@
  *   {"version":1,"results":[{"file":"k.conf","diagnostics":[{"ruleId":"unknown-keyword",...,"line":9,"column":5,...}]}]}
  */
 import type { Diagnostic, LintReport, RuleMeta } from '../engine/types.js';
-import { allRules as registry } from '../../rules/index.js';
 import { toSarif } from './sarif.js';
 import { githubAnnotations } from './github.js';
 import { checkstyleXml } from './checkstyle.js';
@@ -17,9 +16,19 @@ export interface FormatOptions {
   color: boolean;
   /** The tool's version, for formats that name it (sarif). */
   version?: string;
-  /** The rules to describe (sarif); default: every rule of the registry. */
+  /**
+   * The rules to describe (sarif): the CLI hands them over (formats never import rules). Without
+   * them, a SARIF log describes only the rules of its findings, by id.
+   */
   rules?: readonly RuleMeta[];
+  /** Print each finding's detail (stylish, github, junit); default true. --no-detail sets false. */
+  detail?: boolean;
+  /** The width stylish wraps the detail to (default DETAIL_COLUMNS). */
+  columns?: number;
 }
+
+/** The width of the detail lines in stylish, indent included. */
+export const DETAIL_COLUMNS = 100;
 
 export type Formatter = (report: LintReport, opts: FormatOptions) => string;
 
@@ -41,7 +50,8 @@ function jsonDiagnostic(d: Diagnostic, cwd: string) {
     message: d.message,
     ...(d.detail ? { detail: d.detail } : {}),
     ...(d.messageId !== undefined ? { messageId: d.messageId } : {}),
-    ...(d.data ? { data: d.data } : {}),
+    // Always there: the finding's data, empty when its message quotes nothing.
+    data: d.data ?? {},
     line: d.start.line,
     column: d.start.column,
     endLine: d.end.line,
@@ -55,7 +65,7 @@ function jsonDiagnostic(d: Diagnostic, cwd: string) {
 
 const SGR = { red: '31', yellow: '33', blue: '34', dim: '2', bold: '1', underline: '4' } as const;
 
-export const stylish: Formatter = (report, { cwd, color }) => {
+export const stylish: Formatter = (report, { cwd, color, detail = true, columns = DETAIL_COLUMNS }) => {
   const paint = (code: keyof typeof SGR, s: string) => (color ? `\u001b[${SGR[code]}m${s}\u001b[0m` : s);
   const out: string[] = [];
   const counts = { error: 0, warning: 0, info: 0 };
@@ -79,6 +89,7 @@ export const stylish: Formatter = (report, { cwd, color }) => {
         out.push(`    ${escapeControl(src)}`);
         out.push(`    ${' '.repeat(before)}${paint(d.severity === 'error' ? 'red' : 'yellow', '^'.repeat(width))}`);
       }
+      if (detail && d.detail) for (const line of wrapDetail(d.detail, DETAIL_INDENT, columns)) out.push(line ? paint('dim', line) : '');
       for (const rel of d.related ?? []) out.push(paint('dim', `      ${shownPath(rel.file, cwd)}:${rel.start.line}:${rel.start.column}: ${escapeControl(rel.message)}`));
     }
     out.push('');
@@ -91,13 +102,43 @@ export const stylish: Formatter = (report, { cwd, color }) => {
   return out.length ? out.join('\n') + '\n' : '';
 };
 
-export const sarif: Formatter = (report, { cwd, version, rules }) =>
-  JSON.stringify(toSarif(report, { cwd, rules: rules ?? registry.map((r) => r.meta), ...(version !== undefined ? { version } : {}) }), null, 2) + '\n';
+/** The detail lines up with the source line above it. */
+const DETAIL_INDENT = '    ';
 
-export const github: Formatter = (report, { cwd }) => githubAnnotations(report, cwd);
+/**
+ * The detail as stylish prints it: each paragraph (a line of the detail) escaped and wrapped at
+ * spaces to `columns` (indent included; a word longer than the line stands alone), blank lines
+ * between paragraphs kept. Example: wrapDetail('a b c', '  ', 5) -> ['  a b', '  c'].
+ */
+export function wrapDetail(detail: string, indent: string, columns: number): string[] {
+  const width = Math.max(20, columns - indent.length);
+  const out: string[] = [];
+  for (const paragraph of detail.split(/\r?\n/)) {
+    const words = escapeControl(paragraph.replace(/\t/g, ' ').trim()).split(/ +/).filter(Boolean);
+    if (!words.length) {
+      if (out.length && out.at(-1) !== '') out.push('');
+      continue;
+    }
+    let line = '';
+    for (const w of words) {
+      if (line && line.length + 1 + w.length > width) {
+        out.push(indent + line);
+        line = w;
+      } else line = line ? `${line} ${w}` : w;
+    }
+    out.push(indent + line);
+  }
+  while (out.at(-1) === '') out.pop();
+  return out;
+}
+
+export const sarif: Formatter = (report, { cwd, version, rules }) =>
+  JSON.stringify(toSarif(report, { cwd, rules: rules ?? [], ...(version !== undefined ? { version } : {}) }), null, 2) + '\n';
+
+export const github: Formatter = (report, { cwd, detail = true }) => githubAnnotations(report, cwd, { detail });
 
 export const checkstyle: Formatter = (report, { cwd }) => checkstyleXml(report, cwd);
 
-export const junit: Formatter = (report, { cwd }) => junitXml(report, cwd);
+export const junit: Formatter = (report, { cwd, detail = true }) => junitXml(report, cwd, { detail });
 
 export const formatters: Record<string, Formatter> = { stylish, json, sarif, github, checkstyle, junit };

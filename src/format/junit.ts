@@ -5,7 +5,7 @@
  *   <testsuites name="keepalived-lint" tests="2" failures="1" errors="0">
  *     <testsuite name="keepalived.conf" tests="1" failures="1" errors="0">
  *       <testcase classname="keepalived.conf" name="unknown-keyword at 9:5">
- *         <failure type="error" message="Unknown keyword ...">keepalived.conf:9:5: error: ...</failure>
+ *         <failure type="error" message="Unknown keyword ...">keepalived.conf:9:5: error: ... (a blank line, the detail)</failure>
  */
 import type { Diagnostic, LintReport } from '../engine/types.js';
 import { messageWithConfigIds, relatedLines, relativePath } from './common.js';
@@ -19,7 +19,7 @@ interface Suite {
   errors: number;
 }
 
-export function junitXml(report: LintReport, cwd: string): string {
+export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean } = {}): string {
   const suites = new Map<string, Suite>();
   const suite = (file: string): Suite => {
     // Escaped before XML: XML would carry a newline or ESC through to the reader's screen.
@@ -31,7 +31,7 @@ export function junitXml(report: LintReport, cwd: string): string {
   for (const r of report.results) {
     const s = suite(r.file);
     for (const d of r.diagnostics) {
-      s.cases.push(failureCase(s.name, d, cwd));
+      s.cases.push(failureCase(s.name, d, cwd, o.detail ?? true));
       s.failures++;
     }
   }
@@ -52,9 +52,12 @@ export function junitXml(report: LintReport, cwd: string): string {
   return out.join('\n') + '\n';
 }
 
-function failureCase(file: string, d: Diagnostic, cwd: string): string {
+function failureCase(file: string, d: Diagnostic, cwd: string, withDetail: boolean): string {
   const message = escapeControl(messageWithConfigIds(d));
-  const body = [`${file}:${d.start.line}:${d.start.column}: ${d.severity}: ${message} (${escapeControl(d.ruleId)})`, ...relatedLines(d, cwd).map((l) => `  ${escapeControl(l)}`)].join('\n');
+  const lines = [`${file}:${d.start.line}:${d.start.column}: ${d.severity}: ${message} (${escapeControl(d.ruleId)})`, ...relatedLines(d, cwd).map((l) => `  ${escapeControl(l)}`)];
+  // The detail in the body, after a blank line: the message attribute stays one line.
+  if (withDetail && d.detail) lines.push('', ...d.detail.split(/\r?\n/).map((l) => escapeControl(l)));
+  const body = lines.join('\n');
   return [
     `    <testcase classname="${xmlAttr(file)}" name="${xmlAttr(`${d.ruleId} at ${d.start.line}:${d.start.column}`)}">`,
     `      <failure type="${d.severity}" message="${xmlAttr(message)}">${xmlText(body)}</failure>`,

@@ -1,21 +1,26 @@
 /**
  * SARIF 2.1.0, the format GitHub code scanning and most CI dashboards import. Example (trimmed):
  *   {"version":"2.1.0","runs":[{"tool":{"driver":{"name":"keepalived-lint","rules":[{"id":"unknown-keyword",...}]}},
- *    "results":[{"ruleId":"unknown-keyword","ruleIndex":27,"level":"error","message":{"text":"Unknown keyword ..."},
+ *    "results":[{"ruleId":"unknown-keyword","ruleIndex":27,"level":"error",
+ *    "message":{"text":"Unknown keyword ...","markdown":"Unknown keyword ...\n\n(detail)"},
  *    "locations":[{"physicalLocation":{"artifactLocation":{"uri":"keepalived.conf","uriBaseId":"%SRCROOT%"},
  *    "region":{"startLine":9,"startColumn":5,"endLine":9,"endColumn":12}}}]}]}]}
- * Columns are UTF-16 code units and endColumn is exclusive, as in the engine's positions.
+ *    "properties":{"messageId":"unknown","data":{"keyword":"priorty",...}}}]}]}
+ * Columns are UTF-16 code units and endColumn is exclusive, as in the engine's positions. The
+ * markdown forms are the plain text with markdown's characters escaped: config values quoted in a
+ * message must not become links or markup in a code-scanning view.
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, LintReport, RuleMeta, Severity } from '../engine/types.js';
 import { REPOSITORY_URL, messageWithConfigIds, relativePath, ruleDocsUrl } from './common.js';
+import { findingIdentity } from '../engine/finding-key.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
-/** Name of our partial fingerprint: bump the version when what it hashes changes. */
-export const FINGERPRINT_KEY = 'keepalivedLintFinding/v1';
+/** Name of our partial fingerprint: bump the version when what it hashes changes (v2: message id and data, not text). */
+export const FINGERPRINT_KEY = 'keepalivedLintFinding/v2';
 
 export interface SarifOptions {
   cwd: string;
@@ -35,6 +40,7 @@ interface SarifRule {
   id: string;
   shortDescription?: { text: string };
   fullDescription?: { text: string };
+  help?: { text: string; markdown: string };
   helpUri?: string;
   defaultConfiguration?: { level: Level };
 }
@@ -58,7 +64,7 @@ export function toSarif(report: LintReport, opts: SarifOptions): Record<string, 
       ruleId: d.ruleId,
       ruleIndex: ruleIndex.get(d.ruleId)!,
       level: LEVEL[d.severity],
-      message: { text: messageWithConfigIds(d) },
+      message: resultMessage(d),
       locations: [
         {
           physicalLocation: {
@@ -77,7 +83,7 @@ export function toSarif(report: LintReport, opts: SarifOptions): Record<string, 
           }
         : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprints.of(d, opts.cwd) },
-      ...(d.configIds ? { properties: { configIds: d.configIds } } : {}),
+      properties: { ...(d.messageId !== undefined ? { messageId: d.messageId } : {}), data: d.data ?? {}, ...(d.configIds ? { configIds: d.configIds } : {}) },
     })),
   );
   const notifications = report.errors.map((e) => ({
@@ -112,9 +118,32 @@ function describeRule(meta: RuleMeta): SarifRule {
     id: meta.id,
     shortDescription: { text: firstClause(meta.description) },
     fullDescription: { text: meta.description },
+    help: { text: `${meta.description}\n\n${ruleDocsUrl(meta.id)}`, markdown: `${markdownText(meta.description)}\n\n[${meta.id}](${ruleDocsUrl(meta.id)})` },
     helpUri: ruleDocsUrl(meta.id),
     defaultConfiguration: { level: LEVEL[meta.severity] },
   };
+}
+
+/** The message as text (with its config-ids), and as markdown followed by the detail. */
+function resultMessage(d: Diagnostic): { text: string; markdown?: string } {
+  const text = messageWithConfigIds(d);
+  if (!d.detail) return { text };
+  const detail = d.detail.split(/\r?\n/).map(markdownText).join('\n');
+  return { text, markdown: `${markdownText(text)}\n\n${detail}` };
+}
+
+/**
+ * Plain text as markdown that renders as itself: markdown's inline punctuation backslash-escaped
+ * (`[x](u)` stays text, `<b>` stays text, `*a*` is not emphasis), and what would open a heading, a
+ * list or a quote at the start of the line; control characters as spaces.
+ * Example: markdownText('- a *b* [c](d)') -> '\\- a \\*b\\* \\[c\\](d)'.
+ */
+export function markdownText(s: string): string {
+  return s
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#+=-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
 /** "Two instances with one VRID: keepalived refuses ..." -> "Two instances with one VRID". */
@@ -136,8 +165,9 @@ function directoryUri(dir: string): string {
 }
 
 /**
- * An id for a finding that survives lines added above it: rule, file, the message without the
- * positions it cites, the trimmed source line, and the rank among findings with the same key.
+ * An id for a finding that survives lines added above it and a rewording of its message: rule,
+ * file, message id and data without the positions they cite, the trimmed source line, and the
+ * rank among findings with the same key.
  * Code scanning uses it to follow a finding across commits.
  */
 class Fingerprints {
@@ -149,9 +179,8 @@ class Fingerprints {
     let lines = this.lines.get(d.file);
     if (!lines) this.lines.set(d.file, (lines = this.report.sources.get(d.file)?.split('\n') ?? []));
     const line = lines[d.start.line - 1]?.trim().replace(/\s+/g, ' ') ?? '';
-    // Messages cite other lines as file:line:column; those move with every edit above them.
-    const what = d.message.replace(/(\S):\d+:\d+/g, '$1:L:C');
-    const key = [d.ruleId, relativePath(d.file, cwd), what, line].join('\0');
+    // Data cite other lines as file:line:column; those move with every edit above them.
+    const key = [relativePath(d.file, cwd), findingIdentity(d, [cwd]), line].join('\0');
     const rank = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, rank);
     return createHash('sha256').update(`${key}\0${rank}`).digest('hex').slice(0, 32);
