@@ -48,7 +48,7 @@ describe('--write-baseline', () => {
       {
         rule: 'unknown-keyword',
         file: CONF,
-        message: 'Unknown keyword "bogus_keyword" in vrrp_instance VI_1: keepalived 2.2.7 ignores the line ("Unknown keyword \'bogus_keyword\'").',
+        message: 'Unknown keyword "bogus_keyword" in vrrp_instance VI_1: keepalived 2.2.7 ignores the line',
         source: 'bogus_keyword 1',
         count: 2,
       },
