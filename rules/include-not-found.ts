@@ -14,8 +14,9 @@ export const rule = defineRule({
       },
       noMatch: { message: '{{kind}} "{{pattern}}" matches no file (looked for {{resolved}})', detail: '{{effect}} {{fix}}' },
       partly: {
-        message: '{{kind}} "{{pattern}}": some alternatives name no file ({{missing}})',
-        detail: 'keepalived reports "Some config files missing" and reads the others. Fix the alternatives that name no file, or remove them.',
+        message: '{{kind}} "{{pattern}}": some alternatives name no file',
+        detail:
+          'Some alternatives name no file ({{missing}}). keepalived reports "Some config files missing" and reads the others. Fix the alternatives that name no file, or remove them.',
       },
       directory: {
         message: '{{kind}} "{{pattern}}" matches the directory {{file}}: keepalived skips it',
