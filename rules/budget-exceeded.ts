@@ -1,21 +1,27 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { includePatternAt } from '../src/model/includes.js';
 import { CONFIG_IDS_MESSAGE } from '../src/preprocess/budget.js';
 
 /** The linter's work budget (src/preprocess/budget.ts): an input that would make it, or keepalived, work without bound. */
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'budget-exceeded',
     description: 'Inputs that expand without bound (include fan-out, ~SEQ, brace nesting, huge or deeply nested scripts): the linter stops at a cap and says where.',
     severity: 'error',
     messages: {
-      stopped:
-        'Work budget exceeded: more than {{limit}} {{what}} (cap "{{cap}}"). The linter stops reading this config here, so what follows is not checked; {{effect}}.',
-      skipped:
-        'Work budget exceeded: more than {{limit}} {{what}} (cap "{{cap}}"). The linter reads no more of them, so what they would add is not checked; {{effect}}.',
+      stopped: {
+        message: 'Budget cap "{{cap}}" exceeded: more than {{limit}} {{what}}; the rest of this config is not checked',
+        detail: 'The linter\'s work budget is spent: it stops reading this config here, so what follows is not checked; {{effect}}.',
+      },
+      skipped: {
+        message: 'Budget cap "{{cap}}" exceeded: more than {{limit}} {{what}}',
+        detail: 'The linter\'s work budget is spent: it reads no more of them, so what they would add is not checked; {{effect}}.',
+      },
       configIds: CONFIG_IDS_MESSAGE,
-      script:
-        'Script not analysed: {{script}} {{reason}} (cap "{{cap}}"), so its handling of the name is not checked. keepalived runs it anyway; {{effect}}.',
+      script: {
+        message: 'Script not analysed (cap "{{cap}}"): {{script}} {{reason}}',
+        detail: 'The linter does not check its handling of the name. keepalived runs it anyway; {{effect}}.',
+      },
       findings: 'Too many findings of {{rule}} in this file: only the first {{limit}} are shown (cap "findings-per-rule-and-file").',
     },
   },
@@ -40,4 +46,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

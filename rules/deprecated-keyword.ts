@@ -1,18 +1,23 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { scopeOf } from '../src/tree/index.js';
 import { ROUTE_WORDS, deprecationUpgradeNote, routeWordUpgradeNote } from '../src/model/deprecations.js';
 import { compareVersions, formatVersion, tryParseVersion } from '../src/versions/version.js';
 
 /** Keywords keepalived still accepts but has deprecated, with their replacement. */
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'deprecated-keyword',
     description: 'Keywords that are deprecated or old aliases in the target version, with the replacement.',
     severity: 'warning',
     messages: {
-      routeWord:
-        '"{{word}}" in a route is deprecated since keepalived {{since}}: use "{{replacement}}" instead. keepalived {{version}} still reads it and {{says}}.{{note}}{{upgrade}}',
-      deprecated: '"{{name}}" is deprecated{{since}}{{replacement}}. keepalived {{version}} still accepts it{{warns}}, but a later release may drop it.{{upgrade}}',
+      routeWord: {
+        message: '"{{word}}" in a route is deprecated since keepalived {{since}}: use "{{replacement}}" instead',
+        detail: 'keepalived {{version}} still reads it and {{says}}.{{note}}{{upgrade}}',
+      },
+      deprecated: {
+        message: '"{{name}}" is deprecated{{since}}{{replacement}}',
+        detail: 'keepalived {{version}} still accepts it{{warns}}, but a later release may drop it.{{upgrade}}',
+      },
     },
   },
   create(ctx) {
@@ -52,7 +57,7 @@ export const rule: Rule = {
       },
     };
   },
-};
+});
 
 /** What keepalived itself says about it, from the reference note (written for maintainers, not shown). */
 function warning(note: string | null | undefined): string {

@@ -1,16 +1,22 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { includePatternAt } from '../src/model/includes.js';
 
 /** A file that includes itself, directly or through others. */
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'include-loop',
     description: 'Include chains that come back to a file already being read.',
     severity: 'error',
     messages: {
-      loop:
-        'Include loop: {{chain}}. keepalived has no loop detection: it reads these files again and again until it runs out of file descriptors ("Too many open files"), splicing their contents in hundreds of times, and keepalived -t never names the loop (it exits 0 unless the repeated blocks clash). Remove the include that points back.',
-      tooDeep: 'Includes nested more than 64 deep at {{file}}: this is almost certainly a loop through different paths to the same files.',
+      loop: {
+        message: 'Include loop: {{chain}}',
+        detail:
+          'keepalived has no loop detection: it reads these files again and again until it runs out of file descriptors ("Too many open files"), splicing their contents in hundreds of times, and keepalived -t never names the loop (it exits 0 unless the repeated blocks clash). Fix: remove the include that points back.',
+      },
+      tooDeep: {
+        message: 'Includes nested more than 64 deep at {{file}}',
+        detail: 'This is almost certainly a loop through different paths to the same files.',
+      },
     },
   },
   create(ctx) {
@@ -24,7 +30,7 @@ export const rule: Rule = {
       },
     };
   },
-};
+});
 
 function shorten(chain: string): string {
   const parts = chain.split(' -> ');

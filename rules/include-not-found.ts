@@ -1,24 +1,47 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { includePatternAt } from '../src/model/includes.js';
 
 /** An include line that reads nothing: a missing file, a glob matching nothing, a directory. */
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'include-not-found',
     description: 'include lines whose file is missing, whose glob matches nothing, or that name a directory, an unusable file or a file outside the root.',
     severity: 'warning',
     messages: {
-      missing: '{{kind}} "{{pattern}}": no such file (looked for {{resolved}}). keepalived prints "Config files missing" and {{effect}} {{fix}}',
-      noMatch: '{{kind}} "{{pattern}}" matches no file (looked for {{resolved}}). {{effect}} {{fix}}',
-      partly: '{{kind}} "{{pattern}}": some alternatives name no file ({{missing}}). keepalived reports "Some config files missing" and reads the others.',
-      directory: '{{kind}} "{{pattern}}" matches the directory {{file}}: keepalived skips it ("is a directory - skipping"). Add a file pattern such as {{pattern}}/*.conf.',
-      unusable: '{{kind}} "{{pattern}}" matches {{file}}, which is {{reason}}: keepalived skips it ("is not a regular non-executable file").',
-      unreadable: '{{kind}} "{{pattern}}": {{file}} cannot be read ({{reason}}).',
-      outside: '{{kind}} "{{pattern}}": {{file}} is {{why}}; not read. Keep included files in the repository (a symbolic link or "../" out of it is not followed), or point --root at the folder that stands for "/".',
-      executable:
-        'This configuration file is executable: keepalived refuses to read it ("is not a regular non-executable file - skipping") and starts with no configuration at all. Remove the execute bit (chmod a-x).',
-      computed:
-        'This include line is built with $definitions or an @id prefix: keepalived\'s checker and VRRP processes would read the file twice, and its man page says this is unsupported. Write the include line literally.',
+      missing: {
+        message: '{{kind}} "{{pattern}}": no such file (looked for {{resolved}})',
+        detail: 'keepalived prints "Config files missing" and {{effect}} {{fix}}',
+      },
+      noMatch: { message: '{{kind}} "{{pattern}}" matches no file (looked for {{resolved}})', detail: '{{effect}} {{fix}}' },
+      partly: {
+        message: '{{kind}} "{{pattern}}": some alternatives name no file',
+        detail:
+          'Some alternatives name no file ({{missing}}). keepalived reports "Some config files missing" and reads the others. Fix the alternatives that name no file, or remove them.',
+      },
+      directory: {
+        message: '{{kind}} "{{pattern}}" matches the directory {{file}}: keepalived skips it',
+        detail: 'keepalived skips it ("is a directory - skipping"). Fix: add a file pattern such as {{pattern}}/*.conf.',
+      },
+      unusable: {
+        message: '{{kind}} "{{pattern}}" matches {{file}}, which is {{reason}}: keepalived skips it',
+        detail: 'keepalived skips it ("is not a regular non-executable file"), so nothing in it is read.',
+      },
+      unreadable: '{{kind}} "{{pattern}}": {{file}} cannot be read ({{reason}})',
+      outside: {
+        message: '{{kind}} "{{pattern}}": {{file}} is {{why}}; not read',
+        detail:
+          'The linter does not read it. Fix: keep included files in the repository (a symbolic link or "../" out of it is not followed), or point --root at the folder that stands for "/".',
+      },
+      executable: {
+        message: 'This configuration file is executable: keepalived refuses to read it',
+        detail:
+          'keepalived refuses to read it ("is not a regular non-executable file - skipping") and starts with no configuration at all. Fix: remove the execute bit (chmod a-x).',
+      },
+      computed: {
+        message: 'This include line is built with $definitions or an @id prefix, which keepalived does not support',
+        detail:
+          'keepalived\'s checker and VRRP processes would read the file twice, and its man page says this is unsupported. Fix: write the include line literally.',
+      },
       tooMany: '{{kind}} "{{pattern}}" matches more than {{count}} files; only the first {{count}} were read.',
     },
   },
@@ -38,7 +61,7 @@ export const rule: Rule = {
             : 'Fix the path: a relative one is read from the folder of the file that contains the include.';
           const data = { ...p.data, effect, fix };
           const at = includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern);
-          const report = (messageId: string) => ctx.report({ messageId, at, via: p.via, data, severity: strict ? 'error' : 'warning' });
+          const report = (messageId: 'missing' | 'noMatch' | 'partly' | 'directory' | 'unusable' | 'unreadable' | 'outside' | 'computed' | 'tooMany') => ctx.report({ messageId, at, via: p.via, data, severity: strict ? 'error' : 'warning' });
           if (p.code === 'include-missing') report('missing');
           else if (p.code === 'include-no-match') report('noMatch');
           else if (p.code === 'include-partly-missing') report('partly');
@@ -53,4 +76,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

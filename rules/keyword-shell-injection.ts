@@ -1,5 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
-import type { Statement } from '../src/tree/index.js';
+import { defineRule, type Statement } from '../src/rule-api/index.js';
 
 /**
  * Keywords whose value keepalived puts into a command line run by /bin/sh (system()):
@@ -12,13 +11,17 @@ const SHELL_KEYWORDS = ['config_save_dir'];
 const META = /[;&|`$()<>\\'"*?[\]\s]|^~/;
 const MAX_SHOWN = 60;
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'keyword-shell-injection',
     description: 'A config_save_dir holding shell metacharacters: keepalived runs a shell command built from it as root, at start and under -t.',
     severity: 'error',
     messages: {
-      meta: 'Shell metacharacter {{char}} in {{keyword}} "{{value}}": keepalived runs a shell command built from it as root, at start and under -t',
+      meta: {
+        message: 'Shell metacharacter {{char}} in {{keyword}} "{{value}}": keepalived hands it to a root shell',
+        detail:
+          'keepalived runs a shell command built from it as root, at start and under -t: it puts the value into a command line run by /bin/sh (system()), "cp /proc/PID/fd/N VALUE/keepalived.conf.PID.N" (keepalived 2.2.3 and later, at every start and reload). Fix: use a plain directory path, without shell metacharacters or blanks.',
+      },
     },
   },
   create(ctx) {
@@ -36,4 +39,4 @@ export const rule: Rule = {
     }
     return { keywords };
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { braceProblems, commentProblems } from '../src/model/old-lexing.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
@@ -6,21 +6,42 @@ import { compareVersions, formatVersion } from '../src/versions/version.js';
 const BRACES_ANYWHERE = '1.4.2';
 const COMMENT_IN_WORD = '1.2.20';
 
-const FIX_BRACES = ' Put "{" last on the block\'s line and every keyword and "}" on a line of its own.';
+const FIX_BRACES = ' Fix: put "{" last on the block\'s line and every keyword and "}" on a line of its own.';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'lexing-version',
     description: 'Lines that keepalived before 1.4.2 (braces in mid-line) or before 1.2.20 ("#"/"!" inside a word) reads differently from later releases.',
     severity: 'error',
     messages: {
-      'open-then-words': `Block opened in mid-line: keepalived {{target}} splits lines at braces only from ${BRACES_ANYWHERE}, so it ignores "{{rest}}" after "{{keyword}}" and takes the lines after this one, up to {{close}}, as the block's content.${FIX_BRACES}`,
-      glued: `Brace glued to a word: keepalived {{target}} splits words at braces only from ${BRACES_ANYWHERE}, so it reads "{{rest}}" as one word: a block name then ends in "{" (and names that refer to it no longer match), a keyword is unknown, and the block has no "{". Put a space before "{".`,
-      'close-after-words': `Block closed in mid-line: keepalived {{target}} ends a block only at a line that begins with "}" (braces go anywhere from ${BRACES_ANYWHERE}), so this "}" is one more word of the "{{keyword}}" line and the block goes on up to {{close}}.${FIX_BRACES}`,
-      'close-then-words': `Words after "}": keepalived {{target}} ends the block at this line and ignores "{{rest}}" (from ${BRACES_ANYWHERE} they are read as a line of the enclosing block). Put them on a line of their own.`,
-      'in-word': `Comment character inside a word: keepalived {{target}} starts a comment only at the start of a word (inside one from ${COMMENT_IN_WORD}), so it reads "{{old}}" here where later releases read "{{now}}". Put a space before the comment, or quote the value if "{{old}}" is meant.`,
-      'in-quotes': `Comment character in a quoted string: keepalived {{target}} does not protect "#" and "!" with double quotes (it does from ${COMMENT_IN_WORD}) and stops reading the line at the word that starts with one, so it reads "{{old}}" instead of "{{now}}".`,
-      upgrade: `Comment character inside a word: keepalived {{from}} (--from) reads "{{old}}" here, but from ${COMMENT_IN_WORD} "#" and "!" start a comment inside a word too, so keepalived {{target}} reads "{{now}}". Write "{{old}}" in double quotes to keep it.`,
+      'open-then-words': {
+        message: 'Block opened in mid-line: keepalived {{target}} ignores "{{rest}}" after "{{keyword}}"',
+        detail: `keepalived {{target}} splits lines at braces only from ${BRACES_ANYWHERE}, so it ignores "{{rest}}" after "{{keyword}}" and takes the lines after this one, up to {{close}}, as the block's content.${FIX_BRACES}`,
+      },
+      glued: {
+        message: 'Brace glued to a word: keepalived {{target}} reads "{{rest}}" as one word',
+        detail: `keepalived {{target}} splits words at braces only from ${BRACES_ANYWHERE}, so it reads "{{rest}}" as one word: a block name then ends in "{" (and names that refer to it no longer match), a keyword is unknown, and the block has no "{". Fix: put a space before "{".`,
+      },
+      'close-after-words': {
+        message: 'Block closed in mid-line: keepalived {{target}} reads this "}" as one more word of the "{{keyword}}" line',
+        detail: `keepalived {{target}} ends a block only at a line that begins with "}" (braces go anywhere from ${BRACES_ANYWHERE}), so this "}" is one more word of the "{{keyword}}" line and the block goes on up to {{close}}.${FIX_BRACES}`,
+      },
+      'close-then-words': {
+        message: 'Words after "}": keepalived {{target}} ignores "{{rest}}"',
+        detail: `keepalived {{target}} ends the block at this line and ignores "{{rest}}" (from ${BRACES_ANYWHERE} they are read as a line of the enclosing block). Fix: put them on a line of their own.`,
+      },
+      'in-word': {
+        message: 'Comment character inside a word: keepalived {{target}} reads "{{old}}", later releases "{{now}}"',
+        detail: `keepalived {{target}} starts a comment only at the start of a word (inside one from ${COMMENT_IN_WORD}), so it reads "{{old}}" here where later releases read "{{now}}". Fix: put a space before the comment, or quote the value if "{{old}}" is meant.`,
+      },
+      'in-quotes': {
+        message: 'Comment character in a quoted string: keepalived {{target}} reads "{{old}}", not "{{now}}"',
+        detail: `keepalived {{target}} does not protect "#" and "!" with double quotes (it does from ${COMMENT_IN_WORD}) and stops reading the line at the word that starts with one, so it reads "{{old}}" instead of "{{now}}".`,
+      },
+      upgrade: {
+        message: 'Comment character inside a word: keepalived {{target}} reads "{{now}}" where {{from}} read "{{old}}"',
+        detail: `keepalived {{from}} (--from) reads "{{old}}" here, but from ${COMMENT_IN_WORD} "#" and "!" start a comment inside a word too, so keepalived {{target}} reads "{{now}}". Fix: write "{{old}}" in double quotes to keep it.`,
+      },
     },
   },
   create(ctx) {
@@ -45,4 +66,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

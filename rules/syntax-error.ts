@@ -1,46 +1,83 @@
-import type { Rule } from '../src/engine/types.js';
-import { describeScope, type Statement } from '../src/tree/index.js';
-import type { Origin, Token } from '../src/preprocess/types.js';
+import { defineRule, type Origin, type Statement, type Token } from '../src/rule-api/index.js';
+import { describeScope } from '../src/tree/index.js';
 import { fromRecursiveDefinition } from '../src/model/keywords.js';
 import { suspectsFor } from '../src/model/braces.js';
 
 const MAX_UNCLOSED_REPORTS = 20;
 
 /** What keepalived cannot read: quotes, braces, blocks without their `{`, broken sequences. */
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'syntax-error',
     description: 'Text keepalived cannot read as intended: unterminated quotes, unbalanced braces, blocks without their "{".',
     severity: 'error',
     messages: {
-      unterminatedQuote:
-        'Unterminated quote: this " is never closed. keepalived reports "Unterminated quote" and drops everything from it to the end of the line, so the value it starts is lost. Add the closing ".',
-      unclosed:
-        'Unclosed block: the "{" of {{block}} is never closed{{hint}}. keepalived reports only "There are {{count}} missing \'}\'s or extra \'{\'s", without a line number. Add the missing "}".',
-      extraClose:
-        'Extra "}": there is no open block to close here. keepalived reports "Extra \'}\' found" and ignores it; a block above was probably closed too early.',
-      ignoredClose:
-        'Stray "}": it closes the "{" after {{what}}, which opens nothing, so keepalived reads this "}" as a keyword ("Unknown keyword \'}\'"). It goes away with the "{" it closes.',
-      strayClose:
-        'Stray "}": it was meant to close {{block}}, but an earlier "}" already closed it (keepalived pairs that one with a "{" it ignored). keepalived reads this "}" as a keyword ("Unknown keyword \'}\'"), and the lines before it were read outside {{block}}.',
-      unexpectedOpen:
-        'Unexpected "{": {{what}} opens no block here, so keepalived ignores this "{" ("Unexpected \'{\' - ignoring"){{effect}}.',
-      missingOpen:
-        'Missing "{": {{block}} must be followed by "{". keepalived reports "Missing \'{\' at beginning of configuration block" at the next line and reads that line as the first line inside it; its other processes lose track of the block, so keepalived -t also reports each line of it as an unknown keyword and its "}" as extra.',
-      valueBlockMissingOpen:
-        'Missing "{": {{block}} must be followed by "{". keepalived\'s VRRP process takes the lines up to the next "}" as its values (it only logs "\'{\' missing from beginning of block"), but its other processes count braces and take that "}" as the end of {{outer}}, so keepalived -t reports the lines after it as unknown keywords and an extra "}".',
-      sequence: 'Invalid {{head}}: {{reason}}. {{effect}}.',
-      escapedComment:
-        '"\\{{char}}" keeps a literal "{{char}}" only in global_defs: keepalived\'s VRRP and checker processes read the line again and see a comment there, so the value is cut at this point. Put the value in double quotes instead.',
-      unmatchedQuote:
-        'Unmatched quote: keepalived splits words at double quotes and this " is never closed, so it reports "Unmatched quote" and drops the word. A backslash does not escape a quote in keepalived\'s words; use single quotes inside a double-quoted value.',
-      nul: 'This line contains NUL bytes: keepalived 2.4+ ignores the whole line ("embedded NULs"), older versions cut it at the first NUL. Is this a binary file?',
-      tooLong:
-        'Line too long ({{bytes}} bytes; keepalived reads at most 1023): keepalived up to 2.3 splits it and reads the rest as a new line, 2.4+ ignores it ("line too long"). Shorten it, e.g. with a $DEFINITION.',
-      recursive:
-        'The definition ${{name}} refers to itself: keepalived expands it again and again until the line reaches its length limit, then gives up and leaves "${{{name}}}" in the text, whose braces split the line into stray blocks. Remove the self-reference.',
-      recursiveCycle:
-        'The definitions behind ${{name}} refer to each other in a cycle: keepalived expands them forever and never finishes reading the configuration (it hangs at 100% CPU at start-up, and keepalived -t hangs too). Break the cycle.',
+      unterminatedQuote: {
+        message: 'Unterminated quote: this " is never closed, so keepalived drops the rest of the line',
+        detail: 'keepalived reports "Unterminated quote" and drops everything from it to the end of the line, so the value it starts is lost. Fix: add the closing ".',
+      },
+      unclosed: {
+        message: 'Unclosed block: the "{" of {{block}} is never closed',
+        detail:
+          'The "{" of {{block}} is never closed{{hint}}. keepalived reports only "There are {{count}} missing \'}\'s or extra \'{\'s", without a line number. Fix: add the missing "}".',
+      },
+      extraClose: {
+        message: 'Extra "}": there is no open block to close here',
+        detail: 'keepalived reports "Extra \'}\' found" and ignores it; a block above was probably closed too early.',
+      },
+      ignoredClose: {
+        message: 'Stray "}": it closes the "{" after {{what}}, which opens nothing',
+        detail: 'keepalived reads this "}" as a keyword ("Unknown keyword \'}\'"). It goes away with the "{" it closes.',
+      },
+      strayClose: {
+        message: 'Stray "}": it was meant to close {{block}}, but an earlier "}" already closed it',
+        detail:
+          'keepalived pairs that earlier "}" with a "{" it ignored, so it reads this "}" as a keyword ("Unknown keyword \'}\'"), and the lines before it were read outside {{block}}.',
+      },
+      unexpectedOpen: {
+        message: 'Unexpected "{": {{what}} opens no block here, so keepalived ignores this "{"',
+        detail: 'keepalived ignores this "{" ("Unexpected \'{\' - ignoring"){{effect}}.',
+      },
+      missingOpen: {
+        message: 'Missing "{": {{block}} must be followed by "{"',
+        detail:
+          'keepalived reports "Missing \'{\' at beginning of configuration block" at the next line and reads that line as the first line inside it; its other processes lose track of the block, so keepalived -t also reports each line of it as an unknown keyword and its "}" as extra. Fix: add the "{" after {{block}}.',
+      },
+      valueBlockMissingOpen: {
+        message: 'Missing "{": {{block}} must be followed by "{"',
+        detail:
+          'keepalived\'s VRRP process takes the lines up to the next "}" as its values (it only logs "\'{\' missing from beginning of block"), but its other processes count braces and take that "}" as the end of {{outer}}, so keepalived -t reports the lines after it as unknown keywords and an extra "}". Fix: add the "{" after {{block}}.',
+      },
+      sequence: { message: 'Invalid {{head}}: {{reason}}', detail: '{{effect}}.' },
+      escapedComment: {
+        message: '"\\{{char}}" keeps a literal "{{char}}" only in global_defs: keepalived\'s VRRP and checker processes cut the value here',
+        detail:
+          'keepalived\'s VRRP and checker processes read the line again and see a comment there, so the value is cut at this point. Fix: put the value in double quotes instead.',
+      },
+      unmatchedQuote: {
+        message: 'Unmatched quote: this " is never closed, so keepalived drops the word',
+        detail:
+          'keepalived splits words at double quotes and this " is never closed, so it reports "Unmatched quote" and drops the word. A backslash does not escape a quote in keepalived\'s words; use single quotes inside a double-quoted value.',
+      },
+      nul: {
+        message: 'This line contains NUL bytes: keepalived ignores or cuts it',
+        detail: 'keepalived 2.4+ ignores the whole line ("embedded NULs"), older versions cut it at the first NUL. Is this a binary file?',
+      },
+      tooLong: {
+        message: 'Line too long: {{bytes}} bytes, keepalived reads at most 1023',
+        detail:
+          'keepalived up to 2.3 splits it and reads the rest as a new line, 2.4+ ignores it ("line too long"). Fix: shorten it, e.g. with a $DEFINITION.',
+      },
+      recursive: {
+        message: 'The definition ${{name}} refers to itself: keepalived expands it until the line is too long',
+        detail:
+          'keepalived expands it again and again until the line reaches its length limit, then gives up and leaves "${{{name}}}" in the text, whose braces split the line into stray blocks. Fix: remove the self-reference.',
+      },
+      recursiveCycle: {
+        message: 'The definitions behind ${{name}} refer to each other in a cycle: keepalived hangs at start-up',
+        detail:
+          'keepalived expands them forever and never finishes reading the configuration (it hangs at 100% CPU at start-up, and keepalived -t hangs too). Fix: break the cycle.',
+      },
     },
   },
   create(ctx) {
@@ -122,4 +159,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

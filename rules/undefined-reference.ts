@@ -1,5 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
-import type { Statement } from '../src/tree/index.js';
+import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { describeScope } from '../src/tree/index.js';
 import { editDistance } from '../src/versions/keywords.js';
 import { collectReferences, KIND_LABEL, topBlock, type Definition, type Reference } from '../src/model/references.js';
@@ -21,15 +20,21 @@ function effect(r: Reference, owner: string): string {
 /** A block with all its header words: `virtual_server group vsg_web`, `static_routes`. */
 const blockName = (st: Statement): string => [st.keyword, ...st.args].map((t) => t.text).join(' ');
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'undefined-reference',
     description: 'A track_script, track_file, track_process, track_bfd, sync-group member, virtual_server group or track_group names nothing defined (before it, where keepalived resolves names while parsing).',
     severity: 'error',
     messages: {
-      undefined: '{{what}} names no {{kind}}: keepalived {{effect}} Fix: define {{kind}} {{name}}{{placement}}, or correct the name{{suggestion}}.',
-      later:
-        '{{what}} names {{kind}} {{name}}, which is defined only later, at {{later}}: keepalived looks the name up while it reads the file, so it {{effect}} Fix: move {{kind}} {{name}} above {{top}}.',
+      undefined: {
+        message: '{{what}} names no {{kind}}',
+        detail: 'keepalived {{effect}} Fix: define {{kind}} {{name}}{{placement}}, or correct the name{{suggestion}}.',
+      },
+      later: {
+        message: '{{what}} names a {{kind}} that is defined only later',
+        detail:
+          '{{kind}} {{name}} is defined only at {{later}}, after {{top}}. keepalived looks the name up while it reads the file, so it {{effect}} Fix: move {{kind}} {{name}} above {{top}}.',
+      },
     },
   },
   create(ctx) {
@@ -70,4 +75,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -1,17 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { describeScope, scopeOf } from '../src/tree/index.js';
 import { formatVersion } from '../src/versions/version.js';
 import { isValidIn } from '../src/versions/keywords.js';
 import { explainUnknown, fromRecursiveDefinition, ignoredBlocks } from '../src/model/keywords.js';
 
 /** A keyword that keepalived does not know in this block, for the target version. */
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'unknown-keyword',
     description: 'Keyword not valid in this block for the target keepalived version; suggests the likely intended one.',
     severity: 'error',
     messages: {
-      unknown: 'Unknown keyword "{{name}}" {{scope}}{{why}}: keepalived {{version}} ignores the line ("Unknown keyword \'{{name}}\'").{{hint}}',
+      unknown: {
+        message: 'Unknown keyword "{{name}}" {{scope}}: keepalived {{version}} ignores the line',
+        detail: 'keepalived {{version}} does not know "{{name}}" {{scope}}{{why}} and ignores the line ("Unknown keyword \'{{name}}\'").{{hint}}',
+      },
     },
   },
   create(ctx) {
@@ -46,4 +49,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

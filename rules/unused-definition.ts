@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/rule-api/index.js';
 import { collectReferences, type DefinitionKind } from '../src/model/references.js';
 
 /** The definitions that do something only when tracked, with what keepalived does when nothing does. */
@@ -25,14 +25,16 @@ const UNUSED: Partial<Record<DefinitionKind, { users: string; effect: string; fi
   },
 };
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'unused-definition',
     description: 'A vrrp_script, track_file, vrrp_track_process or bfd_instance that nothing tracks: keepalived runs nothing useful for it (often a renamed or forgotten check).',
     severity: 'warning',
     messages: {
-      unused:
-        '{{keyword}} "{{name}}" is tracked by {{users}}: keepalived {{effect}}, so no failover follows it. A renamed or forgotten check? Fix: {{fix}}.',
+      unused: {
+        message: '{{keyword}} "{{name}}" is tracked by {{users}}',
+        detail: 'keepalived {{effect}}, so no failover follows it. A renamed or forgotten check? Fix: {{fix}}.',
+      },
     },
   },
   create(ctx) {
@@ -52,4 +54,4 @@ export const rule: Rule = {
       },
     };
   },
-};
+});

@@ -24,8 +24,6 @@ describe('lint exit codes and output', () => {
     const r = await runCli(['lint', file, '--format', 'json'], { cwd: tmp });
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    // The finding as data: message id and data always; a detail when the rule has one to give.
-    const detail = out.results[0]?.diagnostics[0]?.detail as unknown;
     expect(out).toEqual({
       version: 1,
       results: [
@@ -35,10 +33,10 @@ describe('lint exit codes and output', () => {
             {
               ruleId: 'unknown-keyword',
               severity: 'error',
-              message: expect.stringContaining('"priorty"'),
-              ...(detail !== undefined ? { detail: expect.any(String) } : {}),
+              message: 'Unknown keyword "priorty" in vrrp_instance VI_1: keepalived 2.2.7 ignores the line',
+              detail: expect.stringContaining('Did you mean "priority"?'),
               messageId: 'unknown',
-              data: expect.objectContaining({ name: 'priorty' }),
+              data: expect.objectContaining({ name: 'priorty', scope: 'in vrrp_instance VI_1' }),
               line: 5,
               column: 5,
               endLine: 5,
@@ -166,10 +164,12 @@ describe('target versions and distributions', () => {
     const r = await runCli(['lint', f, '--format', 'json', '--from', 'debian-8', '--target', 'stretch'], { cwd: tmp });
     const d = JSON.parse(r.stdout).results[0].diagnostics[0];
     expect(d.ruleId).toBe('unknown-keyword');
-    expect(d.message).toContain('removed after keepalived 1.2.19');
-    expect(d.message).toContain('valid in keepalived 1.2.13 (--from), so this line stops working with the upgrade');
+    expect(d.message).toContain('Unknown keyword "plugin_dir" in global_defs');
+    expect(d.detail).toContain('removed after keepalived 1.2.19');
+    expect(d.detail).toContain('valid in keepalived 1.2.13 (--from), so this line stops working with the upgrade');
     const plain = await runCli(['lint', f, '--format', 'json', '--target', 'stretch'], { cwd: tmp });
-    expect(JSON.parse(plain.stdout).results[0].diagnostics[0].message).not.toContain('--from');
+    const p = JSON.parse(plain.stdout).results[0].diagnostics[0];
+    expect(`${p.message}\n${p.detail}`).not.toContain('--from');
   });
 
   it('rejects an unknown distribution, and --help lists the unverified mappings', async () => {

@@ -120,7 +120,7 @@ describe('directives in the scripts a config calls', () => {
     expect(withDirectives.list).toEqual(['route.sh:11 script-unknown-name', 'route.sh:13 script-unknown-name', 'route.sh:13 lint-directive']);
     const typo = withDirectives.all.find((d) => d.ruleId === 'lint-directive')!;
     expect(typo.message).toContain('Unknown rule "script-unknown-nam" in keepalived-lint disable-line');
-    expect(typo.message).toContain('Did you mean "script-unknown-name"?');
+    expect(typo.detail).toContain('Did you mean "script-unknown-name"?');
   });
 });
 
@@ -137,12 +137,14 @@ describe('directives that name what does not exist', () => {
       '11:50-64 error', // lint-directive cannot be disabled by a comment
     ]);
     const ids = allRules.map((x) => x.meta.id).filter((id) => id !== 'lint-directive');
-    expect(directive[0]!.message).toBe(
-      `Unknown rule "unknown-keywrd" in keepalived-lint disable-line: nothing is suppressed for it. Did you mean "unknown-keyword"? The rules are: ${ids.join(', ')}.`,
+    expect(directive[0]!.message).toBe('Unknown rule "unknown-keywrd" in keepalived-lint disable-line: nothing is suppressed for it');
+    expect(directive[0]!.detail).toBe(
+      `This comment suppresses nothing for "unknown-keywrd". Did you mean "unknown-keyword"? The rules are: ${ids.join(', ')}.`,
     );
-    expect(directive[2]!.message).toContain('(Write the reason after " -- ".)');
+    expect(directive[2]!.message).toContain('Unknown rule "lab" in keepalived-lint');
+    expect(directive[2]!.detail).toContain('(Write the reason after " -- ".)');
     expect(directive[4]!.message).toContain('Unknown keepalived-lint directive "disable-nextline"');
-    expect(directive[4]!.message).toContain('Did you mean "disable-next-line"?');
+    expect(directive[4]!.detail).toContain('Did you mean "disable-next-line"?');
     expect(directive[5]!.message).toContain('"lint-directive" cannot be disabled by a comment');
     // The known ids of those lists still apply; the unknown ones suppress nothing.
     expect(r.list.filter((x) => !x.endsWith('lint-directive'))).toEqual([
@@ -169,10 +171,9 @@ describe('--report-unused-disables', () => {
       '13:7 warning lint-directive', // enable with nothing open
       '18:32 warning lint-directive', // disable-file duplicate-vrid
     ]);
-    expect(r.all[0]!.message).toBe(
-      'Unused keepalived-lint disable-line: no "invalid-value" finding on this line, so it suppresses nothing. Remove the comment, so that it cannot hide a future finding.',
-    );
-    expect(r.all[2]!.message).toContain('Remove "invalid-value" from its list');
+    expect(r.all[0]!.message).toBe('Unused keepalived-lint disable-line: no "invalid-value" finding on this line, so it suppresses nothing');
+    expect(r.all[0]!.detail).toBe('Remove the comment, so that it cannot hide a future finding.');
+    expect(r.all[2]!.detail).toContain('Remove "invalid-value" from its list');
     expect(r.all[4]!.message).toContain('Unused keepalived-lint enable: no disable is open here');
     expect(r.code).toBe(0);
   });
