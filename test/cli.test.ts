@@ -46,7 +46,7 @@ describe('lint exit codes and output', () => {
         },
       ],
     });
-    expect(`${out.results[0].diagnostics[0].message}\n${detail ?? ''}`).toContain('Did you mean "priority"?');
+    expect(out.results[0].diagnostics[0].detail).toContain('Did you mean "priority"?');
   });
 
   it('stylish output shows file, position, rule and a caret under the word', async () => {
