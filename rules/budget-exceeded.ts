@@ -1,6 +1,5 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { includePatternAt } from '../src/model/includes.js';
-import { CONFIG_IDS_MESSAGE } from '../src/preprocess/budget.js';
 
 /** The linter's work budget (src/preprocess/budget.ts): an input that would make it, or keepalived, work without bound. */
 export const rule = defineRule({
@@ -17,7 +16,13 @@ export const rule = defineRule({
         message: 'Budget cap "{{cap}}" exceeded: more than {{limit}} {{what}}',
         detail: 'The linter\'s work budget is spent: it reads no more of them, so what they would add is not checked; {{effect}}.',
       },
-      configIds: CONFIG_IDS_MESSAGE,
+      // Also reported by `cluster` for its nodes (src/cluster/index.ts uses this rule's meta), so
+      // that `lint --cluster` shows it once.
+      configIds: {
+        message: 'Budget cap "config-ids" exceeded: more than {{limit}} config-ids; "{{id}}" and the ids after it are not linted',
+        detail:
+          'The linter lints at most {{limit}} config-ids of one config (its work budget); "{{id}}" and the ids after it are not checked. keepalived reads the whole config once per process for its one id.',
+      },
       script: {
         message: 'Script not analysed (cap "{{cap}}"): {{script}} {{reason}}',
         detail: 'The linter does not check its handling of the name. keepalived runs it anyway; {{effect}}.',

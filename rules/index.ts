@@ -1,5 +1,5 @@
 /** Every rule, sorted by id. A meta test checks this list against the files, fixtures and docs. */
-import type { Rule, RuleMeta } from '../src/engine/types.js';
+import type { Rule, RuleMeta } from '../src/rule-api/index.js';
 import type { ClusterRule } from '../src/cluster/types.js';
 import { rule as advertIntVersion } from './advert-int-version.js';
 import { rule as authPassTruncated } from './auth-pass-truncated.js';

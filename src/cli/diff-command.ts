@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { defaultRoot, entryConfigs, Loader, OptionsResolver } from '../load/index.js';
 import type { Rule, RuleMeta } from '../engine/types.js';
 import { diffConfigs, type DiffResult, type DiffSide } from '../diff/index.js';
-import { diffJson, diffText } from '../diff/format.js';
+import { diffJson, diffText } from '../format/diff.js';
 import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { gitHost, gitRevisionExists, gitTopLevel } from '../source/git-host.js';

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { byPosition, findingIdentity, MAX_CONFIG_IDS, toDiagnostic as engineDiagnostic } from '../engine/index.js';
 import { applySuppressions } from '../engine/suppressions.js';
 import type { Diagnostic, LintReport, Report, RuleMeta, Severity } from '../engine/types.js';
-import { CONFIG_IDS_MESSAGE } from '../preprocess/budget.js';
+import { rule as budgetExceeded } from '../../rules/budget-exceeded.js';
 import type { Origin, Token } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
 import { groupInstances } from './groups.js';
@@ -84,12 +84,7 @@ export async function lintCluster(
 }
 
 /** The lint's rule budget-exceeded, for its config-ids finding (same id, message and severity, so that `lint --cluster` shows it once). */
-const BUDGET_META: RuleMeta = {
-  id: 'budget-exceeded',
-  description: 'Inputs that expand without bound: the linter stops at a cap and says where.',
-  severity: 'error',
-  messages: { configIds: CONFIG_IDS_MESSAGE },
-};
+const BUDGET_META: RuleMeta = budgetExceeded.meta;
 
 function configIdsCapped(c: ConfigIdsCapped): Diagnostic | null {
   const configured = c.severities[BUDGET_META.id];

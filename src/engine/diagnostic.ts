@@ -5,7 +5,7 @@
  * Example: { messageId: 'unknown', data: { keyword: 'priorty' }, at: token } ->
  *   { ruleId: 'unknown-keyword', message: 'Unknown keyword "priorty" ...', detail: '...', start: { line: 9, column: 5 }, ... }
  */
-import type { Origin, SourceFile, Token } from '../preprocess/types.js';
+import type { Origin, SourceFile, Token } from '../load/index.js';
 import { MAX_MESSAGE, messageSpec } from '../rule-api/index.js';
 import type { Diagnostic, Report, RuleMeta, Severity } from './types.js';
 

@@ -5,7 +5,7 @@
  * and `priority 300` under `@lb1` is reported once with configIds ["lb1"].
  */
 import * as path from 'node:path';
-import type { PreprocessResult, SourceFile } from '../preprocess/index.js';
+import type { PreprocessResult, SourceFile } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import { namedBlocks } from '../model/scripts.js';
@@ -15,7 +15,7 @@ import type { Version } from '../versions/version.js';
 import { isLoadedConfig, loadConfig, resolveTarget, type LoadedConfig, type LoadOptions, type Loader } from '../load/index.js';
 import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';
 import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity } from './types.js';
-import type { Origin } from '../preprocess/types.js';
+import type { Origin } from '../load/index.js';
 import { findingIdentity, isToken, toDiagnostic } from './diagnostic.js';
 
 export * from './types.js';

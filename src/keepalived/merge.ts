@@ -13,7 +13,7 @@ import { byPosition } from '../engine/index.js';
 import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import { realResolver } from '../source/confine.js';
-import type { Origin, SourceFile } from '../preprocess/types.js';
+import type { Origin, SourceFile } from '../load/index.js';
 import { findingsAnswering, namesIn, trackScriptIn } from './answers.js';
 import type { KeepalivedMessage } from './messages.js';
 

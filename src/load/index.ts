@@ -16,7 +16,8 @@ import { configIdPasses, MAX_CONFIG_IDS } from '../preprocess/passes.js';
 import type { Origin, Problem } from '../preprocess/types.js';
 import type { FileHost } from '../source/host.js';
 import { confineFor } from '../source/confine.js';
-import { pathMap, type PathMap, type PathMapping } from '../source/paths.js';
+import { pathMap, type PathMap } from '../source/paths.js';
+import type { ReadOptions } from './options.js';
 import { buildTree, type ConfigTree } from '../tree/index.js';
 import { namedBlocks, scriptRefs, type ScriptRef } from '../model/scripts.js';
 import { loadScripts, type ScriptStore } from '../scripts/store.js';
@@ -29,20 +30,6 @@ export * from './options.js';
 /** The types of a loaded config, for the commands (they never import preprocess or tree themselves). */
 export type { Expansion, Origin, PreprocessResult, Problem, SourceFile, Token } from '../preprocess/types.js';
 export type { ConfigTree, Statement } from '../tree/index.js';
-
-/** How one file is read: the loading half of what resolveOptions gives (rule settings aside). */
-export interface ReadOptions {
-  /** A keepalived version ("2.2.7") or a distribution ("bookworm"); default DEFAULT_TARGET. */
-  target?: string;
-  /** The folder that stands for `/`; default: R when the config is at R/etc/keepalived/..., else `/`. */
-  root?: string;
-  /** Router folders that live elsewhere in the checkout (`paths:` in .keepalived-lint.yaml). */
-  paths?: PathMapping[];
-  /** Read for this config-id only. */
-  configId?: string;
-  /** Read for exactly these config-ids (instead of every id the `@` lines name, plus none). */
-  configIds?: string[];
-}
 
 /** One reading of the config: for one config-id (null: an id none of the `@` lines names). */
 export interface LoadedPass {

@@ -10,7 +10,21 @@ import { findConfigFile, loadConfig as loadConfigFile, resolveFor, type ConfigPr
 import type { RuleMeta, SeveritySetting } from '../rule-api/index.js';
 import type { FileHost } from '../source/host.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
-import type { ReadOptions } from './index.js';
+import type { PathMapping } from '../source/paths.js';
+
+/** How one file is read: the loading half of what resolveOptions gives (rule settings aside). */
+export interface ReadOptions {
+  /** A keepalived version ("2.2.7") or a distribution ("bookworm"); default DEFAULT_TARGET. */
+  target?: string;
+  /** The folder that stands for `/`; default: R when the config is at R/etc/keepalived/..., else `/`. */
+  root?: string;
+  /** Router folders that live elsewhere in the checkout (`paths:` in .keepalived-lint.yaml). */
+  paths?: PathMapping[];
+  /** Read for this config-id only. */
+  configId?: string;
+  /** Read for exactly these config-ids (instead of every id the `@` lines name, plus none). */
+  configIds?: string[];
+}
 
 /** What the command line says; set only when given (so a config file's value is not overridden by a default). */
 export interface CliOptions {

@@ -116,16 +116,6 @@ export const CAP_STOPS_PASS: Record<BudgetCap, boolean> = {
   'brace-depth': true,
 };
 
-/**
- * The finding for the config-id cap (MAX_CONFIG_IDS in src/engine), shared by the lint's rule
- * budget-exceeded and the cluster check, which reads the same ids as nodes: one text, so that
- * `lint --cluster` shows it once.
- */
-export const CONFIG_IDS_MESSAGE = {
-  message: 'Budget cap "config-ids" exceeded: more than {{limit}} config-ids; "{{id}}" and the ids after it are not linted',
-  detail:
-    'The linter lints at most {{limit}} config-ids of one config (its work budget); "{{id}}" and the ids after it are not checked. keepalived reads the whole config once per process for its one id.',
-};
 
 /** "a, b, c, d, e and 4091 more": a list of names of bounded length, whatever the count. */
 export function someNames(names: readonly string[], shown = MAX_MISSING_NAMES_SHOWN): string {

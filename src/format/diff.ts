@@ -3,8 +3,8 @@
  * impact in the lint's stylish format; json is
  * {"version":1,"changes":[{"kind","object","before","after","fields"?}],"diagnostics":[...lint shape...]}.
  */
-import { displayPath, escapeControl, formatters, type FormatOptions } from '../format/index.js';
-import type { DiffResult } from './index.js';
+import { displayPath, escapeControl, formatters, type FormatOptions } from './index.js';
+import type { DiffResult } from '../diff/index.js';
 
 export function diffText(r: DiffResult, labels: { old: string; new: string }, o: FormatOptions): string {
   // Names and values come from the configs: each line is escaped (the impact is stylish, escaped there).
