@@ -109,5 +109,7 @@ describe('one loader: every command sees the same config', () => {
     const r = await runCli(['lint', LB1, '--format', 'json', '--with-keepalived'], { cwd: repo });
     expect(r.stdout, r.stderr).not.toBe('');
     expect(keys(findingsOf(r.stdout), (d) => d.ruleId !== 'keepalived')).toEqual(keys(alone));
+    // keepalived's own messages are findings as data too.
+    for (const d of [...findingsOf(r.stdout).values()].flat()) expect([d.ruleId, typeof d.messageId, typeof d.data]).toEqual([d.ruleId, 'string', 'object']);
   });
 });

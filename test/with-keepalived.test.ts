@@ -199,8 +199,12 @@ describe('--with-keepalived: merging what keepalived says', () => {
     const stops = fakeKeepalived('ka-stops', '2.2.7', "echo '(Line 5) *** Configuration line starting `priority` is missing a parameter after keyword `priority` at word position 1' >&2; exit 2");
     const silent = fakeKeepalived('ka-silent', '2.2.7', 'exit 4');
     expect(keepalivedFindings((await run([`--with-keepalived=${stops}`, clean, '-f', 'json'])).stdout)).toEqual([
-      'm5/keepalived.conf:5 error keepalived -t: *** Configuration line starting `priority` is missing a parameter after keyword `priority` at word position 1; keepalived stops reading here, so nothing after this line is checked',
+      'm5/keepalived.conf:5 error keepalived -t: *** Configuration line starting `priority` is missing a parameter after keyword `priority` at word position 1',
     ]);
+    const stopped = JSON.parse((await run([`--with-keepalived=${stops}`, clean, '-f', 'json'])).stdout) as { results: { diagnostics: { ruleId: string; detail?: string; messageId?: string }[] }[] };
+    const said = stopped.results.flatMap((x) => x.diagnostics).find((d) => d.ruleId === 'keepalived')!;
+    expect(said.detail).toMatch(/^keepalived stops reading here, so nothing after this line is checked/);
+    expect(said.messageId).toBe('said');
     const r = await run([`--with-keepalived=${silent}`, clean, '-f', 'json']);
     expect(keepalivedFindings(r.stdout)).toEqual(['m5/keepalived.conf:1 error keepalived -t exited with status 4 and printed nothing']);
     expect(r.code).toBe(1);

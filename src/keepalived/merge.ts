@@ -9,7 +9,7 @@
  *   message: "keepalived -t: Unknown keyword 'priorty' (also found by unknown-keyword)" }.
  */
 import * as path from 'node:path';
-import { byPosition } from '../engine/index.js';
+import { byPosition, oneLine } from '../engine/index.js';
 import type { Diagnostic, LintReport, Severity } from '../engine/types.js';
 import type { FileHost } from '../source/host.js';
 import { realResolver } from '../source/confine.js';
@@ -59,7 +59,7 @@ function inside(file: string, tree: string): boolean {
 /** Our findings and keepalived's, for one config; `ours` are the report's findings in any file. */
 export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic[]): Diagnostic[] {
   const mainName = path.basename(check.config);
-  const refs = ours.map((d) => ({ file: d.file, line: d.start.line, ruleId: d.ruleId, message: d.message, d }));
+  const refs = ours.map((d) => ({ file: d.file, line: d.start.line, ruleId: d.ruleId, message: `${d.message}\n${d.detail ?? ''}`, d }));
   const out: Diagnostic[] = [];
   // Printed file name -> how many messages, and whether one of them is an error.
   const withheld = new Map<string, { n: number; error: boolean }>();
@@ -95,17 +95,22 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
     else at = objectNamed(m.text, check) ?? { file: check.config, line: 1 };
     const also = [...new Set(findingsAnswering(m, m.file === null ? null : file, check.config, refs).map((r) => r.ruleId))].sort();
     if (also.length) message += ` (also found by ${also.join(', ')})`;
-    if (/is missing a parameter/.test(m.text)) message += '; keepalived stops reading here, so nothing after this line is checked';
-    const d = diagnosticAt(at, message, messageSeverity(m), check.files);
+    const stops = /is missing a parameter/.test(m.text) ? 'keepalived stops reading here, so nothing after this line is checked. ' : '';
+    const detail = also.length
+      ? `${stops}keepalived -t printed this; our rules ${also.join(', ')} report the same problem with an explanation and a fix.`
+      : `${stops}keepalived -t printed this about the config (--with-keepalived): the installed keepalived will say it at start too.`;
+    const d = diagnosticAt(at, { messageId: 'said', data: { text: m.text, also: also.join(', ') }, message, detail }, messageSeverity(m), check.files);
     if (d) out.push(d);
   }
   for (const [name, w] of [...withheld].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const what = name === '' ? `${w.n} message${w.n === 1 ? '' : 's'} that name${w.n === 1 ? 's' : ''} nothing of the config, after reading files outside the tree` : `${w.n} message${w.n === 1 ? '' : 's'} about ${name}, outside the tree`;
-    const d = diagnosticAt({ file: check.config, line: 1 }, `keepalived -t: keepalived reported ${what}; not shown (they may quote that file)`, w.error ? 'error' : 'warning', check.files);
+    const message = `keepalived -t: keepalived reported ${what}; not shown (they may quote that file)`;
+    const d = diagnosticAt({ file: check.config, line: 1 }, { messageId: 'withheld', data: { file: name, count: w.n }, message }, w.error ? 'error' : 'warning', check.files);
     if (d) out.push(d);
   }
   if (check.exitCode !== null && check.exitCode !== 0 && !check.messages.length) {
-    const d = diagnosticAt({ file: check.config, line: 1 }, `keepalived -t exited with status ${check.exitCode} and printed nothing`, 'error', check.files);
+    const message = `keepalived -t exited with status ${check.exitCode} and printed nothing`;
+    const d = diagnosticAt({ file: check.config, line: 1 }, { messageId: 'silent', data: { status: check.exitCode }, message }, 'error', check.files);
     if (d) out.push(d);
   }
   return out;
@@ -155,7 +160,16 @@ function objectNamed(text: string, check: ConfigCheck): Origin | null {
   return null;
 }
 
-function diagnosticAt(at: { file: string; line: number } | Origin, message: string, severity: Severity, files: ReadonlyMap<string, SourceFile>): Diagnostic | null {
+/** What keepalived said, as a finding: its text in `message` (one line, cut at MAX_MESSAGE), as data too. */
+interface Said {
+  messageId: 'said' | 'withheld' | 'silent';
+  data: Record<string, string | number>;
+  message: string;
+  detail?: string;
+}
+
+function diagnosticAt(at: { file: string; line: number } | Origin, said: Said, severity: Severity, files: ReadonlyMap<string, SourceFile>): Diagnostic | null {
+  const { message, detail } = oneLine(said.message, said.detail);
   const sf = files.get(at.file);
   if (!sf) return null;
   let start: number;
@@ -174,6 +188,9 @@ function diagnosticAt(at: { file: string; line: number } | Origin, message: stri
     ruleId: KEEPALIVED_RULE.id,
     severity,
     message,
+    ...(detail ? { detail } : {}),
+    messageId: said.messageId,
+    data: said.data,
     file: at.file,
     range: { start, end },
     start: sf.index.position(start),
