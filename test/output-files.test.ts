@@ -35,7 +35,7 @@ describe('files the operator names, in a hostile checkout', () => {
     const r = await runCli(['.', '--write-baseline', 'baseline.json'], { cwd: root });
     expect(r.code).toBe(0);
     expect(fs.readFileSync(victim, 'utf8')).toBe(SECRET + '\n');
-    expect(JSON.parse(fs.readFileSync(path.join(root, 'baseline.json'), 'utf8'))).toMatchObject({ version: 1 });
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'baseline.json'), 'utf8'))).toMatchObject({ version: 2 });
   });
 
   it('--baseline linked out of the repository is not read, and nothing of it reaches stderr', async () => {
