@@ -1,8 +1,8 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { describeScope, scopeOf } from '../src/tree/index.js';
 import { formatVersion } from '../src/versions/version.js';
-import { isValidIn } from '../src/versions/keywords.js';
-import { explainUnknown, fromRecursiveDefinition, ignoredBlocks } from '../src/model/keywords.js';
+import { isValidIn } from '../src/versions/keyword-table.js';
+import { explainUnknown, fromRecursiveDefinition, ignoredBlocks } from '../src/model/unknown-keywords.js';
 
 /** A keyword that keepalived does not know in this block, for the target version. */
 export const rule = defineRule({

@@ -5,8 +5,8 @@
  *   -> ' keepalived 2.0.10 (--from) accepts it without complaint: the deprecation came in 2.1.0.
  *        2.0.10 does not know "track_file" (it exists from 2.1.0), so rename it with the upgrade.'
  */
-import type { Deprecation, KeywordTable } from '../versions/keywords.js';
-import { isValidIn } from '../versions/keywords.js';
+import type { Deprecation, KeywordTable } from '../versions/keyword-table.js';
+import { isValidIn } from '../versions/keyword-table.js';
 import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 
 export interface RouteWordDeprecation {

@@ -10,7 +10,7 @@
  */
 import type { Origin } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
-import { editDistance } from '../versions/keywords.js';
+import { editDistance } from '../versions/keyword-table.js';
 import { collectReferences } from './references.js';
 import type { ScriptRef } from './scripts.js';
 import { parseAddress } from './values.js';

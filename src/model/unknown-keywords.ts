@@ -5,7 +5,7 @@
  */
 import type { LogicalLine, Problem, Token } from '../preprocess/types.js';
 import { type ConfigTree, type Statement } from '../tree/index.js';
-import type { BlockScope, KeywordTable } from '../versions/keywords.js';
+import type { BlockScope, KeywordTable } from '../versions/keyword-table.js';
 import { compareVersions, formatVersion, parseVersion } from '../versions/version.js';
 
 /** `source`: the text of the file the keyword was written in, to recognise an undefined `${NAME}`. */
