@@ -10,9 +10,27 @@ import { compareVersions, formatVersion, type Version } from '../versions/versio
 import { ADDRESS_OPTIONS, BOOL_WORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
 import { ROUTE_SPECIALS, readRoute } from './routes.js';
 
+/** The ids these checks produce: invalid-value's messages (all but its blockExtraParams). */
+export type ValueMessageId =
+  | 'missingParam'
+  | 'emptyValue'
+  | 'badEnum'
+  | 'badBool'
+  | 'notNumber'
+  | 'outOfRange'
+  | 'decimals'
+  | 'badAddress'
+  | 'badPrefix'
+  | 'badAddressOption'
+  | 'badRouteWord'
+  | 'routeNoDestination'
+  | 'badRuleWord'
+  | 'emptyEmailBlock'
+  | 'extraWords';
+
 export interface ValueFinding {
   at: Token | Origin;
-  messageId: string;
+  messageId: ValueMessageId;
   data: Record<string, string | number>;
   severity?: 'warning';
 }
