@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { scopeOf } from '../src/tree/index.js';
-import { ROUTE_WORDS, deprecationUpgradeNote, routeWordUpgradeNote } from '../src/model/deprecations.js';
-import { compareVersions, formatVersion, tryParseVersion } from '../src/versions/version.js';
+import { isValidIn, type Deprecation, type KeywordTable } from '../src/versions/keyword-table.js';
+import { compareVersions, formatVersion, tryParseVersion, type Version } from '../src/versions/version.js';
 
 /** Keywords keepalived still accepts but has deprecated, with their replacement. */
 export const rule = defineRule({
@@ -65,4 +65,80 @@ function warning(note: string | null | undefined): string {
   if (/no warning printed|log_message|not shown by -t/i.test(note)) return ' without any warning under -t';
   if (/message|CONFIG_DEPRECATED|printed by/i.test(note)) return ' with a deprecation warning';
   return '';
+}
+
+/**
+ * Deprecations as an upgrade sees them: route words keepalived still reads but deprecates, and
+ * what `--from` adds to a deprecated keyword (when the change came, whether the version running
+ * today already knows the replacement). Example, `--from 2.0.10 --target 2.2.7`, vrrp_track_file:
+ *   -> ' keepalived 2.0.10 (--from) accepts it without complaint: the deprecation came in 2.1.0.
+ *        2.0.10 does not know "track_file" (it exists from 2.1.0), so rename it with the upgrade.'
+ */
+interface RouteWordDeprecation {
+  replacement: string;
+  /** The release that deprecated it. */
+  since: string;
+  /** From this release keepalived -t shows the warning (report_config_error); null: syslog only. */
+  shownByT: string | null;
+  /** What keepalived says, where it says anything. */
+  says: string;
+  note?: string;
+}
+
+/**
+ * Words of route lines (virtual_routes, static_routes), from vrrp_iproute.c / vrrp_ipaddress.c: gw and or were
+ * deprecated by the route parser rewrite of 1.2.24 (log_message, report_config_error from 2.0.7);
+ * default6 in 2.0.8 (log_message only, up to HEAD).
+ */
+const ROUTE_WORDS: Readonly<Record<string, RouteWordDeprecation>> = {
+  gw: { replacement: 'via', since: '1.2.24', shownByT: '2.0.7', says: '"gw" for routes is deprecated. Please use "via"' },
+  or: { replacement: 'nexthop', since: '1.2.24', shownByT: '2.0.7', says: '"or" for routes is deprecated. Please use "nexthop"' },
+  default6: {
+    replacement: '::/0',
+    since: '2.0.8',
+    shownByT: null,
+    says: "'default6' is deprecated - please replace with 'inet6 default'",
+    // alloc_route() steps over the word after "inet6" (2.0.8 to HEAD), so its own advice fails.
+    note: ' Do not follow the log\'s advice: keepalived reads "inet6 default" as a route without a destination ("Route must have a destination") and drops it.',
+  },
+};
+
+/**
+ * The keyword a deprecation's free-text replacement names ("retry", "global_defs lvs_sync_daemon",
+ * "top-level linkbeat_interfaces block", "track_interface/... on the sync group"), looked up in the
+ * deprecated keyword's block, in global_defs or at the top level; undefined for prose.
+ */
+function replacementName(table: KeywordTable, scopePath: string, replacement: string): { name: string; path: string } | undefined {
+  const m = /^(?:(global_defs|top-level) )?([a-z][a-z0-9_]*)\b/.exec(replacement);
+  if (!m) return undefined;
+  const name = m[2]!;
+  const paths = m[1] === 'global_defs' ? ['global_defs'] : m[1] === 'top-level' ? [''] : [scopePath, 'global_defs', ''];
+  const path = paths.find((p) => table.lookupAllVersions(p, name).length > 0);
+  return path === undefined ? undefined : { name, path };
+}
+
+/** What --from adds to a deprecation the target has: when it came and when the rename can happen. */
+function deprecationUpgradeNote(table: KeywordTable, scopePath: string, name: string, dep: Deprecation, since: string, from: Version | null): string {
+  if (!from) return '';
+  const f = formatVersion(from);
+  if (compareVersions(since, from) <= 0) return ` It is already deprecated in keepalived ${f} (--from).`;
+  // The old name must exist today for this to be an upgrade concern at all.
+  if (!table.lookupAllVersions(scopePath, name).some((d) => isValidIn(d, from))) return '';
+  let note = ` keepalived ${f} (--from) accepts it without complaint: the deprecation came in ${since}.`;
+  const r = dep.replacement ? replacementName(table, scopePath, dep.replacement) : undefined;
+  if (!r) return note;
+  const defs = table.lookupAllVersions(r.path, r.name);
+  if (defs.some((d) => isValidIn(d, from))) note += ` ${f} already knows "${r.name}", so you can rename it before upgrading.`;
+  else note += ` ${f} does not know "${r.name}" (it exists from keepalived ${defs[0]!.since}), so rename it in the same change as the upgrade.`;
+  return note;
+}
+
+/** The same for a route word: deprecated after --from, and whether --from already reads the replacement. */
+function routeWordUpgradeNote(word: RouteWordDeprecation, from: Version | null): string {
+  if (!from) return '';
+  const f = formatVersion(from);
+  if (compareVersions(word.since, from) <= 0) return ` It is already deprecated in keepalived ${f} (--from).`;
+  // nexthop came with the 1.2.24 rewrite; via and ::/0 were read before.
+  const knows = word.replacement !== 'nexthop' || compareVersions(from, '1.2.24') >= 0;
+  return ` keepalived ${f} (--from) reads it without complaint: the deprecation came in ${word.since}.${knows ? ` ${f} already reads "${word.replacement}", so you can change it before upgrading.` : ` ${f} does not know "nexthop" (it exists from keepalived 1.2.24), so change it in the same change as the upgrade.`}`;
 }

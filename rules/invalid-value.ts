@@ -85,9 +85,7 @@ export const rule = defineRule({
         const scope = scopeOf(ctx.table, s.parent);
         const email = emptyEmailBlock(s, ctx.target);
         for (const f of [...checkStatementValues(s, scope, ctx.table), ...checkValueLines(s), ...(email ? [email] : [])]) {
-          // check-values types its ids as string (a src/ change would type them); they are this rule's messages.
-          const messageId = f.messageId as Parameters<typeof ctx.report>[0]['messageId'];
-          ctx.report({ messageId, at: f.at, data: f.data, ...(f.severity ? { severity: f.severity } : {}) });
+          ctx.report({ messageId: f.messageId, at: f.at, data: f.data, ...(f.severity ? { severity: f.severity } : {}) });
         }
       },
       end() {

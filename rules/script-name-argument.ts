@@ -1,7 +1,8 @@
 import { defineRule, type Related } from '../src/rule-api/index.js';
 import { hookLabel } from '../src/model/scripts.js';
 import { readCommand } from '../src/model/script-command.js';
-import { configInterfaces, definitionOrigin, list, nameEvidence, notAName, ownerNames } from '../src/model/script-names.js';
+import { configInterfaces, definitionOrigin, list, notAName, ownerNames } from '../src/model/script-names.js';
+import { editDistance } from '../src/versions/keyword-table.js';
 
 export const rule = defineRule({
   meta: {
@@ -74,3 +75,23 @@ export const rule = defineRule({
     };
   },
 });
+
+/** Defined names the word probably meant: split stems, slips, the owner's naming scheme. */
+function nameEvidence(word: string, names: readonly string[], owners: readonly string[]): { why: string; names: string[] } | null {
+  const esc = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const split = names.filter((n) => new RegExp(`^${esc}[-_.]|[-_.]${esc}$`).test(n));
+  if (split.length >= 2) return { why: `the names ${list(split)} look like "${word}" split in parts`, names: split };
+  // A slip: one or two letters (by length), not a different number in a series (VI_3 vs VI_1).
+  const limit = word.length < 4 ? 0 : word.length <= 6 ? 1 : 2;
+  const slips = names
+    .filter((n) => editDistance(word, n) <= limit && word.replace(/\d+/g, '#') !== n.replace(/\d+/g, '#'))
+    .sort((a, b) => editDistance(word, a) - editDistance(word, b));
+  const closest = slips.filter((n) => editDistance(word, n) === editDistance(word, slips[0]!));
+  if (slips.length) return { why: `it is ${editDistance(word, slips[0]!) === 1 ? 'one character' : 'two characters'} away from ${list(closest)}`, names: slips };
+  // A naming scheme: a short prefix up to a separator (VI_, vip-, gw.) that the owner's name has.
+  for (const o of owners) {
+    const m = /^([A-Za-z][A-Za-z0-9]{0,3}[-_.])./.exec(o);
+    if (m && word.startsWith(m[1]!) && word.length > m[1]!.length) return { why: `it follows the naming scheme of ${JSON.stringify(o)} ("${m[1]}...")`, names: [o] };
+  }
+  return null;
+}

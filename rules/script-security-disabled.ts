@@ -1,6 +1,22 @@
 import { defineRule } from '../src/rule-api/index.js';
-import { describeRef, runAs, runsProgram, SCRIPT_CHECKS, scriptFamilies, scriptSecurity, SECURITY_VIOLATION, TEST_SHOWS_SECURITY } from '../src/model/script-security.js';
+import {
+  describeRef,
+  runAs,
+  runsProgram,
+  SCRIPT_CHECKS,
+  scriptFamilies,
+  scriptSecurity,
+  TEST_SHOWS_SECURITY,
+  type ScriptFamily,
+} from '../src/model/script-security.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
+
+/** What keepalived prints for each family of script run without script_security. */
+const SECURITY_VIOLATION: Record<ScriptFamily, string> = {
+  vrrp: 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.',
+  check: 'SECURITY VIOLATION - check scripts are being executed but script_security not enabled.',
+  startup: 'SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.',
+};
 
 /** From 1.3.6 a script without any user is removed when keepalived_script does not exist (commit 1c5bfa29). */
 const REMOVED = '1.3.6';

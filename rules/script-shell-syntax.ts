@@ -1,6 +1,6 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { hookLabel } from '../src/model/scripts.js';
-import { constructEffect, quoteWords, readCommand, shellConstructs } from '../src/model/script-command.js';
+import { readCommand, shellConstructs, type ShellConstruct } from '../src/model/script-command.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** Hooks that get arguments appended (TYPE NAME STATE PRIORITY, or the FIFO path): `sh -c` would take them as $0, $1... */
@@ -60,3 +60,34 @@ export const rule = defineRule({
     };
   },
 });
+
+/** `"9.1" "main" "&&" …` for a message: the words a program receives, as they are. */
+function quoteWords(words: readonly { text: string }[], max = 8): string {
+  const q = words.slice(0, max).map((w) => JSON.stringify(w.text));
+  return words.length > max ? `${q.join(' ')} and ${words.length - max} more` : q.join(' ');
+}
+
+/** What the construct does now that no shell reads it, for a message. */
+function constructEffect(c: ShellConstruct): string {
+  const q = JSON.stringify(c.text);
+  switch (c.kind) {
+    case 'list':
+      return `the command after ${q} never runs`;
+    case 'pipe':
+      return `nothing is piped: the command after ${q} never runs`;
+    case 'background':
+      return `${q} puts nothing in the background`;
+    case 'redirect':
+      return `${q} redirects nothing`;
+    case 'substitution':
+      return `${q} is not replaced by a command's output`;
+    case 'variable':
+      return `${q} is not replaced by a variable's value (keepalived substitutes only its own $NAME definitions)`;
+    case 'glob':
+      return `${q} is not matched against file names`;
+    case 'tilde':
+      return `the "~" in ${q} is not replaced by a home directory`;
+    case 'assignment':
+      return `${q} sets no environment variable`;
+  }
+}

@@ -1,5 +1,5 @@
 import { defineRule, type Statement } from '../src/rule-api/index.js';
-import { basePriority, instanceData, instanceSettings, strictReason } from '../src/model/instance-settings.js';
+import { basePriority, instanceData, instanceSettings, type InstanceSettings } from '../src/model/instance-settings.js';
 import { atLeast } from '../src/versions/version.js';
 
 const num = (s: Statement) => (/^\d+(\.\d+)?$/.test(s.args[0]?.text ?? '') ? Number(s.args[0]!.text) : NaN);
@@ -76,3 +76,10 @@ export const rule = defineRule({
     };
   },
 });
+
+/** Why the instance is in strict mode, for a message: `vrrp_strict in global_defs at f:3:5`. */
+function strictReason(s: InstanceSettings, where: (o: Statement['keyword']['origin']) => string): string {
+  const st = s.strict;
+  if (!st) return 'strict mode is off';
+  return st.keyword.text === 'vrrp_strict' ? `vrrp_strict in global_defs at ${where(st.keyword.origin)}` : `strict_mode at ${where(st.keyword.origin)}`;
+}

@@ -1,6 +1,6 @@
 import { defineRule, type Origin, type Statement, type Token } from '../src/rule-api/index.js';
 import { describeScope } from '../src/tree/index.js';
-import { fromRecursiveDefinition } from '../src/model/keywords.js';
+import { fromRecursiveDefinition } from '../src/model/unknown-keywords.js';
 import { suspectsFor } from '../src/model/braces.js';
 
 const MAX_UNCLOSED_REPORTS = 20;

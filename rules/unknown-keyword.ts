@@ -1,8 +1,8 @@
 import { defineRule } from '../src/rule-api/index.js';
-import { describeScope, scopeOf } from '../src/tree/index.js';
-import { formatVersion } from '../src/versions/version.js';
-import { isValidIn } from '../src/versions/keywords.js';
-import { explainUnknown, fromRecursiveDefinition, ignoredBlocks } from '../src/model/keywords.js';
+import { describeScope, scopeOf, type Statement } from '../src/tree/index.js';
+import { compareVersions, formatVersion, parseVersion } from '../src/versions/version.js';
+import { isValidIn, type BlockScope, type KeywordTable } from '../src/versions/keyword-table.js';
+import { fromRecursiveDefinition, ignoredBlocks } from '../src/model/unknown-keywords.js';
 
 /** A keyword that keepalived does not know in this block, for the target version. */
 export const rule = defineRule({
@@ -50,3 +50,77 @@ export const rule = defineRule({
     };
   },
 });
+
+/** `source`: the text of the file the keyword was written in, to recognise an undefined `${NAME}`. */
+function explainUnknown(
+  table: KeywordTable,
+  scope: BlockScope,
+  s: Statement,
+  source?: string,
+): { why: string; hint: string; length?: number } {
+  const name = s.keyword.text;
+  const braced = name === '$' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(source?.slice(s.keyword.origin.start) ?? '') : null;
+  if (braced) {
+    return {
+      why: '',
+      length: braced[0].length,
+      hint: ` "\${${braced[1]}}" is not defined above this line, so keepalived keeps the text and its braces split the line into "$", "{", "${braced[1]}", "}". Define ${braced[1]} first ("$${braced[1]}=value"), or include the file that defines it.`,
+    };
+  }
+  const target = table.version;
+  const other = table.lookupAllVersions(scope.path, name);
+  if (other.length) {
+    const d = other[other.length - 1]!;
+    const since = d.since === 'HEAD' ? null : parseVersion(d.since);
+    if (since && compareVersions(since, target) > 0) {
+      const older = olderName(table, scope, name);
+      const hint = older
+        ? ` keepalived ${formatVersion(target)} knows it by its older name: write "${older}" (or upgrade keepalived).`
+        : ` Upgrade keepalived, or remove the line for ${formatVersion(target)}.`;
+      return { why: ` (it exists from keepalived ${d.since})`, hint };
+    }
+    if (d.until && compareVersions(parseVersion(d.until), target) < 0) {
+      const repl = d.deprecated?.replacement ? ` Use ${d.deprecated.replacement} instead.` : '';
+      return { why: ` (it was removed after keepalived ${d.until})`, hint: repl };
+    }
+    if (!d.in227) return { why: ' (Debian\'s keepalived 2.2.7 is built without it)', hint: ' Remove it, or target a build that has it.' };
+  }
+  if (name.startsWith('$')) {
+    const next = s.args[0]?.text ?? '';
+    if (next.startsWith('=')) {
+      return { why: '', hint: ` A definition is written "${name}=value" with no space before "="; as written it is an ordinary line.` };
+    }
+    return {
+      why: '',
+      hint: ` keepalived did not expand it and keeps it as literal text: a name is expanded only when it is defined above this line and written as \${NAME}, or as $NAME followed by a space, "," or ")" (so "$Ay" looks up "Ay", not "A"). A multi-line definition is expanded only at the end of a line.`,
+    };
+  }
+  if (name.startsWith('@')) {
+    return { why: '', hint: ' Only one @id prefix is read per line; the second one is taken as the keyword.' };
+  }
+  const lower = table.lookup(scope, name.toLowerCase());
+  if (lower) return { why: '', hint: ` Keywords are case-sensitive: "${lower.name}".` };
+  const suggestion = table.suggest(scope, name);
+  if (suggestion) return { why: '', hint: ` Did you mean "${suggestion}"?` };
+  const elsewhere = table.findElsewhere(name).filter((p) => p !== scope.path);
+  if (elsewhere.length) {
+    const where = elsewhere.map((p) => (p === '' ? 'at the top level' : `in ${p.replace(/\//g, ' > ')}`)).slice(0, 3).join(', ');
+    const topHint = elsewhere.includes('') && scope.path !== '' ? ' If this block should have ended above, a "}" is missing.' : '';
+    return { why: '', hint: ` "${name}" is valid ${where}.${topHint}` };
+  }
+  return { why: '', hint: '' };
+}
+
+/**
+ * The name this block knew the keyword by in the target version, when it was renamed: an alias
+ * sharing its handler (vmac_garp_intvl for garp_extra_if), or a keyword deprecated in its favour
+ * (vrrp_track_file for track_file).
+ */
+function olderName(table: KeywordTable, scope: BlockScope, name: string): string | undefined {
+  for (const def of table.lookupAllVersions(scope.path, name)) {
+    const alias = def.aliases?.find((a) => table.lookup(scope, a));
+    if (alias) return alias;
+  }
+  for (const def of scope.keywords.values()) if (def.deprecated?.replacement === name) return def.name;
+  return undefined;
+}

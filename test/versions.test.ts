@@ -15,7 +15,7 @@ import {
   type BlockScope,
   type KeywordDef,
   type KeywordTable,
-} from '../src/versions/keywords.js';
+} from '../src/versions/keyword-table.js';
 import {
   compareVersions,
   DEFAULT_TARGET,

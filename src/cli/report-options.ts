@@ -8,7 +8,7 @@ import { writeReplacing } from './safe-file.js';
 import * as path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { LintReport, Severity, SeveritySetting } from '../engine/types.js';
-import { editDistance } from '../versions/keywords.js';
+import { editDistance } from '../versions/keyword-table.js';
 
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 

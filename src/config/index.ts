@@ -30,7 +30,7 @@ import { isInside, realResolver, refusal, repositoryOf } from '../source/confine
 import type { FileHost } from '../source/host.js';
 import type { PathMapping } from '../source/paths.js';
 import { resolveTargetName } from '../versions/distros.js';
-import { editDistance } from '../versions/keywords.js';
+import { editDistance } from '../versions/keyword-table.js';
 
 export const CONFIG_NAMES = ['.keepalived-lint.yaml', '.keepalived-lint.yml'];
 

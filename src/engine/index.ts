@@ -10,7 +10,7 @@ import type { FileHost } from '../source/host.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import { namedBlocks } from '../model/scripts.js';
 import type { ScriptStore } from '../scripts/store.js';
-import type { keywordTable } from '../versions/keywords.js';
+import type { keywordTable } from '../versions/keyword-table.js';
 import type { Version } from '../versions/version.js';
 import { isLoadedConfig, loadConfig, resolveTarget, type LoadedConfig, type LoadOptions, type Loader } from '../load/index.js';
 import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';

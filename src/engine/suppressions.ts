@@ -10,7 +10,7 @@
  *       priority 300
  *   -> the invalid-value finding on `priority 300` is dropped.
  */
-import { editDistance } from '../versions/keywords.js';
+import { editDistance } from '../versions/keyword-table.js';
 import {
   configComments,
   MARKER,

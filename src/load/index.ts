@@ -21,7 +21,7 @@ import type { ReadOptions } from './options.js';
 import { buildTree, type ConfigTree } from '../tree/index.js';
 import { namedBlocks, scriptRefs, type ScriptRef } from '../model/scripts.js';
 import { loadScripts, type ScriptStore } from '../scripts/store.js';
-import { keywordTable, type KeywordTable } from '../versions/keywords.js';
+import { keywordTable, type KeywordTable } from '../versions/keyword-table.js';
 import { DEFAULT_TARGET, type Version } from '../versions/version.js';
 import { resolveTargetName } from '../versions/distros.js';
 

@@ -5,14 +5,32 @@
  */
 import type { LogicalLine, Origin, Token } from '../preprocess/types.js';
 import type { Statement } from '../tree/index.js';
-import type { KeywordTable, BlockScope } from '../versions/keywords.js';
+import type { KeywordTable, BlockScope } from '../versions/keyword-table.js';
 import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 import { ADDRESS_OPTIONS, BOOL_WORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
 import { ROUTE_SPECIALS, readRoute } from './routes.js';
 
+/** The ids these checks produce: invalid-value's messages (all but its blockExtraParams). */
+export type ValueMessageId =
+  | 'missingParam'
+  | 'emptyValue'
+  | 'badEnum'
+  | 'badBool'
+  | 'notNumber'
+  | 'outOfRange'
+  | 'decimals'
+  | 'badAddress'
+  | 'badPrefix'
+  | 'badAddressOption'
+  | 'badRouteWord'
+  | 'routeNoDestination'
+  | 'badRuleWord'
+  | 'emptyEmailBlock'
+  | 'extraWords';
+
 export interface ValueFinding {
   at: Token | Origin;
-  messageId: string;
+  messageId: ValueMessageId;
   data: Record<string, string | number>;
   severity?: 'warning';
 }

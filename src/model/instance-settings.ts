@@ -170,13 +170,6 @@ export function instanceBasics(s: InstanceSettings): InstanceBasics {
   };
 }
 
-/** Why the instance is in strict mode, for a message: `vrrp_strict in global_defs at f:3:5`. */
-export function strictReason(s: InstanceSettings, where: (o: Statement['keyword']['origin']) => string): string {
-  const st = s.strict;
-  if (!st) return 'strict mode is off';
-  return st.keyword.text === 'vrrp_strict' ? `vrrp_strict in global_defs at ${where(st.keyword.origin)}` : `strict_mode at ${where(st.keyword.origin)}`;
-}
-
 /** Why the instance has its VRRP version, for a message: `version 3 at f:4:5`, `VRRPv2 by default`. */
 export function versionReason(s: InstanceSettings, where: (o: Statement['keyword']['origin']) => string): string {
   const f = s.versionFrom;

@@ -112,14 +112,3 @@ export function topBlock(st: Statement): Statement {
   while (s.parent) s = s.parent;
   return s;
 }
-
-/** keepalived's name for what a reference names, as its messages print it. */
-export const KIND_LABEL: Record<DefinitionKind, string> = {
-  vrrp_script: 'vrrp_script',
-  track_file: 'track_file',
-  track_process: 'vrrp_track_process',
-  bfd_instance: 'bfd_instance',
-  vrrp_instance: 'vrrp_instance',
-  virtual_server_group: 'virtual_server_group',
-  track_group: 'track_group',
-};

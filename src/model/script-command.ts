@@ -220,34 +220,3 @@ function dollar(cs: CommandChar[], k: number): { kind: ConstructKind; end: numbe
   }
   return null;
 }
-
-/** `"9.1" "main" "&&" …` for a message: the words a program receives, as they are. */
-export function quoteWords(words: readonly { text: string }[], max = 8): string {
-  const q = words.slice(0, max).map((w) => JSON.stringify(w.text));
-  return words.length > max ? `${q.join(' ')} and ${words.length - max} more` : q.join(' ');
-}
-
-/** What the construct does now that no shell reads it, for a message. */
-export function constructEffect(c: ShellConstruct): string {
-  const q = JSON.stringify(c.text);
-  switch (c.kind) {
-    case 'list':
-      return `the command after ${q} never runs`;
-    case 'pipe':
-      return `nothing is piped: the command after ${q} never runs`;
-    case 'background':
-      return `${q} puts nothing in the background`;
-    case 'redirect':
-      return `${q} redirects nothing`;
-    case 'substitution':
-      return `${q} is not replaced by a command's output`;
-    case 'variable':
-      return `${q} is not replaced by a variable's value (keepalived substitutes only its own $NAME definitions)`;
-    case 'glob':
-      return `${q} is not matched against file names`;
-    case 'tilde':
-      return `the "~" in ${q} is not replaced by a home directory`;
-    case 'assignment':
-      return `${q} sets no environment variable`;
-  }
-}

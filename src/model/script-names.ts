@@ -7,10 +7,11 @@
  *
  *   vrrp_instance VI_1 { notify_master "/x.sh VI_1" }  vrrp_instance VI_2 { notify_master "/x.sh VI_3" }
  *   -> "VI_3": { kind: 'position', other call passes VI_1 } (and the VI_ scheme)
+ *
+ * The English of that evidence (nameEvidence) lives in rules/script-name-argument.ts.
  */
 import type { Origin } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
-import { editDistance } from '../versions/keywords.js';
 import { collectReferences } from './references.js';
 import type { ScriptRef } from './scripts.js';
 import { parseAddress } from './values.js';
@@ -68,26 +69,6 @@ export function notAName(word: string, interfaces: ReadonlySet<string>): boolean
     interfaces.has(word) ||
     parseAddress(word.split('/')[0]!) !== null
   );
-}
-
-/** Defined names the word probably meant: split stems, slips, the owner's naming scheme. */
-export function nameEvidence(word: string, names: readonly string[], owners: readonly string[]): { why: string; names: string[] } | null {
-  const esc = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const split = names.filter((n) => new RegExp(`^${esc}[-_.]|[-_.]${esc}$`).test(n));
-  if (split.length >= 2) return { why: `the names ${list(split)} look like "${word}" split in parts`, names: split };
-  // A slip: one or two letters (by length), not a different number in a series (VI_3 vs VI_1).
-  const limit = word.length < 4 ? 0 : word.length <= 6 ? 1 : 2;
-  const slips = names
-    .filter((n) => editDistance(word, n) <= limit && word.replace(/\d+/g, '#') !== n.replace(/\d+/g, '#'))
-    .sort((a, b) => editDistance(word, a) - editDistance(word, b));
-  const closest = slips.filter((n) => editDistance(word, n) === editDistance(word, slips[0]!));
-  if (slips.length) return { why: `it is ${editDistance(word, slips[0]!) === 1 ? 'one character' : 'two characters'} away from ${list(closest)}`, names: slips };
-  // A naming scheme: a short prefix up to a separator (VI_, vip-, gw.) that the owner's name has.
-  for (const o of owners) {
-    const m = /^([A-Za-z][A-Za-z0-9]{0,3}[-_.])./.exec(o);
-    if (m && word.startsWith(m[1]!) && word.length > m[1]!.length) return { why: `it follows the naming scheme of ${JSON.stringify(o)} ("${m[1]}...")`, names: [o] };
-  }
-  return null;
 }
 
 /** User names the config itself sets (script_user, `user` lines, FIFO users), plus the usual ones. */

@@ -90,12 +90,6 @@ export function scriptFamilies(ref: ScriptRef, tree: ConfigTree): ScriptFamily[]
   return out;
 }
 
-export const SECURITY_VIOLATION: Record<ScriptFamily, string> = {
-  vrrp: 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.',
-  check: 'SECURITY VIOLATION - check scripts are being executed but script_security not enabled.',
-  startup: 'SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.',
-};
-
 /** `notify_master of vrrp_instance VI_1`, `vrrp_script chk_web`, `misc_path of real_server 10.0.0.2`. */
 export function describeRef(ref: ScriptRef): string {
   const o = ref.owner;

@@ -13,7 +13,7 @@
  */
 import type { ConfigTree, Statement } from '../tree/index.js';
 import type { Expansion, LogicalLine, Origin, Problem, SourceFile, Token } from '../preprocess/types.js';
-import type { KeywordTable } from '../versions/keywords.js';
+import type { KeywordTable } from '../versions/keyword-table.js';
 import type { Version } from '../versions/version.js';
 import type { NamedBlocks, ScriptRef } from '../model/scripts.js';
 import type { ScriptAnalysis } from '../scripts/analyze.js';

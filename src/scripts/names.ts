@@ -5,7 +5,7 @@
  * gateway_v6, lan}) -> ['gateway_v4', 'gateway_v6'] (what a split or rename left behind).
  */
 import picomatch from 'picomatch';
-import { editDistance } from '../versions/keywords.js';
+import { editDistance } from '../versions/keyword-table.js';
 import type { Dispatch, Literal } from './analyze.js';
 
 const matchers = new Map<string, (s: string) => boolean>();

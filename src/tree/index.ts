@@ -12,7 +12,7 @@
  */
 import type { LogicalLine, Token, WordsLine } from '../preprocess/types.js';
 import type { LineIndex } from '../source/line-index.js';
-import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keywords.js';
+import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keyword-table.js';
 
 export interface Statement {
   keyword: Token;
