@@ -33,7 +33,11 @@ const LAYERS = [
   { name: 'load', rank: 5, paths: ['src/load/'] },
   // The cluster's model (nodes, instances grouped into virtual routers, the cluster rule contract):
   // what cluster rules see. The rest of src/cluster/ loads the nodes and runs the rules.
-  { name: 'cluster-model', rank: 5.5, paths: ['src/cluster/types.ts', 'src/cluster/groups.ts', 'src/cluster/model.ts'] },
+  {
+    name: 'cluster-model',
+    rank: 5.5,
+    paths: ['src/cluster/types.ts', 'src/cluster/groups.ts', 'src/cluster/model.ts'],
+  },
   { name: 'rules', rank: 6, paths: ['rules/'] },
   { name: 'engine', rank: 7, paths: ['src/engine/'] },
   {

@@ -2,7 +2,7 @@ import { defineClusterRule, type ClusterContext, type ClusterInstance } from '..
 import { nodeList, outliers } from '../src/cluster/groups.js';
 import { versionReason } from '../src/model/instance-settings.js';
 
-const SPLIT = 'so {{split}} never accept each other\'s adverts: each becomes MASTER and claims the VIPs (split brain).';
+const SPLIT = "so {{split}} never accept each other's adverts: each becomes MASTER and claims the VIPs (split brain).";
 /** VRRP auth type codes as adverts carry them (vrrp.h). */
 const AUTH_CODE = { none: 0, PASS: 1, AH: 2 } as const;
 const seconds = (micros: number) => `${micros / 1e6} s`;
@@ -21,7 +21,9 @@ type Check = {
 /** Why a node receiving `from`'s advert drops it, in keepalived's words (vrrp_check_packet()). */
 function authLog(i: ClusterInstance, from: ClusterInstance): string {
   if (i.family === 'ipv4' && (i.auth.type === 'AH') !== (from.auth.type === 'AH')) {
-    return from.auth.type === 'AH' ? `(${i.name}) Received AH header but auth type not AH` : `(${i.name}) No AH header but auth type is AH`;
+    return from.auth.type === 'AH'
+      ? `(${i.name}) Received AH header but auth type not AH`
+      : `(${i.name}) No AH header but auth type is AH`;
   }
   return `(${i.name}) received a ${AUTH_CODE[from.auth.type]} auth, expecting ${AUTH_CODE[i.auth.type]}!`;
 }
@@ -37,15 +39,26 @@ const CHECKS: Check[] = [
   {
     messageId: 'version',
     value: (i) => i.settings.version,
-    at: (i) => (i.settings.versionFrom.kind === 'instance' || i.settings.versionFrom.kind === 'global' ? i.settings.versionFrom.at.keyword : undefined),
-    data: (i, o, ctx) => ({ mine: i.settings.version, theirs: o.settings.version, why: versionReason(i.settings, (at) => ctx.where(i.node, at)) }),
+    at: (i) =>
+      i.settings.versionFrom.kind === 'instance' || i.settings.versionFrom.kind === 'global'
+        ? i.settings.versionFrom.at.keyword
+        : undefined,
+    data: (i, o, ctx) => ({
+      mine: i.settings.version,
+      theirs: o.settings.version,
+      why: versionReason(i.settings, (at) => ctx.where(i.node, at)),
+    }),
     describe: (i) => `VRRPv${i.settings.version}`,
   },
   {
     messageId: 'authType',
     value: (i) => i.auth.type,
     at: (i) => i.auth.at?.args[0] ?? i.settings.authentication?.keyword,
-    data: (i, o) => ({ mine: i.auth.type === 'none' ? 'no authentication' : `auth_type ${i.auth.type}`, theirs: o.auth.type === 'none' ? 'no authentication' : `auth_type ${o.auth.type}`, log: authLog(i, o) }),
+    data: (i, o) => ({
+      mine: i.auth.type === 'none' ? 'no authentication' : `auth_type ${i.auth.type}`,
+      theirs: o.auth.type === 'none' ? 'no authentication' : `auth_type ${o.auth.type}`,
+      log: authLog(i, o),
+    }),
     describe: (i) => (i.auth.type === 'none' ? 'no authentication' : `auth_type ${i.auth.type}`),
   },
   {
@@ -53,7 +66,10 @@ const CHECKS: Check[] = [
     value: (i) => i.auth.password,
     at: (i) => i.auth.passwordAt,
     data: (i) => ({
-      log: i.auth.type === 'AH' ? `(${i.name}) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !` : `(${i.name}) received an invalid passwd!`,
+      log:
+        i.auth.type === 'AH'
+          ? `(${i.name}) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !`
+          : `(${i.name}) received an invalid passwd!`,
     }),
     describe: () => 'another auth_pass',
   },
@@ -61,7 +77,12 @@ const CHECKS: Check[] = [
     messageId: 'advert',
     value: (i) => i.advertMicros,
     at: (i) => i.advertAt?.args[0],
-    data: (i, o) => ({ mine: seconds(i.advertMicros), theirs: seconds(o.advertMicros), mineWhole: i.advertMicros / 1e6, theirsWhole: o.advertMicros / 1e6 }),
+    data: (i, o) => ({
+      mine: seconds(i.advertMicros),
+      theirs: seconds(o.advertMicros),
+      mineWhole: i.advertMicros / 1e6,
+      theirsWhole: o.advertMicros / 1e6,
+    }),
     severity: (i) => (i.settings.version === 3 ? 'warning' : undefined),
     describe: (i) => `advert_int ${seconds(i.advertMicros)}`,
   },
@@ -70,20 +91,24 @@ const CHECKS: Check[] = [
 export const rule = defineClusterRule({
   meta: {
     id: 'cluster-advert-mismatch',
-    description: 'The nodes of one VRRP group disagree on what their adverts carry (VRID, VRRP version, authentication type or password, advert_int): they drop each other\'s adverts and all become MASTER.',
+    description:
+      "The nodes of one VRRP group disagree on what their adverts carry (VRID, VRRP version, authentication type or password, advert_int): they drop each other's adverts and all become MASTER.",
     severity: 'error',
     messages: {
       vrid: {
-        message: 'Different virtual_router_id for vrrp_instance {{name}}: {{mine}} on {{here}} but {{theirs}} on {{others}}',
+        message:
+          'Different virtual_router_id for vrrp_instance {{name}}: {{mine}} on {{here}} but {{theirs}} on {{others}}',
         detail:
           'The VRID identifies the virtual router in every advert, so these are different routers that never hear each other; each node is MASTER of its own and holds the VIPs (split brain). Fix: the same virtual_router_id on every node of the instance.',
       },
       version: {
-        message: 'VRRP version of vrrp_instance {{name}} (VRID {{vrid}}) differs: VRRPv{{mine}} on {{here}}, VRRPv{{theirs}} on {{others}}',
+        message:
+          'VRRP version of vrrp_instance {{name}} (VRID {{vrid}}) differs: VRRPv{{mine}} on {{here}}, VRRPv{{theirs}} on {{others}}',
         detail: `VRRPv{{mine}} on {{here}} ({{why}}), VRRPv{{theirs}} on {{others}}: keepalived drops adverts of the other version ("({{name}}) wrong version. Received {{theirs}} and expect {{mine}}"), ${SPLIT} Fix: the same version on every node (vrrp_version in global_defs, or version in the instance).`,
       },
       authType: {
-        message: 'Authentication of vrrp_instance {{name}} (VRID {{vrid}}) differs: {{mine}} on {{here}}, {{theirs}} on {{others}}',
+        message:
+          'Authentication of vrrp_instance {{name}} (VRID {{vrid}}) differs: {{mine}} on {{here}}, {{theirs}} on {{others}}',
         detail: `keepalived drops adverts with another authentication ("{{log}}"), ${SPLIT} Fix: the same authentication block (auth_type and auth_pass) on every node, or none anywhere (VRRPv3 and strict mode ignore it).`,
       },
       password: {
@@ -91,11 +116,13 @@ export const rule = defineClusterRule({
         detail: `The passwords differ (keepalived compares the first 8 characters): each node drops the other's adverts ("{{log}}"), ${SPLIT} Fix: the same auth_pass on every node.`,
       },
       advert: {
-        message: 'Different advert_int for VRRPv2 vrrp_instance {{name}} (VRID {{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
+        message:
+          'Different advert_int for VRRPv2 vrrp_instance {{name}} (VRID {{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
         detail: `VRRPv2 drops adverts with another interval ("({{name}}) advertisement interval mismatch mine={{mineWhole}} sec rcv'd={{theirsWhole}} sec"), ${SPLIT} Fix: the same advert_int on every node.`,
       },
       advertV3: {
-        message: 'Different advert_int for VRRPv3 vrrp_instance {{name}} (VRID {{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
+        message:
+          'Different advert_int for VRRPv3 vrrp_instance {{name}} (VRID {{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
         detail:
           'Under VRRPv3 a BACKUP adopts the interval the MASTER advertises, so the time to declare a dead MASTER (3 intervals and a skew) changes with which node is MASTER, and preemption and sync groups run at different paces. Fix: the same advert_int on every node.',
       },
@@ -126,8 +153,19 @@ function reportDifferences(ctx: ClusterContext<Id>, members: ClusterInstance[], 
       messageId: v3 ? 'advertV3' : c.messageId,
       node: i.node,
       at: c.at(i) ?? i.statement.args[0] ?? i.statement.keyword,
-      data: { name: i.name, vrid: i.vrid?.value ?? 'unset', here: i.node.label, others: nodeList(differing.map((o) => o.node)), split: nodeList([i.node, ...differing.map((o) => o.node)]), ...c.data(i, first, ctx) },
-      related: differing.map((o) => ({ node: o.node, at: c.at(o) ?? o.statement.args[0] ?? o.statement.keyword, message: `${c.describe(o)} in vrrp_instance ${o.name}` })),
+      data: {
+        name: i.name,
+        vrid: i.vrid?.value ?? 'unset',
+        here: i.node.label,
+        others: nodeList(differing.map((o) => o.node)),
+        split: nodeList([i.node, ...differing.map((o) => o.node)]),
+        ...c.data(i, first, ctx),
+      },
+      related: differing.map((o) => ({
+        node: o.node,
+        at: c.at(o) ?? o.statement.args[0] ?? o.statement.keyword,
+        message: `${c.describe(o)} in vrrp_instance ${o.name}`,
+      })),
       ...(severity ? { severity } : {}),
     });
   }

@@ -8,7 +8,8 @@ const nodeWords = (w: string[]) => (w.length <= 1 ? w.join('') : `${w.slice(0, -
 export const rule = defineClusterRule({
   meta: {
     id: 'cluster-vip-mismatch',
-    description: 'The nodes of one VRRP group advertise different virtual_ipaddress sets: each rejects the others\' adverts, so every node becomes MASTER (split brain).',
+    description:
+      "The nodes of one VRRP group advertise different virtual_ipaddress sets: each rejects the others' adverts, so every node becomes MASTER (split brain).",
     severity: 'error',
     messages: {
       differ: {
@@ -37,15 +38,28 @@ export const rule = defineClusterRule({
         // vrrp_check_packet(): a different count fails first; the same count with another address fails on that address.
         const o = differing[0]!;
         const missing = set(i).find((k) => !set(o).includes(k));
-        const log = set(o).length !== mine.length
-          ? `(${i.name}) received an unexpected ip number count ${set(o).length}, expected ${mine.length}!`
-          : `(${i.name}) ip address associated with VRID ${i.vrid?.value ?? '?'} not present in MASTER advert: ${missing ?? ''}`;
+        const log =
+          set(o).length !== mine.length
+            ? `(${i.name}) received an unexpected ip number count ${set(o).length}, expected ${mine.length}!`
+            : `(${i.name}) ip address associated with VRID ${i.vrid?.value ?? '?'} not present in MASTER advert: ${missing ?? ''}`;
         ctx.report({
           messageId: 'differ',
           node: i.node,
           at: i.vipStatement?.keyword ?? i.statement.args[0] ?? i.statement.keyword,
-          data: { name: i.name, vrid: i.vrid?.value ?? 'unset', here: i.node.label, lists, where: where.join(', '), log, split: nodeList([i.node, ...differing.map((m) => m.node)]) },
-          related: differing.map((x) => ({ node: x.node, at: x.vipStatement?.keyword ?? x.statement.keyword, message: `virtual_ipaddress of ${x.name}: ${list(set(x))}` })),
+          data: {
+            name: i.name,
+            vrid: i.vrid?.value ?? 'unset',
+            here: i.node.label,
+            lists,
+            where: where.join(', '),
+            log,
+            split: nodeList([i.node, ...differing.map((m) => m.node)]),
+          },
+          related: differing.map((x) => ({
+            node: x.node,
+            at: x.vipStatement?.keyword ?? x.statement.keyword,
+            message: `virtual_ipaddress of ${x.name}: ${list(set(x))}`,
+          })),
         });
       }
     }

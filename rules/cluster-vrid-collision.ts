@@ -10,15 +10,25 @@ import { familyName } from '../src/model/vrrp.js';
  */
 function collide(a: ClusterInstance, b: ClusterInstance): boolean {
   if (!a.vrid || !b.vrid || a.vrid.value !== b.vrid.value || a.family !== b.family) return false;
-  if (a.unicast || b.unicast || a.mcastDst !== b.mcastDst || !a.iface || a.iface.text !== b.iface?.text || a.node === b.node) return false;
+  if (
+    a.unicast ||
+    b.unicast ||
+    a.mcastDst !== b.mcastDst ||
+    !a.iface ||
+    a.iface.text !== b.iface?.text ||
+    a.node === b.node
+  )
+    return false;
   if (!a.vipNetworks.length || !b.vipNetworks.length) return true;
   return a.vipNetworks.some((x) => b.vipNetworks.some((y) => networksOverlap(x, y)));
 }
 
 /** What the receiving instance logs first for a foreign advert (vrrp_check_packet() order). */
 function dropLog(me: ClusterInstance, from: ClusterInstance): string {
-  if (me.settings.version !== from.settings.version) return `(${me.name}) wrong version. Received ${from.settings.version} and expect ${me.settings.version}`;
-  if (me.vips.length !== from.vips.length) return `(${me.name}) received an unexpected ip number count ${from.vips.length}, expected ${me.vips.length}!`;
+  if (me.settings.version !== from.settings.version)
+    return `(${me.name}) wrong version. Received ${from.settings.version} and expect ${me.settings.version}`;
+  if (me.vips.length !== from.vips.length)
+    return `(${me.name}) received an unexpected ip number count ${from.vips.length}, expected ${me.vips.length}!`;
   const missing = me.vips.find((v) => !from.vips.some((w) => w.key === v.key));
   return `(${me.name}) ip address associated with VRID ${me.vrid!.value} not present in MASTER advert: ${missing?.key ?? ''}`;
 }
@@ -26,11 +36,13 @@ function dropLog(me: ClusterInstance, from: ClusterInstance): string {
 export const rule = defineClusterRule({
   meta: {
     id: 'cluster-vrid-collision',
-    description: 'The same VRID used by two different VRRP groups on one segment (same interface name and address family, overlapping VIP networks) anywhere in the configs linted: each group drops the other\'s adverts, and with use_vmac both MASTERs share one virtual MAC.',
+    description:
+      "The same VRID used by two different VRRP groups on one segment (same interface name and address family, overlapping VIP networks) anywhere in the configs linted: each group drops the other's adverts, and with use_vmac both MASTERs share one virtual MAC.",
     severity: 'error',
     messages: {
       collision: {
-        message: 'VRID {{vrid}} of vrrp_instance {{name}} on {{here}} is also used by {{otherName}} on {{others}}, another VRRP group on {{iface}}',
+        message:
+          'VRID {{vrid}} of vrrp_instance {{name}} on {{here}} is also used by {{otherName}} on {{others}}, another VRRP group on {{iface}}',
         detail:
           'vrrp_instance {{name}} on {{here}} and vrrp_instance {{otherName}} on {{others}} are different VRRP groups, with other VIPs, on one segment ({{family}} multicast on {{iface}}). Every advert of each group reaches the other group\'s nodes, which drop it ("{{log}}") at every advert interval{{vmac}}; a VRID must be unique on a segment (RFC 5798). Fix: give one of the groups another virtual_router_id, on all of its nodes, and keep a VRID registry for the segment.',
       },
@@ -41,9 +53,21 @@ export const rule = defineClusterRule({
     for (const [gi, first] of groups.entries()) {
       for (const second of groups.slice(gi + 1)) {
         // Reported on the nodes of the smaller group (the odd one out), on the later one for a tie.
-        const [ga, gb] = first.members.length > second.members.length ? [first, second] : second.members.length > first.members.length ? [second, first] : [first, second];
+        const [ga, gb] =
+          first.members.length > second.members.length
+            ? [first, second]
+            : second.members.length > first.members.length
+              ? [second, first]
+              : [first, second];
         // The same VRID twice on one node and interface is duplicate-vrid's (keepalived refuses to start).
-        if (ga.members.some((a) => gb.members.some((b) => a.node === b.node && a.vrid?.value === b.vrid?.value && a.iface?.text === b.iface?.text))) continue;
+        if (
+          ga.members.some((a) =>
+            gb.members.some(
+              (b) => a.node === b.node && a.vrid?.value === b.vrid?.value && a.iface?.text === b.iface?.text,
+            ),
+          )
+        )
+          continue;
         for (const b of gb.members) {
           const hits = ga.members.filter((a) => collide(a, b));
           if (!hits.length) continue;
@@ -63,9 +87,15 @@ export const rule = defineClusterRule({
               otherName: a.name,
               others: nodeList(hits.map((h) => h.node)),
               log: dropLog(b, a),
-              vmac: vmac ? `, and with use_vmac both MASTERs send from the virtual MAC ${mac}: the switch moves it between them and traffic for one group's VIPs reaches the other group's MASTER` : '',
+              vmac: vmac
+                ? `, and with use_vmac both MASTERs send from the virtual MAC ${mac}: the switch moves it between them and traffic for one group's VIPs reaches the other group's MASTER`
+                : '',
             },
-            related: hits.map((h) => ({ node: h.node, at: h.vrid!.at, message: `vrrp_instance ${h.name} uses VRID ${h.vrid!.value} on ${h.iface!.text} with ${h.vips.map((v) => v.key).join(', ') || 'no VIPs'}` })),
+            related: hits.map((h) => ({
+              node: h.node,
+              at: h.vrid!.at,
+              message: `vrrp_instance ${h.name} uses VRID ${h.vrid!.value} on ${h.iface!.text} with ${h.vips.map((v) => v.key).join(', ') || 'no VIPs'}`,
+            })),
             ...(vmac ? {} : { severity: 'warning' as const }),
           });
         }

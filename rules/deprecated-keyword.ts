@@ -31,9 +31,23 @@ export const rule = defineRule({
               if (!w || compareVersions(w.since, ctx.target) > 0) continue;
               const shown = w.shownByT !== null && compareVersions(ctx.target, w.shownByT) >= 0;
               const quoted = w.says.includes('"') ? `'${w.says}'` : `"${w.says}"`;
-              const says = shown ? `warns under -t: ${quoted}` : `only logs ${quoted} to syslog (keepalived -t does not show it)`;
+              const says = shown
+                ? `warns under -t: ${quoted}`
+                : `only logs ${quoted} to syslog (keepalived -t does not show it)`;
               const upgrade = routeWordUpgradeNote(w, ctx.from);
-              ctx.report({ messageId: 'routeWord', at: t, data: { word: t.text, replacement: w.replacement, since: w.since, version, says, note: w.note ?? '', upgrade } });
+              ctx.report({
+                messageId: 'routeWord',
+                at: t,
+                data: {
+                  word: t.text,
+                  replacement: w.replacement,
+                  since: w.since,
+                  version,
+                  says,
+                  note: w.note ?? '',
+                  upgrade,
+                },
+              });
             }
           }
         }
@@ -51,7 +65,9 @@ export const rule = defineRule({
             replacement: dep.replacement ? `: use ${dep.replacement} instead` : '',
             version,
             warns: warning(dep.note),
-            upgrade: dep.since ? deprecationUpgradeNote(ctx.table, scopePath, s.keyword.text, dep, dep.since, ctx.from) : '',
+            upgrade: dep.since
+              ? deprecationUpgradeNote(ctx.table, scopePath, s.keyword.text, dep, dep.since, ctx.from)
+              : '',
           },
         });
       },
@@ -91,8 +107,18 @@ interface RouteWordDeprecation {
  * default6 in 2.0.8 (log_message only, up to HEAD).
  */
 const ROUTE_WORDS: Readonly<Record<string, RouteWordDeprecation>> = {
-  gw: { replacement: 'via', since: '1.2.24', shownByT: '2.0.7', says: '"gw" for routes is deprecated. Please use "via"' },
-  or: { replacement: 'nexthop', since: '1.2.24', shownByT: '2.0.7', says: '"or" for routes is deprecated. Please use "nexthop"' },
+  gw: {
+    replacement: 'via',
+    since: '1.2.24',
+    shownByT: '2.0.7',
+    says: '"gw" for routes is deprecated. Please use "via"',
+  },
+  or: {
+    replacement: 'nexthop',
+    since: '1.2.24',
+    shownByT: '2.0.7',
+    says: '"or" for routes is deprecated. Please use "nexthop"',
+  },
   default6: {
     replacement: '::/0',
     since: '2.0.8',
@@ -108,7 +134,11 @@ const ROUTE_WORDS: Readonly<Record<string, RouteWordDeprecation>> = {
  * "top-level linkbeat_interfaces block", "track_interface/... on the sync group"), looked up in the
  * deprecated keyword's block, in global_defs or at the top level; undefined for prose.
  */
-function replacementName(table: KeywordTable, scopePath: string, replacement: string): { name: string; path: string } | undefined {
+function replacementName(
+  table: KeywordTable,
+  scopePath: string,
+  replacement: string,
+): { name: string; path: string } | undefined {
   const m = /^(?:(global_defs|top-level) )?([a-z][a-z0-9_]*)\b/.exec(replacement);
   if (!m) return undefined;
   const name = m[2]!;
@@ -118,7 +148,14 @@ function replacementName(table: KeywordTable, scopePath: string, replacement: st
 }
 
 /** What --from adds to a deprecation the target has: when it came and when the rename can happen. */
-function deprecationUpgradeNote(table: KeywordTable, scopePath: string, name: string, dep: Deprecation, since: string, from: Version | null): string {
+function deprecationUpgradeNote(
+  table: KeywordTable,
+  scopePath: string,
+  name: string,
+  dep: Deprecation,
+  since: string,
+  from: Version | null,
+): string {
   if (!from) return '';
   const f = formatVersion(from);
   if (compareVersions(since, from) <= 0) return ` It is already deprecated in keepalived ${f} (--from).`;
@@ -128,8 +165,10 @@ function deprecationUpgradeNote(table: KeywordTable, scopePath: string, name: st
   const r = dep.replacement ? replacementName(table, scopePath, dep.replacement) : undefined;
   if (!r) return note;
   const defs = table.lookupAllVersions(r.path, r.name);
-  if (defs.some((d) => isValidIn(d, from))) note += ` ${f} already knows "${r.name}", so you can rename it before upgrading.`;
-  else note += ` ${f} does not know "${r.name}" (it exists from keepalived ${defs[0]!.since}), so rename it in the same change as the upgrade.`;
+  if (defs.some((d) => isValidIn(d, from)))
+    note += ` ${f} already knows "${r.name}", so you can rename it before upgrading.`;
+  else
+    note += ` ${f} does not know "${r.name}" (it exists from keepalived ${defs[0]!.since}), so rename it in the same change as the upgrade.`;
   return note;
 }
 

@@ -13,19 +13,48 @@ interface Kind {
 }
 
 const KINDS: Kind[] = [
-  { keywords: ['vrrp_instance'], label: 'vrrp_instance', does: 'skips the whole second block ("vrrp instance {{name}} already defined")' },
-  { keywords: ['vrrp_sync_group'], label: 'vrrp_sync_group', does: 'skips the whole second block ("vrrp sync group {{name}} already defined")' },
-  { keywords: ['bfd_instance'], label: 'bfd_instance', does: 'skips the whole second block ("Configuration error: BFD instance {{name}} already configured - ignoring")' },
-  { keywords: ['vrrp_script'], label: 'vrrp_script', does: 'silently keeps both, but every track_script lookup finds the first' },
-  { keywords: ['track_file', 'vrrp_track_file'], label: 'track file', does: 'silently keeps both, but every track_file lookup finds the first' },
-  { keywords: ['vrrp_track_process'], label: 'vrrp_track_process', does: 'silently keeps both, but every track_process lookup finds the first' },
-  { keywords: ['virtual_server_group'], label: 'virtual_server_group', does: 'silently keeps both, but every virtual_server group lookup finds the first' },
+  {
+    keywords: ['vrrp_instance'],
+    label: 'vrrp_instance',
+    does: 'skips the whole second block ("vrrp instance {{name}} already defined")',
+  },
+  {
+    keywords: ['vrrp_sync_group'],
+    label: 'vrrp_sync_group',
+    does: 'skips the whole second block ("vrrp sync group {{name}} already defined")',
+  },
+  {
+    keywords: ['bfd_instance'],
+    label: 'bfd_instance',
+    does: 'skips the whole second block ("Configuration error: BFD instance {{name}} already configured - ignoring")',
+  },
+  {
+    keywords: ['vrrp_script'],
+    label: 'vrrp_script',
+    does: 'silently keeps both, but every track_script lookup finds the first',
+  },
+  {
+    keywords: ['track_file', 'vrrp_track_file'],
+    label: 'track file',
+    does: 'silently keeps both, but every track_file lookup finds the first',
+  },
+  {
+    keywords: ['vrrp_track_process'],
+    label: 'vrrp_track_process',
+    does: 'silently keeps both, but every track_process lookup finds the first',
+  },
+  {
+    keywords: ['virtual_server_group'],
+    label: 'virtual_server_group',
+    does: 'silently keeps both, but every virtual_server group lookup finds the first',
+  },
 ];
 
 export const rule = defineRule({
   meta: {
     id: 'duplicate-name',
-    description: 'Two vrrp_instance, vrrp_sync_group, vrrp_script, track file, vrrp_track_process, bfd_instance or virtual_server_group blocks with the same name: keepalived uses only the first.',
+    description:
+      'Two vrrp_instance, vrrp_sync_group, vrrp_script, track file, vrrp_track_process, bfd_instance or virtual_server_group blocks with the same name: keepalived uses only the first.',
     severity: 'error',
     messages: {
       duplicate: {
@@ -34,7 +63,8 @@ export const rule = defineRule({
           'keepalived {{target}} {{does}}, so none of the settings in this block apply. Fix: rename this block (and the references meant for it), or merge it into the first one.',
       },
       unchecked: {
-        message: '{{label}} "{{name}}" is already defined at {{first}}: keepalived {{target}} creates two instances called "{{name}}"',
+        message:
+          '{{label}} "{{name}}" is already defined at {{first}}: keepalived {{target}} creates two instances called "{{name}}"',
         detail:
           'keepalived {{target}} does not check names and creates two instances called "{{name}}"; keepalived {{checked}} and later skip this whole block ("... already defined"). Fix: rename this block (and the references meant for it), or merge it into the first one.',
       },
@@ -68,7 +98,9 @@ export const rule = defineRule({
               does: kind.does.replaceAll('{{name}}', nameTok.text),
               checked: VRRP_NAMES_CHECKED,
             },
-            related: [{ origin: firstName.origin, message: `first ${kind.label} "${nameTok.text}", the one keepalived uses` }],
+            related: [
+              { origin: firstName.origin, message: `first ${kind.label} "${nameTok.text}", the one keepalived uses` },
+            ],
           });
         }
       },

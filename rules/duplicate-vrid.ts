@@ -6,21 +6,25 @@ import { compareVersions, formatVersion } from '../src/versions/version.js';
 const CHECKED = '1.2.20';
 const SPACES = '2.0.8';
 
-const arg = (i: VrrpInstance, kw: string): string | undefined => i.statement.children.find((c) => c.keyword.text === kw)?.args[0]?.text;
+const arg = (i: VrrpInstance, kw: string): string | undefined =>
+  i.statement.children.find((c) => c.keyword.text === kw)?.args[0]?.text;
 
 export const rule = defineRule({
   meta: {
     id: 'duplicate-vrid',
-    description: 'Two vrrp_instance blocks with the same virtual_router_id on the same interface and address family: keepalived refuses to start VRRP.',
+    description:
+      'Two vrrp_instance blocks with the same virtual_router_id on the same interface and address family: keepalived refuses to start VRRP.',
     severity: 'error',
     messages: {
       multicast: {
-        message: 'VRID {{vrid}} of vrrp_instance {{name}} is already used on {{iface}} ({{family}}) by {{other}} at {{first}}: keepalived refuses to start VRRP',
+        message:
+          'VRID {{vrid}} of vrrp_instance {{name}} is already used on {{iface}} ({{family}}) by {{other}} at {{first}}: keepalived refuses to start VRRP',
         detail:
           'Both instances use VRID {{vrid}} with {{family}} on interface {{iface}}: keepalived {{target}} reports "{{said}}" and the VRRP process refuses to start, so no instance comes up. Fix: give one of them another virtual_router_id (the same change on every node of that instance).',
       },
       unicast: {
-        message: 'VRID {{vrid}} of unicast vrrp_instance {{name}} is already used by {{other}} at {{first}} (same local address, peer {{peer}})',
+        message:
+          'VRID {{vrid}} of unicast vrrp_instance {{name}} is already used by {{other}} at {{first}} (same local address, peer {{peer}})',
         detail:
           'Both are {{family}} instances with the same local address and the common unicast peer {{peer}}: keepalived {{target}} reports "({{other}}) duplicate VRID conflict with {{name}} VRID {{vrid}}" and the VRRP process refuses to start. Fix: give one of them another virtual_router_id (on every node).',
       },
@@ -33,7 +37,10 @@ export const rule = defineRule({
         if (compareVersions(ctx.target, CHECKED) < 0) return;
         const names = new Set<string>();
         // Earlier instances by VRID and family: only those can conflict (linear, not pairwise).
-        const seen = new Map<string, { inst: VrrpInstance; vrid: number; family: string; iface: string | undefined; peers: string[] }[]>();
+        const seen = new Map<
+          string,
+          { inst: VrrpInstance; vrid: number; family: string; iface: string | undefined; peers: string[] }[]
+        >();
         for (const inst of vrrpInstances(ctx.tree)) {
           if (names.has(inst.name)) continue; // a second block of that name is skipped (duplicate-name)
           names.add(inst.name);
@@ -49,10 +56,22 @@ export const rule = defineRule({
           if (!same) seen.set(key, (same = []));
           for (const o of same) {
             const uni = spaces && peers.length > 0;
-            if (spaces && (o.peers.length > 0) !== uni) continue;
+            if (spaces && o.peers.length > 0 !== uni) continue;
             // Built only for a conflict: ctx.where() resolves a position.
-            const where = () => ({ name: inst.name, vrid, family: familyName(family), other: o.inst.name, first: ctx.where(o.inst.statement.keyword.origin), target: formatVersion(ctx.target) });
-            const related = () => [{ origin: o.inst.statement.args[0]?.origin ?? o.inst.statement.keyword.origin, message: `${o.inst.name} also uses virtual_router_id ${vrid}` }];
+            const where = () => ({
+              name: inst.name,
+              vrid,
+              family: familyName(family),
+              other: o.inst.name,
+              first: ctx.where(o.inst.statement.keyword.origin),
+              target: formatVersion(ctx.target),
+            });
+            const related = () => [
+              {
+                origin: o.inst.statement.args[0]?.origin ?? o.inst.statement.keyword.origin,
+                message: `${o.inst.name} also uses virtual_router_id ${vrid}`,
+              },
+            ];
             if (uni) {
               if (o.iface && iface && o.iface !== iface) continue;
               // Local address: unicast_src_ip, else the interface's own (same interface, same address).
@@ -66,7 +85,9 @@ export const rule = defineRule({
               if (!iface || iface !== o.iface) continue;
               if (spaces && (arg(inst, 'mcast_dst_ip') ?? '') !== (arg(o.inst, 'mcast_dst_ip') ?? '')) continue;
               const v = family === 'ipv4' ? 4 : 6;
-              const said = spaces ? `${o.inst.name} and ${inst.name} both use VRID ${vrid} with IPv${v} on interface ${iface}` : `VRID ${vrid} is duplicated on interface ${iface}`;
+              const said = spaces
+                ? `${o.inst.name} and ${inst.name} both use VRID ${vrid} with IPv${v} on interface ${iface}`
+                : `VRID ${vrid} is duplicated on interface ${iface}`;
               ctx.report({ messageId: 'multicast', at: tok, data: { ...where(), iface, said }, related: related() });
             }
             break;

@@ -24,7 +24,8 @@ export const rule = defineRule({
       end() {
         for (const p of ctx.problems) {
           const at = includePatternAt(ctx.file(p.origin.file)?.text, p.origin, p.data.pattern);
-          if (p.code === 'include-loop') ctx.report({ messageId: 'loop', at, via: p.via, data: { chain: shorten(String(p.data.chain)) } });
+          if (p.code === 'include-loop')
+            ctx.report({ messageId: 'loop', at, via: p.via, data: { chain: shorten(String(p.data.chain)) } });
           if (p.code === 'include-too-deep') ctx.report({ messageId: 'tooDeep', at, via: p.via, data: p.data });
         }
       },

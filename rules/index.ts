@@ -41,10 +41,53 @@ import { rule as unknownKeyword } from './unknown-keyword.js';
 import { rule as unusedDefinition } from './unused-definition.js';
 import { rule as vrrp3Authentication } from './vrrp3-authentication.js';
 
-export const rules: Rule[] = [advertIntVersion, authPassTruncated, budgetExceeded, deprecatedKeyword, duplicateName, duplicateVrid, includeLoop, includeNotFound, invalidValue, keywordShellInjection, lexingVersion, lintDirective, missingRequired, mixedAddressFamily, nopreemptMaster, routeWithoutInterface, scriptInsecure, scriptInterfaceName, scriptNameArgument, scriptNotExecutable, scriptNotFound, scriptSecurityDisabled, scriptShellSyntax, scriptUnhandledInstance, scriptUnknownName, scriptUnquotedArguments, strictModeConflict, syntaxError, undefinedReference, unicastWithoutPeers, unknownKeyword, unusedDefinition, vrrp3Authentication];
+export const rules: Rule[] = [
+  advertIntVersion,
+  authPassTruncated,
+  budgetExceeded,
+  deprecatedKeyword,
+  duplicateName,
+  duplicateVrid,
+  includeLoop,
+  includeNotFound,
+  invalidValue,
+  keywordShellInjection,
+  lexingVersion,
+  lintDirective,
+  missingRequired,
+  mixedAddressFamily,
+  nopreemptMaster,
+  routeWithoutInterface,
+  scriptInsecure,
+  scriptInterfaceName,
+  scriptNameArgument,
+  scriptNotExecutable,
+  scriptNotFound,
+  scriptSecurityDisabled,
+  scriptShellSyntax,
+  scriptUnhandledInstance,
+  scriptUnknownName,
+  scriptUnquotedArguments,
+  strictModeConflict,
+  syntaxError,
+  undefinedReference,
+  unicastWithoutPeers,
+  unknownKeyword,
+  unusedDefinition,
+  vrrp3Authentication,
+];
 
 /** Rules over several nodes at once (`keepalived-lint cluster`, `lint --cluster`), sorted by id. */
-export const clusterRules: ClusterRule[] = [clusterAdvertMismatch, clusterMissingPeer, clusterPriority, clusterUnicastPeers, clusterVipMismatch, clusterVridCollision];
+export const clusterRules: ClusterRule[] = [
+  clusterAdvertMismatch,
+  clusterMissingPeer,
+  clusterPriority,
+  clusterUnicastPeers,
+  clusterVipMismatch,
+  clusterVridCollision,
+];
 
 /** Both kinds, sorted by id: what the configuration file, `rules` and the README table know. */
-export const allRules: readonly { meta: RuleMeta }[] = [...rules, ...clusterRules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
+export const allRules: readonly { meta: RuleMeta }[] = [...rules, ...clusterRules].sort((a, b) =>
+  a.meta.id < b.meta.id ? -1 : 1,
+);

@@ -10,13 +10,15 @@ export const rule = defineRule({
     severity: 'error',
     messages: {
       missingParam: {
-        message: 'Missing value: "{{name}}" needs {{count}} word(s) after it; keepalived stops reading the configuration here',
+        message:
+          'Missing value: "{{name}}" needs {{count}} word(s) after it; keepalived stops reading the configuration here',
         detail:
           '"{{name}}" needs {{count}} word(s) after it{{why}}. keepalived stops reading the whole configuration at this line ("missing a parameter after keyword", exit 2), so nothing after it is checked or applied. Fix: give "{{name}}" its value.',
       },
       notNumber: {
         message: '"{{value}}" is not a number: {{name}} takes {{range}}',
-        detail: 'keepalived rejects it and treats {{name}} as not set (its default applies, if it has one). Fix: write a number in {{range}}.',
+        detail:
+          'keepalived rejects it and treats {{name}} as not set (its default applies, if it has one). Fix: write a number in {{range}}.',
       },
       outOfRange: {
         message: '{{value}} is out of range for {{name}} ({{range}})',
@@ -25,7 +27,8 @@ export const rule = defineRule({
       },
       decimals: {
         message: '"{{value}}" has too many decimal places for {{name}} (at most {{decimals}})',
-        detail: 'keepalived rejects it and treats {{name}} as not set (its default applies, if it has one). Fix: round it to {{decimals}} decimal places.',
+        detail:
+          'keepalived rejects it and treats {{name}} as not set (its default applies, if it has one). Fix: round it to {{decimals}} decimal places.',
       },
       badEnum: {
         message: '"{{value}}" is not a valid value for {{name}}: keepalived ignores it',
@@ -40,7 +43,8 @@ export const rule = defineRule({
         detail: 'keepalived skips it ("{{kmsg}}"). Fix: write an IPv4 or IPv6 address.',
       },
       badPrefix: {
-        message: 'Invalid prefix length "/{{prefix}}" in "{{value}}" (at most /{{max}}): keepalived adds a /{{max}} host address',
+        message:
+          'Invalid prefix length "/{{prefix}}" in "{{value}}" (at most /{{max}}): keepalived adds a /{{max}} host address',
         detail:
           'keepalived reports "Invalid address prefix len {{prefix}}" and adds the address as a /{{max}} host address, which is probably not the subnet you meant. Fix: correct the prefix length.',
       },
@@ -51,15 +55,18 @@ export const rule = defineRule({
       },
       badRouteWord: {
         message: 'Unknown route keyword "{{value}}": keepalived drops the whole route',
-        detail: 'keepalived takes it for the destination, reports "unknown route keyword {{value}}" and drops the whole route, so it is never installed.',
+        detail:
+          'keepalived takes it for the destination, reports "unknown route keyword {{value}}" and drops the whole route, so it is never installed.',
       },
       routeNoDestination: {
         message: 'Route without a destination: keepalived drops the whole route',
-        detail: 'keepalived reports "Route must have a destination" and drops the whole route, so it is never installed.{{why}}',
+        detail:
+          'keepalived reports "Route must have a destination" and drops the whole route, so it is never installed.{{why}}',
       },
       badRuleWord: {
         message: 'Unknown rule option "{{value}}": keepalived drops the whole rule',
-        detail: 'keepalived reports "Unknown rule option {{value}}" and drops the whole rule, so it is never installed.',
+        detail:
+          'keepalived reports "Unknown rule option {{value}}" and drops the whole rule, so it is never installed.',
       },
       emptyEmailBlock: {
         message: 'Empty notification_email block: it lists no recipient',
@@ -67,7 +74,8 @@ export const rule = defineRule({
       },
       emptyValue: {
         message: '"{{name}}" has no value: keepalived ignores the line',
-        detail: 'keepalived reports an error for this line and ignores it, keeping the default. Fix: give it a value or remove the line.',
+        detail:
+          'keepalived reports an error for this line and ignores it, keeping the default. Fix: give it a value or remove the line.',
       },
       extraWords: {
         message: 'Extra words after "{{name}}" are ignored: "{{words}}"',
@@ -75,7 +83,8 @@ export const rule = defineRule({
       },
       blockExtraParams: {
         message: 'Words between "{{name}}" and "{" are ignored: "{{words}}"',
-        detail: 'keepalived reports "Block {{name}} has extra parameters" and ignores them. Fix: remove them; a value block takes no name.',
+        detail:
+          'keepalived reports "Block {{name}} has extra parameters" and ignores them. Fix: remove them; a value block takes no name.',
       },
     },
   },
@@ -84,15 +93,28 @@ export const rule = defineRule({
       statement(s) {
         const scope = scopeOf(ctx.table, s.parent);
         const email = emptyEmailBlock(s, ctx.target);
-        for (const f of [...checkStatementValues(s, scope, ctx.table), ...checkValueLines(s), ...(email ? [email] : [])]) {
-          ctx.report({ messageId: f.messageId, at: f.at, data: f.data, ...(f.severity ? { severity: f.severity } : {}) });
+        for (const f of [
+          ...checkStatementValues(s, scope, ctx.table),
+          ...checkValueLines(s),
+          ...(email ? [email] : []),
+        ]) {
+          ctx.report({
+            messageId: f.messageId,
+            at: f.at,
+            data: f.data,
+            ...(f.severity ? { severity: f.severity } : {}),
+          });
         }
       },
       end() {
         for (const issue of ctx.tree.issues) {
           if (issue.code !== 'block-extra-params') continue;
           const name = issue.statement.keyword.text;
-          ctx.report({ messageId: 'blockExtraParams', at: issue.words[0]!, data: { name, words: issue.words.map((w) => w.text).join(' ') } });
+          ctx.report({
+            messageId: 'blockExtraParams',
+            at: issue.words[0]!,
+            data: { name, words: issue.words.map((w) => w.text).join(' ') },
+          });
         }
       },
     };

@@ -14,7 +14,8 @@ const MAX_SHOWN = 60;
 export const rule = defineRule({
   meta: {
     id: 'keyword-shell-injection',
-    description: 'A config_save_dir holding shell metacharacters: keepalived runs a shell command built from it as root, at start and under -t.',
+    description:
+      'A config_save_dir holding shell metacharacters: keepalived runs a shell command built from it as root, at start and under -t.',
     severity: 'error',
     messages: {
       meta: {

@@ -11,7 +11,8 @@ const FIX_BRACES = ' Fix: put "{" last on the block\'s line and every keyword an
 export const rule = defineRule({
   meta: {
     id: 'lexing-version',
-    description: 'Lines that keepalived before 1.4.2 (braces in mid-line) or before 1.2.20 ("#"/"!" inside a word) reads differently from later releases.',
+    description:
+      'Lines that keepalived before 1.4.2 (braces in mid-line) or before 1.2.20 ("#"/"!" inside a word) reads differently from later releases.',
     severity: 'error',
     messages: {
       'open-then-words': {
@@ -23,7 +24,8 @@ export const rule = defineRule({
         detail: `keepalived {{target}} splits words at braces only from ${BRACES_ANYWHERE}, so it reads "{{rest}}" as one word: a block name then ends in "{" (and names that refer to it no longer match), a keyword is unknown, and the block has no "{". Fix: put a space before "{".`,
       },
       'close-after-words': {
-        message: 'Block closed in mid-line: keepalived {{target}} reads this "}" as one more word of the "{{keyword}}" line',
+        message:
+          'Block closed in mid-line: keepalived {{target}} reads this "}" as one more word of the "{{keyword}}" line',
         detail: `keepalived {{target}} ends a block only at a line that begins with "}" (braces go anywhere from ${BRACES_ANYWHERE}), so this "}" is one more word of the "{{keyword}}" line and the block goes on up to {{close}}.${FIX_BRACES}`,
       },
       'close-then-words': {
@@ -53,7 +55,10 @@ export const rule = defineRule({
       end() {
         if (before(BRACES_ANYWHERE)) {
           for (const p of braceProblems(ctx.lines, file)) {
-            const close = p.closeLine === null ? 'the end of the file (no later line begins with "}")' : `the next line that begins with "}" (line ${p.closeLine})`;
+            const close =
+              p.closeLine === null
+                ? 'the end of the file (no later line begins with "}")'
+                : `the next line that begins with "}" (line ${p.closeLine})`;
             ctx.report({ messageId: p.kind, at: p.at, data: { target, keyword: p.keyword, rest: p.rest, close } });
           }
         }

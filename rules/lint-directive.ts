@@ -19,11 +19,12 @@ export const rule = defineRule({
       },
       unknownDirective: {
         message: 'Unknown keepalived-lint directive "{{word}}": this comment suppresses nothing',
-        detail: 'keepalived-lint does not know "{{word}}", so this comment suppresses nothing.{{hint}} The directives are disable-next-line, disable-line, disable, enable and disable-file.',
+        detail:
+          'keepalived-lint does not know "{{word}}", so this comment suppresses nothing.{{hint}} The directives are disable-next-line, disable-line, disable, enable and disable-file.',
       },
       notSuppressible: {
         message: '"{{id}}" cannot be disabled by a comment: it reports problems of these comments themselves',
-        detail: 'Fix the comment, or set the rule\'s severity to off in the configuration.',
+        detail: "Fix the comment, or set the rule's severity to off in the configuration.",
       },
       unusedDisable: {
         message: 'Unused keepalived-lint {{kind}}: {{what}} {{where}}, so it suppresses nothing',

@@ -2,12 +2,14 @@ import { defineRule } from '../src/rule-api/index.js';
 import { instanceBasics, instanceData, instanceSettings, syslogOnly } from '../src/model/instance-settings.js';
 import { atLeast, formatVersion } from '../src/versions/version.js';
 
-const STOPS = 'keepalived {{target}} refuses the configuration ("{{says}}"){{visibility}}: the VRRP process exits and no vrrp_instance of this node runs';
+const STOPS =
+  'keepalived {{target}} refuses the configuration ("{{says}}"){{visibility}}: the VRRP process exits and no vrrp_instance of this node runs';
 
 export const rule = defineRule({
   meta: {
     id: 'missing-required',
-    description: 'A vrrp_instance without virtual_router_id, without interface (or unicast_src_ip), or without VIPs: keepalived refuses to start VRRP (or, for VIPs under VRRPv2, starts an instance that moves nothing); a bfd_instance without neighbor_ip, which keepalived disables.',
+    description:
+      'A vrrp_instance without virtual_router_id, without interface (or unicast_src_ip), or without VIPs: keepalived refuses to start VRRP (or, for VIPs under VRRPv2, starts an instance that moves nothing); a bfd_instance without neighbor_ip, which keepalived disables.',
     severity: 'error',
     messages: {
       vrid: {
@@ -19,7 +21,8 @@ export const rule = defineRule({
         detail: `vrrp_instance {{name}} has no interface{{note}}: ${STOPS}. Fix: add "interface <nic>", the interface that carries the VIPs and the adverts (e.g. interface eth0).`,
       },
       unicastSrc: {
-        message: 'Missing interface and unicast_src_ip in unicast vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
+        message:
+          'Missing interface and unicast_src_ip in unicast vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
         detail: `vrrp_instance {{name}} is a unicast instance with neither interface nor unicast_src_ip: ${STOPS}. Fix: add "interface <nic>", or "unicast_src_ip <this node's address>".`,
       },
       vipRequired: {
@@ -33,7 +36,8 @@ export const rule = defineRule({
       },
       vipSensible: {
         message: 'No virtual_ipaddress in vrrp_instance {{name}}: a failover moves no address',
-        detail: 'keepalived {{target}} {{does}}; it elects a master, but a failover moves no address. Fix: add a virtual_ipaddress block with the address(es) this instance moves{{alt}}.',
+        detail:
+          'keepalived {{target}} {{does}}; it elects a master, but a failover moves no address. Fix: add a virtual_ipaddress block with the address(es) this instance moves{{alt}}.',
       },
     },
   },
@@ -44,7 +48,12 @@ export const rule = defineRule({
       keywords: {
         bfd_instance(s) {
           // bfd_end_handler(), at the block's "}" (2.0.0+); a config-id may hide the neighbor_ip line.
-          if (!s.def || !s.open || s.children.some((c) => c.keyword.text === 'neighbor_ip' || c.keyword.text === 'neighbour_ip')) return;
+          if (
+            !s.def ||
+            !s.open ||
+            s.children.some((c) => c.keyword.text === 'neighbor_ip' || c.keyword.text === 'neighbour_ip')
+          )
+            return;
           const data = { name: s.args[0]?.text ?? '', target: formatVersion(t), visibility: syslogOnly(t) };
           ctx.report({ messageId: 'bfdNeighbor', at: s.close ?? s.args[0] ?? s.keyword, data });
         },
@@ -55,25 +64,42 @@ export const rule = defineRule({
           const n = s.name;
           const where = s.instance.statement.args[0] ?? s.instance.statement.keyword;
           const data = instanceData(s, t);
-          const report = (messageId: 'vrid' | 'interface' | 'unicastSrc' | 'vipRequired' | 'vipSensible', more: Record<string, string>, severity?: 'warning') =>
-            ctx.report({ messageId, at: where, data: { ...data, ...more }, ...(severity ? { severity } : {}) });
+          const report = (
+            messageId: 'vrid' | 'interface' | 'unicastSrc' | 'vipRequired' | 'vipSensible',
+            more: Record<string, string>,
+            severity?: 'warning',
+          ) => ctx.report({ messageId, at: where, data: { ...data, ...more }, ...(severity ? { severity } : {}) });
           if (!b.vrid) {
             const bad = b.vridStatement;
-            const what = bad ? ` (${bad.args[0]?.text ?? 'nothing'} at ${ctx.where(bad.keyword.origin)} is not in 1-255, so keepalived leaves it unset)` : '';
-            const says = at('2.0.7') ? `(${n}) the virtual router id must be set` : at('2.0.0') ? `(${n}) the virtual id must be set!` : `VRRP_Instance(${n}) the virtual id must be set!`;
+            const what = bad
+              ? ` (${bad.args[0]?.text ?? 'nothing'} at ${ctx.where(bad.keyword.origin)} is not in 1-255, so keepalived leaves it unset)`
+              : '';
+            const says = at('2.0.7')
+              ? `(${n}) the virtual router id must be set`
+              : at('2.0.0')
+                ? `(${n}) the virtual id must be set!`
+                : `VRRP_Instance(${n}) the virtual id must be set!`;
             report('vrid', { what, says });
           }
           if (!b.interface) {
             // 2.1.0-2.2.4: unicast means peers; 2.2.5-2.2.7 test a flag not yet set, so every
             // instance needs an interface; 2.2.8+: any unicast keyword.
-            const unicast = at('2.2.8') ? b.unicastKeywords.length > 0 : at('2.2.5') ? false : at('2.1.0') ? b.peers > 0 : false;
+            const unicast = at('2.2.8')
+              ? b.unicastKeywords.length > 0
+              : at('2.2.5')
+                ? false
+                : at('2.1.0')
+                  ? b.peers > 0
+                  : false;
             if (unicast) {
-              if (!b.unicastSrc) report('unicastSrc', { says: `(${n}): Unicast instances must have unicast_src_ip or interface` });
+              if (!b.unicastSrc)
+                report('unicastSrc', { says: `(${n}): Unicast instances must have unicast_src_ip or interface` });
             } else {
               const says = at('2.0.0') ? `(${n}) Unknown interface!` : `VRRP_Instance(${n}) Unknown interface !`;
-              const note = at('2.2.5') && !at('2.2.8') && b.unicastKeywords.length > 0
-                ? ` (keepalived 2.2.5-2.2.7 need one even for unicast; 2.1.0-2.2.4 and 2.2.8+ accept unicast_src_ip instead)`
-                : '';
+              const note =
+                at('2.2.5') && !at('2.2.8') && b.unicastKeywords.length > 0
+                  ? ` (keepalived 2.2.5-2.2.7 need one even for unicast; 2.1.0-2.2.4 and 2.2.8+ accept unicast_src_ip instead)`
+                  : '';
               report('interface', { says, note });
             }
           }
@@ -85,10 +111,17 @@ export const rule = defineRule({
               : vf.kind === 'instance' || vf.kind === 'global'
                 ? `runs VRRP version 3 (${vf.at.keyword.text} at ${ctx.where(vf.at.keyword.origin)})`
                 : 'runs VRRP version 3 (an IPv6 instance)';
-            report('vipRequired', { why, says: `(${n})${at('2.0.0') ? '' : ':'} No VIP specified; at least one is required` });
+            report('vipRequired', {
+              why,
+              says: `(${n})${at('2.0.0') ? '' : ':'} No VIP specified; at least one is required`,
+            });
           } else {
-            const does = at('2.1.0') ? `warns ("(${n}) No VIP specified; at least one is sensible") and starts it anyway` : 'starts it without a word';
-            const alt = at('2.2.8') ? ', or "no_virtual_ipaddress" if an instance without addresses is intended (e.g. one that only drives notify scripts)' : '';
+            const does = at('2.1.0')
+              ? `warns ("(${n}) No VIP specified; at least one is sensible") and starts it anyway`
+              : 'starts it without a word';
+            const alt = at('2.2.8')
+              ? ', or "no_virtual_ipaddress" if an instance without addresses is intended (e.g. one that only drives notify scripts)'
+              : '';
             report('vipSensible', { does, alt }, 'warning');
           }
         }

@@ -10,11 +10,13 @@ const SHOWN_BY_T = '2.0.7';
 export const rule = defineRule({
   meta: {
     id: 'mixed-address-family',
-    description: 'IPv4 and IPv6 addresses in one vrrp_instance: keepalived 1.2.20+ keeps the family of the first address and drops the others.',
+    description:
+      'IPv4 and IPv6 addresses in one vrrp_instance: keepalived 1.2.20+ keeps the family of the first address and drops the others.',
     severity: 'error',
     messages: {
       vip: {
-        message: '{{family}} address {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived {{target}} drops it',
+        message:
+          '{{family}} address {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived {{target}} drops it',
         detail:
           'The instance is {{instanceFamily}}: {{why}}. keepalived {{target}} drops every address of the other family ("address family must match VRRP instance [{{address}}] - ignoring"){{visibility}}, so this address never comes up.{{change}} Fix: move the {{family}} addresses to virtual_ipaddress_excluded (no family check, not sent in adverts), or split the instance into two ({{name}}_v4 and {{name}}_v6) in a vrrp_sync_group; a split renames the instance, so notify and route scripts that match "{{name}}" must follow.',
       },
@@ -24,12 +26,14 @@ export const rule = defineRule({
           'The instance is {{instanceFamily}}: {{why}}. keepalived logs "VRRP instance[{{name}}] and src address[{{address}}] MUST be of the same family !!! Skipping..." and sends from another address. Fix: use a source address of the instance\'s family.',
       },
       routeSrc: {
-        message: 'Virtual route {{dest}} in vrrp_instance {{name}} uses src {{address}}, a VIP keepalived {{target}} drops: the route never comes up',
+        message:
+          'Virtual route {{dest}} in vrrp_instance {{name}} uses src {{address}}, a VIP keepalived {{target}} drops: the route never comes up',
         detail:
           'The VIP at {{vipAt}} is {{family}} in an {{instanceFamily}} instance, so keepalived drops it; the kernel refuses a route whose source address is not on the host, so when {{name}} becomes MASTER keepalived logs "Netlink: error: Invalid argument" and this route is missing. Fixing the VIP fixes the route (virtual_ipaddress_excluded addresses are added before the routes); routes themselves may be of either family.',
       },
       peer: {
-        message: '{{family}} unicast peer {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived skips it',
+        message:
+          '{{family}} unicast peer {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived skips it',
         detail:
           'The instance is {{instanceFamily}}: {{why}}. keepalived logs "... unicast peer address[{{address}}] MUST be of the same family !!! Skipping...", so adverts never reach that peer and both routers may become MASTER. Fix: put peers of the other family in an instance of their own.',
       },
@@ -55,7 +59,10 @@ export const rule = defineRule({
               ctx.from && compareVersions(ctx.from, FAMILY_FIXED) < 0 && a.kind === 'vip'
                 ? ` This changed in keepalived ${FAMILY_FIXED}: ${formatVersion(ctx.from)} accepted both families in one instance.`
                 : '';
-            const visibility = compareVersions(ctx.target, SHOWN_BY_T) < 0 ? ' and only logs it to syslog (keepalived -t does not show it)' : '';
+            const visibility =
+              compareVersions(ctx.target, SHOWN_BY_T) < 0
+                ? ' and only logs it to syslog (keepalived -t does not show it)'
+                : '';
             ctx.report({
               messageId: a.kind,
               at: a.token,
@@ -70,11 +77,22 @@ export const rule = defineRule({
                 visibility,
                 change,
               },
-              related: a === first ? [] : [{ origin: first.token.origin, message: `this address makes ${inst.name} ${familyName(family)}` }],
+              related:
+                a === first
+                  ? []
+                  : [{ origin: first.token.origin, message: `this address makes ${inst.name} ${familyName(family)}` }],
             });
             if (a.kind !== 'vip') continue;
             for (const r of routesFrom(inst, a)) {
-              const data = { dest: r.dest?.text ?? '', name: inst.name, address: r.src!.text, target: formatVersion(ctx.target), family: familyName(a.family), instanceFamily: familyName(family), vipAt: ctx.where(a.token.origin) };
+              const data = {
+                dest: r.dest?.text ?? '',
+                name: inst.name,
+                address: r.src!.text,
+                target: formatVersion(ctx.target),
+                family: familyName(a.family),
+                instanceFamily: familyName(family),
+                vipAt: ctx.where(a.token.origin),
+              };
               ctx.report({ messageId: 'routeSrc', at: r.src!, data });
             }
           }

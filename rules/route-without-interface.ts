@@ -12,7 +12,8 @@ const untracked = (v: Version) => compareVersions(v, TRACKING) >= 0 && compareVe
 export const rule = defineRule({
   meta: {
     id: 'route-without-interface',
-    description: 'A virtual or static route without "dev": keepalived 2.0.1 - 2.3.1 cannot track it, so a deleted route stays deleted while the instance stays MASTER.',
+    description:
+      'A virtual or static route without "dev": keepalived 2.0.1 - 2.3.1 cannot track it, so a deleted route stays deleted while the instance stays MASTER.',
     severity: 'warning',
     messages: {
       untracked: {
@@ -21,7 +22,8 @@ export const rule = defineRule({
           'keepalived {{target}} cannot track it ("Warning - cannot track route {{dest}} with no interface specified, not tracking"){{visibility}}. {{effect}} Fix: add "dev <interface>" (the interface the route leaves by), or "{{noTrack}}" if an untracked route is intended (that also silences the warning).',
       },
       nowTracked: {
-        message: 'Route {{dest}} has no "dev": keepalived {{target}} tracks it, so its deletion while {{inst}} is MASTER sends {{inst}} to BACKUP',
+        message:
+          'Route {{dest}} has no "dev": keepalived {{target}} tracks it, so its deletion while {{inst}} is MASTER sends {{inst}} to BACKUP',
         detail:
           'keepalived {{from}} (--from) does not track it, but from {{since}} keepalived tracks routes without an interface, so with {{target}} its deletion while {{inst}} is MASTER sends {{inst}} to BACKUP (the route comes back when {{inst}} is MASTER again). Add "no_track" to keep the old behaviour.',
       },
@@ -38,7 +40,12 @@ export const rule = defineRule({
         const r = readRoute(line, s.keyword.text === 'static_routes');
         // Dropped routes are invalid-value's; after "encap" the reading stops, so a later "dev" is unknown.
         if (!r.dest || r.dropped || r.oif || r.noTrack || r.opaqueFrom?.text === 'encap') continue;
-        const data = { dest: r.dest.text, target: formatVersion(ctx.target), from: ctx.from ? formatVersion(ctx.from) : '', since: NO_INTERFACE_NEEDED };
+        const data = {
+          dest: r.dest.text,
+          target: formatVersion(ctx.target),
+          from: ctx.from ? formatVersion(ctx.from) : '',
+          since: NO_INTERFACE_NEEDED,
+        };
         if (now) {
           const effect = inst
             ? `If the route disappears while ${inst} is MASTER (an interface flap, another tool), ${inst} stays MASTER without it and keepalived re-adds it only at the next transition to MASTER; a tracked route would send ${inst} to BACKUP instead.`

@@ -1,5 +1,14 @@
 import { defineRule } from '../src/rule-api/index.js';
-import { describeRef, disabledEffect, isRoot, runAs, runsProgram, SCRIPT_CHECKS, scriptSecurity, TEST_SHOWS_SECURITY } from '../src/model/script-security.js';
+import {
+  describeRef,
+  disabledEffect,
+  isRoot,
+  runAs,
+  runsProgram,
+  SCRIPT_CHECKS,
+  scriptSecurity,
+  TEST_SHOWS_SECURITY,
+} from '../src/model/script-security.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** From 1.3.6, enable_script_security without any user removes the script instead of running it as root. */
@@ -8,7 +17,8 @@ const DEFAULT_USER_REQUIRED = '1.3.6';
 export const rule = defineRule({
   meta: {
     id: 'script-insecure',
-    description: 'A script that runs as root while a non-root user can write it or a folder above it: keepalived disables it under enable_script_security, and runs it as root otherwise.',
+    description:
+      'A script that runs as root while a non-root user can write it or a folder above it: keepalived disables it under enable_script_security, and runs it as root otherwise.',
     severity: 'warning',
     messages: {
       insecure: {
@@ -29,9 +39,12 @@ export const rule = defineRule({
           if (!runsProgram(ref) || !f?.writable.length || f.stat.kind !== 'file' || !f.stat.executable) continue;
           const as = runAs(ref, sec);
           // With security on and no user anywhere, 1.3.6+ runs it as keepalived_script or removes it.
-          if (as.source === 'default' && sec.enabled && checks && compareVersions(t, DEFAULT_USER_REQUIRED) >= 0) continue;
+          if (as.source === 'default' && sec.enabled && checks && compareVersions(t, DEFAULT_USER_REQUIRED) >= 0)
+            continue;
           if (as.source !== 'default' && !isRoot(as)) continue;
-          const who = as.at ? ` (${as.source === 'script_user' ? 'script_user' : 'user'} at ${ctx.where(as.at)})` : ' (no user is set: keepalived uses root unless the host has an account keepalived_script)';
+          const who = as.at
+            ? ` (${as.source === 'script_user' ? 'script_user' : 'user'} at ${ctx.where(as.at)})`
+            : ' (no user is set: keepalived uses root unless the host has an account keepalived_script)';
           const unsafe = `"Unsafe permissions found for script '${f.deployed}'`;
           const does = !checks
             ? `keepalived ${formatVersion(t)} has no script security and runs it as root, so anyone who can write it gets root on this node`

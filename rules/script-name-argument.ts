@@ -7,7 +7,8 @@ import { editDistance } from '../src/versions/keyword-table.js';
 export const rule = defineRule({
   meta: {
     id: 'script-name-argument',
-    description: 'A script line passes an instance/group name that the config does not define (a typo, or the name before a rename or split), or another instance\'s name where every other call passes its own.',
+    description:
+      "A script line passes an instance/group name that the config does not define (a typo, or the name before a rename or split), or another instance's name where every other call passes its own.",
     severity: 'error',
     messages: {
       unknown: {
@@ -27,13 +28,18 @@ export const rule = defineRule({
       end() {
         const all = ctx.scripts.allNames;
         const interfaces = configInterfaces(ctx.tree);
-        const calls = ctx.scripts.refs.map((ref) => ({ ref, cmd: readCommand(ref, ctx.target), owners: ownerNames(ref, ctx.tree) }));
+        const calls = ctx.scripts.refs.map((ref) => ({
+          ref,
+          cmd: readCommand(ref, ctx.target),
+          owners: ownerNames(ref, ctx.tree),
+        }));
         const key = (c: (typeof calls)[number], i: number) => `${c.cmd.argv[0]?.text}\0${i}`;
         // Every defined name some call passes, by program and argument position.
         const passing = new Map<string, { call: (typeof calls)[number]; i: number }[]>();
         for (const call of calls) {
           call.cmd.argv.forEach((w, i) => {
-            if (i > 0 && all.has(w.text)) passing.set(key(call, i), [...(passing.get(key(call, i)) ?? []), { call, i }]);
+            if (i > 0 && all.has(w.text))
+              passing.set(key(call, i), [...(passing.get(key(call, i)) ?? []), { call, i }]);
           });
         }
         const related = (name: string, message: string): Related[] => {
@@ -48,17 +54,31 @@ export const rule = defineRule({
             const others = (passing.get(key(call, i)) ?? []).filter((o) => o.call !== call);
             const at = cmd.origin(w.chars);
             const data = { word: w.text, program, hook: hookLabel(ref) };
-            const where = (o: (typeof others)[number]) => `${hookLabel(o.call.ref)} at ${ctx.where(o.call.ref.statement.keyword.origin)} passes "${o.call.cmd.argv[o.i]!.text}"`;
+            const where = (o: (typeof others)[number]) =>
+              `${hookLabel(o.call.ref)} at ${ctx.where(o.call.ref.statement.keyword.origin)} passes "${o.call.cmd.argv[o.i]!.text}"`;
             if (all.has(w.text)) {
               const own = others.filter((o) => o.call.owners.includes(o.call.cmd.argv[o.i]!.text));
               if (owners.length !== 1 || owners.includes(w.text) || !own.length) return;
               const other = own.map(where).slice(0, 2).join('; ');
-              const rel = own.map((o) => ({ origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin, message: `${hookLabel(o.call.ref)} passes its own name here` }));
-              ctx.report({ messageId: 'foreign', severity: 'warning', at: at.origin, via: at.via, related: rel, data: { ...data, other, own: owners[0]! } });
+              const rel = own.map((o) => ({
+                origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin,
+                message: `${hookLabel(o.call.ref)} passes its own name here`,
+              }));
+              ctx.report({
+                messageId: 'foreign',
+                severity: 'warning',
+                at: at.origin,
+                via: at.via,
+                related: rel,
+                data: { ...data, other, own: owners[0]! },
+              });
               return;
             }
             const evidence = others.length
-              ? { why: `the same program gets a defined name at this position elsewhere: ${others.map(where).slice(0, 2).join('; ')}`, names: owners }
+              ? {
+                  why: `the same program gets a defined name at this position elsewhere: ${others.map(where).slice(0, 2).join('; ')}`,
+                  names: owners,
+                }
               : nameEvidence(w.text, [...all], owners);
             if (!evidence) return;
             const best = evidence.names.filter((n) => owners.includes(n))[0] ?? evidence.names[0];
@@ -66,8 +86,22 @@ export const rule = defineRule({
               messageId: 'unknown',
               at: at.origin,
               via: at.via,
-              related: [...(best ? related(best, `"${best}" is defined here`) : []), ...others.slice(0, 2).map((o) => ({ origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin, message: 'a defined name at the same position' }))],
-              data: { ...data, why: evidence.why, suggest: evidence.names.length ? ` (did you mean ${list(best ? [best, ...evidence.names.filter((n) => n !== best)] : evidence.names)}?)` : '' },
+              related: [
+                ...(best ? related(best, `"${best}" is defined here`) : []),
+                ...others
+                  .slice(0, 2)
+                  .map((o) => ({
+                    origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin,
+                    message: 'a defined name at the same position',
+                  })),
+              ],
+              data: {
+                ...data,
+                why: evidence.why,
+                suggest: evidence.names.length
+                  ? ` (did you mean ${list(best ? [best, ...evidence.names.filter((n) => n !== best)] : evidence.names)}?)`
+                  : '',
+              },
             });
           });
         }
@@ -77,7 +111,11 @@ export const rule = defineRule({
 });
 
 /** Defined names the word probably meant: split stems, slips, the owner's naming scheme. */
-function nameEvidence(word: string, names: readonly string[], owners: readonly string[]): { why: string; names: string[] } | null {
+function nameEvidence(
+  word: string,
+  names: readonly string[],
+  owners: readonly string[],
+): { why: string; names: string[] } | null {
   const esc = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const split = names.filter((n) => new RegExp(`^${esc}[-_.]|[-_.]${esc}$`).test(n));
   if (split.length >= 2) return { why: `the names ${list(split)} look like "${word}" split in parts`, names: split };
@@ -87,11 +125,16 @@ function nameEvidence(word: string, names: readonly string[], owners: readonly s
     .filter((n) => editDistance(word, n) <= limit && word.replace(/\d+/g, '#') !== n.replace(/\d+/g, '#'))
     .sort((a, b) => editDistance(word, a) - editDistance(word, b));
   const closest = slips.filter((n) => editDistance(word, n) === editDistance(word, slips[0]!));
-  if (slips.length) return { why: `it is ${editDistance(word, slips[0]!) === 1 ? 'one character' : 'two characters'} away from ${list(closest)}`, names: slips };
+  if (slips.length)
+    return {
+      why: `it is ${editDistance(word, slips[0]!) === 1 ? 'one character' : 'two characters'} away from ${list(closest)}`,
+      names: slips,
+    };
   // A naming scheme: a short prefix up to a separator (VI_, vip-, gw.) that the owner's name has.
   for (const o of owners) {
     const m = /^([A-Za-z][A-Za-z0-9]{0,3}[-_.])./.exec(o);
-    if (m && word.startsWith(m[1]!) && word.length > m[1]!.length) return { why: `it follows the naming scheme of ${JSON.stringify(o)} ("${m[1]}...")`, names: [o] };
+    if (m && word.startsWith(m[1]!) && word.length > m[1]!.length)
+      return { why: `it follows the naming scheme of ${JSON.stringify(o)} ("${m[1]}...")`, names: [o] };
   }
   return null;
 }

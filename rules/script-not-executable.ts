@@ -1,11 +1,21 @@
 import { defineRule } from '../src/rule-api/index.js';
-import { describeRef, disabledEffect, fromNote, isRoot, NOT_EXECUTABLE_DISABLED, runAs, runsProgram, scriptSecurity } from '../src/model/script-security.js';
+import {
+  describeRef,
+  disabledEffect,
+  fromNote,
+  isRoot,
+  NOT_EXECUTABLE_DISABLED,
+  runAs,
+  runsProgram,
+  scriptSecurity,
+} from '../src/model/script-security.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 export const rule = defineRule({
   meta: {
     id: 'script-not-executable',
-    description: 'A script file without an execute bit: keepalived disables it ("is not executable ... - disabling", in syslog only; keepalived -t says nothing).',
+    description:
+      'A script file without an execute bit: keepalived disables it ("is not executable ... - disabling", in syslog only; keepalived -t says nothing).',
     severity: 'error',
     messages: {
       notExecutable: {
@@ -24,9 +34,10 @@ export const rule = defineRule({
           const f = ctx.scripts.file(ref);
           if (!runsProgram(ref) || !f || f.stat.kind !== 'file' || f.stat.executable) continue;
           const ids = isRoot(runAs(ref, sec)) ? '0:0' : '<uid>:<gid>';
-          const logs = compareVersions(ctx.target, '1.3.0') < 0
-            ? 'does not check scripts'
-            : `logs "WARNING - script '${f.deployed}' is not executable for uid:gid ${ids}${disables ? ' - disabling.' : '. Please fix.'}" to syslog`;
+          const logs =
+            compareVersions(ctx.target, '1.3.0') < 0
+              ? 'does not check scripts'
+              : `logs "WARNING - script '${f.deployed}' is not executable for uid:gid ${ids}${disables ? ' - disabling.' : '. Please fix.'}" to syslog`;
           ctx.report({
             messageId: 'notExecutable',
             at: ref.command.origin,

@@ -2,12 +2,17 @@ import { defineRule } from '../src/rule-api/index.js';
 import { describeRef, disabledEffect, fromNote, runsProgram, SCRIPT_CHECKS } from '../src/model/script-security.js';
 import { formatVersion } from '../src/versions/version.js';
 
-const WHAT = { missing: 'does not exist', directory: 'is a directory, not a script', other: 'is not a regular file' } as const;
+const WHAT = {
+  missing: 'does not exist',
+  directory: 'is a directory, not a script',
+  other: 'is not a regular file',
+} as const;
 
 export const rule = defineRule({
   meta: {
     id: 'script-not-found',
-    description: 'A script path (notify*, vrrp_script, misc_path, FIFO, start-up scripts) with no file under the root, or naming a directory: keepalived disables the script without a word.',
+    description:
+      'A script path (notify*, vrrp_script, misc_path, FIFO, start-up scripts) with no file under the root, or naming a directory: keepalived disables the script without a word.',
     severity: 'error',
     messages: {
       missing: {
@@ -43,19 +48,28 @@ export const rule = defineRule({
             if (outside.has(f.path) || (why === 'outside the root' && f.path === f.deployed)) continue;
             outside.add(f.path);
             const data = { deployed: f.deployed, ref: describeRef(ref), why, path: f.path, located: f.located };
-            if (why === 'outside the root') ctx.report({ messageId: 'outside', at: ref.command.origin, via: ref.command.via, data, severity: 'info' });
+            if (why === 'outside the root')
+              ctx.report({
+                messageId: 'outside',
+                at: ref.command.origin,
+                via: ref.command.via,
+                data,
+                severity: 'info',
+              });
             else ctx.report({ messageId: 'refused', at: ref.command.origin, via: ref.command.via, data });
             continue;
           }
           const local = f.path;
           const here = local === f.deployed;
           const checked = here ? 'checked on this machine (root "/")' : `no file at ${local} (${f.located})`;
-          const fix = kind !== 'missing'
-            ? 'name the script file itself'
-            : here
-              ? 'correct the path, or, for a config kept in a repository with its scripts, lint it with --root pointing at the folder that stands for "/"'
-              : 'add the script to the repository at that path, correct the path, or point --root at the folder that stands for "/"';
-          const track = kind === 'missing' ? 'since not found/accessible' : kind === 'directory' ? 'due to insecure' : null;
+          const fix =
+            kind !== 'missing'
+              ? 'name the script file itself'
+              : here
+                ? 'correct the path, or, for a config kept in a repository with its scripts, lint it with --root pointing at the folder that stands for "/"'
+                : 'add the script to the repository at that path, correct the path, or point --root at the folder that stands for "/"';
+          const track =
+            kind === 'missing' ? 'since not found/accessible' : kind === 'directory' ? 'due to insecure' : null;
           ctx.report({
             messageId: 'missing',
             at: ref.command.origin,

@@ -9,7 +9,8 @@ const APPENDS = new Set(['notify', 'notify_fifo_script', 'vrrp_notify_fifo_scrip
 export const rule = defineRule({
   meta: {
     id: 'script-shell-syntax',
-    description: 'Pipes, &&, ;, redirections, $(...), $VAR or globs in a script command: keepalived 2.0.0+ runs no shell, so they reach the program as plain arguments.',
+    description:
+      'Pipes, &&, ;, redirections, $(...), $VAR or globs in a script command: keepalived 2.0.0+ runs no shell, so they reach the program as plain arguments.',
     severity: 'error',
     messages: {
       shell: {
@@ -39,7 +40,10 @@ export const rule = defineRule({
               ? `looks for a program named "${program.text}" (a command without "/" is searched in PATH), finds none and disables the script (logged only; keepalived -t says nothing)`
               : `runs ${JSON.stringify(program.text)} with the arguments ${quoteWords(cmd.argv.slice(1)) || '(none)'}`;
           const text = ref.commandString.text;
-          const wrap = !APPENDS.has(ref.hook) && !text.includes("'") ? `, or let a shell run it: ${ref.hook} "/bin/sh -c '${text}'"` : '';
+          const wrap =
+            !APPENDS.has(ref.hook) && !text.includes("'")
+              ? `, or let a shell run it: ${ref.hook} "/bin/sh -c '${text}'"`
+              : '';
           ctx.report({
             messageId: 'shell',
             at: first.origin,
@@ -48,10 +52,16 @@ export const rule = defineRule({
               hook: hookLabel(ref),
               found: [...new Set(found.map((c) => JSON.stringify(c.text)))].slice(0, 6).join(', '),
               target: formatVersion(t),
-              system: compareVersions(t, '2.0.6') >= 0 ? '; a script without a #! line goes to /bin/sh with each word in single quotes' : '',
+              system:
+                compareVersions(t, '2.0.6') >= 0
+                  ? '; a script without a #! line goes to /bin/sh with each word in single quotes'
+                  : '',
               runs,
               effects: effects.slice(0, 4).join('; ') + (effects.length > 4 ? '; ...' : ''),
-              change: ctx.from && compareVersions(ctx.from, '2.0.0') < 0 ? ` keepalived ${formatVersion(ctx.from)} ran the string with /bin/sh -c, where this worked: it stops working with the upgrade (2.0.0 changed it).` : '',
+              change:
+                ctx.from && compareVersions(ctx.from, '2.0.0') < 0
+                  ? ` keepalived ${formatVersion(ctx.from)} ran the string with /bin/sh -c, where this worked: it stops working with the upgrade (2.0.0 changed it).`
+                  : '',
               fix: `put the commands in a script file with a #! line and call that${wrap}`,
             },
           });

@@ -5,7 +5,8 @@ import { hookLabel } from '../src/model/scripts.js';
 export const rule = defineRule({
   meta: {
     id: 'script-unknown-name',
-    description: 'A notify or FIFO script compares the instance/group name with a name no vrrp_instance or vrrp_sync_group of the config has: that branch never runs.',
+    description:
+      'A notify or FIFO script compares the instance/group name with a name no vrrp_instance or vrrp_sync_group of the config has: that branch never runs.',
     severity: 'error',
     messages: {
       unknown: {
@@ -23,7 +24,16 @@ export const rule = defineRule({
   create(ctx) {
     return {
       end() {
-        const seen = new Map<string, { at: { file: string; start: number; end: number }; data: Record<string, string>; messageId: 'unknown' | 'fifoQuotes'; callers: string[]; related: { origin: { file: string; start: number; end: number }; message: string }[] }>();
+        const seen = new Map<
+          string,
+          {
+            at: { file: string; start: number; end: number };
+            data: Record<string, string>;
+            messageId: 'unknown' | 'fifoQuotes';
+            callers: string[];
+            related: { origin: { file: string; start: number; end: number }; message: string }[];
+          }
+        >();
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.analysis(ref);
           const f = ctx.scripts.file(ref);
@@ -37,7 +47,10 @@ export const rule = defineRule({
               const key = `${f.path}\0${l.start}`;
               const caller = `${hookLabel(ref)} at ${ctx.where(ref.statement.keyword.origin)}`;
               const hit = seen.get(key);
-              const related = { origin: ref.statement.keyword.origin, message: `the script is called here (${hookLabel(ref)})` };
+              const related = {
+                origin: ref.statement.keyword.origin,
+                message: `the script is called here (${hookLabel(ref)})`,
+              };
               if (hit) {
                 if (!hit.callers.includes(caller)) {
                   hit.callers.push(caller);
@@ -73,7 +86,10 @@ export const rule = defineRule({
             messageId: e.messageId,
             at: e.at,
             related: e.related,
-            data: { ...e.data, callers: `called by ${e.callers.slice(0, 3).join(', ')}${e.callers.length > 3 ? ` and ${e.callers.length - 3} more` : ''}` },
+            data: {
+              ...e.data,
+              callers: `called by ${e.callers.slice(0, 3).join(', ')}${e.callers.length > 3 ? ` and ${e.callers.length - 3} more` : ''}`,
+            },
           });
         }
       },

@@ -9,12 +9,14 @@ const MAX_UNCLOSED_REPORTS = 20;
 export const rule = defineRule({
   meta: {
     id: 'syntax-error',
-    description: 'Text keepalived cannot read as intended: unterminated quotes, unbalanced braces, blocks without their "{".',
+    description:
+      'Text keepalived cannot read as intended: unterminated quotes, unbalanced braces, blocks without their "{".',
     severity: 'error',
     messages: {
       unterminatedQuote: {
         message: 'Unterminated quote: this " is never closed, so keepalived drops the rest of the line',
-        detail: 'keepalived reports "Unterminated quote" and drops everything from it to the end of the line, so the value it starts is lost. Fix: add the closing ".',
+        detail:
+          'keepalived reports "Unterminated quote" and drops everything from it to the end of the line, so the value it starts is lost. Fix: add the closing ".',
       },
       unclosed: {
         message: 'Unclosed block: the "{" of {{block}} is never closed',
@@ -27,7 +29,8 @@ export const rule = defineRule({
       },
       ignoredClose: {
         message: 'Stray "}": it closes the "{" after {{what}}, which opens nothing',
-        detail: 'keepalived reads this "}" as a keyword ("Unknown keyword \'}\'"). It goes away with the "{" it closes.',
+        detail:
+          'keepalived reads this "}" as a keyword ("Unknown keyword \'}\'"). It goes away with the "{" it closes.',
       },
       strayClose: {
         message: 'Stray "}": it was meant to close {{block}}, but an earlier "}" already closed it',
@@ -50,9 +53,10 @@ export const rule = defineRule({
       },
       sequence: { message: 'Invalid {{head}}: {{reason}}', detail: '{{effect}}.' },
       escapedComment: {
-        message: '"\\{{char}}" keeps a literal "{{char}}" only in global_defs: keepalived\'s VRRP and checker processes cut the value here',
+        message:
+          '"\\{{char}}" keeps a literal "{{char}}" only in global_defs: keepalived\'s VRRP and checker processes cut the value here',
         detail:
-          'keepalived\'s VRRP and checker processes read the line again and see a comment there, so the value is cut at this point. Fix: put the value in double quotes instead.',
+          "keepalived's VRRP and checker processes read the line again and see a comment there, so the value is cut at this point. Fix: put the value in double quotes instead.",
       },
       unmatchedQuote: {
         message: 'Unmatched quote: this " is never closed, so keepalived drops the word',
@@ -61,7 +65,8 @@ export const rule = defineRule({
       },
       nul: {
         message: 'This line contains NUL bytes: keepalived ignores or cuts it',
-        detail: 'keepalived 2.4+ ignores the whole line ("embedded NULs"), older versions cut it at the first NUL. Is this a binary file?',
+        detail:
+          'keepalived 2.4+ ignores the whole line ("embedded NULs"), older versions cut it at the first NUL. Is this a binary file?',
       },
       tooLong: {
         message: 'Line too long: {{bytes}} bytes, keepalived reads at most 1023',
@@ -90,7 +95,8 @@ export const rule = defineRule({
             const at = { ...p.origin, end: Math.min(p.origin.end, p.origin.start + String(p.data.head).length) };
             ctx.report({ messageId: 'sequence', at, via: p.via, data: p.data });
           }
-          if (p.code === 'escaped-comment-char') ctx.report({ messageId: 'escapedComment', at: p.origin, data: p.data, severity: 'warning' });
+          if (p.code === 'escaped-comment-char')
+            ctx.report({ messageId: 'escapedComment', at: p.origin, data: p.data, severity: 'warning' });
           if (p.code === 'nul-bytes') ctx.report({ messageId: 'nul', at: p.origin });
           if (p.code === 'line-too-long') {
             const text = ctx.file(p.origin.file)?.text ?? '';
@@ -98,12 +104,19 @@ export const rule = defineRule({
             ctx.report({ messageId: 'tooLong', at: { ...p.origin, start: p.origin.start + indent }, data: p.data });
           }
           if (p.code === 'definition-recursive') {
-            ctx.report({ messageId: p.data.self === 'yes' ? 'recursive' : 'recursiveCycle', at: p.origin, via: p.via, data: p.data });
+            ctx.report({
+              messageId: p.data.self === 'yes' ? 'recursive' : 'recursiveCycle',
+              at: p.origin,
+              via: p.via,
+              data: p.data,
+            });
           }
         }
         // The tokenizer's own unclosed quote (after an escaped one), unless decomment saw it too.
         const lineOf = (o: Origin) => `${o.file}\0${ctx.file(o.file)?.index.position(o.start).line ?? 0}`;
-        const quoteLines = new Set(ctx.problems.filter((p) => p.code === 'unterminated-quote').map((p) => lineOf(p.origin)));
+        const quoteLines = new Set(
+          ctx.problems.filter((p) => p.code === 'unterminated-quote').map((p) => lineOf(p.origin)),
+        );
         for (const line of ctx.lines) {
           const t = line.tokens.find((x) => x.unterminated);
           if (t && !quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
@@ -113,7 +126,8 @@ export const rule = defineRule({
         const balance = ctx.tree.braces;
         const openerOf = new Map([...balance.pairs].map(([open, close]) => [close, open]));
         const ignoredAfter = new Map<Token, Statement | null>();
-        for (const issue of ctx.tree.issues) if (issue.code === 'unexpected-open') ignoredAfter.set(issue.token, issue.after);
+        for (const issue of ctx.tree.issues)
+          if (issue.code === 'unexpected-open') ignoredAfter.set(issue.token, issue.after);
         // A pass the work budget stopped leaves its open blocks open: budget-exceeded says why.
         const stopped = ctx.problems.some((p) => p.code === 'budget-exceeded' && p.data.stops === 'yes');
         // Every unclosed "{" is worth a look, but a thousand identical findings are not.
@@ -130,7 +144,8 @@ export const rule = defineRule({
         const extra = new Set(balance.extra);
         for (const issue of ctx.tree.issues) {
           if (issue.code === 'unexpected-open' && fromRecursiveDefinition(ctx.problems, issue.token)) continue;
-          if (issue.code === 'extra-close' && extra.has(issue.token)) ctx.report({ messageId: 'extraClose', at: issue.token });
+          if (issue.code === 'extra-close' && extra.has(issue.token))
+            ctx.report({ messageId: 'extraClose', at: issue.token });
           if (issue.code === 'extra-close' && !extra.has(issue.token)) {
             // Balanced by count: the "}" of a block closed early, or of a "{" keepalived ignored.
             const opener = openerOf.get(issue.token)!;
@@ -138,19 +153,32 @@ export const rule = defineRule({
             if (st) ctx.report({ messageId: 'strayClose', at: issue.token, data: { block: describeScope(st) } });
             else {
               const after = ignoredAfter.get(opener);
-              ctx.report({ messageId: 'ignoredClose', at: issue.token, data: { what: after ? `"${after.keyword.text}"` : 'nothing' } });
+              ctx.report({
+                messageId: 'ignoredClose',
+                at: issue.token,
+                data: { what: after ? `"${after.keyword.text}"` : 'nothing' },
+              });
             }
           }
           if (issue.code === 'unexpected-open' && issue.after?.def) {
             const what = issue.after.def.kind === 'keyword' ? `"${issue.after.keyword.text}"` : `the previous line`;
-            const effect = balance.pairs.has(issue.token) ? ` and the "}" written for it closes ${describeScope(issue.after.parent)} early` : '';
+            const effect = balance.pairs.has(issue.token)
+              ? ` and the "}" written for it closes ${describeScope(issue.after.parent)} early`
+              : '';
             ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what, effect } });
           }
           if (issue.code === 'unexpected-open' && !issue.after) {
-            const effect = balance.pairs.has(issue.token) ? ' and the "}" written for it closes the enclosing block early' : '';
+            const effect = balance.pairs.has(issue.token)
+              ? ' and the "}" written for it closes the enclosing block early'
+              : '';
             ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what: 'no keyword', effect } });
           }
-          if (issue.code === 'missing-open') ctx.report({ messageId: 'missingOpen', at: issue.statement.keyword, data: { block: describeScope(issue.statement) } });
+          if (issue.code === 'missing-open')
+            ctx.report({
+              messageId: 'missingOpen',
+              at: issue.statement.keyword,
+              data: { block: describeScope(issue.statement) },
+            });
           if (issue.code === 'value-block-missing-open') {
             const data = { block: describeScope(issue.statement), outer: describeScope(issue.statement.parent) };
             ctx.report({ messageId: 'valueBlockMissingOpen', at: issue.statement.keyword, data });

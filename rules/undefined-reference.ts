@@ -1,7 +1,13 @@
 import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { describeScope } from '../src/tree/index.js';
 import { editDistance } from '../src/versions/keyword-table.js';
-import { collectReferences, topBlock, type Definition, type DefinitionKind, type Reference } from '../src/model/references.js';
+import {
+  collectReferences,
+  topBlock,
+  type Definition,
+  type DefinitionKind,
+  type Reference,
+} from '../src/model/references.js';
 
 /** keepalived's name for what a reference names, as its messages print it. */
 const KIND_LABEL: Record<DefinitionKind, string> = {
@@ -34,7 +40,8 @@ const blockName = (st: Statement): string => [st.keyword, ...st.args].map((t) =>
 export const rule = defineRule({
   meta: {
     id: 'undefined-reference',
-    description: 'A track_script, track_file, track_process, track_bfd, sync-group member, virtual_server group or track_group names nothing defined (before it, where keepalived resolves names while parsing).',
+    description:
+      'A track_script, track_file, track_process, track_bfd, sync-group member, virtual_server group or track_group names nothing defined (before it, where keepalived resolves names while parsing).',
     severity: 'error',
     messages: {
       undefined: {
@@ -54,7 +61,8 @@ export const rule = defineRule({
         const refs = collectReferences(ctx.tree);
         // Definitions by kind and name, in file order: one lookup per reference.
         const byName = new Map<string, Definition[]>();
-        for (const d of refs.definitions) byName.set(`${d.kind}\0${d.name}`, [...(byName.get(`${d.kind}\0${d.name}`) ?? []), d]);
+        for (const d of refs.definitions)
+          byName.set(`${d.kind}\0${d.name}`, [...(byName.get(`${d.kind}\0${d.name}`) ?? []), d]);
         for (const r of refs.references) {
           // keepalived reports an unknown BFD_CHECK name at the block's end; not checked here yet.
           if (r.owner?.keyword.text === 'BFD_CHECK') continue;
@@ -64,24 +72,37 @@ export const rule = defineRule({
           const owner = r.owner ? describeScope(r.owner) : blockName(r.keyword);
           const top = blockName(topBlock(r.keyword));
           const what =
-            r.kind === 'virtual_server_group' ? `virtual_server group "${r.name}"`
-            : r.owner?.keyword.text === 'FILE_CHECK' ? `track_file "${r.name}" in FILE_CHECK of ${describeScope(r.owner.parent)}`
-            : `${r.kind === 'track_group' ? 'track_group' : r.keyword.keyword.text} "${r.name}" in ${owner}`;
+            r.kind === 'virtual_server_group'
+              ? `virtual_server group "${r.name}"`
+              : r.owner?.keyword.text === 'FILE_CHECK'
+                ? `track_file "${r.name}" in FILE_CHECK of ${describeScope(r.owner.parent)}`
+                : `${r.kind === 'track_group' ? 'track_group' : r.keyword.keyword.text} "${r.name}" in ${owner}`;
           const data = { what, name: r.name, kind: KIND_LABEL[r.kind], top, effect: effect(r, owner) };
           if (later) {
             ctx.report({
               messageId: 'later',
               at: r.token,
               data: { ...data, later: ctx.where(later.token.origin) },
-              related: [{ origin: later.token.origin, message: `${KIND_LABEL[r.kind]} ${r.name} is defined here, after ${top}` }],
+              related: [
+                {
+                  origin: later.token.origin,
+                  message: `${KIND_LABEL[r.kind]} ${r.name} is defined here, after ${top}`,
+                },
+              ],
             });
             continue;
           }
           const same = refs.definitions.filter((d) => d.kind === r.kind);
-          const close = same.filter((d) => d.name && editDistance(d.name, r.name) <= Math.max(1, Math.floor(r.name.length / 4)));
+          const close = same.filter(
+            (d) => d.name && editDistance(d.name, r.name) <= Math.max(1, Math.floor(r.name.length / 4)),
+          );
           const usable = close.find((d) => !r.ordered || d.index < r.index);
           const suggestion = usable ? ` (did you mean "${usable.name}", at ${ctx.where(usable.token.origin)}?)` : '';
-          ctx.report({ messageId: 'undefined', at: r.token, data: { ...data, placement: r.ordered ? ` above ${top}` : '', suggestion } });
+          ctx.report({
+            messageId: 'undefined',
+            at: r.token,
+            data: { ...data, placement: r.ordered ? ` above ${top}` : '', suggestion },
+          });
         }
       },
     };

@@ -13,7 +13,8 @@ export const rule = defineRule({
     messages: {
       unknown: {
         message: 'Unknown keyword "{{name}}" {{scope}}: keepalived {{version}} ignores the line',
-        detail: 'keepalived {{version}} does not know "{{name}}" {{scope}}{{why}} and ignores the line ("Unknown keyword \'{{name}}\'").{{hint}}',
+        detail:
+          'keepalived {{version}} does not know "{{name}}" {{scope}}{{why}} and ignores the line ("Unknown keyword \'{{name}}\'").{{hint}}',
       },
     },
   },
@@ -32,19 +33,29 @@ export const rule = defineRule({
         const header = ignored.headerOf(s);
         // NAME in an undefined ${NAME}: explained with the "$" before it.
         if (header?.keyword.text === '$' && s.keyword.origin.start === header.keyword.origin.start + 2) return;
-        if (header) hint += ` keepalived reads it ${s.parent ? 'here' : 'at the top level'} because the "{" after "${header.keyword.text}" at ${ctx.where(header.keyword.origin)} opens nothing.`;
+        if (header)
+          hint += ` keepalived reads it ${s.parent ? 'here' : 'at the top level'} because the "{" after "${header.keyword.text}" at ${ctx.where(header.keyword.origin)} opens nothing.`;
         const close = ignored.closeOf.get(s);
         if (close !== undefined) {
           const upTo = close ? `up to its "}" at ${ctx.where(close.origin)}` : 'after it';
           const where = s.parent ? `as part of ${describeScope(s.parent)}` : 'as top-level keywords';
           hint += ` Its "{" opens nothing: keepalived reads the lines ${upTo} ${where} and ignores the unknown ones`;
-          hint += s.parent && close ? `, and that "}" closes ${describeScope(s.parent)} early, so the lines after it are read one level up.` : '.';
+          hint +=
+            s.parent && close
+              ? `, and that "}" closes ${describeScope(s.parent)} early, so the lines after it are read one level up.`
+              : '.';
         }
         ctx.report({
           messageId: 'unknown',
           at: ex.length ? { ...s.keyword.origin, end: s.keyword.origin.start + ex.length } : s.keyword,
           via: s.keyword.via,
-          data: { name: s.keyword.text, scope: s.parent ? `in ${describeScope(s.parent)}` : 'at the top level', why: ex.why, version: formatVersion(ctx.target), hint },
+          data: {
+            name: s.keyword.text,
+            scope: s.parent ? `in ${describeScope(s.parent)}` : 'at the top level',
+            why: ex.why,
+            version: formatVersion(ctx.target),
+            hint,
+          },
         });
       },
     };
@@ -59,7 +70,8 @@ function explainUnknown(
   source?: string,
 ): { why: string; hint: string; length?: number } {
   const name = s.keyword.text;
-  const braced = name === '$' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(source?.slice(s.keyword.origin.start) ?? '') : null;
+  const braced =
+    name === '$' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(source?.slice(s.keyword.origin.start) ?? '') : null;
   if (braced) {
     return {
       why: '',
@@ -83,12 +95,19 @@ function explainUnknown(
       const repl = d.deprecated?.replacement ? ` Use ${d.deprecated.replacement} instead.` : '';
       return { why: ` (it was removed after keepalived ${d.until})`, hint: repl };
     }
-    if (!d.in227) return { why: ' (Debian\'s keepalived 2.2.7 is built without it)', hint: ' Remove it, or target a build that has it.' };
+    if (!d.in227)
+      return {
+        why: " (Debian's keepalived 2.2.7 is built without it)",
+        hint: ' Remove it, or target a build that has it.',
+      };
   }
   if (name.startsWith('$')) {
     const next = s.args[0]?.text ?? '';
     if (next.startsWith('=')) {
-      return { why: '', hint: ` A definition is written "${name}=value" with no space before "="; as written it is an ordinary line.` };
+      return {
+        why: '',
+        hint: ` A definition is written "${name}=value" with no space before "="; as written it is an ordinary line.`,
+      };
     }
     return {
       why: '',
@@ -104,8 +123,12 @@ function explainUnknown(
   if (suggestion) return { why: '', hint: ` Did you mean "${suggestion}"?` };
   const elsewhere = table.findElsewhere(name).filter((p) => p !== scope.path);
   if (elsewhere.length) {
-    const where = elsewhere.map((p) => (p === '' ? 'at the top level' : `in ${p.replace(/\//g, ' > ')}`)).slice(0, 3).join(', ');
-    const topHint = elsewhere.includes('') && scope.path !== '' ? ' If this block should have ended above, a "}" is missing.' : '';
+    const where = elsewhere
+      .map((p) => (p === '' ? 'at the top level' : `in ${p.replace(/\//g, ' > ')}`))
+      .slice(0, 3)
+      .join(', ');
+    const topHint =
+      elsewhere.includes('') && scope.path !== '' ? ' If this block should have ended above, a "}" is missing.' : '';
     return { why: '', hint: ` "${name}" is valid ${where}.${topHint}` };
   }
   return { why: '', hint: '' };

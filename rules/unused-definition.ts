@@ -28,7 +28,8 @@ const UNUSED: Partial<Record<DefinitionKind, { users: string; effect: string; fi
 export const rule = defineRule({
   meta: {
     id: 'unused-definition',
-    description: 'A vrrp_script, track_file, vrrp_track_process or bfd_instance that nothing tracks: keepalived runs nothing useful for it (often a renamed or forgotten check).',
+    description:
+      'A vrrp_script, track_file, vrrp_track_process or bfd_instance that nothing tracks: keepalived runs nothing useful for it (often a renamed or forgotten check).',
     severity: 'warning',
     messages: {
       unused: {
@@ -48,7 +49,13 @@ export const rule = defineRule({
           ctx.report({
             messageId: 'unused',
             at: d.token,
-            data: { keyword: d.statement.keyword.text, name: d.name, users: u.users, effect: u.effect.replace('{{name}}', d.name), fix: u.fix },
+            data: {
+              keyword: d.statement.keyword.text,
+              name: d.name,
+              users: u.users,
+              effect: u.effect.replace('{{name}}', d.name),
+              fix: u.fix,
+            },
           });
         }
       },

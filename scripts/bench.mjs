@@ -27,17 +27,19 @@ mkdirSync(path.join(dir, 'etc', 'keepalived'), { recursive: true });
 const ifaces = (n) => Array.from({ length: Math.max(1, Math.ceil(n / 255)) }, (_, i) => `eth${i}`);
 
 function generate(n) {
-  const out = [
-    'global_defs {',
-    '    router_id bench',
-    '    enable_script_security',
-    '    script_user root',
-    '}',
-    '',
-  ];
+  const out = ['global_defs {', '    router_id bench', '    enable_script_security', '    script_user root', '}', ''];
   const scripts = Math.max(1, Math.ceil(n / 10));
   for (let s = 0; s < scripts; s++) {
-    out.push(`vrrp_script chk_${s} {`, `    script "/etc/keepalived/check.sh ${s}"`, '    interval 2', '    fall 2', '    rise 2', '    weight -20', '}', '');
+    out.push(
+      `vrrp_script chk_${s} {`,
+      `    script "/etc/keepalived/check.sh ${s}"`,
+      '    interval 2',
+      '    fall 2',
+      '    rise 2',
+      '    weight -20',
+      '}',
+      '',
+    );
   }
   for (let i = 0; i < n; i++) {
     const iface = `eth${Math.floor(i / 255)}`;
@@ -67,7 +69,8 @@ function generate(n) {
       '',
     );
   }
-  for (let g = 0; g + 1 < n; g += 2) out.push(`vrrp_sync_group SG_${g} {`, '    group {', `        VI_${g}`, `        VI_${g + 1}`, '    }', '}', '');
+  for (let g = 0; g + 1 < n; g += 2)
+    out.push(`vrrp_sync_group SG_${g} {`, '    group {', `        VI_${g}`, `        VI_${g + 1}`, '    }', '}', '');
   const servers = Math.max(1, Math.floor(n / 10));
   for (let v = 0; v < servers; v++) {
     const a = Math.floor(v / 250) % 250;
@@ -97,7 +100,8 @@ for (const s of ['notify.sh', 'check.sh']) {
   chmodSync(p, 0o755);
 }
 
-const haveKeepalived = spawnSync('sh', ['-c', 'command -v keepalived && unshare -n true'], { stdio: 'ignore' }).status === 0;
+const haveKeepalived =
+  spawnSync('sh', ['-c', 'command -v keepalived && unshare -n true'], { stdio: 'ignore' }).status === 0;
 const haveTime = existsSync('/usr/bin/time');
 
 /** One timed run: wall seconds and peak RSS (MiB) of the command. */
@@ -120,14 +124,18 @@ function timed(cmd, argv) {
 }
 
 const keepalivedScript = (n) =>
-  'ip link set lo up; for i in ' + ifaces(n).join(' ') + '; do ip link add "$i" type ifb 2>/dev/null || ip link add "$i" type bridge; ip link set "$i" up; done; exec keepalived -t -f "$1"';
+  'ip link set lo up; for i in ' +
+  ifaces(n).join(' ') +
+  '; do ip link add "$i" type ifb 2>/dev/null || ip link add "$i" type bridge; ip link set "$i" up; done; exec keepalived -t -f "$1"';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
 
-console.log(`keepalived-lint benchmark: ${runs} interleaved runs per size, medians; keepalived ${haveKeepalived ? execFileSync('keepalived', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] || 'installed' : 'not installed'}`);
+console.log(
+  `keepalived-lint benchmark: ${runs} interleaved runs per size, medians; keepalived ${haveKeepalived ? execFileSync('keepalived', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] || 'installed' : 'not installed'}`,
+);
 const results = {};
 for (const n of sizes) {
   const file = path.join(dir, 'etc', 'keepalived', `bench-${n}.conf`);
@@ -142,13 +150,21 @@ for (const n of sizes) {
     if (r === 0) {
       // The generated configs are meant to be clean: findings would time the reporting, not the lint.
       const found = JSON.parse(lint.stdout).results.flatMap((x) => x.diagnostics ?? []);
-      if (found.length) console.log(`  note: ${found.length} findings on ${path.basename(file)}, first: ${found[0].ruleId} ${found[0].message}`);
+      if (found.length)
+        console.log(
+          `  note: ${found.length} findings on ${path.basename(file)}, first: ${found[0].ruleId} ${found[0].message}`,
+        );
     }
     rss = Math.max(rss, lint.rss ?? 0);
     samples.node.push(timed(process.execPath, ['-e', '0']).wall);
-    if (haveKeepalived && r < keepalivedRuns) samples.keepalived.push(timed('unshare', ['-n', 'sh', '-c', keepalivedScript(n), 'sh', file]).wall);
+    if (haveKeepalived && r < keepalivedRuns)
+      samples.keepalived.push(timed('unshare', ['-n', 'sh', '-c', keepalivedScript(n), 'sh', file]).wall);
   }
-  const m = { lint: median(samples.lint), node: median(samples.node), keepalived: samples.keepalived.length ? median(samples.keepalived) : null };
+  const m = {
+    lint: median(samples.lint),
+    node: median(samples.node),
+    keepalived: samples.keepalived.length ? median(samples.keepalived) : null,
+  };
   results[n] = { ...m, rss };
   const kb = Math.round(Buffer.byteLength(generate(n)) / 1024);
   console.log(
@@ -176,9 +192,18 @@ if (!args.includes('--no-repo')) {
   let cpuAll = 0;
   for (let r = 0; r < runs; r++) {
     const one = timed(process.execPath, ['bin/keepalived-lint.js', repoDir, '--format', 'json', '--jobs', '1']);
-    const all = timed(process.execPath, ['bin/keepalived-lint.js', repoDir, '--format', 'json', '--jobs', String(availableParallelism())]);
-    for (const x of [one, all]) if (x.status !== 0 && x.status !== 1) throw new Error(`lint exited ${x.status} on ${repoDir}`);
-    if (r === 0 && one.stdout !== all.stdout) throw new Error('the report with worker threads differs from the one without');
+    const all = timed(process.execPath, [
+      'bin/keepalived-lint.js',
+      repoDir,
+      '--format',
+      'json',
+      '--jobs',
+      String(availableParallelism()),
+    ]);
+    for (const x of [one, all])
+      if (x.status !== 0 && x.status !== 1) throw new Error(`lint exited ${x.status} on ${repoDir}`);
+    if (r === 0 && one.stdout !== all.stdout)
+      throw new Error('the report with worker threads differs from the one without');
     samples.one.push(one.wall);
     samples.all.push(all.wall);
     cpuAll = Math.max(cpuAll, (all.cpu ?? 0) / all.wall);
@@ -191,9 +216,27 @@ if (!args.includes('--no-repo')) {
 
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : 'n/a');
 console.log('\nTargets (issue 7):');
-if (results[10]) console.log(`  cold lint, 10 instances / node -e 0          = ${ratio(results[10].lint, results[10].node)}  (target <= 1.5)`);
-if (results[1000]) console.log(`  lint / keepalived -t, 1,000 instances        = ${ratio(results[1000].lint, results[1000].keepalived)}  (target <= 2)`);
-if (results[10000]) console.log(`  lint / keepalived -t, 10,000 instances       = ${ratio(results[10000].lint, results[10000].keepalived)}  (target <= 0.5)`);
-if (results[1000] && results[10000]) console.log(`  lint 10,000 / lint 1,000 (linear growth)     = ${ratio(results[10000].lint, results[1000].lint)}  (target <= 11)`);
-if (results[10000]) console.log(`  peak memory at 10,000 instances              = ${results[10000].rss ? results[10000].rss.toFixed(0) + ' MiB' : 'n/a'}  (target <= 120 MiB)`);
-if (repo) console.log(`  200-host repo: speed-up on ${availableParallelism()} cores            = ${ratio(repo.one, repo.all)}  (target: both cores used; CPU/wall ${haveTime ? repo.cores.toFixed(2) : 'n/a'})`);
+if (results[10])
+  console.log(
+    `  cold lint, 10 instances / node -e 0          = ${ratio(results[10].lint, results[10].node)}  (target <= 1.5)`,
+  );
+if (results[1000])
+  console.log(
+    `  lint / keepalived -t, 1,000 instances        = ${ratio(results[1000].lint, results[1000].keepalived)}  (target <= 2)`,
+  );
+if (results[10000])
+  console.log(
+    `  lint / keepalived -t, 10,000 instances       = ${ratio(results[10000].lint, results[10000].keepalived)}  (target <= 0.5)`,
+  );
+if (results[1000] && results[10000])
+  console.log(
+    `  lint 10,000 / lint 1,000 (linear growth)     = ${ratio(results[10000].lint, results[1000].lint)}  (target <= 11)`,
+  );
+if (results[10000])
+  console.log(
+    `  peak memory at 10,000 instances              = ${results[10000].rss ? results[10000].rss.toFixed(0) + ' MiB' : 'n/a'}  (target <= 120 MiB)`,
+  );
+if (repo)
+  console.log(
+    `  200-host repo: speed-up on ${availableParallelism()} cores            = ${ratio(repo.one, repo.all)}  (target: both cores used; CPU/wall ${haveTime ? repo.cores.toFixed(2) : 'n/a'})`,
+  );

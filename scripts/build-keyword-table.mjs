@@ -224,7 +224,8 @@ function applyOverride(out, o) {
   if (o.in227 !== undefined) out.in227 = o.in227;
   if (o.emptyError === true) out.emptyError = true;
   // The release a deprecation came in, where keywords.json gives none or only an era.
-  if (o['deprecated.since'] !== undefined && out.deprecated) out.deprecated = { ...out.deprecated, since: o['deprecated.since'] };
+  if (o['deprecated.since'] !== undefined && out.deprecated)
+    out.deprecated = { ...out.deprecated, since: o['deprecated.since'] };
   if (o.numeric !== undefined) {
     if (o.numeric === null) delete out.numeric;
     else out.numeric = o.numeric;

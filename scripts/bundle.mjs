@@ -15,6 +15,8 @@ await build({
   target: 'node20',
   external: ['ohm-js', 'ajv', 'yaml', 'web-tree-sitter', 'tree-sitter-bash', '../../grammar/*'],
   // Bundled CommonJS packages (commander, ipaddr.js, picomatch) call require() for node: modules.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

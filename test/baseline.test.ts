@@ -25,7 +25,14 @@ function listing(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join('/')).sort();
 }
 
-const ORIGINAL = ['extra.conf:5 invalid-value', 'keepalived.conf:8 unknown-keyword', 'keepalived.conf:9 unknown-keyword', 'keepalived.conf:17 duplicate-vrid', 'keepalived.conf:19 advert-int-version', 'keepalived.conf:25 include-not-found'];
+const ORIGINAL = [
+  'extra.conf:5 invalid-value',
+  'keepalived.conf:8 unknown-keyword',
+  'keepalived.conf:9 unknown-keyword',
+  'keepalived.conf:17 duplicate-vrid',
+  'keepalived.conf:19 advert-int-version',
+  'keepalived.conf:25 include-not-found',
+];
 
 async function lint(dir: string, extra: string[], cwd = dir) {
   const r = await lintJson(path.join(dir, CONF), extra, cwd);
@@ -40,9 +47,14 @@ describe('--write-baseline', () => {
     const r = await runCli(['lint', CONF, '--write-baseline', 'baseline.json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('keepalived-lint: wrote 6 findings in 2 files to baseline.json; lint with --baseline baseline.json to report only new ones\n');
+    expect(r.stderr).toBe(
+      'keepalived-lint: wrote 6 findings in 2 files to baseline.json; lint with --baseline baseline.json to report only new ones\n',
+    );
     expect(listing(dir)).toEqual([...before, 'baseline.json'].sort());
-    const doc = JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as { version: number; findings: Record<string, unknown>[] };
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as {
+      version: number;
+      findings: Record<string, unknown>[];
+    };
     expect(doc.version).toBe(2);
     const byRule = (rule: string) => doc.findings.filter((f) => f.rule === rule);
     // Paths relative to the baseline's folder; the line's text, not its number; message id and
@@ -71,7 +83,9 @@ describe('--write-baseline', () => {
     const dir = repo();
     const r = await runCli(['lint', CONF, '--write-baseline', 'no/such/folder/baseline.json'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('keepalived-lint: cannot write the baseline file no/such/folder/baseline.json: its folder does not exist; nothing was written\n');
+    expect(r.stderr).toBe(
+      'keepalived-lint: cannot write the baseline file no/such/folder/baseline.json: its folder does not exist; nothing was written\n',
+    );
     expect(fs.existsSync(path.join(dir, 'no'))).toBe(false);
   });
 });
@@ -89,7 +103,10 @@ describe('--baseline', () => {
     const text = fs.readFileSync(file, 'utf8');
     const edited = ['global_defs {', '    router_id lb1', '}', text]
       .join('\n')
-      .replace('    bogus_keyword 1\n    bogus_keyword 1\n', '    bogus_keyword 1\n    bogus_keyword 1\n    bogus_keyword 1\n')
+      .replace(
+        '    bogus_keyword 1\n    bogus_keyword 1\n',
+        '    bogus_keyword 1\n    bogus_keyword 1\n    bogus_keyword 1\n',
+      )
       .replace('    advert_int 1.5\n', '    advert_int 1.5\n    priorty 90\n');
     fs.writeFileSync(file, edited);
     const all = await lint(dir, []);
@@ -113,7 +130,9 @@ describe('--baseline', () => {
   it('reads paths relative to the baseline file, from any folder and in another checkout', async () => {
     const dir = repo();
     await runCli(['lint', CONF, '--write-baseline', 'baseline.json'], { cwd: dir });
-    expect((await lint(dir, ['--baseline', '../../baseline.json'], path.join(dir, 'etc', 'keepalived'))).list).toEqual([]);
+    expect((await lint(dir, ['--baseline', '../../baseline.json'], path.join(dir, 'etc', 'keepalived'))).list).toEqual(
+      [],
+    );
     const elsewhere = path.join(tmpRoot, 'ci-checkout', 'work');
     fs.cpSync(dir, elsewhere, { recursive: true });
     expect((await lint(elsewhere, ['--baseline', 'baseline.json'])).list).toEqual([]);
@@ -131,7 +150,9 @@ describe('--baseline', () => {
     const r = await lint(dir, ['--baseline', 'baseline.json']);
     expect(r.list).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('keepalived-lint: 1 finding in the baseline baseline.json no longer occurs (fixed or changed); run with --write-baseline baseline.json to drop it\n');
+    expect(r.stderr).toBe(
+      'keepalived-lint: 1 finding in the baseline baseline.json no longer occurs (fixed or changed); run with --write-baseline baseline.json to drop it\n',
+    );
   });
 
   it('matches on message id and data: a reworded message still matches, changed data does not', async () => {
@@ -159,13 +180,27 @@ describe('--baseline', () => {
     });
     const changed = await lint(dir, ['--baseline', 'baseline.json']);
     expect(changed.list).toEqual(['keepalived.conf:8 unknown-keyword', 'keepalived.conf:9 unknown-keyword']);
-    expect(changed.stderr).toBe('keepalived-lint: 2 findings in the baseline baseline.json no longer occur (fixed or changed); run with --write-baseline baseline.json to drop them\n');
+    expect(changed.stderr).toBe(
+      'keepalived-lint: 2 findings in the baseline baseline.json no longer occur (fixed or changed); run with --write-baseline baseline.json to drop them\n',
+    );
   });
 
   it.each([
-    ['missing', null, 'keepalived-lint: cannot read the baseline file baseline.json: no such file or directory; create it with --write-baseline baseline.json\n'],
-    ['not JSON', '{"version": 2, "findings": [', /^keepalived-lint: baseline\.json is not a keepalived-lint baseline: it is not valid JSON \(.+\)\. Regenerate it with --write-baseline baseline\.json\n$/],
-    ['another version', '{"version": 3, "findings": []}', 'keepalived-lint: baseline.json is not a keepalived-lint baseline: "version" is 3, expected 2. Regenerate it with --write-baseline baseline.json\n'],
+    [
+      'missing',
+      null,
+      'keepalived-lint: cannot read the baseline file baseline.json: no such file or directory; create it with --write-baseline baseline.json\n',
+    ],
+    [
+      'not JSON',
+      '{"version": 2, "findings": [',
+      /^keepalived-lint: baseline\.json is not a keepalived-lint baseline: it is not valid JSON \(.+\)\. Regenerate it with --write-baseline baseline\.json\n$/,
+    ],
+    [
+      'another version',
+      '{"version": 3, "findings": []}',
+      'keepalived-lint: baseline.json is not a keepalived-lint baseline: "version" is 3, expected 2. Regenerate it with --write-baseline baseline.json\n',
+    ],
     [
       'version 1 (message text)',
       '{"version": 1, "findings": [{"rule": "a-b", "file": "k.conf", "message": "m", "source": "s", "count": 1}]}',
@@ -215,31 +250,65 @@ describe('applyBaseline (the matching itself)', () => {
     messageId: 'unknown',
     data,
   });
-  const accepted = createBaseline([{ file, diagnostics: [finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priorty', where: 'keepalived.conf:2:5' })] }], sources, base);
+  const accepted = createBaseline(
+    [
+      {
+        file,
+        diagnostics: [
+          finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priorty', where: 'keepalived.conf:2:5' }),
+        ],
+      },
+    ],
+    sources,
+    base,
+  );
   const apply = (d: Diagnostic) => applyBaseline([{ file, diagnostics: [d] }], sources, accepted, base);
 
   it('matches a finding whose message text changed but whose message id and data did not', () => {
-    expect(apply(finding('keepalived ignores "priorty" (unknown keyword)', { name: 'priorty', where: 'keepalived.conf:2:5' }))).toMatchObject({ matched: 1, unmatched: 0 });
+    expect(
+      apply(
+        finding('keepalived ignores "priorty" (unknown keyword)', { name: 'priorty', where: 'keepalived.conf:2:5' }),
+      ),
+    ).toMatchObject({ matched: 1, unmatched: 0 });
   });
 
   it('matches when only a position in the data moved (file:line:col is not part of the key)', () => {
-    expect(apply(finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priorty', where: 'keepalived.conf:9:5' }))).toMatchObject({ matched: 1, unmatched: 0 });
+    expect(
+      apply(
+        finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priorty', where: 'keepalived.conf:9:5' }),
+      ),
+    ).toMatchObject({ matched: 1, unmatched: 0 });
   });
 
   it('does not match a finding whose data changed, even with the same message text', () => {
-    const r = apply(finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priority', where: 'keepalived.conf:2:5' }));
+    const r = apply(
+      finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priority', where: 'keepalived.conf:2:5' }),
+    );
     expect(r).toMatchObject({ matched: 0, unmatched: 1 });
     expect(r.results[0]!.diagnostics).toHaveLength(1);
   });
 
   it('does not match another message id with the same data', () => {
-    expect(apply({ ...finding('Unknown keyword "priorty" in vrrp_instance VI_1', { name: 'priorty', where: 'keepalived.conf:2:5' }), messageId: 'other' })).toMatchObject({ matched: 0, unmatched: 1 });
+    expect(
+      apply({
+        ...finding('Unknown keyword "priorty" in vrrp_instance VI_1', {
+          name: 'priorty',
+          where: 'keepalived.conf:2:5',
+        }),
+        messageId: 'other',
+      }),
+    ).toMatchObject({ matched: 0, unmatched: 1 });
   });
 
   it('matches a finding without a message id (keepalived -t output) on its message text', () => {
-    const { messageId: _, data: __, ...plain } = finding('keepalived: Unknown keyword \'priorty\'', {});
+    const { messageId: _, data: __, ...plain } = finding("keepalived: Unknown keyword 'priorty'", {});
     const b = createBaseline([{ file, diagnostics: [plain] }], sources, base);
-    expect(applyBaseline([{ file, diagnostics: [plain] }], sources, b, base)).toMatchObject({ matched: 1, unmatched: 0 });
-    expect(applyBaseline([{ file, diagnostics: [{ ...plain, message: 'keepalived: other' }] }], sources, b, base)).toMatchObject({ matched: 0, unmatched: 1 });
+    expect(applyBaseline([{ file, diagnostics: [plain] }], sources, b, base)).toMatchObject({
+      matched: 1,
+      unmatched: 0,
+    });
+    expect(
+      applyBaseline([{ file, diagnostics: [{ ...plain, message: 'keepalived: other' }] }], sources, b, base),
+    ).toMatchObject({ matched: 0, unmatched: 1 });
   });
 });

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { REPO, tempTree } from './helpers.js';
 
 const BIN = path.join(REPO, 'bin', 'keepalived-lint.js');
-const run = (args: string[], cwd = REPO) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+const run = (args: string[], cwd = REPO) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 
 describe('the built command', () => {
   it('is built (npm run build)', () => {
@@ -21,7 +22,9 @@ describe('the built command', () => {
     const r = run(['examples/router/etc/keepalived/keepalived.conf', '--format', 'json']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const ids = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) => x.diagnostics.map((d) => d.ruleId));
+    const ids = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) =>
+      x.diagnostics.map((d) => d.ruleId),
+    );
     expect(ids.sort()).toEqual(['deprecated-keyword', 'invalid-value']);
   });
 
@@ -39,13 +42,19 @@ describe('the built command', () => {
     expect(r.status).toBe(2);
     write('.keepalived-lint.yaml', 'target: bookworm\n');
     const ok = run(['etc/keepalived/keepalived.conf', '--format', 'json'], dir);
-    const ids = (JSON.parse(ok.stdout) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) => x.diagnostics.map((d) => d.ruleId));
+    const ids = (JSON.parse(ok.stdout) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) =>
+      x.diagnostics.map((d) => d.ruleId),
+    );
     expect(ids).toContain('script-unknown-name');
   });
 
   it('lints on its worker threads the same as on one thread', () => {
     const { dir, write } = tempTree('kl-bin-jobs-');
-    for (let h = 1; h <= 5; h++) write(`lb${h}/keepalived.conf`, `vrrp_instance VI_${h} {\n    interface eth0\n    virtual_router_id ${h}\n    priorty 100\n}\n`);
+    for (let h = 1; h <= 5; h++)
+      write(
+        `lb${h}/keepalived.conf`,
+        `vrrp_instance VI_${h} {\n    interface eth0\n    virtual_router_id ${h}\n    priorty 100\n}\n`,
+      );
     const one = run(['.', '--jobs', '1', '--format', 'json'], dir);
     const two = run(['.', '--jobs', '2', '--format', 'json'], dir);
     expect(one.status).toBe(1);

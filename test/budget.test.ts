@@ -46,7 +46,17 @@ function run(args: string[], seconds = 120, heapMb = HEAP_MB, command = 'lint') 
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [`--max-old-space-size=${heapMb}`, '--liftoff-only', '--import', TSX, path.join(REPO, 'test/support/run-cli.ts'), command, '--format', 'json', ...args],
+    [
+      `--max-old-space-size=${heapMb}`,
+      '--liftoff-only',
+      '--import',
+      TSX,
+      path.join(REPO, 'test/support/run-cli.ts'),
+      command,
+      '--format',
+      'json',
+      ...args,
+    ],
     { cwd: tmp, encoding: 'utf8', timeout: seconds * 1000, maxBuffer: 256 * 1024 * 1024 },
   );
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
@@ -59,14 +69,21 @@ beforeAll(() => {
 });
 
 /** Lint one bomb: bounded, no crash, exit 1 (findings), and its findings by file. */
-function lintBomb(conf: string, extra: string[] = [], command = 'lint'): { findings: (Finding & { file: string })[]; ms: number } {
+function lintBomb(
+  conf: string,
+  extra: string[] = [],
+  command = 'lint',
+): { findings: (Finding & { file: string })[]; ms: number } {
   const r = run([conf, ...extra], 120, HEAP_MB, command);
   expect(r.signal, r.stderr).toBeNull();
   expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   expect(r.code, r.stderr).toBe(1);
   expect(r.ms - startupMs, `took ${r.ms} ms (start-up ${startupMs} ms)`).toBeLessThanOrEqual(BOMB_SECONDS * 1000);
   const report = JSON.parse(r.stdout) as JsonReport;
-  return { findings: report.results.flatMap((x) => x.diagnostics.map((d) => ({ ...d, file: path.resolve(tmp, x.file) }))), ms: r.ms };
+  return {
+    findings: report.results.flatMap((x) => x.diagnostics.map((d) => ({ ...d, file: path.resolve(tmp, x.file) }))),
+    ms: r.ms,
+  };
 }
 
 function capFinding(findings: (Finding & { file: string })[], cap: string) {
@@ -76,7 +93,9 @@ function capFinding(findings: (Finding & { file: string })[], cap: string) {
 }
 
 function typoAt(findings: (Finding & { file: string })[], file: string, line: number): boolean {
-  return findings.some((d) => d.ruleId === 'unknown-keyword' && d.file === file && d.line === line && d.message.includes('"priorty"'));
+  return findings.some(
+    (d) => d.ruleId === 'unknown-keyword' && d.file === file && d.line === line && d.message.includes('"priorty"'),
+  );
 }
 
 const lineOf = (file: string, line: number) => fs.readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
@@ -85,7 +104,8 @@ const lineOf = (file: string, line: number) => fs.readFileSync(file, 'utf8').spl
 const bombs = {
   doubling(): string {
     // f0 includes f1 twice, f1 includes f2 twice, ...: keepalived reads f40 2^40 times.
-    for (let i = 0; i < 40; i++) write(`doubling/etc/keepalived/f${i}.inc`, `include f${i + 1}.inc\ninclude f${i + 1}.inc\n`);
+    for (let i = 0; i < 40; i++)
+      write(`doubling/etc/keepalived/f${i}.inc`, `include f${i + 1}.inc\ninclude f${i + 1}.inc\n`);
     write('doubling/etc/keepalived/f40.inc', 'global_defs {\n}\n');
     return write('doubling/etc/keepalived/keepalived.conf', 'include f0.inc\nglobal_defs {\n    priorty 1\n}\n');
   },
@@ -104,7 +124,10 @@ const bombs = {
     const dir = oneExists ? 'lookups1' : 'lookups';
     if (oneExists) write(`${dir}/n${'a'.repeat(12)}`, 'global_defs {\n}\n');
     const pattern = '/n' + '{a,b}'.repeat(12);
-    return write(`${dir}/etc/keepalived/keepalived.conf`, `global_defs {\n    priorty 1\n}\n~SEQ(i,1,50000) include ${pattern}\n`);
+    return write(
+      `${dir}/etc/keepalived/keepalived.conf`,
+      `global_defs {\n    priorty 1\n}\n~SEQ(i,1,50000) include ${pattern}\n`,
+    );
   },
   sequences(): string {
     // One short line per value (a block per value reaches the words cap instead: see the report).
@@ -117,7 +140,10 @@ const bombs = {
     return write('wide/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${a}~SEQ(i,1,100000) $A\n`);
   },
   configIds(): string {
-    const ids = Array.from({ length: 1000 }, (_, i) => `@id${i} vrrp_script chk_${i} {\n@id${i}     script "/bin/true"\n@id${i} }\n`).join('');
+    const ids = Array.from(
+      { length: 1000 },
+      (_, i) => `@id${i} vrrp_script chk_${i} {\n@id${i}     script "/bin/true"\n@id${i} }\n`,
+    ).join('');
     return write('ids/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${ids}`);
   },
   linkedFolder(): string {
@@ -164,14 +190,24 @@ const NOTIFY_LINE = 13;
 const scriptBombs = {
   calls(): string {
     // f0 calls f1 twice, f1 calls f2 twice, ...: the analysis would walk f25 2^25 times.
-    const fns = Array.from({ length: 26 }, (_, i) => (i < 25 ? `f${i}() {\n  f${i + 1} "$@"\n  f${i + 1} "$@"\n}\n` : `f25() {\n  case "$2" in VI_1) echo up ;; esac\n}\n`));
+    const fns = Array.from({ length: 26 }, (_, i) =>
+      i < 25
+        ? `f${i}() {\n  f${i + 1} "$@"\n  f${i + 1} "$@"\n}\n`
+        : `f25() {\n  case "$2" in VI_1) echo up ;; esac\n}\n`,
+    );
     return withScript('calls', `#!/bin/sh\n${fns.join('')}f0 "$@"\n`);
   },
   nested(): string {
-    return withScript('nested', `#!/bin/sh\nx=${'$('.repeat(2000)}echo${')'.repeat(2000)}\ncase "$2" in VI_1) echo up ;; esac\n`);
+    return withScript(
+      'nested',
+      `#!/bin/sh\nx=${'$('.repeat(2000)}echo${')'.repeat(2000)}\ncase "$2" in VI_1) echo up ;; esac\n`,
+    );
   },
   huge(): string {
-    return withScript('huge', `#!/bin/sh\ncase "$2" in VI_1) echo up ;; esac\n${'# padding padding padding padding padding padding\n'.repeat(280_000)}`);
+    return withScript(
+      'huge',
+      `#!/bin/sh\ncase "$2" in VI_1) echo up ;; esac\n${'# padding padding padding padding padding padding\n'.repeat(280_000)}`,
+    );
   },
 };
 
@@ -211,25 +247,34 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     expect(typoAt(findings, conf, 2)).toBe(true);
   });
 
-  it.each([false, true])('50,000 include lines of 4,096 alternatives (one of them present: %s): cap include-lookups at the ~SEQ line', (oneExists) => {
-    const conf = bombs.includeLookups(oneExists);
-    const { findings } = lintBomb(conf);
-    const hit = capFinding(findings, 'include-lookups');
-    expect([hit.file, hit.line]).toEqual([conf, 4]);
-    expect(typoAt(findings, conf, 2)).toBe(true);
-    const partly = findings.filter((d) => d.ruleId === 'include-not-found' && d.message.includes('some alternatives name no file'));
-    if (oneExists) {
-      // The missing names are a few, then a count: not 4,095 paths in each finding.
-      expect(partly.length).toBeGreaterThan(0);
-      expect(partly[0]!.detail).toMatch(/ and 4090 more\)/);
-      expect(partly[0]!.detail!.length).toBeLessThan(1000);
-    } else expect(partly).toEqual([]);
-  });
+  it.each([false, true])(
+    '50,000 include lines of 4,096 alternatives (one of them present: %s): cap include-lookups at the ~SEQ line',
+    (oneExists) => {
+      const conf = bombs.includeLookups(oneExists);
+      const { findings } = lintBomb(conf);
+      const hit = capFinding(findings, 'include-lookups');
+      expect([hit.file, hit.line]).toEqual([conf, 4]);
+      expect(typoAt(findings, conf, 2)).toBe(true);
+      const partly = findings.filter(
+        (d) => d.ruleId === 'include-not-found' && d.message.includes('some alternatives name no file'),
+      );
+      if (oneExists) {
+        // The missing names are a few, then a count: not 4,095 paths in each finding.
+        expect(partly.length).toBeGreaterThan(0);
+        expect(partly[0]!.detail).toMatch(/ and 4090 more\)/);
+        expect(partly[0]!.detail!.length).toBeLessThan(1000);
+      } else expect(partly).toEqual([]);
+    },
+  );
 
   it('a conf.d of 3,000 files and 300 include lines stays under include-lookups (real configs are not cut)', () => {
-    for (let i = 0; i < 3000; i++) write(`confd/etc/keepalived/conf.d/f${i}.conf`, `vrrp_script chk_${i} {\n    script "/bin/true"\n}\n`);
+    for (let i = 0; i < 3000; i++)
+      write(`confd/etc/keepalived/conf.d/f${i}.conf`, `vrrp_script chk_${i} {\n    script "/bin/true"\n}\n`);
     const inc = Array.from({ length: 300 }, (_, i) => `include conf.d/f${i}.conf\n`).join('');
-    const conf = write('confd/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\ninclude conf.d/*.conf\n${inc}`);
+    const conf = write(
+      'confd/etc/keepalived/keepalived.conf',
+      `global_defs {\n    priorty 1\n}\ninclude conf.d/*.conf\n${inc}`,
+    );
     const { findings } = lintBomb(conf);
     expect(findings.filter((d) => d.ruleId === 'budget-exceeded')).toEqual([]);
     expect(typoAt(findings, conf, 2)).toBe(true);
@@ -259,17 +304,23 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     expect(typoAt(findings, conf, 2)).toBe(true);
   });
 
-  it.each(['cluster', 'lint --cluster'])('%s: two nodes, one with 1,000 @id lines: ends in bounds, cap config-ids said once', (command) => {
-    const ids = fs.readFileSync(bombs.configIds(), 'utf8');
-    const lb1 = write(`cluster-ids/${command.length}/lb1/etc/keepalived/keepalived.conf`, ids);
-    write(`cluster-ids/${command.length}/lb2/etc/keepalived/keepalived.conf`, 'global_defs {\n    router_id lb2\n}\n');
-    const [cmd, ...flags] = command.split(' ');
-    const lb2 = path.join(tmp, `cluster-ids/${command.length}/lb2/etc/keepalived/keepalived.conf`);
-    const { findings } = lintBomb(lb1, [lb2, ...flags], cmd);
-    const caps = findings.filter((d) => d.ruleId === 'budget-exceeded' && d.message.includes('cap "config-ids"'));
-    expect(caps.length, JSON.stringify(findings.filter((d) => d.ruleId === 'budget-exceeded'))).toBe(1);
-    expect([caps[0]!.file, lineOf(lb1, caps[0]!.line)]).toEqual([lb1, '@id64 vrrp_script chk_64 {']);
-  });
+  it.each(['cluster', 'lint --cluster'])(
+    '%s: two nodes, one with 1,000 @id lines: ends in bounds, cap config-ids said once',
+    (command) => {
+      const ids = fs.readFileSync(bombs.configIds(), 'utf8');
+      const lb1 = write(`cluster-ids/${command.length}/lb1/etc/keepalived/keepalived.conf`, ids);
+      write(
+        `cluster-ids/${command.length}/lb2/etc/keepalived/keepalived.conf`,
+        'global_defs {\n    router_id lb2\n}\n',
+      );
+      const [cmd, ...flags] = command.split(' ');
+      const lb2 = path.join(tmp, `cluster-ids/${command.length}/lb2/etc/keepalived/keepalived.conf`);
+      const { findings } = lintBomb(lb1, [lb2, ...flags], cmd);
+      const caps = findings.filter((d) => d.ruleId === 'budget-exceeded' && d.message.includes('cap "config-ids"'));
+      expect(caps.length, JSON.stringify(findings.filter((d) => d.ruleId === 'budget-exceeded'))).toBe(1);
+      expect([caps[0]!.file, lineOf(lb1, caps[0]!.line)]).toEqual([lb1, '@id64 vrrp_script chk_64 {']);
+    },
+  );
 
   it('5,000,000 "{" lines: cap brace-depth at the 1,001st open "{"', () => {
     const conf = bombs.openBraces();
@@ -311,7 +362,10 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
 
 describe('work budget: brace alternatives are built one by one, up to the cap', () => {
   it('keeps glob(3) order, and stops 24 groups at MAX_BRACE_ALTERNATIVES without building the rest', () => {
-    expect(expandBraces('/x/{a,b}{c,{d,e}}{f}')).toEqual({ patterns: ['/x/ac{f}', '/x/ad{f}', '/x/ae{f}', '/x/bc{f}', '/x/bd{f}', '/x/be{f}'], truncated: false });
+    expect(expandBraces('/x/{a,b}{c,{d,e}}{f}')).toEqual({
+      patterns: ['/x/ac{f}', '/x/ad{f}', '/x/ae{f}', '/x/bc{f}', '/x/bd{f}', '/x/be{f}'],
+      truncated: false,
+    });
     const t0 = Date.now();
     const r = expandBraces('/x/' + '{a,b}'.repeat(24));
     expect(Date.now() - t0).toBeLessThan(2000);
@@ -326,10 +380,15 @@ describe('work budget: findings per rule and file', () => {
   it('1,500 misspelt lines: the first 1,000 findings, then one that says the rest are not shown', () => {
     const conf = write('typos/etc/keepalived/keepalived.conf', `global_defs {\n${'    priorty 1\n'.repeat(1500)}}\n`);
     const { findings } = lintBomb(conf);
-    expect(findings.filter((d) => d.ruleId === 'unknown-keyword').map((d) => d.line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
+    expect(findings.filter((d) => d.ruleId === 'unknown-keyword').map((d) => d.line)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i + 2),
+    );
     const more = findings.filter((d) => d.ruleId === 'budget-exceeded');
     expect(more.map((d) => [d.line, d.message])).toEqual([
-      [1002, 'Too many findings of unknown-keyword in this file: only the first 1000 are shown (cap "findings-per-rule-and-file").'],
+      [
+        1002,
+        'Too many findings of unknown-keyword in this file: only the first 1000 are shown (cap "findings-per-rule-and-file").',
+      ],
     ]);
   });
 });
@@ -337,14 +396,21 @@ describe('work budget: findings per rule and file', () => {
 describe('work budget: the findings kept are the first by position, whatever order a rule reports in', () => {
   // A cross-statement rule reports from its end() hook, here the last statement first.
   const backwards: Rule = {
-    meta: { id: 'test-backwards', description: 'Reports the first statement 2,000 times, then every statement, last first.', severity: 'warning', messages: { it: 'Statement "{{k}}".' } },
+    meta: {
+      id: 'test-backwards',
+      description: 'Reports the first statement 2,000 times, then every statement, last first.',
+      severity: 'warning',
+      messages: { it: 'Statement "{{k}}".' },
+    },
     create(ctx) {
       return {
         end() {
           // The same finding again and again (a line read again through an expansion) is one finding.
           const first = ctx.tree.all[0]!;
-          for (let i = 0; i < 2000; i++) ctx.report({ messageId: 'it', at: first.keyword, data: { k: first.keyword.text } });
-          for (const s of [...ctx.tree.all].reverse()) ctx.report({ messageId: 'it', at: s.keyword, data: { k: s.keyword.text } });
+          for (let i = 0; i < 2000; i++)
+            ctx.report({ messageId: 'it', at: first.keyword, data: { k: first.keyword.text } });
+          for (const s of [...ctx.tree.all].reverse())
+            ctx.report({ messageId: 'it', at: s.keyword, data: { k: s.keyword.text } });
         },
       };
     },
@@ -356,7 +422,9 @@ describe('work budget: the findings kept are the first by position, whatever ord
     const ds = report.results.flatMap((r) => r.diagnostics);
     const lines = ds.filter((d) => d.ruleId === 'test-backwards').map((d) => d.start.line);
     expect(lines).toEqual(Array.from({ length: MAX_FINDINGS_PER_RULE_AND_FILE }, (_, i) => i + 1));
-    expect(ds.filter((d) => d.ruleId === 'budget-exceeded').map((d) => [d.start.line, d.messageId])).toEqual([[MAX_FINDINGS_PER_RULE_AND_FILE + 1, 'findings']]);
+    expect(ds.filter((d) => d.ruleId === 'budget-exceeded').map((d) => [d.start.line, d.messageId])).toEqual([
+      [MAX_FINDINGS_PER_RULE_AND_FILE + 1, 'findings'],
+    ]);
   });
 });
 
@@ -365,14 +433,18 @@ describe('work budget: the report does not depend on --jobs', () => {
     const dir = path.join(tmp, 'many');
     const copy = (name: string, text: string) => write(`many/${name}/etc/keepalived/keepalived.conf`, text);
     copy('good1', 'global_defs {\n    router_id a\n    priorty 1\n}\n');
-    copy('good2', 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n');
+    copy(
+      'good2',
+      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n',
+    );
     copy('seq', fs.readFileSync(bombs.sequences(), 'utf8'));
     copy('wide', fs.readFileSync(bombs.wideDefinition(), 'utf8'));
     copy('ids', fs.readFileSync(bombs.configIds(), 'utf8'));
     copy('braces', fs.readFileSync(bombs.braces(), 'utf8'));
     copy('lookups', fs.readFileSync(bombs.includeLookups(false), 'utf8'));
     copy('doubling', 'include f0.inc\n');
-    for (let i = 0; i < 40; i++) write(`many/doubling/etc/keepalived/f${i}.inc`, `include f${i + 1}.inc\ninclude f${i + 1}.inc\n`);
+    for (let i = 0; i < 40; i++)
+      write(`many/doubling/etc/keepalived/f${i}.inc`, `include f${i + 1}.inc\ninclude f${i + 1}.inc\n`);
     // Several bombs at once in one process (-j 1): a heap for all of them, not for one.
     const one = run([dir, '--jobs', '1'], 300, 1024);
     const four = run([dir, '--jobs', '4'], 300, 1024);
@@ -380,7 +452,9 @@ describe('work budget: the report does not depend on --jobs', () => {
     expect(one.code).toBe(1);
     expect(four.code).toBe(1);
     expect(four.stdout).toBe(one.stdout);
-    const files = (JSON.parse(one.stdout) as JsonReport).results.map((r) => path.basename(path.dirname(path.dirname(path.dirname(r.file)))));
+    const files = (JSON.parse(one.stdout) as JsonReport).results.map((r) =>
+      path.basename(path.dirname(path.dirname(path.dirname(r.file)))),
+    );
     expect(files).toEqual(expect.arrayContaining(['good1', 'seq', 'wide', 'ids', 'braces', 'lookups', 'doubling']));
     expect(one.stdout).toContain('cap \\"included-files\\"');
     expect(one.stdout).toContain('cap \\"include-lookups\\"');

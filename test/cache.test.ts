@@ -38,7 +38,9 @@ interface Kept {
 /** Edit every kept entry, and sign it again with the user's key unless `sign` is false. */
 function edit(cacheFile: string, change: (e: Kept) => void, sign = true): void {
   const secret = Buffer.from(fs.readFileSync(keyFileFor(cacheFile), 'utf8').trim(), 'hex');
-  const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { mac: string; body: string }> };
+  const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as {
+    entries: Record<string, { mac: string; body: string }>;
+  };
   for (const [key, e] of Object.entries(data.entries)) {
     const body = JSON.parse(e.body) as Kept;
     change(body);
@@ -56,15 +58,19 @@ function mark(cacheFile: string): void {
 }
 
 /** Per host: served from the cache (true) or linted (false). */
-async function served(dir: string, extra: string[] = []): Promise<{ lb1: boolean; lb2: boolean; stdout: string; code: number }> {
+async function served(
+  dir: string,
+  extra: string[] = [],
+): Promise<{ lb1: boolean; lb2: boolean; stdout: string; code: number }> {
   const r = await runCli(['lb1', 'lb2', '--cache', '--format', 'json', ...extra], { cwd: dir, env: ENV });
   const results = (JSON.parse(r.stdout) as { results: { file: string; diagnostics: { message: string }[] }[] }).results;
-  const of = (h: string) => results.filter((x) => x.file.startsWith(`${h}/`)).some((x) => x.diagnostics.some((d) => d.message === MARK));
+  const of = (h: string) =>
+    results.filter((x) => x.file.startsWith(`${h}/`)).some((x) => x.diagnostics.some((d) => d.message === MARK));
   return { lb1: of('lb1'), lb2: of('lb2'), stdout: r.stdout, code: r.code };
 }
 
 describe('--cache', () => {
-  it('gives the same report from the cache as from a lint, and keeps it in the user\'s cache folder', async () => {
+  it("gives the same report from the cache as from a lint, and keeps it in the user's cache folder", async () => {
     const { dir } = tree();
     const first = await runCli(['lb1', 'lb2', '--format', 'json'], { cwd: dir });
     const cold = await runCli(['lb1', 'lb2', '--cache', '--format', 'json'], { cwd: dir, env: ENV });
@@ -81,9 +87,22 @@ describe('--cache', () => {
   });
 
   const changes: [string, (d: string) => void][] = [
-    ['the config is edited', (d) => fs.appendFileSync(path.join(d, 'lb1/etc/keepalived/keepalived.conf'), '# edited\n')],
-    ['an included file is edited', (d) => fs.writeFileSync(path.join(d, 'lb1/etc/keepalived/conf.d/a.conf'), 'vrrp_script chk {\n    script "/bin/false"\n}\n')],
-    ['a new file matches an include glob', (d) => fs.writeFileSync(path.join(d, 'lb1/etc/keepalived/conf.d/b.conf'), '')],
+    [
+      'the config is edited',
+      (d) => fs.appendFileSync(path.join(d, 'lb1/etc/keepalived/keepalived.conf'), '# edited\n'),
+    ],
+    [
+      'an included file is edited',
+      (d) =>
+        fs.writeFileSync(
+          path.join(d, 'lb1/etc/keepalived/conf.d/a.conf'),
+          'vrrp_script chk {\n    script "/bin/false"\n}\n',
+        ),
+    ],
+    [
+      'a new file matches an include glob',
+      (d) => fs.writeFileSync(path.join(d, 'lb1/etc/keepalived/conf.d/b.conf'), ''),
+    ],
     ['a script loses its execute bit', (d) => fs.chmodSync(path.join(d, 'lb1/etc/keepalived/notify.sh'), 0o644)],
     ['a script is edited', (d) => fs.appendFileSync(path.join(d, 'lb1/etc/keepalived/notify.sh'), '# edited\n')],
     ['a script is removed', (d) => fs.rmSync(path.join(d, 'lb1/etc/keepalived/notify.sh'))],
@@ -99,7 +118,10 @@ describe('--cache', () => {
       expect(r.lb2).toBe(true);
       // And what it says is what a lint without the cache says.
       const plain = await runCli(['lb1', '--format', 'json'], { cwd: dir });
-      const lb1 = (s: string) => JSON.stringify((JSON.parse(s) as { results: { file: string }[] }).results.filter((x) => x.file.startsWith('lb1/')));
+      const lb1 = (s: string) =>
+        JSON.stringify(
+          (JSON.parse(s) as { results: { file: string }[] }).results.filter((x) => x.file.startsWith('lb1/')),
+        );
       expect(lb1(r.stdout)).toBe(lb1(plain.stdout));
     });
   }
@@ -141,7 +163,9 @@ describe('--cache', () => {
     write('blocker', 'a file where a folder would be');
     const r = await runCli(['lb1', '--cache-location', 'blocker/cache.json', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^keepalived-lint: warning: cannot use the cache .*blocker\/cache\.json: a folder on its path is a file; linting without the cache\n$/);
+    expect(r.stderr).toMatch(
+      /^keepalived-lint: warning: cannot use the cache .*blocker\/cache\.json: a folder on its path is a file; linting without the cache\n$/,
+    );
     expect((JSON.parse(r.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
   });
 });
@@ -149,8 +173,18 @@ describe('--cache', () => {
 // Issue 13: the linted repository is hostile; its files must not make a broken config pass.
 describe('--cache against a hostile repository', () => {
   const git = (dir: string, ...args: string[]) =>
-    execFileSync('git', ['-C', dir, ...args], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
-  const lint = (dir: string, extra: string[] = [], env: Record<string, string> = ENV) => runCli(['lb1', '--cache', '--format', 'json', ...extra], { cwd: dir, env });
+    execFileSync('git', ['-C', dir, ...args], {
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.org',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.org',
+      },
+    });
+  const lint = (dir: string, extra: string[] = [], env: Record<string, string> = ENV) =>
+    runCli(['lb1', '--cache', '--format', 'json', ...extra], { cwd: dir, env });
 
   it('keeps the default cache outside the working tree, with a 0600 key beside it', async () => {
     const { dir } = tree();
@@ -168,7 +202,9 @@ describe('--cache against a hostile repository', () => {
     expect(defaultCacheFile(dir, { HOME: home })!.startsWith(path.join(home, '.cache', 'keepalived-lint'))).toBe(true);
     const none = await lint(dir, [], {});
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/^keepalived-lint: warning: --cache has no folder to keep its file in .*linting without the cache\n$/);
+    expect(none.stderr).toMatch(
+      /^keepalived-lint: warning: --cache has no folder to keep its file in .*linting without the cache\n$/,
+    );
     expect(fs.readdirSync(dir).sort()).toEqual(before);
   });
 
@@ -215,7 +251,9 @@ describe('--cache against a hostile repository', () => {
     const planted = fs.readFileSync(path.join(dir, 'kl.cache'), 'utf8');
     const r = await lint(dir, ['--cache-location', 'kl.cache']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^keepalived-lint: warning: the cache file .*kl\.cache is tracked by git .*; linting without the cache\n$/);
+    expect(r.stderr).toMatch(
+      /^keepalived-lint: warning: the cache file .*kl\.cache is tracked by git .*; linting without the cache\n$/,
+    );
     expect(fs.readFileSync(path.join(dir, 'kl.cache'), 'utf8')).toBe(planted);
     // A tracked key (the attacker's own key, committed with a cache signed by it) is refused too.
     git(dir, 'rm', '-q', '--cached', 'kl.cache');
@@ -256,7 +294,9 @@ describe('--cache against a hostile repository', () => {
     try {
       const r = await lint(dir, ['--cache-location', 'kl.cache']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^keepalived-lint: warning: cannot use the cache .*kl\.cache: git cannot say whether it tracks the cache file .*; linting without the cache\n$/);
+      expect(r.stderr).toMatch(
+        /^keepalived-lint: warning: cannot use the cache .*kl\.cache: git cannot say whether it tracks the cache file .*; linting without the cache\n$/,
+      );
     } finally {
       process.env.PATH = saved;
     }
@@ -284,7 +324,9 @@ describe('--cache against a hostile repository', () => {
       const r = await lint(dir, ['--cache-location', 'kl.cache']);
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^keepalived-lint: warning: cannot use the cache .*kl\.cache: (is a symbolic link|is not a regular file).*; linting without the cache\n$/);
+      expect(r.stderr).toMatch(
+        /^keepalived-lint: warning: cannot use the cache .*kl\.cache: (is a symbolic link|is not a regular file).*; linting without the cache\n$/,
+      );
       // Not replaced either: the user's link stays what it was.
       expect(fs.lstatSync(path.join(dir, 'kl.cache')).isFile()).toBe(false);
     }, 10_000);

@@ -7,7 +7,8 @@ import { rules } from '../rules/index.js';
 
 const { dir: tmp, write } = tempTree('kl-report-');
 
-const CLEAN = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+const CLEAN =
+  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
 // Two warnings (extra words), no error.
 const WARNINGS = CLEAN.replace('priority 100', 'priority 100 150').replace('state BACKUP', 'state BACKUP now');
 // One error (unknown keyword) and one warning.
@@ -20,18 +21,25 @@ write('clean.conf', CLEAN);
 interface JsonOut {
   results: { file: string; diagnostics: { ruleId: string; severity: string }[] }[];
 }
-const diagnostics = (stdout: string) => (JSON.parse(stdout) as JsonOut).results.flatMap((r) => r.diagnostics.map((d) => `${d.severity} ${d.ruleId}`));
+const diagnostics = (stdout: string) =>
+  (JSON.parse(stdout) as JsonOut).results.flatMap((r) => r.diagnostics.map((d) => `${d.severity} ${d.ruleId}`));
 
 describe('--output FILE', () => {
   it('writes the report to the file and nothing to stdout, with the usual exit code', async () => {
     const r = await runCli(['lint', 'mixed.conf', '--format', 'sarif', '-o', 'report.sarif'], { cwd: tmp });
     expect(r).toEqual({ code: 1, stdout: '', stderr: '' });
-    const log = JSON.parse(fs.readFileSync(path.join(tmp, 'report.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+    const log = JSON.parse(fs.readFileSync(path.join(tmp, 'report.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string }[] }[];
+    };
     expect(log.runs[0]!.results.map((x) => x.ruleId)).toEqual(['invalid-value', 'unknown-keyword']);
   });
 
   it('writes stylish without colour even on a terminal, and an empty file for a clean run', async () => {
-    const r = await runCli(['lint', 'mixed.conf', '--output', 'stylish.txt'], { cwd: tmp, isTTY: true, env: { FORCE_COLOR: '1' } });
+    const r = await runCli(['lint', 'mixed.conf', '--output', 'stylish.txt'], {
+      cwd: tmp,
+      isTTY: true,
+      env: { FORCE_COLOR: '1' },
+    });
     expect(r.code).toBe(1);
     const text = fs.readFileSync(path.join(tmp, 'stylish.txt'), 'utf8');
     expect(text).toContain('priorty');
@@ -45,7 +53,9 @@ describe('--output FILE', () => {
     const missing = await runCli(['lint', 'clean.conf', '-o', 'no/such/dir/report.sarif', '-f', 'sarif'], { cwd: tmp });
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toBe('keepalived-lint: cannot write the report to --output "no/such/dir/report.sarif": the folder "no/such/dir" does not exist. Choose a file in an existing folder you can write to.\n');
+    expect(missing.stderr).toBe(
+      'keepalived-lint: cannot write the report to --output "no/such/dir/report.sarif": the folder "no/such/dir" does not exist. Choose a file in an existing folder you can write to.\n',
+    );
     expect(fs.existsSync(path.join(tmp, 'no'))).toBe(false);
     fs.mkdirSync(path.join(tmp, 'adir'), { recursive: true });
     const dir = await runCli(['lint', 'clean.conf', '--output', 'adir'], { cwd: tmp });
@@ -59,10 +69,15 @@ describe('--output FILE', () => {
 
 describe('--max-warnings N', () => {
   it('exits 1 with a stderr line when the warnings exceed N, and 0 at N', async () => {
-    expect(await runCli(['lint', 'warnings.conf', '-f', 'json', '--max-warnings', '2'], { cwd: tmp })).toMatchObject({ code: 0, stderr: '' });
+    expect(await runCli(['lint', 'warnings.conf', '-f', 'json', '--max-warnings', '2'], { cwd: tmp })).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
     const over = await runCli(['lint', 'warnings.conf', '-f', 'json', '--max-warnings', '1'], { cwd: tmp });
     expect(over.code).toBe(1);
-    expect(over.stderr).toBe('keepalived-lint: 2 warnings found, more than --max-warnings 1 allows: fix them, or raise the limit.\n');
+    expect(over.stderr).toBe(
+      'keepalived-lint: 2 warnings found, more than --max-warnings 1 allows: fix them, or raise the limit.\n',
+    );
     expect(diagnostics(over.stdout)).toEqual(['warning invalid-value', 'warning invalid-value']);
     expect((await runCli(['lint', 'clean.conf', '--max-warnings', '0'], { cwd: tmp })).code).toBe(0);
   });
@@ -83,28 +98,42 @@ describe('--quiet', () => {
     expect(diagnostics(mixed.stdout)).toEqual(['error unknown-keyword']);
     const stylish = await runCli(['lint', 'mixed.conf', '--quiet'], { cwd: tmp });
     expect(stylish.stdout).toContain('1 problem (1 error, 0 warnings)');
-    expect(await runCli(['lint', 'warnings.conf', '--quiet'], { cwd: tmp })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runCli(['lint', 'warnings.conf', '--quiet'], { cwd: tmp })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 
   it('still counts the hidden warnings for --max-warnings, and says so', async () => {
     const r = await runCli(['lint', 'warnings.conf', '--quiet', '--max-warnings', '0'], { cwd: tmp });
-    expect(r).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('2 warnings found, more than --max-warnings 0 allows') });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringContaining('2 warnings found, more than --max-warnings 0 allows'),
+    });
   });
 });
 
 describe('--rule RULE=SEVERITY', () => {
-  it('changes a rule\'s severity, and the exit code with it', async () => {
+  it("changes a rule's severity, and the exit code with it", async () => {
     const r = await runCli(['lint', 'mixed.conf', '-f', 'json', '--rule', 'unknown-keyword=warning'], { cwd: tmp });
     expect(r.code).toBe(0);
     expect(diagnostics(r.stdout)).toEqual(['warning invalid-value', 'warning unknown-keyword']);
   });
 
   it('is repeatable, and off turns a rule off', async () => {
-    const r = await runCli(['lint', 'mixed.conf', '-f', 'json', '--rule', 'unknown-keyword=off', '--rule', 'invalid-value=error'], { cwd: tmp });
+    const r = await runCli(
+      ['lint', 'mixed.conf', '-f', 'json', '--rule', 'unknown-keyword=off', '--rule', 'invalid-value=error'],
+      { cwd: tmp },
+    );
     expect(r.code).toBe(1);
     expect(diagnostics(r.stdout)).toEqual(['error invalid-value']);
     // The last setting of a rule wins.
-    const last = await runCli(['lint', 'mixed.conf', '-f', 'json', '--rule', 'unknown-keyword=off', '--rule', 'unknown-keyword=info'], { cwd: tmp });
+    const last = await runCli(
+      ['lint', 'mixed.conf', '-f', 'json', '--rule', 'unknown-keyword=off', '--rule', 'unknown-keyword=info'],
+      { cwd: tmp },
+    );
     expect(diagnostics(last.stdout)).toContain('info unknown-keyword');
   });
 
@@ -119,10 +148,14 @@ describe('--rule RULE=SEVERITY', () => {
   it('rejects an unknown severity and a value without "=" with exit 2, listing the severities', async () => {
     const warn = await runCli(['lint', 'clean.conf', '--rule', 'unknown-keyword=warn'], { cwd: tmp });
     expect(warn.code).toBe(2);
-    expect(warn.stderr).toContain('Unknown severity "warn" for rule unknown-keyword. Did you mean "warning"? Valid severities: off, info, warning, error.');
+    expect(warn.stderr).toContain(
+      'Unknown severity "warn" for rule unknown-keyword. Did you mean "warning"? Valid severities: off, info, warning, error.',
+    );
     const bare = await runCli(['lint', 'clean.conf', '--rule', 'unknown-keyword'], { cwd: tmp });
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toContain('Expected RULE=SEVERITY, e.g. --rule unknown-keyword=warning (severity one of off, info, warning, error).');
+    expect(bare.stderr).toContain(
+      'Expected RULE=SEVERITY, e.g. --rule unknown-keyword=warning (severity one of off, info, warning, error).',
+    );
   });
 });
 
@@ -132,6 +165,7 @@ describe('lint --help', () => {
     expect(r.code).toBe(0);
     const help = r.stdout.replace(/\s+/g, ' ');
     expect(help).toContain('choices: "stylish", "json", "sarif", "github", "checkstyle", "junit"');
-    for (const o of ['--output <file>', '--max-warnings <n>', '--quiet', '--rule <rule=severity>']) expect(help).toContain(o);
+    for (const o of ['--output <file>', '--max-warnings <n>', '--quiet', '--rule <rule=severity>'])
+      expect(help).toContain(o);
   });
 });

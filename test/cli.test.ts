@@ -6,7 +6,8 @@ import { REPO, SHARED, runCli, tempTree } from './helpers.js';
 
 const { dir: tmp, write } = tempTree('kl-cli-');
 
-const CLEAN = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+const CLEAN =
+  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
 
 describe('lint exit codes and output', () => {
   it('exits 0 and prints nothing for a clean config', async () => {
@@ -16,7 +17,9 @@ describe('lint exit codes and output', () => {
 
   it('exits 1 with an error finding, 0 with warnings only', async () => {
     expect((await runCli(['lint', write('err.conf', CLEAN.replace('priority 100', 'priority 300'))])).code).toBe(1);
-    expect((await runCli(['lint', write('warn.conf', CLEAN.replace('priority 100', 'priority 100 150'))])).code).toBe(0);
+    expect((await runCli(['lint', write('warn.conf', CLEAN.replace('priority 100', 'priority 100 150'))])).code).toBe(
+      0,
+    );
   });
 
   it('prints the documented json shape with 1-based positions', async () => {
@@ -71,14 +74,17 @@ describe('lint exit codes and output', () => {
     expect(JSON.parse(r.stdout).results[0].diagnostics[0].ruleId).toBe('invalid-value');
   });
 
-  it.skipIf(process.getuid?.() === 0)('exits 2 for an unreadable file with file:line:column, never a stack trace', async () => {
-    const f = write('locked.conf', CLEAN);
-    fs.chmodSync(f, 0);
-    const r = await runCli(['lint', f], { cwd: tmp });
-    fs.chmodSync(f, 0o644);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/locked\.conf:1:1: error: cannot lint this file: permission denied/);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'exits 2 for an unreadable file with file:line:column, never a stack trace',
+    async () => {
+      const f = write('locked.conf', CLEAN);
+      fs.chmodSync(f, 0);
+      const r = await runCli(['lint', f], { cwd: tmp });
+      fs.chmodSync(f, 0o644);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/locked\.conf:1:1: error: cannot lint this file: permission denied/);
+    },
+  );
 
   it('exits 2 for a dangling symlink and a FIFO given as files, and lints the rest', async () => {
     fs.symlinkSync(path.join(tmp, 'no-target.conf'), path.join(tmp, 'dangling.conf'));
@@ -98,7 +104,9 @@ describe('lint exit codes and output', () => {
     write('looped/etc/keepalived/keepalived.conf', CLEAN);
     fs.symlinkSync('..', path.join(tmp, 'looped/etc/keepalived/up'));
     const r = await runCli(['lint', 'looped', '--format', 'json'], { cwd: tmp });
-    expect(JSON.parse(r.stdout).results.map((x: { file: string }) => x.file)).toEqual(['looped/etc/keepalived/keepalived.conf']);
+    expect(JSON.parse(r.stdout).results.map((x: { file: string }) => x.file)).toEqual([
+      'looped/etc/keepalived/keepalived.conf',
+    ]);
   });
 
   it('survives binary input without a stack trace', async () => {
@@ -107,7 +115,9 @@ describe('lint exit codes and output', () => {
     const r = await runCli(['lint', f, '--format', 'json'], { cwd: tmp });
     expect([0, 1]).toContain(r.code);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).results[0].diagnostics.some((d: { message: string }) => /NUL bytes/.test(d.message))).toBe(true);
+    expect(
+      JSON.parse(r.stdout).results[0].diagnostics.some((d: { message: string }) => /NUL bytes/.test(d.message)),
+    ).toBe(true);
   });
 
   it('rejects an unknown --target and an unknown option with exit 2', async () => {
@@ -122,11 +132,17 @@ describe('lint exit codes and output', () => {
     write('repo/hosts/lb1/etc/keepalived/conf.d/vi.conf', CLEAN.replace('priority 100', 'priority 256'));
     write('repo/README.conf', 'not a keepalived file\n');
     // a fragment that is only valid where it is included: linted in place, not on its own
-    write('repo/hosts/lb1/etc/keepalived/keepalived.conf', 'include conf.d/*.conf\nvrrp_instance VI_2 {\n    include fragments/body.conf\n}\n');
+    write(
+      'repo/hosts/lb1/etc/keepalived/keepalived.conf',
+      'include conf.d/*.conf\nvrrp_instance VI_2 {\n    include fragments/body.conf\n}\n',
+    );
     write('repo/hosts/lb1/etc/keepalived/fragments/body.conf', 'state BACKUP\ninterface eth0\nvirtual_router_id 52\n');
     const r = await runCli(['lint', 'repo', '--format', 'json'], { cwd: tmp });
     const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: unknown[] }[] };
-    expect(out.results.map((x) => x.file).sort()).toEqual(['repo/hosts/lb1/etc/keepalived/conf.d/vi.conf', 'repo/hosts/lb1/etc/keepalived/keepalived.conf']);
+    expect(out.results.map((x) => x.file).sort()).toEqual([
+      'repo/hosts/lb1/etc/keepalived/conf.d/vi.conf',
+      'repo/hosts/lb1/etc/keepalived/keepalived.conf',
+    ]);
     expect(r.stdout).not.toContain('body.conf');
     expect(out.results.find((x) => x.file.endsWith('vi.conf'))!.diagnostics).toHaveLength(1);
     expect(r.code).toBe(1);
@@ -137,7 +153,9 @@ describe('lint exit codes and output', () => {
     write('root/etc/keepalived/extra.conf', 'bogus_keyword 1\n');
     const r = await runCli(['lint', 'root/etc/keepalived/keepalived.conf', '--format', 'json'], { cwd: tmp });
     const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] };
-    expect(out.results.find((x) => x.file === 'root/etc/keepalived/extra.conf')!.diagnostics[0]!.ruleId).toBe('unknown-keyword');
+    expect(out.results.find((x) => x.file === 'root/etc/keepalived/extra.conf')!.diagnostics[0]!.ruleId).toBe(
+      'unknown-keyword',
+    );
   });
 });
 
@@ -146,11 +164,17 @@ describe('target versions and distributions', () => {
   it('reports mixed families for stretch and bookworm, not for jessie; --from names the change', async () => {
     const f = write('mixed.conf', MIXED);
     const rules = async (...args: string[]) =>
-      (JSON.parse((await runCli(['lint', f, '--format', 'json', ...args], { cwd: tmp })).stdout).results[0]?.diagnostics ?? []).map((d: { ruleId: string; message: string; detail?: string }) => d);
+      (
+        JSON.parse((await runCli(['lint', f, '--format', 'json', ...args], { cwd: tmp })).stdout).results[0]
+          ?.diagnostics ?? []
+      ).map((d: { ruleId: string; message: string; detail?: string }) => d);
     expect(await rules('--target', '1.2.13')).toEqual([]);
     expect(await rules('--target', 'jessie')).toEqual([]);
     for (const t of ['1.3.2', 'stretch', 'debian-9', 'bookworm']) {
-      expect((await rules('--target', t)).map((d: { ruleId: string }) => d.ruleId), t).toEqual(['mixed-address-family']);
+      expect(
+        (await rules('--target', t)).map((d: { ruleId: string }) => d.ruleId),
+        t,
+      ).toEqual(['mixed-address-family']);
     }
     expect((await rules()).map((d: { ruleId: string }) => d.ruleId)).toEqual(['mixed-address-family']);
     const [d] = await rules('--from', '1.2.13', '--target', '1.3.2');
@@ -184,7 +208,10 @@ describe('target versions and distributions', () => {
 
 describe('config-ids', () => {
   it('lints once per @id and lists the ids a finding applies to', async () => {
-    const f = write('ids.conf', CLEAN.replace('    priority 100\n', '@lb1 priority 300\n@lb2 priority 100\n@^lb1 priority 50\n'));
+    const f = write(
+      'ids.conf',
+      CLEAN.replace('    priority 100\n', '@lb1 priority 300\n@lb2 priority 100\n@^lb1 priority 50\n'),
+    );
     const r = await runCli(['lint', f, '--format', 'json'], { cwd: tmp });
     const d = JSON.parse(r.stdout).results[0].diagnostics;
     expect(d).toHaveLength(1);
@@ -199,7 +226,16 @@ describe('parse', () => {
   it('shows the instances a ~SEQ over a multi-line definition produces, with positions', async () => {
     const f = write(
       'seq.conf',
-      ['$VI= \\', 'vrrp_instance VLAN_${VLAN} { \\', '    interface eth0.${VLAN} \\', '    virtual_router_id ${VLAN} \\', '}', '', '~SEQ(VLAN, 101, 1, 103) $VI', ''].join('\n'),
+      [
+        '$VI= \\',
+        'vrrp_instance VLAN_${VLAN} { \\',
+        '    interface eth0.${VLAN} \\',
+        '    virtual_router_id ${VLAN} \\',
+        '}',
+        '',
+        '~SEQ(VLAN, 101, 1, 103) $VI',
+        '',
+      ].join('\n'),
     );
     const r = await runCli(['parse', f], { cwd: tmp });
     expect(r.code).toBe(0);
@@ -252,7 +288,8 @@ describe('every corpus config, oracle case and Debian sample parses without an i
   const files: string[] = [];
   const add = (dir: string, filter: (f: string) => boolean) => {
     if (!fs.existsSync(dir)) return;
-    for (const f of fs.readdirSync(dir).sort()) if (filter(f) && fs.statSync(path.join(dir, f)).isFile()) files.push(path.join(dir, f));
+    for (const f of fs.readdirSync(dir).sort())
+      if (filter(f) && fs.statSync(path.join(dir, f)).isFile()) files.push(path.join(dir, f));
   };
   add(path.join(SHARED, 'corpus', 'configs'), () => true);
   add(path.join(SHARED, 'reference', 'keepalived', 'oracle-cases'), (f) => f.endsWith('.conf'));

@@ -12,7 +12,11 @@ import { runCli, tempTree } from './helpers.js';
 
 const { dir: tmp, write } = tempTree('kl-cluster-');
 const host = nodeHost(tmp);
-const load = (...files: string[]) => loadNodes(files.map((file) => ({ file, options: {} })), host);
+const load = (...files: string[]) =>
+  loadNodes(
+    files.map((file) => ({ file, options: {} })),
+    host,
+  );
 
 function instance(body: string, extra = ''): string {
   return `${extra}vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n${body}    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n`;
@@ -27,14 +31,19 @@ async function only(text: string, name = 'VI_1'): Promise<ClusterInstance> {
 
 describe('nodes', () => {
   it('names files by the path segments that differ', async () => {
-    expect(fileLabels(['/r/hosts/lb1/etc/keepalived/keepalived.conf', '/r/hosts/lb2/etc/keepalived/keepalived.conf'])).toEqual(['lb1', 'lb2']);
+    expect(
+      fileLabels(['/r/hosts/lb1/etc/keepalived/keepalived.conf', '/r/hosts/lb2/etc/keepalived/keepalived.conf']),
+    ).toEqual(['lb1', 'lb2']);
     expect(fileLabels(['/f/invalid/two-node-lb1.conf', '/f/invalid/two-node-lb2.conf'])).toEqual(['lb1', 'lb2']);
     expect(fileLabels(['/a/x.conf', '/a/b/x.conf'])).toEqual(['x', 'b/x.conf']);
     expect(fileLabels(['/a/lb1.conf', '/a/lb1-new.conf'])).toEqual(['lb1', 'lb1-new']);
   });
 
   it('makes one node per config-id of a file with @ lines, each read for its id', async () => {
-    const f = write('ids/keepalived.conf', instance('@lb1    state MASTER\n@lb1    priority 150\n@lb2    priority 100\n'));
+    const f = write(
+      'ids/keepalived.conf',
+      instance('@lb1    state MASTER\n@lb1    priority 150\n@lb2    priority 100\n'),
+    );
     const { nodes } = await load(f);
     expect(nodes.map((n) => [n.label, n.configId, n.instances[0]!.priority, Boolean(n.instances[0]!.master)])).toEqual([
       ['lb1', 'lb1', 150, true],
@@ -85,7 +94,9 @@ describe('groups', () => {
 
 describe('what an instance advertises', () => {
   it('priority range: a negative weight lowers it when the object is down, a positive one raises it when up', async () => {
-    const i = await only(instance('    priority 150\n    track_interface {\n        eth1 weight -20\n        eth2 weight 10\n    }\n'));
+    const i = await only(
+      instance('    priority 150\n    track_interface {\n        eth1 weight -20\n        eth2 weight 10\n    }\n'),
+    );
     expect(priorityRange(i)).toEqual({ healthy: 160, worst: 130, best: 160 });
   });
 
@@ -95,25 +106,43 @@ describe('what an instance advertises', () => {
     expect(priorityRange(i)).toEqual({ healthy: 1, worst: 1, best: 100 });
   });
 
-  it('drops instance weights in a sync group without sync_group_tracking_weight, keeps the group\'s own', async () => {
+  it("drops instance weights in a sync group without sync_group_tracking_weight, keeps the group's own", async () => {
     const group = (flag: string) =>
       `vrrp_sync_group G {\n    group {\n        VI_1\n    }\n${flag}    track_interface {\n        eth3 weight -5\n    }\n}\n`;
     const body = '    priority 100\n    track_interface {\n        eth1 weight -20\n    }\n';
     expect(priorityRange(await only(instance(body) + group('')))).toEqual({ healthy: 100, worst: 95, best: 100 });
-    expect(priorityRange(await only(instance(body) + group('    sync_group_tracking_weight\n')))).toEqual({ healthy: 100, worst: 75, best: 100 });
+    expect(priorityRange(await only(instance(body) + group('    sync_group_tracking_weight\n')))).toEqual({
+      healthy: 100,
+      worst: 75,
+      best: 100,
+    });
   });
 
   it('ignores weights for the address owner and gives up on tracked files', async () => {
-    expect(priorityRange(await only(instance('    state MASTER\n    track_interface {\n        eth1 weight -20\n    }\n')))).toEqual({ healthy: 255, worst: 255, best: 255 });
+    expect(
+      priorityRange(await only(instance('    state MASTER\n    track_interface {\n        eth1 weight -20\n    }\n'))),
+    ).toEqual({ healthy: 255, worst: 255, best: 255 });
     const file = 'track_file f {\n    file /tmp/x\n}\n';
-    expect(priorityRange(await only(instance('    priority 100\n    track_file {\n        f\n    }\n', file)))).toBeNull();
-    expect(priorityRange(await only(instance('    priority 100\n    track_file {\n        f weight 0\n    }\n', file)))).toEqual({ healthy: 100, worst: 100, best: 100 });
+    expect(
+      priorityRange(await only(instance('    priority 100\n    track_file {\n        f\n    }\n', file))),
+    ).toBeNull();
+    expect(
+      priorityRange(await only(instance('    priority 100\n    track_file {\n        f weight 0\n    }\n', file))),
+    ).toEqual({ healthy: 100, worst: 100, best: 100 });
   });
 
   it('advert interval and authentication as keepalived uses them', async () => {
-    const v2 = await only(instance('    advert_int 1.5\n    authentication {\n        auth_type PASS\n        auth_pass 123456789\n    }\n'));
+    const v2 = await only(
+      instance(
+        '    advert_int 1.5\n    authentication {\n        auth_type PASS\n        auth_pass 123456789\n    }\n',
+      ),
+    );
     expect([v2.advertMicros, v2.auth.type, v2.auth.password]).toEqual([2_000_000, 'PASS', '12345678']);
-    const v3 = await only(instance('    version 3\n    advert_int 0.015\n    authentication {\n        auth_type PASS\n        auth_pass secret\n    }\n'));
+    const v3 = await only(
+      instance(
+        '    version 3\n    advert_int 0.015\n    authentication {\n        auth_type PASS\n        auth_pass secret\n    }\n',
+      ),
+    );
     expect([v3.advertMicros, v3.auth.type]).toEqual([20_000, 'none']);
   });
 
@@ -136,25 +165,54 @@ describe('cluster command and lint --cluster', () => {
   const node = (state: string, prio: number, vips: string) =>
     `vrrp_instance VI_1 {\n    state ${state}\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n    virtual_ipaddress {\n${vips}    }\n}\n`;
   const lb1 = write('cli/hosts/lb1/etc/keepalived/keepalived.conf', node('MASTER', 150, '        192.0.2.10/24\n'));
-  const lb2 = write('cli/hosts/lb2/etc/keepalived/keepalived.conf', node('BACKUP', 100, '        192.0.2.10/24\n        192.0.2.11/24\n'));
+  const lb2 = write(
+    'cli/hosts/lb2/etc/keepalived/keepalived.conf',
+    node('BACKUP', 100, '        192.0.2.10/24\n        192.0.2.11/24\n'),
+  );
   const cwd = path.join(tmp, 'cli');
 
   it('finds the nodes in directories, names them, and exits 1 on an error finding', async () => {
     const r = await runCli(['cluster', 'hosts'], { cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    expect(r.stdout.split('\n')[0]).toBe('cluster of 2 nodes: lb1 (hosts/lb1/etc/keepalived/keepalived.conf), lb2 (hosts/lb2/etc/keepalived/keepalived.conf)');
-    expect(r.stdout).toContain('Virtual addresses of vrrp_instance VI_1 (VRID 51) on lb1 differ: 192.0.2.11 only on lb2');
-    expect(r.stdout).toContain('Virtual addresses of vrrp_instance VI_1 (VRID 51) on lb2 differ: 192.0.2.11 only on lb2');
-    expect(r.stdout).toContain('      hosts/lb2/etc/keepalived/keepalived.conf:6:5: lb2: virtual_ipaddress of VI_1: 192.0.2.10 and 192.0.2.11');
+    expect(r.stdout.split('\n')[0]).toBe(
+      'cluster of 2 nodes: lb1 (hosts/lb1/etc/keepalived/keepalived.conf), lb2 (hosts/lb2/etc/keepalived/keepalived.conf)',
+    );
+    expect(r.stdout).toContain(
+      'Virtual addresses of vrrp_instance VI_1 (VRID 51) on lb1 differ: 192.0.2.11 only on lb2',
+    );
+    expect(r.stdout).toContain(
+      'Virtual addresses of vrrp_instance VI_1 (VRID 51) on lb2 differ: 192.0.2.11 only on lb2',
+    );
+    expect(r.stdout).toContain(
+      '      hosts/lb2/etc/keepalived/keepalived.conf:6:5: lb2: virtual_ipaddress of VI_1: 192.0.2.10 and 192.0.2.11',
+    );
   });
 
-  it('prints json with findings in each node\'s file and related lines in the others', async () => {
+  it("prints json with findings in each node's file and related lines in the others", async () => {
     const r = await runCli(['cluster', lb1, lb2, '--format', 'json'], { cwd });
-    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string; line: number; detail?: string; related?: { file: string; line: number }[] }[] }[] };
-    expect(out.results.map((x) => [x.file, x.diagnostics.map((d) => `${d.ruleId}:${d.line}:${d.related?.map((rel) => `${rel.file}:${rel.line}`).join(',')}`)])).toEqual([
-      ['hosts/lb1/etc/keepalived/keepalived.conf', ['cluster-vip-mismatch:6:hosts/lb2/etc/keepalived/keepalived.conf:6']],
-      ['hosts/lb2/etc/keepalived/keepalived.conf', ['cluster-vip-mismatch:6:hosts/lb1/etc/keepalived/keepalived.conf:6']],
+    const out = JSON.parse(r.stdout) as {
+      results: {
+        file: string;
+        diagnostics: { ruleId: string; line: number; detail?: string; related?: { file: string; line: number }[] }[];
+      }[];
+    };
+    expect(
+      out.results.map((x) => [
+        x.file,
+        x.diagnostics.map(
+          (d) => `${d.ruleId}:${d.line}:${d.related?.map((rel) => `${rel.file}:${rel.line}`).join(',')}`,
+        ),
+      ]),
+    ).toEqual([
+      [
+        'hosts/lb1/etc/keepalived/keepalived.conf',
+        ['cluster-vip-mismatch:6:hosts/lb2/etc/keepalived/keepalived.conf:6'],
+      ],
+      [
+        'hosts/lb2/etc/keepalived/keepalived.conf',
+        ['cluster-vip-mismatch:6:hosts/lb1/etc/keepalived/keepalived.conf:6'],
+      ],
     ]);
     expect(out.results[0]!.diagnostics[0]!.detail).toContain('lb1 has 192.0.2.10; lb2 has 192.0.2.10 and 192.0.2.11');
   });
@@ -162,22 +220,37 @@ describe('cluster command and lint --cluster', () => {
   it('needs two nodes: one file without @ lines is a usage error', async () => {
     const r = await runCli(['cluster', lb1], { cwd });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('keepalived-lint cluster: found 1 node (lb1 (hosts/lb1/etc/keepalived/keepalived.conf)); a cluster needs at least two: give every node\'s config (files or directories), or one file with @node lines (one node per config-id)\n');
+    expect(r.stderr).toBe(
+      "keepalived-lint cluster: found 1 node (lb1 (hosts/lb1/etc/keepalived/keepalived.conf)); a cluster needs at least two: give every node's config (files or directories), or one file with @node lines (one node per config-id)\n",
+    );
   });
 
   it('lists the config-ids of a one-file cluster in json', async () => {
-    const f = write('cli-ids/keepalived.conf', node('BACKUP', 100, '        192.0.2.10/24\n@lb2        192.0.2.11/24\n').replace('    priority 100\n', '@lb1    priority 150\n@lb2    priority 100\n'));
+    const f = write(
+      'cli-ids/keepalived.conf',
+      node('BACKUP', 100, '        192.0.2.10/24\n@lb2        192.0.2.11/24\n').replace(
+        '    priority 100\n',
+        '@lb1    priority 150\n@lb2    priority 100\n',
+      ),
+    );
     const r = await runCli(['cluster', f, '--format', 'json'], { cwd: path.dirname(f) });
-    const d = (JSON.parse(r.stdout) as { results: { diagnostics: { configIds?: string[]; message: string }[] }[] }).results[0]!.diagnostics;
+    const d = (JSON.parse(r.stdout) as { results: { diagnostics: { configIds?: string[]; message: string }[] }[] })
+      .results[0]!.diagnostics;
     expect(d.map((x) => x.configIds)).toEqual([['lb1'], ['lb2']]);
   });
 
   it('lint --cluster adds the cluster findings to the per-file ones; plain lint does not', async () => {
     const plain = await runCli(['lint', 'hosts', '--format', 'json'], { cwd });
     const withCluster = await runCli(['lint', 'hosts', '--cluster', '--format', 'json'], { cwd });
-    const ids = (out: string) => (JSON.parse(out) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) => x.diagnostics.map((d) => d.ruleId));
+    const ids = (out: string) =>
+      (JSON.parse(out) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((x) =>
+        x.diagnostics.map((d) => d.ruleId),
+      );
     expect(ids(plain.stdout).filter((x) => x.startsWith('cluster-'))).toEqual([]);
-    expect(ids(withCluster.stdout).filter((x) => x.startsWith('cluster-'))).toEqual(['cluster-vip-mismatch', 'cluster-vip-mismatch']);
+    expect(ids(withCluster.stdout).filter((x) => x.startsWith('cluster-'))).toEqual([
+      'cluster-vip-mismatch',
+      'cluster-vip-mismatch',
+    ]);
     expect(withCluster.code).toBe(1);
   });
 
@@ -205,7 +278,10 @@ describe('clusters: in .keepalived-lint.yaml', () => {
   const repo = path.join(tmp, 'repo');
   pair('repo/web', '192.0.2.10/24');
   pair('repo/db', '198.51.100.10/24');
-  const ids = write('repo/core/keepalived.conf', 'vrrp_instance VI_9 {\n    interface eth1\n    virtual_router_id 9\n@a    priority 150\n@b    priority 100\n@c    priority 50\n    virtual_ipaddress {\n        203.0.113.1/24\n    }\n}\n');
+  const ids = write(
+    'repo/core/keepalived.conf',
+    'vrrp_instance VI_9 {\n    interface eth1\n    virtual_router_id 9\n@a    priority 150\n@b    priority 100\n@c    priority 50\n    virtual_ipaddress {\n        203.0.113.1/24\n    }\n}\n',
+  );
   const run = (yaml: string | null) => {
     const cfg = path.join(repo, '.keepalived-lint.yaml');
     if (yaml === null) fs.rmSync(cfg, { force: true });
@@ -219,7 +295,9 @@ describe('clusters: in .keepalived-lint.yaml', () => {
   });
 
   it('groups instances within each cluster only, takes config-ids per cluster, and names the clusters', async () => {
-    const r = await run('clusters:\n  - name: web\n    files: web/**\n  - name: db\n    files: db/**\n  - name: core\n    files: core/keepalived.conf\n    configIds: [a, b]\n');
+    const r = await run(
+      'clusters:\n  - name: web\n    files: web/**\n  - name: db\n    files: db/**\n  - name: core\n    files: core/keepalived.conf\n    configIds: [a, b]\n',
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
@@ -254,9 +332,18 @@ describe('cluster findings with the other lint features', () => {
   const lb2 = write('supp/lb2.conf', node(100, '192.0.2.11/24'));
 
   it('a disable comment silences a cluster finding on that node; lint knows the cluster rule ids and never calls them unused', async () => {
-    const lb1 = write('supp/lb1.conf', node(150, '192.0.2.10/24', '    # keepalived-lint disable-next-line cluster-vip-mismatch -- lb1 moves to .11 tonight\n'));
+    const lb1 = write(
+      'supp/lb1.conf',
+      node(
+        150,
+        '192.0.2.10/24',
+        '    # keepalived-lint disable-next-line cluster-vip-mismatch -- lb1 moves to .11 tonight\n',
+      ),
+    );
     const r = await runCli(['cluster', lb1, lb2, '--format', 'json'], { cwd: dir });
-    const files = (JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] }).results.map((x) => [x.file, x.diagnostics.map((d) => d.ruleId)]);
+    const files = (
+      JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] }
+    ).results.map((x) => [x.file, x.diagnostics.map((d) => d.ruleId)]);
     expect(files).toEqual([['lb2.conf', ['cluster-vip-mismatch']]]);
     const lint = await runCli(['lint', lb1, '--report-unused-disables', '--format', 'json'], { cwd: dir });
     expect(lint.stdout).not.toContain('lint-directive');
@@ -265,9 +352,13 @@ describe('cluster findings with the other lint features', () => {
   it('sarif describes the cluster rules', async () => {
     const lb1 = write('supp/plain1.conf', node(150, '192.0.2.10/24'));
     const r = await runCli(['cluster', lb1, lb2, '--format', 'sarif'], { cwd: dir });
-    const sarif = JSON.parse(r.stdout) as { runs: { tool: { driver: { version?: string; rules: { id: string; shortDescription?: { text: string } }[] } } }[] };
+    const sarif = JSON.parse(r.stdout) as {
+      runs: { tool: { driver: { version?: string; rules: { id: string; shortDescription?: { text: string } }[] } } }[];
+    };
     const driver = sarif.runs[0]!.tool.driver;
-    expect(driver.rules.find((x) => x.id === 'cluster-vip-mismatch')?.shortDescription?.text).toMatch(/^The nodes of one VRRP group advertise different/);
+    expect(driver.rules.find((x) => x.id === 'cluster-vip-mismatch')?.shortDescription?.text).toMatch(
+      /^The nodes of one VRRP group advertise different/,
+    );
     expect(driver.version).toBe('0.1.0');
   });
 });

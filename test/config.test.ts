@@ -46,7 +46,8 @@ overrides:
 `,
 );
 const repo = path.join(tmp, 'repo');
-const ids = (r: Awaited<ReturnType<typeof lintJson>>, file: string) => (r.files.get(file) ?? []).map((d) => `${d.ruleId}:${d.severity}`).sort();
+const ids = (r: Awaited<ReturnType<typeof lintJson>>, file: string) =>
+  (r.files.get(file) ?? []).map((d) => `${d.ruleId}:${d.severity}`).sort();
 
 describe('a repository with .keepalived-lint.yaml at its top', () => {
   it('applies target, rules, overrides, paths ({host}) and ignore to each file', async () => {
@@ -59,13 +60,18 @@ describe('a repository with .keepalived-lint.yaml at its top', () => {
     expect(ids(r, 'hosts/lb1/keepalived/keepalived.conf')).toEqual(['mixed-address-family:error']);
     expect(ids(r, 'hosts/lb1/keepalived/notify.sh')).toEqual(['script-unknown-name:error']);
     // lb2: its override lowers two rules; its own mapping finds no script.
-    expect(ids(r, 'hosts/lb2/keepalived/keepalived.conf')).toEqual(['mixed-address-family:info', 'script-not-found:warning']);
-    expect(r.all.find((d) => d.ruleId === 'script-not-found')!.detail).toContain('the paths mapping "/etc/keepalived/" ->');
+    expect(ids(r, 'hosts/lb2/keepalived/keepalived.conf')).toEqual([
+      'mixed-address-family:info',
+      'script-not-found:warning',
+    ]);
+    expect(r.all.find((d) => d.ruleId === 'script-not-found')!.detail).toContain(
+      'the paths mapping "/etc/keepalived/" ->',
+    );
     // legacy/ is ignored, even though it has an error.
     expect([...r.files.keys()].some((f) => f.startsWith('legacy'))).toBe(false);
   });
 
-  it('the command line wins: --target jessie over the file\'s 1.3.2', async () => {
+  it("the command line wins: --target jessie over the file's 1.3.2", async () => {
     const r = await lintJson('hosts/lb1', ['--target', 'jessie'], repo);
     // 1.2.13 accepted mixed families, and knew neither enable_script_security nor script_user.
     expect(ids(r, 'hosts/lb1/keepalived/keepalived.conf')).toEqual(['unknown-keyword:error', 'unknown-keyword:error']);
@@ -82,7 +88,9 @@ describe('a repository with .keepalived-lint.yaml at its top', () => {
       paths: [{ from: '/etc/keepalived/', to: path.join(repo, 'hosts/lb2/keepalived') + '/' }],
       severities: { 'unicast-without-peers': 'off', 'script-not-found': 'warning', 'mixed-address-family': 'info' },
     });
-    const legacy = JSON.parse((await runCli(['lint', '--print-config', 'legacy/keepalived/keepalived.conf'], { cwd: repo })).stdout) as { ignored: boolean };
+    const legacy = JSON.parse(
+      (await runCli(['lint', '--print-config', 'legacy/keepalived/keepalived.conf'], { cwd: repo })).stdout,
+    ) as { ignored: boolean };
     expect(legacy.ignored).toBe(true);
   });
 
@@ -98,7 +106,10 @@ describe('a repository with .keepalived-lint.yaml at its top', () => {
 describe('configuration errors: exit 2, each at its key', () => {
   async function errors(yaml: string): Promise<{ code: number; lines: string[] }> {
     const f = write('bad/.keepalived-lint.yaml', yaml);
-    write('bad/keepalived.conf', 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n}\n');
+    write(
+      'bad/keepalived.conf',
+      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n}\n',
+    );
     const r = await runCli(['lint', 'keepalived.conf'], { cwd: path.dirname(f) });
     return { code: r.code, lines: r.stderr.trim().split('\n') };
   }
@@ -114,7 +125,9 @@ describe('configuration errors: exit 2, each at its key', () => {
   });
 
   it('an unknown rule id (with a suggestion), an unknown target, options for a rule without any', async () => {
-    const r = await errors('target: potato\nrules:\n  unicast-without-peer: off\n  invalid-value:\n    options: { x: 1 }\n');
+    const r = await errors(
+      'target: potato\nrules:\n  unicast-without-peer: off\n  invalid-value:\n    options: { x: 1 }\n',
+    );
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([
       '.keepalived-lint.yaml:1:9: error: "potato" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm',
@@ -131,7 +144,9 @@ describe('configuration errors: exit 2, each at its key', () => {
 
   it('a path mapping must map a folder to a folder', async () => {
     const r = await errors('paths:\n  "/etc/keepalived/": "hosts/x"\n');
-    expect(r.lines).toEqual(['.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" and "hosts/x" must both end with "/" (folders) or both not (files)']);
+    expect(r.lines).toEqual([
+      '.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" and "hosts/x" must both end with "/" (folders) or both not (files)',
+    ]);
   });
 });
 
@@ -140,11 +155,20 @@ describe('the shipped schema', () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     const example = /## Configuration file[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toBeDefined();
-    write('readme/hosts/edge1/keepalived/keepalived.conf', 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n');
+    write(
+      'readme/hosts/edge1/keepalived/keepalived.conf',
+      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n',
+    );
     write('readme/.keepalived-lint.yaml', example!);
-    const r = await runCli(['lint', '--print-config', 'hosts/edge1/keepalived/keepalived.conf'], { cwd: path.join(tmp, 'readme') });
+    const r = await runCli(['lint', '--print-config', 'hosts/edge1/keepalived/keepalived.conf'], {
+      cwd: path.join(tmp, 'readme'),
+    });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toMatchObject({ target: 'ubuntu-22.04', configIds: ['lb1', 'lb2'], severities: { 'script-insecure': 'error', 'script-not-found': 'warning' } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      target: 'ubuntu-22.04',
+      configIds: ['lb1', 'lb2'],
+      severities: { 'script-insecure': 'error', 'script-not-found': 'warning' },
+    });
   });
 });
 
@@ -153,7 +177,8 @@ describe('the shipped schema', () => {
 describe('a configuration file that silences the lint', () => {
   it('ignoring every linted file: exit 0, no findings, and a note saying so', async () => {
     const t = tempTree('kl-silence-');
-    for (const h of ['lb1', 'lb2', 'lb3']) t.write(`hosts/${h}/keepalived/keepalived.conf`, 'vrrp_instance X {\n    priorty 1\n}\n');
+    for (const h of ['lb1', 'lb2', 'lb3'])
+      t.write(`hosts/${h}/keepalived/keepalived.conf`, 'vrrp_instance X {\n    priorty 1\n}\n');
     t.write('.keepalived-lint.yaml', 'ignore: ["**"]\n');
     const r = await runCli(['lint', '.', '--format', 'github'], { cwd: t.dir });
     expect(r.code).toBe(0);
@@ -168,6 +193,8 @@ describe('a configuration file that silences the lint', () => {
     expect(plain.stderr).toBe('');
     t.write('.keepalived-lint.yaml', 'rules:\n  unknown-keyword: off\n  missing-required: off\n');
     const r = await runCli(['lint', '.'], { cwd: t.dir });
-    expect(r.stderr).toBe('keepalived-lint: note: .keepalived-lint.yaml turns off 2 rules: missing-required, unknown-keyword\n');
+    expect(r.stderr).toBe(
+      'keepalived-lint: note: .keepalived-lint.yaml turns off 2 rules: missing-required, unknown-keyword\n',
+    );
   });
 });

@@ -15,7 +15,8 @@ import { entryBoundary } from '../src/source/confine.js';
 
 const { dir: tmp, write } = tempTree('kl-confine-');
 const SECRET = 'https://user:TOKEN@example.invalid/x';
-const GOOD = 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    priorty 1\n}\n';
+const GOOD =
+  'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    priorty 1\n}\n';
 const outside = write('outside/secret.conf', `${SECRET}\n`);
 write('outside/keepalived.conf', `${SECRET}\n`);
 write('outside/notify.sh', `#!/bin/sh\n# ${SECRET}\ncase "$2" in VI_1) ;; esac\n`, 0o755);
@@ -31,7 +32,8 @@ function repo(name: string): string {
 function spyingHost(cwd: string, folder: string): { host: FileHost; touched: string[] } {
   const base = nodeHost(cwd);
   const touched: string[] = [];
-  const note = (q: string, p: string) => void (path.resolve(cwd, p).startsWith(folder + '/') && touched.push(`${q} ${p}`));
+  const note = (q: string, p: string) =>
+    void (path.resolve(cwd, p).startsWith(folder + '/') && touched.push(`${q} ${p}`));
   return {
     touched,
     host: {
@@ -46,39 +48,73 @@ function spyingHost(cwd: string, folder: string): { host: FileHost; touched: str
 
 describe('an include that leads outside the repository', () => {
   const r1 = repo('r1');
-  write('r1/etc/keepalived/keepalived.conf', `include conf.d/*.conf\ninclude ../../../outside/secret.conf\ninclude ../../../outside/*.conf\n${GOOD}`);
+  write(
+    'r1/etc/keepalived/keepalived.conf',
+    `include conf.d/*.conf\ninclude ../../../outside/secret.conf\ninclude ../../../outside/*.conf\n${GOOD}`,
+  );
   fs.mkdirSync(path.join(r1, 'etc/keepalived/conf.d'), { recursive: true });
   fs.symlinkSync(outside, path.join(r1, 'etc/keepalived/conf.d/linked.conf'));
 
-  it.each(['json', 'sarif', 'stylish', 'github'])('is reported as outside the root and never echoed (%s)', async (format) => {
-    const r = await runCli(['lint', '.', '--format', format], { cwd: r1 });
-    expect(r.stdout + r.stderr).not.toContain('TOKEN');
-    expect(r.stdout).toContain('outside the root; not read');
-    expect(r.stdout).toMatch(/priorty/);
-    expect(r.code).toBe(1);
-  });
+  it.each(['json', 'sarif', 'stylish', 'github'])(
+    'is reported as outside the root and never echoed (%s)',
+    async (format) => {
+      const r = await runCli(['lint', '.', '--format', format], { cwd: r1 });
+      expect(r.stdout + r.stderr).not.toContain('TOKEN');
+      expect(r.stdout).toContain('outside the root; not read');
+      expect(r.stdout).toMatch(/priorty/);
+      expect(r.code).toBe(1);
+    },
+  );
 
   it('names both the symbolic link and the ../ path, and reads nothing outside (also on worker threads)', async () => {
     const spy = spyingHost(r1, path.join(tmp, 'outside'));
     const r = await runCli(['lint', '.', '--format', 'json'], { cwd: r1, host: spy.host });
-    const messages = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; message: string }[] }[] }).results.flatMap((x) => x.diagnostics);
-    const outsideFindings = messages.filter((d) => d.ruleId === 'include-not-found' && d.message.includes('outside the root; not read'));
-    expect(outsideFindings.map((d) => d.message.replace(/: .*/, ''))).toEqual(['include "conf.d/*.conf"', 'include "../../../outside/secret.conf"', 'include "../../../outside/*.conf"']);
+    const messages = (
+      JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; message: string }[] }[] }
+    ).results.flatMap((x) => x.diagnostics);
+    const outsideFindings = messages.filter(
+      (d) => d.ruleId === 'include-not-found' && d.message.includes('outside the root; not read'),
+    );
+    expect(outsideFindings.map((d) => d.message.replace(/: .*/, ''))).toEqual([
+      'include "conf.d/*.conf"',
+      'include "../../../outside/secret.conf"',
+      'include "../../../outside/*.conf"',
+    ]);
     expect(spy.touched).toEqual([]);
     // Worker threads build their own host: the boundary holds there too.
-    for (let i = 0; i < 6; i++) write(`r1/hosts/h${i}/keepalived.conf`, 'include ../../etc/keepalived/conf.d/linked.conf\n');
+    for (let i = 0; i < 6; i++)
+      write(`r1/hosts/h${i}/keepalived.conf`, 'include ../../etc/keepalived/conf.d/linked.conf\n');
     const threaded = await runCli(['lint', '.', '--format', 'json', '--jobs', '2'], { cwd: r1 });
     expect(threaded.stdout + threaded.stderr).not.toContain('TOKEN');
     expect(threaded.stdout.match(/outside the root; not read/g)?.length).toBeGreaterThanOrEqual(7);
   });
 
   it('the other commands read through the same boundary: cluster, diff, parse', async () => {
-    write('r1/other/etc/keepalived/keepalived.conf', `include ../../../../outside/secret.conf\n${GOOD.replace('priority 100', 'priority 90')}`);
+    write(
+      'r1/other/etc/keepalived/keepalived.conf',
+      `include ../../../../outside/secret.conf\n${GOOD.replace('priority 100', 'priority 90')}`,
+    );
     const runs = [
-      await runCli(['cluster', 'etc/keepalived/keepalived.conf', 'other/etc/keepalived/keepalived.conf', '--format', 'json'], { cwd: r1 }),
-      await runCli(['diff', 'etc/keepalived/keepalived.conf', 'other/etc/keepalived/keepalived.conf', '--format', 'json'], { cwd: r1 }),
+      await runCli(
+        ['cluster', 'etc/keepalived/keepalived.conf', 'other/etc/keepalived/keepalived.conf', '--format', 'json'],
+        { cwd: r1 },
+      ),
+      await runCli(
+        ['diff', 'etc/keepalived/keepalived.conf', 'other/etc/keepalived/keepalived.conf', '--format', 'json'],
+        { cwd: r1 },
+      ),
       await runCli(['parse', 'etc/keepalived/keepalived.conf'], { cwd: r1 }),
-      await runCli(['lint', '--cluster', 'etc/keepalived/keepalived.conf', 'other/etc/keepalived/keepalived.conf', '--format', 'json'], { cwd: r1 }),
+      await runCli(
+        [
+          'lint',
+          '--cluster',
+          'etc/keepalived/keepalived.conf',
+          'other/etc/keepalived/keepalived.conf',
+          '--format',
+          'json',
+        ],
+        { cwd: r1 },
+      ),
     ];
     for (const r of runs) {
       expect(r.stdout + r.stderr).not.toContain('TOKEN');
@@ -117,7 +153,9 @@ describe('a --cache file in the repository', () => {
     // An entry that asks the replay to re-read files outside, signed as if the key had leaked:
     // the boundary, not only the MAC, keeps the replay inside.
     const secret = Buffer.from(fs.readFileSync(keyFileFor(cacheFile), 'utf8').trim(), 'hex');
-    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { mac: string; body: string }> };
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as {
+      entries: Record<string, { mac: string; body: string }>;
+    };
     for (const [key, e] of Object.entries(data.entries)) {
       const body = JSON.parse(e.body) as { deps: [string, string, string][] };
       body.deps.unshift(['readText', outside, 'x'], ['list', path.join(tmp, 'outside'), 'x']);
@@ -142,15 +180,22 @@ describe('a --cache file in the repository', () => {
 describe('a script and a linted file outside the repository', () => {
   it('a notify script linked outside: "outside the root; not checked" once, as information, however many instances run it', async () => {
     const r3 = repo('r3');
-    const conf = (n: number) => `vrrp_instance VI_${n} {\n    interface eth0\n    virtual_router_id ${n}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${n}/24\n    }\n    notify /etc/keepalived/notify.sh\n}\n`;
+    const conf = (n: number) =>
+      `vrrp_instance VI_${n} {\n    interface eth0\n    virtual_router_id ${n}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${n}/24\n    }\n    notify /etc/keepalived/notify.sh\n}\n`;
     write('r3/etc/keepalived/keepalived.conf', conf(1) + conf(2) + conf(3));
     fs.symlinkSync(path.join(tmp, 'outside/notify.sh'), path.join(r3, 'etc/keepalived/notify.sh'));
     const spy = spyingHost(r3, path.join(tmp, 'outside'));
     const r = await runCli(['lint', '.', '--format', 'json'], { cwd: r3, host: spy.host });
     expect(r.stdout).not.toContain('TOKEN');
-    const found = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; severity: string; message: string }[] }[] }).results.flatMap((x) => x.diagnostics).filter((d) => d.ruleId === 'script-not-found');
+    const found = (
+      JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; severity: string; message: string }[] }[] }
+    ).results
+      .flatMap((x) => x.diagnostics)
+      .filter((d) => d.ruleId === 'script-not-found');
     // Not checkable is not an error: one info finding for the script, not one per instance.
-    expect(found.map((d) => [d.severity, /is outside the root; not checked/.test(d.message)])).toEqual([['info', true]]);
+    expect(found.map((d) => [d.severity, /is outside the root; not checked/.test(d.message)])).toEqual([
+      ['info', true],
+    ]);
     expect(spy.touched).toEqual([]);
   });
 
@@ -166,7 +211,9 @@ describe('a script and a linted file outside the repository', () => {
 });
 
 describe('the operator on the host itself', () => {
-  const host = 'global_defs {\n    enable_script_security\n    script_user root\n}\n' + GOOD.replace('    priorty 1\n', '    notify_master /bin/true\n');
+  const host =
+    'global_defs {\n    enable_script_security\n    script_user root\n}\n' +
+    GOOD.replace('    priorty 1\n', '    notify_master /bin/true\n');
   it('in a repository, /bin/true is outside and no finding (a program of the router); with --root / (typed by the operator) it is checked on this machine', async () => {
     const r = repo('h1');
     write('h1/keepalived.conf', host);
@@ -188,20 +235,30 @@ describe('the operator on the host itself', () => {
 
   it('the whole file system only for --root / or a config whose real path is under /etc/keepalived/', () => {
     // A host with no .git anywhere whose real paths are the paths themselves.
-    const bare: FileHost = { readText: () => ({ ok: false, reason: 'x' }), stat: () => ({ kind: 'missing', executable: false }), list: () => [], realpath: (f) => f, cwd: () => '/' };
-    const at = (entry: string, root: string, rootGiven = false) => entryBoundary(entry, { root, rootGiven }, bare).folders;
+    const bare: FileHost = {
+      readText: () => ({ ok: false, reason: 'x' }),
+      stat: () => ({ kind: 'missing', executable: false }),
+      list: () => [],
+      realpath: (f) => f,
+      cwd: () => '/',
+    };
+    const at = (entry: string, root: string, rootGiven = false) =>
+      entryBoundary(entry, { root, rootGiven }, bare).folders;
     expect(at('/etc/keepalived/keepalived.conf', '/')).toBeNull();
     expect(at('/etc/keepalived/conf.d/vrrp.conf', '/')).toBeNull();
     expect(at('/srv/cases/x.conf', '/', true)).toBeNull();
     expect(at('/srv/cases/x.conf', '/')).toEqual(['/srv/cases']);
     expect(at('/home/runner/work/r/hosts/lb1/keepalived.conf', '/')).toEqual(['/home/runner/work/r/hosts/lb1']);
-    expect(at('/home/runner/work/r/etc/keepalived/keepalived.conf', '/home/runner/work/r')).toEqual(['/home/runner/work/r', '/home/runner/work/r/etc/keepalived']);
+    expect(at('/home/runner/work/r/etc/keepalived/keepalived.conf', '/home/runner/work/r')).toEqual([
+      '/home/runner/work/r',
+      '/home/runner/work/r/etc/keepalived',
+    ]);
     expect(at('/etc/keepalived.conf', '/')).toEqual(['/etc']);
   });
 });
 
 describe('a checkout with no .git (a tarball, GIT_STRATEGY: none, the REST fallback of actions/checkout)', () => {
-  it('is confined to the config\'s own folder: an absolute include of a file outside is not read', async () => {
+  it("is confined to the config's own folder: an absolute include of a file outside is not read", async () => {
     const c = tempTree('kl-nogit-');
     const token = tempTree('kl-runner-').write('.git-credentials', `${SECRET}\n`);
     c.write('hosts/lb1/keepalived.conf', `include ${token}\ninclude part.conf\n${GOOD}`);
@@ -225,7 +282,10 @@ describe("git's own folder, inside the repository", () => {
     write('git1/etc/keepalived/sub/.git/config', CREDENTIALS);
     write('git1/etc/keepalived/nested.conf', 'include sub/.git/config\n');
     fs.symlinkSync('../../.git/config', path.join(r, 'etc/keepalived/linked.conf'));
-    write('git1/etc/keepalived/keepalived.conf', `include ../../.git/config\ninclude /.git/config\ninclude linked.conf\ninclude nested.conf\n${GOOD}`);
+    write(
+      'git1/etc/keepalived/keepalived.conf',
+      `include ../../.git/config\ninclude /.git/config\ninclude linked.conf\ninclude nested.conf\n${GOOD}`,
+    );
     for (const format of ['json', 'sarif', 'stylish']) {
       const run = await runCli(['lint', 'etc/keepalived/keepalived.conf', '--format', format], { cwd: r });
       expect(run.stdout + run.stderr).not.toContain('TOKEN');
@@ -236,14 +296,16 @@ describe("git's own folder, inside the repository", () => {
     expect(asEntry.stderr).toContain('cannot lint this file: is inside .git');
   });
 
-  it('a worktree\'s .git file: its gitdir and the common folder it names are refused too, even inside the root', async () => {
+  it("a worktree's .git file: its gitdir and the common folder it names are refused too, even inside the root", async () => {
     const w = tempTree('kl-gitdir-');
     w.write('gitdirs/main/config', CREDENTIALS);
     w.write('gitdirs/wt/commondir', '../main\n');
     w.write('gitdirs/wt/HEAD', 'ref: TOKEN\n');
     w.write('wt/.git', 'gitdir: ../gitdirs/wt\n');
     w.write('wt/keepalived.conf', `include /gitdirs/main/config\ninclude /gitdirs/wt/HEAD\n${GOOD}`);
-    const run = await runCli(['lint', 'keepalived.conf', '--root', w.dir, '--format', 'json'], { cwd: path.join(w.dir, 'wt') });
+    const run = await runCli(['lint', 'keepalived.conf', '--root', w.dir, '--format', 'json'], {
+      cwd: path.join(w.dir, 'wt'),
+    });
     expect(run.stdout + run.stderr).not.toContain('TOKEN');
     expect(run.stdout.match(/inside \.git; not read/g)).toHaveLength(2);
   });
@@ -263,7 +325,10 @@ describe('a config named through a linked folder (a shell glob over hosts/NAME/k
     const n = tempTree('kl-norepo-');
     n.write('cases/keepalived.conf', `include part.conf\n${GOOD}`);
     n.write('cases/part.conf', 'priorty_part 1\n');
-    const run = await runCli(['lint', path.join(n.dir, 'cases/keepalived.conf'), '--root', path.join(n.dir, 'elsewhere'), '--format', 'json'], { cwd: n.dir });
+    const run = await runCli(
+      ['lint', path.join(n.dir, 'cases/keepalived.conf'), '--root', path.join(n.dir, 'elsewhere'), '--format', 'json'],
+      { cwd: n.dir },
+    );
     expect(run.stdout).toContain('priorty_part');
     expect(run.stdout).not.toContain('outside the root');
   });
@@ -282,7 +347,9 @@ describe('.keepalived-lint.yaml pointing outside its repository', () => {
   it('root: a problem at its line, exit 2, nothing outside read', async () => {
     const r = await withYaml('y1', 'root: ../outside\n');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`.keepalived-lint.yaml:1:7: error: root "../outside" is outside the repository ${path.join(tmp, 'y1')} holding this configuration file; not used`);
+    expect(r.stderr).toContain(
+      `.keepalived-lint.yaml:1:7: error: root "../outside" is outside the repository ${path.join(tmp, 'y1')} holding this configuration file; not used`,
+    );
     expect(r.stdout + r.stderr).not.toContain('TOKEN');
     expect(r.touched).toEqual([]);
   });
@@ -290,7 +357,9 @@ describe('.keepalived-lint.yaml pointing outside its repository', () => {
   it('paths: a problem at its line, exit 2, nothing outside read', async () => {
     const r = await withYaml('y2', 'paths:\n  "/etc/keepalived/": "../outside/"\n');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" maps to "../outside/", outside the repository');
+    expect(r.stderr).toContain(
+      '.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" maps to "../outside/", outside the repository',
+    );
     expect(r.touched).toEqual([]);
   });
 
@@ -299,7 +368,9 @@ describe('.keepalived-lint.yaml pointing outside its repository', () => {
     fs.symlinkSync(path.join(tmp, 'outside'), path.join(tmp, 'y3/scripts'));
     const r = await withYaml('y3', 'paths:\n  "/etc/keepalived/": "scripts/"\n');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" maps to "scripts/", outside the repository');
+    expect(r.stderr).toContain(
+      '.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" maps to "scripts/", outside the repository',
+    );
     expect(r.stdout + r.stderr).not.toContain('TOKEN');
     expect(r.touched).toEqual([]);
   });
@@ -310,15 +381,19 @@ describe('.keepalived-lint.yaml pointing outside its repository', () => {
     fs.symlinkSync(path.join(tmp, 'outside/secret.conf'), path.join(r, '.keepalived-lint.yaml'));
     const run = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: r });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`.keepalived-lint.yaml:1:1: error: the configuration file is a symbolic link to ${outside}, outside the repository`);
+    expect(run.stderr).toContain(
+      `.keepalived-lint.yaml:1:1: error: the configuration file is a symbolic link to ${outside}, outside the repository`,
+    );
     expect(run.stderr + run.stdout).not.toContain('TOKEN');
   });
 
-  it('--root on the command line wins over the file\'s root and paths', async () => {
+  it("--root on the command line wins over the file's root and paths", async () => {
     const r = repo('y5');
     write('y5/.keepalived-lint.yaml', 'root: sub\npaths:\n  "/etc/keepalived/": "hosts/{host}/keepalived/"\n');
     write('y5/hosts/lb1/keepalived/keepalived.conf', GOOD);
-    const shown = await runCli(['lint', '--print-config', 'hosts/lb1/keepalived/keepalived.conf', '--root', 'other'], { cwd: r });
+    const shown = await runCli(['lint', '--print-config', 'hosts/lb1/keepalived/keepalived.conf', '--root', 'other'], {
+      cwd: r,
+    });
     const out = JSON.parse(shown.stdout) as { root?: string; paths?: unknown };
     expect(out.root).toBe(path.join(r, 'other'));
     expect(out.paths).toBeUndefined();
@@ -348,13 +423,24 @@ const TSX = pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader
 
 function child(args: string[], o: { cwd: string; seconds: number; input?: Buffer }) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', '--liftoff-only', '--import', TSX, path.join(REPO, 'test/support/run-cli.ts'), ...args], {
-    cwd: o.cwd,
-    encoding: 'utf8',
-    timeout: o.seconds * 1000,
-    maxBuffer: 64 * 1024 * 1024,
-    ...(o.input ? { input: o.input } : {}),
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--max-old-space-size=256',
+      '--liftoff-only',
+      '--import',
+      TSX,
+      path.join(REPO, 'test/support/run-cli.ts'),
+      ...args,
+    ],
+    {
+      cwd: o.cwd,
+      encoding: 'utf8',
+      timeout: o.seconds * 1000,
+      maxBuffer: 64 * 1024 * 1024,
+      ...(o.input ? { input: o.input } : {}),
+    },
+  );
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
 }
 
@@ -387,11 +473,24 @@ describe('kernel files, devices and FIFOs: each ends quickly with a message, the
     expect(r.signal).toBeNull();
     expect(r.ms).toBeLessThan(base + 5000);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/file\.conf:1:1: error: cannot lint this file: (is under \/(proc|dev) \(\/(proc|dev)\/.*\); not read|is not a regular file)/);
-    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string; message: string }[] }[] };
+    expect(r.stderr).toMatch(
+      /file\.conf:1:1: error: cannot lint this file: (is under \/(proc|dev) \(\/(proc|dev)\/.*\); not read|is not a regular file)/,
+    );
+    const out = JSON.parse(r.stdout) as {
+      results: { file: string; diagnostics: { ruleId: string; message: string }[] }[];
+    };
     const of = (f: string) => out.results.find((x) => x.file === path.relative(k.dir, f))?.diagnostics ?? [];
-    expect(of(includer).some((d) => d.ruleId === 'include-not-found' && /is under \/(proc|dev); not read|not a regular file/.test(d.message))).toBe(true);
-    expect(of(caller).some((d) => d.ruleId === 'script-not-found' && /is under \/(proc|dev); not read|is not a regular file/.test(d.message))).toBe(true);
+    expect(
+      of(includer).some(
+        (d) => d.ruleId === 'include-not-found' && /is under \/(proc|dev); not read|not a regular file/.test(d.message),
+      ),
+    ).toBe(true);
+    expect(
+      of(caller).some(
+        (d) =>
+          d.ruleId === 'script-not-found' && /is under \/(proc|dev); not read|is not a regular file/.test(d.message),
+      ),
+    ).toBe(true);
     expect(goodLinted(r.stdout)).toBe(true);
   });
 });
@@ -403,8 +502,16 @@ describe('the Node host alone (below the boundary)', () => {
     fs.rmSync(link);
     fs.symlinkSync('/proc/self/status', link);
     // /proc/self/status reports size 0 and holds text: read before, refused now.
-    expect(h.readText(link)).toEqual({ ok: false, reason: expect.stringMatching(/^is \/proc\/\d+\/status, under \/proc \(a kernel or device file system\); not read$/) as unknown });
-    expect(h.readText('/dev/zero')).toMatchObject({ ok: false, reason: expect.stringContaining('under /dev') as unknown });
+    expect(h.readText(link)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^is \/proc\/\d+\/status, under \/proc \(a kernel or device file system\); not read$/,
+      ) as unknown,
+    });
+    expect(h.readText('/dev/zero')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('under /dev') as unknown,
+    });
     expect(h.list('/proc/self')).toEqual([]);
     expect(h.readText(write('plain.conf', 'x\xe9\n'))).toEqual({ ok: true, text: 'x\xe9\n', encoding: 'utf8' });
   });
@@ -415,7 +522,18 @@ describe('standard input', () => {
   function io(stdin: CliIO['stdin']): { io: CliIO; out: () => string; err: () => string } {
     let out = '';
     let err = '';
-    return { io: { stdout: (x) => void (out += x), stderr: (x) => void (err += x), cwd: s.dir, env: {}, isTTY: false, ...(stdin ? { stdin } : {}) }, out: () => out, err: () => err };
+    return {
+      io: {
+        stdout: (x) => void (out += x),
+        stderr: (x) => void (err += x),
+        cwd: s.dir,
+        env: {},
+        isTTY: false,
+        ...(stdin ? { stdin } : {}),
+      },
+      out: () => out,
+      err: () => err,
+    };
   }
 
   it('over 16 MiB: reading stops, exit 2 with a message (an endless stream too)', async () => {
@@ -444,9 +562,11 @@ describe('standard input', () => {
 
   it('bytes that are not UTF-8 are read as Latin-1, as a file is', async () => {
     const bytes = Buffer.from(GOOD.replace('VI_1', 'VI_\xe9'), 'latin1');
-    const t = io(() => (async function* () {
-      yield bytes;
-    })());
+    const t = io(() =>
+      (async function* () {
+        yield bytes;
+      })(),
+    );
     expect(await main(['-', '--format', 'json'], t.io)).toBe(1);
     expect(t.out()).toContain('VI_\u00e9');
     expect(t.out()).not.toContain('\ufffd');

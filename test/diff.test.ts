@@ -13,8 +13,24 @@ const CASES = path.join(REPO, 'test', 'diff-cases');
 
 interface DiffJson {
   version: number;
-  changes: { kind: string; object: string; before: string[]; after: string[]; fields?: { field: string; before: string; after: string }[] }[];
-  diagnostics: { file: string; ruleId: string; severity: string; message: string; detail?: string; messageId?: string; data?: Record<string, string | number>; line: number; column: number }[];
+  changes: {
+    kind: string;
+    object: string;
+    before: string[];
+    after: string[];
+    fields?: { field: string; before: string; after: string }[];
+  }[];
+  diagnostics: {
+    file: string;
+    ruleId: string;
+    severity: string;
+    message: string;
+    detail?: string;
+    messageId?: string;
+    data?: Record<string, string | number>;
+    line: number;
+    column: number;
+  }[];
 }
 
 async function diffJson(args: string[], cwd = REPO): Promise<{ code: number; out: DiffJson; stderr: string }> {
@@ -38,7 +54,9 @@ describe('the Debian stretch split', () => {
     // The rule's message, one line; what became of the name opens the detail.
     expect(unknown[0]!.message).toMatch(/^Unknown instance or group name "gateway"/);
     expect(unknown[0]!.message.length).toBeLessThanOrEqual(160);
-    expect(unknown[0]!.detail).toMatch(/^vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change, but the script still uses the old name\.\n\n/);
+    expect(unknown[0]!.detail).toMatch(
+      /^vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change, but the script still uses the old name\.\n\n/,
+    );
     expect(unknown[0]!.messageId).toBeDefined();
     expect(r.out.diagnostics.filter((d) => d.ruleId === 'script-unhandled-instance')).toHaveLength(2);
     // The old side's mixed-family error is gone and is not part of the impact.
@@ -59,7 +77,9 @@ describe('the Debian stretch split', () => {
     expect(r.stdout).toContain('virtual_ipaddress: 2001:db8::1/64 in gateway -> in gateway_v6');
     expect(r.stdout).toContain('Impact: problems the new configuration has that the old one did not:');
     // The impact's detail, under the finding, says what became of the name; --no-detail drops it.
-    expect(r.stdout).toMatch(/\n +\^+\n {4}vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change, but the script still\n {4}uses the old name\./);
+    expect(r.stdout).toMatch(
+      /\n +\^+\n {4}vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change, but the script still\n {4}uses the old name\./,
+    );
     expect(r.code).toBe(1);
     const terse = await runCli(['diff', deb('old'), deb('new'), '--target', 'stretch', '--no-detail']);
     expect(terse.stdout).not.toContain('was split into gateway_v4, gateway_v6 by this change');
@@ -68,29 +88,52 @@ describe('the Debian stretch split', () => {
 });
 
 describe('the identity impact matches findings on (src/engine/finding-key.ts)', () => {
-  const d = (message: string, data: Record<string, string | number>, messageId = 'm') => ({ ruleId: 'r', message, messageId, data });
-  it('is rule, message id and data: not the message text, not positions or the side\'s folder in the data', () => {
-    const a = findingIdentity(d('Old wording', { name: 'VI_1', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }), ['/old']);
-    expect(findingIdentity(d('New wording', { at: 'keepalived.conf:9:1', file: '/new/etc/x.conf', name: 'VI_1' }), ['/new'])).toBe(a);
-    expect(findingIdentity(d('Old wording', { name: 'VI_2', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }), ['/old'])).not.toBe(a);
-    expect(findingIdentity(d('Old wording', { name: 'VI_1', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }, 'n'), ['/old'])).not.toBe(a);
+  const d = (message: string, data: Record<string, string | number>, messageId = 'm') => ({
+    ruleId: 'r',
+    message,
+    messageId,
+    data,
+  });
+  it("is rule, message id and data: not the message text, not positions or the side's folder in the data", () => {
+    const a = findingIdentity(d('Old wording', { name: 'VI_1', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }), [
+      '/old',
+    ]);
+    expect(
+      findingIdentity(d('New wording', { at: 'keepalived.conf:9:1', file: '/new/etc/x.conf', name: 'VI_1' }), ['/new']),
+    ).toBe(a);
+    expect(
+      findingIdentity(d('Old wording', { name: 'VI_2', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }), ['/old']),
+    ).not.toBe(a);
+    expect(
+      findingIdentity(d('Old wording', { name: 'VI_1', at: 'keepalived.conf:3:1', file: '/old/etc/x.conf' }, 'n'), [
+        '/old',
+      ]),
+    ).not.toBe(a);
   });
   it('keeps IPv6 addresses, which look like positions', () => {
-    expect(stableData({ a: '2001:db8::10:20', b: 'fe80::1:2:3:4/64', c: 'see k.conf:12:5, line 12' })).toEqual({ a: '2001:db8::10:20', b: 'fe80::1:2:3:4/64', c: 'see , line N' });
+    expect(stableData({ a: '2001:db8::10:20', b: 'fe80::1:2:3:4/64', c: 'see k.conf:12:5, line 12' })).toEqual({
+      a: '2001:db8::10:20',
+      b: 'fe80::1:2:3:4/64',
+      c: 'see , line N',
+    });
   });
 });
 
 describe('changes', () => {
   it('a pure rename', async () => {
     const r = await diffJson([simple('base.conf'), simple('renamed.conf')]);
-    expect(r.out.changes).toEqual([{ kind: 'renamed', object: 'vrrp_instance', before: ['VI_WEB'], after: ['VI_FRONT'] }]);
+    expect(r.out.changes).toEqual([
+      { kind: 'renamed', object: 'vrrp_instance', before: ['VI_WEB'], after: ['VI_FRONT'] },
+    ]);
     expect(r.out.diagnostics).toEqual([]);
     expect(r.code).toBe(0);
   });
 
   it('a merge', async () => {
     const r = await diffJson([simple('base.conf'), simple('merged.conf')]);
-    expect(r.out.changes.map((c) => [c.kind, c.before, c.after])).toEqual([['merged', ['VI_WEB', 'VI_DB'], ['VI_ALL']]]);
+    expect(r.out.changes.map((c) => [c.kind, c.before, c.after])).toEqual([
+      ['merged', ['VI_WEB', 'VI_DB'], ['VI_ALL']],
+    ]);
   });
 
   it('an address moved between instances, with the other field changes', async () => {
@@ -99,7 +142,11 @@ describe('changes', () => {
     const web = r.out.changes.find((c) => c.before[0] === 'VI_WEB')!;
     expect(db.kind).toBe('modified');
     expect(db.fields).toContainEqual({ field: 'priority', before: '100', after: '120' });
-    expect(web.fields).toContainEqual({ field: 'virtual_ipaddress moved', before: '192.0.2.11/24 in VI_WEB', after: 'in VI_DB' });
+    expect(web.fields).toContainEqual({
+      field: 'virtual_ipaddress moved',
+      before: '192.0.2.11/24 in VI_WEB',
+      after: 'in VI_DB',
+    });
   });
 
   it('a reordered but identical config (blocks, keywords and addresses in another order) has no change', async () => {
@@ -126,17 +173,31 @@ describe('changes', () => {
 describe('diff --git', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-git-'));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const git = (...args: string[]) => execFileSync('git', ['-C', tmp, ...args], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', tmp, ...args], {
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.org',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.org',
+      },
+    });
 
   it('compares the config and its script as committed with the working tree', async () => {
     const etc = path.join(tmp, 'etc', 'keepalived');
     fs.mkdirSync(etc, { recursive: true });
-    for (const f of ['keepalived.conf', 'default-route.sh']) fs.copyFileSync(path.join(CASES, 'debian', 'old', 'etc', 'keepalived', f), path.join(etc, f));
+    for (const f of ['keepalived.conf', 'default-route.sh'])
+      fs.copyFileSync(path.join(CASES, 'debian', 'old', 'etc', 'keepalived', f), path.join(etc, f));
     fs.chmodSync(path.join(etc, 'default-route.sh'), 0o755);
     git('init', '-q');
     git('add', '.');
     git('commit', '-q', '-m', 'jessie');
-    fs.copyFileSync(path.join(CASES, 'debian', 'new', 'etc', 'keepalived', 'keepalived.conf'), path.join(etc, 'keepalived.conf'));
+    fs.copyFileSync(
+      path.join(CASES, 'debian', 'new', 'etc', 'keepalived', 'keepalived.conf'),
+      path.join(etc, 'keepalived.conf'),
+    );
     const r = await diffJson(['--git', 'HEAD', '--target', 'stretch'], tmp);
     expect(r.stderr).toBe('');
     expect(r.out.changes[0]).toMatchObject({ kind: 'split', before: ['gateway'], after: ['gateway_v4', 'gateway_v6'] });
@@ -166,7 +227,17 @@ describe('diff --git', () => {
   it('the git host answers stat, list and readText from the listing, and refuses a file over the size cap unread', () => {
     const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-githost-')));
     try {
-      const g = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
+      const g = (...args: string[]) =>
+        execFileSync('git', ['-C', repo, ...args], {
+          stdio: 'ignore',
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: 't',
+            GIT_AUTHOR_EMAIL: 't@example.org',
+            GIT_COMMITTER_NAME: 't',
+            GIT_COMMITTER_EMAIL: 't@example.org',
+          },
+        });
       fs.mkdirSync(path.join(repo, 'd'));
       fs.writeFileSync(path.join(repo, 'd', 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
       fs.writeFileSync(path.join(repo, 'd', 'latin.conf'), Buffer.from([0x23, 0xe9, 0x0a]));
@@ -183,8 +254,15 @@ describe('diff --git', () => {
       expect(h.stat(path.join(repo, 'd', 'run.sh'))).toMatchObject({ kind: 'file', executable: true });
       expect(h.stat(path.join(repo, 'nope'))).toMatchObject({ kind: 'missing' });
       expect(h.readText(path.join(repo, 'd', 'run.sh'))).toEqual({ ok: true, text: '#!/bin/sh\n', encoding: 'utf8' });
-      expect(h.readText(path.join(repo, 'd', 'latin.conf'))).toEqual({ ok: true, text: '#\u00e9\n', encoding: 'latin1' });
-      expect(h.readText(path.join(repo, 'd', 'big.conf'))).toMatchObject({ ok: false, reason: expect.stringMatching(/^is 16\.0 MiB at HEAD, more than the 16 MiB/) as unknown });
+      expect(h.readText(path.join(repo, 'd', 'latin.conf'))).toEqual({
+        ok: true,
+        text: '#\u00e9\n',
+        encoding: 'latin1',
+      });
+      expect(h.readText(path.join(repo, 'd', 'big.conf'))).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^is 16\.0 MiB at HEAD, more than the 16 MiB/) as unknown,
+      });
       expect(h.readText(path.join(repo, 'd'))).toEqual({ ok: false, reason: 'is a directory' });
       expect(h.readText(path.join(repo, 'nope'))).toEqual({ ok: false, reason: 'no such file at HEAD' });
       expect(h.readText('/etc/passwd')).toEqual({ ok: false, reason: 'no such file at HEAD' });
@@ -199,8 +277,16 @@ describe('diff --git', () => {
     const wrap = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-gitwrap-'));
     const log = path.join(wrap, 'log');
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    fs.writeFileSync(path.join(wrap, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
-    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' };
+    fs.writeFileSync(path.join(wrap, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, {
+      mode: 0o755,
+    });
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.org',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.org',
+    };
     const g = (...args: string[]) => execFileSync('git', ['-C', big, ...args], { stdio: 'ignore', env });
     return { big, wrap, log, g, savedPath: process.env.PATH };
   }
@@ -213,7 +299,8 @@ describe('diff --git', () => {
     try {
       const etc = path.join(big, 'etc', 'keepalived');
       fs.mkdirSync(path.join(etc, 'conf.d'), { recursive: true });
-      const instance = (i: number, prio = 'priority') => `vrrp_instance VI_${i} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n    ${prio} 100\n    virtual_ipaddress {\n        192.0.2.${(i % 250) + 1}/24\n    }\n}\n`;
+      const instance = (i: number, prio = 'priority') =>
+        `vrrp_instance VI_${i} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n    ${prio} 100\n    virtual_ipaddress {\n        192.0.2.${(i % 250) + 1}/24\n    }\n}\n`;
       for (let i = 1; i <= 3000; i++) fs.writeFileSync(path.join(etc, `c${i}.conf`), instance(i));
       fs.writeFileSync(path.join(etc, 'keepalived.conf'), 'include conf.d/*.conf\n');
       fs.writeFileSync(path.join(etc, 'conf.d', 'a.conf'), instance(5000));
@@ -237,15 +324,25 @@ describe('diff --git', () => {
       expect(seconds).toBeLessThan(60);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(1);
-      const out = JSON.parse(r.stdout) as { configs: { file: string; changes: { kind: string; object: string; after: string[] }[]; diagnostics: { ruleId: string }[] }[] };
+      const out = JSON.parse(r.stdout) as {
+        configs: {
+          file: string;
+          changes: { kind: string; object: string; after: string[] }[];
+          diagnostics: { ruleId: string }[];
+        }[];
+      };
       // 3,000 + keepalived.conf; conf.d/a.conf and conf.d/b.conf are compared where keepalived.conf
       // includes them, not as configs of their own.
       expect(out.configs).toHaveLength(3001);
       const changed = out.configs.filter((c) => c.changes.length);
       expect(changed.map((c) => c.file).sort()).toEqual(['etc/keepalived/c7.conf', 'etc/keepalived/keepalived.conf']);
-      expect(changed.find((c) => c.file.endsWith('c7.conf'))!.diagnostics.map((d) => d.ruleId)).toEqual(['unknown-keyword']);
+      expect(changed.find((c) => c.file.endsWith('c7.conf'))!.diagnostics.map((d) => d.ruleId)).toEqual([
+        'unknown-keyword',
+      ]);
       // The include glob was listed at HEAD: only b.conf's instance is new.
-      expect(changed.find((c) => c.file.endsWith('keepalived.conf'))!.changes).toMatchObject([{ kind: 'added', after: ['VI_5001'] }]);
+      expect(changed.find((c) => c.file.endsWith('keepalived.conf'))!.changes).toMatchObject([
+        { kind: 'added', after: ['VI_5001'] },
+      ]);
     } finally {
       process.env.PATH = savedPath;
       fs.rmSync(big, { recursive: true, force: true });
@@ -259,7 +356,10 @@ describe('diff --git', () => {
       for (let i = 1; i <= 200; i++) {
         const dir = path.join(big, 'hosts', `lb${i}`, 'etc', 'keepalived');
         fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(path.join(dir, 'keepalived.conf'), `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    notify /etc/keepalived/n.sh\n}\n`);
+        fs.writeFileSync(
+          path.join(dir, 'keepalived.conf'),
+          `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    notify /etc/keepalived/n.sh\n}\n`,
+        );
         fs.writeFileSync(path.join(dir, 'n.sh'), '#!/bin/sh\ncase "$2" in\n  VI_1) ;;\nesac\n', { mode: 0o755 });
       }
       g('init', '-q');

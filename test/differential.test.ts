@@ -39,7 +39,9 @@ interface Known {
   reason: string;
 }
 
-const KNOWN: Known[] = (JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'differential-known.json'), 'utf8')) as { entries: Known[] }).entries;
+const KNOWN: Known[] = (
+  JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'differential-known.json'), 'utf8')) as { entries: Known[] }
+).entries;
 const usedKnown = new Set<Known>();
 
 interface Figures {
@@ -64,12 +66,37 @@ interface Figures {
 const figures = new Map<string, Figures>();
 function fig(source: string): Figures {
   let f = figures.get(source);
-  if (!f) figures.set(source, (f = { keepalivedSyntax: 0, matched: 0, ourErrors: 0, confirmed: 0, explained: 0, afterFatal: 0, notComparable: 0, keepalivedScripts: 0, scriptsMatched: 0, keepalivedSemantic: 0, semanticMatched: 0, semanticErrors: 0, semanticConfirmed: 0 }));
+  if (!f)
+    figures.set(
+      source,
+      (f = {
+        keepalivedSyntax: 0,
+        matched: 0,
+        ourErrors: 0,
+        confirmed: 0,
+        explained: 0,
+        afterFatal: 0,
+        notComparable: 0,
+        keepalivedScripts: 0,
+        scriptsMatched: 0,
+        keepalivedSemantic: 0,
+        semanticMatched: 0,
+        semanticErrors: 0,
+        semanticConfirmed: 0,
+      }),
+    );
   return f;
 }
 
 function known(source: string, file: string, line: number, ruleId: string, kind: Known['kind']): Known | undefined {
-  const k = KNOWN.find((e) => (e.source === source || e.source === '*') && e.file === file && e.line === line && (e.ruleId === ruleId || e.ruleId === '*') && e.kind === kind);
+  const k = KNOWN.find(
+    (e) =>
+      (e.source === source || e.source === '*') &&
+      e.file === file &&
+      e.line === line &&
+      (e.ruleId === ruleId || e.ruleId === '*') &&
+      e.kind === kind,
+  );
   if (k) usedKnown.add(k);
   return k;
 }
@@ -79,26 +106,42 @@ function known(source: string, file: string, line: number, ruleId: string, kind:
  * keepalived message that does confirm a finding when keepalived can see it; a finding nothing
  * confirms is "not comparable": counted apart, neither confirmed nor a failure.
  */
-const NOT_OBSERVABLE: Record<string, { reason: string; confirmedBy?: (d: JsonDiagnostic, m: KeepalivedMessage) => boolean }> = {
+const NOT_OBSERVABLE: Record<
+  string,
+  { reason: string; confirmedBy?: (d: JsonDiagnostic, m: KeepalivedMessage) => boolean }
+> = {
   'script-not-found': {
-    reason: 'keepalived looks for the file on the machine that runs -t (the recorded corpus ran where no /etc/keepalived/*.sh exists), and only a vrrp_script prints "Disabling track script X since not found/accessible"; a missing notify, MISC_CHECK or FIFO script is only logged (log_message is a no-op under -t: ERRORS.md 1, oracle cases 10 and 11)',
+    reason:
+      'keepalived looks for the file on the machine that runs -t (the recorded corpus ran where no /etc/keepalived/*.sh exists), and only a vrrp_script prints "Disabling track script X since not found/accessible"; a missing notify, MISC_CHECK or FIFO script is only logged (log_message is a no-op under -t: ERRORS.md 1, oracle cases 10 and 11)',
     confirmedBy: (d, m) => trackScriptDisabled(m, d, /since not found\/accessible|due to insecure/),
   },
   'script-not-executable': {
-    reason: 'keepalived drops a script without execute bit silently under -t, even a vrrp_script (2.2.7: exit 0, no output); git records the bit, a recorded run on another machine saw other files',
+    reason:
+      'keepalived drops a script without execute bit silently under -t, even a vrrp_script (2.2.7: exit 0, no output); git records the bit, a recorded run on another machine saw other files',
   },
   'script-insecure': {
-    reason: 'the permissions are those of the machine that runs -t; keepalived prints only "Disabling track script X due to insecure" (vrrp_script, enable_script_security) or the " There are insecure scripts." suffix',
-    confirmedBy: (d, m) => trackScriptDisabled(m, d, /due to insecure/) || (/ There are insecure scripts\.$/.test(m.text) && /^SECURITY VIOLATION/.test(m.text)),
+    reason:
+      'the permissions are those of the machine that runs -t; keepalived prints only "Disabling track script X due to insecure" (vrrp_script, enable_script_security) or the " There are insecure scripts." suffix',
+    confirmedBy: (d, m) =>
+      trackScriptDisabled(m, d, /due to insecure/) ||
+      (/ There are insecure scripts\.$/.test(m.text) && /^SECURITY VIOLATION/.test(m.text)),
   },
   'script-security-disabled': {
-    reason: 'keepalived prints its SECURITY VIOLATION only when it finds at least one of the scripts on the machine that runs -t (SC_ISSCRIPT in check_vrrp_script_security); the corpus scripts do not exist here',
-    confirmedBy: (d, m) => /^SECURITY VIOLATION - /.test(m.text) && said(d).includes(m.text.replace(/ There are insecure scripts\.$/, '')),
+    reason:
+      'keepalived prints its SECURITY VIOLATION only when it finds at least one of the scripts on the machine that runs -t (SC_ISSCRIPT in check_vrrp_script_security); the corpus scripts do not exist here',
+    confirmedBy: (d, m) =>
+      /^SECURITY VIOLATION - /.test(m.text) && said(d).includes(m.text.replace(/ There are insecure scripts\.$/, '')),
   },
   'script-unknown-name': { reason: 'keepalived -t never reads the scripts a config names' },
   'script-name-argument': { reason: 'keepalived passes script arguments through without reading them' },
-  'script-unquoted-arguments': { reason: 'keepalived takes the words for a user and group and drops the script when no such account exists, silently under -t (oracle case 25: exit 0, no output)' },
-  'script-shell-syntax': { reason: 'keepalived -t does not say how it will split or run a script string (only "Unable to parse notify script", through log_message)' },
+  'script-unquoted-arguments': {
+    reason:
+      'keepalived takes the words for a user and group and drops the script when no such account exists, silently under -t (oracle case 25: exit 0, no output)',
+  },
+  'script-shell-syntax': {
+    reason:
+      'keepalived -t does not say how it will split or run a script string (only "Unable to parse notify script", through log_message)',
+  },
   'lint-directive': { reason: 'keepalived-lint disable comments are ours: keepalived reads them as comments' },
 };
 
@@ -117,7 +160,13 @@ function said(d: JsonDiagnostic): string {
  * `sameMachine`: keepalived ran here, on the files we lint, so what it says of script files holds
  * for us too. Returns human-readable failures.
  */
-function compare(source: string, mainFile: string, messages: KeepalivedMessage[], ours: Map<string, JsonDiagnostic[]>, sameMachine = false): string[] {
+function compare(
+  source: string,
+  mainFile: string,
+  messages: KeepalivedMessage[],
+  ours: Map<string, JsonDiagnostic[]>,
+  sameMachine = false,
+): string[] {
   const failures: string[] = [];
   const f = fig(source);
   const oursFor = (file: string | null) => ours.get(file ?? mainFile) ?? [];
@@ -169,15 +218,18 @@ function compare(source: string, mainFile: string, messages: KeepalivedMessage[]
         continue;
       }
       f.ourErrors++;
-      const confirmed = messages.some((m) => (m.file ?? mainFile) === file && m.line === d.line) ||
+      const confirmed =
+        messages.some((m) => (m.file ?? mainFile) === file && m.line === d.line) ||
         (d.ruleId === 'syntax-error' && messages.some((m) => m.line === null && /missing '\}'s/.test(m.text))) ||
-        (d.ruleId === 'include-not-found' && messages.some((m) => m.line === null && /not a regular non-executable file/.test(m.text))) ||
+        (d.ruleId === 'include-not-found' &&
+          messages.some((m) => m.line === null && /not a regular non-executable file/.test(m.text))) ||
         // Which file of a loop hits the open-file limit depends on RLIMIT_NOFILE, not the config.
         (d.ruleId === 'include-loop' && messages.some((m) => /Too many open files/.test(m.text))) ||
         // Validation after parsing has no line number but names the instance: "(VI_1) ...",
         // "VI_1 and VI_2 both use VRID 51 ...".
         // Only semantic rules are confirmed this way: a line-level rule must match a line.
-        (!LINE_RULES.has(d.ruleId) && messages.some((m) => m.line === null && namesIn(m.text).some((n) => mentions(said(d), n))));
+        (!LINE_RULES.has(d.ruleId) &&
+          messages.some((m) => m.line === null && namesIn(m.text).some((n) => mentions(said(d), n))));
       if (!LINE_RULES.has(d.ruleId)) {
         f.semanticErrors++;
         if (confirmed) f.semanticConfirmed++;
@@ -194,7 +246,8 @@ async function ourDiagnostics(config: string, args: string[]): Promise<Map<strin
   const r = await lintJson(config, ['--config-id', 'vm', ...args], path.dirname(config));
   expect(r.code, r.stderr).toBeLessThan(2);
   const byBase = new Map<string, JsonDiagnostic[]>();
-  for (const [file, diags] of r.files) byBase.set(path.basename(file), [...(byBase.get(path.basename(file)) ?? []), ...diags]);
+  for (const [file, diags] of r.files)
+    byBase.set(path.basename(file), [...(byBase.get(path.basename(file)) ?? []), ...diags]);
   return byBase;
 }
 
@@ -223,13 +276,20 @@ describe('differential: oracle cases against recorded keepalived -t', () => {
     fs.symlinkSync(ORACLE_CASES_DIR, path.join(root, 'opt', 'oracle-cases'));
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-  const cases = [...loadOracleCaseResults()].filter(([, c]) => c.configArg && !c.configArg.includes('*') && fs.existsSync(path.join(c.cwd, c.configArg)) && fs.statSync(path.join(c.cwd, c.configArg)).isFile());
+  const cases = [...loadOracleCaseResults()].filter(
+    ([, c]) =>
+      c.configArg &&
+      !c.configArg.includes('*') &&
+      fs.existsSync(path.join(c.cwd, c.configArg)) &&
+      fs.statSync(path.join(c.cwd, c.configArg)).isFile(),
+  );
   it.each(cases.map(([name, c]) => [name, c] as const))('%s', async (_name, c) => {
     const config = path.join(c.cwd, c.configArg!);
     const r = await lintJson(config, ['--config-id', c.configId ?? 'vm', '--root', root], path.dirname(config));
     expect(r.code, r.stderr).toBeLessThan(2);
     const ours = new Map<string, JsonDiagnostic[]>();
-    for (const [file, diags] of r.files) ours.set(path.basename(file), [...(ours.get(path.basename(file)) ?? []), ...diags]);
+    for (const [file, diags] of r.files)
+      ours.set(path.basename(file), [...(ours.get(path.basename(file)) ?? []), ...diags]);
     const messages = c.messages.map((m) => ({ ...m, file: m.file === null ? null : path.basename(m.file) }));
     expect(compare('oracle-case', path.basename(config), messages, ours)).toEqual([]);
   });
@@ -240,7 +300,8 @@ describe.runIf(keepalivedAvailable())('differential: live keepalived -t', () => 
   for (const rule of fs.readdirSync(path.join(REPO, 'fixtures'))) {
     for (const kind of ['valid', 'invalid']) {
       const dir = path.join(REPO, 'fixtures', rule, kind);
-      if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.conf')) fixtureFiles.push(path.join(dir, f));
+      if (fs.existsSync(dir))
+        for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.conf')) fixtureFiles.push(path.join(dir, f));
     }
   }
   const interfaces = ['eth0', 'eth1', 'eth2', 'bond0', 'br0', 'ens3', 'ens4'];
@@ -256,7 +317,10 @@ describe.runIf(keepalivedAvailable())('differential: live keepalived -t', () => 
   // Preprocessor edge cases (definitions, sequences, residue after braces, escapes), each a
   // case where an earlier version of the linter read the config differently from keepalived.
   const lexical = path.join(REPO, 'test', 'lexical');
-  const lexicalFiles = fs.readdirSync(lexical).filter((f) => f.endsWith('.conf')).sort();
+  const lexicalFiles = fs
+    .readdirSync(lexical)
+    .filter((f) => f.endsWith('.conf'))
+    .sort();
   it.each(lexicalFiles)('lexical case %s', async (name) => {
     const file = path.join(lexical, name);
     const live = runKeepalivedTest(file, { interfaces, hostname: 'vm' });
@@ -265,7 +329,12 @@ describe.runIf(keepalivedAvailable())('differential: live keepalived -t', () => 
     expect(compare('lexical', name, live.messages, ours, true)).toEqual([]);
   });
   const samples = '/usr/share/doc/keepalived/samples';
-  const sampleFiles = fs.existsSync(samples) ? fs.readdirSync(samples).filter((f) => f.startsWith('keepalived.conf')).sort() : [];
+  const sampleFiles = fs.existsSync(samples)
+    ? fs
+        .readdirSync(samples)
+        .filter((f) => f.startsWith('keepalived.conf'))
+        .sort()
+    : [];
   it.each(sampleFiles)('Debian sample %s', async (name) => {
     const file = path.join(samples, name);
     const live = runKeepalivedTest(file, { interfaces: ['eth0', 'eth1', 'eth2', 'eth3', 'eth4'], hostname: 'vm' });
@@ -281,9 +350,17 @@ describe.runIf(keepalivedAvailable())('differential: live keepalived -t', () => 
  * keepalived installed. Syntax figures are also enforced line by line above; the semantic ones are
  * only enforced here.
  */
-const FLOORS: Record<string, { syntaxRecall: number; errorPrecision: number; semanticRecall: number; semanticPrecision: number }> = {
+const FLOORS: Record<
+  string,
+  { syntaxRecall: number; errorPrecision: number; semanticRecall: number; semanticPrecision: number }
+> = {
   corpus: { syntaxRecall: 96 / 96, errorPrecision: 91 / 91, semanticRecall: 13 / 15, semanticPrecision: 2 / 2 },
-  'oracle-case': { syntaxRecall: 121 / 128, errorPrecision: 132 / 133, semanticRecall: 8 / 11, semanticPrecision: 24 / 24 },
+  'oracle-case': {
+    syntaxRecall: 121 / 128,
+    errorPrecision: 132 / 133,
+    semanticRecall: 8 / 11,
+    semanticPrecision: 24 / 24,
+  },
   fixtures: { syntaxRecall: 93 / 107, errorPrecision: 133 / 142, semanticRecall: 22 / 26, semanticPrecision: 37 / 44 },
   lexical: { syntaxRecall: 44 / 44, errorPrecision: 35 / 35, semanticRecall: 1 / 1, semanticPrecision: 1 / 1 },
   'debian-samples': { syntaxRecall: 10 / 10, errorPrecision: 5 / 5, semanticRecall: 6 / 10, semanticPrecision: 1 },
@@ -300,7 +377,10 @@ function belowFloors(source: string, f: Figures): string[] {
   ];
   return ratios
     .filter(([name, n, d]) => d > 0 && n / d < floor[name] - 1e-9)
-    .map(([name, n, d]) => `${source} ${name} ${n}/${d} = ${((100 * n) / d).toFixed(1)}% < floor ${(100 * floor[name]).toFixed(1)}%`);
+    .map(
+      ([name, n, d]) =>
+        `${source} ${name} ${n}/${d} = ${((100 * n) / d).toFixed(1)}% < floor ${(100 * floor[name]).toFixed(1)}%`,
+    );
 }
 
 describe('differential: figures', () => {
@@ -312,9 +392,15 @@ describe('differential: figures', () => {
     });
     console.log(['differential figures:', ...rows].join('\n  '));
     expect(figures.size).toBeGreaterThan(0);
-    expect([...figures].flatMap(([source, f]) => belowFloors(source, f)), 'agreement below the recorded floors').toEqual([]);
+    expect(
+      [...figures].flatMap(([source, f]) => belowFloors(source, f)),
+      'agreement below the recorded floors',
+    ).toEqual([]);
     const ranSources = new Set(figures.keys());
     const stale = KNOWN.filter((k) => ranSources.has(k.source) && !usedKnown.has(k));
-    expect(stale.map((k) => `${k.source} ${k.file}:${k.line} ${k.ruleId}`), 'entries in differential-known.json that no longer occur').toEqual([]);
+    expect(
+      stale.map((k) => `${k.source} ${k.file}:${k.line} ${k.ruleId}`),
+      'entries in differential-known.json that no longer occur',
+    ).toEqual([]);
   });
 });

@@ -25,7 +25,9 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 
 describe('escaping of control characters in human outputs', () => {
   it('escapes C0, DEL, C1 and bidi controls visibly', () => {
-    expect(escapeControl('a\n\r\t\u001b[2J\u007f\u009b\u202e\u2066ok')).toBe('a\\n\\r\\t\\x1b[2J\\x7f\\x9b\\u202e\\u2066ok');
+    expect(escapeControl('a\n\r\t\u001b[2J\u007f\u009b\u202e\u2066ok')).toBe(
+      'a\\n\\r\\t\\x1b[2J\\x7f\\x9b\\u202e\\u2066ok',
+    );
     expect(escapeControl('plain "text", ünïcode')).toBe('plain "text", ünïcode');
   });
 
@@ -88,7 +90,8 @@ describe('escaping of control characters in human outputs', () => {
   });
   it('cluster: the legend of node names (folder names of the repository) is escaped', async () => {
     const t = tempTree('kl-escape-cluster-');
-    const node = (prio: number) => `vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n`;
+    const node = (prio: number) =>
+      `vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n`;
     t.write('hosts/lb1\n::error file=README.md::pwned5/keepalived.conf', node(100));
     t.write('hosts/lb2/keepalived.conf', node(90));
     const r = await runCli(['cluster', 'hosts'], { cwd: t.dir });

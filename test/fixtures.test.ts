@@ -11,7 +11,13 @@ import { REPO, lintJson, runCli, type JsonDiagnostic } from './helpers.js';
 const FIXTURES = path.join(REPO, 'fixtures');
 
 function confs(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.conf')).sort().map((f) => path.join(dir, f)) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.conf'))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
 }
 
 function optionArgs(o: ReturnType<typeof readFixture>['options'], dir: string): string[] {
@@ -62,19 +68,39 @@ function expectFindings(id: string, files: Map<string, JsonDiagnostic[]>): void 
     const got = diags.map((d) => `${rel}:${d.line}:${d.column}-${d.endColumn} ${d.ruleId}: ${d.message}`);
     const unmatched = [...diags];
     for (const e of expectationsOf(rel).filter((x) => x.ruleId === id)) {
-      const i = unmatched.findIndex((d) => d.line === e.line && d.column === e.column && d.endColumn === e.endColumn && (e.messageId === undefined || d.messageId === e.messageId) && `${d.message}\n${d.detail ?? ''}`.includes(e.message));
-      expect(i, `expected ${rel}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ${e.message}\ngot:\n${got.join('\n')}`).toBeGreaterThanOrEqual(0);
+      const i = unmatched.findIndex(
+        (d) =>
+          d.line === e.line &&
+          d.column === e.column &&
+          d.endColumn === e.endColumn &&
+          (e.messageId === undefined || d.messageId === e.messageId) &&
+          `${d.message}\n${d.detail ?? ''}`.includes(e.message),
+      );
+      expect(
+        i,
+        `expected ${rel}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ${e.message}\ngot:\n${got.join('\n')}`,
+      ).toBeGreaterThanOrEqual(0);
       unmatched.splice(i, 1);
     }
-    expect(unmatched.map((d) => `${rel}:${d.line}:${d.column}-${d.endColumn} ${d.message}`), 'findings the fixture does not expect').toEqual([]);
+    expect(
+      unmatched.map((d) => `${rel}:${d.line}:${d.column}-${d.endColumn} ${d.message}`),
+      'findings the fixture does not expect',
+    ).toEqual([]);
   }
 }
 
-async function clusterJson(file: string, members: string[]): Promise<{ code: number; files: Map<string, JsonDiagnostic[]>; stderr: string }> {
+async function clusterJson(
+  file: string,
+  members: string[],
+): Promise<{ code: number; files: Map<string, JsonDiagnostic[]>; stderr: string }> {
   const dir = path.dirname(file);
-  const r = await runCli(['cluster', file, ...members.map((m) => path.join(dir, m)), '--format', 'json'], { cwd: REPO });
+  const r = await runCli(['cluster', file, ...members.map((m) => path.join(dir, m)), '--format', 'json'], {
+    cwd: REPO,
+  });
   const files = new Map<string, JsonDiagnostic[]>();
-  if (r.stdout.trim()) for (const res of (JSON.parse(r.stdout) as { results: { file: string; diagnostics: JsonDiagnostic[] }[] }).results) files.set(res.file, res.diagnostics);
+  if (r.stdout.trim())
+    for (const res of (JSON.parse(r.stdout) as { results: { file: string; diagnostics: JsonDiagnostic[] }[] }).results)
+      files.set(res.file, res.diagnostics);
   return { code: r.code, files, stderr: r.stderr };
 }
 
@@ -92,7 +118,8 @@ for (const rule of clusterRules) {
     it('has fixtures, each a cluster', () => {
       expect(valid.length, `fixtures/${id}/valid`).toBeGreaterThan(0);
       expect(invalid.length, `fixtures/${id}/invalid`).toBeGreaterThan(0);
-      for (const f of [...valid, ...invalid]) expect(readFixture(f).options.cluster, `${f}: "# fixture: cluster..." on the first line`).toBeDefined();
+      for (const f of [...valid, ...invalid])
+        expect(readFixture(f).options.cluster, `${f}: "# fixture: cluster..." on the first line`).toBeDefined();
     });
     for (const file of valid) {
       it(`valid/${path.basename(file)}`, async () => {

@@ -50,7 +50,8 @@ const FINDINGS = [
   '}',
   '',
 ].join('\n');
-const CLEAN = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+const CLEAN =
+  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
 const FILES = [ODD, 'clean.conf', 'fifo.conf'];
 
 interface JsonFile {
@@ -76,7 +77,11 @@ beforeAll(async () => {
   expect(findings.some((d) => d.message.includes('\u0001'))).toBe(true);
 });
 
-async function lint(format: string, extra: string[] = [], cwd = tmp): Promise<{ code: number; stdout: string; stderr: string }> {
+async function lint(
+  format: string,
+  extra: string[] = [],
+  cwd = tmp,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return runCli(['lint', ...FILES, '--format', format, ...extra], { cwd });
 }
 
@@ -102,10 +107,20 @@ interface SarifLog {
         name: string;
         version: string;
         informationUri: string;
-        rules: { id: string; shortDescription?: { text: string }; fullDescription?: { text: string }; help?: { text: string; markdown: string }; helpUri?: string; defaultConfiguration?: { level: string } }[];
+        rules: {
+          id: string;
+          shortDescription?: { text: string };
+          fullDescription?: { text: string };
+          help?: { text: string; markdown: string };
+          helpUri?: string;
+          defaultConfiguration?: { level: string };
+        }[];
       };
     };
-    invocations: { executionSuccessful: boolean; toolExecutionNotifications?: { level: string; message: { text: string }; locations: SarifLocation[] }[] }[];
+    invocations: {
+      executionSuccessful: boolean;
+      toolExecutionNotifications?: { level: string; message: { text: string }; locations: SarifLocation[] }[];
+    }[];
     originalUriBaseIds: Record<string, { uri: string }>;
     results: {
       ruleId: string;
@@ -191,11 +206,19 @@ describe('--format sarif', () => {
       const loc = res.locations[0]!.physicalLocation;
       expect(loc.artifactLocation.uriBaseId).toBe('%SRCROOT%');
       expect(decodeURIComponent(loc.artifactLocation.uri)).toBe(d.file);
-      expect(loc.region).toEqual({ startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn });
+      expect(loc.region).toEqual({
+        startLine: d.line,
+        startColumn: d.column,
+        endLine: d.endLine,
+        endColumn: d.endColumn,
+      });
       // The finding as data on every result; the detail in the markdown form only.
       expect(res.properties).toMatchObject({ messageId: d.messageId, data: d.data });
       expect(res.message.text).not.toContain('\n');
-      if (d.detail) expect(res.message.markdown).toBe(`${markdownText(res.message.text)}\n\n${d.detail.split('\n').map(markdownText).join('\n')}`);
+      if (d.detail)
+        expect(res.message.markdown).toBe(
+          `${markdownText(res.message.text)}\n\n${d.detail.split('\n').map(markdownText).join('\n')}`,
+        );
       else expect(res.message.markdown).toBeUndefined();
     }
     expect(findings.some((d) => d.detail)).toBe(true);
@@ -207,7 +230,14 @@ describe('--format sarif', () => {
     const results = log.runs[0]!.results;
     const expanded = results.find((r) => r.relatedLocations)!;
     expect(expanded.relatedLocations).toEqual([
-      { id: 1, physicalLocation: { artifactLocation: { uri: 'odd%2C%20name%3A%25.conf', uriBaseId: '%SRCROOT%' }, region: { startLine: 1, startColumn: 1 } }, message: { text: 'expanded from $PRIO, defined here' } },
+      {
+        id: 1,
+        physicalLocation: {
+          artifactLocation: { uri: 'odd%2C%20name%3A%25.conf', uriBaseId: '%SRCROOT%' },
+          region: { startLine: 1, startColumn: 1 },
+        },
+        message: { text: 'expanded from $PRIO, defined here' },
+      },
     ]);
     const perId = results.find((r) => r.properties?.configIds)!;
     expect(perId.ruleId).toBe('unknown-keyword');
@@ -219,7 +249,11 @@ describe('--format sarif', () => {
     const inv = log.runs[0]!.invocations[0]!;
     expect(inv.executionSuccessful).toBe(false);
     expect(inv.toolExecutionNotifications).toEqual([
-      { level: 'error', message: { text: 'Cannot lint this file: is not a regular file' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'fifo.conf', uriBaseId: '%SRCROOT%' } } }] },
+      {
+        level: 'error',
+        message: { text: 'Cannot lint this file: is not a regular file' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'fifo.conf', uriBaseId: '%SRCROOT%' } } }],
+      },
     ]);
   });
 
@@ -227,16 +261,24 @@ describe('--format sarif', () => {
     const moved = path.join(tmp, 'moved');
     fs.mkdirSync(moved);
     fs.writeFileSync(path.join(moved, 'keepalived.conf'), FINDINGS);
-    const before = JSON.parse((await runCli(['lint', 'keepalived.conf', '-f', 'sarif'], { cwd: moved })).stdout) as SarifLog;
+    const before = JSON.parse(
+      (await runCli(['lint', 'keepalived.conf', '-f', 'sarif'], { cwd: moved })).stdout,
+    ) as SarifLog;
     fs.writeFileSync(path.join(moved, 'keepalived.conf'), '# a comment\n\n' + FINDINGS);
-    const after = JSON.parse((await runCli(['lint', 'keepalived.conf', '-f', 'sarif'], { cwd: moved })).stdout) as SarifLog;
+    const after = JSON.parse(
+      (await runCli(['lint', 'keepalived.conf', '-f', 'sarif'], { cwd: moved })).stdout,
+    ) as SarifLog;
     const prints = (l: SarifLog) => l.runs[0]!.results.map((r) => r.partialFingerprints[FINGERPRINT_KEY]);
     expect(new Set(prints(before)).size).toBe(before.runs[0]!.results.length);
     expect(prints(after)).toEqual(prints(before));
-    expect(after.runs[0]!.results[0]!.locations[0]!.physicalLocation.region!.startLine).toBe(before.runs[0]!.results[0]!.locations[0]!.physicalLocation.region!.startLine + 2);
+    expect(after.runs[0]!.results[0]!.locations[0]!.physicalLocation.region!.startLine).toBe(
+      before.runs[0]!.results[0]!.locations[0]!.physicalLocation.region!.startLine + 2,
+    );
     // ... and changes when the finding does.
     fs.writeFileSync(path.join(moved, 'keepalived.conf'), FINDINGS.replace('priorty 100', 'priorti 100'));
-    const edited = JSON.parse((await runCli(['lint', 'keepalived.conf', '-f', 'sarif'], { cwd: moved })).stdout) as SarifLog;
+    const edited = JSON.parse(
+      (await runCli(['lint', 'keepalived.conf', '-f', 'sarif'], { cwd: moved })).stdout,
+    ) as SarifLog;
     expect(prints(edited).filter((p) => !prints(before).includes(p))).toHaveLength(1);
   });
 
@@ -256,7 +298,9 @@ describe('--format sarif', () => {
     expectValidSarif(clean);
     expect(clean.runs[0]!.results).toEqual([]);
     expect(clean.runs[0]!.invocations[0]!.executionSuccessful).toBe(true);
-    const info = JSON.parse((await runCli(['lint', ODD, '-f', 'sarif', '--rule', 'unknown-keyword=info'], { cwd: tmp })).stdout) as SarifLog;
+    const info = JSON.parse(
+      (await runCli(['lint', ODD, '-f', 'sarif', '--rule', 'unknown-keyword=info'], { cwd: tmp })).stdout,
+    ) as SarifLog;
     expectValidSarif(info);
     expect(info.runs[0]!.results.find((r) => r.ruleId === 'unknown-keyword')!.level).toBe('note');
   });
@@ -271,7 +315,8 @@ interface Annotation {
   message: string;
 }
 
-const unescapeData = (s: string) => s.replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+const unescapeData = (s: string) =>
+  s.replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
 
 /** Reads a workflow command back the way the runner does: split on the unescaped separators. */
 function parseAnnotation(line: string): Annotation {
@@ -316,21 +361,40 @@ describe('--format github', () => {
     const withRelated = findings.find((d) => d.related)!;
     // message, related lines, a blank line, the detail.
     expect(withRelated.detail).toBeDefined();
-    expect(expanded.message).toBe(`${withRelated.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here\n\n${escapeControl(withRelated.detail!)}`);
-    expect(annotations.find((a) => a.props.title === 'unknown-keyword')!.message.split('\n')[0]).toMatch(/\[config-id: lb1\]$/);
-    expect(annotations.at(-1)).toEqual({ command: 'error', props: { file: 'fifo.conf', title: 'keepalived-lint' }, message: 'Cannot lint this file: is not a regular file' });
+    expect(expanded.message).toBe(
+      `${withRelated.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here\n\n${escapeControl(withRelated.detail!)}`,
+    );
+    expect(annotations.find((a) => a.props.title === 'unknown-keyword')!.message.split('\n')[0]).toMatch(
+      /\[config-id: lb1\]$/,
+    );
+    expect(annotations.at(-1)).toEqual({
+      command: 'error',
+      props: { file: 'fifo.conf', title: 'keepalived-lint' },
+      message: 'Cannot lint this file: is not a regular file',
+    });
   });
 
   it('leaves the detail out with --no-detail', async () => {
     const r = await lint('github', ['--no-detail']);
     const annotations = r.stdout.trimEnd().split('\n').map(parseAnnotation);
-    expect(annotations.find((a) => a.message.includes('expanded from'))!.message).toBe(`${findings.find((d) => d.related)!.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here`);
+    expect(annotations.find((a) => a.message.includes('expanded from'))!.message).toBe(
+      `${findings.find((d) => d.related)!.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here`,
+    );
     for (const a of annotations) expect(a.message).not.toContain('\n\n');
   });
 
   it('keeps a detail that tries to start a workflow command inside its one line, and escapes its control characters', () => {
     const file = path.join(tmp, 'k.conf');
-    const d: Diagnostic = { ruleId: 'r', severity: 'warning', message: 'm', detail: 'why\n::error file=README.md::pwned\r\n\u001b[2J 100%', file, range: { start: 0, end: 0 }, start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
+    const d: Diagnostic = {
+      ruleId: 'r',
+      severity: 'warning',
+      message: 'm',
+      detail: 'why\n::error file=README.md::pwned\r\n\u001b[2J 100%',
+      file,
+      range: { start: 0, end: 0 },
+      start: { line: 1, column: 1 },
+      end: { line: 1, column: 2 },
+    };
     const out = githubAnnotations({ results: [{ file, diagnostics: [d] }], errors: [], sources: new Map() }, tmp);
     expect(out.split('\n').filter(Boolean)).toHaveLength(1);
     expect(parseAnnotation(out.trimEnd()).message).toBe('m\n\nwhy\n::error file=README.md::pwned\n\\x1b[2J 100%');
@@ -338,22 +402,40 @@ describe('--format github', () => {
 
   it('writes info findings as notices', async () => {
     const r = await runCli(['lint', ODD, '-f', 'github', '--rule', 'unknown-keyword=info'], { cwd: tmp });
-    expect(r.stdout).toMatch(/^::notice file=odd%2C name%3A%25\.conf,line=7,endLine=7,col=9,endColumn=15,title=unknown-keyword::/m);
+    expect(r.stdout).toMatch(
+      /^::notice file=odd%2C name%3A%25\.conf,line=7,endLine=7,col=9,endColumn=15,title=unknown-keyword::/m,
+    );
   });
 
   it('leaves out the columns of a range over several lines, and ends an empty range at its start', () => {
     // No rule reports a range over several lines today; the formatter must still follow GitHub's
     // rule that columns go with a single line, and its inclusive end for an empty range.
     const at = (line: number, column: number) => ({ line, column });
-    const d = (start: [number, number], end: [number, number]): Diagnostic => ({ ruleId: 'r', severity: 'error', message: 'm', file: path.join(tmp, 'k.conf'), range: { start: 0, end: 0 }, start: at(...start), end: at(...end) });
-    const report: LintReport = { results: [{ file: path.join(tmp, 'k.conf'), diagnostics: [d([3, 5], [5, 2]), d([7, 4], [7, 4])] }], errors: [], sources: new Map() };
+    const d = (start: [number, number], end: [number, number]): Diagnostic => ({
+      ruleId: 'r',
+      severity: 'error',
+      message: 'm',
+      file: path.join(tmp, 'k.conf'),
+      range: { start: 0, end: 0 },
+      start: at(...start),
+      end: at(...end),
+    });
+    const report: LintReport = {
+      results: [{ file: path.join(tmp, 'k.conf'), diagnostics: [d([3, 5], [5, 2]), d([7, 4], [7, 4])] }],
+      errors: [],
+      sources: new Map(),
+    };
     const [multi, empty] = githubAnnotations(report, tmp).trimEnd().split('\n').map(parseAnnotation);
     expect(multi!.props).toEqual({ file: 'k.conf', line: '3', endLine: '5', title: 'r' });
     expect(empty!.props).toEqual({ file: 'k.conf', line: '7', endLine: '7', col: '4', endColumn: '4', title: 'r' });
   });
 
   it('prints nothing for a clean file', async () => {
-    expect(await runCli(['lint', 'clean.conf', '-f', 'github'], { cwd: tmp })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runCli(['lint', 'clean.conf', '-f', 'github'], { cwd: tmp })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 });
 
@@ -383,7 +465,15 @@ describe('--format checkstyle', () => {
     expect(childrenNamed(root, 'file').map((f) => f.attributes.name)).toEqual(['clean.conf', 'fifo.conf', ODD]);
     const [clean, fifo] = childrenNamed(root, 'file');
     expect(clean!.children).toEqual([]);
-    expect(fifo!.children.map((e) => e.attributes)).toEqual([{ line: '1', column: '1', severity: 'error', message: 'Cannot lint this file: is not a regular file', source: 'keepalived-lint' }]);
+    expect(fifo!.children.map((e) => e.attributes)).toEqual([
+      {
+        line: '1',
+        column: '1',
+        severity: 'error',
+        message: 'Cannot lint this file: is not a regular file',
+        source: 'keepalived-lint',
+      },
+    ]);
   });
 
   it('has one <error> per finding, with the json position, severity and rule', () => {
@@ -391,11 +481,18 @@ describe('--format checkstyle', () => {
     expect(errors).toHaveLength(findings.length);
     for (const [i, d] of findings.entries()) {
       const a = errors[i]!.attributes;
-      expect({ line: a.line, column: a.column, severity: a.severity, source: a.source }).toEqual({ line: String(d.line), column: String(d.column), severity: d.severity, source: `keepalived-lint.${d.ruleId}` });
+      expect({ line: a.line, column: a.column, severity: a.severity, source: a.source }).toEqual({
+        line: String(d.line),
+        column: String(d.column),
+        severity: d.severity,
+        source: `keepalived-lint.${d.ruleId}`,
+      });
       expect(a.message!.startsWith(d.message.replace('\u0001', '\\x01'))).toBe(true);
     }
     const messages = errors.map((e) => e.attributes.message!);
-    expect(messages).toContain(`${findings.find((d) => d.related)!.message} (see ${ODD}:1:1: expanded from $PRIO, defined here)`);
+    expect(messages).toContain(
+      `${findings.find((d) => d.related)!.message} (see ${ODD}:1:1: expanded from $PRIO, defined here)`,
+    );
     expect(messages.some((m) => m.includes('"mas\\x01ter<&>"'))).toBe(true);
     expect(messages.some((m) => m.endsWith('[config-id: lb1]'))).toBe(true);
     // The message only: no detail in the attribute.
@@ -426,7 +523,9 @@ describe('--format junit', () => {
     const [clean, fifo, odd] = childrenNamed(root, 'testsuite');
     expect(clean!.children.map((c) => [c.name, c.children.length])).toEqual([['testcase', 0]]);
     const fifoCase = childrenNamed(fifo!, 'testcase')[0]!;
-    expect(childrenNamed(fifoCase, 'error')[0]!.attributes.message).toBe('Cannot lint this file: is not a regular file');
+    expect(childrenNamed(fifoCase, 'error')[0]!.attributes.message).toBe(
+      'Cannot lint this file: is not a regular file',
+    );
     const cases = childrenNamed(odd!, 'testcase');
     for (const [i, d] of findings.entries()) {
       expect(cases[i]!.attributes).toEqual({ classname: ODD, name: `${d.ruleId} at ${d.line}:${d.column}` });
@@ -434,7 +533,9 @@ describe('--format junit', () => {
       expect(failure.attributes.type).toBe(d.severity);
       expect(failure.text.startsWith(`${ODD}:${d.line}:${d.column}: ${d.severity}: `)).toBe(true);
     }
-    expect(cases.map((c) => childrenNamed(c, 'failure')[0]!.text).join('\n')).toContain(`\n  ${ODD}:1:1: expanded from $PRIO, defined here`);
+    expect(cases.map((c) => childrenNamed(c, 'failure')[0]!.text).join('\n')).toContain(
+      `\n  ${ODD}:1:1: expanded from $PRIO, defined here`,
+    );
     // The detail closes the failure's body, after a blank line; the message attribute is one line.
     for (const [i, d] of findings.entries()) {
       const failure = childrenNamed(cases[i]!, 'failure')[0]!;
@@ -446,7 +547,8 @@ describe('--format junit', () => {
 
   it('leaves the detail out of the failure body with --no-detail', async () => {
     const r = await lint('junit', ['--no-detail']);
-    for (const c of childrenNamed(childrenNamed(parseXml(r.stdout), 'testsuite')[2]!, 'testcase')) expect(childrenNamed(c, 'failure')[0]!.text).not.toContain('\n\n');
+    for (const c of childrenNamed(childrenNamed(parseXml(r.stdout), 'testsuite')[2]!, 'testcase'))
+      expect(childrenNamed(c, 'failure')[0]!.text).not.toContain('\n\n');
   });
 
   it('is a single passing testcase for a clean run', async () => {
@@ -463,7 +565,8 @@ describe('--format junit', () => {
 describe('--format stylish: the detail', () => {
   const file = path.join(tmp, 'd.conf');
   const source = 'vrrp_instance VI_1 {\n    priority 300\n}\n';
-  const long = 'keepalived reports "number \'300\' outside range" and treats priority as not set, so the instance runs with the default priority of 100 and may lose an election it was meant to win.';
+  const long =
+    'keepalived reports "number \'300\' outside range" and treats priority as not set, so the instance runs with the default priority of 100 and may lose an election it was meant to win.';
   const finding: Diagnostic = {
     ruleId: 'invalid-value',
     severity: 'error',
@@ -474,7 +577,11 @@ describe('--format stylish: the detail', () => {
     start: { line: 2, column: 14 },
     end: { line: 2, column: 17 },
   };
-  const report: LintReport = { results: [{ file, diagnostics: [finding] }], errors: [], sources: new Map([[file, source]]) };
+  const report: LintReport = {
+    results: [{ file, diagnostics: [finding] }],
+    errors: [],
+    sources: new Map([[file, source]]),
+  };
 
   it('prints it under the caret lines, lined up with the source line, wrapped to 100 columns and escaped', () => {
     const lines = formatters.stylish!(report, { cwd: tmp, color: false }).split('\n');
@@ -500,7 +607,9 @@ describe('--format stylish: the detail', () => {
     // Nothing from the detail reaches the terminal raw: the only ESC bytes are the SGR codes.
     expect(colored.replace(/\u001b\[\d+m/g, '')).not.toMatch(/[\u001b\u202e]/);
     const narrow = formatters.stylish!(report, { cwd: tmp, color: false, columns: 60 }).split('\n');
-    expect(narrow.filter((l) => l.startsWith('    keepalived') || l.startsWith('    Fix')).every((l) => l.length <= 60)).toBe(true);
+    expect(
+      narrow.filter((l) => l.startsWith('    keepalived') || l.startsWith('    Fix')).every((l) => l.length <= 60),
+    ).toBe(true);
     const terse = formatters.stylish!(report, { cwd: tmp, color: false, detail: false });
     expect(terse).not.toContain('Second paragraph');
     expect(terse).toContain('300 is out of range for priority (1..255)');

@@ -37,10 +37,50 @@ const corpusScripts = fs
   .readdirSync(path.join(SHARED, 'corpus', 'scripts'))
   .sort()
   .map((f) => fs.readFileSync(path.join(SHARED, 'corpus', 'scripts', f), 'latin1'));
-const WORDS = ['vrrp_instance', 'vrrp_sync_group', 'vrrp_script', 'global_defs', 'virtual_server', 'real_server', 'state', 'MASTER', 'interface', 'eth0',
-  'virtual_router_id', '51', 'priority', '100', 'virtual_ipaddress', '192.0.2.1/24', '2001:db8::1', 'track_script', 'notify', SCRIPT.slice(ROOT.length),
-  'include', '*.conf', '@lb1', '$X=1', '$X', '~SEQ(i,1,3)', '${i}', '#', '!', '"', '{', '}', 'unicast_peer', 'authentication', 'auth_pass', 'use_vmac',
-  'script', '"/bin/true | x"', 'enable_script_security', 'case', 'esac', 'gateway'];
+const WORDS = [
+  'vrrp_instance',
+  'vrrp_sync_group',
+  'vrrp_script',
+  'global_defs',
+  'virtual_server',
+  'real_server',
+  'state',
+  'MASTER',
+  'interface',
+  'eth0',
+  'virtual_router_id',
+  '51',
+  'priority',
+  '100',
+  'virtual_ipaddress',
+  '192.0.2.1/24',
+  '2001:db8::1',
+  'track_script',
+  'notify',
+  SCRIPT.slice(ROOT.length),
+  'include',
+  '*.conf',
+  '@lb1',
+  '$X=1',
+  '$X',
+  '~SEQ(i,1,3)',
+  '${i}',
+  '#',
+  '!',
+  '"',
+  '{',
+  '}',
+  'unicast_peer',
+  'authentication',
+  'auth_pass',
+  'use_vmac',
+  'script',
+  '"/bin/true | x"',
+  'enable_script_security',
+  'case',
+  'esac',
+  'gateway',
+];
 
 type Mutation =
   | { kind: 'delete' | 'duplicate'; line: number }
@@ -53,8 +93,31 @@ type Mutation =
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constantFrom('delete' as const, 'duplicate' as const), line: fc.nat() }),
   fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('{', '}', '"', "'", '\\', '#', '!', '\n', '\0', '{ }', '$', '~SEQ(', '@', 'include /fz/etc/keepalived/keepalived.conf\n') }),
-  fc.record({ kind: fc.constant('bytes' as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.constantFrom(
+      '{',
+      '}',
+      '"',
+      "'",
+      '\\',
+      '#',
+      '!',
+      '\n',
+      '\0',
+      '{ }',
+      '$',
+      '~SEQ(',
+      '@',
+      'include /fz/etc/keepalived/keepalived.conf\n',
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('bytes' as const),
+    at: fc.nat(),
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('nest' as const), depth: fc.integer({ min: 1, max: 300 }) }),
 );
@@ -85,8 +148,10 @@ function mutate(text: string, ms: Mutation[]): Buffer {
     }
     buf = Buffer.from(lines.join('\n'), 'latin1');
     const at = (x: number) => (buf.length ? x % (buf.length + 1) : 0);
-    if (m.kind === 'insert') buf = Buffer.concat([buf.subarray(0, at(m.at)), Buffer.from(m.text, 'latin1'), buf.subarray(at(m.at))]);
-    if (m.kind === 'bytes') buf = Buffer.concat([buf.subarray(0, at(m.at)), Buffer.from(m.bytes), buf.subarray(at(m.at))]);
+    if (m.kind === 'insert')
+      buf = Buffer.concat([buf.subarray(0, at(m.at)), Buffer.from(m.text, 'latin1'), buf.subarray(at(m.at))]);
+    if (m.kind === 'bytes')
+      buf = Buffer.concat([buf.subarray(0, at(m.at)), Buffer.from(m.bytes), buf.subarray(at(m.at))]);
     if (m.kind === 'truncate') buf = buf.subarray(0, at(m.at));
   }
   return buf;
@@ -94,12 +159,39 @@ function mutate(text: string, ms: Mutation[]): Buffer {
 
 const input = fc.oneof(
   fc.record({
-    config: fc.tuple(fc.nat(corpusConfigs.length - 1), fc.array(mutation, { maxLength: 6 })).map(([i, ms]) => mutate(corpusConfigs[i]!, ms)),
-    script: fc.tuple(fc.nat(corpusScripts.length - 1), fc.array(mutation, { maxLength: 4 })).map(([i, ms]) => mutate(corpusScripts[i]!, ms)),
+    config: fc
+      .tuple(fc.nat(corpusConfigs.length - 1), fc.array(mutation, { maxLength: 6 }))
+      .map(([i, ms]) => mutate(corpusConfigs[i]!, ms)),
+    script: fc
+      .tuple(fc.nat(corpusScripts.length - 1), fc.array(mutation, { maxLength: 4 }))
+      .map(([i, ms]) => mutate(corpusScripts[i]!, ms)),
   }),
   fc.record({
-    config: fc.array(fc.array(fc.constantFrom(...WORDS), { maxLength: 6 }).map((ws) => ws.join(' ')), { maxLength: 40 }).map((ls) => Buffer.from(ls.join('\n'))),
-    script: fc.array(fc.constantFrom('#!/bin/sh', 'case "$2" in', 'gateway)', ';;', 'esac', 'if [ "$2" = VI_1 ]; then', 'fi', 'NAME=$2', 'while read l; do set -- $l; done', '"', '$(', '{'), { maxLength: 20 }).map((ls) => Buffer.from(ls.join('\n'))),
+    config: fc
+      .array(
+        fc.array(fc.constantFrom(...WORDS), { maxLength: 6 }).map((ws) => ws.join(' ')),
+        { maxLength: 40 },
+      )
+      .map((ls) => Buffer.from(ls.join('\n'))),
+    script: fc
+      .array(
+        fc.constantFrom(
+          '#!/bin/sh',
+          'case "$2" in',
+          'gateway)',
+          ';;',
+          'esac',
+          'if [ "$2" = VI_1 ]; then',
+          'fi',
+          'NAME=$2',
+          'while read l; do set -- $l; done',
+          '"',
+          '$(',
+          '{',
+        ),
+        { maxLength: 20 },
+      )
+      .map((ls) => Buffer.from(ls.join('\n'))),
   }),
 );
 
@@ -116,11 +208,29 @@ const OUTSIDE: Record<string, string> = {
   '/outside/notify.sh': `#!/bin/sh\ncase "$2" in ${OUTSIDE_MARK}) ip route add default ;; esac\n`,
   '/outside/keepalived/keepalived.conf': `global_defs {\n    router_id ${OUTSIDE_MARK}\n}\n`,
 };
-const INCLUDES = ['include conf.d/*.conf', 'include *.conf', 'include f0.conf', 'include f1.conf', 'include f2.conf', 'include ../keepalived.conf',
-  'include /etc/keepalived/conf.d/*.conf', 'include {f0,f1,f2}.conf', 'include conf.d/{f0,f0,f0,f0}.conf', 'include /outside/secret.conf',
-  'include ../../../../../outside/secret.conf', 'include secret.conf', 'include conf.d/secret.conf', 'include up/conf.d/f0.conf', 'include root/outside/secret.conf',
-  'include self.conf', 'include conf.d/self.conf', 'include /etc/keepalived/escape/keepalived.conf', 'include {a,b}{c,d}{e,f}{g,h}*.conf',
-  `notify ${DIR.slice(ROOT.length)}/notify.sh`, `notify ${DIR.slice(ROOT.length)}/conf.d/out.sh`];
+const INCLUDES = [
+  'include conf.d/*.conf',
+  'include *.conf',
+  'include f0.conf',
+  'include f1.conf',
+  'include f2.conf',
+  'include ../keepalived.conf',
+  'include /etc/keepalived/conf.d/*.conf',
+  'include {f0,f1,f2}.conf',
+  'include conf.d/{f0,f0,f0,f0}.conf',
+  'include /outside/secret.conf',
+  'include ../../../../../outside/secret.conf',
+  'include secret.conf',
+  'include conf.d/secret.conf',
+  'include up/conf.d/f0.conf',
+  'include root/outside/secret.conf',
+  'include self.conf',
+  'include conf.d/self.conf',
+  'include /etc/keepalived/escape/keepalived.conf',
+  'include {a,b}{c,d}{e,f}{g,h}*.conf',
+  `notify ${DIR.slice(ROOT.length)}/notify.sh`,
+  `notify ${DIR.slice(ROOT.length)}/conf.d/out.sh`,
+];
 const LINKS: [string, string][] = [
   [`${DIR}/conf.d/secret.conf`, '/outside/secret.conf'],
   [`${DIR}/conf.d/up`, '..'],
@@ -143,20 +253,32 @@ function withIncludes(text: Buffer, lines: { at: number; line: string }[]): Buff
 }
 
 const includeLines = fc.array(fc.record({ at: fc.nat(), line: fc.constantFrom(...INCLUDES) }), { maxLength: 5 });
-const corpusPiece = fc.tuple(fc.nat(corpusConfigs.length - 1), fc.array(mutation, { maxLength: 3 }), fc.nat(), fc.integer({ min: 1, max: 60 })).map(([i, ms, from, n]) => {
-  const lines = corpusConfigs[i]!.split('\n');
-  const start = from % lines.length;
-  return mutate(lines.slice(start, start + n).join('\n'), ms);
-});
+const corpusPiece = fc
+  .tuple(
+    fc.nat(corpusConfigs.length - 1),
+    fc.array(mutation, { maxLength: 3 }),
+    fc.nat(),
+    fc.integer({ min: 1, max: 60 }),
+  )
+  .map(([i, ms, from, n]) => {
+    const lines = corpusConfigs[i]!.split('\n');
+    const start = from % lines.length;
+    return mutate(lines.slice(start, start + n).join('\n'), ms);
+  });
 const tree: fc.Arbitrary<Tree> = fc
   .record({
     main: fc.tuple(corpusPiece, includeLines),
     fragments: fc.array(fc.tuple(corpusPiece, includeLines), { minLength: 1, maxLength: 3 }),
     links: fc.subarray(LINKS),
-    script: fc.tuple(fc.nat(corpusScripts.length - 1), fc.array(mutation, { maxLength: 2 })).map(([i, ms]) => mutate(corpusScripts[i]!, ms)),
+    script: fc
+      .tuple(fc.nat(corpusScripts.length - 1), fc.array(mutation, { maxLength: 2 }))
+      .map(([i, ms]) => mutate(corpusScripts[i]!, ms)),
   })
   .map(({ main, fragments, links, script }) => {
-    const files: Record<string, Buffer> = { [CONF]: withIncludes(main[0], [{ at: 0, line: 'include conf.d/*.conf' }, ...main[1]]), [SCRIPT]: script };
+    const files: Record<string, Buffer> = {
+      [CONF]: withIncludes(main[0], [{ at: 0, line: 'include conf.d/*.conf' }, ...main[1]]),
+      [SCRIPT]: script,
+    };
     fragments.forEach(([text, inc], i) => (files[`${DIR}/conf.d/f${i}.conf`] = withIncludes(text, inc)));
     for (const [f, t] of Object.entries(OUTSIDE)) files[f] = Buffer.from(t);
     const linkMap: Record<string, string> = {};
@@ -174,8 +296,10 @@ function check(report: LintReport): string[] {
     for (const d of r.diagnostics) {
       const text = report.sources.get(d.file);
       if (text === undefined) problems.push(`${d.ruleId} in a file that was not read: ${d.file}`);
-      else if (d.range.start < 0 || d.range.end > text.length || d.range.end < d.range.start) problems.push(`${d.ruleId} range ${d.range.start}-${d.range.end} outside ${text.length}`);
-      if (d.start.line < 1 || d.start.column < 1 || d.end.line < d.start.line) problems.push(`${d.ruleId} at ${d.start.line}:${d.start.column}-${d.end.line}:${d.end.column}`);
+      else if (d.range.start < 0 || d.range.end > text.length || d.range.end < d.range.start)
+        problems.push(`${d.ruleId} range ${d.range.start}-${d.range.end} outside ${text.length}`);
+      if (d.start.line < 1 || d.start.column < 1 || d.end.line < d.start.line)
+        problems.push(`${d.ruleId} at ${d.start.line}:${d.start.column}-${d.end.line}:${d.end.column}`);
     }
   }
   return problems;
@@ -207,29 +331,38 @@ function writeTree(dir: string, t: Tree): void {
 }
 
 describe('fuzz', () => {
-  it(`${RUNS} generated inputs keep the invariants (seed ${SEED})`, { timeout: Math.max(120_000, RUNS * 200) }, async () => {
+  it(`${RUNS} generated inputs keep the invariants (seed ${SEED})`, {
+    timeout: Math.max(120_000, RUNS * 200),
+  }, async () => {
     console.log(`fuzz: ${RUNS} inputs, seed ${SEED} (replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`);
     let tried = 0;
     const started = Date.now();
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ arbitrary: input.map((x) => ({ files: { [CONF]: x.config, [SCRIPT]: x.script }, links: {} })), weight: 2 }, { arbitrary: tree, weight: 1 }), async (t: Tree) => {
-        // Progress for the long run (fast-check runs each input once, shrinking aside).
-        if (++tried % 5_000 === 0) console.log(`fuzz: ${tried} of ${RUNS} (seed ${SEED}), ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        if (TRACE) writeTree(TRACE, t);
-        const t0 = Date.now();
-        const a = await lintTree(t);
-        const ms = Date.now() - t0;
-        if (ms > SLOW_MS) {
-          // A lint this slow on an input of a few KB is super-linear somewhere: keep the input.
-          const saved = path.join(os.tmpdir(), `keepalived-lint-fuzz-slow-${SEED}-${tried}`);
-          writeTree(saved, t);
-          expect.fail(`input ${tried} took ${ms} ms to lint (bound ${SLOW_MS} ms); saved in ${saved}`);
-        }
-        expect(a.problems).toEqual([]);
-        expect([0, 1, 2]).toContain(a.code);
-        const b = await lintTree(t);
-        expect(b.json).toBe(a.json);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          { arbitrary: input.map((x) => ({ files: { [CONF]: x.config, [SCRIPT]: x.script }, links: {} })), weight: 2 },
+          { arbitrary: tree, weight: 1 },
+        ),
+        async (t: Tree) => {
+          // Progress for the long run (fast-check runs each input once, shrinking aside).
+          if (++tried % 5_000 === 0)
+            console.log(`fuzz: ${tried} of ${RUNS} (seed ${SEED}), ${((Date.now() - started) / 1000).toFixed(0)} s`);
+          if (TRACE) writeTree(TRACE, t);
+          const t0 = Date.now();
+          const a = await lintTree(t);
+          const ms = Date.now() - t0;
+          if (ms > SLOW_MS) {
+            // A lint this slow on an input of a few KB is super-linear somewhere: keep the input.
+            const saved = path.join(os.tmpdir(), `keepalived-lint-fuzz-slow-${SEED}-${tried}`);
+            writeTree(saved, t);
+            expect.fail(`input ${tried} took ${ms} ms to lint (bound ${SLOW_MS} ms); saved in ${saved}`);
+          }
+          expect(a.problems).toEqual([]);
+          expect([0, 1, 2]).toContain(a.code);
+          const b = await lintTree(t);
+          expect(b.json).toBe(a.json);
+        },
+      ),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
   });

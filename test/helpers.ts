@@ -15,7 +15,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], opts: { cwd?: string; host?: FileHost; env?: Record<string, string>; isTTY?: boolean } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  opts: { cwd?: string; host?: FileHost; env?: Record<string, string>; isTTY?: boolean } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -44,7 +47,11 @@ export interface JsonDiagnostic {
   configIds?: string[];
 }
 
-export async function lintJson(file: string, extra: string[] = [], cwd = REPO): Promise<{ code: number; files: Map<string, JsonDiagnostic[]>; all: JsonDiagnostic[]; stderr: string }> {
+export async function lintJson(
+  file: string,
+  extra: string[] = [],
+  cwd = REPO,
+): Promise<{ code: number; files: Map<string, JsonDiagnostic[]>; all: JsonDiagnostic[]; stderr: string }> {
   const r = await runCli(['lint', file, '--format', 'json', ...extra], { cwd });
   const files = new Map<string, JsonDiagnostic[]>();
   const all: JsonDiagnostic[] = [];
@@ -62,7 +69,10 @@ export async function lintJson(file: string, extra: string[] = [], cwd = REPO): 
  * A temporary folder (its real path), removed after the test file, and a writer for files in it
  * that creates their folders. Example: const { dir, write } = tempTree('kl-x-'); write('a/k.conf', '...').
  */
-export function tempTree(prefix: string): { dir: string; write: (rel: string, text: string | Buffer, mode?: number) => string } {
+export function tempTree(prefix: string): {
+  dir: string;
+  write: (rel: string, text: string | Buffer, mode?: number) => string;
+} {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   return {

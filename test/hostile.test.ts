@@ -11,7 +11,8 @@ import { REPO } from './helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-hostile-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const GOOD = 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    priorty 1\n}\n';
+const GOOD =
+  'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    priorty 1\n}\n';
 
 function file(rel: string, content: string | Buffer): string {
   const f = path.join(tmp, rel);
@@ -26,12 +27,26 @@ const TSX = pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader
 /** Run the CLI with at most `heapMb` of heap and `seconds` of time. */
 function run(args: string[], { heapMb = 256, seconds = 60 } = {}) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, '--liftoff-only', '--import', TSX, path.join(REPO, 'test/support/run-cli.ts'), 'lint', '--format', 'json', ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-    timeout: seconds * 1000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      `--max-old-space-size=${heapMb}`,
+      '--liftoff-only',
+      '--import',
+      TSX,
+      path.join(REPO, 'test/support/run-cli.ts'),
+      'lint',
+      '--format',
+      'json',
+      ...args,
+    ],
+    {
+      cwd: tmp,
+      encoding: 'utf8',
+      timeout: seconds * 1000,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
 }
 
@@ -39,7 +54,9 @@ function run(args: string[], { heapMb = 256, seconds = 60 } = {}) {
 const good = file('good/keepalived.conf', GOOD);
 function goodLinted(stdout: string): boolean {
   const out = JSON.parse(stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] };
-  return out.results.some((r) => r.file.endsWith('good/keepalived.conf') && r.diagnostics.some((d) => d.ruleId === 'unknown-keyword'));
+  return out.results.some(
+    (r) => r.file.endsWith('good/keepalived.conf') && r.diagnostics.some((d) => d.ruleId === 'unknown-keyword'),
+  );
 }
 
 describe('hostile inputs (bounded time and heap, the other file still linted)', () => {
@@ -52,10 +69,15 @@ describe('hostile inputs (bounded time and heap, the other file still linted)', 
   });
 
   it('invalid UTF-8 and NUL bytes: read as Latin-1, the NUL line reported with its line', () => {
-    const f = file('latin1.conf', Buffer.concat([Buffer.from('vrrp_instance VI_\xe9 {\n    priority 1\0 00\n}\n', 'latin1')]));
+    const f = file(
+      'latin1.conf',
+      Buffer.concat([Buffer.from('vrrp_instance VI_\xe9 {\n    priority 1\0 00\n}\n', 'latin1')]),
+    );
     const r = run([f, good]);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { message: string; line: number }[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      results: { file: string; diagnostics: { message: string; line: number }[] }[];
+    };
     const mine = out.results.find((x) => x.file.endsWith('latin1.conf'))!;
     expect(mine.diagnostics.some((d) => d.line === 2 && /NUL/i.test(d.message))).toBe(true);
   });
@@ -82,7 +104,9 @@ describe('hostile inputs (bounded time and heap, the other file still linted)', 
     const f = file('longline.conf', 'global_defs {\n    router_id ' + 'x'.repeat(1024 * 1024) + '\n}\n');
     const r = run([f, good], { seconds: 60 });
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { line: number; ruleId: string }[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      results: { file: string; diagnostics: { line: number; ruleId: string }[] }[];
+    };
     expect(out.results.find((x) => x.file.endsWith('longline.conf'))!.diagnostics.some((d) => d.line === 2)).toBe(true);
   });
 
@@ -114,7 +138,11 @@ describe('hostile inputs (bounded time and heap, the other file still linted)', 
     for (const f of [link, fifo]) {
       const r = run([f, good], { seconds: 20 });
       expect(r.code, f).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`${path.basename(f)}(:1:1: error: cannot lint this file: is not a regular file|: no such file or directory)`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `${path.basename(f)}(:1:1: error: cannot lint this file: is not a regular file|: no such file or directory)`,
+        ),
+      );
       expect(goodLinted(r.stdout)).toBe(true);
     }
     // A directory is searched for configs: one holding none is a usage error too.
@@ -143,7 +171,9 @@ describe('hostile inputs (bounded time and heap, the other file still linted)', 
     );
     const r = run([conf, good], { seconds: 20 });
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string; message: string }[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      results: { file: string; diagnostics: { ruleId: string; message: string }[] }[];
+    };
     const ds = out.results.find((x) => x.file.endsWith('fifoscript/etc/keepalived/keepalived.conf'))!.diagnostics;
     const notFound = ds.filter((d) => d.ruleId === 'script-not-found').map((d) => d.message);
     expect(notFound).toHaveLength(2);

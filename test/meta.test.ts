@@ -44,7 +44,8 @@ describe('rule registry', () => {
     expect(fs.existsSync(doc), doc).toBe(true);
     const text = fs.readFileSync(doc, 'utf8');
     expect(text).toMatch(new RegExp(`^# ${id}\\b`));
-    for (const heading of ['## Why it matters', '## Incorrect', '## Correct']) expect(text, `${id}.md: ${heading}`).toContain(heading);
+    for (const heading of ['## Why it matters', '## Incorrect', '## Correct'])
+      expect(text, `${id}.md: ${heading}`).toContain(heading);
   });
 
   it.each(ruleFiles)('%s has valid and invalid fixtures', (id) => {
@@ -60,7 +61,9 @@ describe('rule registry', () => {
   });
 
   it('no fixture or docs folder for a rule that does not exist', () => {
-    const fixtureDirs = fs.readdirSync(path.join(REPO, 'fixtures')).filter((d) => fs.statSync(path.join(REPO, 'fixtures', d)).isDirectory());
+    const fixtureDirs = fs
+      .readdirSync(path.join(REPO, 'fixtures'))
+      .filter((d) => fs.statSync(path.join(REPO, 'fixtures', d)).isDirectory());
     expect(fixtureDirs.sort()).toEqual(ruleFiles);
     const docs = fs.readdirSync(path.join(REPO, 'docs', 'rules')).map((f) => f.replace(/\.md$/, ''));
     expect(docs.sort()).toEqual(ruleFiles);

@@ -14,13 +14,15 @@ const { dir: tmp, write } = tempTree('kl-one-loader-');
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const repo = path.join(tmp, 'repo');
 
-const MAIN = (routerId: string) => `global_defs {\n    router_id ${routerId}\n}\ninclude /etc/keepalived/conf.d/*.conf\n`;
+const MAIN = (routerId: string) =>
+  `global_defs {\n    router_id ${routerId}\n}\ninclude /etc/keepalived/conf.d/*.conf\n`;
 const instance = (name: string, vrid: number, ...vips: string[]) =>
   `vrrp_instance ${name} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${vrid}\n    priority 100\n    advert_int 1\n    virtual_ipaddress {\n${vips.map((v) => `        ${v}\n`).join('')}    }\n    notify /etc/keepalived/routes.sh\n}\n`;
 // jessie (1.2.13) took both families in one instance; stretch (1.3.2) does not.
 const BEFORE = instance('gateway', 51, '192.0.2.1/24', '2001:db8::1/64');
 const AFTER = `vrrp_sync_group gateways {\n    group {\n        gateway_v4\n        gateway_v6\n    }\n}\n${instance('gateway_v4', 51, '192.0.2.1/24')}${instance('gateway_v6', 52, '2001:db8::1/64')}`;
-const ROUTES = '#!/bin/sh\n# keepalived calls it as: routes.sh TYPE NAME STATE PRIORITY\ncase "$2" in\n    gateway)\n        ip route replace default via 192.0.2.254 ;;\nesac\n';
+const ROUTES =
+  '#!/bin/sh\n# keepalived calls it as: routes.sh TYPE NAME STATE PRIORITY\ncase "$2" in\n    gateway)\n        ip route replace default via 192.0.2.254 ;;\nesac\n';
 
 for (const host of ['lb1', 'lb2']) {
   write(`repo/hosts/${host}/keepalived/keepalived.conf`, MAIN(host));
@@ -31,7 +33,13 @@ write('repo/.keepalived-lint.yaml', 'target: stretch\npaths:\n  "/etc/keepalived
 const git = (...args: string[]) =>
   execFileSync('git', ['-C', repo, ...args], {
     stdio: 'ignore',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.org',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.org',
+    },
   });
 git('init', '-q');
 git('add', '.');
@@ -51,9 +59,15 @@ interface JsonFinding {
   data?: Record<string, string | number>;
 }
 const findingsOf = (stdout: string): Map<string, JsonFinding[]> =>
-  new Map((JSON.parse(stdout) as { results: { file: string; diagnostics: JsonFinding[] }[] }).results.map((r) => [r.file, r.diagnostics]));
+  new Map(
+    (JSON.parse(stdout) as { results: { file: string; diagnostics: JsonFinding[] }[] }).results.map((r) => [
+      r.file,
+      r.diagnostics,
+    ]),
+  );
 /** What a finding is, independent of the command that reports it. */
-const key = (file: string, d: JsonFinding) => `${file}:${d.line}:${d.column} ${d.ruleId}/${d.messageId ?? ''} ${JSON.stringify(d.data ?? {})}`;
+const key = (file: string, d: JsonFinding) =>
+  `${file}:${d.line}:${d.column} ${d.ruleId}/${d.messageId ?? ''} ${JSON.stringify(d.data ?? {})}`;
 const keys = (m: Map<string, JsonFinding[]>, only?: (d: JsonFinding) => boolean) =>
   [...m].flatMap(([f, ds]) => ds.filter((d) => !only || only(d)).map((d) => key(f, d))).sort();
 
@@ -70,8 +84,16 @@ describe('one loader: every command sees the same config', () => {
   it('parse prints the included instances and names the script, as lint reads them', async () => {
     const r = await runCli(['parse', LB1], { cwd: repo });
     expect(r.stderr).toBe('');
-    const out = JSON.parse(r.stdout) as { files: string[]; scripts: string[]; target: string; config: { keyword: string; args: string[] }[] };
-    expect(out.config.filter((n) => n.keyword === 'vrrp_instance').map((n) => n.args[0])).toEqual(['gateway_v4', 'gateway_v6']);
+    const out = JSON.parse(r.stdout) as {
+      files: string[];
+      scripts: string[];
+      target: string;
+      config: { keyword: string; args: string[] }[];
+    };
+    expect(out.config.filter((n) => n.keyword === 'vrrp_instance').map((n) => n.args[0])).toEqual([
+      'gateway_v4',
+      'gateway_v6',
+    ]);
     expect(out.files).toEqual([LB1, 'hosts/lb1/keepalived/conf.d/gateway.conf']);
     expect(out.scripts).toEqual([LB1_ROUTES]);
     expect(out.target).toBe('stretch');
@@ -80,12 +102,25 @@ describe('one loader: every command sees the same config', () => {
   it('diff OLD NEW and diff --git report the split and the script that still uses the old name, as lint does', async () => {
     const lint = findingsOf((await runCli(['lint', LB1, '--format', 'json'], { cwd: repo })).stdout);
     const lintScript = keys(lint, (d) => d.ruleId === 'script-unknown-name');
-    for (const argv of [['diff', '--git', 'HEAD', 'hosts/lb1'], ['diff', 'hosts/lb2/keepalived', 'hosts/lb1/keepalived']]) {
+    for (const argv of [
+      ['diff', '--git', 'HEAD', 'hosts/lb1'],
+      ['diff', 'hosts/lb2/keepalived', 'hosts/lb1/keepalived'],
+    ]) {
       const r = await runCli([...argv, '--format', 'json'], { cwd: repo });
       expect(r.stderr, argv.join(' ')).toBe('');
-      const out = JSON.parse(r.stdout) as { changes: { kind: string; before: string[]; after: string[] }[]; diagnostics: (JsonFinding & { file: string })[] };
-      expect(out.changes[0], argv.join(' ')).toMatchObject({ kind: 'split', before: ['gateway'], after: ['gateway_v4', 'gateway_v6'] });
-      const script = out.diagnostics.filter((d) => d.ruleId === 'script-unknown-name').map((d) => key(d.file, d)).sort();
+      const out = JSON.parse(r.stdout) as {
+        changes: { kind: string; before: string[]; after: string[] }[];
+        diagnostics: (JsonFinding & { file: string })[];
+      };
+      expect(out.changes[0], argv.join(' ')).toMatchObject({
+        kind: 'split',
+        before: ['gateway'],
+        after: ['gateway_v4', 'gateway_v6'],
+      });
+      const script = out.diagnostics
+        .filter((d) => d.ruleId === 'script-unknown-name')
+        .map((d) => key(d.file, d))
+        .sort();
       expect(script, argv.join(' ')).toEqual(lintScript);
       expect(r.code, argv.join(' ')).toBe(1);
     }
@@ -97,19 +132,28 @@ describe('one loader: every command sees the same config', () => {
     const missing = [...m.values()].flat().filter((d) => d.ruleId === 'cluster-missing-peer');
     expect(missing.map((d) => d.data?.name ?? d.message).join('\n'), r.stdout).toMatch(/gateway_v[46]/);
     // lint --cluster: the lint's own findings are those of lint alone, the cluster's those of cluster.
-    const both = findingsOf((await runCli(['lint', 'hosts/lb1', 'hosts/lb2', '--cluster', '--format', 'json'], { cwd: repo })).stdout);
-    const alone = findingsOf((await runCli(['lint', 'hosts/lb1', 'hosts/lb2', '--format', 'json'], { cwd: repo })).stdout);
+    const both = findingsOf(
+      (await runCli(['lint', 'hosts/lb1', 'hosts/lb2', '--cluster', '--format', 'json'], { cwd: repo })).stdout,
+    );
+    const alone = findingsOf(
+      (await runCli(['lint', 'hosts/lb1', 'hosts/lb2', '--format', 'json'], { cwd: repo })).stdout,
+    );
     expect(keys(both, (d) => !d.ruleId.startsWith('cluster-'))).toEqual(keys(alone));
     expect(keys(both, (d) => d.ruleId.startsWith('cluster-'))).toEqual(keys(m, (d) => d.ruleId.startsWith('cluster-')));
   });
 
-  const installed = spawnSync('sh', ['-c', 'command -v keepalived && command -v unshare'], { encoding: 'utf8' }).status === 0;
-  it.skipIf(!installed)('--with-keepalived keeps the lint findings of the same reading (keepalived installed)', async () => {
-    const alone = findingsOf((await runCli(['lint', LB1, '--format', 'json'], { cwd: repo })).stdout);
-    const r = await runCli(['lint', LB1, '--format', 'json', '--with-keepalived'], { cwd: repo });
-    expect(r.stdout, r.stderr).not.toBe('');
-    expect(keys(findingsOf(r.stdout), (d) => d.ruleId !== 'keepalived')).toEqual(keys(alone));
-    // keepalived's own messages are findings as data too.
-    for (const d of [...findingsOf(r.stdout).values()].flat()) expect([d.ruleId, typeof d.messageId, typeof d.data]).toEqual([d.ruleId, 'string', 'object']);
-  });
+  const installed =
+    spawnSync('sh', ['-c', 'command -v keepalived && command -v unshare'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!installed)(
+    '--with-keepalived keeps the lint findings of the same reading (keepalived installed)',
+    async () => {
+      const alone = findingsOf((await runCli(['lint', LB1, '--format', 'json'], { cwd: repo })).stdout);
+      const r = await runCli(['lint', LB1, '--format', 'json', '--with-keepalived'], { cwd: repo });
+      expect(r.stdout, r.stderr).not.toBe('');
+      expect(keys(findingsOf(r.stdout), (d) => d.ruleId !== 'keepalived')).toEqual(keys(alone));
+      // keepalived's own messages are findings as data too.
+      for (const d of [...findingsOf(r.stdout).values()].flat())
+        expect([d.ruleId, typeof d.messageId, typeof d.data]).toEqual([d.ruleId, 'string', 'object']);
+    },
+  );
 });

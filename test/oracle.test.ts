@@ -21,7 +21,12 @@ import {
   normaliseCorpusPaths,
   runKeepalivedTest,
 } from './support/oracle.js';
-import { classifyMessage, parseKeepalivedOutput, type KeepalivedMessage, type MessageClass } from '../src/keepalived/messages.js';
+import {
+  classifyMessage,
+  parseKeepalivedOutput,
+  type KeepalivedMessage,
+  type MessageClass,
+} from '../src/keepalived/messages.js';
 import { isValidInterfaceName } from '../src/keepalived/namespace.js';
 
 // ---------------------------------------------------------------------------
@@ -41,9 +46,9 @@ interface KnownDifference {
 }
 
 const KNOWN: KnownDifference[] = (
-  JSON.parse(
-    readFileSync(new URL('./support/oracle-known-differences.json', import.meta.url), 'utf8'),
-  ) as { differences: KnownDifference[] }
+  JSON.parse(readFileSync(new URL('./support/oracle-known-differences.json', import.meta.url), 'utf8')) as {
+    differences: KnownDifference[];
+  }
 ).differences;
 const usedKnown = new Set<KnownDifference>();
 
@@ -67,7 +72,12 @@ function diffMessages(expected: KeepalivedMessage[], actual: KeepalivedMessage[]
   };
 }
 
-function isKnown(source: KnownDifference['source'], name: string, kind: 'missing' | 'extra', m: KeepalivedMessage): boolean {
+function isKnown(
+  source: KnownDifference['source'],
+  name: string,
+  kind: 'missing' | 'extra',
+  m: KeepalivedMessage,
+): boolean {
   const k = KNOWN.find(
     (d) =>
       d.source === source &&
@@ -83,14 +93,17 @@ function isKnown(source: KnownDifference['source'], name: string, kind: 'missing
 
 function unexplained(source: KnownDifference['source'], name: string, d: Diff): string[] {
   return [
-    ...d.missing.filter((m) => !isKnown(source, name, 'missing', m)).map((m) => `${name}: MISSING [${m.cls}] ${msgKey(m)}`),
+    ...d.missing
+      .filter((m) => !isKnown(source, name, 'missing', m))
+      .map((m) => `${name}: MISSING [${m.cls}] ${msgKey(m)}`),
     ...d.extra.filter((m) => !isKnown(source, name, 'extra', m)).map((m) => `${name}: EXTRA   [${m.cls}] ${msgKey(m)}`),
   ];
 }
 
 function exitCodeKnown(source: KnownDifference['source'], name: string, expected: number, actual: number): boolean {
   const k = KNOWN.find(
-    (d) => d.source === source && d.name === name && d.kind === 'exitCode' && d.expected === expected && d.actual === actual,
+    (d) =>
+      d.source === source && d.name === name && d.kind === 'exitCode' && d.expected === expected && d.actual === actual,
   );
   if (k) usedKnown.add(k);
   return k !== undefined;
@@ -154,7 +167,9 @@ describe('parseKeepalivedOutput / loaders', () => {
   it('the comparison reports a single altered expectation (the harness can fail)', () => {
     const fakeif = loadCorpusOracle('fakeif');
     const [file, msgs] = [...fakeif].find(([, m]) => m.some((x) => x.cls === 'syntax' && x.line !== null))!;
-    const mutated = msgs.map((m, i) => (i === msgs.findIndex((x) => x.cls === 'syntax' && x.line !== null) ? { ...m, line: m.line! + 1 } : m));
+    const mutated = msgs.map((m, i) =>
+      i === msgs.findIndex((x) => x.cls === 'syntax' && x.line !== null) ? { ...m, line: m.line! + 1 } : m,
+    );
     const d = diffMessages(mutated, msgs, 'syntax');
     expect(d.missing).toHaveLength(1);
     expect(d.extra).toHaveLength(1);
@@ -186,7 +201,8 @@ describe('parseKeepalivedOutput / loaders', () => {
     expect(loadFakeifInterfaces().filter((n) => !isValidInterfaceName(n))).toEqual(['192.168.200.10']);
     for (const bad of ['eth0;reboot', 'a b', '$(x)', 'averyveryverylongname0', '../x', 'eth0:1', ''])
       expect(isValidInterfaceName(bad), bad).toBe(false);
-    for (const ok of ['bond0.13', 'eth-br1', 'br_ydevopps', 'ens7f1.57']) expect(isValidInterfaceName(ok), ok).toBe(true);
+    for (const ok of ['bond0.13', 'eth-br1', 'br_ydevopps', 'ens7f1.57'])
+      expect(isValidInterfaceName(ok), ok).toBe(true);
   });
 });
 
@@ -206,7 +222,9 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
     const unused = KNOWN.filter((k) => !usedKnown.has(k));
     if (unused.length)
-      console.log(`oracle-known-differences.json: ${unused.length} entr${unused.length === 1 ? 'y' : 'ies'} did not occur on this host: ${unused.map((u) => `${u.name}/${u.kind}`).join(', ')}`);
+      console.log(
+        `oracle-known-differences.json: ${unused.length} entr${unused.length === 1 ? 'y' : 'ies'} did not occur on this host: ${unused.map((u) => `${u.name}/${u.kind}`).join(', ')}`,
+      );
   });
 
   const write = (name: string, text: string) => {
@@ -219,7 +237,9 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
     const bad = write('planted.conf', 'global_defs {\n  router_id X\n  bogus_planted_keyword 1\n}\n');
     const r = runKeepalivedTest(bad);
     expect(r.exitCode).toBe(5);
-    expect(r.messages).toEqual([{ file: 'planted.conf', line: 3, text: "Unknown keyword 'bogus_planted_keyword'", cls: 'syntax' }]);
+    expect(r.messages).toEqual([
+      { file: 'planted.conf', line: 3, text: "Unknown keyword 'bogus_planted_keyword'", cls: 'syntax' },
+    ]);
     const good = write('clean.conf', 'global_defs {\n  router_id X\n}\n');
     expect(runKeepalivedTest(good)).toEqual({ exitCode: 0, raw: '', messages: [] });
   });
@@ -242,7 +262,9 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
         '',
       ].join('\n'),
     );
-    const all = runKeepalivedTest(conf, { interfaces: ['bond0', 'bond0.13', 'eth0', 'eth0.53', 'ens7f1.57', 'br_ydevopps', '192.168.200.10'] });
+    const all = runKeepalivedTest(conf, {
+      interfaces: ['bond0', 'bond0.13', 'eth0', 'eth0.53', 'ens7f1.57', 'br_ydevopps', '192.168.200.10'],
+    });
     expect(all.raw).toBe('');
     expect(all.exitCode).toBe(0);
     const some = runKeepalivedTest(conf, { interfaces: ['bond0.13', 'eth0.53'] });
@@ -263,7 +285,10 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
     expect(r1.messages.map((m) => m.text)).toEqual(["Unknown keyword 'bogus_only_node1'"]);
     expect(r1.messages[0]?.file).toBe(path.basename(conf));
     const r2 = runKeepalivedTest(conf, { hostname: 'myhost' });
-    expect(r2.messages.map((m) => m.text)).toEqual(["Unknown keyword 'bogus_not_node1'", "Unknown keyword 'bogus_only_myhost'"]);
+    expect(r2.messages.map((m) => m.text)).toEqual([
+      "Unknown keyword 'bogus_not_node1'",
+      "Unknown keyword 'bogus_only_myhost'",
+    ]);
     const r3 = runKeepalivedTest(path.basename(conf), { cwd: tmp, interfaces: ['eth0;touch PWNED3'] });
     expect(r3.messages.map((m) => m.text)).toContain("Unknown keyword 'bogus_not_node1'");
     expect(r3.messages.map((m) => m.text)).not.toContain("Unknown keyword 'bogus_only_node1'");
@@ -306,7 +331,10 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
           `(${syntaxSame}/${syntaxRecorded} messages); all classes identical ${configsAllSame}/${n}, ` +
           `exit code identical ${exitSame}/${n}; ${Date.now() - t0} ms`,
       );
-      expect(problems, `live keepalived -t disagrees with ${which} TSV on syntax-class messages:\n${problems.join('\n')}`).toEqual([]);
+      expect(
+        problems,
+        `live keepalived -t disagrees with ${which} TSV on syntax-class messages:\n${problems.join('\n')}`,
+      ).toEqual([]);
       expect(n).toBe(32);
     }
   };
@@ -336,14 +364,19 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
           hostname: HOSTNAME,
           ...(rec.configId !== null ? { configId: rec.configId } : {}),
         });
-        const actual = live.messages.map((m) => ({ ...m, text: m.text.split(ORACLE_CASES_DIR).join('/opt/oracle-cases') }));
+        const actual = live.messages.map((m) => ({
+          ...m,
+          text: m.text.split(ORACLE_CASES_DIR).join('/opt/oracle-cases'),
+        }));
         const synErrs = unexplained('oracle-case', name, diffMessages(rec.messages, actual, 'syntax'));
         problems.push(...synErrs);
         if (synErrs.length === 0) syntaxCasesSame++;
         if (dependsOnOpt) continue;
         // Cases that do not depend on /opt/oracle-cases must match on every class and on the exit code.
         noOptCases++;
-        const fullErrs = unexplained('oracle-case', name, diffMessages(rec.messages, actual)).filter((e) => !synErrs.includes(e));
+        const fullErrs = unexplained('oracle-case', name, diffMessages(rec.messages, actual)).filter(
+          (e) => !synErrs.includes(e),
+        );
         if (live.exitCode !== rec.exitCode && !exitCodeKnown('oracle-case', name, rec.exitCode, live.exitCode))
           fullErrs.push(`${name}: exit code ${live.exitCode}, recorded ${rec.exitCode}`);
         problems.push(...fullErrs);

@@ -29,7 +29,9 @@ for (let h = 1; h <= 8; h++) {
       `    virtual_ipaddress {\n        192.0.2.${h}/24\n    }`,
       '    notify /etc/keepalived/notify.sh',
       '}',
-      h % 3 === 0 ? 'vrrp_instance VI_DUP {\n    interface eth0\n    virtual_router_id 51\n    priority 90\n    virtual_ipaddress {\n        192.0.2.200/24\n    }\n}' : '',
+      h % 3 === 0
+        ? 'vrrp_instance VI_DUP {\n    interface eth0\n    virtual_router_id 51\n    priority 90\n    virtual_ipaddress {\n        192.0.2.200/24\n    }\n}'
+        : '',
       '',
     ].join('\n'),
   );
@@ -74,7 +76,11 @@ describe('worker threads', () => {
       expect(four.stdout).toBe(one.stdout);
       expect(four.stderr).toBe(one.stderr);
       if (format === 'json') {
-        const rules = new Set((JSON.parse(one.stdout) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((r) => r.diagnostics.map((d) => d.ruleId)));
+        const rules = new Set(
+          (JSON.parse(one.stdout) as { results: { diagnostics: { ruleId: string }[] }[] }).results.flatMap((r) =>
+            r.diagnostics.map((d) => d.ruleId),
+          ),
+        );
         // The tree has findings from each stage, so the comparison covers them all.
         for (const id of ['duplicate-vrid', 'unknown-keyword', 'script-unknown-name']) expect(rules).toContain(id);
       }

@@ -4,11 +4,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decomment, decommentWithGrammar, parseDirective, parseDirectiveWithGrammar, tokenize, tokenizeWithGrammar } from '../src/parser/index.js';
+import {
+  decomment,
+  decommentWithGrammar,
+  parseDirective,
+  parseDirectiveWithGrammar,
+  tokenize,
+  tokenizeWithGrammar,
+} from '../src/parser/index.js';
 import { SHARED } from './helpers.js';
 
 const words = (line: string) => tokenize(line).map((t) => (t.brace ? `<${t.text}>` : t.text));
-const code = (line: string) => decomment(line).pieces.map((p) => p.text).join('');
+const code = (line: string) =>
+  decomment(line)
+    .pieces.map((p) => p.text)
+    .join('');
 
 describe('decomment (SYNTAX.md section 2)', () => {
   it.each([
@@ -73,7 +83,22 @@ describe('the hand reader (src/parser/lexer.ts) gives what the grammar gives', (
     path.join(SHARED, 'reference', 'keepalived', 'oracle-cases'),
     path.join(SHARED, 'reference', 'keepalived', 'oracle-cases', 'lexical'),
   ];
-  const lines = new Set<string>(['', ' ', '\t}', '@x', '$', '~', ' ~SEQ(A,1) x', 'a\\', '"', '!', '@^ $A=1', '$\u00e9t\u00e9_2=x', '$2A=1', '@id ~LST({a},{1}) x']);
+  const lines = new Set<string>([
+    '',
+    ' ',
+    '\t}',
+    '@x',
+    '$',
+    '~',
+    ' ~SEQ(A,1) x',
+    'a\\',
+    '"',
+    '!',
+    '@^ $A=1',
+    '$\u00e9t\u00e9_2=x',
+    '$2A=1',
+    '@id ~LST({a},{1}) x',
+  ]);
   const addFile = (p: string) => {
     for (const l of fs.readFileSync(p, 'utf8').split('\n')) lines.add(l.replace(/\r$/, ''));
   };
@@ -93,7 +118,10 @@ describe('the hand reader (src/parser/lexer.ts) gives what the grammar gives', (
 
   function agree(l: string): void {
     expect(decomment(l), JSON.stringify(l)).toEqual(decommentWithGrammar(l));
-    const dc = decomment(l).pieces.map((p) => p.text).join('').trim();
+    const dc = decomment(l)
+      .pieces.map((p) => p.text)
+      .join('')
+      .trim();
     expect(parseDirective(dc), JSON.stringify(dc)).toEqual(parseDirectiveWithGrammar(dc));
     expect(tokenize(l), JSON.stringify(l)).toEqual(tokenizeWithGrammar(l));
     expect(tokenize(dc), JSON.stringify(dc)).toEqual(tokenizeWithGrammar(dc));
@@ -107,7 +135,41 @@ describe('the hand reader (src/parser/lexer.ts) gives what the grammar gives', (
   it('on generated lines made of the characters the rules turn on', () => {
     // Every character class the three rules distinguish, plus letters outside ASCII (definition
     // names), a surrogate pair and a NUL.
-    const alphabet = ['"', '\\', '#', '!', '{', '}', '@', '^', '$', '=', '~', '(', ')', ',', ' ', '\t', '\r', '\v', '\f', '\n', 'a', 'Z', '_', '1', '\u00e9', '\u02b0', '\u4e00', '\ud83d\ude00', '\0', 'SEQ', '~SEQ(', '~LST(', '${'];
+    const alphabet = [
+      '"',
+      '\\',
+      '#',
+      '!',
+      '{',
+      '}',
+      '@',
+      '^',
+      '$',
+      '=',
+      '~',
+      '(',
+      ')',
+      ',',
+      ' ',
+      '\t',
+      '\r',
+      '\v',
+      '\f',
+      '\n',
+      'a',
+      'Z',
+      '_',
+      '1',
+      '\u00e9',
+      '\u02b0',
+      '\u4e00',
+      '\ud83d\ude00',
+      '\0',
+      'SEQ',
+      '~SEQ(',
+      '~LST(',
+      '${',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 24 }), (parts) => {
         agree(parts.join(''));

@@ -30,7 +30,8 @@ const hook = (id: string) => {
   return h;
 };
 /** pre-commit's choice: `files` and not `exclude`, searched (Python re.search) in the path from the repository root. */
-const selected = (h: Hook, file: string) => new RegExp(h.files).test(file) && !(h.exclude && new RegExp(h.exclude).test(file));
+const selected = (h: Hook, file: string) =>
+  new RegExp(h.files).test(file) && !(h.exclude && new RegExp(h.exclude).test(file));
 /** pre-commit splits the entry like a shell (no quoting is used here) and appends the file names when pass_filenames. */
 const argvOf = (h: Hook, files: string[]) => {
   const words = h.entry.split(/\s+/);
@@ -46,8 +47,18 @@ describe('.pre-commit-hooks.yaml', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(Object.keys(pkg.bin)).toContain('keepalived-lint');
     expect(hooks.map((h) => h.id)).toEqual(['keepalived-lint', 'keepalived-lint-diff']);
-    expect(hook('keepalived-lint')).toMatchObject({ entry: 'keepalived-lint', language: 'node', pass_filenames: true, require_serial: true });
-    expect(hook('keepalived-lint-diff')).toMatchObject({ entry: 'keepalived-lint diff --git HEAD', language: 'node', pass_filenames: false, always_run: false });
+    expect(hook('keepalived-lint')).toMatchObject({
+      entry: 'keepalived-lint',
+      language: 'node',
+      pass_filenames: true,
+      require_serial: true,
+    });
+    expect(hook('keepalived-lint-diff')).toMatchObject({
+      entry: 'keepalived-lint diff --git HEAD',
+      language: 'node',
+      pass_filenames: false,
+      always_run: false,
+    });
     expect(hook('keepalived-lint-diff').files).toBe(hook('keepalived-lint').files);
     expect(hook('keepalived-lint-diff').exclude).toBe(hook('keepalived-lint').exclude);
   });
@@ -76,7 +87,11 @@ describe('.pre-commit-hooks.yaml', () => {
     const broken = fakeIO({ cwd: REPO });
     expect(await main(argvOf(hook('keepalived-lint'), ['examples/broken/keepalived.conf']), broken.io)).toBe(1);
     expect(broken.stdout).toContain('unknown-keyword');
-    const router = ['examples/router/etc/keepalived/keepalived.conf', 'examples/router/etc/keepalived/notify.sh', 'examples/router/etc/keepalived/check-uplink.sh'];
+    const router = [
+      'examples/router/etc/keepalived/keepalived.conf',
+      'examples/router/etc/keepalived/notify.sh',
+      'examples/router/etc/keepalived/check-uplink.sh',
+    ];
     for (const f of router) expect(selected(hook('keepalived-lint'), f), f).toBe(true);
     const ok = fakeIO({ cwd: REPO });
     expect(await main(argvOf(hook('keepalived-lint'), router), ok.io)).toBe(0);
@@ -90,19 +105,40 @@ describe('.pre-commit-hooks.yaml', () => {
     const notify = path.join(dir, 'etc', 'keepalived', 'notify.sh');
     fs.writeFileSync(notify, fs.readFileSync(notify, 'utf8').replace('gateway_v4)', 'gateway)'));
     const t = fakeIO({ cwd: tmp });
-    expect(await main(argvOf(hook('keepalived-lint'), ['router/etc/keepalived/keepalived.conf', 'router/etc/keepalived/notify.sh', '--format', 'json']), t.io)).toBe(1);
-    const out = JSON.parse(t.stdout) as { results: { file: string; diagnostics: { ruleId: string; line: number }[] }[] };
-    expect(out.results.find((r) => r.file === 'router/etc/keepalived/notify.sh')?.diagnostics.map((d) => `${d.line} ${d.ruleId}`)).toContain('4 script-unknown-name');
+    expect(
+      await main(
+        argvOf(hook('keepalived-lint'), [
+          'router/etc/keepalived/keepalived.conf',
+          'router/etc/keepalived/notify.sh',
+          '--format',
+          'json',
+        ]),
+        t.io,
+      ),
+    ).toBe(1);
+    const out = JSON.parse(t.stdout) as {
+      results: { file: string; diagnostics: { ruleId: string; line: number }[] }[];
+    };
+    expect(
+      out.results
+        .find((r) => r.file === 'router/etc/keepalived/notify.sh')
+        ?.diagnostics.map((d) => `${d.line} ${d.ruleId}`),
+    ).toContain('4 script-unknown-name');
   });
 
   it('keepalived-lint-diff runs in a git repository and fails on the error an edit adds', async () => {
     const repo = path.join(tmp, 'repo');
     fs.mkdirSync(repo);
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: repo, stdio: 'pipe' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], {
+        cwd: repo,
+        stdio: 'pipe',
+      });
     git('init', '-q');
     const conf = path.join(repo, 'etc', 'keepalived', 'keepalived.conf');
     fs.mkdirSync(path.dirname(conf), { recursive: true });
-    const good = 'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+    const good =
+      'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
     fs.writeFileSync(conf, good);
     git('add', '.');
     git('commit', '-q', '-m', 'config');

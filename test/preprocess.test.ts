@@ -31,7 +31,9 @@ describe('definitions', () => {
       const file = write(`recursive-${name.length}.conf`, conf);
       const r = await runCli([file, '--format', 'json']);
       expect(r.code).toBe(1);
-      const found = (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; message: string }[] }[] }).results.flatMap((x) => x.diagnostics);
+      const found = (
+        JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; message: string }[] }[] }
+      ).results.flatMap((x) => x.diagnostics);
       expect(found.filter((d) => /refers to itself/.test(d.message))).toHaveLength(1);
     });
   }

@@ -8,8 +8,10 @@ import { tempTree } from './helpers.js';
 
 const { dir: tmp, write } = tempTree('kl-progress-');
 
-const CONF = (vrid: number) => `vrrp_instance VI_${vrid} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${vrid}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${vrid}/24\n    }\n}\n`;
-const hosts = (dir: string, n: number) => Array.from({ length: n }, (_, i) => write(`${dir}/lb${String(i + 1).padStart(2, '0')}/keepalived.conf`, CONF(i + 1)));
+const CONF = (vrid: number) =>
+  `vrrp_instance VI_${vrid} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${vrid}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${vrid}/24\n    }\n}\n`;
+const hosts = (dir: string, n: number) =>
+  Array.from({ length: n }, (_, i) => write(`${dir}/lb${String(i + 1).padStart(2, '0')}/keepalived.conf`, CONF(i + 1)));
 const ERASE = '\r\u001b[K';
 
 describe('progress line', () => {
@@ -70,7 +72,9 @@ describe('progress line', () => {
     const runs = t.stderrWrites.filter((s) => s.startsWith(`${ERASE}keepalived -t `));
     expect(runs).toHaveLength(12);
     expect(runs[11]).toBe(`${ERASE}keepalived -t 12/12 many/lb12/keepalived.conf`);
-    const note = t.stderrWrites.findIndex((s) => s.includes('note: --unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox'));
+    const note = t.stderrWrites.findIndex((s) =>
+      s.includes('note: --unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox'),
+    );
     expect(note).toBeGreaterThan(0);
     expect(t.stderrWrites[note - 1]).toBe(ERASE);
   });

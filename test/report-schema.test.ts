@@ -49,12 +49,28 @@ function lintDiagnostics(out: string): Diag[] {
 }
 
 function confs(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.conf')).sort().map((f) => path.join(dir, f)) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.conf'))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
 }
 
 describe('schema/report.schema.json', () => {
   it('rejects what breaks it: a message over 160 characters or with a newline, a diagnostic without data, an unknown field', () => {
-    const diag = { ruleId: 'x-y', severity: 'error', message: 'm', messageId: 'm', data: {}, line: 1, column: 1, endLine: 1, endColumn: 2 };
+    const diag = {
+      ruleId: 'x-y',
+      severity: 'error',
+      message: 'm',
+      messageId: 'm',
+      data: {},
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 2,
+    };
     const doc = (d: Record<string, unknown>) => ({ version: 1, results: [{ file: 'k.conf', diagnostics: [d] }] });
     expect(validateReport(doc(diag))).toBe(true);
     expect(validateReport(doc({ ...diag, message: 'x'.repeat(161) }))).toBe(false);
@@ -86,7 +102,9 @@ describe('schema/report.schema.json', () => {
     let total = 0;
     const ruleIds = new Set<string>();
     for (const [key, files] of groups) {
-      const r = await runCli(['lint', ...files, '--format', 'json', '--jobs', '1', ...(JSON.parse(key) as string[])], { cwd: REPO });
+      const r = await runCli(['lint', ...files, '--format', 'json', '--jobs', '1', ...(JSON.parse(key) as string[])], {
+        cwd: REPO,
+      });
       const doc = JSON.parse(r.stdout) as unknown;
       expectValid(validateReport, doc, `lint ${key}`);
       const diags = lintDiagnostics(r.stdout);
@@ -106,7 +124,10 @@ describe('schema/report.schema.json', () => {
       const first = confs(dir).find((f) => (readFixture(f).options.cluster ?? []).length > 0);
       if (!first) continue;
       const nodes = [first, ...readFixture(first).options.cluster!.map((m) => path.join(dir, m))];
-      for (const argv of [['cluster', ...nodes], ['lint', '--cluster', '--jobs', '1', ...nodes]]) {
+      for (const argv of [
+        ['cluster', ...nodes],
+        ['lint', '--cluster', '--jobs', '1', ...nodes],
+      ]) {
         const r = await runCli([...argv, '--format', 'json'], { cwd: REPO });
         expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBeLessThan(2);
         expectValid(validateReport, JSON.parse(r.stdout), argv.join(' '));

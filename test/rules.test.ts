@@ -11,12 +11,26 @@ import { clusterRules, rules } from '../rules/index.js';
 import type { Rule } from '../src/engine/index.js';
 import type { ClusterRule } from '../src/cluster/index.js';
 import { readFixture } from './support/fixtures.js';
-import { clusterMembers, expectFindingsMatch, findingKeys, REPO, runClusterRule, runRule, type RuleRun } from './support/rule-tester.js';
+import {
+  clusterMembers,
+  expectFindingsMatch,
+  findingKeys,
+  REPO,
+  runClusterRule,
+  runRule,
+  type RuleRun,
+} from './support/rule-tester.js';
 
 const FIXTURES = path.join(REPO, 'fixtures');
 
 function confs(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.conf')).sort().map((f) => path.join(dir, f)) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.conf'))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
 }
 
 /** A cluster fixture folder's entries: a file another fixture names as a node is part of that cluster. */
@@ -49,7 +63,9 @@ for (const rule of rules) {
         const alone = await aloneRun(rule, file, false);
         expectFindingsMatch(alone);
         const full = await runRule(rule, file, { rules });
-        expect(findingKeys(alone), `${id} alone finds other things than with every rule enabled`).toEqual(findingKeys(full));
+        expect(findingKeys(alone), `${id} alone finds other things than with every rule enabled`).toEqual(
+          findingKeys(full),
+        );
       });
     }
     for (const file of confs(path.join(FIXTURES, id, 'valid'))) {
@@ -72,7 +88,9 @@ for (const rule of clusterRules) {
         const alone = await aloneRun(rule, file, true);
         expectFindingsMatch(alone);
         const full = await runClusterRule(rule, file, { rules: clusterRules });
-        expect(findingKeys(alone), `${id} alone finds other things than with every cluster rule enabled`).toEqual(findingKeys(full));
+        expect(findingKeys(alone), `${id} alone finds other things than with every cluster rule enabled`).toEqual(
+          findingKeys(full),
+        );
       });
     }
     for (const file of clusterEntries(path.join(FIXTURES, id, 'valid'))) {
@@ -101,7 +119,10 @@ describe('message ids', () => {
   it('every message id of every rule is produced by at least one invalid fixture, the rule alone', async () => {
     const missing: string[] = [];
     const exempted: string[] = [];
-    for (const [list, cluster] of [[rules, false], [clusterRules, true]] as const) {
+    for (const [list, cluster] of [
+      [rules, false],
+      [clusterRules, true],
+    ] as const) {
       for (const rule of list) {
         const dir = path.join(FIXTURES, rule.meta.id, 'invalid');
         const files = cluster ? clusterEntries(dir) : confs(dir);
@@ -114,7 +135,10 @@ describe('message ids', () => {
         }
       }
     }
-    expect(missing, 'message ids no invalid fixture produces: add a fixture fixtures/<rule>/invalid/<case>.conf with an expectation `rule[messageId]`').toEqual([]);
+    expect(
+      missing,
+      'message ids no invalid fixture produces: add a fixture fixtures/<rule>/invalid/<case>.conf with an expectation `rule[messageId]`',
+    ).toEqual([]);
     expect(exempted, 'produced by a fixture after all: remove from NO_FIXTURE').toEqual([]);
   });
 });

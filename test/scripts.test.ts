@@ -21,7 +21,9 @@ async function analyze(text: string, source: NameSource = { kind: 'argv', positi
 }
 
 function literals(a: ScriptAnalysis): string[] {
-  return a.dispatches.flatMap((d) => d.tests.map((t) => `${d.kind}:${t.negated ? '!' : ''}${t.literal.text}${t.literal.glob ? ' (glob)' : ''}`));
+  return a.dispatches.flatMap((d) =>
+    d.tests.map((t) => `${d.kind}:${t.negated ? '!' : ''}${t.literal.text}${t.literal.glob ? ' (glob)' : ''}`),
+  );
 }
 
 describe('corpus scripts', () => {
@@ -53,7 +55,10 @@ describe('corpus scripts', () => {
   });
 
   it('the pqarmitage FIFO reader strips the quotes and never dispatches on the name', async () => {
-    const text = fs.readFileSync(path.join(dir, 'pqarmitage__keepalived-devel-tools__configs__scripts__notify_fifo.sh'), 'utf8');
+    const text = fs.readFileSync(
+      path.join(dir, 'pqarmitage__keepalived-devel-tools__configs__scripts__notify_fifo.sh'),
+      'utf8',
+    );
     const a = await analyze(text, { kind: 'fifo' });
     expect(a.parsed).toBe(true);
     expect(a.nameUsed).toBe(true);
@@ -63,17 +68,34 @@ describe('corpus scripts', () => {
 
 // Real configs with the scripts their own repositories ship, deployed where the config names them.
 const PAIRS: { config: string; scripts: Record<string, string> }[] = [
-  { config: 'jdrews__keepalived-notes__keepalived.conf.master', scripts: { '/etc/keepalived/handle_state_change.sh': 'jdrews__keepalived-notes__handle_state_change.sh' } },
-  { config: 'pecio__stretch-nfsv4-keepalived__keepalived.conf', scripts: { '/usr/local/sbin/notify.sh': 'pecio__stretch-nfsv4-keepalived__notify.sh' } },
+  {
+    config: 'jdrews__keepalived-notes__keepalived.conf.master',
+    scripts: { '/etc/keepalived/handle_state_change.sh': 'jdrews__keepalived-notes__handle_state_change.sh' },
+  },
+  {
+    config: 'pecio__stretch-nfsv4-keepalived__keepalived.conf',
+    scripts: { '/usr/local/sbin/notify.sh': 'pecio__stretch-nfsv4-keepalived__notify.sh' },
+  },
   {
     config: 'psi-4ward__keepalived-hcloud__docs__keepalived.conf',
-    scripts: { '/scripts/set-state.sh': 'psi-4ward__keepalived-hcloud__rootfs__scripts__set-state.sh', '/scripts/check-fip.sh': 'psi-4ward__keepalived-hcloud__rootfs__scripts__check-fip.sh' },
+    scripts: {
+      '/scripts/set-state.sh': 'psi-4ward__keepalived-hcloud__rootfs__scripts__set-state.sh',
+      '/scripts/check-fip.sh': 'psi-4ward__keepalived-hcloud__rootfs__scripts__check-fip.sh',
+    },
   },
   {
     config: 'zillow__linuxgateway__etc__keepalived__keepalived.conf',
-    scripts: { '/etc/keepalived/notify.sh': 'zillow__linuxgateway__etc__keepalived__notify.sh', '/etc/conntrackd/primary-backup.sh': 'zillow__linuxgateway__etc__conntrackd__primary-backup.sh' },
+    scripts: {
+      '/etc/keepalived/notify.sh': 'zillow__linuxgateway__etc__keepalived__notify.sh',
+      '/etc/conntrackd/primary-backup.sh': 'zillow__linuxgateway__etc__conntrackd__primary-backup.sh',
+    },
   },
-  { config: 'pqarmitage__keepalived-devel-tools__configs__1155.conf', scripts: { '/etc/keepalived/scripts/notify_fifo.sh': 'pqarmitage__keepalived-devel-tools__configs__scripts__notify_fifo.sh' } },
+  {
+    config: 'pqarmitage__keepalived-devel-tools__configs__1155.conf',
+    scripts: {
+      '/etc/keepalived/scripts/notify_fifo.sh': 'pqarmitage__keepalived-devel-tools__configs__scripts__notify_fifo.sh',
+    },
+  },
 ];
 
 describe('corpus configs with their own scripts', () => {
@@ -94,8 +116,11 @@ describe('corpus configs with their own scripts', () => {
       const report = await lintFiles([conf], { host: nodeHost(root), rules });
       expect(report.errors).toEqual([]);
       // Every script the config names was found where it is deployed, read and linted with it.
-      for (const deployed of Object.keys(pair.scripts)) expect([...report.sources.keys()]).toContain(path.join(root, deployed));
-      const names = report.results.flatMap((f) => f.diagnostics).filter((d) => ['script-unknown-name', 'script-unhandled-instance'].includes(d.ruleId));
+      for (const deployed of Object.keys(pair.scripts))
+        expect([...report.sources.keys()]).toContain(path.join(root, deployed));
+      const names = report.results
+        .flatMap((f) => f.diagnostics)
+        .filter((d) => ['script-unknown-name', 'script-unhandled-instance'].includes(d.ruleId));
       expect(names.map((d) => `${d.file}:${d.start.line} ${d.message}`)).toEqual([]);
     });
   }
@@ -103,7 +128,9 @@ describe('corpus configs with their own scripts', () => {
 
 describe('name analysis', () => {
   it('follows the name into functions called with "$@" and with the name as an argument', async () => {
-    const a = await analyze('main() { route "$2"; }\nroute() { local inst=$1; case $inst in gw) ;; esac; }\nmain "$@"\n');
+    const a = await analyze(
+      'main() { route "$2"; }\nroute() { local inst=$1; case $inst in gw) ;; esac; }\nmain "$@"\n',
+    );
     expect(literals(a)).toEqual(['case:gw']);
   });
 
@@ -113,7 +140,11 @@ describe('name analysis', () => {
   });
 
   it('a != test counts as a default branch; an `else` too; a case `*)` too', async () => {
-    for (const s of ['[ "$2" != gw ] || exit 0\n', 'if [ "$2" = a ]; then :; else :; fi\n', 'case $2 in a) ;; *) ;; esac\n']) {
+    for (const s of [
+      '[ "$2" != gw ] || exit 0\n',
+      'if [ "$2" = a ]; then :; else :; fi\n',
+      'case $2 in a) ;; *) ;; esac\n',
+    ]) {
       const a = await analyze(s);
       expect(a.dispatches.length, s).toBe(1);
       expect(a.dispatches[0]!.hasDefault, s).toBe(true);
@@ -142,7 +173,9 @@ describe('name analysis', () => {
   });
 
   it('a FIFO line read into fields gives the quoted name in the second field', async () => {
-    const a = await analyze('while read t n s p; do [ "$n" = \'"VI_1"\' ] && x; [ "$n" = VI_2 ] && y; done < "$1"\n', { kind: 'fifo' });
+    const a = await analyze('while read t n s p; do [ "$n" = \'"VI_1"\' ] && x; [ "$n" = VI_2 ] && y; done < "$1"\n', {
+      kind: 'fifo',
+    });
     expect(a.dispatches.flatMap((d) => d.tests.map((t) => [t.literal.text, t.missingQuotes]))).toEqual([
       ['VI_1', false],
       ['VI_2', true],
@@ -160,16 +193,29 @@ describe('name analysis', () => {
 describe('the Debian stretch outage, end to end', () => {
   const fx = path.join(REPO, 'fixtures', 'script-unhandled-instance');
   it('after the split: script-unknown-name at the gateway) arm and script-unhandled-instance on both new instances, exit 1', async () => {
-    const r = await lintJson(path.join(fx, 'invalid', 'debian-stretch-split.conf'), ['--root', path.join(fx, 'invalid'), '--target', 'stretch']);
+    const r = await lintJson(path.join(fx, 'invalid', 'debian-stretch-split.conf'), [
+      '--root',
+      path.join(fx, 'invalid'),
+      '--target',
+      'stretch',
+    ]);
     const script = [...r.files.entries()].find(([f]) => f.endsWith('default-route.sh'))?.[1] ?? [];
     expect(script.map((d) => [d.ruleId, d.line, d.column])).toEqual([['script-unknown-name', 9, 5]]);
     const conf = r.all.filter((d) => d.ruleId === 'script-unhandled-instance');
-    expect(conf.map((d) => d.message.split(' is not handled')[0])).toEqual(['vrrp_instance gateway_v4', 'vrrp_instance gateway_v6']);
+    expect(conf.map((d) => d.message.split(' is not handled')[0])).toEqual([
+      'vrrp_instance gateway_v4',
+      'vrrp_instance gateway_v6',
+    ]);
     expect(r.code).toBe(1);
   });
 
   it('before the split (jessie, one mixed instance): neither rule', async () => {
-    const r = await lintJson(path.join(fx, 'valid', 'debian-jessie-unsplit.conf'), ['--root', path.join(fx, 'valid'), '--target', 'jessie']);
+    const r = await lintJson(path.join(fx, 'valid', 'debian-jessie-unsplit.conf'), [
+      '--root',
+      path.join(fx, 'valid'),
+      '--target',
+      'jessie',
+    ]);
     expect(r.all.filter((d) => d.ruleId.startsWith('script-un'))).toEqual([]);
   });
 });

@@ -19,7 +19,9 @@ interface JsonOut {
   results: { file: string; diagnostics: { ruleId: string; line: number; message: string }[] }[];
 }
 function findings(stdout: string): string[] {
-  return (JSON.parse(stdout) as JsonOut).results.flatMap((r) => r.diagnostics.map((d) => `${r.file}:${d.line} ${d.ruleId}`));
+  return (JSON.parse(stdout) as JsonOut).results.flatMap((r) =>
+    r.diagnostics.map((d) => `${r.file}:${d.line} ${d.ruleId}`),
+  );
 }
 
 describe('reading the config from standard input', () => {
@@ -38,7 +40,10 @@ describe('reading the config from standard input', () => {
     // What is on disk under that name is the committed version; the piped text is the edited one.
     write('hosts/lb7/etc/keepalived/keepalived.conf', PIPED.replace('priority 100', 'priority 300'));
     const t = fakeIO({ cwd: tmp, stdin: PIPED });
-    const code = await main(['-', '--stdin-filename', 'hosts/lb7/etc/keepalived/keepalived.conf', '--format', 'json'], t.io);
+    const code = await main(
+      ['-', '--stdin-filename', 'hosts/lb7/etc/keepalived/keepalived.conf', '--format', 'json'],
+      t.io,
+    );
     expect(t.stderr).toBe('');
     expect(code).toBe(1);
     expect(findings(t.stdout)).toEqual(['hosts/lb7/etc/keepalived/conf.d/vi2.conf:5 unknown-keyword']);

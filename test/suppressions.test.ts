@@ -13,7 +13,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-supp-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** `file:line rule` for every finding, file by base name. */
-async function findings(file: string, extra: string[] = []): Promise<{ code: number; list: string[]; all: (JsonDiagnostic & { file: string })[] }> {
+async function findings(
+  file: string,
+  extra: string[] = [],
+): Promise<{ code: number; list: string[]; all: (JsonDiagnostic & { file: string })[] }> {
   const r = await lintJson(file, extra);
   expect(r.stderr).toBe('');
   const all = [...r.files].flatMap(([f, ds]) => ds.map((d) => ({ ...d, file: path.basename(f) })));
@@ -81,7 +84,10 @@ describe('directives in keepalived comments', () => {
   it('disable-file covers the listed rules in the whole file, above the comment too', async () => {
     const without = await findings(defused('whole-file.conf'));
     const withDirectives = await findings(path.join(DIR, 'whole-file.conf'));
-    expect(dropped(without.list, withDirectives.list)).toEqual(['whole-file.conf:7 unknown-keyword', 'whole-file.conf:9 unknown-keyword']);
+    expect(dropped(without.list, withDirectives.list)).toEqual([
+      'whole-file.conf:7 unknown-keyword',
+      'whole-file.conf:9 unknown-keyword',
+    ]);
     expect(withDirectives.list).toEqual(['whole-file.conf:10 invalid-value']);
   });
 
@@ -89,7 +95,12 @@ describe('directives in keepalived comments', () => {
     const without = await findings(defused('include/keepalived.conf'));
     const withDirectives = await findings(path.join(DIR, 'include', 'keepalived.conf'));
     expect(without.list).toEqual(
-      expect.arrayContaining(['extra.conf:1 unknown-keyword', 'extra.conf:2 unknown-keyword', 'legacy.conf:6 invalid-value', 'legacy.conf:7 unknown-keyword']),
+      expect.arrayContaining([
+        'extra.conf:1 unknown-keyword',
+        'extra.conf:2 unknown-keyword',
+        'legacy.conf:6 invalid-value',
+        'legacy.conf:7 unknown-keyword',
+      ]),
     );
     // Neither the disable-line on the include line nor disable-file in keepalived.conf reach
     // extra.conf; its own disable-line and legacy.conf's disable-file do.
@@ -117,7 +128,11 @@ describe('directives in the scripts a config calls', () => {
     ]);
     // 10: disable-next-line above the arm; 12: disable-line after code. 11 keeps its finding (the
     // directive is in a string), and so does the file (its disable-file is in a here-document).
-    expect(withDirectives.list).toEqual(['route.sh:11 script-unknown-name', 'route.sh:13 script-unknown-name', 'route.sh:13 lint-directive']);
+    expect(withDirectives.list).toEqual([
+      'route.sh:11 script-unknown-name',
+      'route.sh:13 script-unknown-name',
+      'route.sh:13 lint-directive',
+    ]);
     const typo = withDirectives.all.find((d) => d.ruleId === 'lint-directive')!;
     expect(typo.message).toContain('Unknown rule "script-unknown-nam" in keepalived-lint disable-line');
     expect(typo.detail).toContain('Did you mean "script-unknown-name"?');
@@ -137,7 +152,9 @@ describe('directives that name what does not exist', () => {
       '11:50-64 error', // lint-directive cannot be disabled by a comment
     ]);
     const ids = allRules.map((x) => x.meta.id).filter((id) => id !== 'lint-directive');
-    expect(directive[0]!.message).toBe('Unknown rule "unknown-keywrd" in keepalived-lint disable-line: nothing is suppressed for it');
+    expect(directive[0]!.message).toBe(
+      'Unknown rule "unknown-keywrd" in keepalived-lint disable-line: nothing is suppressed for it',
+    );
     expect(directive[0]!.detail).toBe(
       `This comment suppresses nothing for "unknown-keywrd". Did you mean "unknown-keyword"? The rules are: ${ids.join(', ')}.`,
     );
@@ -171,7 +188,9 @@ describe('--report-unused-disables', () => {
       '13:7 warning lint-directive', // enable with nothing open
       '18:32 warning lint-directive', // disable-file duplicate-vrid
     ]);
-    expect(r.all[0]!.message).toBe('Unused keepalived-lint disable-line: no "invalid-value" finding on this line, so it suppresses nothing');
+    expect(r.all[0]!.message).toBe(
+      'Unused keepalived-lint disable-line: no "invalid-value" finding on this line, so it suppresses nothing',
+    );
     expect(r.all[0]!.detail).toBe('Remove the comment, so that it cannot hide a future finding.');
     expect(r.all[2]!.detail).toContain('Remove "invalid-value" from its list');
     expect(r.all[4]!.message).toContain('Unused keepalived-lint enable: no disable is open here');
@@ -182,7 +201,9 @@ describe('--report-unused-disables', () => {
     const forms = await findings(path.join(DIR, 'forms.conf'), ['--report-unused-disables']);
     // The one unused directive of forms.conf is the disable that starts after its keyword.
     expect(forms.list.filter((x) => x.endsWith('lint-directive'))).toEqual(['forms.conf:56 lint-directive']);
-    const scripts = await findings(path.join(DIR, 'scripts/etc/keepalived/keepalived.conf'), ['--report-unused-disables']);
+    const scripts = await findings(path.join(DIR, 'scripts/etc/keepalived/keepalived.conf'), [
+      '--report-unused-disables',
+    ]);
     expect(scripts.list.filter((x) => x.endsWith('lint-directive'))).toEqual(['route.sh:13 lint-directive']);
   });
 });

@@ -71,12 +71,14 @@ interface Override {
 }
 
 const reference = JSON.parse(readFileSync(referencePath, 'utf8')) as Reference;
-const overridesFile = JSON.parse(
-  readFileSync(join(repo, 'src/versions/oracle-overrides.json'), 'utf8'),
-) as Record<string, unknown> & { _manual: Record<string, Override> };
-const probeOverrides = Object.fromEntries(
-  Object.entries(overridesFile).filter(([k]) => !k.startsWith('_')),
-) as Record<string, Override>;
+const overridesFile = JSON.parse(readFileSync(join(repo, 'src/versions/oracle-overrides.json'), 'utf8')) as Record<
+  string,
+  unknown
+> & { _manual: Record<string, Override> };
+const probeOverrides = Object.fromEntries(Object.entries(overridesFile).filter(([k]) => !k.startsWith('_'))) as Record<
+  string,
+  Override
+>;
 const manualOverrides = overridesFile._manual;
 
 const refNodes: RefNode[] = [];
@@ -150,7 +152,9 @@ describe('keyword table vs keywords.json', () => {
       // Split nodes (a version-dependent difference) cover the reference's range together.
       const sorted = [...defs!].sort((a, b) => compareVersions(a.since, b.since));
       expect(sorted[0]!.since, ref.path).toBe(releaseOf(ref.introduced));
-      expect(sorted[sorted.length - 1]!.until, ref.path).toBe(ref.last_seen === 'HEAD' ? null : releaseOf(ref.last_seen));
+      expect(sorted[sorted.length - 1]!.until, ref.path).toBe(
+        ref.last_seen === 'HEAD' ? null : releaseOf(ref.last_seen),
+      );
       for (let i = 1; i < sorted.length; i++) {
         const i1 = KNOWN_VERSIONS.indexOf(sorted[i - 1]!.until!);
         expect(KNOWN_VERSIONS[i1 + 1], ref.path).toBe(sorted[i]!.since);
@@ -316,7 +320,9 @@ describe('keyword table spot checks', () => {
     expect(t227.lookup(scopeAt(t227, 'global_defs'), 'plugin_dir')).toBeUndefined();
     expect(t227.lookupAnyVersion('global_defs', 'plugin_dir')?.until).toBe('1.2.19');
     expect(keywordTable('1.2.19').lookup(scopeAt(keywordTable('1.2.19'), 'virtual_server'), 'nat_mask')).toBeDefined();
-    expect(keywordTable('1.2.20').lookup(scopeAt(keywordTable('1.2.20'), 'virtual_server'), 'nat_mask')).toBeUndefined();
+    expect(
+      keywordTable('1.2.20').lookup(scopeAt(keywordTable('1.2.20'), 'virtual_server'), 'nat_mask'),
+    ).toBeUndefined();
   });
 
   it('picks the definition valid for the version when a name appears twice', () => {
@@ -367,11 +373,18 @@ describe('keyword table spot checks', () => {
   it('a distance with a limit is the full distance, capped at limit + 1', () => {
     // The full computation as the reference: a plain OSA table, no early exit.
     const full = (a: string, b: string): number => {
-      const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+      const d = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+      );
       for (let i = 1; i <= a.length; i++) {
         for (let j = 1; j <= b.length; j++) {
-          d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+          d[i]![j] = Math.min(
+            d[i - 1]![j]! + 1,
+            d[i]![j - 1]! + 1,
+            d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+          );
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+            d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
         }
       }
       return d[a.length]![b.length]!;

@@ -26,22 +26,30 @@ export function loadBaseline(arg: string, io: CliIO, host: FileHost): LoadedBase
   // not read, so that no part of such a file can reach a message.
   const home = repositoryOf(file, host) ?? path.dirname(file);
   if (!isInside(host.realpath(file), host.realpath(home))) {
-    io.stderr(`keepalived-lint: cannot read the baseline file ${escapeControl(arg)}: it links outside ${escapeControl(home)}; not read\n`);
+    io.stderr(
+      `keepalived-lint: cannot read the baseline file ${escapeControl(arg)}: it links outside ${escapeControl(home)}; not read\n`,
+    );
     return null;
   }
   const r = host.readText(file);
   if (!r.ok) {
     const hint = r.reason === 'no such file or directory' ? `; create it with --write-baseline ${arg}` : '';
-    io.stderr(`keepalived-lint: cannot read the baseline file ${escapeControl(arg)}: ${escapeControl(r.reason)}${hint}\n`);
+    io.stderr(
+      `keepalived-lint: cannot read the baseline file ${escapeControl(arg)}: ${escapeControl(r.reason)}${hint}\n`,
+    );
     return null;
   }
   const parsed = parseBaseline(r.text);
   if ('error' in parsed && parsed.outdated !== undefined) {
-    io.stderr(`keepalived-lint: the baseline ${escapeControl(arg)} cannot be used: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${escapeControl(arg)} (on the commit it was written for, to accept the same findings), and commit the new file\n`);
+    io.stderr(
+      `keepalived-lint: the baseline ${escapeControl(arg)} cannot be used: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${escapeControl(arg)} (on the commit it was written for, to accept the same findings), and commit the new file\n`,
+    );
     return null;
   }
   if ('error' in parsed) {
-    io.stderr(`keepalived-lint: ${arg} is not a keepalived-lint baseline: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${arg}\n`);
+    io.stderr(
+      `keepalived-lint: ${arg} is not a keepalived-lint baseline: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${arg}\n`,
+    );
     return null;
   }
   return { arg, file, baseline: parsed };
@@ -54,7 +62,9 @@ export function filterByBaseline(report: LintReport, loaded: LoadedBaseline, io:
   report.results = outcome.results;
   if (outcome.unmatched > 0) {
     const n = outcome.unmatched;
-    io.stderr(`keepalived-lint: ${n} finding${n === 1 ? '' : 's'} in the baseline ${arg} no longer occur${n === 1 ? 's' : ''} (fixed or changed); run with --write-baseline ${arg} to drop ${n === 1 ? 'it' : 'them'}\n`);
+    io.stderr(
+      `keepalived-lint: ${n} finding${n === 1 ? '' : 's'} in the baseline ${arg} no longer occur${n === 1 ? 's' : ''} (fixed or changed); run with --write-baseline ${arg} to drop ${n === 1 ? 'it' : 'them'}\n`,
+    );
   }
 }
 

@@ -51,7 +51,12 @@ interface SignedEntry {
 export function defaultCacheFile(cwd: string, env: Record<string, string | undefined>): string | null {
   const xdg = env.XDG_CACHE_HOME;
   const home = env.HOME;
-  const dir = xdg && path.isAbsolute(xdg) ? path.join(xdg, 'keepalived-lint') : home && path.isAbsolute(home) ? path.join(home, '.cache', 'keepalived-lint') : null;
+  const dir =
+    xdg && path.isAbsolute(xdg)
+      ? path.join(xdg, 'keepalived-lint')
+      : home && path.isAbsolute(home)
+        ? path.join(home, '.cache', 'keepalived-lint')
+        : null;
   if (!dir) return null;
   let real = cwd;
   try {
@@ -93,7 +98,10 @@ export class LintCache {
     const keyFile = keyFileFor(file);
     const tracked = trackedByGit(path.dirname(file), [path.basename(file), path.basename(keyFile)]);
     if ('error' in tracked) return refuse(`cannot use the cache ${file}: ${tracked.error}`);
-    if (tracked.length) return refuse(`the cache file ${path.join(path.dirname(file), tracked[0]!)} is tracked by git (a cache must be your own, not the repository's)`);
+    if (tracked.length)
+      return refuse(
+        `the cache file ${path.join(path.dirname(file), tracked[0]!)} is tracked by git (a cache must be your own, not the repository's)`,
+      );
     const raw = readCapped(file, MAX_CACHE_BYTES, 'a cache may be');
     if ('error' in raw && raw.error !== 'missing') return refuse(`cannot use the cache ${file}: ${raw.error}`);
     try {
@@ -122,7 +130,12 @@ export class LintCache {
 
   key(abs: string, options: LintOptions, rules: readonly Rule[]): string {
     // Rule ids and messages: a new release (or a new rule) must not serve old findings.
-    return digest({ tool: this.toolVersion, abs, options: workerOptions(options), rules: rules.map((r) => [r.meta.id, r.meta.severity, r.meta.messages]) });
+    return digest({
+      tool: this.toolVersion,
+      abs,
+      options: workerOptions(options),
+      rules: rules.map((r) => [r.meta.id, r.meta.severity, r.meta.messages]),
+    });
   }
 
   /** The verified entry for `key` if it is one a lint of `abs` could have left, else null. */
@@ -133,7 +146,10 @@ export class LintCache {
       const e = JSON.parse(signed.body) as CachedEntry;
       // An entry that did not read its own config answers no question: it could serve anything.
       const valid =
-        Array.isArray(e.deps) && Array.isArray(e.diagnostics) && Array.isArray(e.files) && Array.isArray(e.scripts) &&
+        Array.isArray(e.deps) &&
+        Array.isArray(e.diagnostics) &&
+        Array.isArray(e.files) &&
+        Array.isArray(e.scripts) &&
         e.deps.some((d) => Array.isArray(d) && d[0] === 'readText' && d[1] === abs);
       return valid ? e : null;
     } catch {
@@ -142,13 +158,28 @@ export class LintCache {
   }
 
   /** A LintOptions.lintEntry that serves from the cache, else lints (on `pool` when given) and keeps. */
-  runner(host: FileHost, cwd: string, rules: readonly Rule[], options: LintOptions, pool: WorkerPool | null): (abs: string) => Promise<EntryResult> {
+  runner(
+    host: FileHost,
+    cwd: string,
+    rules: readonly Rule[],
+    options: LintOptions,
+    pool: WorkerPool | null,
+  ): (abs: string) => Promise<EntryResult> {
     const remote = pool ? pool.recordingRunner(cwd, rules, options, true) : null;
     return async (abs) => {
       const key = this.key(abs, options, rules);
       const kept = this.kept(key, abs);
       // A kept entry names the files to ask again: only inside the entry's boundary (a cache file is as hostile as the repository).
-      const served = kept ? replay(kept, replayHostFor(host, abs, { root: options.root ?? defaultRoot(abs), rootGiven: options.root !== undefined, paths: options.paths })) : null;
+      const served = kept
+        ? replay(
+            kept,
+            replayHostFor(host, abs, {
+              root: options.root ?? defaultRoot(abs),
+              rootGiven: options.root !== undefined,
+              paths: options.paths,
+            }),
+          )
+        : null;
       if (served) {
         this.hits++;
         if (pool) options.onFile?.(abs);
@@ -181,10 +212,18 @@ export class LintCache {
  * `--cache` / `--cache-location` as the CLI gives them: the cache, or null (after a warning when
  * one was asked for and cannot be used).
  */
-export function openCache(location: string | undefined, cwd: string, env: Record<string, string | undefined>, toolVersion: string, warn: (message: string) => void): LintCache | null {
+export function openCache(
+  location: string | undefined,
+  cwd: string,
+  env: Record<string, string | undefined>,
+  toolVersion: string,
+  warn: (message: string) => void,
+): LintCache | null {
   const file = location !== undefined ? path.resolve(cwd, location) : defaultCacheFile(cwd, env);
   if (!file) {
-    warn('--cache has no folder to keep its file in (set XDG_CACHE_HOME or HOME, or give --cache-location); linting without the cache');
+    warn(
+      '--cache has no folder to keep its file in (set XDG_CACHE_HOME or HOME, or give --cache-location); linting without the cache',
+    );
     return null;
   }
   const opened = LintCache.open(file, toolVersion);
@@ -193,7 +232,12 @@ export function openCache(location: string | undefined, cwd: string, env: Record
 }
 
 function isSigned(e: unknown): e is SignedEntry {
-  return typeof e === 'object' && e !== null && typeof (e as SignedEntry).mac === 'string' && typeof (e as SignedEntry).body === 'string';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as SignedEntry).mac === 'string' &&
+    typeof (e as SignedEntry).body === 'string'
+  );
 }
 
 function macEquals(a: string, b: string): boolean {
@@ -225,7 +269,8 @@ function loadOrCreateKey(keyFile: string): { key: Buffer } | { error: string } {
     // git checks files out 0644 or 0755: a key others can read is not a secret.
     if (mode & 0o077) return { error: `is readable by others (mode ${(mode & 0o777).toString(8)}; it must be 0600)` };
     const hex = read.data.toString('utf8').trim();
-    if (!/^[0-9a-f]+$/.test(hex) || hex.length !== KEY_BYTES * 2) return { error: 'is not a keepalived-lint cache key' };
+    if (!/^[0-9a-f]+$/.test(hex) || hex.length !== KEY_BYTES * 2)
+      return { error: 'is not a keepalived-lint cache key' };
     return { key: Buffer.from(hex, 'hex') };
   }
   if (read.error !== 'missing') return { error: read.error };
@@ -258,11 +303,15 @@ function loadOrCreateKey(keyFile: string): { key: Buffer } | { error: string } {
 export function trackedByGit(dir: string, names: string[]): string[] | { error: string } {
   if (!insideGitWorkTree(dir)) return [];
   try {
-    const out = execFileSync('git', ['-c', 'core.fsmonitor=false', '--literal-pathspecs', '-C', dir, 'ls-files', '-z', '--', ...names], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 10_000,
-      maxBuffer: 1024 * 1024,
-    });
+    const out = execFileSync(
+      'git',
+      ['-c', 'core.fsmonitor=false', '--literal-pathspecs', '-C', dir, 'ls-files', '-z', '--', ...names],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 10_000,
+        maxBuffer: 1024 * 1024,
+      },
+    );
     const listed = new Set(out.toString('utf8').split('\0'));
     return names.filter((n) => listed.has(n));
   } catch (e) {

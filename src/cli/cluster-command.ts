@@ -29,9 +29,17 @@ export function tooFewNodes(nodes: ClusterNode[], cwd: string): string {
 }
 
 /** Cluster findings for these files (null: the configuration file has errors, already printed). */
-export async function clusterReport(files: string[], cli: CliLintOptions, host: FileHost, stderr: (s: string) => void, cwd: string, loader?: Loader): Promise<ClusterRun | null> {
+export async function clusterReport(
+  files: string[],
+  cli: CliLintOptions,
+  host: FileHost,
+  stderr: (s: string) => void,
+  cwd: string,
+  loader?: Loader,
+): Promise<ClusterRun | null> {
   const plan = planLint(files, cli, host, allRules);
-  for (const p of plan.problems) stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  for (const p of plan.problems)
+    stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
   if (plan.problems.length) return null;
   // The files' configuration files loaded cleanly above (planLint): read again for `clusters:`.
   const loaded = new Map<string, LoadedConfig | null>();
@@ -68,7 +76,9 @@ export async function clusterReport(files: string[], cli: CliLintOptions, host: 
 
 /** "lb1 (hosts/lb1/keepalived.conf), lb2 (...)": the legend for the node names in the messages. */
 export function describeNodes(nodes: ClusterNode[], cwd: string): string {
-  return nodes.map((n) => `${n.label} (${displayPath(n.file, cwd)}${n.configId !== null ? ` -i ${n.configId}` : ''})`).join(', ');
+  return nodes
+    .map((n) => `${n.label} (${displayPath(n.file, cwd)}${n.configId !== null ? ` -i ${n.configId}` : ''})`)
+    .join(', ');
 }
 
 /** One legend line per cluster: `cluster of 2 nodes: ...`, or `cluster web, 2 nodes: ...` for `clusters:` entries. */
@@ -79,7 +89,11 @@ function legend(nodes: ClusterNode[], cwd: string): string {
       const members = nodes.filter((n) => n.cluster === name);
       const count = `${members.length} node${members.length === 1 ? '' : 's'}`;
       // Folder names and cluster names come from the repository: no control character reaches the log.
-      return escapeControl(`${name ? `cluster ${name}, ${count}` : names.length > 1 ? `other nodes, ${count}` : `cluster of ${count}`}: ${describeNodes(members, cwd)}`) + '\n';
+      return (
+        escapeControl(
+          `${name ? `cluster ${name}, ${count}` : names.length > 1 ? `other nodes, ${count}` : `cluster of ${count}`}: ${describeNodes(members, cwd)}`,
+        ) + '\n'
+      );
     })
     .join('');
 }
@@ -97,13 +111,22 @@ export async function runClusterCommand(
   for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
   const c = await clusterReport(found.files, cli, host, io.stderr, io.cwd);
   if (!c) return 2;
-  for (const e of c.report.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot read this node's config: ${escapeControl(e.message)}\n`);
+  for (const e of c.report.errors)
+    io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot read this node's config: ${escapeControl(e.message)}\n`);
   if (c.nodes.length < 2) {
     io.stderr(`keepalived-lint cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
     return 2;
   }
   if (format === 'stylish') io.stdout(legend(c.nodes, io.cwd));
   const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
-  io.stdout(formatters[format]!(c.report, { cwd: io.cwd, color, version: env.version, rules: env.rules, ...(env.detail !== undefined ? { detail: env.detail } : {}) }));
+  io.stdout(
+    formatters[format]!(c.report, {
+      cwd: io.cwd,
+      color,
+      version: env.version,
+      rules: env.rules,
+      ...(env.detail !== undefined ? { detail: env.detail } : {}),
+    }),
+  );
   return found.errors.length || c.report.errors.length ? 2 : countBySeverity(c.report).error > 0 ? 1 : 0;
 }

@@ -28,7 +28,11 @@ export interface DiffCommandOptions {
   detail?: boolean;
 }
 
-export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env: { io: CliIO; host: FileHost; rules: Rule[]; allRules?: readonly { meta: RuleMeta }[] }): Promise<number> {
+export async function runDiffCommand(
+  paths: string[],
+  o: DiffCommandOptions,
+  env: { io: CliIO; host: FileHost; rules: Rule[]; allRules?: readonly { meta: RuleMeta }[] },
+): Promise<number> {
   const { io, host } = env;
   const fail = (msg: string) => (io.stderr(`keepalived-lint diff: ${escapeControl(msg)}\n`), 2);
   // Both sides are read as lint reads the working tree's file: its .keepalived-lint.yaml (paths:,
@@ -61,7 +65,11 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
     for (const file of await entries(found.files)) {
       const label = displayPath(file, io.cwd);
       const oldSide = old.stat(file).kind === 'file' ? side(file, old, o.oldRoot) : null;
-      pairs.push({ old: oldSide, new: side(file, host, o.newRoot), labels: { old: `${label} at ${o.git}${oldSide ? '' : ' (not there)'}`, new: `${label} (working tree)` } });
+      pairs.push({
+        old: oldSide,
+        new: side(file, host, o.newRoot),
+        labels: { old: `${label} at ${o.git}${oldSide ? '' : ' (not there)'}`, new: `${label} (working tree)` },
+      });
     }
     if (!pairs.length) return fail('no keepalived configuration found to compare');
   } else {
@@ -71,14 +79,22 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
       const found = findConfigs([p], host, io.cwd);
       if (found.errors.length) return fail(found.errors.join('; '));
       const configs = await entries(found.files);
-      if (configs.length !== 1) return fail(`${p}: expected one keepalived configuration, found ${configs.length}${configs.length ? ` (${configs.map((f) => displayPath(f, io.cwd)).join(', ')})` : ''}`);
+      if (configs.length !== 1)
+        return fail(
+          `${p}: expected one keepalived configuration, found ${configs.length}${configs.length ? ` (${configs.map((f) => displayPath(f, io.cwd)).join(', ')})` : ''}`,
+        );
       sides.push(configs[0]!);
     }
     const [a, b] = sides as [string, string];
-    pairs.push({ old: side(a, host, o.oldRoot), new: side(b, host, o.newRoot), labels: { old: displayPath(a, io.cwd), new: displayPath(b, io.cwd) } });
+    pairs.push({
+      old: side(a, host, o.oldRoot),
+      new: side(b, host, o.newRoot),
+      labels: { old: displayPath(a, io.cwd), new: displayPath(b, io.cwd) },
+    });
   }
 
-  for (const p of resolver.problems) io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  for (const p of resolver.problems)
+    io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
   if (resolver.problems.length) return 2;
   let code = 0;
   const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
@@ -86,15 +102,23 @@ export async function runDiffCommand(paths: string[], o: DiffCommandOptions, env
   for (const p of pairs) {
     const r = await diffConfigs(p.old, p.new, { rules: env.rules });
     results.push(r);
-    for (const e of r.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot compare this file: ${escapeControl(e.message)}\n`);
+    for (const e of r.errors)
+      io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot compare this file: ${escapeControl(e.message)}\n`);
     if (r.errors.length) code = 2;
     else if (code === 0 && r.impact.results.some((f) => f.diagnostics.some((d) => d.severity === 'error'))) code = 1;
-    if (o.format === 'text') io.stdout(diffText(r, p.labels, { cwd: io.cwd, color, ...(o.detail !== undefined ? { detail: o.detail } : {}) }) + (pairs.length > 1 ? '\n' : ''));
+    if (o.format === 'text')
+      io.stdout(
+        diffText(r, p.labels, { cwd: io.cwd, color, ...(o.detail !== undefined ? { detail: o.detail } : {}) }) +
+          (pairs.length > 1 ? '\n' : ''),
+      );
   }
   if (o.format === 'json') {
     if (results.length === 1) io.stdout(diffJson(results[0]!, { cwd: io.cwd, color: false }));
     else {
-      const merged = results.map((r, i) => ({ file: displayPath(pairs[i]!.new.file, io.cwd), ...(JSON.parse(diffJson(r, { cwd: io.cwd, color: false })) as object) }));
+      const merged = results.map((r, i) => ({
+        file: displayPath(pairs[i]!.new.file, io.cwd),
+        ...(JSON.parse(diffJson(r, { cwd: io.cwd, color: false })) as object),
+      }));
       io.stdout(JSON.stringify({ version: 1, configs: merged }, null, 2) + '\n');
     }
   }

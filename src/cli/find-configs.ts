@@ -15,7 +15,11 @@ import { isInside, realResolver, refusal, repositoryAt } from '../source/confine
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
-export function findConfigs(paths: string[], host: FileHost, cwd: string): { files: string[]; errors: string[]; notes: string[] } {
+export function findConfigs(
+  paths: string[],
+  host: FileHost,
+  cwd: string,
+): { files: string[]; errors: string[]; notes: string[] } {
   const files: string[] = [];
   const errors: string[] = [];
   const notes: string[] = [];
@@ -30,9 +34,11 @@ export function findConfigs(paths: string[], host: FileHost, cwd: string): { fil
       const allowed = [real(abs), ...(repo !== null ? [real(repo)] : [])];
       const walk: Walk = { host, real, out: files, notes, allowed, shown: (f) => path.join(p, path.relative(abs, f)) };
       walkDir(abs, real(abs), walk, path.basename(abs) === 'keepalived');
-      if (files.length === before) errors.push(`${p}: is a directory holding no keepalived configuration (keepalived.conf, or *.conf in a keepalived/ folder)`);
-    }
-    else files.push(abs);
+      if (files.length === before)
+        errors.push(
+          `${p}: is a directory holding no keepalived configuration (keepalived.conf, or *.conf in a keepalived/ folder)`,
+        );
+    } else files.push(abs);
   }
   // The same file reached through two paths is linted once.
   const seen = new Set<string>();
@@ -55,7 +61,10 @@ function walkDir(dir: string, realDir: string, w: Walk, inKeepalivedDir: boolean
   for (const name of w.host.list(dir)) {
     const full = path.join(dir, name);
     const st = w.host.stat(full);
-    const wanted = st.kind === 'directory' ? !SKIP_DIRS.has(name) && !name.startsWith('.') : st.kind === 'file' && (name === 'keepalived.conf' || (inKeepalivedDir && name.endsWith('.conf')));
+    const wanted =
+      st.kind === 'directory'
+        ? !SKIP_DIRS.has(name) && !name.startsWith('.')
+        : st.kind === 'file' && (name === 'keepalived.conf' || (inKeepalivedDir && name.endsWith('.conf')));
     if (!wanted) continue;
     const realFull = w.real(full);
     const linked = realFull !== path.join(realDir, name);
@@ -64,7 +73,9 @@ function walkDir(dir: string, realDir: string, w: Walk, inKeepalivedDir: boolean
       if (!linked) walkDir(full, realFull, w, inKeepalivedDir || name === 'keepalived');
     } else {
       if (linked && (!w.allowed.some((a) => isInside(realFull, a)) || refusal(realFull, { folders: null }))) {
-        w.notes.push(`${w.shown(full)}: is a symbolic link to ${realFull}, outside the folder being linted; not linted`);
+        w.notes.push(
+          `${w.shown(full)}: is a symbolic link to ${realFull}, outside the folder being linted; not linted`,
+        );
       } else w.out.push(full);
     }
   }

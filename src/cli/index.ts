@@ -14,12 +14,24 @@ import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from '.
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { Loader, OptionsResolver } from '../load/index.js';
 import { findConfigs } from './find-configs.js';
-import { errorsOnly, maxWarningsMessage, parseJobs, parseMaxWarnings, parseRuleSetting, writeReport } from './report-options.js';
+import {
+  errorsOnly,
+  maxWarningsMessage,
+  parseJobs,
+  parseMaxWarnings,
+  parseRuleSetting,
+  writeReport,
+} from './report-options.js';
 import { withStdin } from './stdin.js';
 import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
 import { DEFAULT_CACHE_DIR, openCache } from './cache-option.js';
 import { progressLine } from './progress.js';
-import { runKeepalivedStep, setUpKeepalived, splitWithKeepalived, type KeepalivedCliOptions } from './with-keepalived.js';
+import {
+  runKeepalivedStep,
+  setUpKeepalived,
+  splitWithKeepalived,
+  type KeepalivedCliOptions,
+} from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
@@ -39,163 +51,324 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Validate keepalived configurations offline, for any target keepalived version.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(`${escapeControl(s.replace(/\n$/, ''))}\n`) })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (s, write) => write(`${escapeControl(s.replace(/\n$/, ''))}\n`),
+    })
     .showHelpAfterError('(run keepalived-lint --help for usage)');
 
   const targetOption = () =>
-    new Option('--target <version>', `keepalived version or distribution to check against (default ${DEFAULT_TARGET}, Debian bookworm). Distributions: ${distroHelp()}`).default(DEFAULT_TARGET);
+    new Option(
+      '--target <version>',
+      `keepalived version or distribution to check against (default ${DEFAULT_TARGET}, Debian bookworm). Distributions: ${distroHelp()}`,
+    ).default(DEFAULT_TARGET);
 
   program
     .command('lint', { isDefault: true })
-    .description('lint config files, or directories (every keepalived.conf, and every *.conf under a keepalived/ folder)')
+    .description(
+      'lint config files, or directories (every keepalived.conf, and every *.conf under a keepalived/ folder)',
+    )
     .argument('[paths...]', 'files or directories; - reads one config from standard input', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
     .addOption(targetOption())
-    .option('--from <version>', 'the keepalived version or distribution the config runs on now: also report what changes on the way to --target')
-    .option('--config-id <id>', 'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none')
-    .option('--root <dir>', 'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)')
-    .option('-c, --config <file>', 'use this configuration file for every linted file (default: the nearest .keepalived-lint.yaml above each file)')
-    .option('--print-config <file>', 'print the options that apply to FILE (configuration file, overrides, command line) as JSON, and exit')
-    .option('--report-unused-disables', 'report keepalived-lint disable comments that suppress nothing (warning, rule lint-directive)')
+    .option(
+      '--from <version>',
+      'the keepalived version or distribution the config runs on now: also report what changes on the way to --target',
+    )
+    .option(
+      '--config-id <id>',
+      'lint for this config-id only (keepalived -i); default: every id the @ lines name, and none',
+    )
+    .option(
+      '--root <dir>',
+      'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)',
+    )
+    .option(
+      '-c, --config <file>',
+      'use this configuration file for every linted file (default: the nearest .keepalived-lint.yaml above each file)',
+    )
+    .option(
+      '--print-config <file>',
+      'print the options that apply to FILE (configuration file, overrides, command line) as JSON, and exit',
+    )
+    .option(
+      '--report-unused-disables',
+      'report keepalived-lint disable comments that suppress nothing (warning, rule lint-directive)',
+    )
     .option('--baseline <file>', 'report only findings that are not in this baseline file (see --write-baseline)')
-    .option('--write-baseline <file>', 'record every current finding in this file as accepted, print no findings, and exit 0')
+    .option(
+      '--write-baseline <file>',
+      'record every current finding in this file as accepted, print no findings, and exit 0',
+    )
     .option('-o, --output <file>', 'write the report to this file instead of standard output')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
-    .option('--no-detail', 'leave out each finding\'s detail (what keepalived does, why it matters, the fix) in stylish, github and junit output')
-    .option('--rule <rule=severity>', 'set a rule\'s severity: off, info, warning or error (repeatable; wins over the configuration file)', parseRuleSetting(allRules.map((r) => r.meta.id)))
-    .option('--stdin-filename <path>', 'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)')
-    .option('--with-keepalived [path]', 'also run the installed keepalived -t on each config (another binary: --with-keepalived=PATH, or an absolute path outside this folder and its repository), in a sandbox (private namespaces, read-only tree, no capabilities, empty environment), and report what it says as rule "keepalived"')
-    .option('--unsafe-keepalived-sandbox', 'with --with-keepalived: run keepalived even where the sandbox cannot be built (default: exit 2)')
-    .option('--keepalived-timeout <seconds>', 'with --with-keepalived: kill a keepalived -t that runs longer (default 30)')
-    .option('--cluster', 'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)')
-    .option('--cache', `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_DIR}, one file per working folder)`)
-    .option('--cache-location <file>', 'with --cache: the cache file (its key is kept beside it, in FILE.key); not a file git tracks')
-    .option('-j, --jobs <n>', `lint files on N threads at once (default: one per core from ${MIN_FILES_FOR_WORKERS} files on ${MIN_CORES_FOR_WORKERS} or more cores, else 1)`, parseJobs)
-    .action(async (paths: string[], o: { cache?: boolean; cacheLocation?: string; jobs?: number; format: string; target: string; from?: string; configId?: string; root?: string; config?: string; printConfig?: string; reportUnusedDisables?: boolean; baseline?: string; writeBaseline?: string; output?: string; maxWarnings?: number; quiet?: boolean; detail: boolean; rule?: Record<string, SeveritySetting>; stdinFilename?: string; cluster?: boolean } & KeepalivedCliOptions, cmd: Command) => {
-      const target = checkTarget(o.target, io);
-      if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
-      const cli: CliLintOptions = {
-        ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
-        ...(o.from !== undefined ? { from: o.from } : {}),
-        ...(o.configId !== undefined ? { configId: o.configId } : {}),
-        ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
-        ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
-        ...(o.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
-        ...(o.rule !== undefined ? { severities: o.rule } : {}),
-      };
-      if (o.printConfig !== undefined) return void (exitCode = printConfig(path.resolve(io.cwd, o.printConfig), cli, host, io));
-      if (o.baseline !== undefined && o.writeBaseline !== undefined) {
-        io.stderr('keepalived-lint: use --baseline or --write-baseline, not both: --write-baseline FILE records every current finding, FILE included\n');
-        return void (exitCode = EXIT_USAGE);
-      }
-      const baseline = o.baseline !== undefined ? loadBaseline(o.baseline, io, host) : null;
-      if (o.baseline !== undefined && !baseline) return void (exitCode = EXIT_USAGE);
-      const keepalived = await setUpKeepalived(o, io.cwd, io.env);
-      if (keepalived && 'error' in keepalived) return void (io.stderr(`keepalived-lint: ${keepalived.error}\n`), (exitCode = EXIT_USAGE));
-      const input = await withStdin(paths, o.stdinFilename, { cwd: io.cwd, ...(io.stdin ? { read: io.stdin } : {}) }, host);
-      if ('error' in input) return void (io.stderr(`keepalived-lint: ${escapeControl(input.error)}\n`), (exitCode = EXIT_USAGE));
-      const found = findConfigs(input.paths, input.host, io.cwd);
-      for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
-      for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
-      const progress = progressLine(io);
-      let linted = 0;
-      // Worker threads read files from disk themselves: not for stdin or a caller's own file host.
-      const threads = io.host || input.stdinFile ? 0 : workerCount(o.jobs, found.files.length);
-      const pool = threads ? new WorkerPool(threads) : null;
-      const cache = o.cache || o.cacheLocation !== undefined ? openCache(o.cacheLocation, io.cwd, io.env, VERSION, (w) => io.stderr(`keepalived-lint: warning: ${escapeControl(w)}\n`)) : null;
-      // --cluster and --with-keepalived read the configs as the lint did: loaded once for all three
-      // (not across worker threads: each worker loads its own files).
-      const loader = o.cluster || keepalived ? new Loader(input.host, true) : undefined;
-      let report: Awaited<ReturnType<typeof lintPlanned>>;
-      try {
-        report = await lintPlanned(found.files, cli, input.host, rules, io.stderr, io.cwd, {
-          onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
-          ...(loader && !pool && !cache ? { loader } : {}),
-        }, allRules, pool, cache);
-      } finally {
-        await pool?.close();
-      }
-      const cacheError = report && cache ? cache.save() : null;
-      if (cacheError) io.stderr(`keepalived-lint: warning: ${escapeControl(cacheError)}\n`);
-      progress.clear();
-      if (!report) return void (exitCode = EXIT_USAGE);
-      if (o.cluster) {
-        // The other commands and --cluster load their modules when used (start-up time).
-        const { clusterReport, tooFewNodes } = await import('./cluster-command.js');
-        const { mergeReports } = await import('../cluster/index.js');
-        const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd, loader);
-        if (!c) return void (exitCode = EXIT_USAGE);
-        if (c.nodes.length < 2) io.stderr(`keepalived-lint: --cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
-        report = mergeReports(report, c.report);
-      }
-      for (const e of report.errors) io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
-      const keepalivedOptions = new OptionsResolver(input.host, allRules);
-      const keepalivedDone =
-        !keepalived ||
-        (await runKeepalivedStep(report, found.files, keepalived, {
-          cwd: io.cwd, host: input.host, target, stderr: io.stderr, progress,
-          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+    .option(
+      '--no-detail',
+      "leave out each finding's detail (what keepalived does, why it matters, the fix) in stylish, github and junit output",
+    )
+    .option(
+      '--rule <rule=severity>',
+      "set a rule's severity: off, info, warning or error (repeatable; wins over the configuration file)",
+      parseRuleSetting(allRules.map((r) => r.meta.id)),
+    )
+    .option(
+      '--stdin-filename <path>',
+      'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)',
+    )
+    .option(
+      '--with-keepalived [path]',
+      'also run the installed keepalived -t on each config (another binary: --with-keepalived=PATH, or an absolute path outside this folder and its repository), in a sandbox (private namespaces, read-only tree, no capabilities, empty environment), and report what it says as rule "keepalived"',
+    )
+    .option(
+      '--unsafe-keepalived-sandbox',
+      'with --with-keepalived: run keepalived even where the sandbox cannot be built (default: exit 2)',
+    )
+    .option(
+      '--keepalived-timeout <seconds>',
+      'with --with-keepalived: kill a keepalived -t that runs longer (default 30)',
+    )
+    .option(
+      '--cluster',
+      'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)',
+    )
+    .option(
+      '--cache',
+      `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_DIR}, one file per working folder)`,
+    )
+    .option(
+      '--cache-location <file>',
+      'with --cache: the cache file (its key is kept beside it, in FILE.key); not a file git tracks',
+    )
+    .option(
+      '-j, --jobs <n>',
+      `lint files on N threads at once (default: one per core from ${MIN_FILES_FOR_WORKERS} files on ${MIN_CORES_FOR_WORKERS} or more cores, else 1)`,
+      parseJobs,
+    )
+    .action(
+      async (
+        paths: string[],
+        o: {
+          cache?: boolean;
+          cacheLocation?: string;
+          jobs?: number;
+          format: string;
+          target: string;
+          from?: string;
+          configId?: string;
+          root?: string;
+          config?: string;
+          printConfig?: string;
+          reportUnusedDisables?: boolean;
+          baseline?: string;
+          writeBaseline?: string;
+          output?: string;
+          maxWarnings?: number;
+          quiet?: boolean;
+          detail: boolean;
+          rule?: Record<string, SeveritySetting>;
+          stdinFilename?: string;
+          cluster?: boolean;
+        } & KeepalivedCliOptions,
+        cmd: Command,
+      ) => {
+        const target = checkTarget(o.target, io);
+        if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
+        const cli: CliLintOptions = {
+          ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+          ...(o.from !== undefined ? { from: o.from } : {}),
           ...(o.configId !== undefined ? { configId: o.configId } : {}),
-          ...(input.stdinFile ? { inMemory: new Set([input.stdinFile]) } : {}),
-          load: (file) => {
-            const { options } = keepalivedOptions.resolve(file, cli);
-            return loader!.load(file, options);
-          },
-        }));
-      if (o.writeBaseline !== undefined && found.files.length) {
-        const written = writeBaseline(report, o.writeBaseline, io);
-        return void (exitCode = !written || found.errors.length || report.errors.length ? EXIT_USAGE : EXIT_OK);
-      }
-      if (baseline) filterByBaseline(report, baseline, io);
-      const color = o.output === undefined && (io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0'));
-      const text = formatters[o.format]!(o.quiet ? errorsOnly(report) : report, { cwd: io.cwd, color, version: VERSION, rules: ruleMetas(), detail: o.detail });
-      let writeError: string | null = null;
-      if (o.output === undefined) io.stdout(text);
-      else if ((writeError = writeReport(o.output, text, io.cwd))) io.stderr(writeError);
-      const counts = countBySeverity(report);
-      const tooManyWarnings = maxWarningsMessage(counts, o.maxWarnings);
-      if (tooManyWarnings) io.stderr(tooManyWarnings);
-      exitCode = found.errors.length || report.errors.length || writeError || !keepalivedDone ? EXIT_USAGE : counts.error > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
-      if (!found.files.length && !found.errors.length) {
-        io.stderr('keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n');
-        exitCode = EXIT_USAGE;
-      }
-    });
+          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+          ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+          ...(o.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
+          ...(o.rule !== undefined ? { severities: o.rule } : {}),
+        };
+        if (o.printConfig !== undefined)
+          return void (exitCode = printConfig(path.resolve(io.cwd, o.printConfig), cli, host, io));
+        if (o.baseline !== undefined && o.writeBaseline !== undefined) {
+          io.stderr(
+            'keepalived-lint: use --baseline or --write-baseline, not both: --write-baseline FILE records every current finding, FILE included\n',
+          );
+          return void (exitCode = EXIT_USAGE);
+        }
+        const baseline = o.baseline !== undefined ? loadBaseline(o.baseline, io, host) : null;
+        if (o.baseline !== undefined && !baseline) return void (exitCode = EXIT_USAGE);
+        const keepalived = await setUpKeepalived(o, io.cwd, io.env);
+        if (keepalived && 'error' in keepalived)
+          return void (io.stderr(`keepalived-lint: ${keepalived.error}\n`), (exitCode = EXIT_USAGE));
+        const input = await withStdin(
+          paths,
+          o.stdinFilename,
+          { cwd: io.cwd, ...(io.stdin ? { read: io.stdin } : {}) },
+          host,
+        );
+        if ('error' in input)
+          return void (io.stderr(`keepalived-lint: ${escapeControl(input.error)}\n`), (exitCode = EXIT_USAGE));
+        const found = findConfigs(input.paths, input.host, io.cwd);
+        for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
+        for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
+        const progress = progressLine(io);
+        let linted = 0;
+        // Worker threads read files from disk themselves: not for stdin or a caller's own file host.
+        const threads = io.host || input.stdinFile ? 0 : workerCount(o.jobs, found.files.length);
+        const pool = threads ? new WorkerPool(threads) : null;
+        const cache =
+          o.cache || o.cacheLocation !== undefined
+            ? openCache(o.cacheLocation, io.cwd, io.env, VERSION, (w) =>
+                io.stderr(`keepalived-lint: warning: ${escapeControl(w)}\n`),
+              )
+            : null;
+        // --cluster and --with-keepalived read the configs as the lint did: loaded once for all three
+        // (not across worker threads: each worker loads its own files).
+        const loader = o.cluster || keepalived ? new Loader(input.host, true) : undefined;
+        let report: Awaited<ReturnType<typeof lintPlanned>>;
+        try {
+          report = await lintPlanned(
+            found.files,
+            cli,
+            input.host,
+            rules,
+            io.stderr,
+            io.cwd,
+            {
+              onFile: (f) => progress.step('linting', ++linted, found.files.length, f),
+              ...(loader && !pool && !cache ? { loader } : {}),
+            },
+            allRules,
+            pool,
+            cache,
+          );
+        } finally {
+          await pool?.close();
+        }
+        const cacheError = report && cache ? cache.save() : null;
+        if (cacheError) io.stderr(`keepalived-lint: warning: ${escapeControl(cacheError)}\n`);
+        progress.clear();
+        if (!report) return void (exitCode = EXIT_USAGE);
+        if (o.cluster) {
+          // The other commands and --cluster load their modules when used (start-up time).
+          const { clusterReport, tooFewNodes } = await import('./cluster-command.js');
+          const { mergeReports } = await import('../cluster/index.js');
+          const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd, loader);
+          if (!c) return void (exitCode = EXIT_USAGE);
+          if (c.nodes.length < 2)
+            io.stderr(`keepalived-lint: --cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
+          report = mergeReports(report, c.report);
+        }
+        for (const e of report.errors)
+          io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
+        const keepalivedOptions = new OptionsResolver(input.host, allRules);
+        const keepalivedDone =
+          !keepalived ||
+          (await runKeepalivedStep(report, found.files, keepalived, {
+            cwd: io.cwd,
+            host: input.host,
+            target,
+            stderr: io.stderr,
+            progress,
+            ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+            ...(o.configId !== undefined ? { configId: o.configId } : {}),
+            ...(input.stdinFile ? { inMemory: new Set([input.stdinFile]) } : {}),
+            load: (file) => {
+              const { options } = keepalivedOptions.resolve(file, cli);
+              return loader!.load(file, options);
+            },
+          }));
+        if (o.writeBaseline !== undefined && found.files.length) {
+          const written = writeBaseline(report, o.writeBaseline, io);
+          return void (exitCode = !written || found.errors.length || report.errors.length ? EXIT_USAGE : EXIT_OK);
+        }
+        if (baseline) filterByBaseline(report, baseline, io);
+        const color =
+          o.output === undefined &&
+          (io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0'));
+        const text = formatters[o.format]!(o.quiet ? errorsOnly(report) : report, {
+          cwd: io.cwd,
+          color,
+          version: VERSION,
+          rules: ruleMetas(),
+          detail: o.detail,
+        });
+        let writeError: string | null = null;
+        if (o.output === undefined) io.stdout(text);
+        else if ((writeError = writeReport(o.output, text, io.cwd))) io.stderr(writeError);
+        const counts = countBySeverity(report);
+        const tooManyWarnings = maxWarningsMessage(counts, o.maxWarnings);
+        if (tooManyWarnings) io.stderr(tooManyWarnings);
+        exitCode =
+          found.errors.length || report.errors.length || writeError || !keepalivedDone
+            ? EXIT_USAGE
+            : counts.error > 0 || tooManyWarnings
+              ? EXIT_FINDINGS
+              : EXIT_OK;
+        if (!found.files.length && !found.errors.length) {
+          io.stderr(
+            'keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n',
+          );
+          exitCode = EXIT_USAGE;
+        }
+      },
+    );
 
   program
     .command('cluster')
-    .description('check the configs of the nodes of a VRRP cluster together (VIPs, adverts, unicast peers, priorities, VRIDs, instances on one node only); a file with @id lines is one node per id')
-    .argument('<paths...>', 'the nodes\' config files, or directories holding them (searched like lint does)')
+    .description(
+      'check the configs of the nodes of a VRRP cluster together (VIPs, adverts, unicast peers, priorities, VRIDs, instances on one node only); a file with @id lines is one node per id',
+    )
+    .argument('<paths...>', "the nodes' config files, or directories holding them (searched like lint does)")
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
-    .option('-c, --config <file>', 'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)')
-    .option('--no-detail', 'leave out each finding\'s detail in stylish, github and junit output')
-    .action(async (paths: string[], o: { format: string; target: string; root?: string; config?: string; detail: boolean }, cmd: Command) => {
-      const target = checkTarget(o.target, io);
-      if (!target) return void (exitCode = EXIT_USAGE);
-      const cli: CliLintOptions = {
-        ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
-        ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
-        ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
-      };
-      const { runClusterCommand } = await import('./cluster-command.js');
-      exitCode = await runClusterCommand(paths, o.format, cli, { io, host, version: VERSION, rules: ruleMetas(), detail: o.detail });
-    });
+    .option(
+      '-c, --config <file>',
+      'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)',
+    )
+    .option('--no-detail', "leave out each finding's detail in stylish, github and junit output")
+    .action(
+      async (
+        paths: string[],
+        o: { format: string; target: string; root?: string; config?: string; detail: boolean },
+        cmd: Command,
+      ) => {
+        const target = checkTarget(o.target, io);
+        if (!target) return void (exitCode = EXIT_USAGE);
+        const cli: CliLintOptions = {
+          ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+          ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+        };
+        const { runClusterCommand } = await import('./cluster-command.js');
+        exitCode = await runClusterCommand(paths, o.format, cli, {
+          io,
+          host,
+          version: VERSION,
+          rules: ruleMetas(),
+          detail: o.detail,
+        });
+      },
+    );
 
   program
     .command('diff')
-    .description('compare a config before and after an edit as keepalived sees it (renamed, split, merged instances, moved addresses) and report the problems the edit adds; exit 1 when it adds errors')
-    .argument('[paths...]', 'OLD NEW (files, or directories holding one config); with --git: the configs or directories to compare with REV (default .)')
-    .option('--git <rev>', 'compare each config as committed at REV with the working tree (for pre-commit hooks and CI)')
+    .description(
+      'compare a config before and after an edit as keepalived sees it (renamed, split, merged instances, moved addresses) and report the problems the edit adds; exit 1 when it adds errors',
+    )
+    .argument(
+      '[paths...]',
+      'OLD NEW (files, or directories holding one config); with --git: the configs or directories to compare with REV (default .)',
+    )
+    .option(
+      '--git <rev>',
+      'compare each config as committed at REV with the working tree (for pre-commit hooks and CI)',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(targetOption())
     .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
     .option('--root <dir>', 'folder that stands for "/" on both sides')
     .option('--old-root <dir>', 'folder that stands for "/" for OLD')
     .option('--new-root <dir>', 'folder that stands for "/" for NEW')
-    .option('--no-detail', 'text: leave out each problem\'s detail')
+    .option('--no-detail', "text: leave out each problem's detail")
     .action(async (paths: string[], o: DiffCommandOptions, cmd: Command) => {
       if (!checkTarget(o.target, io)) return void (exitCode = EXIT_USAGE);
       const { runDiffCommand } = await import('./diff-command.js');
@@ -210,32 +383,38 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/"')
-    .option('-c, --config <file>', 'use this configuration file (default: the nearest .keepalived-lint.yaml above the file)')
-    .action(async (file: string, o: { configId?: string; target: string; root?: string; config?: string }, cmd: Command) => {
-      const target = checkTarget(o.target, io);
-      if (!target) return void (exitCode = EXIT_USAGE);
-      const { parseToJson } = await import('./parse-command.js');
-      const r = await parseToJson(path.resolve(io.cwd, file), {
-        host,
-        ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
-        configId: o.configId ?? null,
-        cwd: io.cwd,
-        rules: allRules,
-        ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}),
-        ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
-      });
-      if ('problems' in r && r.problems) {
-        for (const p of r.problems) io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
-        exitCode = EXIT_USAGE;
-        return;
-      }
-      if ('error' in r) {
-        io.stderr(`${escapeControl(file)}:1:1: error: cannot parse this file: ${escapeControl(String(r.error))}\n`);
-        exitCode = EXIT_USAGE;
-        return;
-      }
-      io.stdout(JSON.stringify(r, null, 2) + '\n');
-    });
+    .option(
+      '-c, --config <file>',
+      'use this configuration file (default: the nearest .keepalived-lint.yaml above the file)',
+    )
+    .action(
+      async (file: string, o: { configId?: string; target: string; root?: string; config?: string }, cmd: Command) => {
+        const target = checkTarget(o.target, io);
+        if (!target) return void (exitCode = EXIT_USAGE);
+        const { parseToJson } = await import('./parse-command.js');
+        const r = await parseToJson(path.resolve(io.cwd, file), {
+          host,
+          ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+          configId: o.configId ?? null,
+          cwd: io.cwd,
+          rules: allRules,
+          ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}),
+          ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+        });
+        if ('problems' in r && r.problems) {
+          for (const p of r.problems)
+            io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+          exitCode = EXIT_USAGE;
+          return;
+        }
+        if ('error' in r) {
+          io.stderr(`${escapeControl(file)}:1:1: error: cannot parse this file: ${escapeControl(String(r.error))}\n`);
+          exitCode = EXIT_USAGE;
+          return;
+        }
+        io.stdout(JSON.stringify(r, null, 2) + '\n');
+      },
+    );
 
   program
     .command('rules')
@@ -243,20 +422,31 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('-f, --format <format>', 'text or json', 'text')
     .action((o: { format: string }) => {
       if (o.format === 'json') {
-        io.stdout(JSON.stringify(allRules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })), null, 2) + '\n');
+        io.stdout(
+          JSON.stringify(
+            allRules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })),
+            null,
+            2,
+          ) + '\n',
+        );
         return;
       }
       const w = Math.max(...allRules.map((r) => r.meta.id.length));
-      for (const r of allRules) io.stdout(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
+      for (const r of allRules)
+        io.stdout(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
     });
 
   try {
     await program.parseAsync(splitWithKeepalived(argv, io.cwd), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
+        ? EXIT_OK
+        : EXIT_USAGE;
     }
-    io.stderr(`keepalived-lint: internal error: ${escapeControl(e instanceof Error ? e.message : String(e))}\nPlease report this with the file that caused it.\n`);
+    io.stderr(
+      `keepalived-lint: internal error: ${escapeControl(e instanceof Error ? e.message : String(e))}\nPlease report this with the file that caused it.\n`,
+    );
     return EXIT_USAGE;
   }
   return exitCode;
@@ -268,7 +458,8 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
     if (!f) return null;
     const r = loadConfig(f, host, allRules);
     if ('problems' in r) {
-      for (const p of r.problems) io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+      for (const p of r.problems)
+        io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
       failed = true;
       return null;
     }
@@ -276,7 +467,18 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
   });
   if (failed) return EXIT_USAGE;
   const options = toLintOptions(eff, cli);
-  io.stdout(JSON.stringify({ file: rel(file, io.cwd), configFile: eff.configFile && rel(eff.configFile, io.cwd), ignored: eff.ignored, ...options }, null, 2) + '\n');
+  io.stdout(
+    JSON.stringify(
+      {
+        file: rel(file, io.cwd),
+        configFile: eff.configFile && rel(eff.configFile, io.cwd),
+        ignored: eff.ignored,
+        ...options,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return EXIT_OK;
 }
 
@@ -287,7 +489,9 @@ function ruleMetas(): RuleMeta[] {
 
 function checkTarget(t: string, io: CliIO): string | null {
   if (resolveTargetName(t)) return t;
-  io.stderr(`keepalived-lint: --target/--from "${escapeControl(t)}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm or ubuntu-24.04\n`);
+  io.stderr(
+    `keepalived-lint: --target/--from "${escapeControl(t)}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm or ubuntu-24.04\n`,
+  );
   return null;
 }
 

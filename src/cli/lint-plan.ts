@@ -32,7 +32,12 @@ interface ConfigEffect {
   lowered: Set<string>;
 }
 
-export function planLint(files: string[], cli: CliLintOptions, host: FileHost, rules: readonly { meta: RuleMeta }[]): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[]; effects: Map<string, ConfigEffect> } {
+export function planLint(
+  files: string[],
+  cli: CliLintOptions,
+  host: FileHost,
+  rules: readonly { meta: RuleMeta }[],
+): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[]; effects: Map<string, ConfigEffect> } {
   const resolver = new OptionsResolver(host, rules);
   const groups = new Map<string, LintGroup>();
   const ignored: string[] = [];
@@ -74,17 +79,34 @@ export function planNotes(effects: ReadonlyMap<string, ConfigEffect>, cwd: strin
   for (const [configFile, e] of [...effects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const parts: string[] = [];
     if (e.ignored.length) {
-      const shown = e.ignored.slice(0, 3).map((f) => shownPath(f, cwd)).join(', ') + (e.ignored.length > 3 ? ', ...' : '');
-      parts.push(e.ignored.length === e.files ? `ignores all ${e.files} linted file${e.files === 1 ? '' : 's'}` : `ignores ${e.ignored.length} of ${e.files} linted files: ${shown}`);
+      const shown =
+        e.ignored
+          .slice(0, 3)
+          .map((f) => shownPath(f, cwd))
+          .join(', ') + (e.ignored.length > 3 ? ', ...' : '');
+      parts.push(
+        e.ignored.length === e.files
+          ? `ignores all ${e.files} linted file${e.files === 1 ? '' : 's'}`
+          : `ignores ${e.ignored.length} of ${e.files} linted files: ${shown}`,
+      );
     }
-    if (e.off.size) parts.push(`turns off ${e.off.size} rule${e.off.size === 1 ? '' : 's'}: ${escapeControl(names(e.off))}`);
-    if (e.lowered.size) parts.push(`lowers ${e.lowered.size} rule${e.lowered.size === 1 ? '' : 's'} below error: ${escapeControl(names(e.lowered))}`);
+    if (e.off.size)
+      parts.push(`turns off ${e.off.size} rule${e.off.size === 1 ? '' : 's'}: ${escapeControl(names(e.off))}`);
+    if (e.lowered.size)
+      parts.push(
+        `lowers ${e.lowered.size} rule${e.lowered.size === 1 ? '' : 's'} below error: ${escapeControl(names(e.lowered))}`,
+      );
     if (parts.length) notes.push(`${shownPath(configFile, cwd)} ${parts.join('; ')}`);
   }
   return notes;
 }
 
-export function effectiveFor(file: string, cli: CliLintOptions, host: FileHost, load: (f: string | null) => LoadedConfig | null): EffectiveOptions {
+export function effectiveFor(
+  file: string,
+  cli: CliLintOptions,
+  host: FileHost,
+  load: (f: string | null) => LoadedConfig | null,
+): EffectiveOptions {
   const configFile = cli.config !== undefined ? path.resolve(cli.config) : findConfigFile(file, host);
   return resolveFor(file, load(configFile));
 }
@@ -111,13 +133,24 @@ export async function lintPlanned(
 ): Promise<LintReport | null> {
   const plan = planLint(files, cli, host, known);
   const otherRuleIds = known.filter((k) => !rules.some((r) => r.meta.id === k.meta.id)).map((k) => k.meta.id);
-  for (const p of plan.problems) stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  for (const p of plan.problems)
+    stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
   if (plan.problems.length) return null;
   for (const n of planNotes(plan.effects, cwd)) stderr(`keepalived-lint: note: ${n}\n`);
   const report: LintReport = { results: [], errors: [], sources: new Map() };
   const lintGroup = (g: LintGroup): Promise<LintReport> => {
-    const options: LintOptions = { host, rules, ...g.options, ...extra, ...(otherRuleIds.length ? { otherRuleIds } : {}) };
-    const lintEntry = cache ? cache.runner(host, cwd, rules, options, pool) : pool ? pool.entryRunner(cwd, rules, options) : undefined;
+    const options: LintOptions = {
+      host,
+      rules,
+      ...g.options,
+      ...extra,
+      ...(otherRuleIds.length ? { otherRuleIds } : {}),
+    };
+    const lintEntry = cache
+      ? cache.runner(host, cwd, rules, options, pool)
+      : pool
+        ? pool.entryRunner(cwd, rules, options)
+        : undefined;
     return lintFiles(g.files, lintEntry ? { ...options, lintEntry, concurrentEntries: pool !== null } : options);
   };
   // With worker threads every group's files go to the pool at once; the merge keeps group order.

@@ -39,12 +39,17 @@ interface JsonNode {
 
 export async function parseToJson(file: string, o: ParseOptions) {
   // Read as lint reads it: the file's .keepalived-lint.yaml (paths:, root:, target:), the command line winning.
-  const resolved = resolveOptions(file, {
-    ...(o.target !== undefined ? { target: o.target } : {}),
-    ...(o.root !== undefined ? { root: o.root } : {}),
-    ...(o.configId !== null ? { configId: o.configId } : {}),
-    ...(o.config !== undefined ? { config: o.config } : {}),
-  }, o.host, o.rules);
+  const resolved = resolveOptions(
+    file,
+    {
+      ...(o.target !== undefined ? { target: o.target } : {}),
+      ...(o.root !== undefined ? { root: o.root } : {}),
+      ...(o.configId !== null ? { configId: o.configId } : {}),
+      ...(o.config !== undefined ? { config: o.config } : {}),
+    },
+    o.host,
+    o.rules,
+  );
   if ('problems' in resolved) return { problems: resolved.problems };
   const options = { ...resolved.options, ...(o.configId === null ? { configIds: undefined } : {}) };
   const loaded = await loadConfig(file, options, o.host);
@@ -60,7 +65,8 @@ export async function parseToJson(file: string, o: ParseOptions) {
     const p = sf ? sf.index.position(t.origin.start) : { line: 1, column: 1 };
     return { file: displayPath(t.origin.file, o.cwd), line: p.line, column: p.column };
   };
-  const via = (v: Expansion[]) => (v.length ? { via: v.map((e) => (e.kind === 'definition' ? `$${e.name}` : e.name)) } : {});
+  const via = (v: Expansion[]) =>
+    v.length ? { via: v.map((e) => (e.kind === 'definition' ? `$${e.name}` : e.name)) } : {};
   const node = (s: Statement): JsonNode => ({
     keyword: s.keyword.text,
     args: s.args.map((a) => a.text),

@@ -20,32 +20,43 @@ function isSeveritySetting(s: string): s is SeveritySetting {
 export function parseRuleSetting(ruleIds: readonly string[]) {
   return (value: string, previous: Record<string, SeveritySetting> | undefined): Record<string, SeveritySetting> => {
     const eq = value.lastIndexOf('=');
-    if (eq <= 0) throw new InvalidArgumentError(`Expected RULE=SEVERITY, e.g. --rule unknown-keyword=warning (severity one of ${SEVERITY_SETTINGS.join(', ')}).`);
+    if (eq <= 0)
+      throw new InvalidArgumentError(
+        `Expected RULE=SEVERITY, e.g. --rule unknown-keyword=warning (severity one of ${SEVERITY_SETTINGS.join(', ')}).`,
+      );
     const id = value.slice(0, eq).trim();
     const severity = value.slice(eq + 1).trim();
     if (!ruleIds.includes(id)) {
       const near = ruleIds.filter((r) => editDistance(r, id) <= 2);
       const hint = near.length ? ` Did you mean "${near[0]}"?` : '';
-      throw new InvalidArgumentError(`Unknown rule "${id}".${hint} Valid rules: ${ruleIds.join(', ')} (keepalived-lint rules describes them).`);
+      throw new InvalidArgumentError(
+        `Unknown rule "${id}".${hint} Valid rules: ${ruleIds.join(', ')} (keepalived-lint rules describes them).`,
+      );
     }
     if (!isSeveritySetting(severity)) {
       const lower = severity.toLowerCase();
       const near = SEVERITY_SETTINGS.find((s) => lower && (s.startsWith(lower) || editDistance(s, lower) <= 1));
       const hint = near ? ` Did you mean "${near}"?` : '';
-      throw new InvalidArgumentError(`Unknown severity "${severity}" for rule ${id}.${hint} Valid severities: ${SEVERITY_SETTINGS.join(', ')}.`);
+      throw new InvalidArgumentError(
+        `Unknown severity "${severity}" for rule ${id}.${hint} Valid severities: ${SEVERITY_SETTINGS.join(', ')}.`,
+      );
     }
     return { ...previous, [id]: severity };
   };
 }
 
 export function parseMaxWarnings(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`Expected a whole number of warnings, 0 or more, e.g. --max-warnings 0.`);
+  if (!/^\d+$/.test(value.trim()))
+    throw new InvalidArgumentError(`Expected a whole number of warnings, 0 or more, e.g. --max-warnings 0.`);
   return Number(value.trim());
 }
 
 /** --quiet: the same report with errors only (files stay listed, so a file with warnings only reads as clean). */
 export function errorsOnly(report: LintReport): LintReport {
-  return { ...report, results: report.results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) };
+  return {
+    ...report,
+    results: report.results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })),
+  };
 }
 
 /** The stderr line for --max-warnings, or null when the warnings are within it. */
@@ -87,6 +98,7 @@ export function writeReport(file: string, text: string, cwd: string): string | n
 
 /** --jobs N: a whole number from 1 (1 = lint on the main thread only). */
 export function parseJobs(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256)
+    throw new InvalidArgumentError('expected a whole number from 1 to 256');
   return Number(value);
 }

@@ -34,7 +34,11 @@ export function fsMessage(e: unknown): string {
  * and without blocking (a FIFO), checked on the descriptor (a device, /proc file or folder is not
  * read at all). 'missing' when there is no such file.
  */
-export function readCapped(file: string, cap: number, limit = 'keepalived-lint reads of it'): { data: Buffer; mode: number } | { error: string } {
+export function readCapped(
+  file: string,
+  cap: number,
+  limit = 'keepalived-lint reads of it',
+): { data: Buffer; mode: number } | { error: string } {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
@@ -45,7 +49,8 @@ export function readCapped(file: string, cap: number, limit = 'keepalived-lint r
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) return { error: 'is not a regular file' };
-    if (st.size > cap) return { error: `is ${(st.size / 1048576).toFixed(1)} MiB, more than the ${cap / 1048576} MiB ${limit}` };
+    if (st.size > cap)
+      return { error: `is ${(st.size / 1048576).toFixed(1)} MiB, more than the ${cap / 1048576} MiB ${limit}` };
     const buf = Buffer.alloc(Math.min(cap + 1, st.size + 1));
     let n = 0;
     // The file may grow while it is read: read until its end or one byte past the cap.
@@ -64,7 +69,11 @@ export function readCapped(file: string, cap: number, limit = 'keepalived-lint r
 
 /** A new file (never an existing one, never through a link). */
 export function writeNew(file: string, text: string, mode = 0o600): void {
-  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
+  const fd = fs.openSync(
+    file,
+    fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+    mode,
+  );
   try {
     fs.writeSync(fd, text);
   } finally {

@@ -20,7 +20,9 @@ export type StdinReader = () => Promise<string> | AsyncIterable<Uint8Array | str
 const STDIN_TOO_LARGE = `standard input is larger than ${MAX_FILE_BYTES / 1048576} MiB, the most keepalived-lint reads (a keepalived configuration is kilobytes; 10,000 instances are about 4 MiB): stopped reading it`;
 
 /** All of standard input up to the cap, decoded as files are; an error past the cap. */
-export async function readStdin(read: StdinReader): Promise<{ text: string; encoding: TextEncoding } | { error: string }> {
+export async function readStdin(
+  read: StdinReader,
+): Promise<{ text: string; encoding: TextEncoding } | { error: string }> {
   const got = read();
   if (typeof (got as Promise<string>).then === 'function') {
     const text = await (got as Promise<string>);
@@ -30,7 +32,10 @@ export async function readStdin(read: StdinReader): Promise<{ text: string; enco
   let size = 0;
   // Leaving the loop early ends the iteration (the stream is destroyed): nothing more is read.
   for await (const chunk of got as AsyncIterable<Uint8Array | string>) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     size += buf.length;
     if (size > MAX_FILE_BYTES) return { error: STDIN_TOO_LARGE };
     chunks.push(buf);
@@ -49,9 +54,15 @@ export interface StdinSource {
 
 export type LintInput = { paths: string[]; host: FileHost; stdinFile: string | null } | { error: string };
 
-export async function withStdin(paths: string[], stdinFilename: string | undefined, src: StdinSource, host: FileHost): Promise<LintInput> {
+export async function withStdin(
+  paths: string[],
+  stdinFilename: string | undefined,
+  src: StdinSource,
+  host: FileHost,
+): Promise<LintInput> {
   if (!paths.includes(STDIN_PATH)) {
-    if (stdinFilename !== undefined) return { error: '--stdin-filename names the config read from standard input: add - to the paths' };
+    if (stdinFilename !== undefined)
+      return { error: '--stdin-filename names the config read from standard input: add - to the paths' };
     return { paths, host, stdinFile: null };
   }
   if (!src.read) return { error: 'standard input cannot be read here' };
@@ -63,5 +74,9 @@ export async function withStdin(paths: string[], stdinFilename: string | undefin
     return { error: `cannot read standard input: ${e instanceof Error ? e.message : String(e)}` };
   }
   if ('error' in piped) return piped;
-  return { paths: paths.map((p) => (p === STDIN_PATH ? file : p)), host: overlayHost(host, new Map([[file, piped]])), stdinFile: file };
+  return {
+    paths: paths.map((p) => (p === STDIN_PATH ? file : p)),
+    host: overlayHost(host, new Map([[file, piped]])),
+    stdinFile: file,
+  };
 }

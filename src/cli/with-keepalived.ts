@@ -32,7 +32,11 @@ export function splitWithKeepalived(argv: readonly string[], cwd: string): strin
       break;
     }
     const next = argv[i + 1];
-    if (a === WITH_KEEPALIVED && next !== undefined && (next === '-' || (!next.startsWith('-') && !looksLikeBinary(next, cwd)))) {
+    if (
+      a === WITH_KEEPALIVED &&
+      next !== undefined &&
+      (next === '-' || (!next.startsWith('-') && !looksLikeBinary(next, cwd)))
+    ) {
       paths.push(next);
       i++;
     }
@@ -91,12 +95,17 @@ export interface KeepalivedCliOptions {
 }
 
 /** Ready to run, or an exit-2 message. */
-export async function setUpKeepalived(o: KeepalivedCliOptions, cwd: string, env: Env): Promise<PreparedKeepalived | { error: string } | null> {
+export async function setUpKeepalived(
+  o: KeepalivedCliOptions,
+  cwd: string,
+  env: Env,
+): Promise<PreparedKeepalived | { error: string } | null> {
   if (o.withKeepalived === undefined || o.withKeepalived === false) return null;
   let timeoutMs: number | undefined;
   if (o.keepalivedTimeout !== undefined) {
     const s = Number(o.keepalivedTimeout);
-    if (!Number.isFinite(s) || s <= 0) return { error: `--keepalived-timeout "${o.keepalivedTimeout}" is not a number of seconds above 0` };
+    if (!Number.isFinite(s) || s <= 0)
+      return { error: `--keepalived-timeout "${o.keepalivedTimeout}" is not a number of seconds above 0` };
     timeoutMs = Math.round(s * 1000);
   }
   return prepareKeepalived({
@@ -126,9 +135,13 @@ export async function runKeepalivedStep(
     load?: (file: string) => Promise<LoadResult>;
   },
 ): Promise<boolean> {
-  const outcome = await checkWithKeepalived(report, files, ka, { ...o, onConfig: (file, n, total) => o.progress?.step('keepalived -t', n, total, file) });
+  const outcome = await checkWithKeepalived(report, files, ka, {
+    ...o,
+    onConfig: (file, n, total) => o.progress?.step('keepalived -t', n, total, file),
+  });
   o.progress?.clear();
   for (const n of [...ka.notes, ...outcome.notes]) o.stderr(`keepalived-lint: note: ${escapeControl(n)}\n`);
-  for (const f of outcome.failures) o.stderr(`${shownPath(f.file, o.cwd)}:${f.line ?? 1}:${f.column ?? 1}: error: ${escapeControl(f.message)}\n`);
+  for (const f of outcome.failures)
+    o.stderr(`${shownPath(f.file, o.cwd)}:${f.line ?? 1}:${f.column ?? 1}: error: ${escapeControl(f.message)}\n`);
   return outcome.failures.length === 0;
 }

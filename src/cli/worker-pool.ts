@@ -62,7 +62,12 @@ interface Slot {
 
 export class WorkerPool {
   private readonly workers: Slot[] = [];
-  private readonly queue: { task: WorkerTask; resolve: (r: WorkerReply) => void; onStart?: (abs: string) => void; local: () => Promise<WorkerReply> }[] = [];
+  private readonly queue: {
+    task: WorkerTask;
+    resolve: (r: WorkerReply) => void;
+    onStart?: (abs: string) => void;
+    local: () => Promise<WorkerReply>;
+  }[] = [];
   private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; slot: Slot }>();
   /** The main thread lints too, one entry at a time, between the messages of the workers. */
   private localBusy = false;
@@ -81,12 +86,22 @@ export class WorkerPool {
   }
 
   /** Like entryRunner, with what each lint asked the file system when `record` (--cache). */
-  recordingRunner(cwd: string, rules: readonly Rule[], options: LintOptions, record: boolean): (abs: string) => Promise<WorkerReply> {
+  recordingRunner(
+    cwd: string,
+    rules: readonly Rule[],
+    options: LintOptions,
+    record: boolean,
+  ): (abs: string) => Promise<WorkerReply> {
     const plain = workerOptions(options);
     const ruleIds = rules.map((r) => r.meta.id);
     const { onFile: _onFile, lintEntry: _lintEntry, concurrentEntries: _concurrent, ...here } = options;
     const local = (abs: string) => (): Promise<WorkerReply> => lintEntryRecorded(abs, here, record);
-    return (abs) => this.run({ id: this.nextId++, abs, cwd, ruleIds, options: plain, ...(record ? { record } : {}) }, local(abs), options.onFile);
+    return (abs) =>
+      this.run(
+        { id: this.nextId++, abs, cwd, ruleIds, options: plain, ...(record ? { record } : {}) },
+        local(abs),
+        options.onFile,
+      );
   }
 
   /** Lint one entry on the first free thread; `onStart` is called when a thread takes it. */
@@ -142,7 +157,12 @@ export class WorkerPool {
             `.then((api) => { api.register(); return import(${JSON.stringify(new URL('./lint-worker.ts', import.meta.url).href)}); })`,
           { eval: true },
         )
-      : new Worker(new URL(import.meta.url.endsWith('.bundle.js') ? './lint-worker.bundle.js' : './lint-worker.js', import.meta.url));
+      : new Worker(
+          new URL(
+            import.meta.url.endsWith('.bundle.js') ? './lint-worker.bundle.js' : './lint-worker.js',
+            import.meta.url,
+          ),
+        );
     const slot: Slot = { worker, inFlight: 0 };
     worker.on('message', (m: { id: number } & WorkerReply) => {
       const p = this.pending.get(m.id);
@@ -183,6 +203,13 @@ function tsxApi(): string {
 
 /** The options as a worker (or the cache key) sees them: no host, rules or callbacks. */
 export function workerOptions(options: LintOptions): WorkerOptions {
-  const { host: _host, rules: _rules, onFile: _onFile, lintEntry: _lintEntry, concurrentEntries: _concurrent, ...plain } = options;
+  const {
+    host: _host,
+    rules: _rules,
+    onFile: _onFile,
+    lintEntry: _lintEntry,
+    concurrentEntries: _concurrent,
+    ...plain
+  } = options;
   return plain;
 }

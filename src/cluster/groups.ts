@@ -13,7 +13,9 @@ import type { ClusterGroup, ClusterInstance, ClusterModel, ClusterNode } from '.
 export function groupInstances(nodes: ClusterNode[]): ClusterModel {
   // Instances are only grouped within a cluster (`clusters:`); '' is the cluster of every node otherwise.
   const byName = new Map<string, ClusterInstance[]>();
-  for (const n of nodes) for (const i of n.instances) byName.set(`${n.cluster}\0${i.name}`, [...(byName.get(`${n.cluster}\0${i.name}`) ?? []), i]);
+  for (const n of nodes)
+    for (const i of n.instances)
+      byName.set(`${n.cluster}\0${i.name}`, [...(byName.get(`${n.cluster}\0${i.name}`) ?? []), i]);
   const groups: ClusterGroup[] = [];
   const single: ClusterInstance[] = [];
   for (const members of byName.values()) {
@@ -21,7 +23,12 @@ export function groupInstances(nodes: ClusterNode[]): ClusterModel {
     else single.push(members[0]!);
   }
   for (const c of single) {
-    const g = groups.find((x) => x.members[0]!.node.cluster === c.node.cluster && !x.members.some((m) => m.node === c.node) && x.members.some((m) => sameRouter(c, m)));
+    const g = groups.find(
+      (x) =>
+        x.members[0]!.node.cluster === c.node.cluster &&
+        !x.members.some((m) => m.node === c.node) &&
+        x.members.some((m) => sameRouter(c, m)),
+    );
     if (g) g.members.push(c);
     else groups.push({ members: [c], matchedBy: 'vrid' });
   }
@@ -37,11 +44,14 @@ export function sameRouter(a: ClusterInstance, b: ClusterInstance): boolean {
   // Disjoint VIP lists: another group that happens to use the VRID (cluster-vrid-collision), not a renamed copy.
   if (a.vips.length && b.vips.length && !a.vips.some((v) => b.vips.some((w) => w.key === v.key))) return false;
   if (peersLinked(a, b)) return true;
-  return a.unicast === b.unicast && a.iface !== undefined && a.iface.text === b.iface?.text && a.mcastDst === b.mcastDst;
+  return (
+    a.unicast === b.unicast && a.iface !== undefined && a.iface.text === b.iface?.text && a.mcastDst === b.mcastDst
+  );
 }
 
 export function peersLinked(a: ClusterInstance, b: ClusterInstance): boolean {
-  const lists = (x: ClusterInstance, y: ClusterInstance) => y.unicastSrc !== undefined && x.peers.some((p) => p.key === y.unicastSrc!.key);
+  const lists = (x: ClusterInstance, y: ClusterInstance) =>
+    y.unicastSrc !== undefined && x.peers.some((p) => p.key === y.unicastSrc!.key);
   return lists(a, b) || lists(b, a);
 }
 

@@ -75,10 +75,15 @@ export async function lintCluster(
   // `# keepalived-lint disable-next-line cluster-priority` works as for any rule; the lint pass
   // reports the directives' own problems, so none is reported here.
   const results = await applySuppressions(
-    { results: [...byFile].map(([file, diagnostics]) => ({ file, diagnostics })), sources: report.sources, scripts: new Set() },
+    {
+      results: [...byFile].map(([file, diagnostics]) => ({ file, diagnostics })),
+      sources: report.sources,
+      scripts: new Set(),
+    },
     { ruleIds: [...rules.map((r) => r.meta.id), BUDGET_META.id], directiveRule: null, reportUnused: false },
   );
-  for (const { file, diagnostics } of results) if (diagnostics.length) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
+  for (const { file, diagnostics } of results)
+    if (diagnostics.length) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
   report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { report, nodes };
 }
@@ -89,18 +94,27 @@ const BUDGET_META: RuleMeta = budgetExceeded.meta;
 function configIdsCapped(c: ConfigIdsCapped): Diagnostic | null {
   const configured = c.severities[BUDGET_META.id];
   if (configured === 'off') return null;
-  const report: Report = { messageId: 'configIds', at: c.at, data: { cap: 'config-ids', limit: MAX_CONFIG_IDS, id: c.id } };
+  const report: Report = {
+    messageId: 'configIds',
+    at: c.at,
+    data: { cap: 'config-ids', limit: MAX_CONFIG_IDS, id: c.id },
+  };
   return engineDiagnostic({ meta: BUDGET_META }, configured ?? BUDGET_META.severity, report, c.files);
 }
 
 /** A cluster report through the engine's diagnostic builder, related lines labelled with their node. */
 function toDiagnostic(rule: ClusterRule, severity: Severity, r: ClusterReport): Diagnostic {
-  const files = { get: (f: string) => r.node.files.get(f) ?? r.related?.find((rel) => rel.node.files.has(f))?.node.files.get(f) };
+  const files = {
+    get: (f: string) => r.node.files.get(f) ?? r.related?.find((rel) => rel.node.files.has(f))?.node.files.get(f),
+  };
   const report: Report = {
     messageId: r.messageId,
     ...(r.data ? { data: r.data } : {}),
     at: r.at,
-    related: (r.related ?? []).map((rel) => ({ origin: originOf(rel.at), message: `${rel.node.label}: ${rel.message}` })),
+    related: (r.related ?? []).map((rel) => ({
+      origin: originOf(rel.at),
+      message: `${rel.node.label}: ${rel.message}`,
+    })),
   };
   return engineDiagnostic(rule, severity, report, files);
 }

@@ -10,7 +10,13 @@
 import ipaddr from 'ipaddr.js';
 import type { Token } from '../load/index.js';
 import type { ConfigTree, Statement } from '../load/index.js';
-import { advertInt, basePriority, instanceBasics, instanceSettings, type InstanceSettings } from '../model/instance-settings.js';
+import {
+  advertInt,
+  basePriority,
+  instanceBasics,
+  instanceSettings,
+  type InstanceSettings,
+} from '../model/instance-settings.js';
 import { parseAddress, parseHostAddress, type Family } from '../model/values.js';
 import type { Version } from '../versions/version.js';
 import type { Address, ClusterInstance, ClusterNode, Tracker } from './types.js';
@@ -49,7 +55,13 @@ export function clusterInstances(node: ClusterNode, tree: ConfigTree, target: Ve
   return out;
 }
 
-function clusterInstance(node: ClusterNode, tree: ConfigTree, s: InstanceSettings, target: Version, sync: SyncInfo | undefined): ClusterInstance {
+function clusterInstance(
+  node: ClusterNode,
+  tree: ConfigTree,
+  s: InstanceSettings,
+  target: Version,
+  sync: SyncInfo | undefined,
+): ClusterInstance {
   const inst = s.instance;
   const kids = inst.statement.children.filter((c) => c.def);
   const basics = instanceBasics(s);
@@ -101,7 +113,10 @@ function clusterInstance(node: ClusterNode, tree: ConfigTree, s: InstanceSetting
     // vrrp_complete_instance() clears nopreempt for the address owner; with state MASTER the
     // instance still starts as master, which nopreempt-master reports.
     nopreempt: priority === VRRP_PRIO_OWNER || master ? undefined : s.nopreempt,
-    trackers: priority === VRRP_PRIO_OWNER ? [] : [...(sync && !sync.instanceWeights ? [] : instanceTrackers(tree, kids)), ...(sync?.trackers ?? [])],
+    trackers:
+      priority === VRRP_PRIO_OWNER
+        ? []
+        : [...(sync && !sync.instanceWeights ? [] : instanceTrackers(tree, kids)), ...(sync?.trackers ?? [])],
   };
 }
 
@@ -119,7 +134,9 @@ function effectiveAuth(s: InstanceSettings, family: Family): ClusterInstance['au
   if (!s.authType || s.version === 3 || s.strict) return none;
   const type = s.authType.args[0]!.text === 'AH' ? 'AH' : 'PASS';
   if (type === 'AH' && family === 'ipv6') return none;
-  const pass = (s.authentication?.children ?? []).filter((c) => c.def && c.keyword.text === 'auth_pass' && c.args[0]).at(-1)?.args[0];
+  const pass = (s.authentication?.children ?? [])
+    .filter((c) => c.def && c.keyword.text === 'auth_pass' && c.args[0])
+    .at(-1)?.args[0];
   if (!pass) return none;
   // keepalived keeps the first 8 bytes (sizeof auth_data) and compares all 8 (padded with NULs).
   const password = Buffer.from(pass.text, 'utf8').subarray(0, 8).toString('latin1');
@@ -145,7 +162,11 @@ function readWeight(words: Token[]): { weight: number; reverse: boolean } | unde
 }
 
 /** The weight a definition block (vrrp_script chk { weight -20 }) gives its trackers by default. */
-function definitionWeight(tree: ConfigTree, defs: string[], name: string): { weight: number; reverse: boolean } | undefined {
+function definitionWeight(
+  tree: ConfigTree,
+  defs: string[],
+  name: string,
+): { weight: number; reverse: boolean } | undefined {
   const block = tree.top.find((t) => t.def && defs.includes(t.keyword.text) && t.args[0]?.text === name);
   const w = block ? defined(block.children, 'weight').at(-1) : undefined;
   return w ? readWeight(w.args) : undefined;
@@ -160,11 +181,19 @@ function trackersOf(tree: ConfigTree, statements: Statement[]): Tracker[] {
       const [nameTok, ...rest] = line.tokens;
       if (!nameTok) continue;
       const own = rest[0]?.text === 'weight' ? readWeight(rest.slice(1)) : undefined;
-      const w = own ?? definitionWeight(tree, spec.defs, nameTok.text) ?? { weight: spec.defaultWeight, reverse: false };
+      const w = own ??
+        definitionWeight(tree, spec.defs, nameTok.text) ?? { weight: spec.defaultWeight, reverse: false };
       if (w.weight === 0) continue; // weight 0: FAULT on failure, no priority change
       const value = w.weight * (w.reverse ? -1 : 1);
       // vrrp_track.c: a positive weight is added while the object is up, a negative one while it is down.
-      out.push({ kind: spec.kind, name: nameTok.text, whenUp: w.weight > 0 ? value : 0, whenDown: w.weight < 0 ? value : 0, unbounded: spec.kind === 'file', at: nameTok });
+      out.push({
+        kind: spec.kind,
+        name: nameTok.text,
+        whenUp: w.weight > 0 ? value : 0,
+        whenDown: w.weight < 0 ? value : 0,
+        unbounded: spec.kind === 'file',
+        at: nameTok,
+      });
     }
   }
   return out;
@@ -213,5 +242,9 @@ export function priorityRange(i: ClusterInstance): { healthy: number; worst: num
     worst += Math.min(t.whenUp, t.whenDown);
     best += Math.max(t.whenUp, t.whenDown);
   }
-  return { healthy: clampPriority(i.priority, healthy), worst: clampPriority(i.priority, worst), best: clampPriority(i.priority, best) };
+  return {
+    healthy: clampPriority(i.priority, healthy),
+    worst: clampPriority(i.priority, worst),
+    best: clampPriority(i.priority, best),
+  };
 }

@@ -42,7 +42,11 @@ export interface LoadedNodes {
   capped: ConfigIdsCapped[];
 }
 
-export async function loadNodes(entries: { file: string; options: NodeFileOptions }[], host: FileHost, loader: Loader = new Loader(host)): Promise<LoadedNodes> {
+export async function loadNodes(
+  entries: { file: string; options: NodeFileOptions }[],
+  host: FileHost,
+  loader: Loader = new Loader(host),
+): Promise<LoadedNodes> {
   const errors: LoadedNodes['errors'] = [];
   const perFile: { file: string; nodes: ClusterNode[]; capped: ConfigIdsCapped | null }[] = [];
   for (const { file, options } of entries) {
@@ -52,13 +56,19 @@ export async function loadNodes(entries: { file: string; options: NodeFileOption
   }
   // A file that another given config includes is part of that node, not a node of its own.
   const included = new Set<string>();
-  for (const { file, nodes } of perFile) for (const n of nodes) for (const f of n.files.keys()) if (f !== file) included.add(f);
+  for (const { file, nodes } of perFile)
+    for (const n of nodes) for (const f of n.files.keys()) if (f !== file) included.add(f);
   const kept = perFile.filter((p) => !included.has(p.file));
   const labels = fileLabels(kept.map((p) => p.file));
   const nodes: ClusterNode[] = [];
   for (const [i, { nodes: ns }] of kept.entries()) {
     for (const n of ns) {
-      n.label = kept.length === 1 ? (n.configId ?? labels[i]!) : n.configId !== null && ns.length > 1 ? `${labels[i]}@${n.configId}` : labels[i]!;
+      n.label =
+        kept.length === 1
+          ? (n.configId ?? labels[i]!)
+          : n.configId !== null && ns.length > 1
+            ? `${labels[i]}@${n.configId}`
+            : labels[i]!;
       nodes.push(n);
     }
   }
@@ -70,9 +80,20 @@ export async function loadNodes(entries: { file: string; options: NodeFileOption
  * The nodes of one loaded file: one per chosen config-id; else one per id its `@` lines name (also
  * those only read under another id, `@lb1 include lb1.conf`), sorted; else the file itself.
  */
-function fileNodes(loaded: LoadedConfig, options: NodeFileOptions): { nodes: ClusterNode[]; capped: ConfigIdsCapped | null } {
+function fileNodes(
+  loaded: LoadedConfig,
+  options: NodeFileOptions,
+): { nodes: ClusterNode[]; capped: ConfigIdsCapped | null } {
   const { file } = loaded;
-  const capped = loaded.capped ? { file, id: loaded.capped.id, at: loaded.capped.at ?? { file, start: 0, end: 0 }, files: loaded.files, severities: options.severities ?? {} } : null;
+  const capped = loaded.capped
+    ? {
+        file,
+        id: loaded.capped.id,
+        at: loaded.capped.at ?? { file, start: 0, end: 0 },
+        files: loaded.files,
+        severities: options.severities ?? {},
+      }
+    : null;
   const node = (pass: LoadedPass) => makeNode(loaded, pass, options);
   if (!loaded.hasOtherPass) return { nodes: loaded.passes.map(node), capped };
   const [first, ...byId] = loaded.passes;
@@ -115,9 +136,15 @@ export function fileLabels(files: string[]): string[] {
   let pre = 0;
   while (pre < min - 1 && parts.every((p) => p[pre] === parts[0]![pre])) pre++;
   let suf = 0;
-  while (suf < min - pre - 1 && parts.every((p) => p[p.length - 1 - suf] === parts[0]![parts[0]!.length - 1 - suf])) suf++;
+  while (suf < min - pre - 1 && parts.every((p) => p[p.length - 1 - suf] === parts[0]![parts[0]!.length - 1 - suf]))
+    suf++;
   // A router tree (R/etc/keepalived/...) is named by R.
-  const labels = parts.map((p) => p.slice(pre, p.length - suf).join('/').replace(/^(.+?)\/etc\/keepalived(\/.*)?$/, '$1'));
+  const labels = parts.map((p) =>
+    p
+      .slice(pre, p.length - suf)
+      .join('/')
+      .replace(/^(.+?)\/etc\/keepalived(\/.*)?$/, '$1'),
+  );
   const unique = new Set(labels).size === labels.length && labels.every((l) => l !== '');
   const out = unique ? labels : parts.map((p) => p.slice(pre).join('/'));
   const names = out.map((l) => (l.includes('/') ? l : l.replace(/\.conf$/, '')));

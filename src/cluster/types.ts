@@ -68,7 +68,12 @@ export interface ClusterInstance {
   advertMicros: number;
   advertAt: Statement | undefined;
   /** Authentication keepalived really uses: none under VRRPv3, strict mode, or without a password. */
-  auth: { type: 'none' | 'PASS' | 'AH'; at: Statement | undefined; password: string | undefined; passwordAt: Token | undefined };
+  auth: {
+    type: 'none' | 'PASS' | 'AH';
+    at: Statement | undefined;
+    password: string | undefined;
+    passwordAt: Token | undefined;
+  };
   unicastSrc: Address | undefined;
   peers: Address[];
   peerStatement: Statement | undefined;

@@ -120,7 +120,11 @@ export function findConfigFile(file: string, host: FileHost): string | null {
   }
 }
 
-export function loadConfig(file: string, host: FileHost, rules: readonly { meta: RuleMeta }[]): LoadedConfig | { problems: ConfigProblem[] } {
+export function loadConfig(
+  file: string,
+  host: FileHost,
+  rules: readonly { meta: RuleMeta }[],
+): LoadedConfig | { problems: ConfigProblem[] } {
   const dir = path.dirname(file);
   const repo = repositoryOf(file, host);
   const home = repo ?? dir;
@@ -129,7 +133,16 @@ export function loadConfig(file: string, host: FileHost, rules: readonly { meta:
   const realHome = real(home);
   const realFile = real(file);
   if (!isInside(realFile, realHome) || refusal(realFile, { folders: null })) {
-    return { problems: [{ file, line: 1, column: 1, message: `the configuration file is a symbolic link to ${realFile}, outside ${homeName} holding it; not read` }] };
+    return {
+      problems: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          message: `the configuration file is a symbolic link to ${realFile}, outside ${homeName} holding it; not read`,
+        },
+      ],
+    };
   }
   /** `p` (relative to the file's folder) lies inside its home, by path and by real path. */
   const atHome = (p: string) => {
@@ -137,51 +150,98 @@ export function loadConfig(file: string, host: FileHost, rules: readonly { meta:
     return isInside(abs, home) && isInside(real(abs), realHome);
   };
   const r = host.readText(file);
-  if (!r.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read the configuration file: ${r.reason}` }] };
+  if (!r.ok)
+    return { problems: [{ file, line: 1, column: 1, message: `cannot read the configuration file: ${r.reason}` }] };
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(r.text, { lineCounter: lc, prettyErrors: false });
-  const problems: ConfigProblem[] = doc.errors.map((e) => ({ file, ...toPos(lc, e.pos[0]), message: `invalid YAML: ${e.message.split('\n')[0]}` }));
+  const problems: ConfigProblem[] = doc.errors.map((e) => ({
+    file,
+    ...toPos(lc, e.pos[0]),
+    message: `invalid YAML: ${e.message.split('\n')[0]}`,
+  }));
   if (problems.length) return { problems };
   const data = (doc.toJS() ?? {}) as unknown;
   const { ajv, validate: validateSchema } = validator();
   if (!validateSchema(data)) {
-    for (const e of simplify(validateSchema.errors ?? [])) problems.push({ file, ...position(doc, lc, e), message: describe(e) });
+    for (const e of simplify(validateSchema.errors ?? []))
+      problems.push({ file, ...position(doc, lc, e), message: describe(e) });
     return { problems };
   }
   const cfg = data as ConfigData;
   const ids = new Set(rules.map((x) => x.meta.id));
   const check = (settings: Settings, base: (string | number)[]) => {
     if (settings.target !== undefined && !resolveTargetName(settings.target)) {
-      problems.push({ file, ...nodePosition(doc, lc, [...base, 'target']), message: `"${settings.target}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm` });
+      problems.push({
+        file,
+        ...nodePosition(doc, lc, [...base, 'target']),
+        message: `"${settings.target}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm`,
+      });
     }
     for (const [id, setting] of Object.entries(settings.rules ?? {})) {
       if (!ids.has(id)) {
-        const close = [...ids].filter((x) => editDistance(x, id) <= 3).sort((a, b) => editDistance(a, id) - editDistance(b, id));
-        problems.push({ file, ...nodePosition(doc, lc, [...base, 'rules', id], true), message: `unknown rule "${id}"${close.length ? `; did you mean "${close[0]}"?` : ''} (keepalived-lint rules lists them)` });
+        const close = [...ids]
+          .filter((x) => editDistance(x, id) <= 3)
+          .sort((a, b) => editDistance(a, id) - editDistance(b, id));
+        problems.push({
+          file,
+          ...nodePosition(doc, lc, [...base, 'rules', id], true),
+          message: `unknown rule "${id}"${close.length ? `; did you mean "${close[0]}"?` : ''} (keepalived-lint rules lists them)`,
+        });
         continue;
       }
       const options = typeof setting === 'object' ? setting.options : undefined;
       if (options === undefined) continue;
       const ruleSchema = rules.find((x) => x.meta.id === id)!.meta.schema;
       if (!ruleSchema) {
-        problems.push({ file, ...nodePosition(doc, lc, [...base, 'rules', id, 'options'], true), message: `rule "${id}" takes no options` });
+        problems.push({
+          file,
+          ...nodePosition(doc, lc, [...base, 'rules', id, 'options'], true),
+          message: `rule "${id}" takes no options`,
+        });
         continue;
       }
       const v = ajv.compile(ruleSchema);
-      if (!v(options)) for (const e of simplify(v.errors ?? [])) problems.push({ file, ...nodePosition(doc, lc, [...base, 'rules', id, 'options', ...pointer(e.instancePath)]), message: `options of ${id}: ${describe(e)}` });
+      if (!v(options))
+        for (const e of simplify(v.errors ?? []))
+          problems.push({
+            file,
+            ...nodePosition(doc, lc, [...base, 'rules', id, 'options', ...pointer(e.instancePath)]),
+            message: `options of ${id}: ${describe(e)}`,
+          });
     }
     if (settings.root !== undefined && !atHome(settings.root)) {
-      problems.push({ file, ...nodePosition(doc, lc, [...base, 'root']), message: `root "${settings.root}" is outside ${homeName} holding this configuration file; not used (give --root on the command line for a folder elsewhere)` });
+      problems.push({
+        file,
+        ...nodePosition(doc, lc, [...base, 'root']),
+        message: `root "${settings.root}" is outside ${homeName} holding this configuration file; not used (give --root on the command line for a folder elsewhere)`,
+      });
     }
     for (const [from, to] of Object.entries(settings.paths ?? {})) {
       if (from.endsWith('/') !== to.endsWith('/')) {
-        problems.push({ file, ...nodePosition(doc, lc, [...base, 'paths', from]), message: `"${from}" and "${to}" must both end with "/" (folders) or both not (files)` });
+        problems.push({
+          file,
+          ...nodePosition(doc, lc, [...base, 'paths', from]),
+          message: `"${from}" and "${to}" must both end with "/" (folders) or both not (files)`,
+        });
       }
       // The fixed part before the first {name}, and the whole with a plain name for each {name}.
-      const fixed = to.split('/').slice(0, Math.max(0, to.split('/').findIndex((s) => /\{\w+\}/.test(s)))).join('/');
+      const fixed = to
+        .split('/')
+        .slice(
+          0,
+          Math.max(
+            0,
+            to.split('/').findIndex((s) => /\{\w+\}/.test(s)),
+          ),
+        )
+        .join('/');
       if (!atHome(to.replace(/\{\w+\}/g, 'x')) || (/\{\w+\}/.test(to) && !atHome(fixed || '.'))) {
-        problems.push({ file, ...nodePosition(doc, lc, [...base, 'paths', from]), message: `"${from}" maps to "${to}", outside ${homeName} holding this configuration file; not used` });
+        problems.push({
+          file,
+          ...nodePosition(doc, lc, [...base, 'paths', from]),
+          message: `"${from}" maps to "${to}", outside ${homeName} holding this configuration file; not used`,
+        });
       }
     }
   };
@@ -266,9 +326,11 @@ function pointer(instancePath: string): (string | number)[] {
 /** ajv reports every branch of a oneOf; keep one message per place, the most telling. */
 function simplify(errors: ErrorObject[]): ErrorObject[] {
   const byPath = new Map<string, ErrorObject>();
-  const rank = (e: ErrorObject) => (e.keyword === 'additionalProperties' ? 0 : e.keyword === 'enum' ? 1 : e.keyword === 'oneOf' ? 3 : 2);
+  const rank = (e: ErrorObject) =>
+    e.keyword === 'additionalProperties' ? 0 : e.keyword === 'enum' ? 1 : e.keyword === 'oneOf' ? 3 : 2;
   for (const e of errors) {
-    const key = e.instancePath + (e.keyword === 'additionalProperties' ? `/${String(e.params.additionalProperty)}` : '');
+    const key =
+      e.instancePath + (e.keyword === 'additionalProperties' ? `/${String(e.params.additionalProperty)}` : '');
     const seen = byPath.get(key);
     if (!seen || rank(e) < rank(seen)) byPath.set(key, e);
   }
@@ -295,12 +357,18 @@ function describe(e: ErrorObject): string {
 
 function position(doc: Document, lc: LineCounter, e: ErrorObject): { line: number; column: number } {
   const p = pointer(e.instancePath);
-  if (e.keyword === 'additionalProperties') return nodePosition(doc, lc, [...p, String(e.params.additionalProperty)], true);
+  if (e.keyword === 'additionalProperties')
+    return nodePosition(doc, lc, [...p, String(e.params.additionalProperty)], true);
   return nodePosition(doc, lc, p);
 }
 
 /** line:column of the value at `p` (or of its key), falling back to the nearest node that exists. */
-function nodePosition(doc: Document, lc: LineCounter, p: (string | number)[], key = false): { line: number; column: number } {
+function nodePosition(
+  doc: Document,
+  lc: LineCounter,
+  p: (string | number)[],
+  key = false,
+): { line: number; column: number } {
   for (let n = p.length; n >= 0; n--) {
     const parent = n > 0 ? doc.getIn(p.slice(0, n - 1), true) : null;
     const { isMap, isScalar } = yaml();

@@ -57,7 +57,8 @@ export async function diffConfigs(oldSide: DiffSide | null, newSide: DiffSide, o
     const options = optionsOf(s);
     const loaded = await loader.load(s.file, options);
     if ('error' in loaded) errors.push({ file: s.file, message: loaded.error });
-    else if (!isLoadedConfig(loaded)) errors.push({ file: s.file, message: 'is a script (#!), not a keepalived configuration' });
+    else if (!isLoadedConfig(loaded))
+      errors.push({ file: s.file, message: 'is a script (#!), not a keepalived configuration' });
     const model = isLoadedConfig(loaded) ? readSide(loaded) : null;
     const report = await lintFiles([s.file], { ...options, host: s.host, rules: o.rules, loader });
     return { model, report };
@@ -67,14 +68,19 @@ export async function diffConfigs(oldSide: DiffSide | null, newSide: DiffSide, o
   const newReport = after.report;
   const oldReport = before.report;
   for (const e of newReport.errors) if (!errors.some((x) => x.file === e.file)) errors.push(e);
-  if (!before.model || !after.model) return { changes: [], impact: { results: [], errors: [], sources: new Map() }, errors };
+  if (!before.model || !after.model)
+    return { changes: [], impact: { results: [], errors: [], sources: new Map() }, errors };
 
   const changes = diffModels(before.model, after.model);
   const seenBefore = new Set<string>();
-  if (oldReport && oldSide) for (const r of oldReport.results) for (const d of r.diagnostics) for (const k of findingKeys(d, oldSide, oldReport.sources)) seenBefore.add(k);
+  if (oldReport && oldSide)
+    for (const r of oldReport.results)
+      for (const d of r.diagnostics) for (const k of findingKeys(d, oldSide, oldReport.sources)) seenBefore.add(k);
   const impact: LintReport = { results: [], errors: [], sources: newReport.sources };
   for (const r of newReport.results) {
-    const fresh = r.diagnostics.filter((d) => !findingKeys(d, newSide, newReport.sources).some((k) => seenBefore.has(k))).map((d) => explain(d, changes));
+    const fresh = r.diagnostics
+      .filter((d) => !findingKeys(d, newSide, newReport.sources).some((k) => seenBefore.has(k)))
+      .map((d) => explain(d, changes));
     if (fresh.length) impact.results.push({ file: r.file, diagnostics: fresh });
   }
   return { changes, impact, errors };
@@ -92,7 +98,10 @@ function findingKeys(d: Diagnostic, side: DiffSide, sources: Map<string, string>
   const file = d.file === side.file ? '(config)' : path.relative(side.root, d.file);
   const line = sources.get(d.file)?.split('\n')[d.start.line - 1]?.trim() ?? '';
   const folders = [path.dirname(side.file), side.root].filter((f) => f !== path.parse(f).root);
-  return [`m\0${file}\0${findingIdentity(d, folders)}`, `l\0${d.ruleId}\0${file}\0${d.messageId ?? ''}\0${d.data?.name ?? ''}\0${line}`];
+  return [
+    `m\0${file}\0${findingIdentity(d, folders)}`,
+    `l\0${d.ruleId}\0${file}\0${d.messageId ?? ''}\0${d.data?.name ?? ''}\0${line}`,
+  ];
 }
 
 /**

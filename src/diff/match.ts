@@ -58,7 +58,14 @@ function diffKind(kind: Entity['kind'], olds: Entity[], news: Entity[]): Change[
       g.olds.forEach((e) => used.add(e));
       g.news.forEach((e) => used.add(e));
       if (g.olds.length === 1 && g.news.length === 1) pairs.push([g.olds[0]!, g.news[0]!]);
-      else out.push({ kind: g.olds.length === 1 ? 'split' : g.news.length === 1 ? 'merged' : 'split', object: kind, before: names(g.olds), after: names(g.news), fields: movedAddresses(g.olds, g.news) });
+      else
+        out.push({
+          kind: g.olds.length === 1 ? 'split' : g.news.length === 1 ? 'merged' : 'split',
+          object: kind,
+          before: names(g.olds),
+          after: names(g.news),
+          fields: movedAddresses(g.olds, g.news),
+        });
     }
     const restOld = oldLeft.filter((e) => !used.has(e));
     newLeft = newLeft.filter((e) => !used.has(e));
@@ -74,14 +81,23 @@ function diffKind(kind: Entity['kind'], olds: Entity[], news: Entity[]): Change[
 
   // An address that left one matched instance and arrived in another moved between them.
   const arrivedIn = new Map<string, string>();
-  for (const [o, n] of pairs) for (const v of n.vips) if (!o.vips.some((w) => sameAddress(v, w))) arrivedIn.set(v.split(' ')[0]!, n.name);
+  for (const [o, n] of pairs)
+    for (const v of n.vips) if (!o.vips.some((w) => sameAddress(v, w))) arrivedIn.set(v.split(' ')[0]!, n.name);
   for (const [o, n] of pairs) {
     const fields = fieldChanges(o, n);
     for (const v of o.vips) {
       const to = arrivedIn.get(v.split(' ')[0]!);
-      if (to && to !== n.name && !n.vips.some((w) => sameAddress(v, w))) fields.push({ field: 'virtual_ipaddress moved', before: `${v.split(' ')[0]} in ${o.name}`, after: `in ${to}` });
+      if (to && to !== n.name && !n.vips.some((w) => sameAddress(v, w)))
+        fields.push({ field: 'virtual_ipaddress moved', before: `${v.split(' ')[0]} in ${o.name}`, after: `in ${to}` });
     }
-    if (o.name !== n.name) out.push({ kind: 'renamed', object: kind, before: [o.name], after: [n.name], ...(fields.length ? { fields } : {}) });
+    if (o.name !== n.name)
+      out.push({
+        kind: 'renamed',
+        object: kind,
+        before: [o.name],
+        after: [n.name],
+        ...(fields.length ? { fields } : {}),
+      });
     else if (fields.length) out.push({ kind: 'modified', object: kind, before: [o.name], after: [n.name], fields });
   }
   for (const o of oldLeft) out.push({ kind: 'removed', object: kind, before: [o.name], after: [] });
@@ -128,7 +144,11 @@ function movedAddresses(olds: Entity[], news: Entity[]): FieldChange[] {
   for (const o of olds) {
     for (const v of o.vips) {
       const to = news.filter((n) => n.vips.some((w) => sameAddress(v, w))).map((n) => n.name);
-      out.push({ field: 'virtual_ipaddress', before: `${v.split(' ')[0]} in ${o.name}`, after: to.length ? `in ${to.join(', ')}` : 'removed' });
+      out.push({
+        field: 'virtual_ipaddress',
+        before: `${v.split(' ')[0]} in ${o.name}`,
+        after: to.length ? `in ${to.join(', ')}` : 'removed',
+      });
     }
   }
   return out;
@@ -140,7 +160,14 @@ function fieldChanges(o: Entity, n: Entity): FieldChange[] {
   for (const k of keys) {
     const a = o.fields[k] ?? '';
     const b = n.fields[k] ?? '';
-    if (k === 'virtual_ipaddress' || k === 'virtual_ipaddress_excluded' || k === 'unicast_peer' || k === 'track_script' || k === 'group' || k === 'real_server') {
+    if (
+      k === 'virtual_ipaddress' ||
+      k === 'virtual_ipaddress_excluded' ||
+      k === 'unicast_peer' ||
+      k === 'track_script' ||
+      k === 'group' ||
+      k === 'real_server'
+    ) {
       const as = new Set(a ? a.split(', ') : []);
       const bs = new Set(b ? b.split(', ') : []);
       const removed = [...as].filter((x) => !bs.has(x));

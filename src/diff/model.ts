@@ -66,25 +66,43 @@ export function readSide(loaded: LoadedConfig): SideModel {
       const family = s?.instance.nativeIpv6 ? 'ipv6' : (s?.instance.addresses[0]?.family ?? 'ipv4');
       const fields: Record<string, string> = {};
       for (const f of INSTANCE_FIELDS) {
-        const v = f === 'unicast_peer' || f === 'track_script' || f === 'track_interface' ? valueWords(st, f).join(', ') : f === 'authentication' ? authText(st) : argsOf(st, f);
+        const v =
+          f === 'unicast_peer' || f === 'track_script' || f === 'track_interface'
+            ? valueWords(st, f).join(', ')
+            : f === 'authentication'
+              ? authText(st)
+              : argsOf(st, f);
         if (v !== '') fields[f] = v;
       }
       fields.virtual_ipaddress = vips.join(', ');
       const excluded = valueWords(st, 'virtual_ipaddress_excluded').map(canonicalAddress);
       if (excluded.length) fields.virtual_ipaddress_excluded = excluded.join(', ');
-      entities.push({ kind: 'vrrp_instance', name, statement: st, fields, vips: [...vips, ...excluded], key: `${fields.interface ?? ''}/${fields.virtual_router_id ?? ''}/${family}` });
+      entities.push({
+        kind: 'vrrp_instance',
+        name,
+        statement: st,
+        fields,
+        vips: [...vips, ...excluded],
+        key: `${fields.interface ?? ''}/${fields.virtual_router_id ?? ''}/${family}`,
+      });
     } else if (kw === 'vrrp_sync_group') {
       const fields: Record<string, string> = { group: valueWords(st, 'group').join(', ') };
-      for (const f of ['notify', 'notify_master', 'notify_backup', 'notify_fault']) if (argsOf(st, f)) fields[f] = argsOf(st, f);
+      for (const f of ['notify', 'notify_master', 'notify_backup', 'notify_fault'])
+        if (argsOf(st, f)) fields[f] = argsOf(st, f);
       entities.push({ kind: 'vrrp_sync_group', name, statement: st, fields, vips: [], key: '' });
     } else if (kw === 'vrrp_script') {
       const fields: Record<string, string> = {};
-      for (const f of ['script', 'interval', 'weight', 'fall', 'rise', 'timeout', 'user']) if (argsOf(st, f)) fields[f] = argsOf(st, f);
+      for (const f of ['script', 'interval', 'weight', 'fall', 'rise', 'timeout', 'user'])
+        if (argsOf(st, f)) fields[f] = argsOf(st, f);
       entities.push({ kind: 'vrrp_script', name, statement: st, fields, vips: [], key: '' });
     } else if (kw === 'virtual_server') {
       const fields: Record<string, string> = {};
-      for (const f of ['lb_algo', 'lb_kind', 'protocol', 'persistence_timeout', 'delay_loop']) if (argsOf(st, f)) fields[f] = argsOf(st, f);
-      fields.real_server = st.children.filter((c) => c.keyword.text === 'real_server').map((c) => c.args.map((a) => a.text).join(' ')).join(', ');
+      for (const f of ['lb_algo', 'lb_kind', 'protocol', 'persistence_timeout', 'delay_loop'])
+        if (argsOf(st, f)) fields[f] = argsOf(st, f);
+      fields.real_server = st.children
+        .filter((c) => c.keyword.text === 'real_server')
+        .map((c) => c.args.map((a) => a.text).join(' '))
+        .join(', ');
       entities.push({ kind: 'virtual_server', name, statement: st, fields, vips: [], key: '' });
     }
   }
@@ -98,7 +116,9 @@ function argsOf(st: Statement, keyword: string): string {
 }
 
 function valueWords(st: Statement, keyword: string): string[] {
-  return st.children.filter((x) => x.keyword.text === keyword).flatMap((c) => c.values.map((v) => v.tokens.map((t) => t.text).join(' ')));
+  return st.children
+    .filter((x) => x.keyword.text === keyword)
+    .flatMap((c) => c.values.map((v) => v.tokens.map((t) => t.text).join(' ')));
 }
 
 function authText(st: Statement): string {

@@ -72,9 +72,15 @@ export function stablePart(message: string, baseDir: string): string {
 
 /** What a finding is matched on: the message id and data, or the message for a finding without an id. */
 const serialKey = (k: Key) =>
-  k.messageId !== undefined ? JSON.stringify(['id', k.rule, k.file, k.messageId, stableData(k.data), k.source]) : JSON.stringify(['text', k.rule, k.file, k.message, k.source]);
+  k.messageId !== undefined
+    ? JSON.stringify(['id', k.rule, k.file, k.messageId, stableData(k.data), k.source])
+    : JSON.stringify(['text', k.rule, k.file, k.message, k.source]);
 
-export function createBaseline(results: readonly FileResult[], sources: ReadonlyMap<string, string>, baseDir: string): Baseline {
+export function createBaseline(
+  results: readonly FileResult[],
+  sources: ReadonlyMap<string, string>,
+  baseDir: string,
+): Baseline {
   const keyer = new Keyer(sources, baseDir);
   const byKey = new Map<string, BaselineEntry>();
   for (const r of results) {
@@ -87,7 +93,12 @@ export function createBaseline(results: readonly FileResult[], sources: Readonly
     }
   }
   const entries = [...byKey.values()].sort(
-    (a, b) => compare(a.file, b.file) || compare(a.rule, b.rule) || compare(a.source, b.source) || compare(a.messageId ?? '', b.messageId ?? '') || compare(serialKey(a), serialKey(b)),
+    (a, b) =>
+      compare(a.file, b.file) ||
+      compare(a.rule, b.rule) ||
+      compare(a.source, b.source) ||
+      compare(a.messageId ?? '', b.messageId ?? '') ||
+      compare(serialKey(a), serialKey(b)),
   );
   return { entries };
 }
@@ -116,16 +127,28 @@ export function parseBaseline(text: string): Baseline | { error: string; outdate
     // V8's message quotes the text around the error: say where, never what (a baseline may be
     // anything a pull request links it to).
     const at = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-    if (!at) return { error: `it is not valid JSON (${/end of JSON/.test(String(e)) ? 'it ends before the JSON does' : 'an unexpected character'})` };
+    if (!at)
+      return {
+        error: `it is not valid JSON (${/end of JSON/.test(String(e)) ? 'it ends before the JSON does' : 'an unexpected character'})`,
+      };
     const before = text.slice(0, Number(at[1]));
     const line = before.split('\n').length;
     return { error: `it is not valid JSON (line ${line}, column ${before.length - before.lastIndexOf('\n')})` };
   }
   if (!isObject(doc)) return { error: 'it is not a JSON object' };
-  if (typeof doc.version === 'number' && Number.isInteger(doc.version) && doc.version >= 1 && doc.version < BASELINE_VERSION) {
-    return { error: `it was written by an older keepalived-lint (baseline version ${doc.version}, which matched findings on their message text; this one matches them on rule, message id and data)`, outdated: doc.version };
+  if (
+    typeof doc.version === 'number' &&
+    Number.isInteger(doc.version) &&
+    doc.version >= 1 &&
+    doc.version < BASELINE_VERSION
+  ) {
+    return {
+      error: `it was written by an older keepalived-lint (baseline version ${doc.version}, which matched findings on their message text; this one matches them on rule, message id and data)`,
+      outdated: doc.version,
+    };
   }
-  if (doc.version !== BASELINE_VERSION) return { error: `"version" is ${JSON.stringify(doc.version) ?? 'missing'}, expected ${BASELINE_VERSION}` };
+  if (doc.version !== BASELINE_VERSION)
+    return { error: `"version" is ${JSON.stringify(doc.version) ?? 'missing'}, expected ${BASELINE_VERSION}` };
   if (!Array.isArray(doc.findings)) return { error: '"findings" is missing or not an array' };
   const entries: BaselineEntry[] = [];
   for (const [i, e] of doc.findings.entries()) {
@@ -133,16 +156,23 @@ export function parseBaseline(text: string): Baseline | { error: string; outdate
     for (const field of ['rule', 'file', 'message', 'source'] as const) {
       if (typeof e[field] !== 'string') return { error: `findings[${i}].${field} is missing or not a string` };
     }
-    if (e.messageId !== undefined && typeof e.messageId !== 'string') return { error: `findings[${i}].messageId is not a string` };
-    if (e.data !== undefined && (!isObject(e.data) || Object.values(e.data).some((v) => typeof v !== 'string' && typeof v !== 'number'))) {
+    if (e.messageId !== undefined && typeof e.messageId !== 'string')
+      return { error: `findings[${i}].messageId is not a string` };
+    if (
+      e.data !== undefined &&
+      (!isObject(e.data) || Object.values(e.data).some((v) => typeof v !== 'string' && typeof v !== 'number'))
+    ) {
       return { error: `findings[${i}].data is not an object of strings and numbers` };
     }
     if (e.data !== undefined && e.messageId === undefined) return { error: `findings[${i}] has data but no messageId` };
-    if (typeof e.count !== 'number' || !Number.isInteger(e.count) || e.count < 1) return { error: `findings[${i}].count must be a whole number of at least 1` };
+    if (typeof e.count !== 'number' || !Number.isInteger(e.count) || e.count < 1)
+      return { error: `findings[${i}].count must be a whole number of at least 1` };
     entries.push({
       rule: e.rule as string,
       file: e.file as string,
-      ...(typeof e.messageId === 'string' ? { messageId: e.messageId, data: (e.data ?? {}) as Record<string, string | number> } : {}),
+      ...(typeof e.messageId === 'string'
+        ? { messageId: e.messageId, data: (e.data ?? {}) as Record<string, string | number> }
+        : {}),
       source: e.source as string,
       message: e.message as string,
       count: e.count,
@@ -164,7 +194,12 @@ export interface BaselineOutcome {
 }
 
 /** Drops the findings the baseline accepts, in file order (each entry absorbs up to its count). */
-export function applyBaseline(results: readonly FileResult[], sources: ReadonlyMap<string, string>, baseline: Baseline, baseDir: string): BaselineOutcome {
+export function applyBaseline(
+  results: readonly FileResult[],
+  sources: ReadonlyMap<string, string>,
+  baseline: Baseline,
+  baseDir: string,
+): BaselineOutcome {
   const keyer = new Keyer(sources, baseDir);
   const left = new Map<string, number>();
   for (const e of baseline.entries) left.set(serialKey(e), (left.get(serialKey(e)) ?? 0) + e.count);

@@ -27,14 +27,20 @@ export interface CachedEntry {
 }
 
 export function digest(value: unknown): string {
-  return createHash('sha1').update(typeof value === 'string' ? value : JSON.stringify(value)).digest('hex');
+  return createHash('sha1')
+    .update(typeof value === 'string' ? value : JSON.stringify(value))
+    .digest('hex');
 }
 
 /**
  * Lint one entry, and with `record` also give what it asked the file host (for --cache). Never
  * throws: a bug of ours becomes that entry's error. The one way every thread lints an entry.
  */
-export async function lintEntryRecorded(abs: string, opts: LintOptions, record: boolean): Promise<{ result: EntryResult; deps?: Dependency[] }> {
+export async function lintEntryRecorded(
+  abs: string,
+  opts: LintOptions,
+  record: boolean,
+): Promise<{ result: EntryResult; deps?: Dependency[] }> {
   try {
     const rec = record ? recordingHost(opts.host) : null;
     const result = await lintEntry(abs, rec ? { ...opts, host: rec.host } : opts);

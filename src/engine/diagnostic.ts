@@ -17,12 +17,18 @@ export function isToken(x: Token | Origin): x is Token {
  * A report as the diagnostic formatters read: message filled in, positions resolved in `files`, the
  * expansions that produced the text under `related`. Shared by the per-config and the cluster rules.
  */
-export function toDiagnostic(rule: { meta: RuleMeta }, severity: Severity, r: Report, files: Pick<Map<string, SourceFile>, 'get'>): Diagnostic {
+export function toDiagnostic(
+  rule: { meta: RuleMeta },
+  severity: Severity,
+  r: Report,
+  files: Pick<Map<string, SourceFile>, 'get'>,
+): Diagnostic {
   const origin = isToken(r.at) ? r.at.origin : r.at;
   const via = r.via ?? (isToken(r.at) ? r.at.via : []);
   const spec = messageSpec(rule.meta, r.messageId);
   if (spec === undefined) throw new Error(`rule ${rule.meta.id} has no message ${r.messageId}`);
-  const fill = (template: string) => template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(r.data?.[k] ?? `{{${k}}}`));
+  const fill = (template: string) =>
+    template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(r.data?.[k] ?? `{{${k}}}`));
   let message = fill(spec.message);
   let detail = spec.detail !== undefined ? fill(spec.detail) : undefined;
   const sf = files.get(origin.file);
@@ -42,7 +48,11 @@ export function toDiagnostic(rule: { meta: RuleMeta }, severity: Severity, r: Re
   }
   for (const rel of r.related ?? []) {
     const rsf = files.get(rel.origin.file);
-    related.push({ file: rel.origin.file, start: rsf ? rsf.index.position(rel.origin.start) : { line: 1, column: 1 }, message: rel.message });
+    related.push({
+      file: rel.origin.file,
+      start: rsf ? rsf.index.position(rel.origin.start) : { line: 1, column: 1 },
+      message: rel.message,
+    });
   }
   if (via.some((e) => e.kind === 'definition')) {
     const names = [...new Set(via.filter((e) => e.kind === 'definition').map((e) => '$' + e.name))];
@@ -77,7 +87,6 @@ export function oneLine(message: string, detail: string | undefined): { message:
   const short = `${flat.slice(0, cut > MAX_MESSAGE / 2 ? cut : MAX_MESSAGE - 1)}…`;
   return { message: short, detail: detail ? `${flat}\n\n${detail}` : flat };
 }
-
 
 /**
  * What makes two findings the same finding (the merge of config-id passes, of lint and cluster,

@@ -132,7 +132,8 @@ export function readDirectives(text: string, comments: readonly CommentSpan[]): 
     const listText = sep ? rest.slice(0, sep.index) : rest;
     const reason = sep ? rest.slice(sep.index + sep[0].length).trim() || null : null;
     const rules: DirectiveRule[] = [];
-    for (const m of listText.matchAll(/[^\s,]+/g)) rules.push({ id: m[0], start: restStart + m.index, end: restStart + m.index + m[0].length });
+    for (const m of listText.matchAll(/[^\s,]+/g))
+      rules.push({ id: m[0], start: restStart + m.index, end: restStart + m.index + m[0].length });
     const line = index.position(c.start).line;
     let targetLine = line;
     if (kind === 'disable-next-line') {

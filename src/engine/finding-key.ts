@@ -29,7 +29,10 @@ export function stableText(text: string, folders: readonly string[] = []): strin
 }
 
 /** The data with every string value made stable (stableText), keys sorted. */
-export function stableData(data: Readonly<Record<string, string | number>> | undefined, folders: readonly string[] = []): Record<string, string | number> {
+export function stableData(
+  data: Readonly<Record<string, string | number>> | undefined,
+  folders: readonly string[] = [],
+): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const k of Object.keys(data ?? {}).sort()) {
     const v = data![k]!;
@@ -42,7 +45,10 @@ export function stableData(data: Readonly<Record<string, string | number>> | und
  * The finding's identity without its place: rule id, message id and stable data; for a finding
  * without a message id (keepalived's own output under --with-keepalived), its stable message text.
  */
-export function findingIdentity(d: Pick<Diagnostic, 'ruleId' | 'messageId' | 'data' | 'message'>, folders: readonly string[] = []): string {
+export function findingIdentity(
+  d: Pick<Diagnostic, 'ruleId' | 'messageId' | 'data' | 'message'>,
+  folders: readonly string[] = [],
+): string {
   return d.messageId !== undefined
     ? JSON.stringify(['id', d.ruleId, d.messageId, stableData(d.data, folders)])
     : JSON.stringify(['text', d.ruleId, stableText(d.message, folders)]);

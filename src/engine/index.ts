@@ -12,7 +12,14 @@ import { namedBlocks } from '../model/scripts.js';
 import type { ScriptStore } from '../scripts/store.js';
 import type { keywordTable } from '../versions/keyword-table.js';
 import type { Version } from '../versions/version.js';
-import { isLoadedConfig, loadConfig, resolveTarget, type LoadedConfig, type LoadOptions, type Loader } from '../load/index.js';
+import {
+  isLoadedConfig,
+  loadConfig,
+  resolveTarget,
+  type LoadedConfig,
+  type LoadOptions,
+  type Loader,
+} from '../load/index.js';
 import { applySuppressions, DIRECTIVE_RULE_ID } from './suppressions.js';
 import type { Diagnostic, LintReport, Report, Rule, RuleContext, ScriptsContext, Severity } from './types.js';
 import type { Origin } from '../load/index.js';
@@ -118,21 +125,28 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
       reportUnused: opts.reportUnusedDisables ?? false,
     },
   );
-  for (const { file, diagnostics } of suppressed) report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
+  for (const { file, diagnostics } of suppressed)
+    report.results.push({ file, diagnostics: diagnostics.sort(byPosition) });
   report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return report;
 }
 
 /** A bug of ours must not cost the other files their lint, nor print a stack trace. */
 export function internalError(e: unknown): { error: string } {
-  return { error: `internal error while linting this file (${e instanceof Error ? e.message : String(e)}); please report it with the file` };
+  return {
+    error: `internal error while linting this file (${e instanceof Error ? e.message : String(e)}); please report it with the file`,
+  };
 }
 
 /** Lint one entry file: every config-id pass, its includes and scripts. */
 export async function lintEntry(abs: string, opts: LintOptions): Promise<EntryResult> {
   const r = await lintOne(abs, opts);
   if ('error' in r) return r;
-  return { diagnostics: r.diagnostics, files: new Map([...r.files].map(([f, sf]) => [f, sf.text])), scripts: r.scripts };
+  return {
+    diagnostics: r.diagnostics,
+    files: new Map([...r.files].map(([f, sf]) => [f, sf.text])),
+    scripts: r.scripts,
+  };
 }
 
 interface OneResult {
@@ -152,7 +166,10 @@ async function lintOne(abs: string, opts: LintOptions): Promise<OneResult | { er
  * The findings of the rules over a loaded config: each pass linted, and a finding seen in some
  * passes only lists the config-ids it applies to.
  */
-export function lintLoaded(loaded: LoadedConfig, opts: Pick<LintOptions, 'rules' | 'severities' | 'ruleOptions' | 'from'>): Diagnostic[] {
+export function lintLoaded(
+  loaded: LoadedConfig,
+  opts: Pick<LintOptions, 'rules' | 'severities' | 'ruleOptions' | 'from'>,
+): Diagnostic[] {
   const { passes, files, target, table } = loaded;
   const merged: { d: Diagnostic; ids: Set<string> }[] = [];
   const index = new Map<string, { d: Diagnostic; ids: Set<string> }>();
@@ -181,7 +198,11 @@ export function lintLoaded(loaded: LoadedConfig, opts: Pick<LintOptions, 'rules'
  * At most MAX_FINDINGS_PER_RULE_AND_FILE findings of a rule in a file, the first by position, and
  * one finding of budget-exceeded where the rest begins. Deterministic, so that every -j agrees.
  */
-function capFindings(diagnostics: Diagnostic[], opts: Pick<LintOptions, 'rules' | 'severities'>, files: Map<string, SourceFile>): Diagnostic[] {
+function capFindings(
+  diagnostics: Diagnostic[],
+  opts: Pick<LintOptions, 'rules' | 'severities'>,
+  files: Map<string, SourceFile>,
+): Diagnostic[] {
   const count = new Map<string, number>();
   let over = false;
   for (const d of diagnostics) {
@@ -212,13 +233,20 @@ function capFindings(diagnostics: Diagnostic[], opts: Pick<LintOptions, 'rules' 
     if (budgetRule && configured !== 'off') {
       const data = { rule: first.ruleId, limit: MAX_FINDINGS_PER_RULE_AND_FILE };
       const at = { file: first.file, start: first.range.start, end: first.range.end };
-      out.push(toDiagnostic(budgetRule, configured ?? budgetRule.meta.severity, { messageId: 'findings', at, data }, files));
+      out.push(
+        toDiagnostic(budgetRule, configured ?? budgetRule.meta.severity, { messageId: 'findings', at, data }, files),
+      );
     }
   }
   return out;
 }
 
-function scriptsContext(tree: ConfigTree, refs: ScriptsContext['refs'], store: ScriptStore, allNames: ReadonlySet<string>): ScriptsContext {
+function scriptsContext(
+  tree: ConfigTree,
+  refs: ScriptsContext['refs'],
+  store: ScriptStore,
+  allNames: ReadonlySet<string>,
+): ScriptsContext {
   return { refs, file: store.file, analysis: store.analysis, named: namedBlocks(tree), allNames };
 }
 
@@ -272,7 +300,8 @@ function runRules(
           built.set(origin.file, kept);
           groups.push(kept);
         }
-        if (kept.wouldKeep(origin.start)) kept.add(toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r, files));
+        if (kept.wouldKeep(origin.start))
+          kept.add(toDiagnostic(rule, configured ?? r.severity ?? rule.meta.severity, r, files));
       },
     };
     const v = rule.create(ctx);
@@ -297,7 +326,11 @@ function runRules(
 
 /** Position order of two findings of one rule in one file: offset, message, end (total, so every -j agrees). */
 function byOffset(a: Diagnostic, b: Diagnostic): number {
-  return a.range.start - b.range.start || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0) || a.range.end - b.range.end;
+  return (
+    a.range.start - b.range.start ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0) ||
+    a.range.end - b.range.end
+  );
 }
 
 /**
@@ -361,7 +394,6 @@ class EarliestFindings {
 function displayName(file: string): string {
   return path.basename(file);
 }
-
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {
   return (

@@ -65,18 +65,39 @@ export async function applySuppressions(input: SuppressionInput, opts: Suppressi
   return [...out.values()];
 }
 
-function suppressInFile(file: string, diagnostics: Diagnostic[], found: FileDirectives, opts: SuppressionOptions): Diagnostic[] {
+function suppressInFile(
+  file: string,
+  diagnostics: Diagnostic[],
+  found: FileDirectives,
+  opts: SuppressionOptions,
+): Diagnostic[] {
   const known = new Set(opts.ruleIds);
   const problems: Diagnostic[] = [];
   const report = (messageId: string, start: number, end: number, data: Record<string, string>, severity?: Severity) => {
     const rule = opts.directiveRule;
     if (!rule || opts.severity === 'off') return;
-    const files = { get: (f: string) => (f === file ? { path: file, text: '', index: found.index, encoding: 'utf8' as const } : undefined) };
-    problems.push(toDiagnostic(rule, opts.severity ?? severity ?? rule.meta.severity, { messageId, at: { file, start, end }, data }, files));
+    const files = {
+      get: (f: string) =>
+        f === file ? { path: file, text: '', index: found.index, encoding: 'utf8' as const } : undefined,
+    };
+    problems.push(
+      toDiagnostic(
+        rule,
+        opts.severity ?? severity ?? rule.meta.severity,
+        { messageId, at: { file, start, end }, data },
+        files,
+      ),
+    );
   };
 
   for (const m of found.malformed) {
-    const near = closest(m.word.toLowerCase(), ['disable-next-line', 'disable-line', 'disable', 'enable', 'disable-file']);
+    const near = closest(m.word.toLowerCase(), [
+      'disable-next-line',
+      'disable-line',
+      'disable',
+      'enable',
+      'disable-file',
+    ]);
     report('unknownDirective', m.start, m.end, { word: m.word, hint: near ? ` Did you mean "${near}"?` : '' });
   }
 
@@ -152,7 +173,8 @@ function suppressInFile(file: string, diagnostics: Diagnostic[], found: FileDire
       continue;
     }
     const covers = (e: Entry) => e.id === null || e.id === diag.ruleId;
-    const blockEntry: Entry | null = byRule.get(diag.ruleId) ?? (all !== null && !reEnabled.has(diag.ruleId) ? all : null);
+    const blockEntry: Entry | null =
+      byRule.get(diag.ruleId) ?? (all !== null && !reEnabled.has(diag.ruleId) ? all : null);
     const by =
       lineEntries.find((e) => e.directive.targetLine === diag.start.line && e.id === diag.ruleId) ??
       lineEntries.find((e) => e.directive.targetLine === diag.start.line && covers(e)) ??
@@ -188,7 +210,15 @@ function suppressInFile(file: string, diagnostics: Diagnostic[], found: FileDire
 function unknownRuleData(id: string, d: Directive, ruleIds: readonly string[]): Record<string, string> {
   const near = closest(id, ruleIds);
   const hint = near ? ` Did you mean "${near}"?` : id.includes('-') ? '' : ' (Write the reason after " -- ".)';
-  return { id, kind: d.kind, hint, rules: ruleIds.filter((r) => r !== DIRECTIVE_RULE_ID).sort().join(', ') };
+  return {
+    id,
+    kind: d.kind,
+    hint,
+    rules: ruleIds
+      .filter((r) => r !== DIRECTIVE_RULE_ID)
+      .sort()
+      .join(', '),
+  };
 }
 
 function closest(word: string, candidates: readonly string[]): string | undefined {

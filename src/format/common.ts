@@ -27,7 +27,8 @@ export function displayPath(file: string, cwd: string): string {
 /** The path from cwd with `/` separators, or the absolute path when the file is outside cwd. */
 export function relativePath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
-  if (!rel || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return file.split(path.sep).join('/');
+  if (!rel || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel))
+    return file.split(path.sep).join('/');
   return rel.split(path.sep).join('/');
 }
 

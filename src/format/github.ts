@@ -28,12 +28,23 @@ export function escapeProperty(s: string): string {
 export function githubAnnotations(report: LintReport, cwd: string, o: { detail?: boolean } = {}): string {
   const out: string[] = [];
   for (const r of report.results) for (const d of r.diagnostics) out.push(annotation(d, cwd, o.detail ?? true));
-  for (const e of report.errors) out.push(command('error', { file: relativePath(e.file, cwd), title: 'keepalived-lint' }, `Cannot lint this file: ${escapeControl(e.message)}`));
+  for (const e of report.errors)
+    out.push(
+      command(
+        'error',
+        { file: relativePath(e.file, cwd), title: 'keepalived-lint' },
+        `Cannot lint this file: ${escapeControl(e.message)}`,
+      ),
+    );
   return out.length ? out.join('\n') + '\n' : '';
 }
 
 function annotation(d: Diagnostic, cwd: string, withDetail: boolean): string {
-  const props: Record<string, string | number> = { file: relativePath(d.file, cwd), line: d.start.line, endLine: d.end.line };
+  const props: Record<string, string | number> = {
+    file: relativePath(d.file, cwd),
+    line: d.start.line,
+    endLine: d.end.line,
+  };
   if (d.end.line === d.start.line) {
     props.col = d.start.column;
     props.endColumn = Math.max(d.start.column, d.end.column - 1);

@@ -58,7 +58,14 @@ function jsonDiagnostic(d: Diagnostic, cwd: string) {
     endColumn: d.end.column,
     ...(d.configIds ? { configIds: d.configIds } : {}),
     ...(d.related
-      ? { related: d.related.map((r) => ({ file: displayPath(r.file, cwd), line: r.start.line, column: r.start.column, message: r.message })) }
+      ? {
+          related: d.related.map((r) => ({
+            file: displayPath(r.file, cwd),
+            line: r.start.line,
+            column: r.start.column,
+            message: r.message,
+          })),
+        }
       : {}),
   };
 }
@@ -76,28 +83,45 @@ export const stylish: Formatter = (report, { cwd, color, detail = true, columns 
     const lines = text?.split('\n');
     for (const d of r.diagnostics) {
       counts[d.severity]++;
-      const sev = d.severity === 'error' ? paint('red', 'error') : d.severity === 'warning' ? paint('yellow', 'warning') : paint('blue', 'info');
+      const sev =
+        d.severity === 'error'
+          ? paint('red', 'error')
+          : d.severity === 'warning'
+            ? paint('yellow', 'warning')
+            : paint('blue', 'info');
       const ids = d.configIds ? paint('dim', ` [config-id: ${escapeControl(d.configIds.join(', '))}]`) : '';
-      out.push(`  ${d.start.line}:${d.start.column}  ${sev}  ${escapeControl(d.message)}  ${paint('dim', escapeControl(d.ruleId))}${ids}`);
+      out.push(
+        `  ${d.start.line}:${d.start.column}  ${sev}  ${escapeControl(d.message)}  ${paint('dim', escapeControl(d.ruleId))}${ids}`,
+      );
       const src = lines?.[d.start.line - 1]?.replace(/\r$/, '').replace(/\t/g, ' ');
       if (src !== undefined && src.length <= 400) {
         // The caret goes under the escaped text: what precedes the column and what it spans, as shown.
-        const shown = (from: number, to: number) => escapeControl(src.slice(from, to)).length + Math.max(0, to - Math.max(from, src.length));
+        const shown = (from: number, to: number) =>
+          escapeControl(src.slice(from, to)).length + Math.max(0, to - Math.max(from, src.length));
         const end = d.end.line === d.start.line ? d.end.column : src.length + 1;
         const before = shown(0, d.start.column - 1);
         const width = Math.max(1, shown(d.start.column - 1, end - 1));
         out.push(`    ${escapeControl(src)}`);
         out.push(`    ${' '.repeat(before)}${paint(d.severity === 'error' ? 'red' : 'yellow', '^'.repeat(width))}`);
       }
-      if (detail && d.detail) for (const line of wrapDetail(d.detail, DETAIL_INDENT, columns)) out.push(line ? paint('dim', line) : '');
-      for (const rel of d.related ?? []) out.push(paint('dim', `      ${shownPath(rel.file, cwd)}:${rel.start.line}:${rel.start.column}: ${escapeControl(rel.message)}`));
+      if (detail && d.detail)
+        for (const line of wrapDetail(d.detail, DETAIL_INDENT, columns)) out.push(line ? paint('dim', line) : '');
+      for (const rel of d.related ?? [])
+        out.push(
+          paint(
+            'dim',
+            `      ${shownPath(rel.file, cwd)}:${rel.start.line}:${rel.start.column}: ${escapeControl(rel.message)}`,
+          ),
+        );
     }
     out.push('');
   }
   const total = counts.error + counts.warning + counts.info;
   if (total || report.errors.length) {
     const summary = `${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}${counts.info ? `, ${counts.info} info` : ''})`;
-    out.push(paint('bold', summary) + (report.errors.length ? `, ${report.errors.length} file(s) could not be read` : ''));
+    out.push(
+      paint('bold', summary) + (report.errors.length ? `, ${report.errors.length} file(s) could not be read` : ''),
+    );
   }
   return out.length ? out.join('\n') + '\n' : '';
 };
@@ -133,7 +157,8 @@ export function wrapDetail(detail: string, indent: string, columns: number): str
 }
 
 export const sarif: Formatter = (report, { cwd, version, rules }) =>
-  JSON.stringify(toSarif(report, { cwd, rules: rules ?? [], ...(version !== undefined ? { version } : {}) }), null, 2) + '\n';
+  JSON.stringify(toSarif(report, { cwd, rules: rules ?? [], ...(version !== undefined ? { version } : {}) }), null, 2) +
+  '\n';
 
 export const github: Formatter = (report, { cwd, detail = true }) => githubAnnotations(report, cwd, { detail });
 

@@ -38,15 +38,25 @@ export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean 
   for (const e of report.errors) {
     const s = suite(e.file);
     const message = `Cannot lint this file: ${escapeControl(e.message)}`;
-    s.cases.push(`    <testcase classname="${xmlAttr(s.name)}" name="read the file">\n      <error type="input" message="${xmlAttr(message)}">${xmlText(`${s.name}: ${message}`)}</error>\n    </testcase>`);
+    s.cases.push(
+      `    <testcase classname="${xmlAttr(s.name)}" name="read the file">\n      <error type="input" message="${xmlAttr(message)}">${xmlText(`${s.name}: ${message}`)}</error>\n    </testcase>`,
+    );
     s.errors++;
   }
   const ordered = [...suites.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const s of ordered) if (!s.cases.length) s.cases.push(`    <testcase classname="${xmlAttr(s.name)}" name="keepalived-lint"/>`);
+  for (const s of ordered)
+    if (!s.cases.length) s.cases.push(`    <testcase classname="${xmlAttr(s.name)}" name="keepalived-lint"/>`);
   const count = (f: (s: Suite) => number) => ordered.reduce((n, s) => n + f(s), 0);
-  const out = [XML_DECLARATION, `<testsuites name="keepalived-lint" tests="${count((s) => s.cases.length)}" failures="${count((s) => s.failures)}" errors="${count((s) => s.errors)}">`];
+  const out = [
+    XML_DECLARATION,
+    `<testsuites name="keepalived-lint" tests="${count((s) => s.cases.length)}" failures="${count((s) => s.failures)}" errors="${count((s) => s.errors)}">`,
+  ];
   for (const s of ordered) {
-    out.push(`  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${s.failures}" errors="${s.errors}">`, ...s.cases, '  </testsuite>');
+    out.push(
+      `  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${s.failures}" errors="${s.errors}">`,
+      ...s.cases,
+      '  </testsuite>',
+    );
   }
   out.push('</testsuites>');
   return out.join('\n') + '\n';
@@ -54,7 +64,10 @@ export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean 
 
 function failureCase(file: string, d: Diagnostic, cwd: string, withDetail: boolean): string {
   const message = escapeControl(messageWithConfigIds(d));
-  const lines = [`${file}:${d.start.line}:${d.start.column}: ${d.severity}: ${message} (${escapeControl(d.ruleId)})`, ...relatedLines(d, cwd).map((l) => `  ${escapeControl(l)}`)];
+  const lines = [
+    `${file}:${d.start.line}:${d.start.column}: ${d.severity}: ${message} (${escapeControl(d.ruleId)})`,
+    ...relatedLines(d, cwd).map((l) => `  ${escapeControl(l)}`),
+  ];
   // The detail in the body, after a blank line: the message attribute stays one line.
   if (withDetail && d.detail) lines.push('', ...d.detail.split(/\r?\n/).map((l) => escapeControl(l)));
   const body = lines.join('\n');

@@ -69,7 +69,12 @@ export function toSarif(report: LintReport, opts: SarifOptions): Record<string, 
         {
           physicalLocation: {
             artifactLocation: artifact(d.file, opts.cwd),
-            region: { startLine: d.start.line, startColumn: d.start.column, endLine: d.end.line, endColumn: d.end.column },
+            region: {
+              startLine: d.start.line,
+              startColumn: d.start.column,
+              endLine: d.end.line,
+              endColumn: d.end.column,
+            },
           },
         },
       ],
@@ -77,13 +82,20 @@ export function toSarif(report: LintReport, opts: SarifOptions): Record<string, 
         ? {
             relatedLocations: d.related.map((rel, i) => ({
               id: i + 1,
-              physicalLocation: { artifactLocation: artifact(rel.file, opts.cwd), region: { startLine: rel.start.line, startColumn: rel.start.column } },
+              physicalLocation: {
+                artifactLocation: artifact(rel.file, opts.cwd),
+                region: { startLine: rel.start.line, startColumn: rel.start.column },
+              },
               message: { text: rel.message },
             })),
           }
         : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprints.of(d, opts.cwd) },
-      properties: { ...(d.messageId !== undefined ? { messageId: d.messageId } : {}), data: d.data ?? {}, ...(d.configIds ? { configIds: d.configIds } : {}) },
+      properties: {
+        ...(d.messageId !== undefined ? { messageId: d.messageId } : {}),
+        data: d.data ?? {},
+        ...(d.configIds ? { configIds: d.configIds } : {}),
+      },
     })),
   );
   const notifications = report.errors.map((e) => ({
@@ -104,7 +116,12 @@ export function toSarif(report: LintReport, opts: SarifOptions): Record<string, 
             rules: driverRules,
           },
         },
-        invocations: [{ executionSuccessful: report.errors.length === 0, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
+        invocations: [
+          {
+            executionSuccessful: report.errors.length === 0,
+            ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
+          },
+        ],
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(opts.cwd) } },
         columnKind: 'utf16CodeUnits',
         results,
@@ -118,7 +135,10 @@ function describeRule(meta: RuleMeta): SarifRule {
     id: meta.id,
     shortDescription: { text: firstClause(meta.description) },
     fullDescription: { text: meta.description },
-    help: { text: `${meta.description}\n\n${ruleDocsUrl(meta.id)}`, markdown: `${markdownText(meta.description)}\n\n[${meta.id}](${ruleDocsUrl(meta.id)})` },
+    help: {
+      text: `${meta.description}\n\n${ruleDocsUrl(meta.id)}`,
+      markdown: `${markdownText(meta.description)}\n\n[${meta.id}](${ruleDocsUrl(meta.id)})`,
+    },
     helpUri: ruleDocsUrl(meta.id),
     defaultConfiguration: { level: LEVEL[meta.severity] },
   };

@@ -6,7 +6,8 @@
  */
 
 // C0 controls other than tab/newline/carriage return, U+FFFE/U+FFFF, and lone surrogates.
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function visible(c: string): string {
   const code = c.charCodeAt(0);
@@ -14,7 +15,12 @@ function visible(c: string): string {
 }
 
 export function xmlText(s: string): string {
-  return s.replace(NOT_XML, visible).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return s
+    .replace(NOT_XML, visible)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 /** For a double-quoted attribute; newlines and tabs are kept as references (a parser would turn them into spaces). */

@@ -9,7 +9,14 @@
 import type { KeepalivedMessage } from './messages.js';
 
 /** Rules that judge one line; the others judge objects (instances, groups) and may answer a message without a line that names one. */
-export const LINE_RULES: ReadonlySet<string> = new Set(['syntax-error', 'unknown-keyword', 'invalid-value', 'deprecated-keyword', 'include-not-found', 'include-loop']);
+export const LINE_RULES: ReadonlySet<string> = new Set([
+  'syntax-error',
+  'unknown-keyword',
+  'invalid-value',
+  'deprecated-keyword',
+  'include-not-found',
+  'include-loop',
+]);
 
 /** The rules that may answer a syntax message: a finding of another rule does not count. */
 const MESSAGE_RULES: [RegExp, string[]][] = [
@@ -17,7 +24,10 @@ const MESSAGE_RULES: [RegExp, string[]][] = [
   [/deprecated|Please use/i, ['deprecated-keyword']],
   [/quote/i, ['syntax-error', 'invalid-value']],
   [/Unknown keyword|Unexpected '\{'|Extra '\}'|Missing '\{'/, ['unknown-keyword', 'syntax-error']],
-  [/missing a parameter|outside range|invalid number|not valid|[Ii]nvalid|malformed|unknown route keyword|Unknown rule option|Unknown configuration entry|extra parameters|unknown state|unknown .* type|routing method|missing - ignoring|must be/, ['invalid-value']],
+  [
+    /missing a parameter|outside range|invalid number|not valid|[Ii]nvalid|malformed|unknown route keyword|Unknown rule option|Unknown configuration entry|extra parameters|unknown state|unknown .* type|routing method|missing - ignoring|must be/,
+    ['invalid-value'],
+  ],
 ];
 
 /** The same for semantic messages; one not listed may be matched by any finding on its line. */
@@ -28,7 +38,10 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
   [/Truncating auth_pass/, ['auth-pass-truncated']],
   [/cannot track route .* with no interface specified/, ['route-without-interface']],
   [/empty notification_email block/, ['invalid-value']],
-  [/has no neighbor address set|No VIP specified|virtual router id must be set|Unknown interface!|Unicast instances must have/, ['missing-required']],
+  [
+    /has no neighbor address set|No VIP specified|virtual router id must be set|Unknown interface!|Unicast instances must have/,
+    ['missing-required'],
+  ],
   [/nopreempt is incompatible/, ['nopreempt-master']],
   [/does not support authentication/, ['vrrp3-authentication', 'strict-mode-conflict']],
   [/advertisement interval/, ['advert-int-version']],
@@ -93,14 +106,23 @@ export interface FindingRef {
  * Our findings that also find what keepalived says. `file` is the message's file in the caller's
  * naming (null: a message without a prefix), `mainFile` the config keepalived was run on.
  */
-export function findingsAnswering<F extends FindingRef>(m: KeepalivedMessage, file: string | null, mainFile: string, ours: readonly F[]): F[] {
+export function findingsAnswering<F extends FindingRef>(
+  m: KeepalivedMessage,
+  file: string | null,
+  mainFile: string,
+  ours: readonly F[],
+): F[] {
   const rules = rulesAnswering(m);
   const byRule = (d: F) => !rules || rules.includes(d.ruleId);
   if (m.line !== null) return ours.filter((d) => d.file === (file ?? mainFile) && d.line === m.line && byRule(d));
   if (/missing '\}'s/.test(m.text)) return ours.filter((d) => d.file === mainFile && d.ruleId === 'syntax-error');
   if (/^SECURITY VIOLATION - /.test(m.text)) {
     const said = m.text.replace(/ There are insecure scripts\.$/, '');
-    return ours.filter((d) => byRule(d) && (d.message.includes(said) || (d.ruleId === 'script-insecure' && / There are insecure scripts\.$/.test(m.text))));
+    return ours.filter(
+      (d) =>
+        byRule(d) &&
+        (d.message.includes(said) || (d.ruleId === 'script-insecure' && / There are insecure scripts\.$/.test(m.text))),
+    );
   }
   const script = trackScriptIn(m.text);
   if (script !== null) return ours.filter((d) => byRule(d) && d.message.includes(`(vrrp_script ${script})`));

@@ -16,7 +16,15 @@ import type { Diagnostic, LintReport } from '../engine/types.js';
 import type { Origin, PreprocessResult, SourceFile } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
 import { keepalivedFindings, mergeFindings } from './merge.js';
-import { checkVersion, configTest, probeSandbox, resolveBinary, type Env, type ProbeOptions, type Sandbox } from './run.js';
+import {
+  checkVersion,
+  configTest,
+  probeSandbox,
+  resolveBinary,
+  type Env,
+  type ProbeOptions,
+  type Sandbox,
+} from './run.js';
 import { SIDE_EFFECT_KEYWORDS, sideEffects, type SideEffect } from './side-effects.js';
 
 export { KEEPALIVED_RULE } from './merge.js';
@@ -24,7 +32,8 @@ export { KEEPALIVED_RULE } from './merge.js';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** keepalived's verdicts on script security, which depend on the user keepalived runs as. */
-const SANDBOX_USER_VERDICT = /due to insecure|SECURITY VIOLATION|insecure script|is not executable by|cannot access script/i;
+const SANDBOX_USER_VERDICT =
+  /due to insecure|SECURITY VIOLATION|insecure script|is not executable by|cannot access script/i;
 
 export interface KeepalivedSetup {
   /** The binary --with-keepalived names; null: `keepalived` from PATH. */
@@ -58,14 +67,22 @@ export async function prepareKeepalived(o: KeepalivedSetup): Promise<PreparedKee
   if ('error' in binary) return binary;
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const unsafe = o.unsafeSandbox === true;
-  const sandbox = await (o.probe ?? probeSandbox)({ env: o.env, unsafe, ...(o.platform !== undefined ? { platform: o.platform } : {}) });
+  const sandbox = await (o.probe ?? probeSandbox)({
+    env: o.env,
+    unsafe,
+    ...(o.platform !== undefined ? { platform: o.platform } : {}),
+  });
   const notes: string[] = [];
   if (sandbox.kind !== 'sandbox') {
     const why = sandbox.missing ?? 'no sandbox';
     if (!unsafe) {
-      return { error: `Cannot run keepalived -t safely: ${why}. A config under review can make keepalived act on this machine (config_save_dir runs a shell). Allow unshare and setpriv (util-linux, user namespaces), or accept the risk with --unsafe-keepalived-sandbox` };
+      return {
+        error: `Cannot run keepalived -t safely: ${why}. A config under review can make keepalived act on this machine (config_save_dir runs a shell). Allow unshare and setpriv (util-linux, user namespaces), or accept the risk with --unsafe-keepalived-sandbox`,
+      };
     }
-    notes.push(`--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox (${why}), ${sandbox.kind === 'netns' ? 'in a private network namespace only' : 'not even in a private network namespace'}: with your privileges, it can read and write what you can, and sees this machine's interfaces and network.`);
+    notes.push(
+      `--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox (${why}), ${sandbox.kind === 'netns' ? 'in a private network namespace only' : 'not even in a private network namespace'}: with your privileges, it can read and write what you can, and sees this machine's interfaces and network.`,
+    );
   }
   const version = await checkVersion(binary.path, sandbox, timeoutMs);
   if ('error' in version) return version;
@@ -104,21 +121,34 @@ export interface CheckOutcome {
 }
 
 /** Runs `keepalived -t` on each config among `files` and merges its messages into the report. */
-export async function checkWithKeepalived(report: LintReport, files: readonly string[], ka: PreparedKeepalived, o: CheckOptions): Promise<CheckOutcome> {
+export async function checkWithKeepalived(
+  report: LintReport,
+  files: readonly string[],
+  ka: PreparedKeepalived,
+  o: CheckOptions,
+): Promise<CheckOutcome> {
   const plans = await configsToCheck(files, o);
   const notes: string[] = [];
   const failures: CheckOutcome['failures'] = [];
   const checked: string[] = [];
-  const roots = [...new Set(plans.filter((p) => p.root !== '/' && !o.inMemory?.has(p.config)).map((p) => displayName(p.root, o.cwd)))];
+  const roots = [
+    ...new Set(
+      plans.filter((p) => p.root !== '/' && !o.inMemory?.has(p.config)).map((p) => displayName(p.root, o.cwd)),
+    ),
+  ];
   if (roots.length) {
-    notes.push(`keepalived reads the absolute paths a config names (scripts, includes) on this machine, not under ${roots.join(', ')}: what it says about them is about this machine's files`);
+    notes.push(
+      `keepalived reads the absolute paths a config names (scripts, includes) on this machine, not under ${roots.join(', ')}: what it says about them is about this machine's files`,
+    );
   }
   const ours: Diagnostic[] = report.results.flatMap((r) => r.diagnostics);
   const found: Diagnostic[] = [];
   const allFiles = new Map<string, SourceFile>();
   for (const [i, plan] of plans.entries()) {
     if (o.inMemory?.has(plan.config)) {
-      notes.push(`keepalived -t reads files only: ${displayName(plan.config, o.cwd)} (standard input) is not checked by keepalived`);
+      notes.push(
+        `keepalived -t reads files only: ${displayName(plan.config, o.cwd)} (standard input) is not checked by keepalived`,
+      );
       continue;
     }
     if (plan.sideEffects.length || plan.unchecked.length) {
@@ -126,13 +156,24 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
       continue;
     }
     o.onConfig?.(plan.config, i + 1, plans.length);
-    const run = await configTest(ka.binary, plan.config, { sandbox: ka.sandbox, tree: plan.tree, timeoutMs: ka.timeoutMs, ...(o.configId !== undefined ? { configId: o.configId } : {}) });
+    const run = await configTest(ka.binary, plan.config, {
+      sandbox: ka.sandbox,
+      tree: plan.tree,
+      timeoutMs: ka.timeoutMs,
+      ...(o.configId !== undefined ? { configId: o.configId } : {}),
+    });
     if (run.timedOut) {
-      failures.push({ file: plan.config, message: `keepalived -t did not finish within ${ka.timeoutMs / 1000} s and was killed` });
+      failures.push({
+        file: plan.config,
+        message: `keepalived -t did not finish within ${ka.timeoutMs / 1000} s and was killed`,
+      });
       continue;
     }
     if (run.error !== undefined || run.exitCode === null) {
-      failures.push({ file: plan.config, message: `keepalived -t could not be run: ${run.error ?? 'killed by a signal'}` });
+      failures.push({
+        file: plan.config,
+        message: `keepalived -t could not be run: ${run.error ?? 'killed by a signal'}`,
+      });
       continue;
     }
     checked.push(plan.config);
@@ -145,12 +186,28 @@ export async function checkWithKeepalived(report: LintReport, files: readonly st
       const kept = messages.filter((m) => !SANDBOX_USER_VERDICT.test(m.text));
       const left = messages.length - kept.length;
       if (left) {
-        notes.push(`keepalived -t ran as uid 65534 for ${displayName(plan.config, o.cwd)} (nobody cannot enter its folder, so the sandbox has no user namespace): ${left} message${left === 1 ? '' : 's'} about script security left out, they judge that user, not the config`);
+        notes.push(
+          `keepalived -t ran as uid 65534 for ${displayName(plan.config, o.cwd)} (nobody cannot enter its folder, so the sandbox has no user namespace): ${left} message${left === 1 ? '' : 's'} about script security left out, they judge that user, not the config`,
+        );
         if (!kept.length) exitCode = 0;
       }
       messages = kept;
     }
-    found.push(...keepalivedFindings({ config: plan.config, exitCode, messages, files: plan.pre.files, objects: plan.objects, root: plan.root, tree: plan.tree, host: o.host }, ours));
+    found.push(
+      ...keepalivedFindings(
+        {
+          config: plan.config,
+          exitCode,
+          messages,
+          files: plan.pre.files,
+          objects: plan.objects,
+          root: plan.root,
+          tree: plan.tree,
+          host: o.host,
+        },
+        ours,
+      ),
+    );
   }
   mergeFindings(report, found, allFiles);
   return { notes, failures, checked };
@@ -174,7 +231,10 @@ interface Plan {
 }
 
 /** A side-effect keyword as a word outside a comment, in the text of a file (whatever a pass made of it). */
-const RAW_SIDE_EFFECT = new RegExp(`(?<![A-Za-z0-9_])(${Object.keys(SIDE_EFFECT_KEYWORDS).join('|')})(?![A-Za-z0-9_])`, 'g');
+const RAW_SIDE_EFFECT = new RegExp(
+  `(?<![A-Za-z0-9_])(${Object.keys(SIDE_EFFECT_KEYWORDS).join('|')})(?![A-Za-z0-9_])`,
+  'g',
+);
 
 /**
  * Where a side-effect keyword appears in the raw text, outside comments: a comment starts at `#`
@@ -196,14 +256,21 @@ export function rawSideEffects(text: string): { keyword: string; start: number }
         break;
       }
     }
-    for (const m of line.slice(0, end).matchAll(RAW_SIDE_EFFECT)) out.push({ keyword: m[1]!, start: lineStart + m.index });
+    for (const m of line.slice(0, end).matchAll(RAW_SIDE_EFFECT))
+      out.push({ keyword: m[1]!, start: lineStart + m.index });
     lineStart += line.length + 1;
   }
   return out;
 }
 
 /** The refusals for what our lint could not check (Plan.unchecked), at file:line:col, once per place. */
-function uncheckedParts(config: string, passes: readonly PreprocessResult[], files: ReadonlyMap<string, SourceFile>, capped: boolean, anySideEffect: boolean): CheckFailure[] {
+function uncheckedParts(
+  config: string,
+  passes: readonly PreprocessResult[],
+  files: ReadonlyMap<string, SourceFile>,
+  capped: boolean,
+  anySideEffect: boolean,
+): CheckFailure[] {
   const name = path.basename(config);
   const out: CheckFailure[] = [];
   const seen = new Set<string>();
@@ -217,19 +284,31 @@ function uncheckedParts(config: string, passes: readonly PreprocessResult[], fil
   for (const pre of passes) {
     for (const p of pre.problems) {
       if (p.code === 'include-outside') {
-        at(p.origin, `Refused to run keepalived -t on ${name}: the include "${String(p.data.pattern ?? '')}" resolves outside the tree (${String(p.data.why ?? 'outside the root')}); keepalived would read files outside the tree, which this lint did not check and must not quote`);
+        at(
+          p.origin,
+          `Refused to run keepalived -t on ${name}: the include "${String(p.data.pattern ?? '')}" resolves outside the tree (${String(p.data.why ?? 'outside the root')}); keepalived would read files outside the tree, which this lint did not check and must not quote`,
+        );
       } else if (p.code === 'budget-exceeded') {
-        at(p.origin, `Refused to run keepalived -t on ${name}: this lint stopped at its work budget (${String(p.data.cap)}); what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`);
+        at(
+          p.origin,
+          `Refused to run keepalived -t on ${name}: this lint stopped at its work budget (${String(p.data.cap)}); what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`,
+        );
       }
     }
   }
   if (capped) {
-    at({ file: config, start: 0, end: 0 }, `Refused to run keepalived -t on ${name}: it names more than ${MAX_CONFIG_IDS} @ids and this lint read only that many; what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`);
+    at(
+      { file: config, start: 0, end: 0 },
+      `Refused to run keepalived -t on ${name}: it names more than ${MAX_CONFIG_IDS} @ids and this lint read only that many; what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`,
+    );
   }
   if (!anySideEffect) {
     for (const [file, sf] of files) {
       for (const hit of rawSideEffects(sf.text)) {
-        at({ file, start: hit.start, end: hit.start }, `Refused to run keepalived -t on ${name}: the text has the word ${hit.keyword}, which has side effects under -t: ${SIDE_EFFECT_KEYWORDS[hit.keyword]}. Remove it to check this config with keepalived`);
+        at(
+          { file, start: hit.start, end: hit.start },
+          `Refused to run keepalived -t on ${name}: the text has the word ${hit.keyword}, which has side effects under -t: ${SIDE_EFFECT_KEYWORDS[hit.keyword]}. Remove it to check this config with keepalived`,
+        );
       }
     }
   }
@@ -263,7 +342,18 @@ export function treeOf(config: string, root: string, host: FileHost): string {
 
 async function configsToCheck(files: readonly string[], o: CheckOptions): Promise<Plan[]> {
   const plans: Plan[] = [];
-  const load = o.load ?? ((file: string) => loadConfig(file, { target: o.target, ...(o.root !== undefined ? { root: o.root } : {}), ...(o.configId !== undefined ? { configId: o.configId } : {}) }, o.host));
+  const load =
+    o.load ??
+    ((file: string) =>
+      loadConfig(
+        file,
+        {
+          target: o.target,
+          ...(o.root !== undefined ? { root: o.root } : {}),
+          ...(o.configId !== undefined ? { configId: o.configId } : {}),
+        },
+        o.host,
+      ));
   for (const config of files) {
     // Scripts are checked through the configs that call them; unreadable files are already reported.
     const loaded = await load(config);
@@ -278,14 +368,31 @@ async function configsToCheck(files: readonly string[], o: CheckOptions): Promis
     for (const st of top) {
       const name = st.args[0];
       const kind = st.keyword.text;
-      if (!name || !['vrrp_instance', 'vrrp_sync_group', 'vrrp_script'].includes(kind) || objects.has(`${kind} ${name.text}`)) continue;
+      if (
+        !name ||
+        !['vrrp_instance', 'vrrp_sync_group', 'vrrp_script'].includes(kind) ||
+        objects.has(`${kind} ${name.text}`)
+      )
+        continue;
       const sameFile = name.origin.file === st.keyword.origin.file;
-      objects.set(`${kind} ${name.text}`, { file: st.keyword.origin.file, start: st.keyword.origin.start, end: sameFile ? name.origin.end : st.keyword.origin.end });
+      objects.set(`${kind} ${name.text}`, {
+        file: st.keyword.origin.file,
+        start: st.keyword.origin.start,
+        end: sameFile ? name.origin.end : st.keyword.origin.end,
+      });
     }
     const effects = sideEffects([top, ...others]);
     const configFiles = new Map([...loaded.files].filter(([f]) => !loaded.scriptFiles.has(f)));
     const unchecked = uncheckedParts(config, passes, configFiles, loaded.capped !== null, effects.length > 0);
-    plans.push({ config, root: loaded.root, tree: treeOf(config, loaded.root, o.host), pre, objects, sideEffects: effects, unchecked });
+    plans.push({
+      config,
+      root: loaded.root,
+      tree: treeOf(config, loaded.root, o.host),
+      pre,
+      objects,
+      sideEffects: effects,
+      unchecked,
+    });
   }
   const included = new Set(plans.flatMap((p) => [...p.pre.files.keys()].filter((f) => f !== p.config)));
   return plans.filter((p) => !included.has(p.config));

@@ -19,7 +19,8 @@ import type { KeepalivedMessage } from './messages.js';
 
 export const KEEPALIVED_RULE = {
   id: 'keepalived',
-  description: 'What `keepalived -t` (the installed keepalived, --with-keepalived) says about the config, at the line it names.',
+  description:
+    'What `keepalived -t` (the installed keepalived, --with-keepalived) says about the config, at the line it names.',
   severity: 'error' as Severity,
 };
 
@@ -59,7 +60,13 @@ function inside(file: string, tree: string): boolean {
 /** Our findings and keepalived's, for one config; `ours` are the report's findings in any file. */
 export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic[]): Diagnostic[] {
   const mainName = path.basename(check.config);
-  const refs = ours.map((d) => ({ file: d.file, line: d.start.line, ruleId: d.ruleId, message: `${d.message}\n${d.detail ?? ''}`, d }));
+  const refs = ours.map((d) => ({
+    file: d.file,
+    line: d.start.line,
+    ruleId: d.ruleId,
+    message: `${d.message}\n${d.detail ?? ''}`,
+    d,
+  }));
   const out: Diagnostic[] = [];
   // Printed file name -> how many messages, and whether one of them is an error.
   const withheld = new Map<string, { n: number; error: boolean }>();
@@ -93,24 +100,46 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
     let at: { file: string; line: number } | Origin;
     if (m.line !== null) at = { file, line: m.line };
     else at = objectNamed(m.text, check) ?? { file: check.config, line: 1 };
-    const also = [...new Set(findingsAnswering(m, m.file === null ? null : file, check.config, refs).map((r) => r.ruleId))].sort();
+    const also = [
+      ...new Set(findingsAnswering(m, m.file === null ? null : file, check.config, refs).map((r) => r.ruleId)),
+    ].sort();
     if (also.length) message += ` (also found by ${also.join(', ')})`;
-    const stops = /is missing a parameter/.test(m.text) ? 'keepalived stops reading here, so nothing after this line is checked. ' : '';
+    const stops = /is missing a parameter/.test(m.text)
+      ? 'keepalived stops reading here, so nothing after this line is checked. '
+      : '';
     const detail = also.length
       ? `${stops}keepalived -t printed this; our rules ${also.join(', ')} report the same problem with an explanation and a fix.`
       : `${stops}keepalived -t printed this about the config (--with-keepalived): the installed keepalived will say it at start too.`;
-    const d = diagnosticAt(at, { messageId: 'said', data: { text: m.text, also: also.join(', ') }, message, detail }, messageSeverity(m), check.files);
+    const d = diagnosticAt(
+      at,
+      { messageId: 'said', data: { text: m.text, also: also.join(', ') }, message, detail },
+      messageSeverity(m),
+      check.files,
+    );
     if (d) out.push(d);
   }
   for (const [name, w] of [...withheld].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const what = name === '' ? `${w.n} message${w.n === 1 ? '' : 's'} that name${w.n === 1 ? 's' : ''} nothing of the config, after reading files outside the tree` : `${w.n} message${w.n === 1 ? '' : 's'} about ${name}, outside the tree`;
+    const what =
+      name === ''
+        ? `${w.n} message${w.n === 1 ? '' : 's'} that name${w.n === 1 ? 's' : ''} nothing of the config, after reading files outside the tree`
+        : `${w.n} message${w.n === 1 ? '' : 's'} about ${name}, outside the tree`;
     const message = `keepalived -t: keepalived reported ${what}; not shown (they may quote that file)`;
-    const d = diagnosticAt({ file: check.config, line: 1 }, { messageId: 'withheld', data: { file: name, count: w.n }, message }, w.error ? 'error' : 'warning', check.files);
+    const d = diagnosticAt(
+      { file: check.config, line: 1 },
+      { messageId: 'withheld', data: { file: name, count: w.n }, message },
+      w.error ? 'error' : 'warning',
+      check.files,
+    );
     if (d) out.push(d);
   }
   if (check.exitCode !== null && check.exitCode !== 0 && !check.messages.length) {
     const message = `keepalived -t exited with status ${check.exitCode} and printed nothing`;
-    const d = diagnosticAt({ file: check.config, line: 1 }, { messageId: 'silent', data: { status: check.exitCode }, message }, 'error', check.files);
+    const d = diagnosticAt(
+      { file: check.config, line: 1 },
+      { messageId: 'silent', data: { status: check.exitCode }, message },
+      'error',
+      check.files,
+    );
     if (d) out.push(d);
   }
   return out;
@@ -127,7 +156,11 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
  *   "x.conf" -> /r/x.conf; with /r/sub/x.conf existing too (linking outside) -> null;
  *   "sub/x" where /r/sub/x links outside and /r/other/sub/x was read -> null.
  */
-export function attributedFile(printed: string, check: ConfigCheck, memo = new Map<string, string | null>()): string | null {
+export function attributedFile(
+  printed: string,
+  check: ConfigCheck,
+  memo = new Map<string, string | null>(),
+): string | null {
   const known = memo.get(printed);
   if (known !== undefined) return known;
   const real = realResolver(check.host);
@@ -135,7 +168,8 @@ export function attributedFile(printed: string, check: ConfigCheck, memo = new M
   for (const f of check.files.keys()) if (inside(f, check.tree)) readReal.set(real(f), f);
   const resolved = path.isAbsolute(printed) ? printed : path.resolve(path.dirname(check.config), printed);
   const target = real(resolved);
-  let file: string | null = inside(resolved, check.tree) && inside(target, real(check.tree)) ? readReal.get(target) ?? null : null;
+  let file: string | null =
+    inside(resolved, check.tree) && inside(target, real(check.tree)) ? (readReal.get(target) ?? null) : null;
   if (file !== null && !path.isAbsolute(printed)) {
     for (const dir of new Set([...check.files.keys()].map((f) => path.dirname(f)))) {
       const other = path.resolve(dir, printed);
@@ -168,7 +202,12 @@ interface Said {
   detail?: string;
 }
 
-function diagnosticAt(at: { file: string; line: number } | Origin, said: Said, severity: Severity, files: ReadonlyMap<string, SourceFile>): Diagnostic | null {
+function diagnosticAt(
+  at: { file: string; line: number } | Origin,
+  said: Said,
+  severity: Severity,
+  files: ReadonlyMap<string, SourceFile>,
+): Diagnostic | null {
   const { message, detail } = oneLine(said.message, said.detail);
   const sf = files.get(at.file);
   if (!sf) return null;
@@ -199,7 +238,11 @@ function diagnosticAt(at: { file: string; line: number } | Origin, said: Said, s
 }
 
 /** Adds findings to the report, once each, in the report's order (file, line, column, rule). */
-export function mergeFindings(report: LintReport, found: readonly Diagnostic[], files: ReadonlyMap<string, SourceFile>): void {
+export function mergeFindings(
+  report: LintReport,
+  found: readonly Diagnostic[],
+  files: ReadonlyMap<string, SourceFile>,
+): void {
   const byFile = new Map(report.results.map((r) => [r.file, r]));
   const seen = new Set(report.results.flatMap((r) => r.diagnostics.map(key)));
   for (const d of found) {

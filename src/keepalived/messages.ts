@@ -191,4 +191,3 @@ export function classifyMessage(text: string): MessageClass {
   for (const re of SYNTAX) if (re.test(t)) return 'syntax';
   return 'unclassified';
 }
-

@@ -190,13 +190,48 @@ export interface SandboxLayout {
  * Arguments after `unshare FLAGS` for the sandbox: the mount set-up, then NS_SCRIPT (lo and the
  * interfaces), then `command` (which drops the last privileges: setpriv ... keepalived -t ...).
  */
-export function sandboxArgv(unshareFlags: readonly string[], command: readonly string[], layout: SandboxLayout): string[] {
+export function sandboxArgv(
+  unshareFlags: readonly string[],
+  command: readonly string[],
+  layout: SandboxLayout,
+): string[] {
   const plan = planInterfaces(layout.interfaces ?? []);
-  return [...unshareFlags, 'sh', '-c', SANDBOX_PREFIX + NS_SCRIPT, 'sh', layout.tree, layout.binDir, layout.cwd, '', plan.create, plan.up, String(plan.names.length), ...plan.names, ...command];
+  return [
+    ...unshareFlags,
+    'sh',
+    '-c',
+    SANDBOX_PREFIX + NS_SCRIPT,
+    'sh',
+    layout.tree,
+    layout.binDir,
+    layout.cwd,
+    '',
+    plan.create,
+    plan.up,
+    String(plan.names.length),
+    ...plan.names,
+    ...command,
+  ];
 }
 
 /** Arguments for `unshare`: its flags, then the script that prepares the namespace and execs `command`. */
-export function namespaceArgv(unshareFlags: readonly string[], command: readonly string[], opts: NamespaceOptions = {}): string[] {
+export function namespaceArgv(
+  unshareFlags: readonly string[],
+  command: readonly string[],
+  opts: NamespaceOptions = {},
+): string[] {
   const plan = planInterfaces(opts.interfaces ?? []);
-  return [...unshareFlags, 'sh', '-c', NS_SCRIPT, 'sh', opts.hostname ?? '', plan.create, plan.up, String(plan.names.length), ...plan.names, ...command];
+  return [
+    ...unshareFlags,
+    'sh',
+    '-c',
+    NS_SCRIPT,
+    'sh',
+    opts.hostname ?? '',
+    plan.create,
+    plan.up,
+    String(plan.names.length),
+    ...plan.names,
+    ...command,
+  ];
 }

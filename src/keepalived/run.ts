@@ -11,7 +11,16 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseKeepalivedOutput, type KeepalivedMessage } from './messages.js';
-import { findOnPath, isValidInterfaceName, namespaceArgv, sandboxArgv, SANDBOX_EXIT, SANDBOX_FAILED, searchPath, type SandboxLayout } from './namespace.js';
+import {
+  findOnPath,
+  isValidInterfaceName,
+  namespaceArgv,
+  sandboxArgv,
+  SANDBOX_EXIT,
+  SANDBOX_FAILED,
+  searchPath,
+  type SandboxLayout,
+} from './namespace.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -47,7 +56,11 @@ export interface ProcessResult {
 }
 
 /** Run a program with an argument array (never a shell string), both output streams in one string. */
-export function runProcess(file: string, args: readonly string[], o: { cwd: string; env: Env; timeoutMs: number }): Promise<ProcessResult> {
+export function runProcess(
+  file: string,
+  args: readonly string[],
+  o: { cwd: string; env: Env; timeoutMs: number },
+): Promise<ProcessResult> {
   return new Promise((resolve) => {
     let output = '';
     let timedOut = false;
@@ -107,15 +120,27 @@ export function sandboxCandidates(unshare: string, setpriv: string, uid: number)
   if (uid !== 0) return [userns];
   return [
     { ...userns, launcher: [setpriv, ...AS_NOBODY, '--inh-caps=-all', '--no-new-privs', '--', ...userns.launcher] },
-    { kind: 'sandbox', launcher: [unshare, ...NAMESPACES], drop: [setpriv, ...AS_NOBODY, ...DROP_CAPS, '--'], missing: null },
+    {
+      kind: 'sandbox',
+      launcher: [unshare, ...NAMESPACES],
+      drop: [setpriv, ...AS_NOBODY, ...DROP_CAPS, '--'],
+      missing: null,
+    },
   ];
 }
 
 /** argv of a sandboxed command (the namespaces, the mounts, the interfaces, the privilege drop). */
-export function sandboxCommand(sandbox: Sandbox, command: readonly string[], layout: SandboxLayout): [string, string[]] {
+export function sandboxCommand(
+  sandbox: Sandbox,
+  command: readonly string[],
+  layout: SandboxLayout,
+): [string, string[]] {
   if (sandbox.kind === 'none') return [command[0]!, command.slice(1)];
   const [file, ...flags] = sandbox.launcher;
-  const args = sandbox.kind === 'sandbox' ? sandboxArgv(flags, [...sandbox.drop, ...command], layout) : namespaceArgv(flags, command, { interfaces: layout.interfaces ?? [] });
+  const args =
+    sandbox.kind === 'sandbox'
+      ? sandboxArgv(flags, [...sandbox.drop, ...command], layout)
+      : namespaceArgv(flags, command, { interfaces: layout.interfaces ?? [] });
   return [file!, args];
 }
 
@@ -163,12 +188,22 @@ export async function probeSandbox(o: ProbeOptions): Promise<Sandbox> {
 }
 
 /** A command in the sandbox, in layout.cwd; where this way cannot show the tree, the next way. */
-async function runSandboxed(sandbox: Sandbox, command: readonly string[], layout: SandboxLayout, timeoutMs: number): Promise<ProcessResult & { sandboxError?: string; notRoot?: boolean }> {
+async function runSandboxed(
+  sandbox: Sandbox,
+  command: readonly string[],
+  layout: SandboxLayout,
+  timeoutMs: number,
+): Promise<ProcessResult & { sandboxError?: string; notRoot?: boolean }> {
   const [file, args] = sandboxCommand(sandbox, command, layout);
   const r = await runProcess(file, args, { cwd: layout.cwd, env: keepalivedEnv(), timeoutMs });
   // The way without a user namespace drops keepalived itself to uid 65534: it is not root there.
-  if (r.exitCode !== SANDBOX_EXIT || !r.output.includes(SANDBOX_FAILED)) return sandbox.kind === 'sandbox' && sandbox.drop.some((a) => a.startsWith('--reuid=')) ? { ...r, notRoot: true } : r;
-  return sandbox.fallback ? runSandboxed(sandbox.fallback, command, layout, timeoutMs) : { ...r, sandboxError: lastLine(r) };
+  if (r.exitCode !== SANDBOX_EXIT || !r.output.includes(SANDBOX_FAILED))
+    return sandbox.kind === 'sandbox' && sandbox.drop.some((a) => a.startsWith('--reuid='))
+      ? { ...r, notRoot: true }
+      : r;
+  return sandbox.fallback
+    ? runSandboxed(sandbox.fallback, command, layout, timeoutMs)
+    : { ...r, sandboxError: lastLine(r) };
 }
 
 function lastLine(r: ProcessResult): string {
@@ -181,7 +216,10 @@ export function resolveBinary(given: string | null, cwd: string, env: Env): { pa
     const found = findOnPath('keepalived', env.PATH);
     return found
       ? { path: found }
-      : { error: 'keepalived is not installed here (not found in PATH, /usr/local/sbin, /usr/sbin or /sbin): install it (Debian/Ubuntu: apt-get install keepalived) or name the binary, --with-keepalived=/path/to/keepalived' };
+      : {
+          error:
+            'keepalived is not installed here (not found in PATH, /usr/local/sbin, /usr/sbin or /sbin): install it (Debian/Ubuntu: apt-get install keepalived) or name the binary, --with-keepalived=/path/to/keepalived',
+        };
   }
   const abs = path.resolve(cwd, given);
   try {
@@ -189,7 +227,9 @@ export function resolveBinary(given: string | null, cwd: string, env: Env): { pa
     fs.accessSync(abs, fs.constants.X_OK);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    return { error: `--with-keepalived ${given}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not executable' : `cannot be used (${code ?? String(e)})`}` };
+    return {
+      error: `--with-keepalived ${given}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not executable' : `cannot be used (${code ?? String(e)})`}`,
+    };
   }
   return { path: abs };
 }
@@ -198,16 +238,27 @@ export type VersionCheck = { version: string } | { error: string };
 
 /** `keepalived -v`; -t (config test) exists from 2.0.4. */
 export async function checkVersion(binary: string, sandbox: Sandbox, timeoutMs: number): Promise<VersionCheck> {
-  const r = await runSandboxed(sandbox, [binary, '-v'], { tree: path.dirname(binary), binDir: path.dirname(binary), cwd: '/' }, timeoutMs);
-  if (r.sandboxError !== undefined) return { error: `the sandbox for ${binary} -v could not be built: ${r.sandboxError}` };
+  const r = await runSandboxed(
+    sandbox,
+    [binary, '-v'],
+    { tree: path.dirname(binary), binDir: path.dirname(binary), cwd: '/' },
+    timeoutMs,
+  );
+  if (r.sandboxError !== undefined)
+    return { error: `the sandbox for ${binary} -v could not be built: ${r.sandboxError}` };
   if (r.error) return { error: `${binary} cannot be run: ${r.error}` };
   if (r.timedOut) return { error: `${binary} -v did not finish within ${timeoutMs / 1000} s` };
   const m = /Keepalived v(\d+)\.(\d+)\.(\d+)/.exec(r.output);
-  if (!m) return { error: `${binary} -v printed no keepalived version: is it keepalived? (${r.output.trim().split('\n')[0] ?? 'no output'})` };
+  if (!m)
+    return {
+      error: `${binary} -v printed no keepalived version: is it keepalived? (${r.output.trim().split('\n')[0] ?? 'no output'})`,
+    };
   const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const version = `${major}.${minor}.${patch}`;
   if (major < 2 || (major === 2 && minor === 0 && patch < 4)) {
-    return { error: `${binary} is keepalived ${version}, which has no config test (-t came in 2.0.4): install 2.0.4 or later, or lint with --target ${version} alone` };
+    return {
+      error: `${binary} is keepalived ${version}, which has no config test (-t came in 2.0.4): install 2.0.4 or later, or lint with --target ${version} alone`,
+    };
   }
   return { version };
 }
@@ -250,13 +301,25 @@ export function missingInterfaces(messages: readonly KeepalivedMessage[]): strin
  * `keepalived -t -f BASENAME [-i ID]` in the config's folder (keepalived resolves relative includes
  * from -f), `tree` (the config's repository) read-only in the sandbox.
  */
-export async function configTest(binary: string, config: string, o: { sandbox: Sandbox; tree: string; configId?: string; timeoutMs: number }): Promise<ConfigTestResult> {
+export async function configTest(
+  binary: string,
+  config: string,
+  o: { sandbox: Sandbox; tree: string; configId?: string; timeoutMs: number },
+): Promise<ConfigTestResult> {
   const fArg = path.basename(config);
   const command = [binary, '-t', '-f', fArg, ...(o.configId !== undefined ? ['-i', o.configId] : [])];
   const layout = { tree: o.tree, binDir: path.dirname(binary), cwd: path.dirname(config) };
   const once = async (interfaces: string[]): Promise<ConfigTestResult> => {
     const r = await runSandboxed(o.sandbox, command, { ...layout, interfaces }, o.timeoutMs);
-    if (r.sandboxError !== undefined) return { exitCode: null, raw: r.output, messages: [], interfaces, timedOut: false, error: `the sandbox could not be built: ${r.sandboxError}` };
+    if (r.sandboxError !== undefined)
+      return {
+        exitCode: null,
+        raw: r.output,
+        messages: [],
+        interfaces,
+        timedOut: false,
+        error: `the sandbox could not be built: ${r.sandboxError}`,
+      };
     return {
       exitCode: r.exitCode,
       raw: r.output,

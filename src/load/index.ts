@@ -114,7 +114,8 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
   const files = new Map<string, SourceFile>();
   // One budget for every pass: the passes are kept together until the rules have run.
   const budget = new ConfigBudget();
-  const read = (id: string | null): PreprocessResult | { error: string } => preprocess(file, { host, configId: id, root, paths, files, budget });
+  const read = (id: string | null): PreprocessResult | { error: string } =>
+    preprocess(file, { host, configId: id, root, paths, files, budget });
 
   const reads: { id: string | null; pre: PreprocessResult }[] = [];
   let capped: LoadedConfig['capped'] = null;
@@ -149,11 +150,30 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
   });
   // Scripts: every pass's references, one read and one analysis per script file for all of them.
   const configFiles = new Set(files.keys());
-  const scripts = await loadScripts(passes.flatMap((p) => p.refs), paths, host, files);
+  const scripts = await loadScripts(
+    passes.flatMap((p) => p.refs),
+    paths,
+    host,
+    files,
+  );
   const scriptFiles = new Set([...files.keys()].filter((f) => !configFiles.has(f)));
   const allNames = new Set<string>();
   for (const p of passes) for (const m of Object.values(namedBlocks(p.tree))) for (const n of m.keys()) allNames.add(n);
-  return { file, host, root, paths, target, table, files, scriptFiles, passes, hasOtherPass, capped, scripts, allNames };
+  return {
+    file,
+    host,
+    root,
+    paths,
+    target,
+    table,
+    files,
+    scriptFiles,
+    passes,
+    hasOtherPass,
+    capped,
+    scripts,
+    allNames,
+  };
 }
 
 /**
@@ -161,7 +181,10 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
  * it is included, as keepalived reads it, not as a config of its own). Example: [keepalived.conf,
  * conf.d/a.conf] where keepalived.conf has `include conf.d/*.conf` -> [keepalived.conf].
  */
-export async function entryConfigs(files: readonly string[], load: (file: string) => Promise<LoadResult>): Promise<string[]> {
+export async function entryConfigs(
+  files: readonly string[],
+  load: (file: string) => Promise<LoadResult>,
+): Promise<string[]> {
   const included = new Set<string>();
   for (const f of files) {
     const r = await load(f);
@@ -184,7 +207,14 @@ export class Loader {
 
   load(file: string, options: ReadOptions): Promise<LoadResult> {
     if (!this.keep) return loadConfig(file, options, this.host);
-    const key = JSON.stringify([file, options.target ?? null, options.root ?? null, options.paths ?? null, options.configId ?? null, options.configIds ?? null]);
+    const key = JSON.stringify([
+      file,
+      options.target ?? null,
+      options.root ?? null,
+      options.paths ?? null,
+      options.configId ?? null,
+      options.configIds ?? null,
+    ]);
     let p = this.memo.get(key);
     if (!p) this.memo.set(key, (p = loadConfig(file, options, this.host)));
     return p;

@@ -6,7 +6,14 @@
  * '/etc/keepalived/', to: '<repo>/hosts/lb1/keepalived/' }] }.
  */
 import * as path from 'node:path';
-import { findConfigFile, loadConfig as loadConfigFile, resolveFor, type ConfigProblem, type EffectiveOptions, type LoadedConfig as LoadedConfigFile } from '../config/index.js';
+import {
+  findConfigFile,
+  loadConfig as loadConfigFile,
+  resolveFor,
+  type ConfigProblem,
+  type EffectiveOptions,
+  type LoadedConfig as LoadedConfigFile,
+} from '../config/index.js';
 import type { RuleMeta, SeveritySetting } from '../rule-api/index.js';
 import type { FileHost } from '../source/host.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
@@ -94,7 +101,12 @@ export class OptionsResolver {
 }
 
 /** Options for one file (a one-off OptionsResolver): `problems` when its configuration file has some. */
-export function resolveOptions(file: string, cli: CliOptions, host: FileHost, rules: readonly { meta: RuleMeta }[]): ResolvedOptions | { problems: ConfigProblem[] } {
+export function resolveOptions(
+  file: string,
+  cli: CliOptions,
+  host: FileHost,
+  rules: readonly { meta: RuleMeta }[],
+): ResolvedOptions | { problems: ConfigProblem[] } {
   const r = new OptionsResolver(host, rules);
   const out = r.resolve(file, cli);
   return r.problems.length ? { problems: r.problems } : out;
@@ -112,7 +124,9 @@ export function toLoadOptions(eff: EffectiveOptions, cli: CliOptions): LoadOptio
     ...(cli.configId !== undefined ? { configId: cli.configId } : eff.configIds ? { configIds: eff.configIds } : {}),
     ...(root !== undefined ? { root } : {}),
     ...(paths?.length ? { paths } : {}),
-    ...(Object.keys(eff.severities).length || cli.severities ? { severities: { ...eff.severities, ...cli.severities } } : {}),
+    ...(Object.keys(eff.severities).length || cli.severities
+      ? { severities: { ...eff.severities, ...cli.severities } }
+      : {}),
     ...(Object.keys(eff.ruleOptions).length ? { ruleOptions: eff.ruleOptions } : {}),
     ...(cli.reportUnusedDisables ? { reportUnusedDisables: true } : {}),
   };

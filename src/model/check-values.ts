@@ -7,7 +7,15 @@ import type { LogicalLine, Origin, Token } from '../preprocess/types.js';
 import type { Statement } from '../tree/index.js';
 import type { KeywordTable, BlockScope } from '../versions/keyword-table.js';
 import { compareVersions, formatVersion, type Version } from '../versions/version.js';
-import { ADDRESS_OPTIONS, BOOL_WORDS, RULE_FLAGS, RULE_OPTIONS_WITH_VALUE, checkNumber, parseAddress, parseHostAddress } from './values.js';
+import {
+  ADDRESS_OPTIONS,
+  BOOL_WORDS,
+  RULE_FLAGS,
+  RULE_OPTIONS_WITH_VALUE,
+  checkNumber,
+  parseAddress,
+  parseHostAddress,
+} from './values.js';
 import { ROUTE_SPECIALS, readRoute } from './routes.js';
 
 /** The ids these checks produce: invalid-value's messages (all but its blockExtraParams). */
@@ -64,11 +72,24 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
     return out;
   }
   const first = s.args[0];
-  if (first && def.values && !def.values.includes(first.text) && !(CASE_INSENSITIVE.has(def.path) && def.values.some((v) => v.toLowerCase() === first.text.toLowerCase()))) {
+  if (
+    first &&
+    def.values &&
+    !def.values.includes(first.text) &&
+    !(CASE_INSENSITIVE.has(def.path) && def.values.some((v) => v.toLowerCase() === first.text.toLowerCase()))
+  ) {
     const ci = def.values.find((v) => v.toLowerCase() === first.text.toLowerCase());
     const semi = first.text.endsWith(';') && def.values.includes(first.text.slice(0, -1));
-    const hint = ci ? ` Write "${ci}": values are case-sensitive.` : semi ? ' Remove the ";": keepalived does not end statements with it, it reads it as part of the value.' : '';
-    out.push({ at: first, messageId: 'badEnum', data: { name, value: first.text, expected: def.values.join(', '), hint } });
+    const hint = ci
+      ? ` Write "${ci}": values are case-sensitive.`
+      : semi
+        ? ' Remove the ";": keepalived does not end statements with it, it reads it as part of the value.'
+        : '';
+    out.push({
+      at: first,
+      messageId: 'badEnum',
+      data: { name, value: first.text, expected: def.values.join(', '), hint },
+    });
   }
   if (first && def.bool && !BOOL_WORDS.includes(first.text.toLowerCase())) {
     out.push({ at: first, messageId: 'badBool', data: { name, value: first.text } });
@@ -81,10 +102,18 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
     const r = checkNumber(tok.text, { min, max, ...(n.decimals !== undefined ? { decimals: n.decimals } : {}) });
     if (r.ok) continue;
     const data = { name, value: tok.text, range: range(min, max), decimals: n.decimals ?? 0 };
-    out.push({ at: tok, messageId: r.reason === 'not-a-number' ? 'notNumber' : r.reason === 'out-of-range' ? 'outOfRange' : 'decimals', data });
+    out.push({
+      at: tok,
+      messageId: r.reason === 'not-a-number' ? 'notNumber' : r.reason === 'out-of-range' ? 'outOfRange' : 'decimals',
+      data,
+    });
   }
   if (first && ADDRESS_KEYWORDS.has(name) && !parseHostAddress(first.text)) {
-    out.push({ at: first, messageId: 'badAddress', data: { value: first.text, what: ` for ${name}`, kmsg: `malformed src address[${first.text}]` } });
+    out.push({
+      at: first,
+      messageId: 'badAddress',
+      data: { value: first.text, what: ` for ${name}`, kmsg: `malformed src address[${first.text}]` },
+    });
   }
   if (def.args.max !== null && s.args.length > def.args.max && !def.script) {
     const extra = s.args.slice(def.args.max);
@@ -95,8 +124,16 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
         ? '; ";" does not end a statement in keepalived'
         : '';
     const last = extra[extra.length - 1]!;
-    const at = last.origin.file === extra[0]!.origin.file && !last.via.length ? { ...extra[0]!.origin, end: last.origin.end } : extra[0]!;
-    out.push({ at, messageId: 'extraWords', data: { name, words: extra.map((t) => t.text).join(' '), hint }, severity: 'warning' });
+    const at =
+      last.origin.file === extra[0]!.origin.file && !last.via.length
+        ? { ...extra[0]!.origin, end: last.origin.end }
+        : extra[0]!;
+    out.push({
+      at,
+      messageId: 'extraWords',
+      data: { name, words: extra.map((t) => t.text).join(' '), hint },
+      severity: 'warning',
+    });
   }
   return out;
 }
@@ -111,12 +148,22 @@ export function emptyEmailBlock(s: Statement, target: Version): ValueFinding | u
   const at = s.close ?? s.keyword;
   const v = formatVersion(target);
   if (compareVersions(target, '1.4.2') >= 0 && compareVersions(target, '1.4.4') < 0) {
-    return { at, messageId: 'emptyEmailBlock', data: { does: `keepalived ${v} crashes on it (a segfault while reading the configuration, fixed in 1.4.4)` } };
+    return {
+      at,
+      messageId: 'emptyEmailBlock',
+      data: { does: `keepalived ${v} crashes on it (a segfault while reading the configuration, fixed in 1.4.4)` },
+    };
   }
-  const does = compareVersions(target, '1.4.4') < 0
-    ? `keepalived ${v} accepts it without a word`
-    : `keepalived ${v} warns ("Warning - empty notification_email block")${compareVersions(target, '2.0.7') < 0 ? ' in syslog only' : ''}`;
-  return { at, messageId: 'emptyEmailBlock', data: { does: `${does}, and smtp_alert mail goes to nobody` }, severity: 'warning' };
+  const does =
+    compareVersions(target, '1.4.4') < 0
+      ? `keepalived ${v} accepts it without a word`
+      : `keepalived ${v} warns ("Warning - empty notification_email block")${compareVersions(target, '2.0.7') < 0 ? ' in syslog only' : ''}`;
+  return {
+    at,
+    messageId: 'emptyEmailBlock',
+    data: { does: `${does}, and smtp_alert mail goes to nobody` },
+    severity: 'warning',
+  };
 }
 
 export function checkValueLines(s: Statement): ValueFinding[] {
@@ -139,7 +186,14 @@ function addressLine(line: LogicalLine): ValueFinding[] {
     // A good address with a bad prefix is kept, as a host address (tested with 2.2.7).
     const slash = addr.text.indexOf('/');
     const host = slash > 0 ? parseAddress(addr.text.slice(0, slash)) : null;
-    if (!host) return [{ at: addr, messageId: 'badAddress', data: { value: addr.text, what: '', kmsg: `VRRP parsed invalid IP ${addr.text}. skipping IP...` } }];
+    if (!host)
+      return [
+        {
+          at: addr,
+          messageId: 'badAddress',
+          data: { value: addr.text, what: '', kmsg: `VRRP parsed invalid IP ${addr.text}. skipping IP...` },
+        },
+      ];
     const max = host.family === 'ipv4' ? 32 : 128;
     out.push({ at: addr, messageId: 'badPrefix', data: { value: addr.text, prefix: addr.text.slice(slash + 1), max } });
   }
@@ -161,7 +215,8 @@ function routeLine(line: LogicalLine, staticRoute: boolean): ValueFinding[] {
   // it reports "unknown route keyword" and drops the whole route, so only the first one is reported.
   const dropped = readRoute(line, staticRoute).dropped;
   if (!dropped) return [];
-  if (dropped.reason === 'unknown-word') return [{ at: dropped.at, messageId: 'badRouteWord', data: { value: dropped.at.text } }];
+  if (dropped.reason === 'unknown-word')
+    return [{ at: dropped.at, messageId: 'badRouteWord', data: { value: dropped.at.text } }];
   const why = dropped.skipped
     ? ` keepalived steps over the word after "${dropped.at.text}", here "${dropped.skipped.text}"; leave "${dropped.at.text}" out (the addresses give the family), and write "::/0" or "0.0.0.0/0" for a default route.`
     : '';
@@ -175,7 +230,13 @@ function ruleLine(line: LogicalLine): ValueFinding[] {
     const w = words[i]!.text;
     const value = words[i + 1];
     if ((w === 'from' || w === 'to') && value && !ROUTE_SPECIALS.has(value.text) && !parseAddress(value.text)) {
-      return [{ at: value, messageId: 'badAddress', data: { value: value.text, what: ` for a rule's "${w}"`, kmsg: `Invalid rule ${w} address ${value.text}` } }];
+      return [
+        {
+          at: value,
+          messageId: 'badAddress',
+          data: { value: value.text, what: ` for a rule's "${w}"`, kmsg: `Invalid rule ${w} address ${value.text}` },
+        },
+      ];
     }
     if (RULE_OPTIONS_WITH_VALUE.has(w)) i++;
     else if (!RULE_FLAGS.has(w)) return [{ at: words[i]!, messageId: 'badRuleWord', data: { value: w } }];
@@ -186,6 +247,11 @@ function ruleLine(line: LogicalLine): ValueFinding[] {
 function peerLine(line: LogicalLine): ValueFinding[] {
   const addr = line.tokens[0];
   if (!addr || parseHostAddress(addr.text)) return [];
-  return [{ at: addr, messageId: 'badAddress', data: { value: addr.text, what: ' for unicast_peer', kmsg: `malformed unicast peer address[${addr.text}]` } }];
+  return [
+    {
+      at: addr,
+      messageId: 'badAddress',
+      data: { value: addr.text, what: ' for unicast_peer', kmsg: `malformed unicast peer address[${addr.text}]` },
+    },
+  ];
 }
-

@@ -51,7 +51,7 @@ function deriveInstanceSettings(tree: ConfigTree): InstanceSettings[] {
   const globalVersion = last(globals, 'vrrp_version');
   return vrrpInstances(tree).map((instance) => {
     const kids = instance.statement.children.filter((c) => c.def);
-    const family = instance.nativeIpv6 ? 'ipv6' : instance.addresses[0]?.family ?? 'ipv4';
+    const family = instance.nativeIpv6 ? 'ipv6' : (instance.addresses[0]?.family ?? 'ipv4');
     const firstAddress = instance.addresses[0]?.keyword;
     const firstAt = firstAddress ? kids.indexOf(firstAddress) : Infinity;
 
@@ -69,7 +69,8 @@ function deriveInstanceSettings(tree: ConfigTree): InstanceSettings[] {
       .at(-1);
     let version: 2 | 3 = 2;
     let versionFrom: VersionReason = { kind: 'default' };
-    if (ownVersion) [version, versionFrom] = [ownVersion.args[0]!.text === '3' ? 3 : 2, { kind: 'instance', at: ownVersion }];
+    if (ownVersion)
+      [version, versionFrom] = [ownVersion.args[0]!.text === '3' ? 3 : 2, { kind: 'instance', at: ownVersion }];
     else if (family === 'ipv6') [version, versionFrom] = [3, { kind: 'ipv6', instance }];
     else if (globalVersion?.args[0]?.text === '3') [version, versionFrom] = [3, { kind: 'global', at: globalVersion }];
     if (family === 'ipv6' && version === 2 && strict) [version, versionFrom] = [3, { kind: 'ipv6', instance }];
@@ -108,7 +109,10 @@ export function syslogOnly(target: Version): string {
 
 /** The priority keepalived runs with: the last valid priority, else 255 with state MASTER (1.2.20+), else 100. */
 /** The report data every instance rule shares: the instance, the target, whether -t shows it. */
-export function instanceData(s: InstanceSettings, target: Version): { name: string; target: string; visibility: string } {
+export function instanceData(
+  s: InstanceSettings,
+  target: Version,
+): { name: string; target: string; visibility: string } {
   return { name: s.name, target: formatVersion(target), visibility: syslogOnly(target) };
 }
 
@@ -131,7 +135,13 @@ export function advertInt(s: InstanceSettings): { at: Statement; micros: number 
 }
 
 /** The keywords that mark an instance "unicast configured" (vrrp_parser.c sets VRRP_FLAG_UNICAST_CONFIGURED). */
-const UNICAST_KEYWORDS = ['unicast_src_ip', 'unicast_peer', 'check_unicast_src', 'old_unicast_checksum', 'unicast_fault_no_peer'];
+const UNICAST_KEYWORDS = [
+  'unicast_src_ip',
+  'unicast_peer',
+  'check_unicast_src',
+  'old_unicast_checksum',
+  'unicast_fault_no_peer',
+];
 
 export interface InstanceBasics {
   /** A virtual_router_id keepalived accepts (1-255); `vridStatement` is the last one written. */
@@ -158,10 +168,18 @@ export function instanceBasics(s: InstanceSettings): InstanceBasics {
   const kept = (kind: string) => s.instance.addresses.filter((a) => a.kind === kind && a.family === family).length;
   const vrids = named('virtual_router_id');
   return {
-    vrid: vrids.filter((c) => /^\d+$/.test(c.args[0]?.text ?? '') && Number(c.args[0]!.text) >= 1 && Number(c.args[0]!.text) <= 255).at(-1),
+    vrid: vrids
+      .filter(
+        (c) => /^\d+$/.test(c.args[0]?.text ?? '') && Number(c.args[0]!.text) >= 1 && Number(c.args[0]!.text) <= 255,
+      )
+      .at(-1),
     vridStatement: vrids.at(-1),
-    interface: named('interface').filter((c) => c.args.length > 0).at(-1),
-    unicastSrc: named('unicast_src_ip').filter((c) => c.args.length > 0).at(-1),
+    interface: named('interface')
+      .filter((c) => c.args.length > 0)
+      .at(-1),
+    unicastSrc: named('unicast_src_ip')
+      .filter((c) => c.args.length > 0)
+      .at(-1),
     unicastKeywords: kids.filter((c) => UNICAST_KEYWORDS.includes(c.keyword.text)),
     peers: kept('peer'),
     faultNoPeer: named('unicast_fault_no_peer')[0],
@@ -175,8 +193,10 @@ export function versionReason(s: InstanceSettings, where: (o: Statement['keyword
   const f = s.versionFrom;
   if (f.kind === 'instance') return `version ${s.version} at ${where(f.at.keyword.origin)}`;
   if (f.kind === 'global') return `vrrp_version ${s.version} in global_defs at ${where(f.at.keyword.origin)}`;
-  if (f.kind === 'ipv6' && f.instance.nativeIpv6) return `native_ipv6 at ${where(f.instance.nativeIpv6.keyword.origin)} makes it IPv6, and IPv6 instances use VRRPv3`;
+  if (f.kind === 'ipv6' && f.instance.nativeIpv6)
+    return `native_ipv6 at ${where(f.instance.nativeIpv6.keyword.origin)} makes it IPv6, and IPv6 instances use VRRPv3`;
   const first = f.kind === 'ipv6' ? f.instance.addresses[0] : undefined;
-  if (first) return `its first address, ${first.token.text} at ${where(first.token.origin)}, makes it IPv6, and IPv6 instances use VRRPv3`;
+  if (first)
+    return `its first address, ${first.token.text} at ${where(first.token.origin)}, makes it IPv6, and IPv6 instances use VRRPv3`;
   return 'VRRPv2 is the default';
 }

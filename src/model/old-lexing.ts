@@ -29,7 +29,10 @@ function nextCloseLine(file: SourceFile, line: number): number | null {
   return null;
 }
 
-export function braceProblems(lines: readonly LogicalLine[], file: (path: string) => SourceFile | undefined): BraceProblem[] {
+export function braceProblems(
+  lines: readonly LogicalLine[],
+  file: (path: string) => SourceFile | undefined,
+): BraceProblem[] {
   const out: BraceProblem[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -41,13 +44,22 @@ export function braceProblems(lines: readonly LogicalLine[], file: (path: string
     // The logical lines cut from one physical line.
     const lineNo = f.index.position(lines[i]!.origin.start).line;
     let j = i + 1;
-    while (j < lines.length && lines[j]!.origin.file === f.path && f.index.position(lines[j]!.origin.start).line === lineNo) j++;
+    while (
+      j < lines.length &&
+      lines[j]!.origin.file === f.path &&
+      f.index.position(lines[j]!.origin.start).line === lineNo
+    )
+      j++;
     const group = lines.slice(i, j);
     i = j;
     if (!group.every(literal)) continue;
     const text = f.index.lineText(lineNo);
     const col = (t: Token) => t.origin.start - f.index.lineStart(lineNo);
-    const restFrom = (t: Token) => text.slice(col(t)).replace(/\s+[#!].*$/, '').trim();
+    const restFrom = (t: Token) =>
+      text
+        .slice(col(t))
+        .replace(/\s+[#!].*$/, '')
+        .trim();
     const keyword = group[0]!.tokens[0]?.text ?? '';
     for (let k = 0; k < group.length; k++) {
       const l = group[k]!;
@@ -55,9 +67,11 @@ export function braceProblems(lines: readonly LogicalLine[], file: (path: string
       const last = k === group.length - 1;
       let p: Pick<BraceProblem, 'kind' | 'at' | 'rest'> | undefined;
       if (l.kind === 'open' && !last) p = { kind: 'open-then-words', at: t, rest: restFrom(t) };
-      else if (l.kind === 'open' && k > 0 && !/\s/.test(text[col(t) - 1] ?? ' ')) p = { kind: 'glued', at: t, rest: `${group[k - 1]!.tokens.at(-1)!.text}{` };
+      else if (l.kind === 'open' && k > 0 && !/\s/.test(text[col(t) - 1] ?? ' '))
+        p = { kind: 'glued', at: t, rest: `${group[k - 1]!.tokens.at(-1)!.text}{` };
       else if (l.kind === 'close' && k > 0) p = { kind: 'close-after-words', at: t, rest: restFrom(t) };
-      else if (l.kind === 'close' && !last) p = { kind: 'close-then-words', at: group[k + 1]!.tokens[0]!, rest: restFrom(group[k + 1]!.tokens[0]!) };
+      else if (l.kind === 'close' && !last)
+        p = { kind: 'close-then-words', at: group[k + 1]!.tokens[0]!, rest: restFrom(group[k + 1]!.tokens[0]!) };
       if (!p) continue;
       out.push({ ...p, keyword, closeLine: nextCloseLine(f, lineNo) });
       break; // one per line: what follows depends on how the old parser took the first brace
@@ -74,7 +88,10 @@ export interface CommentProblem {
   now: string;
 }
 
-export function commentProblems(lines: readonly LogicalLine[], file: (path: string) => SourceFile | undefined): CommentProblem[] {
+export function commentProblems(
+  lines: readonly LogicalLine[],
+  file: (path: string) => SourceFile | undefined,
+): CommentProblem[] {
   const out: CommentProblem[] = [];
   for (const l of lines) {
     if (l.kind !== 'words' || !literal(l)) continue;
@@ -85,7 +102,12 @@ export function commentProblems(lines: readonly LogicalLine[], file: (path: stri
         if (m) out.push({ at: t.origin, kind: 'in-quotes', old: t.text.slice(0, m.index), now: t.text });
       } else if (/[#!]/.test(src[t.origin.end] ?? '') && src.slice(t.origin.start, t.origin.end) === t.text) {
         const old = /^[^\s"]*/.exec(src.slice(t.origin.start))![0];
-        out.push({ at: { file: t.origin.file, start: t.origin.start, end: t.origin.start + old.length }, kind: 'in-word', old, now: t.text });
+        out.push({
+          at: { file: t.origin.file, start: t.origin.start, end: t.origin.start + old.length },
+          kind: 'in-word',
+          old,
+          now: t.text,
+        });
       }
     }
   }

@@ -14,7 +14,14 @@ import type { Token } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import { perTree } from './memo.js';
 
-export type DefinitionKind = 'vrrp_script' | 'track_file' | 'track_process' | 'bfd_instance' | 'vrrp_instance' | 'virtual_server_group' | 'track_group';
+export type DefinitionKind =
+  | 'vrrp_script'
+  | 'track_file'
+  | 'track_process'
+  | 'bfd_instance'
+  | 'vrrp_instance'
+  | 'virtual_server_group'
+  | 'track_group';
 
 export interface Definition {
   kind: DefinitionKind;
@@ -79,7 +86,13 @@ function deriveCollectReferences(tree: ConfigTree): References {
     const kw = st.keyword.text;
     const parent = st.parent?.keyword.text;
     if (!st.parent && st.def && DEFINERS[kw]) {
-      definitions.push({ kind: DEFINERS[kw], name: st.args[0]?.text ?? '', token: st.args[0] ?? st.keyword, statement: st, index });
+      definitions.push({
+        kind: DEFINERS[kw],
+        name: st.args[0]?.text ?? '',
+        token: st.args[0] ?? st.keyword,
+        statement: st,
+        index,
+      });
     }
     if ((parent === 'vrrp_instance' || parent === 'vrrp_sync_group') && st.def && TRACKERS[kw]) {
       for (const line of st.values) if (line.tokens[0]) ref(TRACKERS[kw], line.tokens[0], st, true);
@@ -87,7 +100,8 @@ function deriveCollectReferences(tree: ConfigTree): References {
     if (parent === 'vrrp_sync_group' && kw === 'group' && st.def) {
       for (const line of st.values) for (const t of line.tokens) ref('vrrp_instance', t, st, false);
     }
-    if (!st.parent && kw === 'virtual_server' && st.args[0]?.text === 'group' && st.args[1]) ref('virtual_server_group', st.args[1], st, false);
+    if (!st.parent && kw === 'virtual_server' && st.args[0]?.text === 'group' && st.args[1])
+      ref('virtual_server_group', st.args[1], st, false);
     if (parent === 'FILE_CHECK' && kw === 'track_file' && st.args[0]) ref('track_file', st.args[0], st, true);
     if (parent === 'BFD_CHECK' && kw === 'name' && st.args[0]) ref('bfd_instance', st.args[0], st, true);
     if (!st.parent && STATIC_BLOCKS.has(kw)) {

@@ -24,15 +24,50 @@ export interface RouteLine {
 
 /** Words followed by one value. */
 const WITH_VALUE = new Set([
-  'src', 'from', 'tos', 'dsfield', 'table', 'protocol', 'scope', 'metric', 'priority', 'preference', 'dev', 'oif',
-  'expires', 'hoplimit', 'window', 'initcwnd', 'initrwnd', 'features', 'quickack', 'pref', 'ttl-propagate',
-  'fastopen_no_cookie', 'realms', 'or', 'vrf',
+  'src',
+  'from',
+  'tos',
+  'dsfield',
+  'table',
+  'protocol',
+  'scope',
+  'metric',
+  'priority',
+  'preference',
+  'dev',
+  'oif',
+  'expires',
+  'hoplimit',
+  'window',
+  'initcwnd',
+  'initrwnd',
+  'features',
+  'quickack',
+  'pref',
+  'ttl-propagate',
+  'fastopen_no_cookie',
+  'realms',
+  'or',
+  'vrf',
 ]);
 /** Words followed by an optional "lock" and a value. */
 const LOCKABLE = new Set(['mtu', 'advmss', 'rtt', 'rttvar', 'reordering', 'cwnd', 'ssthresh', 'rto_min', 'congctl']);
 const FLAGS = new Set(['onlink', 'add', 'prepend', 'append', 'no_track']);
 /** Route types find_rttables_rtntype() knows; a number up to 255 is one too. */
-const ROUTE_TYPES = new Set(['local', 'nat', 'broadcast', 'brd', 'anycast', 'multicast', 'prohibit', 'unreachable', 'blackhole', 'xresolve', 'unicast', 'throw']);
+const ROUTE_TYPES = new Set([
+  'local',
+  'nat',
+  'broadcast',
+  'brd',
+  'anycast',
+  'multicast',
+  'prohibit',
+  'unreachable',
+  'blackhole',
+  'xresolve',
+  'unicast',
+  'throw',
+]);
 /** Destinations parse_route() accepts besides addresses. */
 export const ROUTE_SPECIALS = new Set(['default', 'any', 'all', 'default6']);
 
@@ -43,7 +78,14 @@ function isRouteType(w: string): boolean {
 /** `staticRoute`: static_routes also read "track_group NAME" (virtual_routes take it for a destination). */
 export function readRoute(line: LogicalLine, staticRoute: boolean): RouteLine {
   const words = line.tokens;
-  const r: RouteLine = { dest: undefined, oif: undefined, noTrack: undefined, src: undefined, opaqueFrom: undefined, dropped: undefined };
+  const r: RouteLine = {
+    dest: undefined,
+    oif: undefined,
+    noTrack: undefined,
+    src: undefined,
+    opaqueFrom: undefined,
+    dropped: undefined,
+  };
   for (let i = 0; i < words.length; i++) {
     const t = words[i]!;
     const w = t.text;
@@ -70,7 +112,8 @@ export function readRoute(line: LogicalLine, staticRoute: boolean): RouteLine {
       if (w === 'to' || isRouteType(w)) i++;
       const d = words[i];
       if (!d) break;
-      if (!ROUTE_SPECIALS.has(d.text) && !parseAddress(d.text)) return { ...r, dropped: { reason: 'unknown-word', at: d } };
+      if (!ROUTE_SPECIALS.has(d.text) && !parseAddress(d.text))
+        return { ...r, dropped: { reason: 'unknown-word', at: d } };
       r.dest = d;
     }
   }

@@ -27,7 +27,16 @@ export interface ArgvWord {
   chars: CommandChar[];
 }
 
-export type ConstructKind = 'list' | 'pipe' | 'background' | 'redirect' | 'substitution' | 'variable' | 'glob' | 'tilde' | 'assignment';
+export type ConstructKind =
+  | 'list'
+  | 'pipe'
+  | 'background'
+  | 'redirect'
+  | 'substitution'
+  | 'variable'
+  | 'glob'
+  | 'tilde'
+  | 'assignment';
 
 export interface ShellConstruct {
   kind: ConstructKind;
@@ -153,13 +162,23 @@ export function shellConstructs(cmd: Command, fileOpenTest: boolean): ShellConst
     const url = w.text.includes('://');
     // A template placeholder such as <floating-ip> is no redirection anybody meant.
     const placeholder = new Set<number>();
-    for (const m of w.text.matchAll(/<[\w.:-]+>/g)) for (let j = m.index; j < m.index + m[0].length; j++) placeholder.add(j);
+    for (const m of w.text.matchAll(/<[\w.:-]+>/g))
+      for (let j = m.index; j < m.index + m[0].length; j++) placeholder.add(j);
     const add = (kind: ConstructKind, from: number, to: number) => {
       const o = cmd.origin(cs.slice(from, to));
-      out.push({ kind, text: cs.slice(from, to).map((c) => c.c).join(''), word: wi, ...o });
+      out.push({
+        kind,
+        text: cs
+          .slice(from, to)
+          .map((c) => c.c)
+          .join(''),
+        word: wi,
+        ...o,
+      });
     };
     const bare = (k: number) => cs[k] !== undefined && cs[k]!.quote === '';
-    if (wi === 0 && /^[A-Za-z_]\w*=/.test(w.text) && cs.slice(0, w.text.indexOf('=') + 1).every((c) => c.quote === '')) add('assignment', 0, cs.length);
+    if (wi === 0 && /^[A-Za-z_]\w*=/.test(w.text) && cs.slice(0, w.text.indexOf('=') + 1).every((c) => c.quote === ''))
+      add('assignment', 0, cs.length);
     let globbed = false;
     for (let k = 0; k < cs.length; k++) {
       const { c, quote } = cs[k]!;
@@ -173,10 +192,21 @@ export function shellConstructs(cmd: Command, fileOpenTest: boolean): ShellConst
         continue;
       }
       if (quote) continue;
-      const skipRedirect = placeholder.has(k) || (fileOpenTest && wi === 0 && k === 0 && /^<\s*\//.test(w.text)) || (/\d/.test(c) && k > 0);
+      const skipRedirect =
+        placeholder.has(k) ||
+        (fileOpenTest && wi === 0 && k === 0 && /^<\s*\//.test(w.text)) ||
+        (/\d/.test(c) && k > 0);
       // A redirection starts with a digit, `&`, `<` or `>`: only then build the rest of the word
       // (building it at every character was quadratic in the word's length).
-      const redirect = skipRedirect || !/[\d&<>]/.test(c) ? null : REDIRECT.exec(cs.slice(k).map((x) => (x.quote ? '\0' : x.c)).join(''));
+      const redirect =
+        skipRedirect || !/[\d&<>]/.test(c)
+          ? null
+          : REDIRECT.exec(
+              cs
+                .slice(k)
+                .map((x) => (x.quote ? '\0' : x.c))
+                .join(''),
+            );
       if (redirect) {
         add('redirect', k, k + redirect[0].length);
         k += redirect[0].length - 1;
@@ -186,10 +216,15 @@ export function shellConstructs(cmd: Command, fileOpenTest: boolean): ShellConst
       } else if (c === '|') add('pipe', k, k + 1);
       else if (c === '&' && !url) add('background', k, k + 1);
       else if (c === ';' && !url) add('list', k, k + 1);
-      else if (!globbed && !url && (c === '*' || c === '?' || (c === '[' && cs.slice(k + 2).some((x) => x.c === ']' && !x.quote)))) {
+      else if (
+        !globbed &&
+        !url &&
+        (c === '*' || c === '?' || (c === '[' && cs.slice(k + 2).some((x) => x.c === ']' && !x.quote)))
+      ) {
         add('glob', 0, cs.length); // the whole word is the pattern
         globbed = true;
-      } else if (c === '~' && k === 0 && (cs.length === 1 || cs[1]!.c === '/' || /\w/.test(cs[1]!.c))) add('tilde', 0, cs.length);
+      } else if (c === '~' && k === 0 && (cs.length === 1 || cs[1]!.c === '/' || /\w/.test(cs[1]!.c)))
+        add('tilde', 0, cs.length);
     }
   });
   return out;

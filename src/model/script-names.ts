@@ -25,7 +25,8 @@ export function ownerNames(ref: ScriptRef, tree: ConfigTree): string[] {
     trackers = new Map();
     for (const r of collectReferences(tree).references) {
       const owner = r.owner?.args[0]?.text;
-      if (r.kind === 'vrrp_script' && owner) trackers.set(r.name, [...new Set([...(trackers.get(r.name) ?? []), owner])]);
+      if (r.kind === 'vrrp_script' && owner)
+        trackers.set(r.name, [...new Set([...(trackers.get(r.name) ?? []), owner])]);
     }
     TRACKERS.set(tree, trackers);
   }
@@ -88,7 +89,10 @@ export function userShaped(word: string): boolean {
 }
 
 /** The name word of an instance or group definition, for `related`. */
-export function definitionOrigin(named: { instances: Map<string, Statement>; groups: Map<string, Statement> }, name: string): Origin | null {
+export function definitionOrigin(
+  named: { instances: Map<string, Statement>; groups: Map<string, Statement> },
+  name: string,
+): Origin | null {
   const st = named.instances.get(name) ?? named.groups.get(name);
   return st ? (st.args[0] ?? st.keyword).origin : null;
 }
@@ -102,14 +106,33 @@ export function list(names: readonly string[], max = 4): string {
  * The interface an instance's VRRP runs on: with use_vmac, the VMAC (`use_vmac NAME`, else
  * `<vmac_prefix or vrrp>.<VRID>`, vrrp.c create_vmac_name()); without, its `interface`.
  */
-export function vmacInterface(instance: Statement, tree: ConfigTree): { vmac: boolean; name: string | null; named: Origin | null; prefix: string } {
+export function vmacInterface(
+  instance: Statement,
+  tree: ConfigTree,
+): { vmac: boolean; name: string | null; named: Origin | null; prefix: string } {
   const kids = instance.children.filter((c) => c.def);
-  const prefix = tree.top.filter((s) => s.keyword.text === 'global_defs').flatMap((g) => g.children).find((c) => c.def && c.keyword.text === 'vmac_prefix')?.args[0]?.text ?? 'vrrp';
+  const prefix =
+    tree.top
+      .filter((s) => s.keyword.text === 'global_defs')
+      .flatMap((g) => g.children)
+      .find((c) => c.def && c.keyword.text === 'vmac_prefix')?.args[0]?.text ?? 'vrrp';
   const vmac = kids.filter((c) => c.keyword.text === 'use_vmac').at(-1);
-  if (!vmac) return { vmac: false, name: kids.filter((c) => c.keyword.text === 'interface' && c.args[0]).at(-1)?.args[0]!.text ?? null, named: null, prefix };
+  if (!vmac)
+    return {
+      vmac: false,
+      name: kids.filter((c) => c.keyword.text === 'interface' && c.args[0]).at(-1)?.args[0]!.text ?? null,
+      named: null,
+      prefix,
+    };
   // 2.2.7 reads up to two words, a MAC (has ':') or the name; later versions add `name`, `group G`, `netlink_notify_msg`.
-  const words = vmac.args.filter((t, i) => !t.text.includes(':') && !['name', 'group', 'netlink_notify_msg'].includes(t.text) && vmac.args[i - 1]?.text !== 'group');
+  const words = vmac.args.filter(
+    (t, i) =>
+      !t.text.includes(':') &&
+      !['name', 'group', 'netlink_notify_msg'].includes(t.text) &&
+      vmac.args[i - 1]?.text !== 'group',
+  );
   if (words[0]) return { vmac: true, name: words[0].text, named: words[0].origin, prefix };
-  const vrid = kids.filter((c) => c.keyword.text === 'virtual_router_id' && /^\d+$/.test(c.args[0]?.text ?? '')).at(-1)?.args[0]?.text;
+  const vrid = kids.filter((c) => c.keyword.text === 'virtual_router_id' && /^\d+$/.test(c.args[0]?.text ?? '')).at(-1)
+    ?.args[0]?.text;
   return { vmac: true, name: vrid ? `${prefix}.${Number(vrid)}` : null, named: null, prefix };
 }

@@ -58,12 +58,20 @@ export interface RunAs {
 
 /** Who runs the script: its own user word (or `user` keyword), else script_user, else the default. */
 export function runAs(ref: ScriptRef, sec: ScriptSecurity): RunAs {
-  const block = ref.owner.kind === 'vrrp_script' ? ref.owner.statement : ref.hook === 'misc_path' ? ref.statement.parent : null;
+  const block =
+    ref.owner.kind === 'vrrp_script' ? ref.owner.statement : ref.hook === 'misc_path' ? ref.statement.parent : null;
   const keyword = block?.children.filter((c) => c.keyword.text === 'user' && c.args[0]).at(-1);
-  if (keyword) return { user: keyword.args[0]!.text, group: keyword.args[1]?.text ?? null, source: 'keyword', at: keyword.keyword.origin };
+  if (keyword)
+    return {
+      user: keyword.args[0]!.text,
+      group: keyword.args[1]?.text ?? null,
+      source: 'keyword',
+      at: keyword.keyword.origin,
+    };
   if (ref.user) return { user: ref.user.text, group: ref.group?.text ?? null, source: 'word', at: ref.user.origin };
   const su = sec.scriptUser;
-  if (su) return { user: su.args[0]!.text, group: su.args[1]?.text ?? null, source: 'script_user', at: su.keyword.origin };
+  if (su)
+    return { user: su.args[0]!.text, group: su.args[1]?.text ?? null, source: 'script_user', at: su.keyword.origin };
   return { user: null, group: null, source: 'default', at: null };
 }
 
@@ -84,7 +92,8 @@ export function scriptFamilies(ref: ScriptRef, tree: ConfigTree): ScriptFamily[]
   const out: ScriptFamily[] = [];
   const global = ref.owner.kind === 'global_defs';
   if (ref.hook === 'startup_script' || ref.hook === 'shutdown_script') return ['startup'];
-  const check = ref.owner.kind === 'real_server' || ref.owner.kind === 'virtual_server' || ref.hook === 'lvs_notify_fifo_script';
+  const check =
+    ref.owner.kind === 'real_server' || ref.owner.kind === 'virtual_server' || ref.hook === 'lvs_notify_fifo_script';
   if (has('vrrp_instance') && (!check || (global && ref.hook === 'notify_fifo_script'))) out.push('vrrp');
   if (has('virtual_server') && (check || (global && ref.hook === 'notify_fifo_script'))) out.push('check');
   return out;
@@ -109,16 +118,24 @@ export function trackersOf(tree: ConfigTree, script: string): string[] {
  * "Disabling track script X <track>" for a vrrp_script (null: silently, oracle case B); before,
  * /bin/sh ran it and failed (126 or 127) at every call.
  */
-export function disabledEffect(ref: ScriptRef, tree: ConfigTree, target: Version, since: string, track: string | null): string {
+export function disabledEffect(
+  ref: ScriptRef,
+  tree: ConfigTree,
+  target: Version,
+  since: string,
+  track: string | null,
+): string {
   const checked = compareVersions(target, since) >= 0;
   if (ref.owner.kind === 'vrrp_script') {
     const trackers = trackersOf(tree, ref.owner.name);
     const who = trackers.length ? trackers.join(', ') : 'the instances that would track it (none does)';
     const one = trackers.length === 1;
-    if (!checked) return `runs it through /bin/sh, where it fails at every interval: ${who} ${one ? 'loses' : 'lose'} its weight, or ${one ? 'goes' : 'go'} to FAULT when it has none`;
-    const said = track === null
-      ? 'silently, even under keepalived -t'
-      : `"Disabling track script ${ref.owner.name} ${track}"${compareVersions(target, TEST_SHOWS_SECURITY) >= 0 ? ', also under keepalived -t' : ', in syslog only'}`;
+    if (!checked)
+      return `runs it through /bin/sh, where it fails at every interval: ${who} ${one ? 'loses' : 'lose'} its weight, or ${one ? 'goes' : 'go'} to FAULT when it has none`;
+    const said =
+      track === null
+        ? 'silently, even under keepalived -t'
+        : `"Disabling track script ${ref.owner.name} ${track}"${compareVersions(target, TEST_SHOWS_SECURITY) >= 0 ? ', also under keepalived -t' : ', in syslog only'}`;
     return `disables the check (${said}), so ${who} ${one ? 'runs' : 'run'} without it: its failures never lower the priority or cause FAULT`;
   }
   if (ref.hook === 'misc_path') {

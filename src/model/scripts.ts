@@ -24,7 +24,13 @@ export interface ScriptWord {
   quoted: boolean;
 }
 
-export type OwnerKind = 'vrrp_instance' | 'vrrp_sync_group' | 'global_defs' | 'vrrp_script' | 'real_server' | 'virtual_server';
+export type OwnerKind =
+  | 'vrrp_instance'
+  | 'vrrp_sync_group'
+  | 'global_defs'
+  | 'vrrp_script'
+  | 'real_server'
+  | 'virtual_server';
 
 /** A script reference; the script store reads it as a ScriptCall. */
 export interface ScriptRef extends ScriptCall {
@@ -47,9 +53,23 @@ export interface ScriptRef extends ScriptCall {
   names: string[];
 }
 
-const INSTANCE_HOOKS = new Set(['notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'notify_deleted', 'notify_master_rx_lower_pri']);
+const INSTANCE_HOOKS = new Set([
+  'notify',
+  'notify_master',
+  'notify_backup',
+  'notify_fault',
+  'notify_stop',
+  'notify_deleted',
+  'notify_master_rx_lower_pri',
+]);
 const GROUP_HOOKS = new Set(['notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop']);
-const GLOBAL_HOOKS = new Set(['notify_fifo_script', 'vrrp_notify_fifo_script', 'lvs_notify_fifo_script', 'startup_script', 'shutdown_script']);
+const GLOBAL_HOOKS = new Set([
+  'notify_fifo_script',
+  'vrrp_notify_fifo_script',
+  'lvs_notify_fifo_script',
+  'startup_script',
+  'shutdown_script',
+]);
 const VRRP_FIFO_HOOKS = new Set(['notify_fifo_script', 'vrrp_notify_fifo_script']);
 /** Hooks that use word 1 only (user and group come from a `user` keyword). */
 const COMMAND_ONLY = new Set(['script', 'misc_path']);
@@ -83,16 +103,27 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
     const block = st.parent?.keyword.text ?? '';
     const blockName = st.parent?.args[0]?.text ?? '';
     let owner: ScriptRef['owner'] | null = null;
-    if (block === 'vrrp_instance' && INSTANCE_HOOKS.has(hook)) owner = { kind: 'vrrp_instance', name: blockName, statement: st.parent };
-    else if (block === 'vrrp_sync_group' && GROUP_HOOKS.has(hook)) owner = { kind: 'vrrp_sync_group', name: blockName, statement: st.parent };
-    else if (block === 'global_defs' && GLOBAL_HOOKS.has(hook)) owner = { kind: 'global_defs', name: '', statement: st.parent };
-    else if (block === 'vrrp_script' && hook === 'script') owner = { kind: 'vrrp_script', name: blockName, statement: st.parent };
-    else if (block === 'MISC_CHECK' && hook === 'misc_path') owner = { kind: 'real_server', name: '', statement: st.parent?.parent ?? null };
-    else if (block === 'real_server' && (hook === 'notify_up' || hook === 'notify_down')) owner = { kind: 'real_server', name: '', statement: st.parent };
-    else if (block === 'virtual_server' && (hook === 'quorum_up' || hook === 'quorum_down')) owner = { kind: 'virtual_server', name: '', statement: st.parent };
+    if (block === 'vrrp_instance' && INSTANCE_HOOKS.has(hook))
+      owner = { kind: 'vrrp_instance', name: blockName, statement: st.parent };
+    else if (block === 'vrrp_sync_group' && GROUP_HOOKS.has(hook))
+      owner = { kind: 'vrrp_sync_group', name: blockName, statement: st.parent };
+    else if (block === 'global_defs' && GLOBAL_HOOKS.has(hook))
+      owner = { kind: 'global_defs', name: '', statement: st.parent };
+    else if (block === 'vrrp_script' && hook === 'script')
+      owner = { kind: 'vrrp_script', name: blockName, statement: st.parent };
+    else if (block === 'MISC_CHECK' && hook === 'misc_path')
+      owner = { kind: 'real_server', name: '', statement: st.parent?.parent ?? null };
+    else if (block === 'real_server' && (hook === 'notify_up' || hook === 'notify_down'))
+      owner = { kind: 'real_server', name: '', statement: st.parent };
+    else if (block === 'virtual_server' && (hook === 'quorum_up' || hook === 'quorum_down'))
+      owner = { kind: 'virtual_server', name: '', statement: st.parent };
     if (!owner) continue;
     const cmd = readCommandLine(st, target);
-    const word = (w: ArgvWord): ScriptWord => ({ text: w.text, ...cmd.origin(w.chars), quoted: w.chars.some((c) => c.quote !== '') });
+    const word = (w: ArgvWord): ScriptWord => ({
+      text: w.text,
+      ...cmd.origin(w.chars),
+      quoted: w.chars.some((c) => c.quote !== ''),
+    });
     const words = cmd.words.map(word);
     const first = words[0];
     if (!first) continue;

@@ -13,7 +13,10 @@ import { type ConfigTree, type Statement } from '../tree/index.js';
  * standing between such a `{` and its `}`, the unknown statement whose `{` that is (innermost).
  * Example: `vrrp_instace VI_1 {` ... `}` -> closeOf(vrrp_instace) = the last `}`, headerOf(state) = vrrp_instace.
  */
-export function ignoredBlocks(tree: ConfigTree, lines: readonly LogicalLine[]): {
+export function ignoredBlocks(
+  tree: ConfigTree,
+  lines: readonly LogicalLine[],
+): {
   closeOf: Map<Statement, Token | null>;
   headerOf: (s: Statement) => Statement | undefined;
 } {
@@ -21,7 +24,8 @@ export function ignoredBlocks(tree: ConfigTree, lines: readonly LogicalLine[]): 
   const closeOf = new Map<Statement, Token | null>();
   const ignored: { token: Token; after: Statement }[] = [];
   for (const issue of tree.issues) {
-    if (issue.code === 'unexpected-open' && issue.after && !issue.after.def) ignored.push({ token: issue.token, after: issue.after });
+    if (issue.code === 'unexpected-open' && issue.after && !issue.after.def)
+      ignored.push({ token: issue.token, after: issue.after });
   }
   // The line index is only needed when there is such a block (most configs have none).
   if (!ignored.length) return { closeOf, headerOf: () => undefined };
@@ -61,6 +65,10 @@ const recursive = new WeakMap<readonly Problem[], Set<string>>();
 /** Asked once per token of a broken file: the names, computed once per pass. */
 function recursiveNames(problems: readonly Problem[]): Set<string> {
   let names = recursive.get(problems);
-  if (!names) recursive.set(problems, (names = new Set(problems.filter((p) => p.code === 'definition-recursive').map((p) => String(p.data.name)))));
+  if (!names)
+    recursive.set(
+      problems,
+      (names = new Set(problems.filter((p) => p.code === 'definition-recursive').map((p) => String(p.data.name)))),
+    );
   return names;
 }

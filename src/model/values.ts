@@ -43,7 +43,10 @@ export function sameHost(a: string, b: string): boolean {
   const x = parseAddress(a.split('/')[0]!);
   const y = parseAddress(b.split('/')[0]!);
   if (!x || !y || x.family !== y.family) return false;
-  return ipaddr.parse(x.text.replace(/%.*$/, '')).toNormalizedString() === ipaddr.parse(y.text.replace(/%.*$/, '')).toNormalizedString();
+  return (
+    ipaddr.parse(x.text.replace(/%.*$/, '')).toNormalizedString() ===
+    ipaddr.parse(y.text.replace(/%.*$/, '')).toNormalizedString()
+  );
 }
 
 export type NumberCheck =
@@ -51,10 +54,7 @@ export type NumberCheck =
   | { ok: false; reason: 'not-a-number' | 'out-of-range' | 'too-many-decimals'; value?: number };
 
 /** A number as keepalived's read_*_strvec() reads it (decimal places only where allowed). */
-export function checkNumber(
-  text: string,
-  spec: { min: number; max: number; decimals?: number },
-): NumberCheck {
+export function checkNumber(text: string, spec: { min: number; max: number; decimals?: number }): NumberCheck {
   const decimals = spec.decimals ?? 0;
   const re = decimals > 0 ? /^[+-]?(\d+(\.\d*)?|\.\d+)$/ : /^[+-]?\d+$/;
   if (!re.test(text)) return { ok: false, reason: 'not-a-number' };
@@ -94,8 +94,41 @@ export const ADDRESS_OPTIONS: Record<string, 'value' | 'flag' | 'optional-value'
  * that take the next word, flags, and the actions. Any other word is "Unknown rule option".
  */
 export const RULE_OPTIONS_WITH_VALUE = new Set([
-  'from', 'to', 'table', 'lookup', 'preference', 'order', 'priority', 'tos', 'dsfield', 'fwmark',
-  'realms', 'suppress_prefixlength', 'sup_pl', 'suppress_ifgroup', 'sup_group', 'dev', 'iif', 'oif',
-  'tunnel-id', 'uidrange', 'protocol', 'ipproto', 'sport', 'dport', 'track_group', 'goto', 'type',
+  'from',
+  'to',
+  'table',
+  'lookup',
+  'preference',
+  'order',
+  'priority',
+  'tos',
+  'dsfield',
+  'fwmark',
+  'realms',
+  'suppress_prefixlength',
+  'sup_pl',
+  'suppress_ifgroup',
+  'sup_group',
+  'dev',
+  'iif',
+  'oif',
+  'tunnel-id',
+  'uidrange',
+  'protocol',
+  'ipproto',
+  'sport',
+  'dport',
+  'track_group',
+  'goto',
+  'type',
 ]);
-export const RULE_FLAGS = new Set(['inet', 'inet6', 'l3mdev', 'no_track', 'nop', 'blackhole', 'unreachable', 'prohibit']);
+export const RULE_FLAGS = new Set([
+  'inet',
+  'inet6',
+  'l3mdev',
+  'no_track',
+  'nop',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+]);

@@ -48,7 +48,8 @@ function deriveVrrpInstances(tree: ConfigTree): VrrpInstance[] {
         for (const line of c.values) {
           const t = line.tokens[0];
           const a = t && (kw === 'unicast_peer' ? parseHostAddress(t.text) : parseAddress(t.text.split('/')[0]!));
-          if (t && a) addresses.push({ kind: kw === 'unicast_peer' ? 'peer' : 'vip', token: t, family: a.family, keyword: c });
+          if (t && a)
+            addresses.push({ kind: kw === 'unicast_peer' ? 'peer' : 'vip', token: t, family: a.family, keyword: c });
         }
       }
       if (kw === 'virtual_routes') for (const line of c.values) routes.push(readRoute(line, false));

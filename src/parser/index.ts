@@ -34,117 +34,118 @@ let loaded: { grammar: KeepalivedGrammar; semantics: KeepalivedSemantics } | nul
 /** The grammar and its semantics, loaded and built on first use. */
 function ohm(): { grammar: KeepalivedGrammar; semantics: KeepalivedSemantics } {
   if (loaded) return loaded;
-  const bundle = createRequire(import.meta.url)('../../grammar/keepalived.ohm-bundle.js') as { default: KeepalivedGrammar };
+  const bundle = createRequire(import.meta.url)('../../grammar/keepalived.ohm-bundle.js') as {
+    default: KeepalivedGrammar;
+  };
   const grammar = bundle.default;
   const s = grammar.createSemantics();
 
+  s.addOperation<CodePiece[]>('pieces', {
+    line(parts: IterationNode, _comment: IterationNode) {
+      return parts.children.flatMap((p: Node) => p.pieces() as CodePiece[]);
+    },
+    codePart(inner: NonterminalNode) {
+      return inner.pieces() as CodePiece[];
+    },
+    codePart_quoted(inner: NonterminalNode) {
+      return inner.pieces() as CodePiece[];
+    },
+    dquoted_closed(_open: TerminalNode, _body: IterationNode, _close: TerminalNode) {
+      return [{ text: this.sourceString, at: this.source.startIdx }];
+    },
+    dquoted_open(_open: TerminalNode, _body: IterationNode) {
+      return [{ text: this.sourceString, at: this.source.startIdx, open: true }];
+    },
+    codePart_escapedQuote(_backslash: TerminalNode, _quote: TerminalNode) {
+      // keepalived's decomment skips an escaped quote; it stays in the text for the tokenizer.
+      return [{ text: this.sourceString, at: this.source.startIdx }];
+    },
+    codePart_plain(inner: NonterminalNode) {
+      return [{ text: inner.sourceString, at: inner.source.startIdx }];
+    },
+    codePart_escapedComment(_backslash: TerminalNode, ch: NonterminalNode) {
+      return [{ text: ch.sourceString, at: ch.source.startIdx }];
+    },
+  });
 
-s.addOperation<CodePiece[]>('pieces', {
-  line(parts: IterationNode, _comment: IterationNode) {
-    return parts.children.flatMap((p: Node) => p.pieces() as CodePiece[]);
-  },
-  codePart(inner: NonterminalNode) {
-    return inner.pieces() as CodePiece[];
-  },
-  codePart_quoted(inner: NonterminalNode) {
-    return inner.pieces() as CodePiece[];
-  },
-  dquoted_closed(_open: TerminalNode, _body: IterationNode, _close: TerminalNode) {
-    return [{ text: this.sourceString, at: this.source.startIdx }];
-  },
-  dquoted_open(_open: TerminalNode, _body: IterationNode) {
-    return [{ text: this.sourceString, at: this.source.startIdx, open: true }];
-  },
-  codePart_escapedQuote(_backslash: TerminalNode, _quote: TerminalNode) {
-    // keepalived's decomment skips an escaped quote; it stays in the text for the tokenizer.
-    return [{ text: this.sourceString, at: this.source.startIdx }];
-  },
-  codePart_plain(inner: NonterminalNode) {
-    return [{ text: inner.sourceString, at: inner.source.startIdx }];
-  },
-  codePart_escapedComment(_backslash: TerminalNode, ch: NonterminalNode) {
-    return [{ text: ch.sourceString, at: ch.source.startIdx }];
-  },
-});
+  s.addOperation<RawToken[]>('tokens', {
+    tokens(_lead: IterationNode, toks: IterationNode, _trail: IterationNode) {
+      return toks.children.map((t: Node) => t.token() as RawToken);
+    },
+  });
 
-s.addOperation<RawToken[]>('tokens', {
-  tokens(_lead: IterationNode, toks: IterationNode, _trail: IterationNode) {
-    return toks.children.map((t: Node) => t.token() as RawToken);
-  },
-});
+  s.addOperation<RawToken>('token', {
+    token(inner: NonterminalNode) {
+      return inner.token() as RawToken;
+    },
+    brace(b: TerminalNode) {
+      return raw(b.sourceString, b.source.startIdx, b.source.endIdx, false, true, false);
+    },
+    quotedWord_closed(_open: TerminalNode, body: IterationNode, _close: TerminalNode) {
+      return raw(body.sourceString, this.source.startIdx, this.source.endIdx, true, false, false);
+    },
+    quotedWord_open(_open: TerminalNode, body: IterationNode) {
+      return raw(body.sourceString, this.source.startIdx, this.source.endIdx, true, false, true);
+    },
+    bareWord(_chars: IterationNode) {
+      return raw(this.sourceString, this.source.startIdx, this.source.endIdx, false, false, false);
+    },
+  });
 
-s.addOperation<RawToken>('token', {
-  token(inner: NonterminalNode) {
-    return inner.token() as RawToken;
-  },
-  brace(b: TerminalNode) {
-    return raw(b.sourceString, b.source.startIdx, b.source.endIdx, false, true, false);
-  },
-  quotedWord_closed(_open: TerminalNode, body: IterationNode, _close: TerminalNode) {
-    return raw(body.sourceString, this.source.startIdx, this.source.endIdx, true, false, false);
-  },
-  quotedWord_open(_open: TerminalNode, body: IterationNode) {
-    return raw(body.sourceString, this.source.startIdx, this.source.endIdx, true, false, true);
-  },
-  bareWord(_chars: IterationNode) {
-    return raw(this.sourceString, this.source.startIdx, this.source.endIdx, false, false, false);
-  },
-});
+  s.addOperation<Directive>('directive', {
+    directive(_lead: IterationNode, cond: IterationNode, body: NonterminalNode) {
+      const c = cond.children[0];
+      return {
+        condition: c ? (c.condition() as Directive['condition']) : null,
+        body: body.body() as DirectiveBody,
+      };
+    },
+  });
 
-s.addOperation<Directive>('directive', {
-  directive(_lead: IterationNode, cond: IterationNode, body: NonterminalNode) {
-    const c = cond.children[0];
-    return {
-      condition: c ? (c.condition() as Directive['condition']) : null,
-      body: body.body() as DirectiveBody,
-    };
-  },
-});
+  s.addOperation<Directive['condition']>('condition', {
+    condition(_at: TerminalNode, caret: IterationNode, id: NonterminalNode, _blanks: IterationNode) {
+      return {
+        negated: caret.children.length > 0,
+        id: id.sourceString,
+        start: this.source.startIdx,
+        end: this.source.endIdx,
+      };
+    },
+  });
 
-s.addOperation<Directive['condition']>('condition', {
-  condition(_at: TerminalNode, caret: IterationNode, id: NonterminalNode, _blanks: IterationNode) {
-    return {
-      negated: caret.children.length > 0,
-      id: id.sourceString,
-      start: this.source.startIdx,
-      end: this.source.endIdx,
-    };
-  },
-});
-
-s.addOperation<DirectiveBody>('body', {
-  body(inner: NonterminalNode) {
-    return inner.body() as DirectiveBody;
-  },
-  definition(_dollar, name: NonterminalNode, _eq, _blanks, value: IterationNode) {
-    return {
-      kind: 'definition',
-      name: name.sourceString,
-      nameStart: name.source.startIdx,
-      value: value.sourceString,
-      valueStart: value.source.startIdx,
-    };
-  },
-  sequence(heads: IterationNode, content: NonterminalNode) {
-    return {
-      kind: 'sequence',
-      heads: heads.children.map((h: Node) => {
-        const call = h.child(0);
-        return {
-          kind: call.child(0).sourceString as SequenceHead['kind'],
-          args: call.child(3).sourceString,
-          start: call.source.startIdx,
-          end: call.source.endIdx,
-        };
-      }),
-      content: content.sourceString,
-      contentStart: content.source.startIdx,
-    };
-  },
-  content(_chars: IterationNode) {
-    return { kind: 'content', content: this.sourceString, contentStart: this.source.startIdx };
-  },
-});
+  s.addOperation<DirectiveBody>('body', {
+    body(inner: NonterminalNode) {
+      return inner.body() as DirectiveBody;
+    },
+    definition(_dollar, name: NonterminalNode, _eq, _blanks, value: IterationNode) {
+      return {
+        kind: 'definition',
+        name: name.sourceString,
+        nameStart: name.source.startIdx,
+        value: value.sourceString,
+        valueStart: value.source.startIdx,
+      };
+    },
+    sequence(heads: IterationNode, content: NonterminalNode) {
+      return {
+        kind: 'sequence',
+        heads: heads.children.map((h: Node) => {
+          const call = h.child(0);
+          return {
+            kind: call.child(0).sourceString as SequenceHead['kind'],
+            args: call.child(3).sourceString,
+            start: call.source.startIdx,
+            end: call.source.endIdx,
+          };
+        }),
+        content: content.sourceString,
+        contentStart: content.source.startIdx,
+      };
+    },
+    content(_chars: IterationNode) {
+      return { kind: 'content', content: this.sourceString, contentStart: this.source.startIdx };
+    },
+  });
   loaded = { grammar, semantics: s };
   return loaded;
 }

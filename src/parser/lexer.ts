@@ -99,7 +99,14 @@ export function tokenizeLine(text: string): RawToken[] {
         out.push({ text: text.slice(i + 1), start: i, end: n, quoted: true, brace: false, unterminated: true });
         i = n;
       } else {
-        out.push({ text: text.slice(i + 1, close), start: i, end: close + 1, quoted: true, brace: false, unterminated: false });
+        out.push({
+          text: text.slice(i + 1, close),
+          start: i,
+          end: close + 1,
+          quoted: true,
+          brace: false,
+          unterminated: false,
+        });
         i = close + 1;
       }
     } else {

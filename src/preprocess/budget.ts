@@ -60,7 +60,16 @@ export const MAX_SEQUENCE_VALUES_PER_PASS = 50_000;
  */
 export const MAX_BRACE_DEPTH = 1_000;
 
-export type BudgetCap = 'included-files' | 'file-reads' | 'brace-alternatives' | 'include-lookups' | 'words' | 'config-words' | 'word-bytes' | 'sequence-values' | 'brace-depth';
+export type BudgetCap =
+  | 'included-files'
+  | 'file-reads'
+  | 'brace-alternatives'
+  | 'include-lookups'
+  | 'words'
+  | 'config-words'
+  | 'word-bytes'
+  | 'sequence-values'
+  | 'brace-depth';
 
 /** What keepalived does with such an input, for the finding. */
 export const CAP_EFFECT: Record<BudgetCap, string> = {
@@ -73,10 +82,13 @@ export const CAP_EFFECT: Record<BudgetCap, string> = {
   'include-lookups':
     'keepalived globs every include line again each time it reads it, so these lines would make it look up files an unbounded number of times before it starts',
   words: 'keepalived would build all of it in memory and may run out of memory or take minutes to start',
-  'config-words': 'keepalived would build all of it in memory, once per process, and may run out of memory or take minutes to start',
+  'config-words':
+    'keepalived would build all of it in memory, once per process, and may run out of memory or take minutes to start',
   'word-bytes': 'keepalived would build all of it in memory and may run out of memory or take minutes to start',
-  'sequence-values': 'keepalived has no such limit and would expand every value, which may take minutes or run out of memory',
-  'brace-depth': 'keepalived counts open blocks without limit; no real configuration nests this deep, so the file is probably not a keepalived config',
+  'sequence-values':
+    'keepalived has no such limit and would expand every value, which may take minutes or run out of memory',
+  'brace-depth':
+    'keepalived counts open blocks without limit; no real configuration nests this deep, so the file is probably not a keepalived config',
 };
 
 export const CAP_LIMIT: Record<BudgetCap, number> = {
@@ -95,7 +107,8 @@ export const CAP_WHAT: Record<BudgetCap, string> = {
   'included-files': 'included files read in one pass',
   'file-reads': 'reads of one included file in one pass',
   'brace-alternatives': '{a,b} alternatives in one include pattern',
-  'include-lookups': 'file-system lookups of include lines in one pass (alternatives tried, stat and list calls, names listed)',
+  'include-lookups':
+    'file-system lookups of include lines in one pass (alternatives tried, stat and list calls, names listed)',
   words: 'words after expansion in one pass',
   'config-words': 'words after expansion over all config-id passes',
   'word-bytes': 'bytes of words after expansion in one pass',
@@ -115,7 +128,6 @@ export const CAP_STOPS_PASS: Record<BudgetCap, boolean> = {
   'sequence-values': false,
   'brace-depth': true,
 };
-
 
 /** "a, b, c, d, e and 4091 more": a list of names of bounded length, whatever the count. */
 export function someNames(names: readonly string[], shown = MAX_MISSING_NAMES_SHOWN): string {

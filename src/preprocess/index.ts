@@ -159,7 +159,14 @@ class Preprocessor {
     if (stops) this.stopped = cap;
     // Only the config's own words end the other passes too; a pass's caps hold for that pass.
     if (cap === 'config-words') this.budget.exhausted = cap;
-    this.problem('budget-exceeded', origin, via, { ...extra, cap, limit: CAP_LIMIT[cap], what: CAP_WHAT[cap], effect: CAP_EFFECT[cap], stops: stops ? 'yes' : 'no' });
+    this.problem('budget-exceeded', origin, via, {
+      ...extra,
+      cap,
+      limit: CAP_LIMIT[cap],
+      what: CAP_WHAT[cap],
+      effect: CAP_EFFECT[cap],
+      stops: stops ? 'yes' : 'no',
+    });
   }
 
   /** Charge the words of one line to the pass and to the config; false when a cap is reached. */
@@ -168,7 +175,13 @@ class Preprocessor {
     this.wordBytes += bytes;
     this.budget.words += count;
     const cap: BudgetCap | null =
-      this.words > MAX_WORDS_PER_PASS ? 'words' : this.budget.words > MAX_WORDS_PER_CONFIG ? 'config-words' : this.wordBytes > MAX_WORD_BYTES_PER_PASS ? 'word-bytes' : null;
+      this.words > MAX_WORDS_PER_PASS
+        ? 'words'
+        : this.budget.words > MAX_WORDS_PER_CONFIG
+          ? 'config-words'
+          : this.wordBytes > MAX_WORD_BYTES_PER_PASS
+            ? 'word-bytes'
+            : null;
     if (cap === null) return true;
     const o = m.origin(0, m.length);
     this.exceed(cap, o.origin, o.via.length ? o.via : via);
@@ -376,8 +389,14 @@ class Preprocessor {
     const args = this.substitute(MappedText.literal(head.args, sf.path, headOrigin.start), via).text;
     const values = sequenceValues(head.kind, args);
     if ('error' in values) {
-      const effect = values.effect ?? `keepalived reports "Invalid ${head.kind === '~LST' ? '~LST' : '~SEQ'} specification" and drops the line`;
-      this.problem('sequence-invalid', headOrigin, via, { head: `${head.kind}(${head.args})`, reason: values.error, effect });
+      const effect =
+        values.effect ??
+        `keepalived reports "Invalid ${head.kind === '~LST' ? '~LST' : '~SEQ'} specification" and drops the line`;
+      this.problem('sequence-invalid', headOrigin, via, {
+        head: `${head.kind}(${head.args})`,
+        reason: values.error,
+        effect,
+      });
       return;
     }
     const exp: Expansion = { kind: 'sequence', name: `${head.kind}(${head.args})`, use: headOrigin };
@@ -435,7 +454,13 @@ class Preprocessor {
     const flush = () => {
       if (!words.length) return;
       const o = m.origin(wordsFrom, wordsTo);
-      this.lines.push({ kind: 'words', tokens: words.slice(), raw: m.slice(wordsFrom, wordsTo), origin: o.origin, via: o.via.length ? o.via : via });
+      this.lines.push({
+        kind: 'words',
+        tokens: words.slice(),
+        raw: m.slice(wordsFrom, wordsTo),
+        origin: o.origin,
+        via: o.via.length ? o.via : via,
+      });
       words = [];
     };
     // A line as written (no expansion): a word's place is the line's start plus its offset.
@@ -443,10 +468,27 @@ class Preprocessor {
     const literalVia = m.literalVia.length ? m.literalVia : via;
     for (const t of raw) {
       let token: SourceToken;
-      if (literalAt !== null) token = new SourceToken(t.text, t.quoted, t.unterminated, m.file, literalAt + t.start, literalAt + t.end, literalVia);
+      if (literalAt !== null)
+        token = new SourceToken(
+          t.text,
+          t.quoted,
+          t.unterminated,
+          m.file,
+          literalAt + t.start,
+          literalAt + t.end,
+          literalVia,
+        );
       else {
         const o = m.origin(t.start, t.end);
-        token = new SourceToken(t.text, t.quoted, t.unterminated, o.origin.file, o.origin.start, o.origin.end, o.via.length ? o.via : via);
+        token = new SourceToken(
+          t.text,
+          t.quoted,
+          t.unterminated,
+          o.origin.file,
+          o.origin.start,
+          o.origin.end,
+          o.via.length ? o.via : via,
+        );
       }
       const tokVia = token.via;
       if (t.brace) {
@@ -495,7 +537,11 @@ class Preprocessor {
     const data = { kind, pattern: pat, resolved: abs };
     // The per-match work below (a stat, a read) is bounded by the glob's own lookups: each match
     // was stat'ed there, and the files read count against included-files.
-    const { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted } = expandGlob(abs, this.opts.host, this.lookups);
+    const { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted } = expandGlob(
+      abs,
+      this.opts.host,
+      this.lookups,
+    );
     if (lookupsExhausted) {
       // The line was not globbed whole: no "missing" verdicts, nothing read from it.
       this.exceed('include-lookups', o.origin, o.via, data);
@@ -525,7 +571,10 @@ class Preprocessor {
         continue;
       }
       if (st.kind !== 'file' || st.executable) {
-        this.problem('include-executable', o.origin, o.via, { ...fileData, reason: st.kind !== 'file' ? 'not a regular file' : 'executable' });
+        this.problem('include-executable', o.origin, o.via, {
+          ...fileData,
+          reason: st.kind !== 'file' ? 'not a regular file' : 'executable',
+        });
         continue;
       }
       const at = this.realStack.indexOf(this.realOf(file));
@@ -562,7 +611,10 @@ class Preprocessor {
         // Each value line names the line of the definition it came from, where the operator edits.
         const lines = valueLines.map((l) => {
           const definedAt = l.length ? l.origin(0, l.length).origin : def.definedAt;
-          return MappedText.synthetic(l.text, m.file, use, [...via, { kind: 'definition', name: def.name, use, definedAt }]);
+          return MappedText.synthetic(l.text, m.file, use, [
+            ...via,
+            { kind: 'definition', name: def.name, use, definedAt },
+          ]);
         });
         const first = this.substitute(m.slice(0, refStart).concat(lines[0] ?? MappedText.empty(m.file)), via);
         // The other lines are read as keepalived reads them, one by one, so a ~SEQ or a definition
@@ -595,11 +647,19 @@ class Preprocessor {
       if (++count > MAX_SUBSTITUTIONS_PER_LINE || cur.length > MAX_EXPANDED_CHARS) {
         const own = this.defs.get(ref.name)?.lines[0]?.text ?? '';
         const self = new RegExp(`\\$\\{?${ref.name}(?![A-Za-z0-9_])`).test(own);
-        this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, { name: ref.name, self: self ? 'yes' : 'no' });
+        this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, {
+          name: ref.name,
+          self: self ? 'yes' : 'no',
+        });
         break;
       }
       const use = cur.origin(at, ref.end);
-      const exp: Expansion = { kind: 'definition', name: ref.name, use: use.origin, ...(value.definedAt ? { definedAt: value.definedAt } : {}) };
+      const exp: Expansion = {
+        kind: 'definition',
+        name: ref.name,
+        use: use.origin,
+        ...(value.definedAt ? { definedAt: value.definedAt } : {}),
+      };
       const outer = use.via.length ? use.via : via;
       // A definition that refers to itself adds its expansion once, not once per round.
       const chain = outer.some((e) => e.kind === 'definition' && e.name === exp.name) ? outer : [...outer, exp];
@@ -620,7 +680,8 @@ class Preprocessor {
       if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { name: inner, params: [], end: close + 1 };
       // `${NAME }`: keepalived 2.2.7 replaces `${NAME` and leaves the blanks and "}" (tested).
       const spaced = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]+$/.exec(inner);
-      if (spaced && !spaced[1]!.startsWith('_')) return { name: spaced[1]!, params: [], end: at + 2 + spaced[1]!.length };
+      if (spaced && !spaced[1]!.startsWith('_'))
+        return { name: spaced[1]!, params: [], end: at + 2 + spaced[1]!.length };
       const b = /^(_RANDOM|_ENV)[ \t]+(.*)$/.exec(inner);
       return b ? { name: b[1]!, params: b[2]!.trim().split(/[ \t]+/), end: close + 1 } : null;
     }
@@ -665,7 +726,8 @@ export function sequenceValues(
   const name = parts[0] ?? '';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { error: `'${name}' is not a variable name` };
   const nums = parts.slice(1).map(parseCNumber);
-  if (nums.length < 1 || nums.length > 3 || nums.some((n) => n === null)) return { error: 'expected VAR, [START, [STEP,]] END' };
+  if (nums.length < 1 || nums.length > 3 || nums.some((n) => n === null))
+    return { error: 'expected VAR, [START, [STEP,]] END' };
   const n = nums as number[];
   let start: number;
   let step: number;
@@ -683,27 +745,34 @@ export function sequenceValues(
     step = n[1]!;
     end = n[2]!;
   }
-  if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end)) return { error: 'the step is 0 or points away from the end' };
+  if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end))
+    return { error: 'the step is 0 or points away from the end' };
   if (kind === '~SEQx' && (start < 0 || end < 0)) return { error: '~SEQx takes positive values only' };
   const rows: [string, string][][] = [];
   for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
     rows.push([[name, kind === '~SEQx' ? v.toString(16) : String(v)]]);
-    if (rows.length > MAX_SEQUENCE_VALUES) return { error: `more than ${MAX_SEQUENCE_VALUES} values`, effect: LINTER_LIMIT };
+    if (rows.length > MAX_SEQUENCE_VALUES)
+      return { error: `more than ${MAX_SEQUENCE_VALUES} values`, effect: LINTER_LIMIT };
   }
   return { rows };
 }
 
-const LINTER_LIMIT = 'keepalived has no such limit, but the linter stops expanding here, so the lines it would produce are not checked';
+const LINTER_LIMIT =
+  'keepalived has no such limit, but the linter stops expanding here, so the lines it would produce are not checked';
 
 function listValues(args: string): { rows: [string, string][][] } | { error: string; effect?: string } {
   const items = splitListArgs(args);
   if (items.length === 0) return { error: 'no variable' };
   const names = items[0]!;
-  if (names.some((nm) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nm))) return { error: `'${names.join(',')}' is not a variable name` };
+  if (names.some((nm) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nm)))
+    return { error: `'${names.join(',')}' is not a variable name` };
   const rows: [string, string][][] = [];
   for (const values of items.slice(1)) {
     if (values.length > names.length) {
-      return { error: `too many values in {${values.join(',')}}`, effect: 'keepalived reports "~LST specification has too many values" and drops the line' };
+      return {
+        error: `too many values in {${values.join(',')}}`,
+        effect: 'keepalived reports "~LST specification has too many values" and drops the line',
+      };
     }
     rows.push(names.map((nm, k) => [nm, values[k] ?? ''] as [string, string]));
   }
@@ -738,7 +807,11 @@ export function parseCNumber(s: string): number | null {
   if (!m) return null;
   const sign = m[1] === '-' ? -1 : 1;
   const body = m[2]!;
-  const v = /^0[xX]/.test(body) ? parseInt(body.slice(2), 16) : body.length > 1 && body.startsWith('0') ? parseInt(body, 8) : parseInt(body, 10);
+  const v = /^0[xX]/.test(body)
+    ? parseInt(body.slice(2), 16)
+    : body.length > 1 && body.startsWith('0')
+      ? parseInt(body, 8)
+      : parseInt(body, 10);
   return sign * v;
 }
 
@@ -749,9 +822,26 @@ export function preprocess(entry: string, opts: PreprocessOptions): PreprocessRe
   if ('error' in sf) return { error: sf.error };
   if (opts.host.stat(entry).executable) {
     // keepalived: "Configuration file '...' is not a regular non-executable file - skipping".
-    p.problems.push({ code: 'config-executable', origin: { file: entry, start: 0, end: 0 }, via: [], data: { file: entry } });
-    return { lines: [], problems: p.problems, files: p.files, conditionIds: p.conditionIds, conditionAt: p.conditionAt };
+    p.problems.push({
+      code: 'config-executable',
+      origin: { file: entry, start: 0, end: 0 },
+      via: [],
+      data: { file: entry },
+    });
+    return {
+      lines: [],
+      problems: p.problems,
+      files: p.files,
+      conditionIds: p.conditionIds,
+      conditionAt: p.conditionAt,
+    };
   }
   p.processFile(sf);
-  return { lines: p.lines, problems: p.problems, files: p.files, conditionIds: p.conditionIds, conditionAt: p.conditionAt };
+  return {
+    lines: p.lines,
+    problems: p.problems,
+    files: p.files,
+    conditionIds: p.conditionIds,
+    conditionAt: p.conditionAt,
+  };
 }

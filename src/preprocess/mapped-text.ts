@@ -85,7 +85,9 @@ export class MappedText {
 
   private get segs(): Segment[] {
     if (this.stored) return this.stored;
-    return this.text.length ? [{ at: 0, len: this.text.length, src: this.literalAt, fixedEnd: null, via: this.literalViaList }] : [];
+    return this.text.length
+      ? [{ at: 0, len: this.text.length, src: this.literalAt, fixedEnd: null, via: this.literalViaList }]
+      : [];
   }
 
   static literal(text: string, file: string, src: number, via: Expansion[] = NO_VIA): MappedText {
@@ -94,7 +96,11 @@ export class MappedText {
 
   /** Text that came from elsewhere: every character maps to the span `use` in `file`. */
   static synthetic(text: string, file: string, use: { start: number; end: number }, via: Expansion[]): MappedText {
-    return new MappedText(text, file, text.length ? [{ at: 0, len: text.length, src: use.start, fixedEnd: use.end, via }] : []);
+    return new MappedText(
+      text,
+      file,
+      text.length ? [{ at: 0, len: text.length, src: use.start, fixedEnd: use.end, via }] : [],
+    );
   }
 
   static empty(file: string): MappedText {
@@ -110,7 +116,8 @@ export class MappedText {
     const b = Math.max(a, Math.min(to, this.text.length));
     // Most lines are sliced whole (trim, fromPieces of an uncommented line): no copy needed.
     if (a === 0 && b === this.text.length) return this;
-    if (!this.stored) return new MappedText(this.text.slice(a, b), this.file, null, this.literalAt + a, this.literalViaList);
+    if (!this.stored)
+      return new MappedText(this.text.slice(a, b), this.file, null, this.literalAt + a, this.literalViaList);
     const segs: Segment[] = [];
     for (const s of this.segs) {
       const s0 = Math.max(a, s.at);
@@ -137,7 +144,13 @@ export class MappedText {
         const last = segs[segs.length - 1];
         // Adjacent pieces with the same mapping become one segment, so text that a definition
         // keeps rewriting ($X=1 } $X) does not pile up segments that every slice() copies.
-        if (last && last.at + last.len === at && last.via === s.via && last.fixedEnd === s.fixedEnd && (s.fixedEnd === null ? last.src + last.len === s.src : last.src === s.src)) {
+        if (
+          last &&
+          last.at + last.len === at &&
+          last.via === s.via &&
+          last.fixedEnd === s.fixedEnd &&
+          (s.fixedEnd === null ? last.src + last.len === s.src : last.src === s.src)
+        ) {
           segs[segs.length - 1] = { ...last, len: last.len + s.len };
         } else segs.push({ ...s, at });
       }
@@ -151,7 +164,9 @@ export class MappedText {
     if (pieces.length === 1 && pieces[0]!.at === 0 && pieces[0]!.text === this.text) return this;
     const parts = pieces.map((p) => {
       const s = this.slice(p.at, p.at + p.text.length);
-      return s.text === p.text ? s : new MappedText(p.text, this.file, s.segs.length ? [{ ...s.segs[0]!, at: 0, len: p.text.length }] : []);
+      return s.text === p.text
+        ? s
+        : new MappedText(p.text, this.file, s.segs.length ? [{ ...s.segs[0]!, at: 0, len: p.text.length }] : []);
     });
     return parts.length ? parts[0]!.concat(...parts.slice(1)) : MappedText.empty(this.file);
   }
@@ -183,8 +198,7 @@ export class MappedText {
     const first = this.segAt(from);
     const last = this.segAt(Math.max(from, to - 1));
     const start = first.fixedEnd === null ? first.src + (from - first.at) : first.src;
-    const end =
-      last.fixedEnd === null ? last.src + (Math.max(from, to - 1) - last.at) + 1 : last.fixedEnd;
+    const end = last.fixedEnd === null ? last.src + (Math.max(from, to - 1) - last.at) + 1 : last.fixedEnd;
     const via = first.via.length ? first.via : last.via;
     return { origin: { file: this.file, start, end: Math.max(end, start) }, via };
   }

@@ -106,7 +106,23 @@ interface Frame {
 }
 
 /** Commands that match their arguments against data we cannot see. */
-const MATCHERS = new Set(['grep', 'egrep', 'fgrep', 'awk', 'gawk', 'mawk', 'sed', 'jq', 'eval', 'source', '.', 'sh', 'bash', 'expr', 'xargs']);
+const MATCHERS = new Set([
+  'grep',
+  'egrep',
+  'fgrep',
+  'awk',
+  'gawk',
+  'mawk',
+  'sed',
+  'jq',
+  'eval',
+  'source',
+  '.',
+  'sh',
+  'bash',
+  'expr',
+  'xargs',
+]);
 const INTERFACE_COMMANDS = new Set(['ip', 'ifconfig', 'ethtool', 'tc', 'ifup', 'ifdown', 'brctl']);
 const TEST_OPS = new Set(['=', '==', '!=', '=~', '-a', '-o', '&&', '||', '!', '(', ')']);
 const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
@@ -192,7 +208,8 @@ class Analyzer {
     private readonly source: NameSource,
   ) {
     this.frame = { pos: new Map() };
-    if (source.kind === 'argv') this.frame.pos.set(source.position, { k: 'name', quoted: false, prefix: '', suffix: '' });
+    if (source.kind === 'argv')
+      this.frame.pos.set(source.position, { k: 'name', quoted: false, prefix: '', suffix: '' });
   }
 
   run(root: ShellNode): ScriptAnalysis {
@@ -252,8 +269,11 @@ class Analyzer {
         return;
       case 'pipeline': {
         // echo "$NAME" | grep -q '^VI_': the name is matched by a program we cannot read.
-        const matcher = n.children.find((c) => c.type === 'command' && MATCHERS.has(c.childForFieldName('name')?.text.split('/').pop() ?? ''));
-        if (matcher && this.involvesName(n)) this.opaque(n, `the name is piped into ${matcher.childForFieldName('name')?.text}`);
+        const matcher = n.children.find(
+          (c) => c.type === 'command' && MATCHERS.has(c.childForFieldName('name')?.text.split('/').pop() ?? ''),
+        );
+        if (matcher && this.involvesName(n))
+          this.opaque(n, `the name is piped into ${matcher.childForFieldName('name')?.text}`);
         break;
       }
     }
@@ -278,7 +298,8 @@ class Analyzer {
     }
     const name = target.text;
     this.fifoLines.delete(name);
-    if (!valueNode) return void this.vars.set(name, { k: 'lit', text: '', glob: false, start: n.endIndex, end: n.endIndex });
+    if (!valueNode)
+      return void this.vars.set(name, { k: 'lit', text: '', glob: false, start: n.endIndex, end: n.endIndex });
     if (valueNode.type === 'array') {
       const keys: Literal[] = [];
       for (const el of valueNode.namedChildren) {
@@ -303,7 +324,10 @@ class Analyzer {
   }
 
   private declare(n: ShellNode): void {
-    const flags = n.children.filter((c) => c.type === 'word' && c.text.startsWith('-')).map((c) => c.text).join('');
+    const flags = n.children
+      .filter((c) => c.type === 'word' && c.text.startsWith('-'))
+      .map((c) => c.text)
+      .join('');
     for (const c of n.children) {
       if (c.type === 'variable_assignment') this.assign(c);
       else if ((c.type === 'variable_name' || c.type === 'word') && !c.text.startsWith('-') && /A|a/.test(flags)) {
@@ -332,8 +356,10 @@ class Analyzer {
       if (v.k !== 'name' && v.k !== 'derived') return;
       this.out.nameUsed = true;
       const a = args[i]!;
-      if (MATCHERS.has(base)) this.opaque(a, `the name is passed to ${base}, which matches it against data this analysis cannot see`);
-      else if (v.k === 'name' && isInterfaceUse(base, v, values, i)) this.out.interfaceUses.push({ start: a.startIndex, end: a.endIndex });
+      if (MATCHERS.has(base))
+        this.opaque(a, `the name is passed to ${base}, which matches it against data this analysis cannot see`);
+      else if (v.k === 'name' && isInterfaceUse(base, v, values, i))
+        this.out.interfaceUses.push({ start: a.startIndex, end: a.endIndex });
     });
     if (this.involvesName(nameNode)) this.opaque(nameNode, 'the name is used to build the command to run');
     for (const a of args) for (const c of descendants(a, 'command_substitution')) this.walk(c);
@@ -362,7 +388,8 @@ class Analyzer {
     const names: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const t = args[i]!.text;
-      if (/^-[^-]*[pdtnNu]$/.test(t)) i++; // option with a value
+      if (/^-[^-]*[pdtnNu]$/.test(t))
+        i++; // option with a value
       else if (t.startsWith('-')) {
         if (t.includes('a')) return void (args[i + 1] && this.vars.set(args[i + 1]!.text, UNKNOWN));
       } else names.push(t);
@@ -482,7 +509,8 @@ class Analyzer {
     if (n.type === 'negated_command') return n.children.forEach((c) => this.condition(c, d, !negated));
     if (n.type === 'command') {
       const cmd = n.childForFieldName('name')?.text;
-      if (cmd === 'test' || cmd === '[') return this.testWords(n, n.childrenForFieldName('argument'), negated, false, d);
+      if (cmd === 'test' || cmd === '[')
+        return this.testWords(n, n.childrenForFieldName('argument'), negated, false, d);
     }
     this.walk(n);
   }
@@ -491,7 +519,9 @@ class Analyzer {
     const double = n.children[0]?.text === '[[';
     const items: (string | ShellNode)[] = [];
     const flatten = (x: ShellNode) => {
-      if (['binary_expression', 'unary_expression', 'parenthesized_expression', 'negation_expression'].includes(x.type)) {
+      if (
+        ['binary_expression', 'unary_expression', 'parenthesized_expression', 'negation_expression'].includes(x.type)
+      ) {
         for (const c of x.children) {
           if (c.childCount === 0 && TEST_OPS.has(c.text)) items.push(c.text);
           else if (c.type === 'test_operator') items.push(c.text);
@@ -556,7 +586,8 @@ class Analyzer {
 
   private lookup(name: string): Value {
     if (/^\d+$/.test(name)) return this.frame.pos.get(Number(name)) ?? UNKNOWN;
-    if (name === '@' || name === '*') return [...this.frame.pos.values()].some((v) => v.k === 'name' || v.k === 'derived') ? DERIVED : UNKNOWN;
+    if (name === '@' || name === '*')
+      return [...this.frame.pos.values()].some((v) => v.k === 'name' || v.k === 'derived') ? DERIVED : UNKNOWN;
     return this.vars.get(name) ?? UNKNOWN;
   }
 
@@ -575,14 +606,24 @@ class Analyzer {
       case 'extglob_pattern':
       case 'number': {
         const text = n.text.replace(/\\(.)/g, '$1');
-        return { k: 'lit', text, glob: pattern && /[*?[]/.test(n.text.replace(/\\./g, '')), start: n.startIndex, end: n.endIndex };
+        return {
+          k: 'lit',
+          text,
+          glob: pattern && /[*?[]/.test(n.text.replace(/\\./g, '')),
+          start: n.startIndex,
+          end: n.endIndex,
+        };
       }
       case 'raw_string':
         return { k: 'lit', text: n.text.slice(1, -1), glob: false, start: n.startIndex + 1, end: n.endIndex - 1 };
       case 'string': {
         const parts = n.children.filter((c) => c.type !== '"');
         if (!parts.length) return { k: 'lit', text: '', glob: false, start: n.startIndex + 1, end: n.startIndex + 1 };
-        const v = this.concat(parts.map((p) => (p.type === 'string_content' ? lit(p, p.text.replace(/\\([$`"\\])/g, '$1')) : this.evaluate(p))));
+        const v = this.concat(
+          parts.map((p) =>
+            p.type === 'string_content' ? lit(p, p.text.replace(/\\([$`"\\])/g, '$1')) : this.evaluate(p),
+          ),
+        );
         // "$WRITER" holding a literal: point at the literal where it was assigned.
         if (v.k === 'lit' && parts.length === 1 && parts[0]!.type !== 'string_content') return { ...v, glob: false };
         return v.k === 'lit' ? { ...v, glob: false, start: n.startIndex + 1, end: n.endIndex - 1 } : v;
@@ -619,7 +660,8 @@ class Analyzer {
           hasDefault,
           tests: (this.arrays.get(arr) ?? []).map((k) => nameTest(key, { k: 'lit', ...k }, 'key', false)),
         });
-      } else if (key.k === 'name' || key.k === 'derived') this.opaque(n, 'the name indexes an array this analysis cannot read');
+      } else if (key.k === 'name' || key.k === 'derived')
+        this.opaque(n, 'the name indexes an array this analysis cannot read');
       return UNKNOWN;
     }
     const v = n.children.find((c) => c.type === 'variable_name' || c.type === 'special_variable_name');
@@ -642,7 +684,8 @@ function join(a: Value, b: Value): Value {
   if (a.k === 'derived' || b.k === 'derived') return DERIVED;
   if (a.k === 'name' && b.k === 'name') return DERIVED;
   if (a.k === 'unknown' || b.k === 'unknown') return a.k === 'name' || b.k === 'name' ? DERIVED : UNKNOWN;
-  if (a.k === 'lit' && b.k === 'lit') return { k: 'lit', text: a.text + b.text, glob: a.glob || b.glob, start: a.start, end: b.end };
+  if (a.k === 'lit' && b.k === 'lit')
+    return { k: 'lit', text: a.text + b.text, glob: a.glob || b.glob, start: a.start, end: b.end };
   if (a.k === 'lit' && b.k === 'name') return { ...b, prefix: a.text + b.prefix };
   if (a.k === 'name' && b.k === 'lit') return { ...a, suffix: a.suffix + b.text };
   return UNKNOWN;
@@ -657,7 +700,12 @@ function literalOf(v: Extract<Value, { k: 'lit' }>): Literal {
 }
 
 /** A test of the name against a literal, with the prefix/suffix idiom (`"x$N" = "xgw"`) undone. */
-function nameTest(v: Value, l: Extract<Value, { k: 'lit' }>, construct: NameTest['construct'], negated: boolean): NameTest {
+function nameTest(
+  v: Value,
+  l: Extract<Value, { k: 'lit' }>,
+  construct: NameTest['construct'],
+  negated: boolean,
+): NameTest {
   let text = l.text;
   let { start, end } = l;
   const exact = end - start === text.length;
@@ -684,7 +732,11 @@ function isInterfaceUse(cmd: string, v: Extract<Value, { k: 'name' }>, values: V
   if (/(^|\.)conf\.$/.test(v.prefix) || v.prefix.endsWith('/sys/class/net/') || /\/conf\/$/.test(v.prefix)) return true;
   if (!INTERFACE_COMMANDS.has(cmd) || v.prefix || v.suffix) return false;
   const prev = values[i - 1];
-  return (prev?.k === 'lit' && ['dev', 'link', 'set', 'show', 'del', 'master'].includes(prev.text)) || cmd === 'ifconfig' || cmd === 'ethtool';
+  return (
+    (prev?.k === 'lit' && ['dev', 'link', 'set', 'show', 'del', 'master'].includes(prev.text)) ||
+    cmd === 'ifconfig' ||
+    cmd === 'ethtool'
+  );
 }
 
 function isTest(n: ShellNode | undefined): boolean {

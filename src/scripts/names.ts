@@ -29,7 +29,9 @@ export function handles(d: Dispatch, name: string): boolean {
 export function similarNames(literal: string, names: Iterable<string>): string[] {
   const all = [...names];
   // gateway -> gateway_v4, gateway-v6, v4.gateway: the old name plus a separated part.
-  const split = all.filter((n) => new RegExp(`^${escapeRegExp(literal)}[-_.:]|[-_.:]${escapeRegExp(literal)}$`).test(n));
+  const split = all.filter((n) =>
+    new RegExp(`^${escapeRegExp(literal)}[-_.:]|[-_.:]${escapeRegExp(literal)}$`).test(n),
+  );
   if (split.length) return split.sort();
   const derived = all.filter((n) => n.length > literal.length && (n.startsWith(literal) || n.endsWith(literal)));
   if (derived.length) return derived.sort();

@@ -65,7 +65,12 @@ export interface ScriptStore {
 
 const SHELLS = /^(sh|bash|dash|ksh|mksh|ash|zsh|busybox)$/;
 
-export async function loadScripts(refs: ScriptCall[], paths: PathMap, host: FileHost, files: Map<string, SourceFile>): Promise<ScriptStore> {
+export async function loadScripts(
+  refs: ScriptCall[],
+  paths: PathMap,
+  host: FileHost,
+  files: Map<string, SourceFile>,
+): Promise<ScriptStore> {
   const byPath = new Map<string, ScriptFile>();
   const fileOf = (ref: ScriptCall): ScriptFile | null => {
     const p = ref.command ? scriptFile(ref.command.text, paths) : null;
@@ -82,7 +87,8 @@ export async function loadScripts(refs: ScriptCall[], paths: PathMap, host: File
   const wanted = new Map<string, { file: ScriptFile; source: NameSource }>();
   for (const ref of refs) {
     const f = fileOf(ref);
-    if (f?.source && f.shell && ref.nameSource) wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
+    if (f?.source && f.shell && ref.nameSource)
+      wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
   }
   const analyses = new Map<string, ScriptAnalysis>();
   if (wanted.size) {
@@ -137,7 +143,17 @@ function analyseAll(parser: ShellParser, text: string, sources: NameSource[]): [
 
 function readScript(p: string, deployed: string, paths: PathMap, host: FileHost): ScriptFile {
   const stat = host.stat(p);
-  const f: ScriptFile = { path: p, deployed, located: paths.explain(deployed), stat, source: null, readError: null, interpreter: null, shell: false, writable: [] };
+  const f: ScriptFile = {
+    path: p,
+    deployed,
+    located: paths.explain(deployed),
+    stat,
+    source: null,
+    readError: null,
+    interpreter: null,
+    shell: false,
+    writable: [],
+  };
   if (stat.kind !== 'file') return f;
   const r = host.readText(p);
   if (!r.ok) {

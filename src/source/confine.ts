@@ -107,7 +107,8 @@ export function entryBoundary(entry: string, o: EntryRoot, host: FileHost): Boun
   const gitDirs = repo === null ? [] : gitFoldersOf(repo, host, real);
   if (o.rootGiven && path.posix.resolve(o.root) === '/') return { folders: null, gitDirs };
   // The router itself: /etc/keepalived/keepalived.conf (not a copy of it in a checkout).
-  if (repo === null && isInside(real(abs), '/etc/keepalived') && real(abs) !== '/etc/keepalived') return { folders: null };
+  if (repo === null && isInside(real(abs), '/etc/keepalived') && real(abs) !== '/etc/keepalived')
+    return { folders: null };
   const folders: string[] = [];
   if (path.posix.resolve(o.root) !== '/') folders.push(real(o.root));
   if (repo !== null) folders.push(real(repo));
@@ -147,7 +148,15 @@ export function refusal(real: string, boundary: Boundary): string | null {
   if (within.length === 0) return 'outside the root';
   // A .git folder below a boundary folder holding the file (the repository's own, a nested
   // repository's, a submodule's): git's data, not the config's.
-  if (within.some((f) => real.slice(f === '/' ? 0 : f.length).split('/').includes('.git'))) return 'inside .git';
+  if (
+    within.some((f) =>
+      real
+        .slice(f === '/' ? 0 : f.length)
+        .split('/')
+        .includes('.git'),
+    )
+  )
+    return 'inside .git';
   return null;
 }
 
@@ -183,7 +192,13 @@ export function confinedHost(base: FileHost, boundary: Boundary): FileHost {
  */
 export function replayHostFor(host: FileHost, entry: string, o: EntryRoot): FileHost {
   const inside = confineFor(host, entry, o);
-  return { readText: inside.readText, list: inside.list, stat: (f) => host.stat(f), realpath: (f) => host.realpath(f), cwd: () => host.cwd() };
+  return {
+    readText: inside.readText,
+    list: inside.list,
+    stat: (f) => host.stat(f),
+    realpath: (f) => host.realpath(f),
+    cwd: () => host.cwd(),
+  };
 }
 
 /** The host an entry's lint reads through: `confinedHost` with the entry's boundary. */

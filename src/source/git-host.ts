@@ -23,7 +23,10 @@ import { MAX_FILE_BYTES, byteOrder } from './host.js';
 
 export function gitTopLevel(cwd: string): string | null {
   try {
-    return execFileSync('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -59,7 +62,15 @@ interface TreeEntry {
 }
 
 export function gitHost(top: string, rev: string): FileHost {
-  let tree: { entries: Map<string, TreeEntry>; children: Map<string, string[]>; blobs: string[]; position: Map<string, number> } | { error: string } | null = null;
+  let tree:
+    | {
+        entries: Map<string, TreeEntry>;
+        children: Map<string, string[]>;
+        blobs: string[];
+        position: Map<string, number>;
+      }
+    | { error: string }
+    | null = null;
   const texts = new Map<string, ReadResult>();
   let totalRead = 0;
   const rel = (file: string): string | null => {
@@ -67,14 +78,22 @@ export function gitHost(top: string, rev: string): FileHost {
     return r.startsWith('..') || path.isAbsolute(r) ? null : r.split(path.sep).join('/');
   };
   const git = (args: string[], maxBuffer: number, input?: string): Buffer | null => {
-    const r = spawnSync('git', ['-C', top, ...args], { input: input ?? '', stdio: ['pipe', 'pipe', 'ignore'], maxBuffer, windowsHide: true });
+    const r = spawnSync('git', ['-C', top, ...args], {
+      input: input ?? '',
+      stdio: ['pipe', 'pipe', 'ignore'],
+      maxBuffer,
+      windowsHide: true,
+    });
     return r.status === 0 && !r.error ? r.stdout : null;
   };
   const listing = () => {
     if (tree) return tree;
     if (rev.startsWith('-')) return (tree = { error: `"${rev}" is not a revision` });
     const out = git(['ls-tree', '-r', '-t', '-l', '-z', '--full-tree', rev], MAX_LISTING_BYTES);
-    if (!out) return (tree = { error: `cannot list the tree at ${rev} (more than ${MAX_LISTING_BYTES / 1048576} MiB of names, or not readable)` });
+    if (!out)
+      return (tree = {
+        error: `cannot list the tree at ${rev} (more than ${MAX_LISTING_BYTES / 1048576} MiB of names, or not readable)`,
+      });
     const entries = new Map<string, TreeEntry>();
     const children = new Map<string, string[]>([['', []]]);
     // The blobs in the listing's (tree) order, where hosts/lb1/... and hosts/lb2/... are neighbours.
@@ -120,12 +139,18 @@ export function gitHost(top: string, rev: string): FileHost {
       return true;
     };
     // Its folder (its includes, its scripts, the other configs there)...
-    for (const name of t.children.get(dir) ?? []) if (!add(dir ? `${dir}/${name}` : name, BATCH_BYTES, MAX_FILE_BYTES)) break;
+    for (const name of t.children.get(dir) ?? [])
+      if (!add(dir ? `${dir}/${name}` : name, BATCH_BYTES, MAX_FILE_BYTES)) break;
     // ...then the small files that follow it in the tree (the next host's folder), a little at a
     // time: speculative reads may use half of MAX_TOTAL_BYTES, the files asked for the rest.
     const from = t.position.get(r) ?? t.blobs.length;
-    for (let i = from + 1; i < t.blobs.length && bytes < PREFETCH_BYTES; i++) if (!add(t.blobs[i]!, PREFETCH_BYTES, PREFETCH_FILE_BYTES)) break;
-    const out = git(['cat-file', '--batch'], bytes + batch.length * 128 + 1024, batch.map(([, e]) => `${e.oid}\n`).join(''));
+    for (let i = from + 1; i < t.blobs.length && bytes < PREFETCH_BYTES; i++)
+      if (!add(t.blobs[i]!, PREFETCH_BYTES, PREFETCH_FILE_BYTES)) break;
+    const out = git(
+      ['cat-file', '--batch'],
+      bytes + batch.length * 128 + 1024,
+      batch.map(([, e]) => `${e.oid}\n`).join(''),
+    );
     totalRead += bytes;
     let at = 0;
     for (const [p] of batch) {
@@ -142,7 +167,12 @@ export function gitHost(top: string, rev: string): FileHost {
       at = nl + 1 + size + 1;
       if (head[1] !== 'blob' || buf.length !== size) continue;
       const text = buf.toString('utf8');
-      texts.set(p, Buffer.from(text, 'utf8').equals(buf) ? { ok: true, text, encoding: 'utf8' } : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' });
+      texts.set(
+        p,
+        Buffer.from(text, 'utf8').equals(buf)
+          ? { ok: true, text, encoding: 'utf8' }
+          : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' },
+      );
     }
   };
   return {
@@ -152,9 +182,17 @@ export function gitHost(top: string, rev: string): FileHost {
       if (!e || r === null) return { ok: false, reason: `no such file at ${rev}` };
       if (e.type === 'tree') return { ok: false, reason: 'is a directory' };
       if (e.type !== 'blob') return { ok: false, reason: 'is not a regular file' };
-      if (e.size > MAX_FILE_BYTES) return { ok: false, reason: `is ${(e.size / 1048576).toFixed(1)} MiB at ${rev}, more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint reads` };
+      if (e.size > MAX_FILE_BYTES)
+        return {
+          ok: false,
+          reason: `is ${(e.size / 1048576).toFixed(1)} MiB at ${rev}, more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint reads`,
+        };
       if (!texts.has(r)) {
-        if (totalRead + e.size > MAX_TOTAL_BYTES) return { ok: false, reason: `cannot be read from git at ${rev}: more than ${MAX_TOTAL_BYTES / 1048576} MiB read from that revision already` };
+        if (totalRead + e.size > MAX_TOTAL_BYTES)
+          return {
+            ok: false,
+            reason: `cannot be read from git at ${rev}: more than ${MAX_TOTAL_BYTES / 1048576} MiB read from that revision already`,
+          };
         readBatch(r, e);
         // A read that failed is remembered: asking again would spawn git again, every time.
         if (!texts.has(r)) texts.set(r, { ok: false, reason: `cannot be read from git at ${rev}` });
@@ -165,7 +203,10 @@ export function gitHost(top: string, rev: string): FileHost {
       const r = rel(file);
       const e = r === null ? null : entry(r);
       if (!e) return { kind: 'missing', executable: false };
-      return { kind: e.type === 'tree' ? 'directory' : e.type === 'blob' ? 'file' : 'other', executable: e.mode === '100755' };
+      return {
+        kind: e.type === 'tree' ? 'directory' : e.type === 'blob' ? 'file' : 'other',
+        executable: e.mode === '100755',
+      };
     },
     list(dir) {
       const r = rel(dir);

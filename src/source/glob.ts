@@ -23,7 +23,10 @@ export function hasMagic(pattern: string): boolean {
  * Expand `{a,b}` alternatives (nested too), left to right, as GLOB_BRACE does: at most `limit`
  * patterns, built one by one, so that the work stops with them.
  */
-export function expandBraces(pattern: string, limit = MAX_BRACE_ALTERNATIVES): { patterns: string[]; truncated: boolean } {
+export function expandBraces(
+  pattern: string,
+  limit = MAX_BRACE_ALTERNATIVES,
+): { patterns: string[]; truncated: boolean } {
   const patterns: string[] = [];
   const truncated = !expandInto(pattern, patterns, limit);
   return { patterns, truncated };
@@ -170,8 +173,15 @@ export function expandGlob(pattern: string, host: FileHost, budget?: LookupBudge
   for (const alt of patterns) {
     // Trying an alternative is one question (a literal one is its stat), and a wildcard one also
     // pays for each stat and list call of its walk.
-    const found = !spend(budget) ? null : hasMagic(alt) ? globOne(alt, host, MAX_GLOB_MATCHES, budget) : host.stat(alt).kind === 'missing' ? [] : [alt];
-    if (found === null) return { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted: true };
+    const found = !spend(budget)
+      ? null
+      : hasMagic(alt)
+        ? globOne(alt, host, MAX_GLOB_MATCHES, budget)
+        : host.stat(alt).kind === 'missing'
+          ? []
+          : [alt];
+    if (found === null)
+      return { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted: true };
     if (found.length === 0 && !hasMagic(alt)) missingAlternatives.push(alt);
     for (const f of found) {
       if (matches.length >= MAX_GLOB_MATCHES) {
@@ -181,6 +191,7 @@ export function expandGlob(pattern: string, host: FileHost, budget?: LookupBudge
       matches.push(f);
     }
   }
-  if (braces.truncated && !alternativesTruncated) return { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted: true };
+  if (braces.truncated && !alternativesTruncated)
+    return { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted: true };
   return { matches, missingAlternatives, truncated, alternativesTruncated, lookupsExhausted: false };
 }

@@ -21,7 +21,9 @@ import * as fs from 'node:fs';
  */
 export type TextEncoding = 'utf8' | 'latin1';
 /** `outside`: the file lies outside what may be read (src/source/confine.ts); it was not read. */
-export type ReadResult = { ok: true; text: string; encoding: TextEncoding } | { ok: false; reason: string; outside?: true };
+export type ReadResult =
+  | { ok: true; text: string; encoding: TextEncoding }
+  | { ok: false; reason: string; outside?: true };
 /** `outside`: the path resolves outside what may be read; nothing about the file itself is known. */
 export type StatKind = 'file' | 'directory' | 'other' | 'missing' | 'outside';
 
@@ -68,7 +70,9 @@ export function tooLarge(bytes: number, exact = true): string {
 /** keepalived reads bytes: valid UTF-8 is text, anything else is Latin-1 (one character per byte). */
 export function decodeBytes(buf: Buffer): { text: string; encoding: TextEncoding } {
   const text = buf.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(buf) ? { text, encoding: 'utf8' } : { text: buf.toString('latin1'), encoding: 'latin1' };
+  return Buffer.from(text, 'utf8').equals(buf)
+    ? { text, encoding: 'utf8' }
+    : { text: buf.toString('latin1'), encoding: 'latin1' };
 }
 
 // O_NOFOLLOW does not exist on Windows (0: no effect there).
@@ -86,7 +90,8 @@ function readRegularFile(file: string): ReadResult {
   const fd = fs.openSync(real, OPEN_FLAGS);
   try {
     const fst = fs.fstatSync(fd);
-    if (!fst.isFile() || fst.ino !== st.ino || fst.dev !== st.dev) return { ok: false, reason: 'changed while being read (no longer the same regular file)' };
+    if (!fst.isFile() || fst.ino !== st.ino || fst.dev !== st.dev)
+      return { ok: false, reason: 'changed while being read (no longer the same regular file)' };
     // Read to the cap whatever st_size says: a file can grow while read, and some report 0.
     const buf = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1, Math.max(fst.size + 1, 65536)));
     let got = 0;

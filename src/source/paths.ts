@@ -33,12 +33,14 @@ export interface PathMap {
 export function pathMap(root: string, mappings: readonly PathMapping[] = []): PathMap {
   const byFrom = [...mappings].sort((a, b) => b.from.length - a.from.length);
   const byTo = [...mappings].sort((a, b) => b.to.length - a.to.length);
-  const under = (p: string, prefix: string) => (prefix.endsWith('/') ? p.startsWith(prefix) : p === prefix || p.startsWith(prefix + '/'));
+  const under = (p: string, prefix: string) =>
+    prefix.endsWith('/') ? p.startsWith(prefix) : p === prefix || p.startsWith(prefix + '/');
   const join = (base: string, rest: string) => (rest ? path.posix.join(base, rest) : base);
   const local = new Map<string, string>();
   const toLocal = (deployed: string): string => {
     const p = path.posix.resolve('/', deployed);
-    for (const m of byFrom) if (under(p, m.from)) return join(m.to, p.slice(m.from.replace(/\/$/, '').length).replace(/^\//, ''));
+    for (const m of byFrom)
+      if (under(p, m.from)) return join(m.to, p.slice(m.from.replace(/\/$/, '').length).replace(/^\//, ''));
     return path.posix.join(root, p);
   };
   return {
@@ -55,10 +57,16 @@ export function pathMap(root: string, mappings: readonly PathMapping[] = []): Pa
     explain(deployed) {
       const p = path.posix.resolve('/', deployed);
       const m = byFrom.find((x) => under(p, x.from));
-      return m ? `the paths mapping "${m.from}" -> ${m.to}` : path.posix.resolve(root) === '/' ? 'root "/"' : `the root ${root} stands for "/"`;
+      return m
+        ? `the paths mapping "${m.from}" -> ${m.to}`
+        : path.posix.resolve(root) === '/'
+          ? 'root "/"'
+          : `the root ${root} stands for "/"`;
     },
     toDeployed(local) {
-      for (const m of byTo) if (under(local, m.to)) return join(m.from.replace(/\/$/, '') || '/', local.slice(m.to.replace(/\/$/, '').length).replace(/^\//, ''));
+      for (const m of byTo)
+        if (under(local, m.to))
+          return join(m.from.replace(/\/$/, '') || '/', local.slice(m.to.replace(/\/$/, '').length).replace(/^\//, ''));
       if (root === '/' || root === '') return local;
       const rel = path.posix.relative(root, local);
       return rel.startsWith('..') || path.posix.isAbsolute(rel) ? local : '/' + rel;

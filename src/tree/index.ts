@@ -125,7 +125,8 @@ class Builder {
   private enterValueBlock(st: Statement): void {
     // virtual_server_group NAME { ... } takes a name; other value blocks take no words before "{".
     const allowed = st.def?.args.max ?? 0;
-    if (st.args.length > allowed) this.issues.push({ code: 'block-extra-params', statement: st, words: st.args.slice(allowed) });
+    if (st.args.length > allowed)
+      this.issues.push({ code: 'block-extra-params', statement: st, words: st.args.slice(allowed) });
     this.expectOpen(st, 'value-block-missing-open');
     while (this.i < this.lines.length) {
       const line = this.lines[this.i++]!;

@@ -47,5 +47,8 @@ export function resolveTargetName(text: string): ResolvedTarget | undefined {
 
 /** The --help text listing the names, marking the unverified mappings. */
 export function distroHelp(): string {
-  return DISTROS.map((d) => `${d.names.join('/')}=${d.version}${d.verified ? '' : '?'}`).join(', ') + ' (? = unverified mapping)';
+  return (
+    DISTROS.map((d) => `${d.names.join('/')}=${d.version}${d.verified ? '' : '?'}`).join(', ') +
+    ' (? = unverified mapping)'
+  );
 }

@@ -50,9 +50,7 @@ export function formatVersion(v: Version): string {
 }
 
 /** The release tags the reference scanned (1.2.1 .. 2.4.3), oldest first, without the "v". */
-export const KNOWN_VERSIONS: readonly string[] = Object.freeze([
-  ...keywordData.meta.releases,
-]);
+export const KNOWN_VERSIONS: readonly string[] = Object.freeze([...keywordData.meta.releases]);
 
 const known = new Set(KNOWN_VERSIONS);
 

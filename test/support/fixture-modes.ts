@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Path (from the repository) -> mode. */
-export const FIXTURE_MODES: ReadonlyArray<readonly [string, number]> = [['fixtures/script-insecure/invalid/shared', 0o777]];
+export const FIXTURE_MODES: ReadonlyArray<readonly [string, number]> = [
+  ['fixtures/script-insecure/invalid/shared', 0o777],
+];
 
 export default function setup(): void {
   for (const [rel, mode] of FIXTURE_MODES) fs.chmodSync(path.join(REPO, rel), mode);

@@ -35,7 +35,15 @@ export interface Expectation {
 export interface Fixture {
   file: string;
   expectations: Expectation[];
-  options: { target?: string; from?: string; configId?: string; root?: string; cluster?: string[]; reportUnusedDisables?: boolean; with?: string[] };
+  options: {
+    target?: string;
+    from?: string;
+    configId?: string;
+    root?: string;
+    cluster?: string[];
+    reportUnusedDisables?: boolean;
+    with?: string[];
+  };
 }
 
 /** `rule-id: text`, `rule-id[messageId]: text` or `rule-id[messageId]`. */
@@ -84,6 +92,13 @@ export function parseFixture(file: string, text: string): Fixture {
   return { file, expectations, options };
 }
 
-function expectation(ruleId: string, messageId: string | undefined, message: string | undefined, line: number, column: number, endColumn: number): Expectation {
+function expectation(
+  ruleId: string,
+  messageId: string | undefined,
+  message: string | undefined,
+  line: number,
+  column: number,
+  endColumn: number,
+): Expectation {
   return { ruleId, line, column, endColumn, message: (message ?? '').trim(), ...(messageId ? { messageId } : {}) };
 }

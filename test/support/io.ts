@@ -15,7 +15,13 @@ export interface FakeIO {
   readonly stdinReads: number;
 }
 
-export function fakeIO(o: { cwd: string; env?: Record<string, string>; stdin?: string; stderrIsTTY?: boolean; columns?: number }): FakeIO {
+export function fakeIO(o: {
+  cwd: string;
+  env?: Record<string, string>;
+  stdin?: string;
+  stderrIsTTY?: boolean;
+  columns?: number;
+}): FakeIO {
   let stdout = '';
   const stderrWrites: string[] = [];
   let stdinReads = 0;

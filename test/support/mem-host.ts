@@ -21,7 +21,8 @@ const MAX_LINK_HOPS = 40;
 export function memHost(files: Record<string, string | Buffer>, opts: MemHostOptions = {}): FileHost {
   const links = opts.links ?? {};
   const dirs = new Set<string>(['/']);
-  for (const f of [...Object.keys(files), ...Object.keys(links)]) for (let d = path.posix.dirname(f); d !== '/'; d = path.posix.dirname(d)) dirs.add(d);
+  for (const f of [...Object.keys(files), ...Object.keys(links)])
+    for (let d = path.posix.dirname(f); d !== '/'; d = path.posix.dirname(d)) dirs.add(d);
 
   /** The path with every link resolved, component by component; null for a loop. */
   const resolve = (p: string): string | null => {
@@ -49,16 +50,20 @@ export function memHost(files: Record<string, string | Buffer>, opts: MemHostOpt
       const real = resolve(file);
       if (real === null) return { ok: false, reason: 'too many levels of symbolic links' };
       const v = files[real];
-      if (v === undefined) return { ok: false, reason: dirs.has(real) ? 'is a directory' : 'no such file or directory' };
+      if (v === undefined)
+        return { ok: false, reason: dirs.has(real) ? 'is a directory' : 'no such file or directory' };
       opts.reads?.push(real);
       const buf = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
       const text = buf.toString('utf8');
-      return Buffer.from(text, 'utf8').equals(buf) ? { ok: true, text, encoding: 'utf8' } : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' };
+      return Buffer.from(text, 'utf8').equals(buf)
+        ? { ok: true, text, encoding: 'utf8' }
+        : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' };
     },
     stat(file): FileStat {
       const real = resolve(file);
       if (real === null) return { kind: 'missing', executable: false };
-      if (files[real] !== undefined) return { kind: 'file', executable: opts.executable?.has(real) ?? false, mode: 0o755, uid: 0, gid: 0 };
+      if (files[real] !== undefined)
+        return { kind: 'file', executable: opts.executable?.has(real) ?? false, mode: 0o755, uid: 0, gid: 0 };
       if (dirs.has(real)) return { kind: 'directory', executable: true, mode: 0o755, uid: 0, gid: 0 };
       return { kind: 'missing', executable: false };
     },
@@ -67,7 +72,8 @@ export function memHost(files: Record<string, string | Buffer>, opts: MemHostOpt
       if (real === null) return [];
       const prefix = real.endsWith('/') ? real : real + '/';
       const names = new Set<string>();
-      for (const p of [...Object.keys(files), ...Object.keys(links), ...dirs]) if (p.startsWith(prefix) && p.length > prefix.length) names.add(p.slice(prefix.length).split('/')[0]!);
+      for (const p of [...Object.keys(files), ...Object.keys(links), ...dirs])
+        if (p.startsWith(prefix) && p.length > prefix.length) names.add(p.slice(prefix.length).split('/')[0]!);
       return [...names].sort(byteOrder);
     },
     realpath: (f) => resolve(f) ?? f,

@@ -105,7 +105,9 @@ export interface CorpusOracleRow {
 }
 
 function readTsv(file: string, hasHeader = true): string[][] {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   return (hasHeader ? lines.slice(1) : lines).map((l) => l.split('\t'));
 }
 

@@ -75,7 +75,13 @@ export function showFinding(f: Finding): string {
 }
 
 /** The lint options a fixture's header gives (as test/fixtures.test.ts gives them to the CLI). */
-export function fixtureOptions(fx: Fixture): { target?: string; from?: string; configId?: string; root?: string; reportUnusedDisables?: boolean } {
+export function fixtureOptions(fx: Fixture): {
+  target?: string;
+  from?: string;
+  configId?: string;
+  root?: string;
+  reportUnusedDisables?: boolean;
+} {
   const o = fx.options;
   return {
     ...(o.target ? { target: o.target } : {}),
@@ -87,17 +93,29 @@ export function fixtureOptions(fx: Fixture): { target?: string; from?: string; c
 }
 
 function companions(fx: Fixture, ruleId: string): Rule[] {
-  return (fx.options.with ?? []).map((id) => {
-    const r = allPerConfig.find((x) => x.meta.id === id);
-    if (!r) throw new Error(`${fx.file}: with=${id} names no per-config rule`);
-    return r;
-  }).filter((r) => r.meta.id !== ruleId);
+  return (fx.options.with ?? [])
+    .map((id) => {
+      const r = allPerConfig.find((x) => x.meta.id === id);
+      if (!r) throw new Error(`${fx.file}: with=${id} names no per-config rule`);
+      return r;
+    })
+    .filter((r) => r.meta.id !== ruleId);
 }
 
 function runOf(ruleId: string, fx: Fixture, report: LintReport): RuleRun {
-  const findings = report.results.flatMap((r) => r.diagnostics).filter((d) => d.ruleId === ruleId).map(toFinding);
+  const findings = report.results
+    .flatMap((r) => r.diagnostics)
+    .filter((d) => d.ruleId === ruleId)
+    .map(toFinding);
   const sources = new Map([...report.sources].map(([f, t]) => [path.relative(REPO, f), t]));
-  return { ruleId, fixture: fx, findings, files: [...sources.keys()], sources, errors: report.errors.map((e) => ({ file: path.relative(REPO, e.file), message: e.message })) };
+  return {
+    ruleId,
+    fixture: fx,
+    findings,
+    files: [...sources.keys()],
+    sources,
+    errors: report.errors.map((e) => ({ file: path.relative(REPO, e.file), message: e.message })),
+  };
 }
 
 /**
@@ -120,7 +138,11 @@ export function clusterMembers(file: string): string[] {
 }
 
 /** The cluster check over a cluster fixture and the nodes it names, with `rule` alone (or `rules`). */
-export async function runClusterRule(rule: ClusterRule, file: string, opts: { rules?: readonly ClusterRule[] } = {}): Promise<RuleRun> {
+export async function runClusterRule(
+  rule: ClusterRule,
+  file: string,
+  opts: { rules?: readonly ClusterRule[] } = {},
+): Promise<RuleRun> {
   const abs = path.resolve(REPO, file);
   const fx = readFixture(abs);
   const entries = [abs, ...clusterMembers(abs)].map((f) => ({ file: f, options: {} }));
@@ -145,7 +167,11 @@ export function expectationsOf(run: RuleRun): (Expectation & { file: string })[]
 export function expectFindingsMatch(run: RuleRun, { invalid = true } = {}): void {
   expect(run.errors, 'files that could not be linted').toEqual([]);
   const expected = expectationsOf(run);
-  if (invalid) expect(expected.length, `${run.fixture.file}: an invalid fixture (or a file it includes) must state what it expects of ${run.ruleId}`).toBeGreaterThan(0);
+  if (invalid)
+    expect(
+      expected.length,
+      `${run.fixture.file}: an invalid fixture (or a file it includes) must state what it expects of ${run.ruleId}`,
+    ).toBeGreaterThan(0);
   const unmatched = [...run.findings];
   const got = () => run.findings.map(showFinding).join('\n') || '(none)';
   for (const e of expected) {
@@ -158,7 +184,10 @@ export function expectFindingsMatch(run: RuleRun, { invalid = true } = {}): void
         (e.messageId === undefined || f.messageId === e.messageId) &&
         `${f.message}\n${f.detail ?? ''}`.includes(e.message),
     );
-    expect(i, `expected ${e.file}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ${e.message}\ngot:\n${got()}`).toBeGreaterThanOrEqual(0);
+    expect(
+      i,
+      `expected ${e.file}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ${e.message}\ngot:\n${got()}`,
+    ).toBeGreaterThanOrEqual(0);
     unmatched.splice(i, 1);
   }
   expect(unmatched.map(showFinding), 'findings the fixture does not expect').toEqual([]);
