@@ -3,7 +3,8 @@ import { compareVersions, formatVersion } from '../src/versions/version.js';
 
 /** sizeof(vrrp->auth_data): keepalived keeps the first 8 bytes of the password. */
 const MAX = 8;
-/** From 1.2.20 a `#`/`!` inside a word starts a comment (alloc_strvec(), commit 79693dcf); before, only at a word start. */
+/** From 1.2.20 a `#`/`!` inside a word starts a comment (alloc_strvec(), commit 79693dcf); before, only at a word
+ * start. */
 const CUT_INSIDE_WORD = '1.2.20';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -13,20 +14,33 @@ export const rule = defineRule({
   meta: {
     id: 'auth-pass-truncated',
     description:
-      'auth_pass longer than 8 characters, or cut short by an unquoted # or !: keepalived authenticates with another password than the one written.',
+      'auth_pass longer than 8 characters, or cut short by an unquoted # or ' +
+      '!: keepalived authenticates with another password than the one ' +
+      'written.',
     severity: 'warning',
     messages: {
       long: {
         message:
-          'Truncated auth_pass "{{written}}" in vrrp_instance {{name}}: it is {{length}} characters long, and keepalived {{target}} keeps only the first {{max}}, "{{used}}"',
+          'Truncated auth_pass "{{written}}" in vrrp_instance {{name}}: it is ' +
+          '{{length}} characters long, and keepalived {{target}} keeps only the ' +
+          'first {{max}}, "{{used}}"',
         detail:
-          'keepalived {{target}} says "Truncating auth_pass to {{max}} characters" and authenticates with "{{used}}". A peer configured with the full string by another VRRP implementation will not match and drops the adverts. Fix: use a password of at most {{max}} characters, the same on every peer.',
+          'keepalived {{target}} says "Truncating auth_pass to {{max}} ' +
+          'characters" and authenticates with "{{used}}". A peer configured with ' +
+          'the full string by another VRRP implementation will not match and ' +
+          'drops the adverts. Fix: use a password of at most {{max}} characters, ' +
+          'the same on every peer.',
       },
       cut: {
         message:
-          'Cut auth_pass "{{written}}" in vrrp_instance {{name}}: the unquoted "{{char}}" starts a comment, so keepalived {{target}} authenticates with "{{used}}"',
+          'Cut auth_pass "{{written}}" in vrrp_instance {{name}}: the unquoted ' +
+          '"{{char}}" starts a comment, so keepalived {{target}} authenticates ' +
+          'with "{{used}}"',
         detail:
-          'keepalived {{target}} drops the rest of the word after the unquoted "{{char}}" and silently authenticates with "{{used}}". A peer that sends the written password (another implementation, or keepalived before 1.2.20) will not match. Fix: {{fix}}.',
+          'keepalived {{target}} drops the rest of the word after the unquoted ' +
+          '"{{char}}" and silently authenticates with "{{used}}". A peer that ' +
+          'sends the written password (another implementation, or keepalived ' +
+          'before 1.2.20) will not match. Fix: {{fix}}.',
       },
     },
   },
@@ -50,7 +64,9 @@ export const rule = defineRule({
             const fix =
               bytes(written) <= MAX
                 ? `put it in double quotes (auth_pass "${written}"), the same on every peer`
-                : `use a password of at most ${MAX} characters without "#" or "!" (keepalived would keep only "${first8(written)}" of the quoted string)`;
+                : `use a password of at most ${MAX} characters without ` +
+                  `"#" or "!" (keepalived would keep only "${first8(written)}" ` +
+                  `of the quoted string)`;
             ctx.report({ messageId: 'cut', at, data: { ...data, written, char: rest[0]!, used: tok.text, fix } });
             return;
           }

@@ -1,38 +1,47 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { includePatternAt } from '../src/model/includes.js';
 
-/** The linter's work budget (src/preprocess/budget.ts): an input that would make it, or keepalived, work without bound. */
+/** The linter's work budget (src/preprocess/budget.ts): an input that would make it, or keepalived, work without bound.
+ * */
 export const rule = defineRule({
   meta: {
     id: 'budget-exceeded',
     description:
-      'Inputs that expand without bound (include fan-out, ~SEQ, brace nesting, huge or deeply nested scripts): the linter stops at a cap and says where.',
+      'Inputs that expand without bound (include fan-out, ~SEQ, brace ' +
+      'nesting, huge or deeply nested scripts): the linter stops at a cap ' +
+      'and says where.',
     severity: 'error',
     messages: {
       stopped: {
         message: 'Budget cap "{{cap}}" exceeded: more than {{limit}} {{what}}; the rest of this config is not checked',
         detail:
-          "The linter's work budget is spent: it stops reading this config here, so what follows is not checked; {{effect}}.",
+          "The linter's work budget is spent: it stops reading this config here, " +
+          'so what follows is not checked; {{effect}}.',
       },
       skipped: {
         message: 'Budget cap "{{cap}}" exceeded: more than {{limit}} {{what}}',
         detail:
-          "The linter's work budget is spent: it reads no more of them, so what they would add is not checked; {{effect}}.",
+          "The linter's work budget is spent: it reads no more of them, so what " +
+          'they would add is not checked; {{effect}}.',
       },
       // Also reported by `cluster` for its nodes (src/cluster/index.ts uses this rule's meta), so
       // that `lint --cluster` shows it once.
       configIds: {
         message:
-          'Budget cap "config-ids" exceeded: more than {{limit}} config-ids; "{{id}}" and the ids after it are not linted',
+          'Budget cap "config-ids" exceeded: more than {{limit}} config-ids; ' +
+          '"{{id}}" and the ids after it are not linted',
         detail:
-          'The linter lints at most {{limit}} config-ids of one config (its work budget); "{{id}}" and the ids after it are not checked. keepalived reads the whole config once per process for its one id.',
+          'The linter lints at most {{limit}} config-ids of one config (its work ' +
+          'budget); "{{id}}" and the ids after it are not checked. keepalived ' +
+          'reads the whole config once per process for its one id.',
       },
       script: {
         message: 'Script not analysed (cap "{{cap}}"): {{script}} {{reason}}',
         detail: 'The linter does not check its handling of the name. keepalived runs it anyway; {{effect}}.',
       },
       findings:
-        'Too many findings of {{rule}} in this file: only the first {{limit}} are shown (cap "findings-per-rule-and-file").',
+        'Too many findings of {{rule}} in this file: only the first {{limit}} ' +
+        'are shown (cap "findings-per-rule-and-file").',
     },
   },
   create(ctx) {

@@ -92,39 +92,69 @@ export const rule = defineClusterRule({
   meta: {
     id: 'cluster-advert-mismatch',
     description:
-      "The nodes of one VRRP group disagree on what their adverts carry (VRID, VRRP version, authentication type or password, advert_int): they drop each other's adverts and all become MASTER.",
+      'The nodes of one VRRP group disagree on what their adverts carry ' +
+      '(VRID, VRRP version, authentication type or password, advert_int): ' +
+      "they drop each other's adverts and all become MASTER.",
     severity: 'error',
     messages: {
       vrid: {
         message:
           'Different virtual_router_id for vrrp_instance {{name}}: {{mine}} on {{here}} but {{theirs}} on {{others}}',
         detail:
-          'The VRID identifies the virtual router in every advert, so these are different routers that never hear each other; each node is MASTER of its own and holds the VIPs (split brain). Fix: the same virtual_router_id on every node of the instance.',
+          'The VRID identifies the virtual router in every advert, so these are ' +
+          'different routers that never hear each other; each node is MASTER of ' +
+          'its own and holds the VIPs (split brain). Fix: the same ' +
+          'virtual_router_id on every node of the instance.',
       },
       version: {
         message:
-          'VRRP version of vrrp_instance {{name}} (VRID {{vrid}}) differs: VRRPv{{mine}} on {{here}}, VRRPv{{theirs}} on {{others}}',
-        detail: `VRRPv{{mine}} on {{here}} ({{why}}), VRRPv{{theirs}} on {{others}}: keepalived drops adverts of the other version ("({{name}}) wrong version. Received {{theirs}} and expect {{mine}}"), ${SPLIT} Fix: the same version on every node (vrrp_version in global_defs, or version in the instance).`,
+          'VRRP version of vrrp_instance {{name}} (VRID {{vrid}}) differs: ' +
+          'VRRPv{{mine}} on {{here}}, VRRPv{{theirs}} on {{others}}',
+        detail:
+          `VRRPv{{mine}} on {{here}} ({{why}}), VRRPv{{theirs}} ` +
+          `on {{others}}: keepalived drops adverts of the other ` +
+          `version ("({{name}}) wrong version. Received {{theirs}} ` +
+          `and expect {{mine}}"), ${SPLIT} Fix: the same version ` +
+          `on every node (vrrp_version in global_defs, or version ` +
+          `in the instance).`,
       },
       authType: {
         message:
-          'Authentication of vrrp_instance {{name}} (VRID {{vrid}}) differs: {{mine}} on {{here}}, {{theirs}} on {{others}}',
-        detail: `keepalived drops adverts with another authentication ("{{log}}"), ${SPLIT} Fix: the same authentication block (auth_type and auth_pass) on every node, or none anywhere (VRRPv3 and strict mode ignore it).`,
+          'Authentication of vrrp_instance {{name}} (VRID {{vrid}}) differs: ' +
+          '{{mine}} on {{here}}, {{theirs}} on {{others}}',
+        detail:
+          `keepalived drops adverts with another authentication ` +
+          `("{{log}}"), ${SPLIT} Fix: the same authentication ` +
+          `block (auth_type and auth_pass) on every node, or none ` +
+          `anywhere (VRRPv3 and strict mode ignore it).`,
       },
       password: {
         message: 'Different auth_pass for vrrp_instance {{name}} (VRID {{vrid}}) on {{here}} and {{others}}',
-        detail: `The passwords differ (keepalived compares the first 8 characters): each node drops the other's adverts ("{{log}}"), ${SPLIT} Fix: the same auth_pass on every node.`,
+        detail:
+          `The passwords differ (keepalived compares the first ` +
+          `8 characters): each node drops the other's adverts ` +
+          `("{{log}}"), ${SPLIT} Fix: the same auth_pass on every ` +
+          `node.`,
       },
       advert: {
         message:
-          'Different advert_int for VRRPv2 vrrp_instance {{name}} (VRID {{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
-        detail: `VRRPv2 drops adverts with another interval ("({{name}}) advertisement interval mismatch mine={{mineWhole}} sec rcv'd={{theirsWhole}} sec"), ${SPLIT} Fix: the same advert_int on every node.`,
+          'Different advert_int for VRRPv2 vrrp_instance {{name}} (VRID ' +
+          '{{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
+        detail:
+          `VRRPv2 drops adverts with another interval ("({{name}}) ` +
+          `advertisement interval mismatch mine={{mineWhole}} ` +
+          `sec rcv'd={{theirsWhole}} sec"), ${SPLIT} Fix: the ` +
+          `same advert_int on every node.`,
       },
       advertV3: {
         message:
-          'Different advert_int for VRRPv3 vrrp_instance {{name}} (VRID {{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
+          'Different advert_int for VRRPv3 vrrp_instance {{name}} (VRID ' +
+          '{{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
         detail:
-          'Under VRRPv3 a BACKUP adopts the interval the MASTER advertises, so the time to declare a dead MASTER (3 intervals and a skew) changes with which node is MASTER, and preemption and sync groups run at different paces. Fix: the same advert_int on every node.',
+          'Under VRRPv3 a BACKUP adopts the interval the MASTER advertises, so ' +
+          'the time to declare a dead MASTER (3 intervals and a skew) changes ' +
+          'with which node is MASTER, and preemption and sync groups run at ' +
+          'different paces. Fix: the same advert_int on every node.',
       },
     },
   },

@@ -6,14 +6,22 @@ export const rule = defineClusterRule({
   meta: {
     id: 'cluster-missing-peer',
     description:
-      'A vrrp_instance defined on one node of a cluster only (no other node has that name, nor the same VRID on that interface): nothing takes over its VIPs when that node fails.',
+      'A vrrp_instance defined on one node of a cluster only (no other node ' +
+      'has that name, nor the same VRID on that interface): nothing takes ' +
+      'over its VIPs when that node fails.',
     severity: 'error',
     messages: {
       alone: {
         message:
-          'Only {{here}} has vrrp_instance {{name}} (VRID {{vrid}}, {{family}} on {{iface}}): {{others}} {{have}} no peer for it',
+          'Only {{here}} has vrrp_instance {{name}} (VRID {{vrid}}, {{family}} ' +
+          'on {{iface}}): {{others}} {{have}} no peer for it',
         detail:
-          '{{others}} {{have}} no instance with that name, nor VRID {{vrid}} on {{iface}} with any of its VIPs, so nothing takes over {{vips}} when {{here}} fails or stops keepalived (no failover). Fix: add the instance to {{others}} (same virtual_router_id and virtual_ipaddress, state BACKUP, a lower priority), or remove it from {{here}} if the group moved elsewhere.',
+          '{{others}} {{have}} no instance with that name, nor VRID {{vrid}} on ' +
+          '{{iface}} with any of its VIPs, so nothing takes over {{vips}} when ' +
+          '{{here}} fails or stops keepalived (no failover). Fix: add the ' +
+          'instance to {{others}} (same virtual_router_id and virtual_ipaddress, ' +
+          'state BACKUP, a lower priority), or remove it from {{here}} if the ' +
+          'group moved elsewhere.',
       },
     },
   },

@@ -23,44 +23,86 @@ export const rule = defineClusterRule({
   meta: {
     id: 'cluster-priority',
     description:
-      'Priorities that do not elect one MASTER across the nodes of a VRRP group: two state MASTER nodes with the same priority, a state MASTER node outranked by another, or tracking weights that can never move the VIPs (or move them while everything is healthy).',
+      'Priorities that do not elect one MASTER across the nodes of a VRRP ' +
+      'group: two state MASTER nodes with the same priority, a state MASTER ' +
+      'node outranked by another, or tracking weights that can never move ' +
+      'the VIPs (or move them while everything is healthy).',
     severity: 'warning',
     messages: {
       bothMaster: {
         message:
-          'Two MASTERs with one priority: vrrp_instance {{name}} (VRID {{vrid}}) is state MASTER with priority {{prio}} on {{here}} and on {{others}}',
+          'Two MASTERs with one priority: vrrp_instance {{name}} (VRID {{vrid}}) ' +
+          'is state MASTER with priority {{prio}} on {{here}} and on {{others}}',
         detail:
-          'With equal priorities keepalived breaks the tie by the higher primary IP address, so addressing, not this config, decides who holds the VIPs, and when the nodes start together both become MASTER and send gratuitous ARPs for the VIPs until the lower address yields. Fix: state MASTER with a higher priority (e.g. 150) on one node only, state BACKUP with lower priorities on the others.',
+          'With equal priorities keepalived breaks the tie by the higher primary ' +
+          'IP address, so addressing, not this config, decides who holds the ' +
+          'VIPs, and when the nodes start together both become MASTER and send ' +
+          'gratuitous ARPs for the VIPs until the lower address yields. Fix: ' +
+          'state MASTER with a higher priority (e.g. 150) on one node only, ' +
+          'state BACKUP with lower priorities on the others.',
       },
       bothOwner: {
         message:
           'Two address owners: vrrp_instance {{name}} (VRID {{vrid}}) has priority 255 on {{here}} and on {{others}}',
         detail:
-          'vrrp_instance {{name}} has priority 255 (address owner{{how}}) on {{here}} and on {{others}}: both take the VIPs at once at start-up, then keepalived logs "({{name}}) CONFIGURATION ERROR: local instance and a remote instance are both configured as address owner, please fix - reducing local priority", and timing decides who keeps them. Fix: priority 255 only on the node that owns the addresses; state BACKUP and a lower priority on the others.',
+          'vrrp_instance {{name}} has priority 255 (address owner{{how}}) on ' +
+          '{{here}} and on {{others}}: both take the VIPs at once at start-up, ' +
+          'then keepalived logs "({{name}}) CONFIGURATION ERROR: local instance ' +
+          'and a remote instance are both configured as address owner, please ' +
+          'fix - reducing local priority", and timing decides who keeps them. ' +
+          'Fix: priority 255 only on the node that owns the addresses; state ' +
+          'BACKUP and a lower priority on the others.',
       },
       masterOutranked: {
         message:
-          'Outranked MASTER: vrrp_instance {{name}} (VRID {{vrid}}) is state MASTER on {{here}} with priority {{prio}}, but {{other}} has the higher priority {{otherPrio}}',
+          'Outranked MASTER: vrrp_instance {{name}} (VRID {{vrid}}) is state ' +
+          'MASTER on {{here}} with priority {{prio}}, but {{other}} has the ' +
+          'higher priority {{otherPrio}}',
         detail:
-          'The node named MASTER holds the VIPs only while {{other}} is down (when both start together it takes them first and {{other}} preempts it moments later: an extra failover). Fix: give {{here}} the highest priority, or make it state BACKUP if {{other}} is meant to be MASTER.',
+          'The node named MASTER holds the VIPs only while {{other}} is down ' +
+          '(when both start together it takes them first and {{other}} preempts ' +
+          'it moments later: an extra failover). Fix: give {{here}} the highest ' +
+          'priority, or make it state BACKUP if {{other}} is meant to be MASTER.',
       },
       weightsAlways: {
         message:
-          'Tracking weights put {{here}} above the intended MASTER {{master}} in vrrp_instance {{name}} (VRID {{vrid}}): priority {{prio}} vs {{masterPrio}}',
+          'Tracking weights put {{here}} above the intended MASTER {{master}} in ' +
+          'vrrp_instance {{name}} (VRID {{vrid}}): priority {{prio}} vs ' +
+          '{{masterPrio}}',
         detail:
-          'With every tracked check passing, vrrp_instance {{name}} has priority {{prio}} on {{here}} ({{how}}) but {{masterPrio}} on {{master}}, the intended MASTER ({{why}}): {{here}} outranks it all the time, so the tracking weights, not the priorities, make {{here}} MASTER, and {{master}} takes over only when a check on {{here}} fails. Fix: keep the priority plus positive weights of {{here}} below {{masterPrio}}, or raise the priority of {{master}}.',
+          'With every tracked check passing, vrrp_instance {{name}} has priority ' +
+          '{{prio}} on {{here}} ({{how}}) but {{masterPrio}} on {{master}}, the ' +
+          'intended MASTER ({{why}}): {{here}} outranks it all the time, so the ' +
+          'tracking weights, not the priorities, make {{here}} MASTER, and ' +
+          '{{master}} takes over only when a check on {{here}} fails. Fix: keep ' +
+          'the priority plus positive weights of {{here}} below {{masterPrio}}, ' +
+          'or raise the priority of {{master}}.',
       },
       weightsNever: {
         message:
-          'Tracking can never move vrrp_instance {{name}} (VRID {{vrid}}) off {{here}}: its priority never drops below {{worst}}, {{backup}} reaches at most {{best}}',
+          'Tracking can never move vrrp_instance {{name}} (VRID {{vrid}}) off ' +
+          '{{here}}: its priority never drops below {{worst}}, {{backup}} ' +
+          'reaches at most {{best}}',
         detail:
-          'The priority of {{name}} on {{here}} is {{healthy}} with every check passing and still {{worst}} with {{failing}} failing, while {{backup}} reaches at most {{best}}, and a BACKUP takes over only from a MASTER with a lower priority: when a tracked check fails on {{here}}, it stays MASTER and keeps the VIPs on the broken service (no failover). Fix: make the weights drop the priority by more than {{need}} in total (below {{best}}), or use weight 0 so a failure puts the instance in FAULT.',
+          'The priority of {{name}} on {{here}} is {{healthy}} with every check ' +
+          'passing and still {{worst}} with {{failing}} failing, while ' +
+          '{{backup}} reaches at most {{best}}, and a BACKUP takes over only ' +
+          'from a MASTER with a lower priority: when a tracked check fails on ' +
+          '{{here}}, it stays MASTER and keeps the VIPs on the broken service ' +
+          '(no failover). Fix: make the weights drop the priority by more than ' +
+          '{{need}} in total (below {{best}}), or use weight 0 so a failure puts ' +
+          'the instance in FAULT.',
       },
       weightsNoPreempt: {
         message:
-          'Tracking can never move vrrp_instance {{name}} (VRID {{vrid}}) off {{here}}: every other node ({{others}}) has nopreempt',
+          'Tracking can never move vrrp_instance {{name}} (VRID {{vrid}}) off ' +
+          '{{here}}: every other node ({{others}}) has nopreempt',
         detail:
-          'A nopreempt BACKUP accepts adverts of any priority, so a lower priority on {{here}} never hands over the VIPs; only a FAULT or a stop does (no failover when {{failing}} fails). Fix: weight 0 for the checks that must move the VIPs (the instance goes to FAULT), or remove nopreempt from the backups.',
+          'A nopreempt BACKUP accepts adverts of any priority, so a lower ' +
+          'priority on {{here}} never hands over the VIPs; only a FAULT or a ' +
+          'stop does (no failover when {{failing}} fails). Fix: weight 0 for the ' +
+          'checks that must move the VIPs (the instance goes to FAULT), or ' +
+          'remove nopreempt from the backups.',
       },
     },
   },

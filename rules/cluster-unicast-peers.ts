@@ -6,24 +6,40 @@ export const rule = defineClusterRule({
   meta: {
     id: 'cluster-unicast-peers',
     description:
-      "Unicast peers that are not reciprocal across the nodes of a VRRP group (a node's unicast_peer list lacks another node's unicast_src_ip, or names the node itself), or a group where some nodes use unicast and others multicast.",
+      'Unicast peers that are not reciprocal across the nodes of a VRRP ' +
+      "group (a node's unicast_peer list lacks another node's " +
+      'unicast_src_ip, or names the node itself), or a group where some ' +
+      'nodes use unicast and others multicast.',
     severity: 'error',
     messages: {
       missing: {
         message: 'Missing unicast peer {{peer}} ({{other}}) in vrrp_instance {{name}} (VRID {{vrid}}) on {{here}}',
         detail:
-          'unicast_peer on {{here}} does not list the unicast_src_ip of {{other}}, so {{here}} never sends its adverts there: whenever {{here}} is MASTER, {{other}} hears nothing, declares the MASTER dead after 3 advert intervals and becomes MASTER too: both hold the VIPs (split brain). Fix: add {{peer}} to unicast_peer on {{here}}{{self}}.',
+          'unicast_peer on {{here}} does not list the unicast_src_ip of ' +
+          '{{other}}, so {{here}} never sends its adverts there: whenever ' +
+          '{{here}} is MASTER, {{other}} hears nothing, declares the MASTER dead ' +
+          'after 3 advert intervals and becomes MASTER too: both hold the VIPs ' +
+          '(split brain). Fix: add {{peer}} to unicast_peer on {{here}}{{self}}.',
       },
       self: {
         message: 'Own address {{peer}} in unicast_peer of vrrp_instance {{name}} (VRID {{vrid}}) on {{here}}',
         detail:
-          "{{peer}} is the node's own unicast_src_ip; keepalived {{target}} does not skip it and sends adverts to itself instead of to a peer; usually the config was copied from another node without swapping unicast_src_ip and the peer. Fix: remove {{peer}} from unicast_peer and list the other nodes' addresses.",
+          "{{peer}} is the node's own unicast_src_ip; keepalived {{target}} does " +
+          'not skip it and sends adverts to itself instead of to a peer; usually ' +
+          'the config was copied from another node without swapping ' +
+          'unicast_src_ip and the peer. Fix: remove {{peer}} from unicast_peer ' +
+          "and list the other nodes' addresses.",
       },
       mixed: {
         message:
-          'Mixed unicast/multicast in vrrp_instance {{name}} (VRID {{vrid}}): {{mine}} on {{here}} but {{theirs}} on {{others}}',
+          'Mixed unicast/multicast in vrrp_instance {{name}} (VRID {{vrid}}): ' +
+          '{{mine}} on {{here}} but {{theirs}} on {{others}}',
         detail:
-          'keepalived drops adverts sent the other way ("({{name}}) Expected {{expect}}icast packet but received {{got}}icast packet"), so {{split}} never hear each other and each becomes MASTER with the VIPs (split brain). Fix: give every node of the group unicast_src_ip and unicast_peer entries for all the others, or none of them.',
+          'keepalived drops adverts sent the other way ("({{name}}) Expected ' +
+          '{{expect}}icast packet but received {{got}}icast packet"), so ' +
+          '{{split}} never hear each other and each becomes MASTER with the VIPs ' +
+          '(split brain). Fix: give every node of the group unicast_src_ip and ' +
+          'unicast_peer entries for all the others, or none of them.',
       },
     },
   },

@@ -9,13 +9,22 @@ export const rule = defineClusterRule({
   meta: {
     id: 'cluster-vip-mismatch',
     description:
-      "The nodes of one VRRP group advertise different virtual_ipaddress sets: each rejects the others' adverts, so every node becomes MASTER (split brain).",
+      'The nodes of one VRRP group advertise different virtual_ipaddress ' +
+      "sets: each rejects the others' adverts, so every node becomes MASTER " +
+      '(split brain).',
     severity: 'error',
     messages: {
       differ: {
         message: 'Virtual addresses of vrrp_instance {{name}} (VRID {{vrid}}) on {{here}} differ: {{where}}',
         detail:
-          'The nodes list different virtual_ipaddress sets: {{lists}}. A node drops every advert whose address list is not its own (keepalived logs "{{log}}"), so {{split}} never accept each other\'s adverts: {{here}} becomes MASTER while another node is MASTER too, both claim the shared VIPs and they flap between the nodes (split brain). Fix: list the same addresses in virtual_ipaddress on every node of the group (use virtual_ipaddress_excluded for addresses that only one node should hold).',
+          'The nodes list different virtual_ipaddress sets: {{lists}}. A node ' +
+          'drops every advert whose address list is not its own (keepalived logs ' +
+          '"{{log}}"), so {{split}} never accept each other\'s adverts: {{here}} ' +
+          'becomes MASTER while another node is MASTER too, both claim the ' +
+          'shared VIPs and they flap between the nodes (split brain). Fix: list ' +
+          'the same addresses in virtual_ipaddress on every node of the group ' +
+          '(use virtual_ipaddress_excluded for addresses that only one node ' +
+          'should hold).',
       },
     },
   },
@@ -35,13 +44,15 @@ export const rule = defineClusterRule({
           const lacks = involved.filter((o) => !set(o).includes(k)).map((o) => o.node);
           return [has.length <= lacks.length ? `${k} only on ${nodeList(has)}` : `${k} missing on ${nodeList(lacks)}`];
         });
-        // vrrp_check_packet(): a different count fails first; the same count with another address fails on that address.
+        // vrrp_check_packet(): a different count fails first; the same count with another address fails on that
+        // address.
         const o = differing[0]!;
         const missing = set(i).find((k) => !set(o).includes(k));
         const log =
           set(o).length !== mine.length
             ? `(${i.name}) received an unexpected ip number count ${set(o).length}, expected ${mine.length}!`
-            : `(${i.name}) ip address associated with VRID ${i.vrid?.value ?? '?'} not present in MASTER advert: ${missing ?? ''}`;
+            : `(${i.name}) ip address associated with VRID ${i.vrid?.value ?? '?'} ` +
+              `not present in MASTER advert: ${missing ?? ''}`;
         ctx.report({
           messageId: 'differ',
           node: i.node,

@@ -30,21 +30,34 @@ function dropLog(me: ClusterInstance, from: ClusterInstance): string {
   if (me.vips.length !== from.vips.length)
     return `(${me.name}) received an unexpected ip number count ${from.vips.length}, expected ${me.vips.length}!`;
   const missing = me.vips.find((v) => !from.vips.some((w) => w.key === v.key));
-  return `(${me.name}) ip address associated with VRID ${me.vrid!.value} not present in MASTER advert: ${missing?.key ?? ''}`;
+  return (
+    `(${me.name}) ip address associated with VRID ${me.vrid!.value} ` +
+    `not present in MASTER advert: ${missing?.key ?? ''}`
+  );
 }
 
 export const rule = defineClusterRule({
   meta: {
     id: 'cluster-vrid-collision',
     description:
-      "The same VRID used by two different VRRP groups on one segment (same interface name and address family, overlapping VIP networks) anywhere in the configs linted: each group drops the other's adverts, and with use_vmac both MASTERs share one virtual MAC.",
+      'The same VRID used by two different VRRP groups on one segment (same ' +
+      'interface name and address family, overlapping VIP networks) anywhere ' +
+      "in the configs linted: each group drops the other's adverts, and with " +
+      'use_vmac both MASTERs share one virtual MAC.',
     severity: 'error',
     messages: {
       collision: {
         message:
-          'VRID {{vrid}} of vrrp_instance {{name}} on {{here}} is also used by {{otherName}} on {{others}}, another VRRP group on {{iface}}',
+          'VRID {{vrid}} of vrrp_instance {{name}} on {{here}} is also used by ' +
+          '{{otherName}} on {{others}}, another VRRP group on {{iface}}',
         detail:
-          'vrrp_instance {{name}} on {{here}} and vrrp_instance {{otherName}} on {{others}} are different VRRP groups, with other VIPs, on one segment ({{family}} multicast on {{iface}}). Every advert of each group reaches the other group\'s nodes, which drop it ("{{log}}") at every advert interval{{vmac}}; a VRID must be unique on a segment (RFC 5798). Fix: give one of the groups another virtual_router_id, on all of its nodes, and keep a VRID registry for the segment.',
+          'vrrp_instance {{name}} on {{here}} and vrrp_instance {{otherName}} on ' +
+          '{{others}} are different VRRP groups, with other VIPs, on one segment ' +
+          '({{family}} multicast on {{iface}}). Every advert of each group ' +
+          'reaches the other group\'s nodes, which drop it ("{{log}}") at every ' +
+          'advert interval{{vmac}}; a VRID must be unique on a segment (RFC ' +
+          '5798). Fix: give one of the groups another virtual_router_id, on all ' +
+          'of its nodes, and keep a VRID registry for the segment.',
       },
     },
   },
@@ -88,13 +101,17 @@ export const rule = defineClusterRule({
               others: nodeList(hits.map((h) => h.node)),
               log: dropLog(b, a),
               vmac: vmac
-                ? `, and with use_vmac both MASTERs send from the virtual MAC ${mac}: the switch moves it between them and traffic for one group's VIPs reaches the other group's MASTER`
+                ? `, and with use_vmac both MASTERs send from the virtual ` +
+                  `MAC ${mac}: the switch moves it between them and traffic ` +
+                  `for one group's VIPs reaches the other group's MASTER`
                 : '',
             },
             related: hits.map((h) => ({
               node: h.node,
               at: h.vrid!.at,
-              message: `vrrp_instance ${h.name} uses VRID ${h.vrid!.value} on ${h.iface!.text} with ${h.vips.map((v) => v.key).join(', ') || 'no VIPs'}`,
+              message:
+                `vrrp_instance ${h.name} uses VRID ${h.vrid!.value} ` +
+                `on ${h.iface!.text} with ${h.vips.map((v) => v.key).join(', ') || 'no VIPs'}`,
             })),
             ...(vmac ? {} : { severity: 'warning' as const }),
           });

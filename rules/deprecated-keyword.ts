@@ -125,7 +125,10 @@ const ROUTE_WORDS: Readonly<Record<string, RouteWordDeprecation>> = {
     shownByT: null,
     says: "'default6' is deprecated - please replace with 'inet6 default'",
     // alloc_route() steps over the word after "inet6" (2.0.8 to HEAD), so its own advice fails.
-    note: ' Do not follow the log\'s advice: keepalived reads "inet6 default" as a route without a destination ("Route must have a destination") and drops it.',
+    note:
+      ' Do not follow the log\'s advice: keepalived reads "inet6 default" as ' +
+      'a route without a destination ("Route must have a destination") and ' +
+      'drops it.',
   },
 };
 
@@ -168,7 +171,10 @@ function deprecationUpgradeNote(
   if (defs.some((d) => isValidIn(d, from)))
     note += ` ${f} already knows "${r.name}", so you can rename it before upgrading.`;
   else
-    note += ` ${f} does not know "${r.name}" (it exists from keepalived ${defs[0]!.since}), so rename it in the same change as the upgrade.`;
+    note +=
+      ` ${f} does not know "${r.name}" (it exists from keepalived ` +
+      `${defs[0]!.since}), so rename it in the same change ` +
+      `as the upgrade.`;
   return note;
 }
 
@@ -179,5 +185,8 @@ function routeWordUpgradeNote(word: RouteWordDeprecation, from: Version | null):
   if (compareVersions(word.since, from) <= 0) return ` It is already deprecated in keepalived ${f} (--from).`;
   // nexthop came with the 1.2.24 rewrite; via and ::/0 were read before.
   const knows = word.replacement !== 'nexthop' || compareVersions(from, '1.2.24') >= 0;
-  return ` keepalived ${f} (--from) reads it without complaint: the deprecation came in ${word.since}.${knows ? ` ${f} already reads "${word.replacement}", so you can change it before upgrading.` : ` ${f} does not know "nexthop" (it exists from keepalived 1.2.24), so change it in the same change as the upgrade.`}`;
+  return (
+    ` keepalived ${f} (--from) reads it without complaint: ` +
+    `the deprecation came in ${word.since}.${knows ? ` ${f} already reads "${word.replacement}", so you can change it before upgrading.` : ` ${f} does not know "nexthop" (it exists from keepalived 1.2.24), so change it in the same change as the upgrade.`}`
+  );
 }

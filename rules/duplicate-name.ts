@@ -54,19 +54,27 @@ export const rule = defineRule({
   meta: {
     id: 'duplicate-name',
     description:
-      'Two vrrp_instance, vrrp_sync_group, vrrp_script, track file, vrrp_track_process, bfd_instance or virtual_server_group blocks with the same name: keepalived uses only the first.',
+      'Two vrrp_instance, vrrp_sync_group, vrrp_script, track file, ' +
+      'vrrp_track_process, bfd_instance or virtual_server_group blocks with ' +
+      'the same name: keepalived uses only the first.',
     severity: 'error',
     messages: {
       duplicate: {
         message: '{{label}} "{{name}}" is already defined at {{first}}: none of the settings in this block apply',
         detail:
-          'keepalived {{target}} {{does}}, so none of the settings in this block apply. Fix: rename this block (and the references meant for it), or merge it into the first one.',
+          'keepalived {{target}} {{does}}, so none of the settings in this block ' +
+          'apply. Fix: rename this block (and the references meant for it), or ' +
+          'merge it into the first one.',
       },
       unchecked: {
         message:
-          '{{label}} "{{name}}" is already defined at {{first}}: keepalived {{target}} creates two instances called "{{name}}"',
+          '{{label}} "{{name}}" is already defined at {{first}}: keepalived ' +
+          '{{target}} creates two instances called "{{name}}"',
         detail:
-          'keepalived {{target}} does not check names and creates two instances called "{{name}}"; keepalived {{checked}} and later skip this whole block ("... already defined"). Fix: rename this block (and the references meant for it), or merge it into the first one.',
+          'keepalived {{target}} does not check names and creates two instances ' +
+          'called "{{name}}"; keepalived {{checked}} and later skip this whole ' +
+          'block ("... already defined"). Fix: rename this block (and the ' +
+          'references meant for it), or merge it into the first one.',
       },
     },
   },

@@ -13,20 +13,32 @@ export const rule = defineRule({
   meta: {
     id: 'duplicate-vrid',
     description:
-      'Two vrrp_instance blocks with the same virtual_router_id on the same interface and address family: keepalived refuses to start VRRP.',
+      'Two vrrp_instance blocks with the same virtual_router_id on the same ' +
+      'interface and address family: keepalived refuses to start VRRP.',
     severity: 'error',
     messages: {
       multicast: {
         message:
-          'VRID {{vrid}} of vrrp_instance {{name}} is already used on {{iface}} ({{family}}) by {{other}} at {{first}}: keepalived refuses to start VRRP',
+          'VRID {{vrid}} of vrrp_instance {{name}} is already used on {{iface}} ' +
+          '({{family}}) by {{other}} at {{first}}: keepalived refuses to start ' +
+          'VRRP',
         detail:
-          'Both instances use VRID {{vrid}} with {{family}} on interface {{iface}}: keepalived {{target}} reports "{{said}}" and the VRRP process refuses to start, so no instance comes up. Fix: give one of them another virtual_router_id (the same change on every node of that instance).',
+          'Both instances use VRID {{vrid}} with {{family}} on interface ' +
+          '{{iface}}: keepalived {{target}} reports "{{said}}" and the VRRP ' +
+          'process refuses to start, so no instance comes up. Fix: give one of ' +
+          'them another virtual_router_id (the same change on every node of that ' +
+          'instance).',
       },
       unicast: {
         message:
-          'VRID {{vrid}} of unicast vrrp_instance {{name}} is already used by {{other}} at {{first}} (same local address, peer {{peer}})',
+          'VRID {{vrid}} of unicast vrrp_instance {{name}} is already used by ' +
+          '{{other}} at {{first}} (same local address, peer {{peer}})',
         detail:
-          'Both are {{family}} instances with the same local address and the common unicast peer {{peer}}: keepalived {{target}} reports "({{other}}) duplicate VRID conflict with {{name}} VRID {{vrid}}" and the VRRP process refuses to start. Fix: give one of them another virtual_router_id (on every node).',
+          'Both are {{family}} instances with the same local address and the ' +
+          'common unicast peer {{peer}}: keepalived {{target}} reports ' +
+          '"({{other}}) duplicate VRID conflict with {{name}} VRID {{vrid}}" and ' +
+          'the VRRP process refuses to start. Fix: give one of them another ' +
+          'virtual_router_id (on every node).',
       },
     },
   },

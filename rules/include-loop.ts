@@ -11,7 +11,11 @@ export const rule = defineRule({
       loop: {
         message: 'Include loop: {{chain}}',
         detail:
-          'keepalived has no loop detection: it reads these files again and again until it runs out of file descriptors ("Too many open files"), splicing their contents in hundreds of times, and keepalived -t never names the loop (it exits 0 unless the repeated blocks clash). Fix: remove the include that points back.',
+          'keepalived has no loop detection: it reads these files again and ' +
+          'again until it runs out of file descriptors ("Too many open files"), ' +
+          'splicing their contents in hundreds of times, and keepalived -t never ' +
+          'names the loop (it exits 0 unless the repeated blocks clash). Fix: ' +
+          'remove the include that points back.',
       },
       tooDeep: {
         message: 'Includes nested more than 64 deep at {{file}}',

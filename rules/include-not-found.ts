@@ -6,7 +6,8 @@ export const rule = defineRule({
   meta: {
     id: 'include-not-found',
     description:
-      'include lines whose file is missing, whose glob matches nothing, or that name a directory, an unusable file or a file outside the root.',
+      'include lines whose file is missing, whose glob matches nothing, or ' +
+      'that name a directory, an unusable file or a file outside the root.',
     severity: 'warning',
     messages: {
       missing: {
@@ -20,7 +21,9 @@ export const rule = defineRule({
       partly: {
         message: '{{kind}} "{{pattern}}": some alternatives name no file',
         detail:
-          'Some alternatives name no file ({{missing}}). keepalived reports "Some config files missing" and reads the others. Fix the alternatives that name no file, or remove them.',
+          'Some alternatives name no file ({{missing}}). keepalived reports ' +
+          '"Some config files missing" and reads the others. Fix the ' +
+          'alternatives that name no file, or remove them.',
       },
       directory: {
         message: '{{kind}} "{{pattern}}" matches the directory {{file}}: keepalived skips it',
@@ -35,17 +38,23 @@ export const rule = defineRule({
       outside: {
         message: '{{kind}} "{{pattern}}": {{file}} is {{why}}; not read',
         detail:
-          'The linter does not read it. Fix: keep included files in the repository (a symbolic link or "../" out of it is not followed), or point --root at the folder that stands for "/".',
+          'The linter does not read it. Fix: keep included files in the ' +
+          'repository (a symbolic link or "../" out of it is not followed), or ' +
+          'point --root at the folder that stands for "/".',
       },
       executable: {
         message: 'This configuration file is executable: keepalived refuses to read it',
         detail:
-          'keepalived refuses to read it ("is not a regular non-executable file - skipping") and starts with no configuration at all. Fix: remove the execute bit (chmod a-x).',
+          'keepalived refuses to read it ("is not a regular non-executable file ' +
+          '- skipping") and starts with no configuration at all. Fix: remove the ' +
+          'execute bit (chmod a-x).',
       },
       computed: {
         message: 'This include line is built with $definitions or an @id prefix, which keepalived does not support',
         detail:
-          "keepalived's checker and VRRP processes would read the file twice, and its man page says this is unsupported. Fix: write the include line literally.",
+          "keepalived's checker and VRRP processes would read the file twice, " +
+          'and its man page says this is unsupported. Fix: write the include ' +
+          'line literally.',
       },
       tooMany: '{{kind}} "{{pattern}}" matches more than {{count}} files; only the first {{count}} were read.',
     },
@@ -64,7 +73,9 @@ export const rule = defineRule({
                 : 'starts without it, so everything defined there is silently absent.'
               : strict
                 ? `keepalived prints "No config files matched" and ${refuse}`
-                : 'keepalived reads nothing here: it prints "Config files missing" only when the folder does not exist, and otherwise says nothing, even under -t.';
+                : 'keepalived reads nothing here: it prints "Config files missing" only ' +
+                  'when the folder does not exist, and otherwise says nothing, even ' +
+                  'under -t.';
           const fix = String(p.data.pattern ?? '').startsWith('/')
             ? 'Fix the path, or set --root to the folder that stands for "/".'
             : 'Fix the path: a relative one is read from the folder of the file that contains the include.';

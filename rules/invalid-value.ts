@@ -13,22 +13,29 @@ export const rule = defineRule({
         message:
           'Missing value: "{{name}}" needs {{count}} word(s) after it; keepalived stops reading the configuration here',
         detail:
-          '"{{name}}" needs {{count}} word(s) after it{{why}}. keepalived stops reading the whole configuration at this line ("missing a parameter after keyword", exit 2), so nothing after it is checked or applied. Fix: give "{{name}}" its value.',
+          '"{{name}}" needs {{count}} word(s) after it{{why}}. keepalived stops ' +
+          'reading the whole configuration at this line ("missing a parameter ' +
+          'after keyword", exit 2), so nothing after it is checked or applied. ' +
+          'Fix: give "{{name}}" its value.',
       },
       notNumber: {
         message: '"{{value}}" is not a number: {{name}} takes {{range}}',
         detail:
-          'keepalived rejects it and treats {{name}} as not set (its default applies, if it has one). Fix: write a number in {{range}}.',
+          'keepalived rejects it and treats {{name}} as not set (its default ' +
+          'applies, if it has one). Fix: write a number in {{range}}.',
       },
       outOfRange: {
         message: '{{value}} is out of range for {{name}} ({{range}})',
         detail:
-          'keepalived reports "number \'{{value}}\' outside range" and treats {{name}} as not set (its default applies, if it has one). Fix: use a value in {{range}}.',
+          'keepalived reports "number \'{{value}}\' outside range" and treats ' +
+          '{{name}} as not set (its default applies, if it has one). Fix: use a ' +
+          'value in {{range}}.',
       },
       decimals: {
         message: '"{{value}}" has too many decimal places for {{name}} (at most {{decimals}})',
         detail:
-          'keepalived rejects it and treats {{name}} as not set (its default applies, if it has one). Fix: round it to {{decimals}} decimal places.',
+          'keepalived rejects it and treats {{name}} as not set (its default ' +
+          'applies, if it has one). Fix: round it to {{decimals}} decimal places.',
       },
       badEnum: {
         message: '"{{value}}" is not a valid value for {{name}}: keepalived ignores it',
@@ -44,24 +51,33 @@ export const rule = defineRule({
       },
       badPrefix: {
         message:
-          'Invalid prefix length "/{{prefix}}" in "{{value}}" (at most /{{max}}): keepalived adds a /{{max}} host address',
+          'Invalid prefix length "/{{prefix}}" in "{{value}}" (at most ' +
+          '/{{max}}): keepalived adds a /{{max}} host address',
         detail:
-          'keepalived reports "Invalid address prefix len {{prefix}}" and adds the address as a /{{max}} host address, which is probably not the subnet you meant. Fix: correct the prefix length.',
+          'keepalived reports "Invalid address prefix len {{prefix}}" and adds ' +
+          'the address as a /{{max}} host address, which is probably not the ' +
+          'subnet you meant. Fix: correct the prefix length.',
       },
       badAddressOption: {
         message: 'Unknown option "{{value}}" on this address line: keepalived ignores it',
         detail:
-          'keepalived ignores it ("Unknown configuration entry \'{{value}}\' for ip address"). Options are dev, brd, scope, label, peer, home, -nodad, mngtmpaddr, noprefixroute, autojoin, no_track, preferred_lft, track_group, use_vmac.',
+          "keepalived ignores it (\"Unknown configuration entry '{{value}}' for " +
+          'ip address"). Options are dev, brd, scope, label, peer, home, -nodad, ' +
+          'mngtmpaddr, noprefixroute, autojoin, no_track, preferred_lft, ' +
+          'track_group, use_vmac.',
       },
       badRouteWord: {
         message: 'Unknown route keyword "{{value}}": keepalived drops the whole route',
         detail:
-          'keepalived takes it for the destination, reports "unknown route keyword {{value}}" and drops the whole route, so it is never installed.',
+          'keepalived takes it for the destination, reports "unknown route ' +
+          'keyword {{value}}" and drops the whole route, so it is never ' +
+          'installed.',
       },
       routeNoDestination: {
         message: 'Route without a destination: keepalived drops the whole route',
         detail:
-          'keepalived reports "Route must have a destination" and drops the whole route, so it is never installed.{{why}}',
+          'keepalived reports "Route must have a destination" and drops the ' +
+          'whole route, so it is never installed.{{why}}',
       },
       badRuleWord: {
         message: 'Unknown rule option "{{value}}": keepalived drops the whole rule',
@@ -75,7 +91,8 @@ export const rule = defineRule({
       emptyValue: {
         message: '"{{name}}" has no value: keepalived ignores the line',
         detail:
-          'keepalived reports an error for this line and ignores it, keeping the default. Fix: give it a value or remove the line.',
+          'keepalived reports an error for this line and ignores it, keeping the ' +
+          'default. Fix: give it a value or remove the line.',
       },
       extraWords: {
         message: 'Extra words after "{{name}}" are ignored: "{{words}}"',
@@ -84,7 +101,8 @@ export const rule = defineRule({
       blockExtraParams: {
         message: 'Words between "{{name}}" and "{" are ignored: "{{words}}"',
         detail:
-          'keepalived reports "Block {{name}} has extra parameters" and ignores them. Fix: remove them; a value block takes no name.',
+          'keepalived reports "Block {{name}} has extra parameters" and ignores ' +
+          'them. Fix: remove them; a value block takes no name.',
       },
     },
   },

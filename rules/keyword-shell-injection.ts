@@ -15,13 +15,18 @@ export const rule = defineRule({
   meta: {
     id: 'keyword-shell-injection',
     description:
-      'A config_save_dir holding shell metacharacters: keepalived runs a shell command built from it as root, at start and under -t.',
+      'A config_save_dir holding shell metacharacters: keepalived runs a ' +
+      'shell command built from it as root, at start and under -t.',
     severity: 'error',
     messages: {
       meta: {
         message: 'Shell metacharacter {{char}} in {{keyword}} "{{value}}": keepalived hands it to a root shell',
         detail:
-          'keepalived runs a shell command built from it as root, at start and under -t: it puts the value into a command line run by /bin/sh (system()), "cp /proc/PID/fd/N VALUE/keepalived.conf.PID.N" (keepalived 2.2.3 and later, at every start and reload). Fix: use a plain directory path, without shell metacharacters or blanks.',
+          'keepalived runs a shell command built from it as root, at start and ' +
+          'under -t: it puts the value into a command line run by /bin/sh ' +
+          '(system()), "cp /proc/PID/fd/N VALUE/keepalived.conf.PID.N" ' +
+          '(keepalived 2.2.3 and later, at every start and reload). Fix: use a ' +
+          'plain directory path, without shell metacharacters or blanks.',
       },
     },
   },

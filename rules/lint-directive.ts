@@ -10,7 +10,9 @@ export const rule = defineRule({
   meta: {
     id: 'lint-directive',
     description:
-      'keepalived-lint disable/enable comments that name an unknown rule or directive, and (with --report-unused-disables) those that suppress nothing.',
+      'keepalived-lint disable/enable comments that name an unknown rule or ' +
+      'directive, and (with --report-unused-disables) those that suppress ' +
+      'nothing.',
     severity: 'error',
     messages: {
       unknownRule: {
@@ -20,7 +22,9 @@ export const rule = defineRule({
       unknownDirective: {
         message: 'Unknown keepalived-lint directive "{{word}}": this comment suppresses nothing',
         detail:
-          'keepalived-lint does not know "{{word}}", so this comment suppresses nothing.{{hint}} The directives are disable-next-line, disable-line, disable, enable and disable-file.',
+          'keepalived-lint does not know "{{word}}", so this comment suppresses ' +
+          'nothing.{{hint}} The directives are disable-next-line, disable-line, ' +
+          'disable, enable and disable-file.',
       },
       notSuppressible: {
         message: '"{{id}}" cannot be disabled by a comment: it reports problems of these comments themselves',

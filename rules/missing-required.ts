@@ -3,41 +3,66 @@ import { instanceBasics, instanceData, instanceSettings, syslogOnly } from '../s
 import { atLeast, formatVersion } from '../src/versions/version.js';
 
 const STOPS =
-  'keepalived {{target}} refuses the configuration ("{{says}}"){{visibility}}: the VRRP process exits and no vrrp_instance of this node runs';
+  'keepalived {{target}} refuses the configuration ' +
+  '("{{says}}"){{visibility}}: the VRRP process exits and no ' +
+  'vrrp_instance of this node runs';
 
 export const rule = defineRule({
   meta: {
     id: 'missing-required',
     description:
-      'A vrrp_instance without virtual_router_id, without interface (or unicast_src_ip), or without VIPs: keepalived refuses to start VRRP (or, for VIPs under VRRPv2, starts an instance that moves nothing); a bfd_instance without neighbor_ip, which keepalived disables.',
+      'A vrrp_instance without virtual_router_id, without interface (or ' +
+      'unicast_src_ip), or without VIPs: keepalived refuses to start VRRP ' +
+      '(or, for VIPs under VRRPv2, starts an instance that moves nothing); a ' +
+      'bfd_instance without neighbor_ip, which keepalived disables.',
     severity: 'error',
     messages: {
       vrid: {
         message: 'Missing virtual_router_id in vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
-        detail: `vrrp_instance {{name}} has no valid virtual_router_id{{what}}: ${STOPS}, and it checks no further instance. Fix: add "virtual_router_id N" (1-255), the same on every node that shares these VIPs and unique among the instances on this network.`,
+        detail:
+          `vrrp_instance {{name}} has no valid virtual_router_id{{what}}: ` +
+          `${STOPS}, and it checks no further instance. Fix: add ` +
+          `"virtual_router_id N" (1-255), the same on every node ` +
+          `that shares these VIPs and unique among the instances ` +
+          `on this network.`,
       },
       interface: {
         message: 'Missing interface in vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
-        detail: `vrrp_instance {{name}} has no interface{{note}}: ${STOPS}. Fix: add "interface <nic>", the interface that carries the VIPs and the adverts (e.g. interface eth0).`,
+        detail:
+          `vrrp_instance {{name}} has no interface{{note}}: ${STOPS}. ` +
+          `Fix: add "interface <nic>", the interface that carries ` +
+          `the VIPs and the adverts (e.g. interface eth0).`,
       },
       unicastSrc: {
         message:
-          'Missing interface and unicast_src_ip in unicast vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
-        detail: `vrrp_instance {{name}} is a unicast instance with neither interface nor unicast_src_ip: ${STOPS}. Fix: add "interface <nic>", or "unicast_src_ip <this node's address>".`,
+          'Missing interface and unicast_src_ip in unicast vrrp_instance ' +
+          '{{name}}: keepalived {{target}} refuses the configuration',
+        detail:
+          `vrrp_instance {{name}} is a unicast instance with neither ` +
+          `interface nor unicast_src_ip: ${STOPS}. Fix: add "interface ` +
+          `<nic>", or "unicast_src_ip <this node's address>".`,
       },
       vipRequired: {
         message: 'No virtual_ipaddress in vrrp_instance {{name}}: keepalived {{target}} refuses the configuration',
-        detail: `vrrp_instance {{name}} {{why}} and has no virtual_ipaddress: ${STOPS}. Fix: add a virtual_ipaddress block with the address(es) this instance moves.`,
+        detail:
+          `vrrp_instance {{name}} {{why}} and has no virtual_ipaddress: ` +
+          `${STOPS}. Fix: add a virtual_ipaddress block with the ` +
+          `address(es) this instance moves.`,
       },
       bfdNeighbor: {
         message: 'Missing neighbor_ip in bfd_instance {{name}}: keepalived {{target}} disables the instance',
         detail:
-          'keepalived {{target}} disables the instance ("Configuration error: BFD instance {{name}} has no neighbor address set, disabling instance"){{visibility}}, so no BFD session runs for it. Fix: add "neighbor_ip <the peer\'s address>".',
+          'keepalived {{target}} disables the instance ("Configuration error: ' +
+          'BFD instance {{name}} has no neighbor address set, disabling ' +
+          'instance"){{visibility}}, so no BFD session runs for it. Fix: add ' +
+          '"neighbor_ip <the peer\'s address>".',
       },
       vipSensible: {
         message: 'No virtual_ipaddress in vrrp_instance {{name}}: a failover moves no address',
         detail:
-          'keepalived {{target}} {{does}}; it elects a master, but a failover moves no address. Fix: add a virtual_ipaddress block with the address(es) this instance moves{{alt}}.',
+          'keepalived {{target}} {{does}}; it elects a master, but a failover ' +
+          'moves no address. Fix: add a virtual_ipaddress block with the ' +
+          'address(es) this instance moves{{alt}}.',
       },
     },
   },
@@ -72,7 +97,8 @@ export const rule = defineRule({
           if (!b.vrid) {
             const bad = b.vridStatement;
             const what = bad
-              ? ` (${bad.args[0]?.text ?? 'nothing'} at ${ctx.where(bad.keyword.origin)} is not in 1-255, so keepalived leaves it unset)`
+              ? ` (${bad.args[0]?.text ?? 'nothing'} at ${ctx.where(bad.keyword.origin)} ` +
+                `is not in 1-255, so keepalived leaves it unset)`
               : '';
             const says = at('2.0.7')
               ? `(${n}) the virtual router id must be set`
@@ -98,7 +124,8 @@ export const rule = defineRule({
               const says = at('2.0.0') ? `(${n}) Unknown interface!` : `VRRP_Instance(${n}) Unknown interface !`;
               const note =
                 at('2.2.5') && !at('2.2.8') && b.unicastKeywords.length > 0
-                  ? ` (keepalived 2.2.5-2.2.7 need one even for unicast; 2.1.0-2.2.4 and 2.2.8+ accept unicast_src_ip instead)`
+                  ? ` (keepalived 2.2.5-2.2.7 need one even for unicast; 2.1.0-2.2.4 and ` +
+                    `2.2.8+ accept unicast_src_ip instead)`
                   : '';
               report('interface', { says, note });
             }
@@ -120,7 +147,8 @@ export const rule = defineRule({
               ? `warns ("(${n}) No VIP specified; at least one is sensible") and starts it anyway`
               : 'starts it without a word';
             const alt = at('2.2.8')
-              ? ', or "no_virtual_ipaddress" if an instance without addresses is intended (e.g. one that only drives notify scripts)'
+              ? ', or "no_virtual_ipaddress" if an instance without addresses is ' +
+                'intended (e.g. one that only drives notify scripts)'
               : '';
             report('vipSensible', { does, alt }, 'warning');
           }

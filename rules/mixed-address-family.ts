@@ -11,31 +11,54 @@ export const rule = defineRule({
   meta: {
     id: 'mixed-address-family',
     description:
-      'IPv4 and IPv6 addresses in one vrrp_instance: keepalived 1.2.20+ keeps the family of the first address and drops the others.',
+      'IPv4 and IPv6 addresses in one vrrp_instance: keepalived 1.2.20+ ' +
+      'keeps the family of the first address and drops the others.',
     severity: 'error',
     messages: {
       vip: {
         message:
           '{{family}} address {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived {{target}} drops it',
         detail:
-          'The instance is {{instanceFamily}}: {{why}}. keepalived {{target}} drops every address of the other family ("address family must match VRRP instance [{{address}}] - ignoring"){{visibility}}, so this address never comes up.{{change}} Fix: move the {{family}} addresses to virtual_ipaddress_excluded (no family check, not sent in adverts), or split the instance into two ({{name}}_v4 and {{name}}_v6) in a vrrp_sync_group; a split renames the instance, so notify and route scripts that match "{{name}}" must follow.',
+          'The instance is {{instanceFamily}}: {{why}}. keepalived {{target}} ' +
+          'drops every address of the other family ("address family must match ' +
+          'VRRP instance [{{address}}] - ignoring"){{visibility}}, so this ' +
+          'address never comes up.{{change}} Fix: move the {{family}} addresses ' +
+          'to virtual_ipaddress_excluded (no family check, not sent in adverts), ' +
+          'or split the instance into two ({{name}}_v4 and {{name}}_v6) in a ' +
+          'vrrp_sync_group; a split renames the instance, so notify and route ' +
+          'scripts that match "{{name}}" must follow.',
       },
       src: {
         message: '{{family}} {{keyword}} {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived skips it',
         detail:
-          'The instance is {{instanceFamily}}: {{why}}. keepalived logs "VRRP instance[{{name}}] and src address[{{address}}] MUST be of the same family !!! Skipping..." and sends from another address. Fix: use a source address of the instance\'s family.',
+          'The instance is {{instanceFamily}}: {{why}}. keepalived logs "VRRP ' +
+          'instance[{{name}}] and src address[{{address}}] MUST be of the same ' +
+          'family !!! Skipping..." and sends from another address. Fix: use a ' +
+          "source address of the instance's family.",
       },
       routeSrc: {
         message:
-          'Virtual route {{dest}} in vrrp_instance {{name}} uses src {{address}}, a VIP keepalived {{target}} drops: the route never comes up',
+          'Virtual route {{dest}} in vrrp_instance {{name}} uses src ' +
+          '{{address}}, a VIP keepalived {{target}} drops: the route never comes ' +
+          'up',
         detail:
-          'The VIP at {{vipAt}} is {{family}} in an {{instanceFamily}} instance, so keepalived drops it; the kernel refuses a route whose source address is not on the host, so when {{name}} becomes MASTER keepalived logs "Netlink: error: Invalid argument" and this route is missing. Fixing the VIP fixes the route (virtual_ipaddress_excluded addresses are added before the routes); routes themselves may be of either family.',
+          'The VIP at {{vipAt}} is {{family}} in an {{instanceFamily}} instance, ' +
+          'so keepalived drops it; the kernel refuses a route whose source ' +
+          'address is not on the host, so when {{name}} becomes MASTER ' +
+          'keepalived logs "Netlink: error: Invalid argument" and this route is ' +
+          'missing. Fixing the VIP fixes the route (virtual_ipaddress_excluded ' +
+          'addresses are added before the routes); routes themselves may be of ' +
+          'either family.',
       },
       peer: {
         message:
           '{{family}} unicast peer {{address}} in {{instanceFamily}} vrrp_instance {{name}}: keepalived skips it',
         detail:
-          'The instance is {{instanceFamily}}: {{why}}. keepalived logs "... unicast peer address[{{address}}] MUST be of the same family !!! Skipping...", so adverts never reach that peer and both routers may become MASTER. Fix: put peers of the other family in an instance of their own.',
+          'The instance is {{instanceFamily}}: {{why}}. keepalived logs "... ' +
+          'unicast peer address[{{address}}] MUST be of the same family !!! ' +
+          'Skipping...", so adverts never reach that peer and both routers may ' +
+          'become MASTER. Fix: put peers of the other family in an instance of ' +
+          'their own.',
       },
     },
   },
@@ -57,7 +80,8 @@ export const rule = defineRule({
             if (!fixed && a.kind !== 'peer') continue;
             const change =
               ctx.from && compareVersions(ctx.from, FAMILY_FIXED) < 0 && a.kind === 'vip'
-                ? ` This changed in keepalived ${FAMILY_FIXED}: ${formatVersion(ctx.from)} accepted both families in one instance.`
+                ? ` This changed in keepalived ${FAMILY_FIXED}: ${formatVersion(ctx.from)} ` +
+                  `accepted both families in one instance.`
                 : '';
             const visibility =
               compareVersions(ctx.target, SHOWN_BY_T) < 0

@@ -6,20 +6,30 @@ export const rule = defineRule({
   meta: {
     id: 'nopreempt-master',
     description:
-      'nopreempt with state MASTER or priority 255: keepalived clears nopreempt, so the node takes the VIPs back whenever it returns.',
+      'nopreempt with state MASTER or priority 255: keepalived clears ' +
+      'nopreempt, so the node takes the VIPs back whenever it returns.',
     severity: 'warning',
     messages: {
       master: {
         message:
-          'Ineffective nopreempt in vrrp_instance {{name}} with state MASTER (at {{stateAt}}): this node takes the VIPs back as soon as it returns',
+          'Ineffective nopreempt in vrrp_instance {{name}} with state MASTER (at ' +
+          '{{stateAt}}): this node takes the VIPs back as soon as it returns',
         detail:
-          'keepalived {{target}} {{does}}, so this node takes the VIPs back as soon as it returns: the failback nopreempt was meant to prevent. Fix: use state BACKUP on every node (nopreempt needs it) and let priority pick the first master.',
+          'keepalived {{target}} {{does}}, so this node takes the VIPs back as ' +
+          'soon as it returns: the failback nopreempt was meant to prevent. Fix: ' +
+          'use state BACKUP on every node (nopreempt needs it) and let priority ' +
+          'pick the first master.',
       },
       owner: {
         message:
-          'Ineffective nopreempt in vrrp_instance {{name}} with priority 255: keepalived {{target}} resets it, as the address owner always preempts',
+          'Ineffective nopreempt in vrrp_instance {{name}} with priority 255: ' +
+          'keepalived {{target}} resets it, as the address owner always preempts',
         detail:
-          'vrrp_instance {{name}} has priority 255 ({{why}}). keepalived {{target}} resets nopreempt ("{{says}}"){{visibility}}: the address owner always preempts, so this node takes the VIPs back as soon as it returns. Fix: give every node a priority below 255 and state BACKUP, or remove nopreempt.',
+          'vrrp_instance {{name}} has priority 255 ({{why}}). keepalived ' +
+          '{{target}} resets nopreempt ("{{says}}"){{visibility}}: the address ' +
+          'owner always preempts, so this node takes the VIPs back as soon as it ' +
+          'returns. Fix: give every node a priority below 255 and state BACKUP, ' +
+          'or remove nopreempt.',
       },
     },
   },
@@ -47,9 +57,11 @@ export const rule = defineRule({
           // address owner"); nopreempt then works.
           if (s.strict && at('1.4.0')) continue;
           const does = at('2.0.0')
-            ? `clears nopreempt ("(${s.name}) Warning - nopreempt will not work with initial state MASTER - clearing")${data.visibility}`
+            ? `clears nopreempt ("(${s.name}) Warning - nopreempt ` +
+              `will not work with initial state MASTER - clearing")${data.visibility}`
             : at('1.2.20')
-              ? `starts the instance as MASTER regardless ("Warning - nopreempt will not work with initial state MASTER", syslog only)`
+              ? `starts the instance as MASTER regardless ("Warning - nopreempt will ` +
+                `not work with initial state MASTER", syslog only)`
               : 'starts the instance as MASTER regardless, without a word';
           ctx.report({
             messageId: 'master',

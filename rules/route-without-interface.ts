@@ -13,19 +13,30 @@ export const rule = defineRule({
   meta: {
     id: 'route-without-interface',
     description:
-      'A virtual or static route without "dev": keepalived 2.0.1 - 2.3.1 cannot track it, so a deleted route stays deleted while the instance stays MASTER.',
+      'A virtual or static route without "dev": keepalived 2.0.1 - 2.3.1 ' +
+      'cannot track it, so a deleted route stays deleted while the instance ' +
+      'stays MASTER.',
     severity: 'warning',
     messages: {
       untracked: {
         message: 'Route {{dest}} has no "dev": keepalived {{target}} cannot track it',
         detail:
-          'keepalived {{target}} cannot track it ("Warning - cannot track route {{dest}} with no interface specified, not tracking"){{visibility}}. {{effect}} Fix: add "dev <interface>" (the interface the route leaves by), or "{{noTrack}}" if an untracked route is intended (that also silences the warning).',
+          'keepalived {{target}} cannot track it ("Warning - cannot track route ' +
+          '{{dest}} with no interface specified, not tracking"){{visibility}}. ' +
+          '{{effect}} Fix: add "dev <interface>" (the interface the route leaves ' +
+          'by), or "{{noTrack}}" if an untracked route is intended (that also ' +
+          'silences the warning).',
       },
       nowTracked: {
         message:
-          'Route {{dest}} has no "dev": keepalived {{target}} tracks it, so its deletion while {{inst}} is MASTER sends {{inst}} to BACKUP',
+          'Route {{dest}} has no "dev": keepalived {{target}} tracks it, so its ' +
+          'deletion while {{inst}} is MASTER sends {{inst}} to BACKUP',
         detail:
-          'keepalived {{from}} (--from) does not track it, but from {{since}} keepalived tracks routes without an interface, so with {{target}} its deletion while {{inst}} is MASTER sends {{inst}} to BACKUP (the route comes back when {{inst}} is MASTER again). Add "no_track" to keep the old behaviour.',
+          'keepalived {{from}} (--from) does not track it, but from {{since}} ' +
+          'keepalived tracks routes without an interface, so with {{target}} its ' +
+          'deletion while {{inst}} is MASTER sends {{inst}} to BACKUP (the route ' +
+          'comes back when {{inst}} is MASTER again). Add "no_track" to keep the ' +
+          'old behaviour.',
       },
     },
   },
@@ -48,7 +59,11 @@ export const rule = defineRule({
         };
         if (now) {
           const effect = inst
-            ? `If the route disappears while ${inst} is MASTER (an interface flap, another tool), ${inst} stays MASTER without it and keepalived re-adds it only at the next transition to MASTER; a tracked route would send ${inst} to BACKUP instead.`
+            ? `If the route disappears while ${inst} is MASTER (an ` +
+              `interface flap, another tool), ${inst} stays MASTER ` +
+              `without it and keepalived re-adds it only at the next ` +
+              `transition to MASTER; a tracked route would send ${inst} ` +
+              `to BACKUP instead.`
             : 'keepalived adds the static route at start-up but never watches it: if it is deleted, it stays deleted.';
           const visibility = compareVersions(ctx.target, SHOWN_BY_T) < 0 ? ' and only logs this to syslog' : '';
           const noTrack = compareVersions(ctx.target, '2.0.3') < 0 ? 'no-track' : 'no_track';

@@ -18,13 +18,18 @@ export const rule = defineRule({
   meta: {
     id: 'script-insecure',
     description:
-      'A script that runs as root while a non-root user can write it or a folder above it: keepalived disables it under enable_script_security, and runs it as root otherwise.',
+      'A script that runs as root while a non-root user can write it or a ' +
+      'folder above it: keepalived disables it under enable_script_security, ' +
+      'and runs it as root otherwise.',
     severity: 'warning',
     messages: {
       insecure: {
         message: 'Script "{{deployed}}" ({{ref}}) runs as root, but non-root users can change it',
         detail:
-          'The script runs as root{{who}}, but {{writable}}: {{does}}. Fix: make the script and every folder above it owned by root and writable by root only (chown root:root, chmod go-w), or run it as an unprivileged user.',
+          'The script runs as root{{who}}, but {{writable}}: {{does}}. Fix: make ' +
+          'the script and every folder above it owned by root and writable by ' +
+          'root only (chown root:root, chmod go-w), or run it as an unprivileged ' +
+          'user.',
       },
     },
   },
@@ -47,10 +52,18 @@ export const rule = defineRule({
             : ' (no user is set: keepalived uses root unless the host has an account keepalived_script)';
           const unsafe = `"Unsafe permissions found for script '${f.deployed}'`;
           const does = !checks
-            ? `keepalived ${formatVersion(t)} has no script security and runs it as root, so anyone who can write it gets root on this node`
+            ? `keepalived ${formatVersion(t)} has no script security ` +
+              `and runs it as root, so anyone who can write it gets ` +
+              `root on this node`
             : sec.enabled
-              ? `keepalived ${formatVersion(t)} (enable_script_security at ${ctx.where(sec.enabled.keyword.origin)}) logs ${unsafe} - disabling." to syslog and ${disabledEffect(ref, ctx.tree, t, SCRIPT_CHECKS, 'due to insecure')}`
-              : `without enable_script_security keepalived ${formatVersion(t)} only logs ${unsafe}."${compareVersions(t, TEST_SHOWS_SECURITY) >= 0 ? ' (and keepalived -t adds " There are insecure scripts." to its SECURITY VIOLATION)' : ''} and runs it as root anyway, so anyone who can write it gets root on this node`;
+              ? `keepalived ${formatVersion(t)} (enable_script_security ` +
+                `at ${ctx.where(sec.enabled.keyword.origin)}) logs ${unsafe} ` +
+                `- disabling." to syslog and ${disabledEffect(ref, ctx.tree, t, SCRIPT_CHECKS, 'due to insecure')}`
+              : `without enable_script_security keepalived ${formatVersion(t)} only logs ${unsafe}."${
+                  compareVersions(t, TEST_SHOWS_SECURITY) >= 0
+                    ? ' (and keepalived -t adds " There are insecure scripts." to its ' + 'SECURITY VIOLATION)'
+                    : ''
+                } and runs it as root anyway, so anyone who can write it gets root on this node`;
           ctx.report({
             messageId: 'insecure',
             at: ref.command.origin,

@@ -6,25 +6,38 @@ export const rule = defineRule({
   meta: {
     id: 'script-interface-name',
     description:
-      "A script uses the instance name as an interface name (net.ipv4.conf.$NAME, ip link set $NAME) where the instance's interface has another name: the VMAC (vrrp.<VRID> or the use_vmac name) or its `interface`.",
+      'A script uses the instance name as an interface name ' +
+      "(net.ipv4.conf.$NAME, ip link set $NAME) where the instance's " +
+      'interface has another name: the VMAC (vrrp.<VRID> or the use_vmac ' +
+      'name) or its `interface`.',
     severity: 'info',
     messages: {
       vmac: {
         message: 'Name "{{name}}" used as an interface in {{script}}: the VMAC of vrrp_instance {{name}} is "{{vmac}}"',
         detail:
-          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but vrrp_instance {{name}} has use_vmac, so its interface is "{{vmac}}"{{how}}: the script addresses an interface that does not exist and the VMAC keeps its defaults. Fix: {{fix}}.',
+          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, ' +
+          'but vrrp_instance {{name}} has use_vmac, so its interface is ' +
+          '"{{vmac}}"{{how}}: the script addresses an interface that does not ' +
+          'exist and the VMAC keeps its defaults. Fix: {{fix}}.',
       },
       plain: {
         message:
-          'Name "{{name}}" used as an interface in {{script}}: vrrp_instance {{name}} runs on "{{iface}}" (no use_vmac)',
+          'Name "{{name}}" used as an interface in {{script}}: vrrp_instance ' +
+          '{{name}} runs on "{{iface}}" (no use_vmac)',
         detail:
-          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but vrrp_instance {{name}} has no use_vmac: it runs on interface "{{iface}}", and an interface "{{name}}" exists only if the host has one. Fix: have the script use the interface ("{{iface}}"), or add "use_vmac {{name}}" if a VMAC named after the instance was meant.',
+          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, ' +
+          'but vrrp_instance {{name}} has no use_vmac: it runs on interface ' +
+          '"{{iface}}", and an interface "{{name}}" exists only if the host has ' +
+          'one. Fix: have the script use the interface ("{{iface}}"), or add ' +
+          '"use_vmac {{name}}" if a VMAC named after the instance was meant.',
       },
       group: {
         message:
           'Name "{{name}}" used as an interface in {{script}}: {{name}} is a vrrp_sync_group, which has no interface',
         detail:
-          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, but {{name}} is a vrrp_sync_group, which has no interface of its own. Fix: have the script act on its instances\' interfaces.',
+          '{{script}} ({{hook}}) uses the name "{{name}}" as an interface name, ' +
+          'but {{name}} is a vrrp_sync_group, which has no interface of its own. ' +
+          "Fix: have the script act on its instances' interfaces.",
       },
     },
   },
@@ -69,7 +82,9 @@ export const rule = defineRule({
                 how: iface.named
                   ? ` (named on its use_vmac line, ${ctx.where(iface.named)})`
                   : ` (keepalived's default name, ${iface.prefix}.<virtual_router_id>)`,
-                fix: `${valid ? `name the VMAC after the instance ("use_vmac ${name}"), or ` : ''}have the script use "${iface.name}"`,
+                fix:
+                  `${valid ? `name the VMAC after the instance ("use_vmac ${name}"), or ` : ''}have ` +
+                  `the script use "${iface.name}"`,
               },
             });
           }

@@ -8,18 +8,27 @@ export const rule = defineRule({
   meta: {
     id: 'script-name-argument',
     description:
-      "A script line passes an instance/group name that the config does not define (a typo, or the name before a rename or split), or another instance's name where every other call passes its own.",
+      'A script line passes an instance/group name that the config does not ' +
+      'define (a typo, or the name before a rename or split), or another ' +
+      "instance's name where every other call passes its own.",
     severity: 'error',
     messages: {
       unknown: {
         message: 'Unknown instance or group name "{{word}}" passed to {{program}} by {{hook}}',
         detail:
-          'No vrrp_instance or vrrp_sync_group is named "{{word}}", and it is meant as one ({{why}}). keepalived passes the word as it is, so whatever the script does by that name (check a state file, move a floating IP, set routes) finds nothing. Fix: pass the name the config defines{{suggest}}.',
+          'No vrrp_instance or vrrp_sync_group is named "{{word}}", and it is ' +
+          'meant as one ({{why}}). keepalived passes the word as it is, so ' +
+          'whatever the script does by that name (check a state file, move a ' +
+          'floating IP, set routes) finds nothing. Fix: pass the name the config ' +
+          'defines{{suggest}}.',
       },
       foreign: {
         message: 'Name of another block "{{word}}" passed to {{program}} by {{hook}}',
         detail:
-          'The other calls pass their own instance\'s or group\'s name at this position ({{other}}), so this one acts for {{word}} instead of {{own}} (copied from another block?). Fix: pass "{{own}}" unless {{word}} is really meant.',
+          "The other calls pass their own instance's or group's name at this " +
+          'position ({{other}}), so this one acts for {{word}} instead of ' +
+          '{{own}} (copied from another block?). Fix: pass "{{own}}" unless ' +
+          '{{word}} is really meant.',
       },
     },
   },
@@ -55,7 +64,8 @@ export const rule = defineRule({
             const at = cmd.origin(w.chars);
             const data = { word: w.text, program, hook: hookLabel(ref) };
             const where = (o: (typeof others)[number]) =>
-              `${hookLabel(o.call.ref)} at ${ctx.where(o.call.ref.statement.keyword.origin)} passes "${o.call.cmd.argv[o.i]!.text}"`;
+              `${hookLabel(o.call.ref)} at ${ctx.where(o.call.ref.statement.keyword.origin)} ` +
+              `passes "${o.call.cmd.argv[o.i]!.text}"`;
             if (all.has(w.text)) {
               const own = others.filter((o) => o.call.owners.includes(o.call.cmd.argv[o.i]!.text));
               if (owners.length !== 1 || owners.includes(w.text) || !own.length) return;
@@ -76,7 +86,9 @@ export const rule = defineRule({
             }
             const evidence = others.length
               ? {
-                  why: `the same program gets a defined name at this position elsewhere: ${others.map(where).slice(0, 2).join('; ')}`,
+                  why:
+                    `the same program gets a defined name at this position ` +
+                    `elsewhere: ${others.map(where).slice(0, 2).join('; ')}`,
                   names: owners,
                 }
               : nameEvidence(w.text, [...all], owners);
@@ -88,12 +100,10 @@ export const rule = defineRule({
               via: at.via,
               related: [
                 ...(best ? related(best, `"${best}" is defined here`) : []),
-                ...others
-                  .slice(0, 2)
-                  .map((o) => ({
-                    origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin,
-                    message: 'a defined name at the same position',
-                  })),
+                ...others.slice(0, 2).map((o) => ({
+                  origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin,
+                  message: 'a defined name at the same position',
+                })),
               ],
               data: {
                 ...data,
@@ -127,7 +137,9 @@ function nameEvidence(
   const closest = slips.filter((n) => editDistance(word, n) === editDistance(word, slips[0]!));
   if (slips.length)
     return {
-      why: `it is ${editDistance(word, slips[0]!) === 1 ? 'one character' : 'two characters'} away from ${list(closest)}`,
+      why:
+        `it is ${editDistance(word, slips[0]!) === 1 ? 'one character' : 'two characters'} ` +
+        `away from ${list(closest)}`,
       names: slips,
     };
   // A naming scheme: a short prefix up to a separator (VI_, vip-, gw.) that the owner's name has.

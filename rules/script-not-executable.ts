@@ -15,13 +15,17 @@ export const rule = defineRule({
   meta: {
     id: 'script-not-executable',
     description:
-      'A script file without an execute bit: keepalived disables it ("is not executable ... - disabling", in syslog only; keepalived -t says nothing).',
+      'A script file without an execute bit: keepalived disables it ("is not ' +
+      'executable ... - disabling", in syslog only; keepalived -t says ' +
+      'nothing).',
     severity: 'error',
     messages: {
       notExecutable: {
         message: 'Script "{{deployed}}" ({{ref}}) is not executable ({{mode}})',
         detail:
-          'keepalived {{target}} {{logs}} and {{effect}}{{from}}. Fix: chmod +x {{local}} and commit the mode (git add --chmod=+x), or run it through its interpreter ("/bin/sh {{deployed}}").',
+          'keepalived {{target}} {{logs}} and {{effect}}{{from}}. Fix: chmod +x ' +
+          '{{local}} and commit the mode (git add --chmod=+x), or run it through ' +
+          'its interpreter ("/bin/sh {{deployed}}").',
       },
     },
   },
@@ -37,7 +41,9 @@ export const rule = defineRule({
           const logs =
             compareVersions(ctx.target, '1.3.0') < 0
               ? 'does not check scripts'
-              : `logs "WARNING - script '${f.deployed}' is not executable for uid:gid ${ids}${disables ? ' - disabling.' : '. Please fix.'}" to syslog`;
+              : `logs "WARNING - script '${f.deployed}' is not executable ` +
+                `for uid:gid ${ids}${disables ? ' - disabling.' : '. Please fix.'}" ` +
+                `to syslog`;
           ctx.report({
             messageId: 'notExecutable',
             at: ref.command.origin,

@@ -12,7 +12,9 @@ export const rule = defineRule({
   meta: {
     id: 'script-not-found',
     description:
-      'A script path (notify*, vrrp_script, misc_path, FIFO, start-up scripts) with no file under the root, or naming a directory: keepalived disables the script without a word.',
+      'A script path (notify*, vrrp_script, misc_path, FIFO, start-up ' +
+      'scripts) with no file under the root, or naming a directory: ' +
+      'keepalived disables the script without a word.',
     severity: 'error',
     messages: {
       missing: {
@@ -22,7 +24,9 @@ export const rule = defineRule({
       outside: {
         message: 'Script "{{deployed}}" ({{ref}}) is outside the root; not checked',
         detail:
-          '{{path}} resolves outside the folders being linted ({{located}}). Keep the script in the repository, or point --root at the folder that stands for "/".',
+          '{{path}} resolves outside the folders being linted ({{located}}). ' +
+          'Keep the script in the repository, or point --root at the folder that ' +
+          'stands for "/".',
       },
       refused: {
         message: 'Script "{{deployed}}" ({{ref}}) is {{why}}; not read',
@@ -66,8 +70,11 @@ export const rule = defineRule({
             kind !== 'missing'
               ? 'name the script file itself'
               : here
-                ? 'correct the path, or, for a config kept in a repository with its scripts, lint it with --root pointing at the folder that stands for "/"'
-                : 'add the script to the repository at that path, correct the path, or point --root at the folder that stands for "/"';
+                ? 'correct the path, or, for a config kept in a repository with its ' +
+                  'scripts, lint it with --root pointing at the folder that stands for ' +
+                  '"/"'
+                : 'add the script to the repository at that path, correct the path, or ' +
+                  'point --root at the folder that stands for "/"';
           const track =
             kind === 'missing' ? 'since not found/accessible' : kind === 'directory' ? 'due to insecure' : null;
           ctx.report({

@@ -25,19 +25,28 @@ export const rule = defineRule({
   meta: {
     id: 'script-security-disabled',
     description:
-      'Scripts configured without enable_script_security in global_defs (keepalived -t fails from 2.0.7: exit 6 on 2.2.x); with it but no script_user, scripts that need the keepalived_script account.',
+      'Scripts configured without enable_script_security in global_defs ' +
+      '(keepalived -t fails from 2.0.7: exit 6 on 2.2.x); with it but no ' +
+      'script_user, scripts that need the keepalived_script account.',
     severity: 'error',
     messages: {
       disabled: {
         message: 'No enable_script_security in global_defs, but {{count}} configured (the first: {{first}})',
         detail:
-          'Scripts are configured but global_defs has no enable_script_security: keepalived {{target}} {{does}}{{from}}. Fix: add "enable_script_security" to global_defs, with "script_user <user>" (or a user on each script line), and keep each script writable by root only.',
+          'Scripts are configured but global_defs has no enable_script_security: ' +
+          'keepalived {{target}} {{does}}{{from}}. Fix: add ' +
+          '"enable_script_security" to global_defs, with "script_user <user>" ' +
+          '(or a user on each script line), and keep each script writable by ' +
+          'root only.',
       },
       noDefaultUser: {
         message:
           'No script_user beside enable_script_security: keepalived runs {{count}} as the account keepalived_script',
         detail:
-          'keepalived runs {{count}} ({{list}}) as the account keepalived_script, which must exist on every node; {{does}}{{from}}. Fix: add "script_user <user>" to global_defs, give each script line its user, or create the account keepalived_script.',
+          'keepalived runs {{count}} ({{list}}) as the account ' +
+          'keepalived_script, which must exist on every node; {{does}}{{from}}. ' +
+          'Fix: add "script_user <user>" to global_defs, give each script line ' +
+          'its user, or create the account keepalived_script.',
       },
     },
   },
@@ -59,8 +68,15 @@ export const rule = defineRule({
             .join(' and ');
           const code = at('2.2.0') ? 6 : 5;
           const does = at(TEST_SHOWS_SECURITY)
-            ? `reports ${families} at start-up and under keepalived -t, which then exits ${code} (a failed config test) as soon as one of the scripts exists on the host; keepalived still runs them, as root unless an account keepalived_script exists`
-            : `logs ${families} at start-up (keepalived -t does not fail on it before ${TEST_SHOWS_SECURITY}) and runs the scripts, as root unless an account keepalived_script exists`;
+            ? `reports ${families} at start-up and under keepalived ` +
+              `-t, which then exits ${code} (a failed config test) ` +
+              `as soon as one of the scripts exists on the host; keepalived ` +
+              `still runs them, as root unless an account keepalived_script ` +
+              `exists`
+            : `logs ${families} at start-up (keepalived -t does not ` +
+              `fail on it before ${TEST_SHOWS_SECURITY}) and runs ` +
+              `the scripts, as root unless an account keepalived_script ` +
+              `exists`;
           const from =
             ctx.from && compareVersions(ctx.from, TEST_SHOWS_SECURITY) < 0 && at(TEST_SHOWS_SECURITY)
               ? compareVersions(ctx.from, '2.0.4') < 0
@@ -87,11 +103,18 @@ export const rule = defineRule({
         const removes = at(REMOVED);
         const vrrp = bare.find((r) => r.owner.kind === 'vrrp_script');
         const does = removes
-          ? `where it does not, keepalived ${formatVersion(t)} removes such scripts ("Unable to set default user keepalived_script for script"${vrrp ? `, "Unable to set default user for vrrp script ${vrrp.owner.name} - removing", then "track script ${vrrp.owner.name} not found" in each instance tracking it` : ''}) and they never run`
-          : `where it does not, keepalived ${formatVersion(t)} logs "WARNING - default user 'keepalived_script' for script execution does not exist - please create." and runs such scripts as root`;
+          ? `where it does not, keepalived ${formatVersion(t)} removes ` +
+            `such scripts ("Unable to set default user keepalived_script ` +
+            `for script"${vrrp ? `, "Unable to set default user for vrrp script ${vrrp.owner.name} - removing", then "track script ${vrrp.owner.name} not found" in each instance tracking it` : ''}) ` +
+            `and they never run`
+          : `where it does not, keepalived ${formatVersion(t)} logs ` +
+            `"WARNING - default user 'keepalived_script' for script ` +
+            `execution does not exist - please create." and runs ` +
+            `such scripts as root`;
         const from =
           ctx.from && compareVersions(ctx.from, REMOVED) < 0 && removes
-            ? ` (${formatVersion(ctx.from)} ran them as root instead: the upgrade removes them on nodes without the account)`
+            ? ` (${formatVersion(ctx.from)} ran them as root instead: ` +
+              `the upgrade removes them on nodes without the account)`
             : '';
         ctx.report({
           messageId: 'noDefaultUser',

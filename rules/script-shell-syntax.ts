@@ -3,20 +3,25 @@ import { hookLabel } from '../src/model/scripts.js';
 import { readCommand, shellConstructs, type ShellConstruct } from '../src/model/script-command.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 
-/** Hooks that get arguments appended (TYPE NAME STATE PRIORITY, or the FIFO path): `sh -c` would take them as $0, $1... */
+/** Hooks that get arguments appended (TYPE NAME STATE PRIORITY, or the FIFO path): `sh -c` would take them as $0, $1...
+ * */
 const APPENDS = new Set(['notify', 'notify_fifo_script', 'vrrp_notify_fifo_script', 'lvs_notify_fifo_script']);
 
 export const rule = defineRule({
   meta: {
     id: 'script-shell-syntax',
     description:
-      'Pipes, &&, ;, redirections, $(...), $VAR or globs in a script command: keepalived 2.0.0+ runs no shell, so they reach the program as plain arguments.',
+      'Pipes, &&, ;, redirections, $(...), $VAR or globs in a script ' +
+      'command: keepalived 2.0.0+ runs no shell, so they reach the program ' +
+      'as plain arguments.',
     severity: 'error',
     messages: {
       shell: {
         message: 'Shell syntax ({{found}}) in the command of {{hook}}: keepalived {{target}} runs no shell here',
         detail:
-          'keepalived {{target}} runs no shell here (since 2.0.0 it splits the string into words and execve()s the first{{system}}), so it {{runs}}: {{effects}}.{{change}} Fix: {{fix}}.',
+          'keepalived {{target}} runs no shell here (since 2.0.0 it splits the ' +
+          'string into words and execve()s the first{{system}}), so it {{runs}}: ' +
+          '{{effects}}.{{change}} Fix: {{fix}}.',
       },
     },
   },
@@ -37,7 +42,9 @@ export const rule = defineRule({
           const effects = [...new Set(found.map(constructEffect))];
           const runs =
             first.kind === 'assignment'
-              ? `looks for a program named "${program.text}" (a command without "/" is searched in PATH), finds none and disables the script (logged only; keepalived -t says nothing)`
+              ? `looks for a program named "${program.text}" (a command ` +
+                `without "/" is searched in PATH), finds none and disables ` +
+                `the script (logged only; keepalived -t says nothing)`
               : `runs ${JSON.stringify(program.text)} with the arguments ${quoteWords(cmd.argv.slice(1)) || '(none)'}`;
           const text = ref.commandString.text;
           const wrap =
@@ -60,7 +67,9 @@ export const rule = defineRule({
               effects: effects.slice(0, 4).join('; ') + (effects.length > 4 ? '; ...' : ''),
               change:
                 ctx.from && compareVersions(ctx.from, '2.0.0') < 0
-                  ? ` keepalived ${formatVersion(ctx.from)} ran the string with /bin/sh -c, where this worked: it stops working with the upgrade (2.0.0 changed it).`
+                  ? ` keepalived ${formatVersion(ctx.from)} ran the string ` +
+                    `with /bin/sh -c, where this worked: it stops working ` +
+                    `with the upgrade (2.0.0 changed it).`
                   : '',
               fix: `put the commands in a script file with a #! line and call that${wrap}`,
             },

@@ -6,14 +6,21 @@ export const rule = defineRule({
   meta: {
     id: 'script-unhandled-instance',
     description:
-      'An instance or sync group calls a script that dispatches on the name, and no branch matches its name and there is no default branch: the script does nothing for it.',
+      'An instance or sync group calls a script that dispatches on the name, ' +
+      'and no branch matches its name and there is no default branch: the ' +
+      'script does nothing for it.',
     severity: 'warning',
     messages: {
       unhandled: {
         message:
           '{{kind}} {{name}} is not handled by {{script}}: no branch matches its name and there is no default branch',
         detail:
-          'The script dispatches on the {{what}} name ({{dispatches}}) and matches only {{listed}}, with no default branch, so on every state change of {{name}} it does nothing. If {{name}} replaced an old name (a rename, or a split into IPv4 and IPv6 instances), the script still waits for the old one. Fix: add "{{name}}" to the script\'s dispatch, or give it a default branch (*) / else).',
+          'The script dispatches on the {{what}} name ({{dispatches}}) and ' +
+          'matches only {{listed}}, with no default branch, so on every state ' +
+          'change of {{name}} it does nothing. If {{name}} replaced an old name ' +
+          '(a rename, or a split into IPv4 and IPv6 instances), the script still ' +
+          'waits for the old one. Fix: add "{{name}}" to the script\'s dispatch, ' +
+          'or give it a default branch (*) / else).',
       },
     },
   },
@@ -47,7 +54,8 @@ export const rule = defineRule({
                 dispatches: a.dispatches
                   .map(
                     (d) =>
-                      `${d.kind === 'lookup' ? 'array lookup' : d.kind} at ${ctx.where({ file: f.path, start: d.start, end: d.end })}`,
+                      `${d.kind === 'lookup' ? 'array lookup' : d.kind} at ` +
+                      `${ctx.where({ file: f.path, start: d.start, end: d.end })}`,
                   )
                   .join(', '),
                 listed: quoteList(literals),

@@ -6,18 +6,24 @@ export const rule = defineRule({
   meta: {
     id: 'script-unknown-name',
     description:
-      'A notify or FIFO script compares the instance/group name with a name no vrrp_instance or vrrp_sync_group of the config has: that branch never runs.',
+      'A notify or FIFO script compares the instance/group name with a name ' +
+      'no vrrp_instance or vrrp_sync_group of the config has: that branch ' +
+      'never runs.',
     severity: 'error',
     messages: {
       unknown: {
         message: 'Unknown instance or group name "{{literal}}" in {{script}}: this branch never runs',
         detail:
-          'No vrrp_instance or vrrp_sync_group of this config is named {{what}}, so this branch never runs ({{callers}}).{{hint}} Fix: change the script to match the names the config defines{{fix}}.',
+          'No vrrp_instance or vrrp_sync_group of this config is named {{what}}, ' +
+          'so this branch never runs ({{callers}}).{{hint}} Fix: change the ' +
+          'script to match the names the config defines{{fix}}.',
       },
       fifoQuotes: {
         message: 'FIFO name field compared with {{literal}} without quotes in {{script}}: this test never matches',
         detail:
-          'keepalived writes the name in double quotes (INSTANCE "{{bare}}" MASTER 100), so this test never matches. Fix: compare with \'"{{bare}}"\', or strip the quotes first (NAME=${NAME//\\"/}).',
+          'keepalived writes the name in double quotes (INSTANCE "{{bare}}" ' +
+          'MASTER 100), so this test never matches. Fix: compare with ' +
+          '\'"{{bare}}"\', or strip the quotes first (NAME=${NAME//\\"/}).',
       },
     },
   },
@@ -70,7 +76,8 @@ export const rule = defineRule({
                   script: f.deployed,
                   what: l.glob ? `anything matching "${l.text}"` : `"${l.text}"`,
                   hint: similar.length
-                    ? ` The config has ${quoteList(similar)}: if "${l.text}" was renamed or split, the script was not updated.`
+                    ? ` The config has ${quoteList(similar)}: if "${l.text}" ` +
+                      `was renamed or split, the script was not updated.`
                     : ctx.scripts.allNames.size
                       ? ` The config defines ${quoteList([...ctx.scripts.allNames].sort())}.`
                       : '',

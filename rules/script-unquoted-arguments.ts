@@ -11,25 +11,38 @@ export const rule = defineRule({
   meta: {
     id: 'script-unquoted-arguments',
     description:
-      'Arguments written after a script path without quotes: keepalived takes them as the user and group to run it as (and drops the script when no such user exists), or ignores them.',
+      'Arguments written after a script path without quotes: keepalived ' +
+      'takes them as the user and group to run it as (and drops the script ' +
+      'when no such user exists), or ignores them.',
     severity: 'error',
     messages: {
       ignored: {
         message:
           'Ignored words {{words}} after the command of {{hook}}: keepalived {{target}} runs the command without them',
         detail:
-          'keepalived {{target}} takes only the first word as the command{{userLine}}, so it runs {{program}} without them. Fix: quote the command with its arguments: {{quoted}}{{asUser}}.',
+          'keepalived {{target}} takes only the first word as the ' +
+          'command{{userLine}}, so it runs {{program}} without them. Fix: quote ' +
+          'the command with its arguments: {{quoted}}{{asUser}}.',
       },
       user: {
         message: 'Arguments {{words}} after the command of {{hook}} are read as {{roles}}',
         detail:
-          'keepalived {{target}} runs {{program}} as user "{{user}}" with no arguments{{dropped}}.{{change}} Fix: quote the command with its arguments: {{quoted}} (a user, if one is meant, goes after the closing quote).',
+          'keepalived {{target}} runs {{program}} as user "{{user}}" with no ' +
+          'arguments{{dropped}}.{{change}} Fix: quote the command with its ' +
+          'arguments: {{quoted}} (a user, if one is meant, goes after the ' +
+          'closing quote).',
       },
       maybeUser: {
         message:
-          'Words {{words}} after the command of {{hook}} are taken as the user (and group) to run it as, not as arguments',
+          'Words {{words}} after the command of {{hook}} are taken as the user ' +
+          '(and group) to run it as, not as arguments',
         detail:
-          '{{hook}} runs {{program}} as user "{{user}}"{{group}}: unquoted words after the command are the user and group, not arguments. If they are arguments, quote them with the command: {{quoted}}; if "{{user}}" is the user, make sure the account exists on every node: otherwise keepalived drops the script, logging only to syslog (keepalived -t says nothing).{{change}}',
+          '{{hook}} runs {{program}} as user "{{user}}"{{group}}: unquoted words ' +
+          'after the command are the user and group, not arguments. If they are ' +
+          'arguments, quote them with the command: {{quoted}}; if "{{user}}" is ' +
+          'the user, make sure the account exists on every node: otherwise ' +
+          'keepalived drops the script, logging only to syslog (keepalived -t ' +
+          'says nothing).{{change}}',
       },
     },
   },
@@ -60,13 +73,16 @@ export const rule = defineRule({
           };
           const change =
             ctx.from && compareVersions(ctx.from, USERS) < 0 && users
-              ? ` keepalived ${formatVersion(ctx.from)} ignored these words; from ${USERS} they name the user and group.`
+              ? ` keepalived ${formatVersion(ctx.from)} ignored these ` +
+                `words; from ${USERS} they name the user and group.`
               : '';
           if (commandOnly || !users) {
             const userLine = commandOnly && users ? ' (the user comes from a separate "user" line)' : '';
             const asUser =
               commandOnly && users && words.length <= 2 && known.has(words[0]!.text)
-                ? `, or, if "${words[0]!.text}" is meant as the user, write "user ${words.map((w) => w.text).join(' ')}" on a line of its own`
+                ? `, or, if "${words[0]!.text}" is meant as the user, ` +
+                  `write "user ${words.map((w) => w.text).join(' ')}" ` +
+                  `on a line of its own`
                 : '';
             ctx.report({ messageId: 'ignored', at: origin, via, data: { ...data, userLine, asUser } });
             continue;
@@ -84,7 +100,9 @@ export const rule = defineRule({
           const notGroup = group !== undefined && !/^:?$|^:?[A-Za-z_][A-Za-z0-9_.-]{0,31}$/.test(group);
           if (notUser || notGroup || ignored.length) {
             const dropped = notUser
-              ? `; ${notUser}, so keepalived drops the script without a word (syslog only: "Invalid user/group for ... script ${program} - ignoring"; keepalived -t says nothing)`
+              ? `; ${notUser}, so keepalived drops the script without ` +
+                `a word (syslog only: "Invalid user/group for ... script ` +
+                `${program} - ignoring"; keepalived -t says nothing)`
               : `, and drops the script if user "${user}"${group ? ` or group "${group}"` : ''} does not exist`;
             const roles = ignored.length ? 'user, group and ignored words' : group ? 'user and group' : 'the user';
             ctx.report({ messageId: 'user', at: origin, via, data: { ...data, user, roles, dropped, change } });

@@ -4,7 +4,8 @@ import { atLeast } from '../src/versions/version.js';
 
 const num = (s: Statement) => (/^\d+(\.\d+)?$/.test(s.args[0]?.text ?? '') ? Number(s.args[0]!.text) : NaN);
 const truthy = (s: Statement) => s.args[0] === undefined || /^(true|on|yes)$/i.test(s.args[0].text);
-/** Settings strict mode resets (vrrp_complete_instance), the version that resets them, keepalived's words, the effect. */
+/** Settings strict mode resets (vrrp_complete_instance), the version that resets them, keepalived's words, the effect.
+ * */
 const RESETS: [string, string, (s: Statement) => boolean, string, string][] = [
   [
     'preempt_delay',
@@ -55,30 +56,49 @@ export const rule = defineRule({
   meta: {
     id: 'strict-mode-conflict',
     description:
-      'Settings that vrrp_strict / strict_mode refuses or overrides: unicast peers, state MASTER below priority 255 (or BACKUP at 255), accept on VRRPv2, preempt_delay and other advert/garp tweaks.',
+      'Settings that vrrp_strict / strict_mode refuses or overrides: unicast ' +
+      'peers, state MASTER below priority 255 (or BACKUP at 255), accept on ' +
+      'VRRPv2, preempt_delay and other advert/garp tweaks.',
     severity: 'error',
     messages: {
       unicast: {
         message: 'Unicast peers in strict-mode vrrp_instance {{name}}: keepalived {{target}} refuses the instance',
         detail:
-          'The instance is in strict mode ({{why}}): keepalived {{target}} refuses it ("({{name}}) Unicast peers are not supported in strict mode"){{visibility}}, so it never runs and no node holds its VIPs. Fix: remove unicast_peer and use multicast, or turn strict mode off.',
+          'The instance is in strict mode ({{why}}): keepalived {{target}} ' +
+          'refuses it ("({{name}}) Unicast peers are not supported in strict ' +
+          'mode"){{visibility}}, so it never runs and no node holds its VIPs. ' +
+          'Fix: remove unicast_peer and use multicast, or turn strict mode off.',
       },
       state: {
         message:
-          'Overridden state {{state}} in strict-mode vrrp_instance {{name}} with priority {{prio}}: keepalived {{target}} starts it as {{actual}}',
+          'Overridden state {{state}} in strict-mode vrrp_instance {{name}} with ' +
+          'priority {{prio}}: keepalived {{target}} starts it as {{actual}}',
         detail:
-          'The instance has priority {{prio}} and is in strict mode ({{why}}): keepalived {{target}} starts it as {{actual}} instead of {{state}} ("{{says}}"){{visibility}}, because in strict mode only the address owner (priority 255) starts as MASTER. Fix: state {{actual}}, or turn strict mode off.',
+          'The instance has priority {{prio}} and is in strict mode ({{why}}): ' +
+          'keepalived {{target}} starts it as {{actual}} instead of {{state}} ' +
+          '("{{says}}"){{visibility}}, because in strict mode only the address ' +
+          'owner (priority 255) starts as MASTER. Fix: state {{actual}}, or turn ' +
+          'strict mode off.',
       },
       accept: {
         message:
-          'Ignored accept in VRRPv2 strict-mode vrrp_instance {{name}} (priority {{prio}}): keepalived {{target}} turns accept mode off',
+          'Ignored accept in VRRPv2 strict-mode vrrp_instance {{name}} (priority ' +
+          '{{prio}}): keepalived {{target}} turns accept mode off',
         detail:
-          'The instance is VRRPv2 with priority {{prio}} in strict mode ({{why}}): keepalived {{target}} turns accept mode off ("({{name}}) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting"){{visibility}}, so as master this node drops traffic addressed to the VIPs (firewall rules) and services bound to them are unreachable. Fix: version 3 on every node of this VRID (accept mode is allowed there), or turn strict mode off.',
+          'The instance is VRRPv2 with priority {{prio}} in strict mode ' +
+          '({{why}}): keepalived {{target}} turns accept mode off ("({{name}}) ' +
+          'warning - accept mode for VRRP version 2 does not comply with RFC3768 ' +
+          '- resetting"){{visibility}}, so as master this node drops traffic ' +
+          'addressed to the VIPs (firewall rules) and services bound to them are ' +
+          'unreachable. Fix: version 3 on every node of this VRID (accept mode ' +
+          'is allowed there), or turn strict mode off.',
       },
       reset: {
         message: '{{keyword}} in strict-mode vrrp_instance {{name}}: keepalived {{target}} resets it',
         detail:
-          'The instance is in strict mode ({{why}}): keepalived {{target}} resets {{keyword}} ("({{name}}) {{says}}"){{visibility}}, so {{effect}}. Fix: {{fix}}.',
+          'The instance is in strict mode ({{why}}): keepalived {{target}} ' +
+          'resets {{keyword}} ("({{name}}) {{says}}"){{visibility}}, so ' +
+          '{{effect}}. Fix: {{fix}}.',
       },
     },
   },

@@ -16,12 +16,16 @@ export const rule = defineRule({
       unterminatedQuote: {
         message: 'Unterminated quote: this " is never closed, so keepalived drops the rest of the line',
         detail:
-          'keepalived reports "Unterminated quote" and drops everything from it to the end of the line, so the value it starts is lost. Fix: add the closing ".',
+          'keepalived reports "Unterminated quote" and drops everything from it ' +
+          'to the end of the line, so the value it starts is lost. Fix: add the ' +
+          'closing ".',
       },
       unclosed: {
         message: 'Unclosed block: the "{" of {{block}} is never closed',
         detail:
-          'The "{" of {{block}} is never closed{{hint}}. keepalived reports only "There are {{count}} missing \'}\'s or extra \'{\'s", without a line number. Fix: add the missing "}".',
+          'The "{" of {{block}} is never closed{{hint}}. keepalived reports only ' +
+          "\"There are {{count}} missing '}'s or extra '{'s\", without a line " +
+          'number. Fix: add the missing "}".',
       },
       extraClose: {
         message: 'Extra "}": there is no open block to close here',
@@ -35,7 +39,9 @@ export const rule = defineRule({
       strayClose: {
         message: 'Stray "}": it was meant to close {{block}}, but an earlier "}" already closed it',
         detail:
-          'keepalived pairs that earlier "}" with a "{" it ignored, so it reads this "}" as a keyword ("Unknown keyword \'}\'"), and the lines before it were read outside {{block}}.',
+          'keepalived pairs that earlier "}" with a "{" it ignored, so it reads ' +
+          'this "}" as a keyword ("Unknown keyword \'}\'"), and the lines before ' +
+          'it were read outside {{block}}.',
       },
       unexpectedOpen: {
         message: 'Unexpected "{": {{what}} opens no block here, so keepalived ignores this "{"',
@@ -44,44 +50,66 @@ export const rule = defineRule({
       missingOpen: {
         message: 'Missing "{": {{block}} must be followed by "{"',
         detail:
-          'keepalived reports "Missing \'{\' at beginning of configuration block" at the next line and reads that line as the first line inside it; its other processes lose track of the block, so keepalived -t also reports each line of it as an unknown keyword and its "}" as extra. Fix: add the "{" after {{block}}.',
+          "keepalived reports \"Missing '{' at beginning of configuration " +
+          'block" at the next line and reads that line as the first line inside ' +
+          'it; its other processes lose track of the block, so keepalived -t ' +
+          'also reports each line of it as an unknown keyword and its "}" as ' +
+          'extra. Fix: add the "{" after {{block}}.',
       },
       valueBlockMissingOpen: {
         message: 'Missing "{": {{block}} must be followed by "{"',
         detail:
-          'keepalived\'s VRRP process takes the lines up to the next "}" as its values (it only logs "\'{\' missing from beginning of block"), but its other processes count braces and take that "}" as the end of {{outer}}, so keepalived -t reports the lines after it as unknown keywords and an extra "}". Fix: add the "{" after {{block}}.',
+          'keepalived\'s VRRP process takes the lines up to the next "}" as its ' +
+          'values (it only logs "\'{\' missing from beginning of block"), but ' +
+          'its other processes count braces and take that "}" as the end of ' +
+          '{{outer}}, so keepalived -t reports the lines after it as unknown ' +
+          'keywords and an extra "}". Fix: add the "{" after {{block}}.',
       },
       sequence: { message: 'Invalid {{head}}: {{reason}}', detail: '{{effect}}.' },
       escapedComment: {
         message:
-          '"\\{{char}}" keeps a literal "{{char}}" only in global_defs: keepalived\'s VRRP and checker processes cut the value here',
+          '"\\{{char}}" keeps a literal "{{char}}" only in global_defs: ' +
+          "keepalived's VRRP and checker processes cut the value here",
         detail:
-          "keepalived's VRRP and checker processes read the line again and see a comment there, so the value is cut at this point. Fix: put the value in double quotes instead.",
+          "keepalived's VRRP and checker processes read the line again and see a " +
+          'comment there, so the value is cut at this point. Fix: put the value ' +
+          'in double quotes instead.',
       },
       unmatchedQuote: {
         message: 'Unmatched quote: this " is never closed, so keepalived drops the word',
         detail:
-          'keepalived splits words at double quotes and this " is never closed, so it reports "Unmatched quote" and drops the word. A backslash does not escape a quote in keepalived\'s words; use single quotes inside a double-quoted value.',
+          'keepalived splits words at double quotes and this " is never closed, ' +
+          'so it reports "Unmatched quote" and drops the word. A backslash does ' +
+          "not escape a quote in keepalived's words; use single quotes inside a " +
+          'double-quoted value.',
       },
       nul: {
         message: 'This line contains NUL bytes: keepalived ignores or cuts it',
         detail:
-          'keepalived 2.4+ ignores the whole line ("embedded NULs"), older versions cut it at the first NUL. Is this a binary file?',
+          'keepalived 2.4+ ignores the whole line ("embedded NULs"), older ' +
+          'versions cut it at the first NUL. Is this a binary file?',
       },
       tooLong: {
         message: 'Line too long: {{bytes}} bytes, keepalived reads at most 1023',
         detail:
-          'keepalived up to 2.3 splits it and reads the rest as a new line, 2.4+ ignores it ("line too long"). Fix: shorten it, e.g. with a $DEFINITION.',
+          'keepalived up to 2.3 splits it and reads the rest as a new line, 2.4+ ' +
+          'ignores it ("line too long"). Fix: shorten it, e.g. with a ' +
+          '$DEFINITION.',
       },
       recursive: {
         message: 'The definition ${{name}} refers to itself: keepalived expands it until the line is too long',
         detail:
-          'keepalived expands it again and again until the line reaches its length limit, then gives up and leaves "${{{name}}}" in the text, whose braces split the line into stray blocks. Fix: remove the self-reference.',
+          'keepalived expands it again and again until the line reaches its ' +
+          'length limit, then gives up and leaves "${{{name}}}" in the text, ' +
+          'whose braces split the line into stray blocks. Fix: remove the ' +
+          'self-reference.',
       },
       recursiveCycle: {
         message: 'The definitions behind ${{name}} refer to each other in a cycle: keepalived hangs at start-up',
         detail:
-          'keepalived expands them forever and never finishes reading the configuration (it hangs at 100% CPU at start-up, and keepalived -t hangs too). Fix: break the cycle.',
+          'keepalived expands them forever and never finishes reading the ' +
+          'configuration (it hangs at 100% CPU at start-up, and keepalived -t ' +
+          'hangs too). Fix: break the cycle.',
       },
     },
   },
@@ -137,7 +165,10 @@ export const rule = defineRule({
           const close = balance.pairs.get(open);
           // The "}" keepalived pairs with this "{" was written for the enclosing block.
           const hint = close
-            ? ` (the "}" at ${ctx.where(close.origin)} that keepalived pairs with it is indented like the end of ${describeScope(st?.parent ?? null)}, so that block stays open and swallows the lines after it)`
+            ? ` (the "}" at ${ctx.where(close.origin)} that keepalived ` +
+              `pairs with it is indented like the end of ${describeScope(st?.parent ?? null)}, ` +
+              `so that block stays open and swallows the lines after ` +
+              `it)`
             : '';
           ctx.report({ messageId: 'unclosed', at: open, data: { block, hint, count: balance.unclosed.length } });
         }

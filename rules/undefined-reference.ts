@@ -24,14 +24,35 @@ const KIND_LABEL: Record<DefinitionKind, string> = {
 function effect(r: Reference, owner: string): string {
   const ownerName = r.owner?.args[0]?.text ?? '';
   if (r.kind === 'vrrp_instance')
-    return `prints "Virtual router ${r.name} specified in sync group ${ownerName} doesn't exist - ignoring" (no line number) and the group fails over without it.`;
+    return (
+      `prints "Virtual router ${r.name} specified in sync ` +
+      `group ${ownerName} doesn't exist - ignoring" (no line ` +
+      `number) and the group fails over without it.`
+    );
   if (r.kind === 'virtual_server_group')
-    return `-t says nothing; at start-up the checker logs "Virtual server group ${r.name} specified but not configured - ignoring virtual server" and sets up no IPVS service for it.`;
+    return (
+      `-t says nothing; at start-up the checker logs "Virtual ` +
+      `server group ${r.name} specified but not configured ` +
+      `- ignoring virtual server" and sets up no IPVS service ` +
+      `for it.`
+    );
   if (r.kind === 'track_group')
-    return `prints "track_group ${r.name} not found" and keeps the entry tied to no group, so it stays configured when the group's instances fail.`;
+    return (
+      `prints "track_group ${r.name} not found" and keeps ` +
+      `the entry tied to no group, so it stays configured ` +
+      `when the group's instances fail.`
+    );
   if (r.owner?.keyword.text === 'FILE_CHECK')
-    return `prints "track_file ${r.name} not found" and "FILE_CHECK has no track_file specified - ignoring": the real server loses this check.`;
-  return `prints "(${ownerName}) ${r.keyword.keyword.text.replace('_', ' ')} ${r.name} not found, ignoring..." and runs ${owner} without it: failover does not follow that check.`;
+    return (
+      `prints "track_file ${r.name} not found" and "FILE_CHECK ` +
+      `has no track_file specified - ignoring": the real server ` +
+      `loses this check.`
+    );
+  return (
+    `prints "(${ownerName}) ${r.keyword.keyword.text.replace('_', ' ')} ` +
+    `${r.name} not found, ignoring..." and runs ${owner} ` +
+    `without it: failover does not follow that check.`
+  );
 }
 
 /** A block with all its header words: `virtual_server group vsg_web`, `static_routes`. */
@@ -41,7 +62,9 @@ export const rule = defineRule({
   meta: {
     id: 'undefined-reference',
     description:
-      'A track_script, track_file, track_process, track_bfd, sync-group member, virtual_server group or track_group names nothing defined (before it, where keepalived resolves names while parsing).',
+      'A track_script, track_file, track_process, track_bfd, sync-group ' +
+      'member, virtual_server group or track_group names nothing defined ' +
+      '(before it, where keepalived resolves names while parsing).',
     severity: 'error',
     messages: {
       undefined: {
@@ -51,7 +74,9 @@ export const rule = defineRule({
       later: {
         message: '{{what}} names a {{kind}} that is defined only later',
         detail:
-          '{{kind}} {{name}} is defined only at {{later}}, after {{top}}. keepalived looks the name up while it reads the file, so it {{effect}} Fix: move {{kind}} {{name}} above {{top}}.',
+          '{{kind}} {{name}} is defined only at {{later}}, after {{top}}. ' +
+          'keepalived looks the name up while it reads the file, so it ' +
+          '{{effect}} Fix: move {{kind}} {{name}} above {{top}}.',
       },
     },
   },

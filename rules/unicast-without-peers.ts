@@ -9,14 +9,22 @@ export const rule = defineRule({
   meta: {
     id: 'unicast-without-peers',
     description:
-      'unicast_src_ip or another unicast keyword without any unicast_peer: keepalived falls back to multicast (deprecated from 2.2.5).',
+      'unicast_src_ip or another unicast keyword without any unicast_peer: ' +
+      'keepalived falls back to multicast (deprecated from 2.2.5).',
     severity: 'warning',
     messages: {
       fallback: {
         message:
-          'No unicast peer in vrrp_instance {{name}}, which uses unicast keywords: keepalived {{target}} sends its adverts by multicast',
+          'No unicast peer in vrrp_instance {{name}}, which uses unicast ' +
+          'keywords: keepalived {{target}} sends its adverts by multicast',
         detail:
-          'vrrp_instance {{name}} has {{keyword}}{{dropped}}, but no unicast peer: keepalived {{target}} {{does}}, so this node sends its adverts by multicast (224.0.0.18 / ff02::12); if the other nodes use unicast or multicast is filtered, no node hears the others and every node becomes MASTER with the same VIPs (split brain). Fix: list the other nodes in "unicast_peer { <address> }", or remove the unicast keywords if multicast is meant{{fault}}.',
+          'vrrp_instance {{name}} has {{keyword}}{{dropped}}, but no unicast ' +
+          'peer: keepalived {{target}} {{does}}, so this node sends its adverts ' +
+          'by multicast (224.0.0.18 / ff02::12); if the other nodes use unicast ' +
+          'or multicast is filtered, no node hears the others and every node ' +
+          'becomes MASTER with the same VIPs (split brain). Fix: list the other ' +
+          'nodes in "unicast_peer { <address> }", or remove the unicast keywords ' +
+          'if multicast is meant{{fault}}.',
       },
     },
   },
@@ -38,8 +46,13 @@ export const rule = defineRule({
               ? ` (${formatVersion(ctx.from)} did the same silently; the warning is new in ${DEPRECATED})`
               : '';
           const does = reported
-            ? `defaults to multicast ("(${s.name}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.")${change}`
-            : `silently uses multicast (unicast mode needs at least one unicast_peer; keepalived warns about this only from ${DEPRECATED})`;
+            ? `defaults to multicast ("(${s.name}) A unicast keyword ` +
+              `has been specified without any unicast peers. Defaulting ` +
+              `to multicast. This usage is deprecated - please update ` +
+              `your configuration.")${change}`
+            : `silently uses multicast (unicast mode needs at least ` +
+              `one unicast_peer; keepalived warns about this only ` +
+              `from ${DEPRECATED})`;
           ctx.report({
             messageId: 'fallback',
             at: first.keyword,

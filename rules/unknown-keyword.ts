@@ -14,7 +14,8 @@ export const rule = defineRule({
       unknown: {
         message: 'Unknown keyword "{{name}}" {{scope}}: keepalived {{version}} ignores the line',
         detail:
-          'keepalived {{version}} does not know "{{name}}" {{scope}}{{why}} and ignores the line ("Unknown keyword \'{{name}}\'").{{hint}}',
+          'keepalived {{version}} does not know "{{name}}" {{scope}}{{why}} and ' +
+          'ignores the line ("Unknown keyword \'{{name}}\'").{{hint}}',
       },
     },
   },
@@ -28,13 +29,18 @@ export const rule = defineRule({
         let hint = ex.hint;
         // --from: the keyword works on the version the config runs on today; the upgrade breaks it.
         if (ctx.from && ctx.table.lookupAllVersions(scope.path, s.keyword.text).some((d) => isValidIn(d, ctx.from!))) {
-          hint += ` It is valid in keepalived ${formatVersion(ctx.from)} (--from), so this line stops working with the upgrade.`;
+          hint +=
+            ` It is valid in keepalived ${formatVersion(ctx.from)} ` +
+            `(--from), so this line stops working with the upgrade.`;
         }
         const header = ignored.headerOf(s);
         // NAME in an undefined ${NAME}: explained with the "$" before it.
         if (header?.keyword.text === '$' && s.keyword.origin.start === header.keyword.origin.start + 2) return;
         if (header)
-          hint += ` keepalived reads it ${s.parent ? 'here' : 'at the top level'} because the "{" after "${header.keyword.text}" at ${ctx.where(header.keyword.origin)} opens nothing.`;
+          hint +=
+            ` keepalived reads it ${s.parent ? 'here' : 'at the top level'} ` +
+            `because the "{" after "${header.keyword.text}" at ${ctx.where(header.keyword.origin)} ` +
+            `opens nothing.`;
         const close = ignored.closeOf.get(s);
         if (close !== undefined) {
           const upTo = close ? `up to its "}" at ${ctx.where(close.origin)}` : 'after it';
@@ -76,7 +82,12 @@ function explainUnknown(
     return {
       why: '',
       length: braced[0].length,
-      hint: ` "\${${braced[1]}}" is not defined above this line, so keepalived keeps the text and its braces split the line into "$", "{", "${braced[1]}", "}". Define ${braced[1]} first ("$${braced[1]}=value"), or include the file that defines it.`,
+      hint:
+        ` "\${${braced[1]}}" is not defined above this line, ` +
+        `so keepalived keeps the text and its braces split the ` +
+        `line into "$", "{", "${braced[1]}", "}". Define ${braced[1]} ` +
+        `first ("$${braced[1]}=value"), or include the file ` +
+        `that defines it.`,
     };
   }
   const target = table.version;

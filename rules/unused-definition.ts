@@ -29,7 +29,9 @@ export const rule = defineRule({
   meta: {
     id: 'unused-definition',
     description:
-      'A vrrp_script, track_file, vrrp_track_process or bfd_instance that nothing tracks: keepalived runs nothing useful for it (often a renamed or forgotten check).',
+      'A vrrp_script, track_file, vrrp_track_process or bfd_instance that ' +
+      'nothing tracks: keepalived runs nothing useful for it (often a ' +
+      'renamed or forgotten check).',
     severity: 'warning',
     messages: {
       unused: {

@@ -11,10 +11,16 @@ function versionWhy(s: InstanceSettings, ctx: Pick<RuleContext, 'where'>): strin
   if (f.kind === 'instance') return `version 3 at ${ctx.where(f.at.keyword.origin)}`;
   if (f.kind === 'global') return `vrrp_version 3 in global_defs at ${ctx.where(f.at.keyword.origin)}`;
   if (f.kind === 'ipv6' && f.instance.nativeIpv6)
-    return `native_ipv6 at ${ctx.where(f.instance.nativeIpv6.keyword.origin)} makes it IPv6, and IPv6 instances use VRRPv3`;
+    return (
+      `native_ipv6 at ${ctx.where(f.instance.nativeIpv6.keyword.origin)} ` +
+      `makes it IPv6, and IPv6 instances use VRRPv3`
+    );
   const first = f.kind === 'ipv6' ? f.instance.addresses[0] : undefined;
   if (first)
-    return `its first address, ${first.token.text} at ${ctx.where(first.token.origin)}, makes it IPv6, and IPv6 instances use VRRPv3`;
+    return (
+      `its first address, ${first.token.text} at ${ctx.where(first.token.origin)}, ` +
+      `makes it IPv6, and IPv6 instances use VRRPv3`
+    );
   return 'default';
 }
 
@@ -22,20 +28,36 @@ export const rule = defineRule({
   meta: {
     id: 'vrrp3-authentication',
     description:
-      'An authentication block in a VRRPv3 (version 3, vrrp_version 3, IPv6) or strict-mode instance: keepalived ignores it and sends adverts without authentication.',
+      'An authentication block in a VRRPv3 (version 3, vrrp_version 3, IPv6) ' +
+      'or strict-mode instance: keepalived ignores it and sends adverts ' +
+      'without authentication.',
     severity: 'error',
     messages: {
       version3: {
         message:
-          'Ignored authentication (auth_type {{type}}) in VRRPv3 vrrp_instance {{name}}: keepalived {{target}} sends adverts without it',
+          'Ignored authentication (auth_type {{type}}) in VRRPv3 vrrp_instance ' +
+          '{{name}}: keepalived {{target}} sends adverts without it',
         detail:
-          'The instance is VRRP version 3 ({{why}}): keepalived {{target}} ignores the authentication block ("({{name}}) VRRP version 3 does not support authentication. Ignoring."){{visibility}} and sends adverts without authentication, so a peer that still uses auth_type {{type}} drops them (auth type mismatch) and both nodes become MASTER. Fix: remove the authentication block from this instance and its peers (VRRPv3 has no authentication).',
+          'The instance is VRRP version 3 ({{why}}): keepalived {{target}} ' +
+          'ignores the authentication block ("({{name}}) VRRP version 3 does not ' +
+          'support authentication. Ignoring."){{visibility}} and sends adverts ' +
+          'without authentication, so a peer that still uses auth_type {{type}} ' +
+          'drops them (auth type mismatch) and both nodes become MASTER. Fix: ' +
+          'remove the authentication block from this instance and its peers ' +
+          '(VRRPv3 has no authentication).',
       },
       strict: {
         message:
-          'Ignored authentication (auth_type {{type}}) in strict-mode vrrp_instance {{name}}: keepalived {{target}} sends adverts without it',
+          'Ignored authentication (auth_type {{type}}) in strict-mode ' +
+          'vrrp_instance {{name}}: keepalived {{target}} sends adverts without it',
         detail:
-          'The instance is in strict mode ({{why}}): keepalived {{target}} ignores the authentication block ("({{name}}) Strict mode does not support authentication. Ignoring."){{visibility}} and sends adverts without authentication, so a peer that still uses auth_type {{type}} drops them (auth type mismatch) and both nodes become MASTER. Fix: remove the authentication block from this instance and its peers, or turn strict mode off.',
+          'The instance is in strict mode ({{why}}): keepalived {{target}} ' +
+          'ignores the authentication block ("({{name}}) Strict mode does not ' +
+          'support authentication. Ignoring."){{visibility}} and sends adverts ' +
+          'without authentication, so a peer that still uses auth_type {{type}} ' +
+          'drops them (auth type mismatch) and both nodes become MASTER. Fix: ' +
+          'remove the authentication block from this instance and its peers, or ' +
+          'turn strict mode off.',
       },
     },
   },

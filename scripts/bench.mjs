@@ -126,7 +126,8 @@ function timed(cmd, argv) {
 const keepalivedScript = (n) =>
   'ip link set lo up; for i in ' +
   ifaces(n).join(' ') +
-  '; do ip link add "$i" type ifb 2>/dev/null || ip link add "$i" type bridge; ip link set "$i" up; done; exec keepalived -t -f "$1"';
+  ('; do ip link add "$i" type ifb 2>/dev/null || ip link add "$i" type ' +
+    'bridge; ip link set "$i" up; done; exec keepalived -t -f "$1"');
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -134,7 +135,8 @@ const median = (xs) => {
 };
 
 console.log(
-  `keepalived-lint benchmark: ${runs} interleaved runs per size, medians; keepalived ${haveKeepalived ? execFileSync('keepalived', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] || 'installed' : 'not installed'}`,
+  `keepalived-lint benchmark: ${runs} interleaved runs ` +
+    `per size, medians; keepalived ${haveKeepalived ? execFileSync('keepalived', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] || 'installed' : 'not installed'}`,
 );
 const results = {};
 for (const n of sizes) {
@@ -168,7 +170,9 @@ for (const n of sizes) {
   results[n] = { ...m, rss };
   const kb = Math.round(Buffer.byteLength(generate(n)) / 1024);
   console.log(
-    `${String(n).padStart(6)} instances (${kb} KiB): lint ${m.lint.toFixed(3)} s, keepalived -t ${m.keepalived === null ? 'n/a' : m.keepalived.toFixed(3) + ' s'}, node -e 0 ${m.node.toFixed(3)} s, lint peak RSS ${haveTime ? rss.toFixed(0) + ' MiB' : 'n/a'}`,
+    `${String(n).padStart(6)} instances (${kb} KiB): lint ` +
+      `${m.lint.toFixed(3)} s, keepalived -t ${m.keepalived === null ? 'n/a' : m.keepalived.toFixed(3) + ' s'}, ` +
+      `node -e 0 ${m.node.toFixed(3)} s, lint peak RSS ${haveTime ? rss.toFixed(0) + ' MiB' : 'n/a'}`,
   );
 }
 
@@ -210,7 +214,10 @@ if (!args.includes('--no-repo')) {
   }
   repo = { one: median(samples.one), all: median(samples.all), cores: cpuAll };
   console.log(
-    `  repo of ${HOSTS} hosts (10-50 instances each): 1 thread ${repo.one.toFixed(3)} s, ${availableParallelism()} threads (--jobs ${availableParallelism()}) ${repo.all.toFixed(3)} s, CPU time / wall time ${haveTime ? repo.cores.toFixed(2) : 'n/a'}`,
+    `  repo of ${HOSTS} hosts (10-50 instances each): 1 ` +
+      `thread ${repo.one.toFixed(3)} s, ${availableParallelism()} ` +
+      `threads (--jobs ${availableParallelism()}) ${repo.all.toFixed(3)} ` +
+      `s, CPU time / wall time ${haveTime ? repo.cores.toFixed(2) : 'n/a'}`,
   );
 }
 
@@ -222,21 +229,27 @@ if (results[10])
   );
 if (results[1000])
   console.log(
-    `  lint / keepalived -t, 1,000 instances        = ${ratio(results[1000].lint, results[1000].keepalived)}  (target <= 2)`,
+    `  lint / keepalived -t, 1,000 instances        = ${ratio(results[1000].lint, results[1000].keepalived)} ` +
+      ` (target <= 2)`,
   );
 if (results[10000])
   console.log(
-    `  lint / keepalived -t, 10,000 instances       = ${ratio(results[10000].lint, results[10000].keepalived)}  (target <= 0.5)`,
+    `  lint / keepalived -t, 10,000 instances       = ${ratio(results[10000].lint, results[10000].keepalived)} ` +
+      ` (target <= 0.5)`,
   );
 if (results[1000] && results[10000])
   console.log(
-    `  lint 10,000 / lint 1,000 (linear growth)     = ${ratio(results[10000].lint, results[1000].lint)}  (target <= 11)`,
+    `  lint 10,000 / lint 1,000 (linear growth)     = ${ratio(results[10000].lint, results[1000].lint)} ` +
+      ` (target <= 11)`,
   );
 if (results[10000])
   console.log(
-    `  peak memory at 10,000 instances              = ${results[10000].rss ? results[10000].rss.toFixed(0) + ' MiB' : 'n/a'}  (target <= 120 MiB)`,
+    `  peak memory at 10,000 instances              = ${results[10000].rss ? results[10000].rss.toFixed(0) + ' MiB' : 'n/a'} ` +
+      ` (target <= 120 MiB)`,
   );
 if (repo)
   console.log(
-    `  200-host repo: speed-up on ${availableParallelism()} cores            = ${ratio(repo.one, repo.all)}  (target: both cores used; CPU/wall ${haveTime ? repo.cores.toFixed(2) : 'n/a'})`,
+    `  200-host repo: speed-up on ${availableParallelism()} ` +
+      `cores            = ${ratio(repo.one, repo.all)}  (target: ` +
+      `both cores used; CPU/wall ${haveTime ? repo.cores.toFixed(2) : 'n/a'})`,
   );

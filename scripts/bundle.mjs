@@ -16,7 +16,9 @@ await build({
   external: ['ohm-js', 'ajv', 'yaml', 'web-tree-sitter', 'tree-sitter-bash', '../../grammar/*'],
   // Bundled CommonJS packages (commander, ipaddr.js, picomatch) call require() for node: modules.
   banner: {
-    js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    js:
+      "import { createRequire as __bundleRequire } from 'node:module'; const " +
+      'require = __bundleRequire(import.meta.url);',
   },
   logLevel: 'warning',
 });

@@ -36,7 +36,9 @@ for (const r of await Promise.all(runs)) {
   const ok = r.code === 0;
   if (!ok) failed++;
   console.log(
-    `shard ${r.i}: ${per} inputs, seed ${seed + r.i}: ${ok ? 'passed' : `FAILED (replay: FUZZ_SEED=${seed + r.i} FUZZ_RUNS=${per} npx vitest run test/fuzz.test.ts)`}`,
+    `shard ${r.i}: ${per} inputs, seed ${seed + r.i}: ${
+      ok ? 'passed' : `FAILED (replay: FUZZ_SEED=${seed + r.i} FUZZ_RUNS=${per} ` + `npx vitest run test/fuzz.test.ts)`
+    }`,
   );
   if (!ok) console.log(r.out.slice(-6000));
 }

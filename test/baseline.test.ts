@@ -40,51 +40,57 @@ async function lint(dir: string, extra: string[], cwd = dir) {
 }
 
 describe('--write-baseline', () => {
-  it('records every finding with stable keys and a count, prints no findings, exits 0 and writes nothing else', async () => {
-    const dir = repo();
-    const before = listing(dir);
-    expect((await lint(dir, [])).list).toEqual(ORIGINAL);
-    const r = await runCli(['lint', CONF, '--write-baseline', 'baseline.json'], { cwd: dir });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(
-      'keepalived-lint: wrote 6 findings in 2 files to baseline.json; lint with --baseline baseline.json to report only new ones\n',
-    );
-    expect(listing(dir)).toEqual([...before, 'baseline.json'].sort());
-    const doc = JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as {
-      version: number;
-      findings: Record<string, unknown>[];
-    };
-    expect(doc.version).toBe(2);
-    const byRule = (rule: string) => doc.findings.filter((f) => f.rule === rule);
-    // Paths relative to the baseline's folder; the line's text, not its number; message id and
-    // data (what is matched), the message (for the reader); one key, count 2.
-    expect(byRule('unknown-keyword')).toEqual([
-      {
-        rule: 'unknown-keyword',
-        file: CONF,
-        messageId: 'unknown',
-        data: { hint: '', name: 'bogus_keyword', scope: 'in vrrp_instance VI_1', version: '2.2.7', why: '' },
-        source: 'bogus_keyword 1',
-        message: 'Unknown keyword "bogus_keyword" in vrrp_instance VI_1: keepalived 2.2.7 ignores the line',
-        count: 2,
-      },
-    ]);
-    expect(byRule('invalid-value')[0]!.file).toBe('etc/keepalived/conf.d/extra.conf');
-    // No positions and no checkout folder in the data (nor in the message).
-    const vrid = byRule('duplicate-vrid')[0]!;
-    expect(vrid.data).toMatchObject({ name: 'VI_2', other: 'VI_1', vrid: 51, first: '' });
-    expect(vrid.message).not.toMatch(/:\d+:\d+/);
-    expect(byRule('include-not-found')[0]!.data).toMatchObject({ resolved: 'etc/keepalived/conf.d/missing.conf' });
-    expect(JSON.stringify(doc)).not.toContain(dir);
-  });
+  it(
+    'records every finding with stable keys and a count, prints no ' + 'findings, exits 0 and writes nothing else',
+    async () => {
+      const dir = repo();
+      const before = listing(dir);
+      expect((await lint(dir, [])).list).toEqual(ORIGINAL);
+      const r = await runCli(['lint', CONF, '--write-baseline', 'baseline.json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        'keepalived-lint: wrote 6 findings in 2 files to baseline.json; lint ' +
+          'with --baseline baseline.json to report only new ones\n',
+      );
+      expect(listing(dir)).toEqual([...before, 'baseline.json'].sort());
+      const doc = JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as {
+        version: number;
+        findings: Record<string, unknown>[];
+      };
+      expect(doc.version).toBe(2);
+      const byRule = (rule: string) => doc.findings.filter((f) => f.rule === rule);
+      // Paths relative to the baseline's folder; the line's text, not its number; message id and
+      // data (what is matched), the message (for the reader); one key, count 2.
+      expect(byRule('unknown-keyword')).toEqual([
+        {
+          rule: 'unknown-keyword',
+          file: CONF,
+          messageId: 'unknown',
+          data: { hint: '', name: 'bogus_keyword', scope: 'in vrrp_instance VI_1', version: '2.2.7', why: '' },
+          source: 'bogus_keyword 1',
+          message: 'Unknown keyword "bogus_keyword" in vrrp_instance VI_1: keepalived 2.2.7 ignores the line',
+          count: 2,
+        },
+      ]);
+      expect(byRule('invalid-value')[0]!.file).toBe('etc/keepalived/conf.d/extra.conf');
+      // No positions and no checkout folder in the data (nor in the message).
+      const vrid = byRule('duplicate-vrid')[0]!;
+      expect(vrid.data).toMatchObject({ name: 'VI_2', other: 'VI_1', vrid: 51, first: '' });
+      expect(vrid.message).not.toMatch(/:\d+:\d+/);
+      expect(byRule('include-not-found')[0]!.data).toMatchObject({ resolved: 'etc/keepalived/conf.d/missing.conf' });
+      expect(JSON.stringify(doc)).not.toContain(dir);
+    },
+  );
 
   it('exits 2 without writing when the folder of the file does not exist', async () => {
     const dir = repo();
     const r = await runCli(['lint', CONF, '--write-baseline', 'no/such/folder/baseline.json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'keepalived-lint: cannot write the baseline file no/such/folder/baseline.json: its folder does not exist; nothing was written\n',
+      'keepalived-lint: cannot write the baseline file ' +
+        'no/such/folder/baseline.json: its folder does not exist; nothing was ' +
+        'written\n',
     );
     expect(fs.existsSync(path.join(dir, 'no'))).toBe(false);
   });
@@ -151,7 +157,9 @@ describe('--baseline', () => {
     expect(r.list).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      'keepalived-lint: 1 finding in the baseline baseline.json no longer occurs (fixed or changed); run with --write-baseline baseline.json to drop it\n',
+      'keepalived-lint: 1 finding in the baseline baseline.json no longer ' +
+        'occurs (fixed or changed); run with --write-baseline baseline.json to ' +
+        'drop it\n',
     );
   });
 
@@ -181,7 +189,9 @@ describe('--baseline', () => {
     const changed = await lint(dir, ['--baseline', 'baseline.json']);
     expect(changed.list).toEqual(['keepalived.conf:8 unknown-keyword', 'keepalived.conf:9 unknown-keyword']);
     expect(changed.stderr).toBe(
-      'keepalived-lint: 2 findings in the baseline baseline.json no longer occur (fixed or changed); run with --write-baseline baseline.json to drop them\n',
+      'keepalived-lint: 2 findings in the baseline baseline.json no longer ' +
+        'occur (fixed or changed); run with --write-baseline baseline.json to ' +
+        'drop them\n',
     );
   });
 
@@ -189,7 +199,8 @@ describe('--baseline', () => {
     [
       'missing',
       null,
-      'keepalived-lint: cannot read the baseline file baseline.json: no such file or directory; create it with --write-baseline baseline.json\n',
+      'keepalived-lint: cannot read the baseline file baseline.json: no such ' +
+        'file or directory; create it with --write-baseline baseline.json\n',
     ],
     [
       'not JSON',
@@ -199,22 +210,34 @@ describe('--baseline', () => {
     [
       'another version',
       '{"version": 3, "findings": []}',
-      'keepalived-lint: baseline.json is not a keepalived-lint baseline: "version" is 3, expected 2. Regenerate it with --write-baseline baseline.json\n',
+      'keepalived-lint: baseline.json is not a keepalived-lint baseline: ' +
+        '"version" is 3, expected 2. Regenerate it with --write-baseline ' +
+        'baseline.json\n',
     ],
     [
       'version 1 (message text)',
       '{"version": 1, "findings": [{"rule": "a-b", "file": "k.conf", "message": "m", "source": "s", "count": 1}]}',
-      'keepalived-lint: the baseline baseline.json cannot be used: it was written by an older keepalived-lint (baseline version 1, which matched findings on their message text; this one matches them on rule, message id and data). Regenerate it with --write-baseline baseline.json (on the commit it was written for, to accept the same findings), and commit the new file\n',
+      'keepalived-lint: the baseline baseline.json cannot be used: it was ' +
+        'written by an older keepalived-lint (baseline version 1, which ' +
+        'matched findings on their message text; this one matches them on ' +
+        'rule, message id and data). Regenerate it with --write-baseline ' +
+        'baseline.json (on the commit it was written for, to accept the same ' +
+        'findings), and commit the new file\n',
     ],
     [
       'a data without message id',
-      '{"version": 2, "findings": [{"rule": "a-b", "file": "k.conf", "data": {}, "message": "m", "source": "s", "count": 1}]}',
-      'keepalived-lint: baseline.json is not a keepalived-lint baseline: findings[0] has data but no messageId. Regenerate it with --write-baseline baseline.json\n',
+      '{"version": 2, "findings": [{"rule": "a-b", "file": "k.conf", "data": ' +
+        '{}, "message": "m", "source": "s", "count": 1}]}',
+      'keepalived-lint: baseline.json is not a keepalived-lint baseline: ' +
+        'findings[0] has data but no messageId. Regenerate it with ' +
+        '--write-baseline baseline.json\n',
     ],
     [
       'a bad count',
       '{"version": 2, "findings": [{"rule": "a-b", "file": "k.conf", "message": "m", "source": "s", "count": 0}]}',
-      'keepalived-lint: baseline.json is not a keepalived-lint baseline: findings[0].count must be a whole number of at least 1. Regenerate it with --write-baseline baseline.json\n',
+      'keepalived-lint: baseline.json is not a keepalived-lint baseline: ' +
+        'findings[0].count must be a whole number of at least 1. Regenerate it ' +
+        'with --write-baseline baseline.json\n',
     ],
   ])('a %s baseline file is exit 2 with what is wrong, before anything is linted', async (_name, content, message) => {
     const dir = repo();

@@ -34,7 +34,10 @@ describe('the built command', () => {
     write('etc/keepalived/notify.sh', '#!/bin/sh\ncase "$2" in\n  VI_OLD) exit 0 ;;\nesac\n', 0o755);
     write(
       'etc/keepalived/keepalived.conf',
-      'global_defs {\n    enable_script_security\n}\n~SEQ(N,1,2) $X=VI_$N\nvrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1\n    }\n    notify /etc/keepalived/notify.sh\n}\n',
+      'global_defs {\n    enable_script_security\n}\n~SEQ(N,1,2) ' +
+        '$X=VI_$N\nvrrp_instance VI_1 {\n    interface eth0\n    ' +
+        'virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n     ' +
+        '   192.0.2.1\n    }\n    notify /etc/keepalived/notify.sh\n}\n',
     );
     const r = run(['etc/keepalived/keepalived.conf', '--format', 'json'], dir);
     // The unknown rule in the configuration file is an error of that file (ajv ran).

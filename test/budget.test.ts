@@ -387,7 +387,8 @@ describe('work budget: findings per rule and file', () => {
     expect(more.map((d) => [d.line, d.message])).toEqual([
       [
         1002,
-        'Too many findings of unknown-keyword in this file: only the first 1000 are shown (cap "findings-per-rule-and-file").',
+        'Too many findings of unknown-keyword in this file: only the first ' +
+          '1000 are shown (cap "findings-per-rule-and-file").',
       ],
     ]);
   });
@@ -415,17 +416,21 @@ describe('work budget: the findings kept are the first by position, whatever ord
       };
     },
   };
-  it('1,500 statements reported last first (the first also 2,000 times before): lines 1-1,000 are kept, the summary at line 1,001', async () => {
-    const conf = write('backwards/keepalived.conf', 'router_id a\n'.repeat(1500));
-    const rules = [backwards, configRules.find((r) => r.meta.id === 'budget-exceeded')!];
-    const report = await lintFiles([conf], { host: nodeHost(tmp), rules });
-    const ds = report.results.flatMap((r) => r.diagnostics);
-    const lines = ds.filter((d) => d.ruleId === 'test-backwards').map((d) => d.start.line);
-    expect(lines).toEqual(Array.from({ length: MAX_FINDINGS_PER_RULE_AND_FILE }, (_, i) => i + 1));
-    expect(ds.filter((d) => d.ruleId === 'budget-exceeded').map((d) => [d.start.line, d.messageId])).toEqual([
-      [MAX_FINDINGS_PER_RULE_AND_FILE + 1, 'findings'],
-    ]);
-  });
+  it(
+    '1,500 statements reported last first (the first also 2,000 times ' +
+      'before): lines 1-1,000 are kept, the summary at line 1,001',
+    async () => {
+      const conf = write('backwards/keepalived.conf', 'router_id a\n'.repeat(1500));
+      const rules = [backwards, configRules.find((r) => r.meta.id === 'budget-exceeded')!];
+      const report = await lintFiles([conf], { host: nodeHost(tmp), rules });
+      const ds = report.results.flatMap((r) => r.diagnostics);
+      const lines = ds.filter((d) => d.ruleId === 'test-backwards').map((d) => d.start.line);
+      expect(lines).toEqual(Array.from({ length: MAX_FINDINGS_PER_RULE_AND_FILE }, (_, i) => i + 1));
+      expect(ds.filter((d) => d.ruleId === 'budget-exceeded').map((d) => [d.start.line, d.messageId])).toEqual([
+        [MAX_FINDINGS_PER_RULE_AND_FILE + 1, 'findings'],
+      ]);
+    },
+  );
 });
 
 describe('work budget: the report does not depend on --jobs', () => {
@@ -435,7 +440,9 @@ describe('work budget: the report does not depend on --jobs', () => {
     copy('good1', 'global_defs {\n    router_id a\n    priorty 1\n}\n');
     copy(
       'good2',
-      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n',
+      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n   ' +
+        ' priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    ' +
+        '}\n}\n',
     );
     copy('seq', fs.readFileSync(bombs.sequences(), 'utf8'));
     copy('wide', fs.readFileSync(bombs.wideDefinition(), 'utf8'));

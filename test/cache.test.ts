@@ -21,7 +21,10 @@ function tree() {
   for (const h of ['lb1', 'lb2']) {
     t.write(
       `${h}/etc/keepalived/keepalived.conf`,
-      'global_defs {\n    enable_script_security\n}\ninclude conf.d/*.conf\nvrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priorty 100\n    notify /etc/keepalived/notify.sh\n}\n',
+      'global_defs {\n    enable_script_security\n}\ninclude ' +
+        'conf.d/*.conf\nvrrp_instance VI_1 {\n    interface eth0\n    ' +
+        'virtual_router_id 51\n    priorty 100\n    notify ' +
+        '/etc/keepalived/notify.sh\n}\n',
     );
     t.write(`${h}/etc/keepalived/conf.d/a.conf`, 'vrrp_script chk {\n    script "/bin/true"\n}\n');
     t.write(`${h}/etc/keepalived/notify.sh`, '#!/bin/sh\ncase "$2" in\n  VI_1) exit 0 ;;\nesac\n', 0o755);
@@ -283,24 +286,27 @@ describe('--cache against a hostile repository', () => {
     }
   });
 
-  it('a git that runs and fails (dubious ownership) refuses the cache: not known untracked is not trusted', async () => {
-    const { dir } = tree();
-    git(dir, 'init', '-q');
-    expect((await lint(dir, ['--cache-location', 'kl.cache'])).code).toBe(1);
-    const bin = tempTree('kl-badgit-');
-    bin.write('git', '#!/bin/sh\necho "fatal: detected dubious ownership" >&2\nexit 128\n', 0o755);
-    const saved = process.env.PATH;
-    process.env.PATH = `${bin.dir}${path.delimiter}${saved ?? ''}`;
-    try {
-      const r = await lint(dir, ['--cache-location', 'kl.cache']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(
-        /^keepalived-lint: warning: cannot use the cache .*kl\.cache: git cannot say whether it tracks the cache file .*; linting without the cache\n$/,
-      );
-    } finally {
-      process.env.PATH = saved;
-    }
-  });
+  it(
+    'a git that runs and fails (dubious ownership) refuses the cache: not ' + 'known untracked is not trusted',
+    async () => {
+      const { dir } = tree();
+      git(dir, 'init', '-q');
+      expect((await lint(dir, ['--cache-location', 'kl.cache'])).code).toBe(1);
+      const bin = tempTree('kl-badgit-');
+      bin.write('git', '#!/bin/sh\necho "fatal: detected dubious ownership" >&2\nexit 128\n', 0o755);
+      const saved = process.env.PATH;
+      process.env.PATH = `${bin.dir}${path.delimiter}${saved ?? ''}`;
+      try {
+        const r = await lint(dir, ['--cache-location', 'kl.cache']);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(
+          /^keepalived-lint: warning: cannot use the cache .*kl\.cache: git cannot say whether it tracks the cache file .*; linting without the cache\n$/,
+        );
+      } finally {
+        process.env.PATH = saved;
+      }
+    },
+  );
 
   it('refuses a key others can read (git checks files out 0644)', async () => {
     const { dir } = tree();

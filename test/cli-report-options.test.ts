@@ -8,7 +8,9 @@ import { rules } from '../rules/index.js';
 const { dir: tmp, write } = tempTree('kl-report-');
 
 const CLEAN =
-  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    ' +
+  'virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n     ' +
+  '   192.0.2.10/24\n    }\n}\n';
 // Two warnings (extra words), no error.
 const WARNINGS = CLEAN.replace('priority 100', 'priority 100 150').replace('state BACKUP', 'state BACKUP now');
 // One error (unknown keyword) and one warning.
@@ -54,7 +56,9 @@ describe('--output FILE', () => {
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toBe(
-      'keepalived-lint: cannot write the report to --output "no/such/dir/report.sarif": the folder "no/such/dir" does not exist. Choose a file in an existing folder you can write to.\n',
+      'keepalived-lint: cannot write the report to --output ' +
+        '"no/such/dir/report.sarif": the folder "no/such/dir" does not exist. ' +
+        'Choose a file in an existing folder you can write to.\n',
     );
     expect(fs.existsSync(path.join(tmp, 'no'))).toBe(false);
     fs.mkdirSync(path.join(tmp, 'adir'), { recursive: true });
@@ -149,7 +153,8 @@ describe('--rule RULE=SEVERITY', () => {
     const warn = await runCli(['lint', 'clean.conf', '--rule', 'unknown-keyword=warn'], { cwd: tmp });
     expect(warn.code).toBe(2);
     expect(warn.stderr).toContain(
-      'Unknown severity "warn" for rule unknown-keyword. Did you mean "warning"? Valid severities: off, info, warning, error.',
+      'Unknown severity "warn" for rule unknown-keyword. Did you mean ' +
+        '"warning"? Valid severities: off, info, warning, error.',
     );
     const bare = await runCli(['lint', 'clean.conf', '--rule', 'unknown-keyword'], { cwd: tmp });
     expect(bare.code).toBe(2);

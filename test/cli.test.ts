@@ -7,7 +7,9 @@ import { REPO, SHARED, runCli, tempTree } from './helpers.js';
 const { dir: tmp, write } = tempTree('kl-cli-');
 
 const CLEAN =
-  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    ' +
+  'virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n     ' +
+  '   192.0.2.10/24\n    }\n}\n';
 
 describe('lint exit codes and output', () => {
   it('exits 0 and prints nothing for a clean config', async () => {

@@ -19,7 +19,11 @@ const load = (...files: string[]) =>
   );
 
 function instance(body: string, extra = ''): string {
-  return `${extra}vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n${body}    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n`;
+  return (
+    `${extra}vrrp_instance VI_1 {\n    interface eth0\n ` +
+    `   virtual_router_id 51\n${body}    virtual_ipaddress ` +
+    `{\n        192.0.2.10/24\n    }\n}\n`
+  );
 }
 async function only(text: string, name = 'VI_1'): Promise<ClusterInstance> {
   const { nodes, errors } = await load(write(`one-${Math.random().toString(36).slice(2)}.conf`, text));
@@ -75,7 +79,9 @@ describe('nodes', () => {
 
 describe('groups', () => {
   const node = (name: string, vrid: number, vip: string, iface = 'eth0') =>
-    `vrrp_instance ${name} {\n    interface ${iface}\n    virtual_router_id ${vrid}\n    virtual_ipaddress {\n        ${vip}\n    }\n}\n`;
+    `vrrp_instance ${name} {\n    interface ${iface}\n  ` +
+    `  virtual_router_id ${vrid}\n    virtual_ipaddress ` +
+    `{\n        ${vip}\n    }\n}\n`;
   it('matches by name, then a renamed copy by VRID, interface and a shared VIP', async () => {
     const a = write('g/lb1.conf', node('VI_1', 51, '192.0.2.10/24') + node('web', 60, '192.0.2.60/24'));
     const b = write('g/lb2.conf', node('VI_1', 51, '192.0.2.10/24') + node('www', 60, '192.0.2.60/24'));
@@ -93,12 +99,15 @@ describe('groups', () => {
 });
 
 describe('what an instance advertises', () => {
-  it('priority range: a negative weight lowers it when the object is down, a positive one raises it when up', async () => {
-    const i = await only(
-      instance('    priority 150\n    track_interface {\n        eth1 weight -20\n        eth2 weight 10\n    }\n'),
-    );
-    expect(priorityRange(i)).toEqual({ healthy: 160, worst: 130, best: 160 });
-  });
+  it(
+    'priority range: a negative weight lowers it when the object is down, ' + 'a positive one raises it when up',
+    async () => {
+      const i = await only(
+        instance('    priority 150\n    track_interface {\n        eth1 weight -20\n        eth2 weight 10\n    }\n'),
+      );
+      expect(priorityRange(i)).toEqual({ healthy: 160, worst: 130, best: 160 });
+    },
+  );
 
   it('takes a track_script weight from the vrrp_script, reverse included, and clamps to 1..254', async () => {
     const scripts = 'vrrp_script chk {\n    script /bin/true\n    weight 200 reverse\n}\n';
@@ -108,7 +117,9 @@ describe('what an instance advertises', () => {
 
   it("drops instance weights in a sync group without sync_group_tracking_weight, keeps the group's own", async () => {
     const group = (flag: string) =>
-      `vrrp_sync_group G {\n    group {\n        VI_1\n    }\n${flag}    track_interface {\n        eth3 weight -5\n    }\n}\n`;
+      `vrrp_sync_group G {\n    group {\n        VI_1\n   ` +
+      ` }\n${flag}    track_interface {\n        eth3 weight ` +
+      `-5\n    }\n}\n`;
     const body = '    priority 100\n    track_interface {\n        eth1 weight -20\n    }\n';
     expect(priorityRange(await only(instance(body) + group('')))).toEqual({ healthy: 100, worst: 95, best: 100 });
     expect(priorityRange(await only(instance(body) + group('    sync_group_tracking_weight\n')))).toEqual({
@@ -140,7 +151,8 @@ describe('what an instance advertises', () => {
     expect([v2.advertMicros, v2.auth.type, v2.auth.password]).toEqual([2_000_000, 'PASS', '12345678']);
     const v3 = await only(
       instance(
-        '    version 3\n    advert_int 0.015\n    authentication {\n        auth_type PASS\n        auth_pass secret\n    }\n',
+        '    version 3\n    advert_int 0.015\n    authentication {\n        ' +
+          'auth_type PASS\n        auth_pass secret\n    }\n',
       ),
     );
     expect([v3.advertMicros, v3.auth.type]).toEqual([20_000, 'none']);
@@ -148,7 +160,10 @@ describe('what an instance advertises', () => {
 
   it('normalises VIPs and peers, keeps the VIP networks', async () => {
     const i = await only(
-      'vrrp_instance V6 {\n    interface eth0\n    virtual_router_id 9\n    unicast_src_ip 2001:db8::1\n    unicast_peer {\n        2001:DB8:0::2\n    }\n    virtual_ipaddress {\n        2001:db8:0:0::10/64\n    }\n}\n',
+      'vrrp_instance V6 {\n    interface eth0\n    virtual_router_id 9\n    ' +
+        'unicast_src_ip 2001:db8::1\n    unicast_peer {\n        ' +
+        '2001:DB8:0::2\n    }\n    virtual_ipaddress {\n        ' +
+        '2001:db8:0:0::10/64\n    }\n}\n',
       'V6',
     );
     expect([i.family, i.vips.map((v) => v.key), i.peers.map((p) => p.key), i.unicastSrc?.key, i.vipNetworks]).toEqual([
@@ -163,7 +178,9 @@ describe('what an instance advertises', () => {
 
 describe('cluster command and lint --cluster', () => {
   const node = (state: string, prio: number, vips: string) =>
-    `vrrp_instance VI_1 {\n    state ${state}\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n    virtual_ipaddress {\n${vips}    }\n}\n`;
+    `vrrp_instance VI_1 {\n    state ${state}\n    interface ` +
+    `eth0\n    virtual_router_id 51\n    priority ${prio}\n ` +
+    `   virtual_ipaddress {\n${vips}    }\n}\n`;
   const lb1 = write('cli/hosts/lb1/etc/keepalived/keepalived.conf', node('MASTER', 150, '        192.0.2.10/24\n'));
   const lb2 = write(
     'cli/hosts/lb2/etc/keepalived/keepalived.conf',
@@ -176,7 +193,8 @@ describe('cluster command and lint --cluster', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toBe(
-      'cluster of 2 nodes: lb1 (hosts/lb1/etc/keepalived/keepalived.conf), lb2 (hosts/lb2/etc/keepalived/keepalived.conf)',
+      'cluster of 2 nodes: lb1 (hosts/lb1/etc/keepalived/keepalived.conf), ' +
+        'lb2 (hosts/lb2/etc/keepalived/keepalived.conf)',
     );
     expect(r.stdout).toContain(
       'Virtual addresses of vrrp_instance VI_1 (VRID 51) on lb1 differ: 192.0.2.11 only on lb2',
@@ -221,7 +239,10 @@ describe('cluster command and lint --cluster', () => {
     const r = await runCli(['cluster', lb1], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "keepalived-lint cluster: found 1 node (lb1 (hosts/lb1/etc/keepalived/keepalived.conf)); a cluster needs at least two: give every node's config (files or directories), or one file with @node lines (one node per config-id)\n",
+      'keepalived-lint cluster: found 1 node (lb1 ' +
+        '(hosts/lb1/etc/keepalived/keepalived.conf)); a cluster needs at least ' +
+        "two: give every node's config (files or directories), or one file " +
+        'with @node lines (one node per config-id)\n',
     );
   });
 
@@ -272,7 +293,10 @@ describe('clusters: in .keepalived-lint.yaml', () => {
     [1, 2].map((n) =>
       write(
         `${dir}/n${n}/etc/keepalived/keepalived.conf`,
-        `vrrp_instance VI_1 {\n    state ${n === 1 ? 'MASTER' : 'BACKUP'}\n    interface eth0\n    virtual_router_id 51\n    priority ${n === 1 ? 150 : 100}\n    virtual_ipaddress {\n        ${vip}\n    }\n}\n${extra}`,
+        `vrrp_instance VI_1 {\n    state ${n === 1 ? 'MASTER' : 'BACKUP'}\n ` +
+          `   interface eth0\n    virtual_router_id 51\n    priority ` +
+          `${n === 1 ? 150 : 100}\n    virtual_ipaddress {\n  ` +
+          `      ${vip}\n    }\n}\n${extra}`,
       ),
     );
   const repo = path.join(tmp, 'repo');
@@ -280,7 +304,9 @@ describe('clusters: in .keepalived-lint.yaml', () => {
   pair('repo/db', '198.51.100.10/24');
   const ids = write(
     'repo/core/keepalived.conf',
-    'vrrp_instance VI_9 {\n    interface eth1\n    virtual_router_id 9\n@a    priority 150\n@b    priority 100\n@c    priority 50\n    virtual_ipaddress {\n        203.0.113.1/24\n    }\n}\n',
+    'vrrp_instance VI_9 {\n    interface eth1\n    virtual_router_id 9\n@a ' +
+      '   priority 150\n@b    priority 100\n@c    priority 50\n    ' +
+      'virtual_ipaddress {\n        203.0.113.1/24\n    }\n}\n',
   );
   const run = (yaml: string | null) => {
     const cfg = path.join(repo, '.keepalived-lint.yaml');
@@ -289,20 +315,27 @@ describe('clusters: in .keepalived-lint.yaml', () => {
     return runCli(['cluster', 'web', 'db', ids], { cwd: repo });
   };
 
-  it('without it, every node given is one cluster: two unrelated pairs look like one group with other VIPs', async () => {
-    const r = await run(null);
-    expect(r.stdout).toContain('cluster-vip-mismatch');
-  });
+  it(
+    'without it, every node given is one cluster: two unrelated pairs look ' + 'like one group with other VIPs',
+    async () => {
+      const r = await run(null);
+      expect(r.stdout).toContain('cluster-vip-mismatch');
+    },
+  );
 
   it('groups instances within each cluster only, takes config-ids per cluster, and names the clusters', async () => {
     const r = await run(
-      'clusters:\n  - name: web\n    files: web/**\n  - name: db\n    files: db/**\n  - name: core\n    files: core/keepalived.conf\n    configIds: [a, b]\n',
+      'clusters:\n  - name: web\n    files: web/**\n  - name: db\n    files: ' +
+        'db/**\n  - name: core\n    files: core/keepalived.conf\n    ' +
+        'configIds: [a, b]\n',
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'cluster web, 2 nodes: web/n1 (web/n1/etc/keepalived/keepalived.conf), web/n2 (web/n2/etc/keepalived/keepalived.conf)\n' +
-        'cluster db, 2 nodes: db/n1 (db/n1/etc/keepalived/keepalived.conf), db/n2 (db/n2/etc/keepalived/keepalived.conf)\n' +
+      'cluster web, 2 nodes: web/n1 (web/n1/etc/keepalived/keepalived.conf), ' +
+        'web/n2 (web/n2/etc/keepalived/keepalived.conf)\n' +
+        ('cluster db, 2 nodes: db/n1 (db/n1/etc/keepalived/keepalived.conf), ' +
+          'db/n2 (db/n2/etc/keepalived/keepalived.conf)\n') +
         'cluster core, 2 nodes: core@a (core/keepalived.conf -i a), core@b (core/keepalived.conf -i b)\n',
     );
   });
@@ -327,27 +360,33 @@ describe('clusters: in .keepalived-lint.yaml', () => {
 
 describe('cluster findings with the other lint features', () => {
   const node = (prio: number, vip: string, comment = '') =>
-    `vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n${comment}    virtual_ipaddress {\n        ${vip}\n    }\n}\n`;
+    `vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id ` +
+    `51\n    priority ${prio}\n${comment}    virtual_ipaddress ` +
+    `{\n        ${vip}\n    }\n}\n`;
   const dir = path.join(tmp, 'supp');
   const lb2 = write('supp/lb2.conf', node(100, '192.0.2.11/24'));
 
-  it('a disable comment silences a cluster finding on that node; lint knows the cluster rule ids and never calls them unused', async () => {
-    const lb1 = write(
-      'supp/lb1.conf',
-      node(
-        150,
-        '192.0.2.10/24',
-        '    # keepalived-lint disable-next-line cluster-vip-mismatch -- lb1 moves to .11 tonight\n',
-      ),
-    );
-    const r = await runCli(['cluster', lb1, lb2, '--format', 'json'], { cwd: dir });
-    const files = (
-      JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] }
-    ).results.map((x) => [x.file, x.diagnostics.map((d) => d.ruleId)]);
-    expect(files).toEqual([['lb2.conf', ['cluster-vip-mismatch']]]);
-    const lint = await runCli(['lint', lb1, '--report-unused-disables', '--format', 'json'], { cwd: dir });
-    expect(lint.stdout).not.toContain('lint-directive');
-  });
+  it(
+    'a disable comment silences a cluster finding on that node; lint knows ' +
+      'the cluster rule ids and never calls them unused',
+    async () => {
+      const lb1 = write(
+        'supp/lb1.conf',
+        node(
+          150,
+          '192.0.2.10/24',
+          '    # keepalived-lint disable-next-line cluster-vip-mismatch -- lb1 moves to .11 tonight\n',
+        ),
+      );
+      const r = await runCli(['cluster', lb1, lb2, '--format', 'json'], { cwd: dir });
+      const files = (
+        JSON.parse(r.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] }
+      ).results.map((x) => [x.file, x.diagnostics.map((d) => d.ruleId)]);
+      expect(files).toEqual([['lb2.conf', ['cluster-vip-mismatch']]]);
+      const lint = await runCli(['lint', lb1, '--report-unused-disables', '--format', 'json'], { cwd: dir });
+      expect(lint.stdout).not.toContain('lint-directive');
+    },
+  );
 
   it('sarif describes the cluster rules', async () => {
     const lb1 = write('supp/plain1.conf', node(150, '192.0.2.10/24'));

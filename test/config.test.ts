@@ -54,7 +54,10 @@ describe('a repository with .keepalived-lint.yaml at its top', () => {
     const r = await lintJson('.', [], repo);
     // What the configuration file silences is said on stderr (a pull request that edits it shows in the CI log).
     expect(r.stderr).toBe(
-      'keepalived-lint: note: .keepalived-lint.yaml ignores 1 of 3 linted files: legacy/keepalived/keepalived.conf; turns off 1 rule: unicast-without-peers; lowers 2 rules below error: mixed-address-family, script-not-found\n',
+      'keepalived-lint: note: .keepalived-lint.yaml ignores 1 of 3 linted ' +
+        'files: legacy/keepalived/keepalived.conf; turns off 1 rule: ' +
+        'unicast-without-peers; lowers 2 rules below error: ' +
+        'mixed-address-family, script-not-found\n',
     );
     // lb1: target 1.3.2 -> mixed family; the script is found through the mapping; unicast-without-peers off.
     expect(ids(r, 'hosts/lb1/keepalived/keepalived.conf')).toEqual(['mixed-address-family:error']);
@@ -130,8 +133,11 @@ describe('configuration errors: exit 2, each at its key', () => {
     );
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([
-      '.keepalived-lint.yaml:1:9: error: "potato" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm',
-      '.keepalived-lint.yaml:3:3: error: unknown rule "unicast-without-peer"; did you mean "unicast-without-peers"? (keepalived-lint rules lists them)',
+      '.keepalived-lint.yaml:1:9: error: "potato" is neither a keepalived ' +
+        'version such as 2.2.7 nor a distribution such as bookworm',
+      '.keepalived-lint.yaml:3:3: error: unknown rule ' +
+        '"unicast-without-peer"; did you mean "unicast-without-peers"? ' +
+        '(keepalived-lint rules lists them)',
       '.keepalived-lint.yaml:5:5: error: rule "invalid-value" takes no options',
     ]);
   });
@@ -145,7 +151,8 @@ describe('configuration errors: exit 2, each at its key', () => {
   it('a path mapping must map a folder to a folder', async () => {
     const r = await errors('paths:\n  "/etc/keepalived/": "hosts/x"\n');
     expect(r.lines).toEqual([
-      '.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" and "hosts/x" must both end with "/" (folders) or both not (files)',
+      '.keepalived-lint.yaml:2:23: error: "/etc/keepalived/" and "hosts/x" ' +
+        'must both end with "/" (folders) or both not (files)',
     ]);
   });
 });
@@ -157,7 +164,9 @@ describe('the shipped schema', () => {
     expect(example).toBeDefined();
     write(
       'readme/hosts/edge1/keepalived/keepalived.conf',
-      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n',
+      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n   ' +
+        ' priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    ' +
+        '}\n}\n',
     );
     write('readme/.keepalived-lint.yaml', example!);
     const r = await runCli(['lint', '--print-config', 'hosts/edge1/keepalived/keepalived.conf'], {

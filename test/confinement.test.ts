@@ -16,7 +16,9 @@ import { entryBoundary } from '../src/source/confine.js';
 const { dir: tmp, write } = tempTree('kl-confine-');
 const SECRET = 'https://user:TOKEN@example.invalid/x';
 const GOOD =
-  'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    priorty 1\n}\n';
+  'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n   ' +
+  ' priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n ' +
+  '   priorty 1\n}\n';
 const outside = write('outside/secret.conf', `${SECRET}\n`);
 write('outside/keepalived.conf', `${SECRET}\n`);
 write('outside/notify.sh', `#!/bin/sh\n# ${SECRET}\ncase "$2" in VI_1) ;; esac\n`, 0o755);
@@ -178,26 +180,32 @@ describe('a --cache file in the repository', () => {
 });
 
 describe('a script and a linted file outside the repository', () => {
-  it('a notify script linked outside: "outside the root; not checked" once, as information, however many instances run it', async () => {
-    const r3 = repo('r3');
-    const conf = (n: number) =>
-      `vrrp_instance VI_${n} {\n    interface eth0\n    virtual_router_id ${n}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${n}/24\n    }\n    notify /etc/keepalived/notify.sh\n}\n`;
-    write('r3/etc/keepalived/keepalived.conf', conf(1) + conf(2) + conf(3));
-    fs.symlinkSync(path.join(tmp, 'outside/notify.sh'), path.join(r3, 'etc/keepalived/notify.sh'));
-    const spy = spyingHost(r3, path.join(tmp, 'outside'));
-    const r = await runCli(['lint', '.', '--format', 'json'], { cwd: r3, host: spy.host });
-    expect(r.stdout).not.toContain('TOKEN');
-    const found = (
-      JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; severity: string; message: string }[] }[] }
-    ).results
-      .flatMap((x) => x.diagnostics)
-      .filter((d) => d.ruleId === 'script-not-found');
-    // Not checkable is not an error: one info finding for the script, not one per instance.
-    expect(found.map((d) => [d.severity, /is outside the root; not checked/.test(d.message)])).toEqual([
-      ['info', true],
-    ]);
-    expect(spy.touched).toEqual([]);
-  });
+  it(
+    'a notify script linked outside: "outside the root; not checked" once, ' +
+      'as information, however many instances run it',
+    async () => {
+      const r3 = repo('r3');
+      const conf = (n: number) =>
+        `vrrp_instance VI_${n} {\n    interface eth0\n    virtual_router_id ` +
+        `${n}\n    priority 100\n    virtual_ipaddress {\n  ` +
+        `      192.0.2.${n}/24\n    }\n    notify /etc/keepalived/notify.sh\n}\n`;
+      write('r3/etc/keepalived/keepalived.conf', conf(1) + conf(2) + conf(3));
+      fs.symlinkSync(path.join(tmp, 'outside/notify.sh'), path.join(r3, 'etc/keepalived/notify.sh'));
+      const spy = spyingHost(r3, path.join(tmp, 'outside'));
+      const r = await runCli(['lint', '.', '--format', 'json'], { cwd: r3, host: spy.host });
+      expect(r.stdout).not.toContain('TOKEN');
+      const found = (
+        JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; severity: string; message: string }[] }[] }
+      ).results
+        .flatMap((x) => x.diagnostics)
+        .filter((d) => d.ruleId === 'script-not-found');
+      // Not checkable is not an error: one info finding for the script, not one per instance.
+      expect(found.map((d) => [d.severity, /is outside the root; not checked/.test(d.message)])).toEqual([
+        ['info', true],
+      ]);
+      expect(spy.touched).toEqual([]);
+    },
+  );
 
   it('the linted file itself linked outside its root: not read, said so', async () => {
     const r4 = repo('r4');
@@ -214,24 +222,33 @@ describe('the operator on the host itself', () => {
   const host =
     'global_defs {\n    enable_script_security\n    script_user root\n}\n' +
     GOOD.replace('    priorty 1\n', '    notify_master /bin/true\n');
-  it('in a repository, /bin/true is outside and no finding (a program of the router); with --root / (typed by the operator) it is checked on this machine', async () => {
-    const r = repo('h1');
-    write('h1/keepalived.conf', host);
-    const plain = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: r });
-    expect(plain.stdout).not.toContain('script-not-found');
-    expect(plain.code).toBe(0);
-    const withRoot = await runCli(['lint', 'keepalived.conf', '--format', 'json', '--root', '/'], { cwd: r });
-    expect(withRoot.stdout).not.toContain('script-not-found');
-    expect(withRoot.code).toBe(0);
-  });
+  it(
+    'in a repository, /bin/true is outside and no finding (a program of ' +
+      'the router); with --root / (typed by the operator) it is checked on ' +
+      'this machine',
+    async () => {
+      const r = repo('h1');
+      write('h1/keepalived.conf', host);
+      const plain = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: r });
+      expect(plain.stdout).not.toContain('script-not-found');
+      expect(plain.code).toBe(0);
+      const withRoot = await runCli(['lint', 'keepalived.conf', '--format', 'json', '--root', '/'], { cwd: r });
+      expect(withRoot.stdout).not.toContain('script-not-found');
+      expect(withRoot.code).toBe(0);
+    },
+  );
 
-  it('with no repository and root /, a program of the router (/bin/true) gives no finding: it is not read, and not an error', async () => {
-    const h = tempTree('kl-host-');
-    h.write('keepalived.conf', host);
-    const r = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: h.dir });
-    expect(r.stdout).not.toContain('script-not-found');
-    expect(r.code).toBe(0);
-  });
+  it(
+    'with no repository and root /, a program of the router (/bin/true) ' +
+      'gives no finding: it is not read, and not an error',
+    async () => {
+      const h = tempTree('kl-host-');
+      h.write('keepalived.conf', host);
+      const r = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: h.dir });
+      expect(r.stdout).not.toContain('script-not-found');
+      expect(r.code).toBe(0);
+    },
+  );
 
   it('the whole file system only for --root / or a config whose real path is under /etc/keepalived/', () => {
     // A host with no .git anywhere whose real paths are the paths themselves.
@@ -296,19 +313,22 @@ describe("git's own folder, inside the repository", () => {
     expect(asEntry.stderr).toContain('cannot lint this file: is inside .git');
   });
 
-  it("a worktree's .git file: its gitdir and the common folder it names are refused too, even inside the root", async () => {
-    const w = tempTree('kl-gitdir-');
-    w.write('gitdirs/main/config', CREDENTIALS);
-    w.write('gitdirs/wt/commondir', '../main\n');
-    w.write('gitdirs/wt/HEAD', 'ref: TOKEN\n');
-    w.write('wt/.git', 'gitdir: ../gitdirs/wt\n');
-    w.write('wt/keepalived.conf', `include /gitdirs/main/config\ninclude /gitdirs/wt/HEAD\n${GOOD}`);
-    const run = await runCli(['lint', 'keepalived.conf', '--root', w.dir, '--format', 'json'], {
-      cwd: path.join(w.dir, 'wt'),
-    });
-    expect(run.stdout + run.stderr).not.toContain('TOKEN');
-    expect(run.stdout.match(/inside \.git; not read/g)).toHaveLength(2);
-  });
+  it(
+    "a worktree's .git file: its gitdir and the common folder it names are " + 'refused too, even inside the root',
+    async () => {
+      const w = tempTree('kl-gitdir-');
+      w.write('gitdirs/main/config', CREDENTIALS);
+      w.write('gitdirs/wt/commondir', '../main\n');
+      w.write('gitdirs/wt/HEAD', 'ref: TOKEN\n');
+      w.write('wt/.git', 'gitdir: ../gitdirs/wt\n');
+      w.write('wt/keepalived.conf', `include /gitdirs/main/config\ninclude /gitdirs/wt/HEAD\n${GOOD}`);
+      const run = await runCli(['lint', 'keepalived.conf', '--root', w.dir, '--format', 'json'], {
+        cwd: path.join(w.dir, 'wt'),
+      });
+      expect(run.stdout + run.stderr).not.toContain('TOKEN');
+      expect(run.stdout.match(/inside \.git; not read/g)).toHaveLength(2);
+    },
+  );
 });
 
 describe('a config named through a linked folder (a shell glob over hosts/NAME/keepalived.conf)', () => {
@@ -321,17 +341,27 @@ describe('a config named through a linked folder (a shell glob over hosts/NAME/k
     expect(run.stderr).toContain('hosts/evil/keepalived.conf:1:1: error: cannot lint this file: is outside the root');
   });
 
-  it('outside any repository, a config named on the command line may read its neighbours (a --root elsewhere)', async () => {
-    const n = tempTree('kl-norepo-');
-    n.write('cases/keepalived.conf', `include part.conf\n${GOOD}`);
-    n.write('cases/part.conf', 'priorty_part 1\n');
-    const run = await runCli(
-      ['lint', path.join(n.dir, 'cases/keepalived.conf'), '--root', path.join(n.dir, 'elsewhere'), '--format', 'json'],
-      { cwd: n.dir },
-    );
-    expect(run.stdout).toContain('priorty_part');
-    expect(run.stdout).not.toContain('outside the root');
-  });
+  it(
+    'outside any repository, a config named on the command line may read ' + 'its neighbours (a --root elsewhere)',
+    async () => {
+      const n = tempTree('kl-norepo-');
+      n.write('cases/keepalived.conf', `include part.conf\n${GOOD}`);
+      n.write('cases/part.conf', 'priorty_part 1\n');
+      const run = await runCli(
+        [
+          'lint',
+          path.join(n.dir, 'cases/keepalived.conf'),
+          '--root',
+          path.join(n.dir, 'elsewhere'),
+          '--format',
+          'json',
+        ],
+        { cwd: n.dir },
+      );
+      expect(run.stdout).toContain('priorty_part');
+      expect(run.stdout).not.toContain('outside the root');
+    },
+  );
 });
 
 describe('.keepalived-lint.yaml pointing outside its repository', () => {
@@ -348,7 +378,9 @@ describe('.keepalived-lint.yaml pointing outside its repository', () => {
     const r = await withYaml('y1', 'root: ../outside\n');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `.keepalived-lint.yaml:1:7: error: root "../outside" is outside the repository ${path.join(tmp, 'y1')} holding this configuration file; not used`,
+      `.keepalived-lint.yaml:1:7: error: root "../outside" ` +
+        `is outside the repository ${path.join(tmp, 'y1')} holding ` +
+        `this configuration file; not used`,
     );
     expect(r.stdout + r.stderr).not.toContain('TOKEN');
     expect(r.touched).toEqual([]);
@@ -382,7 +414,9 @@ describe('.keepalived-lint.yaml pointing outside its repository', () => {
     const run = await runCli(['lint', 'keepalived.conf', '--format', 'json'], { cwd: r });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      `.keepalived-lint.yaml:1:1: error: the configuration file is a symbolic link to ${outside}, outside the repository`,
+      `.keepalived-lint.yaml:1:1: error: the configuration ` +
+        `file is a symbolic link to ${outside}, outside the ` +
+        `repository`,
     );
     expect(run.stderr + run.stdout).not.toContain('TOKEN');
   });

@@ -42,27 +42,31 @@ const simple = (f: string) => path.join(CASES, 'simple', f);
 
 describe('the Debian stretch split', () => {
   const deb = (side: string) => path.join(CASES, 'debian', side);
-  it('is a split, and the unchanged route script is the impact: script-unknown-name at its gateway) arm naming the split, exit 1', async () => {
-    const r = await diffJson([deb('old'), deb('new'), '--target', 'stretch']);
-    expect(r.out.version).toBe(1);
-    expect(r.out.changes.map((c) => [c.kind, c.object, c.before, c.after])).toEqual([
-      ['split', 'vrrp_instance', ['gateway'], ['gateway_v4', 'gateway_v6']],
-      ['added', 'vrrp_sync_group', [], ['gateways']],
-    ]);
-    const unknown = r.out.diagnostics.filter((d) => d.ruleId === 'script-unknown-name');
-    expect(unknown.map((d) => [path.basename(d.file), d.line, d.column])).toEqual([['default-route.sh', 9, 5]]);
-    // The rule's message, one line; what became of the name opens the detail.
-    expect(unknown[0]!.message).toMatch(/^Unknown instance or group name "gateway"/);
-    expect(unknown[0]!.message.length).toBeLessThanOrEqual(160);
-    expect(unknown[0]!.detail).toMatch(
-      /^vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change, but the script still uses the old name\.\n\n/,
-    );
-    expect(unknown[0]!.messageId).toBeDefined();
-    expect(r.out.diagnostics.filter((d) => d.ruleId === 'script-unhandled-instance')).toHaveLength(2);
-    // The old side's mixed-family error is gone and is not part of the impact.
-    expect(r.out.diagnostics.some((d) => d.ruleId === 'mixed-address-family')).toBe(false);
-    expect(r.code).toBe(1);
-  });
+  it(
+    'is a split, and the unchanged route script is the impact: ' +
+      'script-unknown-name at its gateway) arm naming the split, exit 1',
+    async () => {
+      const r = await diffJson([deb('old'), deb('new'), '--target', 'stretch']);
+      expect(r.out.version).toBe(1);
+      expect(r.out.changes.map((c) => [c.kind, c.object, c.before, c.after])).toEqual([
+        ['split', 'vrrp_instance', ['gateway'], ['gateway_v4', 'gateway_v6']],
+        ['added', 'vrrp_sync_group', [], ['gateways']],
+      ]);
+      const unknown = r.out.diagnostics.filter((d) => d.ruleId === 'script-unknown-name');
+      expect(unknown.map((d) => [path.basename(d.file), d.line, d.column])).toEqual([['default-route.sh', 9, 5]]);
+      // The rule's message, one line; what became of the name opens the detail.
+      expect(unknown[0]!.message).toMatch(/^Unknown instance or group name "gateway"/);
+      expect(unknown[0]!.message.length).toBeLessThanOrEqual(160);
+      expect(unknown[0]!.detail).toMatch(
+        /^vrrp_instance gateway was split into gateway_v4, gateway_v6 by this change, but the script still uses the old name\.\n\n/,
+      );
+      expect(unknown[0]!.messageId).toBeDefined();
+      expect(r.out.diagnostics.filter((d) => d.ruleId === 'script-unhandled-instance')).toHaveLength(2);
+      // The old side's mixed-family error is gone and is not part of the impact.
+      expect(r.out.diagnostics.some((d) => d.ruleId === 'mixed-address-family')).toBe(false);
+      expect(r.code).toBe(1);
+    },
+  );
 
   it('with the script fixed, the same split has no impact: exit 0', async () => {
     const r = await diffJson([deb('old'), deb('new-fixed'), '--target', 'stretch']);
@@ -224,52 +228,55 @@ describe('diff --git', () => {
     expect((await runCli(['diff', '--git', '--output=x'], { cwd: tmp })).code).toBe(2);
   });
 
-  it('the git host answers stat, list and readText from the listing, and refuses a file over the size cap unread', () => {
-    const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-githost-')));
-    try {
-      const g = (...args: string[]) =>
-        execFileSync('git', ['-C', repo, ...args], {
-          stdio: 'ignore',
-          env: {
-            ...process.env,
-            GIT_AUTHOR_NAME: 't',
-            GIT_AUTHOR_EMAIL: 't@example.org',
-            GIT_COMMITTER_NAME: 't',
-            GIT_COMMITTER_EMAIL: 't@example.org',
-          },
+  it(
+    'the git host answers stat, list and readText from the listing, and ' + 'refuses a file over the size cap unread',
+    () => {
+      const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-githost-')));
+      try {
+        const g = (...args: string[]) =>
+          execFileSync('git', ['-C', repo, ...args], {
+            stdio: 'ignore',
+            env: {
+              ...process.env,
+              GIT_AUTHOR_NAME: 't',
+              GIT_AUTHOR_EMAIL: 't@example.org',
+              GIT_COMMITTER_NAME: 't',
+              GIT_COMMITTER_EMAIL: 't@example.org',
+            },
+          });
+        fs.mkdirSync(path.join(repo, 'd'));
+        fs.writeFileSync(path.join(repo, 'd', 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+        fs.writeFileSync(path.join(repo, 'd', 'latin.conf'), Buffer.from([0x23, 0xe9, 0x0a]));
+        fs.writeFileSync(path.join(repo, 'd', 'big.conf'), '');
+        fs.truncateSync(path.join(repo, 'd', 'big.conf'), MAX_FILE_BYTES + 1);
+        g('init', '-q');
+        g('add', '.');
+        g('commit', '-q', '-m', 'x');
+        fs.rmSync(path.join(repo, 'd'), { recursive: true });
+        const h = gitHost(repo, 'HEAD');
+        expect(h.list(repo)).toEqual(['d']);
+        expect(h.list(path.join(repo, 'd'))).toEqual(['big.conf', 'latin.conf', 'run.sh']);
+        expect(h.stat(path.join(repo, 'd'))).toMatchObject({ kind: 'directory' });
+        expect(h.stat(path.join(repo, 'd', 'run.sh'))).toMatchObject({ kind: 'file', executable: true });
+        expect(h.stat(path.join(repo, 'nope'))).toMatchObject({ kind: 'missing' });
+        expect(h.readText(path.join(repo, 'd', 'run.sh'))).toEqual({ ok: true, text: '#!/bin/sh\n', encoding: 'utf8' });
+        expect(h.readText(path.join(repo, 'd', 'latin.conf'))).toEqual({
+          ok: true,
+          text: '#\u00e9\n',
+          encoding: 'latin1',
         });
-      fs.mkdirSync(path.join(repo, 'd'));
-      fs.writeFileSync(path.join(repo, 'd', 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
-      fs.writeFileSync(path.join(repo, 'd', 'latin.conf'), Buffer.from([0x23, 0xe9, 0x0a]));
-      fs.writeFileSync(path.join(repo, 'd', 'big.conf'), '');
-      fs.truncateSync(path.join(repo, 'd', 'big.conf'), MAX_FILE_BYTES + 1);
-      g('init', '-q');
-      g('add', '.');
-      g('commit', '-q', '-m', 'x');
-      fs.rmSync(path.join(repo, 'd'), { recursive: true });
-      const h = gitHost(repo, 'HEAD');
-      expect(h.list(repo)).toEqual(['d']);
-      expect(h.list(path.join(repo, 'd'))).toEqual(['big.conf', 'latin.conf', 'run.sh']);
-      expect(h.stat(path.join(repo, 'd'))).toMatchObject({ kind: 'directory' });
-      expect(h.stat(path.join(repo, 'd', 'run.sh'))).toMatchObject({ kind: 'file', executable: true });
-      expect(h.stat(path.join(repo, 'nope'))).toMatchObject({ kind: 'missing' });
-      expect(h.readText(path.join(repo, 'd', 'run.sh'))).toEqual({ ok: true, text: '#!/bin/sh\n', encoding: 'utf8' });
-      expect(h.readText(path.join(repo, 'd', 'latin.conf'))).toEqual({
-        ok: true,
-        text: '#\u00e9\n',
-        encoding: 'latin1',
-      });
-      expect(h.readText(path.join(repo, 'd', 'big.conf'))).toMatchObject({
-        ok: false,
-        reason: expect.stringMatching(/^is 16\.0 MiB at HEAD, more than the 16 MiB/) as unknown,
-      });
-      expect(h.readText(path.join(repo, 'd'))).toEqual({ ok: false, reason: 'is a directory' });
-      expect(h.readText(path.join(repo, 'nope'))).toEqual({ ok: false, reason: 'no such file at HEAD' });
-      expect(h.readText('/etc/passwd')).toEqual({ ok: false, reason: 'no such file at HEAD' });
-    } finally {
-      fs.rmSync(repo, { recursive: true, force: true });
-    }
-  });
+        expect(h.readText(path.join(repo, 'd', 'big.conf'))).toMatchObject({
+          ok: false,
+          reason: expect.stringMatching(/^is 16\.0 MiB at HEAD, more than the 16 MiB/) as unknown,
+        });
+        expect(h.readText(path.join(repo, 'd'))).toEqual({ ok: false, reason: 'is a directory' });
+        expect(h.readText(path.join(repo, 'nope'))).toEqual({ ok: false, reason: 'no such file at HEAD' });
+        expect(h.readText('/etc/passwd')).toEqual({ ok: false, reason: 'no such file at HEAD' });
+      } finally {
+        fs.rmSync(repo, { recursive: true, force: true });
+      }
+    },
+  );
 
   /** A temporary repository, and a `git` for PATH that logs its arguments (to `log`) and runs the real one. */
   function countingGitRepo(prefix: string) {
@@ -300,7 +307,10 @@ describe('diff --git', () => {
       const etc = path.join(big, 'etc', 'keepalived');
       fs.mkdirSync(path.join(etc, 'conf.d'), { recursive: true });
       const instance = (i: number, prio = 'priority') =>
-        `vrrp_instance VI_${i} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n    ${prio} 100\n    virtual_ipaddress {\n        192.0.2.${(i % 250) + 1}/24\n    }\n}\n`;
+        `vrrp_instance VI_${i} {\n    state BACKUP\n    interface ` +
+        `eth0\n    virtual_router_id ${(i % 255) + 1}\n    ${prio} ` +
+        `100\n    virtual_ipaddress {\n        192.0.2.${(i % 250) + 1}/24\n ` +
+        `   }\n}\n`;
       for (let i = 1; i <= 3000; i++) fs.writeFileSync(path.join(etc, `c${i}.conf`), instance(i));
       fs.writeFileSync(path.join(etc, 'keepalived.conf'), 'include conf.d/*.conf\n');
       fs.writeFileSync(path.join(etc, 'conf.d', 'a.conf'), instance(5000));
@@ -358,7 +368,9 @@ describe('diff --git', () => {
         fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(
           path.join(dir, 'keepalived.conf'),
-          `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    notify /etc/keepalived/n.sh\n}\n`,
+          `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id ` +
+            `1\n    priority 100\n    virtual_ipaddress {\n     ` +
+            `   192.0.2.1/24\n    }\n    notify /etc/keepalived/n.sh\n}\n`,
         );
         fs.writeFileSync(path.join(dir, 'n.sh'), '#!/bin/sh\ncase "$2" in\n  VI_1) ;;\nesac\n', { mode: 0o755 });
       }

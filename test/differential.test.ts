@@ -112,23 +112,34 @@ const NOT_OBSERVABLE: Record<
 > = {
   'script-not-found': {
     reason:
-      'keepalived looks for the file on the machine that runs -t (the recorded corpus ran where no /etc/keepalived/*.sh exists), and only a vrrp_script prints "Disabling track script X since not found/accessible"; a missing notify, MISC_CHECK or FIFO script is only logged (log_message is a no-op under -t: ERRORS.md 1, oracle cases 10 and 11)',
+      'keepalived looks for the file on the machine that runs -t (the ' +
+      'recorded corpus ran where no /etc/keepalived/*.sh exists), and only a ' +
+      'vrrp_script prints "Disabling track script X since not ' +
+      'found/accessible"; a missing notify, MISC_CHECK or FIFO script is ' +
+      'only logged (log_message is a no-op under -t: ERRORS.md 1, oracle ' +
+      'cases 10 and 11)',
     confirmedBy: (d, m) => trackScriptDisabled(m, d, /since not found\/accessible|due to insecure/),
   },
   'script-not-executable': {
     reason:
-      'keepalived drops a script without execute bit silently under -t, even a vrrp_script (2.2.7: exit 0, no output); git records the bit, a recorded run on another machine saw other files',
+      'keepalived drops a script without execute bit silently under -t, even ' +
+      'a vrrp_script (2.2.7: exit 0, no output); git records the bit, a ' +
+      'recorded run on another machine saw other files',
   },
   'script-insecure': {
     reason:
-      'the permissions are those of the machine that runs -t; keepalived prints only "Disabling track script X due to insecure" (vrrp_script, enable_script_security) or the " There are insecure scripts." suffix',
+      'the permissions are those of the machine that runs -t; keepalived ' +
+      'prints only "Disabling track script X due to insecure" (vrrp_script, ' +
+      'enable_script_security) or the " There are insecure scripts." suffix',
     confirmedBy: (d, m) =>
       trackScriptDisabled(m, d, /due to insecure/) ||
       (/ There are insecure scripts\.$/.test(m.text) && /^SECURITY VIOLATION/.test(m.text)),
   },
   'script-security-disabled': {
     reason:
-      'keepalived prints its SECURITY VIOLATION only when it finds at least one of the scripts on the machine that runs -t (SC_ISSCRIPT in check_vrrp_script_security); the corpus scripts do not exist here',
+      'keepalived prints its SECURITY VIOLATION only when it finds at least ' +
+      'one of the scripts on the machine that runs -t (SC_ISSCRIPT in ' +
+      'check_vrrp_script_security); the corpus scripts do not exist here',
     confirmedBy: (d, m) =>
       /^SECURITY VIOLATION - /.test(m.text) && said(d).includes(m.text.replace(/ There are insecure scripts\.$/, '')),
   },
@@ -136,11 +147,14 @@ const NOT_OBSERVABLE: Record<
   'script-name-argument': { reason: 'keepalived passes script arguments through without reading them' },
   'script-unquoted-arguments': {
     reason:
-      'keepalived takes the words for a user and group and drops the script when no such account exists, silently under -t (oracle case 25: exit 0, no output)',
+      'keepalived takes the words for a user and group and drops the script ' +
+      'when no such account exists, silently under -t (oracle case 25: exit ' +
+      '0, no output)',
   },
   'script-shell-syntax': {
     reason:
-      'keepalived -t does not say how it will split or run a script string (only "Unable to parse notify script", through log_message)',
+      'keepalived -t does not say how it will split or run a script string ' +
+      '(only "Unable to parse notify script", through log_message)',
   },
   'lint-directive': { reason: 'keepalived-lint disable comments are ours: keepalived reads them as comments' },
 };
@@ -388,7 +402,19 @@ describe('differential: figures', () => {
     const rows = [...figures].map(([source, f]) => {
       const recall = f.keepalivedSyntax ? ((100 * f.matched) / f.keepalivedSyntax).toFixed(1) : 'n/a';
       const precision = f.ourErrors ? ((100 * f.confirmed) / f.ourErrors).toFixed(1) : 'n/a';
-      return `${source}: keepalived syntax findings ${f.keepalivedSyntax}, matched ${f.matched} (recall ${recall}%); our errors ${f.ourErrors}, confirmed by keepalived ${f.confirmed} (${precision}%), explained in differential-known.json ${f.explained}; not comparable (script rules keepalived cannot observe) ${f.notComparable}; keepalived script messages ${f.keepalivedScripts}, matched ${f.scriptsMatched}; after keepalived stopped at a missing value (unverifiable) ${f.afterFatal}; semantic messages with a line ${f.keepalivedSemantic}, matched ${f.semanticMatched}; our semantic-rule errors ${f.semanticErrors}, confirmed ${f.semanticConfirmed}`;
+      return (
+        `${source}: keepalived syntax findings ${f.keepalivedSyntax}, ` +
+        `matched ${f.matched} (recall ${recall}%); our errors ` +
+        `${f.ourErrors}, confirmed by keepalived ${f.confirmed} ` +
+        `(${precision}%), explained in differential-known.json ` +
+        `${f.explained}; not comparable (script rules keepalived ` +
+        `cannot observe) ${f.notComparable}; keepalived script ` +
+        `messages ${f.keepalivedScripts}, matched ${f.scriptsMatched}; ` +
+        `after keepalived stopped at a missing value (unverifiable) ` +
+        `${f.afterFatal}; semantic messages with a line ${f.keepalivedSemantic}, ` +
+        `matched ${f.semanticMatched}; our semantic-rule errors ` +
+        `${f.semanticErrors}, confirmed ${f.semanticConfirmed}`
+      );
     });
     console.log(['differential figures:', ...rows].join('\n  '));
     expect(figures.size).toBeGreaterThan(0);

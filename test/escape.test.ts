@@ -10,7 +10,10 @@ import { escapeControl } from '../src/format/escape.js';
 
 const EVIL = 'a\n::error file=README.md::pwned\nb.conf';
 const CLEAR = '\u001b[2J';
-const CONFIG = `vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    priorty ${CLEAR}\u202e100\n}\n`;
+const CONFIG =
+  `vrrp_instance VI_1 {\n    state BACKUP\n    interface ` +
+  `eth0\n    virtual_router_id 51\n    priority 100\n ` +
+  `   priorty ${CLEAR}\u202e100\n}\n`;
 
 function tree() {
   const t = tempTree('kl-escape-');
@@ -91,7 +94,9 @@ describe('escaping of control characters in human outputs', () => {
   it('cluster: the legend of node names (folder names of the repository) is escaped', async () => {
     const t = tempTree('kl-escape-cluster-');
     const node = (prio: number) =>
-      `vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority ${prio}\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n`;
+      `vrrp_instance VI_1 {\n    state BACKUP\n    interface ` +
+      `eth0\n    virtual_router_id 51\n    priority ${prio}\n ` +
+      `   virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n`;
     t.write('hosts/lb1\n::error file=README.md::pwned5/keepalived.conf', node(100));
     t.write('hosts/lb2/keepalived.conf', node(90));
     const r = await runCli(['cluster', 'hosts'], { cwd: t.dir });

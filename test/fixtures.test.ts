@@ -58,7 +58,8 @@ for (const rule of rules) {
   });
 }
 
-/** Findings in every file (the fixture, what it includes, the other nodes) match the expectations written in that file. */
+/** Findings in every file (the fixture, what it includes, the other nodes) match the expectations written in that file.
+ * */
 function expectFindings(id: string, files: Map<string, JsonDiagnostic[]>): void {
   const expectationsOf = (rel: string) => readFixture(path.join(REPO, rel)).expectations;
   const stated = [...files.keys()].reduce((n, rel) => n + expectationsOf(rel).length, 0);
@@ -78,7 +79,9 @@ function expectFindings(id: string, files: Map<string, JsonDiagnostic[]>): void 
       );
       expect(
         i,
-        `expected ${rel}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ${e.message}\ngot:\n${got.join('\n')}`,
+        `expected ${rel}:${e.line}:${e.column}-${e.endColumn} ` +
+          `${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ` +
+          `${e.message}\ngot:\n${got.join('\n')}`,
       ).toBeGreaterThanOrEqual(0);
       unmatched.splice(i, 1);
     }

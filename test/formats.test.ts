@@ -51,7 +51,9 @@ const FINDINGS = [
   '',
 ].join('\n');
 const CLEAN =
-  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+  'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    ' +
+  'virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n     ' +
+  '   192.0.2.10/24\n    }\n}\n';
 const FILES = [ODD, 'clean.conf', 'fifo.conf'];
 
 interface JsonFile {
@@ -362,7 +364,8 @@ describe('--format github', () => {
     // message, related lines, a blank line, the detail.
     expect(withRelated.detail).toBeDefined();
     expect(expanded.message).toBe(
-      `${withRelated.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here\n\n${escapeControl(withRelated.detail!)}`,
+      `${withRelated.message}\n  ${ODD}:1:1: expanded from ` +
+        `$PRIO, defined here\n\n${escapeControl(withRelated.detail!)}`,
     );
     expect(annotations.find((a) => a.props.title === 'unknown-keyword')!.message.split('\n')[0]).toMatch(
       /\[config-id: lb1\]$/,
@@ -383,22 +386,26 @@ describe('--format github', () => {
     for (const a of annotations) expect(a.message).not.toContain('\n\n');
   });
 
-  it('keeps a detail that tries to start a workflow command inside its one line, and escapes its control characters', () => {
-    const file = path.join(tmp, 'k.conf');
-    const d: Diagnostic = {
-      ruleId: 'r',
-      severity: 'warning',
-      message: 'm',
-      detail: 'why\n::error file=README.md::pwned\r\n\u001b[2J 100%',
-      file,
-      range: { start: 0, end: 0 },
-      start: { line: 1, column: 1 },
-      end: { line: 1, column: 2 },
-    };
-    const out = githubAnnotations({ results: [{ file, diagnostics: [d] }], errors: [], sources: new Map() }, tmp);
-    expect(out.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(parseAnnotation(out.trimEnd()).message).toBe('m\n\nwhy\n::error file=README.md::pwned\n\\x1b[2J 100%');
-  });
+  it(
+    'keeps a detail that tries to start a workflow command inside its one ' +
+      'line, and escapes its control characters',
+    () => {
+      const file = path.join(tmp, 'k.conf');
+      const d: Diagnostic = {
+        ruleId: 'r',
+        severity: 'warning',
+        message: 'm',
+        detail: 'why\n::error file=README.md::pwned\r\n\u001b[2J 100%',
+        file,
+        range: { start: 0, end: 0 },
+        start: { line: 1, column: 1 },
+        end: { line: 1, column: 2 },
+      };
+      const out = githubAnnotations({ results: [{ file, diagnostics: [d] }], errors: [], sources: new Map() }, tmp);
+      expect(out.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(parseAnnotation(out.trimEnd()).message).toBe('m\n\nwhy\n::error file=README.md::pwned\n\\x1b[2J 100%');
+    },
+  );
 
   it('writes info findings as notices', async () => {
     const r = await runCli(['lint', ODD, '-f', 'github', '--rule', 'unknown-keyword=info'], { cwd: tmp });
@@ -566,7 +573,9 @@ describe('--format stylish: the detail', () => {
   const file = path.join(tmp, 'd.conf');
   const source = 'vrrp_instance VI_1 {\n    priority 300\n}\n';
   const long =
-    'keepalived reports "number \'300\' outside range" and treats priority as not set, so the instance runs with the default priority of 100 and may lose an election it was meant to win.';
+    'keepalived reports "number \'300\' outside range" and treats priority ' +
+    'as not set, so the instance runs with the default priority of 100 and ' +
+    'may lose an election it was meant to win.';
   const finding: Diagnostic = {
     ruleId: 'invalid-value',
     severity: 'error',

@@ -12,7 +12,9 @@ import { REPO } from './helpers.js';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-hostile-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const GOOD =
-  'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    priorty 1\n}\n';
+  'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n   ' +
+  ' priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n ' +
+  '   priorty 1\n}\n';
 
 function file(rel: string, content: string | Buffer): string {
   const f = path.join(tmp, rel);

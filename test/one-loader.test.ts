@@ -17,12 +17,19 @@ const repo = path.join(tmp, 'repo');
 const MAIN = (routerId: string) =>
   `global_defs {\n    router_id ${routerId}\n}\ninclude /etc/keepalived/conf.d/*.conf\n`;
 const instance = (name: string, vrid: number, ...vips: string[]) =>
-  `vrrp_instance ${name} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${vrid}\n    priority 100\n    advert_int 1\n    virtual_ipaddress {\n${vips.map((v) => `        ${v}\n`).join('')}    }\n    notify /etc/keepalived/routes.sh\n}\n`;
+  `vrrp_instance ${name} {\n    state BACKUP\n    interface ` +
+  `eth0\n    virtual_router_id ${vrid}\n    priority 100\n ` +
+  `   advert_int 1\n    virtual_ipaddress {\n${vips.map((v) => `        ${v}\n`).join('')} ` +
+  `   }\n    notify /etc/keepalived/routes.sh\n}\n`;
 // jessie (1.2.13) took both families in one instance; stretch (1.3.2) does not.
 const BEFORE = instance('gateway', 51, '192.0.2.1/24', '2001:db8::1/64');
-const AFTER = `vrrp_sync_group gateways {\n    group {\n        gateway_v4\n        gateway_v6\n    }\n}\n${instance('gateway_v4', 51, '192.0.2.1/24')}${instance('gateway_v6', 52, '2001:db8::1/64')}`;
+const AFTER =
+  `vrrp_sync_group gateways {\n    group {\n        gateway_v4\n ` +
+  `       gateway_v6\n    }\n}\n${instance('gateway_v4', 51, '192.0.2.1/24')}${instance('gateway_v6', 52, '2001:db8::1/64')}`;
 const ROUTES =
-  '#!/bin/sh\n# keepalived calls it as: routes.sh TYPE NAME STATE PRIORITY\ncase "$2" in\n    gateway)\n        ip route replace default via 192.0.2.254 ;;\nesac\n';
+  '#!/bin/sh\n# keepalived calls it as: routes.sh TYPE NAME STATE ' +
+  'PRIORITY\ncase "$2" in\n    gateway)\n        ip route replace ' +
+  'default via 192.0.2.254 ;;\nesac\n';
 
 for (const host of ['lb1', 'lb2']) {
   write(`repo/hosts/${host}/keepalived/keepalived.conf`, MAIN(host));
@@ -99,32 +106,35 @@ describe('one loader: every command sees the same config', () => {
     expect(out.target).toBe('stretch');
   });
 
-  it('diff OLD NEW and diff --git report the split and the script that still uses the old name, as lint does', async () => {
-    const lint = findingsOf((await runCli(['lint', LB1, '--format', 'json'], { cwd: repo })).stdout);
-    const lintScript = keys(lint, (d) => d.ruleId === 'script-unknown-name');
-    for (const argv of [
-      ['diff', '--git', 'HEAD', 'hosts/lb1'],
-      ['diff', 'hosts/lb2/keepalived', 'hosts/lb1/keepalived'],
-    ]) {
-      const r = await runCli([...argv, '--format', 'json'], { cwd: repo });
-      expect(r.stderr, argv.join(' ')).toBe('');
-      const out = JSON.parse(r.stdout) as {
-        changes: { kind: string; before: string[]; after: string[] }[];
-        diagnostics: (JsonFinding & { file: string })[];
-      };
-      expect(out.changes[0], argv.join(' ')).toMatchObject({
-        kind: 'split',
-        before: ['gateway'],
-        after: ['gateway_v4', 'gateway_v6'],
-      });
-      const script = out.diagnostics
-        .filter((d) => d.ruleId === 'script-unknown-name')
-        .map((d) => key(d.file, d))
-        .sort();
-      expect(script, argv.join(' ')).toEqual(lintScript);
-      expect(r.code, argv.join(' ')).toBe(1);
-    }
-  });
+  it(
+    'diff OLD NEW and diff --git report the split and the script that ' + 'still uses the old name, as lint does',
+    async () => {
+      const lint = findingsOf((await runCli(['lint', LB1, '--format', 'json'], { cwd: repo })).stdout);
+      const lintScript = keys(lint, (d) => d.ruleId === 'script-unknown-name');
+      for (const argv of [
+        ['diff', '--git', 'HEAD', 'hosts/lb1'],
+        ['diff', 'hosts/lb2/keepalived', 'hosts/lb1/keepalived'],
+      ]) {
+        const r = await runCli([...argv, '--format', 'json'], { cwd: repo });
+        expect(r.stderr, argv.join(' ')).toBe('');
+        const out = JSON.parse(r.stdout) as {
+          changes: { kind: string; before: string[]; after: string[] }[];
+          diagnostics: (JsonFinding & { file: string })[];
+        };
+        expect(out.changes[0], argv.join(' ')).toMatchObject({
+          kind: 'split',
+          before: ['gateway'],
+          after: ['gateway_v4', 'gateway_v6'],
+        });
+        const script = out.diagnostics
+          .filter((d) => d.ruleId === 'script-unknown-name')
+          .map((d) => key(d.file, d))
+          .sort();
+        expect(script, argv.join(' ')).toEqual(lintScript);
+        expect(r.code, argv.join(' ')).toBe(1);
+      }
+    },
+  );
 
   it('cluster reads each node through the mapping: gateway_v6 exists on lb1 only', async () => {
     const r = await runCli(['cluster', 'hosts/lb1', 'hosts/lb2', '--format', 'json'], { cwd: repo });

@@ -140,7 +140,9 @@ describe('classifyMessage', () => {
     // the deprecated unicast usage is semantic although it says "deprecated"
     expect(
       classifyMessage(
-        '(VI_2) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.',
+        '(VI_2) A unicast keyword has been specified without any unicast ' +
+          'peers. Defaulting to multicast. This usage is deprecated - please ' +
+          'update your configuration.',
       ),
     ).toBe('semantic');
   });
@@ -223,7 +225,8 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
     const unused = KNOWN.filter((k) => !usedKnown.has(k));
     if (unused.length)
       console.log(
-        `oracle-known-differences.json: ${unused.length} entr${unused.length === 1 ? 'y' : 'ies'} did not occur on this host: ${unused.map((u) => `${u.name}/${u.kind}`).join(', ')}`,
+        `oracle-known-differences.json: ${unused.length} entr${unused.length === 1 ? 'y' : 'ies'} ` +
+          `did not occur on this host: ${unused.map((u) => `${u.name}/${u.kind}`).join(', ')}`,
       );
   });
 

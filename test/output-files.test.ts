@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli, tempTree } from './helpers.js';
 
 const CONFIG =
-  'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    priorty 1\n}\n';
+  'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n   ' +
+  ' priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n ' +
+  '   priorty 1\n}\n';
 const SECRET = 'https://user:TOKEN_OUTSIDE@example.invalid/x';
 
 function repo() {

@@ -30,7 +30,9 @@ for (let h = 1; h <= 8; h++) {
       '    notify /etc/keepalived/notify.sh',
       '}',
       h % 3 === 0
-        ? 'vrrp_instance VI_DUP {\n    interface eth0\n    virtual_router_id 51\n    priority 90\n    virtual_ipaddress {\n        192.0.2.200/24\n    }\n}'
+        ? 'vrrp_instance VI_DUP {\n    interface eth0\n    virtual_router_id ' +
+          '51\n    priority 90\n    virtual_ipaddress {\n        ' +
+          '192.0.2.200/24\n    }\n}'
         : '',
       '',
     ].join('\n'),
@@ -40,14 +42,17 @@ for (let h = 1; h <= 8; h++) {
 }
 
 describe('worker threads', () => {
-  it('picks one thread per core from MIN_FILES_FOR_WORKERS files and 3 cores, none below that, and obeys --jobs', () => {
-    expect(workerCount(undefined, MIN_FILES_FOR_WORKERS - 1, 8)).toBe(0);
-    expect(workerCount(undefined, 200, 8)).toBe(8);
-    expect(workerCount(undefined, 200, MIN_CORES_FOR_WORKERS - 1)).toBe(0);
-    expect(workerCount(2, 200, 2)).toBe(2);
-    expect(workerCount(4, 2)).toBe(2);
-    expect(workerCount(1, 200)).toBe(0);
-  });
+  it(
+    'picks one thread per core from MIN_FILES_FOR_WORKERS files and 3 ' + 'cores, none below that, and obeys --jobs',
+    () => {
+      expect(workerCount(undefined, MIN_FILES_FOR_WORKERS - 1, 8)).toBe(0);
+      expect(workerCount(undefined, 200, 8)).toBe(8);
+      expect(workerCount(undefined, 200, MIN_CORES_FOR_WORKERS - 1)).toBe(0);
+      expect(workerCount(2, 200, 2)).toBe(2);
+      expect(workerCount(4, 2)).toBe(2);
+      expect(workerCount(1, 200)).toBe(0);
+    },
+  );
 
   it('lints on worker threads what the main thread lints, entry by entry', async () => {
     const pool = new WorkerPool(3);

@@ -32,7 +32,8 @@ const hook = (id: string) => {
 /** pre-commit's choice: `files` and not `exclude`, searched (Python re.search) in the path from the repository root. */
 const selected = (h: Hook, file: string) =>
   new RegExp(h.files).test(file) && !(h.exclude && new RegExp(h.exclude).test(file));
-/** pre-commit splits the entry like a shell (no quoting is used here) and appends the file names when pass_filenames. */
+/** pre-commit splits the entry like a shell (no quoting is used here) and appends the file names when pass_filenames.
+ * */
 const argvOf = (h: Hook, files: string[]) => {
   const words = h.entry.split(/\s+/);
   expect(words[0]).toBe('keepalived-lint');
@@ -138,7 +139,9 @@ describe('.pre-commit-hooks.yaml', () => {
     const conf = path.join(repo, 'etc', 'keepalived', 'keepalived.conf');
     fs.mkdirSync(path.dirname(conf), { recursive: true });
     const good =
-      'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n';
+      'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    ' +
+      'virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n     ' +
+      '   192.0.2.10/24\n    }\n}\n';
     fs.writeFileSync(conf, good);
     git('add', '.');
     git('commit', '-q', '-m', 'config');

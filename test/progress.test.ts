@@ -9,7 +9,10 @@ import { tempTree } from './helpers.js';
 const { dir: tmp, write } = tempTree('kl-progress-');
 
 const CONF = (vrid: number) =>
-  `vrrp_instance VI_${vrid} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${vrid}\n    priority 100\n    virtual_ipaddress {\n        192.0.2.${vrid}/24\n    }\n}\n`;
+  `vrrp_instance VI_${vrid} {\n    state BACKUP\n    interface ` +
+  `eth0\n    virtual_router_id ${vrid}\n    priority 100\n ` +
+  `   virtual_ipaddress {\n        192.0.2.${vrid}/24\n ` +
+  `   }\n}\n`;
 const hosts = (dir: string, n: number) =>
   Array.from({ length: n }, (_, i) => write(`${dir}/lb${String(i + 1).padStart(2, '0')}/keepalived.conf`, CONF(i + 1)));
 const ERASE = '\r\u001b[K';
@@ -18,16 +21,19 @@ describe('progress line', () => {
   hosts('many', 12);
   hosts('few', 10);
 
-  it('shows linting N/TOTAL FILE for more than 10 files on a terminal, overwritten in place, then clears it', async () => {
-    const t = fakeIO({ cwd: tmp, stderrIsTTY: true });
-    expect(await main(['many'], t.io)).toBe(0);
-    const steps = t.stderrWrites.slice(0, -1);
-    expect(steps).toHaveLength(12);
-    expect(steps[0]).toBe(`${ERASE}linting 1/12 many/lb01/keepalived.conf`);
-    expect(steps[11]).toBe(`${ERASE}linting 12/12 many/lb12/keepalived.conf`);
-    expect(t.stderrWrites.at(-1)).toBe(ERASE);
-    expect(t.stdout).toBe('');
-  });
+  it(
+    'shows linting N/TOTAL FILE for more than 10 files on a terminal, ' + 'overwritten in place, then clears it',
+    async () => {
+      const t = fakeIO({ cwd: tmp, stderrIsTTY: true });
+      expect(await main(['many'], t.io)).toBe(0);
+      const steps = t.stderrWrites.slice(0, -1);
+      expect(steps).toHaveLength(12);
+      expect(steps[0]).toBe(`${ERASE}linting 1/12 many/lb01/keepalived.conf`);
+      expect(steps[11]).toBe(`${ERASE}linting 12/12 many/lb12/keepalived.conf`);
+      expect(t.stderrWrites.at(-1)).toBe(ERASE);
+      expect(t.stdout).toBe('');
+    },
+  );
 
   it('stays quiet off a terminal, in CI, on a dumb terminal, and for 10 files or fewer', async () => {
     for (const [argv, o] of [
@@ -64,7 +70,8 @@ describe('progress line', () => {
   });
 
   it('shows keepalived -t N/TOTAL FILE while --with-keepalived runs, and clears it before its notes', async () => {
-    // A stand-in keepalived, and an unshare that refuses (--unsafe-keepalived-sandbox), so that a note follows the runs.
+    // A stand-in keepalived, and an unshare that refuses (--unsafe-keepalived-sandbox), so that a note follows the
+    // runs.
     const ka = write('bin/keepalived', '#!/bin/sh\n[ "$1" = -v ] && echo "Keepalived v2.2.7" >&2\nexit 0\n', 0o755);
     write('nons/unshare', '#!/bin/sh\nexit 1\n', 0o755);
     const t = fakeIO({ cwd: tmp, stderrIsTTY: true, env: { PATH: path.join(tmp, 'nons') } });

@@ -59,29 +59,33 @@ function confs(dir: string): string[] {
 }
 
 describe('schema/report.schema.json', () => {
-  it('rejects what breaks it: a message over 160 characters or with a newline, a diagnostic without data, an unknown field', () => {
-    const diag = {
-      ruleId: 'x-y',
-      severity: 'error',
-      message: 'm',
-      messageId: 'm',
-      data: {},
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 2,
-    };
-    const doc = (d: Record<string, unknown>) => ({ version: 1, results: [{ file: 'k.conf', diagnostics: [d] }] });
-    expect(validateReport(doc(diag))).toBe(true);
-    expect(validateReport(doc({ ...diag, message: 'x'.repeat(161) }))).toBe(false);
-    expect(validateReport(doc({ ...diag, message: 'a\nb' }))).toBe(false);
-    const { data: _, ...noData } = diag;
-    expect(validateReport(doc(noData))).toBe(false);
-    expect(validateReport(doc({ ...diag, extra: 1 }))).toBe(false);
-    expect(validateReport(doc({ ...diag, data: { a: [1] } }))).toBe(false);
-    expect(validateDiff({ version: 1, changes: [], diagnostics: [{ ...diag, file: 'k.conf' }] })).toBe(true);
-    expect(validateDiff({ version: 1, changes: [], diagnostics: [diag] })).toBe(false);
-  });
+  it(
+    'rejects what breaks it: a message over 160 characters or with a ' +
+      'newline, a diagnostic without data, an unknown field',
+    () => {
+      const diag = {
+        ruleId: 'x-y',
+        severity: 'error',
+        message: 'm',
+        messageId: 'm',
+        data: {},
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 2,
+      };
+      const doc = (d: Record<string, unknown>) => ({ version: 1, results: [{ file: 'k.conf', diagnostics: [d] }] });
+      expect(validateReport(doc(diag))).toBe(true);
+      expect(validateReport(doc({ ...diag, message: 'x'.repeat(161) }))).toBe(false);
+      expect(validateReport(doc({ ...diag, message: 'a\nb' }))).toBe(false);
+      const { data: _, ...noData } = diag;
+      expect(validateReport(doc(noData))).toBe(false);
+      expect(validateReport(doc({ ...diag, extra: 1 }))).toBe(false);
+      expect(validateReport(doc({ ...diag, data: { a: [1] } }))).toBe(false);
+      expect(validateDiff({ version: 1, changes: [], diagnostics: [{ ...diag, file: 'k.conf' }] })).toBe(true);
+      expect(validateDiff({ version: 1, changes: [], diagnostics: [diag] })).toBe(false);
+    },
+  );
 
   it('describes lint --format json of every invalid fixture', async () => {
     // One CLI run per set of options the fixtures' headers ask for.

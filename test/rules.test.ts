@@ -110,9 +110,13 @@ for (const rule of clusterRules) {
  */
 const NO_FIXTURE: Record<string, string> = {
   'include-not-found[tooMany]':
-    'needs one folder of more than 20,000 matching files (MAX_GLOB_MATCHES): the lookup budget (25,000 per pass) stops a pattern that reaches the count by repeating alternatives first',
+    'needs one folder of more than 20,000 matching files ' +
+    '(MAX_GLOB_MATCHES): the lookup budget (25,000 per pass) stops a ' +
+    'pattern that reaches the count by repeating alternatives first',
   'include-not-found[unreadable]':
-    'needs a file that stat calls a readable regular file and that then cannot be read: permission denied (the tests run as root here), larger than 16 MiB, or changed while read',
+    'needs a file that stat calls a readable regular file and that then ' +
+    'cannot be read: permission denied (the tests run as root here), ' +
+    'larger than 16 MiB, or changed while read',
 };
 
 describe('message ids', () => {
@@ -137,7 +141,9 @@ describe('message ids', () => {
     }
     expect(
       missing,
-      'message ids no invalid fixture produces: add a fixture fixtures/<rule>/invalid/<case>.conf with an expectation `rule[messageId]`',
+      'message ids no invalid fixture produces: add a fixture ' +
+        'fixtures/<rule>/invalid/<case>.conf with an expectation ' +
+        '`rule[messageId]`',
     ).toEqual([]);
     expect(exempted, 'produced by a fixture after all: remove from NO_FIXTURE').toEqual([]);
   });

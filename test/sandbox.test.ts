@@ -49,60 +49,64 @@ const setpriv = findOnPath('setpriv', process.env.PATH);
 const uid = process.getuid?.() ?? -1;
 
 describe('the sandbox command line', () => {
-  it('drops a root caller to uid 65534 in a user namespace first, then without one; no capabilities, no_new_privs, every namespace', () => {
-    const [userns, rootns] = sandboxCandidates('/usr/bin/unshare', '/usr/bin/setpriv', 0);
-    const layout = { tree: '/repo', binDir: '/usr/sbin', cwd: '/repo/etc/keepalived', interfaces: ['eth0'] };
-    const [file, args] = sandboxCommand(userns!, ['/usr/sbin/keepalived', '-t', '-f', 'keepalived.conf'], layout);
-    expect(file).toBe('/usr/bin/setpriv');
-    expect(args.slice(0, args.indexOf('sh'))).toEqual([
-      '--reuid=65534',
-      '--regid=65534',
-      '--clear-groups',
-      '--inh-caps=-all',
-      '--no-new-privs',
-      '--',
-      '/usr/bin/unshare',
-      '-r',
-      '-m',
-      '-n',
-      '-p',
-      '-f',
-      '--mount-proc',
-      '--kill-child',
-    ]);
-    // Inside: the layout, then the drop of every capability right before keepalived.
-    expect(args.slice(args.indexOf('sh') + 4, args.indexOf('sh') + 7)).toEqual([
-      '/repo',
-      '/usr/sbin',
-      '/repo/etc/keepalived',
-    ]);
-    expect(args.slice(-9)).toEqual([
-      '/usr/bin/setpriv',
-      '--inh-caps=-all',
-      '--bounding-set=-all',
-      '--no-new-privs',
-      '--',
-      '/usr/sbin/keepalived',
-      '-t',
-      '-f',
-      'keepalived.conf',
-    ]);
-    const [file2, args2] = sandboxCommand(rootns!, ['/usr/sbin/keepalived', '-t'], layout);
-    expect(file2).toBe('/usr/bin/unshare');
-    expect(args2.slice(0, 6)).toEqual(['-m', '-n', '-p', '-f', '--mount-proc', '--kill-child']);
-    expect(args2.slice(-10)).toEqual([
-      '/usr/bin/setpriv',
-      '--reuid=65534',
-      '--regid=65534',
-      '--clear-groups',
-      '--inh-caps=-all',
-      '--bounding-set=-all',
-      '--no-new-privs',
-      '--',
-      '/usr/sbin/keepalived',
-      '-t',
-    ]);
-  });
+  it(
+    'drops a root caller to uid 65534 in a user namespace first, then ' +
+      'without one; no capabilities, no_new_privs, every namespace',
+    () => {
+      const [userns, rootns] = sandboxCandidates('/usr/bin/unshare', '/usr/bin/setpriv', 0);
+      const layout = { tree: '/repo', binDir: '/usr/sbin', cwd: '/repo/etc/keepalived', interfaces: ['eth0'] };
+      const [file, args] = sandboxCommand(userns!, ['/usr/sbin/keepalived', '-t', '-f', 'keepalived.conf'], layout);
+      expect(file).toBe('/usr/bin/setpriv');
+      expect(args.slice(0, args.indexOf('sh'))).toEqual([
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        '--inh-caps=-all',
+        '--no-new-privs',
+        '--',
+        '/usr/bin/unshare',
+        '-r',
+        '-m',
+        '-n',
+        '-p',
+        '-f',
+        '--mount-proc',
+        '--kill-child',
+      ]);
+      // Inside: the layout, then the drop of every capability right before keepalived.
+      expect(args.slice(args.indexOf('sh') + 4, args.indexOf('sh') + 7)).toEqual([
+        '/repo',
+        '/usr/sbin',
+        '/repo/etc/keepalived',
+      ]);
+      expect(args.slice(-9)).toEqual([
+        '/usr/bin/setpriv',
+        '--inh-caps=-all',
+        '--bounding-set=-all',
+        '--no-new-privs',
+        '--',
+        '/usr/sbin/keepalived',
+        '-t',
+        '-f',
+        'keepalived.conf',
+      ]);
+      const [file2, args2] = sandboxCommand(rootns!, ['/usr/sbin/keepalived', '-t'], layout);
+      expect(file2).toBe('/usr/bin/unshare');
+      expect(args2.slice(0, 6)).toEqual(['-m', '-n', '-p', '-f', '--mount-proc', '--kill-child']);
+      expect(args2.slice(-10)).toEqual([
+        '/usr/bin/setpriv',
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        '--inh-caps=-all',
+        '--bounding-set=-all',
+        '--no-new-privs',
+        '--',
+        '/usr/sbin/keepalived',
+        '-t',
+      ]);
+    },
+  );
 
   it('gives a caller that is not root a user namespace only', () => {
     const ways = sandboxCandidates('/usr/bin/unshare', '/usr/bin/setpriv', 1000);
@@ -134,34 +138,38 @@ describe('--with-keepalived fails closed', () => {
     missing: `simulated: no namespaces (unsafe=${String(o.unsafe)})`,
   });
 
-  it('refuses to run keepalived when the probe finds no sandbox, and runs it with --unsafe-keepalived-sandbox, with a note', async () => {
-    const refused = await prepareKeepalived({
-      binary: ka,
-      cwd: tmp,
-      env: { PATH: process.env.PATH ?? '' },
-      probe: noSandbox,
-    });
-    expect(refused).toEqual({
-      error: expect.stringMatching(
-        /^Cannot run keepalived -t safely: simulated: no namespaces \(unsafe=false\)\. .*--unsafe-keepalived-sandbox$/,
-      ),
-    });
-    const unsafe = await prepareKeepalived({
-      binary: ka,
-      cwd: tmp,
-      env: { PATH: process.env.PATH ?? '' },
-      probe: noSandbox,
-      unsafeSandbox: true,
-    });
-    expect('error' in unsafe).toBe(false);
-    if ('error' in unsafe) return;
-    expect(unsafe.sandbox.kind).toBe('none');
-    expect(unsafe.notes).toEqual([
-      expect.stringMatching(
-        /^--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox \(simulated: no namespaces \(unsafe=true\)\), not even in a private network namespace/,
-      ),
-    ]);
-  });
+  it(
+    'refuses to run keepalived when the probe finds no sandbox, and runs ' +
+      'it with --unsafe-keepalived-sandbox, with a note',
+    async () => {
+      const refused = await prepareKeepalived({
+        binary: ka,
+        cwd: tmp,
+        env: { PATH: process.env.PATH ?? '' },
+        probe: noSandbox,
+      });
+      expect(refused).toEqual({
+        error: expect.stringMatching(
+          /^Cannot run keepalived -t safely: simulated: no namespaces \(unsafe=false\)\. .*--unsafe-keepalived-sandbox$/,
+        ),
+      });
+      const unsafe = await prepareKeepalived({
+        binary: ka,
+        cwd: tmp,
+        env: { PATH: process.env.PATH ?? '' },
+        probe: noSandbox,
+        unsafeSandbox: true,
+      });
+      expect('error' in unsafe).toBe(false);
+      if ('error' in unsafe) return;
+      expect(unsafe.sandbox.kind).toBe('none');
+      expect(unsafe.notes).toEqual([
+        expect.stringMatching(
+          /^--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox \(simulated: no namespaces \(unsafe=true\)\), not even in a private network namespace/,
+        ),
+      ]);
+    },
+  );
 
   it('exits 2 from the command line before linting when the namespaces are refused', async () => {
     write('refuse/unshare', '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', 0o755);
@@ -224,7 +232,9 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
       const r = await run([`--with-keepalived=${actsLikeKeepalived}`, `${folder}/keepalived.conf`, '-f', 'json']);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
-        `${folder}/${where}: error: Refused to run keepalived -t on keepalived.conf: config_save_dir "/tmp/x;touch ${marker} MARKER;:" has side effects`,
+        `${folder}/${where}: error: Refused to run keepalived ` +
+          `-t on keepalived.conf: config_save_dir "/tmp/x;touch ` +
+          `${marker} MARKER;:" has side effects`,
       );
       expect(JSON.parse(r.stdout)).toHaveProperty('results');
       expect(fs.existsSync(marker)).toBe(false);
@@ -253,7 +263,8 @@ describe('--with-keepalived refuses configs with keywords that act under -t', ()
     const r = await run([`--with-keepalived=${actsLikeKeepalived}`, 'netns/keepalived.conf']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      'netns/keepalived.conf:2:5: error: Refused to run keepalived -t on keepalived.conf: net_namespace "blue" has side effects',
+      'netns/keepalived.conf:2:5: error: Refused to run keepalived -t on ' +
+        'keepalived.conf: net_namespace "blue" has side effects',
     );
   });
 });
@@ -263,11 +274,16 @@ describe('--with-keepalived never quotes files outside the tree', () => {
   // keepalived read the machine's /etc/shadow (our lint looked for R/etc/shadow, which is not there).
   const conf = write(
     'leak/etc/keepalived/keepalived.conf',
-    'include /etc/shadow\nvrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n',
+    'include /etc/shadow\nvrrp_instance VI_1 {\n    state BACKUP\n    ' +
+      'interface eth0\n    virtual_router_id 51\n    priority 100\n    ' +
+      'virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n',
   );
   const says = fakeKeepalived(
     'ka-shadow',
-    `cat >&2 <<'EOF'\n(/etc/shadow: Line 1) Unknown keyword '${SECRET}'\n(${SECRET.slice(0, 20)}) the virtual router id must be set\n(keepalived.conf: Line 6) priority is odd\nEOF\nexit 5`,
+    `cat >&2 <<'EOF'\n(/etc/shadow: Line 1) Unknown keyword ` +
+      `'${SECRET}'\n(${SECRET.slice(0, 20)}) the virtual router ` +
+      `id must be set\n(keepalived.conf: Line 6) priority ` +
+      `is odd\nEOF\nexit 5`,
   );
 
   it.each(['json', 'sarif', 'stylish', 'github'])(
@@ -329,26 +345,33 @@ describe('--with-keepalived: what a repository under review cannot make it read 
   }
   const secret = write('outside/credentials', `${TOKEN}\n`);
   const INST =
-    'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n';
+    'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    ' +
+    'virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n     ' +
+    '   192.0.2.1/24\n    }\n}\n';
 
-  it('an @id pass reads includes through the same confinement as the lint: an outside file is in no output', async () => {
-    const repo = repository(
-      'idpass',
-      { 'keepalived.conf': `include sub/secret\n@x include sub/secret\n${INST}` },
-      { 'sub/secret': secret },
-    );
-    const says = fakeKeepalived('ka-idpass', `echo "(sub/secret: Line 1) Unknown keyword '${TOKEN}'" >&2\nexit 5`);
-    for (const format of FORMATS) {
-      const r = await run([`--with-keepalived=${says}`, path.join(repo, 'keepalived.conf'), '-f', format]);
-      expect(r.stdout + r.stderr, format).not.toContain('T0kenN0tToShow');
-      // And keepalived is not run at all: it would read the file outside the tree.
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(
-        `${path.relative(tmp, repo)}/keepalived.conf:1:1: error: Refused to run keepalived -t on keepalived.conf: the include "sub/secret" resolves outside the tree`,
+  it(
+    'an @id pass reads includes through the same confinement as the lint: ' + 'an outside file is in no output',
+    async () => {
+      const repo = repository(
+        'idpass',
+        { 'keepalived.conf': `include sub/secret\n@x include sub/secret\n${INST}` },
+        { 'sub/secret': secret },
       );
-      expect(r.stderr).toContain('keepalived would read files outside the tree');
-    }
-  });
+      const says = fakeKeepalived('ka-idpass', `echo "(sub/secret: Line 1) Unknown keyword '${TOKEN}'" >&2\nexit 5`);
+      for (const format of FORMATS) {
+        const r = await run([`--with-keepalived=${says}`, path.join(repo, 'keepalived.conf'), '-f', format]);
+        expect(r.stdout + r.stderr, format).not.toContain('T0kenN0tToShow');
+        // And keepalived is not run at all: it would read the file outside the tree.
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(
+          `${path.relative(tmp, repo)}/keepalived.conf:1:1: error: ` +
+            `Refused to run keepalived -t on keepalived.conf: the ` +
+            `include "sub/secret" resolves outside the tree`,
+        );
+        expect(r.stderr).toContain('keepalived would read files outside the tree');
+      }
+    },
+  );
 
   // The three ways the review found past the message filter (keepalived prints an include as its line wrote it).
   const bypasses: [string, Record<string, string>, Record<string, string>, string, string][] = [
@@ -425,7 +448,9 @@ describe('--with-keepalived: what a repository under review cannot make it read 
       });
       const found = keepalivedFindings({ ...check, messages }, []);
       expect(found.map((d) => `${path.relative(repo, d.file)}:${d.start.line} ${d.message}`)).toEqual([
-        `keepalived.conf:1 keepalived -t: keepalived reported 1 message about ${printed}, outside the tree; not shown (they may quote that file)`,
+        `keepalived.conf:1 keepalived -t: keepalived reported ` +
+          `1 message about ${printed}, outside the tree; not shown ` +
+          `(they may quote that file)`,
       ]);
       // A name only the config's folder makes a file, or a path only one file has, is still attributed.
       for (const f of Object.keys(files).filter(
@@ -436,38 +461,46 @@ describe('--with-keepalived: what a repository under review cannot make it read 
     },
   );
 
-  it('refuses a config whose lint stopped at a work-budget cap, and one whose raw text names config_save_dir', async () => {
-    const words = Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ');
-    const big = repository('budget-cut', {
-      'keepalived.conf': `~SEQ(i,1,50000) ${words}\nglobal_defs {\n    config_save_dir "/tmp/x;id"\n}\n`,
-    });
-    const ran = fakeKeepalived('ka-ran', 'echo "RAN-KEEPALIVED" >&2\nexit 5');
-    const r = await run([`--with-keepalived=${ran}`, path.join(big, 'keepalived.conf'), '-f', 'json']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      /budget-cut\/keepalived\.conf:\d+:\d+: error: Refused to run keepalived -t on keepalived\.conf: this lint stopped at its work budget \(words\); what it could not check could hold config_save_dir/,
-    );
-    expect(r.stderr).toContain(
-      'budget-cut/keepalived.conf:3:5: error: Refused to run keepalived -t on keepalived.conf: the text has the word config_save_dir',
-    );
-    expect(r.stdout + r.stderr).not.toContain('RAN-KEEPALIVED');
-    expect(JSON.parse(r.stdout)).toHaveProperty('results');
-  });
+  it(
+    'refuses a config whose lint stopped at a work-budget cap, and one ' + 'whose raw text names config_save_dir',
+    async () => {
+      const words = Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ');
+      const big = repository('budget-cut', {
+        'keepalived.conf': `~SEQ(i,1,50000) ${words}\nglobal_defs {\n    config_save_dir "/tmp/x;id"\n}\n`,
+      });
+      const ran = fakeKeepalived('ka-ran', 'echo "RAN-KEEPALIVED" >&2\nexit 5');
+      const r = await run([`--with-keepalived=${ran}`, path.join(big, 'keepalived.conf'), '-f', 'json']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /budget-cut\/keepalived\.conf:\d+:\d+: error: Refused to run keepalived -t on keepalived\.conf: this lint stopped at its work budget \(words\); what it could not check could hold config_save_dir/,
+      );
+      expect(r.stderr).toContain(
+        'budget-cut/keepalived.conf:3:5: error: Refused to run keepalived -t ' +
+          'on keepalived.conf: the text has the word config_save_dir',
+      );
+      expect(r.stdout + r.stderr).not.toContain('RAN-KEEPALIVED');
+      expect(JSON.parse(r.stdout)).toHaveProperty('results');
+    },
+  );
 
-  it('refuses a config with more @ids than the lint reads (what it did not read could hold config_save_dir)', async () => {
-    const ids = Array.from(
-      { length: 70 },
-      (_, i) => `@id${i} global_defs {\n@id${i}     router_id r${i}\n@id${i} }\n`,
-    ).join('');
-    const many = repository('many-ids', { 'keepalived.conf': `${ids}${INST}` });
-    const ran = fakeKeepalived('ka-ran-ids', 'echo "RAN-KEEPALIVED" >&2\nexit 5');
-    const r = await run([`--with-keepalived=${ran}`, path.join(many, 'keepalived.conf'), '-f', 'json']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      'many-ids/keepalived.conf:1:1: error: Refused to run keepalived -t on keepalived.conf: it names more than 64 @ids',
-    );
-    expect(r.stdout + r.stderr).not.toContain('RAN-KEEPALIVED');
-  });
+  it(
+    'refuses a config with more @ids than the lint reads (what it did not ' + 'read could hold config_save_dir)',
+    async () => {
+      const ids = Array.from(
+        { length: 70 },
+        (_, i) => `@id${i} global_defs {\n@id${i}     router_id r${i}\n@id${i} }\n`,
+      ).join('');
+      const many = repository('many-ids', { 'keepalived.conf': `${ids}${INST}` });
+      const ran = fakeKeepalived('ka-ran-ids', 'echo "RAN-KEEPALIVED" >&2\nexit 5');
+      const r = await run([`--with-keepalived=${ran}`, path.join(many, 'keepalived.conf'), '-f', 'json']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'many-ids/keepalived.conf:1:1: error: Refused to run keepalived -t on ' +
+          'keepalived.conf: it names more than 64 @ids',
+      );
+      expect(r.stdout + r.stderr).not.toContain('RAN-KEEPALIVED');
+    },
+  );
 
   it('finds the side-effect words in raw text outside comments only', () => {
     expect(rawSideEffects('# config_save_dir "/x"\n! net_namespace a\nrouter_id a # config_save_dir\n')).toEqual([]);
@@ -500,7 +533,8 @@ describe.runIf(installed && unshare && setpriv)(
         const tree = path.join(tmp, `live-${way.launcher[0] === setpriv ? 'userns' : 'rootns'}`);
         const conf = write(
           `${path.basename(tree)}/keepalived.conf`,
-          `global_defs {\n    config_save_dir "${copy};touch M;${walk(tree, path.dirname(marker))};touch ${path.basename(marker)};env>&2;:"\n}\n`,
+          `global_defs {\n    config_save_dir "${copy};touch M;${walk(tree, path.dirname(marker))};touch ` +
+            `${path.basename(marker)};env>&2;:"\n}\n`,
         );
         write(
           `${path.basename(tree)}/who.conf`,

@@ -192,22 +192,26 @@ describe('name analysis', () => {
 
 describe('the Debian stretch outage, end to end', () => {
   const fx = path.join(REPO, 'fixtures', 'script-unhandled-instance');
-  it('after the split: script-unknown-name at the gateway) arm and script-unhandled-instance on both new instances, exit 1', async () => {
-    const r = await lintJson(path.join(fx, 'invalid', 'debian-stretch-split.conf'), [
-      '--root',
-      path.join(fx, 'invalid'),
-      '--target',
-      'stretch',
-    ]);
-    const script = [...r.files.entries()].find(([f]) => f.endsWith('default-route.sh'))?.[1] ?? [];
-    expect(script.map((d) => [d.ruleId, d.line, d.column])).toEqual([['script-unknown-name', 9, 5]]);
-    const conf = r.all.filter((d) => d.ruleId === 'script-unhandled-instance');
-    expect(conf.map((d) => d.message.split(' is not handled')[0])).toEqual([
-      'vrrp_instance gateway_v4',
-      'vrrp_instance gateway_v6',
-    ]);
-    expect(r.code).toBe(1);
-  });
+  it(
+    'after the split: script-unknown-name at the gateway) arm and ' +
+      'script-unhandled-instance on both new instances, exit 1',
+    async () => {
+      const r = await lintJson(path.join(fx, 'invalid', 'debian-stretch-split.conf'), [
+        '--root',
+        path.join(fx, 'invalid'),
+        '--target',
+        'stretch',
+      ]);
+      const script = [...r.files.entries()].find(([f]) => f.endsWith('default-route.sh'))?.[1] ?? [];
+      expect(script.map((d) => [d.ruleId, d.line, d.column])).toEqual([['script-unknown-name', 9, 5]]);
+      const conf = r.all.filter((d) => d.ruleId === 'script-unhandled-instance');
+      expect(conf.map((d) => d.message.split(' is not handled')[0])).toEqual([
+        'vrrp_instance gateway_v4',
+        'vrrp_instance gateway_v6',
+      ]);
+      expect(r.code).toBe(1);
+    },
+  );
 
   it('before the split (jessie, one mixed instance): neither rule', async () => {
     const r = await lintJson(path.join(fx, 'valid', 'debian-jessie-unsplit.conf'), [

@@ -49,37 +49,41 @@ function dropped(without: string[], withDirectives: string[]): string[] {
 }
 
 describe('directives in keepalived comments', () => {
-  it('each form drops exactly the findings it covers: disable-line ("#" and "!"), stacked disable-next-line, disable/enable with and without lists', async () => {
-    const file = path.join(DIR, 'forms.conf');
-    const without = await findings(defused('forms.conf'));
-    const withDirectives = await findings(file);
-    expect(dropped(without.list, withDirectives.list)).toEqual([
-      'forms.conf:10 invalid-value', // priority 300 # ... disable-line invalid-value
-      'forms.conf:11 advert-int-version', // ! ... disable-line (no list: every rule)
-      'forms.conf:14 unknown-keyword', // two stacked disable-next-line, one rule each
-      'forms.conf:14 syntax-error',
-      'forms.conf:16 invalid-value', // disable-next-line covers one line only
-      'forms.conf:28 unknown-keyword', // disable ... enable, every rule
-      'forms.conf:29 invalid-value',
-      'forms.conf:33 unknown-keyword', // disable unknown-keyword, invalid-value
-      'forms.conf:34 invalid-value',
-      'forms.conf:37 invalid-value', // still disabled after "enable unknown-keyword"
-      'forms.conf:42 unknown-keyword', // disable (all) with invalid-value re-enabled
-    ]);
-    // Kept: after a block closes, what a list re-enabled, and text that only looks like a comment.
-    expect(withDirectives.list).toEqual([
-      'forms.conf:17 unknown-keyword',
-      'forms.conf:31 unknown-keyword',
-      'forms.conf:36 unknown-keyword',
-      'forms.conf:39 invalid-value',
-      'forms.conf:43 invalid-value',
-      'forms.conf:54 unknown-keyword', // "# keepalived-lint disable-line" in double quotes
-      'forms.conf:55 unknown-keyword', // \# keepalived-lint ...: an escaped "#" starts no comment
-      'forms.conf:55 syntax-error',
-      'forms.conf:56 unknown-keyword', // a disable block starts at its comment, after the keyword
-    ]);
-    expect(withDirectives.code).toBe(1);
-  });
+  it(
+    'each form drops exactly the findings it covers: disable-line ("#" and ' +
+      '"!"), stacked disable-next-line, disable/enable with and without lists',
+    async () => {
+      const file = path.join(DIR, 'forms.conf');
+      const without = await findings(defused('forms.conf'));
+      const withDirectives = await findings(file);
+      expect(dropped(without.list, withDirectives.list)).toEqual([
+        'forms.conf:10 invalid-value', // priority 300 # ... disable-line invalid-value
+        'forms.conf:11 advert-int-version', // ! ... disable-line (no list: every rule)
+        'forms.conf:14 unknown-keyword', // two stacked disable-next-line, one rule each
+        'forms.conf:14 syntax-error',
+        'forms.conf:16 invalid-value', // disable-next-line covers one line only
+        'forms.conf:28 unknown-keyword', // disable ... enable, every rule
+        'forms.conf:29 invalid-value',
+        'forms.conf:33 unknown-keyword', // disable unknown-keyword, invalid-value
+        'forms.conf:34 invalid-value',
+        'forms.conf:37 invalid-value', // still disabled after "enable unknown-keyword"
+        'forms.conf:42 unknown-keyword', // disable (all) with invalid-value re-enabled
+      ]);
+      // Kept: after a block closes, what a list re-enabled, and text that only looks like a comment.
+      expect(withDirectives.list).toEqual([
+        'forms.conf:17 unknown-keyword',
+        'forms.conf:31 unknown-keyword',
+        'forms.conf:36 unknown-keyword',
+        'forms.conf:39 invalid-value',
+        'forms.conf:43 invalid-value',
+        'forms.conf:54 unknown-keyword', // "# keepalived-lint disable-line" in double quotes
+        'forms.conf:55 unknown-keyword', // \# keepalived-lint ...: an escaped "#" starts no comment
+        'forms.conf:55 syntax-error',
+        'forms.conf:56 unknown-keyword', // a disable block starts at its comment, after the keyword
+      ]);
+      expect(withDirectives.code).toBe(1);
+    },
+  );
 
   it('disable-file covers the listed rules in the whole file, above the comment too', async () => {
     const without = await findings(defused('whole-file.conf'));
@@ -107,12 +111,15 @@ describe('directives in keepalived comments', () => {
     expect(withDirectives.list).toEqual(['extra.conf:1 unknown-keyword']);
   });
 
-  it('a finding from a $DEFINITION is suppressed where it points: the line that uses it, not the definition', async () => {
-    const without = await findings(defused('definitions.conf'));
-    const withDirectives = await findings(path.join(DIR, 'definitions.conf'));
-    expect(without.list).toEqual(['definitions.conf:9 invalid-value', 'definitions.conf:18 invalid-value']);
-    expect(withDirectives.list).toEqual(['definitions.conf:18 invalid-value']);
-  });
+  it(
+    'a finding from a $DEFINITION is suppressed where it points: the line ' + 'that uses it, not the definition',
+    async () => {
+      const without = await findings(defused('definitions.conf'));
+      const withDirectives = await findings(path.join(DIR, 'definitions.conf'));
+      expect(without.list).toEqual(['definitions.conf:9 invalid-value', 'definitions.conf:18 invalid-value']);
+      expect(withDirectives.list).toEqual(['definitions.conf:18 invalid-value']);
+    },
+  );
 });
 
 describe('directives in the scripts a config calls', () => {
@@ -156,7 +163,8 @@ describe('directives that name what does not exist', () => {
       'Unknown rule "unknown-keywrd" in keepalived-lint disable-line: nothing is suppressed for it',
     );
     expect(directive[0]!.detail).toBe(
-      `This comment suppresses nothing for "unknown-keywrd". Did you mean "unknown-keyword"? The rules are: ${ids.join(', ')}.`,
+      `This comment suppresses nothing for "unknown-keywrd". ` +
+        `Did you mean "unknown-keyword"? The rules are: ${ids.join(', ')}.`,
     );
     expect(directive[2]!.message).toContain('Unknown rule "lab" in keepalived-lint');
     expect(directive[2]!.detail).toContain('(Write the reason after " -- ".)');
@@ -174,28 +182,32 @@ describe('directives that name what does not exist', () => {
 });
 
 describe('--report-unused-disables', () => {
-  it('reports, as warnings at the directive, each directive or listed rule that suppressed nothing, and an enable that closes nothing', async () => {
-    const file = path.join(DIR, 'unused.conf');
-    const plain = await findings(file);
-    expect(plain.list).toEqual([]);
-    expect(plain.code).toBe(0);
-    const r = await findings(file, ['--report-unused-disables']);
-    expect(r.all.map((d) => `${d.line}:${d.column} ${d.severity} ${d.ruleId}`)).toEqual([
-      '6:49 warning lint-directive', // disable-line invalid-value on a valid priority
-      '7:41 warning lint-directive', // disable-next-line unknown-keyword above a known keyword
-      '9:65 warning lint-directive', // invalid-value of "unknown-keyword, invalid-value" (the first one is used)
-      '10:31 warning lint-directive', // disable invalid-value ... enable: nothing in between
-      '13:7 warning lint-directive', // enable with nothing open
-      '18:32 warning lint-directive', // disable-file duplicate-vrid
-    ]);
-    expect(r.all[0]!.message).toBe(
-      'Unused keepalived-lint disable-line: no "invalid-value" finding on this line, so it suppresses nothing',
-    );
-    expect(r.all[0]!.detail).toBe('Remove the comment, so that it cannot hide a future finding.');
-    expect(r.all[2]!.detail).toContain('Remove "invalid-value" from its list');
-    expect(r.all[4]!.message).toContain('Unused keepalived-lint enable: no disable is open here');
-    expect(r.code).toBe(0);
-  });
+  it(
+    'reports, as warnings at the directive, each directive or listed rule ' +
+      'that suppressed nothing, and an enable that closes nothing',
+    async () => {
+      const file = path.join(DIR, 'unused.conf');
+      const plain = await findings(file);
+      expect(plain.list).toEqual([]);
+      expect(plain.code).toBe(0);
+      const r = await findings(file, ['--report-unused-disables']);
+      expect(r.all.map((d) => `${d.line}:${d.column} ${d.severity} ${d.ruleId}`)).toEqual([
+        '6:49 warning lint-directive', // disable-line invalid-value on a valid priority
+        '7:41 warning lint-directive', // disable-next-line unknown-keyword above a known keyword
+        '9:65 warning lint-directive', // invalid-value of "unknown-keyword, invalid-value" (the first one is used)
+        '10:31 warning lint-directive', // disable invalid-value ... enable: nothing in between
+        '13:7 warning lint-directive', // enable with nothing open
+        '18:32 warning lint-directive', // disable-file duplicate-vrid
+      ]);
+      expect(r.all[0]!.message).toBe(
+        'Unused keepalived-lint disable-line: no "invalid-value" finding on this line, so it suppresses nothing',
+      );
+      expect(r.all[0]!.detail).toBe('Remove the comment, so that it cannot hide a future finding.');
+      expect(r.all[2]!.detail).toContain('Remove "invalid-value" from its list');
+      expect(r.all[4]!.message).toContain('Unused keepalived-lint enable: no disable is open here');
+      expect(r.code).toBe(0);
+    },
+  );
 
   it('is quiet about directives that suppress something, in configs and scripts', async () => {
     const forms = await findings(path.join(DIR, 'forms.conf'), ['--report-unused-disables']);

@@ -27,7 +27,8 @@ export function loadBaseline(arg: string, io: CliIO, host: FileHost): LoadedBase
   const home = repositoryOf(file, host) ?? path.dirname(file);
   if (!isInside(host.realpath(file), host.realpath(home))) {
     io.stderr(
-      `keepalived-lint: cannot read the baseline file ${escapeControl(arg)}: it links outside ${escapeControl(home)}; not read\n`,
+      `keepalived-lint: cannot read the baseline file ${escapeControl(arg)}: ` +
+        `it links outside ${escapeControl(home)}; not read\n`,
     );
     return null;
   }
@@ -42,13 +43,19 @@ export function loadBaseline(arg: string, io: CliIO, host: FileHost): LoadedBase
   const parsed = parseBaseline(r.text);
   if ('error' in parsed && parsed.outdated !== undefined) {
     io.stderr(
-      `keepalived-lint: the baseline ${escapeControl(arg)} cannot be used: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${escapeControl(arg)} (on the commit it was written for, to accept the same findings), and commit the new file\n`,
+      `keepalived-lint: the baseline ${escapeControl(arg)} ` +
+        `cannot be used: ${escapeControl(parsed.error)}. Regenerate ` +
+        `it with --write-baseline ${escapeControl(arg)} (on ` +
+        `the commit it was written for, to accept the same findings), ` +
+        `and commit the new file\n`,
     );
     return null;
   }
   if ('error' in parsed) {
     io.stderr(
-      `keepalived-lint: ${arg} is not a keepalived-lint baseline: ${escapeControl(parsed.error)}. Regenerate it with --write-baseline ${arg}\n`,
+      `keepalived-lint: ${arg} is not a keepalived-lint baseline: ` +
+        `${escapeControl(parsed.error)}. Regenerate it with ` +
+        `--write-baseline ${arg}\n`,
     );
     return null;
   }
@@ -63,7 +70,10 @@ export function filterByBaseline(report: LintReport, loaded: LoadedBaseline, io:
   if (outcome.unmatched > 0) {
     const n = outcome.unmatched;
     io.stderr(
-      `keepalived-lint: ${n} finding${n === 1 ? '' : 's'} in the baseline ${arg} no longer occur${n === 1 ? 's' : ''} (fixed or changed); run with --write-baseline ${arg} to drop ${n === 1 ? 'it' : 'them'}\n`,
+      `keepalived-lint: ${n} finding${n === 1 ? '' : 's'} ` +
+        `in the baseline ${arg} no longer occur${n === 1 ? 's' : ''} ` +
+        `(fixed or changed); run with --write-baseline ${arg} ` +
+        `to drop ${n === 1 ? 'it' : 'them'}\n`,
     );
   }
 }
@@ -83,7 +93,9 @@ export function writeBaseline(report: LintReport, arg: string, io: CliIO): boole
   const total = baseline.entries.reduce((n, e) => n + e.count, 0);
   const files = new Set(baseline.entries.map((e) => e.file)).size;
   io.stderr(
-    `keepalived-lint: wrote ${total} finding${total === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} to ${arg}; lint with --baseline ${arg} to report only new ones\n`,
+    `keepalived-lint: wrote ${total} finding${total === 1 ? '' : 's'} ` +
+      `in ${files} file${files === 1 ? '' : 's'} to ${arg}; ` +
+      `lint with --baseline ${arg} to report only new ones\n`,
   );
   return true;
 }

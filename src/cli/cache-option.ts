@@ -18,7 +18,8 @@
  *   new temporary file (O_EXCL | O_NOFOLLOW, 0600) in the same folder renamed over it, so a link
  *   at the destination is replaced, never followed.
  *
- *   {"version":2,"entries":{"<sha1 of key>":{"mac":"<hex>","body":"{\"deps\":[[\"readText\",\"/r/k.conf\",\"9f1c…\"]],…}"}}}
+ * {"version":2,"entries":{"<sha1 of
+ * key>":{"mac":"<hex>","body":"{\"deps\":[[\"readText\",\"/r/k.conf\",\"9f1c…\"]],…}"}}}
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -100,7 +101,9 @@ export class LintCache {
     if ('error' in tracked) return refuse(`cannot use the cache ${file}: ${tracked.error}`);
     if (tracked.length)
       return refuse(
-        `the cache file ${path.join(path.dirname(file), tracked[0]!)} is tracked by git (a cache must be your own, not the repository's)`,
+        `the cache file ${path.join(path.dirname(file), tracked[0]!)} ` +
+          `is tracked by git (a cache must be your own, not the ` +
+          `repository's)`,
       );
     const raw = readCapped(file, MAX_CACHE_BYTES, 'a cache may be');
     if ('error' in raw && raw.error !== 'missing') return refuse(`cannot use the cache ${file}: ${raw.error}`);
@@ -169,7 +172,8 @@ export class LintCache {
     return async (abs) => {
       const key = this.key(abs, options, rules);
       const kept = this.kept(key, abs);
-      // A kept entry names the files to ask again: only inside the entry's boundary (a cache file is as hostile as the repository).
+      // A kept entry names the files to ask again: only inside the entry's boundary (a cache file is as hostile as the
+      // repository).
       const served = kept
         ? replay(
             kept,
@@ -222,7 +226,8 @@ export function openCache(
   const file = location !== undefined ? path.resolve(cwd, location) : defaultCacheFile(cwd, env);
   if (!file) {
     warn(
-      '--cache has no folder to keep its file in (set XDG_CACHE_HOME or HOME, or give --cache-location); linting without the cache',
+      '--cache has no folder to keep its file in (set XDG_CACHE_HOME or ' +
+        'HOME, or give --cache-location); linting without the cache',
     );
     return null;
   }

@@ -25,7 +25,11 @@ export interface ClusterRun {
 /** Why fewer than two nodes make no cluster, for stderr. */
 export function tooFewNodes(nodes: ClusterNode[], cwd: string): string {
   const found = `found ${nodes.length} node${nodes.length === 1 ? '' : 's'}${nodes.length ? ` (${describeNodes(nodes, cwd)})` : ''}`;
-  return `${found}; a cluster needs at least two: give every node's config (files or directories), or one file with @node lines (one node per config-id)`;
+  return (
+    `${found}; a cluster needs at least two: give every ` +
+    `node's config (files or directories), or one file with ` +
+    `@node lines (one node per config-id)`
+  );
 }
 
 /** Cluster findings for these files (null: the configuration file has errors, already printed). */
@@ -91,7 +95,8 @@ function legend(nodes: ClusterNode[], cwd: string): string {
       // Folder names and cluster names come from the repository: no control character reaches the log.
       return (
         escapeControl(
-          `${name ? `cluster ${name}, ${count}` : names.length > 1 ? `other nodes, ${count}` : `cluster of ${count}`}: ${describeNodes(members, cwd)}`,
+          `${name ? `cluster ${name}, ${count}` : names.length > 1 ? `other nodes, ${count}` : `cluster of ${count}`}: ` +
+            `${describeNodes(members, cwd)}`,
         ) + '\n'
       );
     })

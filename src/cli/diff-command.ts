@@ -81,7 +81,8 @@ export async function runDiffCommand(
       const configs = await entries(found.files);
       if (configs.length !== 1)
         return fail(
-          `${p}: expected one keepalived configuration, found ${configs.length}${configs.length ? ` (${configs.map((f) => displayPath(f, io.cwd)).join(', ')})` : ''}`,
+          `${p}: expected one keepalived configuration, found ` +
+            `${configs.length}${configs.length ? ` (${configs.map((f) => displayPath(f, io.cwd)).join(', ')})` : ''}`,
         );
       sides.push(configs[0]!);
     }

@@ -7,7 +7,8 @@
  * linted only when its real path lies inside the walked folder or the git repository holding it
  * (else a note, and the file is not read). A path given on the command line is followed: the
  * operator typed it. Example, walking repo/ with repo/hosts/x/keepalived.conf -> /etc/keepalived/keepalived.conf:
- *   -> files [], notes ['hosts/x/keepalived.conf: is a symbolic link to /etc/keepalived/keepalived.conf, outside repo; not linted']
+ * -> files [], notes ['hosts/x/keepalived.conf: is a symbolic link to /etc/keepalived/keepalived.conf, outside repo;
+ * not linted']
  */
 import * as path from 'node:path';
 import type { FileHost } from '../source/host.js';
@@ -36,7 +37,8 @@ export function findConfigs(
       walkDir(abs, real(abs), walk, path.basename(abs) === 'keepalived');
       if (files.length === before)
         errors.push(
-          `${p}: is a directory holding no keepalived configuration (keepalived.conf, or *.conf in a keepalived/ folder)`,
+          `${p}: is a directory holding no keepalived configuration ` +
+            `(keepalived.conf, or *.conf in a keepalived/ folder)`,
         );
     } else files.push(abs);
   }

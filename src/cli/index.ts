@@ -61,7 +61,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const targetOption = () =>
     new Option(
       '--target <version>',
-      `keepalived version or distribution to check against (default ${DEFAULT_TARGET}, Debian bookworm). Distributions: ${distroHelp()}`,
+      `keepalived version or distribution to check against ` +
+        `(default ${DEFAULT_TARGET}, Debian bookworm). Distributions: ` +
+        `${distroHelp()}`,
     ).default(DEFAULT_TARGET);
 
   program
@@ -82,7 +84,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     )
     .option(
       '--root <dir>',
-      'folder that stands for "/" for absolute paths in the config (default: R when the config is at R/etc/keepalived/, else /)',
+      'folder that stands for "/" for absolute paths in the config (default: ' +
+        'R when the config is at R/etc/keepalived/, else /)',
     )
     .option(
       '-c, --config <file>',
@@ -106,7 +109,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
     .option(
       '--no-detail',
-      "leave out each finding's detail (what keepalived does, why it matters, the fix) in stylish, github and junit output",
+      "leave out each finding's detail (what keepalived does, why it " +
+        'matters, the fix) in stylish, github and junit output',
     )
     .option(
       '--rule <rule=severity>',
@@ -115,11 +119,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     )
     .option(
       '--stdin-filename <path>',
-      'with -: the path the config read from standard input stands for (its includes and scripts are found next to it; findings name it)',
+      'with -: the path the config read from standard input stands for (its ' +
+        'includes and scripts are found next to it; findings name it)',
     )
     .option(
       '--with-keepalived [path]',
-      'also run the installed keepalived -t on each config (another binary: --with-keepalived=PATH, or an absolute path outside this folder and its repository), in a sandbox (private namespaces, read-only tree, no capabilities, empty environment), and report what it says as rule "keepalived"',
+      'also run the installed keepalived -t on each config (another binary: ' +
+        '--with-keepalived=PATH, or an absolute path outside this folder and ' +
+        'its repository), in a sandbox (private namespaces, read-only tree, no ' +
+        'capabilities, empty environment), and report what it says as rule ' +
+        '"keepalived"',
     )
     .option(
       '--unsafe-keepalived-sandbox',
@@ -135,7 +144,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     )
     .option(
       '--cache',
-      `re-lint only the configs whose files changed since the last run with --cache (kept in ${DEFAULT_CACHE_DIR}, one file per working folder)`,
+      `re-lint only the configs whose files changed since ` +
+        `the last run with --cache (kept in ${DEFAULT_CACHE_DIR}, ` +
+        `one file per working folder)`,
     )
     .option(
       '--cache-location <file>',
@@ -143,7 +154,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     )
     .option(
       '-j, --jobs <n>',
-      `lint files on N threads at once (default: one per core from ${MIN_FILES_FOR_WORKERS} files on ${MIN_CORES_FOR_WORKERS} or more cores, else 1)`,
+      `lint files on N threads at once (default: one per core ` +
+        `from ${MIN_FILES_FOR_WORKERS} files on ${MIN_CORES_FOR_WORKERS} ` +
+        `or more cores, else 1)`,
       parseJobs,
     )
     .action(
@@ -188,7 +201,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           return void (exitCode = printConfig(path.resolve(io.cwd, o.printConfig), cli, host, io));
         if (o.baseline !== undefined && o.writeBaseline !== undefined) {
           io.stderr(
-            'keepalived-lint: use --baseline or --write-baseline, not both: --write-baseline FILE records every current finding, FILE included\n',
+            'keepalived-lint: use --baseline or --write-baseline, not both: ' +
+              '--write-baseline FILE records every current finding, FILE included\n',
           );
           return void (exitCode = EXIT_USAGE);
         }
@@ -314,7 +328,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('cluster')
     .description(
-      'check the configs of the nodes of a VRRP cluster together (VIPs, adverts, unicast peers, priorities, VRIDs, instances on one node only); a file with @id lines is one node per id',
+      'check the configs of the nodes of a VRRP cluster together (VIPs, ' +
+        'adverts, unicast peers, priorities, VRIDs, instances on one node ' +
+        'only); a file with @id lines is one node per id',
     )
     .argument('<paths...>', "the nodes' config files, or directories holding them (searched like lint does)")
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
@@ -352,11 +368,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('diff')
     .description(
-      'compare a config before and after an edit as keepalived sees it (renamed, split, merged instances, moved addresses) and report the problems the edit adds; exit 1 when it adds errors',
+      'compare a config before and after an edit as keepalived sees it ' +
+        '(renamed, split, merged instances, moved addresses) and report the ' +
+        'problems the edit adds; exit 1 when it adds errors',
     )
     .argument(
       '[paths...]',
-      'OLD NEW (files, or directories holding one config); with --git: the configs or directories to compare with REV (default .)',
+      'OLD NEW (files, or directories holding one config); with --git: the ' +
+        'configs or directories to compare with REV (default .)',
     )
     .option(
       '--git <rev>',
@@ -445,7 +464,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         : EXIT_USAGE;
     }
     io.stderr(
-      `keepalived-lint: internal error: ${escapeControl(e instanceof Error ? e.message : String(e))}\nPlease report this with the file that caused it.\n`,
+      `keepalived-lint: internal error: ${escapeControl(e instanceof Error ? e.message : String(e))}\nPlease ` +
+        `report this with the file that caused it.\n`,
     );
     return EXIT_USAGE;
   }
@@ -490,7 +510,9 @@ function ruleMetas(): RuleMeta[] {
 function checkTarget(t: string, io: CliIO): string | null {
   if (resolveTargetName(t)) return t;
   io.stderr(
-    `keepalived-lint: --target/--from "${escapeControl(t)}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm or ubuntu-24.04\n`,
+    `keepalived-lint: --target/--from "${escapeControl(t)}" ` +
+      `is neither a keepalived version such as 2.2.7 nor a ` +
+      `distribution such as bookworm or ubuntu-24.04\n`,
   );
   return null;
 }

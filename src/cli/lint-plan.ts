@@ -94,7 +94,8 @@ export function planNotes(effects: ReadonlyMap<string, ConfigEffect>, cwd: strin
       parts.push(`turns off ${e.off.size} rule${e.off.size === 1 ? '' : 's'}: ${escapeControl(names(e.off))}`);
     if (e.lowered.size)
       parts.push(
-        `lowers ${e.lowered.size} rule${e.lowered.size === 1 ? '' : 's'} below error: ${escapeControl(names(e.lowered))}`,
+        `lowers ${e.lowered.size} rule${e.lowered.size === 1 ? '' : 's'} ` +
+          `below error: ${escapeControl(names(e.lowered))}`,
       );
     if (parts.length) notes.push(`${shownPath(configFile, cwd)} ${parts.join('; ')}`);
   }

@@ -22,7 +22,8 @@ export function parseRuleSetting(ruleIds: readonly string[]) {
     const eq = value.lastIndexOf('=');
     if (eq <= 0)
       throw new InvalidArgumentError(
-        `Expected RULE=SEVERITY, e.g. --rule unknown-keyword=warning (severity one of ${SEVERITY_SETTINGS.join(', ')}).`,
+        `Expected RULE=SEVERITY, e.g. --rule unknown-keyword=warning ` +
+          `(severity one of ${SEVERITY_SETTINGS.join(', ')}).`,
       );
     const id = value.slice(0, eq).trim();
     const severity = value.slice(eq + 1).trim();
@@ -62,7 +63,11 @@ export function errorsOnly(report: LintReport): LintReport {
 /** The stderr line for --max-warnings, or null when the warnings are within it. */
 export function maxWarningsMessage(counts: Record<Severity, number>, max: number | undefined): string | null {
   if (max === undefined || counts.warning <= max) return null;
-  return `keepalived-lint: ${counts.warning} warning${counts.warning === 1 ? '' : 's'} found, more than --max-warnings ${max} allows: fix them, or raise the limit.\n`;
+  return (
+    `keepalived-lint: ${counts.warning} warning${counts.warning === 1 ? '' : 's'} ` +
+    `found, more than --max-warnings ${max} allows: fix ` +
+    `them, or raise the limit.\n`
+  );
 }
 
 /**
@@ -92,7 +97,11 @@ export function writeReport(file: string, text: string, cwd: string): string | n
                 : e instanceof Error
                   ? e.message
                   : String(e);
-    return `keepalived-lint: cannot write the report to --output "${file}": ${why}. Choose a file in an existing folder you can write to.\n`;
+    return (
+      `keepalived-lint: cannot write the report to --output ` +
+      `"${file}": ${why}. Choose a file in an existing folder ` +
+      `you can write to.\n`
+    );
   }
 }
 

@@ -17,7 +17,11 @@ import { overlayHost } from '../source/overlay-host.js';
  */
 export type StdinReader = () => Promise<string> | AsyncIterable<Uint8Array | string>;
 
-const STDIN_TOO_LARGE = `standard input is larger than ${MAX_FILE_BYTES / 1048576} MiB, the most keepalived-lint reads (a keepalived configuration is kilobytes; 10,000 instances are about 4 MiB): stopped reading it`;
+const STDIN_TOO_LARGE =
+  `standard input is larger than ${MAX_FILE_BYTES / 1048576} ` +
+  `MiB, the most keepalived-lint reads (a keepalived configuration ` +
+  `is kilobytes; 10,000 instances are about 4 MiB): stopped ` +
+  `reading it`;
 
 /** All of standard input up to the cap, decoded as files are; an error past the cap. */
 export async function readStdin(

@@ -55,7 +55,8 @@ export function peersLinked(a: ClusterInstance, b: ClusterInstance): boolean {
   return lists(a, b) || lists(b, a);
 }
 
-/** Group members by a value; the members whose value is not the one most of them share (all, without a strict majority). */
+/** Group members by a value; the members whose value is not the one most of them share (all, without a strict
+ * majority). */
 export function outliers<T>(members: ClusterInstance[], value: (i: ClusterInstance) => T): ClusterInstance[] {
   const keyOf = (i: ClusterInstance) => JSON.stringify(value(i));
   const counts = new Map<string, number>();

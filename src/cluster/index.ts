@@ -88,7 +88,8 @@ export async function lintCluster(
   return { report, nodes };
 }
 
-/** The lint's rule budget-exceeded, for its config-ids finding (same id, message and severity, so that `lint --cluster` shows it once). */
+/** The lint's rule budget-exceeded, for its config-ids finding (same id, message and severity, so that `lint --cluster`
+ * shows it once). */
 const BUDGET_META: RuleMeta = budgetExceeded.meta;
 
 function configIdsCapped(c: ConfigIdsCapped): Diagnostic | null {

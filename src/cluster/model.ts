@@ -210,7 +210,8 @@ interface SyncInfo {
   trackers: Tracker[];
 }
 
-/** Sync group membership by instance name (vrrp_complete_instance() drops member weights without sync_group_tracking_weight). */
+/** Sync group membership by instance name (vrrp_complete_instance() drops member weights without
+ * sync_group_tracking_weight). */
 function syncGroups(tree: ConfigTree, settings: InstanceSettings[], target: Version): Map<string, SyncInfo> {
   const out = new Map<string, SyncInfo>();
   for (const g of tree.top.filter((t) => t.def && t.keyword.text === 'vrrp_sync_group')) {
@@ -231,7 +232,8 @@ export function clampPriority(base: number, total: number): number {
   return Math.min(254, Math.max(1, total));
 }
 
-/** Priorities an instance can advertise: with everything up, at worst, at best (null: a tracked file makes it unbounded). */
+/** Priorities an instance can advertise: with everything up, at worst, at best (null: a tracked file makes it
+ * unbounded). */
 export function priorityRange(i: ClusterInstance): { healthy: number; worst: number; best: number } | null {
   if (i.trackers.some((t) => t.unbounded)) return null;
   let healthy = i.priority;

@@ -16,7 +16,8 @@
  * key; a bound `{host}` must be a plain name. Each mapping carries `within: home`, so the file
  * host (src/source/confine.ts) reads through it only while its real path stays there. Example:
  *   root: ../..   in /ci/repo/.keepalived-lint.yaml
- *   -> .keepalived-lint.yaml:1:7: error: root "../.." is outside the repository /ci/repo holding this configuration file; not used
+ * -> .keepalived-lint.yaml:1:7: error: root "../.." is outside the repository /ci/repo holding this configuration
+ * file; not used
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -175,7 +176,8 @@ export function loadConfig(
       problems.push({
         file,
         ...nodePosition(doc, lc, [...base, 'target']),
-        message: `"${settings.target}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm`,
+        message:
+          `"${settings.target}" is neither a keepalived version ` + `such as 2.2.7 nor a distribution such as bookworm`,
       });
     }
     for (const [id, setting] of Object.entries(settings.rules ?? {})) {
@@ -186,7 +188,9 @@ export function loadConfig(
         problems.push({
           file,
           ...nodePosition(doc, lc, [...base, 'rules', id], true),
-          message: `unknown rule "${id}"${close.length ? `; did you mean "${close[0]}"?` : ''} (keepalived-lint rules lists them)`,
+          message:
+            `unknown rule "${id}"${close.length ? `; did you mean "${close[0]}"?` : ''} ` +
+            `(keepalived-lint rules lists them)`,
         });
         continue;
       }
@@ -214,7 +218,10 @@ export function loadConfig(
       problems.push({
         file,
         ...nodePosition(doc, lc, [...base, 'root']),
-        message: `root "${settings.root}" is outside ${homeName} holding this configuration file; not used (give --root on the command line for a folder elsewhere)`,
+        message:
+          `root "${settings.root}" is outside ${homeName} holding ` +
+          `this configuration file; not used (give --root on the ` +
+          `command line for a folder elsewhere)`,
       });
     }
     for (const [from, to] of Object.entries(settings.paths ?? {})) {
@@ -345,7 +352,10 @@ function describe(e: ErrorObject): string {
     case 'enum':
       return `${where} must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
     case 'oneOf':
-      return `${where} must be a severity (off, info, warning, error) or {severity, options}${where.includes('files') ? ', or for files a glob or a list of globs' : ''}`;
+      return (
+        `${where} must be a severity (off, info, warning, error) ` +
+        `or {severity, options}${where.includes('files') ? ', or for files a glob or a list of globs' : ''}`
+      );
     case 'propertyNames':
       return `${where}: a router path must start with "/"`;
     case 'required':

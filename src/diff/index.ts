@@ -24,7 +24,8 @@ export interface DiffSide {
   file: string;
   host: FileHost;
   root: string;
-  /** How the side is read and linted (resolveOptions: its .keepalived-lint.yaml); root, target and configId above win. */
+  /** How the side is read and linted (resolveOptions: its .keepalived-lint.yaml); root, target and configId above win.
+   * */
   options?: LoadOptions;
 }
 

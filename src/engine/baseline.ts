@@ -111,7 +111,10 @@ function compare(a: string, b: string): number {
 export function serializeBaseline(b: Baseline): string {
   const doc = {
     $comment:
-      'Findings accepted by keepalived-lint --baseline (only new findings are reported). A finding matches on rule, file, messageId, data and source (its line); message is for reading. Regenerate with --write-baseline; edit by deleting entries once fixed.',
+      'Findings accepted by keepalived-lint --baseline (only new findings ' +
+      'are reported). A finding matches on rule, file, messageId, data and ' +
+      'source (its line); message is for reading. Regenerate with ' +
+      '--write-baseline; edit by deleting entries once fixed.',
     version: BASELINE_VERSION,
     findings: b.entries,
   };
@@ -143,7 +146,11 @@ export function parseBaseline(text: string): Baseline | { error: string; outdate
     doc.version < BASELINE_VERSION
   ) {
     return {
-      error: `it was written by an older keepalived-lint (baseline version ${doc.version}, which matched findings on their message text; this one matches them on rule, message id and data)`,
+      error:
+        `it was written by an older keepalived-lint (baseline ` +
+        `version ${doc.version}, which matched findings on their ` +
+        `message text; this one matches them on rule, message ` +
+        `id and data)`,
       outdated: doc.version,
     };
   }

@@ -7,7 +7,8 @@
  * re-lint the configs they concern, and nothing else does (a pre-commit hook re-lints what changed).
  *
  *   const rec = recordingHost(nodeHost(cwd)); lintEntry(abs, {...o, host: rec.host}); rec.deps
- *   -> [['readText', '/r/etc/keepalived/keepalived.conf', '9f1c…'], ['stat', '/r/etc/keepalived/notify.sh', 'e3a0…'], ...]
+ * -> [['readText', '/r/etc/keepalived/keepalived.conf', '9f1c…'], ['stat', '/r/etc/keepalived/notify.sh', 'e3a0…'],
+ * ...]
  */
 import { createHash } from 'node:crypto';
 import type { FileHost } from '../source/host.js';

@@ -3,7 +3,8 @@
  * formats print, with message and detail filled in, positions resolved, and the expansions that
  * produced the text under `related`. Used for per-config, cluster and lint-directive findings.
  * Example: { messageId: 'unknown', data: { keyword: 'priorty' }, at: token } ->
- *   { ruleId: 'unknown-keyword', message: 'Unknown keyword "priorty" ...', detail: '...', start: { line: 9, column: 5 }, ... }
+ * { ruleId: 'unknown-keyword', message: 'Unknown keyword "priorty" ...', detail: '...', start: { line: 9, column: 5
+ * }, ... }
  */
 import type { Origin, SourceFile, Token } from '../load/index.js';
 import { MAX_MESSAGE, messageSpec } from '../rule-api/index.js';

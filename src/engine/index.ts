@@ -47,7 +47,8 @@ export interface LintOptions extends LoadOptions {
   loader?: Loader;
   /** Called as each file given to lintFiles starts (progress display). */
   onFile?: (file: string) => void;
-  /** Rule ids a disable comment may name that these passes do not run (the cluster rules): not unknown, never "unused" here. */
+  /** Rule ids a disable comment may name that these passes do not run (the cluster rules): not unknown, never "unused"
+   * here. */
   otherRuleIds?: readonly string[];
   /**
    * Lint one entry file somewhere else (a worker thread: src/cli/worker-pool.ts) instead of here.
@@ -134,7 +135,9 @@ export async function lintFiles(paths: string[], opts: LintOptions): Promise<Lin
 /** A bug of ours must not cost the other files their lint, nor print a stack trace. */
 export function internalError(e: unknown): { error: string } {
   return {
-    error: `internal error while linting this file (${e instanceof Error ? e.message : String(e)}); please report it with the file`,
+    error:
+      `internal error while linting this file (${e instanceof Error ? e.message : String(e)}); ` +
+      `please report it with the file`,
   };
 }
 

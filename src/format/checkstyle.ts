@@ -2,7 +2,8 @@
  * Checkstyle XML, read by Jenkins (warnings-ng), reviewdog, GitLab converters and many IDEs.
  * Example:
  *   <checkstyle version="4.3"><file name="keepalived.conf">
- *     <error line="9" column="5" severity="error" message="Unknown keyword ..." source="keepalived-lint.unknown-keyword"/>
+ * <error line="9" column="5" severity="error" message="Unknown keyword ..."
+ * source="keepalived-lint.unknown-keyword"/>
  *   </file></checkstyle>
  * Every linted file gets a <file> element, a clean one too (so a consumer knows it was checked).
  */
@@ -26,7 +27,8 @@ export function checkstyleXml(report: LintReport, cwd: string): string {
   }
   for (const e of report.errors) {
     entry(e.file).push(
-      `    <error line="1" column="1" severity="error" message="${xmlAttr(`Cannot lint this file: ${escapeControl(e.message)}`)}" source="keepalived-lint"/>`,
+      `    <error line="1" column="1" severity="error" message="${xmlAttr(`Cannot lint this file: ${escapeControl(e.message)}`)}" ` +
+        `source="keepalived-lint"/>`,
     );
   }
   const out = [XML_DECLARATION, '<checkstyle version="4.3">'];
@@ -42,5 +44,9 @@ export function checkstyleXml(report: LintReport, cwd: string): string {
 function errorElement(d: Diagnostic, cwd: string): string {
   const related = relatedLines(d, cwd);
   const message = escapeControl(messageWithConfigIds(d) + (related.length ? ` (see ${related.join('; ')})` : ''));
-  return `    <error line="${d.start.line}" column="${d.start.column}" severity="${d.severity}" message="${xmlAttr(message)}" source="keepalived-lint.${xmlAttr(d.ruleId)}"/>`;
+  return (
+    `    <error line="${d.start.line}" column="${d.start.column}" ` +
+    `severity="${d.severity}" message="${xmlAttr(message)}" ` +
+    `source="keepalived-lint.${xmlAttr(d.ruleId)}"/>`
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * GitHub Actions workflow commands: one annotation per finding, shown on the pull request's diff.
  * Example:
- *   ::error file=keepalived.conf,line=9,endLine=9,col=5,endColumn=11,title=unknown-keyword::Unknown keyword "priorty" ...%0A%0A<detail>
+ * ::error file=keepalived.conf,line=9,endLine=9,col=5,endColumn=11,title=unknown-keyword::Unknown keyword "priorty"
+ * ...%0A%0A<detail>
  * The body is the message (with related locations on lines of their own), a blank line and the
  * detail (what keepalived does, why it matters, the fix), unless --no-detail.
  * GitHub's columns are inclusive and only allowed on a single line; info findings are notices.

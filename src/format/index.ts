@@ -1,7 +1,7 @@
 /**
  * Output formats: pure functions from a LintReport to text (stylish, json, and sarif, github,
  * checkstyle, junit in their own modules). Example (json):
- *   {"version":1,"results":[{"file":"k.conf","diagnostics":[{"ruleId":"unknown-keyword",...,"line":9,"column":5,...}]}]}
+ * {"version":1,"results":[{"file":"k.conf","diagnostics":[{"ruleId":"unknown-keyword",...,"line":9,"column":5,...}]}]}
  */
 import type { Diagnostic, LintReport, RuleMeta } from '../engine/types.js';
 import { toSarif } from './sarif.js';
@@ -91,7 +91,8 @@ export const stylish: Formatter = (report, { cwd, color, detail = true, columns 
             : paint('blue', 'info');
       const ids = d.configIds ? paint('dim', ` [config-id: ${escapeControl(d.configIds.join(', '))}]`) : '';
       out.push(
-        `  ${d.start.line}:${d.start.column}  ${sev}  ${escapeControl(d.message)}  ${paint('dim', escapeControl(d.ruleId))}${ids}`,
+        `  ${d.start.line}:${d.start.column}  ${sev}  ${escapeControl(d.message)} ` +
+          ` ${paint('dim', escapeControl(d.ruleId))}${ids}`,
       );
       const src = lines?.[d.start.line - 1]?.replace(/\r$/, '').replace(/\t/g, ' ');
       if (src !== undefined && src.length <= 400) {
@@ -118,7 +119,10 @@ export const stylish: Formatter = (report, { cwd, color, detail = true, columns 
   }
   const total = counts.error + counts.warning + counts.info;
   if (total || report.errors.length) {
-    const summary = `${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}${counts.info ? `, ${counts.info} info` : ''})`;
+    const summary =
+      `${total} problem${total === 1 ? '' : 's'} (${counts.error} ` +
+      `error${counts.error === 1 ? '' : 's'}, ${counts.warning} ` +
+      `warning${counts.warning === 1 ? '' : 's'}${counts.info ? `, ${counts.info} info` : ''})`;
     out.push(
       paint('bold', summary) + (report.errors.length ? `, ${report.errors.length} file(s) could not be read` : ''),
     );

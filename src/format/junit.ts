@@ -5,7 +5,8 @@
  *   <testsuites name="keepalived-lint" tests="2" failures="1" errors="0">
  *     <testsuite name="keepalived.conf" tests="1" failures="1" errors="0">
  *       <testcase classname="keepalived.conf" name="unknown-keyword at 9:5">
- *         <failure type="error" message="Unknown keyword ...">keepalived.conf:9:5: error: ... (a blank line, the detail)</failure>
+ * <failure type="error" message="Unknown keyword ...">keepalived.conf:9:5: error: ... (a blank line, the
+ * detail)</failure>
  */
 import type { Diagnostic, LintReport } from '../engine/types.js';
 import { messageWithConfigIds, relatedLines, relativePath } from './common.js';
@@ -39,7 +40,9 @@ export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean 
     const s = suite(e.file);
     const message = `Cannot lint this file: ${escapeControl(e.message)}`;
     s.cases.push(
-      `    <testcase classname="${xmlAttr(s.name)}" name="read the file">\n      <error type="input" message="${xmlAttr(message)}">${xmlText(`${s.name}: ${message}`)}</error>\n    </testcase>`,
+      `    <testcase classname="${xmlAttr(s.name)}" name="read ` +
+        `the file">\n      <error type="input" message="${xmlAttr(message)}">${xmlText(`${s.name}: ${message}`)}</error>\n ` +
+        `   </testcase>`,
     );
     s.errors++;
   }
@@ -49,7 +52,8 @@ export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean 
   const count = (f: (s: Suite) => number) => ordered.reduce((n, s) => n + f(s), 0);
   const out = [
     XML_DECLARATION,
-    `<testsuites name="keepalived-lint" tests="${count((s) => s.cases.length)}" failures="${count((s) => s.failures)}" errors="${count((s) => s.errors)}">`,
+    `<testsuites name="keepalived-lint" tests="${count((s) => s.cases.length)}" ` +
+      `failures="${count((s) => s.failures)}" errors="${count((s) => s.errors)}">`,
   ];
   for (const s of ordered) {
     out.push(

@@ -7,7 +7,9 @@ export const RULES_TABLE_END = '<!-- rules-table:end -->';
 export function rulesTable(rules: readonly { meta: RuleMeta }[]): string {
   const rows = rules.map(
     (r) =>
-      `| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.description.replace(/\|/g, '\\|')} |`,
+      `| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ` +
+      `${r.meta.severity} | ${r.meta.description.replace(/\|/g, '\\|')} ` +
+      `|`,
   );
   return ['| rule | default severity | what it catches |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -19,7 +19,8 @@ import { findingIdentity } from '../engine/finding-key.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
-/** Name of our partial fingerprint: bump the version when what it hashes changes (v2: message id and data, not text). */
+/** Name of our partial fingerprint: bump the version when what it hashes changes (v2: message id and data, not text).
+ * */
 export const FINGERPRINT_KEY = 'keepalivedLintFinding/v2';
 
 export interface SarifOptions {

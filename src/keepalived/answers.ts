@@ -8,7 +8,8 @@
  */
 import type { KeepalivedMessage } from './messages.js';
 
-/** Rules that judge one line; the others judge objects (instances, groups) and may answer a message without a line that names one. */
+/** Rules that judge one line; the others judge objects (instances, groups) and may answer a message without a line that
+ * names one. */
 export const LINE_RULES: ReadonlySet<string> = new Set([
   'syntax-error',
   'unknown-keyword',
@@ -48,7 +49,8 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
   [/unicast keyword has been specified without any unicast peers/, ['unicast-without-peers']],
 ];
 
-/** Messages about the machine that runs -t; the script ones are ours too, the others (interfaces, kernel) no rule checks. */
+/** Messages about the machine that runs -t; the script ones are ours too, the others (interfaces, kernel) no rule
+ * checks. */
 const ENVIRONMENT_RULES: [RegExp, string[]][] = [
   [/^SECURITY VIOLATION - /, ['script-security-disabled', 'script-insecure']],
   [/^Disabling track script \S+ since not found\/accessible$/, ['script-not-found']],
@@ -77,7 +79,8 @@ export function rulesAnswering(m: KeepalivedMessage): string[] | null {
   }
 }
 
-/** Instance names a message without a line names: "(VI_1) ...", "VI_1 and VI_2 both use VRID ...", "Disabling track script chk ...". */
+/** Instance names a message without a line names: "(VI_1) ...", "VI_1 and VI_2 both use VRID ...", "Disabling track
+ * script chk ...". */
 export function namesIn(text: string): string[] {
   const paren = /^\(([^)\s]+)\)/.exec(text);
   const both = /^(\S+) and (\S+) both use VRID/.exec(text);

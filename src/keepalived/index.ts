@@ -77,11 +77,18 @@ export async function prepareKeepalived(o: KeepalivedSetup): Promise<PreparedKee
     const why = sandbox.missing ?? 'no sandbox';
     if (!unsafe) {
       return {
-        error: `Cannot run keepalived -t safely: ${why}. A config under review can make keepalived act on this machine (config_save_dir runs a shell). Allow unshare and setpriv (util-linux, user namespaces), or accept the risk with --unsafe-keepalived-sandbox`,
+        error:
+          `Cannot run keepalived -t safely: ${why}. A config under ` +
+          `review can make keepalived act on this machine (config_save_dir ` +
+          `runs a shell). Allow unshare and setpriv (util-linux, ` +
+          `user namespaces), or accept the risk with --unsafe-keepalived-sandbox`,
       };
     }
     notes.push(
-      `--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox (${why}), ${sandbox.kind === 'netns' ? 'in a private network namespace only' : 'not even in a private network namespace'}: with your privileges, it can read and write what you can, and sees this machine's interfaces and network.`,
+      `--unsafe-keepalived-sandbox: keepalived -t runs outside ` +
+        `the sandbox (${why}), ${sandbox.kind === 'netns' ? 'in a private network namespace only' : 'not even in a private network namespace'}: ` +
+        `with your privileges, it can read and write what you ` +
+        `can, and sees this machine's interfaces and network.`,
     );
   }
   const version = await checkVersion(binary.path, sandbox, timeoutMs);
@@ -97,7 +104,8 @@ export interface CheckOptions {
   configId?: string;
   /** Configs that exist only in memory (standard input): keepalived cannot read them. */
   inMemory?: ReadonlySet<string>;
-  /** How a config is read (the run's loader, with each file's resolved options); default: loadConfig with target, root and configId. */
+  /** How a config is read (the run's loader, with each file's resolved options); default: loadConfig with target, root
+   * and configId. */
   load?: (file: string) => Promise<LoadResult>;
   /** Before each keepalived run (progress); n counts from 1. */
   onConfig?: (file: string, n: number, total: number) => void;
@@ -138,7 +146,9 @@ export async function checkWithKeepalived(
   ];
   if (roots.length) {
     notes.push(
-      `keepalived reads the absolute paths a config names (scripts, includes) on this machine, not under ${roots.join(', ')}: what it says about them is about this machine's files`,
+      `keepalived reads the absolute paths a config names ` +
+        `(scripts, includes) on this machine, not under ${roots.join(', ')}: ` +
+        `what it says about them is about this machine's files`,
     );
   }
   const ours: Diagnostic[] = report.results.flatMap((r) => r.diagnostics);
@@ -147,7 +157,8 @@ export async function checkWithKeepalived(
   for (const [i, plan] of plans.entries()) {
     if (o.inMemory?.has(plan.config)) {
       notes.push(
-        `keepalived -t reads files only: ${displayName(plan.config, o.cwd)} (standard input) is not checked by keepalived`,
+        `keepalived -t reads files only: ${displayName(plan.config, o.cwd)} ` +
+          `(standard input) is not checked by keepalived`,
       );
       continue;
     }
@@ -187,7 +198,11 @@ export async function checkWithKeepalived(
       const left = messages.length - kept.length;
       if (left) {
         notes.push(
-          `keepalived -t ran as uid 65534 for ${displayName(plan.config, o.cwd)} (nobody cannot enter its folder, so the sandbox has no user namespace): ${left} message${left === 1 ? '' : 's'} about script security left out, they judge that user, not the config`,
+          `keepalived -t ran as uid 65534 for ${displayName(plan.config, o.cwd)} ` +
+            `(nobody cannot enter its folder, so the sandbox has ` +
+            `no user namespace): ${left} message${left === 1 ? '' : 's'} ` +
+            `about script security left out, they judge that user, ` +
+            `not the config`,
         );
         if (!kept.length) exitCode = 0;
       }
@@ -216,7 +231,8 @@ export async function checkWithKeepalived(
 interface Plan {
   config: string;
   root: string;
-  /** The config's repository (or root, or folder): read-only in the sandbox; keepalived's messages about files outside it are not shown. */
+  /** The config's repository (or root, or folder): read-only in the sandbox; keepalived's messages about files outside
+   * it are not shown. */
   tree: string;
   pre: PreprocessResult;
   objects: Map<string, Origin>;
@@ -286,12 +302,19 @@ function uncheckedParts(
       if (p.code === 'include-outside') {
         at(
           p.origin,
-          `Refused to run keepalived -t on ${name}: the include "${String(p.data.pattern ?? '')}" resolves outside the tree (${String(p.data.why ?? 'outside the root')}); keepalived would read files outside the tree, which this lint did not check and must not quote`,
+          `Refused to run keepalived -t on ${name}: the include ` +
+            `"${String(p.data.pattern ?? '')}" resolves outside ` +
+            `the tree (${String(p.data.why ?? 'outside the root')}); ` +
+            `keepalived would read files outside the tree, which ` +
+            `this lint did not check and must not quote`,
         );
       } else if (p.code === 'budget-exceeded') {
         at(
           p.origin,
-          `Refused to run keepalived -t on ${name}: this lint stopped at its work budget (${String(p.data.cap)}); what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`,
+          `Refused to run keepalived -t on ${name}: this lint ` +
+            `stopped at its work budget (${String(p.data.cap)}); ` +
+            `what it could not check could hold config_save_dir, ` +
+            `which makes keepalived -t run a shell command`,
         );
       }
     }
@@ -299,7 +322,10 @@ function uncheckedParts(
   if (capped) {
     at(
       { file: config, start: 0, end: 0 },
-      `Refused to run keepalived -t on ${name}: it names more than ${MAX_CONFIG_IDS} @ids and this lint read only that many; what it could not check could hold config_save_dir, which makes keepalived -t run a shell command`,
+      `Refused to run keepalived -t on ${name}: it names more ` +
+        `than ${MAX_CONFIG_IDS} @ids and this lint read only ` +
+        `that many; what it could not check could hold config_save_dir, ` +
+        `which makes keepalived -t run a shell command`,
     );
   }
   if (!anySideEffect) {
@@ -307,7 +333,10 @@ function uncheckedParts(
       for (const hit of rawSideEffects(sf.text)) {
         at(
           { file, start: hit.start, end: hit.start },
-          `Refused to run keepalived -t on ${name}: the text has the word ${hit.keyword}, which has side effects under -t: ${SIDE_EFFECT_KEYWORDS[hit.keyword]}. Remove it to check this config with keepalived`,
+          `Refused to run keepalived -t on ${name}: the text has ` +
+            `the word ${hit.keyword}, which has side effects under ` +
+            `-t: ${SIDE_EFFECT_KEYWORDS[hit.keyword]}. Remove it ` +
+            `to check this config with keepalived`,
         );
       }
     }
@@ -321,7 +350,10 @@ function refusal(e: SideEffect, plan: Plan): CheckFailure {
   return {
     file: e.origin.file,
     ...(pos ? { line: pos.line, column: pos.column } : {}),
-    message: `Refused to run keepalived -t on ${path.basename(plan.config)}: ${e.keyword} "${value}" has side effects: ${e.why}. Remove it to check this config with keepalived`,
+    message:
+      `Refused to run keepalived -t on ${path.basename(plan.config)}: ` +
+      `${e.keyword} "${value}" has side effects: ${e.why}. ` +
+      `Remove it to check this config with keepalived`,
   };
 }
 

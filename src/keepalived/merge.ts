@@ -108,8 +108,11 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
       ? 'keepalived stops reading here, so nothing after this line is checked. '
       : '';
     const detail = also.length
-      ? `${stops}keepalived -t printed this; our rules ${also.join(', ')} report the same problem with an explanation and a fix.`
-      : `${stops}keepalived -t printed this about the config (--with-keepalived): the installed keepalived will say it at start too.`;
+      ? `${stops}keepalived -t printed this; our rules ${also.join(', ')} ` +
+        `report the same problem with an explanation and a fix.`
+      : `${stops}keepalived -t printed this about the config ` +
+        `(--with-keepalived): the installed keepalived will ` +
+        `say it at start too.`;
     const d = diagnosticAt(
       at,
       { messageId: 'said', data: { text: m.text, also: also.join(', ') }, message, detail },
@@ -121,7 +124,9 @@ export function keepalivedFindings(check: ConfigCheck, ours: readonly Diagnostic
   for (const [name, w] of [...withheld].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const what =
       name === ''
-        ? `${w.n} message${w.n === 1 ? '' : 's'} that name${w.n === 1 ? 's' : ''} nothing of the config, after reading files outside the tree`
+        ? `${w.n} message${w.n === 1 ? '' : 's'} that name${w.n === 1 ? 's' : ''} ` +
+          `nothing of the config, after reading files outside ` +
+          `the tree`
         : `${w.n} message${w.n === 1 ? '' : 's'} about ${name}, outside the tree`;
     const message = `keepalived -t: keepalived reported ${what}; not shown (they may quote that file)`;
     const d = diagnosticAt(

@@ -178,7 +178,9 @@ export async function probeSandbox(o: ProbeOptions): Promise<Sandbox> {
       why = lastLine(r);
     }
   }
-  const missing = `the sandbox (private mount, network, PID namespaces, uid ${SANDBOX_UID}) cannot be built here${why ? `: ${why}` : ''}`;
+  const missing =
+    `the sandbox (private mount, network, PID namespaces, ` +
+    `uid ${SANDBOX_UID}) cannot be built here${why ? `: ${why}` : ''}`;
   if (!o.unsafe) return none(missing);
   for (const flags of [['-n'], ['-r', '-n']]) {
     const r = await runProcess(unshare, [...flags, 'true'], { cwd: '/', env: keepalivedEnv(), timeoutMs: 10_000 });
@@ -218,7 +220,9 @@ export function resolveBinary(given: string | null, cwd: string, env: Env): { pa
       ? { path: found }
       : {
           error:
-            'keepalived is not installed here (not found in PATH, /usr/local/sbin, /usr/sbin or /sbin): install it (Debian/Ubuntu: apt-get install keepalived) or name the binary, --with-keepalived=/path/to/keepalived',
+            'keepalived is not installed here (not found in PATH, /usr/local/sbin, ' +
+            '/usr/sbin or /sbin): install it (Debian/Ubuntu: apt-get install ' +
+            'keepalived) or name the binary, --with-keepalived=/path/to/keepalived',
         };
   }
   const abs = path.resolve(cwd, given);
@@ -251,13 +255,18 @@ export async function checkVersion(binary: string, sandbox: Sandbox, timeoutMs: 
   const m = /Keepalived v(\d+)\.(\d+)\.(\d+)/.exec(r.output);
   if (!m)
     return {
-      error: `${binary} -v printed no keepalived version: is it keepalived? (${r.output.trim().split('\n')[0] ?? 'no output'})`,
+      error:
+        `${binary} -v printed no keepalived version: is it keepalived? ` +
+        `(${r.output.trim().split('\n')[0] ?? 'no output'})`,
     };
   const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const version = `${major}.${minor}.${patch}`;
   if (major < 2 || (major === 2 && minor === 0 && patch < 4)) {
     return {
-      error: `${binary} is keepalived ${version}, which has no config test (-t came in 2.0.4): install 2.0.4 or later, or lint with --target ${version} alone`,
+      error:
+        `${binary} is keepalived ${version}, which has no config ` +
+        `test (-t came in 2.0.4): install 2.0.4 or later, or ` +
+        `lint with --target ${version} alone`,
     };
   }
   return { version };

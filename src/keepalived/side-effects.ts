@@ -12,7 +12,8 @@ export const SIDE_EFFECT_KEYWORDS: Readonly<Record<string, string>> = {
   // global_parser.c config_save_dir_handler(): mkdir(VALUE) in the parent pass; lib/parser.c
   // read_config_file(): system("cp /proc/PID/fd/N VALUE/keepalived.conf.PID.N") (2.2.3 and later).
   config_save_dir:
-    'keepalived -t creates that folder and runs a shell command built from its value (system("cp ... VALUE/...")), as root',
+    'keepalived -t creates that folder and runs a shell command built from ' +
+    'its value (system("cp ... VALUE/...")), as root',
   // main.c -> namespaces.c set_namespaces(): open(/var/run/netns/VALUE) and setns() under -t too.
   net_namespace:
     'keepalived -t joins the network namespace named by its value (setns), leaving the private one it runs in',

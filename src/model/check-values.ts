@@ -157,7 +157,8 @@ export function emptyEmailBlock(s: Statement, target: Version): ValueFinding | u
   const does =
     compareVersions(target, '1.4.4') < 0
       ? `keepalived ${v} accepts it without a word`
-      : `keepalived ${v} warns ("Warning - empty notification_email block")${compareVersions(target, '2.0.7') < 0 ? ' in syslog only' : ''}`;
+      : `keepalived ${v} warns ("Warning - empty notification_email ` +
+        `block")${compareVersions(target, '2.0.7') < 0 ? ' in syslog only' : ''}`;
   return {
     at,
     messageId: 'emptyEmailBlock',
@@ -218,7 +219,10 @@ function routeLine(line: LogicalLine, staticRoute: boolean): ValueFinding[] {
   if (dropped.reason === 'unknown-word')
     return [{ at: dropped.at, messageId: 'badRouteWord', data: { value: dropped.at.text } }];
   const why = dropped.skipped
-    ? ` keepalived steps over the word after "${dropped.at.text}", here "${dropped.skipped.text}"; leave "${dropped.at.text}" out (the addresses give the family), and write "::/0" or "0.0.0.0/0" for a default route.`
+    ? ` keepalived steps over the word after "${dropped.at.text}", ` +
+      `here "${dropped.skipped.text}"; leave "${dropped.at.text}" ` +
+      `out (the addresses give the family), and write "::/0" ` +
+      `or "0.0.0.0/0" for a default route.`
     : '';
   return [{ at: dropped.at, messageId: 'routeNoDestination', data: { why } }];
 }

@@ -197,6 +197,9 @@ export function versionReason(s: InstanceSettings, where: (o: Statement['keyword
     return `native_ipv6 at ${where(f.instance.nativeIpv6.keyword.origin)} makes it IPv6, and IPv6 instances use VRRPv3`;
   const first = f.kind === 'ipv6' ? f.instance.addresses[0] : undefined;
   if (first)
-    return `its first address, ${first.token.text} at ${where(first.token.origin)}, makes it IPv6, and IPv6 instances use VRRPv3`;
+    return (
+      `its first address, ${first.token.text} at ${where(first.token.origin)}, ` +
+      `makes it IPv6, and IPv6 instances use VRRPv3`
+    );
   return 'VRRPv2 is the default';
 }

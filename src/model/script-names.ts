@@ -124,7 +124,8 @@ export function vmacInterface(
       named: null,
       prefix,
     };
-  // 2.2.7 reads up to two words, a MAC (has ':') or the name; later versions add `name`, `group G`, `netlink_notify_msg`.
+  // 2.2.7 reads up to two words, a MAC (has ':') or the name; later versions add `name`, `group G`,
+  // `netlink_notify_msg`.
   const words = vmac.args.filter(
     (t, i) =>
       !t.text.includes(':') &&

@@ -131,23 +131,39 @@ export function disabledEffect(
     const who = trackers.length ? trackers.join(', ') : 'the instances that would track it (none does)';
     const one = trackers.length === 1;
     if (!checked)
-      return `runs it through /bin/sh, where it fails at every interval: ${who} ${one ? 'loses' : 'lose'} its weight, or ${one ? 'goes' : 'go'} to FAULT when it has none`;
+      return (
+        `runs it through /bin/sh, where it fails at every interval: ` +
+        `${who} ${one ? 'loses' : 'lose'} its weight, or ${one ? 'goes' : 'go'} ` +
+        `to FAULT when it has none`
+      );
     const said =
       track === null
         ? 'silently, even under keepalived -t'
         : `"Disabling track script ${ref.owner.name} ${track}"${compareVersions(target, TEST_SHOWS_SECURITY) >= 0 ? ', also under keepalived -t' : ', in syslog only'}`;
-    return `disables the check (${said}), so ${who} ${one ? 'runs' : 'run'} without it: its failures never lower the priority or cause FAULT`;
+    return (
+      `disables the check (${said}), so ${who} ${one ? 'runs' : 'run'} ` +
+      `without it: its failures never lower the priority or ` +
+      `cause FAULT`
+    );
   }
   if (ref.hook === 'misc_path') {
     return checked
       ? 'removes the MISC_CHECK (in syslog only), so the real server stays in the pool unchecked'
       : 'runs it through /bin/sh, where it always fails, so the real server is taken out of the pool';
   }
-  return `${checked ? 'drops it (keepalived -t says nothing)' : 'runs it through /bin/sh, where it fails'}, so the ${describeRef(ref)} never runs: what it should do on that event (routes, services, alerts) never happens`;
+  return (
+    `${checked ? 'drops it (keepalived -t says nothing)' : 'runs it through /bin/sh, where it fails'}, ` +
+    `so the ${describeRef(ref)} never runs: what it should ` +
+    `do on that event (routes, services, alerts) never happens`
+  );
 }
 
 /** ` (on 1.2.24 ...)`: how --from handled the same script, when the checks came in between. */
 export function fromNote(from: Version | null, target: Version, since: string): string {
   if (!from || compareVersions(from, since) >= 0 || compareVersions(target, since) < 0) return '';
-  return ` (keepalived ${formatVersion(from)} still ran it through /bin/sh, which failed; from ${since} keepalived disables it instead)`;
+  return (
+    ` (keepalived ${formatVersion(from)} still ran it through ` +
+    `/bin/sh, which failed; from ${since} keepalived disables ` +
+    `it instead)`
+  );
 }

@@ -74,13 +74,20 @@ export type BudgetCap =
 /** What keepalived does with such an input, for the finding. */
 export const CAP_EFFECT: Record<BudgetCap, string> = {
   'included-files':
-    'keepalived reads a file again at every include line that matches it, so it would read them an exponential number of times, or never finish if they include each other',
+    'keepalived reads a file again at every include line that matches it, ' +
+    'so it would read them an exponential number of times, or never finish ' +
+    'if they include each other',
   'file-reads':
-    'keepalived reads a file again at every include line that matches it, so these include lines would read it an exponential number of times, or never finish if they include each other',
+    'keepalived reads a file again at every include line that matches it, ' +
+    'so these include lines would read it an exponential number of times, ' +
+    'or never finish if they include each other',
   'brace-alternatives':
-    'keepalived (glob(3) with GLOB_BRACE) expands every combination before reading any, and may run out of memory or take minutes',
+    'keepalived (glob(3) with GLOB_BRACE) expands every combination before ' +
+    'reading any, and may run out of memory or take minutes',
   'include-lookups':
-    'keepalived globs every include line again each time it reads it, so these lines would make it look up files an unbounded number of times before it starts',
+    'keepalived globs every include line again each time it reads it, so ' +
+    'these lines would make it look up files an unbounded number of times ' +
+    'before it starts',
   words: 'keepalived would build all of it in memory and may run out of memory or take minutes to start',
   'config-words':
     'keepalived would build all of it in memory, once per process, and may run out of memory or take minutes to start',
@@ -88,7 +95,8 @@ export const CAP_EFFECT: Record<BudgetCap, string> = {
   'sequence-values':
     'keepalived has no such limit and would expand every value, which may take minutes or run out of memory',
   'brace-depth':
-    'keepalived counts open blocks without limit; no real configuration nests this deep, so the file is probably not a keepalived config',
+    'keepalived counts open blocks without limit; no real configuration ' +
+    'nests this deep, so the file is probably not a keepalived config',
 };
 
 export const CAP_LIMIT: Record<BudgetCap, number> = {

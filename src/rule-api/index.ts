@@ -4,7 +4,8 @@
  *   export const rule = defineRule({
  *     meta: { id: 'x-y', description: '...', severity: 'error',
  *             messages: { bad: { message: 'Bad thing {{name}}', detail: 'What keepalived does; the fix.' } } },
- *     create(ctx) { return { keywords: { x: (s) => ctx.report({ messageId: 'bad', at: s.keyword, data: { name: 'n' } }) } }; },
+ * create(ctx) { return { keywords: { x: (s) => ctx.report({ messageId: 'bad', at: s.keyword, data: { name: 'n' } }) }
+ * }; },
  *   });
  *
  * and `messageId: 'bda'` is a compile error (defineRule infers the ids from `messages`).

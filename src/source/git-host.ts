@@ -92,7 +92,9 @@ export function gitHost(top: string, rev: string): FileHost {
     const out = git(['ls-tree', '-r', '-t', '-l', '-z', '--full-tree', rev], MAX_LISTING_BYTES);
     if (!out)
       return (tree = {
-        error: `cannot list the tree at ${rev} (more than ${MAX_LISTING_BYTES / 1048576} MiB of names, or not readable)`,
+        error:
+          `cannot list the tree at ${rev} (more than ${MAX_LISTING_BYTES / 1048576} ` +
+          `MiB of names, or not readable)`,
       });
     const entries = new Map<string, TreeEntry>();
     const children = new Map<string, string[]>([['', []]]);
@@ -185,13 +187,18 @@ export function gitHost(top: string, rev: string): FileHost {
       if (e.size > MAX_FILE_BYTES)
         return {
           ok: false,
-          reason: `is ${(e.size / 1048576).toFixed(1)} MiB at ${rev}, more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint reads`,
+          reason:
+            `is ${(e.size / 1048576).toFixed(1)} MiB at ${rev}, ` +
+            `more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint ` +
+            `reads`,
         };
       if (!texts.has(r)) {
         if (totalRead + e.size > MAX_TOTAL_BYTES)
           return {
             ok: false,
-            reason: `cannot be read from git at ${rev}: more than ${MAX_TOTAL_BYTES / 1048576} MiB read from that revision already`,
+            reason:
+              `cannot be read from git at ${rev}: more than ${MAX_TOTAL_BYTES / 1048576} ` +
+              `MiB read from that revision already`,
           };
         readBatch(r, e);
         // A read that failed is remembered: asking again would spawn git again, every time.

@@ -54,7 +54,8 @@ export interface FileHost {
  */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/** Kernel and device file systems: reading them can block forever (/proc/kmsg), never end (/dev/zero) or leak secrets (/proc/self/environ). */
+/** Kernel and device file systems: reading them can block forever (/proc/kmsg), never end (/dev/zero) or leak secrets
+ * (/proc/self/environ). */
 export const KERNEL_FOLDERS = ['/proc', '/sys', '/dev'] as const;
 
 /** The kernel folder a real path lies in, or null. */
@@ -64,7 +65,11 @@ export function kernelFolder(real: string): string | null {
 
 export function tooLarge(bytes: number, exact = true): string {
   const size = exact ? `is ${(bytes / 1048576).toFixed(1)} MiB` : `is more than ${MAX_FILE_BYTES / 1048576} MiB`;
-  return `${size}, more than the ${MAX_FILE_BYTES / 1048576} MiB keepalived-lint reads (a keepalived configuration is kilobytes; 10,000 instances are about 4 MiB)`;
+  return (
+    `${size}, more than the ${MAX_FILE_BYTES / 1048576} ` +
+    `MiB keepalived-lint reads (a keepalived configuration ` +
+    `is kilobytes; 10,000 instances are about 4 MiB)`
+  );
 }
 
 /** keepalived reads bytes: valid UTF-8 is text, anything else is Latin-1 (one character per byte). */

@@ -16,7 +16,8 @@
  * A first-line comment `# fixture: target=1.3.2 config-id=x` sets lint options
  * (target, from, config-id, root, the flag report-unused-disables, and with=rule-a,rule-b: rules
  * test/support/rule-tester.ts runs beside the fixture's own, for a finding that exists only when
- * another rule runs, such as budget-exceeded's cap on another rule's findings). Cluster rules: `# fixture: cluster=lb2.conf,lb3.conf` makes this file a node
+ * another rule runs, such as budget-exceeded's cap on another rule's findings). Cluster rules: `# fixture:
+ * cluster=lb2.conf,lb3.conf` makes this file a node
  * and names the other nodes' files (beside it; each holds its own expectations), and a bare
  * `# fixture: cluster` makes this one file a cluster of the config-ids its `@` lines name.
  */

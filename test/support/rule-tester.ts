@@ -186,7 +186,9 @@ export function expectFindingsMatch(run: RuleRun, { invalid = true } = {}): void
     );
     expect(
       i,
-      `expected ${e.file}:${e.line}:${e.column}-${e.endColumn} ${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ${e.message}\ngot:\n${got()}`,
+      `expected ${e.file}:${e.line}:${e.column}-${e.endColumn} ` +
+        `${e.ruleId}${e.messageId ? `[${e.messageId}]` : ''}: ` +
+        `${e.message}\ngot:\n${got()}`,
     ).toBeGreaterThanOrEqual(0);
     unmatched.splice(i, 1);
   }
