@@ -185,8 +185,9 @@ function routeWordUpgradeNote(word: RouteWordDeprecation, from: Version | null):
   if (compareVersions(word.since, from) <= 0) return ` It is already deprecated in keepalived ${f} (--from).`;
   // nexthop came with the 1.2.24 rewrite; via and ::/0 were read before.
   const knows = word.replacement !== 'nexthop' || compareVersions(from, '1.2.24') >= 0;
-  return (
-    ` keepalived ${f} (--from) reads it without complaint: ` +
-    `the deprecation came in ${word.since}.${knows ? ` ${f} already reads "${word.replacement}", so you can change it before upgrading.` : ` ${f} does not know "nexthop" (it exists from keepalived 1.2.24), so change it in the same change as the upgrade.`}`
-  );
+  const when = knows
+    ? ` ${f} already reads "${word.replacement}", so you can change it before upgrading.`
+    : ` ${f} does not know "nexthop" (it exists from keepalived 1.2.24), ` +
+      `so change it in the same change as the upgrade.`;
+  return ` keepalived ${f} (--from) reads it without complaint: the deprecation came in ${word.since}.${when}`;
 }

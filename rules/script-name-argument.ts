@@ -94,6 +94,7 @@ export const rule = defineRule({
               : nameEvidence(w.text, [...all], owners);
             if (!evidence) return;
             const best = evidence.names.filter((n) => owners.includes(n))[0] ?? evidence.names[0];
+            const suggested = best ? [best, ...evidence.names.filter((n) => n !== best)] : evidence.names;
             ctx.report({
               messageId: 'unknown',
               at: at.origin,
@@ -108,9 +109,7 @@ export const rule = defineRule({
               data: {
                 ...data,
                 why: evidence.why,
-                suggest: evidence.names.length
-                  ? ` (did you mean ${list(best ? [best, ...evidence.names.filter((n) => n !== best)] : evidence.names)}?)`
-                  : '',
+                suggest: evidence.names.length ? ` (did you mean ${list(suggested)}?)` : '',
               },
             });
           });

@@ -102,10 +102,14 @@ export const rule = defineRule({
         if (!bare.length) return;
         const removes = at(REMOVED);
         const vrrp = bare.find((r) => r.owner.kind === 'vrrp_script');
+        const vrrpRemoved = vrrp
+          ? `, "Unable to set default user for vrrp script ${vrrp.owner.name} - removing", ` +
+            `then "track script ${vrrp.owner.name} not found" in each instance tracking it`
+          : '';
         const does = removes
           ? `where it does not, keepalived ${formatVersion(t)} removes ` +
             `such scripts ("Unable to set default user keepalived_script ` +
-            `for script"${vrrp ? `, "Unable to set default user for vrrp script ${vrrp.owner.name} - removing", then "track script ${vrrp.owner.name} not found" in each instance tracking it` : ''}) ` +
+            `for script"${vrrpRemoved}) ` +
             `and they never run`
           : `where it does not, keepalived ${formatVersion(t)} logs ` +
             `"WARNING - default user 'keepalived_script' for script ` +

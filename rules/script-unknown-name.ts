@@ -49,7 +49,8 @@ export const rule = defineRule({
               const l = t.literal;
               const known = [...ctx.scripts.allNames].some((n) => matches(l, n));
               if (known && !t.missingQuotes) continue;
-              if (!t.missingQuotes && (/^[0-9a-f.:[\]/]+$/i.test(l.text) || /^\*+$/.test(l.text))) continue; // VS/RS address fields, defaults
+              // VS/RS address fields, defaults
+              if (!t.missingQuotes && (/^[0-9a-f.:[\]/]+$/i.test(l.text) || /^\*+$/.test(l.text))) continue;
               const key = `${f.path}\0${l.start}`;
               const caller = `${hookLabel(ref)} at ${ctx.where(ref.statement.keyword.origin)}`;
               const hit = seen.get(key);
@@ -89,13 +90,14 @@ export const rule = defineRule({
           }
         }
         for (const e of seen.values()) {
+          const more = e.callers.length > 3 ? ` and ${e.callers.length - 3} more` : '';
           ctx.report({
             messageId: e.messageId,
             at: e.at,
             related: e.related,
             data: {
               ...e.data,
-              callers: `called by ${e.callers.slice(0, 3).join(', ')}${e.callers.length > 3 ? ` and ${e.callers.length - 3} more` : ''}`,
+              callers: `called by ${e.callers.slice(0, 3).join(', ')}${more}`,
             },
           });
         }

@@ -122,7 +122,10 @@ function explainUnknown(
     }
     return {
       why: '',
-      hint: ` keepalived did not expand it and keeps it as literal text: a name is expanded only when it is defined above this line and written as \${NAME}, or as $NAME followed by a space, "," or ")" (so "$Ay" looks up "Ay", not "A"). A multi-line definition is expanded only at the end of a line.`,
+      hint:
+        ` keepalived did not expand it and keeps it as literal text: a name is expanded only when it is ` +
+        `defined above this line and written as \${NAME}, or as $NAME followed by a space, "," or ")" ` +
+        `(so "$Ay" looks up "Ay", not "A"). A multi-line definition is expanded only at the end of a line.`,
     };
   }
   if (name.startsWith('@')) {

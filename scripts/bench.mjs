@@ -134,10 +134,11 @@ const median = (xs) => {
   return s[Math.floor(s.length / 2)];
 };
 
-console.log(
-  `keepalived-lint benchmark: ${runs} interleaved runs ` +
-    `per size, medians; keepalived ${haveKeepalived ? execFileSync('keepalived', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] || 'installed' : 'not installed'}`,
-);
+const keepalivedVersion = haveKeepalived
+  ? execFileSync('keepalived', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] ||
+    'installed'
+  : 'not installed';
+console.log(`keepalived-lint benchmark: ${runs} interleaved runs per size, medians; keepalived ${keepalivedVersion}`);
 const results = {};
 for (const n of sizes) {
   const file = path.join(dir, 'etc', 'keepalived', `bench-${n}.conf`);
@@ -244,7 +245,8 @@ if (results[1000] && results[10000])
   );
 if (results[10000])
   console.log(
-    `  peak memory at 10,000 instances              = ${results[10000].rss ? results[10000].rss.toFixed(0) + ' MiB' : 'n/a'} ` +
+    `  peak memory at 10,000 instances              = ` +
+      `${results[10000].rss ? results[10000].rss.toFixed(0) + ' MiB' : 'n/a'} ` +
       ` (target <= 120 MiB)`,
   );
 if (repo)

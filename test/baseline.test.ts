@@ -205,7 +205,10 @@ describe('--baseline', () => {
     [
       'not JSON',
       '{"version": 2, "findings": [',
-      /^keepalived-lint: baseline\.json is not a keepalived-lint baseline: it is not valid JSON \(.+\)\. Regenerate it with --write-baseline baseline\.json\n$/,
+      new RegExp(
+        /^keepalived-lint: baseline\.json is not a keepalived-lint baseline: it is not valid JSON \(.+\)\. /.source +
+          /Regenerate it with --write-baseline baseline\.json\n$/.source,
+      ),
     ],
     [
       'another version',

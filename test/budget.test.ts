@@ -206,7 +206,8 @@ const scriptBombs = {
   huge(): string {
     return withScript(
       'huge',
-      `#!/bin/sh\ncase "$2" in VI_1) echo up ;; esac\n${'# padding padding padding padding padding padding\n'.repeat(280_000)}`,
+      '#!/bin/sh\ncase "$2" in VI_1) echo up ;; esac\n' +
+        '# padding padding padding padding padding padding\n'.repeat(280_000),
     );
   },
 };

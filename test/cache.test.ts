@@ -167,7 +167,10 @@ describe('--cache', () => {
     const r = await runCli(['lb1', '--cache-location', 'blocker/cache.json', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^keepalived-lint: warning: cannot use the cache .*blocker\/cache\.json: a folder on its path is a file; linting without the cache\n$/,
+      new RegExp(
+        /^keepalived-lint: warning: cannot use the cache .*blocker\/cache\.json: /.source +
+          /a folder on its path is a file; linting without the cache\n$/.source,
+      ),
     );
     expect((JSON.parse(r.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
   });
@@ -300,7 +303,10 @@ describe('--cache against a hostile repository', () => {
         const r = await lint(dir, ['--cache-location', 'kl.cache']);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(
-          /^keepalived-lint: warning: cannot use the cache .*kl\.cache: git cannot say whether it tracks the cache file .*; linting without the cache\n$/,
+          new RegExp(
+            /^keepalived-lint: warning: cannot use the cache .*kl\.cache: /.source +
+              /git cannot say whether it tracks the cache file .*; linting without the cache\n$/.source,
+          ),
         );
       } finally {
         process.env.PATH = saved;
@@ -331,7 +337,10 @@ describe('--cache against a hostile repository', () => {
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
-        /^keepalived-lint: warning: cannot use the cache .*kl\.cache: (is a symbolic link|is not a regular file).*; linting without the cache\n$/,
+        new RegExp(
+          /^keepalived-lint: warning: cannot use the cache .*kl\.cache: /.source +
+            /(is a symbolic link|is not a regular file).*; linting without the cache\n$/.source,
+        ),
       );
       // Not replaced either: the user's link stays what it was.
       expect(fs.lstatSync(path.join(dir, 'kl.cache')).isFile()).toBe(false);

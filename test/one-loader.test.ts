@@ -25,7 +25,9 @@ const instance = (name: string, vrid: number, ...vips: string[]) =>
 const BEFORE = instance('gateway', 51, '192.0.2.1/24', '2001:db8::1/64');
 const AFTER =
   `vrrp_sync_group gateways {\n    group {\n        gateway_v4\n ` +
-  `       gateway_v6\n    }\n}\n${instance('gateway_v4', 51, '192.0.2.1/24')}${instance('gateway_v6', 52, '2001:db8::1/64')}`;
+  `       gateway_v6\n    }\n}\n` +
+  instance('gateway_v4', 51, '192.0.2.1/24') +
+  instance('gateway_v6', 52, '2001:db8::1/64');
 const ROUTES =
   '#!/bin/sh\n# keepalived calls it as: routes.sh TYPE NAME STATE ' +
   'PRIORITY\ncase "$2" in\n    gateway)\n        ip route replace ' +

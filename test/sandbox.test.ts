@@ -150,7 +150,10 @@ describe('--with-keepalived fails closed', () => {
       });
       expect(refused).toEqual({
         error: expect.stringMatching(
-          /^Cannot run keepalived -t safely: simulated: no namespaces \(unsafe=false\)\. .*--unsafe-keepalived-sandbox$/,
+          new RegExp(
+            /^Cannot run keepalived -t safely: simulated: no namespaces \(unsafe=false\)\. /.source +
+              /.*--unsafe-keepalived-sandbox$/.source,
+          ),
         ),
       });
       const unsafe = await prepareKeepalived({
@@ -165,7 +168,10 @@ describe('--with-keepalived fails closed', () => {
       expect(unsafe.sandbox.kind).toBe('none');
       expect(unsafe.notes).toEqual([
         expect.stringMatching(
-          /^--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox \(simulated: no namespaces \(unsafe=true\)\), not even in a private network namespace/,
+          new RegExp(
+            /^--unsafe-keepalived-sandbox: keepalived -t runs outside the sandbox /.source +
+              /\(simulated: no namespaces \(unsafe=true\)\), not even in a private network namespace/.source,
+          ),
         ),
       ]);
     },
@@ -472,7 +478,10 @@ describe('--with-keepalived: what a repository under review cannot make it read 
       const r = await run([`--with-keepalived=${ran}`, path.join(big, 'keepalived.conf'), '-f', 'json']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(
-        /budget-cut\/keepalived\.conf:\d+:\d+: error: Refused to run keepalived -t on keepalived\.conf: this lint stopped at its work budget \(words\); what it could not check could hold config_save_dir/,
+        new RegExp(
+          /budget-cut\/keepalived\.conf:\d+:\d+: error: Refused to run keepalived -t on keepalived\.conf: /.source +
+            /this lint stopped at its work budget \(words\); what it could not check could hold config_save_dir/.source,
+        ),
       );
       expect(r.stderr).toContain(
         'budget-cut/keepalived.conf:3:5: error: Refused to run keepalived -t ' +

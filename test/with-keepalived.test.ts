@@ -388,7 +388,8 @@ describe.runIf(canUnshare)('--with-keepalived: the namespace', () => {
 });
 
 describe.runIf(installed && canUnshare)(
-  `--with-keepalived: the installed keepalived${installed ? '' : ' (skipped: keepalived is not installed; .ci/run installs it)'}`,
+  '--with-keepalived: the installed keepalived' +
+    (installed ? '' : ' (skipped: keepalived is not installed; .ci/run installs it)'),
   () => {
     it(
       'merges keepalived 2.x -t on examples/broken, with the instance-level ' +
@@ -456,11 +457,17 @@ describe.runIf(installed && canUnshare)(
           'json',
         ]);
         expect(r.stderr).toMatch(
-          /note: keepalived reads the absolute paths a config names \(scripts, includes\) on this machine, not under .*examples\/router/,
+          new RegExp(
+            /note: keepalived reads the absolute paths a config names \(scripts, includes\) /.source +
+              /on this machine, not under .*examples\/router/.source,
+          ),
         );
         expect(keepalivedFindings(r.stdout)).toContainEqual(
           expect.stringMatching(
-            /keepalived.conf:30 warning keepalived -t: "gw" for routes is deprecated\. Please use "via" \(also found by deprecated-keyword\)$/,
+            new RegExp(
+              /keepalived.conf:30 warning keepalived -t: "gw" for routes is deprecated\. /.source +
+                /Please use "via" \(also found by deprecated-keyword\)$/.source,
+            ),
           ),
         );
         expect(r.code).toBe(0);

@@ -24,7 +24,8 @@ export interface ClusterRun {
 
 /** Why fewer than two nodes make no cluster, for stderr. */
 export function tooFewNodes(nodes: ClusterNode[], cwd: string): string {
-  const found = `found ${nodes.length} node${nodes.length === 1 ? '' : 's'}${nodes.length ? ` (${describeNodes(nodes, cwd)})` : ''}`;
+  const which = nodes.length ? ` (${describeNodes(nodes, cwd)})` : '';
+  const found = `found ${nodes.length} node${nodes.length === 1 ? '' : 's'}${which}`;
   return (
     `${found}; a cluster needs at least two: give every ` +
     `node's config (files or directories), or one file with ` +
@@ -92,13 +93,13 @@ function legend(nodes: ClusterNode[], cwd: string): string {
     .map((name) => {
       const members = nodes.filter((n) => n.cluster === name);
       const count = `${members.length} node${members.length === 1 ? '' : 's'}`;
+      const label = name
+        ? `cluster ${name}, ${count}`
+        : names.length > 1
+          ? `other nodes, ${count}`
+          : `cluster of ${count}`;
       // Folder names and cluster names come from the repository: no control character reaches the log.
-      return (
-        escapeControl(
-          `${name ? `cluster ${name}, ${count}` : names.length > 1 ? `other nodes, ${count}` : `cluster of ${count}`}: ` +
-            `${describeNodes(members, cwd)}`,
-        ) + '\n'
-      );
+      return escapeControl(`${label}: ${describeNodes(members, cwd)}`) + '\n';
     })
     .join('');
 }

@@ -154,8 +154,8 @@ export class WorkerPool {
     const worker = import.meta.url.endsWith('.ts')
       ? new Worker(
           `import(${JSON.stringify(tsxApi())})` +
-            (`.then((api) => { api.register(); return import(${JSON.stringify(new URL('./lint-worker.ts', import.meta.url).href)}); ` +
-              `})`),
+            `.then((api) => { api.register(); ` +
+            `return import(${JSON.stringify(new URL('./lint-worker.ts', import.meta.url).href)}); })`,
           { eval: true },
         )
       : new Worker(

@@ -51,8 +51,9 @@ export async function loadNodes(
   const perFile: { file: string; nodes: ClusterNode[]; capped: ConfigIdsCapped | null }[] = [];
   for (const { file, options } of entries) {
     const loaded = await loader.load(file, options);
+    // An error, a config, or else a script given with the configs (skipped here).
     if ('error' in loaded) errors.push({ file, message: loaded.error });
-    else if (isLoadedConfig(loaded)) perFile.push({ file, ...fileNodes(loaded, options) }); // else a script given with the configs
+    else if (isLoadedConfig(loaded)) perFile.push({ file, ...fileNodes(loaded, options) });
   }
   // A file that another given config includes is part of that node, not a node of its own.
   const included = new Set<string>();

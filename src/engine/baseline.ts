@@ -130,10 +130,10 @@ export function parseBaseline(text: string): Baseline | { error: string; outdate
     // V8's message quotes the text around the error: say where, never what (a baseline may be
     // anything a pull request links it to).
     const at = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-    if (!at)
-      return {
-        error: `it is not valid JSON (${/end of JSON/.test(String(e)) ? 'it ends before the JSON does' : 'an unexpected character'})`,
-      };
+    if (!at) {
+      const what = /end of JSON/.test(String(e)) ? 'it ends before the JSON does' : 'an unexpected character';
+      return { error: `it is not valid JSON (${what})` };
+    }
     const before = text.slice(0, Number(at[1]));
     const line = before.split('\n').length;
     return { error: `it is not valid JSON (line ${line}, column ${before.length - before.lastIndexOf('\n')})` };

@@ -26,9 +26,9 @@ export function checkstyleXml(report: LintReport, cwd: string): string {
     for (const d of r.diagnostics) list.push(errorElement(d, cwd));
   }
   for (const e of report.errors) {
+    const message = xmlAttr(`Cannot lint this file: ${escapeControl(e.message)}`);
     entry(e.file).push(
-      `    <error line="1" column="1" severity="error" message="${xmlAttr(`Cannot lint this file: ${escapeControl(e.message)}`)}" ` +
-        `source="keepalived-lint"/>`,
+      `    <error line="1" column="1" severity="error" message="${message}" source="keepalived-lint"/>`,
     );
   }
   const out = [XML_DECLARATION, '<checkstyle version="4.3">'];

@@ -41,7 +41,8 @@ export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean 
     const message = `Cannot lint this file: ${escapeControl(e.message)}`;
     s.cases.push(
       `    <testcase classname="${xmlAttr(s.name)}" name="read ` +
-        `the file">\n      <error type="input" message="${xmlAttr(message)}">${xmlText(`${s.name}: ${message}`)}</error>\n ` +
+        `the file">\n      <error type="input" message="${xmlAttr(message)}">` +
+        `${xmlText(`${s.name}: ${message}`)}</error>\n ` +
         `   </testcase>`,
     );
     s.errors++;

@@ -6,8 +6,15 @@
  */
 
 // C0 controls other than tab/newline/carriage return, U+FFFE/U+FFFF, and lone surrogates.
-const NOT_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML = new RegExp(
+  [
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source,
+    // A high surrogate with no low one after it, a low surrogate with no high one before it.
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source,
+    /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source,
+  ].join('|'),
+  'g',
+);
 
 function visible(c: string): string {
   const code = c.charCodeAt(0);

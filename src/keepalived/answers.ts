@@ -26,7 +26,13 @@ const MESSAGE_RULES: [RegExp, string[]][] = [
   [/quote/i, ['syntax-error', 'invalid-value']],
   [/Unknown keyword|Unexpected '\{'|Extra '\}'|Missing '\{'/, ['unknown-keyword', 'syntax-error']],
   [
-    /missing a parameter|outside range|invalid number|not valid|[Ii]nvalid|malformed|unknown route keyword|Unknown rule option|Unknown configuration entry|extra parameters|unknown state|unknown .* type|routing method|missing - ignoring|must be/,
+    new RegExp(
+      [
+        /missing a parameter|outside range|invalid number|not valid|[Ii]nvalid|malformed/.source,
+        /unknown route keyword|Unknown rule option|Unknown configuration entry|extra parameters/.source,
+        /unknown state|unknown .* type|routing method|missing - ignoring|must be/.source,
+      ].join('|'),
+    ),
     ['invalid-value'],
   ],
 ];
@@ -40,7 +46,12 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
   [/cannot track route .* with no interface specified/, ['route-without-interface']],
   [/empty notification_email block/, ['invalid-value']],
   [
-    /has no neighbor address set|No VIP specified|virtual router id must be set|Unknown interface!|Unicast instances must have/,
+    new RegExp(
+      [
+        /has no neighbor address set|No VIP specified|virtual router id must be set/.source,
+        /Unknown interface!|Unicast instances must have/.source,
+      ].join('|'),
+    ),
     ['missing-required'],
   ],
   [/nopreempt is incompatible/, ['nopreempt-master']],

@@ -84,9 +84,11 @@ export async function prepareKeepalived(o: KeepalivedSetup): Promise<PreparedKee
           `user namespaces), or accept the risk with --unsafe-keepalived-sandbox`,
       };
     }
+    const netns =
+      sandbox.kind === 'netns' ? 'in a private network namespace only' : 'not even in a private network namespace';
     notes.push(
       `--unsafe-keepalived-sandbox: keepalived -t runs outside ` +
-        `the sandbox (${why}), ${sandbox.kind === 'netns' ? 'in a private network namespace only' : 'not even in a private network namespace'}: ` +
+        `the sandbox (${why}), ${netns}: ` +
         `with your privileges, it can read and write what you ` +
         `can, and sees this machine's interfaces and network.`,
     );

@@ -165,12 +165,14 @@ done
 exec 3<"$tree" 4<"$bindir" || fail "cannot open $tree"
 for d in ${COVERED_DIRS.join(' ')}; do
   if [ -d "$d" ] && [ ! -L "$d" ]; then
-    mount -t tmpfs -o mode=1777,size=16m,nosuid,nodev,noexec tmpfs "$d" 2>/dev/null || fail "cannot mount a private tmpfs on $d"
+    mount -t tmpfs -o mode=1777,size=16m,nosuid,nodev,noexec tmpfs "$d" 2>/dev/null ||
+      fail "cannot mount a private tmpfs on $d"
   fi
 done
 rebind() {
   [ "$(stat -Lc %d:%i "$1" 2>/dev/null)" = "$(stat -Lc %d:%i "/proc/self/fd/$2")" ] && return 0
-  mkdir -p "$1" && mount -c --bind "/proc/self/fd/$2" "$1" 2>/dev/null && mount -c -o remount,bind,ro "$1" 2>/dev/null || fail "cannot show $1 in the sandbox"
+  mkdir -p "$1" && mount -c --bind "/proc/self/fd/$2" "$1" 2>/dev/null &&
+    mount -c -o remount,bind,ro "$1" 2>/dev/null || fail "cannot show $1 in the sandbox"
 }
 rebind "$tree" 3
 rebind "$bindir" 4

@@ -231,9 +231,13 @@ export function resolveBinary(given: string | null, cwd: string, env: Env): { pa
     fs.accessSync(abs, fs.constants.X_OK);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    return {
-      error: `--with-keepalived ${given}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not executable' : `cannot be used (${code ?? String(e)})`}`,
-    };
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'not executable'
+          : `cannot be used (${code ?? String(e)})`;
+    return { error: `--with-keepalived ${given}: ${why}` };
   }
   return { path: abs };
 }

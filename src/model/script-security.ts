@@ -139,7 +139,8 @@ export function disabledEffect(
     const said =
       track === null
         ? 'silently, even under keepalived -t'
-        : `"Disabling track script ${ref.owner.name} ${track}"${compareVersions(target, TEST_SHOWS_SECURITY) >= 0 ? ', also under keepalived -t' : ', in syslog only'}`;
+        : `"Disabling track script ${ref.owner.name} ${track}"` +
+          (compareVersions(target, TEST_SHOWS_SECURITY) >= 0 ? ', also under keepalived -t' : ', in syslog only');
     return (
       `disables the check (${said}), so ${who} ${one ? 'runs' : 'run'} ` +
       `without it: its failures never lower the priority or ` +
