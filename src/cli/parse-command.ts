@@ -51,7 +51,8 @@ export async function parseToJson(file: string, o: ParseOptions) {
     o.rules,
   );
   if ('problems' in resolved) return { problems: resolved.problems };
-  const options = { ...resolved.options, ...(o.configId === null ? { configIds: undefined } : {}) };
+  const options =
+    o.configId === null ? { ...resolved.options, configIds: undefined, otherPassOnly: true } : resolved.options;
   const loaded = await loadConfig(file, options, o.host);
   if ('error' in loaded) return { error: loaded.error };
   if (!isLoadedConfig(loaded)) return { error: 'is a script (#!), not a keepalived configuration' };

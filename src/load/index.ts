@@ -120,7 +120,8 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
   const reads: { id: string | null; pre: PreprocessResult }[] = [];
   let capped: LoadedConfig['capped'] = null;
   let hasOtherPass = false;
-  const chosen = options.configId !== undefined ? [options.configId] : options.configIds;
+  const chosen: (string | null)[] | undefined =
+    options.configId !== undefined ? [options.configId] : options.otherPassOnly ? [null] : options.configIds;
   if (chosen?.length) {
     for (const id of chosen) {
       const pre = read(id);
@@ -214,6 +215,7 @@ export class Loader {
       options.paths ?? null,
       options.configId ?? null,
       options.configIds ?? null,
+      options.otherPassOnly ?? false,
     ]);
     let p = this.memo.get(key);
     if (!p) this.memo.set(key, (p = loadConfig(file, options, this.host)));

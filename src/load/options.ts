@@ -31,6 +31,8 @@ export interface ReadOptions {
   configId?: string;
   /** Read for exactly these config-ids (instead of every id the `@` lines name, plus none). */
   configIds?: string[];
+  /** Read only the pass for none of the ids the `@` lines name (parse prints that one pass). */
+  otherPassOnly?: boolean;
 }
 
 /** What the command line says; set only when given (so a config file's value is not overridden by a default). */
