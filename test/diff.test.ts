@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, runCli } from './helpers.js';
+import { REPO, runCli, gitIn } from './helpers.js';
 import { findingIdentity, stableData } from '../src/engine/finding-key.js';
 import { gitHost } from '../src/source/git-host.js';
 import { MAX_FILE_BYTES } from '../src/source/host.js';
@@ -183,17 +183,7 @@ describe('changes', () => {
 describe('diff --git', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-git-'));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-C', tmp, ...args], {
-      stdio: 'ignore',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@example.org',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@example.org',
-      },
-    });
+  const git = gitIn(tmp);
 
   it('compares the config and its script as committed with the working tree', async () => {
     const etc = path.join(tmp, 'etc', 'keepalived');
@@ -239,17 +229,7 @@ describe('diff --git', () => {
     () => {
       const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-githost-')));
       try {
-        const g = (...args: string[]) =>
-          execFileSync('git', ['-C', repo, ...args], {
-            stdio: 'ignore',
-            env: {
-              ...process.env,
-              GIT_AUTHOR_NAME: 't',
-              GIT_AUTHOR_EMAIL: 't@example.org',
-              GIT_COMMITTER_NAME: 't',
-              GIT_COMMITTER_EMAIL: 't@example.org',
-            },
-          });
+        const g = gitIn(repo);
         fs.mkdirSync(path.join(repo, 'd'));
         fs.writeFileSync(path.join(repo, 'd', 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
         fs.writeFileSync(path.join(repo, 'd', 'latin.conf'), Buffer.from([0x23, 0xe9, 0x0a]));

@@ -1,24 +1,15 @@
 // Every rule's fixtures: valid/*.conf give no finding of that rule; invalid/*.conf give exactly the
 // findings written inside them (see test/support/fixtures.ts for the notation). Cluster rules run
 // `cluster` over a fixture and the node files its header names (those are not fixtures by themselves).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clusterRules, rules } from '../rules/index.js';
 import { readFixture } from './support/fixtures.js';
-import { REPO, lintJson, runCli, type JsonDiagnostic } from './helpers.js';
+import { REPO, lintJson, runCli, type JsonDiagnostic, confFiles } from './helpers.js';
 
 const FIXTURES = path.join(REPO, 'fixtures');
 
-function confs(dir: string): string[] {
-  return fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.conf'))
-        .sort()
-        .map((f) => path.join(dir, f))
-    : [];
-}
+const confs = confFiles;
 
 function optionArgs(o: ReturnType<typeof readFixture>['options'], dir: string): string[] {
   return [

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -84,4 +85,27 @@ export function tempTree(prefix: string): {
       return p;
     },
   };
+}
+
+/** git in `dir`, quiet, with a fixed author (for tests that commit). Example: gitIn(tmp)('commit', '-qam', 'x'). */
+export function gitIn(dir: string): (...args: string[]) => void {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.org',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.org',
+  };
+  return (...args) => void execFileSync('git', ['-C', dir, ...args], { stdio: 'ignore', env });
+}
+
+/** The .conf files of a folder, sorted, as full paths; [] when there is no such folder. */
+export function confFiles(dir: string): string[] {
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.conf'))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
 }

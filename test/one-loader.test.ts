@@ -4,10 +4,10 @@
 // Debian-style split of `gateway` into gateway_v4/gateway_v6 with the route script still matching
 // "gateway". lint, cluster, diff, diff --git, parse and --with-keepalived (when installed) must all
 // see the included instances, the script and the finding in it.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, tempTree } from './helpers.js';
+import { runCli, tempTree, gitIn } from './helpers.js';
 import * as fs from 'node:fs';
 
 const { dir: tmp, write } = tempTree('kl-one-loader-');
@@ -39,17 +39,7 @@ for (const host of ['lb1', 'lb2']) {
   write(`repo/hosts/${host}/keepalived/routes.sh`, ROUTES, 0o755);
 }
 write('repo/.keepalived-lint.yaml', 'target: stretch\npaths:\n  "/etc/keepalived/": "hosts/{host}/keepalived/"\n');
-const git = (...args: string[]) =>
-  execFileSync('git', ['-C', repo, ...args], {
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.org',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.org',
-    },
-  });
+const git = gitIn(repo);
 git('init', '-q');
 git('add', '.');
 git('commit', '-q', '-m', 'jessie: one instance per router');

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterRules, rules } from '../rules/index.js';
 import { MAX_MESSAGE } from '../src/rule-api/index.js';
 import { readFixture } from './support/fixtures.js';
-import { REPO, runCli } from './helpers.js';
+import { REPO, runCli, confFiles } from './helpers.js';
 
 const FIXTURES = path.join(REPO, 'fixtures');
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'report.schema.json'), 'utf8')) as { $id: string };
@@ -48,15 +48,7 @@ function lintDiagnostics(out: string): Diag[] {
   return (JSON.parse(out) as { results: { diagnostics: Diag[] }[] }).results.flatMap((r) => r.diagnostics);
 }
 
-function confs(dir: string): string[] {
-  return fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.conf'))
-        .sort()
-        .map((f) => path.join(dir, f))
-    : [];
-}
+const confs = confFiles;
 
 describe('schema/report.schema.json', () => {
   it(

@@ -4,8 +4,8 @@
 // it finds in the full run (a rule must not depend on another being enabled). Then the meta test:
 // every message id of every rule is produced by at least one invalid fixture.
 // test/fixtures.test.ts runs the same fixtures through the CLI with every rule enabled.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { confFiles } from './helpers.js';
 import { describe, expect, it } from 'vitest';
 import { clusterRules, rules } from '../rules/index.js';
 import type { Rule } from '../src/engine/index.js';
@@ -23,15 +23,7 @@ import {
 
 const FIXTURES = path.join(REPO, 'fixtures');
 
-function confs(dir: string): string[] {
-  return fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.conf'))
-        .sort()
-        .map((f) => path.join(dir, f))
-    : [];
-}
+const confs = confFiles;
 
 /** A cluster fixture folder's entries: a file another fixture names as a node is part of that cluster. */
 function clusterEntries(dir: string): string[] {
