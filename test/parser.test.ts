@@ -129,7 +129,8 @@ describe('the hand reader (src/parser/lexer.ts) gives what the grammar gives', (
   }
 
   it(`on ${lines.size} distinct corpus, oracle-case and fixture lines`, () => {
-    expect(lines.size).toBeGreaterThan(2000);
+    // The corpus and oracle cases give more than 2,000 lines; the fixtures alone (a clone without ../shared) ~1,900.
+    expect(lines.size).toBeGreaterThan(HAVE_SHARED ? 2000 : 1500);
     for (const l of lines) agree(l);
   });
 
