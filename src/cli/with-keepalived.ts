@@ -13,9 +13,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LintReport } from '../engine/types.js';
 import { escapeControl, shownPath } from '../format/index.js';
-import type { FileHost } from '../source/host.js';
-import type { LoadResult } from '../load/index.js';
-import { checkWithKeepalived, prepareKeepalived, type PreparedKeepalived } from '../keepalived/index.js';
+import {
+  checkWithKeepalived,
+  prepareKeepalived,
+  type CheckOptions,
+  type PreparedKeepalived,
+} from '../keepalived/index.js';
 import type { Env } from '../keepalived/run.js';
 import type { Progress } from './progress.js';
 
@@ -122,18 +125,7 @@ export async function runKeepalivedStep(
   report: LintReport,
   files: readonly string[],
   ka: PreparedKeepalived,
-  o: {
-    cwd: string;
-    host: FileHost;
-    target: string;
-    root?: string;
-    configId?: string;
-    inMemory?: ReadonlySet<string>;
-    stderr: (s: string) => void;
-    progress?: Progress;
-    /** How each config is read: the run's loader with the file's resolved options (the lint's reading). */
-    load?: (file: string) => Promise<LoadResult>;
-  },
+  o: Omit<CheckOptions, 'onConfig'> & { stderr: (s: string) => void; progress?: Progress },
 ): Promise<boolean> {
   const outcome = await checkWithKeepalived(report, files, ka, {
     ...o,
