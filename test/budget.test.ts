@@ -155,6 +155,15 @@ const bombs = {
     fs.symlinkSync('..', path.join(tmp, d, 'up'));
     return write('linked/etc/keepalived/keepalived.conf', 'include conf.d/*.conf\nglobal_defs {\n    priorty 1\n}\n');
   },
+  selfSequence(): string {
+    // Found by the fuzz (20 s): $X puts "} ~SEQ(i,1,3)" after itself, so every copy of the ~SEQ
+    // line holds the next one: 3^1000 lines (keepalived 2.2.7 -t never finishes, tested).
+    return write(
+      'selfseq/etc/keepalived/keepalived.conf',
+      'global_defs {\n    priorty 1\n}\n$X=1 $X } ~SEQ(i,1,3)\nvrrp_script $X authentication priority\n' +
+        'include global_defs\n\n{\n\nvirtual_ipaddress {\n$X state "\n',
+    );
+  },
   openBraces(): string {
     return write('open/etc/keepalived/keepalived.conf', `global_defs {\n    priorty 1\n}\n${'{\n'.repeat(5_000_000)}`);
   },
@@ -286,6 +295,19 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     const { findings } = lintBomb(conf);
     const hit = capFinding(findings, 'sequence-values');
     expect([hit.file, hit.line]).toEqual([conf, 4]);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+  });
+
+  it('a ~SEQ that a self-referencing $X repeats inside itself: said once at its use, not expanded', () => {
+    const conf = bombs.selfSequence();
+    const { findings } = lintBomb(conf);
+    const seq = findings.filter((d) => d.ruleId === 'syntax-error' && d.message.startsWith('Invalid ~SEQ(i,1,3)'));
+    expect(seq.map((d) => [d.file, d.line, d.column])).toEqual([[conf, 5, 13]]);
+    expect(seq[0]!.message).toContain('$X, which refers to itself');
+    expect(seq[0]!.detail).toMatch(/never finishes/);
+    // Nothing was counted out: no sequence cap, and the line's other findings and the typo stay.
+    expect(findings.filter((d) => d.ruleId === 'budget-exceeded')).toEqual([]);
+    expect(findings.some((d) => d.line === 5 && d.message.includes('refers to itself: keepalived expands'))).toBe(true);
     expect(typoAt(findings, conf, 2)).toBe(true);
   });
 

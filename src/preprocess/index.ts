@@ -134,6 +134,9 @@ class Preprocessor {
   private words = 0;
   private wordBytes = 0;
   private sequenceValues = 0;
+  /** Definitions found to refer to themselves (or to each other) in this pass. */
+  private readonly recursiveDefs = new Set<string>();
+  private recursiveSequenceSaid = false;
   private braceDepth = 0;
   /** The include line being read (fan-out accounting in processFile). */
   private includeLine: { origin: Origin; via: Expansion[] } | null = null;
@@ -385,7 +388,24 @@ class Preprocessor {
     const head = heads[i]!;
     // Once the pass's sequence values are spent, a ~SEQ line is not even counted out.
     if (this.capsHit.has('sequence-values')) return;
-    const headOrigin = whole.origin(head.start, head.end).origin;
+    const { origin: headOrigin, via: headVia } = whole.origin(head.start, head.end);
+    // A ~SEQ that a self-referencing definition put at the start of a line: each of its values
+    // repeats the rest, which holds the next copy of the same ~SEQ, so the lines multiply without
+    // end (keepalived 2.2.7 -t never finishes, tested). Said once per pass, and not expanded.
+    const recursive = headVia.find((e) => e.kind === 'definition' && this.recursiveDefs.has(e.name));
+    if (recursive) {
+      if (!this.recursiveSequenceSaid) {
+        this.recursiveSequenceSaid = true;
+        this.problem('sequence-invalid', headOrigin, via, {
+          head: `${head.kind}(${head.args})`,
+          reason: `it comes from $${recursive.name}, which refers to itself, so its copies nest without end`,
+          effect:
+            'keepalived never finishes reading the configuration (keepalived -t hangs too); ' +
+            'this linter does not expand these lines. Fix: remove the self-reference',
+        });
+      }
+      return;
+    }
     const args = this.substitute(MappedText.literal(head.args, sf.path, headOrigin.start), via).text;
     const values = sequenceValues(head.kind, args);
     if ('error' in values) {
@@ -647,6 +667,8 @@ class Preprocessor {
       if (++count > MAX_SUBSTITUTIONS_PER_LINE || cur.length > MAX_EXPANDED_CHARS) {
         const own = this.defs.get(ref.name)?.lines[0]?.text ?? '';
         const self = new RegExp(`\\$\\{?${ref.name}(?![A-Za-z0-9_])`).test(own);
+        this.recursiveDefs.add(ref.name);
+        for (const e of cur.origin(at, ref.end).via) if (e.kind === 'definition') this.recursiveDefs.add(e.name);
         this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, {
           name: ref.name,
           self: self ? 'yes' : 'no',
