@@ -2,6 +2,9 @@
  * Proves the `keepalived -t` oracle harness (test/support/oracle.ts, src/keepalived/) right:
  * the classifier reproduces the recorded classes, and live runs in a network
  * namespace reproduce the recorded corpus and oracle-case outputs.
+ * This repository's own oracle cases (test/oracle-cases) are always read; the corpus and the
+ * reference's oracle cases (../shared) only when they are there (HAVE_SHARED; .ci/run requires
+ * them), and the live runs only where keepalived is installed.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +14,7 @@ import {
   CORPUS_CONFIGS_DIR,
   CORPUS_DIR,
   ORACLE_CASES_DIR,
+  OWN_ORACLE_CASES_DIR,
   keepalivedAvailable,
   listOracleCaseConfigs,
   loadCorpusExitCodes,
@@ -28,12 +32,13 @@ import {
   type MessageClass,
 } from '../src/keepalived/messages.js';
 import { isValidInterfaceName } from '../src/keepalived/namespace.js';
+import { HAVE_SHARED } from './helpers.js';
 
 // ---------------------------------------------------------------------------
 // helpers
 
 interface KnownDifference {
-  source: 'corpus-plain' | 'corpus-fakeif' | 'oracle-case';
+  source: 'corpus-plain' | 'corpus-fakeif' | 'oracle-case' | 'own-case';
   name: string;
   kind: 'missing' | 'extra' | 'exitCode';
   cls?: MessageClass;
@@ -114,7 +119,7 @@ function exitCodeKnown(source: KnownDifference['source'], name: string, expected
 
 describe('classifyMessage', () => {
   for (const which of ['plain', 'fakeif'] as const) {
-    it(`agrees with the class column of every row of the ${which} corpus TSV`, () => {
+    it.skipIf(!HAVE_SHARED)(`agrees with the class column of every row of the ${which} corpus TSV`, () => {
       const rows = loadCorpusOracleRows(which);
       expect(rows.length).toBeGreaterThan(100);
       const bad = rows
@@ -125,12 +130,19 @@ describe('classifyMessage', () => {
     });
   }
 
-  it('classifies every message of the recorded oracle cases (none unclassified)', () => {
+  const allClassified = (dir: string) => {
+    const results = loadOracleCaseResults(dir);
+    expect(results.size).toBeGreaterThan(10);
     const unclassified: string[] = [];
-    for (const [name, r] of loadOracleCaseResults())
+    for (const [name, r] of results)
       for (const m of r.messages) if (m.cls === 'unclassified') unclassified.push(`${name}: ${m.text}`);
     expect(unclassified, unclassified.join('\n')).toEqual([]);
-  });
+  };
+  it("classifies every message of this repository's oracle cases (none unclassified)", () =>
+    allClassified(OWN_ORACLE_CASES_DIR));
+  it.skipIf(!HAVE_SHARED)("classifies every message of the reference's oracle cases (none unclassified)", () =>
+    allClassified(ORACLE_CASES_DIR),
+  );
 
   it('can say "unclassified" and separates the three classes', () => {
     expect(classifyMessage('something keepalived never printed')).toBe('unclassified');
@@ -167,18 +179,56 @@ describe('parseKeepalivedOutput / loaders', () => {
   });
 
   it('the comparison reports a single altered expectation (the harness can fail)', () => {
-    const fakeif = loadCorpusOracle('fakeif');
-    const [file, msgs] = [...fakeif].find(([, m]) => m.some((x) => x.cls === 'syntax' && x.line !== null))!;
+    const own = loadOracleCaseResults(OWN_ORACLE_CASES_DIR);
+    const [name, rec] = [...own].find(([, r]) => r.messages.some((x) => x.cls === 'syntax' && x.line !== null))!;
+    const msgs = rec.messages;
     const mutated = msgs.map((m, i) =>
       i === msgs.findIndex((x) => x.cls === 'syntax' && x.line !== null) ? { ...m, line: m.line! + 1 } : m,
     );
     const d = diffMessages(mutated, msgs, 'syntax');
     expect(d.missing).toHaveLength(1);
     expect(d.extra).toHaveLength(1);
-    expect(unexplained('corpus-fakeif', file, d)).toHaveLength(2);
+    expect(unexplained('own-case', name, d)).toHaveLength(2);
+    expect(unexplained('own-case', name, diffMessages(msgs, msgs))).toEqual([]);
   });
 
-  it('loads the recorded corpus oracle and oracle-case results', () => {
+  it("loads this repository's own oracle cases (config, -i, exit code, messages)", () => {
+    const own = loadOracleCaseResults(OWN_ORACLE_CASES_DIR);
+    expect(own.get('clean')).toEqual({
+      exitCode: 0,
+      messages: [],
+      cwd: OWN_ORACLE_CASES_DIR,
+      args: ['-t', '-f', 'clean.conf'],
+      configArg: 'clean.conf',
+      configId: null,
+    });
+    expect(own.get('unknown-keywords')?.exitCode).toBe(5);
+    // "(Line N)" (the main file, said by the first pass) and "(FILE: Line N)" are one message each.
+    const f = 'unknown-keywords.conf';
+    expect(own.get('unknown-keywords')?.messages).toEqual([
+      { file: f, line: 3, text: "Unknown keyword 'notification_emial'", cls: 'syntax' },
+      { file: f, line: 17, text: "Unknown keyword 'not_a_top_level_block'", cls: 'syntax' },
+      { file: f, line: 17, text: "Unexpected '{' - ignoring", cls: 'syntax' },
+      { file: f, line: 18, text: "Unknown keyword 'whatever'", cls: 'syntax' },
+      { file: f, line: 19, text: "Unknown keyword '}'", cls: 'syntax' },
+      { file: f, line: 10, text: "Unknown keyword 'priorty'", cls: 'syntax' },
+    ]);
+    expect(own.get('config-id.i-lb1')).toMatchObject({
+      exitCode: 5,
+      configArg: 'config-id.conf',
+      configId: 'lb1',
+      messages: [{ file: 'config-id.conf', line: 6, text: "Unknown keyword 'only_on_lb1_typo'", cls: 'syntax' }],
+    });
+    expect(own.get('missing-parameter')?.exitCode).toBe(2);
+    expect(own.get('include-relative')?.messages.map((m) => m.file)).toEqual(['sub/instance.conf']);
+    // Every case has its recorded output, and every configuration at the top is a case.
+    for (const name of own.keys())
+      expect(existsSync(path.join(OWN_ORACLE_CASES_DIR, `${name}.expected`)), name).toBe(true);
+    const args = new Set([...own.values()].map((r) => r.configArg));
+    for (const conf of listOracleCaseConfigs(OWN_ORACLE_CASES_DIR)) expect(args.has(conf), conf).toBe(true);
+  });
+
+  it.skipIf(!HAVE_SHARED)("loads the recorded corpus oracle and the reference's oracle-case results", () => {
     const plain = loadCorpusOracle('plain');
     const fakeif = loadCorpusOracle('fakeif');
     expect(plain.size).toBe(32);
@@ -199,8 +249,11 @@ describe('parseKeepalivedOutput / loaders', () => {
     expect(existsSync(path.join(CORPUS_DIR, 'ORACLE_fakeif_messages.tsv'))).toBe(true);
   });
 
-  it('skips names that are not interface names', () => {
+  it.skipIf(!HAVE_SHARED)("skips the corpus interface list's one name that is not an interface name", () => {
     expect(loadFakeifInterfaces().filter((n) => !isValidInterfaceName(n))).toEqual(['192.168.200.10']);
+  });
+
+  it('skips names that are not interface names', () => {
     for (const bad of ['eth0;reboot', 'a b', '$(x)', 'averyveryverylongname0', '../x', 'eth0:1', ''])
       expect(isValidInterfaceName(bad), bad).toBe(false);
     for (const ok of ['bond0.13', 'eth-br1', 'br_ydevopps', 'ens7f1.57'])
@@ -214,6 +267,7 @@ describe('parseKeepalivedOutput / loaders', () => {
 const HOSTNAME = 'vm'; // host name of the machine that recorded the oracles (default config-id)
 const ORACLE_CASE_INTERFACES = ['eth0', 'ifb0', 'ifb1']; // oracle-cases/README.md
 const PLAIN_INTERFACES = ['eth0']; // corpus/README.md: a host with only lo/eth0
+const OWN_CASE_INTERFACES = ['eth0']; // test/oracle-cases/record.sh
 
 describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
   let tmp = '';
@@ -222,7 +276,8 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
   });
   afterAll(() => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
-    const unused = KNOWN.filter((k) => !usedKnown.has(k));
+    // Entries about ../shared (corpus, reference cases) are only looked for when it is there.
+    const unused = KNOWN.filter((k) => !usedKnown.has(k) && (HAVE_SHARED || k.source === 'own-case'));
     if (unused.length)
       console.log(
         `oracle-known-differences.json: ${unused.length} entr${unused.length === 1 ? 'y' : 'ies'} ` +
@@ -342,13 +397,22 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
     }
   };
 
-  it('reproduces ORACLE_fakeif_messages.tsv (syntax class) for every corpus config', () => checkCorpus('fakeif'));
-  it('reproduces ORACLE_messages.tsv (syntax class) for every corpus config', () => checkCorpus('plain'));
+  it.skipIf(!HAVE_SHARED)('reproduces ORACLE_fakeif_messages.tsv (syntax class) for every corpus config', () =>
+    checkCorpus('fakeif'),
+  );
+  it.skipIf(!HAVE_SHARED)('reproduces ORACLE_messages.tsv (syntax class) for every corpus config', () =>
+    checkCorpus('plain'),
+  );
 
-  it('reproduces the recorded oracle cases (top-level .conf files)', () => {
-    const results = loadOracleCaseResults();
-    const confs = listOracleCaseConfigs();
-    expect(confs.length).toBeGreaterThan(30);
+  /**
+   * Live runs of every recorded case of `dir`. Cases that name /opt/oracle-cases (the reference's
+   * recording folder) are held to their syntax-class messages; the others to every message and the
+   * exit code.
+   */
+  const checkCases = (dir: string, source: 'oracle-case' | 'own-case', interfaces: string[], atLeast: number) => {
+    const results = loadOracleCaseResults(dir);
+    const confs = listOracleCaseConfigs(dir);
+    expect(confs.length).toBeGreaterThan(atLeast);
     const problems: string[] = [];
     let runs = 0;
     let syntaxCasesSame = 0;
@@ -356,41 +420,47 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
     let noOptCases = 0;
     const t0 = Date.now();
     for (const conf of confs) {
-      const variants = [...results].filter(([, r]) => r.configArg === conf && r.cwd === ORACLE_CASES_DIR);
-      if (variants.length === 0) problems.push(`${conf}: no recorded result in results/summary.tsv`);
-      const dependsOnOpt = readFileSync(path.join(ORACLE_CASES_DIR, conf), 'utf8').includes('/opt/');
+      const variants = [...results].filter(([, r]) => r.configArg === conf && r.cwd === dir);
+      if (variants.length === 0) problems.push(`${conf}: no recorded result in summary.tsv`);
+      const dependsOnOpt = readFileSync(path.join(dir, conf), 'utf8').includes('/opt/');
       for (const [name, rec] of variants) {
         runs++;
         const live = runKeepalivedTest(conf, {
-          cwd: ORACLE_CASES_DIR,
-          interfaces: ORACLE_CASE_INTERFACES,
+          cwd: dir,
+          interfaces,
           hostname: HOSTNAME,
           ...(rec.configId !== null ? { configId: rec.configId } : {}),
         });
         const actual = live.messages.map((m) => ({
           ...m,
-          text: m.text.split(ORACLE_CASES_DIR).join('/opt/oracle-cases'),
+          text: m.text.split(dir).join('/opt/oracle-cases'),
         }));
-        const synErrs = unexplained('oracle-case', name, diffMessages(rec.messages, actual, 'syntax'));
+        const synErrs = unexplained(source, name, diffMessages(rec.messages, actual, 'syntax'));
         problems.push(...synErrs);
         if (synErrs.length === 0) syntaxCasesSame++;
         if (dependsOnOpt) continue;
         // Cases that do not depend on /opt/oracle-cases must match on every class and on the exit code.
         noOptCases++;
-        const fullErrs = unexplained('oracle-case', name, diffMessages(rec.messages, actual)).filter(
+        const fullErrs = unexplained(source, name, diffMessages(rec.messages, actual)).filter(
           (e) => !synErrs.includes(e),
         );
-        if (live.exitCode !== rec.exitCode && !exitCodeKnown('oracle-case', name, rec.exitCode, live.exitCode))
+        if (live.exitCode !== rec.exitCode && !exitCodeKnown(source, name, rec.exitCode, live.exitCode))
           fullErrs.push(`${name}: exit code ${live.exitCode}, recorded ${rec.exitCode}`);
         problems.push(...fullErrs);
         if (synErrs.length === 0 && fullErrs.length === 0) fullCasesSame++;
       }
     }
     console.log(
-      `oracle cases: ${syntaxCasesSame}/${runs} runs reproduce the recorded syntax messages; ` +
+      `${source}s: ${syntaxCasesSame}/${runs} runs reproduce the recorded syntax messages; ` +
         `${fullCasesSame}/${noOptCases} runs without /opt dependencies match on every message and exit code ` +
         `(known differences allowed); ${Date.now() - t0} ms`,
     );
-    expect(problems, `live keepalived -t disagrees with oracle-cases/results:\n${problems.join('\n')}`).toEqual([]);
-  });
+    expect(problems, `live keepalived -t disagrees with the recording in ${dir}:\n${problems.join('\n')}`).toEqual([]);
+  };
+
+  it("reproduces this repository's oracle cases (test/oracle-cases) on every message and exit code", () =>
+    checkCases(OWN_ORACLE_CASES_DIR, 'own-case', OWN_CASE_INTERFACES, 10));
+  it.skipIf(!HAVE_SHARED)("reproduces the reference's recorded oracle cases (top-level .conf files)", () =>
+    checkCases(ORACLE_CASES_DIR, 'oracle-case', ORACLE_CASE_INTERFACES, 30),
+  );
 });

@@ -41,6 +41,12 @@ export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
 export const CORPUS_DIR = path.join(SHARED_DIR, 'corpus');
 export const CORPUS_CONFIGS_DIR = path.join(CORPUS_DIR, 'configs');
 export const ORACLE_CASES_DIR = path.join(SHARED_DIR, 'reference', 'keepalived', 'oracle-cases');
+/**
+ * This repository's own oracle cases (test/oracle-cases/README.md): configurations written for
+ * this project with keepalived 2.2.7's verbatim output beside each (NAME.expected) and
+ * summary.tsv; they need nothing outside the repository.
+ */
+export const OWN_ORACLE_CASES_DIR = path.join(REPO_ROOT, 'test', 'oracle-cases');
 /** The directory the corpus TSVs use in place of the real configs directory. */
 export const CORPUS_TSV_CONFIGS_DIR = '/srv/corpus/configs';
 
@@ -192,17 +198,25 @@ export interface OracleCaseResult {
   configId: string | null;
 }
 
-/** Parse results/summary.tsv + results/<case>.out; messages classified with classifyMessage. */
-export function loadOracleCaseResults(): Map<string, OracleCaseResult> {
-  const resultsDir = path.join(ORACLE_CASES_DIR, 'results');
+/**
+ * Parse the recorded oracle cases; messages classified with classifyMessage. The reference's
+ * (../shared, the default): results/summary.tsv (case, exit code, lines, command) and
+ * results/<case>.out; this repository's own (OWN_ORACLE_CASES_DIR): summary.tsv (case, exit code,
+ * command) and <case>.expected beside the configurations.
+ */
+export function loadOracleCaseResults(dir: string = ORACLE_CASES_DIR): Map<string, OracleCaseResult> {
+  const own = dir !== ORACLE_CASES_DIR;
+  const resultsDir = own ? dir : path.join(dir, 'results');
   const map = new Map<string, OracleCaseResult>();
-  for (const [name = '', rc = '', , command = ''] of readTsv(path.join(resultsDir, 'summary.tsv'), false)) {
+  for (const row of readTsv(path.join(resultsDir, 'summary.tsv'), false)) {
+    const [name = '', rc = ''] = row;
+    const command = (own ? row[2] : row[3]) ?? '';
     // Either `keepalived ARGS...` or `(cd DIR && keepalived ARGS...)`.
-    let cwd = ORACLE_CASES_DIR;
+    let cwd = dir;
     let cmd = command.trim();
     const sub = /^\(cd (\S+) && (.*)\)$/.exec(cmd);
     if (sub) {
-      cwd = path.join(ORACLE_CASES_DIR, sub[1] ?? '');
+      cwd = path.join(dir, sub[1] ?? '');
       cmd = sub[2] ?? '';
     }
     const words = cmd.split(/\s+/);
@@ -212,7 +226,7 @@ export function loadOracleCaseResults(): Map<string, OracleCaseResult> {
     const ii = args.indexOf('-i');
     const configArg = fi >= 0 ? (args[fi + 1] ?? null) : null;
     const configId = ii >= 0 ? (args[ii + 1] ?? null) : null;
-    const outFile = path.join(resultsDir, `${name}.out`);
+    const outFile = path.join(resultsDir, `${name}.${own ? 'expected' : 'out'}`);
     const raw = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
     map.set(name, {
       exitCode: Number(rc),
@@ -226,9 +240,9 @@ export function loadOracleCaseResults(): Map<string, OracleCaseResult> {
   return map;
 }
 
-/** Top-level oracle case configs (`NN-*.conf` directly in ORACLE_CASES_DIR). */
-export function listOracleCaseConfigs(): string[] {
-  return readdirSync(ORACLE_CASES_DIR)
+/** Top-level oracle case configs (the `.conf` files directly in `dir`). */
+export function listOracleCaseConfigs(dir: string = ORACLE_CASES_DIR): string[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.conf'))
     .sort();
 }
