@@ -1,4 +1,5 @@
-// Property/fuzz suite: mutated corpus configs and scripts, keyword soup, and folders of mutated
+// Property/fuzz suite: mutated corpus configs and scripts (../shared/corpus; without ../shared,
+// this repository's own fixtures/ and examples/), keyword soup, and folders of mutated
 // fragments that include each other with symbolic links out of the root, up the tree and in loops,
 // through the whole lint (preprocess, tree, every rule, the shell analysis). Invariants: no
 // internal error, every diagnostic at a valid position of a file that was read, exit code in
@@ -16,7 +17,7 @@ import type { LintReport } from '../src/engine/types.js';
 import { formatters } from '../src/format/index.js';
 import { rules } from '../rules/index.js';
 import { memHost } from './support/mem-host.js';
-import { SHARED } from './helpers.js';
+import { HAVE_SHARED, REPO, SHARED } from './helpers.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 /** An input is at most a few copies of a corpus file: its lint must take well under this. */
@@ -27,16 +28,37 @@ const ROOT = '/fz';
 const CONF = `${ROOT}/etc/keepalived/keepalived.conf`;
 const SCRIPT = `${ROOT}/etc/keepalived/notify.sh`;
 
+/** The regular files under `dirs` (recursively) whose names end in one of `exts`, sorted. */
+function filesUnder(dirs: string[], exts: string[]): string[] {
+  return dirs
+    .flatMap((d) => fs.readdirSync(d, { recursive: true, encoding: 'utf8' }).map((f) => path.join(d, f)))
+    .filter((f) => exts.some((e) => f.endsWith(e)) && fs.lstatSync(f).isFile())
+    .sort();
+}
+/**
+ * The seeds: other people's configurations and scripts (../shared/corpus) when they are there, as
+ * in CI; in a clone alone, this repository's own fixtures/ and examples/.
+ */
+const SEEDS_FROM = HAVE_SHARED ? '../shared/corpus' : 'fixtures/ and examples/ (../shared is not there)';
+const seedDirs = HAVE_SHARED
+  ? { configs: [path.join(SHARED, 'corpus', 'configs')], scripts: [path.join(SHARED, 'corpus', 'scripts')] }
+  : { configs: ['fixtures', 'examples'].map((d) => path.join(REPO, d)) };
 // 1173.conf expands to 30,000 real servers (seconds per lint): covered by the corpus test, too slow here.
-const corpusConfigs = fs
-  .readdirSync(path.join(SHARED, 'corpus', 'configs'))
-  .filter((f) => !f.includes('1173'))
+const corpusConfigs = (
+  HAVE_SHARED
+    ? fs.readdirSync(seedDirs.configs[0]!).map((f) => path.join(seedDirs.configs[0]!, f))
+    : filesUnder(seedDirs.configs, ['.conf', '.inc'])
+)
+  .filter((f) => !path.basename(f).includes('1173'))
   .sort()
-  .map((f) => fs.readFileSync(path.join(SHARED, 'corpus', 'configs', f), 'latin1'));
-const corpusScripts = fs
-  .readdirSync(path.join(SHARED, 'corpus', 'scripts'))
+  .map((f) => fs.readFileSync(f, 'latin1'));
+const corpusScripts = (
+  seedDirs.scripts
+    ? fs.readdirSync(seedDirs.scripts[0]!).map((f) => path.join(seedDirs.scripts![0]!, f))
+    : filesUnder(seedDirs.configs, ['.sh'])
+)
   .sort()
-  .map((f) => fs.readFileSync(path.join(SHARED, 'corpus', 'scripts', f), 'latin1'));
+  .map((f) => fs.readFileSync(f, 'latin1'));
 const WORDS = [
   'vrrp_instance',
   'vrrp_sync_group',
@@ -334,7 +356,12 @@ describe('fuzz', () => {
   it(`${RUNS} generated inputs keep the invariants (seed ${SEED})`, {
     timeout: Math.max(120_000, RUNS * 200),
   }, async () => {
-    console.log(`fuzz: ${RUNS} inputs, seed ${SEED} (replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`);
+    console.log(
+      `fuzz: ${RUNS} inputs, seed ${SEED} (replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}), mutating ` +
+        `${corpusConfigs.length} configurations and ${corpusScripts.length} scripts from ${SEEDS_FROM}`,
+    );
+    expect(corpusConfigs.length).toBeGreaterThan(20);
+    expect(corpusScripts.length).toBeGreaterThan(5);
     let tried = 0;
     const started = Date.now();
     await fc.assert(

@@ -11,8 +11,8 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SHARED = path.resolve(REPO, '..', 'shared');
 /**
  * Whether ../shared (the corpus, keepalived's recorded verdicts, the reference) is beside the
- * repository. A clone alone runs without it: the tests over it skip, each file saying so once
- * (vitest.config.ts leaves out the files that are about nothing else); .ci/run requires it.
+ * repository. A clone alone runs without it: the tests that read it skip (describe.skipIf /
+ * it.skipIf), and vitest.config.ts says which, in one line; .ci/run requires it.
  */
 export const HAVE_SHARED = fs.existsSync(path.join(SHARED, 'corpus', 'configs'));
 
