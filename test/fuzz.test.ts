@@ -28,37 +28,27 @@ const ROOT = '/fz';
 const CONF = `${ROOT}/etc/keepalived/keepalived.conf`;
 const SCRIPT = `${ROOT}/etc/keepalived/notify.sh`;
 
-/** The regular files under `dirs` (recursively) whose names end in one of `exts`, sorted. */
-function filesUnder(dirs: string[], exts: string[]): string[] {
-  return dirs
-    .flatMap((d) => fs.readdirSync(d, { recursive: true, encoding: 'utf8' }).map((f) => path.join(d, f)))
-    .filter((f) => exts.some((e) => f.endsWith(e)) && fs.lstatSync(f).isFile())
-    .sort();
+/** The regular files under `dir` (recursively) whose names end in one of `exts`. */
+function filesUnder(dir: string, exts: string[]): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(dir, f))
+    .filter((f) => exts.some((e) => f.endsWith(e)) && fs.lstatSync(f).isFile());
 }
+const corpusDir = (sub: string) => path.join(SHARED, 'corpus', sub);
+const inCorpus = (sub: string) => fs.readdirSync(corpusDir(sub)).map((f) => path.join(corpusDir(sub), f));
+const ownFiles = (exts: string[]) => ['fixtures', 'examples'].flatMap((d) => filesUnder(path.join(REPO, d), exts));
 /**
  * The seeds: other people's configurations and scripts (../shared/corpus) when they are there, as
  * in CI; in a clone alone, this repository's own fixtures/ and examples/.
  */
 const SEEDS_FROM = HAVE_SHARED ? '../shared/corpus' : 'fixtures/ and examples/ (../shared is not there)';
-const seedDirs = HAVE_SHARED
-  ? { configs: [path.join(SHARED, 'corpus', 'configs')], scripts: [path.join(SHARED, 'corpus', 'scripts')] }
-  : { configs: ['fixtures', 'examples'].map((d) => path.join(REPO, d)) };
+const read = (files: string[]) => files.sort().map((f) => fs.readFileSync(f, 'latin1'));
 // 1173.conf expands to 30,000 real servers (seconds per lint): covered by the corpus test, too slow here.
-const corpusConfigs = (
-  HAVE_SHARED
-    ? fs.readdirSync(seedDirs.configs[0]!).map((f) => path.join(seedDirs.configs[0]!, f))
-    : filesUnder(seedDirs.configs, ['.conf', '.inc'])
-)
-  .filter((f) => !path.basename(f).includes('1173'))
-  .sort()
-  .map((f) => fs.readFileSync(f, 'latin1'));
-const corpusScripts = (
-  seedDirs.scripts
-    ? fs.readdirSync(seedDirs.scripts[0]!).map((f) => path.join(seedDirs.scripts![0]!, f))
-    : filesUnder(seedDirs.configs, ['.sh'])
-)
-  .sort()
-  .map((f) => fs.readFileSync(f, 'latin1'));
+const corpusConfigs = read(
+  (HAVE_SHARED ? inCorpus('configs') : ownFiles(['.conf', '.inc'])).filter((f) => !path.basename(f).includes('1173')),
+);
+const corpusScripts = read(HAVE_SHARED ? inCorpus('scripts') : ownFiles(['.sh']));
 const WORDS = [
   'vrrp_instance',
   'vrrp_sync_group',
