@@ -55,12 +55,22 @@ export const CORPUS_TSV_CONFIGS_DIR = '/srv/corpus/configs';
 
 let availableCache: boolean | undefined;
 
-/** keepalived is installed and we may create a network namespace (`unshare -n true`). */
+/** The keepalived every recorded verdict (corpus, oracle cases, the floors) comes from. */
+export const ORACLE_KEEPALIVED_VERSION = '2.2.7';
+
+/**
+ * keepalived ORACLE_KEEPALIVED_VERSION is installed and we may create a network namespace
+ * (`unshare -n true`). Another version prints other messages (the live runs compare with
+ * recordings of 2.2.7), so its live tests do not run.
+ */
 export function keepalivedAvailable(): boolean {
   if (availableCache !== undefined) return availableCache;
   const keepalived = findOnPath('keepalived', process.env.PATH);
   const unshare = findOnPath('unshare', process.env.PATH);
   if (!keepalived || !unshare || !findOnPath('ip', process.env.PATH)) return (availableCache = false);
+  const v = spawnSync(keepalived, ['-v'], { encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL' });
+  const version = /Keepalived v(\d+\.\d+\.\d+)\b/.exec(`${v.stdout ?? ''}${v.stderr ?? ''}`)?.[1];
+  if (version !== ORACLE_KEEPALIVED_VERSION) return (availableCache = false);
   const r = spawnSync(unshare, ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
   return (availableCache = r.status === 0);
 }
