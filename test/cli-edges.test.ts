@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO } from './helpers.js';
+import { closestName } from '../src/versions/suggest.js';
+import { REPO, runCli } from './helpers.js';
 
 const BIN = path.join(REPO, 'bin', 'keepalived-lint.js');
 const EXAMPLE = 'examples/router/etc/keepalived/keepalived.conf';
@@ -30,5 +31,47 @@ describe('a reader that closes standard output early (EPIPE)', () => {
     const r = intoClosedPipe(cases.find((c) => c.join(' ') === line)!);
     expect(r.stderr).toBe('');
     expect(r.status).toBe('status=0');
+  });
+});
+
+describe('--format takes only the values it names', () => {
+  it.each([
+    [['rules', '--format', 'yaml'], 'Accepted formats: text, json.', ''],
+    [['rules', '-f', 'jsno'], 'Accepted formats: text, json.', ' Did you mean "json"?'],
+    [
+      ['lint', EXAMPLE, '-f', 'SARIF'],
+      'Accepted formats: stylish, json, sarif, github, checkstyle, junit.',
+      ' Did you mean "sarif"?',
+    ],
+    [
+      ['cluster', EXAMPLE, '-f', 'junt'],
+      'Accepted formats: stylish, json, sarif, github, checkstyle, junit.',
+      ' Did you mean "junit"?',
+    ],
+    [['diff', EXAMPLE, EXAMPLE, '-f', 'jason'], 'Accepted formats: text, json.', ' Did you mean "json"?'],
+  ])('%j: exit 2, the accepted values and a did-you-mean, nothing on stdout', async (argv, accepted, hint) => {
+    const r = await runCli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const value = argv.at(-1)!;
+    expect(r.stderr.split('\n')[0]).toBe(
+      `error: option '-f, --format <format>' argument '${value}' is invalid. ${accepted}${hint}`,
+    );
+  });
+
+  it("commander's own did-you-mean for a misspelt option stays on a line of its own", async () => {
+    const r = await runCli(['lint', '--frmat', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: unknown option '--frmat'\n\(Did you mean --format\?\)\n/);
+  });
+});
+
+describe('closestName (did-you-mean)', () => {
+  it('finds a case slip, a word cut short, a typo; nothing for an unrelated word', () => {
+    expect(closestName('bookwrom', ['bullseye', 'bookworm', 'buster'])).toBe('bookworm');
+    expect(closestName('warn', ['off', 'info', 'warning', 'error'])).toBe('warning');
+    expect(closestName('JSON', ['text', 'json'])).toBe('json');
+    expect(closestName('yaml', ['text', 'json'])).toBeUndefined();
+    expect(closestName('s', ['stylish', 'sarif'])).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * passes them in. Example: main(['lint', 'keepalived.conf', '--format', 'json'], io) -> 1.
  */
 import * as path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { countBySeverity, type SeveritySetting } from '../engine/index.js';
 import type { RuleMeta } from '../engine/types.js';
 import { escapeControl, formatters, shownPath } from '../format/index.js';
@@ -34,6 +34,7 @@ import {
 } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
 import { distroHelp, resolveTargetName } from '../versions/distros.js';
+import { didYouMean } from '../versions/suggest.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 import type { CliIO } from './io.js';
 
@@ -54,7 +55,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
-      outputError: (s, write) => write(`${escapeControl(s.replace(/\n$/, ''))}\n`),
+      // Escaped line by line: commander's own did-you-mean comes on a line of its own.
+      outputError: (s, write) => write(`${s.replace(/\n$/, '').split('\n').map(escapeControl).join('\n')}\n`),
     })
     .showHelpAfterError('(run keepalived-lint --help for usage)');
 
@@ -72,7 +74,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'lint config files, or directories (every keepalived.conf, and every *.conf under a keepalived/ folder)',
     )
     .argument('[paths...]', 'files or directories; - reads one config from standard input', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .addOption(formatOption(Object.keys(formatters), 'stylish'))
     .addOption(targetOption())
     .option(
       '--from <version>',
@@ -333,7 +335,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         'only); a file with @id lines is one node per id',
     )
     .argument('<paths...>', "the nodes' config files, or directories holding them (searched like lint does)")
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .addOption(formatOption(Object.keys(formatters), 'stylish'))
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
     .option(
@@ -381,7 +383,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       '--git <rev>',
       'compare each config as committed at REV with the working tree (for pre-commit hooks and CI)',
     )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json'], 'text'))
     .addOption(targetOption())
     .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
     .option('--root <dir>', 'folder that stands for "/" on both sides')
@@ -438,7 +440,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('rules')
     .description('list the rules with their default severity')
-    .option('-f, --format <format>', 'text or json', 'text')
+    .addOption(formatOption(['text', 'json'], 'text'))
     .action((o: { format: string }) => {
       if (o.format === 'json') {
         io.stdout(
@@ -505,6 +507,20 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
 /** The rules the formats describe (sarif): every rule, per-config and cluster. */
 function ruleMetas(): RuleMeta[] {
   return allRules.map((r) => r.meta);
+}
+
+/**
+ * -f/--format with its accepted values: a value outside them is a usage error (exit 2) naming them,
+ * with a did-you-mean ("jsno" -> json); --help lists them (commander's choices).
+ */
+function formatOption(values: string[], fallback: string): Option {
+  return new Option('-f, --format <format>', 'output format')
+    .choices(values)
+    .argParser((value: string) => {
+      if (values.includes(value)) return value;
+      throw new InvalidArgumentError(`Accepted formats: ${values.join(', ')}.${didYouMean(value, values)}`);
+    })
+    .default(fallback);
 }
 
 function checkTarget(t: string, io: CliIO): string | null {
