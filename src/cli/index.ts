@@ -33,7 +33,7 @@ import {
   type KeepalivedCliOptions,
 } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
-import { distroHelp, resolveTargetName } from '../versions/distros.js';
+import { distroHelp, distroNames, KNOWN_RANGE, outsideKnownRange, resolveTargetName } from '../versions/distros.js';
 import { didYouMean } from '../versions/suggest.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 import type { CliIO } from './io.js';
@@ -189,10 +189,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         cmd: Command,
       ) => {
         const target = checkTarget(o.target, io);
-        if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
+        const from = o.from !== undefined ? checkTarget(o.from, io, '--from') : undefined;
+        if (!target || from === null) return void (exitCode = EXIT_USAGE);
         const cli: CliLintOptions = {
           ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
-          ...(o.from !== undefined ? { from: o.from } : {}),
+          ...(from !== undefined ? { from } : {}),
           ...(o.configId !== undefined ? { configId: o.configId } : {}),
           ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
           ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
@@ -391,10 +392,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--new-root <dir>', 'folder that stands for "/" for NEW')
     .option('--no-detail', "text: leave out each problem's detail")
     .action(async (paths: string[], o: DiffCommandOptions, cmd: Command) => {
-      if (!checkTarget(o.target, io)) return void (exitCode = EXIT_USAGE);
+      const target = checkTarget(o.target, io);
+      if (!target) return void (exitCode = EXIT_USAGE);
       const { runDiffCommand } = await import('./diff-command.js');
       const targetGiven = cmd.getOptionValueSource('target') !== 'default';
-      exitCode = await runDiffCommand(paths, { ...o, targetGiven }, { io, host, rules, allRules });
+      exitCode = await runDiffCommand(paths, { ...o, target, targetGiven }, { io, host, rules, allRules });
     });
 
   program
@@ -523,14 +525,32 @@ function formatOption(values: string[], fallback: string): Option {
     .default(fallback);
 }
 
-function checkTarget(t: string, io: CliIO): string | null {
-  if (resolveTargetName(t)) return t;
+/**
+ * The --target/--from value as the lint uses it, null (after saying why) when it is neither a
+ * version nor a distribution. A version outside the releases the keyword table knows is a warning
+ * naming the range and what is assumed, and the lint goes on (an older one is checked as the
+ * oldest known release). Example: "9.9.9" -> warning, "9.9.9"; "0.1" -> warning, "1.2.1".
+ */
+function checkTarget(t: string, io: CliIO, option = '--target'): string | null {
+  if (!resolveTargetName(t)) {
+    io.stderr(
+      `keepalived-lint: ${option} "${escapeControl(t)}" ` +
+        `is neither a keepalived version such as 2.2.7 nor a ` +
+        `distribution such as bookworm or ubuntu-24.04.${didYouMean(t, distroNames())}\n`,
+    );
+    return null;
+  }
+  const outside = outsideKnownRange(t);
+  if (!outside) return t;
+  const range = `${KNOWN_RANGE.oldest} to ${KNOWN_RANGE.newest}`;
   io.stderr(
-    `keepalived-lint: --target/--from "${escapeControl(t)}" ` +
-      `is neither a keepalived version such as 2.2.7 nor a ` +
-      `distribution such as bookworm or ubuntu-24.04\n`,
+    `keepalived-lint: warning: ${option} ${escapeControl(t.trim())} is ${outside.side} than the keepalived ` +
+      `releases keepalived-lint knows (${range}); ` +
+      (outside.side === 'older'
+        ? `checking as ${outside.checkedAs}\n`
+        : `checking with the keywords of ${outside.checkedAs}, as if nothing changed since\n`),
   );
-  return null;
+  return outside.side === 'older' ? outside.checkedAs : t;
 }
 
 function rel(file: string, cwd: string): string {
