@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_RANGE } from '../src/versions/distros.js';
 import { closestName } from '../src/versions/suggest.js';
-import { REPO, runCli } from './helpers.js';
+import { REPO, runCli, tempTree } from './helpers.js';
+import { packageLinks, repositoryWebUrl } from '../src/cli/package-info.js';
+import { ruleUrlBaseOf, ruleUrls } from '../src/format/common.js';
 
 const BIN = path.join(REPO, 'bin', 'keepalived-lint.js');
 const EXAMPLE = 'examples/router/etc/keepalived/keepalived.conf';
@@ -125,5 +127,83 @@ describe('--target outside the releases the keyword table knows', () => {
           'such as bookworm or ubuntu-24.04. Did you mean "bookworm"?\n',
       );
     }
+  });
+});
+
+describe("the rule's page in every format", () => {
+  const { dir, write } = tempTree('kl-edges-');
+  const file = write(
+    'keepalived.conf',
+    'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priorty 100\n    priority 100\n' +
+      '    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n',
+  );
+  const BASE = 'https://docs.example.com/keepalived-lint/v0.1.0/rules';
+  const page = `${BASE}/unknown-keyword.md`;
+  const withBase = async (format: string) =>
+    (await runCli(['lint', file, '-f', format, '--rule-url-base', `${BASE}/`], { cwd: dir })).stdout;
+
+  it('--rule-url-base URL: URL/<rule-id>.md in stylish, json, sarif, github, checkstyle and junit', async () => {
+    expect(await withBase('stylish')).toContain(`\nFor more information:\n  unknown-keyword  ${page}\n\n1 problem`);
+    const json = JSON.parse(await withBase('json'));
+    expect(json.results[0].diagnostics[0].ruleUrl).toBe(page);
+    const sarif = JSON.parse(await withBase('sarif'));
+    const rule = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'unknown-keyword');
+    expect(rule.helpUri).toBe(page);
+    expect(await withBase('github')).toContain(`%0A%0AMore information: ${page}\n`);
+    expect(await withBase('checkstyle')).toContain(`(more information: ${page})"`);
+    expect(await withBase('junit')).toContain(`\n\nMore information: ${page}</failure>`);
+  });
+
+  it('by default, docs/rules of the repository package.json names (else the project on GitHub)', async () => {
+    const r = await runCli(['lint', file], { cwd: dir });
+    expect(r.stdout).toContain(
+      `For more information:\n  unknown-keyword  ${packageLinks().ruleUrlBase}/unknown-keyword.md\n`,
+    );
+    expect(packageLinks().ruleUrlBase).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/blob\/main\/docs\/rules$/);
+  });
+
+  it('cluster takes --rule-url-base too; a value that is not an http(s) address is exit 2', async () => {
+    const node = (vip: string) =>
+      write(
+        `${vip}.conf`,
+        'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n' +
+          `    virtual_ipaddress {\n        ${vip}/24\n    }\n}\n`,
+      );
+    const c = await runCli(['cluster', node('192.0.2.1'), node('192.0.2.2'), '-f', 'json', '--rule-url-base', BASE], {
+      cwd: dir,
+    });
+    const diagnostics = JSON.parse(c.stdout).results.flatMap((r: { diagnostics: unknown[] }) => r.diagnostics);
+    expect(diagnostics.map((d: { ruleUrl: string }) => d.ruleUrl)).toEqual([
+      `${BASE}/cluster-vip-mismatch.md`,
+      `${BASE}/cluster-vip-mismatch.md`,
+    ]);
+    const bad = await runCli(['lint', file, '--rule-url-base', 'docs/rules'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^error: option '--rule-url-base <url>' argument 'docs\/rules' is invalid\. Expected an http\(s\) address/,
+    );
+  });
+
+  it('no page for what keepalived -t said (rule "keepalived"), none when a library caller gives no base', () => {
+    const urlOf = ruleUrls({ ruleUrlBase: BASE, rules: [{ id: 'unknown-keyword' }] });
+    expect(urlOf('unknown-keyword')).toBe(page);
+    expect(urlOf('keepalived')).toBeUndefined();
+    expect(ruleUrls({})('unknown-keyword')).toBeUndefined();
+  });
+
+  it("reads package.json's repository in its usual spellings; GitHub only (the blob/main layout)", () => {
+    const web = 'https://github.com/keepalived-lint/keepalived-lint';
+    for (const r of [
+      { type: 'git', url: 'git+https://github.com/keepalived-lint/keepalived-lint.git' },
+      'github:keepalived-lint/keepalived-lint',
+      'keepalived-lint/keepalived-lint',
+      'git@github.com:keepalived-lint/keepalived-lint.git',
+      'git://github.com/keepalived-lint/keepalived-lint.git',
+      'https://github.com/keepalived-lint/keepalived-lint/',
+    ])
+      expect(repositoryWebUrl(r)).toBe(web);
+    for (const r of [undefined, 42, {}, 'https://gitlab.com/a/b.git', 'not a url'])
+      expect(repositoryWebUrl(r)).toBeNull();
+    expect(ruleUrlBaseOf(web)).toBe(`${web}/blob/main/docs/rules`);
   });
 });

@@ -109,7 +109,15 @@ export async function runClusterCommand(
   paths: string[],
   format: string,
   cli: CliLintOptions,
-  env: { io: CliIO; host: FileHost; version: string; rules: readonly RuleMeta[]; detail?: boolean },
+  env: {
+    io: CliIO;
+    host: FileHost;
+    version: string;
+    rules: readonly RuleMeta[];
+    detail?: boolean;
+    /** The rule pages and the tool's home, for the formats (FormatOptions). */
+    links?: { ruleUrlBase: string; repositoryUrl: string };
+  },
 ): Promise<number> {
   const { io, host } = env;
   const found = findConfigs(paths, host, io.cwd);
@@ -132,6 +140,7 @@ export async function runClusterCommand(
       version: env.version,
       rules: env.rules,
       ...(env.detail !== undefined ? { detail: env.detail } : {}),
+      ...env.links,
     }),
   );
   return found.errors.length || c.report.errors.length ? 2 : countBySeverity(c.report).error > 0 ? 1 : 0;

@@ -23,6 +23,8 @@ import {
   writeReport,
 } from './report-options.js';
 import { withStdin } from './stdin.js';
+import { packageLinks, parseRuleUrlBase } from './package-info.js';
+import { DOCS_BASE_URL } from '../format/common.js';
 import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
 import { DEFAULT_CACHE_DIR, openCache } from './cache-option.js';
 import { progressLine } from './progress.js';
@@ -109,6 +111,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('-o, --output <file>', 'write the report to this file instead of standard output')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
+    .addOption(ruleUrlBaseOption())
     .option(
       '--no-detail',
       "leave out each finding's detail (what keepalived does, why it " +
@@ -185,6 +188,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           rule?: Record<string, SeveritySetting>;
           stdinFilename?: string;
           cluster?: boolean;
+          ruleUrlBase?: string;
         } & KeepalivedCliOptions,
         cmd: Command,
       ) => {
@@ -306,6 +310,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           version: VERSION,
           rules: ruleMetas(),
           detail: o.detail,
+          ...ruleLinks(o.ruleUrlBase),
         });
         let writeError: string | null = null;
         if (o.output === undefined) io.stdout(text);
@@ -344,10 +349,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)',
     )
     .option('--no-detail', "leave out each finding's detail in stylish, github and junit output")
+    .addOption(ruleUrlBaseOption())
     .action(
       async (
         paths: string[],
-        o: { format: string; target: string; root?: string; config?: string; detail: boolean },
+        o: { format: string; target: string; root?: string; config?: string; detail: boolean; ruleUrlBase?: string },
         cmd: Command,
       ) => {
         const target = checkTarget(o.target, io);
@@ -364,6 +370,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           version: VERSION,
           rules: ruleMetas(),
           detail: o.detail,
+          links: ruleLinks(o.ruleUrlBase),
         });
       },
     );
@@ -509,6 +516,21 @@ function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliI
 /** The rules the formats describe (sarif): every rule, per-config and cluster. */
 function ruleMetas(): RuleMeta[] {
   return allRules.map((r) => r.meta);
+}
+
+/** --rule-url-base URL, for lint and cluster. */
+function ruleUrlBaseOption(): Option {
+  return new Option(
+    '--rule-url-base <url>',
+    "where the rule pages are: each finding's rule links to URL/<rule-id>.md in every format " +
+      `(default: docs/rules in the repository package.json names, else ${DOCS_BASE_URL.replace(/\/$/, '')})`,
+  ).argParser(parseRuleUrlBase);
+}
+
+/** The links the formats print: the rule pages (--rule-url-base, else from package.json) and the tool's home. */
+function ruleLinks(ruleUrlBase: string | undefined): { ruleUrlBase: string; repositoryUrl: string } {
+  const links = packageLinks();
+  return { repositoryUrl: links.repositoryUrl, ruleUrlBase: ruleUrlBase ?? links.ruleUrlBase };
 }
 
 /**
