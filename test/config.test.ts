@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, lintJson, runCli, tempTree } from './helpers.js';
+import { KNOWN_RANGE } from '../src/versions/distros.js';
 
 const { dir: tmp, write } = tempTree('kl-config-');
 
@@ -195,6 +196,32 @@ describe('configuration errors: exit 2, each at its key', () => {
         '"unicast-without-peer"; did you mean "unicast-without-peers"? ' +
         '(keepalived-lint rules lists them)',
       '.keepalived-lint.yaml:5:5: error: rule "invalid-value" takes no options',
+    ]);
+  });
+
+  it('a target outside the known releases: one warning at its value, and the lint runs', async () => {
+    const f = write('range/.keepalived-lint.yaml', 'target: 9.9.9\noverrides:\n  - files: old/**\n    target: "0.1"\n');
+    const conf =
+      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priorty 100\n' +
+      '    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n';
+    write('range/keepalived.conf', conf);
+    write('range/old/keepalived.conf', conf);
+    const cwd = path.dirname(f);
+    const r = await runCli(['lint', 'keepalived.conf', 'old/keepalived.conf', '-f', 'json'], { cwd });
+    const range = `(${KNOWN_RANGE.oldest} to ${KNOWN_RANGE.newest})`;
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `.keepalived-lint.yaml:1:9: warning: target 9.9.9 is newer than the keepalived releases keepalived-lint knows ` +
+        `${range}; checking with the keywords of ${KNOWN_RANGE.newest}, as if nothing changed since`,
+      `.keepalived-lint.yaml:4:13: warning: target 0.1 is older than the keepalived releases keepalived-lint knows ` +
+        `${range}; checking as ${KNOWN_RANGE.oldest}`,
+    ]);
+    expect(r.code).toBe(1);
+    const messages = JSON.parse(r.stdout).results.map((x: { diagnostics: { message: string }[] }) =>
+      x.diagnostics.map((d) => d.message),
+    );
+    expect(messages).toEqual([
+      ['Unknown keyword "priorty" in vrrp_instance VI_1: keepalived 9.9.9 ignores the line'],
+      [`Unknown keyword "priorty" in vrrp_instance VI_1: keepalived ${KNOWN_RANGE.oldest} ignores the line`],
     ]);
   });
 

@@ -12,7 +12,7 @@ import { displayPath, escapeControl, formatters, shownPath } from '../format/ind
 import type { FileHost } from '../source/host.js';
 import type { Loader } from '../load/index.js';
 import { allRules, clusterRules } from '../../rules/index.js';
-import { effectiveFor, planLint, type CliLintOptions } from './lint-plan.js';
+import { effectiveFor, planLint, printConfigProblems, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import type { CliIO } from './io.js';
@@ -41,10 +41,11 @@ export async function clusterReport(
   stderr: (s: string) => void,
   cwd: string,
   loader?: Loader,
+  /** The configuration files' warnings were printed already (lint --cluster: by the lint). */
+  warned = false,
 ): Promise<ClusterRun | null> {
   const plan = planLint(files, cli, host, allRules);
-  for (const p of plan.problems)
-    stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  printConfigProblems(warned ? { ...plan, warnings: [] } : plan, stderr, cwd);
   if (plan.problems.length) return null;
   // The files' configuration files loaded cleanly above (planLint): read again for `clusters:`.
   const loaded = new Map<string, LoadedConfig | null>();

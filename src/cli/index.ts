@@ -35,7 +35,7 @@ import {
   type KeepalivedCliOptions,
 } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
-import { distroHelp, distroNames, KNOWN_RANGE, outsideKnownRange, resolveTargetName } from '../versions/distros.js';
+import { checkedTarget, distroHelp, distroNames, outsideRangeNote, resolveTargetName } from '../versions/distros.js';
 import { didYouMean } from '../versions/suggest.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 import type { CliIO } from './io.js';
@@ -271,7 +271,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           // The other commands and --cluster load their modules when used (start-up time).
           const { clusterReport, tooFewNodes } = await import('./cluster-command.js');
           const { mergeReports } = await import('../cluster/index.js');
-          const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd, loader);
+          const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd, loader, true);
           if (!c) return void (exitCode = EXIT_USAGE);
           if (c.nodes.length < 2)
             io.stderr(`keepalived-lint: --cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
@@ -562,17 +562,9 @@ function checkTarget(t: string, io: CliIO, option = '--target'): string | null {
     );
     return null;
   }
-  const outside = outsideKnownRange(t);
-  if (!outside) return t;
-  const range = `${KNOWN_RANGE.oldest} to ${KNOWN_RANGE.newest}`;
-  io.stderr(
-    `keepalived-lint: warning: ${option} ${escapeControl(t.trim())} is ${outside.side} than the keepalived ` +
-      `releases keepalived-lint knows (${range}); ` +
-      (outside.side === 'older'
-        ? `checking as ${outside.checkedAs}\n`
-        : `checking with the keywords of ${outside.checkedAs}, as if nothing changed since\n`),
-  );
-  return outside.side === 'older' ? outside.checkedAs : t;
+  const note = outsideRangeNote(t);
+  if (note) io.stderr(`keepalived-lint: warning: ${option} ${escapeControl(note)}\n`);
+  return checkedTarget(t);
 }
 
 function rel(file: string, cwd: string): string {

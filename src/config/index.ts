@@ -30,7 +30,7 @@ import type { RuleMeta, SeveritySetting } from '../rule-api/index.js';
 import { isInside, realResolver, refusal, repositoryOf } from '../source/confine.js';
 import type { FileHost } from '../source/host.js';
 import type { PathMapping } from '../source/paths.js';
-import { distroNames, resolveTargetName } from '../versions/distros.js';
+import { checkedTarget, distroNames, outsideRangeNote, resolveTargetName } from '../versions/distros.js';
 import { closestName } from '../versions/suggest.js';
 
 export const CONFIG_NAMES = ['.keepalived-lint.yaml', '.keepalived-lint.yml'];
@@ -66,6 +66,8 @@ export interface LoadedConfig {
   /** The folder its root and paths must lie in: its git repository, else its own folder. */
   home: string;
   data: ConfigData;
+  /** What is used but said (a target outside the releases known), at its value. */
+  warnings?: ConfigProblem[];
 }
 
 /** What one linted file gets: the engine's options, before the command line has its say. */
@@ -175,7 +177,11 @@ export function loadConfig(
   if (!isRecord(data)) return { problems: byPosition(problems) };
   const cfg = data as ConfigData;
   const ids = [...rules.map((x) => x.meta.id)].sort();
+  const warnings: ConfigProblem[] = [];
   const check = (settings: Settings, base: (string | number)[]) => {
+    const rangeNote = typeof settings.target === 'string' ? outsideRangeNote(settings.target) : null;
+    if (rangeNote)
+      warnings.push({ file, ...nodePosition(doc, lc, [...base, 'target']), message: `target ${rangeNote}` });
     if (typeof settings.target === 'string' && !resolveTargetName(settings.target)) {
       problems.push({
         file,
@@ -256,7 +262,7 @@ export function loadConfig(
   check(cfg, []);
   if (Array.isArray(cfg.overrides)) cfg.overrides.forEach((o, i) => isRecord(o) && check(o, ['overrides', i]));
   if (problems.length) return { problems: byPosition(problems) };
-  return { file, dir, home, data: cfg };
+  return { file, dir, home, data: cfg, ...(warnings.length ? { warnings: byPosition(warnings) } : {}) };
 }
 
 /** The options for one linted file. */
@@ -267,7 +273,7 @@ export function resolveFor(file: string, cfg: LoadedConfig | null): EffectiveOpt
   const matches = (globs: string | string[]) => [globs].flat().some((g) => picomatch(g, { dot: true })(rel));
   out.ignored = !rel.startsWith('..') && matches(cfg.data.ignore ?? []) && (cfg.data.ignore ?? []).length > 0;
   const apply = (s: Settings) => {
-    if (s.target !== undefined) out.target = s.target;
+    if (s.target !== undefined) out.target = checkedTarget(s.target);
     if (s.root !== undefined) out.root = path.resolve(cfg.dir, s.root);
     if (s.configIds !== undefined) out.configIds = s.configIds;
     if (s.paths !== undefined) out.paths = bindPaths(s.paths, cfg.dir, rel, cfg.home);

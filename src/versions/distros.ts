@@ -75,3 +75,25 @@ export function outsideKnownRange(text: string): { side: 'older' | 'newer'; chec
   if (compareVersions(t.version, KNOWN_RANGE.newest) > 0) return { side: 'newer', checkedAs: KNOWN_RANGE.newest };
   return null;
 }
+
+/**
+ * What is said of a target outside the known releases, null inside. Example: outsideRangeNote('0.1')
+ * -> '0.1 is older than the keepalived releases keepalived-lint knows (1.2.1 to 2.4.3); checking as 1.2.1'.
+ */
+export function outsideRangeNote(text: string): string | null {
+  const outside = outsideKnownRange(text);
+  if (!outside) return null;
+  return (
+    `${text.trim()} is ${outside.side} than the keepalived releases keepalived-lint knows ` +
+    `(${KNOWN_RANGE.oldest} to ${KNOWN_RANGE.newest}); ` +
+    (outside.side === 'older'
+      ? `checking as ${outside.checkedAs}`
+      : `checking with the keywords of ${outside.checkedAs}, as if nothing changed since`)
+  );
+}
+
+/** The version a target is checked as: an older one than every known release as the oldest. */
+export function checkedTarget(text: string): string {
+  const outside = outsideKnownRange(text);
+  return outside?.side === 'older' ? outside.checkedAs : text;
+}
