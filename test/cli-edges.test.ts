@@ -184,6 +184,14 @@ describe("the rule's page in every format", () => {
     );
   });
 
+  it('rules --format json gives each rule its page', async () => {
+    const list = JSON.parse((await runCli(['rules', '-f', 'json', '--rule-url-base', BASE])).stdout);
+    expect(list.length).toBeGreaterThan(30);
+    for (const r of list) expect(r.url).toBe(`${BASE}/${r.id}.md`);
+    const byDefault = JSON.parse((await runCli(['rules', '-f', 'json'])).stdout);
+    expect(byDefault[0].url).toBe(`${packageLinks().ruleUrlBase}/${byDefault[0].id}.md`);
+  });
+
   it('no page for what keepalived -t said (rule "keepalived"), none when a library caller gives no base', () => {
     const urlOf = ruleUrls({ ruleUrlBase: BASE, rules: [{ id: 'unknown-keyword' }] });
     expect(urlOf('unknown-keyword')).toBe(page);

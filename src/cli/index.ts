@@ -24,7 +24,7 @@ import {
 } from './report-options.js';
 import { withStdin } from './stdin.js';
 import { packageLinks, parseRuleUrlBase } from './package-info.js';
-import { DOCS_BASE_URL } from '../format/common.js';
+import { DOCS_BASE_URL, ruleDocsUrl } from '../format/common.js';
 import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
 import { DEFAULT_CACHE_DIR, openCache } from './cache-option.js';
 import { progressLine } from './progress.js';
@@ -450,11 +450,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .command('rules')
     .description('list the rules with their default severity')
     .addOption(formatOption(['text', 'json'], 'text'))
-    .action((o: { format: string }) => {
+    .addOption(ruleUrlBaseOption())
+    .action((o: { format: string; ruleUrlBase?: string }) => {
       if (o.format === 'json') {
+        const base = ruleLinks(o.ruleUrlBase).ruleUrlBase;
         io.stdout(
           JSON.stringify(
-            allRules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })),
+            allRules.map((r) => ({
+              id: r.meta.id,
+              severity: r.meta.severity,
+              description: r.meta.description,
+              url: ruleDocsUrl(r.meta.id, base),
+            })),
             null,
             2,
           ) + '\n',
@@ -522,7 +529,7 @@ function ruleMetas(): RuleMeta[] {
 function ruleUrlBaseOption(): Option {
   return new Option(
     '--rule-url-base <url>',
-    "where the rule pages are: each finding's rule links to URL/<rule-id>.md in every format " +
+    'where the rule pages are: each rule links to URL/<rule-id>.md in every format ' +
       `(default: docs/rules in the repository package.json names, else ${DOCS_BASE_URL.replace(/\/$/, '')})`,
   ).argParser(parseRuleUrlBase);
 }
