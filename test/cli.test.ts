@@ -46,6 +46,9 @@ describe('lint exit codes and output', () => {
               column: 5,
               endLine: 5,
               endColumn: 12,
+              ruleUrl: expect.stringMatching(
+                /^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/main\/docs\/rules\/unknown-keyword\.md$/,
+              ),
             },
           ],
         },

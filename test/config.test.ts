@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, lintJson, runCli, tempTree } from './helpers.js';
+import { KNOWN_RANGE } from '../src/versions/distros.js';
 
 const { dir: tmp, write } = tempTree('kl-config-');
 
@@ -120,10 +121,66 @@ describe('configuration errors: exit 2, each at its key', () => {
   it('unknown keys, bad severities and missing fields', async () => {
     const r = await errors('target: 2.2.7\nrules:\n  syntax-error: loud\ncolour: yes\noverrides:\n  - rules: {}\n');
     expect(r.code).toBe(2);
+    // In the order of the file.
     expect(r.lines).toEqual([
-      '.keepalived-lint.yaml:4:1: error: unknown key "colour" in the top level',
       '.keepalived-lint.yaml:3:17: error: "rules.syntax-error" must be one of off, info, warning, error',
+      '.keepalived-lint.yaml:4:1: error: unknown key "colour" in the top level',
       '.keepalived-lint.yaml:6:5: error: "overrides.0" needs "files"',
+    ]);
+  });
+
+  it('every problem in one pass (schema, rule ids, targets), each at its key or value, with a did-you-mean', async () => {
+    const r = await errors(
+      [
+        'taget: bookworm',
+        'target: bookwrom',
+        'rules:',
+        '  unicast-without-peer: off',
+        '  unknown-keyword: warn',
+        '  invalid-value:',
+        '    severty: error',
+        '  script-insecure:',
+        '    severity: eror',
+        'overrides:',
+        '  - files: "x/**"',
+        '    target: potato',
+        '    rules:',
+        '      nosuch: off',
+        '    colour: 1',
+        '',
+      ].join('\n'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual([
+      '.keepalived-lint.yaml:1:1: error: unknown key "taget" in the top level; did you mean "target"?',
+      '.keepalived-lint.yaml:2:9: error: "bookwrom" is neither a keepalived version such as 2.2.7 nor a ' +
+        'distribution such as bookworm; did you mean "bookworm"?',
+      '.keepalived-lint.yaml:4:3: error: unknown rule "unicast-without-peer"; did you mean "unicast-without-peers"? ' +
+        '(keepalived-lint rules lists them)',
+      '.keepalived-lint.yaml:5:20: error: "rules.unknown-keyword" must be one of off, info, warning, error; ' +
+        'did you mean "warning"?',
+      '.keepalived-lint.yaml:7:5: error: unknown key "severty" in "rules.invalid-value"; did you mean "severity"?',
+      '.keepalived-lint.yaml:9:15: error: "rules.script-insecure.severity" must be one of off, info, warning, ' +
+        'error; did you mean "error"?',
+      '.keepalived-lint.yaml:12:13: error: "potato" is neither a keepalived version such as 2.2.7 nor a ' +
+        'distribution such as bookworm',
+      '.keepalived-lint.yaml:14:7: error: unknown rule "nosuch" (keepalived-lint rules lists them)',
+      '.keepalived-lint.yaml:15:5: error: unknown key "colour" in "overrides.0"',
+    ]);
+  });
+
+  it('values of the wrong shape are reported by the schema, and the rest is still checked', async () => {
+    const r = await errors(
+      'target: 7\nroot: [a]\npaths: 3\nrules: [x]\noverrides: 1\nclusters:\n  - files: a\n    nme: x\n',
+    );
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual([
+      '.keepalived-lint.yaml:1:9: error: "target" must be string',
+      '.keepalived-lint.yaml:2:7: error: "root" must be string',
+      '.keepalived-lint.yaml:3:8: error: "paths" must be object',
+      '.keepalived-lint.yaml:4:8: error: "rules" must be object',
+      '.keepalived-lint.yaml:5:12: error: "overrides" must be array',
+      '.keepalived-lint.yaml:8:5: error: unknown key "nme" in "clusters.0"; did you mean "name"?',
     ]);
   });
 
@@ -139,6 +196,32 @@ describe('configuration errors: exit 2, each at its key', () => {
         '"unicast-without-peer"; did you mean "unicast-without-peers"? ' +
         '(keepalived-lint rules lists them)',
       '.keepalived-lint.yaml:5:5: error: rule "invalid-value" takes no options',
+    ]);
+  });
+
+  it('a target outside the known releases: one warning at its value, and the lint runs', async () => {
+    const f = write('range/.keepalived-lint.yaml', 'target: 9.9.9\noverrides:\n  - files: old/**\n    target: "0.1"\n');
+    const conf =
+      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priorty 100\n' +
+      '    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n';
+    write('range/keepalived.conf', conf);
+    write('range/old/keepalived.conf', conf);
+    const cwd = path.dirname(f);
+    const r = await runCli(['lint', 'keepalived.conf', 'old/keepalived.conf', '-f', 'json'], { cwd });
+    const range = `(${KNOWN_RANGE.oldest} to ${KNOWN_RANGE.newest})`;
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `.keepalived-lint.yaml:1:9: warning: target 9.9.9 is newer than the keepalived releases keepalived-lint knows ` +
+        `${range}; checking with the keywords of ${KNOWN_RANGE.newest}, as if nothing changed since`,
+      `.keepalived-lint.yaml:4:13: warning: target 0.1 is older than the keepalived releases keepalived-lint knows ` +
+        `${range}; checking as ${KNOWN_RANGE.oldest}`,
+    ]);
+    expect(r.code).toBe(1);
+    const messages = JSON.parse(r.stdout).results.map((x: { diagnostics: { message: string }[] }) =>
+      x.diagnostics.map((d) => d.message),
+    );
+    expect(messages).toEqual([
+      ['Unknown keyword "priorty" in vrrp_instance VI_1: keepalived 9.9.9 ignores the line'],
+      [`Unknown keyword "priorty" in vrrp_instance VI_1: keepalived ${KNOWN_RANGE.oldest} ignores the line`],
     ]);
   });
 

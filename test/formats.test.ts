@@ -15,7 +15,8 @@ import { REPO, runCli, type JsonDiagnostic } from './helpers.js';
 import { childrenNamed, parseXml, type XmlElement } from './support/xml.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../src/cli/index.js';
-import { DOCS_BASE_URL } from '../src/format/common.js';
+import { ruleDocsUrl } from '../src/format/common.js';
+import { packageLinks } from '../src/cli/package-info.js';
 import { FINGERPRINT_KEY, markdownText } from '../src/format/sarif.js';
 import { formatters, wrapDetail } from '../src/format/index.js';
 import { escapeData, escapeProperty, githubAnnotations } from '../src/format/github.js';
@@ -55,6 +56,9 @@ const CLEAN =
   'virtual_router_id 51\n    priority 100\n    virtual_ipaddress {\n     ' +
   '   192.0.2.10/24\n    }\n}\n';
 const FILES = [ODD, 'clean.conf', 'fifo.conf'];
+/** A rule's page as the CLI links it by default (docs/rules of the repository package.json names). */
+const RULE_PAGES = packageLinks().ruleUrlBase;
+const pageOf = (ruleId: string) => ruleDocsUrl(ruleId, RULE_PAGES);
 
 interface JsonFile {
   file: string;
@@ -183,12 +187,13 @@ describe('--format sarif', () => {
     expect(driver.rules.map((r) => r.id)).toEqual(allRules.map((r) => r.meta.id));
     for (const [i, r] of driver.rules.entries()) {
       const meta = allRules[i]!.meta;
-      expect(r.helpUri).toBe(`${DOCS_BASE_URL}${meta.id}.md`);
+      expect(r.helpUri).toBe(`${RULE_PAGES}/${meta.id}.md`);
       // The URL's path is the repository's docs/rules/<id>.md.
-      expect(fs.existsSync(path.join(REPO, 'docs/rules', r.helpUri!.slice(DOCS_BASE_URL.length)))).toBe(true);
+      expect(RULE_PAGES).toMatch(/\/blob\/main\/docs\/rules$/);
+      expect(fs.existsSync(path.join(REPO, 'docs/rules', r.helpUri!.slice(RULE_PAGES.length + 1)))).toBe(true);
       expect(r.fullDescription?.text).toBe(meta.description);
       expect(r.help?.text.startsWith(meta.description)).toBe(true);
-      expect(r.help?.markdown).toContain(`(${DOCS_BASE_URL}${meta.id}.md)`);
+      expect(r.help?.markdown).toContain(`(${RULE_PAGES}/${meta.id}.md)`);
       expect(r.shortDescription!.text.length).toBeGreaterThan(10);
       expect(meta.description.startsWith(r.shortDescription!.text)).toBe(true);
       expect(r.defaultConfiguration?.level).toBe(LEVEL[meta.severity]);
@@ -361,12 +366,15 @@ describe('--format github', () => {
     }
     const expanded = annotations.find((a) => a.message.includes('expanded from'))!;
     const withRelated = findings.find((d) => d.related)!;
-    // message, related lines, a blank line, the detail.
+    // message, related lines, a blank line, the detail, a blank line, the rule's page.
     expect(withRelated.detail).toBeDefined();
     expect(expanded.message).toBe(
       `${withRelated.message}\n  ${ODD}:1:1: expanded from ` +
-        `$PRIO, defined here\n\n${escapeControl(withRelated.detail!)}`,
+        `$PRIO, defined here\n\n${escapeControl(withRelated.detail!)}\n\n` +
+        `More information: ${pageOf(withRelated.ruleId)}`,
     );
+    for (const [i, d] of findings.entries())
+      expect(annotations[i]!.message.endsWith(`\n\nMore information: ${pageOf(d.ruleId)}`)).toBe(true);
     expect(annotations.find((a) => a.props.title === 'unknown-keyword')!.message.split('\n')[0]).toMatch(
       /\[config-id: lb1\]$/,
     );
@@ -380,10 +388,13 @@ describe('--format github', () => {
   it('leaves the detail out with --no-detail', async () => {
     const r = await lint('github', ['--no-detail']);
     const annotations = r.stdout.trimEnd().split('\n').map(parseAnnotation);
+    const withRelated = findings.find((d) => d.related)!;
     expect(annotations.find((a) => a.message.includes('expanded from'))!.message).toBe(
-      `${findings.find((d) => d.related)!.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here`,
+      `${withRelated.message}\n  ${ODD}:1:1: expanded from $PRIO, defined here\n\n` +
+        `More information: ${pageOf(withRelated.ruleId)}`,
     );
-    for (const a of annotations) expect(a.message).not.toContain('\n\n');
+    // No detail: the rule's page is the only paragraph after the message.
+    for (const a of annotations) expect(a.message.split('\n\n').length).toBeLessThanOrEqual(2);
   });
 
   it(
@@ -497,11 +508,18 @@ describe('--format checkstyle', () => {
       expect(a.message!.startsWith(d.message.replace('\u0001', '\\x01'))).toBe(true);
     }
     const messages = errors.map((e) => e.attributes.message!);
+    const withRelated = findings.find((d) => d.related)!;
     expect(messages).toContain(
-      `${findings.find((d) => d.related)!.message} (see ${ODD}:1:1: expanded from $PRIO, defined here)`,
+      `${withRelated.message} (see ${ODD}:1:1: expanded from $PRIO, defined here) ` +
+        `(more information: ${pageOf(withRelated.ruleId)})`,
     );
     expect(messages.some((m) => m.includes('"mas\\x01ter<&>"'))).toBe(true);
-    expect(messages.some((m) => m.endsWith('[config-id: lb1]'))).toBe(true);
+    expect(messages.some((m) => m.endsWith(`[config-id: lb1] (more information: ${pageOf('unknown-keyword')})`))).toBe(
+      true,
+    );
+    // Each message ends with its rule's page (checkstyle has no attribute for a link).
+    for (const [i, d] of findings.entries())
+      expect(messages[i]!.endsWith(` (more information: ${pageOf(d.ruleId)})`)).toBe(true);
     // The message only: no detail in the attribute.
     for (const m of messages) expect(m).not.toContain('\n');
   });
@@ -543,19 +561,26 @@ describe('--format junit', () => {
     expect(cases.map((c) => childrenNamed(c, 'failure')[0]!.text).join('\n')).toContain(
       `\n  ${ODD}:1:1: expanded from $PRIO, defined here`,
     );
-    // The detail closes the failure's body, after a blank line; the message attribute is one line.
+    // The detail, then the rule's page close the failure's body, each after a blank line; the
+    // message attribute is one line.
     for (const [i, d] of findings.entries()) {
       const failure = childrenNamed(cases[i]!, 'failure')[0]!;
       expect(failure.attributes.message).not.toContain('\n');
-      if (d.detail) expect(failure.text.endsWith(`\n\n${escapeControl(d.detail)}`)).toBe(true);
-      else expect(failure.text).not.toContain('\n\n');
+      const page = `\n\nMore information: ${pageOf(d.ruleId)}`;
+      if (d.detail) expect(failure.text.endsWith(`\n\n${escapeControl(d.detail)}${page}`)).toBe(true);
+      else expect(failure.text.split('\n\n')).toHaveLength(2);
+      expect(failure.text.endsWith(page)).toBe(true);
     }
   });
 
   it('leaves the detail out of the failure body with --no-detail', async () => {
     const r = await lint('junit', ['--no-detail']);
-    for (const c of childrenNamed(childrenNamed(parseXml(r.stdout), 'testsuite')[2]!, 'testcase'))
-      expect(childrenNamed(c, 'failure')[0]!.text).not.toContain('\n\n');
+    for (const c of childrenNamed(childrenNamed(parseXml(r.stdout), 'testsuite')[2]!, 'testcase')) {
+      const text = childrenNamed(c, 'failure')[0]!.text;
+      // The rule's page only after the message: no detail.
+      expect(text.split('\n\n')).toHaveLength(2);
+      expect(text.split('\n\n')[1]).toMatch(/^More information: https:\/\/\S+\.md$/);
+    }
   });
 
   it('is a single passing testcase for a clean run', async () => {

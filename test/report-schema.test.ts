@@ -74,6 +74,12 @@ describe('schema/report.schema.json', () => {
       expect(validateReport(doc(noData))).toBe(false);
       expect(validateReport(doc({ ...diag, extra: 1 }))).toBe(false);
       expect(validateReport(doc({ ...diag, data: { a: [1] } }))).toBe(false);
+      // The rule's page: an http(s) address, in lint and diff diagnostics alike.
+      const ruleUrl = 'https://github.com/keepalived-lint/keepalived-lint/blob/main/docs/rules/x-y.md';
+      expect(validateReport(doc({ ...diag, ruleUrl }))).toBe(true);
+      expect(validateReport(doc({ ...diag, ruleUrl: 'docs/rules/x-y.md' }))).toBe(false);
+      expect(validateReport(doc({ ...diag, ruleUrl: 1 }))).toBe(false);
+      expect(validateDiff({ version: 1, changes: [], diagnostics: [{ ...diag, file: 'k.conf', ruleUrl }] })).toBe(true);
       expect(validateDiff({ version: 1, changes: [], diagnostics: [{ ...diag, file: 'k.conf' }] })).toBe(true);
       expect(validateDiff({ version: 1, changes: [], diagnostics: [diag] })).toBe(false);
     },

@@ -12,7 +12,7 @@ import { displayPath, escapeControl, formatters, shownPath } from '../format/ind
 import type { FileHost } from '../source/host.js';
 import type { Loader } from '../load/index.js';
 import { allRules, clusterRules } from '../../rules/index.js';
-import { effectiveFor, planLint, type CliLintOptions } from './lint-plan.js';
+import { effectiveFor, planLint, printConfigProblems, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { findConfigs } from './find-configs.js';
 import type { CliIO } from './io.js';
@@ -41,10 +41,11 @@ export async function clusterReport(
   stderr: (s: string) => void,
   cwd: string,
   loader?: Loader,
+  /** The configuration files' warnings were printed already (lint --cluster: by the lint). */
+  warned = false,
 ): Promise<ClusterRun | null> {
   const plan = planLint(files, cli, host, allRules);
-  for (const p of plan.problems)
-    stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  printConfigProblems(warned ? { ...plan, warnings: [] } : plan, stderr, cwd);
   if (plan.problems.length) return null;
   // The files' configuration files loaded cleanly above (planLint): read again for `clusters:`.
   const loaded = new Map<string, LoadedConfig | null>();
@@ -109,7 +110,15 @@ export async function runClusterCommand(
   paths: string[],
   format: string,
   cli: CliLintOptions,
-  env: { io: CliIO; host: FileHost; version: string; rules: readonly RuleMeta[]; detail?: boolean },
+  env: {
+    io: CliIO;
+    host: FileHost;
+    version: string;
+    rules: readonly RuleMeta[];
+    detail?: boolean;
+    /** The rule pages and the tool's home, for the formats (FormatOptions). */
+    links?: { ruleUrlBase: string; repositoryUrl: string };
+  },
 ): Promise<number> {
   const { io, host } = env;
   const found = findConfigs(paths, host, io.cwd);
@@ -132,6 +141,7 @@ export async function runClusterCommand(
       version: env.version,
       rules: env.rules,
       ...(env.detail !== undefined ? { detail: env.detail } : {}),
+      ...env.links,
     }),
   );
   return found.errors.length || c.report.errors.length ? 2 : countBySeverity(c.report).error > 0 ? 1 : 0;

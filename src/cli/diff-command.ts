@@ -12,6 +12,7 @@ import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { gitHost, gitRevisionExists, gitTopLevel } from '../source/git-host.js';
 import { findConfigs } from './find-configs.js';
+import { printConfigProblems } from './lint-plan.js';
 import type { CliIO } from './io.js';
 
 export interface DiffCommandOptions {
@@ -94,8 +95,7 @@ export async function runDiffCommand(
     });
   }
 
-  for (const p of resolver.problems)
-    io.stderr(`${shownPath(p.file, io.cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  printConfigProblems(resolver, io.stderr, io.cwd);
   if (resolver.problems.length) return 2;
   let code = 0;
   const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');

@@ -3,7 +3,7 @@
  * passes them in. Example: main(['lint', 'keepalived.conf', '--format', 'json'], io) -> 1.
  */
 import * as path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { countBySeverity, type SeveritySetting } from '../engine/index.js';
 import type { RuleMeta } from '../engine/types.js';
 import { escapeControl, formatters, shownPath } from '../format/index.js';
@@ -23,6 +23,8 @@ import {
   writeReport,
 } from './report-options.js';
 import { withStdin } from './stdin.js';
+import { packageLinks, parseRuleUrlBase } from './package-info.js';
+import { DOCS_BASE_URL, ruleDocsUrl } from '../format/common.js';
 import { MIN_CORES_FOR_WORKERS, MIN_FILES_FOR_WORKERS, WorkerPool, workerCount } from './worker-pool.js';
 import { DEFAULT_CACHE_DIR, openCache } from './cache-option.js';
 import { progressLine } from './progress.js';
@@ -33,7 +35,8 @@ import {
   type KeepalivedCliOptions,
 } from './with-keepalived.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
-import { distroHelp, resolveTargetName } from '../versions/distros.js';
+import { checkedTarget, distroHelp, distroNames, outsideRangeNote, resolveTargetName } from '../versions/distros.js';
+import { didYouMean } from '../versions/suggest.js';
 import { filterByBaseline, loadBaseline, writeBaseline } from './baseline-option.js';
 import type { CliIO } from './io.js';
 
@@ -54,7 +57,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
-      outputError: (s, write) => write(`${escapeControl(s.replace(/\n$/, ''))}\n`),
+      // Escaped line by line: commander's own did-you-mean comes on a line of its own.
+      outputError: (s, write) => write(`${s.replace(/\n$/, '').split('\n').map(escapeControl).join('\n')}\n`),
     })
     .showHelpAfterError('(run keepalived-lint --help for usage)');
 
@@ -72,7 +76,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'lint config files, or directories (every keepalived.conf, and every *.conf under a keepalived/ folder)',
     )
     .argument('[paths...]', 'files or directories; - reads one config from standard input', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .addOption(formatOption(Object.keys(formatters), 'stylish'))
     .addOption(targetOption())
     .option(
       '--from <version>',
@@ -107,6 +111,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('-o, --output <file>', 'write the report to this file instead of standard output')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', parseMaxWarnings)
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
+    .addOption(ruleUrlBaseOption())
     .option(
       '--no-detail',
       "leave out each finding's detail (what keepalived does, why it " +
@@ -183,14 +188,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           rule?: Record<string, SeveritySetting>;
           stdinFilename?: string;
           cluster?: boolean;
+          ruleUrlBase?: string;
         } & KeepalivedCliOptions,
         cmd: Command,
       ) => {
         const target = checkTarget(o.target, io);
-        if (!target || (o.from !== undefined && !checkTarget(o.from, io))) return void (exitCode = EXIT_USAGE);
+        const from = o.from !== undefined ? checkTarget(o.from, io, '--from') : undefined;
+        if (!target || from === null) return void (exitCode = EXIT_USAGE);
         const cli: CliLintOptions = {
           ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
-          ...(o.from !== undefined ? { from: o.from } : {}),
+          ...(from !== undefined ? { from } : {}),
           ...(o.configId !== undefined ? { configId: o.configId } : {}),
           ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
           ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
@@ -264,7 +271,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           // The other commands and --cluster load their modules when used (start-up time).
           const { clusterReport, tooFewNodes } = await import('./cluster-command.js');
           const { mergeReports } = await import('../cluster/index.js');
-          const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd, loader);
+          const c = await clusterReport(found.files, cli, input.host, io.stderr, io.cwd, loader, true);
           if (!c) return void (exitCode = EXIT_USAGE);
           if (c.nodes.length < 2)
             io.stderr(`keepalived-lint: --cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
@@ -303,6 +310,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           version: VERSION,
           rules: ruleMetas(),
           detail: o.detail,
+          ...ruleLinks(o.ruleUrlBase),
         });
         let writeError: string | null = null;
         if (o.output === undefined) io.stdout(text);
@@ -333,7 +341,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         'only); a file with @id lines is one node per id',
     )
     .argument('<paths...>', "the nodes' config files, or directories holding them (searched like lint does)")
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .addOption(formatOption(Object.keys(formatters), 'stylish'))
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
     .option(
@@ -341,10 +349,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)',
     )
     .option('--no-detail', "leave out each finding's detail in stylish, github and junit output")
+    .addOption(ruleUrlBaseOption())
     .action(
       async (
         paths: string[],
-        o: { format: string; target: string; root?: string; config?: string; detail: boolean },
+        o: { format: string; target: string; root?: string; config?: string; detail: boolean; ruleUrlBase?: string },
         cmd: Command,
       ) => {
         const target = checkTarget(o.target, io);
@@ -361,6 +370,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           version: VERSION,
           rules: ruleMetas(),
           detail: o.detail,
+          links: ruleLinks(o.ruleUrlBase),
         });
       },
     );
@@ -381,7 +391,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       '--git <rev>',
       'compare each config as committed at REV with the working tree (for pre-commit hooks and CI)',
     )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json'], 'text'))
     .addOption(targetOption())
     .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
     .option('--root <dir>', 'folder that stands for "/" on both sides')
@@ -389,10 +399,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--new-root <dir>', 'folder that stands for "/" for NEW')
     .option('--no-detail', "text: leave out each problem's detail")
     .action(async (paths: string[], o: DiffCommandOptions, cmd: Command) => {
-      if (!checkTarget(o.target, io)) return void (exitCode = EXIT_USAGE);
+      const target = checkTarget(o.target, io);
+      if (!target) return void (exitCode = EXIT_USAGE);
       const { runDiffCommand } = await import('./diff-command.js');
       const targetGiven = cmd.getOptionValueSource('target') !== 'default';
-      exitCode = await runDiffCommand(paths, { ...o, targetGiven }, { io, host, rules, allRules });
+      exitCode = await runDiffCommand(paths, { ...o, target, targetGiven }, { io, host, rules, allRules });
     });
 
   program
@@ -438,12 +449,19 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('rules')
     .description('list the rules with their default severity')
-    .option('-f, --format <format>', 'text or json', 'text')
-    .action((o: { format: string }) => {
+    .addOption(formatOption(['text', 'json'], 'text'))
+    .addOption(ruleUrlBaseOption())
+    .action((o: { format: string; ruleUrlBase?: string }) => {
       if (o.format === 'json') {
+        const base = ruleLinks(o.ruleUrlBase).ruleUrlBase;
         io.stdout(
           JSON.stringify(
-            allRules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description })),
+            allRules.map((r) => ({
+              id: r.meta.id,
+              severity: r.meta.severity,
+              description: r.meta.description,
+              url: ruleDocsUrl(r.meta.id, base),
+            })),
             null,
             2,
           ) + '\n',
@@ -507,14 +525,53 @@ function ruleMetas(): RuleMeta[] {
   return allRules.map((r) => r.meta);
 }
 
-function checkTarget(t: string, io: CliIO): string | null {
-  if (resolveTargetName(t)) return t;
-  io.stderr(
-    `keepalived-lint: --target/--from "${escapeControl(t)}" ` +
-      `is neither a keepalived version such as 2.2.7 nor a ` +
-      `distribution such as bookworm or ubuntu-24.04\n`,
-  );
-  return null;
+/** --rule-url-base URL, for lint and cluster. */
+function ruleUrlBaseOption(): Option {
+  return new Option(
+    '--rule-url-base <url>',
+    'where the rule pages are: each rule links to URL/<rule-id>.md in every format ' +
+      `(default: docs/rules in the repository package.json names, else ${DOCS_BASE_URL.replace(/\/$/, '')})`,
+  ).argParser(parseRuleUrlBase);
+}
+
+/** The links the formats print: the rule pages (--rule-url-base, else from package.json) and the tool's home. */
+function ruleLinks(ruleUrlBase: string | undefined): { ruleUrlBase: string; repositoryUrl: string } {
+  const links = packageLinks();
+  return { repositoryUrl: links.repositoryUrl, ruleUrlBase: ruleUrlBase ?? links.ruleUrlBase };
+}
+
+/**
+ * -f/--format with its accepted values: a value outside them is a usage error (exit 2) naming them,
+ * with a did-you-mean ("jsno" -> json); --help lists them (commander's choices).
+ */
+function formatOption(values: string[], fallback: string): Option {
+  return new Option('-f, --format <format>', 'output format')
+    .choices(values)
+    .argParser((value: string) => {
+      if (values.includes(value)) return value;
+      throw new InvalidArgumentError(`Accepted formats: ${values.join(', ')}.${didYouMean(value, values)}`);
+    })
+    .default(fallback);
+}
+
+/**
+ * The --target/--from value as the lint uses it, null (after saying why) when it is neither a
+ * version nor a distribution. A version outside the releases the keyword table knows is a warning
+ * naming the range and what is assumed, and the lint goes on (an older one is checked as the
+ * oldest known release). Example: "9.9.9" -> warning, "9.9.9"; "0.1" -> warning, "1.2.1".
+ */
+function checkTarget(t: string, io: CliIO, option = '--target'): string | null {
+  if (!resolveTargetName(t)) {
+    io.stderr(
+      `keepalived-lint: ${option} "${escapeControl(t)}" ` +
+        `is neither a keepalived version such as 2.2.7 nor a ` +
+        `distribution such as bookworm or ubuntu-24.04.${didYouMean(t, distroNames())}\n`,
+    );
+    return null;
+  }
+  const note = outsideRangeNote(t);
+  if (note) io.stderr(`keepalived-lint: warning: ${option} ${escapeControl(note)}\n`);
+  return checkedTarget(t);
 }
 
 function rel(file: string, cwd: string): string {

@@ -37,7 +37,13 @@ export function planLint(
   cli: CliLintOptions,
   host: FileHost,
   rules: readonly { meta: RuleMeta }[],
-): { groups: LintGroup[]; problems: ConfigProblem[]; ignored: string[]; effects: Map<string, ConfigEffect> } {
+): {
+  groups: LintGroup[];
+  problems: ConfigProblem[];
+  warnings: ConfigProblem[];
+  ignored: string[];
+  effects: Map<string, ConfigEffect>;
+} {
   const resolver = new OptionsResolver(host, rules);
   const groups = new Map<string, LintGroup>();
   const ignored: string[] = [];
@@ -65,7 +71,7 @@ export function planLint(
     g.files.push(file);
     groups.set(key, g);
   }
-  return { groups: [...groups.values()], problems: resolver.problems, ignored, effects };
+  return { groups: [...groups.values()], problems: resolver.problems, warnings: resolver.warnings, ignored, effects };
 }
 
 /**
@@ -134,8 +140,7 @@ export async function lintPlanned(
 ): Promise<LintReport | null> {
   const plan = planLint(files, cli, host, known);
   const otherRuleIds = known.filter((k) => !rules.some((r) => r.meta.id === k.meta.id)).map((k) => k.meta.id);
-  for (const p of plan.problems)
-    stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  printConfigProblems(plan, stderr, cwd);
   if (plan.problems.length) return null;
   for (const n of planNotes(plan.effects, cwd)) stderr(`keepalived-lint: note: ${n}\n`);
   const report: LintReport = { results: [], errors: [], sources: new Map() };
@@ -165,4 +170,16 @@ export async function lintPlanned(
   }
   report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return report;
+}
+
+/** A configuration file's problems (errors) and warnings, as file:line:column lines on stderr. */
+export function printConfigProblems(
+  plan: { problems: readonly ConfigProblem[]; warnings: readonly ConfigProblem[] },
+  stderr: (s: string) => void,
+  cwd: string,
+): void {
+  for (const p of plan.problems)
+    stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: error: ${escapeControl(p.message)}\n`);
+  for (const p of plan.warnings)
+    stderr(`${shownPath(p.file, cwd)}:${p.line}:${p.column}: warning: ${escapeControl(p.message)}\n`);
 }

@@ -30,10 +30,12 @@ import type { RuleMeta, SeveritySetting } from '../rule-api/index.js';
 import { isInside, realResolver, refusal, repositoryOf } from '../source/confine.js';
 import type { FileHost } from '../source/host.js';
 import type { PathMapping } from '../source/paths.js';
-import { resolveTargetName } from '../versions/distros.js';
-import { editDistance } from '../versions/keyword-table.js';
+import { checkedTarget, distroNames, outsideRangeNote, resolveTargetName } from '../versions/distros.js';
+import { closestName } from '../versions/suggest.js';
 
 export const CONFIG_NAMES = ['.keepalived-lint.yaml', '.keepalived-lint.yml'];
+
+const SEVERITIES = ['off', 'info', 'warning', 'error'];
 
 type RuleSetting = SeveritySetting | { severity?: SeveritySetting; options?: Record<string, unknown> };
 
@@ -64,6 +66,8 @@ export interface LoadedConfig {
   /** The folder its root and paths must lie in: its git repository, else its own folder. */
   home: string;
   data: ConfigData;
+  /** What is used but said (a target outside the releases known), at its value. */
+  warnings?: ConfigProblem[];
 }
 
 /** What one linted file gets: the engine's options, before the command line has its say. */
@@ -102,7 +106,8 @@ let validateSchema: ValidateFunction | null = null;
 function validator(): { ajv: AjvClass; validate: ValidateFunction } {
   if (!ajvInstance || !validateSchema) {
     const mod = createRequire(import.meta.url)('ajv') as { default: typeof AjvClass };
-    const ajv = new mod.default({ allErrors: true, strict: false });
+    // verbose: each error carries the value and its schema (the did-you-mean reads both).
+    const ajv = new mod.default({ allErrors: true, strict: false, verbose: true });
     ajvInstance = ajv;
     validateSchema = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>);
     return { ajv, validate: validateSchema };
@@ -164,38 +169,39 @@ export function loadConfig(
   if (problems.length) return { problems };
   const data = (doc.toJS() ?? {}) as unknown;
   const { ajv, validate: validateSchema } = validator();
-  if (!validateSchema(data)) {
+  // Every problem in one pass: the schema's, then what the schema cannot know (rule ids, targets,
+  // folders) wherever the value has the shape to be checked, so a fix never uncovers more.
+  if (!validateSchema(data))
     for (const e of simplify(validateSchema.errors ?? []))
       problems.push({ file, ...position(doc, lc, e), message: describe(e) });
-    return { problems };
-  }
+  if (!isRecord(data)) return { problems: byPosition(problems) };
   const cfg = data as ConfigData;
-  const ids = new Set(rules.map((x) => x.meta.id));
+  const ids = [...rules.map((x) => x.meta.id)].sort();
+  const warnings: ConfigProblem[] = [];
   const check = (settings: Settings, base: (string | number)[]) => {
-    if (settings.target !== undefined && !resolveTargetName(settings.target)) {
+    const rangeNote = typeof settings.target === 'string' ? outsideRangeNote(settings.target) : null;
+    if (rangeNote)
+      warnings.push({ file, ...nodePosition(doc, lc, [...base, 'target']), message: `target ${rangeNote}` });
+    if (typeof settings.target === 'string' && !resolveTargetName(settings.target)) {
       problems.push({
         file,
         ...nodePosition(doc, lc, [...base, 'target']),
         message:
-          `"${settings.target}" is neither a keepalived version ` + `such as 2.2.7 nor a distribution such as bookworm`,
+          `"${settings.target}" is neither a keepalived version such as 2.2.7 nor a distribution such as bookworm` +
+          suggestion(settings.target, distroNames()),
       });
     }
-    for (const [id, setting] of Object.entries(settings.rules ?? {})) {
-      if (!ids.has(id)) {
-        const close = [...ids]
-          .filter((x) => editDistance(x, id) <= 3)
-          .sort((a, b) => editDistance(a, id) - editDistance(b, id));
+    for (const [id, setting] of Object.entries(isRecord(settings.rules) ? settings.rules : {})) {
+      if (!ids.includes(id)) {
         problems.push({
           file,
           ...nodePosition(doc, lc, [...base, 'rules', id], true),
-          message:
-            `unknown rule "${id}"${close.length ? `; did you mean "${close[0]}"?` : ''} ` +
-            `(keepalived-lint rules lists them)`,
+          message: `unknown rule "${id}"${suggestion(id, ids)} (keepalived-lint rules lists them)`,
         });
         continue;
       }
-      const options = typeof setting === 'object' ? setting.options : undefined;
-      if (options === undefined) continue;
+      const options = isRecord(setting) ? setting.options : undefined;
+      if (!isRecord(options)) continue;
       const ruleSchema = rules.find((x) => x.meta.id === id)!.meta.schema;
       if (!ruleSchema) {
         problems.push({
@@ -214,7 +220,7 @@ export function loadConfig(
             message: `options of ${id}: ${describe(e)}`,
           });
     }
-    if (settings.root !== undefined && !atHome(settings.root)) {
+    if (typeof settings.root === 'string' && !atHome(settings.root)) {
       problems.push({
         file,
         ...nodePosition(doc, lc, [...base, 'root']),
@@ -224,7 +230,8 @@ export function loadConfig(
           `command line for a folder elsewhere)`,
       });
     }
-    for (const [from, to] of Object.entries(settings.paths ?? {})) {
+    for (const [from, to] of Object.entries(isRecord(settings.paths) ? settings.paths : {})) {
+      if (typeof to !== 'string') continue;
       if (from.endsWith('/') !== to.endsWith('/')) {
         problems.push({
           file,
@@ -253,9 +260,9 @@ export function loadConfig(
     }
   };
   check(cfg, []);
-  (cfg.overrides ?? []).forEach((o, i) => check(o, ['overrides', i]));
-  if (problems.length) return { problems };
-  return { file, dir, home, data: cfg };
+  if (Array.isArray(cfg.overrides)) cfg.overrides.forEach((o, i) => isRecord(o) && check(o, ['overrides', i]));
+  if (problems.length) return { problems: byPosition(problems) };
+  return { file, dir, home, data: cfg, ...(warnings.length ? { warnings: byPosition(warnings) } : {}) };
 }
 
 /** The options for one linted file. */
@@ -266,7 +273,7 @@ export function resolveFor(file: string, cfg: LoadedConfig | null): EffectiveOpt
   const matches = (globs: string | string[]) => [globs].flat().some((g) => picomatch(g, { dot: true })(rel));
   out.ignored = !rel.startsWith('..') && matches(cfg.data.ignore ?? []) && (cfg.data.ignore ?? []).length > 0;
   const apply = (s: Settings) => {
-    if (s.target !== undefined) out.target = s.target;
+    if (s.target !== undefined) out.target = checkedTarget(s.target);
     if (s.root !== undefined) out.root = path.resolve(cfg.dir, s.root);
     if (s.configIds !== undefined) out.configIds = s.configIds;
     if (s.paths !== undefined) out.paths = bindPaths(s.paths, cfg.dir, rel, cfg.home);
@@ -322,6 +329,21 @@ function bindPaths(paths: Record<string, string>, dir: string, rel: string, home
   return out;
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** In the order of the file (then of the message): what an editor and a reader go through. */
+function byPosition(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : 1));
+}
+
+/** `; did you mean "x"?`, or '' when no candidate is near. */
+function suggestion(value: string, candidates: readonly string[]): string {
+  const near = closestName(value, candidates);
+  return near === undefined ? '' : `; did you mean "${near}"?`;
+}
+
 function pointer(instancePath: string): (string | number)[] {
   return instancePath
     .split('/')
@@ -341,20 +363,31 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
     const seen = byPath.get(key);
     if (!seen || rank(e) < rank(seen)) byPath.set(key, e);
   }
+  // A value with an error inside it took the object branch of its oneOf: the other branch's
+  // complaint about it ("must be one of off, info, ...") is noise.
+  const keys = [...byPath.keys()];
+  for (const [key, e] of byPath)
+    if (['enum', 'oneOf', 'type'].includes(e.keyword) && keys.some((k) => k.startsWith(`${key}/`))) byPath.delete(key);
   return [...byPath.values()];
 }
 
 function describe(e: ErrorObject): string {
   const where = e.instancePath ? `"${pointer(e.instancePath).join('.')}"` : 'the top level';
   switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown key "${String(e.params.additionalProperty)}" in ${where}`;
-    case 'enum':
-      return `${where} must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `unknown key "${key}" in ${where}${suggestion(key, known)}`;
+    }
+    case 'enum': {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      return `${where} must be one of ${allowed.join(', ')}${typeof e.data === 'string' ? suggestion(e.data, allowed) : ''}`;
+    }
     case 'oneOf':
       return (
         `${where} must be a severity (off, info, warning, error) ` +
-        `or {severity, options}${where.includes('files') ? ', or for files a glob or a list of globs' : ''}`
+        `or {severity, options}${where.includes('files') ? ', or for files a glob or a list of globs' : ''}` +
+        (typeof e.data === 'string' ? suggestion(e.data, SEVERITIES) : '')
       );
     case 'propertyNames':
       return `${where}: a router path must start with "/"`;

@@ -8,14 +8,37 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../engine/types.js';
 
 /**
- * Where each rule's page lives: `<DOCS_BASE_URL><rule-id>.md`. One constant, so a move of the
- * repository is one edit; the pages themselves are docs/rules/<id>.md in this repository.
+ * Where the rule pages are when the package names no repository: docs/rules/<id>.md of this
+ * repository on GitHub. The CLI derives the base from package.json's `repository`, and
+ * --rule-url-base replaces it (a mirror, a pinned tag).
  */
 export const REPOSITORY_URL = 'https://github.com/keepalived-lint/keepalived-lint';
 export const DOCS_BASE_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
 
-export function ruleDocsUrl(ruleId: string): string {
-  return `${DOCS_BASE_URL}${encodeURIComponent(ruleId)}.md`;
+/** The folder of rule pages in a GitHub repository: https://github.com/o/r -> https://github.com/o/r/blob/main/docs/rules. */
+export function ruleUrlBaseOf(repositoryUrl: string): string {
+  return `${repositoryUrl.replace(/\/+$/, '')}/blob/main/docs/rules`;
+}
+
+/** A rule's page: `<base>/<rule-id>.md`. */
+export function ruleDocsUrl(ruleId: string, base: string = DOCS_BASE_URL): string {
+  return `${base.replace(/\/+$/, '')}/${encodeURIComponent(ruleId)}.md`;
+}
+
+/**
+ * The page of each rule that has one, for the formats that print it: none without a base (a
+ * library caller that asked for none), none for an id outside the rules described (what
+ * keepalived -t said, rule "keepalived"). Example: ruleUrls({ ruleUrlBase: B })('unknown-keyword')
+ * -> 'B/unknown-keyword.md'.
+ */
+export function ruleUrls(o: {
+  ruleUrlBase?: string | undefined;
+  rules?: readonly { id: string }[] | undefined;
+}): (ruleId: string) => string | undefined {
+  const { ruleUrlBase, rules } = o;
+  if (ruleUrlBase === undefined) return () => undefined;
+  const documented = rules ? new Set(rules.map((r) => r.id)) : null;
+  return (id) => (!documented || documented.has(id) ? ruleDocsUrl(id, ruleUrlBase) : undefined);
 }
 
 /** The path from cwd, or the file itself when it is outside cwd (human outputs; escape it with shownPath). */

@@ -4,7 +4,8 @@
  * ::error file=keepalived.conf,line=9,endLine=9,col=5,endColumn=11,title=unknown-keyword::Unknown keyword "priorty"
  * ...%0A%0A<detail>
  * The body is the message (with related locations on lines of their own), a blank line and the
- * detail (what keepalived does, why it matters, the fix), unless --no-detail.
+ * detail (what keepalived does, why it matters, the fix), unless --no-detail, then a blank line
+ * and "More information: <the rule's page>".
  * GitHub's columns are inclusive and only allowed on a single line; info findings are notices.
  * The runner reads its log line by line and takes any line starting with `::` as a command, so
  * no byte of a file name or message may end a line: control characters are escaped visibly
@@ -26,9 +27,14 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function githubAnnotations(report: LintReport, cwd: string, o: { detail?: boolean } = {}): string {
+export function githubAnnotations(
+  report: LintReport,
+  cwd: string,
+  o: { detail?: boolean; ruleUrl?: (ruleId: string) => string | undefined } = {},
+): string {
   const out: string[] = [];
-  for (const r of report.results) for (const d of r.diagnostics) out.push(annotation(d, cwd, o.detail ?? true));
+  for (const r of report.results)
+    for (const d of r.diagnostics) out.push(annotation(d, cwd, o.detail ?? true, o.ruleUrl?.(d.ruleId)));
   for (const e of report.errors)
     out.push(
       command(
@@ -40,7 +46,7 @@ export function githubAnnotations(report: LintReport, cwd: string, o: { detail?:
   return out.length ? out.join('\n') + '\n' : '';
 }
 
-function annotation(d: Diagnostic, cwd: string, withDetail: boolean): string {
+function annotation(d: Diagnostic, cwd: string, withDetail: boolean, url: string | undefined): string {
   const props: Record<string, string | number> = {
     file: relativePath(d.file, cwd),
     line: d.start.line,
@@ -55,6 +61,7 @@ function annotation(d: Diagnostic, cwd: string, withDetail: boolean): string {
   // line escaped first (the detail's own line breaks are kept: they are the only newlines).
   const lines = [escapeControl(messageWithConfigIds(d)), ...relatedLines(d, cwd).map((l) => `  ${escapeControl(l)}`)];
   if (withDetail && d.detail) lines.push('', ...d.detail.split(/\r?\n/).map((l) => escapeControl(l)));
+  if (url !== undefined) lines.push('', `More information: ${escapeControl(url)}`);
   const message = lines.join('\n');
   return command(COMMAND[d.severity], props, message);
 }

@@ -8,7 +8,7 @@ import { toSarif } from './sarif.js';
 import { githubAnnotations } from './github.js';
 import { checkstyleXml } from './checkstyle.js';
 import { junitXml } from './junit.js';
-import { displayPath } from './common.js';
+import { displayPath, ruleUrls } from './common.js';
 import { escapeControl, shownPath } from './escape.js';
 
 export interface FormatOptions {
@@ -25,6 +25,14 @@ export interface FormatOptions {
   detail?: boolean;
   /** The width stylish wraps the detail to (default DETAIL_COLUMNS). */
   columns?: number;
+  /**
+   * The folder of the rule pages: each rule's URL is `<ruleUrlBase>/<rule-id>.md`, printed by every
+   * format (sarif helpUri, a json field, a line in the others). Without it only sarif names one,
+   * under DOCS_BASE_URL.
+   */
+  ruleUrlBase?: string;
+  /** The tool's home page (sarif informationUri); default REPOSITORY_URL. */
+  repositoryUrl?: string;
 }
 
 /** The width of the detail lines in stylish, indent included. */
@@ -35,15 +43,17 @@ export type Formatter = (report: LintReport, opts: FormatOptions) => string;
 export { displayPath } from './common.js';
 export { escapeControl, shownPath } from './escape.js';
 
-export const json: Formatter = (report, { cwd }) => {
+export const json: Formatter = (report, opts) => {
+  const { cwd } = opts;
+  const urlOf = ruleUrls(opts);
   const results = report.results.map((r) => ({
     file: displayPath(r.file, cwd),
-    diagnostics: r.diagnostics.map((d) => jsonDiagnostic(d, cwd)),
+    diagnostics: r.diagnostics.map((d) => jsonDiagnostic(d, cwd, urlOf(d.ruleId))),
   }));
   return JSON.stringify({ version: 1, results }, null, 2) + '\n';
 };
 
-function jsonDiagnostic(d: Diagnostic, cwd: string) {
+function jsonDiagnostic(d: Diagnostic, cwd: string, ruleUrl: string | undefined) {
   return {
     ruleId: d.ruleId,
     severity: d.severity,
@@ -67,12 +77,17 @@ function jsonDiagnostic(d: Diagnostic, cwd: string) {
           })),
         }
       : {}),
+    ...(ruleUrl !== undefined ? { ruleUrl } : {}),
   };
 }
 
 const SGR = { red: '31', yellow: '33', blue: '34', dim: '2', bold: '1', underline: '4' } as const;
 
-export const stylish: Formatter = (report, { cwd, color, detail = true, columns = DETAIL_COLUMNS }) => {
+export const stylish: Formatter = (report, opts) => {
+  const { cwd, color, detail = true, columns = DETAIL_COLUMNS } = opts;
+  const urlOf = ruleUrls(opts);
+  // The page of each rule that has findings, listed once after them (as ShellCheck does).
+  const pages = new Map<string, string>();
   const paint = (code: keyof typeof SGR, s: string) => (color ? `\u001b[${SGR[code]}m${s}\u001b[0m` : s);
   const out: string[] = [];
   const counts = { error: 0, warning: 0, info: 0 };
@@ -83,6 +98,8 @@ export const stylish: Formatter = (report, { cwd, color, detail = true, columns 
     const lines = text?.split('\n');
     for (const d of r.diagnostics) {
       counts[d.severity]++;
+      const url = urlOf(d.ruleId);
+      if (url !== undefined && !pages.has(d.ruleId)) pages.set(d.ruleId, url);
       const sev =
         d.severity === 'error'
           ? paint('red', 'error')
@@ -115,6 +132,13 @@ export const stylish: Formatter = (report, { cwd, color, detail = true, columns 
           ),
         );
     }
+    out.push('');
+  }
+  if (pages.size) {
+    const width = Math.max(...[...pages.keys()].map((id) => id.length));
+    out.push('For more information:');
+    for (const [id, url] of pages)
+      out.push(`  ${escapeControl(id).padEnd(width)}  ${paint('dim', escapeControl(url))}`);
     out.push('');
   }
   const total = counts.error + counts.warning + counts.info;
@@ -160,14 +184,25 @@ export function wrapDetail(detail: string, indent: string, columns: number): str
   return out;
 }
 
-export const sarif: Formatter = (report, { cwd, version, rules }) =>
-  JSON.stringify(toSarif(report, { cwd, rules: rules ?? [], ...(version !== undefined ? { version } : {}) }), null, 2) +
-  '\n';
+export const sarif: Formatter = (report, { cwd, version, rules, ruleUrlBase, repositoryUrl }) =>
+  JSON.stringify(
+    toSarif(report, {
+      cwd,
+      rules: rules ?? [],
+      ...(version !== undefined ? { version } : {}),
+      ...(ruleUrlBase !== undefined ? { ruleUrlBase } : {}),
+      ...(repositoryUrl !== undefined ? { repositoryUrl } : {}),
+    }),
+    null,
+    2,
+  ) + '\n';
 
-export const github: Formatter = (report, { cwd, detail = true }) => githubAnnotations(report, cwd, { detail });
+export const github: Formatter = (report, opts) =>
+  githubAnnotations(report, opts.cwd, { detail: opts.detail ?? true, ruleUrl: ruleUrls(opts) });
 
-export const checkstyle: Formatter = (report, { cwd }) => checkstyleXml(report, cwd);
+export const checkstyle: Formatter = (report, opts) => checkstyleXml(report, opts.cwd, { ruleUrl: ruleUrls(opts) });
 
-export const junit: Formatter = (report, { cwd, detail = true }) => junitXml(report, cwd, { detail });
+export const junit: Formatter = (report, opts) =>
+  junitXml(report, opts.cwd, { detail: opts.detail ?? true, ruleUrl: ruleUrls(opts) });
 
 export const formatters: Record<string, Formatter> = { stylish, json, sarif, github, checkstyle, junit };

@@ -6,7 +6,7 @@
  *     <testsuite name="keepalived.conf" tests="1" failures="1" errors="0">
  *       <testcase classname="keepalived.conf" name="unknown-keyword at 9:5">
  * <failure type="error" message="Unknown keyword ...">keepalived.conf:9:5: error: ... (a blank line, the
- * detail)</failure>
+ * detail, a blank line, "More information: <the rule's page>")</failure>
  */
 import type { Diagnostic, LintReport } from '../engine/types.js';
 import { messageWithConfigIds, relatedLines, relativePath } from './common.js';
@@ -20,7 +20,11 @@ interface Suite {
   errors: number;
 }
 
-export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean } = {}): string {
+export function junitXml(
+  report: LintReport,
+  cwd: string,
+  o: { detail?: boolean; ruleUrl?: (ruleId: string) => string | undefined } = {},
+): string {
   const suites = new Map<string, Suite>();
   const suite = (file: string): Suite => {
     // Escaped before XML: XML would carry a newline or ESC through to the reader's screen.
@@ -32,7 +36,7 @@ export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean 
   for (const r of report.results) {
     const s = suite(r.file);
     for (const d of r.diagnostics) {
-      s.cases.push(failureCase(s.name, d, cwd, o.detail ?? true));
+      s.cases.push(failureCase(s.name, d, cwd, o.detail ?? true, o.ruleUrl?.(d.ruleId)));
       s.failures++;
     }
   }
@@ -67,7 +71,7 @@ export function junitXml(report: LintReport, cwd: string, o: { detail?: boolean 
   return out.join('\n') + '\n';
 }
 
-function failureCase(file: string, d: Diagnostic, cwd: string, withDetail: boolean): string {
+function failureCase(file: string, d: Diagnostic, cwd: string, withDetail: boolean, url: string | undefined): string {
   const message = escapeControl(messageWithConfigIds(d));
   const lines = [
     `${file}:${d.start.line}:${d.start.column}: ${d.severity}: ${message} (${escapeControl(d.ruleId)})`,
@@ -75,6 +79,7 @@ function failureCase(file: string, d: Diagnostic, cwd: string, withDetail: boole
   ];
   // The detail in the body, after a blank line: the message attribute stays one line.
   if (withDetail && d.detail) lines.push('', ...d.detail.split(/\r?\n/).map((l) => escapeControl(l)));
+  if (url !== undefined) lines.push('', `More information: ${escapeControl(url)}`);
   const body = lines.join('\n');
   return [
     `    <testcase classname="${xmlAttr(file)}" name="${xmlAttr(`${d.ruleId} at ${d.start.line}:${d.start.column}`)}">`,

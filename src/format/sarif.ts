@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, LintReport, RuleMeta, Severity } from '../engine/types.js';
-import { REPOSITORY_URL, messageWithConfigIds, relativePath, ruleDocsUrl } from './common.js';
+import { DOCS_BASE_URL, REPOSITORY_URL, messageWithConfigIds, relativePath, ruleDocsUrl } from './common.js';
 import { findingIdentity } from '../engine/finding-key.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -27,6 +27,10 @@ export interface SarifOptions {
   cwd: string;
   version?: string;
   rules: readonly RuleMeta[];
+  /** The folder of the rule pages (helpUri); default DOCS_BASE_URL. */
+  ruleUrlBase?: string;
+  /** informationUri; default REPOSITORY_URL. */
+  repositoryUrl?: string;
 }
 
 type Level = 'error' | 'warning' | 'note';
@@ -47,7 +51,7 @@ interface SarifRule {
 }
 
 export function toSarif(report: LintReport, opts: SarifOptions): Record<string, unknown> {
-  const driverRules: SarifRule[] = opts.rules.map(describeRule);
+  const driverRules: SarifRule[] = opts.rules.map((meta) => describeRule(meta, opts.ruleUrlBase ?? DOCS_BASE_URL));
   const ruleIndex = new Map(driverRules.map((r, i) => [r.id, i]));
   // Findings of a rule outside the registry (another tool's messages merged in) still need an
   // entry, or ruleIndex would point nowhere.
@@ -113,7 +117,7 @@ export function toSarif(report: LintReport, opts: SarifOptions): Record<string, 
           driver: {
             name: 'keepalived-lint',
             ...(opts.version ? { version: opts.version, semanticVersion: opts.version } : {}),
-            informationUri: REPOSITORY_URL,
+            informationUri: opts.repositoryUrl ?? REPOSITORY_URL,
             rules: driverRules,
           },
         },
@@ -131,16 +135,17 @@ export function toSarif(report: LintReport, opts: SarifOptions): Record<string, 
   };
 }
 
-function describeRule(meta: RuleMeta): SarifRule {
+function describeRule(meta: RuleMeta, base: string): SarifRule {
+  const url = ruleDocsUrl(meta.id, base);
   return {
     id: meta.id,
     shortDescription: { text: firstClause(meta.description) },
     fullDescription: { text: meta.description },
     help: {
-      text: `${meta.description}\n\n${ruleDocsUrl(meta.id)}`,
-      markdown: `${markdownText(meta.description)}\n\n[${meta.id}](${ruleDocsUrl(meta.id)})`,
+      text: `${meta.description}\n\n${url}`,
+      markdown: `${markdownText(meta.description)}\n\n[${meta.id}](${url})`,
     },
-    helpUri: ruleDocsUrl(meta.id),
+    helpUri: url,
     defaultConfiguration: { level: LEVEL[meta.severity] },
   };
 }

@@ -71,6 +71,8 @@ export interface ResolvedOptions {
  */
 export class OptionsResolver {
   readonly problems: ConfigProblem[] = [];
+  /** What the configuration files use but say (a target outside the known releases), each once. */
+  readonly warnings: ConfigProblem[] = [];
   private readonly loaded = new Map<string, LoadedConfigFile | null>();
 
   constructor(
@@ -86,7 +88,10 @@ export class OptionsResolver {
       if ('problems' in r) {
         this.problems.push(...r.problems);
         this.loaded.set(file, null);
-      } else this.loaded.set(file, r);
+      } else {
+        this.warnings.push(...(r.warnings ?? []));
+        this.loaded.set(file, r);
+      }
     }
     return this.loaded.get(file) ?? null;
   }

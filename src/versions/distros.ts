@@ -2,7 +2,7 @@
  * Distribution names for --target, from ../shared/reference/keepalived/VERSIONS.md section 1.
  * Example: resolveTarget('stretch') -> { version: '1.3.2', label: 'Debian 9 stretch', verified: false }.
  */
-import { tryParseVersion, type Version } from './version.js';
+import { compareVersions, HEAD_VERSION, KNOWN_VERSIONS, tryParseVersion, type Version } from './version.js';
 
 export interface Distro {
   names: string[];
@@ -51,4 +51,49 @@ export function distroHelp(): string {
     DISTROS.map((d) => `${d.names.join('/')}=${d.version}${d.verified ? '' : '?'}`).join(', ') +
     ' (? = unverified mapping)'
   );
+}
+
+/** Every name --target takes besides a version number (for a did-you-mean). */
+export function distroNames(): string[] {
+  return DISTROS.flatMap((d) => d.names);
+}
+
+/** The releases the keyword table was built from: the range a target is known in. */
+export const KNOWN_RANGE = { oldest: KNOWN_VERSIONS[0]!, newest: KNOWN_VERSIONS.at(-1)! } as const;
+
+/**
+ * A version outside the releases the keyword table knows, and the version it is checked as: an
+ * older one as the oldest known release (before it every keyword would be unknown), a newer one
+ * with the keywords of the newest (nothing is known to have changed since). null inside the range
+ * and for HEAD (the unreleased tree, deliberately after every release).
+ * Example: outsideKnownRange('0.1') -> { side: 'older', checkedAs: '1.2.1' }.
+ */
+export function outsideKnownRange(text: string): { side: 'older' | 'newer'; checkedAs: string } | null {
+  const t = resolveTargetName(text);
+  if (!t || t.version === HEAD_VERSION) return null;
+  if (compareVersions(t.version, KNOWN_RANGE.oldest) < 0) return { side: 'older', checkedAs: KNOWN_RANGE.oldest };
+  if (compareVersions(t.version, KNOWN_RANGE.newest) > 0) return { side: 'newer', checkedAs: KNOWN_RANGE.newest };
+  return null;
+}
+
+/**
+ * What is said of a target outside the known releases, null inside. Example: outsideRangeNote('0.1')
+ * -> '0.1 is older than the keepalived releases keepalived-lint knows (1.2.1 to 2.4.3); checking as 1.2.1'.
+ */
+export function outsideRangeNote(text: string): string | null {
+  const outside = outsideKnownRange(text);
+  if (!outside) return null;
+  return (
+    `${text.trim()} is ${outside.side} than the keepalived releases keepalived-lint knows ` +
+    `(${KNOWN_RANGE.oldest} to ${KNOWN_RANGE.newest}); ` +
+    (outside.side === 'older'
+      ? `checking as ${outside.checkedAs}`
+      : `checking with the keywords of ${outside.checkedAs}, as if nothing changed since`)
+  );
+}
+
+/** The version a target is checked as: an older one than every known release as the oldest. */
+export function checkedTarget(text: string): string {
+  const outside = outsideKnownRange(text);
+  return outside?.side === 'older' ? outside.checkedAs : text;
 }
