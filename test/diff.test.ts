@@ -410,7 +410,8 @@ describe('diff --git', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(1);
       expect(r.stdout.match(/^Changes from .*$/gm)).toEqual([
-        'Changes from hosts/h42/etc/keepalived/keepalived.conf at HEAD to hosts/h42/etc/keepalived/keepalived.conf (working tree):',
+        'Changes from hosts/h42/etc/keepalived/keepalived.conf at HEAD to ' +
+          'hosts/h42/etc/keepalived/keepalived.conf (working tree):',
       ]);
       expect(r.stdout).toContain('invalid-value');
       expect(r.stdout).not.toContain('none (');

@@ -137,7 +137,8 @@ export async function runDiffCommand(
   if (o.format === 'text' && unchanged.length)
     io.stdout(
       pairs.length
-        ? `${unchanged.length} other configuration${unchanged.length === 1 ? '' : 's'} read the same at ${o.git}: not compared.\n`
+        ? `${unchanged.length} other configuration${unchanged.length === 1 ? '' : 's'} ` +
+            `read the same at ${o.git}: not compared.\n`
         : `No configuration changed since ${o.git}: ${unchanged.length} read the same (configs, includes, scripts).\n`,
     );
   if (o.format === 'json') {
