@@ -68,6 +68,9 @@ export const rule = defineRule({
           const local = f.path;
           const here = local === f.deployed;
           const checked = here ? 'checked on this machine (root "/")' : `no file at ${local} (${f.located})`;
+          // `fix` is data, so part of the finding's identity (baselines): the words stay as they
+          // were unless the paths: hint applies.
+          const hint = kind === 'missing' && !here ? mappingHint(f, ref.command.origin.file) : '';
           const fix =
             kind !== 'missing'
               ? 'name the script file itself'
@@ -75,8 +78,10 @@ export const rule = defineRule({
                 ? 'correct the path, or, for a config kept in a repository with its ' +
                   'scripts, lint it with --root pointing at the folder that stands for ' +
                   '"/"'
-                : 'add the script to the repository at that path, or correct the path' +
-                  mappingHint(f, ref.command.origin.file);
+                : hint
+                  ? `add the script to the repository at that path, or correct the path${hint}`
+                  : 'add the script to the repository at that path, correct the path, or ' +
+                    'point --root at the folder that stands for "/"';
           const track =
             kind === 'missing' ? 'since not found/accessible' : kind === 'directory' ? 'due to insecure' : null;
           ctx.report({
