@@ -50,7 +50,7 @@ export function findConfigs(
           `${p}: is a directory holding no keepalived configuration ` +
             `(keepalived.conf, or *.conf in a keepalived/ folder)`,
         );
-    } else if (st.kind !== 'file' || looksLikeConfig(abs, host)) files.push(abs);
+    } else if (st.kind !== 'file' || looksLikeConfig(abs, real(abs), host)) files.push(abs);
     else skipped.push(abs);
   }
   // The same file reached through two paths is linted once.
@@ -81,9 +81,12 @@ const TOP_LEVEL = new Set(['include', ...allTopLevelDefs.map((d) => d.name)]);
  * top-level keyword (vrrp_instance, global_defs, include), a config-id (@lb1) or a definition ($X=).
  * Example: keepalived/VERSION holding "1.2.4" -> false; keepalived/vip holding "vrrp_instance VI_1 {" -> true.
  */
-function looksLikeConfig(file: string, host: FileHost): boolean {
+function looksLikeConfig(file: string, realFile: string, host: FileHost): boolean {
   const name = path.basename(file);
   if (name === 'keepalived.conf' || name.endsWith('.conf')) return true;
+  // Read only what the loader could read: a link, /proc, .git/config... go to the loader unread,
+  // which refuses them (src/source/confine.ts) and says why.
+  if (realFile !== file || refusal(realFile, { folders: null })) return true;
   const r = host.readText(file);
   // Unreadable: the loader says why, as for any config.
   if (!r.ok || r.text.startsWith('#!')) return true;
