@@ -267,7 +267,7 @@ if (!args.includes('--no-diff')) {
     if (d.status !== 0 && d.status !== 1) throw new Error(`diff exited ${d.status} in ${repoDir}`);
     if (r === 0 && (d.stdout.match(/^Changes from /gm) ?? []).length !== 1)
       throw new Error(`diff --git HEAD should show one config:\n${d.stdout.slice(0, 2000)}`);
-    const l = timedIn(repoDir, process.execPath, [bin, '.', '--format', 'json', '--jobs', '1']);
+    const l = timedIn(repoDir, process.execPath, [bin, '.', '--format', 'json']);
     if (l.status !== 0 && l.status !== 1) throw new Error(`lint exited ${l.status} in ${repoDir}`);
     samples.diff.push(d.wall);
     samples.lint.push(l.wall);
