@@ -123,7 +123,8 @@ function mappingHint(f: ScriptFile, namedIn: string): string {
   // are most likely beside it here. Elsewhere, the script's own folder.
   const from = f.deployed.startsWith('/etc/keepalived/') ? '/etc/keepalived/' : path.posix.dirname(f.deployed) + '/';
   const to = from === '/etc/keepalived/' ? (rel ? `${rel}/` : './') : '<that folder>/';
-  if (from === '/etc/keepalived/' && rel === 'etc/keepalived') return '';
+  // A repository that mirrors / (the config under etc/keepalived/): the script belongs at that path.
+  if (rel === 'etc/keepalived' || rel.startsWith('etc/keepalived/')) return '';
   const where = to === './' ? 'its top folder' : to === '<that folder>/' ? 'a folder of its own' : to;
   return (
     `; if the repository keeps ${from} in ${where}, map it in a ` +
