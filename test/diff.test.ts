@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, gitIn } from './helpers.js';
 import { findingIdentity, stableData } from '../src/engine/finding-key.js';
@@ -10,6 +12,17 @@ import { gitHost } from '../src/source/git-host.js';
 import { MAX_FILE_BYTES } from '../src/source/host.js';
 
 const CASES = path.join(REPO, 'test', 'diff-cases');
+
+/** schema/report.schema.json's diffReport, as test/report-schema.test.ts reads it. */
+const validDiffJson = (() => {
+  const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'report.schema.json'), 'utf8')) as {
+    $id: string;
+  };
+  const Ajv = (createRequire(import.meta.url)('ajv') as { default: typeof AjvClass }).default;
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  ajv.addSchema(schema);
+  return ajv.getSchema(`${schema.$id}#/definitions/diffReport`)!;
+})();
 
 interface DiffJson {
   version: number;
@@ -429,6 +442,7 @@ describe('diff --git', () => {
       fs.appendFileSync(path.join(path.dirname(conf(7)), 'master.sh'), 'echo hi\n');
       const script = await runCli(['diff', '--git', 'HEAD', '--format', 'json'], { cwd: big });
       const out = JSON.parse(script.stdout) as { configs: { file: string }[]; unchanged: string[] };
+      expect(validDiffJson(out), JSON.stringify(validDiffJson.errors)).toBe(true);
       expect(out.configs.map((c) => c.file)).toEqual(['hosts/h07/etc/keepalived/keepalived.conf']);
       expect(out.unchanged).toHaveLength(99);
       g('checkout', '--', '.');
