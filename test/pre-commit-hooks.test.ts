@@ -167,6 +167,10 @@ describe('.pre-commit-hooks.yaml', () => {
     const named = fakeIO({ cwd: dir });
     expect(await main(argvOf(hook('keepalived-lint'), ['keepalived/vip']), named.io)).toBe(1);
     expect(named.stdout).toContain('unknown-keyword');
+    // The standard input is a config whatever it holds: the operator handed it over as one.
+    const stdin = fakeIO({ cwd: dir, stdin: '1.2.4\n' });
+    expect(await main(['-'], stdin.io)).toBe(1);
+    expect(stdin.stdout).toContain('Unknown keyword "1.2.4"');
   });
 
   it('keepalived-lint-diff runs in a git repository and fails on the error an edit adds', async () => {

@@ -28,6 +28,8 @@ export function findConfigs(
   paths: string[],
   host: FileHost,
   cwd: string,
+  /** The standard input's file (`-`): the operator hands it over as a config, whatever it holds. */
+  stdinFile: string | null = null,
 ): { files: string[]; errors: string[]; notes: string[]; skipped: string[] } {
   const files: string[] = [];
   const errors: string[] = [];
@@ -50,7 +52,7 @@ export function findConfigs(
           `${p}: is a directory holding no keepalived configuration ` +
             `(keepalived.conf, or *.conf in a keepalived/ folder)`,
         );
-    } else if (st.kind !== 'file' || looksLikeConfig(abs, real(abs), host)) files.push(abs);
+    } else if (st.kind !== 'file' || abs === stdinFile || looksLikeConfig(abs, real(abs), host)) files.push(abs);
     else skipped.push(abs);
   }
   // The same file reached through two paths is linted once.

@@ -219,7 +219,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         );
         if ('error' in input)
           return void (io.stderr(`keepalived-lint: ${escapeControl(input.error)}\n`), (exitCode = EXIT_USAGE));
-        const found = findConfigs(input.paths, input.host, io.cwd);
+        const found = findConfigs(input.paths, input.host, io.cwd, input.stdinFile);
         for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
         for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
         const progress = progressLine(io);
