@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { defineRule } from '../src/rule-api/index.js';
 import { describeRef, disabledEffect, fromNote, runsProgram, SCRIPT_CHECKS } from '../src/model/script-security.js';
 import { formatVersion } from '../src/versions/version.js';
+import type { ScriptFile } from '../src/scripts/store.js';
 
 const WHAT = {
   missing: 'does not exist',
@@ -66,6 +68,9 @@ export const rule = defineRule({
           const local = f.path;
           const here = local === f.deployed;
           const checked = here ? 'checked on this machine (root "/")' : `no file at ${local} (${f.located})`;
+          // `fix` is data, so part of the finding's identity (baselines): the words stay as they
+          // were unless the paths: hint applies.
+          const hint = kind === 'missing' && !here ? mappingHint(f, ref.command.origin.file) : '';
           const fix =
             kind !== 'missing'
               ? 'name the script file itself'
@@ -73,8 +78,10 @@ export const rule = defineRule({
                 ? 'correct the path, or, for a config kept in a repository with its ' +
                   'scripts, lint it with --root pointing at the folder that stands for ' +
                   '"/"'
-                : 'add the script to the repository at that path, correct the path, or ' +
-                  'point --root at the folder that stands for "/"';
+                : hint
+                  ? `add the script to the repository at that path, or correct the path${hint}`
+                  : 'add the script to the repository at that path, correct the path, or ' +
+                    'point --root at the folder that stands for "/"';
           const track =
             kind === 'missing' ? 'since not found/accessible' : kind === 'directory' ? 'due to insecure' : null;
           ctx.report({
@@ -97,3 +104,30 @@ export const rule = defineRule({
     };
   },
 });
+
+/**
+ * A repository that keeps the router's folders elsewhere than under its root (keepalived/ for
+ * /etc/keepalived/): --root cannot say so, a `paths:` mapping can. Example: /etc/keepalived/x.sh
+ * looked for at R/etc/keepalived/x.sh, named in R/keepalived/keepalived.conf ->
+ * '; if the repository keeps /etc/keepalived/ in keepalived/, map it in a .keepalived-lint.yaml in R:
+ * paths: {"/etc/keepalived/": "keepalived/"} (--root maps "/" only)'.
+ */
+function mappingHint(f: ScriptFile, namedIn: string): string {
+  const m = /^the root (.*) stands for "\/"$/.exec(f.located);
+  if (!m) return '';
+  const root = m[1]!;
+  const configDir = path.posix.dirname(namedIn);
+  const rel = path.posix.relative(root, configDir);
+  if (rel.startsWith('..') || path.posix.isAbsolute(rel)) return '';
+  // The config keepalived reads from /etc/keepalived/ sits in `rel`: the scripts beside it there
+  // are most likely beside it here. Elsewhere, the script's own folder.
+  const from = f.deployed.startsWith('/etc/keepalived/') ? '/etc/keepalived/' : path.posix.dirname(f.deployed) + '/';
+  const to = from === '/etc/keepalived/' ? (rel ? `${rel}/` : './') : '<that folder>/';
+  // A repository that mirrors / (the config under etc/keepalived/): the script belongs at that path.
+  if (rel === 'etc/keepalived' || rel.startsWith('etc/keepalived/')) return '';
+  const where = to === './' ? 'its top folder' : to === '<that folder>/' ? 'a folder of its own' : to;
+  return (
+    `; if the repository keeps ${from} in ${where}, map it in a ` +
+    `.keepalived-lint.yaml in ${root}: paths: {"${from}": "${to}"} (--root maps "/" only)`
+  );
+}

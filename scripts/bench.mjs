@@ -2,9 +2,10 @@
 // generated configs of 10, 1,000 and 10,000 vrrp_instances, interleaved in one run, and prints
 // medians, the ratios the performance targets use, and peak memory.
 //
-//   node scripts/bench.mjs [--sizes 10,1000,10000] [--runs 5] [--no-repo]
+//   node scripts/bench.mjs [--sizes 10,1000,10000] [--runs 5] [--no-repo] [--no-diff]
 //
-// and, with one thread and with one per core, a repository of 200 host configs.
+// and, with one thread and with one per core, a repository of 200 host configs; and the diff hook
+// (`diff --git HEAD`) on a git repository of 100 hosts with one config edited, against a lint of it.
 //
 // Generated files go to .bench/ (git-ignored). keepalived runs inside `unshare -n` with the
 // interfaces the configs name, never as a daemon.
@@ -103,6 +104,17 @@ for (const s of ['notify.sh', 'check.sh']) {
 const haveKeepalived =
   spawnSync('sh', ['-c', 'command -v keepalived && unshare -n true'], { stdio: 'ignore' }).status === 0;
 const haveTime = existsSync('/usr/bin/time');
+
+/** `timed` in another working directory. */
+function timedIn(cwd, cmd, argv) {
+  const here = process.cwd();
+  process.chdir(cwd);
+  try {
+    return timed(cmd, argv);
+  } finally {
+    process.chdir(here);
+  }
+}
 
 /** One timed run: wall seconds and peak RSS (MiB) of the command. */
 function timed(cmd, argv) {
@@ -222,6 +234,51 @@ if (!args.includes('--no-repo')) {
   );
 }
 
+// The diff hook (issue 17): a git repository of 100 host configs with one edited. `diff --git HEAD`
+// compares only what reads differently at HEAD, so it should cost at most twice a lint of the
+// whole repository. Timed interleaved with that lint.
+const DIFF_HOSTS = 100;
+let diffRepo = null;
+if (!args.includes('--no-diff')) {
+  const repoDir = path.join(dir, 'diff-repo');
+  rmSync(repoDir, { recursive: true, force: true });
+  const conf = (h) =>
+    path.join(repoDir, 'hosts', `h${String(h).padStart(2, '0')}`, 'etc', 'keepalived', 'keepalived.conf');
+  for (let h = 0; h < DIFF_HOSTS; h++) {
+    mkdirSync(path.dirname(conf(h)), { recursive: true });
+    writeFileSync(conf(h), generate(10));
+    for (const s of ['notify.sh', 'check.sh']) {
+      writeFileSync(path.join(path.dirname(conf(h)), s), '#!/bin/sh\nexit 0\n');
+      chmodSync(path.join(path.dirname(conf(h)), s), 0o755);
+    }
+  }
+  const git = (...a) =>
+    execFileSync('git', ['-C', repoDir, '-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', ...a], {
+      stdio: 'ignore',
+    });
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-q', '-m', 'base');
+  writeFileSync(conf(42), generate(10).replace('priority 150', 'priority 160'));
+  const bin = path.resolve('bin/keepalived-lint.js');
+  const samples = { diff: [], lint: [] };
+  for (let r = 0; r < runs; r++) {
+    const d = timedIn(repoDir, process.execPath, [bin, 'diff', '--git', 'HEAD']);
+    if (d.status !== 0 && d.status !== 1) throw new Error(`diff exited ${d.status} in ${repoDir}`);
+    if (r === 0 && (d.stdout.match(/^Changes from /gm) ?? []).length !== 1)
+      throw new Error(`diff --git HEAD should show one config:\n${d.stdout.slice(0, 2000)}`);
+    const l = timedIn(repoDir, process.execPath, [bin, '.', '--format', 'json']);
+    if (l.status !== 0 && l.status !== 1) throw new Error(`lint exited ${l.status} in ${repoDir}`);
+    samples.diff.push(d.wall);
+    samples.lint.push(l.wall);
+  }
+  diffRepo = { diff: median(samples.diff), lint: median(samples.lint) };
+  console.log(
+    `  diff --git HEAD, ${DIFF_HOSTS} hosts, one edited: ${diffRepo.diff.toFixed(3)} s; ` +
+      `lint of the repository ${diffRepo.lint.toFixed(3)} s`,
+  );
+}
+
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : 'n/a');
 console.log('\nTargets (issue 7):');
 if (results[10])
@@ -254,4 +311,8 @@ if (repo)
     `  200-host repo: speed-up on ${availableParallelism()} ` +
       `cores            = ${ratio(repo.one, repo.all)}  (target: ` +
       `both cores used; CPU/wall ${haveTime ? repo.cores.toFixed(2) : 'n/a'})`,
+  );
+if (diffRepo)
+  console.log(
+    `  diff hook, ${DIFF_HOSTS} hosts / lint of the repository = ${ratio(diffRepo.diff, diffRepo.lint)}  (target <= 2)`,
   );

@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, gitIn } from './helpers.js';
 import { findingIdentity, stableData } from '../src/engine/finding-key.js';
@@ -10,6 +12,17 @@ import { gitHost } from '../src/source/git-host.js';
 import { MAX_FILE_BYTES } from '../src/source/host.js';
 
 const CASES = path.join(REPO, 'test', 'diff-cases');
+
+/** schema/report.schema.json's diffReport, as test/report-schema.test.ts reads it. */
+const validDiffJson = (() => {
+  const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'report.schema.json'), 'utf8')) as {
+    $id: string;
+  };
+  const Ajv = (createRequire(import.meta.url)('ajv') as { default: typeof AjvClass }).default;
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  ajv.addSchema(schema);
+  return ajv.getSchema(`${schema.$id}#/definitions/diffReport`)!;
+})();
 
 interface DiffJson {
   version: number;
@@ -326,11 +339,13 @@ describe('diff --git', () => {
           changes: { kind: string; object: string; after: string[] }[];
           diagnostics: { ruleId: string }[];
         }[];
+        unchanged: string[];
       };
       // 3,000 + keepalived.conf; conf.d/a.conf and conf.d/b.conf are compared where keepalived.conf
-      // includes them, not as configs of their own.
-      expect(out.configs).toHaveLength(3001);
-      const changed = out.configs.filter((c) => c.changes.length);
+      // includes them, not as configs of their own. Only the two that read differently are compared
+      // (keepalived.conf: its include glob lists one more file).
+      expect(out.configs.length + out.unchanged.length).toBe(3001);
+      const changed = out.configs;
       expect(changed.map((c) => c.file).sort()).toEqual(['etc/keepalived/c7.conf', 'etc/keepalived/keepalived.conf']);
       expect(changed.find((c) => c.file.endsWith('c7.conf'))!.diagnostics.map((d) => d.ruleId)).toEqual([
         'unknown-keyword',
@@ -369,9 +384,73 @@ describe('diff --git', () => {
       const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
       expect(calls.filter((c) => / cat-file /.test(c)).length).toBeLessThanOrEqual(2);
       expect(r.code).toBe(0);
-      const out = JSON.parse(r.stdout) as { configs: { changes: unknown[]; diagnostics: { ruleId: string }[] }[] };
-      expect(out.configs).toHaveLength(200);
-      expect(out.configs.every((c) => c.changes.length === 0 && c.diagnostics.length === 0)).toBe(true);
+      const out = JSON.parse(r.stdout) as { configs: unknown[]; unchanged: string[] };
+      // Nothing edited: every config reads the same at HEAD, none is compared.
+      expect(out.configs).toEqual([]);
+      expect(out.unchanged).toHaveLength(200);
+    } finally {
+      process.env.PATH = savedPath;
+      fs.rmSync(big, { recursive: true, force: true });
+      fs.rmSync(wrap, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  // Issue 17: the diff hook on 100 hosts with one file edited printed 99 "none" blocks. Only the
+  // edited config is compared and shown; the others are one line. (Its time against a lint of the
+  // repository is measured by `npm run bench`.)
+  it('on 100 hosts with one config edited, shows that one and counts the others in one line', async () => {
+    const { big, wrap, log, g, savedPath } = countingGitRepo('kl-git100-');
+    try {
+      const conf = (h: number) =>
+        path.join(big, 'hosts', `h${String(h).padStart(2, '0')}`, 'etc', 'keepalived', 'keepalived.conf');
+      for (let h = 0; h < 100; h++) {
+        fs.mkdirSync(path.dirname(conf(h)), { recursive: true });
+        fs.writeFileSync(
+          conf(h),
+          `vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${h + 1}\n` +
+            `    priority 100\n    virtual_ipaddress {\n        192.0.2.${h + 1}/24\n    }\n` +
+            `    notify_master /etc/keepalived/master.sh\n}\n`,
+        );
+        fs.writeFileSync(path.join(path.dirname(conf(h)), 'master.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      }
+      g('init', '-q');
+      g('add', '.');
+      g('commit', '-q', '-m', 'base');
+      fs.writeFileSync(conf(42), fs.readFileSync(conf(42), 'utf8').replace('priority 100', 'priority 300'));
+      process.env.PATH = `${wrap}${path.delimiter}${savedPath ?? ''}`;
+      const r = await runCli(['diff', '--git', 'HEAD'], { cwd: big });
+      process.env.PATH = savedPath;
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      expect(r.stdout.match(/^Changes from .*$/gm)).toEqual([
+        'Changes from hosts/h42/etc/keepalived/keepalived.conf at HEAD to ' +
+          'hosts/h42/etc/keepalived/keepalived.conf (working tree):',
+      ]);
+      expect(r.stdout).toContain('invalid-value');
+      expect(r.stdout).not.toContain('none (');
+      expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+        '99 other configurations read the same at HEAD: not compared.',
+      );
+      // One listing and one or two batches for the whole revision, not a process per file.
+      const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
+      expect(calls.filter((c) => / ls-tree /.test(c))).toHaveLength(1);
+      expect(calls.filter((c) => / cat-file /.test(c)).length).toBeLessThanOrEqual(2);
+      expect(calls.length).toBeLessThanOrEqual(5);
+
+      // A script edited alone makes its config differ too; nothing edited: one line.
+      fs.writeFileSync(conf(42), fs.readFileSync(conf(42), 'utf8').replace('priority 300', 'priority 100'));
+      fs.appendFileSync(path.join(path.dirname(conf(7)), 'master.sh'), 'echo hi\n');
+      const script = await runCli(['diff', '--git', 'HEAD', '--format', 'json'], { cwd: big });
+      const out = JSON.parse(script.stdout) as { configs: { file: string }[]; unchanged: string[] };
+      expect(validDiffJson(out), JSON.stringify(validDiffJson.errors)).toBe(true);
+      expect(out.configs.map((c) => c.file)).toEqual(['hosts/h07/etc/keepalived/keepalived.conf']);
+      expect(out.unchanged).toHaveLength(99);
+      g('checkout', '--', '.');
+      const none = await runCli(['diff', '--git', 'HEAD'], { cwd: big });
+      expect(none.code).toBe(0);
+      expect(none.stdout).toBe(
+        'No configuration changed since HEAD: 100 read the same (configs, includes, scripts).\n',
+      );
     } finally {
       process.env.PATH = savedPath;
       fs.rmSync(big, { recursive: true, force: true });

@@ -127,6 +127,52 @@ describe('.pre-commit-hooks.yaml', () => {
     ).toContain('4 script-unknown-name');
   });
 
+  // Issue 17: the hook passed keepalived/VERSION ("1.2.4") and it was linted as a config
+  // ("Unknown keyword 1.2.4"), blocking the commit. A file given by name that is neither named nor
+  // written like a config, nor a script (#!), is skipped with a note; a config without .conf in its
+  // name is still linted, and a script without #! is checked through the config that runs it.
+  it('keepalived-lint selects only configs and the scripts they call among the files pre-commit passes', async () => {
+    const dir = path.join(tmp, 'layout');
+    const write = (rel: string, text: string, mode = 0o644) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text, { mode });
+    };
+    const instance = (prio: string) =>
+      'vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n' +
+      `    ${prio} 100\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n` +
+      '    notify /etc/keepalived/notify\n}\n';
+    write('etc/keepalived/keepalived.conf', instance('priority'));
+    write('etc/keepalived/VERSION', '1.2.4\n');
+    // A notify script without #! (keepalived runs it with /bin/sh) whose case never matches VI_1.
+    write('etc/keepalived/notify', 'case "$2" in\n  VI_2) logger up ;;\nesac\n', 0o755);
+    const files = ['etc/keepalived/keepalived.conf', 'etc/keepalived/VERSION', 'etc/keepalived/notify'];
+    for (const f of files) expect(selected(hook('keepalived-lint'), f), f).toBe(true);
+    const t = fakeIO({ cwd: dir });
+    const code = await main(argvOf(hook('keepalived-lint'), [...files, '--format', 'json']), t.io);
+    const out = JSON.parse(t.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] };
+    const ids = (f: string) => out.results.find((r) => r.file === f)?.diagnostics.map((d) => d.ruleId) ?? [];
+    expect(ids('etc/keepalived/VERSION')).toEqual([]);
+    expect(ids('etc/keepalived/notify')).toContain('script-unknown-name');
+    expect(ids('etc/keepalived/notify')).not.toContain('unknown-keyword');
+    expect(t.stderr).toBe(
+      'keepalived-lint: note: etc/keepalived/VERSION: not linted: neither a keepalived configuration ' +
+        '(not named *.conf, no keepalived keyword) nor a script that a linted configuration runs\n',
+    );
+    expect(code).toBe(1);
+
+    // VERSION alone: nothing to lint is no error; a config under another name is linted.
+    const alone = fakeIO({ cwd: dir });
+    expect(await main(argvOf(hook('keepalived-lint'), ['etc/keepalived/VERSION']), alone.io)).toBe(0);
+    write('keepalived/vip', instance('priorty'));
+    const named = fakeIO({ cwd: dir });
+    expect(await main(argvOf(hook('keepalived-lint'), ['keepalived/vip']), named.io)).toBe(1);
+    expect(named.stdout).toContain('unknown-keyword');
+    // The standard input is a config whatever it holds: the operator handed it over as one.
+    const stdin = fakeIO({ cwd: dir, stdin: '1.2.4\n' });
+    expect(await main(['-'], stdin.io)).toBe(1);
+    expect(stdin.stdout).toContain('Unknown keyword "1.2.4"');
+  });
+
   it('keepalived-lint-diff runs in a git repository and fails on the error an edit adds', async () => {
     const repo = path.join(tmp, 'repo');
     fs.mkdirSync(repo);

@@ -4,9 +4,10 @@
  * error, else 0. Example: diff --git HEAD -> every keepalived.conf under . compared with HEAD.
  */
 import * as path from 'node:path';
-import { defaultRoot, entryConfigs, Loader, OptionsResolver } from '../load/index.js';
+import { defaultRoot, entryConfigs, Loader, loadConfig, OptionsResolver } from '../load/index.js';
 import type { Rule, RuleMeta } from '../engine/types.js';
 import { diffConfigs, type DiffResult, type DiffSide } from '../diff/index.js';
+import { recordReads } from '../diff/unchanged.js';
 import { diffJson, diffText } from '../format/diff.js';
 import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
@@ -53,6 +54,8 @@ export async function runDiffCommand(
   const loader = new Loader(host, true);
   const entries = (files: string[]) => entryConfigs(files, (f) => loader.load(f, side(f, host, undefined).options!));
   const pairs: { old: DiffSide | null; new: DiffSide; labels: { old: string; new: string } }[] = [];
+  /** Configs of --git that read the same at the revision: not compared, counted in one line. */
+  const unchanged: string[] = [];
 
   if (o.git !== undefined) {
     const top = gitTopLevel(io.cwd);
@@ -63,7 +66,24 @@ export async function runDiffCommand(
     for (const n of found.notes) io.stderr(`keepalived-lint diff: warning: ${escapeControl(n)}\n`);
     if (found.errors.length) return 2;
     const old = gitHost(top, o.git);
-    for (const file of await entries(found.files)) {
+    // Each config is read once here, in the working tree, noting every question it asks; one
+    // whose every answer is the same at the revision has nothing to compare (a hook on a
+    // 100-host repository with one file edited compares that one). With --old-root/--new-root the
+    // two sides are read differently: every config is compared.
+    const reads = new Map<string, ReturnType<typeof recordReads>>();
+    const sameRoots = o.oldRoot === undefined && o.newRoot === undefined;
+    const configs = sameRoots
+      ? await entryConfigs(found.files, (f) => {
+          const rec = recordReads(host);
+          reads.set(f, rec);
+          return loadConfig(f, side(f, host, undefined).options!, rec.host);
+        })
+      : await entries(found.files);
+    for (const file of configs) {
+      if (reads.get(file)?.sameOn(old)) {
+        unchanged.push(file);
+        continue;
+      }
       const label = displayPath(file, io.cwd);
       const oldSide = old.stat(file).kind === 'file' ? side(file, old, o.oldRoot) : null;
       pairs.push({
@@ -72,7 +92,7 @@ export async function runDiffCommand(
         labels: { old: `${label} at ${o.git}${oldSide ? '' : ' (not there)'}`, new: `${label} (working tree)` },
       });
     }
-    if (!pairs.length) return fail('no keepalived configuration found to compare');
+    if (!pairs.length && !unchanged.length) return fail('no keepalived configuration found to compare');
   } else {
     if (paths.length !== 2) return fail('give OLD and NEW (two config files or directories), or --git REV');
     const sides: string[] = [];
@@ -113,14 +133,28 @@ export async function runDiffCommand(
           (pairs.length > 1 ? '\n' : ''),
       );
   }
+  const unchangedShown = unchanged.map((f) => displayPath(f, io.cwd));
+  if (o.format === 'text' && unchanged.length)
+    io.stdout(
+      pairs.length
+        ? `${unchanged.length} other configuration${unchanged.length === 1 ? '' : 's'} ` +
+            `read the same at ${o.git}: not compared.\n`
+        : `No configuration changed since ${o.git}: ${unchanged.length} read the same (configs, includes, scripts).\n`,
+    );
   if (o.format === 'json') {
-    if (results.length === 1) io.stdout(diffJson(results[0]!, { cwd: io.cwd, color: false }));
+    // One config found: its own object, as for OLD NEW (an unchanged one has no changes, no findings).
+    const alone: DiffResult | undefined =
+      results.length + unchanged.length !== 1
+        ? undefined
+        : (results[0] ?? { changes: [], impact: { results: [], errors: [], sources: new Map() }, errors: [] });
+    if (alone) io.stdout(diffJson(alone, { cwd: io.cwd, color: false }));
     else {
       const merged = results.map((r, i) => ({
         file: displayPath(pairs[i]!.new.file, io.cwd),
         ...(JSON.parse(diffJson(r, { cwd: io.cwd, color: false })) as object),
       }));
-      io.stdout(JSON.stringify({ version: 1, configs: merged }, null, 2) + '\n');
+      // `configs`: the compared ones; `unchanged`: those that read the same at the revision.
+      io.stdout(JSON.stringify({ version: 1, configs: merged, unchanged: unchangedShown }, null, 2) + '\n');
     }
   }
   return code;

@@ -9,10 +9,18 @@
  * operator typed it. Example, walking repo/ with repo/hosts/x/keepalived.conf -> /etc/keepalived/keepalived.conf:
  * -> files [], notes ['hosts/x/keepalived.conf: is a symbolic link to /etc/keepalived/keepalived.conf, outside repo;
  * not linted']
+ *
+ * A file given by name is linted as a config when it is named like one (keepalived.conf, *.conf) or
+ * reads like one (a line starts with a top-level keyword, include, @id or $NAME=); a script (`#!`)
+ * is passed on, to be checked through the configs that run it. Anything else (a pre-commit hook
+ * passes keepalived/VERSION with the configs it changed) is `skipped`, never linted as a config
+ * ("1.2.4" is no unknown keyword of anyone's keepalived.conf): a script without `#!` among them is
+ * checked through the configs that run it, and the rest get a note (skippedNote).
  */
 import * as path from 'node:path';
 import type { FileHost } from '../source/host.js';
 import { isInside, realResolver, refusal, repositoryAt } from '../source/confine.js';
+import { allTopLevelDefs } from '../versions/keyword-table.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
@@ -20,10 +28,14 @@ export function findConfigs(
   paths: string[],
   host: FileHost,
   cwd: string,
-): { files: string[]; errors: string[]; notes: string[] } {
+  /** The standard input's file (`-`): the operator hands it over as a config, whatever it holds. */
+  stdinFile: string | null = null,
+): { files: string[]; errors: string[]; notes: string[]; skipped: string[] } {
   const files: string[] = [];
   const errors: string[] = [];
   const notes: string[] = [];
+  /** Files given by name that are neither configs nor scripts (`#!`): skippedNote once linted. */
+  const skipped: string[] = [];
   const real = realResolver(host);
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
@@ -40,11 +52,51 @@ export function findConfigs(
           `${p}: is a directory holding no keepalived configuration ` +
             `(keepalived.conf, or *.conf in a keepalived/ folder)`,
         );
-    } else files.push(abs);
+    } else if (st.kind !== 'file' || abs === stdinFile || looksLikeConfig(abs, real(abs), host)) files.push(abs);
+    else skipped.push(abs);
   }
   // The same file reached through two paths is linted once.
   const seen = new Set<string>();
-  return { files: files.filter((f) => !seen.has(host.realpath(f)) && seen.add(host.realpath(f))), errors, notes };
+  return {
+    files: files.filter((f) => !seen.has(host.realpath(f)) && seen.add(host.realpath(f))),
+    errors,
+    notes,
+    skipped,
+  };
+}
+
+/**
+ * The note for a skipped file that no linted config runs as a script (one that a config runs, `#!`
+ * or not, was checked through it). Example: "keepalived/VERSION: not linted: ...".
+ */
+export function skippedNote(shown: string): string {
+  return (
+    `${shown}: not linted: neither a keepalived configuration (not named *.conf, ` +
+    `no keepalived keyword) nor a script that a linted configuration runs`
+  );
+}
+
+const TOP_LEVEL = new Set(['include', ...allTopLevelDefs.map((d) => d.name)]);
+
+/**
+ * Named like a config, a script (`#!`, handed on to the loader), or a line that starts with a
+ * top-level keyword (vrrp_instance, global_defs, include), a config-id (@lb1) or a definition ($X=).
+ * Example: keepalived/VERSION holding "1.2.4" -> false; keepalived/vip holding "vrrp_instance VI_1 {" -> true.
+ */
+function looksLikeConfig(file: string, realFile: string, host: FileHost): boolean {
+  const name = path.basename(file);
+  if (name === 'keepalived.conf' || name.endsWith('.conf')) return true;
+  // Read only what the loader could read: a link, /proc, .git/config... go to the loader unread,
+  // which refuses them (src/source/confine.ts) and says why.
+  if (realFile !== file || refusal(realFile, { folders: null })) return true;
+  const r = host.readText(file);
+  // Unreadable: the loader says why, as for any config.
+  if (!r.ok || r.text.startsWith('#!')) return true;
+  for (const line of r.text.split('\n')) {
+    const word = /^\s*([^\s{}#!]+)/.exec(line)?.[1];
+    if (word && (TOP_LEVEL.has(word) || /^@\^?\w/.test(word) || /^\$\w+=/.test(word))) return true;
+  }
+  return false;
 }
 
 interface Walk {

@@ -13,7 +13,7 @@ import type { DiffCommandOptions } from './diff-command.js';
 import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from './lint-plan.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { Loader, OptionsResolver } from '../load/index.js';
-import { findConfigs } from './find-configs.js';
+import { findConfigs, skippedNote } from './find-configs.js';
 import {
   errorsOnly,
   maxWarningsMessage,
@@ -226,7 +226,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         );
         if ('error' in input)
           return void (io.stderr(`keepalived-lint: ${escapeControl(input.error)}\n`), (exitCode = EXIT_USAGE));
-        const found = findConfigs(input.paths, input.host, io.cwd);
+        const found = findConfigs(input.paths, input.host, io.cwd, input.stdinFile);
         for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
         for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
         const progress = progressLine(io);
@@ -279,6 +279,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         }
         for (const e of report.errors)
           io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
+        for (const f of found.skipped)
+          if (!report.sources.has(f))
+            io.stderr(`keepalived-lint: note: ${escapeControl(skippedNote(shownPath(f, io.cwd)))}\n`);
         const keepalivedOptions = new OptionsResolver(input.host, allRules);
         const keepalivedDone =
           !keepalived ||
@@ -324,7 +327,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
             : counts.error > 0 || tooManyWarnings
               ? EXIT_FINDINGS
               : EXIT_OK;
-        if (!found.files.length && !found.errors.length) {
+        // Only files that are neither configs nor scripts (a hook's keepalived/VERSION): said, not an error.
+        if (!found.files.length && !found.errors.length && !found.skipped.length) {
           io.stderr(
             'keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n',
           );

@@ -43,6 +43,7 @@ interface Settings {
   target?: string;
   root?: string;
   paths?: Record<string, string>;
+  systemPaths?: string[];
   configIds?: string[];
   rules?: Record<string, RuleSetting>;
 }
@@ -77,6 +78,8 @@ export interface EffectiveOptions {
   target?: string;
   root?: string;
   paths?: PathMapping[];
+  /** `systemPaths:` (router folders, absolute): replaces SYSTEM_PATHS (src/source/paths.ts). */
+  systemPaths?: string[];
   configIds?: string[];
   severities: Record<string, SeveritySetting>;
   ruleOptions: Record<string, Record<string, unknown>>;
@@ -277,6 +280,7 @@ export function resolveFor(file: string, cfg: LoadedConfig | null): EffectiveOpt
     if (s.root !== undefined) out.root = path.resolve(cfg.dir, s.root);
     if (s.configIds !== undefined) out.configIds = s.configIds;
     if (s.paths !== undefined) out.paths = bindPaths(s.paths, cfg.dir, rel, cfg.home);
+    if (s.systemPaths !== undefined) out.systemPaths = s.systemPaths;
     for (const [id, setting] of Object.entries(s.rules ?? {})) {
       const severity = typeof setting === 'string' ? setting : setting.severity;
       if (severity !== undefined) out.severities[id] = severity;

@@ -110,7 +110,7 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
     return { error: e instanceof Error ? e.message : String(e) };
   }
   const table = keywordTable(target);
-  const paths = pathMap(root, options.paths);
+  const paths = pathMap(root, options.paths, options.systemPaths);
   const files = new Map<string, SourceFile>();
   // One budget for every pass: the passes are kept together until the rules have run.
   const budget = new ConfigBudget();
@@ -213,6 +213,7 @@ export class Loader {
       options.target ?? null,
       options.root ?? null,
       options.paths ?? null,
+      options.systemPaths ?? null,
       options.configId ?? null,
       options.configIds ?? null,
       options.otherPassOnly ?? false,

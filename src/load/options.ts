@@ -27,6 +27,8 @@ export interface ReadOptions {
   root?: string;
   /** Router folders that live elsewhere in the checkout (`paths:` in .keepalived-lint.yaml). */
   paths?: PathMapping[];
+  /** `systemPaths:`: router folders whose programs are not looked for in a repository (default SYSTEM_PATHS). */
+  systemPaths?: string[];
   /** Read for this config-id only. */
   configId?: string;
   /** Read for exactly these config-ids (instead of every id the `@` lines name, plus none). */
@@ -131,6 +133,7 @@ export function toLoadOptions(eff: EffectiveOptions, cli: CliOptions): LoadOptio
     ...(cli.configId !== undefined ? { configId: cli.configId } : eff.configIds ? { configIds: eff.configIds } : {}),
     ...(root !== undefined ? { root } : {}),
     ...(paths?.length ? { paths } : {}),
+    ...(eff.systemPaths ? { systemPaths: eff.systemPaths } : {}),
     ...(Object.keys(eff.severities).length || cli.severities
       ? { severities: { ...eff.severities, ...cli.severities } }
       : {}),

@@ -111,10 +111,11 @@ export async function loadScripts(
 /**
  * The file a command names, on this machine: absolute paths under `root`, relative paths with a
  * `/` from `/` (keepalived runs with `/` as its working directory). A bare name (`killall`) is
- * found in PATH on the target host: not a file we can read, so null.
+ * found in PATH on the target host: not a file we can read, so null; so is a program under a
+ * system folder (/usr/bin/killall) in a repository layout (PathMap.systemProgram).
  */
 export function scriptFile(command: string, paths: PathMap): string | null {
-  if (!command.includes('/')) return null;
+  if (!command.includes('/') || paths.systemProgram(command)) return null;
   return paths.toLocal(command);
 }
 

@@ -5,6 +5,7 @@
  * Example: pathMap('/repo', [{ from: '/etc/keepalived/', to: '/repo/hosts/lb1/keepalived/' }])
  *   .toLocal('/etc/keepalived/route.sh') -> '/repo/hosts/lb1/keepalived/route.sh'
  *   .toLocal('/usr/local/bin/x')         -> '/repo/usr/local/bin/x'
+ *   .systemProgram('/usr/bin/killall')   -> true: the router's own program, not in the repository
  */
 import * as path from 'node:path';
 
@@ -20,6 +21,14 @@ export interface PathMapping {
   within?: string;
 }
 
+/**
+ * Folders of the router that hold its distribution's programs (`/usr/bin/killall`, `/sbin/ip`):
+ * a repository does not ship them, so a script there is not looked for in it (`systemPaths:` in
+ * .keepalived-lint.yaml replaces the list). /usr/local is the administrator's, where the scripts
+ * a config runs often live: looked for.
+ */
+export const SYSTEM_PATHS: readonly string[] = ['/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/'];
+
 export interface PathMap {
   readonly root: string;
   /** True when paths are the router's own (root `/`, no mapping): file modes and owners are real. */
@@ -28,9 +37,20 @@ export interface PathMap {
   toDeployed(local: string): string;
   /** How toLocal found the place, for messages: the mapping used, or the root. */
   explain(deployed: string): string;
+  /**
+   * `deployed` is a program of the router under a system folder, with a root other than `/` and
+   * no `paths:` mapping for it: not in the repository, so not looked for there.
+   */
+  systemProgram(deployed: string): boolean;
 }
 
-export function pathMap(root: string, mappings: readonly PathMapping[] = []): PathMap {
+export function pathMap(
+  root: string,
+  mappings: readonly PathMapping[] = [],
+  systemPaths: readonly string[] = SYSTEM_PATHS,
+): PathMap {
+  const system = systemPaths.map((s) => path.posix.resolve('/', s).replace(/\/?$/, '/'));
+  const onRoot = path.posix.resolve(root) === '/';
   const byFrom = [...mappings].sort((a, b) => b.from.length - a.from.length);
   const byTo = [...mappings].sort((a, b) => b.to.length - a.to.length);
   const under = (p: string, prefix: string) =>
@@ -45,7 +65,11 @@ export function pathMap(root: string, mappings: readonly PathMapping[] = []): Pa
   };
   return {
     root,
-    onHost: path.posix.resolve(root) === '/' && mappings.length === 0,
+    onHost: onRoot && mappings.length === 0,
+    systemProgram(deployed) {
+      const p = path.posix.resolve('/', deployed);
+      return !onRoot && system.some((s) => p.startsWith(s)) && !byFrom.some((m) => under(p, m.from));
+    },
     toLocal(deployed) {
       // The same script path is named by thousands of instances (notify): resolve it once.
       const known = local.get(deployed);
