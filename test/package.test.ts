@@ -243,6 +243,13 @@ describe('the GitHub Action (action.yml)', () => {
     expect(sarif.runs[0]?.results.length).toBe(2);
   });
 
+  it('lint step: the target reaches the command (an unknown one is exit 2)', () => {
+    const r = runLintStep({ target: 'nosuchdistro' }, workspace());
+    expect(r.status).toBe(2);
+    expect(r.outputs).toBe('exit-code=2\n');
+    expect(r.stderr).toContain('"nosuchdistro"');
+  });
+
   it('lint step: several paths on lines, format github, extra args; fails the step on an error finding', () => {
     const dir = workspace();
     fs.mkdirSync(path.join(dir, 'lb2'));
