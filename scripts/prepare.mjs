@@ -34,6 +34,11 @@ const INHERITED = [
   'ignore_scripts',
   'install_strategy',
   'global_style',
+  // npm refuses --allow-scripts in a project install (EALLOWSCRIPTS); this one runs no script anyway.
+  'allow_scripts',
+  'allow_scripts_pin',
+  'strict_script_builds',
+  'dangerously_allow_all_scripts',
 ];
 
 function npm(args, env = process.env) {
