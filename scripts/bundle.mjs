@@ -25,5 +25,8 @@ await build({
       "import { createRequire as __bundleRequire } from 'node:module'; const " +
       'require = __bundleRequire(import.meta.url);',
   },
+  // Whitespace and syntax only: names stay, for stack traces and anything that reads a function's name.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
