@@ -57,7 +57,8 @@ function folderBytes(dir: string): number {
 /** What every install must give: a command that runs from elsewhere, complete and small. */
 function checkInstalled(prefix: string): void {
   const bin = path.join(prefix, 'bin', 'keepalived-lint');
-  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-elsewhere-'));
+  const elsewhere = path.join(prefix, '..', 'elsewhere');
+  fs.mkdirSync(elsewhere);
   const version = run(bin, ['--version'], elsewhere, 60_000);
   expect(version.stderr).toBe('');
   expect(version.stdout.trim()).toBe(PKG.version);
@@ -136,6 +137,7 @@ describe('installing the package', () => {
     expect(install.stderr).toBe('');
     expect(install.status).toBe(0);
     checkInstalled(prefix);
+    fs.rmSync(tmp, { recursive: true, force: true }); // kept when a check failed, to look at
   });
 
   it.skipIf(unreachable !== null)(
@@ -159,6 +161,7 @@ describe('installing the package', () => {
       // npm 11.16 and later list the install scripts of packages not approved: none here.
       expect(install.stderr).not.toMatch(/npm warn install-scripts/);
       checkInstalled(prefix);
+      fs.rmSync(tmp, { recursive: true, force: true });
     },
   );
 });
