@@ -1,32 +1,18 @@
 #!/usr/bin/env node
 // The only place that touches process globals; everything else is main(argv, io).
-import { setFlagsFromString } from 'node:v8';
-
-// The shell parser is WebAssembly. By default V8 re-compiles it with its optimising tier in the
-// background, and the process cannot exit before that ends: most of a second after every run that
-// read a script. The baseline tier is fast enough for scripts of a few hundred lines.
-setFlagsFromString('--liftoff-only');
-
-// A reader that stops early (`keepalived-lint rules | head -1`) closes the pipe: end quietly with
-// exit 0, as other Unix tools do, for every command and format (Node would print a stack trace).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    if (stream !== process.stderr) process.stderr.write(`keepalived-lint: cannot write the output: ${e.message}\n`);
-    process.exit(2);
+//
+// First the Node.js version, before anything else loads: on an older Node the bundle fails in odd
+// places (require() of an ES module, a ~SEQ line away). So this file parses on old releases too: no
+// static import, no top-level await, no syntax newer than Node 12's.
+var NEEDED = [20, 19];
+var version = process.versions.node;
+var parts = version.split('.').map(Number);
+if (parts[0] < NEEDED[0] || (parts[0] === NEEDED[0] && parts[1] < NEEDED[1])) {
+  process.stderr.write('keepalived-lint needs Node.js >= ' + NEEDED.join('.') + '; this is ' + version + '\n');
+  process.exitCode = 2;
+} else {
+  import('./run.js').catch((e) => {
+    process.stderr.write('keepalived-lint: cannot start: ' + (e instanceof Error ? e.message : String(e)) + '\n');
+    process.exitCode = 2;
   });
 }
-const { main } = await import('../dist/src/cli/index.bundle.js');
-
-const code = await main(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  cwd: process.cwd(),
-  env: process.env,
-  isTTY: Boolean(process.stdout.isTTY),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
-  columns: process.stderr.columns,
-  // Read only when a path is "-": the bytes, up to the 16 MiB cap (main decodes them as files are).
-  stdin: () => process.stdin,
-});
-process.exitCode = code;

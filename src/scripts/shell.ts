@@ -4,7 +4,9 @@
  * it (about 30 ms). Example: (await loadShellParser()).parse('case "$2" in gw) ;; esac') -> a
  * syntax tree whose nodes carry string offsets into the text.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
 
 export type { Node as ShellNode, Tree as ShellTree } from 'web-tree-sitter';
@@ -16,12 +18,22 @@ export interface ShellParser {
 
 let loading: Promise<ShellParser> | null = null;
 
+/**
+ * tree-sitter-bash's grammar. Built (dist/src/cli/*.bundle.js): the copy the build put in
+ * dist/src/scripts/, as the installed package has no tree-sitter-bash. From the TypeScript sources
+ * (tests, a dev run): the tree-sitter-bash package, a devDependency.
+ */
+function bashWasm(): string {
+  const built = fileURLToPath(new URL('../scripts/tree-sitter-bash.wasm', import.meta.url));
+  if (existsSync(built)) return built;
+  return createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
+}
+
 export function loadShellParser(): Promise<ShellParser> {
   loading ??= (async () => {
     const { Parser, Language } = await import('web-tree-sitter');
     await Parser.init();
-    const require = createRequire(import.meta.url);
-    const bash = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    const bash = await Language.load(bashWasm());
     const parser = new Parser();
     parser.setLanguage(bash);
     return {
