@@ -14,7 +14,8 @@ const mode = process.argv[2];
 if (mode === 'strip') {
   if (existsSync(SAVED)) {
     console.error(
-      `pack-manifest: ${SAVED} is there: an earlier pack did not finish; run "node scripts/pack-manifest.mjs restore" first`,
+      `pack-manifest: ${SAVED} is there: an earlier pack did not finish; ` +
+        'run "node scripts/pack-manifest.mjs restore" first',
     );
     process.exit(1);
   }

@@ -84,7 +84,8 @@ describe('--target outside the releases the keyword table knows', () => {
   it('a newer version: one warning naming the range and what is assumed, and the lint runs', async () => {
     const r = await runCli(['lint', EXAMPLE, '--target', '9.9.9', '--format', 'json']);
     expect(r.stderr).toBe(
-      `keepalived-lint: warning: --target 9.9.9 is newer than the keepalived releases keepalived-lint knows ${range}; ` +
+      'keepalived-lint: warning: --target 9.9.9 is newer than the keepalived releases ' +
+        `keepalived-lint knows ${range}; ` +
         `checking with the keywords of ${KNOWN_RANGE.newest}, as if nothing changed since\n`,
     );
     expect(r.code).toBe(0);

@@ -129,7 +129,7 @@ describe('configuration errors: exit 2, each at its key', () => {
     ]);
   });
 
-  it('every problem in one pass (schema, rule ids, targets), each at its key or value, with a did-you-mean', async () => {
+  it('every problem in one pass (schema, rule ids, targets), at its key or value, with a did-you-mean', async () => {
     const r = await errors(
       [
         'taget: bookworm',

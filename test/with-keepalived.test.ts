@@ -220,6 +220,19 @@ describe('--with-keepalived: keepalived that cannot be used', () => {
     },
   );
 
+  it('gives keepalived -v its own time: a short --keepalived-timeout is for -t', async () => {
+    // -v answers after 1 s (a busy machine building the sandbox); -t within the 0.5 s given.
+    const slow = write(
+      'bin/ka-slow-v',
+      '#!/bin/sh\nif [ "$1" = -v ]; then sleep 1; echo "Keepalived v2.2.7 (01/16,2022)" >&2; exit 0; fi\nexit 0\n',
+      0o755,
+    );
+    const conf = write('u6/keepalived.conf', INSTANCE('VI_1', 51));
+    const r = await run([`--with-keepalived=${slow}`, '--keepalived-timeout', '0.5', conf, '-f', 'json']);
+    expect(r.stderr).not.toContain('-v did not finish');
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it('rejects a timeout that is not a positive number', async () => {
     const r = await run([
       '--with-keepalived',

@@ -57,8 +57,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
-      // Escaped line by line: commander's own did-you-mean comes on a line of its own.
-      outputError: (s, write) => write(`${s.replace(/\n$/, '').split('\n').map(escapeControl).join('\n')}\n`),
+      // Escaped whole (an argument may hold a newline and a "::error" line: pre-commit passes file
+      // names); then commander's own did-you-mean goes back on a line of its own, which starts
+      // with "(", so no argument can start a line there.
+      outputError: (s, write) =>
+        write(`${escapeControl(s.replace(/\n$/, '')).replace(/\\n\(Did you mean /g, '\n(Did you mean ')}\n`),
     })
     .showHelpAfterError('(run keepalived-lint --help for usage)');
 

@@ -385,7 +385,8 @@ function describe(e: ErrorObject): string {
     }
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
-      return `${where} must be one of ${allowed.join(', ')}${typeof e.data === 'string' ? suggestion(e.data, allowed) : ''}`;
+      const hint = typeof e.data === 'string' ? suggestion(e.data, allowed) : '';
+      return `${where} must be one of ${allowed.join(', ')}${hint}`;
     }
     case 'oneOf':
       return (

@@ -15,7 +15,10 @@ import type { Diagnostic } from '../engine/types.js';
 export const REPOSITORY_URL = 'https://github.com/keepalived-lint/keepalived-lint';
 export const DOCS_BASE_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
 
-/** The folder of rule pages in a GitHub repository: https://github.com/o/r -> https://github.com/o/r/blob/main/docs/rules. */
+/**
+ * The folder of rule pages in a GitHub repository:
+ * https://github.com/o/r -> https://github.com/o/r/blob/main/docs/rules.
+ */
 export function ruleUrlBaseOf(repositoryUrl: string): string {
   return `${repositoryUrl.replace(/\/+$/, '')}/blob/main/docs/rules`;
 }

@@ -242,10 +242,17 @@ export function resolveBinary(given: string | null, cwd: string, env: Env): { pa
   return { path: abs };
 }
 
+/** The least time `keepalived -v` gets, whatever --keepalived-timeout says. */
+const MIN_VERSION_TIMEOUT_MS = 10_000;
+
 export type VersionCheck = { version: string } | { error: string };
 
 /** `keepalived -v`; -t (config test) exists from 2.0.4. */
-export async function checkVersion(binary: string, sandbox: Sandbox, timeoutMs: number): Promise<VersionCheck> {
+export async function checkVersion(binary: string, sandbox: Sandbox, timeout: number): Promise<VersionCheck> {
+  // `-v` is a fixed question whose answer takes no config: a short --keepalived-timeout (meant for
+  // -t on a big config) must not fail it on a busy machine, where building the sandbox alone can
+  // take a second.
+  const timeoutMs = Math.max(timeout, MIN_VERSION_TIMEOUT_MS);
   const r = await runSandboxed(
     sandbox,
     [binary, '-v'],
