@@ -1,14 +1,13 @@
-import { defineRule } from '../src/rule-api/index.js';
+import { defineRule, type Origin, type Related } from '../src/rule-api/index.js';
 import { matches, quoteList, similarNames } from '../src/scripts/names.js';
-import { hookLabel } from '../src/model/scripts.js';
+import { hookLabel, type ScriptRef } from '../src/model/scripts.js';
 
 export const rule = defineRule({
   meta: {
     id: 'script-unknown-name',
     description:
       'A notify or FIFO script compares the instance/group name with a name ' +
-      'no vrrp_instance or vrrp_sync_group of the config has: that branch ' +
-      'never runs.',
+      'none of its callers can pass: that branch never runs.',
     severity: 'error',
     messages: {
       unknown: {
@@ -16,7 +15,15 @@ export const rule = defineRule({
         detail:
           'No vrrp_instance or vrrp_sync_group of this config is named {{what}}, ' +
           'so this branch never runs ({{callers}}).{{hint}} Fix: change the ' +
-          'script to match the names the config defines{{fix}}.',
+          'script to match the names its callers pass{{fix}}.',
+      },
+      notPassed: {
+        message: 'No caller of {{script}} passes the name "{{literal}}": this branch never runs',
+        detail:
+          'keepalived runs this script only for the names its callers pass ({{callers}}); {{owner}} ' +
+          'has no notify that runs it, so this branch never runs.{{hint}} Fix: add ' +
+          '`notify {{script}}` to {{owner}} if the script must act for it, or match ' +
+          'the names the callers pass{{fix}}.',
       },
       fifoQuotes: {
         message: 'FIFO name field compared with {{literal}} without quotes in {{script}}: this test never matches',
@@ -28,78 +35,71 @@ export const rule = defineRule({
     },
   },
   create(ctx) {
+    /** "notify of vrrp_instance gw at x.conf:3:5 (passes "gw")", once per config line. */
+    const describe = (callers: ScriptRef[]): { text: string; related: Related[] } => {
+      const seen = new Map<string, { line: string; origin: Origin; ref: ScriptRef }>();
+      for (const c of callers) {
+        const at = ctx.where(c.statement.keyword.origin);
+        const passes = c.nameSource?.kind === 'fifo' ? 'every instance and group: ' : '';
+        const line = `${hookLabel(c)} at ${at} (passes ${passes}${quoteList(c.names) || 'no name'})`;
+        if (!seen.has(line)) seen.set(line, { line, origin: c.statement.keyword.origin, ref: c });
+      }
+      const all = [...seen.values()];
+      const more = all.length > 3 ? ` and ${all.length - 3} more` : '';
+      return {
+        text: `called by ${all
+          .slice(0, 3)
+          .map((s) => s.line)
+          .join(', ')}${more}`,
+        related: all.map((s) => ({ origin: s.origin, message: `the script is called here (${hookLabel(s.ref)})` })),
+      };
+    };
     return {
       end() {
-        const seen = new Map<
-          string,
-          {
-            at: { file: string; start: number; end: number };
-            data: Record<string, string>;
-            messageId: 'unknown' | 'fifoQuotes';
-            callers: string[];
-            related: { origin: { file: string; start: number; end: number }; message: string }[];
-          }
-        >();
+        const done = new Set<string>();
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.analysis(ref);
           const f = ctx.scripts.file(ref);
           if (!a || !f || !a.parsed) continue;
-          for (const d of a.dispatches) {
-            for (const t of d.tests) {
-              const l = t.literal;
-              const known = [...ctx.scripts.allNames].some((n) => matches(l, n));
-              if (known && !t.missingQuotes) continue;
-              // VS/RS address fields, defaults
-              if (!t.missingQuotes && (/^[0-9a-f.:[\]/]+$/i.test(l.text) || /^\*+$/.test(l.text))) continue;
-              const key = `${f.path}\0${l.start}`;
-              const caller = `${hookLabel(ref)} at ${ctx.where(ref.statement.keyword.origin)}`;
-              const hit = seen.get(key);
-              const related = {
-                origin: ref.statement.keyword.origin,
-                message: `the script is called here (${hookLabel(ref)})`,
-              };
-              if (hit) {
-                if (!hit.callers.includes(caller)) {
-                  hit.callers.push(caller);
-                  hit.related.push(related);
-                }
-                continue;
-              }
-              const similar = l.glob ? [] : similarNames(l.text, ctx.scripts.allNames);
-              const entry = {
-                at: { file: f.path, start: l.start, end: l.end },
-                messageId: t.missingQuotes ? ('fifoQuotes' as const) : ('unknown' as const),
-                callers: [caller],
-                related: [related],
-                data: {
-                  literal: l.text,
-                  bare: l.text,
-                  script: f.deployed,
-                  what: l.glob ? `anything matching "${l.text}"` : `"${l.text}"`,
-                  hint: similar.length
-                    ? ` The config has ${quoteList(similar)}: if "${l.text}" ` +
-                      `was renamed or split, the script was not updated.`
-                    : ctx.scripts.allNames.size
-                      ? ` The config defines ${quoteList([...ctx.scripts.allNames].sort())}.`
-                      : '',
-                  fix: similar.length ? ` (e.g. "${similar.join('|')})")` : '',
-                },
-              };
-              seen.set(key, entry);
-            }
+          const callers = ctx.scripts.callers(ref);
+          for (const t of a.dispatches.flatMap((d) => d.tests)) {
+            const l = t.literal;
+            const key = `${f.path}\0${l.start}`;
+            if (done.has(key)) continue;
+            // VS/RS address fields, defaults
+            if (!t.missingQuotes && (/^[0-9a-f.:[\]/]+$/i.test(l.text) || /^\*+$/.test(l.text))) continue;
+            // The callers whose name reaches this comparison, and the names they can pass.
+            const reaching = callers.filter((c) =>
+              ctx.scripts.analysis(c)?.dispatches.some((d) => d.tests.some((x) => x.literal.start === l.start)),
+            );
+            const passed = new Set(reaching.flatMap((c) => c.names));
+            if (!t.missingQuotes && [...passed].some((n) => matches(l, n))) continue;
+            done.add(key);
+            const owner = t.missingQuotes ? undefined : [...ctx.scripts.allNames].find((n) => matches(l, n));
+            const similar = l.glob ? [] : similarNames(l.text, owner ? passed : ctx.scripts.allNames);
+            const who = describe(reaching);
+            const isGroup = owner !== undefined && !ctx.scripts.named.instances.has(owner);
+            ctx.report({
+              messageId: t.missingQuotes ? 'fifoQuotes' : owner !== undefined ? 'notPassed' : 'unknown',
+              at: { file: f.path, start: l.start, end: l.end },
+              related: who.related,
+              data: {
+                literal: l.text,
+                bare: l.text,
+                script: f.deployed,
+                callers: who.text,
+                owner: owner === undefined ? '' : `${isGroup ? 'vrrp_sync_group' : 'vrrp_instance'} ${owner}`,
+                what: l.glob ? `anything matching "${l.text}"` : `"${l.text}"`,
+                hint: similar.length
+                  ? ` ${owner ? 'The callers pass' : 'The config has'} ${quoteList(similar)}: if "${l.text}" ` +
+                    `was renamed or split, the script was not updated.`
+                  : ctx.scripts.allNames.size && !owner
+                    ? ` The config defines ${quoteList([...ctx.scripts.allNames].sort())}.`
+                    : '',
+                fix: similar.length ? ` (e.g. "${similar.join('|')})")` : '',
+              },
+            });
           }
-        }
-        for (const e of seen.values()) {
-          const more = e.callers.length > 3 ? ` and ${e.callers.length - 3} more` : '';
-          ctx.report({
-            messageId: e.messageId,
-            at: e.at,
-            related: e.related,
-            data: {
-              ...e.data,
-              callers: `called by ${e.callers.slice(0, 3).join(', ')}${more}`,
-            },
-          });
         }
       },
     };

@@ -224,6 +224,36 @@ describe('the Debian stretch outage, end to end', () => {
   });
 });
 
+describe('the Debian split with the sync group named after the old instance', () => {
+  const fx = path.join(REPO, 'fixtures', 'script-unknown-name');
+  it('no notify on the group "gateway": the gateway) arm is an error naming the callers, exit 1', async () => {
+    const r = await lintJson(path.join(fx, 'invalid', 'debian-split-group-gateway.conf'), [
+      '--root',
+      path.join(fx, 'invalid'),
+      '--target',
+      'stretch',
+    ]);
+    const found = r.all.filter((d) => d.ruleId === 'script-unknown-name');
+    expect(found.map((d) => [d.severity, d.line, d.column, d.message])).toEqual([
+      ['error', 5, 5, 'No caller of /etc/keepalived/split-route.sh passes the name "gateway": this branch never runs'],
+    ]);
+    expect(found[0]!.detail).toContain('notify of vrrp_instance gateway_v4');
+    expect(found[0]!.detail).toContain('(passes "gateway_v6")');
+    expect(r.code).toBe(1);
+  });
+
+  it('with notify on the group calling the script: no script-unknown-name', async () => {
+    const r = await lintJson(path.join(fx, 'valid', 'debian-split-group-notify.conf'), [
+      '--root',
+      path.join(fx, 'valid'),
+      '--target',
+      'stretch',
+    ]);
+    expect(r.all.filter((d) => d.ruleId === 'script-unknown-name')).toEqual([]);
+    expect(r.all.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
 describe('scripts are read, never run', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-noexec-'));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

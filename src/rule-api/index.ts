@@ -33,6 +33,8 @@ export interface ScriptsContext {
   file(ref: ScriptRef): ScriptFile | null;
   /** The name analysis of the reference's script, with the name where this reference passes it. */
   analysis(ref: ScriptRef): ScriptAnalysis | null;
+  /** Every reference of any config-id pass that passes a name to the same script file as `ref`. */
+  callers(ref: ScriptRef): ScriptRef[];
   /** Instances and sync groups of this pass. */
   named: NamedBlocks;
   /** Instance and sync-group names defined under any config-id of this config. */

@@ -58,19 +58,24 @@ export interface ScriptCall {
   nameSource: NameSource | null;
 }
 
-export interface ScriptStore {
+export interface ScriptStore<R extends ScriptCall = ScriptCall> {
   file(ref: ScriptCall): ScriptFile | null;
   analysis(ref: ScriptCall): ScriptAnalysis | null;
+  /**
+   * Every reference, of every config-id pass, that runs the same file as `ref` and passes it a
+   * name: the callers whose names can reach a dispatch of that script.
+   */
+  callers(ref: ScriptCall): R[];
 }
 
 const SHELLS = /^(sh|bash|dash|ksh|mksh|ash|zsh|busybox)$/;
 
-export async function loadScripts(
-  refs: ScriptCall[],
+export async function loadScripts<R extends ScriptCall>(
+  refs: R[],
   paths: PathMap,
   host: FileHost,
   files: Map<string, SourceFile>,
-): Promise<ScriptStore> {
+): Promise<ScriptStore<R>> {
   const byPath = new Map<string, ScriptFile>();
   const fileOf = (ref: ScriptCall): ScriptFile | null => {
     const p = ref.command ? scriptFile(ref.command.text, paths) : null;
@@ -85,10 +90,12 @@ export async function loadScripts(
   };
   const key = (p: string, s: NameSource) => `${p}\0${s.kind === 'fifo' ? 'fifo' : s.position}`;
   const wanted = new Map<string, { file: ScriptFile; source: NameSource }>();
+  const callersOf = new Map<string, R[]>();
   for (const ref of refs) {
     const f = fileOf(ref);
-    if (f?.source && f.shell && ref.nameSource)
-      wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
+    if (!f || !ref.nameSource) continue;
+    callersOf.set(f.path, [...(callersOf.get(f.path) ?? []), ref]);
+    if (f.source && f.shell) wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
   }
   const analyses = new Map<string, ScriptAnalysis>();
   if (wanted.size) {
@@ -104,6 +111,10 @@ export async function loadScripts(
     analysis(ref) {
       const f = fileOf(ref);
       return f && ref.nameSource ? (analyses.get(key(f.path, ref.nameSource)) ?? null) : null;
+    },
+    callers(ref) {
+      const f = fileOf(ref);
+      return f ? (callersOf.get(f.path) ?? []) : [];
     },
   };
 }
