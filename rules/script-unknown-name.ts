@@ -1,5 +1,5 @@
 import { defineRule, type Origin, type Related } from '../src/rule-api/index.js';
-import { matches, quoteList, similarNames } from '../src/scripts/names.js';
+import { quoteList, similarNames, testMatches } from '../src/scripts/names.js';
 import { hookLabel, type ScriptRef } from '../src/model/scripts.js';
 
 export const rule = defineRule({
@@ -73,9 +73,9 @@ export const rule = defineRule({
               ctx.scripts.analysis(c)?.dispatches.some((d) => d.tests.some((x) => x.literal.start === l.start)),
             );
             const passed = new Set(reaching.flatMap((c) => c.names));
-            if (!t.missingQuotes && [...passed].some((n) => matches(l, n))) continue;
+            if (!t.missingQuotes && [...passed].some((n) => testMatches(t, n))) continue;
             done.add(key);
-            const owner = t.missingQuotes ? undefined : [...ctx.scripts.allNames].find((n) => matches(l, n));
+            const owner = t.missingQuotes ? undefined : [...ctx.scripts.allNames].find((n) => testMatches(t, n));
             const similar = l.glob ? [] : similarNames(l.text, owner ? passed : ctx.scripts.allNames);
             const who = describe(reaching);
             const isGroup = owner !== undefined && !ctx.scripts.named.instances.has(owner);

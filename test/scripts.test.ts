@@ -139,18 +139,25 @@ describe('name analysis', () => {
     expect(literals(a)).toEqual(['if:gw']);
   });
 
-  it('a != test counts as a default branch; an `else` too; a case `*)` too', async () => {
+  it('a != test counts as a default branch; an `else` too; a case `*)` that does something too', async () => {
     for (const s of [
       '[ "$2" != gw ] || exit 0\n',
       'if [ "$2" = a ]; then :; else :; fi\n',
-      'case $2 in a) ;; *) ;; esac\n',
+      'case $2 in a) ;; *) logger "other: $2" ;; esac\n',
     ]) {
       const a = await analyze(s);
       expect(a.dispatches.length, s).toBe(1);
       expect(a.dispatches[0]!.hasDefault, s).toBe(true);
     }
-    const none = await analyze('case $2 in a|b) ;; esac\n');
-    expect(none.dispatches[0]!.hasDefault).toBe(false);
+    for (const s of [
+      'case $2 in a|b) ;; esac\n',
+      'case $2 in a) x ;; *) ;; esac\n',
+      'case $2 in a) x ;; *) exit 0 ;; esac\n',
+      'while read -r l; do case $2 in a) x ;; *) continue ;; esac; done\n',
+    ]) {
+      const a = await analyze(s);
+      expect(a.dispatches[0]!.hasDefault, s).toBe(false);
+    }
   });
 
   it('does not take a transformed name for the name: ${NAME%_v4} and $(echo ... | cut) are opaque', async () => {
@@ -180,6 +187,34 @@ describe('name analysis', () => {
       ['VI_1', false],
       ['VI_2', true],
     ]);
+  });
+
+  it('idioms that keep the name: set options, defaults, stripped FIFO lines, IFS at quotes, case folding', async () => {
+    const cases: [string, NameSource, string[]][] = [
+      ['set -euo pipefail\nset -o errtrace\nN=$2\ncase $N in VI_1) ;; esac\n', { kind: 'argv', position: 2 }, ['VI_1']],
+      ['N="${2:-VI_1}"\n[ "$N" = VI_2 ] && x\n', { kind: 'argv', position: 2 }, ['VI_2']],
+      [
+        'while read -r r; do l="${r//\\"/}"; read -r k n s p <<< "$l"; [ "$n" = VI_1 ] && x; done\n',
+        { kind: 'fifo' },
+        ['VI_1'],
+      ],
+      [
+        'while read -r r; do l=$(echo "$r" | tr -d \'"\'); set -- $l; [ "$2" = VI_1 ] && x; done\n',
+        { kind: 'fifo' },
+        ['VI_1'],
+      ],
+      ['while IFS=\'"\' read -r T N R; do [ "$N" = VI_1 ] && x; done < "$1"\n', { kind: 'fifo' }, ['VI_1']],
+      ['n=${2,,}\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
+      ['n=$(tr A-Z a-z <<< "$2")\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
+    ];
+    for (const [s, source, expected] of cases) {
+      const a = await analyze(s, source);
+      const got = a.dispatches.flatMap((d) =>
+        d.tests.map((t) => `${t.literal.text}${t.missingQuotes ? ' unquoted' : ''}${t.fold ? ` ${t.fold}` : ''}`),
+      );
+      expect(got, s).toEqual(expected);
+      expect(a.opaque, s).toEqual([]);
+    }
   });
 
   it('a script with a syntax error says nothing (cannot tell) and reports where the parser stopped', async () => {

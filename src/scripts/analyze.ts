@@ -1,9 +1,12 @@
 /**
  * Static analysis of a notify / FIFO script: where the VRRP instance or group name arrives, which
  * literals the script compares it with, and whether each dispatch has a default branch. The name
- * is followed through exact copies only (`NAME=$2`, `local n="${2}"`, `set -- $line` after a FIFO
- * `read`); anything that transforms it or matches it in a way we cannot read (regex, grep, eval)
- * is recorded as opaque, and the rules then say nothing rather than guess. The script is parsed,
+ * is followed through copies (`NAME=$2`, `local`/`readonly`/`export`, `${2:-VI_1}`, function
+ * arguments, `set -o opt` leaving the positions alone), FIFO lines split by `read`/`set -- $line`
+ * (with their quotes stripped by `${l//\"/}`, `tr -d '"'`, `sed 's/"//g'` or split at them by
+ * IFS='"'), and case folding (`${N,,}`, `tr A-Z a-z`, `declare -l`), compared after the transform.
+ * Anything else that transforms it or matches it in a way we cannot read (regex, grep, eval) is
+ * recorded as opaque, and the rules then say nothing rather than guess. The script is parsed,
  * never run. Example, with the name in $2:
  *
  *   NAME=$2
@@ -33,7 +36,11 @@ export interface NameTest {
   negated: boolean;
   /** A FIFO name field (written as `"VI_1"`) compared without the double quotes: never equal. */
   missingQuotes: boolean;
+  /** The name was lower- or upper-cased before the comparison (`${NAME,,}`, `tr A-Z a-z`). */
+  fold?: Fold;
 }
+
+export type Fold = 'lower' | 'upper';
 
 export interface Dispatch extends Span {
   kind: 'case' | 'if' | 'lookup';
@@ -94,7 +101,9 @@ export interface ScriptAnalysis {
 
 type Value =
   | { k: 'lit'; text: string; glob: boolean; start: number; end: number }
-  | { k: 'name'; quoted: boolean; prefix: string; suffix: string }
+  | { k: 'name'; quoted: boolean; prefix: string; suffix: string; fold?: Fold }
+  /** A whole FIFO line (`INSTANCE "VI_1" MASTER 100`); `quoted`: the name in it still has its quotes. */
+  | { k: 'line'; quoted: boolean }
   | { k: 'derived' }
   | { k: 'unknown' };
 
@@ -125,6 +134,7 @@ const MATCHERS = new Set([
 ]);
 const INTERFACE_COMMANDS = new Set(['ip', 'ifconfig', 'ethtool', 'tc', 'ifup', 'ifdown', 'brctl']);
 const TEST_OPS = new Set(['=', '==', '!=', '=~', '-a', '-o', '&&', '||', '!', '(', ')']);
+const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
 const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
 
 export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalysis {
@@ -193,7 +203,6 @@ function firstError(n: ShellNode): ShellNode | null {
 
 class Analyzer {
   private readonly vars = new Map<string, Value>();
-  private readonly fifoLines = new Set<string>();
   private readonly arrays = new Map<string, Literal[]>();
   private readonly functions = new Map<string, ShellNode>();
   private readonly called = new Set<string>();
@@ -297,7 +306,6 @@ class Analyzer {
       return;
     }
     const name = target.text;
-    this.fifoLines.delete(name);
     if (!valueNode)
       return void this.vars.set(name, { k: 'lit', text: '', glob: false, start: n.endIndex, end: n.endIndex });
     if (valueNode.type === 'array') {
@@ -328,9 +336,15 @@ class Analyzer {
       .filter((c) => c.type === 'word' && c.text.startsWith('-'))
       .map((c) => c.text)
       .join('');
+    const fold: Fold | null = /l/.test(flags) ? 'lower' : /u/.test(flags) ? 'upper' : null;
     for (const c of n.children) {
-      if (c.type === 'variable_assignment') this.assign(c);
-      else if ((c.type === 'variable_name' || c.type === 'word') && !c.text.startsWith('-') && /A|a/.test(flags)) {
+      if (c.type === 'variable_assignment') {
+        this.assign(c);
+        // declare -l / typeset -u: the variable folds the case of what it is given.
+        const target = c.childForFieldName('name')?.text ?? '';
+        const v = this.vars.get(target);
+        if (fold && v?.k === 'name') this.vars.set(target, { ...v, fold });
+      } else if ((c.type === 'variable_name' || c.type === 'word') && !c.text.startsWith('-') && /A|a/.test(flags)) {
         if (!this.arrays.has(c.text)) this.arrays.set(c.text, []);
       }
     }
@@ -346,7 +360,7 @@ class Analyzer {
     const cmd = nameNode.text;
     const fn = this.functions.get(cmd);
     if (fn) return this.call(cmd, fn, args);
-    if (cmd === 'read') return this.read(args);
+    if (cmd === 'read') return this.read(args, n);
     if (cmd === 'set') return this.set(args);
     if (cmd === 'shift') return this.shift(args);
     if (cmd === 'test' || cmd === '[') return void this.testWords(n, args, false, true);
@@ -384,7 +398,7 @@ class Analyzer {
     this.frame = saved;
   }
 
-  private read(args: ShellNode[]): void {
+  private read(args: ShellNode[], n: ShellNode): void {
     const names: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const t = args[i]!.text;
@@ -395,15 +409,25 @@ class Analyzer {
       } else names.push(t);
     }
     if (!names.length) names.push('REPLY');
-    for (const v of names) {
-      this.vars.set(v, UNKNOWN);
-      this.fifoLines.delete(v);
-    }
+    for (const v of names) this.vars.set(v, UNKNOWN);
     if (this.source.kind !== 'fifo') return;
-    // keepalived writes `INSTANCE "VI_1" MASTER 100`: field 2 is the name, in double quotes.
-    if (names.length === 1) this.fifoLines.add(names[0]!);
-    else if (names.length >= 3) this.vars.set(names[1]!, { k: 'name', quoted: true, prefix: '', suffix: '' });
+    // `read ... <<< "$line"` reads that value; without a here-string, the loop's input: the FIFO.
+    const here = n.childrenForFieldName('redirect').find((r) => r.type === 'herestring_redirect');
+    const input: Value = here?.namedChildren[0] ? this.evaluate(here.namedChildren[0]) : { k: 'line', quoted: true };
+    if (input.k !== 'line') return;
+    // keepalived writes `INSTANCE "VI_1" MASTER 100`: field 2 is the name, in double quotes, unless
+    // they were stripped, or IFS splits at them (IFS='"': `INSTANCE `, `VI_1`, ` MASTER 100`).
+    const quoted = input.quoted && !this.splitsAtQuotes(n);
+    if (names.length === 1) this.vars.set(names[0]!, input);
+    else if (names.length >= 3) this.vars.set(names[1]!, { k: 'name', quoted, prefix: '', suffix: '' });
     else this.vars.set(names[1]!, DERIVED);
+  }
+
+  /** IFS, for this command (`IFS='"' read ...`) or the script, holds a double quote. */
+  private splitsAtQuotes(n: ShellNode): boolean {
+    const own = n.children.find((c) => c.type === 'variable_assignment' && c.childForFieldName('name')?.text === 'IFS');
+    const value = own ? this.evaluate(own.childForFieldName('value') ?? own) : this.vars.get('IFS');
+    return value?.k === 'lit' && value.text.includes('"');
   }
 
   private set(args: ShellNode[]): void {
@@ -417,12 +441,20 @@ class Analyzer {
         break;
       }
       if (!/^[-+]/.test(t)) break;
+      // `set -o pipefail`, `set -euo pipefail`: the word after an `o` names an option, it is no argument.
+      if (/^[-+][a-zA-Z]*o[a-zA-Z]*$/.test(t)) i++;
     }
     const rest = args.slice(i);
     if (!rest.length && !dashdash) return;
     const pos = new Map<number, Value>();
-    if (rest.length === 1 && rest[0]!.type === 'simple_expansion' && this.fifoLines.has(varName(rest[0]!))) {
-      pos.set(2, { k: 'name', quoted: true, prefix: '', suffix: '' });
+    const line = rest.length === 1 && rest[0]!.type !== 'string' ? this.evaluate(rest[0]!) : UNKNOWN;
+    if (line.k === 'line') {
+      pos.set(2, {
+        k: 'name',
+        quoted: line.quoted && !this.splitsAtQuotes(rest[0]!.parent ?? rest[0]!),
+        prefix: '',
+        suffix: '',
+      });
     } else {
       let k = 1;
       for (const a of rest) {
@@ -463,7 +495,11 @@ class Analyzer {
             this.opaque(p, 'a case pattern that is not a literal');
             continue;
           }
-          if (pv.glob && /^\*+$/.test(pv.text)) d.hasDefault = true;
+          // `*) exit 0`, `*) continue`, `*) ;;`: the other names are ignored, not handled.
+          if (pv.glob && /^\*+$/.test(pv.text)) {
+            if (!doesNothing(item)) d.hasDefault = true;
+            continue;
+          }
           d.tests.push(nameTest(v, pv, 'case', false));
         }
       }
@@ -637,6 +673,7 @@ class Analyzer {
       case 'expansion':
         return this.expansion(n);
       case 'command_substitution':
+        return this.filtered(n) ?? (this.involvesName(n) ? DERIVED : UNKNOWN);
       case 'process_substitution':
         return this.involvesName(n) ? DERIVED : UNKNOWN;
       default:
@@ -668,9 +705,58 @@ class Analyzer {
     if (!v) return UNKNOWN;
     const base = this.lookup(v.text);
     if (n.children.length === 3) return base; // ${NAME}
-    if (base.k === 'name' && base.quoted && QUOTE_STRIP.test(n.text)) return { ...base, quoted: false };
+    if ((base.k === 'name' || base.k === 'line') && base.quoted && QUOTE_STRIP.test(n.text))
+      return { ...base, quoted: false };
     if (n.text.startsWith('${#')) return UNKNOWN;
+    const op = n.children[2]?.text ?? '';
+    // ${2:-VI_1}: keepalived always passes a name, so the default never applies.
+    if (DEFAULT_OPS.has(op) && n.children[0]?.text === '${' && n.children[1] === v) return base;
+    if (base.k === 'name' && (op === ',,' || op === '^^') && n.children.length === 4)
+      return { ...base, fold: op === ',,' ? 'lower' : 'upper' };
     return base.k === 'name' || base.k === 'derived' ? DERIVED : UNKNOWN;
+  }
+
+  /**
+   * `$(echo "$X" | tr -d '"')`, `$(sed 's/"//g' <<< "$X")`, `$(printf %s "$X" | tr A-Z a-z)`: the
+   * name or FIFO line with its quotes stripped or its case folded; null for any other command.
+   */
+  private filtered(n: ShellNode): Value | null {
+    const inner = n.namedChildren.filter((c) => c?.type !== 'comment');
+    if (inner.length !== 1) return null;
+    const body = inner[0]!;
+    let filter: ShellNode | undefined;
+    let input: ShellNode | undefined;
+    if (body.type === 'pipeline') {
+      const cmds = body.namedChildren;
+      if (cmds.length !== 2 || cmds[0]?.type !== 'command' || cmds[1]?.type !== 'command') return null;
+      const src = cmds[0];
+      const prog = src.childForFieldName('name')?.text;
+      const srcArgs = src
+        .childrenForFieldName('argument')
+        .filter((a) => !/^(-n|-e|%s|'%s'|"%s"|'%s\\n'|"%s\\n")$/.test(a.text));
+      if ((prog !== 'echo' && prog !== 'printf') || srcArgs.length !== 1) return null;
+      input = srcArgs[0];
+      filter = cmds[1];
+    } else if (body.type === 'command') {
+      input =
+        body.childrenForFieldName('redirect').find((r) => r.type === 'herestring_redirect')?.namedChildren[0] ??
+        undefined;
+      filter = body;
+    }
+    if (!filter || !input) return null;
+    const v = this.evaluate(input);
+    if (v.k !== 'name' && v.k !== 'line') return null;
+    const prog = filter.childForFieldName('name')?.text;
+    const words = filter.childrenForFieldName('argument').map((a) => {
+      const w = this.evaluate(a);
+      return w.k === 'lit' ? w.text : '\0';
+    });
+    const spec = words.join(' ');
+    if ((prog === 'tr' && /^-d "$/.test(spec)) || (prog === 'sed' && /^(-e )?s(.)\\?"\2\2g$/.test(spec)))
+      return { ...v, quoted: false };
+    if (v.k !== 'name' || prog !== 'tr' || words.length !== 2) return null;
+    const fold = caseFold(words[0]!, words[1]!);
+    return fold ? { ...v, fold } : null;
   }
 
   private concat(values: Value[]): Value {
@@ -689,6 +775,15 @@ function join(a: Value, b: Value): Value {
   if (a.k === 'lit' && b.k === 'name') return { ...b, prefix: a.text + b.prefix };
   if (a.k === 'name' && b.k === 'lit') return { ...a, suffix: a.suffix + b.text };
   return UNKNOWN;
+}
+
+/** `tr '[:upper:]' '[:lower:]'`, `tr A-Z a-z` and the reverse. */
+function caseFold(from: string, to: string): Fold | null {
+  const upper = /^(\[:upper:\]|A-Z|\[A-Z\])$/;
+  const lower = /^(\[:lower:\]|a-z|\[a-z\])$/;
+  if (upper.test(from) && lower.test(to)) return 'lower';
+  if (lower.test(from) && upper.test(to)) return 'upper';
+  return null;
 }
 
 function lit(n: ShellNode, text: string): Value {
@@ -725,7 +820,8 @@ function nameTest(
     }
   }
   const missingQuotes = v.k === 'name' && v.quoted && !quotedMatch && !(l.glob && /^\*|\*$/.test(text));
-  return { literal: { text, glob: l.glob, start, end }, construct, negated, missingQuotes };
+  const fold = v.k === 'name' ? v.fold : undefined;
+  return { literal: { text, glob: l.glob, start, end }, construct, negated, missingQuotes, ...(fold ? { fold } : {}) };
 }
 
 function isInterfaceUse(cmd: string, v: Extract<Value, { k: 'name' }>, values: Value[], i: number): boolean {
@@ -738,6 +834,20 @@ function isInterfaceUse(cmd: string, v: Extract<Value, { k: 'name' }>, values: V
     cmd === 'ethtool'
   );
 }
+
+/** A case arm whose body only leaves (exit, return, continue, break) or does nothing (`:`, `true`). */
+function doesNothing(item: ShellNode): boolean {
+  const patterns = new Set(item.childrenForFieldName('value').map((p) => p.id));
+  return item.namedChildren.every(
+    (c) =>
+      !c ||
+      patterns.has(c.id) ||
+      c.type === 'comment' ||
+      (c.type === 'command' && NO_OPS.has(c.childForFieldName('name')?.text ?? '') && c.namedChildren.length <= 2),
+  );
+}
+
+const NO_OPS = new Set(['exit', 'return', 'continue', 'break', ':', 'true']);
 
 function isTest(n: ShellNode | undefined): boolean {
   if (!n) return false;
