@@ -25,6 +25,15 @@ export const rule = defineRule({
           '`notify {{script}}` to {{owner}} if the script must act for it, or match ' +
           'the names the callers pass{{fix}}.',
       },
+      unparsed: {
+        message: 'Cannot check the names in {{script}}: syntax error at line {{line}}',
+        detail:
+          'The shell parser (tree-sitter-bash) stops at line {{line}}, so the names ' +
+          'this script compares with the instance/group name are not checked ' +
+          '({{callers}}). keepalived runs it anyway; if the shell cannot parse it ' +
+          'either, it fails on every state change. Fix: check it with `bash -n` ' +
+          'or shellcheck and correct the line.',
+      },
       fifoQuotes: {
         message: 'FIFO name field compared with {{literal}} without quotes in {{script}}: this test never matches',
         detail:
@@ -60,8 +69,31 @@ export const rule = defineRule({
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.analysis(ref);
           const f = ctx.scripts.file(ref);
-          if (!a || !f || !a.parsed) continue;
+          if (!a || !f) continue;
           const callers = ctx.scripts.callers(ref);
+          if (a.syntaxError && f.source && !done.has(f.path)) {
+            done.add(f.path);
+            // A missing `fi`/`done` is found at the end of the file: point at its last line.
+            const text = f.source.text;
+            const last = text.trimEnd().length;
+            const start = a.syntaxError.start < last ? a.syntaxError.start : text.lastIndexOf('\n', last - 1) + 1;
+            const eol = text.indexOf('\n', start);
+            // The error node may span the rest of the file: point at its first line.
+            const at = { file: f.path, start, end: Math.min(a.syntaxError.end, eol < 0 ? Infinity : eol) };
+            const who = describe(callers);
+            ctx.report({
+              messageId: 'unparsed',
+              at,
+              severity: 'warning',
+              related: who.related,
+              data: {
+                script: f.deployed,
+                line: text.slice(0, at.start).split('\n').length,
+                callers: who.text,
+              },
+            });
+          }
+          if (!a.parsed) continue;
           for (const t of a.dispatches.flatMap((d) => d.tests)) {
             const l = t.literal;
             const key = `${f.path}\0${l.start}`;
