@@ -255,6 +255,7 @@ function scriptsContext(
     file: store.file,
     analysis: store.analysis,
     callers: store.callers,
+    unpassedAnalysis: store.unpassedAnalysis,
     named: namedBlocks(tree),
     allNames,
   };

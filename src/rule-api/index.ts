@@ -35,6 +35,11 @@ export interface ScriptsContext {
   analysis(ref: ScriptRef): ScriptAnalysis | null;
   /** Every reference of any config-id pass that passes a name to the same script file as `ref`. */
   callers(ref: ScriptRef): ScriptRef[];
+  /**
+   * For a hook that passes no name (`notify_master /x.sh`): the script's analysis with the name
+   * where `notify` would pass it ($2), a position that stays empty on this call.
+   */
+  unpassedAnalysis(ref: ScriptRef): ScriptAnalysis | null;
   /** Instances and sync groups of this pass. */
   named: NamedBlocks;
   /** Instance and sync-group names defined under any config-id of this config. */

@@ -56,6 +56,11 @@ export interface ScriptCall {
   command: { text: string } | null;
   /** Where the instance/group name reaches the script, when keepalived passes it. */
   nameSource: NameSource | null;
+  /**
+   * Where a `notify` line would pass the name, for a hook that passes none (`notify_master
+   * /x.sh`): the script is analysed there too, to tell whether it waits for a name that never comes.
+   */
+  unpassedName?: NameSource;
 }
 
 export interface ScriptStore<R extends ScriptCall = ScriptCall> {
@@ -66,6 +71,8 @@ export interface ScriptStore<R extends ScriptCall = ScriptCall> {
    * name: the callers whose names can reach a dispatch of that script.
    */
   callers(ref: ScriptCall): R[];
+  /** The analysis of the script with the name at `ref.unpassedName` (a position that stays empty). */
+  unpassedAnalysis(ref: ScriptCall): ScriptAnalysis | null;
 }
 
 const SHELLS = /^(sh|bash|dash|ksh|mksh|ash|zsh|busybox)$/;
@@ -92,10 +99,15 @@ export async function loadScripts<R extends ScriptCall>(
   const wanted = new Map<string, { file: ScriptFile; source: NameSource }>();
   const callersOf = new Map<string, R[]>();
   for (const ref of refs) {
-    const f = fileOf(ref);
+    const f = ref.nameSource ? fileOf(ref) : null;
     if (!f || !ref.nameSource) continue;
     callersOf.set(f.path, [...(callersOf.get(f.path) ?? []), ref]);
     if (f.source && f.shell) wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
+  }
+  for (const ref of refs) {
+    const f = ref.unpassedName ? fileOf(ref) : null;
+    if (f?.source && f.shell && ref.unpassedName)
+      wanted.set(key(f.path, ref.unpassedName), { file: f, source: ref.unpassedName });
   }
   const analyses = new Map<string, ScriptAnalysis>();
   if (wanted.size) {
@@ -111,6 +123,10 @@ export async function loadScripts<R extends ScriptCall>(
     analysis(ref) {
       const f = fileOf(ref);
       return f && ref.nameSource ? (analyses.get(key(f.path, ref.nameSource)) ?? null) : null;
+    },
+    unpassedAnalysis(ref) {
+      const f = fileOf(ref);
+      return f && ref.unpassedName ? (analyses.get(key(f.path, ref.unpassedName)) ?? null) : null;
     },
     callers(ref) {
       const f = fileOf(ref);
