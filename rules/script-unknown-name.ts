@@ -2,6 +2,12 @@ import { defineRule, type Origin, type Related } from '../src/rule-api/index.js'
 import { quoteList, similarNames, testMatches } from '../src/scripts/names.js';
 import { hookLabel, type ScriptRef } from '../src/model/scripts.js';
 
+interface Caller {
+  ref: ScriptRef;
+  /** The names it can pass to the comparison. */
+  passes: string[];
+}
+
 export const rule = defineRule({
   meta: {
     id: 'script-unknown-name',
@@ -21,7 +27,7 @@ export const rule = defineRule({
         message: 'No caller of {{script}} passes the name "{{literal}}": this branch never runs',
         detail:
           'keepalived runs this script only for the names its callers pass ({{callers}}); {{owner}} ' +
-          'has no notify that runs it, so this branch never runs.{{hint}} Fix: add ' +
+          'runs it with its name nowhere (no notify of its own calls it), so this branch never runs.{{hint}} Fix: add ' +
           '`notify {{script}}` to {{owner}} if the script must act for it, or match ' +
           'the names the callers pass{{fix}}.',
       },
@@ -45,12 +51,13 @@ export const rule = defineRule({
   },
   create(ctx) {
     /** "notify of vrrp_instance gw at x.conf:3:5 (passes "gw")", once per config line. */
-    const describe = (callers: ScriptRef[]): { text: string; related: Related[] } => {
+    const describe = (callers: Caller[]): { text: string; related: Related[] } => {
       const seen = new Map<string, { line: string; origin: Origin; ref: ScriptRef }>();
-      for (const c of callers) {
+      for (const { ref: c, passes: names } of callers) {
         const at = ctx.where(c.statement.keyword.origin);
         const passes = c.nameSource?.kind === 'fifo' ? 'every instance and group: ' : '';
-        const line = `${hookLabel(c)} at ${at} (passes ${passes}${quoteList(c.names) || 'no name'})`;
+        const written = c.nameSource ? '' : ' written in its line';
+        const line = `${hookLabel(c)} at ${at} (passes ${passes}${quoteList(names) || 'no name'}${names.length ? written : ''})`;
         if (!seen.has(line)) seen.set(line, { line, origin: c.statement.keyword.origin, ref: c });
       }
       const all = [...seen.values()];
@@ -71,6 +78,7 @@ export const rule = defineRule({
           const f = ctx.scripts.file(ref);
           if (!a || !f) continue;
           const callers = ctx.scripts.callers(ref);
+          const named = callers.filter((c) => c.nameSource).map((c) => ({ ref: c, passes: c.names }));
           if (a.syntaxError && f.source && !done.has(f.path)) {
             done.add(f.path);
             // A missing `fi`/`done` is found at the end of the file: point at its last line.
@@ -80,7 +88,7 @@ export const rule = defineRule({
             const eol = text.indexOf('\n', start);
             // The error node may span the rest of the file: point at its first line.
             const at = { file: f.path, start, end: Math.min(a.syntaxError.end, eol < 0 ? Infinity : eol) };
-            const who = describe(callers);
+            const who = describe(named);
             ctx.report({
               messageId: 'unparsed',
               at,
@@ -101,10 +109,20 @@ export const rule = defineRule({
             // VS/RS address fields, defaults
             if (!t.missingQuotes && (/^[0-9a-f.:[\]/]+$/i.test(l.text) || /^\*+$/.test(l.text))) continue;
             // The callers whose name reaches this comparison, and the names they can pass.
-            const reaching = callers.filter((c) =>
+            const reaching = named.filter(({ ref: c }) =>
               ctx.scripts.analysis(c)?.dispatches.some((d) => d.tests.some((x) => x.literal.start === l.start)),
             );
-            const passed = new Set(reaching.flatMap((c) => c.names));
+            // `notify_master "/x.sh INSTANCE VI_1"`: the words of a line sit at the positions the
+            // name reaches this comparison from.
+            const positions = new Set(
+              reaching.flatMap(({ ref: c }) => (c.nameSource?.kind === 'argv' ? [c.nameSource.position] : [])),
+            );
+            for (const c of callers) {
+              if (c.nameSource || !c.args.length) continue;
+              const words = [...positions].flatMap((p) => (c.args[p - 1] ? [c.args[p - 1]!.text] : []));
+              if (words.length) reaching.push({ ref: c, passes: words });
+            }
+            const passed = new Set(reaching.flatMap((c) => c.passes));
             if (!t.missingQuotes && [...passed].some((n) => testMatches(t, n))) continue;
             done.add(key);
             const owner = t.missingQuotes ? undefined : [...ctx.scripts.allNames].find((n) => testMatches(t, n));

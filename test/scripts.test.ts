@@ -120,7 +120,9 @@ describe.skipIf(!HAVE_SHARED)('corpus configs with their own scripts (../shared)
         expect([...report.sources.keys()]).toContain(path.join(root, deployed));
       const names = report.results
         .flatMap((f) => f.diagnostics)
-        .filter((d) => ['script-unknown-name', 'script-unhandled-instance'].includes(d.ruleId));
+        .filter((d) =>
+          ['script-unknown-name', 'script-unhandled-instance', 'script-name-not-passed'].includes(d.ruleId),
+        );
       expect(names.map((d) => `${d.file}:${d.start.line} ${d.message}`)).toEqual([]);
     });
   }

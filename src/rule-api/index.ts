@@ -33,7 +33,7 @@ export interface ScriptsContext {
   file(ref: ScriptRef): ScriptFile | null;
   /** The name analysis of the reference's script, with the name where this reference passes it. */
   analysis(ref: ScriptRef): ScriptAnalysis | null;
-  /** Every reference of any config-id pass that passes a name to the same script file as `ref`. */
+  /** Every reference of any config-id pass that runs the same script file as `ref`. */
   callers(ref: ScriptRef): ScriptRef[];
   /**
    * For a hook that passes no name (`notify_master /x.sh`): the script's analysis with the name

@@ -67,8 +67,8 @@ export interface ScriptStore<R extends ScriptCall = ScriptCall> {
   file(ref: ScriptCall): ScriptFile | null;
   analysis(ref: ScriptCall): ScriptAnalysis | null;
   /**
-   * Every reference, of every config-id pass, that runs the same file as `ref` and passes it a
-   * name: the callers whose names can reach a dispatch of that script.
+   * Every reference, of every config-id pass, that runs the same file as `ref`: the callers whose
+   * names (passed by keepalived, or written in their line) can reach a dispatch of that script.
    */
   callers(ref: ScriptCall): R[];
   /** The analysis of the script with the name at `ref.unpassedName` (a position that stays empty). */
@@ -99,9 +99,9 @@ export async function loadScripts<R extends ScriptCall>(
   const wanted = new Map<string, { file: ScriptFile; source: NameSource }>();
   const callersOf = new Map<string, R[]>();
   for (const ref of refs) {
-    const f = ref.nameSource ? fileOf(ref) : null;
+    const f = fileOf(ref);
+    if (f) callersOf.set(f.path, [...(callersOf.get(f.path) ?? []), ref]);
     if (!f || !ref.nameSource) continue;
-    callersOf.set(f.path, [...(callersOf.get(f.path) ?? []), ref]);
     if (f.source && f.shell) wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
   }
   for (const ref of refs) {
