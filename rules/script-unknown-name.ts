@@ -26,8 +26,9 @@ export const rule = defineRule({
       notPassed: {
         message: 'No caller of {{script}} passes the name "{{literal}}": this branch never runs',
         detail:
-          'keepalived runs this script only for the names its callers pass ({{callers}}); {{owner}} ' +
-          'runs it with its name nowhere (no notify of its own calls it), so this branch never runs.{{hint}} Fix: add ' +
+          'keepalived runs this script only for the names its callers pass ' +
+          '({{callers}}); {{owner}} runs it with its name nowhere (no notify of ' +
+          'its own calls it), so this branch never runs.{{hint}} Fix: add ' +
           '`notify {{script}}` to {{owner}} if the script must act for it, or match ' +
           'the names the callers pass{{fix}}.',
       },
@@ -56,8 +57,8 @@ export const rule = defineRule({
       for (const { ref: c, passes: names } of callers) {
         const at = ctx.where(c.statement.keyword.origin);
         const passes = c.nameSource?.kind === 'fifo' ? 'every instance and group: ' : '';
-        const written = c.nameSource ? '' : ' written in its line';
-        const line = `${hookLabel(c)} at ${at} (passes ${passes}${quoteList(names) || 'no name'}${names.length ? written : ''})`;
+        const written = c.nameSource || !names.length ? '' : ' written in its line';
+        const line = `${hookLabel(c)} at ${at} (passes ${passes}${quoteList(names) || 'no name'}${written})`;
         if (!seen.has(line)) seen.set(line, { line, origin: c.statement.keyword.origin, ref: c });
       }
       const all = [...seen.values()];
