@@ -100,7 +100,11 @@ export async function loadScripts<R extends ScriptCall>(
   const callersOf = new Map<string, R[]>();
   for (const ref of refs) {
     const f = fileOf(ref);
-    if (f) callersOf.set(f.path, [...(callersOf.get(f.path) ?? []), ref]);
+    if (f) {
+      const list = callersOf.get(f.path);
+      if (list) list.push(ref);
+      else callersOf.set(f.path, [ref]);
+    }
     if (!f || !ref.nameSource) continue;
     if (f.source && f.shell) wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
   }
