@@ -597,8 +597,18 @@ class Analyzer {
         if (a.k === 'derived') this.opaque(node, 'a test on a value computed from the name');
         if (a.k !== 'name') continue;
         this.out.nameUsed = true;
-        if (op === '=~') this.opaque(node, 'the name is matched with a regular expression');
-        else if (b.k === 'lit') {
+        if (op === '=~') {
+          // [[ $NAME =~ ^(VI_1|VI_2)$ ]]: an anchored list of plain names is a list of literals.
+          const alternatives =
+            node === r && r.type === 'regex'
+              ? anchoredAlternatives({ k: 'lit', text: r.text, glob: false, start: r.startIndex, end: r.endIndex })
+              : null;
+          if (!alternatives) this.opaque(node, 'the name is matched with a regular expression');
+          else {
+            for (const alt of alternatives) d.tests.push(nameTest(a, alt, 'test', neg));
+            if (neg) d.hasDefault = true;
+          }
+        } else if (b.k === 'lit') {
           d.tests.push(nameTest(a, b.glob && node === r ? b : { ...b, glob: false }, 'test', neg));
           if (neg) d.hasDefault = true;
         } else this.opaque(node, 'the name is compared with a value this analysis cannot follow');
@@ -775,6 +785,22 @@ function join(a: Value, b: Value): Value {
   if (a.k === 'lit' && b.k === 'name') return { ...b, prefix: a.text + b.prefix };
   if (a.k === 'name' && b.k === 'lit') return { ...a, suffix: a.suffix + b.text };
   return UNKNOWN;
+}
+
+/**
+ * `^(VI_1|VI_2)$`, `^VI_1$`: a regex anchored at both ends whose alternatives are plain names
+ * (letters, digits, `_`, `-`; a `.` matches any character, so it is no plain name). Null otherwise.
+ */
+function anchoredAlternatives(v: Extract<Value, { k: 'lit' }>): Extract<Value, { k: 'lit' }>[] | null {
+  const m = /^\^(\()?([\w-]+(?:\|[\w-]+)*)(\))?\$$/.exec(v.text);
+  if (!m || Boolean(m[1]) !== Boolean(m[3]) || (!m[1] && m[2]!.includes('|'))) return null;
+  const exact = v.end - v.start === v.text.length;
+  let offset = 1 + (m[1] ? 1 : 0);
+  return m[2]!.split('|').map((text) => {
+    const start = exact ? v.start + offset : v.start;
+    offset += text.length + 1;
+    return { k: 'lit', text, glob: false, start, end: exact ? start + text.length : v.end };
+  });
 }
 
 /** `tr '[:upper:]' '[:lower:]'`, `tr A-Z a-z` and the reverse. */
