@@ -191,7 +191,7 @@ describe('name analysis', () => {
     ]);
   });
 
-  it('idioms that keep the name: set options, defaults, stripped FIFO lines, IFS at quotes, folding, regex lists', async () => {
+  it('idioms that keep the name: set options, defaults, stripped FIFO lines, IFS, folding, regex lists', async () => {
     const cases: [string, NameSource, string[]][] = [
       ['set -euo pipefail\nset -o errtrace\nN=$2\ncase $N in VI_1) ;; esac\n', { kind: 'argv', position: 2 }, ['VI_1']],
       ['N="${2:-VI_1}"\n[ "$N" = VI_2 ] && x\n', { kind: 'argv', position: 2 }, ['VI_2']],
@@ -209,6 +209,16 @@ describe('name analysis', () => {
       ['n=${2,,}\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
       ['n=$(tr A-Z a-z <<< "$2")\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
       ['[[ $2 =~ ^(VI_1|VI_2)$ ]] && x\n', { kind: 'argv', position: 2 }, ['VI_1', 'VI_2']],
+      [
+        'while read -r l; do n=$(echo "$l" | awk \'{print $2}\' | tr -d \'"\'); [ "$n" = VI_1 ] && x; done < "$1"\n',
+        { kind: 'fifo' },
+        ['VI_1'],
+      ],
+      [
+        'while read -r l; do n=$(echo "$l" | cut -d " " -f 2); [ "$n" = VI_1 ] && x; done\n',
+        { kind: 'fifo' },
+        ['VI_1 unquoted'],
+      ],
     ];
     for (const [s, source, expected] of cases) {
       const a = await analyze(s, source);

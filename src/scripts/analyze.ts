@@ -727,44 +727,60 @@ class Analyzer {
   }
 
   /**
-   * `$(echo "$X" | tr -d '"')`, `$(sed 's/"//g' <<< "$X")`, `$(printf %s "$X" | tr A-Z a-z)`: the
-   * name or FIFO line with its quotes stripped or its case folded; null for any other command.
+   * `$(echo "$X" | tr -d '"')`, `$(sed 's/"//g' <<< "$X")`, `$(echo "$line" | awk '{print $2}')`:
+   * the name or FIFO line through a chain of filters this analysis knows (quote stripping, case
+   * folding, field 2 of a FIFO line); null for any other command.
    */
   private filtered(n: ShellNode): Value | null {
     const inner = n.namedChildren.filter((c) => c?.type !== 'comment');
     if (inner.length !== 1) return null;
     const body = inner[0]!;
-    let filter: ShellNode | undefined;
+    let filters: ShellNode[] = [];
     let input: ShellNode | undefined;
     if (body.type === 'pipeline') {
       const cmds = body.namedChildren;
-      if (cmds.length !== 2 || cmds[0]?.type !== 'command' || cmds[1]?.type !== 'command') return null;
-      const src = cmds[0];
+      if (cmds.length < 2 || cmds.some((c) => c?.type !== 'command')) return null;
+      const src = cmds[0]!;
       const prog = src.childForFieldName('name')?.text;
       const srcArgs = src
         .childrenForFieldName('argument')
         .filter((a) => !/^(-n|-e|%s|'%s'|"%s"|'%s\\n'|"%s\\n")$/.test(a.text));
       if ((prog !== 'echo' && prog !== 'printf') || srcArgs.length !== 1) return null;
       input = srcArgs[0];
-      filter = cmds[1];
+      filters = cmds.slice(1) as ShellNode[];
     } else if (body.type === 'command') {
       input =
         body.childrenForFieldName('redirect').find((r) => r.type === 'herestring_redirect')?.namedChildren[0] ??
         undefined;
-      filter = body;
+      filters = [body];
     }
-    if (!filter || !input) return null;
-    const v = this.evaluate(input);
-    if (v.k !== 'name' && v.k !== 'line') return null;
-    const prog = filter.childForFieldName('name')?.text;
-    const words = filter.childrenForFieldName('argument').map((a) => {
+    if (!filters.length || !input) return null;
+    let v: Value | null = this.evaluate(input);
+    for (const f of filters) {
+      if (v?.k !== 'name' && v?.k !== 'line') return null;
+      v = this.filter(v, f);
+    }
+    return v;
+  }
+
+  private filter(v: Extract<Value, { k: 'name' | 'line' }>, f: ShellNode): Value | null {
+    const prog = f.childForFieldName('name')?.text;
+    const words = f.childrenForFieldName('argument').map((a) => {
       const w = this.evaluate(a);
       return w.k === 'lit' ? w.text : '\0';
     });
     const spec = words.join(' ');
     if ((prog === 'tr' && /^-d "$/.test(spec)) || (prog === 'sed' && /^(-e )?s(.)\\?"\2\2g$/.test(spec)))
       return { ...v, quoted: false };
-    if (v.k !== 'name' || prog !== 'tr' || words.length !== 2) return null;
+    if (v.k === 'line') {
+      // keepalived writes `INSTANCE "VI_1" MASTER 100`: field 2 split at spaces is the quoted
+      // name, split at the quotes the bare one; another field is not the name.
+      const field = fieldOf(prog, spec);
+      if (!field) return null;
+      if (field.n !== 2) return UNKNOWN;
+      return { k: 'name', quoted: v.quoted && field.sep !== '"', prefix: '', suffix: '' };
+    }
+    if (prog !== 'tr' || words.length !== 2) return null;
     const fold = caseFold(words[0]!, words[1]!);
     return fold ? { ...v, fold } : null;
   }
@@ -801,6 +817,15 @@ function anchoredAlternatives(v: Extract<Value, { k: 'lit' }>): Extract<Value, {
     offset += text.length + 1;
     return { k: 'lit', text, glob: false, start, end: exact ? start + text.length : v.end };
   });
+}
+
+/** `cut -d ' ' -f 2`, `cut -d'"' -f2`, `awk '{print $2}'`, `awk -F'"' '{print $2}'`: the field and its separator. */
+function fieldOf(prog: string | undefined, spec: string): { n: number; sep: string } | null {
+  const cut = prog === 'cut' ? /^-d ?([ "]) -f ?(\d+)$|^-f ?(\d+) -d ?([ "])$/.exec(spec) : null;
+  if (cut) return { n: Number(cut[2] ?? cut[3]), sep: cut[1] ?? cut[4]! };
+  const awk = prog === 'awk' ? /^(?:-F ?(")\s)?\{ ?print \$(\d+);? ?\}$/.exec(spec) : null;
+  if (awk) return { n: Number(awk[2]), sep: awk[1] ?? ' ' };
+  return null;
 }
 
 /** `tr '[:upper:]' '[:lower:]'`, `tr A-Z a-z` and the reverse. */
