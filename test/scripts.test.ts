@@ -162,8 +162,8 @@ describe('name analysis', () => {
     }
   });
 
-  it('does not take a transformed name for the name: ${NAME%_v4} and $(echo ... | cut) are opaque', async () => {
-    const a = await analyze('N=${2%_v4}\ncase $N in gateway) ;; esac\nS=$(echo "$2" | cut -d_ -f1)\n[ "$S" = gw ]\n');
+  it('does not take a transformed name for the name: ${NAME%%_*} and $(echo ... | cut) are opaque', async () => {
+    const a = await analyze('N=${2%%_*}\ncase $N in gateway) ;; esac\nS=$(echo "$2" | cut -d_ -f1)\n[ "$S" = gw ]\n');
     expect(literals(a)).toEqual([]);
     expect(a.opaque.length).toBe(2);
   });
@@ -209,6 +209,8 @@ describe('name analysis', () => {
       ['n=${2,,}\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
       ['n=$(tr A-Z a-z <<< "$2")\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
       ['[[ $2 =~ ^(VI_1|VI_2)$ ]] && x\n', { kind: 'argv', position: 2 }, ['VI_1', 'VI_2']],
+      ['N=${2%_v4}\ncase $N in gateway) ;; esac\n', { kind: 'argv', position: 2 }, ['gateway -_v4']],
+      ['N=${2#VI_}\n[ "$N" = WEB ] && x\n', { kind: 'argv', position: 2 }, ['WEB VI_-']],
       [
         'while read -r l; do n=$(echo "$l" | awk \'{print $2}\' | tr -d \'"\'); [ "$n" = VI_1 ] && x; done < "$1"\n',
         { kind: 'fifo' },
@@ -223,7 +225,11 @@ describe('name analysis', () => {
     for (const [s, source, expected] of cases) {
       const a = await analyze(s, source);
       const got = a.dispatches.flatMap((d) =>
-        d.tests.map((t) => `${t.literal.text}${t.missingQuotes ? ' unquoted' : ''}${t.fold ? ` ${t.fold}` : ''}`),
+        d.tests.map(
+          (t) =>
+            `${t.literal.text}${t.missingQuotes ? ' unquoted' : ''}${t.fold ? ` ${t.fold}` : ''}` +
+            `${t.strip ? ` ${t.strip.prefix ?? ''}-${t.strip.suffix ?? ''}` : ''}`,
+        ),
       );
       expect(got, s).toEqual(expected);
       expect(a.opaque, s).toEqual([]);

@@ -4,7 +4,8 @@
  * is followed through copies (`NAME=$2`, `local`/`readonly`/`export`, `${2:-VI_1}`, function
  * arguments, `set -o opt` leaving the positions alone), FIFO lines split by `read`/`set -- $line`
  * (with their quotes stripped by `${l//\"/}`, `tr -d '"'`, `sed 's/"//g'` or split at them by
- * IFS='"'), and case folding (`${N,,}`, `tr A-Z a-z`, `declare -l`), compared after the transform.
+ * IFS='"'), field 2 by awk/cut, `${N#VI_}`/`${N%_v4}`, `[[ =~ ^(a|b)$ ]]`, and case folding
+ * (`${N,,}`, `tr A-Z a-z`, `declare -l`), compared after the transform.
  * Anything else that transforms it or matches it in a way we cannot read (regex, grep, eval) is
  * recorded as opaque, and the rules then say nothing rather than guess. The script is parsed,
  * never run. Example, with the name in $2:
@@ -38,6 +39,14 @@ export interface NameTest {
   missingQuotes: boolean;
   /** The name was lower- or upper-cased before the comparison (`${NAME,,}`, `tr A-Z a-z`). */
   fold?: Fold;
+  /** A literal prefix or suffix was removed from the name before the comparison (`${NAME#VI_}`). */
+  strip?: Strip;
+}
+
+/** `${NAME#VI_}`: `prefix` removed when the name starts with it; `${NAME%_v4}`: `suffix`. */
+export interface Strip {
+  prefix?: string;
+  suffix?: string;
 }
 
 export type Fold = 'lower' | 'upper';
@@ -101,7 +110,7 @@ export interface ScriptAnalysis {
 
 type Value =
   | { k: 'lit'; text: string; glob: boolean; start: number; end: number }
-  | { k: 'name'; quoted: boolean; prefix: string; suffix: string; fold?: Fold }
+  | { k: 'name'; quoted: boolean; prefix: string; suffix: string; fold?: Fold; strip?: Strip }
   /** A whole FIFO line (`INSTANCE "VI_1" MASTER 100`); `quoted`: the name in it still has its quotes. */
   | { k: 'line'; quoted: boolean }
   | { k: 'derived' }
@@ -723,6 +732,17 @@ class Analyzer {
     if (DEFAULT_OPS.has(op) && n.children[0]?.text === '${' && n.children[1] === v) return base;
     if (base.k === 'name' && (op === ',,' || op === '^^') && n.children.length === 4)
       return { ...base, fold: op === ',,' ? 'lower' : 'upper' };
+    // ${NAME#VI_}, ${NAME%_v4}: a literal prefix or suffix removed (a glob pattern is opaque).
+    const pattern = n.children[3];
+    if (base.k === 'name' && !base.strip && !base.prefix && !base.suffix && pattern && n.children.length === 5) {
+      const text = pattern.type === 'regex' || pattern.type === 'word' ? pattern.text : null;
+      const pv = text === null ? this.evaluate(pattern) : null;
+      const literal = text ?? (pv?.k === 'lit' && !pv.glob ? pv.text : null);
+      if (literal && !/[*?[\\]/.test(text ?? '')) {
+        if (op === '#' || op === '##') return { ...base, strip: { prefix: literal } };
+        if (op === '%' || op === '%%') return { ...base, strip: { suffix: literal } };
+      }
+    }
     return base.k === 'name' || base.k === 'derived' ? DERIVED : UNKNOWN;
   }
 
@@ -872,7 +892,15 @@ function nameTest(
   }
   const missingQuotes = v.k === 'name' && v.quoted && !quotedMatch && !(l.glob && /^\*|\*$/.test(text));
   const fold = v.k === 'name' ? v.fold : undefined;
-  return { literal: { text, glob: l.glob, start, end }, construct, negated, missingQuotes, ...(fold ? { fold } : {}) };
+  const strip = v.k === 'name' ? v.strip : undefined;
+  return {
+    literal: { text, glob: l.glob, start, end },
+    construct,
+    negated,
+    missingQuotes,
+    ...(fold ? { fold } : {}),
+    ...(strip ? { strip } : {}),
+  };
 }
 
 function isInterfaceUse(cmd: string, v: Extract<Value, { k: 'name' }>, values: Value[], i: number): boolean {

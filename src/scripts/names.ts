@@ -21,9 +21,12 @@ export function matches(l: Pick<Literal, 'text' | 'glob'>, name: string): boolea
 }
 
 /** Whether the test's literal matches this name as the script compares it (after `${NAME,,}`...). */
-export function testMatches(t: Pick<NameTest, 'literal' | 'fold'>, name: string): boolean {
-  const folded = t.fold === 'lower' ? name.toLowerCase() : t.fold === 'upper' ? name.toUpperCase() : name;
-  return matches(t.literal, folded);
+export function testMatches(t: Pick<NameTest, 'literal' | 'fold' | 'strip'>, name: string): boolean {
+  let seen = t.fold === 'lower' ? name.toLowerCase() : t.fold === 'upper' ? name.toUpperCase() : name;
+  const { prefix, suffix } = t.strip ?? {};
+  if (prefix && seen.startsWith(prefix)) seen = seen.slice(prefix.length);
+  if (suffix && seen.endsWith(suffix)) seen = seen.slice(0, seen.length - suffix.length);
+  return matches(t.literal, seen);
 }
 
 /** Whether some branch of the dispatch runs for this name. */
