@@ -209,6 +209,8 @@ describe('name analysis', () => {
       ['n=${2,,}\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
       ['n=$(tr A-Z a-z <<< "$2")\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
       ['[[ $2 =~ ^(VI_1|VI_2)$ ]] && x\n', { kind: 'argv', position: 2 }, ['VI_1', 'VI_2']],
+      ['echo "$2" | grep -qxE \'VI_1|VI_2\' && x\n', { kind: 'argv', position: 2 }, ['VI_1', 'VI_2']],
+      ['if ! echo "$2" | grep -qx -e VI_1; then exit 0; fi\n', { kind: 'argv', position: 2 }, ['VI_1']],
       ['N=${2%_v4}\ncase $N in gateway) ;; esac\n', { kind: 'argv', position: 2 }, ['gateway -_v4']],
       ['N=${2#VI_}\n[ "$N" = WEB ] && x\n', { kind: 'argv', position: 2 }, ['WEB VI_-']],
       [

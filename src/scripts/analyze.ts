@@ -275,6 +275,14 @@ class Analyzer {
       case 'test_command':
         return this.standaloneTest(n);
       case 'list':
+        if (n.children[0]?.type === 'pipeline') {
+          const d: Dispatch = { kind: 'if', start: n.startIndex, end: n.endIndex, tests: [], hasDefault: false };
+          if (this.grepTest(n.children[0], d, false)) {
+            if (d.tests.length) this.addDispatch(d);
+            for (const c of n.children.slice(1)) this.walk(c);
+            return;
+          }
+        }
         if (isTest(n.children[0])) {
           this.standaloneTest(n.children[0]!);
           for (const c of n.children.slice(1)) this.walk(c);
@@ -557,7 +565,54 @@ class Analyzer {
       if (cmd === 'test' || cmd === '[')
         return this.testWords(n, n.childrenForFieldName('argument'), negated, false, d);
     }
+    if (n.type === 'pipeline' && this.grepTest(n, d, negated)) return;
     this.walk(n);
+  }
+
+  /**
+   * `echo "$NAME" | grep -qx VI_1`, `grep -qxE 'VI_1|VI_2'`, `grep -qx -e a -e b`: a whole-line
+   * match of the name against plain names is a list of literals. False (not read) otherwise.
+   */
+  private grepTest(n: ShellNode, d: Dispatch, negated: boolean): boolean {
+    const cmds = n.namedChildren;
+    // `! echo "$N" | grep ...`: the parser puts the `!` on the first command of the pipeline.
+    const first = cmds[0]?.type === 'negated_command' ? cmds[0].namedChildren[0] : cmds[0];
+    if (first !== cmds[0]) negated = !negated;
+    if (cmds.length !== 2 || first?.type !== 'command' || cmds[1]?.type !== 'command') return false;
+    const src = first;
+    const grep = cmds[1];
+    const srcArgs = src
+      .childrenForFieldName('argument')
+      .filter((a) => !/^(-n|-e|%s|'%s'|"%s"|'%s\\n'|"%s\\n")$/.test(a.text));
+    const echo = src.childForFieldName('name')?.text;
+    const prog = grep.childForFieldName('name')?.text ?? '';
+    if ((echo !== 'echo' && echo !== 'printf') || srcArgs.length !== 1 || !/^(grep|egrep|fgrep)$/.test(prog))
+      return false;
+    const v = this.evaluate(srcArgs[0]!);
+    if (v.k !== 'name' || v.prefix || v.suffix) return false;
+    let flags = prog === 'egrep' ? 'E' : prog === 'fgrep' ? 'F' : '';
+    const patterns: ShellNode[] = [];
+    const args = grep.childrenForFieldName('argument');
+    for (let i = 0; i < args.length; i++) {
+      const t = args[i]!.text;
+      if (t === '-e' && args[i + 1]) patterns.push(args[++i]!);
+      else if (/^-[a-zA-Z]+$/.test(t)) flags += t.slice(1);
+      else if (t.startsWith('-')) return false;
+      else patterns.push(args[i]!);
+    }
+    if (!flags.includes('x') || /[vifwz]/.test(flags.replace(/F/g, '')) || !patterns.length) return false;
+    const literals: Extract<Value, { k: 'lit' }>[] = [];
+    for (const p of patterns) {
+      const pv = this.evaluate(p);
+      if (pv.k !== 'lit') return false;
+      const alts = splitPlain(pv, flags.includes('E') ? '|' : flags.includes('F') ? '\n' : null);
+      if (!alts) return false;
+      literals.push(...alts);
+    }
+    this.out.nameUsed = true;
+    for (const l of literals) d.tests.push(nameTest(v, l, 'test', negated));
+    if (negated) d.hasDefault = true;
+    return true;
   }
 
   private testExpression(n: ShellNode, d: Dispatch, negated: boolean): void {
@@ -846,6 +901,19 @@ function fieldOf(prog: string | undefined, spec: string): { n: number; sep: stri
   const awk = prog === 'awk' ? /^(?:-F ?(")\s)?\{ ?print \$(\d+);? ?\}$/.exec(spec) : null;
   if (awk) return { n: Number(awk[2]), sep: awk[1] ?? ' ' };
   return null;
+}
+
+/** A grep pattern of plain names (`VI_1`, `VI_1|VI_2` with -E, one a line with -F), or null. */
+function splitPlain(v: Extract<Value, { k: 'lit' }>, sep: string | null): Extract<Value, { k: 'lit' }>[] | null {
+  const parts = sep ? v.text.split(sep) : [v.text];
+  if (!parts.every((p) => /^[\w-]+$/.test(p))) return null;
+  const exact = v.end - v.start === v.text.length;
+  let offset = 0;
+  return parts.map((text) => {
+    const start = exact ? v.start + offset : v.start;
+    offset += text.length + 1;
+    return { k: 'lit', text, glob: false, start, end: exact ? start + text.length : v.end };
+  });
 }
 
 /** `tr '[:upper:]' '[:lower:]'`, `tr A-Z a-z` and the reverse. */
