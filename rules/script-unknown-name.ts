@@ -41,6 +41,14 @@ export const rule = defineRule({
           'either, it fails on every state change. Fix: check it with `bash -n` ' +
           'or shellcheck and correct the line.',
       },
+      caseFolded: {
+        message: '"{{literal}}" in {{script}} is compared with the {{fold}}-cased name: this branch never runs',
+        detail:
+          'The script turns the name to {{fold}} case before this comparison, so a ' +
+          'literal with letters of the other case never equals it, whatever the ' +
+          'instance or group is called. Fix: write "{{refolded}}", or compare the ' +
+          'name before the case change.',
+      },
       fifoQuotes: {
         message: 'FIFO name field compared with {{literal}} without quotes in {{script}}: this test never matches',
         detail:
@@ -141,6 +149,18 @@ export const rule = defineRule({
             }
             const passed = new Set(reaching.flatMap((c) => c.passes));
             if (!t.missingQuotes && [...passed].some((n) => testMatches(t, n))) continue;
+            // ${NAME,,} compared with "VI_1": no name can ever be equal to it after the fold.
+            const refolded =
+              t.fold === 'lower' ? l.text.toLowerCase() : t.fold === 'upper' ? l.text.toUpperCase() : null;
+            if (refolded !== null && refolded !== l.text && !t.missingQuotes) {
+              ctx.report({
+                messageId: 'caseFolded',
+                at: { file: f.path, start: l.start, end: l.end },
+                related: describe(reaching).related,
+                data: { literal: l.text, script: f.deployed, fold: t.fold!, refolded },
+              });
+              continue;
+            }
             const owner = t.missingQuotes ? undefined : [...ctx.scripts.allNames].find((n) => testMatches(t, n));
             const similar = l.glob ? [] : similarNames(l.text, owner ? passed : ctx.scripts.allNames);
             const who = describe(reaching);
