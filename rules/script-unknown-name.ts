@@ -1,12 +1,7 @@
 import { defineRule, type Origin, type Related } from '../src/rule-api/index.js';
 import { quoteList, similarNames, testMatches } from '../src/scripts/names.js';
 import { hookLabel, type ScriptRef } from '../src/model/scripts.js';
-
-interface Caller {
-  ref: ScriptRef;
-  /** The names it can pass to the comparison. */
-  passes: string[];
-}
+import { scriptCallers, type Caller, type ScriptCallers } from '../src/model/script-callers.js';
 
 export const rule = defineRule({
   meta: {
@@ -82,28 +77,17 @@ export const rule = defineRule({
     return {
       end() {
         const done = new Set<string>();
-        const perFile = new Map<string, { named: Caller[]; byAnalysis: Map<object, Caller[]>; written: ScriptRef[] }>();
+        const perFile = new Map<string, ScriptCallers>();
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.analysis(ref);
           const f = ctx.scripts.file(ref);
           if (!a || !f) continue;
-          // Once per script file: 10,000 instances calling one script are 10,000 callers of it.
           let file = perFile.get(f.path);
           if (!file) {
-            const callers = ctx.scripts.callers(ref);
-            const named = callers.filter((c) => c.nameSource).map((c) => ({ ref: c, passes: c.names }));
-            const byAnalysis = new Map<object, Caller[]>();
-            for (const c of named) {
-              const ca = ctx.scripts.analysis(c.ref);
-              const list = ca ? byAnalysis.get(ca) : undefined;
-              if (list) list.push(c);
-              else if (ca) byAnalysis.set(ca, [c]);
-            }
-            const written = callers.filter((c) => !c.nameSource && c.args.length);
-            file = { named, byAnalysis, written };
+            file = scriptCallers(ctx.scripts.callers(ref), ctx.scripts.analysis);
             perFile.set(f.path, file);
           }
-          const { named, byAnalysis, written } = file;
+          const { named } = file;
           if (a.syntaxError && f.source && !done.has(f.path)) {
             done.add(f.path);
             // A missing `fi`/`done` is found at the end of the file: point at its last line.
@@ -135,18 +119,7 @@ export const rule = defineRule({
             // VS/RS address fields, defaults
             if (!t.missingQuotes && (/^[0-9a-f.:[\]/]+$/i.test(l.text) || /^\*+$/.test(l.text))) continue;
             // The callers whose name reaches this comparison, and the names they can pass.
-            const reaching = [...byAnalysis].flatMap(([ca, cs]) =>
-              (ca as typeof a).dispatches.some((d) => d.tests.some((x) => x.literal.start === l.start)) ? cs : [],
-            );
-            // `notify_master "/x.sh INSTANCE VI_1"`: the words of a line sit at the positions the
-            // name reaches this comparison from.
-            const positions = new Set(
-              reaching.flatMap(({ ref: c }) => (c.nameSource?.kind === 'argv' ? [c.nameSource.position] : [])),
-            );
-            for (const c of written) {
-              const words = [...positions].flatMap((p) => (c.args[p - 1] ? [c.args[p - 1]!.text] : []));
-              if (words.length) reaching.push({ ref: c, passes: words });
-            }
+            const reaching = file.reaching(l.start);
             const passed = new Set(reaching.flatMap((c) => c.passes));
             if (!t.missingQuotes && [...passed].some((n) => testMatches(t, n))) continue;
             // ${NAME,,} compared with "VI_1": no name can ever be equal to it after the fold.
