@@ -32,7 +32,8 @@ export const rule = defineRule({
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.unpassedAnalysis(ref);
           const f = ctx.scripts.file(ref);
-          if (!a?.parsed || !f || !ref.command) continue;
+          // NAME=${2:-VI_1}: run without a name, the script acts for its default on purpose.
+          if (!a?.parsed || a.defaulted || !f || !ref.command) continue;
           const dispatches = a.dispatches.filter((d) => d.tests.some((t) => !t.negated));
           const first = dispatches[0];
           if (!first) continue;

@@ -106,6 +106,8 @@ export interface ScriptAnalysis {
   interfaceUses: Span[];
   /** Some use of the name was seen at all. */
   nameUsed: boolean;
+  /** The name is read with a default (`${2:-VI_1}`): where nothing is passed, the default applies. */
+  defaulted?: boolean;
 }
 
 type Value =
@@ -784,7 +786,10 @@ class Analyzer {
     if (n.text.startsWith('${#')) return UNKNOWN;
     const op = n.children[2]?.text ?? '';
     // ${2:-VI_1}: keepalived always passes a name, so the default never applies.
-    if (DEFAULT_OPS.has(op) && n.children[0]?.text === '${' && n.children[1] === v) return base;
+    if (DEFAULT_OPS.has(op) && n.children[0]?.text === '${' && n.children[1] === v) {
+      if (base.k === 'name') this.out.defaulted = true;
+      return base;
+    }
     if (base.k === 'name' && (op === ',,' || op === '^^') && n.children.length === 4)
       return { ...base, fold: op === ',,' ? 'lower' : 'upper' };
     // ${NAME#VI_}, ${NAME%_v4}: a literal prefix or suffix removed (a glob pattern is opaque).
