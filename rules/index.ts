@@ -26,6 +26,7 @@ import { rule as routeWithoutInterface } from './route-without-interface.js';
 import { rule as scriptInsecure } from './script-insecure.js';
 import { rule as scriptInterfaceName } from './script-interface-name.js';
 import { rule as scriptNameArgument } from './script-name-argument.js';
+import { rule as scriptNameNotPassed } from './script-name-not-passed.js';
 import { rule as scriptNotExecutable } from './script-not-executable.js';
 import { rule as scriptNotFound } from './script-not-found.js';
 import { rule as scriptSecurityDisabled } from './script-security-disabled.js';
@@ -61,6 +62,7 @@ export const rules: Rule[] = [
   scriptInsecure,
   scriptInterfaceName,
   scriptNameArgument,
+  scriptNameNotPassed,
   scriptNotExecutable,
   scriptNotFound,
   scriptSecurityDisabled,

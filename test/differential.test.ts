@@ -149,6 +149,7 @@ const NOT_OBSERVABLE: Record<
   },
   'script-unknown-name': { reason: 'keepalived -t never reads the scripts a config names' },
   'script-name-argument': { reason: 'keepalived passes script arguments through without reading them' },
+  'script-name-not-passed': { reason: 'keepalived -t never reads the scripts a config names' },
   'script-unquoted-arguments': {
     reason:
       'keepalived takes the words for a user and group and drops the script ' +

@@ -120,7 +120,9 @@ describe.skipIf(!HAVE_SHARED)('corpus configs with their own scripts (../shared)
         expect([...report.sources.keys()]).toContain(path.join(root, deployed));
       const names = report.results
         .flatMap((f) => f.diagnostics)
-        .filter((d) => ['script-unknown-name', 'script-unhandled-instance'].includes(d.ruleId));
+        .filter((d) =>
+          ['script-unknown-name', 'script-unhandled-instance', 'script-name-not-passed'].includes(d.ruleId),
+        );
       expect(names.map((d) => `${d.file}:${d.start.line} ${d.message}`)).toEqual([]);
     });
   }
@@ -139,22 +141,29 @@ describe('name analysis', () => {
     expect(literals(a)).toEqual(['if:gw']);
   });
 
-  it('a != test counts as a default branch; an `else` too; a case `*)` too', async () => {
+  it('a != test counts as a default branch; an `else` too; a case `*)` that does something too', async () => {
     for (const s of [
       '[ "$2" != gw ] || exit 0\n',
       'if [ "$2" = a ]; then :; else :; fi\n',
-      'case $2 in a) ;; *) ;; esac\n',
+      'case $2 in a) ;; *) logger "other: $2" ;; esac\n',
     ]) {
       const a = await analyze(s);
       expect(a.dispatches.length, s).toBe(1);
       expect(a.dispatches[0]!.hasDefault, s).toBe(true);
     }
-    const none = await analyze('case $2 in a|b) ;; esac\n');
-    expect(none.dispatches[0]!.hasDefault).toBe(false);
+    for (const s of [
+      'case $2 in a|b) ;; esac\n',
+      'case $2 in a) x ;; *) ;; esac\n',
+      'case $2 in a) x ;; *) exit 0 ;; esac\n',
+      'while read -r l; do case $2 in a) x ;; *) continue ;; esac; done\n',
+    ]) {
+      const a = await analyze(s);
+      expect(a.dispatches[0]!.hasDefault, s).toBe(false);
+    }
   });
 
-  it('does not take a transformed name for the name: ${NAME%_v4} and $(echo ... | cut) are opaque', async () => {
-    const a = await analyze('N=${2%_v4}\ncase $N in gateway) ;; esac\nS=$(echo "$2" | cut -d_ -f1)\n[ "$S" = gw ]\n');
+  it('does not take a transformed name for the name: ${NAME%%_*} and $(echo ... | cut) are opaque', async () => {
+    const a = await analyze('N=${2%%_*}\ncase $N in gateway) ;; esac\nS=$(echo "$2" | cut -d_ -f1)\n[ "$S" = gw ]\n');
     expect(literals(a)).toEqual([]);
     expect(a.opaque.length).toBe(2);
   });
@@ -180,6 +189,53 @@ describe('name analysis', () => {
       ['VI_1', false],
       ['VI_2', true],
     ]);
+  });
+
+  it('idioms that keep the name: set options, defaults, stripped FIFO lines, IFS, folding, regex lists', async () => {
+    const cases: [string, NameSource, string[]][] = [
+      ['set -euo pipefail\nset -o errtrace\nN=$2\ncase $N in VI_1) ;; esac\n', { kind: 'argv', position: 2 }, ['VI_1']],
+      ['N="${2:-VI_1}"\n[ "$N" = VI_2 ] && x\n', { kind: 'argv', position: 2 }, ['VI_2']],
+      [
+        'while read -r r; do l="${r//\\"/}"; read -r k n s p <<< "$l"; [ "$n" = VI_1 ] && x; done\n',
+        { kind: 'fifo' },
+        ['VI_1'],
+      ],
+      [
+        'while read -r r; do l=$(echo "$r" | tr -d \'"\'); set -- $l; [ "$2" = VI_1 ] && x; done\n',
+        { kind: 'fifo' },
+        ['VI_1'],
+      ],
+      ['while IFS=\'"\' read -r T N R; do [ "$N" = VI_1 ] && x; done < "$1"\n', { kind: 'fifo' }, ['VI_1']],
+      ['n=${2,,}\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
+      ['n=$(tr A-Z a-z <<< "$2")\ncase $n in vi_1) ;; esac\n', { kind: 'argv', position: 2 }, ['vi_1 lower']],
+      ['[[ $2 =~ ^(VI_1|VI_2)$ ]] && x\n', { kind: 'argv', position: 2 }, ['VI_1', 'VI_2']],
+      ['echo "$2" | grep -qxE \'VI_1|VI_2\' && x\n', { kind: 'argv', position: 2 }, ['VI_1', 'VI_2']],
+      ['if ! echo "$2" | grep -qx -e VI_1; then exit 0; fi\n', { kind: 'argv', position: 2 }, ['VI_1']],
+      ['N=${2%_v4}\ncase $N in gateway) ;; esac\n', { kind: 'argv', position: 2 }, ['gateway -_v4']],
+      ['N=${2#VI_}\n[ "$N" = WEB ] && x\n', { kind: 'argv', position: 2 }, ['WEB VI_-']],
+      [
+        'while read -r l; do n=$(echo "$l" | awk \'{print $2}\' | tr -d \'"\'); [ "$n" = VI_1 ] && x; done < "$1"\n',
+        { kind: 'fifo' },
+        ['VI_1'],
+      ],
+      [
+        'while read -r l; do n=$(echo "$l" | cut -d " " -f 2); [ "$n" = VI_1 ] && x; done\n',
+        { kind: 'fifo' },
+        ['VI_1 unquoted'],
+      ],
+    ];
+    for (const [s, source, expected] of cases) {
+      const a = await analyze(s, source);
+      const got = a.dispatches.flatMap((d) =>
+        d.tests.map(
+          (t) =>
+            `${t.literal.text}${t.missingQuotes ? ' unquoted' : ''}${t.fold ? ` ${t.fold}` : ''}` +
+            `${t.strip ? ` ${t.strip.prefix ?? ''}-${t.strip.suffix ?? ''}` : ''}`,
+        ),
+      );
+      expect(got, s).toEqual(expected);
+      expect(a.opaque, s).toEqual([]);
+    }
   });
 
   it('a script with a syntax error says nothing (cannot tell) and reports where the parser stopped', async () => {
@@ -221,6 +277,36 @@ describe('the Debian stretch outage, end to end', () => {
       'jessie',
     ]);
     expect(r.all.filter((d) => d.ruleId.startsWith('script-un'))).toEqual([]);
+  });
+});
+
+describe('the Debian split with the sync group named after the old instance', () => {
+  const fx = path.join(REPO, 'fixtures', 'script-unknown-name');
+  it('no notify on the group "gateway": the gateway) arm is an error naming the callers, exit 1', async () => {
+    const r = await lintJson(path.join(fx, 'invalid', 'debian-split-group-gateway.conf'), [
+      '--root',
+      path.join(fx, 'invalid'),
+      '--target',
+      'stretch',
+    ]);
+    const found = r.all.filter((d) => d.ruleId === 'script-unknown-name');
+    expect(found.map((d) => [d.severity, d.line, d.column, d.message])).toEqual([
+      ['error', 5, 5, 'No caller of /etc/keepalived/split-route.sh passes the name "gateway": this branch never runs'],
+    ]);
+    expect(found[0]!.detail).toContain('notify of vrrp_instance gateway_v4');
+    expect(found[0]!.detail).toContain('(passes "gateway_v6")');
+    expect(r.code).toBe(1);
+  });
+
+  it('with notify on the group calling the script: no script-unknown-name', async () => {
+    const r = await lintJson(path.join(fx, 'valid', 'debian-split-group-notify.conf'), [
+      '--root',
+      path.join(fx, 'valid'),
+      '--target',
+      'stretch',
+    ]);
+    expect(r.all.filter((d) => d.ruleId === 'script-unknown-name')).toEqual([]);
+    expect(r.all.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { PreprocessResult, SourceFile } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
-import { namedBlocks } from '../model/scripts.js';
+import { namedBlocks, type ScriptRef } from '../model/scripts.js';
 import type { ScriptStore } from '../scripts/store.js';
 import type { keywordTable } from '../versions/keyword-table.js';
 import type { Version } from '../versions/version.js';
@@ -247,10 +247,18 @@ function capFindings(
 function scriptsContext(
   tree: ConfigTree,
   refs: ScriptsContext['refs'],
-  store: ScriptStore,
+  store: ScriptStore<ScriptRef>,
   allNames: ReadonlySet<string>,
 ): ScriptsContext {
-  return { refs, file: store.file, analysis: store.analysis, named: namedBlocks(tree), allNames };
+  return {
+    refs,
+    file: store.file,
+    analysis: store.analysis,
+    callers: store.callers,
+    unpassedAnalysis: store.unpassedAnalysis,
+    named: namedBlocks(tree),
+    allNames,
+  };
 }
 
 function runRules(

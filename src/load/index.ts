@@ -63,7 +63,7 @@ export interface LoadedConfig {
   /** The first config-id not read (MAX_CONFIG_IDS reached), and where it is named. */
   capped: { id: string; at: Origin | null } | null;
   /** The scripts of every pass: one read and one analysis per script file. */
-  scripts: ScriptStore;
+  scripts: ScriptStore<ScriptRef>;
   /** Instance and sync-group names defined under any config-id. */
   allNames: Set<string>;
 }

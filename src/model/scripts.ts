@@ -149,6 +149,10 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
       const position = compareVersions(target, [2, 0, 0]) >= 0 ? ref.args.length + 2 : 2;
       ref.nameSource = { kind: 'argv', position };
       ref.names = [owner.name];
+    } else if (hook !== 'notify' && (owner.kind === 'vrrp_instance' || owner.kind === 'vrrp_sync_group')) {
+      // notify_master & co. run the line as written: with fewer than two words after the
+      // command, $2 (where `notify` passes the name) is empty.
+      if (ref.args.length < 2) ref.unpassedName = { kind: 'argv', position: 2 };
     } else if (VRRP_FIFO_HOOKS.has(hook)) {
       ref.nameSource = { kind: 'fifo' };
       ref.names = everyName;

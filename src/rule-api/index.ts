@@ -33,6 +33,13 @@ export interface ScriptsContext {
   file(ref: ScriptRef): ScriptFile | null;
   /** The name analysis of the reference's script, with the name where this reference passes it. */
   analysis(ref: ScriptRef): ScriptAnalysis | null;
+  /** Every reference of any config-id pass that runs the same script file as `ref`. */
+  callers(ref: ScriptRef): ScriptRef[];
+  /**
+   * For a hook that passes no name (`notify_master /x.sh`): the script's analysis with the name
+   * where `notify` would pass it ($2), a position that stays empty on this call.
+   */
+  unpassedAnalysis(ref: ScriptRef): ScriptAnalysis | null;
   /** Instances and sync groups of this pass. */
   named: NamedBlocks;
   /** Instance and sync-group names defined under any config-id of this config. */

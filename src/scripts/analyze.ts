@@ -1,9 +1,13 @@
 /**
  * Static analysis of a notify / FIFO script: where the VRRP instance or group name arrives, which
  * literals the script compares it with, and whether each dispatch has a default branch. The name
- * is followed through exact copies only (`NAME=$2`, `local n="${2}"`, `set -- $line` after a FIFO
- * `read`); anything that transforms it or matches it in a way we cannot read (regex, grep, eval)
- * is recorded as opaque, and the rules then say nothing rather than guess. The script is parsed,
+ * is followed through copies (`NAME=$2`, `local`/`readonly`/`export`, `${2:-VI_1}`, function
+ * arguments, `set -o opt` leaving the positions alone), FIFO lines split by `read`/`set -- $line`
+ * (with their quotes stripped by `${l//\"/}`, `tr -d '"'`, `sed 's/"//g'` or split at them by
+ * IFS='"'), field 2 by awk/cut, `${N#VI_}`/`${N%_v4}`, `[[ =~ ^(a|b)$ ]]`, and case folding
+ * (`${N,,}`, `tr A-Z a-z`, `declare -l`), compared after the transform.
+ * Anything else that transforms it or matches it in a way we cannot read (regex, grep, eval) is
+ * recorded as opaque, and the rules then say nothing rather than guess. The script is parsed,
  * never run. Example, with the name in $2:
  *
  *   NAME=$2
@@ -33,7 +37,19 @@ export interface NameTest {
   negated: boolean;
   /** A FIFO name field (written as `"VI_1"`) compared without the double quotes: never equal. */
   missingQuotes: boolean;
+  /** The name was lower- or upper-cased before the comparison (`${NAME,,}`, `tr A-Z a-z`). */
+  fold?: Fold;
+  /** A literal prefix or suffix was removed from the name before the comparison (`${NAME#VI_}`). */
+  strip?: Strip;
 }
+
+/** `${NAME#VI_}`: `prefix` removed when the name starts with it; `${NAME%_v4}`: `suffix`. */
+export interface Strip {
+  prefix?: string;
+  suffix?: string;
+}
+
+export type Fold = 'lower' | 'upper';
 
 export interface Dispatch extends Span {
   kind: 'case' | 'if' | 'lookup';
@@ -90,11 +106,15 @@ export interface ScriptAnalysis {
   interfaceUses: Span[];
   /** Some use of the name was seen at all. */
   nameUsed: boolean;
+  /** The name is read with a default (`${2:-VI_1}`): where nothing is passed, the default applies. */
+  defaulted?: boolean;
 }
 
 type Value =
   | { k: 'lit'; text: string; glob: boolean; start: number; end: number }
-  | { k: 'name'; quoted: boolean; prefix: string; suffix: string }
+  | { k: 'name'; quoted: boolean; prefix: string; suffix: string; fold?: Fold; strip?: Strip }
+  /** A whole FIFO line (`INSTANCE "VI_1" MASTER 100`); `quoted`: the name in it still has its quotes. */
+  | { k: 'line'; quoted: boolean }
   | { k: 'derived' }
   | { k: 'unknown' };
 
@@ -125,6 +145,7 @@ const MATCHERS = new Set([
 ]);
 const INTERFACE_COMMANDS = new Set(['ip', 'ifconfig', 'ethtool', 'tc', 'ifup', 'ifdown', 'brctl']);
 const TEST_OPS = new Set(['=', '==', '!=', '=~', '-a', '-o', '&&', '||', '!', '(', ')']);
+const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
 const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
 
 export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalysis {
@@ -193,7 +214,6 @@ function firstError(n: ShellNode): ShellNode | null {
 
 class Analyzer {
   private readonly vars = new Map<string, Value>();
-  private readonly fifoLines = new Set<string>();
   private readonly arrays = new Map<string, Literal[]>();
   private readonly functions = new Map<string, ShellNode>();
   private readonly called = new Set<string>();
@@ -257,6 +277,14 @@ class Analyzer {
       case 'test_command':
         return this.standaloneTest(n);
       case 'list':
+        if (n.children[0]?.type === 'pipeline') {
+          const d: Dispatch = { kind: 'if', start: n.startIndex, end: n.endIndex, tests: [], hasDefault: false };
+          if (this.grepTest(n.children[0], d, false)) {
+            if (d.tests.length) this.addDispatch(d);
+            for (const c of n.children.slice(1)) this.walk(c);
+            return;
+          }
+        }
         if (isTest(n.children[0])) {
           this.standaloneTest(n.children[0]!);
           for (const c of n.children.slice(1)) this.walk(c);
@@ -297,7 +325,6 @@ class Analyzer {
       return;
     }
     const name = target.text;
-    this.fifoLines.delete(name);
     if (!valueNode)
       return void this.vars.set(name, { k: 'lit', text: '', glob: false, start: n.endIndex, end: n.endIndex });
     if (valueNode.type === 'array') {
@@ -328,9 +355,15 @@ class Analyzer {
       .filter((c) => c.type === 'word' && c.text.startsWith('-'))
       .map((c) => c.text)
       .join('');
+    const fold: Fold | null = /l/.test(flags) ? 'lower' : /u/.test(flags) ? 'upper' : null;
     for (const c of n.children) {
-      if (c.type === 'variable_assignment') this.assign(c);
-      else if ((c.type === 'variable_name' || c.type === 'word') && !c.text.startsWith('-') && /A|a/.test(flags)) {
+      if (c.type === 'variable_assignment') {
+        this.assign(c);
+        // declare -l / typeset -u: the variable folds the case of what it is given.
+        const target = c.childForFieldName('name')?.text ?? '';
+        const v = this.vars.get(target);
+        if (fold && v?.k === 'name') this.vars.set(target, { ...v, fold });
+      } else if ((c.type === 'variable_name' || c.type === 'word') && !c.text.startsWith('-') && /A|a/.test(flags)) {
         if (!this.arrays.has(c.text)) this.arrays.set(c.text, []);
       }
     }
@@ -346,7 +379,7 @@ class Analyzer {
     const cmd = nameNode.text;
     const fn = this.functions.get(cmd);
     if (fn) return this.call(cmd, fn, args);
-    if (cmd === 'read') return this.read(args);
+    if (cmd === 'read') return this.read(args, n);
     if (cmd === 'set') return this.set(args);
     if (cmd === 'shift') return this.shift(args);
     if (cmd === 'test' || cmd === '[') return void this.testWords(n, args, false, true);
@@ -384,7 +417,7 @@ class Analyzer {
     this.frame = saved;
   }
 
-  private read(args: ShellNode[]): void {
+  private read(args: ShellNode[], n: ShellNode): void {
     const names: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const t = args[i]!.text;
@@ -395,15 +428,25 @@ class Analyzer {
       } else names.push(t);
     }
     if (!names.length) names.push('REPLY');
-    for (const v of names) {
-      this.vars.set(v, UNKNOWN);
-      this.fifoLines.delete(v);
-    }
+    for (const v of names) this.vars.set(v, UNKNOWN);
     if (this.source.kind !== 'fifo') return;
-    // keepalived writes `INSTANCE "VI_1" MASTER 100`: field 2 is the name, in double quotes.
-    if (names.length === 1) this.fifoLines.add(names[0]!);
-    else if (names.length >= 3) this.vars.set(names[1]!, { k: 'name', quoted: true, prefix: '', suffix: '' });
+    // `read ... <<< "$line"` reads that value; without a here-string, the loop's input: the FIFO.
+    const here = n.childrenForFieldName('redirect').find((r) => r.type === 'herestring_redirect');
+    const input: Value = here?.namedChildren[0] ? this.evaluate(here.namedChildren[0]) : { k: 'line', quoted: true };
+    if (input.k !== 'line') return;
+    // keepalived writes `INSTANCE "VI_1" MASTER 100`: field 2 is the name, in double quotes, unless
+    // they were stripped, or IFS splits at them (IFS='"': `INSTANCE `, `VI_1`, ` MASTER 100`).
+    const quoted = input.quoted && !this.splitsAtQuotes(n);
+    if (names.length === 1) this.vars.set(names[0]!, input);
+    else if (names.length >= 3) this.vars.set(names[1]!, { k: 'name', quoted, prefix: '', suffix: '' });
     else this.vars.set(names[1]!, DERIVED);
+  }
+
+  /** IFS, for this command (`IFS='"' read ...`) or the script, holds a double quote. */
+  private splitsAtQuotes(n: ShellNode): boolean {
+    const own = n.children.find((c) => c.type === 'variable_assignment' && c.childForFieldName('name')?.text === 'IFS');
+    const value = own ? this.evaluate(own.childForFieldName('value') ?? own) : this.vars.get('IFS');
+    return value?.k === 'lit' && value.text.includes('"');
   }
 
   private set(args: ShellNode[]): void {
@@ -417,12 +460,20 @@ class Analyzer {
         break;
       }
       if (!/^[-+]/.test(t)) break;
+      // `set -o pipefail`, `set -euo pipefail`: the word after an `o` names an option, it is no argument.
+      if (/^[-+][a-zA-Z]*o[a-zA-Z]*$/.test(t)) i++;
     }
     const rest = args.slice(i);
     if (!rest.length && !dashdash) return;
     const pos = new Map<number, Value>();
-    if (rest.length === 1 && rest[0]!.type === 'simple_expansion' && this.fifoLines.has(varName(rest[0]!))) {
-      pos.set(2, { k: 'name', quoted: true, prefix: '', suffix: '' });
+    const line = rest.length === 1 && rest[0]!.type !== 'string' ? this.evaluate(rest[0]!) : UNKNOWN;
+    if (line.k === 'line') {
+      pos.set(2, {
+        k: 'name',
+        quoted: line.quoted && !this.splitsAtQuotes(rest[0]!.parent ?? rest[0]!),
+        prefix: '',
+        suffix: '',
+      });
     } else {
       let k = 1;
       for (const a of rest) {
@@ -463,7 +514,11 @@ class Analyzer {
             this.opaque(p, 'a case pattern that is not a literal');
             continue;
           }
-          if (pv.glob && /^\*+$/.test(pv.text)) d.hasDefault = true;
+          // `*) exit 0`, `*) continue`, `*) ;;`: the other names are ignored, not handled.
+          if (pv.glob && /^\*+$/.test(pv.text)) {
+            if (!doesNothing(item)) d.hasDefault = true;
+            continue;
+          }
           d.tests.push(nameTest(v, pv, 'case', false));
         }
       }
@@ -512,7 +567,54 @@ class Analyzer {
       if (cmd === 'test' || cmd === '[')
         return this.testWords(n, n.childrenForFieldName('argument'), negated, false, d);
     }
+    if (n.type === 'pipeline' && this.grepTest(n, d, negated)) return;
     this.walk(n);
+  }
+
+  /**
+   * `echo "$NAME" | grep -qx VI_1`, `grep -qxE 'VI_1|VI_2'`, `grep -qx -e a -e b`: a whole-line
+   * match of the name against plain names is a list of literals. False (not read) otherwise.
+   */
+  private grepTest(n: ShellNode, d: Dispatch, negated: boolean): boolean {
+    const cmds = n.namedChildren;
+    // `! echo "$N" | grep ...`: the parser puts the `!` on the first command of the pipeline.
+    const first = cmds[0]?.type === 'negated_command' ? cmds[0].namedChildren[0] : cmds[0];
+    if (first !== cmds[0]) negated = !negated;
+    if (cmds.length !== 2 || first?.type !== 'command' || cmds[1]?.type !== 'command') return false;
+    const src = first;
+    const grep = cmds[1];
+    const srcArgs = src
+      .childrenForFieldName('argument')
+      .filter((a) => !/^(-n|-e|%s|'%s'|"%s"|'%s\\n'|"%s\\n")$/.test(a.text));
+    const echo = src.childForFieldName('name')?.text;
+    const prog = grep.childForFieldName('name')?.text ?? '';
+    if ((echo !== 'echo' && echo !== 'printf') || srcArgs.length !== 1 || !/^(grep|egrep|fgrep)$/.test(prog))
+      return false;
+    const v = this.evaluate(srcArgs[0]!);
+    if (v.k !== 'name' || v.prefix || v.suffix) return false;
+    let flags = prog === 'egrep' ? 'E' : prog === 'fgrep' ? 'F' : '';
+    const patterns: ShellNode[] = [];
+    const args = grep.childrenForFieldName('argument');
+    for (let i = 0; i < args.length; i++) {
+      const t = args[i]!.text;
+      if (t === '-e' && args[i + 1]) patterns.push(args[++i]!);
+      else if (/^-[a-zA-Z]+$/.test(t)) flags += t.slice(1);
+      else if (t.startsWith('-')) return false;
+      else patterns.push(args[i]!);
+    }
+    if (!flags.includes('x') || /[vifwz]/.test(flags.replace(/F/g, '')) || !patterns.length) return false;
+    const literals: Extract<Value, { k: 'lit' }>[] = [];
+    for (const p of patterns) {
+      const pv = this.evaluate(p);
+      if (pv.k !== 'lit') return false;
+      const alts = splitPlain(pv, flags.includes('E') ? '|' : flags.includes('F') ? '\n' : null);
+      if (!alts) return false;
+      literals.push(...alts);
+    }
+    this.out.nameUsed = true;
+    for (const l of literals) d.tests.push(nameTest(v, l, 'test', negated));
+    if (negated) d.hasDefault = true;
+    return true;
   }
 
   private testExpression(n: ShellNode, d: Dispatch, negated: boolean): void {
@@ -561,8 +663,18 @@ class Analyzer {
         if (a.k === 'derived') this.opaque(node, 'a test on a value computed from the name');
         if (a.k !== 'name') continue;
         this.out.nameUsed = true;
-        if (op === '=~') this.opaque(node, 'the name is matched with a regular expression');
-        else if (b.k === 'lit') {
+        if (op === '=~') {
+          // [[ $NAME =~ ^(VI_1|VI_2)$ ]]: an anchored list of plain names is a list of literals.
+          const alternatives =
+            node === r && r.type === 'regex'
+              ? anchoredAlternatives({ k: 'lit', text: r.text, glob: false, start: r.startIndex, end: r.endIndex })
+              : null;
+          if (!alternatives) this.opaque(node, 'the name is matched with a regular expression');
+          else {
+            for (const alt of alternatives) d.tests.push(nameTest(a, alt, 'test', neg));
+            if (neg) d.hasDefault = true;
+          }
+        } else if (b.k === 'lit') {
           d.tests.push(nameTest(a, b.glob && node === r ? b : { ...b, glob: false }, 'test', neg));
           if (neg) d.hasDefault = true;
         } else this.opaque(node, 'the name is compared with a value this analysis cannot follow');
@@ -637,6 +749,7 @@ class Analyzer {
       case 'expansion':
         return this.expansion(n);
       case 'command_substitution':
+        return this.filtered(n) ?? (this.involvesName(n) ? DERIVED : UNKNOWN);
       case 'process_substitution':
         return this.involvesName(n) ? DERIVED : UNKNOWN;
       default:
@@ -668,9 +781,88 @@ class Analyzer {
     if (!v) return UNKNOWN;
     const base = this.lookup(v.text);
     if (n.children.length === 3) return base; // ${NAME}
-    if (base.k === 'name' && base.quoted && QUOTE_STRIP.test(n.text)) return { ...base, quoted: false };
+    if ((base.k === 'name' || base.k === 'line') && base.quoted && QUOTE_STRIP.test(n.text))
+      return { ...base, quoted: false };
     if (n.text.startsWith('${#')) return UNKNOWN;
+    const op = n.children[2]?.text ?? '';
+    // ${2:-VI_1}: keepalived always passes a name, so the default never applies.
+    if (DEFAULT_OPS.has(op) && n.children[0]?.text === '${' && n.children[1] === v) {
+      if (base.k === 'name') this.out.defaulted = true;
+      return base;
+    }
+    if (base.k === 'name' && (op === ',,' || op === '^^') && n.children.length === 4)
+      return { ...base, fold: op === ',,' ? 'lower' : 'upper' };
+    // ${NAME#VI_}, ${NAME%_v4}: a literal prefix or suffix removed (a glob pattern is opaque).
+    const pattern = n.children[3];
+    if (base.k === 'name' && !base.strip && !base.prefix && !base.suffix && pattern && n.children.length === 5) {
+      const text = pattern.type === 'regex' || pattern.type === 'word' ? pattern.text : null;
+      const pv = text === null ? this.evaluate(pattern) : null;
+      const literal = text ?? (pv?.k === 'lit' && !pv.glob ? pv.text : null);
+      if (literal && !/[*?[\\]/.test(text ?? '')) {
+        if (op === '#' || op === '##') return { ...base, strip: { prefix: literal } };
+        if (op === '%' || op === '%%') return { ...base, strip: { suffix: literal } };
+      }
+    }
     return base.k === 'name' || base.k === 'derived' ? DERIVED : UNKNOWN;
+  }
+
+  /**
+   * `$(echo "$X" | tr -d '"')`, `$(sed 's/"//g' <<< "$X")`, `$(echo "$line" | awk '{print $2}')`:
+   * the name or FIFO line through a chain of filters this analysis knows (quote stripping, case
+   * folding, field 2 of a FIFO line); null for any other command.
+   */
+  private filtered(n: ShellNode): Value | null {
+    const inner = n.namedChildren.filter((c) => c?.type !== 'comment');
+    if (inner.length !== 1) return null;
+    const body = inner[0]!;
+    let filters: ShellNode[] = [];
+    let input: ShellNode | undefined;
+    if (body.type === 'pipeline') {
+      const cmds = body.namedChildren;
+      if (cmds.length < 2 || cmds.some((c) => c?.type !== 'command')) return null;
+      const src = cmds[0]!;
+      const prog = src.childForFieldName('name')?.text;
+      const srcArgs = src
+        .childrenForFieldName('argument')
+        .filter((a) => !/^(-n|-e|%s|'%s'|"%s"|'%s\\n'|"%s\\n")$/.test(a.text));
+      if ((prog !== 'echo' && prog !== 'printf') || srcArgs.length !== 1) return null;
+      input = srcArgs[0];
+      filters = cmds.slice(1) as ShellNode[];
+    } else if (body.type === 'command') {
+      input =
+        body.childrenForFieldName('redirect').find((r) => r.type === 'herestring_redirect')?.namedChildren[0] ??
+        undefined;
+      filters = [body];
+    }
+    if (!filters.length || !input) return null;
+    let v: Value | null = this.evaluate(input);
+    for (const f of filters) {
+      if (v?.k !== 'name' && v?.k !== 'line') return null;
+      v = this.filter(v, f);
+    }
+    return v;
+  }
+
+  private filter(v: Extract<Value, { k: 'name' | 'line' }>, f: ShellNode): Value | null {
+    const prog = f.childForFieldName('name')?.text;
+    const words = f.childrenForFieldName('argument').map((a) => {
+      const w = this.evaluate(a);
+      return w.k === 'lit' ? w.text : '\0';
+    });
+    const spec = words.join(' ');
+    if ((prog === 'tr' && /^-d "$/.test(spec)) || (prog === 'sed' && /^(-e )?s(.)\\?"\2\2g$/.test(spec)))
+      return { ...v, quoted: false };
+    if (v.k === 'line') {
+      // keepalived writes `INSTANCE "VI_1" MASTER 100`: field 2 split at spaces is the quoted
+      // name, split at the quotes the bare one; another field is not the name.
+      const field = fieldOf(prog, spec);
+      if (!field) return null;
+      if (field.n !== 2) return UNKNOWN;
+      return { k: 'name', quoted: v.quoted && field.sep !== '"', prefix: '', suffix: '' };
+    }
+    if (prog !== 'tr' || words.length !== 2) return null;
+    const fold = caseFold(words[0]!, words[1]!);
+    return fold ? { ...v, fold } : null;
   }
 
   private concat(values: Value[]): Value {
@@ -689,6 +881,53 @@ function join(a: Value, b: Value): Value {
   if (a.k === 'lit' && b.k === 'name') return { ...b, prefix: a.text + b.prefix };
   if (a.k === 'name' && b.k === 'lit') return { ...a, suffix: a.suffix + b.text };
   return UNKNOWN;
+}
+
+/**
+ * `^(VI_1|VI_2)$`, `^VI_1$`: a regex anchored at both ends whose alternatives are plain names
+ * (letters, digits, `_`, `-`; a `.` matches any character, so it is no plain name). Null otherwise.
+ */
+function anchoredAlternatives(v: Extract<Value, { k: 'lit' }>): Extract<Value, { k: 'lit' }>[] | null {
+  const m = /^\^(\()?([\w-]+(?:\|[\w-]+)*)(\))?\$$/.exec(v.text);
+  if (!m || Boolean(m[1]) !== Boolean(m[3]) || (!m[1] && m[2]!.includes('|'))) return null;
+  const exact = v.end - v.start === v.text.length;
+  let offset = 1 + (m[1] ? 1 : 0);
+  return m[2]!.split('|').map((text) => {
+    const start = exact ? v.start + offset : v.start;
+    offset += text.length + 1;
+    return { k: 'lit', text, glob: false, start, end: exact ? start + text.length : v.end };
+  });
+}
+
+/** `cut -d ' ' -f 2`, `cut -d'"' -f2`, `awk '{print $2}'`, `awk -F'"' '{print $2}'`: the field and its separator. */
+function fieldOf(prog: string | undefined, spec: string): { n: number; sep: string } | null {
+  const cut = prog === 'cut' ? /^-d ?([ "]) -f ?(\d+)$|^-f ?(\d+) -d ?([ "])$/.exec(spec) : null;
+  if (cut) return { n: Number(cut[2] ?? cut[3]), sep: cut[1] ?? cut[4]! };
+  const awk = prog === 'awk' ? /^(?:-F ?(")\s)?\{ ?print \$(\d+);? ?\}$/.exec(spec) : null;
+  if (awk) return { n: Number(awk[2]), sep: awk[1] ?? ' ' };
+  return null;
+}
+
+/** A grep pattern of plain names (`VI_1`, `VI_1|VI_2` with -E, one a line with -F), or null. */
+function splitPlain(v: Extract<Value, { k: 'lit' }>, sep: string | null): Extract<Value, { k: 'lit' }>[] | null {
+  const parts = sep ? v.text.split(sep) : [v.text];
+  if (!parts.every((p) => /^[\w-]+$/.test(p))) return null;
+  const exact = v.end - v.start === v.text.length;
+  let offset = 0;
+  return parts.map((text) => {
+    const start = exact ? v.start + offset : v.start;
+    offset += text.length + 1;
+    return { k: 'lit', text, glob: false, start, end: exact ? start + text.length : v.end };
+  });
+}
+
+/** `tr '[:upper:]' '[:lower:]'`, `tr A-Z a-z` and the reverse. */
+function caseFold(from: string, to: string): Fold | null {
+  const upper = /^(\[:upper:\]|A-Z|\[A-Z\])$/;
+  const lower = /^(\[:lower:\]|a-z|\[a-z\])$/;
+  if (upper.test(from) && lower.test(to)) return 'lower';
+  if (lower.test(from) && upper.test(to)) return 'upper';
+  return null;
 }
 
 function lit(n: ShellNode, text: string): Value {
@@ -725,7 +964,16 @@ function nameTest(
     }
   }
   const missingQuotes = v.k === 'name' && v.quoted && !quotedMatch && !(l.glob && /^\*|\*$/.test(text));
-  return { literal: { text, glob: l.glob, start, end }, construct, negated, missingQuotes };
+  const fold = v.k === 'name' ? v.fold : undefined;
+  const strip = v.k === 'name' ? v.strip : undefined;
+  return {
+    literal: { text, glob: l.glob, start, end },
+    construct,
+    negated,
+    missingQuotes,
+    ...(fold ? { fold } : {}),
+    ...(strip ? { strip } : {}),
+  };
 }
 
 function isInterfaceUse(cmd: string, v: Extract<Value, { k: 'name' }>, values: Value[], i: number): boolean {
@@ -738,6 +986,20 @@ function isInterfaceUse(cmd: string, v: Extract<Value, { k: 'name' }>, values: V
     cmd === 'ethtool'
   );
 }
+
+/** A case arm whose body only leaves (exit, return, continue, break) or does nothing (`:`, `true`). */
+function doesNothing(item: ShellNode): boolean {
+  const patterns = new Set(item.childrenForFieldName('value').map((p) => p.id));
+  return item.namedChildren.every(
+    (c) =>
+      !c ||
+      patterns.has(c.id) ||
+      c.type === 'comment' ||
+      (c.type === 'command' && NO_OPS.has(c.childForFieldName('name')?.text ?? '') && c.namedChildren.length <= 2),
+  );
+}
+
+const NO_OPS = new Set(['exit', 'return', 'continue', 'break', ':', 'true']);
 
 function isTest(n: ShellNode | undefined): boolean {
   if (!n) return false;

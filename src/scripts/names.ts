@@ -6,7 +6,7 @@
  */
 import picomatch from 'picomatch';
 import { editDistance } from '../versions/keyword-table.js';
-import type { Dispatch, Literal } from './analyze.js';
+import type { Dispatch, Literal, NameTest } from './analyze.js';
 
 const matchers = new Map<string, (s: string) => boolean>();
 
@@ -20,9 +20,18 @@ export function matches(l: Pick<Literal, 'text' | 'glob'>, name: string): boolea
   return m(name);
 }
 
+/** Whether the test's literal matches this name as the script compares it (after `${NAME,,}`...). */
+export function testMatches(t: Pick<NameTest, 'literal' | 'fold' | 'strip'>, name: string): boolean {
+  let seen = t.fold === 'lower' ? name.toLowerCase() : t.fold === 'upper' ? name.toUpperCase() : name;
+  const { prefix, suffix } = t.strip ?? {};
+  if (prefix && seen.startsWith(prefix)) seen = seen.slice(prefix.length);
+  if (suffix && seen.endsWith(suffix)) seen = seen.slice(0, seen.length - suffix.length);
+  return matches(t.literal, seen);
+}
+
 /** Whether some branch of the dispatch runs for this name. */
 export function handles(d: Dispatch, name: string): boolean {
-  return d.hasDefault || d.tests.some((t) => !t.negated && !t.missingQuotes && matches(t.literal, name));
+  return d.hasDefault || d.tests.some((t) => !t.negated && !t.missingQuotes && testMatches(t, name));
 }
 
 /** Names the literal probably meant: the parts of a split or rename, or a near-miss spelling. */

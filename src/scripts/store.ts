@@ -56,21 +56,33 @@ export interface ScriptCall {
   command: { text: string } | null;
   /** Where the instance/group name reaches the script, when keepalived passes it. */
   nameSource: NameSource | null;
+  /**
+   * Where a `notify` line would pass the name, for a hook that passes none (`notify_master
+   * /x.sh`): the script is analysed there too, to tell whether it waits for a name that never comes.
+   */
+  unpassedName?: NameSource;
 }
 
-export interface ScriptStore {
+export interface ScriptStore<R extends ScriptCall = ScriptCall> {
   file(ref: ScriptCall): ScriptFile | null;
   analysis(ref: ScriptCall): ScriptAnalysis | null;
+  /**
+   * Every reference, of every config-id pass, that runs the same file as `ref`: the callers whose
+   * names (passed by keepalived, or written in their line) can reach a dispatch of that script.
+   */
+  callers(ref: ScriptCall): R[];
+  /** The analysis of the script with the name at `ref.unpassedName` (a position that stays empty). */
+  unpassedAnalysis(ref: ScriptCall): ScriptAnalysis | null;
 }
 
 const SHELLS = /^(sh|bash|dash|ksh|mksh|ash|zsh|busybox)$/;
 
-export async function loadScripts(
-  refs: ScriptCall[],
+export async function loadScripts<R extends ScriptCall>(
+  refs: R[],
   paths: PathMap,
   host: FileHost,
   files: Map<string, SourceFile>,
-): Promise<ScriptStore> {
+): Promise<ScriptStore<R>> {
   const byPath = new Map<string, ScriptFile>();
   const fileOf = (ref: ScriptCall): ScriptFile | null => {
     const p = ref.command ? scriptFile(ref.command.text, paths) : null;
@@ -85,10 +97,21 @@ export async function loadScripts(
   };
   const key = (p: string, s: NameSource) => `${p}\0${s.kind === 'fifo' ? 'fifo' : s.position}`;
   const wanted = new Map<string, { file: ScriptFile; source: NameSource }>();
+  const callersOf = new Map<string, R[]>();
   for (const ref of refs) {
     const f = fileOf(ref);
-    if (f?.source && f.shell && ref.nameSource)
-      wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
+    if (f) {
+      const list = callersOf.get(f.path);
+      if (list) list.push(ref);
+      else callersOf.set(f.path, [ref]);
+    }
+    if (!f || !ref.nameSource) continue;
+    if (f.source && f.shell) wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
+  }
+  for (const ref of refs) {
+    const f = ref.unpassedName ? fileOf(ref) : null;
+    if (f?.source && f.shell && ref.unpassedName)
+      wanted.set(key(f.path, ref.unpassedName), { file: f, source: ref.unpassedName });
   }
   const analyses = new Map<string, ScriptAnalysis>();
   if (wanted.size) {
@@ -104,6 +127,14 @@ export async function loadScripts(
     analysis(ref) {
       const f = fileOf(ref);
       return f && ref.nameSource ? (analyses.get(key(f.path, ref.nameSource)) ?? null) : null;
+    },
+    unpassedAnalysis(ref) {
+      const f = fileOf(ref);
+      return f && ref.unpassedName ? (analyses.get(key(f.path, ref.unpassedName)) ?? null) : null;
+    },
+    callers(ref) {
+      const f = fileOf(ref);
+      return f ? (callersOf.get(f.path) ?? []) : [];
     },
   };
 }

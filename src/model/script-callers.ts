@@ -1,0 +1,56 @@
+/**
+ * Who can pass which name to a comparison in a script: every reference, over every config-id
+ * pass, that runs the script file. `notify` passes its instance or group, a FIFO reader every
+ * instance and group, and a line that writes words (`notify_master "/x.sh INSTANCE VI_1"`) passes
+ * the word at the position the name reaches the comparison from. Example, for `case "$2" in gw)`
+ * called by `notify` of gw_v4 and gw_v6: reaching(literal) -> [{ notify of gw_v4, passes: [gw_v4] },
+ * { notify of gw_v6, passes: [gw_v6] }].
+ */
+import type { ScriptAnalysis } from '../scripts/analyze.js';
+import type { ScriptRef } from './scripts.js';
+
+export interface Caller {
+  ref: ScriptRef;
+  /** The names it can pass to the comparison. */
+  passes: string[];
+}
+
+export interface ScriptCallers {
+  /** Callers keepalived passes a name to. */
+  named: Caller[];
+  /** The callers whose name reaches the literal at this offset of the script. */
+  reaching(literalStart: number): Caller[];
+}
+
+/** Once per script file: 10,000 instances calling one script are 10,000 callers of it. */
+export function scriptCallers(
+  callers: ScriptRef[],
+  analysis: (ref: ScriptRef) => ScriptAnalysis | null,
+): ScriptCallers {
+  const named = callers.filter((c) => c.nameSource).map((c) => ({ ref: c, passes: c.names }));
+  const byAnalysis = new Map<ScriptAnalysis, Caller[]>();
+  for (const c of named) {
+    const a = analysis(c.ref);
+    const list = a ? byAnalysis.get(a) : undefined;
+    if (list) list.push(c);
+    else if (a) byAnalysis.set(a, [c]);
+  }
+  const written = callers.filter((c) => !c.nameSource && c.args.length);
+  return {
+    named,
+    reaching(start) {
+      const out = [...byAnalysis].flatMap(([a, cs]) =>
+        a.dispatches.some((d) => d.tests.some((t) => t.literal.start === start)) ? cs : [],
+      );
+      // The words of a line sit at the positions the name reaches this comparison from.
+      const positions = new Set(
+        out.flatMap(({ ref }) => (ref.nameSource?.kind === 'argv' ? [ref.nameSource.position] : [])),
+      );
+      for (const c of written) {
+        const words = [...positions].flatMap((p) => (c.args[p - 1] ? [c.args[p - 1]!.text] : []));
+        if (words.length) out.push({ ref: c, passes: words });
+      }
+      return out;
+    },
+  };
+}
