@@ -173,6 +173,49 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(stdin.stdout).toContain('Unknown keyword "1.2.4"');
   });
 
+  // Issue 15, item 6: a commit that changes only a script. The hook passes the script alone; it is
+  // checked through the configs of the repository that run it (with #!, or without when executable),
+  // and one that no config runs is said not to be checked (exit 0), never passed as clean.
+  it('keepalived-lint checks a script-only commit through the configs of the repository that run it', async () => {
+    const dir = path.join(tmp, 'script-only');
+    const write = (rel: string, text: string, mode = 0o644) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text, { mode });
+    };
+    fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+    const instance = (name: string, vrid: number, script: string) =>
+      `vrrp_instance ${name} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${vrid}\n` +
+      `    priority 100\n    virtual_ipaddress {\n        192.0.2.${vrid}/24\n    }\n` +
+      `    notify /etc/keepalived/${script}\n}\n`;
+    write('etc/keepalived/keepalived.conf', instance('VI_1', 51, 'notify.sh') + instance('VI_2', 52, 'backup'));
+    // Each script dispatches on a name no caller passes.
+    write('etc/keepalived/notify.sh', '#!/bin/sh\ncase "$2" in\n  VI_3) logger up ;;\nesac\n', 0o755);
+    write('etc/keepalived/backup', 'case "$2" in\n  VI_3) logger backup ;;\nesac\n', 0o755);
+    write('etc/keepalived/unused.sh', '#!/bin/sh\nlogger unused\n', 0o755);
+    const files = ['etc/keepalived/notify.sh', 'etc/keepalived/backup', 'etc/keepalived/unused.sh'];
+    for (const f of files) expect(selected(hook('keepalived-lint'), f), f).toBe(true);
+    const t = fakeIO({ cwd: dir });
+    const code = await main(argvOf(hook('keepalived-lint'), [...files, '--format', 'json']), t.io);
+    const out = JSON.parse(t.stdout) as { results: { file: string; diagnostics: { ruleId: string }[] }[] };
+    const ids = (f: string) => out.results.find((r) => r.file === f)?.diagnostics.map((d) => d.ruleId) ?? [];
+    expect(ids('etc/keepalived/notify.sh')).toContain('script-unknown-name');
+    expect(ids('etc/keepalived/backup')).toContain('script-unknown-name');
+    expect(out.results.map((r) => r.file)).not.toContain('etc/keepalived/unused.sh');
+    expect(t.stderr).toBe(
+      'keepalived-lint: note: etc/keepalived/notify.sh: checked through the configuration that runs it: ' +
+        'etc/keepalived/keepalived.conf\n' +
+        'keepalived-lint: note: etc/keepalived/backup: checked through the configuration that runs it: ' +
+        'etc/keepalived/keepalived.conf\n' +
+        'keepalived-lint: note: etc/keepalived/unused.sh: not checked: no keepalived configuration under . ' +
+        'runs this script (name a config that runs it, or --root)\n',
+    );
+    expect(code).toBe(1);
+
+    const unused = fakeIO({ cwd: dir });
+    expect(await main(argvOf(hook('keepalived-lint'), ['etc/keepalived/unused.sh']), unused.io)).toBe(0);
+    expect(unused.stderr).toContain('etc/keepalived/unused.sh: not checked');
+  });
+
   it('keepalived-lint-diff runs in a git repository and fails on the error an edit adds', async () => {
     const repo = path.join(tmp, 'repo');
     fs.mkdirSync(repo);

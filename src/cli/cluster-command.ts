@@ -124,7 +124,7 @@ export async function runClusterCommand(
   const found = findConfigs(paths, host, io.cwd);
   for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
   for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
-  const c = await clusterReport(found.files, cli, host, io.stderr, io.cwd);
+  const c = await clusterReport([...found.files, ...found.scripts], cli, host, io.stderr, io.cwd);
   if (!c) return 2;
   for (const e of c.report.errors)
     io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot read this node's config: ${escapeControl(e.message)}\n`);

@@ -73,12 +73,12 @@ export async function runDiffCommand(
     const reads = new Map<string, ReturnType<typeof recordReads>>();
     const sameRoots = o.oldRoot === undefined && o.newRoot === undefined;
     const configs = sameRoots
-      ? await entryConfigs(found.files, (f) => {
+      ? await entryConfigs([...found.files, ...found.scripts], (f) => {
           const rec = recordReads(host);
           reads.set(f, rec);
           return loadConfig(f, side(f, host, undefined).options!, rec.host);
         })
-      : await entries(found.files);
+      : await entries([...found.files, ...found.scripts]);
     for (const file of configs) {
       if (reads.get(file)?.sameOn(old)) {
         unchanged.push(file);
@@ -99,7 +99,8 @@ export async function runDiffCommand(
     for (const p of paths) {
       const found = findConfigs([p], host, io.cwd);
       if (found.errors.length) return fail(found.errors.join('; '));
-      const configs = await entries(found.files);
+      // A script (#!) given as a side is said to be no config (src/diff/index.ts), as before.
+      const configs = await entries([...found.files, ...found.scripts]);
       if (configs.length !== 1)
         return fail(
           `${p}: expected one keepalived configuration, found ` +

@@ -12,10 +12,11 @@
  *
  * A file given by name is linted as a config when it is named like one (keepalived.conf, *.conf) or
  * reads like one (a line starts with a top-level keyword, include, @id or $NAME=); a script (`#!`)
- * is passed on, to be checked through the configs that run it. Anything else (a pre-commit hook
- * passes keepalived/VERSION with the configs it changed) is `skipped`, never linted as a config
- * ("1.2.4" is no unknown keyword of anyone's keepalived.conf): a script without `#!` among them is
- * checked through the configs that run it, and the rest get a note (skippedNote).
+ * goes to `scripts`, to be checked through the configs that run it (src/cli/script-alone.ts: the
+ * linted ones, else those of its tree). Anything else (a pre-commit hook passes keepalived/VERSION
+ * with the configs it changed) is `skipped`, never linted as a config ("1.2.4" is no unknown
+ * keyword of anyone's keepalived.conf): a script without `#!` among them is checked through the
+ * configs that run it, and the rest get a note (skippedNote).
  */
 import * as path from 'node:path';
 import type { FileHost } from '../source/host.js';
@@ -30,8 +31,10 @@ export function findConfigs(
   cwd: string,
   /** The standard input's file (`-`): the operator hands it over as a config, whatever it holds. */
   stdinFile: string | null = null,
-): { files: string[]; errors: string[]; notes: string[]; skipped: string[] } {
+): { files: string[]; errors: string[]; notes: string[]; scripts: string[]; skipped: string[] } {
   const files: string[] = [];
+  /** Files given by name that are scripts (`#!`): checked through the configs that run them. */
+  const scripts: string[] = [];
   const errors: string[] = [];
   const notes: string[] = [];
   /** Files given by name that are neither configs nor scripts (`#!`): skippedNote once linted. */
@@ -52,15 +55,19 @@ export function findConfigs(
           `${p}: is a directory holding no keepalived configuration ` +
             `(keepalived.conf, or *.conf in a keepalived/ folder)`,
         );
-    } else if (st.kind !== 'file' || abs === stdinFile || looksLikeConfig(abs, real(abs), host)) files.push(abs);
-    else skipped.push(abs);
+    } else {
+      const kind = st.kind !== 'file' || abs === stdinFile ? 'config' : kindOf(abs, real(abs), host);
+      (kind === 'config' ? files : kind === 'script' ? scripts : skipped).push(abs);
+    }
   }
   // The same file reached through two paths is linted once.
   const seen = new Set<string>();
+  const once = (f: string) => !seen.has(host.realpath(f)) && seen.add(host.realpath(f));
   return {
-    files: files.filter((f) => !seen.has(host.realpath(f)) && seen.add(host.realpath(f))),
+    files: files.filter(once),
     errors,
     notes,
+    scripts: scripts.filter(once),
     skipped,
   };
 }
@@ -79,24 +86,26 @@ export function skippedNote(shown: string): string {
 const TOP_LEVEL = new Set(['include', ...allTopLevelDefs.map((d) => d.name)]);
 
 /**
- * Named like a config, a script (`#!`, handed on to the loader), or a line that starts with a
- * top-level keyword (vrrp_instance, global_defs, include), a config-id (@lb1) or a definition ($X=).
- * Example: keepalived/VERSION holding "1.2.4" -> false; keepalived/vip holding "vrrp_instance VI_1 {" -> true.
+ * A config when named like one or when a line starts with a top-level keyword (vrrp_instance,
+ * global_defs, include), a config-id (@lb1) or a definition ($X=); a script when it starts with `#!`.
+ * Example: keepalived/VERSION holding "1.2.4" -> 'other'; keepalived/vip holding "vrrp_instance VI_1 {"
+ * -> 'config'; notify.sh starting "#!/bin/sh" -> 'script'.
  */
-function looksLikeConfig(file: string, realFile: string, host: FileHost): boolean {
+function kindOf(file: string, realFile: string, host: FileHost): 'config' | 'script' | 'other' {
   const name = path.basename(file);
-  if (name === 'keepalived.conf' || name.endsWith('.conf')) return true;
+  if (name === 'keepalived.conf' || name.endsWith('.conf')) return 'config';
   // Read only what the loader could read: a link, /proc, .git/config... go to the loader unread,
   // which refuses them (src/source/confine.ts) and says why.
-  if (realFile !== file || refusal(realFile, { folders: null })) return true;
+  if (realFile !== file || refusal(realFile, { folders: null })) return 'config';
   const r = host.readText(file);
   // Unreadable: the loader says why, as for any config.
-  if (!r.ok || r.text.startsWith('#!')) return true;
+  if (!r.ok) return 'config';
+  if (r.text.startsWith('#!')) return 'script';
   for (const line of r.text.split('\n')) {
     const word = /^\s*([^\s{}#!]+)/.exec(line)?.[1];
-    if (word && (TOP_LEVEL.has(word) || /^@\^?\w/.test(word) || /^\$\w+=/.test(word))) return true;
+    if (word && (TOP_LEVEL.has(word) || /^@\^?\w/.test(word) || /^\$\w+=/.test(word))) return 'config';
   }
-  return false;
+  return 'other';
 }
 
 interface Walk {

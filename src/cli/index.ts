@@ -14,6 +14,7 @@ import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from '.
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { Loader, OptionsResolver } from '../load/index.js';
 import { findConfigs, skippedNote } from './find-configs.js';
+import { checkedNote, lintScriptsAlone, uncheckedNote } from './script-alone.js';
 import {
   errorsOnly,
   maxWarningsMessage,
@@ -280,10 +281,36 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
             io.stderr(`keepalived-lint: --cluster: ${escapeControl(tooFewNodes(c.nodes, io.cwd))}\n`);
           report = mergeReports(report, c.report);
         }
+        // Scripts named without a linted config that runs them: checked through the configs of their
+        // tree (a file without #! only when executable: keepalived runs nothing else).
+        const read = new Set([...report.sources.keys()].map((f) => input.host.realpath(f)));
+        const covered = (f: string) => read.has(input.host.realpath(f));
+        const executable = (f: string) => ((input.host.stat(f).mode ?? 0) & 0o111) !== 0;
+        const alone = await lintScriptsAlone(
+          [...found.scripts, ...found.skipped.filter(executable)].filter((f) => !covered(f)),
+          cli,
+          input.host,
+          rules,
+          allRules,
+          io.stderr,
+          io.cwd,
+        );
+        if (!alone.report) return void (exitCode = EXIT_USAGE);
+        report.results.push(...alone.report.results);
+        for (const [f, t] of alone.report.sources) report.sources.set(f, t);
+        // A script named with the config that runs it and clean is listed, as a checked file.
+        for (const f of found.scripts)
+          if (covered(f) && !report.results.some((r) => input.host.realpath(r.file) === input.host.realpath(f)))
+            report.results.push({ file: f, diagnostics: [] });
+        report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
         for (const e of report.errors)
           io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
+        for (const [f, configs] of alone.checked)
+          io.stderr(`keepalived-lint: note: ${checkedNote(f, configs, io.cwd)}\n`);
+        for (const [f, folder] of alone.unchecked)
+          if (found.scripts.includes(f)) io.stderr(`keepalived-lint: note: ${uncheckedNote(f, folder, io.cwd)}\n`);
         for (const f of found.skipped)
-          if (!report.sources.has(f))
+          if (!covered(f) && !alone.checked.has(f))
             io.stderr(`keepalived-lint: note: ${escapeControl(skippedNote(shownPath(f, io.cwd)))}\n`);
         const keepalivedOptions = new OptionsResolver(input.host, allRules);
         const keepalivedDone =
@@ -302,7 +329,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
               return loader!.load(file, options);
             },
           }));
-        if (o.writeBaseline !== undefined && found.files.length) {
+        if (o.writeBaseline !== undefined && (found.files.length || alone.checked.size)) {
           const written = writeBaseline(report, o.writeBaseline, io);
           return void (exitCode = !written || found.errors.length || report.errors.length ? EXIT_USAGE : EXIT_OK);
         }
@@ -330,8 +357,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
             : counts.error > 0 || tooManyWarnings
               ? EXIT_FINDINGS
               : EXIT_OK;
-        // Only files that are neither configs nor scripts (a hook's keepalived/VERSION): said, not an error.
-        if (!found.files.length && !found.errors.length && !found.skipped.length) {
+        // Only scripts, or files that are neither configs nor scripts (a hook's keepalived/VERSION):
+        // said (a note each), not an error.
+        if (!found.files.length && !found.errors.length && !found.skipped.length && !found.scripts.length) {
           io.stderr(
             'keepalived-lint: no keepalived configuration found (looked for keepalived.conf and keepalived/*.conf)\n',
           );

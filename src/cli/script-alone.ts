@@ -1,0 +1,120 @@
+/**
+ * A script named on the command line (`keepalived-lint etc/keepalived/notify.sh`, or a pre-commit
+ * hook on a commit that changes only a script) is checked through the configs that run it: the
+ * linted ones when one of them runs it, else those of its tree, found the way `lint DIR` finds
+ * configs (src/cli/find-configs.ts: never outside the folder, no linked folder followed, a linked
+ * file only inside it) and read with their own options. Its findings are the ones that point into
+ * it, and the configs' findings whose related locations are in it (an instance it does not handle).
+ * When no config runs it, a one-line note says it was not checked: silence would read as clean.
+ *
+ * The tree searched: the root (--root, or `root:` in .keepalived-lint.yaml), else the git
+ * repository holding the script, else R for a script under R/etc/keepalived/, else the folder
+ * being linted (the working directory, as `lint .`). Example, repo/etc/keepalived/notify.sh alone,
+ * with repo/etc/keepalived/keepalived.conf and repo/lb2/keepalived.conf that runs it:
+ *   -> the findings of lb2/keepalived.conf's lint that point into notify.sh, and the note
+ *      "etc/keepalived/notify.sh: checked through the configuration that runs it: lb2/keepalived.conf"
+ */
+import * as path from 'node:path';
+import { isLoadedConfig, Loader, OptionsResolver } from '../load/index.js';
+import { isInside, repositoryOf } from '../source/confine.js';
+import type { FileHost } from '../source/host.js';
+import type { LintReport, Rule, RuleMeta } from '../engine/types.js';
+import { shownPath } from '../format/index.js';
+import { findConfigs } from './find-configs.js';
+import { lintPlanned, type CliLintOptions } from './lint-plan.js';
+
+export interface ScriptsAlone {
+  /** The findings that point into the scripts, from the configs that run them; null: unusable options. */
+  report: LintReport | null;
+  /** The scripts checked, each with the configs it was checked through. */
+  checked: Map<string, string[]>;
+  /** The scripts no config of their tree runs, with the folder searched. */
+  unchecked: Map<string, string>;
+}
+
+/** Configs named in a note: a few, then how many more. */
+const SHOWN_CALLERS = 3;
+
+export async function lintScriptsAlone(
+  scripts: readonly string[],
+  cli: CliLintOptions,
+  host: FileHost,
+  rules: Rule[],
+  known: readonly { meta: RuleMeta }[],
+  stderr: (s: string) => void,
+  cwd: string,
+): Promise<ScriptsAlone> {
+  const resolver = new OptionsResolver(host, known);
+  const loader = new Loader(host, true);
+  const reals = new Map<string, string>();
+  const real = (f: string) => reals.get(f) ?? (reals.set(f, host.realpath(f)), reals.get(f)!);
+  const byFolder = new Map<string, string[]>();
+  for (const s of scripts) {
+    const folder = searchFolder(s, resolver.resolve(s, cli).options.root, host, cwd);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), s]);
+  }
+  const callers = new Map<string, string[]>(scripts.map((s) => [s, []]));
+  const unchecked = new Map<string, string>();
+  for (const [folder, wanted] of byFolder) {
+    const byReal = new Map(wanted.map((s) => [real(s), s]));
+    // Its errors and notes are about the tree, not about what was asked: the note below says what counts.
+    const { files } = findConfigs([folder], host, cwd);
+    for (const config of files) {
+      const { options } = resolver.resolve(config, cli);
+      const loaded = await loader.load(config, options);
+      if (!isLoadedConfig(loaded)) continue;
+      for (const f of loaded.scriptFiles) {
+        const s = byReal.get(real(f));
+        if (s !== undefined) callers.get(s)!.push(config);
+      }
+    }
+    for (const s of wanted) if (!callers.get(s)!.length) unchecked.set(s, folder);
+  }
+  const entries = [...new Set([...callers.values()].flat())];
+  const checked = new Map([...callers].filter(([, c]) => c.length));
+  if (!entries.length) return { report: { results: [], errors: [], sources: new Map() }, checked, unchecked };
+  const report = await lintPlanned(entries, cli, host, rules, stderr, cwd, { loader }, known);
+  if (!report) return { report, checked, unchecked };
+  // Only what points into the scripts (a finding in one, or one of the config's whose related
+  // locations are in one: the instance a script does not handle): the configs were not asked for.
+  const inScripts = new Set([...checked.keys()].map(real));
+  const into = (f: string) => inScripts.has(real(f));
+  const results = report.results
+    .map((r) => ({
+      file: r.file,
+      diagnostics: r.diagnostics.filter((d) => into(d.file) || d.related?.some((x) => into(x.file))),
+    }))
+    .filter((r) => r.diagnostics.length || into(r.file));
+  for (const s of checked.keys())
+    if (!results.some((r) => real(r.file) === real(s))) results.push({ file: s, diagnostics: [] });
+  const shown = new Set(results.map((r) => real(r.file)));
+  const sources = new Map([...report.sources].filter(([f]) => shown.has(real(f))));
+  return { report: { results, errors: [], sources }, checked, unchecked };
+}
+
+/** The folder whose configs may run `script` (see the header). */
+function searchFolder(script: string, root: string | undefined, host: FileHost, cwd: string): string {
+  if (root !== undefined && path.resolve(root) !== '/') return path.resolve(cwd, root);
+  const repo = repositoryOf(script, host);
+  if (repo !== null) return repo;
+  const m = /^(.*)\/etc\/keepalived\//.exec(script);
+  if (m) return m[1] ? m[1] : '/etc/keepalived';
+  return isInside(script, cwd) ? cwd : path.dirname(script);
+}
+
+/** "notify.sh: checked through the configuration that runs it: keepalived.conf" */
+export function checkedNote(script: string, configs: readonly string[], cwd: string): string {
+  const shown = configs.slice(0, SHOWN_CALLERS).map((c) => shownPath(c, cwd));
+  const more = configs.length > SHOWN_CALLERS ? ` and ${configs.length - SHOWN_CALLERS} more` : '';
+  const what =
+    configs.length === 1 ? 'the configuration that runs it' : `the ${configs.length} configurations that run it`;
+  return `${shownPath(script, cwd)}: checked through ${what}: ${shown.join(', ')}${more}`;
+}
+
+/** "notify.sh: not checked: no keepalived configuration under repo runs this script" */
+export function uncheckedNote(script: string, folder: string, cwd: string): string {
+  return (
+    `${shownPath(script, cwd)}: not checked: no keepalived configuration under ` +
+    `${folder === cwd ? '.' : shownPath(folder, cwd)} runs this script (name a config that runs it, or --root)`
+  );
+}
