@@ -264,6 +264,102 @@ describe('parse', () => {
   });
 });
 
+describe('parse --scripts', () => {
+  // Issue 15, item 4: what the analysis saw, per script: where the name arrives, each dispatch with
+  // its literals, each use it cannot follow with its reason, each at file:line:column.
+  const conf =
+    'global_defs {\n    vrrp_notify_fifo_script /etc/keepalived/fifo.sh\n}\n' +
+    'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 100\n' +
+    '    virtual_ipaddress {\n        192.0.2.1/24\n    }\n' +
+    '    notify /etc/keepalived/notify.sh\n    notify_master /etc/keepalived/notify.sh\n}\n' +
+    'vrrp_instance VI_2 {\n    interface eth0\n    virtual_router_id 52\n    priority 100\n' +
+    '    virtual_ipaddress {\n        192.0.2.2/24\n    }\n    notify /etc/keepalived/broken.sh\n}\n';
+  const f = write('parse-scripts/etc/keepalived/keepalived.conf', conf);
+  write(
+    'parse-scripts/etc/keepalived/notify.sh',
+    '#!/bin/sh\nNAME="$2"\ncase "$NAME" in\n  VI_1) logger one ;;\n  *) logger other ;;\nesac\n' +
+      'if echo "$NAME" | grep -q VI; then logger x; fi\n',
+    0o755,
+  );
+  write(
+    'parse-scripts/etc/keepalived/fifo.sh',
+    '#!/bin/bash\nwhile read -r type name state prio; do\n  [[ $name == \'"VI_2"\' ]] && logger two\ndone\n',
+    0o755,
+  );
+  write('parse-scripts/etc/keepalived/broken.sh', '#!/bin/sh\ncase "$2" in\n  VI_2) logger two\n', 0o755);
+
+  it('shows where the name arrives, each dispatch with its literals, each opaque use with its reason', async () => {
+    const r = await runCli(['parse', f, '--scripts'], { cwd: path.join(tmp, 'parse-scripts') });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.config).toBeUndefined();
+    const script = (name: string) => out.scripts.find((s: { script: string }) => s.script === name);
+    expect(out.scripts.map((s: { script: string }) => s.script)).toEqual([
+      'etc/keepalived/fifo.sh',
+      'etc/keepalived/notify.sh',
+      'etc/keepalived/broken.sh',
+    ]);
+    const notify = script('etc/keepalived/notify.sh');
+    expect(notify.callers).toEqual([
+      expect.objectContaining({ hook: 'notify of vrrp_instance VI_1', line: 11, nameArrives: '$2', names: ['VI_1'] }),
+      expect.objectContaining({ hook: 'notify_master of vrrp_instance VI_1', line: 12, nameArrives: null }),
+    ]);
+    const at = (line: number, column: number) => ({ file: 'etc/keepalived/notify.sh', line, column });
+    expect(notify.analyses[0]).toEqual({
+      arrives: '$2',
+      by: ['notify of vrrp_instance VI_1'],
+      parsed: true,
+      nameUsed: true,
+      dispatches: [
+        {
+          kind: 'case',
+          ...at(3, 1),
+          hasDefault: true,
+          tests: [{ literal: 'VI_1', ...at(4, 3), construct: 'case' }],
+        },
+      ],
+      opaque: [{ why: 'the name is piped into grep', ...at(7, 4) }],
+      interfaceUses: [],
+    });
+    // notify_master passes no name: the script is read with $2 empty, and says so.
+    expect(notify.analyses[1].by).toEqual(['notify_master of vrrp_instance VI_1 (passes no name: $2 stays empty)']);
+    const fifo = script('etc/keepalived/fifo.sh');
+    expect(fifo.analyses).toHaveLength(1);
+    expect(fifo.analyses[0].arrives).toMatch(/^field 2 of each FIFO line/);
+    expect(fifo.analyses[0].dispatches[0]).toMatchObject({
+      kind: 'if',
+      file: 'etc/keepalived/fifo.sh',
+      line: 3,
+      tests: [{ literal: 'VI_2' }],
+    });
+    const broken = script('etc/keepalived/broken.sh');
+    expect(broken.analyses[0]).toMatchObject({
+      parsed: false,
+      syntaxError: { file: 'etc/keepalived/broken.sh' },
+      dispatches: [],
+    });
+  });
+
+  it('says why a script has no analysis, and plain parse still lists the scripts by path', async () => {
+    const g = write(
+      'parse-scripts2/etc/keepalived/keepalived.conf',
+      'vrrp_script chk {\n    script /etc/keepalived/check.sh\n}\n',
+    );
+    write('parse-scripts2/etc/keepalived/check.sh', '#!/bin/sh\nexit 0\n', 0o755);
+    const cwd = path.join(tmp, 'parse-scripts2');
+    const out = JSON.parse((await runCli(['parse', g, '--scripts'], { cwd })).stdout);
+    expect(out.scripts).toEqual([
+      expect.objectContaining({
+        script: 'etc/keepalived/check.sh',
+        notAnalysed: 'no caller passes an instance or group name to it',
+        analyses: [],
+      }),
+    ]);
+    expect(JSON.parse((await runCli(['parse', g], { cwd })).stdout).scripts).toEqual(['etc/keepalived/check.sh']);
+  });
+});
+
 describe('rules and help', () => {
   it('lists every rule with its severity', async () => {
     const r = await runCli(['rules', '--format', 'json']);

@@ -452,8 +452,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       '-c, --config <file>',
       'use this configuration file (default: the nearest .keepalived-lint.yaml above the file)',
     )
+    .option(
+      '--scripts',
+      "print the scripts' analysis instead of the tree: per script its callers, where the name " +
+        'arrives, each dispatch with its literals and each use of the name that cannot be followed, ' +
+        'with its reason (file, line, column)',
+    )
     .action(
-      async (file: string, o: { configId?: string; target: string; root?: string; config?: string }, cmd: Command) => {
+      async (
+        file: string,
+        o: { configId?: string; target: string; root?: string; config?: string; scripts?: boolean },
+        cmd: Command,
+      ) => {
         const target = checkTarget(o.target, io);
         if (!target) return void (exitCode = EXIT_USAGE);
         const { parseToJson } = await import('./parse-command.js');
@@ -465,6 +475,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           rules: allRules,
           ...(o.root ? { root: path.resolve(io.cwd, o.root) } : {}),
           ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+          ...(o.scripts ? { scripts: true } : {}),
         });
         if ('problems' in r && r.problems) {
           for (const p of r.problems)

@@ -3,10 +3,20 @@
  *   {"keyword":"priority","args":["100"],"file":"k.conf","line":4,"column":5}
  * Value blocks list their data lines under "values"; nodes produced by $definitions or ~SEQ name
  * the expansions under "via".
+ *
+ * `parse FILE --scripts`: what the script analysis saw instead of the tree (what the script rules
+ * judge, so an operator can tell why a script is or is not checked). Per script: its callers and
+ * what each passes, then per place the name arrives ($2, or field 2 of a FIFO line) every dispatch
+ * with its literals and every opaque use with its reason, each at file:line:column. Example:
+ *   {"script":"etc/keepalived/notify.sh","analyses":[{"arrives":"$2","dispatches":[{"kind":"case",
+ *    "file":"etc/keepalived/notify.sh","line":2,"column":1,"hasDefault":false,"tests":[{"literal":"VI_1",...}]}],
+ *    "opaque":[]}]}
  */
 import type { Expansion, SourceFile, Token } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
-import type { Statement } from '../load/index.js';
+import type { LoadedConfig, LoadedPass, Statement } from '../load/index.js';
+import type { NameSource, ScriptAnalysis } from '../scripts/analyze.js';
+import { hookLabel, type ScriptRef } from '../model/scripts.js';
 import { isLoadedConfig, loadConfig, resolveOptions } from '../load/index.js';
 import type { RuleMeta } from '../rule-api/index.js';
 import { DEFAULT_TARGET } from '../versions/version.js';
@@ -23,6 +33,8 @@ export interface ParseOptions {
   config?: string;
   /** Every rule, for validating the configuration file. */
   rules: readonly { meta: RuleMeta }[];
+  /** --scripts: the script analysis instead of the tree. */
+  scripts?: boolean;
 }
 
 interface JsonNode {
@@ -79,6 +91,8 @@ export async function parseToJson(file: string, o: ParseOptions) {
       ? { values: s.values.map((l) => ({ words: l.tokens.map((t) => t.text), ...pos(l.tokens[0]!), ...via(l.via) })) }
       : {}),
   });
+  if (o.scripts)
+    return { file: displayPath(file, o.cwd), configId: o.configId, target, scripts: scriptsView(loaded, pass, o.cwd) };
   return {
     file: displayPath(file, o.cwd),
     configId: o.configId,
@@ -88,4 +102,105 @@ export async function parseToJson(file: string, o: ParseOptions) {
     conditionIds: [...pass.pre.conditionIds].sort(),
     config: tree.top.map(node),
   };
+}
+
+interface At {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Where the name arrives, as the script reads it: "$2", or field 2 of each FIFO line. */
+function arrives(source: NameSource): string {
+  return source.kind === 'fifo' ? 'field 2 of each FIFO line ("VI_1", with its quotes)' : `$${source.position}`;
+}
+
+/** The scripts of the pass, each once, in the order the config first runs them (see the header). */
+function scriptsView(loaded: LoadedConfig, pass: LoadedPass, cwd: string) {
+  const at = (file: string, offset: number): At => {
+    const p = loaded.files.get(file)?.index.position(offset) ?? { line: 1, column: 1 };
+    return { file: displayPath(file, cwd), line: p.line, column: p.column };
+  };
+  const byFile = new Map<string, ScriptRef[]>();
+  for (const ref of pass.refs) {
+    const f = loaded.scripts.file(ref);
+    if (f) byFile.set(f.path, [...(byFile.get(f.path) ?? []), ref]);
+  }
+  return [...byFile].map(([scriptPath, refs]) => {
+    const f = loaded.scripts.file(refs[0]!)!;
+    // One analysis per place the name arrives (notify "/x.sh a" passes it in $4, FIFO in field 2),
+    // and one for a hook that passes none where the script reads it ($2 stays empty there).
+    const analyses = new Map<string, { source: NameSource; by: string[]; analysis: ScriptAnalysis }>();
+    const add = (key: string, source: NameSource, analysis: ScriptAnalysis | null, by: string) => {
+      if (!analysis) return;
+      const e = analyses.get(key);
+      if (e) e.by.push(by);
+      else analyses.set(key, { source, by: [by], analysis });
+    };
+    for (const ref of refs) {
+      if (ref.nameSource)
+        add(`passed ${arrives(ref.nameSource)}`, ref.nameSource, loaded.scripts.analysis(ref), hookLabel(ref));
+      if (ref.unpassedName)
+        add(
+          `unpassed ${arrives(ref.unpassedName)}`,
+          ref.unpassedName,
+          loaded.scripts.unpassedAnalysis(ref),
+          `${hookLabel(ref)} (passes no name: ${arrives(ref.unpassedName)} stays empty)`,
+        );
+    }
+    return {
+      script: displayPath(scriptPath, cwd),
+      deployed: f.deployed,
+      exists: f.stat.kind === 'file',
+      interpreter: f.interpreter,
+      shell: f.shell,
+      ...(f.readError ? { readError: f.readError } : {}),
+      callers: refs.map((ref) => ({
+        hook: hookLabel(ref),
+        ...at(ref.statement.keyword.origin.file, ref.statement.keyword.origin.start),
+        // null: this hook passes no name (notify_master & co., vrrp_script, start-up scripts).
+        nameArrives: ref.nameSource ? arrives(ref.nameSource) : null,
+        names: ref.names,
+        args: ref.args.map((a) => a.text),
+      })),
+      // Why there is nothing to show, when there is not.
+      ...(analyses.size
+        ? {}
+        : {
+            notAnalysed: f.budget
+              ? f.budget.reason
+              : f.stat.kind !== 'file' || f.readError
+                ? 'not read'
+                : !f.shell
+                  ? `not a shell script (${f.interpreter ?? 'binary'})`
+                  : 'no caller passes an instance or group name to it',
+          }),
+      analyses: [...analyses.values()].map(({ source, by, analysis: a }) => ({
+        arrives: arrives(source),
+        by,
+        parsed: a.parsed,
+        ...(a.budget ? { notAnalysed: `${a.budget.reason} (${a.budget.cap})` } : {}),
+        ...(a.syntaxError ? { syntaxError: at(scriptPath, a.syntaxError.start) } : {}),
+        nameUsed: a.nameUsed,
+        ...(a.defaulted ? { defaulted: true } : {}),
+        dispatches: a.dispatches.map((d) => ({
+          kind: d.kind,
+          ...at(scriptPath, d.start),
+          hasDefault: d.hasDefault,
+          tests: d.tests.map((t) => ({
+            literal: t.literal.text,
+            ...at(scriptPath, t.literal.start),
+            construct: t.construct,
+            ...(t.literal.glob ? { glob: true } : {}),
+            ...(t.negated ? { negated: true } : {}),
+            ...(t.missingQuotes ? { missingQuotes: true } : {}),
+            ...(t.fold ? { fold: t.fold } : {}),
+            ...(t.strip ? { strip: t.strip } : {}),
+          })),
+        })),
+        opaque: a.opaque.map((x) => ({ why: x.why, ...at(scriptPath, x.start) })),
+        interfaceUses: a.interfaceUses.map((x) => at(scriptPath, x.start)),
+      })),
+    };
+  });
 }
