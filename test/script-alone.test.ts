@@ -90,6 +90,20 @@ describe('a script linted on its own', () => {
     expect(stylish.code).toBe(0);
   });
 
+  it('that its .keepalived-lint.yaml ignores is not searched for, and a note says so', async () => {
+    const ignoring = repo('ignoring', {
+      '.keepalived-lint.yaml': 'ignore: ["etc/keepalived/*.sh"]\n',
+      'etc/keepalived/keepalived.conf': instance('VI_2', 52, '    notify /etc/keepalived/notify.sh\n'),
+      'etc/keepalived/notify.sh': NOTIFY,
+    });
+    const r = await runCli(['etc/keepalived/notify.sh'], { cwd: ignoring });
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'keepalived-lint: note: etc/keepalived/notify.sh: not checked: .keepalived-lint.yaml ignores it\n',
+    );
+    expect(r.code).toBe(0);
+  });
+
   it('never looks outside its repository nor through a linked folder', async () => {
     // outside/ runs the script (its root is the repository: /etc/keepalived/notify.sh is the file),
     // but it is not in the repository; inside, linked -> ../outside is a folder the walk does not enter.

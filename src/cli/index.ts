@@ -14,7 +14,7 @@ import { effectiveFor, lintPlanned, toLintOptions, type CliLintOptions } from '.
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { Loader, OptionsResolver } from '../load/index.js';
 import { findConfigs, skippedNote } from './find-configs.js';
-import { checkedNote, lintScriptsAlone, uncheckedNote } from './script-alone.js';
+import { checkedNote, ignoredNote, lintScriptsAlone, uncheckedNote } from './script-alone.js';
 import {
   errorsOnly,
   maxWarningsMessage,
@@ -307,6 +307,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
         for (const [f, configs] of alone.checked)
           io.stderr(`keepalived-lint: note: ${checkedNote(f, configs, io.cwd)}\n`);
+        for (const [f, configFile] of alone.ignored)
+          if (found.scripts.includes(f)) io.stderr(`keepalived-lint: note: ${ignoredNote(f, configFile, io.cwd)}\n`);
         for (const [f, folder] of alone.unchecked)
           if (found.scripts.includes(f)) io.stderr(`keepalived-lint: note: ${uncheckedNote(f, folder, io.cwd)}\n`);
         for (const f of found.skipped)

@@ -30,6 +30,8 @@ export interface ScriptsAlone {
   checked: Map<string, string[]>;
   /** The scripts no config of their tree runs, with the folder searched. */
   unchecked: Map<string, string>;
+  /** The scripts their .keepalived-lint.yaml ignores (not searched), with that file. */
+  ignored: Map<string, string>;
 }
 
 /** Configs named in a note: a few, then how many more. */
@@ -49,11 +51,17 @@ export async function lintScriptsAlone(
   const reals = new Map<string, string>();
   const real = (f: string) => reals.get(f) ?? (reals.set(f, host.realpath(f)), reals.get(f)!);
   const byFolder = new Map<string, string[]>();
+  const ignored = new Map<string, string>();
   for (const s of scripts) {
-    const folder = searchFolder(s, resolver.resolve(s, cli).options.root, host, cwd);
+    const { options, effective } = resolver.resolve(s, cli);
+    if (effective.ignored && effective.configFile) {
+      ignored.set(s, effective.configFile);
+      continue;
+    }
+    const folder = searchFolder(s, options.root, host, cwd);
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), s]);
   }
-  const callers = new Map<string, string[]>(scripts.map((s) => [s, []]));
+  const callers = new Map<string, string[]>([...byFolder.values()].flat().map((s) => [s, []]));
   const unchecked = new Map<string, string>();
   for (const [folder, wanted] of byFolder) {
     const byReal = new Map(wanted.map((s) => [real(s), s]));
@@ -72,9 +80,9 @@ export async function lintScriptsAlone(
   }
   const entries = [...new Set([...callers.values()].flat())];
   const checked = new Map([...callers].filter(([, c]) => c.length));
-  if (!entries.length) return { report: { results: [], errors: [], sources: new Map() }, checked, unchecked };
+  if (!entries.length) return { report: { results: [], errors: [], sources: new Map() }, checked, unchecked, ignored };
   const report = await lintPlanned(entries, cli, host, rules, stderr, cwd, { loader }, known);
-  if (!report) return { report, checked, unchecked };
+  if (!report) return { report, checked, unchecked, ignored };
   // Only what points into the scripts (a finding in one, or one of the config's whose related
   // locations are in one: the instance a script does not handle): the configs were not asked for.
   const inScripts = new Set([...checked.keys()].map(real));
@@ -89,7 +97,7 @@ export async function lintScriptsAlone(
     if (!results.some((r) => real(r.file) === real(s))) results.push({ file: s, diagnostics: [] });
   const shown = new Set(results.map((r) => real(r.file)));
   const sources = new Map([...report.sources].filter(([f]) => shown.has(real(f))));
-  return { report: { results, errors: [], sources }, checked, unchecked };
+  return { report: { results, errors: [], sources }, checked, unchecked, ignored };
 }
 
 /** The folder whose configs may run `script` (see the header). */
@@ -109,6 +117,11 @@ export function checkedNote(script: string, configs: readonly string[], cwd: str
   const what =
     configs.length === 1 ? 'the configuration that runs it' : `the ${configs.length} configurations that run it`;
   return `${shownPath(script, cwd)}: checked through ${what}: ${shown.join(', ')}${more}`;
+}
+
+/** "legacy/notify.sh: not checked: .keepalived-lint.yaml ignores it" */
+export function ignoredNote(script: string, configFile: string, cwd: string): string {
+  return `${shownPath(script, cwd)}: not checked: ${shownPath(configFile, cwd)} ignores it`;
 }
 
 /** "notify.sh: not checked: no keepalived configuration under repo runs this script" */
