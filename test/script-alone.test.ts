@@ -73,6 +73,17 @@ describe('a script linted on its own', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('named through a link inside its repository is still a script, checked through its callers', async () => {
+    const linked = repo('link', {
+      'etc/keepalived/keepalived.conf': instance('VI_2', 52, '    notify /etc/keepalived/notify.sh\n'),
+      'scripts/notify.sh': NOTIFY,
+    });
+    fs.symlinkSync('../../scripts/notify.sh', path.join(linked, 'etc/keepalived/notify.sh'));
+    const r = await runCli(['etc/keepalived/notify.sh', '--format', 'json'], { cwd: linked });
+    expect(findings(r.stdout)).toContain('etc/keepalived/keepalived.conf:9 script-unhandled-instance');
+    expect(r.code).toBe(1);
+  });
+
   it('that no config runs gets a one-line note, no result, and exit 0', async () => {
     const alone = repo('nobody', {
       'etc/keepalived/keepalived.conf': instance('VI_1', 51),

@@ -20,7 +20,7 @@
  */
 import * as path from 'node:path';
 import type { FileHost } from '../source/host.js';
-import { isInside, realResolver, refusal, repositoryAt } from '../source/confine.js';
+import { isInside, realResolver, refusal, repositoryAt, repositoryOf } from '../source/confine.js';
 import { allTopLevelDefs } from '../versions/keyword-table.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
@@ -94,9 +94,12 @@ const TOP_LEVEL = new Set(['include', ...allTopLevelDefs.map((d) => d.name)]);
 function kindOf(file: string, realFile: string, host: FileHost): 'config' | 'script' | 'other' {
   const name = path.basename(file);
   if (name === 'keepalived.conf' || name.endsWith('.conf')) return 'config';
-  // Read only what the loader could read: a link, /proc, .git/config... go to the loader unread,
-  // which refuses them (src/source/confine.ts) and says why.
-  if (realFile !== file || refusal(realFile, { folders: null })) return 'config';
+  // Read only what the loader could read: /proc, .git/config, a link out of the repository... go
+  // to the loader unread, which refuses them (src/source/confine.ts) and says why. A link inside
+  // the repository (etc/keepalived/notify.sh -> ../../scripts/notify.sh) is read: it may be a script.
+  const repo = realFile !== file ? repositoryOf(file, host) : null;
+  const linkInside = repo !== null && isInside(realFile, host.realpath(repo));
+  if ((realFile !== file && !linkInside) || refusal(realFile, { folders: null })) return 'config';
   const r = host.readText(file);
   // Unreadable: the loader says why, as for any config.
   if (!r.ok) return 'config';
