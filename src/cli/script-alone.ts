@@ -47,7 +47,9 @@ export async function lintScriptsAlone(
   cwd: string,
 ): Promise<ScriptsAlone> {
   const resolver = new OptionsResolver(host, known);
-  const loader = new Loader(host, true);
+  // Nothing kept: a repository of a thousand configs is read one at a time; the callers are read
+  // again by their lint.
+  const loader = new Loader(host, false);
   const reals = new Map<string, string>();
   const real = (f: string) => reals.get(f) ?? (reals.set(f, host.realpath(f)), reals.get(f)!);
   const byFolder = new Map<string, string[]>();
@@ -81,7 +83,7 @@ export async function lintScriptsAlone(
   const entries = [...new Set([...callers.values()].flat())];
   const checked = new Map([...callers].filter(([, c]) => c.length));
   if (!entries.length) return { report: { results: [], errors: [], sources: new Map() }, checked, unchecked, ignored };
-  const report = await lintPlanned(entries, cli, host, rules, stderr, cwd, { loader }, known);
+  const report = await lintPlanned(entries, cli, host, rules, stderr, cwd, {}, known);
   if (!report) return { report, checked, unchecked, ignored };
   // Only what points into the scripts (a finding in one, or one of the config's whose related
   // locations are in one: the instance a script does not handle): the configs were not asked for.
