@@ -115,6 +115,25 @@ describe('a script linted on its own', () => {
     expect(r.code).toBe(0);
   });
 
+  it('is checked through the config that includes the caller, and never through an ignored one', async () => {
+    const layout = {
+      'etc/keepalived/keepalived.conf': 'include conf.d/*.conf\n',
+      'etc/keepalived/conf.d/vi_2.conf': instance('VI_2', 52, '    notify /etc/keepalived/notify.sh\n'),
+      'etc/keepalived/notify.sh': NOTIFY,
+    };
+    const including = repo('including', layout);
+    const r = await runCli(['etc/keepalived/notify.sh', '--format', 'json'], { cwd: including });
+    expect(r.stderr).toBe(
+      'keepalived-lint: note: etc/keepalived/notify.sh: checked through the configuration that runs it: ' +
+        'etc/keepalived/keepalived.conf\n',
+    );
+    expect(findings(r.stdout)).toContain('etc/keepalived/notify.sh:3 script-unknown-name');
+    const ignoring = repo('ignoring-callers', { ...layout, '.keepalived-lint.yaml': 'ignore: ["**/*.conf"]\n' });
+    const i = await runCli(['etc/keepalived/notify.sh'], { cwd: ignoring });
+    expect(i.stderr).toMatch(/^keepalived-lint: note: etc\/keepalived\/notify.sh: not checked: no keepalived/);
+    expect(i.code).toBe(0);
+  });
+
   it('never looks outside its repository nor through a linked folder', async () => {
     // outside/ runs the script (its root is the repository: /etc/keepalived/notify.sh is the file),
     // but it is not in the repository; inside, linked -> ../outside is a folder the walk does not enter.

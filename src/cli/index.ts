@@ -297,6 +297,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         );
         if (!alone.report) return void (exitCode = EXIT_USAGE);
         report.results.push(...alone.report.results);
+        report.errors.push(...alone.report.errors);
         for (const [f, t] of alone.report.sources) report.sources.set(f, t);
         // A script named with the config that runs it and clean is listed, as a checked file.
         for (const f of found.scripts)

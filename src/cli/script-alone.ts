@@ -69,15 +69,25 @@ export async function lintScriptsAlone(
     const byReal = new Map(wanted.map((s) => [real(s), s]));
     // Its errors and notes are about the tree, not about what was asked: the note below says what counts.
     const { files } = findConfigs([folder], host, cwd);
+    const included = new Set<string>();
     for (const config of files) {
-      const { options } = resolver.resolve(config, cli);
+      const { options, effective } = resolver.resolve(config, cli);
+      // An ignored config is not linted: the script would read as checked and clean.
+      if (effective.ignored) continue;
       const loaded = await loader.load(config, options);
       if (!isLoadedConfig(loaded)) continue;
+      for (const f of loaded.files.keys()) if (f !== config && !loaded.scriptFiles.has(f)) included.add(real(f));
       for (const f of loaded.scriptFiles) {
         const s = byReal.get(real(f));
         if (s !== undefined) callers.get(s)!.push(config);
       }
     }
+    // A conf.d file that a config of the tree includes runs the script where it is included.
+    for (const s of wanted)
+      callers.set(
+        s,
+        callers.get(s)!.filter((c) => !included.has(real(c))),
+      );
     for (const s of wanted) if (!callers.get(s)!.length) unchecked.set(s, folder);
   }
   const entries = [...new Set([...callers.values()].flat())];
@@ -99,7 +109,8 @@ export async function lintScriptsAlone(
     if (!results.some((r) => real(r.file) === real(s))) results.push({ file: s, diagnostics: [] });
   const shown = new Set(results.map((r) => real(r.file)));
   const sources = new Map([...report.sources].filter(([f]) => shown.has(real(f))));
-  return { report: { results, errors: [], sources }, checked, unchecked, ignored };
+  // A caller that cannot be linted (an internal error) is said, as for any config.
+  return { report: { results, errors: report.errors, sources }, checked, unchecked, ignored };
 }
 
 /** The folder whose configs may run `script` (see the header). */
