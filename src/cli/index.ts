@@ -283,8 +283,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         }
         // Scripts named without a linted config that runs them: checked through the configs of their
         // tree (a file without #! only when executable: keepalived runs nothing else).
-        const read = new Set([...report.sources.keys()].map((f) => input.host.realpath(f)));
-        const covered = (f: string) => read.has(input.host.realpath(f));
+        // (Real paths only when a script or other file was named: `lint .` of 10,000 files asks none.)
+        let read: Set<string> | null = null;
+        const covered = (f: string) =>
+          (read ??= new Set([...report!.sources.keys()].map((g) => input.host.realpath(g)))).has(
+            input.host.realpath(f),
+          );
         const executable = (f: string) => ((input.host.stat(f).mode ?? 0) & 0o111) !== 0;
         const alone = await lintScriptsAlone(
           [...found.scripts, ...found.skipped.filter(executable)].filter((f) => !covered(f)),
