@@ -11,6 +11,7 @@ import { nodeHost } from '../src/source/host.js';
 import { rules } from '../rules/index.js';
 import { HAVE_SHARED, REPO, SHARED, lintJson, runCli, tempTree } from './helpers.js';
 import { MAX_HANDOFF_DEPTH } from '../src/scripts/store.js';
+import { transformed } from '../src/scripts/names.js';
 
 async function analyze(text: string, source: NameSource = { kind: 'argv', position: 2 }): Promise<ScriptAnalysis> {
   const tree = (await loadShellParser()).parse(text);
@@ -355,6 +356,29 @@ describe('the name handed on to another script', () => {
       ].join('\n'),
     );
     expect(handoffs(a)).toEqual([]);
+  });
+
+  it('a literal substitution is a transform; a glob or an unknown replacement is not', async () => {
+    const a = await analyze(
+      [
+        'a=${2/VI_/}',
+        '[ "$a" = WEB ]',
+        'b=${2//_/-}',
+        '[ "$b" = VI-WEB ]',
+        'c=${2/V*/}',
+        '[ "$c" = x ]',
+        'd=${2/_/$X}',
+        '[ "$d" = y ]',
+        '',
+      ].join('\n'),
+    );
+    expect(a.dispatches.flatMap((d) => d.tests.map((t) => [t.literal.text, t.strip]))).toEqual([
+      ['WEB', { replace: { from: 'VI_', to: '', all: false } }],
+      ['VI-WEB', { replace: { from: '_', to: '-', all: true } }],
+    ]);
+    expect(a.opaque).toHaveLength(2);
+    expect(transformed({ strip: { replace: { from: '_', to: '-', all: true } } }, 'VI_WEB_1')).toBe('VI-WEB-1');
+    expect(transformed({ strip: { replace: { from: '_', to: '-', all: false } } }, 'VI_WEB_1')).toBe('VI-WEB_1');
   });
 
   it('keeps the transform on the way: ${NAME,,} arrives lower-cased', async () => {

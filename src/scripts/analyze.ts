@@ -4,8 +4,10 @@
  * is followed through copies (`NAME=$2`, `local`/`readonly`/`export`, `${2:-VI_1}`, function
  * arguments, `set -o opt` leaving the positions alone), FIFO lines split by `read`/`set -- $line`
  * (with their quotes stripped by `${l//\"/}`, `tr -d '"'`, `sed 's/"//g'` or split at them by
- * IFS='"'), field 2 by awk/cut, `${N#VI_}`/`${N%_v4}`, `[[ =~ ^(a|b)$ ]]`, and case folding
- * (`${N,,}`, `tr A-Z a-z`, `declare -l`), compared after the transform.
+ * IFS='"'), field 2 by awk/cut, `${N#VI_}`/`${N%_v4}`, `${N/VI_/}`/`${N//_/-}`, `shift`,
+ * `[[ =~ ^(a|b)$ ]]`, and case folding (`${N,,}`, `tr A-Z a-z`, `declare -l`, `typeset -u`),
+ * compared after the transform. The name passed to a program named by a path is a handoff, which
+ * the script store follows into that program when it is a script of the repository.
  * Anything else that transforms it or matches it in a way we cannot read (regex, grep, eval) is
  * recorded as opaque, and the rules then say nothing rather than guess. The script is parsed,
  * never run. Example, with the name in $2:
@@ -43,10 +45,14 @@ export interface NameTest {
   strip?: Strip;
 }
 
-/** `${NAME#VI_}`: `prefix` removed when the name starts with it; `${NAME%_v4}`: `suffix`. */
+/**
+ * `${NAME#VI_}`: `prefix` removed when the name starts with it; `${NAME%_v4}`: `suffix`;
+ * `${NAME/VI_/}`, `${NAME//-/_}`: the first (every, with `all`) `from` replaced with `to`.
+ */
 export interface Strip {
   prefix?: string;
   suffix?: string;
+  replace?: { from: string; to: string; all: boolean };
 }
 
 export type Fold = 'lower' | 'upper';
@@ -902,7 +908,31 @@ class Analyzer {
         if (op === '%' || op === '%%') return { ...base, strip: { suffix: literal } };
       }
     }
+    // ${NAME/VI_/}, ${NAME//-/_}, ${NAME/#VI_}: a literal replaced (a glob pattern is opaque).
+    if (base.k === 'name' && !base.strip && !base.prefix && !base.suffix && pattern && /^\/[/#%]?$/.test(op)) {
+      const replaced = this.substitution(n, op, pattern);
+      if (replaced) return { ...base, strip: replaced };
+    }
     return base.k === 'name' || base.k === 'derived' ? DERIVED : UNKNOWN;
+  }
+
+  /** The substitution of `${NAME/from/to}` when `from` and `to` are literals; null otherwise. */
+  private substitution(n: ShellNode, op: string, pattern: ShellNode): Strip | null {
+    const from = pattern.type === 'regex' || pattern.type === 'word' ? pattern.text : null;
+    if (!from || /[*?[\]\\'"$]/.test(from)) return null;
+    const rest = n.children.slice(4, -1);
+    let to = '';
+    if (rest.length) {
+      if (rest[0]!.text !== '/') return null;
+      for (const c of rest.slice(1)) {
+        const v = this.evaluate(c);
+        if (v.k !== 'lit') return null;
+        to += v.text;
+      }
+    }
+    if (op === '/#') return to ? null : { prefix: from };
+    if (op === '/%') return to ? null : { suffix: from };
+    return { replace: { from, to, all: op === '//' } };
   }
 
   /**

@@ -31,6 +31,8 @@ export function transformed(t: Pick<NameTest, 'fold' | 'strip'>, name: string): 
   const { prefix, suffix } = t.strip ?? {};
   if (prefix && seen.startsWith(prefix)) seen = seen.slice(prefix.length);
   if (suffix && seen.endsWith(suffix)) seen = seen.slice(0, seen.length - suffix.length);
+  const r = t.strip?.replace;
+  if (r) seen = r.all ? seen.split(r.from).join(r.to) : seen.replace(r.from, () => r.to);
   return seen;
 }
 
