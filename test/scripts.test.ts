@@ -329,6 +329,8 @@ describe('the name handed on to another script', () => {
         '${0%/*}/short.sh "$NAME"',
         'exec /usr/local/bin/last "$@"',
         'sh /etc/keepalived/by-sh.sh "$NAME"',
+        'CMD="/usr/local/bin/with-args --site dc1"',
+        '$CMD "$NAME"',
         '',
       ].join('\n'),
     );
@@ -340,6 +342,7 @@ describe('the name handed on to another script', () => {
       '<dir>/short.sh $1',
       '/usr/local/bin/last $2',
       '/etc/keepalived/by-sh.sh $1',
+      '/usr/local/bin/with-args $3',
     ]);
   });
 

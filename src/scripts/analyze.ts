@@ -463,14 +463,20 @@ class Analyzer {
       program = values[0]!;
       first = 1;
     }
+    let position = 1;
+    // CMD="/usr/local/bin/x --site dc1"; $CMD "$NAME": unquoted, the value splits into words.
+    if (program.k === 'lit' && !first && (word.type === 'simple_expansion' || word.type === 'expansion')) {
+      const words = program.text.trim().split(/\s+/);
+      program = { ...program, text: words[0] ?? '' };
+      position += words.length - 1;
+    }
     const target =
-      program.k === 'lit' && program.text.startsWith('/') && !program.glob
+      program.k === 'lit' && program.text.startsWith('/') && !program.glob && !/\s/.test(program.text)
         ? { path: program.text }
         : program.k === 'dir' && program.rest.startsWith('/') && program.rest.length > 1
           ? { besideScript: program.rest.slice(1) }
           : null;
     if (!target) return false;
-    let position = 1;
     for (let i = first; i < args.length; i++) {
       const a = args[i]!;
       if (isAllArgs(a)) {
