@@ -177,6 +177,26 @@ export const rule = defineRule({
             },
           });
         };
+        /** A script the parser stops in: say so once per file, at the line it stopped at. */
+        const unparsed = (f: ScriptPlace, a: ScriptAnalysis, who: { text: string; related: Related[] }) => {
+          const source = ctx.file(f.path);
+          if (!a.syntaxError || !source || done.has(f.path)) return;
+          done.add(f.path);
+          // A missing `fi`/`done` is found at the end of the file: point at its last line.
+          const text = source.text;
+          const last = text.trimEnd().length;
+          const start = a.syntaxError.start < last ? a.syntaxError.start : text.lastIndexOf('\n', last - 1) + 1;
+          const eol = text.indexOf('\n', start);
+          // The error node may span the rest of the file: point at its first line.
+          const at = { file: f.path, start, end: Math.min(a.syntaxError.end, eol < 0 ? Infinity : eol) };
+          ctx.report({
+            messageId: 'unparsed',
+            at,
+            severity: 'warning',
+            related: who.related,
+            data: { script: f.deployed, line: text.slice(0, at.start).split('\n').length, callers: who.text },
+          });
+        };
         const handedOn = new Set<ScriptAnalysis>();
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.analysis(ref);
@@ -188,28 +208,7 @@ export const rule = defineRule({
             perFile.set(f.path, file);
           }
           const { named } = file;
-          if (a.syntaxError && f.source && !done.has(f.path)) {
-            done.add(f.path);
-            // A missing `fi`/`done` is found at the end of the file: point at its last line.
-            const text = f.source.text;
-            const last = text.trimEnd().length;
-            const start = a.syntaxError.start < last ? a.syntaxError.start : text.lastIndexOf('\n', last - 1) + 1;
-            const eol = text.indexOf('\n', start);
-            // The error node may span the rest of the file: point at its first line.
-            const at = { file: f.path, start, end: Math.min(a.syntaxError.end, eol < 0 ? Infinity : eol) };
-            const who = describe(named);
-            ctx.report({
-              messageId: 'unparsed',
-              at,
-              severity: 'warning',
-              related: who.related,
-              data: {
-                script: f.deployed,
-                line: text.slice(0, at.start).split('\n').length,
-                callers: who.text,
-              },
-            });
-          }
+          unparsed(f, a, describe(named));
           if (!a.parsed) continue;
           for (const t of a.dispatches.flatMap((d) => d.tests)) {
             const site = siteOf(f, t);
@@ -219,13 +218,24 @@ export const rule = defineRule({
           if (handedOn.has(a)) continue;
           handedOn.add(a);
           for (const c of a.callees ?? []) {
-            if (!c.analysis.parsed) continue;
             const reaching = file.reachingAnalysis(a).map((r) => ({
               ref: r.ref,
               passes: r.passes.map((n) => c.calls.reduce((m, { handoff }) => transformed(handoff, m), n)),
             }));
             const first = c.calls[0]!;
             const last = c.calls[c.calls.length - 1]!;
+            if (!c.analysis.parsed) {
+              const who = describe(reaching);
+              const call = { file: last.file.path, start: last.handoff.start, end: last.handoff.start };
+              unparsed(c.file, c.analysis, {
+                text: `handed the name by ${last.file.deployed}, ${who.text}`,
+                related: [
+                  ...who.related,
+                  { origin: call, message: `the name is passed on here (to ${c.file.deployed})` },
+                ],
+              });
+              continue;
+            }
             for (const t of c.analysis.dispatches.flatMap((d) => d.tests)) {
               const site = siteOf(c.file, t);
               if (!site) continue;
