@@ -14,7 +14,8 @@ interface Site {
   file: ScriptPlace;
   t: NameTest;
   direct: Caller[];
-  through: Caller[];
+  /** One list per script that hands the name on (kept as lists: 10,000 callers each). */
+  through: Caller[][];
   /** The first script that handed the name on to this one, and the script that called this one. */
   via?: { script: string; caller: string };
   /** The case the name was folded to by the scripts that handed it on. */
@@ -132,7 +133,7 @@ export const rule = defineRule({
           const { t, file: f } = site;
           const l = t.literal;
           // The callers whose name reaches this comparison, and the names they can pass.
-          const reaching = [...site.direct, ...site.through];
+          const reaching = site.direct.concat(...site.through);
           const passed = new Set(reaching.flatMap((c) => c.passes));
           if (!t.missingQuotes && [...passed].some((n) => testMatches(t, n))) return;
           const who = describe(reaching);
@@ -178,10 +179,12 @@ export const rule = defineRule({
           });
         };
         /** A script the parser stops in: say so once per file, at the line it stopped at. */
-        const unparsed = (f: ScriptPlace, a: ScriptAnalysis, who: { text: string; related: Related[] }) => {
+        const unparsed = (f: ScriptPlace, a: ScriptAnalysis, callers: () => { text: string; related: Related[] }) => {
           const source = ctx.file(f.path);
           if (!a.syntaxError || !source || done.has(f.path)) return;
           done.add(f.path);
+          // Only now: 10,000 callers of one script are described once, not once per caller.
+          const who = callers();
           // A missing `fi`/`done` is found at the end of the file: point at its last line.
           const text = source.text;
           const last = text.trimEnd().length;
@@ -208,7 +211,7 @@ export const rule = defineRule({
             perFile.set(f.path, file);
           }
           const { named } = file;
-          unparsed(f, a, describe(named));
+          unparsed(f, a, () => describe(named));
           if (!a.parsed) continue;
           for (const t of a.dispatches.flatMap((d) => d.tests)) {
             const site = siteOf(f, t);
@@ -225,21 +228,23 @@ export const rule = defineRule({
             const first = c.calls[0]!;
             const last = c.calls[c.calls.length - 1]!;
             if (!c.analysis.parsed) {
-              const who = describe(reaching);
               const call = { file: last.file.path, start: last.handoff.start, end: last.handoff.start };
-              unparsed(c.file, c.analysis, {
-                text: `handed the name by ${last.file.deployed}, ${who.text}`,
-                related: [
-                  ...who.related,
-                  { origin: call, message: `the name is passed on here (to ${c.file.deployed})` },
-                ],
+              unparsed(c.file, c.analysis, () => {
+                const who = describe(reaching);
+                return {
+                  text: `handed the name by ${last.file.deployed}, ${who.text}`,
+                  related: [
+                    ...who.related,
+                    { origin: call, message: `the name is passed on here (to ${c.file.deployed})` },
+                  ],
+                };
               });
               continue;
             }
             for (const t of c.analysis.dispatches.flatMap((d) => d.tests)) {
               const site = siteOf(c.file, t);
               if (!site) continue;
-              site.through.push(...reaching);
+              site.through.push(reaching);
               // Folded on the way (`role-change "${NAME,,}"`): the callee sees one case only.
               const fold = c.calls.reduce<Fold | undefined>((x, { handoff }) => handoff.fold ?? x, undefined);
               if (fold && !site.direct.length) site.fold = fold;
