@@ -32,7 +32,9 @@ export const rule = defineRule({
           const a = ctx.scripts.analysis(ref);
           const f = ctx.scripts.file(ref);
           // Opaque uses (a regex, grep, eval of the name): cannot tell, so say nothing.
-          if (!a || !f || !a.parsed || !a.dispatches.length || a.opaque.length) continue;
+          // A script that hands the name on to another program (`/usr/local/bin/role-change "$NAME"`)
+          // may act for the other names there: say nothing either.
+          if (!a || !f || !a.parsed || !a.dispatches.length || a.opaque.length || a.handoffs.length) continue;
           for (const name of ref.names) {
             if (a.dispatches.some((d) => handles(d, name))) continue;
             const owner = ctx.scripts.named.instances.get(name) ?? ctx.scripts.named.groups.get(name);

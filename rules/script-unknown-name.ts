@@ -1,7 +1,28 @@
 import { defineRule, type Origin, type Related } from '../src/rule-api/index.js';
-import { quoteList, similarNames, testMatches } from '../src/scripts/names.js';
+import { quoteList, similarNames, testMatches, transformed } from '../src/scripts/names.js';
 import { hookLabel, type ScriptRef } from '../src/model/scripts.js';
 import { scriptCallers, type Caller, type ScriptCallers } from '../src/model/script-callers.js';
+import type { Fold, NameTest, ScriptAnalysis } from '../src/scripts/analyze.js';
+
+interface ScriptPlace {
+  path: string;
+  deployed: string;
+}
+
+/** One comparison in a script, and every caller whose name reaches it (directly or handed on). */
+interface Site {
+  file: ScriptPlace;
+  t: NameTest;
+  direct: Caller[];
+  /** One list per script that hands the name on (kept as lists: 10,000 callers each). */
+  through: Caller[][];
+  /** The first script that handed the name on to this one, and the script that called this one. */
+  via?: { script: string; caller: string };
+  /** The case the name was folded to by the scripts that handed it on. */
+  fold?: Fold;
+  /** The calls that hand the name on, shown as related locations. */
+  calls: Map<string, Related>;
+}
 
 export const rule = defineRule({
   meta: {
@@ -44,6 +65,23 @@ export const rule = defineRule({
           'instance or group is called. Fix: write "{{refolded}}", or compare the ' +
           'name before the case change.',
       },
+      unknownVia: {
+        message:
+          'Unknown instance or group name "{{literal}}" in {{script}} (the name arrives through {{caller}}): ' +
+          'this branch never runs',
+        detail:
+          '{{top}} hands the instance/group name on to {{script}}, which compares it with {{what}}; no ' +
+          'vrrp_instance or vrrp_sync_group of this config has that name, so this branch never runs ' +
+          '({{callers}}).{{hint}} Fix: change the script to match the names its callers pass{{fix}}.',
+      },
+      notPassedVia: {
+        message: 'No caller of {{top}} passes the name "{{literal}}" on to {{script}}: this branch never runs',
+        detail:
+          '{{top}} hands the instance/group name on to {{script}}, and keepalived runs {{top}} only for ' +
+          'the names its callers pass ({{callers}}); {{owner}} runs it with its name nowhere, so this ' +
+          'branch never runs.{{hint}} Fix: add `notify {{top}}` to {{owner}} if the script must act ' +
+          'for it, or match the names the callers pass{{fix}}.',
+      },
       fifoQuotes: {
         message: 'FIFO name field compared with {{literal}} without quotes in {{script}}: this test never matches',
         detail:
@@ -78,6 +116,91 @@ export const rule = defineRule({
       end() {
         const done = new Set<string>();
         const perFile = new Map<string, ScriptCallers>();
+        const sites = new Map<string, Site>();
+        const siteOf = (f: ScriptPlace, t: NameTest): Site | null => {
+          const l = t.literal;
+          // VS/RS address fields, defaults
+          if (!t.missingQuotes && (/^[0-9a-f.:[\]/]+$/i.test(l.text) || /^\*+$/.test(l.text))) return null;
+          const key = `${f.path}\0${l.start}`;
+          let site = sites.get(key);
+          if (!site) {
+            site = { file: f, t, direct: [], through: [], calls: new Map() };
+            sites.set(key, site);
+          }
+          return site;
+        };
+        const check = (site: Site) => {
+          const { t, file: f } = site;
+          const l = t.literal;
+          // The callers whose name reaches this comparison, and the names they can pass.
+          const reaching = site.direct.concat(...site.through);
+          const passed = new Set(reaching.flatMap((c) => c.passes));
+          if (!t.missingQuotes && [...passed].some((n) => testMatches(t, n))) return;
+          const who = describe(reaching);
+          const related = [...who.related, ...site.calls.values()];
+          // ${NAME,,} compared with "VI_1": no name can ever be equal to it after the fold.
+          // (or a caller script folded it before handing it on)
+          const fold = t.fold ?? site.fold;
+          const refolded = fold === 'lower' ? l.text.toLowerCase() : fold === 'upper' ? l.text.toUpperCase() : null;
+          if (refolded !== null && refolded !== l.text && !t.missingQuotes) {
+            ctx.report({
+              messageId: 'caseFolded',
+              at: { file: f.path, start: l.start, end: l.end },
+              related,
+              data: { literal: l.text, script: f.deployed, fold: fold!, refolded },
+            });
+            return;
+          }
+          const owner = t.missingQuotes ? undefined : [...ctx.scripts.allNames].find((n) => testMatches(t, n));
+          const similar = l.glob ? [] : similarNames(l.text, owner ? passed : ctx.scripts.allNames);
+          const isGroup = owner !== undefined && !ctx.scripts.named.instances.has(owner);
+          const via = site.direct.length ? undefined : site.via;
+          const messageId = t.missingQuotes ? 'fifoQuotes' : owner !== undefined ? 'notPassed' : 'unknown';
+          ctx.report({
+            messageId: via && messageId !== 'fifoQuotes' ? `${messageId}Via` : messageId,
+            at: { file: f.path, start: l.start, end: l.end },
+            related,
+            data: {
+              literal: l.text,
+              bare: l.text,
+              script: f.deployed,
+              ...(via ? { caller: via.caller, top: via.script } : {}),
+              callers: who.text,
+              owner: owner === undefined ? '' : `${isGroup ? 'vrrp_sync_group' : 'vrrp_instance'} ${owner}`,
+              what: l.glob ? `anything matching "${l.text}"` : `"${l.text}"`,
+              hint: similar.length
+                ? ` ${owner ? 'The callers pass' : 'The config has'} ${quoteList(similar)}: if "${l.text}" ` +
+                  `was renamed or split, the script was not updated.`
+                : ctx.scripts.allNames.size && !owner
+                  ? ` The config defines ${quoteList([...ctx.scripts.allNames].sort())}.`
+                  : '',
+              fix: similar.length ? ` (e.g. "${similar.join('|')})")` : '',
+            },
+          });
+        };
+        /** A script the parser stops in: say so once per file, at the line it stopped at. */
+        const unparsed = (f: ScriptPlace, a: ScriptAnalysis, callers: () => { text: string; related: Related[] }) => {
+          const source = ctx.file(f.path);
+          if (!a.syntaxError || !source || done.has(f.path)) return;
+          done.add(f.path);
+          // Only now: 10,000 callers of one script are described once, not once per caller.
+          const who = callers();
+          // A missing `fi`/`done` is found at the end of the file: point at its last line.
+          const text = source.text;
+          const last = text.trimEnd().length;
+          const start = a.syntaxError.start < last ? a.syntaxError.start : text.lastIndexOf('\n', last - 1) + 1;
+          const eol = text.indexOf('\n', start);
+          // The error node may span the rest of the file: point at its first line.
+          const at = { file: f.path, start, end: Math.min(a.syntaxError.end, eol < 0 ? Infinity : eol) };
+          ctx.report({
+            messageId: 'unparsed',
+            at,
+            severity: 'warning',
+            related: who.related,
+            data: { script: f.deployed, line: text.slice(0, at.start).split('\n').length, callers: who.text },
+          });
+        };
+        const handedOn = new Set<ScriptAnalysis>();
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.analysis(ref);
           const f = ctx.scripts.file(ref);
@@ -88,78 +211,57 @@ export const rule = defineRule({
             perFile.set(f.path, file);
           }
           const { named } = file;
-          if (a.syntaxError && f.source && !done.has(f.path)) {
-            done.add(f.path);
-            // A missing `fi`/`done` is found at the end of the file: point at its last line.
-            const text = f.source.text;
-            const last = text.trimEnd().length;
-            const start = a.syntaxError.start < last ? a.syntaxError.start : text.lastIndexOf('\n', last - 1) + 1;
-            const eol = text.indexOf('\n', start);
-            // The error node may span the rest of the file: point at its first line.
-            const at = { file: f.path, start, end: Math.min(a.syntaxError.end, eol < 0 ? Infinity : eol) };
-            const who = describe(named);
-            ctx.report({
-              messageId: 'unparsed',
-              at,
-              severity: 'warning',
-              related: who.related,
-              data: {
-                script: f.deployed,
-                line: text.slice(0, at.start).split('\n').length,
-                callers: who.text,
-              },
-            });
-          }
+          unparsed(f, a, () => describe(named));
           if (!a.parsed) continue;
           for (const t of a.dispatches.flatMap((d) => d.tests)) {
-            const l = t.literal;
-            const key = `${f.path}\0${l.start}`;
-            if (done.has(key)) continue;
-            done.add(key);
-            // VS/RS address fields, defaults
-            if (!t.missingQuotes && (/^[0-9a-f.:[\]/]+$/i.test(l.text) || /^\*+$/.test(l.text))) continue;
-            // The callers whose name reaches this comparison, and the names they can pass.
-            const reaching = file.reaching(l.start);
-            const passed = new Set(reaching.flatMap((c) => c.passes));
-            if (!t.missingQuotes && [...passed].some((n) => testMatches(t, n))) continue;
-            // ${NAME,,} compared with "VI_1": no name can ever be equal to it after the fold.
-            const refolded =
-              t.fold === 'lower' ? l.text.toLowerCase() : t.fold === 'upper' ? l.text.toUpperCase() : null;
-            if (refolded !== null && refolded !== l.text && !t.missingQuotes) {
-              ctx.report({
-                messageId: 'caseFolded',
-                at: { file: f.path, start: l.start, end: l.end },
-                related: describe(reaching).related,
-                data: { literal: l.text, script: f.deployed, fold: t.fold!, refolded },
+            const site = siteOf(f, t);
+            if (site && !site.direct.length) site.direct = file.reaching(t.literal.start);
+          }
+          // The scripts this one hands the name to: their comparisons see what its callers pass.
+          if (handedOn.has(a)) continue;
+          handedOn.add(a);
+          for (const c of a.callees ?? []) {
+            const reaching = file.reachingAnalysis(a).map((r) => ({
+              ref: r.ref,
+              passes: r.passes.map((n) => c.calls.reduce((m, { handoff }) => transformed(handoff, m), n)),
+            }));
+            const first = c.calls[0]!;
+            const last = c.calls[c.calls.length - 1]!;
+            if (!c.analysis.parsed) {
+              const call = { file: last.file.path, start: last.handoff.start, end: last.handoff.start };
+              unparsed(c.file, c.analysis, () => {
+                const who = describe(reaching);
+                return {
+                  text: `handed the name by ${last.file.deployed}, ${who.text}`,
+                  related: [
+                    ...who.related,
+                    { origin: call, message: `the name is passed on here (to ${c.file.deployed})` },
+                  ],
+                };
               });
               continue;
             }
-            const owner = t.missingQuotes ? undefined : [...ctx.scripts.allNames].find((n) => testMatches(t, n));
-            const similar = l.glob ? [] : similarNames(l.text, owner ? passed : ctx.scripts.allNames);
-            const who = describe(reaching);
-            const isGroup = owner !== undefined && !ctx.scripts.named.instances.has(owner);
-            ctx.report({
-              messageId: t.missingQuotes ? 'fifoQuotes' : owner !== undefined ? 'notPassed' : 'unknown',
-              at: { file: f.path, start: l.start, end: l.end },
-              related: who.related,
-              data: {
-                literal: l.text,
-                bare: l.text,
-                script: f.deployed,
-                callers: who.text,
-                owner: owner === undefined ? '' : `${isGroup ? 'vrrp_sync_group' : 'vrrp_instance'} ${owner}`,
-                what: l.glob ? `anything matching "${l.text}"` : `"${l.text}"`,
-                hint: similar.length
-                  ? ` ${owner ? 'The callers pass' : 'The config has'} ${quoteList(similar)}: if "${l.text}" ` +
-                    `was renamed or split, the script was not updated.`
-                  : ctx.scripts.allNames.size && !owner
-                    ? ` The config defines ${quoteList([...ctx.scripts.allNames].sort())}.`
-                    : '',
-                fix: similar.length ? ` (e.g. "${similar.join('|')})")` : '',
-              },
-            });
+            for (const t of c.analysis.dispatches.flatMap((d) => d.tests)) {
+              const site = siteOf(c.file, t);
+              if (!site) continue;
+              site.through.push(reaching);
+              // Folded on the way (`role-change "${NAME,,}"`): the callee sees one case only.
+              const fold = c.calls.reduce<Fold | undefined>((x, { handoff }) => handoff.fold ?? x, undefined);
+              if (fold && !site.direct.length) site.fold = fold;
+              if (!site.via) site.via = { script: f.deployed, caller: last.file.deployed };
+              const at = { file: last.file.path, start: last.handoff.start, end: last.handoff.start };
+              const key = `${at.file}\0${at.start}`;
+              if (!site.calls.has(key))
+                site.calls.set(key, { origin: at, message: `the name is passed on here (to ${c.file.deployed})` });
+              if (first !== last) {
+                const from = { file: first.file.path, start: first.handoff.start, end: first.handoff.start };
+                const k = `${from.file}\0${from.start}`;
+                if (!site.calls.has(k)) site.calls.set(k, { origin: from, message: 'the name is passed on here' });
+              }
+            }
           }
         }
+        for (const site of sites.values()) check(site);
       },
     };
   },

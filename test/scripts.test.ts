@@ -9,7 +9,9 @@ import { analyzeScript, type NameSource, type ScriptAnalysis } from '../src/scri
 import { lintFiles } from '../src/engine/index.js';
 import { nodeHost } from '../src/source/host.js';
 import { rules } from '../rules/index.js';
-import { HAVE_SHARED, REPO, SHARED, lintJson, runCli } from './helpers.js';
+import { HAVE_SHARED, REPO, SHARED, lintJson, runCli, tempTree } from './helpers.js';
+import { MAX_HANDOFF_DEPTH } from '../src/scripts/store.js';
+import { transformed } from '../src/scripts/names.js';
 
 async function analyze(text: string, source: NameSource = { kind: 'argv', position: 2 }): Promise<ScriptAnalysis> {
   const tree = (await loadShellParser()).parse(text);
@@ -307,6 +309,147 @@ describe('the Debian split with the sync group named after the old instance', ()
     ]);
     expect(r.all.filter((d) => d.ruleId === 'script-unknown-name')).toEqual([]);
     expect(r.all.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('the name handed on to another script', () => {
+  const handoffs = (a: ScriptAnalysis) =>
+    a.handoffs.map((h) => `${'path' in h.program ? h.program.path : `<dir>/${h.program.besideScript}`} $${h.position}`);
+
+  it('finds the program by a path, a variable, the script folder, exec and sh, at its position', async () => {
+    const a = await analyze(
+      [
+        'NAME=$2',
+        'HOOK=/usr/local/bin/role-change',
+        '/usr/local/bin/direct "$NAME"',
+        '"$HOOK" "$3" "$NAME"',
+        'DIR=$(cd "$(dirname "$0")" && pwd)',
+        '"$DIR/helper.sh" x y "$NAME"',
+        '"$(dirname "$0")"/beside.sh "$NAME"',
+        '${0%/*}/short.sh "$NAME"',
+        'exec /usr/local/bin/last "$@"',
+        'sh /etc/keepalived/by-sh.sh "$NAME"',
+        'CMD="/usr/local/bin/with-args --site dc1"',
+        '$CMD "$NAME"',
+        '',
+      ].join('\n'),
+    );
+    expect(handoffs(a)).toEqual([
+      '/usr/local/bin/direct $1',
+      '/usr/local/bin/role-change $2',
+      '<dir>/helper.sh $3',
+      '<dir>/beside.sh $1',
+      '<dir>/short.sh $1',
+      '/usr/local/bin/last $2',
+      '/etc/keepalived/by-sh.sh $1',
+      '/usr/local/bin/with-args $3',
+    ]);
+  });
+
+  it('not followed: a bare command (found in PATH), a computed name, a name with text around it, bash -c', async () => {
+    const a = await analyze(
+      [
+        'NAME=$2',
+        'logger "$NAME"',
+        '/usr/local/bin/x "vip-$NAME"',
+        '/usr/local/bin/x ${NAME%%_*}',
+        'bash -c "/usr/local/bin/x $NAME"',
+        '"$PREFIX/x" "$NAME"',
+        '',
+      ].join('\n'),
+    );
+    expect(handoffs(a)).toEqual([]);
+  });
+
+  it('a literal substitution is a transform; a glob or an unknown replacement is not', async () => {
+    const a = await analyze(
+      [
+        'a=${2/VI_/}',
+        '[ "$a" = WEB ]',
+        'b=${2//_/-}',
+        '[ "$b" = VI-WEB ]',
+        'c=${2/V*/}',
+        '[ "$c" = x ]',
+        'd=${2/_/$X}',
+        '[ "$d" = y ]',
+        '',
+      ].join('\n'),
+    );
+    expect(a.dispatches.flatMap((d) => d.tests.map((t) => [t.literal.text, t.strip]))).toEqual([
+      ['WEB', { replace: { from: 'VI_', to: '', all: false } }],
+      ['VI-WEB', { replace: { from: '_', to: '-', all: true } }],
+    ]);
+    expect(a.opaque).toHaveLength(2);
+    expect(transformed({ strip: { replace: { from: '_', to: '-', all: true } } }, 'VI_WEB_1')).toBe('VI-WEB-1');
+    expect(transformed({ strip: { replace: { from: '_', to: '-', all: false } } }, 'VI_WEB_1')).toBe('VI-WEB_1');
+  });
+
+  it('keeps the transform on the way: ${NAME,,} arrives lower-cased', async () => {
+    const a = await analyze('/usr/local/bin/x "${2,,}" "${2#VI_}"\n');
+    expect(a.handoffs.map((h) => [h.position, h.fold, h.strip])).toEqual([
+      [1, 'lower', undefined],
+      [2, undefined, { prefix: 'VI_' }],
+    ]);
+  });
+
+  const conf = [
+    'vrrp_instance VI_1 {',
+    '    interface eth0',
+    '    virtual_router_id 1',
+    '    priority 100',
+    '    virtual_ipaddress { 192.0.2.1/24 }',
+    '    notify /etc/keepalived/s0.sh',
+    '}',
+    '',
+  ].join('\n');
+
+  it(`stops after ${MAX_HANDOFF_DEPTH} scripts: a chain s0 -> s1 -> ... is followed that deep`, async () => {
+    const { dir, write } = tempTree('kl-handoff-depth-');
+    write('etc/keepalived/keepalived.conf', conf);
+    for (let i = 0; i <= MAX_HANDOFF_DEPTH + 1; i++) {
+      write(
+        `etc/keepalived/s${i}.sh`,
+        `#!/bin/sh\ncase "$2" in\n    VI_1) ;;\n    WRONG_${i}) ;;\nesac\n/etc/keepalived/s${i + 1}.sh INSTANCE "$2"\n`,
+        0o755,
+      );
+    }
+    const r = await lintJson(path.join(dir, 'etc/keepalived/keepalived.conf'), ['--root', dir]);
+    const found = r.all.filter((d) => d.ruleId === 'script-unknown-name').map((d) => d.message.split('"')[1]);
+    expect(found.sort()).toEqual(Array.from({ length: MAX_HANDOFF_DEPTH + 1 }, (_, i) => `WRONG_${i}`));
+  });
+
+  it('3,000 instances calling one script that hands the name on: linear, not once per caller pair', async () => {
+    // Describing every caller once per caller made 10,000 instances take 500 s instead of 3.
+    const { dir, write } = tempTree('kl-handoff-many-');
+    const blocks = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n    priority 100\n` +
+        `    virtual_ipaddress { 10.${Math.floor(i / 250)}.${i % 250}.1/24 }\n    notify /etc/keepalived/s0.sh\n}\n`,
+    );
+    write('etc/keepalived/keepalived.conf', blocks.join(''));
+    write('etc/keepalived/s0.sh', '#!/bin/sh\n/usr/local/bin/role-change "$2"\n', 0o755);
+    write('usr/local/bin/role-change', '#!/bin/sh\ncase "$1" in VI_1) ;; VI_X) ;; esac\n', 0o755);
+    const started = performance.now();
+    const r = await lintJson(path.join(dir, 'etc/keepalived/keepalived.conf'), ['--root', dir]);
+    const seconds = (performance.now() - started) / 1000;
+    expect(r.all.filter((d) => d.ruleId === 'script-unknown-name').map((d) => d.message.split('"')[1])).toEqual([
+      'VI_X',
+    ]);
+    expect(seconds).toBeLessThan(20);
+  }, 60_000);
+
+  it('a callee outside the root (a symbolic link out of the repository) is not read', async () => {
+    const outside = tempTree('kl-handoff-outside-');
+    outside.write('role-change', '#!/bin/sh\ncase "$1" in SECRET_NAME) ;; esac\n', 0o755);
+    const { dir, write } = tempTree('kl-handoff-inside-');
+    write('etc/keepalived/keepalived.conf', conf);
+    write('etc/keepalived/s0.sh', '#!/bin/sh\n/usr/local/bin/role-change "$2"\n', 0o755);
+    fs.mkdirSync(path.join(dir, 'usr/local/bin'), { recursive: true });
+    fs.symlinkSync(path.join(outside.dir, 'role-change'), path.join(dir, 'usr/local/bin/role-change'));
+    const r = await lintJson(path.join(dir, 'etc/keepalived/keepalived.conf'), ['--root', dir]);
+    expect(r.all.filter((d) => d.ruleId === 'script-unknown-name')).toEqual([]);
+    expect(JSON.stringify(r.all)).not.toContain('SECRET_NAME');
   });
 });
 

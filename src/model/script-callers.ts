@@ -20,6 +20,8 @@ export interface ScriptCallers {
   named: Caller[];
   /** The callers whose name reaches the literal at this offset of the script. */
   reaching(literalStart: number): Caller[];
+  /** The callers whose name reaches the script with this analysis (the name it hands on). */
+  reachingAnalysis(analysis: ScriptAnalysis): Caller[];
 }
 
 /** Once per script file: 10,000 instances calling one script are 10,000 callers of it. */
@@ -36,21 +38,21 @@ export function scriptCallers(
     else if (a) byAnalysis.set(a, [c]);
   }
   const written = callers.filter((c) => !c.nameSource && c.args.length);
+  const reachingWhere = (pred: (a: ScriptAnalysis) => boolean): Caller[] => {
+    const out = [...byAnalysis].flatMap(([a, cs]) => (pred(a) ? cs : []));
+    // The words of a line sit at the positions the name reaches this comparison from.
+    const positions = new Set(
+      out.flatMap(({ ref }) => (ref.nameSource?.kind === 'argv' ? [ref.nameSource.position] : [])),
+    );
+    for (const c of written) {
+      const words = [...positions].flatMap((p) => (c.args[p - 1] ? [c.args[p - 1]!.text] : []));
+      if (words.length) out.push({ ref: c, passes: words });
+    }
+    return out;
+  };
   return {
     named,
-    reaching(start) {
-      const out = [...byAnalysis].flatMap(([a, cs]) =>
-        a.dispatches.some((d) => d.tests.some((t) => t.literal.start === start)) ? cs : [],
-      );
-      // The words of a line sit at the positions the name reaches this comparison from.
-      const positions = new Set(
-        out.flatMap(({ ref }) => (ref.nameSource?.kind === 'argv' ? [ref.nameSource.position] : [])),
-      );
-      for (const c of written) {
-        const words = [...positions].flatMap((p) => (c.args[p - 1] ? [c.args[p - 1]!.text] : []));
-        if (words.length) out.push({ ref: c, passes: words });
-      }
-      return out;
-    },
+    reaching: (start) => reachingWhere((a) => a.dispatches.some((d) => d.tests.some((t) => t.literal.start === start))),
+    reachingAnalysis: (analysis) => reachingWhere((a) => a === analysis),
   };
 }

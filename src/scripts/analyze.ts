@@ -4,8 +4,10 @@
  * is followed through copies (`NAME=$2`, `local`/`readonly`/`export`, `${2:-VI_1}`, function
  * arguments, `set -o opt` leaving the positions alone), FIFO lines split by `read`/`set -- $line`
  * (with their quotes stripped by `${l//\"/}`, `tr -d '"'`, `sed 's/"//g'` or split at them by
- * IFS='"'), field 2 by awk/cut, `${N#VI_}`/`${N%_v4}`, `[[ =~ ^(a|b)$ ]]`, and case folding
- * (`${N,,}`, `tr A-Z a-z`, `declare -l`), compared after the transform.
+ * IFS='"'), field 2 by awk/cut, `${N#VI_}`/`${N%_v4}`, `${N/VI_/}`/`${N//_/-}`, `shift`,
+ * `[[ =~ ^(a|b)$ ]]`, and case folding (`${N,,}`, `tr A-Z a-z`, `declare -l`, `typeset -u`),
+ * compared after the transform. The name passed to a program named by a path is a handoff, which
+ * the script store follows into that program when it is a script of the repository.
  * Anything else that transforms it or matches it in a way we cannot read (regex, grep, eval) is
  * recorded as opaque, and the rules then say nothing rather than guess. The script is parsed,
  * never run. Example, with the name in $2:
@@ -43,10 +45,14 @@ export interface NameTest {
   strip?: Strip;
 }
 
-/** `${NAME#VI_}`: `prefix` removed when the name starts with it; `${NAME%_v4}`: `suffix`. */
+/**
+ * `${NAME#VI_}`: `prefix` removed when the name starts with it; `${NAME%_v4}`: `suffix`;
+ * `${NAME/VI_/}`, `${NAME//-/_}`: the first (every, with `all`) `from` replaced with `to`.
+ */
 export interface Strip {
   prefix?: string;
   suffix?: string;
+  replace?: { from: string; to: string; all: boolean };
 }
 
 export type Fold = 'lower' | 'upper';
@@ -108,6 +114,34 @@ export interface ScriptAnalysis {
   nameUsed: boolean;
   /** The name is read with a default (`${2:-VI_1}`): where nothing is passed, the default applies. */
   defaulted?: boolean;
+  /** The name handed to another program by its path (`/usr/local/bin/role-change "$NAME"`). */
+  handoffs: Handoff[];
+  /**
+   * The scripts of the repository those handoffs reach, followed to a bounded depth (set by the
+   * script store, which reads the files; absent when none was found).
+   */
+  callees?: Callee[];
+}
+
+/**
+ * The name passed as an argument to a program named by a path: `/usr/local/bin/role-change
+ * "$NAME"`, `"$(dirname "$0")/helper.sh" "$2"`, `$HOOK "$NAME"` with HOOK=/x, `exec`, `bash /x`.
+ */
+export interface Handoff extends Span {
+  /** An absolute path, or (besideScript) a path relative to the folder of the calling script. */
+  program: { path: string } | { besideScript: string };
+  /** The argv position the name arrives at in the program ($1 when passed first). */
+  position: number;
+  /** The name as passed: case-folded or with a prefix/suffix removed on the way. */
+  fold?: Fold;
+  strip?: Strip;
+}
+
+/** A script the name reaches through handoffs, with the calls that lead there (first: the analysed script's). */
+export interface Callee {
+  file: { path: string; deployed: string };
+  analysis: ScriptAnalysis;
+  calls: { file: { path: string; deployed: string }; handoff: Handoff }[];
 }
 
 type Value =
@@ -116,6 +150,8 @@ type Value =
   /** A whole FIFO line (`INSTANCE "VI_1" MASTER 100`); `quoted`: the name in it still has its quotes. */
   | { k: 'line'; quoted: boolean }
   | { k: 'derived' }
+  /** The folder of the running script (`$(dirname "$0")`, `${0%/*}`) followed by `rest`. */
+  | { k: 'dir'; rest: string }
   | { k: 'unknown' };
 
 const UNKNOWN: Value = { k: 'unknown' };
@@ -146,10 +182,21 @@ const MATCHERS = new Set([
 const INTERFACE_COMMANDS = new Set(['ip', 'ifconfig', 'ethtool', 'tc', 'ifup', 'ifdown', 'brctl']);
 const TEST_OPS = new Set(['=', '==', '!=', '=~', '-a', '-o', '&&', '||', '!', '(', ')']);
 const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
+/** `$(dirname "$0")`, `$(cd "$(dirname "$0")" && pwd)`: the folder of the running script. */
+const ARG0 = String.raw`("?)\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)`;
+const CD_PWD = String.raw`cd\s+"?\$\(dirname\s+${ARG0}\2\)"?\s*&&\s*pwd(?:\s+-P)?`;
+const SCRIPT_DIR = new RegExp(String.raw`^\$\(\s*(?:dirname\s+${ARG0}\1|${CD_PWD})\s*\)$`);
 const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
 
 export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalysis {
-  const out: ScriptAnalysis = { parsed: true, dispatches: [], opaque: [], interfaceUses: [], nameUsed: false };
+  const out: ScriptAnalysis = {
+    parsed: true,
+    dispatches: [],
+    opaque: [],
+    interfaceUses: [],
+    nameUsed: false,
+    handoffs: [],
+  };
   const root = tree.rootNode;
   const depth = treeDepth(tree, MAX_SCRIPT_TREE_DEPTH);
   if (depth > MAX_SCRIPT_TREE_DEPTH) {
@@ -175,7 +222,7 @@ export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalys
 }
 
 export function notAnalysed(budget: ScriptBudget): ScriptAnalysis {
-  return { parsed: false, budget, dispatches: [], opaque: [], interfaceUses: [], nameUsed: false };
+  return { parsed: false, budget, dispatches: [], opaque: [], interfaceUses: [], nameUsed: false, handoffs: [] };
 }
 
 /** The depth of the syntax tree, walked with a cursor (no recursion), stopping past `limit`. */
@@ -385,10 +432,12 @@ class Analyzer {
     if (cmd === 'test' || cmd === '[') return void this.testWords(n, args, false, true);
     const values = args.map((a) => this.evaluate(a));
     const base = cmd.split('/').pop() ?? cmd;
+    const handed = this.handoff(n, nameNode, args, values);
     values.forEach((v, i) => {
       if (v.k !== 'name' && v.k !== 'derived') return;
       this.out.nameUsed = true;
       const a = args[i]!;
+      if (handed) return;
       if (MATCHERS.has(base))
         this.opaque(a, `the name is passed to ${base}, which matches it against data this analysis cannot see`);
       else if (v.k === 'name' && isInterfaceUse(base, v, values, i))
@@ -396,6 +445,66 @@ class Analyzer {
     });
     if (this.involvesName(nameNode)) this.opaque(nameNode, 'the name is used to build the command to run');
     for (const a of args) for (const c of descendants(a, 'command_substitution')) this.walk(c);
+  }
+
+  /**
+   * A program named by a path (`/usr/local/bin/role-change`, `$HOOK` holding one, `"$(dirname
+   * "$0")/x.sh"`, after `exec`, `sh`/`bash`): each argument that is the name is a handoff at its
+   * position. True when the command runs such a program.
+   */
+  private handoff(n: ShellNode, nameNode: ShellNode, args: ShellNode[], values: Value[]): boolean {
+    const word = nameNode.type === 'command_name' ? (nameNode.namedChildren[0] ?? nameNode) : nameNode;
+    let program = this.evaluate(word);
+    let first = 0;
+    const base = nameNode.text.split('/').pop() ?? '';
+    if (base === 'exec' || /^(sh|bash|dash|ksh)$/.test(base)) {
+      // `exec /x "$@"`, `bash /x.sh "$NAME"` (an option first, as `bash -c`, is not followed).
+      if (!args[0] || args[0].text.startsWith('-')) return false;
+      program = values[0]!;
+      first = 1;
+    }
+    let position = 1;
+    // CMD="/usr/local/bin/x --site dc1"; $CMD "$NAME": unquoted, the value splits into words.
+    if (program.k === 'lit' && !first && (word.type === 'simple_expansion' || word.type === 'expansion')) {
+      const words = program.text.trim().split(/\s+/);
+      program = { ...program, text: words[0] ?? '' };
+      position += words.length - 1;
+    }
+    const target =
+      program.k === 'lit' && program.text.startsWith('/') && !program.glob && !/\s/.test(program.text)
+        ? { path: program.text }
+        : program.k === 'dir' && program.rest.startsWith('/') && program.rest.length > 1
+          ? { besideScript: program.rest.slice(1) }
+          : null;
+    if (!target) return false;
+    for (let i = first; i < args.length; i++) {
+      const a = args[i]!;
+      if (isAllArgs(a)) {
+        // "$@": every position of this frame, shifted by what comes before it.
+        const max = Math.max(0, ...this.frame.pos.keys());
+        for (let k = 1; k <= max; k++) this.handTo(n, target, position++, this.frame.pos.get(k) ?? UNKNOWN);
+        continue;
+      }
+      if (a.type !== 'string' && a.type !== 'word' && a.type !== 'raw_string' && a.type !== 'number') {
+        // Unquoted $X may split into several words: the positions after it are unknown.
+        this.handTo(n, target, position, values[i]!);
+        break;
+      }
+      this.handTo(n, target, position++, values[i]!);
+    }
+    return true;
+  }
+
+  private handTo(n: ShellNode, program: Handoff['program'], position: number, v: Value): void {
+    if (v.k !== 'name' || v.quoted || v.prefix || v.suffix) return;
+    this.out.handoffs.push({
+      start: n.startIndex,
+      end: n.endIndex,
+      program,
+      position,
+      ...(v.fold ? { fold: v.fold } : {}),
+      ...(v.strip ? { strip: v.strip } : {}),
+    });
   }
 
   private call(name: string, body: ShellNode, args: ShellNode[]): void {
@@ -749,6 +858,7 @@ class Analyzer {
       case 'expansion':
         return this.expansion(n);
       case 'command_substitution':
+        if (SCRIPT_DIR.test(n.text)) return { k: 'dir', rest: '' };
         return this.filtered(n) ?? (this.involvesName(n) ? DERIVED : UNKNOWN);
       case 'process_substitution':
         return this.involvesName(n) ? DERIVED : UNKNOWN;
@@ -779,6 +889,7 @@ class Analyzer {
     }
     const v = n.children.find((c) => c.type === 'variable_name' || c.type === 'special_variable_name');
     if (!v) return UNKNOWN;
+    if (/^\$\{0%\/\*\}$/.test(n.text)) return { k: 'dir', rest: '' };
     const base = this.lookup(v.text);
     if (n.children.length === 3) return base; // ${NAME}
     if ((base.k === 'name' || base.k === 'line') && base.quoted && QUOTE_STRIP.test(n.text))
@@ -803,7 +914,31 @@ class Analyzer {
         if (op === '%' || op === '%%') return { ...base, strip: { suffix: literal } };
       }
     }
+    // ${NAME/VI_/}, ${NAME//-/_}, ${NAME/#VI_}: a literal replaced (a glob pattern is opaque).
+    if (base.k === 'name' && !base.strip && !base.prefix && !base.suffix && pattern && /^\/[/#%]?$/.test(op)) {
+      const replaced = this.substitution(n, op, pattern);
+      if (replaced) return { ...base, strip: replaced };
+    }
     return base.k === 'name' || base.k === 'derived' ? DERIVED : UNKNOWN;
+  }
+
+  /** The substitution of `${NAME/from/to}` when `from` and `to` are literals; null otherwise. */
+  private substitution(n: ShellNode, op: string, pattern: ShellNode): Strip | null {
+    const from = pattern.type === 'regex' || pattern.type === 'word' ? pattern.text : null;
+    if (!from || /[*?[\]\\'"$]/.test(from)) return null;
+    const rest = n.children.slice(4, -1);
+    let to = '';
+    if (rest.length) {
+      if (rest[0]!.text !== '/') return null;
+      for (const c of rest.slice(1)) {
+        const v = this.evaluate(c);
+        if (v.k !== 'lit') return null;
+        to += v.text;
+      }
+    }
+    if (op === '/#') return to ? null : { prefix: from };
+    if (op === '/%') return to ? null : { suffix: from };
+    return { replace: { from, to, all: op === '//' } };
   }
 
   /**
@@ -873,6 +1008,8 @@ class Analyzer {
 }
 
 function join(a: Value, b: Value): Value {
+  if (a.k === 'dir' && b.k === 'lit') return { k: 'dir', rest: a.rest + b.text };
+  if (a.k === 'dir' || b.k === 'dir') return UNKNOWN;
   if (a.k === 'derived' || b.k === 'derived') return DERIVED;
   if (a.k === 'name' && b.k === 'name') return DERIVED;
   if (a.k === 'unknown' || b.k === 'unknown') return a.k === 'name' || b.k === 'name' ? DERIVED : UNKNOWN;

@@ -22,11 +22,18 @@ export function matches(l: Pick<Literal, 'text' | 'glob'>, name: string): boolea
 
 /** Whether the test's literal matches this name as the script compares it (after `${NAME,,}`...). */
 export function testMatches(t: Pick<NameTest, 'literal' | 'fold' | 'strip'>, name: string): boolean {
+  return matches(t.literal, transformed(t, name));
+}
+
+/** The name after a case fold and a prefix/suffix removal (`${NAME,,}`, `${NAME#VI_}`). */
+export function transformed(t: Pick<NameTest, 'fold' | 'strip'>, name: string): string {
   let seen = t.fold === 'lower' ? name.toLowerCase() : t.fold === 'upper' ? name.toUpperCase() : name;
   const { prefix, suffix } = t.strip ?? {};
   if (prefix && seen.startsWith(prefix)) seen = seen.slice(prefix.length);
   if (suffix && seen.endsWith(suffix)) seen = seen.slice(0, seen.length - suffix.length);
-  return matches(t.literal, seen);
+  const r = t.strip?.replace;
+  if (r) seen = r.all ? seen.split(r.from).join(r.to) : seen.replace(r.from, () => r.to);
+  return seen;
 }
 
 /** Whether some branch of the dispatch runs for this name. */

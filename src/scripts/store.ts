@@ -10,7 +10,15 @@ import type { SourceFile } from '../preprocess/types.js';
 import { LineIndex } from '../source/line-index.js';
 import type { FileHost, FileStat } from '../source/host.js';
 import type { PathMap } from '../source/paths.js';
-import { analyzeScript, notAnalysed, type NameSource, type ScriptAnalysis, type ScriptBudget } from './analyze.js';
+import {
+  analyzeScript,
+  notAnalysed,
+  type Callee,
+  type Handoff,
+  type NameSource,
+  type ScriptAnalysis,
+  type ScriptBudget,
+} from './analyze.js';
 import { loadShellParser, type ShellParser } from './shell.js';
 
 export interface WritableBy {
@@ -45,6 +53,14 @@ export interface ScriptFile {
  * 80 MB. Larger ones are reported and not read.
  */
 export const MAX_SCRIPT_BYTES = 256 * 1024;
+
+/**
+ * How many scripts deep a name is followed from the script keepalived runs (notify.sh ->
+ * role-change -> ...). Real chains are one or two calls; a chain that loops is stopped anyway.
+ */
+export const MAX_HANDOFF_DEPTH = 4;
+/** Scripts reached from one script through every chain of handoffs (each chain counts). */
+export const MAX_CALLEES = 256;
 
 /**
  * What the store reads of a script reference: the command keepalived runs and where the
@@ -120,6 +136,53 @@ export async function loadScripts<R extends ScriptCall>(
     for (const w of wanted.values()) byFile.set(w.file, [...(byFile.get(w.file) ?? []), w.source]);
     for (const [f, sources] of byFile) {
       for (const [s, a] of analyseAll(parser, f.source!.text, sources)) analyses.set(key(f.path, s), a);
+    }
+    // The programs the scripts hand the name to, read through the same host (confined to the
+    // root, same size cap), each (file, position) analysed once however many scripts call it.
+    const calleeAnalysis = (f: ScriptFile, position: number): ScriptAnalysis | null => {
+      const s: NameSource = { kind: 'argv', position };
+      const k = key(f.path, s);
+      let a = analyses.get(k);
+      if (!a) {
+        a = analyseAll(parser, f.source!.text, [s])[0]![1];
+        analyses.set(k, a);
+      }
+      return a;
+    };
+    const resolve = (from: ScriptFile, h: Handoff): ScriptFile | null => {
+      const deployed = path.posix.resolve(
+        '/',
+        'path' in h.program
+          ? h.program.path
+          : path.posix.join(path.posix.dirname(from.deployed), h.program.besideScript),
+      );
+      const f = fileOf({ command: { text: deployed }, nameSource: null });
+      return f?.source && f.shell ? f : null;
+    };
+    for (const w of wanted.values()) {
+      const top = analyses.get(key(w.file.path, w.source));
+      if (!top?.handoffs.length || top.callees) continue;
+      const callees: Callee[] = [];
+      const visit = (f: ScriptFile, a: ScriptAnalysis, calls: Callee['calls'], chain: Set<string>) => {
+        if (calls.length >= MAX_HANDOFF_DEPTH) return;
+        const seen = new Set<string>();
+        for (const h of a.handoffs) {
+          const g = resolve(f, h);
+          const k = g ? key(g.path, { kind: 'argv', position: h.position }) : '';
+          // A script calling itself, or a cycle (a -> b -> a), stops where it closes; the same
+          // program called twice the same way is followed once (the first call is shown).
+          const same = `${k}\0${h.fold ?? ''}\0${h.strip?.prefix ?? ''}\0${h.strip?.suffix ?? ''}`;
+          if (!g || chain.has(k) || seen.has(same) || callees.length >= MAX_CALLEES) continue;
+          seen.add(same);
+          const b = calleeAnalysis(g, h.position);
+          if (!b) continue;
+          const through = [...calls, { file: { path: f.path, deployed: f.deployed }, handoff: h }];
+          callees.push({ file: { path: g.path, deployed: g.deployed }, analysis: b, calls: through });
+          if (b.parsed) visit(g, b, through, new Set([...chain, k]));
+        }
+      };
+      visit(w.file, top, [], new Set([key(w.file.path, w.source)]));
+      if (callees.length) top.callees = callees;
     }
   }
   return {
