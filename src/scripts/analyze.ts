@@ -187,6 +187,7 @@ const ARG0 = String.raw`("?)\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)`
 const CD_PWD = String.raw`cd\s+"?\$\(dirname\s+${ARG0}\2\)"?\s*&&\s*pwd(?:\s+-P)?`;
 const SCRIPT_DIR = new RegExp(String.raw`^\$\(\s*(?:dirname\s+${ARG0}\1|${CD_PWD})\s*\)$`);
 const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
+const QUOTE_STRIP_ALL = /^\$\{\w+\/\/(\\?"|'"')\/?\}$/;
 
 export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalysis {
   const out: ScriptAnalysis = {
@@ -892,8 +893,11 @@ class Analyzer {
     if (/^\$\{0%\/\*\}$/.test(n.text)) return { k: 'dir', rest: '' };
     const base = this.lookup(v.text);
     if (n.children.length === 3) return base; // ${NAME}
-    if ((base.k === 'name' || base.k === 'line') && base.quoted && QUOTE_STRIP.test(n.text))
-      return { ...base, quoted: false };
+    // ${v//\"/}, ${v#\"}, ${v%\"}: the quotes of a FIFO field taken off. `name=${2#\"}` then
+    // `name=${name%\"}` is one strip written in two steps: the second leaves the bare name as it is.
+    // A whole FIFO line loses its quotes only by a global replacement (its first word is no quote).
+    if ((base.k === 'name' || (base.k === 'line' && QUOTE_STRIP_ALL.test(n.text))) && QUOTE_STRIP.test(n.text))
+      return base.quoted ? { ...base, quoted: false } : base;
     if (n.text.startsWith('${#')) return UNKNOWN;
     const op = n.children[2]?.text ?? '';
     // ${2:-VI_1}: keepalived always passes a name, so the default never applies.
