@@ -900,6 +900,14 @@ class Analyzer {
       return base.quoted ? { ...base, quoted: false } : base;
     if (n.text.startsWith('${#')) return UNKNOWN;
     const op = n.children[2]?.text ?? '';
+    // : "${ROLE:=$2}": a variable not set before takes the word as its value (and so does the
+    // expansion). One word only; a variable already set keeps what it has.
+    if ((op === ':=' || op === '=') && v.type === 'variable_name' && !this.vars.has(v.text)) {
+      const word = n.children.slice(3, -1);
+      const value = word.length === 1 ? this.evaluate(word[0]!) : UNKNOWN;
+      this.vars.set(v.text, value);
+      return value;
+    }
     // ${2:-VI_1}: keepalived always passes a name, so the default never applies.
     if (DEFAULT_OPS.has(op) && n.children[0]?.text === '${' && n.children[1] === v) {
       if (base.k === 'name') this.out.defaulted = true;
