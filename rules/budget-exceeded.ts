@@ -70,6 +70,20 @@ export const rule = defineRule({
             data: { ...b, script: ref.command.text },
           });
         }
+        // A script the name is handed on to (`/usr/local/bin/role-change "$NAME"`) over a cap: said
+        // at the call that hands it on, once per call.
+        for (const ref of ctx.scripts.refs) {
+          for (const c of ctx.scripts.analysis(ref)?.callees ?? []) {
+            const b = c.analysis.budget;
+            const last = c.calls[c.calls.length - 1];
+            if (!b || !last) continue;
+            const at = { file: last.file.path, start: last.handoff.start, end: last.handoff.end };
+            const key = `${at.file}\0${at.start}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            ctx.report({ messageId: 'script', at, data: { ...b, script: c.file.deployed } });
+          }
+        }
       },
     };
   },

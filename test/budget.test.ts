@@ -219,6 +219,16 @@ const scriptBombs = {
         '# padding padding padding padding padding padding\n'.repeat(280_000),
     );
   },
+  hugeCallee(): string {
+    // The notify script hands the name to a 14 MB program of the repository.
+    write(
+      'hugecallee/usr/local/bin/role-change',
+      '#!/bin/sh\ncase "$1" in VI_1) echo up ;; esac\n' +
+        '# padding padding padding padding padding padding\n'.repeat(280_000),
+    );
+    fs.chmodSync(path.join(tmp, 'hugecallee/usr/local/bin/role-change'), 0o755);
+    return withScript('hugecallee', '#!/bin/sh\nNAME=$2\n/usr/local/bin/role-change "$NAME"\n');
+  },
 };
 
 describe('work budget: each bomb ends fast, within the heap, with its finding and the others', () => {
@@ -379,6 +389,17 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
     const { findings } = lintBomb(conf);
     const hit = capFinding(findings, 'script-bytes');
     expect([hit.file, hit.line]).toEqual([conf, NOTIFY_LINE]);
+    expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+});
+
+describe('work budget: a script the name is handed on to', () => {
+  it('a 14 MB program the notify script hands the name to: not read, said at the call (cap script-bytes)', () => {
+    const conf = scriptBombs.hugeCallee();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'script-bytes');
+    expect([path.relative(tmp, hit.file), hit.line, hit.column]).toEqual(['hugecallee/etc/keepalived/notify.sh', 3, 1]);
+    expect(hit.message).toContain('/usr/local/bin/role-change');
     expect(typoAt(findings, conf, 3)).toBe(true);
   });
 });

@@ -157,7 +157,8 @@ export async function loadScripts<R extends ScriptCall>(
           : path.posix.join(path.posix.dirname(from.deployed), h.program.besideScript),
       );
       const f = fileOf({ command: { text: deployed }, nameSource: null });
-      return f?.source && f.shell ? f : null;
+      // A callee over a cap (too large to read) is kept, to be reported as not analysed.
+      return (f?.source && f.shell) || f?.budget ? f : null;
     };
     for (const w of wanted.values()) {
       const top = analyses.get(key(w.file.path, w.source));
@@ -174,7 +175,7 @@ export async function loadScripts<R extends ScriptCall>(
           const same = `${k}\0${h.fold ?? ''}\0${h.strip?.prefix ?? ''}\0${h.strip?.suffix ?? ''}`;
           if (!g || chain.has(k) || seen.has(same) || callees.length >= MAX_CALLEES) continue;
           seen.add(same);
-          const b = calleeAnalysis(g, h.position);
+          const b = g.source && g.shell ? calleeAnalysis(g, h.position) : g.budget ? notAnalysed(g.budget) : null;
           if (!b) continue;
           const through = [...calls, { file: { path: f.path, deployed: f.deployed }, handoff: h }];
           callees.push({ file: { path: g.path, deployed: g.deployed }, analysis: b, calls: through });
