@@ -542,7 +542,17 @@ class Analyzer {
     if (this.source.kind !== 'fifo') return;
     // `read ... <<< "$line"` reads that value; without a here-string, the loop's input: the FIFO.
     const here = n.childrenForFieldName('redirect').find((r) => r.type === 'herestring_redirect');
-    const input: Value = here?.namedChildren[0] ? this.evaluate(here.namedChildren[0]) : { k: 'line', quoted: true };
+    // `read ... <<EOT` / `$line` / `EOT`: the here-document's one expansion (the parser hangs the
+    // here-document on the statement around the command).
+    const doc =
+      n.parent?.type === 'redirected_statement'
+        ? n.parent.childrenForFieldName('redirect').find((r) => r.type === 'heredoc_redirect')
+        : undefined;
+    const input: Value = here?.namedChildren[0]
+      ? this.evaluate(here.namedChildren[0])
+      : doc
+        ? this.hereDocument(doc)
+        : { k: 'line', quoted: true };
     if (input.k !== 'line') return;
     // keepalived writes `INSTANCE "VI_1" MASTER 100`: field 2 is the name, in double quotes, unless
     // they were stripped, or IFS splits at them (IFS='"': `INSTANCE `, `VI_1`, ` MASTER 100`).
@@ -550,6 +560,14 @@ class Analyzer {
     if (names.length === 1) this.vars.set(names[0]!, input);
     else if (names.length >= 3) this.vars.set(names[1]!, { k: 'name', quoted, prefix: '', suffix: '' });
     else this.vars.set(names[1]!, DERIVED);
+  }
+
+  /** A here-document that is one expansion and blanks reads its value; any other text is unknown. */
+  private hereDocument(doc: ShellNode): Value {
+    const body = doc.namedChildren.find((c) => c?.type === 'heredoc_body');
+    const parts = body?.namedChildren.filter((c) => c?.type === 'simple_expansion' || c?.type === 'expansion') ?? [];
+    const only = parts.length === 1 ? parts[0]! : null;
+    return only && body!.text.trim() === only.text ? this.evaluate(only) : UNKNOWN;
   }
 
   /** IFS, for this command (`IFS='"' read ...`) or the script, holds a double quote. */
