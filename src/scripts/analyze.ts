@@ -262,6 +262,8 @@ function firstError(n: ShellNode): ShellNode | null {
 
 class Analyzer {
   private readonly vars = new Map<string, Value>();
+  /** Variables declared with a case attribute (`typeset -u N`): every later assignment folds. */
+  private readonly folds = new Map<string, Fold>();
   private readonly arrays = new Map<string, Literal[]>();
   private readonly functions = new Map<string, ShellNode>();
   private readonly called = new Set<string>();
@@ -392,8 +394,9 @@ class Analyzer {
       return;
     }
     const v = this.evaluate(valueNode);
+    const fold = this.folds.get(name);
     if (v.k === 'name' && (v.prefix || v.suffix)) this.vars.set(name, DERIVED);
-    else this.vars.set(name, v);
+    else this.vars.set(name, fold && v.k === 'name' ? { ...v, fold } : v);
     // Walk nested command substitutions for their own uses of the name.
     for (const c of valueNode.children) if (c.type === 'command_substitution') this.walk(c);
   }
@@ -405,6 +408,9 @@ class Analyzer {
       .join('');
     const fold: Fold | null = /l/.test(flags) ? 'lower' : /u/.test(flags) ? 'upper' : null;
     for (const c of n.children) {
+      const declared = c.type === 'variable_assignment' ? c.childForFieldName('name')?.text : c.text;
+      if (fold && declared && (c.type === 'variable_assignment' || c.type === 'variable_name' || c.type === 'word'))
+        if (!declared.startsWith('-')) this.folds.set(declared, fold);
       if (c.type === 'variable_assignment') {
         this.assign(c);
         // declare -l / typeset -u: the variable folds the case of what it is given.
