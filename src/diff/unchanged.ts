@@ -12,13 +12,18 @@
  * Git's own folder is left out: the working tree has `.git` and a revision's tree has not, and the
  * config reads nothing there.
  */
+import { createHash } from 'node:crypto';
 import type { FileHost, FileStat, ReadResult } from '../source/host.js';
 
 type Query = 'readText' | 'stat' | 'list' | 'realpath';
 
-/** An answer as both hosts can give it: a git tree knows a file's kind and its x bit, not its owner. */
+/**
+ * An answer as both hosts can give it: a git tree knows a file's kind and its x bit, not its owner.
+ * A text is kept as its digest: what is recorded for each config of the run stays small, whatever
+ * the size of the files it reads.
+ */
 const norm = {
-  readText: (r: ReadResult) => (r.ok ? `text\0${r.text}` : 'unreadable'),
+  readText: (r: ReadResult) => (r.ok ? `text\0${createHash('sha256').update(r.text).digest('base64')}` : 'unreadable'),
   stat: (s: FileStat) => `${s.kind}\0${s.kind === 'file' && s.executable ? 'x' : ''}`,
   list: (names: string[]) => names.join('\0'),
   realpath: (p: string) => p,
