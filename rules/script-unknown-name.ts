@@ -141,7 +141,7 @@ export const rule = defineRule({
           // ${NAME,,} compared with "VI_1": no name can ever be equal to it after the fold.
           // (or a caller script folded it before handing it on)
           const fold = t.fold ?? site.fold;
-          const refolded = fold === 'lower' ? l.text.toLowerCase() : fold === 'upper' ? l.text.toUpperCase() : null;
+          const refolded = fold ? transformed({ fold }, l.text) : null;
           if (refolded !== null && refolded !== l.text && !t.missingQuotes) {
             ctx.report({
               messageId: 'caseFolded',
@@ -200,7 +200,8 @@ export const rule = defineRule({
             data: { script: f.deployed, line: text.slice(0, at.start).split('\n').length, callers: who.text },
           });
         };
-        const handedOn = new Set<ScriptAnalysis>();
+        /** Each analysis once: 10,000 instances whose notify runs one script share one. */
+        const analysed = new Set<ScriptAnalysis>();
         for (const ref of ctx.scripts.refs) {
           const a = ctx.scripts.analysis(ref);
           const f = ctx.scripts.file(ref);
@@ -212,14 +213,13 @@ export const rule = defineRule({
           }
           const { named } = file;
           unparsed(f, a, () => describe(named));
-          if (!a.parsed) continue;
+          if (!a.parsed || analysed.has(a)) continue;
+          analysed.add(a);
           for (const t of a.dispatches.flatMap((d) => d.tests)) {
             const site = siteOf(f, t);
             if (site && !site.direct.length) site.direct = file.reaching(t.literal.start);
           }
           // The scripts this one hands the name to: their comparisons see what its callers pass.
-          if (handedOn.has(a)) continue;
-          handedOn.add(a);
           for (const c of a.callees ?? []) {
             const reaching = file.reachingAnalysis(a).map((r) => ({
               ref: r.ref,

@@ -408,16 +408,17 @@ class Analyzer {
       .join('');
     const fold: Fold | null = /l/.test(flags) ? 'lower' : /u/.test(flags) ? 'upper' : null;
     for (const c of n.children) {
-      const declared = c.type === 'variable_assignment' ? c.childForFieldName('name')?.text : c.text;
-      if (fold && declared && (c.type === 'variable_assignment' || c.type === 'variable_name' || c.type === 'word'))
-        if (!declared.startsWith('-')) this.folds.set(declared, fold);
-      if (c.type === 'variable_assignment') {
-        this.assign(c);
-        // declare -l / typeset -u: the variable folds the case of what it is given.
-        const target = c.childForFieldName('name')?.text ?? '';
-        const v = this.vars.get(target);
-        if (fold && v?.k === 'name') this.vars.set(target, { ...v, fold });
-      } else if ((c.type === 'variable_name' || c.type === 'word') && !c.text.startsWith('-') && /A|a/.test(flags)) {
+      // declare -l / typeset -u: the variable folds the case of what it is given, now (N=$2 here)
+      // and later (assign reads `folds`).
+      const declared =
+        c.type === 'variable_assignment'
+          ? c.childForFieldName('name')?.text
+          : c.type === 'variable_name' || c.type === 'word'
+            ? c.text
+            : undefined;
+      if (fold && declared && !declared.startsWith('-')) this.folds.set(declared, fold);
+      if (c.type === 'variable_assignment') this.assign(c);
+      else if ((c.type === 'variable_name' || c.type === 'word') && !c.text.startsWith('-') && /A|a/.test(flags)) {
         if (!this.arrays.has(c.text)) this.arrays.set(c.text, []);
       }
     }

@@ -121,13 +121,9 @@ export async function loadScripts<R extends ScriptCall>(
       if (list) list.push(ref);
       else callersOf.set(f.path, [ref]);
     }
-    if (!f || !ref.nameSource) continue;
-    if (f.source && f.shell) wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
-  }
-  for (const ref of refs) {
-    const f = ref.unpassedName ? fileOf(ref) : null;
-    if (f?.source && f.shell && ref.unpassedName)
-      wanted.set(key(f.path, ref.unpassedName), { file: f, source: ref.unpassedName });
+    if (!f?.source || !f.shell) continue;
+    if (ref.nameSource) wanted.set(key(f.path, ref.nameSource), { file: f, source: ref.nameSource });
+    if (ref.unpassedName) wanted.set(key(f.path, ref.unpassedName), { file: f, source: ref.unpassedName });
   }
   const analyses = new Map<string, ScriptAnalysis>();
   if (wanted.size) {
@@ -139,7 +135,7 @@ export async function loadScripts<R extends ScriptCall>(
     }
     // The programs the scripts hand the name to, read through the same host (confined to the
     // root, same size cap), each (file, position) analysed once however many scripts call it.
-    const calleeAnalysis = (f: ScriptFile, position: number): ScriptAnalysis | null => {
+    const calleeAnalysis = (f: ScriptFile, position: number): ScriptAnalysis => {
       const s: NameSource = { kind: 'argv', position };
       const k = key(f.path, s);
       let a = analyses.get(k);
@@ -175,8 +171,7 @@ export async function loadScripts<R extends ScriptCall>(
           const same = `${k}\0${h.fold ?? ''}\0${h.strip?.prefix ?? ''}\0${h.strip?.suffix ?? ''}`;
           if (!g || chain.has(k) || seen.has(same) || callees.length >= MAX_CALLEES) continue;
           seen.add(same);
-          const b = g.source && g.shell ? calleeAnalysis(g, h.position) : g.budget ? notAnalysed(g.budget) : null;
-          if (!b) continue;
+          const b = g.budget ? notAnalysed(g.budget) : calleeAnalysis(g, h.position);
           const through = [...calls, { file: { path: f.path, deployed: f.deployed }, handoff: h }];
           callees.push({ file: { path: g.path, deployed: g.deployed }, analysis: b, calls: through });
           if (b.parsed) visit(g, b, through, new Set([...chain, k]));
