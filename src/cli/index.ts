@@ -304,9 +304,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         report.errors.push(...alone.report.errors);
         for (const [f, t] of alone.report.sources) report.sources.set(f, t);
         // A script named with the config that runs it and clean is listed, as a checked file.
-        for (const f of found.scripts)
-          if (covered(f) && !report.results.some((r) => input.host.realpath(r.file) === input.host.realpath(f)))
-            report.results.push({ file: f, diagnostics: [] });
+        if (found.scripts.length) {
+          const listed = new Set(report.results.map((r) => input.host.realpath(r.file)));
+          for (const f of found.scripts)
+            if (covered(f) && !listed.has(input.host.realpath(f))) report.results.push({ file: f, diagnostics: [] });
+        }
         report.results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
         for (const e of report.errors)
           io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot lint this file: ${escapeControl(e.message)}\n`);
@@ -583,7 +585,7 @@ function ruleUrlBaseOption(): Option {
   return new Option(
     '--rule-url-base <url>',
     'where the rule pages are: each rule links to URL/<rule-id>.md in every format ' +
-      `(default: docs/rules in the repository package.json names, else ${DOCS_BASE_URL.replace(/\/$/, '')})`,
+      `(default: docs/rules in the repository package.json names, else ${DOCS_BASE_URL})`,
   ).argParser(parseRuleUrlBase);
 }
 

@@ -8,7 +8,7 @@ import { writeReplacing } from './safe-file.js';
 import * as path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { LintReport, Severity, SeveritySetting } from '../engine/types.js';
-import { editDistance } from '../versions/keyword-table.js';
+import { didYouMean } from '../versions/suggest.js';
 
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 
@@ -28,18 +28,15 @@ export function parseRuleSetting(ruleIds: readonly string[]) {
     const id = value.slice(0, eq).trim();
     const severity = value.slice(eq + 1).trim();
     if (!ruleIds.includes(id)) {
-      const near = ruleIds.filter((r) => editDistance(r, id) <= 2);
-      const hint = near.length ? ` Did you mean "${near[0]}"?` : '';
       throw new InvalidArgumentError(
-        `Unknown rule "${id}".${hint} Valid rules: ${ruleIds.join(', ')} (keepalived-lint rules describes them).`,
+        `Unknown rule "${id}".${didYouMean(id, ruleIds)} ` +
+          `Valid rules: ${ruleIds.join(', ')} (keepalived-lint rules describes them).`,
       );
     }
     if (!isSeveritySetting(severity)) {
-      const lower = severity.toLowerCase();
-      const near = SEVERITY_SETTINGS.find((s) => lower && (s.startsWith(lower) || editDistance(s, lower) <= 1));
-      const hint = near ? ` Did you mean "${near}"?` : '';
       throw new InvalidArgumentError(
-        `Unknown severity "${severity}" for rule ${id}.${hint} Valid severities: ${SEVERITY_SETTINGS.join(', ')}.`,
+        `Unknown severity "${severity}" for rule ${id}.${didYouMean(severity, SEVERITY_SETTINGS)} ` +
+          `Valid severities: ${SEVERITY_SETTINGS.join(', ')}.`,
       );
     }
     return { ...previous, [id]: severity };

@@ -13,7 +13,6 @@ import type { Diagnostic } from '../engine/types.js';
  * --rule-url-base replaces it (a mirror, a pinned tag).
  */
 export const REPOSITORY_URL = 'https://github.com/keepalived-lint/keepalived-lint';
-export const DOCS_BASE_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
 
 /**
  * The folder of rule pages in a GitHub repository:
@@ -22,6 +21,8 @@ export const DOCS_BASE_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
 export function ruleUrlBaseOf(repositoryUrl: string): string {
   return `${repositoryUrl.replace(/\/+$/, '')}/blob/main/docs/rules`;
 }
+
+export const DOCS_BASE_URL = ruleUrlBaseOf(REPOSITORY_URL);
 
 /** A rule's page: `<base>/<rule-id>.md`. */
 export function ruleDocsUrl(ruleId: string, base: string = DOCS_BASE_URL): string {
