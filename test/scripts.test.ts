@@ -439,6 +439,21 @@ describe('the name handed on to another script', () => {
     expect(seconds).toBeLessThan(20);
   }, 60_000);
 
+  it('one program called twice with the name changed two ways: each call is followed', async () => {
+    const { dir, write } = tempTree('kl-handoff-twice-');
+    write('etc/keepalived/keepalived.conf', conf);
+    write(
+      'etc/keepalived/s0.sh',
+      '#!/bin/sh\n/usr/local/bin/role-change "${2/VI_/}"\n/usr/local/bin/role-change "${2//_/-}"\n',
+      0o755,
+    );
+    // "1" arrives from the first call, "VI-1" from the second; WRONG from neither.
+    write('usr/local/bin/role-change', '#!/bin/sh\ncase "$1" in 1) ;; VI-1) ;; WRONG) ;; esac\n', 0o755);
+    const r = await lintJson(path.join(dir, 'etc/keepalived/keepalived.conf'), ['--root', dir]);
+    const found = r.all.filter((d) => d.ruleId === 'script-unknown-name').map((d) => d.message.split('"')[1]);
+    expect(found).toEqual(['WRONG']);
+  });
+
   it('a callee outside the root (a symbolic link out of the repository) is not read', async () => {
     const outside = tempTree('kl-handoff-outside-');
     outside.write('role-change', '#!/bin/sh\ncase "$1" in SECRET_NAME) ;; esac\n', 0o755);

@@ -168,7 +168,7 @@ export async function loadScripts<R extends ScriptCall>(
           const k = g ? key(g.path, { kind: 'argv', position: h.position }) : '';
           // A script calling itself, or a cycle (a -> b -> a), stops where it closes; the same
           // program called twice the same way is followed once (the first call is shown).
-          const same = `${k}\0${h.fold ?? ''}\0${h.strip?.prefix ?? ''}\0${h.strip?.suffix ?? ''}`;
+          const same = `${k}\0${JSON.stringify([h.fold ?? null, h.strip ?? null])}`;
           if (!g || chain.has(k) || seen.has(same) || callees.length >= MAX_CALLEES) continue;
           seen.add(same);
           const b = g.budget ? notAnalysed(g.budget) : calleeAnalysis(g, h.position);
