@@ -8,9 +8,8 @@ import { writeReplacing } from './safe-file.js';
 import * as path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { LintReport, Severity, SeveritySetting } from '../engine/types.js';
+import { SEVERITY_SETTINGS } from '../config/index.js';
 import { didYouMean } from '../versions/suggest.js';
-
-export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 
 function isSeveritySetting(s: string): s is SeveritySetting {
   return (SEVERITY_SETTINGS as readonly string[]).includes(s);

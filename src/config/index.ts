@@ -33,9 +33,10 @@ import type { PathMapping } from '../source/paths.js';
 import { checkedTarget, distroNames, outsideRangeNote, resolveTargetName } from '../versions/distros.js';
 import { closestName } from '../versions/suggest.js';
 
-export const CONFIG_NAMES = ['.keepalived-lint.yaml', '.keepalived-lint.yml'];
+/** What a rule's setting may be, here and in --rule, from silent to failing. */
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 
-const SEVERITIES = ['off', 'info', 'warning', 'error'];
+export const CONFIG_NAMES = ['.keepalived-lint.yaml', '.keepalived-lint.yml'];
 
 type RuleSetting = SeveritySetting | { severity?: SeveritySetting; options?: Record<string, unknown> };
 
@@ -392,7 +393,7 @@ function describe(e: ErrorObject): string {
       return (
         `${where} must be a severity (off, info, warning, error) ` +
         `or {severity, options}${where.includes('files') ? ', or for files a glob or a list of globs' : ''}` +
-        (typeof e.data === 'string' ? suggestion(e.data, SEVERITIES) : '')
+        (typeof e.data === 'string' ? suggestion(e.data, SEVERITY_SETTINGS) : '')
       );
     case 'propertyNames':
       return `${where}: a router path must start with "/"`;
