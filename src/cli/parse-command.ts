@@ -124,7 +124,9 @@ function scriptsView(loaded: LoadedConfig, pass: LoadedPass, cwd: string) {
   const byFile = new Map<string, ScriptRef[]>();
   for (const ref of pass.refs) {
     const f = loaded.scripts.file(ref);
-    if (f) byFile.set(f.path, [...(byFile.get(f.path) ?? []), ref]);
+    const list = f ? byFile.get(f.path) : undefined;
+    if (list) list.push(ref);
+    else if (f) byFile.set(f.path, [ref]);
   }
   return [...byFile].map(([scriptPath, refs]) => {
     const f = loaded.scripts.file(refs[0]!)!;

@@ -61,7 +61,9 @@ export async function lintScriptsAlone(
       continue;
     }
     const folder = searchFolder(s, options.root, host, cwd);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), s]);
+    const list = byFolder.get(folder);
+    if (list) list.push(s);
+    else byFolder.set(folder, [s]);
   }
   const callers = new Map<string, string[]>([...byFolder.values()].flat().map((s) => [s, []]));
   const unchecked = new Map<string, string>();
@@ -83,12 +85,11 @@ export async function lintScriptsAlone(
       }
     }
     // A conf.d file that a config of the tree includes runs the script where it is included.
-    for (const s of wanted)
-      callers.set(
-        s,
-        callers.get(s)!.filter((c) => !included.has(real(c))),
-      );
-    for (const s of wanted) if (!callers.get(s)!.length) unchecked.set(s, folder);
+    for (const s of wanted) {
+      const runs = callers.get(s)!.filter((c) => !included.has(real(c)));
+      callers.set(s, runs);
+      if (!runs.length) unchecked.set(s, folder);
+    }
   }
   const entries = [...new Set([...callers.values()].flat())];
   const checked = new Map([...callers].filter(([, c]) => c.length));
