@@ -113,9 +113,8 @@ export const rule = defineRule({
  * paths: {"/etc/keepalived/": "keepalived/"} (--root maps "/" only)'.
  */
 function mappingHint(f: ScriptFile, namedIn: string): string {
-  const m = /^the root (.*) stands for "\/"$/.exec(f.located);
-  if (!m) return '';
-  const root = m[1]!;
+  const root = f.rootPlacing;
+  if (root === null) return '';
   const configDir = path.posix.dirname(namedIn);
   const rel = path.posix.relative(root, configDir);
   if (rel.startsWith('..') || path.posix.isAbsolute(rel)) return '';

@@ -34,6 +34,8 @@ export interface ScriptFile {
   deployed: string;
   /** How the path was found here: 'the root R stands for "/"', or the paths mapping used. */
   located: string;
+  /** The root that placed the path here (no `paths:` mapping, root other than "/"); null otherwise. */
+  rootPlacing: string | null;
   stat: FileStat;
   source: SourceFile | null;
   readError: string | null;
@@ -238,6 +240,7 @@ function readScript(p: string, deployed: string, paths: PathMap, host: FileHost)
     path: p,
     deployed,
     located: paths.explain(deployed),
+    rootPlacing: paths.rootPlacing(deployed),
     stat,
     source: null,
     readError: null,

@@ -42,6 +42,8 @@ export interface PathMap {
    * no `paths:` mapping for it: not in the repository, so not looked for there.
    */
   systemProgram(deployed: string): boolean;
+  /** The root, when it (not a `paths:` mapping) places `deployed` and is not "/"; null otherwise. */
+  rootPlacing(deployed: string): string | null;
 }
 
 export function pathMap(
@@ -57,18 +59,22 @@ export function pathMap(
     prefix.endsWith('/') ? p.startsWith(prefix) : p === prefix || p.startsWith(prefix + '/');
   const join = (base: string, rest: string) => (rest ? path.posix.join(base, rest) : base);
   const local = new Map<string, string>();
+  /** The `paths:` mapping that places an absolute path, the longest first. */
+  const mappingFor = (p: string) => byFrom.find((m) => under(p, m.from));
   const toLocal = (deployed: string): string => {
     const p = path.posix.resolve('/', deployed);
-    for (const m of byFrom)
-      if (under(p, m.from)) return join(m.to, p.slice(m.from.replace(/\/$/, '').length).replace(/^\//, ''));
-    return path.posix.join(root, p);
+    const m = mappingFor(p);
+    return m ? join(m.to, p.slice(m.from.replace(/\/$/, '').length).replace(/^\//, '')) : path.posix.join(root, p);
   };
   return {
     root,
     onHost: onRoot && mappings.length === 0,
     systemProgram(deployed) {
       const p = path.posix.resolve('/', deployed);
-      return !onRoot && system.some((s) => p.startsWith(s)) && !byFrom.some((m) => under(p, m.from));
+      return !onRoot && system.some((s) => p.startsWith(s)) && !mappingFor(p);
+    },
+    rootPlacing(deployed) {
+      return onRoot || mappingFor(path.posix.resolve('/', deployed)) ? null : root;
     },
     toLocal(deployed) {
       // The same script path is named by thousands of instances (notify): resolve it once.
@@ -79,13 +85,8 @@ export function pathMap(
       return found;
     },
     explain(deployed) {
-      const p = path.posix.resolve('/', deployed);
-      const m = byFrom.find((x) => under(p, x.from));
-      return m
-        ? `the paths mapping "${m.from}" -> ${m.to}`
-        : path.posix.resolve(root) === '/'
-          ? 'root "/"'
-          : `the root ${root} stands for "/"`;
+      const m = mappingFor(path.posix.resolve('/', deployed));
+      return m ? `the paths mapping "${m.from}" -> ${m.to}` : onRoot ? 'root "/"' : `the root ${root} stands for "/"`;
     },
     toDeployed(local) {
       for (const m of byTo)
