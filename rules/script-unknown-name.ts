@@ -227,16 +227,19 @@ export const rule = defineRule({
             }));
             const first = c.calls[0]!;
             const last = c.calls[c.calls.length - 1]!;
+            const fn = last.handoff.function;
+            const to = fn
+              ? `function ${fn} of ${c.file.deployed}`
+              : last.handoff.sourced
+                ? `${c.file.deployed}, which it sources`
+                : c.file.deployed;
             if (!c.analysis.parsed) {
               const call = { file: last.file.path, start: last.handoff.start, end: last.handoff.start };
               unparsed(c.file, c.analysis, () => {
                 const who = describe(reaching);
                 return {
                   text: `handed the name by ${last.file.deployed}, ${who.text}`,
-                  related: [
-                    ...who.related,
-                    { origin: call, message: `the name is passed on here (to ${c.file.deployed})` },
-                  ],
+                  related: [...who.related, { origin: call, message: `the name is passed on here (to ${to})` }],
                 };
               });
               continue;
@@ -252,7 +255,7 @@ export const rule = defineRule({
               const at = { file: last.file.path, start: last.handoff.start, end: last.handoff.start };
               const key = `${at.file}\0${at.start}`;
               if (!site.calls.has(key))
-                site.calls.set(key, { origin: at, message: `the name is passed on here (to ${c.file.deployed})` });
+                site.calls.set(key, { origin: at, message: `the name is passed on here (to ${to})` });
               if (first !== last) {
                 const from = { file: first.file.path, start: first.handoff.start, end: first.handoff.start };
                 const k = `${from.file}\0${from.start}`;

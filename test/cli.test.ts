@@ -311,6 +311,7 @@ describe('parse --scripts', () => {
       by: ['notify of vrrp_instance VI_1'],
       parsed: true,
       nameUsed: true,
+      copies: [{ variable: 'NAME', ...at(2, 1) }],
       dispatches: [
         {
           kind: 'case',
@@ -321,6 +322,7 @@ describe('parse --scripts', () => {
       ],
       opaque: [{ why: 'the name is piped into grep', ...at(7, 4) }],
       interfaceUses: [],
+      handoffs: [],
     });
     // notify_master passes no name: the script is read with $2 empty, and says so.
     expect(notify.analyses[1].by).toEqual(['notify_master of vrrp_instance VI_1 (passes no name: $2 stays empty)']);
@@ -339,6 +341,23 @@ describe('parse --scripts', () => {
       syntaxError: { file: 'etc/keepalived/broken.sh' },
       dispatches: [],
     });
+  });
+
+  it('shows the programs the name is handed to (a sourced library, its function) and what they compare', async () => {
+    const dir = path.join(REPO, 'fixtures', 'script-unknown-name', 'invalid');
+    const r = await runCli(['parse', 'sourced-library.conf', '--scripts', '--root', '.'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    const [a] = JSON.parse(r.stdout).scripts[0].analyses;
+    expect(a.copies).toEqual([{ variable: 'NAME', file: 'etc/keepalived/sourcing.sh', line: 6, column: 1 }]);
+    expect(a.handoffs).toEqual([
+      expect.objectContaining({ line: 5, program: '/etc/keepalived/lib/common.sh', sourced: 'inherited', arrives: '$2' }),
+      expect.objectContaining({ line: 8, program: '(beside the script)/lib/roles.sh', function: 'apply_role' }),
+    ]);
+    // logger "$NAME" (line 7) is a program in PATH, not a function of the library: no handoff.
+    const roles = a.callees.find((c: { deployed: string }) => c.deployed === '/etc/keepalived/lib/roles.sh');
+    expect(roles.through).toEqual([expect.objectContaining({ line: 8, function: 'apply_role', arrives: '$1' })]);
+    expect(roles.copies).toEqual([{ variable: 'instance', file: 'etc/keepalived/lib/roles.sh', line: 6, column: 11 }]);
+    expect(roles.dispatches[0].tests.map((t: { literal: string }) => t.literal)).toEqual(['VI_1', 'VI_3']);
   });
 
   it('says why a script has no analysis, and plain parse still lists the scripts by path', async () => {

@@ -15,7 +15,7 @@
 import type { Expansion, SourceFile, Token } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
 import type { LoadedConfig, LoadedPass, Statement } from '../load/index.js';
-import type { NameSource, ScriptAnalysis } from '../scripts/analyze.js';
+import type { Handoff, NameSource, ScriptAnalysis } from '../scripts/analyze.js';
 import { hookLabel, type ScriptRef } from '../model/scripts.js';
 import { isLoadedConfig, loadConfig, resolveOptions } from '../load/index.js';
 import type { RuleMeta } from '../rule-api/index.js';
@@ -185,24 +185,61 @@ function scriptsView(loaded: LoadedConfig, pass: LoadedPass, cwd: string) {
         ...(a.syntaxError ? { syntaxError: at(scriptPath, a.syntaxError.start) } : {}),
         nameUsed: a.nameUsed,
         ...(a.defaulted ? { defaulted: true } : {}),
-        dispatches: a.dispatches.map((d) => ({
-          kind: d.kind,
-          ...at(scriptPath, d.start),
-          hasDefault: d.hasDefault,
-          tests: d.tests.map((t) => ({
-            literal: t.literal.text,
-            ...at(scriptPath, t.literal.start),
-            construct: t.construct,
-            ...(t.literal.glob ? { glob: true } : {}),
-            ...(t.negated ? { negated: true } : {}),
-            ...(t.missingQuotes ? { missingQuotes: true } : {}),
-            ...(t.fold ? { fold: t.fold } : {}),
-            ...(t.strip ? { strip: t.strip } : {}),
-          })),
-        })),
-        opaque: a.opaque.map((x) => ({ why: x.why, ...at(scriptPath, x.start) })),
-        interfaceUses: a.interfaceUses.map((x) => at(scriptPath, x.start)),
+        ...nameFlow(a, scriptPath, at),
+        ...(a.callees?.length
+          ? {
+              callees: a.callees.map((c) => ({
+                script: displayPath(c.file.path, cwd),
+                deployed: c.file.deployed,
+                through: c.calls.map(({ file, handoff }) => ({
+                  ...at(file.path, handoff.start),
+                  ...handoffView(handoff),
+                })),
+                parsed: c.analysis.parsed,
+                ...(c.analysis.budget ? { notAnalysed: `${c.analysis.budget.reason} (${c.analysis.budget.cap})` } : {}),
+                ...(c.analysis.syntaxError ? { syntaxError: at(c.file.path, c.analysis.syntaxError.start) } : {}),
+                ...nameFlow(c.analysis, c.file.path, at),
+              })),
+            }
+          : {}),
       })),
     };
   });
+}
+
+/** What a program the name is handed to is, and where the name arrives in it. */
+function handoffView(h: Handoff) {
+  return {
+    program: 'path' in h.program ? h.program.path : `(beside the script)/${h.program.besideScript}`,
+    ...(h.function ? { function: h.function } : {}),
+    ...(h.sourced ? { sourced: h.sourced } : {}),
+    arrives: `$${h.position}`,
+    ...(h.fold ? { fold: h.fold } : {}),
+    ...(h.strip ? { strip: h.strip } : {}),
+  };
+}
+
+/** How the name flows through one analysed script: copies, dispatches, opaque uses, handoffs. */
+function nameFlow(a: ScriptAnalysis, scriptPath: string, at: (file: string, offset: number) => At) {
+  return {
+    copies: a.copies.map((c) => ({ variable: c.variable, ...at(scriptPath, c.start) })),
+    dispatches: a.dispatches.map((d) => ({
+      kind: d.kind,
+      ...at(scriptPath, d.start),
+      hasDefault: d.hasDefault,
+      tests: d.tests.map((t) => ({
+        literal: t.literal.text,
+        ...at(scriptPath, t.literal.start),
+        construct: t.construct,
+        ...(t.literal.glob ? { glob: true } : {}),
+        ...(t.negated ? { negated: true } : {}),
+        ...(t.missingQuotes ? { missingQuotes: true } : {}),
+        ...(t.fold ? { fold: t.fold } : {}),
+        ...(t.strip ? { strip: t.strip } : {}),
+      })),
+    })),
+    opaque: a.opaque.map((x) => ({ why: x.why, ...at(scriptPath, x.start) })),
+    interfaceUses: a.interfaceUses.map((x) => at(scriptPath, x.start)),
+    handoffs: a.handoffs.map((h) => ({ ...at(scriptPath, h.start), ...handoffView(h) })),
+  };
 }

@@ -114,8 +114,12 @@ export interface ScriptAnalysis {
   nameUsed: boolean;
   /** The name is read with a default (`${2:-VI_1}`): where nothing is passed, the default applies. */
   defaulted?: boolean;
+  /** Analysed from a function of a sourced file (`entry`), and the file defines no such function. */
+  entryMissing?: boolean;
   /** The name handed to another program by its path (`/usr/local/bin/role-change "$NAME"`). */
   handoffs: Handoff[];
+  /** The variables the name is copied into (`NAME=$2`, `local n=$1`, `read -r t NAME s`), in order. */
+  copies: NameCopy[];
   /**
    * The scripts of the repository those handoffs reach, followed to a bounded depth (set by the
    * script store, which reads the files; absent when none was found).
@@ -135,6 +139,20 @@ export interface Handoff extends Span {
   /** The name as passed: case-folded or with a prefix/suffix removed on the way. */
   fold?: Fold;
   strip?: Strip;
+  /**
+   * The program is a file the script sources (`. "$DIR/lib.sh"`), and the name is passed to this
+   * function of it (`handle "$NAME"`: `position` is the function's parameter).
+   */
+  function?: string;
+  /**
+   * The program is sourced: its own commands see the positional parameters, given after the file
+   * (`args`: `. lib.sh "$NAME"`) or the script's own (`inherited`: `. lib.sh`).
+   */
+  sourced?: 'args' | 'inherited';
+}
+
+export interface NameCopy extends Span {
+  variable: string;
 }
 
 /** A script the name reaches through handoffs, with the calls that lead there (first: the analysed script's). */
@@ -183,13 +201,20 @@ const INTERFACE_COMMANDS = new Set(['ip', 'ifconfig', 'ethtool', 'tc', 'ifup', '
 const TEST_OPS = new Set(['=', '==', '!=', '=~', '-a', '-o', '&&', '||', '!', '(', ')']);
 const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
 /** `$(dirname "$0")`, `$(cd "$(dirname "$0")" && pwd)`: the folder of the running script. */
-const ARG0 = String.raw`("?)\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)`;
-const CD_PWD = String.raw`cd\s+"?\$\(dirname\s+${ARG0}\2\)"?\s*&&\s*pwd(?:\s+-P)?`;
-const SCRIPT_DIR = new RegExp(String.raw`^\$\(\s*(?:dirname\s+${ARG0}\1|${CD_PWD})\s*\)$`);
+const ARG0 = String.raw`"?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?`;
+const DIRNAME = String.raw`dirname\s+(?:--\s+)?${ARG0}`;
+/** `&>/dev/null`, `>/dev/null 2>&1` after the `cd`, as scripts silence it. */
+const QUIET = String.raw`(?:\s*(?:&>|[12]?>)\s*/dev/null|\s*2>&1)*`;
+const CD_PWD = String.raw`cd\s+(?:--\s+)?"?\$\(\s*${DIRNAME}\s*\)"?${QUIET}\s*&&\s*pwd(?:\s+-P)?`;
+const SCRIPT_DIR = new RegExp(String.raw`^\$\(\s*(?:${DIRNAME}|${CD_PWD})\s*\)$`);
 const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
 const QUOTE_STRIP_ALL = /^\$\{\w+\/\/(\\?"|'"')\/?\}$/;
 
-export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalysis {
+/**
+ * `entry`: the script is a library another one sources, and the name arrives in this function's
+ * parameter `source.position` (`handle "$NAME"` after `. lib.sh`), not in the library's own.
+ */
+export function analyzeScript(tree: ShellTree, source: NameSource, entry?: string): ScriptAnalysis {
   const out: ScriptAnalysis = {
     parsed: true,
     dispatches: [],
@@ -197,6 +222,7 @@ export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalys
     interfaceUses: [],
     nameUsed: false,
     handoffs: [],
+    copies: [],
   };
   const root = tree.rootNode;
   const depth = treeDepth(tree, MAX_SCRIPT_TREE_DEPTH);
@@ -215,7 +241,7 @@ export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalys
     return out;
   }
   try {
-    return new Analyzer(out, source).run(root);
+    return new Analyzer(out, source, entry).run(root);
   } catch (e) {
     if (e instanceof AnalysisBudgetError) return notAnalysed(e.budget);
     throw e;
@@ -223,7 +249,16 @@ export function analyzeScript(tree: ShellTree, source: NameSource): ScriptAnalys
 }
 
 export function notAnalysed(budget: ScriptBudget): ScriptAnalysis {
-  return { parsed: false, budget, dispatches: [], opaque: [], interfaceUses: [], nameUsed: false, handoffs: [] };
+  return {
+    parsed: false,
+    budget,
+    dispatches: [],
+    opaque: [],
+    interfaceUses: [],
+    nameUsed: false,
+    handoffs: [],
+    copies: [],
+  };
 }
 
 /** The depth of the syntax tree, walked with a cursor (no recursion), stopping past `limit`. */
@@ -270,15 +305,19 @@ class Analyzer {
   private readonly active = new Set<string>();
   private readonly seenDispatch = new Set<number>();
   private readonly seenOpaque = new Set<number>();
+  private readonly seenCopy = new Set<string>();
+  /** The files sourced so far (`. "$DIR/lib.sh"`): a function they define may receive the name. */
+  private readonly libraries: Handoff['program'][] = [];
   private frame: Frame;
   private steps = 0;
 
   constructor(
     private readonly out: ScriptAnalysis,
     private readonly source: NameSource,
+    private readonly entry?: string,
   ) {
     this.frame = { pos: new Map() };
-    if (source.kind === 'argv')
+    if (source.kind === 'argv' && entry === undefined)
       this.frame.pos.set(source.position, { k: 'name', quoted: false, prefix: '', suffix: '' });
   }
 
@@ -289,6 +328,18 @@ class Analyzer {
       if (name && body) this.functions.set(name, body);
     }
     this.walk(root);
+    if (this.entry !== undefined && this.source.kind === 'argv') {
+      // A library: its top level ran without the name; the function the caller names gets it.
+      const body = this.functions.get(this.entry);
+      if (!body) this.out.entryMissing = true;
+      else {
+        this.called.add(this.entry);
+        this.frame = { pos: new Map([[this.source.position, { k: 'name', quoted: false, prefix: '', suffix: '' }]]) };
+        this.active.add(this.entry);
+        this.walk(body);
+        this.active.delete(this.entry);
+      }
+    }
     // A function nobody calls still sees the script's globals (it may be called by a sourcing script).
     for (const [name, body] of this.functions) {
       if (this.called.has(name)) continue;
@@ -299,6 +350,7 @@ class Analyzer {
     }
     this.out.dispatches.sort((a, b) => a.start - b.start);
     this.out.opaque.sort((a, b) => a.start - b.start);
+    this.out.copies.sort((a, b) => a.start - b.start);
     return this.out;
   }
 
@@ -397,8 +449,17 @@ class Analyzer {
     const fold = this.folds.get(name);
     if (v.k === 'name' && (v.prefix || v.suffix)) this.vars.set(name, DERIVED);
     else this.vars.set(name, fold && v.k === 'name' ? { ...v, fold } : v);
+    if (v.k === 'name' && !v.prefix && !v.suffix) this.copied(name, n);
     // Walk nested command substitutions for their own uses of the name.
     for (const c of valueNode.children) if (c.type === 'command_substitution') this.walk(c);
+  }
+
+  /** A copy of the name, once per place (a function called twice assigns at the same place). */
+  private copied(variable: string, n: ShellNode): void {
+    const key = `${n.startIndex}\0${variable}`;
+    if (this.seenCopy.has(key)) return;
+    this.seenCopy.add(key);
+    this.out.copies.push({ variable, start: n.startIndex, end: n.endIndex });
   }
 
   private declare(n: ShellNode): void {
@@ -434,13 +495,14 @@ class Analyzer {
     const cmd = nameNode.text;
     const fn = this.functions.get(cmd);
     if (fn) return this.call(cmd, fn, args);
+    if ((cmd === 'source' || cmd === '.') && this.sourceFile(n, args)) return;
     if (cmd === 'read') return this.read(args, n);
     if (cmd === 'set') return this.set(args);
     if (cmd === 'shift') return this.shift(args);
     if (cmd === 'test' || cmd === '[') return void this.testWords(n, args, false, true);
     const values = args.map((a) => this.evaluate(a));
     const base = cmd.split('/').pop() ?? cmd;
-    const handed = this.handoff(n, nameNode, args, values);
+    const handed = this.handoff(n, nameNode, args, values) || this.libraryCall(n, cmd, args, values);
     values.forEach((v, i) => {
       if (v.k !== 'name' && v.k !== 'derived') return;
       this.out.nameUsed = true;
@@ -478,33 +540,48 @@ class Analyzer {
       program = { ...program, text: words[0] ?? '' };
       position += words.length - 1;
     }
-    const target =
-      program.k === 'lit' && program.text.startsWith('/') && !program.glob && !/\s/.test(program.text)
-        ? { path: program.text }
-        : program.k === 'dir' && program.rest.startsWith('/') && program.rest.length > 1
-          ? { besideScript: program.rest.slice(1) }
-          : null;
+    const target = programPath(program);
     if (!target) return false;
-    for (let i = first; i < args.length; i++) {
+    this.handArgs(n, target, args.slice(first), values.slice(first), position, {});
+    return true;
+  }
+
+  /** Each argument that is the name, handed to `program` at its position from `position` on. */
+  private handArgs(
+    n: ShellNode,
+    program: Handoff['program'],
+    args: ShellNode[],
+    values: Value[],
+    position: number,
+    how: Pick<Handoff, 'function' | 'sourced'>,
+  ): boolean {
+    let handed = false;
+    for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
       if (isAllArgs(a)) {
         // "$@": every position of this frame, shifted by what comes before it.
         const max = Math.max(0, ...this.frame.pos.keys());
-        for (let k = 1; k <= max; k++) this.handTo(n, target, position++, this.frame.pos.get(k) ?? UNKNOWN);
+        for (let k = 1; k <= max; k++)
+          handed = this.handTo(n, program, position++, this.frame.pos.get(k) ?? UNKNOWN, how) || handed;
         continue;
       }
       if (a.type !== 'string' && a.type !== 'word' && a.type !== 'raw_string' && a.type !== 'number') {
         // Unquoted $X may split into several words: the positions after it are unknown.
-        this.handTo(n, target, position, values[i]!);
-        break;
+        return this.handTo(n, program, position, values[i]!, how) || handed;
       }
-      this.handTo(n, target, position++, values[i]!);
+      handed = this.handTo(n, program, position++, values[i]!, how) || handed;
     }
-    return true;
+    return handed;
   }
 
-  private handTo(n: ShellNode, program: Handoff['program'], position: number, v: Value): void {
-    if (v.k !== 'name' || v.quoted || v.prefix || v.suffix) return;
+  private handTo(
+    n: ShellNode,
+    program: Handoff['program'],
+    position: number,
+    v: Value,
+    how: Pick<Handoff, 'function' | 'sourced'> = {},
+  ): boolean {
+    if (v.k !== 'name' || v.quoted || v.prefix || v.suffix) return false;
     this.out.handoffs.push({
       start: n.startIndex,
       end: n.endIndex,
@@ -512,7 +589,46 @@ class Analyzer {
       position,
       ...(v.fold ? { fold: v.fold } : {}),
       ...(v.strip ? { strip: v.strip } : {}),
+      ...how,
     });
+    return true;
+  }
+
+  /**
+   * `. "$DIR/lib.sh"` / `source /etc/keepalived/lib.sh [ARGS]`: a file of the repository whose
+   * top level runs in this shell, with this frame's positional parameters (or ARGS), and whose
+   * functions the script may then call with the name. False when the file is not named by a path.
+   */
+  private sourceFile(n: ShellNode, args: ShellNode[]): boolean {
+    const program = args[0] ? programPath(this.evaluate(args[0])) : null;
+    if (!program) return false;
+    this.libraries.push(program);
+    if (args.length > 1) {
+      const rest = args.slice(1);
+      this.handArgs(
+        n,
+        program,
+        rest,
+        rest.map((a) => this.evaluate(a)),
+        1,
+        { sourced: 'args' },
+      );
+    } else for (const [p, v] of this.frame.pos) this.handTo(n, program, p, v, { sourced: 'inherited' });
+    for (const a of args) for (const c of descendants(a, 'command_substitution')) this.walk(c);
+    return true;
+  }
+
+  /**
+   * `handle "$NAME"` where handle is no function of this script but the script sourced a file:
+   * a handoff to that function in each sourced file (the script store keeps the files that define
+   * it; a program in PATH such as `logger` is defined by none and is dropped there).
+   */
+  private libraryCall(n: ShellNode, cmd: string, args: ShellNode[], values: Value[]): boolean {
+    if (!this.libraries.length || !/^[\w:-][\w.:-]*$/.test(cmd) || MATCHERS.has(cmd) || INTERFACE_COMMANDS.has(cmd))
+      return false;
+    let handed = false;
+    for (const lib of this.libraries) handed = this.handArgs(n, lib, args, values, 1, { function: cmd }) || handed;
+    return handed;
   }
 
   private call(name: string, body: ShellNode, args: ShellNode[]): void {
@@ -565,8 +681,10 @@ class Analyzer {
     // they were stripped, or IFS splits at them (IFS='"': `INSTANCE `, `VI_1`, ` MASTER 100`).
     const quoted = input.quoted && !this.splitsAtQuotes(n);
     if (names.length === 1) this.vars.set(names[0]!, input);
-    else if (names.length >= 3) this.vars.set(names[1]!, { k: 'name', quoted, prefix: '', suffix: '' });
-    else this.vars.set(names[1]!, DERIVED);
+    else if (names.length >= 3) {
+      this.vars.set(names[1]!, { k: 'name', quoted, prefix: '', suffix: '' });
+      this.copied(names[1]!, n);
+    } else this.vars.set(names[1]!, DERIVED);
   }
 
   /** A here-document that is one expansion and blanks reads its value; any other text is unknown. */
@@ -1042,6 +1160,15 @@ class Analyzer {
     for (const v of values) acc = acc ? join(acc, v) : v;
     return acc ?? { k: 'lit', text: '', glob: false, start: 0, end: 0 };
   }
+}
+
+/** A program named by an absolute path, or by a path beside the running script (`$(dirname "$0")/x`). */
+function programPath(program: Value): Handoff['program'] | null {
+  if (program.k === 'lit' && program.text.startsWith('/') && !program.glob && !/\s/.test(program.text))
+    return { path: program.text };
+  if (program.k === 'dir' && program.rest.startsWith('/') && program.rest.length > 1)
+    return { besideScript: program.rest.slice(1) };
+  return null;
 }
 
 function join(a: Value, b: Value): Value {

@@ -137,12 +137,12 @@ export async function loadScripts<R extends ScriptCall>(
     }
     // The programs the scripts hand the name to, read through the same host (confined to the
     // root, same size cap), each (file, position) analysed once however many scripts call it.
-    const calleeAnalysis = (f: ScriptFile, position: number): ScriptAnalysis => {
+    const calleeAnalysis = (f: ScriptFile, position: number, entry?: string): ScriptAnalysis => {
       const s: NameSource = { kind: 'argv', position };
-      const k = key(f.path, s);
+      const k = `${key(f.path, s)}\0${entry ?? ''}`;
       let a = analyses.get(k);
       if (!a) {
-        a = analyseAll(parser, f.source!.text, [s])[0]![1];
+        a = analyseAll(parser, f.source!.text, [s], entry)[0]![1];
         analyses.set(k, a);
       }
       return a;
@@ -158,22 +158,43 @@ export async function loadScripts<R extends ScriptCall>(
       // A callee over a cap (too large to read) is kept, to be reported as not analysed.
       return (f?.source && f.shell) || f?.budget ? f : null;
     };
+    const analysed = (g: ScriptFile, h: Handoff): ScriptAnalysis =>
+      g.budget ? notAnalysed(g.budget) : calleeAnalysis(g, h.position, h.function);
+    /**
+     * A call of a function no sourced file defines is a program in PATH (`logger "$NAME"`), and a
+     * file sourced with the script's own parameters that is not ours or never reads the name is no
+     * handoff: both are dropped, once per analysis, so the rules see only the real handoffs.
+     */
+    const pruned = new WeakSet<ScriptAnalysis>();
+    const prune = (f: ScriptFile, a: ScriptAnalysis) => {
+      if (pruned.has(a)) return;
+      pruned.add(a);
+      a.handoffs = a.handoffs.filter((h) => {
+        if (!h.function && h.sourced !== 'inherited') return true;
+        const g = resolve(f, h);
+        if (!g) return false;
+        const b = analysed(g, h);
+        return !b.parsed || (!b.entryMissing && b.nameUsed);
+      });
+    };
     for (const w of wanted.values()) {
       const top = analyses.get(key(w.file.path, w.source));
+      if (top?.handoffs.length) prune(w.file, top);
       if (!top?.handoffs.length || top.callees) continue;
       const callees: Callee[] = [];
       const visit = (f: ScriptFile, a: ScriptAnalysis, calls: Callee['calls'], chain: Set<string>) => {
         if (calls.length >= MAX_HANDOFF_DEPTH) return;
+        prune(f, a);
         const seen = new Set<string>();
         for (const h of a.handoffs) {
           const g = resolve(f, h);
-          const k = g ? key(g.path, { kind: 'argv', position: h.position }) : '';
+          const k = g ? `${key(g.path, { kind: 'argv', position: h.position })}\0${h.function ?? ''}` : '';
           // A script calling itself, or a cycle (a -> b -> a), stops where it closes; the same
           // program called twice the same way is followed once (the first call is shown).
           const same = `${k}\0${JSON.stringify([h.fold ?? null, h.strip ?? null])}`;
           if (!g || chain.has(k) || seen.has(same) || callees.length >= MAX_CALLEES) continue;
           seen.add(same);
-          const b = g.budget ? notAnalysed(g.budget) : calleeAnalysis(g, h.position);
+          const b = analysed(g, h);
           const through = [...calls, { file: { path: f.path, deployed: f.deployed }, handoff: h }];
           callees.push({ file: { path: g.path, deployed: g.deployed }, analysis: b, calls: through });
           if (b.parsed) visit(g, b, through, new Set([...chain, k]));
@@ -215,12 +236,17 @@ export function scriptFile(command: string, paths: PathMap): string | null {
  * Every name source of one script. A failure of the parser or of the analysis (a stack overflow on
  * input no cap foresaw) costs this script its analysis, never the config its findings.
  */
-function analyseAll(parser: ShellParser, text: string, sources: NameSource[]): [NameSource, ScriptAnalysis][] {
+function analyseAll(
+  parser: ShellParser,
+  text: string,
+  sources: NameSource[],
+  entry?: string,
+): [NameSource, ScriptAnalysis][] {
   let tree: ReturnType<ShellParser['parse']> | null = null;
   try {
     tree = parser.parse(text);
     const t = tree;
-    return sources.map((s) => [s, analyzeScript(t, s)]);
+    return sources.map((s) => [s, analyzeScript(t, s, entry)]);
   } catch (e) {
     const failed = notAnalysed({
       cap: 'script-parser',
