@@ -35,6 +35,8 @@ export const rule = defineRule({
           // A script that hands the name on to another program (`/usr/local/bin/role-change "$NAME"`)
           // may act for the other names there: say nothing either.
           if (!a || !f || !a.parsed || !a.dispatches.length || a.opaque.length || a.handoffs.length) continue;
+          // A check script told the name in its line runs on a timer, not on a state change.
+          if (ref.nameWritten && (ref.hook === 'script' || ref.hook === 'misc_path')) continue;
           for (const name of ref.names) {
             if (a.dispatches.some((d) => handles(d, name))) continue;
             const owner = ctx.scripts.named.instances.get(name) ?? ctx.scripts.named.groups.get(name);

@@ -98,7 +98,7 @@ export const rule = defineRule({
       for (const { ref: c, passes: names } of callers) {
         const at = ctx.where(c.statement.keyword.origin);
         const passes = c.nameSource?.kind === 'fifo' ? 'every instance and group: ' : '';
-        const written = c.nameSource || !names.length ? '' : ' written in its line';
+        const written = (c.nameSource && !c.nameWritten) || !names.length ? '' : ' written in its line';
         const line = `${hookLabel(c)} at ${at} (passes ${passes}${quoteList(names) || 'no name'}${written})`;
         if (!seen.has(line)) seen.set(line, { line, origin: c.statement.keyword.origin, ref: c });
       }

@@ -162,6 +162,7 @@ function scriptsView(loaded: LoadedConfig, pass: LoadedPass, cwd: string) {
         ...at(ref.statement.keyword.origin.file, ref.statement.keyword.origin.start),
         // null: this hook passes no name (notify_master & co., vrrp_script, start-up scripts).
         nameArrives: ref.nameSource ? arrives(ref.nameSource) : null,
+        ...(ref.nameWritten ? { nameWritten: true } : {}),
         names: ref.names,
         args: ref.args.map((a) => a.text),
       })),

@@ -51,6 +51,12 @@ export interface ScriptRef extends ScriptCall {
   nameSource: NameSource | null;
   /** The names that can arrive there (the owner, or every instance and group for a FIFO). */
   names: string[];
+  /**
+   * The name is a word written in the line (`script "/x/check.sh VI_1"`, `notify_master "/x.sh
+   * INSTANCE VI_1 MASTER"`): the first argument that names an instance or group, as keepalived
+   * passes no name to these hooks.
+   */
+  nameWritten?: boolean;
 }
 
 const INSTANCE_HOOKS = new Set([
@@ -71,6 +77,11 @@ const GLOBAL_HOOKS = new Set([
   'shutdown_script',
 ]);
 const VRRP_FIFO_HOOKS = new Set(['notify_fifo_script', 'vrrp_notify_fifo_script']);
+/**
+ * Hooks keepalived passes no name to, whose line may write one for the script (a check script
+ * told which instance it guards, a notify_master that writes its own arguments).
+ */
+const WRITTEN_NAME_HOOKS = new Set([...INSTANCE_HOOKS, 'script', 'misc_path']);
 /** Hooks that use word 1 only (user and group come from a `user` keyword). */
 const COMMAND_ONLY = new Set(['script', 'misc_path']);
 
@@ -156,6 +167,14 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
     } else if (VRRP_FIFO_HOOKS.has(hook)) {
       ref.nameSource = { kind: 'fifo' };
       ref.names = everyName;
+    }
+    if (!ref.nameSource && WRITTEN_NAME_HOOKS.has(hook)) {
+      const i = ref.args.findIndex((a) => named.instances.has(a.text) || named.groups.has(a.text));
+      if (i >= 0) {
+        ref.nameSource = { kind: 'argv', position: i + 1 };
+        ref.names = [ref.args[i]!.text];
+        ref.nameWritten = true;
+      }
     }
     out.push(ref);
   }
