@@ -350,7 +350,12 @@ describe('parse --scripts', () => {
     const [a] = JSON.parse(r.stdout).scripts[0].analyses;
     expect(a.copies).toEqual([{ variable: 'NAME', file: 'etc/keepalived/sourcing.sh', line: 6, column: 1 }]);
     expect(a.handoffs).toEqual([
-      expect.objectContaining({ line: 5, program: '/etc/keepalived/lib/common.sh', sourced: 'inherited', arrives: '$2' }),
+      expect.objectContaining({
+        line: 5,
+        program: '/etc/keepalived/lib/common.sh',
+        sourced: 'inherited',
+        arrives: '$2',
+      }),
       expect.objectContaining({ line: 8, program: '(beside the script)/lib/roles.sh', function: 'apply_role' }),
     ]);
     // logger "$NAME" (line 7) is a program in PATH, not a function of the library: no handoff.
