@@ -214,6 +214,7 @@ function handoffView(h: Handoff) {
     program: 'path' in h.program ? h.program.path : `(beside the script)/${h.program.besideScript}`,
     ...(h.function ? { function: h.function } : {}),
     ...(h.sourced ? { sourced: h.sourced } : {}),
+    ...(h.quoted ? { quoted: true } : {}),
     arrives: `$${h.position}`,
     ...(h.fold ? { fold: h.fold } : {}),
     ...(h.strip ? { strip: h.strip } : {}),

@@ -149,6 +149,14 @@ export interface Handoff extends Span {
    * (`args`: `. lib.sh "$NAME"`) or the script's own (`inherited`: `. lib.sh`).
    */
   sourced?: 'args' | 'inherited';
+  /** A FIFO name field handed on with its double quotes (`handler "$name"` after `read`). */
+  quoted?: boolean;
+}
+
+/** How a program is entered: a function of a sourced file, a name that still has its FIFO quotes. */
+export interface Entry {
+  function?: string;
+  quoted?: boolean;
 }
 
 export interface NameCopy extends Span {
@@ -211,10 +219,11 @@ const QUOTE_STRIP = /^\$\{\w+(\/\/?\\?"\/?|\/\/'"'\/?|%\\?"|#\\?")\}$/;
 const QUOTE_STRIP_ALL = /^\$\{\w+\/\/(\\?"|'"')\/?\}$/;
 
 /**
- * `entry`: the script is a library another one sources, and the name arrives in this function's
- * parameter `source.position` (`handle "$NAME"` after `. lib.sh`), not in the library's own.
+ * `entry.function`: the script is a library another one sources, and the name arrives in this
+ * function's parameter `source.position` (`handle "$NAME"` after `. lib.sh`), not in the library's
+ * own; `entry.quoted`: the name arrives with the double quotes of a FIFO line.
  */
-export function analyzeScript(tree: ShellTree, source: NameSource, entry?: string): ScriptAnalysis {
+export function analyzeScript(tree: ShellTree, source: NameSource, entry: Entry = {}): ScriptAnalysis {
   const out: ScriptAnalysis = {
     parsed: true,
     dispatches: [],
@@ -314,11 +323,15 @@ class Analyzer {
   constructor(
     private readonly out: ScriptAnalysis,
     private readonly source: NameSource,
-    private readonly entry?: string,
+    private readonly entry: Entry,
   ) {
     this.frame = { pos: new Map() };
-    if (source.kind === 'argv' && entry === undefined)
-      this.frame.pos.set(source.position, { k: 'name', quoted: false, prefix: '', suffix: '' });
+    if (source.kind === 'argv' && entry.function === undefined) this.frame.pos.set(source.position, this.arriving());
+  }
+
+  /** The name as it arrives (with its FIFO quotes when a reader hands it on as read). */
+  private arriving(): Value {
+    return { k: 'name', quoted: this.entry.quoted === true, prefix: '', suffix: '' };
   }
 
   run(root: ShellNode): ScriptAnalysis {
@@ -328,16 +341,17 @@ class Analyzer {
       if (name && body) this.functions.set(name, body);
     }
     this.walk(root);
-    if (this.entry !== undefined && this.source.kind === 'argv') {
+    const fn = this.entry.function;
+    if (fn !== undefined && this.source.kind === 'argv') {
       // A library: its top level ran without the name; the function the caller names gets it.
-      const body = this.functions.get(this.entry);
+      const body = this.functions.get(fn);
       if (!body) this.out.entryMissing = true;
       else {
-        this.called.add(this.entry);
-        this.frame = { pos: new Map([[this.source.position, { k: 'name', quoted: false, prefix: '', suffix: '' }]]) };
-        this.active.add(this.entry);
+        this.called.add(fn);
+        this.frame = { pos: new Map([[this.source.position, this.arriving()]]) };
+        this.active.add(fn);
         this.walk(body);
-        this.active.delete(this.entry);
+        this.active.delete(fn);
       }
     }
     // A function nobody calls still sees the script's globals (it may be called by a sourcing script).
@@ -581,7 +595,7 @@ class Analyzer {
     v: Value,
     how: Pick<Handoff, 'function' | 'sourced'> = {},
   ): boolean {
-    if (v.k !== 'name' || v.quoted || v.prefix || v.suffix) return false;
+    if (v.k !== 'name' || v.prefix || v.suffix) return false;
     this.out.handoffs.push({
       start: n.startIndex,
       end: n.endIndex,
@@ -589,6 +603,7 @@ class Analyzer {
       position,
       ...(v.fold ? { fold: v.fold } : {}),
       ...(v.strip ? { strip: v.strip } : {}),
+      ...(v.quoted ? { quoted: true } : {}),
       ...how,
     });
     return true;

@@ -14,6 +14,7 @@ import {
   analyzeScript,
   notAnalysed,
   type Callee,
+  type Entry,
   type Handoff,
   type NameSource,
   type ScriptAnalysis,
@@ -137,9 +138,9 @@ export async function loadScripts<R extends ScriptCall>(
     }
     // The programs the scripts hand the name to, read through the same host (confined to the
     // root, same size cap), each (file, position) analysed once however many scripts call it.
-    const calleeAnalysis = (f: ScriptFile, position: number, entry?: string): ScriptAnalysis => {
+    const calleeAnalysis = (f: ScriptFile, position: number, entry: Entry): ScriptAnalysis => {
       const s: NameSource = { kind: 'argv', position };
-      const k = `${key(f.path, s)}\0${entry ?? ''}`;
+      const k = `${key(f.path, s)}\0${entry.function ?? ''}\0${entry.quoted ? 'q' : ''}`;
       let a = analyses.get(k);
       if (!a) {
         a = analyseAll(parser, f.source!.text, [s], entry)[0]![1];
@@ -159,7 +160,9 @@ export async function loadScripts<R extends ScriptCall>(
       return (f?.source && f.shell) || f?.budget ? f : null;
     };
     const analysed = (g: ScriptFile, h: Handoff): ScriptAnalysis =>
-      g.budget ? notAnalysed(g.budget) : calleeAnalysis(g, h.position, h.function);
+      g.budget
+        ? notAnalysed(g.budget)
+        : calleeAnalysis(g, h.position, { ...(h.function ? { function: h.function } : {}), quoted: h.quoted === true });
     /**
      * A call of a function no sourced file defines is a program in PATH (`logger "$NAME"`), and a
      * file sourced with the script's own parameters that is not ours or never reads the name is no
@@ -188,7 +191,7 @@ export async function loadScripts<R extends ScriptCall>(
         const seen = new Set<string>();
         for (const h of a.handoffs) {
           const g = resolve(f, h);
-          const k = g ? `${key(g.path, { kind: 'argv', position: h.position })}\0${h.function ?? ''}` : '';
+          const k = g ? `${key(g.path, { kind: 'argv', position: h.position })}\0${h.function ?? ''}\0${h.quoted}` : '';
           // A script calling itself, or a cycle (a -> b -> a), stops where it closes; the same
           // program called twice the same way is followed once (the first call is shown).
           const same = `${k}\0${JSON.stringify([h.fold ?? null, h.strip ?? null])}`;
@@ -240,7 +243,7 @@ function analyseAll(
   parser: ShellParser,
   text: string,
   sources: NameSource[],
-  entry?: string,
+  entry: Entry = {},
 ): [NameSource, ScriptAnalysis][] {
   let tree: ReturnType<ShellParser['parse']> | null = null;
   try {
