@@ -361,6 +361,59 @@ describe('the name handed on to another script', () => {
     expect(handoffs(a)).toEqual([]);
   });
 
+  it('a sourced file: its top level gets the positions, its functions the name they are called with', async () => {
+    const a = await analyze(
+      [
+        'logger "$2"', // nothing sourced yet: a program in PATH, no handoff
+        'HERE=$( cd -- "$( dirname -- "${BASH_SOURCE[0]}" )" >/dev/null 2>&1 && pwd -P )',
+        '. "$HERE/lib/common.sh"',
+        'source /etc/keepalived/lib/args.sh x "$2"',
+        'source "$LIBDIR/unknown.sh"', // not a path we can resolve: the old opaque rule applies
+        'NAME=$2',
+        'handle "$3" "$NAME"',
+        'grep -qx "$NAME" /etc/names', // a matcher is never a library function
+        '',
+      ].join('\n'),
+    );
+    const shown = a.handoffs.map((h) => ({
+      to: `${'path' in h.program ? h.program.path : `<dir>/${h.program.besideScript}`} $${h.position}`,
+      ...(h.function ? { function: h.function } : {}),
+      ...(h.sourced ? { sourced: h.sourced } : {}),
+    }));
+    expect(shown).toEqual([
+      { to: '<dir>/lib/common.sh $2', sourced: 'inherited' },
+      { to: '/etc/keepalived/lib/args.sh $2', sourced: 'args' },
+      { to: '<dir>/lib/common.sh $2', function: 'handle' },
+      { to: '/etc/keepalived/lib/args.sh $2', function: 'handle' },
+    ]);
+    expect(a.opaque.map((o) => o.why)).toEqual([
+      'the name is passed to grep, which matches it against data this analysis cannot see',
+    ]);
+    expect(a.copies.map((c) => c.variable)).toEqual(['NAME']);
+  });
+
+  it('a library entered at a function: only that function sees the name, with FIFO quotes when handed so', async () => {
+    const lib = [
+      'case "$1" in OTHER) : ;; esac', // the library's own top level: not the name
+      'handle() { case "$2" in VI_1) up ;; esac; }',
+      'other() { case "$2" in VI_9) up ;; esac; }',
+      '',
+    ].join('\n');
+    const tree = (await loadShellParser()).parse(lib);
+    try {
+      const plain = analyzeScript(tree, { kind: 'argv', position: 2 }, { function: 'handle' });
+      expect(literals(plain)).toEqual(['case:VI_1']);
+      expect(plain.dispatches[0]!.tests[0]!.missingQuotes).toBe(false);
+      const quoted = analyzeScript(tree, { kind: 'argv', position: 2 }, { function: 'handle', quoted: true });
+      expect(quoted.dispatches[0]!.tests[0]!.missingQuotes).toBe(true);
+      const missing = analyzeScript(tree, { kind: 'argv', position: 2 }, { function: 'absent' });
+      expect(missing.entryMissing).toBe(true);
+      expect(missing.dispatches).toEqual([]);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('a literal substitution is a transform; a glob or an unknown replacement is not', async () => {
     const a = await analyze(
       [
