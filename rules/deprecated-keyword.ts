@@ -35,9 +35,17 @@ export const rule = defineRule({
                 ? `warns under -t: ${quoted}`
                 : `only logs ${quoted} to syslog (keepalived -t does not show it)`;
               const upgrade = routeWordUpgradeNote(w, ctx.from);
+              // gw and via are one word to the route parser; nexthop and ::/0 are read by other
+              // paths of it, so those edits are offered, not made.
+              const edit = {
+                message: `replace "${t.text}" with "${w.replacement}"`,
+                edits: [{ at: t, text: w.replacement }],
+              };
+              const safe = t.text === 'gw' && (!ctx.from || compareVersions(ctx.from, '1.2.24') >= 0);
               ctx.report({
                 messageId: 'routeWord',
                 at: t,
+                ...(safe ? { fix: edit } : { suggestions: [edit] }),
                 data: {
                   word: t.text,
                   replacement: w.replacement,
@@ -56,9 +64,15 @@ export const rule = defineRule({
         const since = dep.since ? (tryParseVersion(dep.since) ?? null) : null;
         if (since && compareVersions(since, ctx.target) > 0) return;
         const scopePath = scopeOf(ctx.table, s.parent).path;
+        const rename = renameFix(ctx.table, scopePath, s.keyword.text, dep, ctx.target, ctx.from);
+        const edit = rename && {
+          message: `rename "${s.keyword.text}" to "${rename.name}"`,
+          edits: [{ at: s.keyword, text: rename.name }],
+        };
         ctx.report({
           messageId: 'deprecated',
           at: s.keyword,
+          ...(edit ? (rename.safe ? { fix: edit } : { suggestions: [edit] }) : {}),
           data: {
             name: s.keyword.text,
             since: since ? ` since keepalived ${dep.since}` : '',
@@ -148,6 +162,28 @@ function replacementName(
   const paths = m[1] === 'global_defs' ? ['global_defs'] : m[1] === 'top-level' ? [''] : [scopePath, 'global_defs', ''];
   const path = paths.find((p) => table.lookupAllVersions(p, name).length > 0);
   return path === undefined ? undefined : { name, path };
+}
+
+/**
+ * A deprecated keyword whose replacement is another keyword of the same block that the target
+ * knows (nb_get_retry -> retry, vrrp_track_file -> track_file, *_rlimit_rtime -> *_rlimit_rttime):
+ * renaming it is safe, keepalived reads both alike. When the version running today (--from) does not
+ * know the new name yet, the rename waits for the upgrade: offered, not made. A replacement in
+ * another block or prose (lvs_sync_daemon_interface -> global_defs lvs_sync_daemon) is no rename.
+ */
+function renameFix(
+  table: KeywordTable,
+  scopePath: string,
+  name: string,
+  dep: Deprecation,
+  target: Version,
+  from: Version | null,
+): { name: string; safe: boolean } | null {
+  const r = dep.replacement ? replacementName(table, scopePath, dep.replacement) : undefined;
+  if (!r || r.path !== scopePath || r.name === name) return null;
+  const defs = table.lookupAllVersions(r.path, r.name);
+  if (!defs.some((d) => isValidIn(d, target))) return null;
+  return { name: r.name, safe: !from || defs.some((d) => isValidIn(d, from)) };
 }
 
 /** What --from adds to a deprecation the target has: when it came and when the rename can happen. */

@@ -24,7 +24,7 @@ export interface CliRun {
 
 export async function runCli(
   argv: string[],
-  opts: { cwd?: string; host?: FileHost; env?: Record<string, string>; isTTY?: boolean } = {},
+  opts: { cwd?: string; host?: FileHost; env?: Record<string, string>; isTTY?: boolean; stdin?: string } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -35,6 +35,7 @@ export async function runCli(
     env: opts.env ?? {},
     isTTY: opts.isTTY ?? false,
     ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.stdin !== undefined ? { stdin: async () => opts.stdin! } : {}),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
@@ -52,6 +53,8 @@ export interface JsonDiagnostic {
   endLine: number;
   endColumn: number;
   configIds?: string[];
+  fix?: { message: string; edits: { file: string; line: number; column: number; text: string }[] };
+  suggestions?: { message: string; edits: { file: string; line: number; column: number; text: string }[] }[];
 }
 
 export async function lintJson(

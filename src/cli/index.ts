@@ -152,6 +152,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'also check the linted configs together, as the nodes of one VRRP cluster (see the cluster command)',
     )
     .option(
+      '--fix',
+      'apply the safe fixes (keepalived behaves the same after them) to the files, then report what is left',
+    )
+    .option('--unsafe-fixes', 'with --fix or --diff: also apply the fixes that change what keepalived does')
+    .option('--diff', 'print the fixes as a unified diff and change no file (exit 1 when there is something to fix)')
+    .option(
       '--cache',
       `re-lint only the configs whose files changed since ` +
         `the last run with --cache (kept in ${DEFAULT_CACHE_DIR}, ` +
@@ -193,10 +199,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           stdinFilename?: string;
           cluster?: boolean;
           ruleUrlBase?: string;
+          fix?: boolean;
+          unsafeFixes?: boolean;
+          diff?: boolean;
         } & KeepalivedCliOptions,
         cmd: Command,
       ) => {
         const target = checkTarget(o.target, io);
+        let fixWriteFailed = false;
+        if (o.unsafeFixes && !o.fix && !o.diff) {
+          io.stderr('keepalived-lint: --unsafe-fixes goes with --fix or --diff\n');
+          return void (exitCode = EXIT_USAGE);
+        }
         const from = o.from !== undefined ? checkTarget(o.from, io, '--from') : undefined;
         if (!target || from === null) return void (exitCode = EXIT_USAGE);
         const cli: CliLintOptions = {
@@ -233,6 +247,31 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         const found = findConfigs(input.paths, input.host, io.cwd, input.stdinFile);
         for (const e of found.errors) io.stderr(`keepalived-lint: ${escapeControl(e)}\n`);
         for (const n of found.notes) io.stderr(`keepalived-lint: warning: ${escapeControl(n)}\n`);
+        if (o.fix || o.diff) {
+          if (input.stdinFile) {
+            io.stderr('keepalived-lint: --fix and --diff change files: not for a config read from standard input\n');
+            return void (exitCode = EXIT_USAGE);
+          }
+          const { fixInMemory, fixDiff, fixSummary, writeFixes } = await import('./fix-option.js');
+          const run = await fixInMemory(input.host, o.unsafeFixes === true, (h) =>
+            lintPlanned(found.files, cli, h, rules, () => {}, io.cwd, {}, allRules),
+          );
+          if (!run) {
+            // The configuration file's problems: the lint below prints them.
+          } else if (o.diff) {
+            const text = fixDiff(run, io.cwd);
+            const writeError = o.output === undefined ? (io.stdout(text), null) : writeReport(o.output, text, io.cwd);
+            if (writeError) io.stderr(writeError);
+            io.stderr(fixSummary(run, io.cwd, false));
+            return void (exitCode =
+              writeError || found.errors.length ? EXIT_USAGE : run.changed.size ? EXIT_FINDINGS : EXIT_OK);
+          } else {
+            const errors = writeFixes(run, input.host, io.cwd);
+            for (const e of errors) io.stderr(`${e}\n`);
+            io.stderr(fixSummary(run, io.cwd, true));
+            if (errors.length) fixWriteFailed = true;
+          }
+        }
         const progress = progressLine(io);
         let linted = 0;
         // Worker threads read files from disk themselves: not for stdin or a caller's own file host.
@@ -361,7 +400,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         const tooManyWarnings = maxWarningsMessage(counts, o.maxWarnings);
         if (tooManyWarnings) io.stderr(tooManyWarnings);
         exitCode =
-          found.errors.length || report.errors.length || writeError || !keepalivedDone
+          found.errors.length || report.errors.length || writeError || !keepalivedDone || fixWriteFailed
             ? EXIT_USAGE
             : counts.error > 0 || tooManyWarnings
               ? EXIT_FINDINGS

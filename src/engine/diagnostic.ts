@@ -8,7 +8,7 @@
  */
 import type { Origin, SourceFile, Token } from '../load/index.js';
 import { MAX_MESSAGE, messageSpec } from '../rule-api/index.js';
-import type { Diagnostic, Report, RuleMeta, Severity } from './types.js';
+import type { Diagnostic, Edit, FileFix, Fix, Report, RuleMeta, Severity } from './types.js';
 
 export function isToken(x: Token | Origin): x is Token {
   return (x as Token).origin !== undefined;
@@ -61,6 +61,8 @@ export function toDiagnostic(
   }
   ({ message, detail } = oneLine(message, detail));
   const end = Math.max(origin.end, origin.start);
+  const fix = r.fix ? placeFix(r.fix, files) : null;
+  const suggestions = (r.suggestions ?? []).flatMap((f) => placeFix(f, files) ?? []);
   return {
     ruleId: rule.meta.id,
     severity,
@@ -73,7 +75,67 @@ export function toDiagnostic(
     ...(related.length ? { related } : {}),
     messageId: r.messageId,
     ...(r.data ? { data: r.data } : {}),
+    ...(fix ? { fix } : {}),
+    ...(suggestions.length ? { suggestions } : {}),
   };
+}
+
+/** A fix with every edit placed in the written text, or null when one edit cannot be placed. */
+function placeFix(f: Fix, files: Pick<Map<string, SourceFile>, 'get'>): FileFix | null {
+  const edits: FileFix['edits'] = [];
+  for (const e of f.edits) {
+    const placed = placeEdit(e, files);
+    if (!placed) return null;
+    edits.push(placed);
+  }
+  return edits.length ? { message: f.message, edits } : null;
+}
+
+/**
+ * Where an edit's text is written. A span is taken as it is. A token is its word in the file, or
+ * (with its quotes) the quoted word; a word that came from a `$NAME` definition is edited in the
+ * definition when it appears there once; a word an expansion built any other way is not placed.
+ */
+function placeEdit(e: Edit, files: Pick<Map<string, SourceFile>, 'get'>): FileFix['edits'][number] | null {
+  const at = placeText(e, files);
+  const sf = at ? files.get(at.file) : undefined;
+  return at && sf ? { ...at, from: sf.index.position(at.start), to: sf.index.position(at.end) } : null;
+}
+
+function placeText(
+  e: Edit,
+  files: Pick<Map<string, SourceFile>, 'get'>,
+): { file: string; start: number; end: number; text: string } | null {
+  if (!isToken(e.at)) {
+    const sf = files.get(e.at.file);
+    return sf && e.at.end <= sf.text.length
+      ? { file: e.at.file, start: e.at.start, end: e.at.end, text: e.text }
+      : null;
+  }
+  const t = e.at;
+  const def = t.via.find((x) => x.kind === 'definition');
+  if (def) {
+    const at = def.definedAt;
+    const sf = at ? files.get(at.file) : undefined;
+    if (!at || !sf) return null;
+    const body = sf.text.slice(at.start, at.end);
+    const word = new RegExp(`(?<![^\\s"=])${escapeRegExp(t.text)}(?![^\\s"])`, 'g');
+    const hits = [...body.matchAll(word)];
+    if (hits.length !== 1) return null;
+    const start = at.start + hits[0]!.index;
+    return { file: at.file, start, end: start + t.text.length, text: e.text };
+  }
+  const sf = files.get(t.origin.file);
+  if (!sf) return null;
+  const written = sf.text.slice(t.origin.start, t.origin.end);
+  if (written === t.text) return { file: t.origin.file, start: t.origin.start, end: t.origin.end, text: e.text };
+  if (written === `"${t.text}"`)
+    return { file: t.origin.file, start: t.origin.start + 1, end: t.origin.end - 1, text: e.text };
+  return null;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

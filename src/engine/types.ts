@@ -1,6 +1,8 @@
 import type { Severity } from '../rule-api/index.js';
 
 export type {
+  Edit,
+  Fix,
   MessageSpec,
   Related,
   Report,
@@ -12,6 +14,12 @@ export type {
   SeveritySetting,
   Visitors,
 } from '../rule-api/index.js';
+
+/** A fix mapped onto the files: each edit replaces [start, end) of `file` (from..to) with `text`. */
+export interface FileFix {
+  message: string;
+  edits: { file: string; start: number; end: number; text: string; from: Position; to: Position }[];
+}
 
 export interface Position {
   line: number;
@@ -36,6 +44,10 @@ export interface Diagnostic {
   /** Which of the rule's messages, and its data (names and values it quotes), for tools that build on findings. */
   messageId?: string;
   data?: Record<string, string | number>;
+  /** A safe fix, where the rule offers one and its edits map onto the written text. */
+  fix?: FileFix;
+  /** Fixes that change what keepalived does (applied only with --unsafe-fixes). */
+  suggestions?: FileFix[];
 }
 
 export interface FileResult {

@@ -3,7 +3,7 @@
  * checkstyle, junit in their own modules). Example (json):
  * {"version":1,"results":[{"file":"k.conf","diagnostics":[{"ruleId":"unknown-keyword",...,"line":9,"column":5,...}]}]}
  */
-import type { Diagnostic, LintReport, RuleMeta } from '../engine/types.js';
+import type { Diagnostic, FileFix, LintReport, RuleMeta } from '../engine/types.js';
 import { toSarif } from './sarif.js';
 import { githubAnnotations } from './github.js';
 import { checkstyleXml } from './checkstyle.js';
@@ -78,6 +78,22 @@ function jsonDiagnostic(d: Diagnostic, cwd: string, ruleUrl: string | undefined)
         }
       : {}),
     ...(ruleUrl !== undefined ? { ruleUrl } : {}),
+    ...(d.fix ? { fix: jsonFix(d.fix, cwd) } : {}),
+    ...(d.suggestions ? { suggestions: d.suggestions.map((f) => jsonFix(f, cwd)) } : {}),
+  };
+}
+
+function jsonFix(f: FileFix, cwd: string) {
+  return {
+    message: f.message,
+    edits: f.edits.map((e) => ({
+      file: displayPath(e.file, cwd),
+      line: e.from.line,
+      column: e.from.column,
+      endLine: e.to.line,
+      endColumn: e.to.column,
+      text: e.text,
+    })),
   };
 }
 

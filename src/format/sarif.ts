@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, LintReport, RuleMeta, Severity } from '../engine/types.js';
+import type { Diagnostic, FileFix, LintReport, RuleMeta, Severity } from '../engine/types.js';
 import { DOCS_BASE_URL, REPOSITORY_URL, messageWithConfigIds, relativePath, ruleDocsUrl } from './common.js';
 import { findingIdentity } from '../engine/finding-key.js';
 
@@ -94,6 +94,10 @@ export function toSarif(report: LintReport, opts: SarifOptions): Record<string, 
               message: { text: rel.message },
             })),
           }
+        : {}),
+      // SARIF fixes: the safe fix, then the suggestions (a viewer shows each as a proposed change).
+      ...(d.fix || d.suggestions
+        ? { fixes: [...(d.fix ? [d.fix] : []), ...(d.suggestions ?? [])].map((f) => sarifFix(f, opts.cwd)) }
         : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprints.of(d, opts.cwd) },
       properties: {
@@ -211,4 +215,25 @@ class Fingerprints {
     this.seen.set(key, rank);
     return createHash('sha256').update(`${key}\0${rank}`).digest('hex').slice(0, 32);
   }
+}
+
+/** A fix as SARIF 2.1.0 §3.55: per file, the regions replaced and their new text. */
+function sarifFix(f: FileFix, cwd: string) {
+  const byFile = new Map<string, FileFix['edits']>();
+  for (const e of f.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  return {
+    description: { text: f.message },
+    artifactChanges: [...byFile].map(([file, edits]) => ({
+      artifactLocation: artifact(file, cwd),
+      replacements: edits.map((e) => ({
+        deletedRegion: {
+          startLine: e.from.line,
+          startColumn: e.from.column,
+          endLine: e.to.line,
+          endColumn: e.to.column,
+        },
+        insertedContent: { text: e.text },
+      })),
+    })),
+  };
 }

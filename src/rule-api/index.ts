@@ -75,6 +75,28 @@ export interface Related {
   message: string;
 }
 
+/**
+ * One text edit of a fix: the written text of `at` (a token: the word where it is written, or in
+ * the `$NAME` definition it came from; a span: that source text) becomes `text`. The engine maps
+ * it onto the file; a word it cannot place exactly (built by an expansion) leaves the finding
+ * without a fix rather than guess.
+ */
+export interface Edit {
+  at: Token | Origin;
+  text: string;
+}
+
+/**
+ * Edits that fix a finding. In `fix`, safe ones: keepalived on the target behaves the same
+ * (a renamed keyword, a spelling it reads the same); `--fix` applies them. In `suggestions`, ones
+ * that change what keepalived does; offered, applied only with `--unsafe-fixes`.
+ */
+export interface Fix {
+  /** What the fix does, in a few words ("rename gw to via"). */
+  message: string;
+  edits: Edit[];
+}
+
 export interface Report<Id extends string = string> {
   messageId: Id;
   data?: Record<string, string | number>;
@@ -85,6 +107,10 @@ export interface Report<Id extends string = string> {
   related?: Related[];
   /** A lower severity for this finding, used unless the configuration sets the rule's severity. */
   severity?: Severity;
+  /** A safe fix (keepalived behaves the same after it). */
+  fix?: Fix;
+  /** Fixes that change keepalived's behaviour: shown, applied only with --unsafe-fixes. */
+  suggestions?: Fix[];
 }
 
 export interface Visitors {

@@ -1,0 +1,73 @@
+/**
+ * Applying the fixes of a lint report to the text of its files: each finding's safe fix (and with
+ * `unsafe`, its first suggestion), every edit of a fix or none, in source order; a fix whose edits
+ * overlap an edit already taken is left for the next pass (the caller lints again and retries), and
+ * the same edit offered by several findings (a ~SEQ line's copies, two config-id passes) is made
+ * once. Example: texts {k.conf: "    gw 10.0.0.1\n"}, one fix replacing [4,6) by "via" ->
+ * { texts: {k.conf: "    via 10.0.0.1\n"}, applied: 1, deferred: 0 }.
+ */
+import type { FileFix, LintReport } from './types.js';
+
+export interface FixOutcome {
+  /** The new text of each file that changed. */
+  texts: Map<string, string>;
+  /** Fixes applied (a fix offered by several findings counts once). */
+  applied: number;
+  /** Fixes not applied because they overlap one that was (another pass may take them). */
+  deferred: number;
+  /** The message of each applied fix, by file of its first edit. */
+  messages: { file: string; start: number; message: string }[];
+}
+
+type Placed = FileFix['edits'][number];
+
+export function applyFixes(
+  report: Pick<LintReport, 'results'>,
+  text: (file: string) => string | undefined,
+  o: { unsafe: boolean; files?: (file: string) => boolean },
+): FixOutcome {
+  const fixes: FileFix[] = [];
+  for (const r of report.results) {
+    for (const d of r.diagnostics) {
+      const f = d.fix ?? (o.unsafe ? d.suggestions?.[0] : undefined);
+      if (f?.edits.every((e) => text(e.file) !== undefined && (o.files?.(e.file) ?? true))) fixes.push(f);
+    }
+  }
+  const first = (f: FileFix) =>
+    f.edits.reduce((m, e) => (e.file < m.file || (e.file === m.file && e.start < m.start) ? e : m));
+  fixes.sort((a, b) => {
+    const x = first(a);
+    const y = first(b);
+    return x.file < y.file ? -1 : x.file > y.file ? 1 : x.start - y.start;
+  });
+  const taken = new Map<string, Placed[]>();
+  const same = (a: Placed, b: Placed) => a.start === b.start && a.end === b.end && a.text === b.text;
+  // Edits touch when they overlap, or insert at one point (an insertion beside a replacement is fine).
+  const clash = (a: Placed, b: Placed) =>
+    a.start === a.end && b.start === b.end ? a.start === b.start : a.start < b.end && b.start < a.end;
+  const out: FixOutcome = { texts: new Map(), applied: 0, deferred: 0, messages: [] };
+  for (const f of fixes) {
+    const repeats = f.edits.every((e) => (taken.get(e.file) ?? []).some((t) => same(t, e)));
+    if (repeats) continue;
+    if (f.edits.some((e) => (taken.get(e.file) ?? []).some((t) => !same(t, e) && clash(t, e)))) {
+      out.deferred++;
+      continue;
+    }
+    for (const e of f.edits) {
+      const list = taken.get(e.file);
+      if (list) {
+        if (!list.some((t) => same(t, e))) list.push(e);
+      } else taken.set(e.file, [e]);
+    }
+    out.applied++;
+    const at = first(f);
+    out.messages.push({ file: at.file, start: at.start, message: f.message });
+  }
+  for (const [file, edits] of taken) {
+    let t = text(file)!;
+    for (const e of edits.sort((a, b) => b.start - a.start || b.end - a.end))
+      t = t.slice(0, e.start) + e.text + t.slice(e.end);
+    out.texts.set(file, t);
+  }
+  return out;
+}

@@ -1,0 +1,206 @@
+// lint --fix, --unsafe-fixes and --diff (issue 18). Every fixture triple fixtures/<rule>/fix/NAME.conf
+// (NAME.unsafe.conf: applied with --unsafe-fixes only) with its NAME.fixed.conf: the fix gives exactly
+// the fixed text, a second --fix changes nothing, the result has none of the findings fixed and no new
+// one, --diff changes no byte, and where keepalived is installed it accepts the result wherever it
+// accepted the original, without the deprecation messages.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, lintJson, runCli, tempTree, type JsonDiagnostic } from './helpers.js';
+import { keepalivedAvailable, runKeepalivedTest } from './support/oracle.js';
+import { unifiedDiff } from '../src/format/unified-diff.js';
+import { writeFixes } from '../src/cli/fix-option.js';
+import { applyFixes } from '../src/engine/fixes.js';
+import { nodeHost } from '../src/source/host.js';
+
+const FIXTURES = path.join(REPO, 'fixtures');
+const triples = fs
+  .readdirSync(FIXTURES)
+  .flatMap((rule) => {
+    const dir = path.join(FIXTURES, rule, 'fix');
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.conf') && !f.endsWith('.fixed.conf'))
+      .map((f) => ({ rule, dir, name: f, fixed: f.replace(/\.conf$/, '.fixed.conf') }));
+  })
+  .sort((a, b) => (a.rule + a.name < b.rule + b.name ? -1 : 1));
+
+const findingKey = (d: JsonDiagnostic) => `${d.ruleId}:${d.messageId}:${JSON.stringify(d.data)}`;
+
+describe('fix triples', () => {
+  it('there are triples, each with its fixed text', () => {
+    expect(triples.length).toBeGreaterThanOrEqual(3);
+    for (const t of triples) expect(fs.existsSync(path.join(t.dir, t.fixed)), `${t.rule}/fix/${t.fixed}`).toBe(true);
+  });
+  for (const t of triples) {
+    const unsafe = t.name.includes('.unsafe.');
+    const args = unsafe ? ['--fix', '--unsafe-fixes'] : ['--fix'];
+    it(`${t.rule}/fix/${t.name}`, async () => {
+      const { dir } = tempTree('kl-fix-');
+      const file = path.join(dir, 'keepalived.conf');
+      const original = fs.readFileSync(path.join(t.dir, t.name), 'utf8');
+      const expected = fs.readFileSync(path.join(t.dir, t.fixed), 'utf8');
+      fs.writeFileSync(file, original);
+      const before = await lintJson(file, [], dir);
+      const fixable = before.all.filter((d) => d.ruleId === t.rule && (unsafe ? d.suggestions || d.fix : d.fix));
+      expect(fixable.length, 'the fixture has findings with a fix').toBeGreaterThan(0);
+
+      // --diff: nothing written, exit 1, and the diff is the one between the texts.
+      const diff = await runCli(['lint', 'keepalived.conf', '--diff', ...(unsafe ? ['--unsafe-fixes'] : [])], {
+        cwd: dir,
+      });
+      expect(diff.code).toBe(1);
+      expect(fs.readFileSync(file, 'utf8')).toBe(original);
+      expect(diff.stdout).toBe(unifiedDiff('a/keepalived.conf', 'b/keepalived.conf', original, expected));
+
+      // Without --unsafe-fixes, an unsafe triple's suggestions are left alone.
+      if (unsafe) {
+        await runCli(['lint', 'keepalived.conf', '--fix'], { cwd: dir });
+        expect(fs.readFileSync(file, 'utf8')).toBe(original);
+      }
+      const r = await runCli(['lint', 'keepalived.conf', ...args], { cwd: dir });
+      expect(r.stderr).toMatch(/fixed \d+ problems? in 1 file/);
+      expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+
+      // Re-lint: the fixed findings are gone, no finding is new.
+      const after = await lintJson(file, [], dir);
+      const old = new Set(before.all.map(findingKey));
+      expect(after.all.filter((d) => !old.has(findingKey(d)))).toEqual([]);
+      for (const d of fixable) expect(after.all.map(findingKey)).not.toContain(findingKey(d));
+
+      // Idempotent: a second run changes nothing.
+      const again = await runCli(['lint', 'keepalived.conf', ...args], { cwd: dir });
+      expect(again.stderr).toMatch(/fixed 0 problems in 0 files/);
+      expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+    });
+    it.skipIf(!keepalivedAvailable())(`${t.rule}/fix/${t.name}: keepalived 2.2.7 accepts the result`, () => {
+      const was = runKeepalivedTest(path.join(t.dir, t.name), { interfaces: ['eth0', 'eth1'] });
+      const now = runKeepalivedTest(path.join(t.dir, t.fixed), { interfaces: ['eth0', 'eth1'] });
+      if (was.exitCode === 0) expect(now.exitCode, now.raw).toBe(0);
+      expect(now.raw).not.toMatch(/deprecated/i);
+      expect(now.messages.length).toBeLessThanOrEqual(was.messages.length);
+    });
+  }
+});
+
+describe('--fix and --diff on the command line', () => {
+  const conf = (word: string) =>
+    `vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n` +
+    `    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    virtual_routes {\n` +
+    `        198.51.100.0/24 ${word} 192.0.2.254\n    }\n}\n`;
+
+  it('--unsafe-fixes alone, and --fix on standard input, are usage errors (exit 2)', async () => {
+    const { dir, write } = tempTree('kl-fix-usage-');
+    write('keepalived.conf', conf('gw'));
+    const alone = await runCli(['lint', 'keepalived.conf', '--unsafe-fixes'], { cwd: dir });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--unsafe-fixes goes with --fix or --diff/);
+    const stdin = await runCli(['lint', '-', '--fix', '--stdin-filename', 'keepalived.conf'], {
+      cwd: dir,
+      stdin: conf('gw'),
+    });
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toMatch(/not for a config read from standard input/);
+    expect(fs.readFileSync(path.join(dir, 'keepalived.conf'), 'utf8')).toBe(conf('gw'));
+  });
+
+  it('fixes an included file where it is, keeps a symbolic link a link, its mode, and CRLF line ends', async () => {
+    const { dir, write } = tempTree('kl-fix-include-');
+    write('keepalived.conf', 'include conf.d/*.conf\n');
+    write('real/vi1.conf', conf('gw').replace(/\n/g, '\r\n'), 0o640);
+    fs.mkdirSync(path.join(dir, 'conf.d'));
+    fs.symlinkSync('../real/vi1.conf', path.join(dir, 'conf.d', 'vi1.conf'));
+    const r = await runCli(['lint', 'keepalived.conf', '--fix'], { cwd: dir });
+    expect(r.stderr).toMatch(/fixed 1 problem in 1 file/);
+    expect(fs.lstatSync(path.join(dir, 'conf.d', 'vi1.conf')).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'real', 'vi1.conf'), 'utf8')).toBe(conf('via').replace(/\n/g, '\r\n'));
+    expect(fs.statSync(path.join(dir, 'real', 'vi1.conf')).mode & 0o777).toBe(0o640);
+  });
+
+  it('a file that cannot be written is an error (exit 2), the others are still written', () => {
+    const { dir, write } = tempTree('kl-fix-unwritable-');
+    const ok = write('keepalived.conf', conf('gw'));
+    const host = nodeHost(dir);
+    // /proc/version: readable, and no one (root included) can create a file beside it to rename over it.
+    const proc = host.readText('/proc/version');
+    const changed = new Map([[ok, { before: conf('gw'), after: conf('via') }]]);
+    if (proc.ok) changed.set('/proc/version', { before: proc.text, after: 'x' });
+    const errors = writeFixes({ changed, applied: 2, left: 0 }, host, dir);
+    expect(fs.readFileSync(ok, 'utf8')).toBe(conf('via'));
+    if (proc.ok)
+      expect(errors).toEqual([expect.stringMatching(/^\/proc\/version:1:1: error: cannot write the fixes: /)]);
+  });
+
+  it('a file changed on disk after it was read is not overwritten', () => {
+    const { dir, write } = tempTree('kl-fix-raced-');
+    const f = write('keepalived.conf', conf('gw'));
+    const errors = writeFixes(
+      { changed: new Map([[f, { before: 'other text', after: conf('via') }]]), applied: 1, left: 0 },
+      nodeHost(dir),
+      dir,
+    );
+    expect(errors).toEqual([expect.stringMatching(/changed while it was being fixed/)]);
+    expect(fs.readFileSync(f, 'utf8')).toBe(conf('gw'));
+  });
+});
+
+describe('applyFixes', () => {
+  const edit = (start: number, end: number, text: string) => ({
+    file: '/k.conf',
+    start,
+    end,
+    text,
+    from: { line: 1, column: start + 1 },
+    to: { line: 1, column: end + 1 },
+  });
+  const report = (...fixes: ReturnType<typeof edit>[][]) => ({
+    results: [
+      {
+        file: '/k.conf',
+        diagnostics: fixes.map((edits, i) => ({
+          ruleId: 'r',
+          severity: 'error' as const,
+          message: `m${i}`,
+          file: '/k.conf',
+          range: { start: 0, end: 0 },
+          start: { line: 1, column: 1 },
+          end: { line: 1, column: 1 },
+          fix: { message: `f${i}`, edits },
+        })),
+      },
+    ],
+  });
+  const text = () => 'abcdefghij';
+
+  it('applies every edit of a fix, in source order, and the same edit offered twice once', () => {
+    const out = applyFixes(report([edit(8, 10, 'IJ')], [edit(0, 2, 'AB')], [edit(0, 2, 'AB')]), text, {
+      unsafe: false,
+    });
+    expect(out.texts.get('/k.conf')).toBe('ABcdefghIJ');
+    expect(out.applied).toBe(2);
+    expect(out.deferred).toBe(0);
+  });
+
+  it('defers a fix that overlaps one already taken, whole (none of its edits is made)', () => {
+    const out = applyFixes(report([edit(0, 4, 'X')], [edit(2, 6, 'Y'), edit(8, 9, 'Z')]), text, { unsafe: false });
+    expect(out.texts.get('/k.conf')).toBe('Xefghij');
+    expect(out.deferred).toBe(1);
+  });
+
+  it('takes suggestions only when unsafe', () => {
+    const r = report();
+    r.results[0]!.diagnostics.push({
+      ruleId: 'r',
+      severity: 'error',
+      message: 's',
+      file: '/k.conf',
+      range: { start: 0, end: 0 },
+      start: { line: 1, column: 1 },
+      end: { line: 1, column: 1 },
+      suggestions: [{ message: 's', edits: [edit(0, 1, 'Q')] }],
+    } as never);
+    expect(applyFixes(r, text, { unsafe: false }).texts.size).toBe(0);
+    expect(applyFixes(r, text, { unsafe: true }).texts.get('/k.conf')).toBe('Qbcdefghij');
+  });
+});
