@@ -1,6 +1,21 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { familyName, routesFrom, vrrpInstances } from '../src/model/vrrp.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
+import { familySplit, type FamilySplit } from '../src/model/family-split.js';
+import type { Fix } from '../src/rule-api/index.js';
+
+/** The split as a suggestion (it changes what keepalived runs: a second VRRP instance, a group). */
+function splitSuggestion(split: FamilySplit, name: string): Fix {
+  const group = split.group.created
+    ? `a new vrrp_sync_group ${name} that takes over its notify lines`
+    : `vrrp_sync_group ${split.group.name}`;
+  return {
+    message:
+      `split ${name} into ${split.names[0]} and ${split.names[1]} ` +
+      `(virtual_router_id ${split.vrid} for ${split.names[1]}), both in ${group}`,
+    edits: split.edits.map((e) => ({ at: e.at, text: e.text })),
+  };
+}
 
 /** Since 1.2.20 the first address fixes an instance's family; keepalived drops the others. */
 const FAMILY_FIXED = '1.2.20';
@@ -69,6 +84,8 @@ export const rule = defineRule({
         for (const inst of vrrpInstances(ctx.tree)) {
           const first = inst.addresses[0];
           if (!first) continue;
+          // The upgrade edit, offered once per instance (at its first address of the other family).
+          let split = fixed ? familySplit(inst, ctx.tree, (f) => ctx.file(f)) : null;
           const family = inst.nativeIpv6 ? 'ipv6' : first.family;
           const why = inst.nativeIpv6
             ? `native_ipv6 is set at ${ctx.where(inst.nativeIpv6.keyword.origin)}`
@@ -105,7 +122,9 @@ export const rule = defineRule({
                 a === first
                   ? []
                   : [{ origin: first.token.origin, message: `this address makes ${inst.name} ${familyName(family)}` }],
+              ...(split && a.kind === 'vip' ? { suggestions: [splitSuggestion(split, inst.name)] } : {}),
             });
+            if (a.kind === 'vip') split = null;
             if (a.kind !== 'vip') continue;
             for (const r of routesFrom(inst, a)) {
               const data = {
