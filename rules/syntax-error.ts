@@ -145,7 +145,9 @@ export const rule = defineRule({
             ctx.report({ messageId: 'escapedComment', at: p.origin, data: p.data, severity: 'warning' });
           if (p.code === 'nul-bytes') {
             const data = { target: formatVersion(ctx.target), kept: String(p.data.kept ?? '') };
-            ctx.report({ messageId: p.data.cut === 'yes' ? 'nulCut' : 'nul', at: p.origin, data });
+            // Before 2.4.0 keepalived accepts the line, cut: a warning (what is lost may be junk).
+            if (p.data.cut === 'yes') ctx.report({ messageId: 'nulCut', at: p.origin, data, severity: 'warning' });
+            else ctx.report({ messageId: 'nul', at: p.origin, data });
           }
           if (p.code === 'line-too-long') {
             const text = ctx.file(p.origin.file)?.text ?? '';
@@ -186,11 +188,11 @@ export const rule = defineRule({
           const block = st ? describeScope(st) : 'this block';
           const close = balance.pairs.get(open);
           // The "}" keepalived pairs with this "{" was written for the enclosing block.
+          const outer = st?.parent ? swallowHint(st.parent) : '';
           const hint = close
             ? ` (the "}" at ${ctx.where(close.origin)} that keepalived ` +
               `pairs with it is indented like the end of ${describeScope(st?.parent ?? null)}, ` +
-              `so that block stays open and swallows the lines after ` +
-              `it)`
+              `so that block stays open${outer || ' and swallows the lines after it'})`
             : st
               ? swallowHint(st)
               : '';
