@@ -100,7 +100,7 @@ export const rule = defineRule({
           'at the first NUL. Is this a binary file? Fix: remove the NUL bytes.',
       },
       nulCut: {
-        message: 'NUL byte: keepalived {{target}} cuts the line here and ignores the rest of it',
+        message: 'NUL bytes: keepalived {{target}} cuts the line at the first one and ignores the rest of it',
         detail:
           'keepalived before 2.4.0 reads the line as a C string, which ends at the first NUL ' +
           'byte: it reads "{{kept}}" and drops the rest silently (keepalived -t says nothing). ' +
