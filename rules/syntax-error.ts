@@ -188,7 +188,9 @@ export const rule = defineRule({
           const block = st ? describeScope(st) : 'this block';
           const close = balance.pairs.get(open);
           // The "}" keepalived pairs with this "{" was written for the enclosing block.
-          const outer = st?.parent ? swallowHint(st.parent) : '';
+          // The nearest enclosing block that keepalived's reading fills with statements written outside it.
+          let outer = '';
+          for (let up = st?.parent; up && !outer; up = up.parent) outer = swallowHint(up);
           const hint = close
             ? ` (the "}" at ${ctx.where(close.origin)} that keepalived ` +
               `pairs with it is indented like the end of ${describeScope(st?.parent ?? null)}, ` +

@@ -394,7 +394,7 @@ const FLOORS: Record<
   string,
   { syntaxRecall: number; errorPrecision: number; semanticRecall: number; semanticPrecision: number }
 > = {
-  'own-case': { syntaxRecall: 41 / 41, errorPrecision: 41 / 41, semanticRecall: 6 / 6, semanticPrecision: 8 / 8 },
+  'own-case': { syntaxRecall: 44 / 44, errorPrecision: 43 / 43, semanticRecall: 6 / 6, semanticPrecision: 8 / 8 },
   corpus: { syntaxRecall: 96 / 96, errorPrecision: 91 / 91, semanticRecall: 13 / 15, semanticPrecision: 2 / 2 },
   'oracle-case': {
     syntaxRecall: 121 / 128,
@@ -403,8 +403,8 @@ const FLOORS: Record<
     semanticPrecision: 24 / 24,
   },
   fixtures: {
-    syntaxRecall: 1105 / 1121,
-    errorPrecision: 1156 / 1166,
+    syntaxRecall: 1108 / 1124,
+    errorPrecision: 1158 / 1168,
     semanticRecall: 26 / 30,
     semanticPrecision: 48 / 55,
   },

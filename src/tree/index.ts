@@ -244,10 +244,11 @@ export interface BraceBalance {
   /** For each `{` closed, its `}`. */
   pairs: Map<Token, Token>;
   /**
-   * The `{` lines read since the count last stood at zero: a missing `}` can only be among them
-   * (one missing earlier would have made a later `}` extra). Empty when nothing is unclosed.
+   * The `{` and `}` lines read since the count last stood at zero, in order: a missing `}` can only
+   * be for a `{` among them (one missing earlier would have made a later `}` extra). Empty when
+   * nothing is unclosed.
    */
-  lastRegion: Set<Token>;
+  lastRegion: { token: Token; open: boolean }[];
 }
 
 /** keepalived's own brace count: only `{` and `}` lines, whatever the keywords. */
@@ -255,19 +256,20 @@ export function braceBalance(lines: LogicalLine[]): BraceBalance {
   const stack: Token[] = [];
   const extra: Token[] = [];
   const pairs = new Map<Token, Token>();
-  let region: Token[] = [];
+  let region: { token: Token; open: boolean }[] = [];
   for (const l of lines) {
     if (l.kind === 'open') {
       if (stack.length === 0) region = [];
       stack.push(l.tokens[0]!);
-      region.push(l.tokens[0]!);
+      region.push({ token: l.tokens[0]!, open: true });
     } else if (l.kind === 'close') {
       const o = stack.pop();
       if (o) pairs.set(o, l.tokens[0]!);
       else extra.push(l.tokens[0]!);
+      if (stack.length) region.push({ token: l.tokens[0]!, open: false });
     }
   }
-  return { unclosed: stack, extra, pairs, lastRegion: new Set(stack.length ? region : []) };
+  return { unclosed: stack, extra, pairs, lastRegion: stack.length ? region : [] };
 }
 
 /** The keyword scope a statement stands in. */
