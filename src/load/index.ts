@@ -29,7 +29,7 @@ export { MAX_CONFIG_IDS } from '../preprocess/passes.js';
 export * from './options.js';
 /** The types of a loaded config, for the commands (they never import preprocess or tree themselves). */
 export type { Expansion, Origin, PreprocessResult, Problem, SourceFile, Token } from '../preprocess/types.js';
-export type { ConfigTree, Statement } from '../tree/index.js';
+export type { ConfigTree, SkippedBlock, Statement } from '../tree/index.js';
 
 /** One reading of the config: for one config-id (null: an id none of the `@` lines names). */
 export interface LoadedPass {

@@ -74,7 +74,14 @@ export interface ConfigTree {
    * Top-level blocks keepalived skips unread (see SKIPPED_WHEN), in source order: not in `top` or
    * `all`, and without children, since none of their lines is read as a statement.
    */
-  skipped: { statement: Statement; reason: SkipReason }[];
+  skipped: SkippedBlock[];
+}
+
+export interface SkippedBlock {
+  statement: Statement;
+  reason: SkipReason;
+  /** How many statements of `top` come before it (to show it in place). */
+  topIndex: number;
 }
 
 const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
@@ -84,7 +91,7 @@ class Builder {
   private i = 0;
   readonly issues: StructureIssue[] = [];
   readonly all: Statement[] = [];
-  readonly skipped: { statement: Statement; reason: SkipReason }[] = [];
+  readonly skipped: SkippedBlock[] = [];
   /** Names of the blocks read so far, per keyword that keepalived skips a duplicate of. */
   private readonly names = new Map<string, Set<string>>();
 
@@ -123,7 +130,7 @@ class Builder {
       };
       const reason = parent ? undefined : this.skipReason(st);
       if (reason && this.skipBlock(st)) {
-        this.skipped.push({ statement: st, reason });
+        this.skipped.push({ statement: st, reason, topIndex: statements.length });
         this.issues.push({ code: 'skipped-block', statement: st, reason });
         previous = st;
         continue;
