@@ -29,6 +29,11 @@ const KINDS: Kind[] = [
     does: 'skips the whole second block ("Configuration error: BFD instance {{name}} already configured - ignoring")',
   },
   {
+    keywords: ['track_group'],
+    label: 'track_group',
+    does: 'skips the whole second block ("track_group {{name}} already defined")',
+  },
+  {
     keywords: ['vrrp_script'],
     label: 'vrrp_script',
     does: 'silently keeps both, but every track_script lookup finds the first',
@@ -54,7 +59,7 @@ export const rule = defineRule({
   meta: {
     id: 'duplicate-name',
     description:
-      'Two vrrp_instance, vrrp_sync_group, vrrp_script, track file, ' +
+      'Two vrrp_instance, vrrp_sync_group, track_group, vrrp_script, track file, ' +
       'vrrp_track_process, bfd_instance or virtual_server_group blocks with ' +
       'the same name: keepalived uses only the first.',
     severity: 'error',
@@ -83,7 +88,9 @@ export const rule = defineRule({
     const vrrpChecked = compareVersions(ctx.target, VRRP_NAMES_CHECKED) >= 0;
     return {
       end() {
-        for (const st of ctx.tree.top) {
+        // A duplicate keepalived skips is not in tree.top; its first block always is.
+        const duplicates = ctx.tree.skipped.filter((k) => k.reason === 'duplicate').map((k) => k.statement);
+        for (const st of [...ctx.tree.top, ...duplicates]) {
           const kind = KINDS.find((k) => k.keywords.includes(st.keyword.text));
           const nameTok = st.args[0];
           if (!kind || !st.def || !nameTok) continue;

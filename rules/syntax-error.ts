@@ -1,7 +1,8 @@
 import { defineRule, type Origin, type Statement, type Token } from '../src/rule-api/index.js';
 import { describeScope } from '../src/tree/index.js';
+import { formatVersion } from '../src/versions/version.js';
 import { fromRecursiveDefinition } from '../src/model/unknown-keywords.js';
-import { suspectsFor } from '../src/model/braces.js';
+import { suspectsFor, swallowedBy } from '../src/model/braces.js';
 
 const MAX_UNCLOSED_REPORTS = 20;
 
@@ -65,6 +66,14 @@ export const rule = defineRule({
           '{{outer}}, so keepalived -t reports the lines after it as unknown ' +
           'keywords and an extra "}". Fix: add the "{" after {{block}}.',
       },
+      unnamedBlock: {
+        message:
+          'Wrong number of names: {{keyword}} takes exactly one ({{count}} given), so keepalived skips this block',
+        detail:
+          'keepalived {{target}} reports "{{keyword}} must have a name" and skips the whole block ' +
+          'unread, up to its "}": none of its settings apply. Fix: give the block one name, ' +
+          'without blanks.',
+      },
       sequence: { message: 'Invalid {{head}}: {{reason}}', detail: '{{effect}}.' },
       escapedComment: {
         message:
@@ -84,10 +93,19 @@ export const rule = defineRule({
           'double-quoted value.',
       },
       nul: {
-        message: 'This line contains NUL bytes: keepalived ignores or cuts it',
+        message: 'This line contains NUL bytes: keepalived {{target}} ignores the whole line',
         detail:
-          'keepalived 2.4+ ignores the whole line ("embedded NULs"), older ' +
-          'versions cut it at the first NUL. Is this a binary file?',
+          'keepalived 2.4.0 and later ignore a line with a NUL byte ("configuration appears to have ' +
+          'embedded NULs - ignoring line"), so nothing on it applies; before 2.4.0 they cut the line ' +
+          'at the first NUL. Is this a binary file? Fix: remove the NUL bytes.',
+      },
+      nulCut: {
+        message: 'NUL bytes: keepalived {{target}} cuts the line at the first one and ignores the rest of it',
+        detail:
+          'keepalived before 2.4.0 reads the line as a C string, which ends at the first NUL ' +
+          'byte: it reads "{{kept}}" and drops the rest silently (keepalived -t says nothing). ' +
+          '2.4.0 and later ignore the whole line ("embedded NULs"). Is this a binary file? Fix: ' +
+          'remove the NUL bytes.',
       },
       tooLong: {
         message: 'Line too long: {{bytes}} bytes, keepalived reads at most 1023',
@@ -125,7 +143,12 @@ export const rule = defineRule({
           }
           if (p.code === 'escaped-comment-char')
             ctx.report({ messageId: 'escapedComment', at: p.origin, data: p.data, severity: 'warning' });
-          if (p.code === 'nul-bytes') ctx.report({ messageId: 'nul', at: p.origin });
+          if (p.code === 'nul-bytes') {
+            const data = { target: formatVersion(ctx.target), kept: String(p.data.kept ?? '') };
+            // Before 2.4.0 keepalived accepts the line, cut: a warning (what is lost may be junk).
+            if (p.data.cut === 'yes') ctx.report({ messageId: 'nulCut', at: p.origin, data, severity: 'warning' });
+            else ctx.report({ messageId: 'nul', at: p.origin, data });
+          }
           if (p.code === 'line-too-long') {
             const text = ctx.file(p.origin.file)?.text ?? '';
             const indent = /^[ \t]*/.exec(text.slice(p.origin.start, p.origin.end))![0].length;
@@ -151,6 +174,7 @@ export const rule = defineRule({
         }
         const owner = new Map<Token, Statement>();
         for (const s of ctx.tree.all) if (s.open) owner.set(s.open, s);
+        for (const { statement: s } of ctx.tree.skipped) if (s.open) owner.set(s.open, s);
         const balance = ctx.tree.braces;
         const openerOf = new Map([...balance.pairs].map(([open, close]) => [close, open]));
         const ignoredAfter = new Map<Token, Statement | null>();
@@ -164,13 +188,29 @@ export const rule = defineRule({
           const block = st ? describeScope(st) : 'this block';
           const close = balance.pairs.get(open);
           // The "}" keepalived pairs with this "{" was written for the enclosing block.
+          // The nearest enclosing block that keepalived's reading fills with statements written outside it.
+          let outer = '';
+          for (let up = st?.parent; up && !outer; up = up.parent) outer = swallowHint(up);
           const hint = close
             ? ` (the "}" at ${ctx.where(close.origin)} that keepalived ` +
               `pairs with it is indented like the end of ${describeScope(st?.parent ?? null)}, ` +
-              `so that block stays open and swallows the lines after ` +
-              `it)`
-            : '';
+              `so that block stays open${outer || ' and swallows the lines after it'})`
+            : st
+              ? swallowHint(st)
+              : '';
           ctx.report({ messageId: 'unclosed', at: open, data: { block, hint, count: balance.unclosed.length } });
+        }
+        /** What keepalived's own reading of the block takes in that was written for an outer level. */
+        function swallowHint(st: Statement): string {
+          const swallowed = swallowedBy(st, ctx.file);
+          const shown = swallowed.slice(0, 3).map((c) => `${describeScope(c)} (${ctx.where(c.keyword.origin)})`);
+          if (swallowed.length > 3) shown.push(`${swallowed.length - 3} more`);
+          const until = st.close ? `up to the "}" at ${ctx.where(st.close.origin)}` : 'to the end of the file';
+          if (!shown.length) return st.close ? '' : `: keepalived reads everything after it, ${until}, as part of it`;
+          return (
+            `: keepalived reads ${shown.join(', ')}, written for an outer level, ` +
+            `inside ${describeScope(st)}, ${until}`
+          );
         }
         const extra = new Set(balance.extra);
         for (const issue of ctx.tree.issues) {
@@ -203,6 +243,11 @@ export const rule = defineRule({
               ? ' and the "}" written for it closes the enclosing block early'
               : '';
             ctx.report({ messageId: 'unexpectedOpen', at: issue.token, data: { what: 'no keyword', effect } });
+          }
+          if (issue.code === 'skipped-block' && issue.reason === 'unnamed') {
+            const st = issue.statement;
+            const data = { keyword: st.keyword.text, count: st.args.length, target: formatVersion(ctx.target) };
+            ctx.report({ messageId: 'unnamedBlock', at: st.args[1] ?? st.keyword, data });
           }
           if (issue.code === 'missing-open')
             ctx.report({

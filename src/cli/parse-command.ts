@@ -14,7 +14,7 @@
  */
 import type { Expansion, SourceFile, Token } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
-import type { LoadedConfig, LoadedPass, Statement } from '../load/index.js';
+import type { LoadedConfig, LoadedPass, SkippedBlock, Statement } from '../load/index.js';
 import type { Handoff, NameSource, ScriptAnalysis } from '../scripts/analyze.js';
 import { hookLabel, type ScriptRef } from '../model/scripts.js';
 import { isLoadedConfig, loadConfig, resolveOptions } from '../load/index.js';
@@ -46,6 +46,8 @@ interface JsonNode {
   known: boolean;
   via?: string[];
   block?: JsonNode[];
+  /** A top-level block keepalived skips unread: "duplicate" name, or "unnamed" (not one name). */
+  skipped?: string;
   values?: { words: string[]; file: string; line: number; column: number; via?: string[] }[];
 }
 
@@ -100,8 +102,15 @@ export async function parseToJson(file: string, o: ParseOptions) {
     files: [...loaded.files.keys()].filter((f) => !loaded.scriptFiles.has(f)).map((f) => displayPath(f, o.cwd)),
     scripts: [...loaded.scriptFiles].map((f) => displayPath(f, o.cwd)),
     conditionIds: [...pass.pre.conditionIds].sort(),
-    config: tree.top.map(node),
+    config: withSkipped(tree.top.map(node), tree.skipped, node),
   };
+}
+
+/** The top-level blocks keepalived skips unread, in place, marked, without their lines. */
+function withSkipped(top: JsonNode[], skipped: SkippedBlock[], node: (s: Statement) => JsonNode): JsonNode[] {
+  const out = [...top];
+  for (const k of [...skipped].reverse()) out.splice(k.topIndex, 0, { ...node(k.statement), skipped: k.reason });
+  return out;
 }
 
 interface At {

@@ -22,14 +22,14 @@ import { buildTree, type ConfigTree } from '../tree/index.js';
 import { namedBlocks, scriptRefs, type ScriptRef } from '../model/scripts.js';
 import { loadScripts, type ScriptStore } from '../scripts/store.js';
 import { keywordTable, type KeywordTable } from '../versions/keyword-table.js';
-import { DEFAULT_TARGET, type Version } from '../versions/version.js';
+import { compareVersions, DEFAULT_TARGET, type Version } from '../versions/version.js';
 import { resolveTargetName } from '../versions/distros.js';
 
 export { MAX_CONFIG_IDS } from '../preprocess/passes.js';
 export * from './options.js';
 /** The types of a loaded config, for the commands (they never import preprocess or tree themselves). */
 export type { Expansion, Origin, PreprocessResult, Problem, SourceFile, Token } from '../preprocess/types.js';
-export type { ConfigTree, Statement } from '../tree/index.js';
+export type { ConfigTree, SkippedBlock, Statement } from '../tree/index.js';
 
 /** One reading of the config: for one config-id (null: an id none of the `@` lines names). */
 export interface LoadedPass {
@@ -82,6 +82,9 @@ export function defaultRoot(configPath: string): string {
 }
 
 /** A version ("1.3.2") or a distribution name ("stretch", "debian-12"). */
+/** keepalived f220eaa8 (first in 2.4.0): a line with a NUL byte is ignored, no longer cut at the NUL. */
+const NUL_DROPS_LINE = '2.4.0';
+
 export function resolveTarget(target: string | undefined): Version {
   const r = resolveTargetName(target ?? DEFAULT_TARGET);
   if (!r) throw new RangeError(`unknown keepalived version or distribution "${target}"`);
@@ -115,7 +118,15 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
   // One budget for every pass: the passes are kept together until the rules have run.
   const budget = new ConfigBudget();
   const read = (id: string | null): PreprocessResult | { error: string } =>
-    preprocess(file, { host, configId: id, root, paths, files, budget });
+    preprocess(file, {
+      host,
+      configId: id,
+      root,
+      paths,
+      files,
+      budget,
+      nulDropsLine: compareVersions(target, NUL_DROPS_LINE) >= 0,
+    });
 
   const reads: { id: string | null; pre: PreprocessResult }[] = [];
   let capped: LoadedConfig['capped'] = null;

@@ -52,6 +52,12 @@ export interface PreprocessOptions {
   files?: Map<string, SourceFile>;
   /** The work budget shared by the passes of one config (a fresh one when absent). */
   budget?: ConfigBudget;
+  /**
+   * A line with a NUL byte: keepalived 2.4.0+ ignores it whole ("configuration appears to have
+   * embedded NULs - ignoring line", true); before, it read the line as a C string, cut at the first
+   * NUL (false, the default). The loader sets it from the target version.
+   */
+  nulDropsLine?: boolean;
 }
 
 /** keepalived reads lines into a 1024-byte buffer (MAXBUF). */
@@ -260,8 +266,15 @@ class Preprocessor {
       return;
     }
     const span = { file: sf.path, start: at, end: at + lineText.length };
-    if (lineText.includes('\0')) {
-      this.problem('nul-bytes', span, []);
+    const nul = lineText.indexOf('\0');
+    if (nul !== -1) {
+      if (this.opts.nulDropsLine) {
+        this.problem('nul-bytes', span, [], { cut: 'no' });
+        return;
+      }
+      // fgets() reads the whole line, strlen() ends it at the NUL: the rest is lost, unreported.
+      this.problem('nul-bytes', { ...span, start: at + nul }, [], { cut: 'yes', kept: lineText.slice(0, nul).trim() });
+      this.physicalLine(sf, lineText.slice(0, nul), at);
       return;
     }
     const bytes = Buffer.byteLength(lineText, sf.encoding);

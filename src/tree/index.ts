@@ -13,6 +13,7 @@
 import type { LogicalLine, Token, WordsLine } from '../preprocess/types.js';
 import type { LineIndex } from '../source/line-index.js';
 import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keyword-table.js';
+import { compareVersions } from '../versions/version.js';
 
 export interface Statement {
   keyword: Token;
@@ -39,7 +40,28 @@ export type StructureIssue =
   | { code: 'value-block-missing-open'; statement: Statement; found: LogicalLine | null }
   | { code: 'block-extra-params'; statement: Statement; words: Token[] }
   | { code: 'extra-close'; token: Token }
-  | { code: 'unclosed'; statement: Statement };
+  | { code: 'unclosed'; statement: Statement }
+  | { code: 'skipped-block'; statement: Statement; reason: SkipReason };
+
+/** Why keepalived skips a whole top-level block unread: its name is taken, or it has none (or two). */
+export type SkipReason = 'duplicate' | 'unnamed';
+
+/**
+ * Top-level blocks keepalived's VRRP or BFD process skips unread (skip_block(): it only counts the
+ * braces to find the block's end) when the name is already used, or when it has not exactly one
+ * name: "vrrp instance X already defined", "vrrp sync group X already defined", "track_group X
+ * already defined", "BFD instance X already configured - ignoring", "vrrp_instance must have a
+ * name". The checks came with 1.3.1 for vrrp_instance and vrrp_sync_group (before, two instances
+ * of one name were both created); track_group (2.0.3) and bfd_instance (2.0.0) had them from the
+ * start, and the keyword table only knows them from then. vrrp_script, track_file,
+ * virtual_server_group and duplicate virtual servers are not skipped: keepalived keeps both.
+ */
+const SKIPPED_WHEN: Record<string, { since: string; unnamed: boolean }> = {
+  vrrp_instance: { since: '1.3.1', unnamed: true },
+  vrrp_sync_group: { since: '1.3.1', unnamed: true },
+  track_group: { since: '2.0.3', unnamed: true },
+  bfd_instance: { since: '2.0.0', unnamed: false },
+};
 
 export interface ConfigTree {
   top: Statement[];
@@ -48,6 +70,18 @@ export interface ConfigTree {
   all: Statement[];
   /** keepalived's own brace count over the same lines, computed once for every rule. */
   braces: BraceBalance;
+  /**
+   * Top-level blocks keepalived skips unread (see SKIPPED_WHEN), in source order: not in `top` or
+   * `all`, and without children, since none of their lines is read as a statement.
+   */
+  skipped: SkippedBlock[];
+}
+
+export interface SkippedBlock {
+  statement: Statement;
+  reason: SkipReason;
+  /** How many statements of `top` come before it (to show it in place). */
+  topIndex: number;
 }
 
 const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
@@ -57,6 +91,9 @@ class Builder {
   private i = 0;
   readonly issues: StructureIssue[] = [];
   readonly all: Statement[] = [];
+  readonly skipped: SkippedBlock[] = [];
+  /** Names of the blocks read so far, per keyword that keepalived skips a duplicate of. */
+  private readonly names = new Map<string, Set<string>>();
 
   constructor(
     private readonly lines: LogicalLine[],
@@ -91,6 +128,13 @@ class Builder {
         values: NO_LINES,
         depth,
       };
+      const reason = parent ? undefined : this.skipReason(st);
+      if (reason && this.skipBlock(st)) {
+        this.skipped.push({ statement: st, reason, topIndex: statements.length });
+        this.issues.push({ code: 'skipped-block', statement: st, reason });
+        previous = st;
+        continue;
+      }
       statements.push(st);
       this.all.push(st);
       previous = st;
@@ -99,6 +143,41 @@ class Builder {
     }
     if (parent) this.issues.push({ code: 'unclosed', statement: parent });
     return { statements };
+  }
+
+  /** Whether keepalived skips this top-level block unread, and why. */
+  private skipReason(st: Statement): SkipReason | undefined {
+    const when = st.def?.kind === 'block' ? SKIPPED_WHEN[st.keyword.text] : undefined;
+    if (!when || compareVersions(this.table.version, when.since) < 0) return undefined;
+    if (st.args.length !== 1) return when.unnamed ? 'unnamed' : undefined;
+    let names = this.names.get(st.keyword.text);
+    if (!names) {
+      names = new Set();
+      this.names.set(st.keyword.text, names);
+    }
+    if (names.has(st.args[0]!.text)) return 'duplicate';
+    names.add(st.args[0]!.text);
+    return undefined;
+  }
+
+  /**
+   * Read past a skipped block as keepalived does: count braces up to the "}" of its "{". Without
+   * that "{", keepalived stops skipping at the next line and reads the block as usual (false).
+   */
+  private skipBlock(st: Statement): boolean {
+    if (this.lines[this.i]?.kind !== 'open') return false;
+    st.open = this.lines[this.i++]!.tokens[0]!;
+    let depth = 1;
+    while (this.i < this.lines.length) {
+      const line = this.lines[this.i++]!;
+      if (line.kind === 'open') depth++;
+      else if (line.kind === 'close' && --depth === 0) {
+        st.close = line.tokens[0]!;
+        return true;
+      }
+    }
+    this.issues.push({ code: 'unclosed', statement: st });
+    return true;
   }
 
   /** Consume the `{` that must follow a block keyword, or record that it is missing. */
@@ -146,7 +225,7 @@ class Builder {
 export function buildTree(lines: LogicalLine[], table: KeywordTable): ConfigTree {
   const b = new Builder(lines, table);
   const { statements } = b.block(table.top, null, 0);
-  return { top: statements, issues: b.issues, all: b.all, braces: braceBalance(lines) };
+  return { top: statements, issues: b.issues, all: b.all, braces: braceBalance(lines), skipped: b.skipped };
 }
 
 /** Walk statements depth-first, in source order. */
@@ -171,6 +250,12 @@ export interface BraceBalance {
   extra: Token[];
   /** For each `{` closed, its `}`. */
   pairs: Map<Token, Token>;
+  /**
+   * The `{` and `}` lines read since the count last stood at zero, in order: a missing `}` can only
+   * be for a `{` among them (one missing earlier would have made a later `}` extra). Empty when
+   * nothing is unclosed.
+   */
+  lastRegion: { token: Token; open: boolean }[];
 }
 
 /** keepalived's own brace count: only `{` and `}` lines, whatever the keywords. */
@@ -178,15 +263,20 @@ export function braceBalance(lines: LogicalLine[]): BraceBalance {
   const stack: Token[] = [];
   const extra: Token[] = [];
   const pairs = new Map<Token, Token>();
+  let region: { token: Token; open: boolean }[] = [];
   for (const l of lines) {
-    if (l.kind === 'open') stack.push(l.tokens[0]!);
-    else if (l.kind === 'close') {
+    if (l.kind === 'open') {
+      if (stack.length === 0) region = [];
+      stack.push(l.tokens[0]!);
+      region.push({ token: l.tokens[0]!, open: true });
+    } else if (l.kind === 'close') {
       const o = stack.pop();
       if (o) pairs.set(o, l.tokens[0]!);
       else extra.push(l.tokens[0]!);
+      if (stack.length) region.push({ token: l.tokens[0]!, open: false });
     }
   }
-  return { unclosed: stack, extra, pairs };
+  return { unclosed: stack, extra, pairs, lastRegion: stack.length ? region : [] };
 }
 
 /** The keyword scope a statement stands in. */
