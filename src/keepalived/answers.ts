@@ -42,6 +42,12 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
   [/address family must match|MUST be of the same family/, ['mixed-address-family']],
   [/both use VRID|is duplicated/, ['duplicate-vrid']],
   [/already defined|^Duplicate /, ['duplicate-name']],
+  // A repeated single-valued keyword: only the rule that says so answers it, not another finding on
+  // its line (a script-not-found of the ignored script).
+  [
+    /(script|notify_deleted|notify_fifo|notify_fifo_script) already specified( - ignoring|$)|lvs_sync_daemon\S* has already/,
+    ['duplicate-keyword'],
+  ],
   [/Truncating auth_pass/, ['auth-pass-truncated']],
   [/cannot track route .* with no interface specified/, ['route-without-interface']],
   [/empty notification_email block/, ['invalid-value']],

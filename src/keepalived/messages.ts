@@ -108,7 +108,7 @@ const SEMANTIC: RegExp[] = [
   /^Truncating auth_pass to \d+ characters$/,
   /^vrrp instance \S+ already defined$/,
   /^vrrp sync group \S+ already defined$/,
-  /\balready (specified|defined)\b/,
+  /\balready (been )?(specified|defined)\b/,
   /^Duplicate .* - ignoring$/,
   /\bis duplicated\b/,
   /\bthe virtual router id must be set$/,
