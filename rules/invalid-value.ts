@@ -1,6 +1,6 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { scopeOf } from '../src/tree/index.js';
-import { checkStatementValues, checkValueLines, emptyEmailBlock } from '../src/model/check-values.js';
+import { checkSmtpServer, checkStatementValues, checkValueLines, emptyEmailBlock } from '../src/model/check-values.js';
 
 /** Values keepalived rejects, clamps or silently drops, and the missing value that stops it. */
 export const rule = defineRule({
@@ -88,6 +88,13 @@ export const rule = defineRule({
         message: 'Empty notification_email block: it lists no recipient',
         detail: '{{does}}. Fix: list the recipients in it, one address per line, or remove the block.',
       },
+      badSmtpServer: {
+        message: '"{{value}}" is not a valid smtp_server {{what}}: keepalived has no SMTP server to send alerts to',
+        detail:
+          'keepalived reports "{{kmsg}}" and leaves smtp_server unset, so no smtp_alert mail is ' +
+          "sent. Fix: write the mail relay's address or host name, then an optional port: " +
+          '"smtp_server 192.0.2.25 25".',
+      },
       emptyValue: {
         message: '"{{name}}" has no value: keepalived ignores the line',
         detail:
@@ -111,10 +118,12 @@ export const rule = defineRule({
       statement(s) {
         const scope = scopeOf(ctx.table, s.parent);
         const email = emptyEmailBlock(s, ctx.target);
+        const smtp = checkSmtpServer(s, ctx.target);
         for (const f of [
           ...checkStatementValues(s, scope, ctx.table),
           ...checkValueLines(s),
           ...(email ? [email] : []),
+          ...(smtp ? [smtp] : []),
         ]) {
           ctx.report({
             messageId: f.messageId,
