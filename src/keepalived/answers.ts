@@ -55,7 +55,7 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
     new RegExp(
       [
         /has no neighbor address set|No VIP specified|virtual router id must be set/.source,
-        /Unknown interface!|Unicast instances must have/.source,
+        /Unknown interface!|Unicast instances must have|No script path has been specified for MISC/.source,
       ].join('|'),
     ),
     ['missing-required'],

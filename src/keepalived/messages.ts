@@ -129,6 +129,7 @@ const SEMANTIC: RegExp[] = [
   /\bpromote_secondaries is automatically set for vmacs\b/,
   /\bBFD instance \S+ has no neighbor address set\b/,
   /^No script set for vrrp_script /,
+  /^No script path has been specified for MISC_CHECKER\b/,
   /\bhas no track_file specified\b/,
   /\badvertisement interval .* (must be an integer|is out of range)\b/,
   /\bis incompatible with\b/,
