@@ -1,5 +1,8 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { scopeOf } from '../src/tree/index.js';
+import { syslogOnly } from '../src/model/instance-settings.js';
+import { skippedBlocks } from '../src/model/skipped-blocks.js';
+import { formatVersion } from '../src/versions/version.js';
 import { checkSmtpServer, checkStatementValues, checkValueLines, emptyEmailBlock } from '../src/model/check-values.js';
 
 /** Values keepalived rejects, clamps or silently drops, and the missing value that stops it. */
@@ -95,6 +98,13 @@ export const rule = defineRule({
           "sent. Fix: write the mail relay's address or host name, then an optional port: " +
           '"smtp_server 192.0.2.25 25".',
       },
+      skippedBlock: {
+        message: '"{{value}}" is not a valid virtual_server {{what}}: keepalived skips the whole virtual_server block',
+        detail:
+          'keepalived {{target}} skips this virtual_server and everything in it ("{{says}}"){{visibility}}: ' +
+          '{{skipped}}, and none of its lines is checked further here. Fix: write the virtual IP ' +
+          'address and port, e.g. "virtual_server 192.0.2.1 80" (or "fwmark N", "group NAME").',
+      },
       emptyValue: {
         message: '"{{name}}" has no value: keepalived ignores the line',
         detail:
@@ -134,6 +144,26 @@ export const rule = defineRule({
         }
       },
       end() {
+        for (const b of skippedBlocks(ctx.tree, ctx.target)) {
+          const servers = b.statement.children.filter((c) => c.keyword.text === 'real_server');
+          const list = servers.map((c) => c.args.map((a) => a.text).join(' ')).join(', ');
+          const skipped = servers.length
+            ? `no IPVS service is set up for it, and its ${servers.length} real_server(s) (${list}) and ` +
+              'their health checks never exist'
+            : 'no IPVS service is set up for it';
+          ctx.report({
+            messageId: 'skippedBlock',
+            at: b.bad,
+            data: {
+              value: b.bad.text,
+              what: b.what,
+              says: b.says,
+              skipped,
+              target: formatVersion(ctx.target),
+              visibility: syslogOnly(ctx.target),
+            },
+          });
+        }
         for (const issue of ctx.tree.issues) {
           if (issue.code !== 'block-extra-params') continue;
           const name = issue.statement.keyword.text;
