@@ -45,7 +45,12 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
   // A repeated single-valued keyword: only the rule that says so answers it, not another finding on
   // its line (a script-not-found of the ignored script).
   [
-    /(script|notify_deleted|notify_fifo|notify_fifo_script) already specified( - ignoring|$)|lvs_sync_daemon\S* has already/,
+    new RegExp(
+      [
+        /(script|notify_deleted|notify_fifo|notify_fifo_script) already specified( - ignoring|$)/.source,
+        /lvs_sync_daemon\S* has already/.source,
+      ].join('|'),
+    ),
     ['duplicate-keyword'],
   ],
   [/Truncating auth_pass/, ['auth-pass-truncated']],

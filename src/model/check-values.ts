@@ -169,8 +169,8 @@ export function emptyEmailBlock(s: Statement, target: Version): ValueFinding | u
 }
 
 /** A host name as a resolver could ever answer it: dot-separated labels of letters, digits, "-" and "_". */
-const HOST_NAME =
-  /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const LABEL = /[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?/.source;
+const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${LABEL}(?:\\.${LABEL})*\\.?$`);
 
 /**
  * smtp_server as smtpserver_handler() reads it (2.0.7+, which reports "Invalid smtp server HOST

@@ -34,7 +34,9 @@ function virtualServerSkip(s: Statement, target: Version): SkippedBlock | undefi
   const says =
     compareVersions(target, '2.0.7') < 0
       ? `Invalid virtual server IP address ${addr.text} - skipping`
-      : `Invalid virtual server IP address${portText ? '/port' : ''} ${addr.text}${portText ? `/${portText}` : ''} - skipping`;
+      : portText
+        ? `Invalid virtual server IP address/port ${addr.text}/${portText} - skipping`
+        : `Invalid virtual server IP address ${addr.text} - skipping`;
   if (!parseHostAddress(addr.text)) return { statement: s, bad: addr, what: 'address', says };
   if (port && portText && compareVersions(target, '2.0.7') >= 0 && !checkNumber(portText, { min: 1, max: 65535 }).ok)
     return { statement: s, bad: port, what: 'port', says };
