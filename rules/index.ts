@@ -11,6 +11,7 @@ import { rule as clusterUnicastPeers } from './cluster-unicast-peers.js';
 import { rule as clusterVipMismatch } from './cluster-vip-mismatch.js';
 import { rule as clusterVridCollision } from './cluster-vrid-collision.js';
 import { rule as deprecatedKeyword } from './deprecated-keyword.js';
+import { rule as duplicateKeyword } from './duplicate-keyword.js';
 import { rule as duplicateName } from './duplicate-name.js';
 import { rule as duplicateVrid } from './duplicate-vrid.js';
 import { rule as includeLoop } from './include-loop.js';
@@ -47,6 +48,7 @@ export const rules: Rule[] = [
   authPassTruncated,
   budgetExceeded,
   deprecatedKeyword,
+  duplicateKeyword,
   duplicateName,
   duplicateVrid,
   includeLoop,

@@ -1,6 +1,9 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { scopeOf } from '../src/tree/index.js';
-import { checkStatementValues, checkValueLines, emptyEmailBlock } from '../src/model/check-values.js';
+import { syslogOnly } from '../src/model/instance-settings.js';
+import { skippedBlocks } from '../src/model/skipped-blocks.js';
+import { formatVersion } from '../src/versions/version.js';
+import { checkSmtpServer, checkStatementValues, checkValueLines, emptyEmailBlock } from '../src/model/check-values.js';
 
 /** Values keepalived rejects, clamps or silently drops, and the missing value that stops it. */
 export const rule = defineRule({
@@ -88,6 +91,20 @@ export const rule = defineRule({
         message: 'Empty notification_email block: it lists no recipient',
         detail: '{{does}}. Fix: list the recipients in it, one address per line, or remove the block.',
       },
+      badSmtpServer: {
+        message: '"{{value}}" is not a valid smtp_server {{what}}: keepalived has no SMTP server to send alerts to',
+        detail:
+          'keepalived reports "{{kmsg}}" and leaves smtp_server unset, so no smtp_alert mail is ' +
+          "sent. Fix: write the mail relay's address or host name, then an optional port: " +
+          '"smtp_server 192.0.2.25 25".',
+      },
+      skippedBlock: {
+        message: '"{{value}}" is not a valid virtual_server {{what}}: keepalived skips the whole virtual_server block',
+        detail:
+          'keepalived {{target}} skips this virtual_server and everything in it ("{{says}}"){{visibility}}: ' +
+          '{{skipped}}, and none of its lines is checked further here. Fix: write the virtual IP ' +
+          'address and port, e.g. "virtual_server 192.0.2.1 80" (or "fwmark N", "group NAME").',
+      },
       emptyValue: {
         message: '"{{name}}" has no value: keepalived ignores the line',
         detail:
@@ -111,10 +128,12 @@ export const rule = defineRule({
       statement(s) {
         const scope = scopeOf(ctx.table, s.parent);
         const email = emptyEmailBlock(s, ctx.target);
+        const smtp = checkSmtpServer(s, ctx.target);
         for (const f of [
           ...checkStatementValues(s, scope, ctx.table),
           ...checkValueLines(s),
           ...(email ? [email] : []),
+          ...(smtp ? [smtp] : []),
         ]) {
           ctx.report({
             messageId: f.messageId,
@@ -125,6 +144,26 @@ export const rule = defineRule({
         }
       },
       end() {
+        for (const b of skippedBlocks(ctx.tree, ctx.target)) {
+          const servers = b.statement.children.filter((c) => c.keyword.text === 'real_server');
+          const list = servers.map((c) => c.args.map((a) => a.text).join(' ')).join(', ');
+          const skipped = servers.length
+            ? `no IPVS service is set up for it, and its ${servers.length} real_server(s) (${list}) and ` +
+              'their health checks never exist'
+            : 'no IPVS service is set up for it';
+          ctx.report({
+            messageId: 'skippedBlock',
+            at: b.bad,
+            data: {
+              value: b.bad.text,
+              what: b.what,
+              says: b.says,
+              skipped,
+              target: formatVersion(ctx.target),
+              visibility: syslogOnly(ctx.target),
+            },
+          });
+        }
         for (const issue of ctx.tree.issues) {
           if (issue.code !== 'block-extra-params') continue;
           const name = issue.statement.keyword.text;

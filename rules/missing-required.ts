@@ -1,4 +1,4 @@
-import { defineRule } from '../src/rule-api/index.js';
+import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { instanceBasics, instanceData, instanceSettings, syslogOnly } from '../src/model/instance-settings.js';
 import { atLeast, formatVersion } from '../src/versions/version.js';
 
@@ -7,6 +7,14 @@ const STOPS =
   '("{{says}}"){{visibility}}: the VRRP process exits and no ' +
   'vrrp_instance of this node runs';
 
+/** The health checkers of a real_server. */
+const CHECKERS =
+  /^(TCP_CHECK|HTTP_GET|SSL_GET|MISC_CHECK|SMTP_CHECK|DNS_CHECK|BFD_CHECK|UDP_CHECK|PING_CHECK|FILE_CHECK)$/;
+
+function hasMiscPath(s: Statement): boolean {
+  return s.children.some((c) => c.keyword.text === 'misc_path' && (c.args[0]?.text ?? '') !== '');
+}
+
 export const rule = defineRule({
   meta: {
     id: 'missing-required',
@@ -14,7 +22,8 @@ export const rule = defineRule({
       'A vrrp_instance without virtual_router_id, without interface (or ' +
       'unicast_src_ip), or without VIPs: keepalived refuses to start VRRP ' +
       '(or, for VIPs under VRRPv2, starts an instance that moves nothing); a ' +
-      'bfd_instance without neighbor_ip, which keepalived disables.',
+      'bfd_instance without neighbor_ip, which keepalived disables; a MISC_CHECK without misc_path, ' +
+      'which keepalived drops.',
     severity: 'error',
     messages: {
       vrid: {
@@ -57,6 +66,13 @@ export const rule = defineRule({
           'instance"){{visibility}}, so no BFD session runs for it. Fix: add ' +
           '"neighbor_ip <the peer\'s address>".',
       },
+      miscPath: {
+        message: 'MISC_CHECK without misc_path in real_server {{server}}: keepalived {{target}} drops the check',
+        detail:
+          'keepalived {{target}} drops this MISC_CHECK ("No script path has been specified for ' +
+          'MISC_CHECKER - skipping"){{visibility}}{{alone}}. Fix: add "misc_path <script>" (the ' +
+          'program whose exit code says whether the server is up), or remove the block.',
+      },
       vipSensible: {
         message: 'No virtual_ipaddress in vrrp_instance {{name}}: a failover moves no address',
         detail:
@@ -71,6 +87,27 @@ export const rule = defineRule({
     const at = atLeast(t);
     return {
       keywords: {
+        MISC_CHECK(s) {
+          // misc_end_handler(), at the block's "}" (1.3.7+, aeb99635): no misc_path, or an empty one.
+          if (!s.def || !s.open || !at('1.3.7') || hasMiscPath(s)) return;
+          const others = (s.parent?.children ?? []).filter(
+            (c) =>
+              c !== s && CHECKERS.test(c.keyword.text) && c.def && (c.keyword.text !== 'MISC_CHECK' || hasMiscPath(c)),
+          );
+          const server = s.parent?.args.map((a) => a.text).join(' ') ?? '';
+          // init_service_rs() (ipwrapper.c) adds a real server with no failed checker to the pool:
+          // with no checker at all it is never removed (read in the source, not run).
+          const alone = others.length
+            ? ''
+            : `, and real_server ${server} has no other health check: keepalived puts it in the ` +
+              'pool and never takes it out, whether it answers or not';
+          ctx.report({
+            messageId: 'miscPath',
+            at: s.close ?? s.keyword,
+            data: { server, alone, target: formatVersion(t), visibility: syslogOnly(t) },
+            related: [{ origin: s.keyword.origin, message: 'the MISC_CHECK keepalived drops' }],
+          });
+        },
         bfd_instance(s) {
           // bfd_end_handler(), at the block's "}" (2.0.0+); a config-id may hide the neighbor_ip line.
           if (

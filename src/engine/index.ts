@@ -9,6 +9,7 @@ import type { PreprocessResult, SourceFile } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
 import { namedBlocks, type ScriptRef } from '../model/scripts.js';
+import { insideSkipped, skippedBlocks } from '../model/skipped-blocks.js';
 import type { ScriptStore } from '../scripts/store.js';
 import type { keywordTable } from '../versions/keyword-table.js';
 import type { Version } from '../versions/version.js';
@@ -332,7 +333,9 @@ function runRules(
   }
   for (const end of ends) end();
   for (const g of groups) out.push(...g.items());
-  return out;
+  // keepalived never reads the inside of a block it skips: only the skip itself is reported.
+  const skipped = skippedBlocks(tree, target);
+  return skipped.length ? out.filter((d) => !insideSkipped(skipped, d.ruleId, d.file, d.range.start)) : out;
 }
 
 /** Position order of two findings of one rule in one file: offset, message, end (total, so every -j agrees). */

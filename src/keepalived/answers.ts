@@ -42,6 +42,17 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
   [/address family must match|MUST be of the same family/, ['mixed-address-family']],
   [/both use VRID|is duplicated/, ['duplicate-vrid']],
   [/already defined|^Duplicate /, ['duplicate-name']],
+  // A repeated single-valued keyword: only the rule that says so answers it, not another finding on
+  // its line (a script-not-found of the ignored script).
+  [
+    new RegExp(
+      [
+        /(script|notify_deleted|notify_fifo|notify_fifo_script) already specified( - ignoring|$)/.source,
+        /lvs_sync_daemon\S* has already/.source,
+      ].join('|'),
+    ),
+    ['duplicate-keyword'],
+  ],
   [/Truncating auth_pass/, ['auth-pass-truncated']],
   [/cannot track route .* with no interface specified/, ['route-without-interface']],
   [/empty notification_email block/, ['invalid-value']],
@@ -49,7 +60,7 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
     new RegExp(
       [
         /has no neighbor address set|No VIP specified|virtual router id must be set/.source,
-        /Unknown interface!|Unicast instances must have/.source,
+        /Unknown interface!|Unicast instances must have|No script path has been specified for MISC/.source,
       ].join('|'),
     ),
     ['missing-required'],

@@ -34,6 +34,7 @@ export type ValueMessageId =
   | 'routeNoDestination'
   | 'badRuleWord'
   | 'emptyEmailBlock'
+  | 'badSmtpServer'
   | 'extraWords';
 
 export interface ValueFinding {
@@ -165,6 +166,29 @@ export function emptyEmailBlock(s: Statement, target: Version): ValueFinding | u
     data: { does: `${does}, and smtp_alert mail goes to nobody` },
     severity: 'warning',
   };
+}
+
+/** A host name as a resolver could ever answer it: dot-separated labels of letters, digits, "-" and "_". */
+const LABEL = /[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?/.source;
+const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${LABEL}(?:\\.${LABEL})*\\.?$`);
+
+/**
+ * smtp_server as smtpserver_handler() reads it (2.0.7+, which reports "Invalid smtp server HOST
+ * PORT"; older versions fail the same way in silence, not verified: no finding): an address
+ * (inet_stosockaddr, tried only without "-" and "/"), else a name getaddrinfo() resolves, with a
+ * port in 1..65535 (25 when none). Whether a well-formed name resolves depends on the DNS of the
+ * machine that runs keepalived: only a value no resolver can answer is reported.
+ */
+export function checkSmtpServer(s: Statement, target: Version): ValueFinding | undefined {
+  const host = s.args[0];
+  if (s.def?.path !== 'global_defs/smtp_server' || !host || compareVersions(target, '2.0.7') < 0) return undefined;
+  const port = s.args[1];
+  const kmsg = `Invalid smtp server ${host.text} ${port?.text ?? '25'}`;
+  if (port && !checkNumber(port.text, { min: 1, max: 65535 }).ok)
+    return { at: port, messageId: 'badSmtpServer', data: { value: port.text, what: 'port (1..65535)', kmsg } };
+  const address = !/[-/]/.test(host.text) && parseAddress(host.text, { allowPrefix: false });
+  if (address || HOST_NAME.test(host.text)) return undefined;
+  return { at: host, messageId: 'badSmtpServer', data: { value: host.text, what: 'address or host name', kmsg } };
 }
 
 export function checkValueLines(s: Statement): ValueFinding[] {
