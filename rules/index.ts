@@ -14,6 +14,7 @@ import { rule as deprecatedKeyword } from './deprecated-keyword.js';
 import { rule as duplicateKeyword } from './duplicate-keyword.js';
 import { rule as duplicateName } from './duplicate-name.js';
 import { rule as duplicateVrid } from './duplicate-vrid.js';
+import { rule as ignoredSetting } from './ignored-setting.js';
 import { rule as includeLoop } from './include-loop.js';
 import { rule as includeNotFound } from './include-not-found.js';
 import { rule as invalidValue } from './invalid-value.js';
@@ -51,6 +52,7 @@ export const rules: Rule[] = [
   duplicateKeyword,
   duplicateName,
   duplicateVrid,
+  ignoredSetting,
   includeLoop,
   includeNotFound,
   invalidValue,

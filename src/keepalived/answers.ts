@@ -69,6 +69,16 @@ const SEMANTIC_RULES: [RegExp, string[]][] = [
   [/does not support authentication/, ['vrrp3-authentication', 'strict-mode-conflict']],
   [/advertisement interval/, ['advert-int-version']],
   [/unicast keyword has been specified without any unicast peers/, ['unicast-without-peers']],
+  [
+    new RegExp(
+      [
+        /due to (address_owner|address owner|SYNC group)|since own interface$/.source,
+        /Initial state master is incompatible with AH|has only 1 virtual router/.source,
+        /protocol specified for fwmark|ports don't match - resetting$/.source,
+      ].join('|'),
+    ),
+    ['ignored-setting'],
+  ],
 ];
 
 /** Messages about the machine that runs -t; the script ones are ours too, the others (interfaces, kernel) no rule
@@ -151,6 +161,9 @@ export function findingsAnswering<F extends FindingRef>(
   }
   const script = trackScriptIn(m.text);
   if (script !== null) return ours.filter((d) => byRule(d) && d.message.includes(`(vrrp_script ${script})`));
+  // A finding that quotes the message word for word answers it (virtual servers have no name to match).
+  const quoting = ours.filter((d) => !LINE_RULES.has(d.ruleId) && byRule(d) && d.message.includes(m.text));
+  if (quoting.length) return quoting;
   const names = namesIn(m.text);
   if (!names.length) return [];
   return ours.filter((d) => !LINE_RULES.has(d.ruleId) && byRule(d) && names.some((n) => mentions(d.message, n)));

@@ -136,6 +136,8 @@ const SEMANTIC: RegExp[] = [
   /^Sync group \S+ has no virtual router/,
   /\bprotocol specified for fwmark\b/,
   /^Rule has no preference specified\b/,
+  /\bignoring (tracked script \S+ with weights|\S+ tracked interface (weight )?|(weight from )?tracked file \S+ )/,
+  /\bIgnoring track_interface \S+ since own interface$/,
 ];
 
 const SYNTAX: RegExp[] = [
