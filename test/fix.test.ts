@@ -204,3 +204,41 @@ describe('applyFixes', () => {
     expect(applyFixes(r, text, { unsafe: true }).texts.get('/k.conf')).toBe('Qbcdefghij');
   });
 });
+
+describe('the Debian upgrade, end to end', () => {
+  // The jessie config: "gateway" with IPv4 and IPv6 VIPs, its notify script matching "gateway)".
+  const fixtures = path.join(FIXTURES, 'script-unknown-name', 'valid');
+  it('--fix --unsafe-fixes --from jessie --target stretch: lints clean for stretch, diff shows only the split', async () => {
+    const { dir, write } = tempTree('kl-fix-debian-');
+    const original = fs
+      .readFileSync(path.join(fixtures, 'debian-jessie-unsplit.conf'), 'utf8')
+      .replace(/^# fixture:.*\n/, '');
+    const conf = write('etc/keepalived/keepalived.conf', original);
+    const script = fs.readFileSync(path.join(fixtures, 'etc', 'keepalived', 'default-route.sh'), 'utf8');
+    write('etc/keepalived/default-route.sh', script, 0o755);
+    const before = await lintJson(conf, ['--target', 'stretch'], dir);
+    expect(before.all.filter((d) => d.severity === 'error').map((d) => d.ruleId)).toEqual(['mixed-address-family']);
+    const r = await runCli(
+      ['lint', 'etc/keepalived/keepalived.conf', '--fix', '--unsafe-fixes', '--from', 'jessie', '--target', 'stretch'],
+      { cwd: dir },
+    );
+    expect(r.stderr).toMatch(/fixed 1 problem in 1 file/);
+    expect(r.code).toBe(0);
+    const after = await lintJson(conf, ['--target', 'stretch'], dir);
+    expect(after.all.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(
+      after.all.filter((d) => d.ruleId.startsWith('script-unknown') || d.ruleId.startsWith('script-unhandled')),
+    ).toEqual([]);
+    // The script is untouched: the group named "gateway" passes it the name it matches.
+    expect(fs.readFileSync(path.join(dir, 'etc/keepalived/default-route.sh'), 'utf8')).toBe(script);
+    const old = write('old.conf', original);
+    const d = await runCli(['diff', old, conf, '--target', 'stretch'], { cwd: dir });
+    expect(d.stdout).toMatch(/split\s+vrrp_instance gateway -> gateway_v4, gateway_v6/);
+    expect(d.stdout).toMatch(/added\s+vrrp_sync_group gateway/);
+    expect(d.stdout).toMatch(/Impact: no new problems\./);
+    if (keepalivedAvailable()) {
+      expect(runKeepalivedTest(conf, { interfaces: ['eth0'] }).exitCode).toBe(0);
+      expect(runKeepalivedTest(old, { interfaces: ['eth0'] }).raw).toMatch(/address family must match/);
+    }
+  });
+});
