@@ -73,10 +73,23 @@ export const rule = defineRule({
           // Before 1.2.20 the whole word is the password, comment characters included.
           const used = rest ? written : tok.text;
           if (bytes(used) <= MAX) return;
+          // Cut to what keepalived uses: the same password on this node, but every peer must be cut
+          // alike (a peer that sends the long one is read the same way; a tool that reads the file is not).
+          const cutTo = first8(used);
           ctx.report({
             messageId: 'long',
             at: rest ? at : tok,
-            data: { ...data, written: used, length: bytes(used), used: first8(used) },
+            data: { ...data, written: used, length: bytes(used), used: cutTo },
+            ...(/^[\x21-\x7e]*$/.test(cutTo) && !/[#!"]/.test(cutTo)
+              ? {
+                  suggestions: [
+                    {
+                      message: `cut it to "${cutTo}", what keepalived uses`,
+                      edits: [{ at: rest ? at : tok, text: cutTo }],
+                    },
+                  ],
+                }
+              : {}),
           });
         },
       },

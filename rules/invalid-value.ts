@@ -1,9 +1,15 @@
-import { defineRule } from '../src/rule-api/index.js';
+import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { scopeOf } from '../src/tree/index.js';
 import { syslogOnly } from '../src/model/instance-settings.js';
 import { skippedBlocks } from '../src/model/skipped-blocks.js';
 import { formatVersion } from '../src/versions/version.js';
-import { checkSmtpServer, checkStatementValues, checkValueLines, emptyEmailBlock } from '../src/model/check-values.js';
+import {
+  checkSmtpServer,
+  checkStatementValues,
+  checkValueLines,
+  emptyEmailBlock,
+  type ValueFinding,
+} from '../src/model/check-values.js';
 
 /** Values keepalived rejects, clamps or silently drops, and the missing value that stops it. */
 export const rule = defineRule({
@@ -124,6 +130,13 @@ export const rule = defineRule({
     },
   },
   create(ctx) {
+    /** A new line an edit starts is indented like the statement's own line. */
+    const indented = (f: NonNullable<ValueFinding['suggestion']>, s: Statement) => {
+      const text = ctx.file(s.keyword.origin.file)?.text ?? '';
+      const lineStart = text.lastIndexOf('\n', s.keyword.origin.start - 1) + 1;
+      const indent = /^[ \t]*/.exec(text.slice(lineStart, s.keyword.origin.start))?.[0] ?? '';
+      return { ...f, edits: f.edits.map((e) => ({ ...e, text: e.text.replace(/^\n/, `\n${indent}`) })) };
+    };
     return {
       statement(s) {
         const scope = scopeOf(ctx.table, s.parent);
@@ -140,6 +153,7 @@ export const rule = defineRule({
             at: f.at,
             data: f.data,
             ...(f.severity ? { severity: f.severity } : {}),
+            ...(f.suggestion ? { suggestions: [indented(f.suggestion, s)] } : {}),
           });
         }
       },

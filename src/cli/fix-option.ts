@@ -57,7 +57,7 @@ export function fixDiff(run: FixRun, cwd: string): string {
   return [...run.changed]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([f, { before, after }]) => {
-      const shown = escapeControl(displayPath(f, cwd));
+      const shown = escapeControl(displayPath(f, cwd)).replace(/^\//, '');
       return unifiedDiff(`a/${shown}`, `b/${shown}`, before, after);
     })
     .join('');

@@ -42,6 +42,12 @@ export interface ValueFinding {
   messageId: ValueMessageId;
   data: Record<string, string | number>;
   severity?: 'warning';
+  /**
+   * An edit that makes the line say what it was meant to (`master` -> `MASTER`, `BACKUP;` ->
+   * `BACKUP`, extra words moved to a line of their own): it changes what keepalived does, since
+   * keepalived ignores or refuses the line as written, so it is offered as a suggestion.
+   */
+  suggestion?: { message: string; edits: { at: Token | Origin; text: string }[] };
 }
 
 /** Enums keepalived compares with strcasecmp (probed with keepalived -t 2.2.7; the others are case-sensitive). */
@@ -86,10 +92,12 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
       : semi
         ? ' Remove the ";": keepalived does not end statements with it, it reads it as part of the value.'
         : '';
+    const meant = ci ?? (semi ? first.text.slice(0, -1) : undefined);
     out.push({
       at: first,
       messageId: 'badEnum',
       data: { name, value: first.text, expected: def.values.join(', '), hint },
+      ...(meant ? { suggestion: { message: `write "${meant}"`, edits: [{ at: first, text: meant }] } } : {}),
     });
   }
   if (first && def.bool && !BOOL_WORDS.includes(first.text.toLowerCase())) {
@@ -134,9 +142,40 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
       messageId: 'extraWords',
       data: { name, words: extra.map((t) => t.text).join(' '), hint },
       severity: 'warning',
+      ...(keywordInside ? splitLine(s, extra, keywordInside) : {}),
     });
   }
   return out;
+}
+
+/**
+ * `virtual_router_id 51 ; priority 150`: the words from the keyword keepalived never reads onwards
+ * go to a line of their own, indented like this one (a `;` before them is dropped). Only for words
+ * written as they are on this one line.
+ */
+function splitLine(s: Statement, extra: Token[], keyword: Token): Pick<ValueFinding, 'suggestion'> {
+  const from = extra.indexOf(keyword);
+  const moved = extra.slice(from);
+  const words = [s.keyword, ...s.args];
+  if (words.some((t) => t.via.length || t.origin.file !== s.keyword.origin.file)) return {};
+  const last = moved[moved.length - 1]!;
+  const before = from > 0 ? extra[from - 1]! : null;
+  // The kept words end at the last word before the moved ones (a lone ";" there goes too).
+  const keepEnd = before && before.text === ';' ? extra.indexOf(before) : from;
+  const kept = [s.keyword, ...s.args.slice(0, s.args.length - extra.length + keepEnd)];
+  const end = kept[kept.length - 1]!.origin.end;
+  // The rule indents the new line like the keyword's (it reads the file; the model does not).
+  return {
+    suggestion: {
+      message: `move "${moved.map((t) => t.text).join(' ')}" to a line of its own`,
+      edits: [
+        {
+          at: { file: s.keyword.origin.file, start: end, end: last.origin.end },
+          text: `\n${moved.map((t) => t.text).join(' ')}`,
+        },
+      ],
+    },
+  };
 }
 
 /**
