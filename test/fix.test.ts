@@ -208,7 +208,7 @@ describe('applyFixes', () => {
 describe('the Debian upgrade, end to end', () => {
   // The jessie config: "gateway" with IPv4 and IPv6 VIPs, its notify script matching "gateway)".
   const fixtures = path.join(FIXTURES, 'script-unknown-name', 'valid');
-  it('--fix --unsafe-fixes --from jessie --target stretch: lints clean for stretch, diff shows only the split', async () => {
+  it('--fix --unsafe-fixes --from jessie --target stretch: clean for stretch, diff shows only the split', async () => {
     const { dir, write } = tempTree('kl-fix-debian-');
     const original = fs
       .readFileSync(path.join(fixtures, 'debian-jessie-unsplit.conf'), 'utf8')

@@ -89,7 +89,8 @@ export function fixSummary(run: FixRun, cwd: string, wrote: boolean): string {
   const n = run.applied;
   const head = wrote ? 'fixed' : 'would fix';
   const lines = [
-    `keepalived-lint: ${head} ${n} problem${n === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}` +
+    `keepalived-lint: ${head} ${n} problem${n === 1 ? '' : 's'} ` +
+      `in ${files.length} file${files.length === 1 ? '' : 's'}` +
       (files.length ? `: ${files.join(', ')}` : ''),
   ];
   if (run.left)

@@ -123,7 +123,8 @@ export function familySplit(
   const inner = `${indent}    `;
   const groupText = member
     ? ''
-    : `\n\n${indent}vrrp_sync_group ${inst.name} {\n${inner}group {\n${inner}    ${names[0]}\n${inner}    ${names[1]}\n` +
+    : `\n\n${indent}vrrp_sync_group ${inst.name} {\n${inner}group {\n` +
+      `${inner}    ${names[0]}\n${inner}    ${names[1]}\n` +
       `${inner}}\n${notifyLines.map((l) => `${inner}${text.slice(l!.start, l!.end).trim()}\n`).join('')}${indent}}`;
   const edits: SplitEdit[] = [
     { at: nameTok.origin, text: names[0] },
