@@ -1,5 +1,5 @@
 import { defineRule } from '../src/rule-api/index.js';
-import { familyName, routesFrom, vrrpInstances } from '../src/model/vrrp.js';
+import { familyName, routesFrom, vrrpInstances, type VrrpInstance } from '../src/model/vrrp.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 import { familySplit, type FamilySplit } from '../src/model/family-split.js';
 import type { Fix } from '../src/rule-api/index.js';
@@ -79,13 +79,18 @@ export const rule = defineRule({
   },
   create(ctx) {
     const fixed = compareVersions(ctx.target, FAMILY_FIXED) >= 0;
+    const splitOffer = (inst: VrrpInstance) => {
+      const split = familySplit(inst, ctx.tree, (f) => ctx.file(f));
+      return split ? { suggestions: [splitSuggestion(split, inst.name)] } : {};
+    };
     return {
       end() {
         for (const inst of vrrpInstances(ctx.tree)) {
           const first = inst.addresses[0];
           if (!first) continue;
-          // The upgrade edit, offered once per instance (at its first address of the other family).
-          let split = fixed ? familySplit(inst, ctx.tree, (f) => ctx.file(f)) : null;
+          // The upgrade edit, offered once per instance (at its first VIP of the other family), worked
+          // out only for an instance that needs it.
+          let offered = !fixed;
           const family = inst.nativeIpv6 ? 'ipv6' : first.family;
           const why = inst.nativeIpv6
             ? `native_ipv6 is set at ${ctx.where(inst.nativeIpv6.keyword.origin)}`
@@ -122,9 +127,9 @@ export const rule = defineRule({
                 a === first
                   ? []
                   : [{ origin: first.token.origin, message: `this address makes ${inst.name} ${familyName(family)}` }],
-              ...(split && a.kind === 'vip' ? { suggestions: [splitSuggestion(split, inst.name)] } : {}),
+              ...(offered || a.kind !== 'vip' ? {} : splitOffer(inst)),
             });
-            if (a.kind === 'vip') split = null;
+            if (a.kind === 'vip') offered = true;
             if (a.kind !== 'vip') continue;
             for (const r of routesFrom(inst, a)) {
               const data = {

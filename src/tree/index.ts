@@ -145,10 +145,18 @@ class Builder {
     return { statements };
   }
 
+  /** Whether the target skips duplicates of this keyword (worked out once per keyword, not per block). */
+  private readonly skipsSince = new Map<string, boolean>();
+  private skipsFrom(keyword: string, since: string): boolean {
+    let yes = this.skipsSince.get(keyword);
+    if (yes === undefined) this.skipsSince.set(keyword, (yes = compareVersions(this.table.version, since) >= 0));
+    return yes;
+  }
+
   /** Whether keepalived skips this top-level block unread, and why. */
   private skipReason(st: Statement): SkipReason | undefined {
     const when = st.def?.kind === 'block' ? SKIPPED_WHEN[st.keyword.text] : undefined;
-    if (!when || compareVersions(this.table.version, when.since) < 0) return undefined;
+    if (!when || !this.skipsFrom(st.keyword.text, when.since)) return undefined;
     if (st.args.length !== 1) return when.unnamed ? 'unnamed' : undefined;
     let names = this.names.get(st.keyword.text);
     if (!names) {
