@@ -60,21 +60,14 @@ export const virtualServers = perTree((tree: ConfigTree): VirtualServer[] =>
       const sorryMethod = lastMethod(kids, ['sorry_server_lvs_method']) ?? method;
       const servers: BackendServer[] = [];
       for (const c of kids) {
-        if (c.keyword.text === 'real_server' && c.args[0])
+        const kind = c.keyword.text;
+        if ((kind === 'real_server' || kind === 'sorry_server') && c.args[0])
           servers.push({
-            kind: 'real_server',
+            kind,
             statement: c,
             address: c.args[0],
             port: portOf(c.args[1]),
-            method: lastMethod(c.children, ['lvs_method']) ?? method,
-          });
-        if (c.keyword.text === 'sorry_server' && c.args[0])
-          servers.push({
-            kind: 'sorry_server',
-            statement: c,
-            address: c.args[0],
-            port: portOf(c.args[1]),
-            method: sorryMethod,
+            method: kind === 'real_server' ? (lastMethod(c.children, ['lvs_method']) ?? method) : sorryMethod,
           });
       }
       const addressed = head !== 'fwmark' && head !== 'group';

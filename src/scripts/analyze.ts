@@ -224,15 +224,7 @@ const QUOTE_STRIP_ALL = /^\$\{\w+\/\/(\\?"|'"')\/?\}$/;
  * own; `entry.quoted`: the name arrives with the double quotes of a FIFO line.
  */
 export function analyzeScript(tree: ShellTree, source: NameSource, entry: Entry = {}): ScriptAnalysis {
-  const out: ScriptAnalysis = {
-    parsed: true,
-    dispatches: [],
-    opaque: [],
-    interfaceUses: [],
-    nameUsed: false,
-    handoffs: [],
-    copies: [],
-  };
+  const out = emptyAnalysis(true);
   const root = tree.rootNode;
   const depth = treeDepth(tree, MAX_SCRIPT_TREE_DEPTH);
   if (depth > MAX_SCRIPT_TREE_DEPTH) {
@@ -258,16 +250,12 @@ export function analyzeScript(tree: ShellTree, source: NameSource, entry: Entry 
 }
 
 export function notAnalysed(budget: ScriptBudget): ScriptAnalysis {
-  return {
-    parsed: false,
-    budget,
-    dispatches: [],
-    opaque: [],
-    interfaceUses: [],
-    nameUsed: false,
-    handoffs: [],
-    copies: [],
-  };
+  return { ...emptyAnalysis(false), budget };
+}
+
+/** An analysis that has seen nothing yet. */
+function emptyAnalysis(parsed: boolean): ScriptAnalysis {
+  return { parsed, dispatches: [], opaque: [], interfaceUses: [], nameUsed: false, handoffs: [], copies: [] };
 }
 
 /** The depth of the syntax tree, walked with a cursor (no recursion), stopping past `limit`. */
