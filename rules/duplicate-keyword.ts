@@ -1,84 +1,24 @@
 import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { syslogOnly } from '../src/model/instance-settings.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
+import { singleValued, type SingleValued } from '../src/model/single-valued.js';
 
 /**
- * Single-valued keywords whose handler keeps the first value and refuses a repeat with a message
- * (keepalived 2.2.7 source, each message seen with keepalived -t 2.2.7). Before `since` the
- * handler overwrote the value (the last one won, leaking the first): no finding there.
- * `says` is keepalived's message without its "(instance)" prefix; {{value}} is the repeat's first
- * word, {{kept}} the first one's.
+ * What keepalived says about a repeat of each single-valued keyword (src/model/single-valued.ts
+ * lists them, with the release from which the first one wins) and what the ignored line would have
+ * done. `says` is keepalived's message without its "(instance)" prefix; {{value}} is the repeat's
+ * first word.
  */
-interface Single {
-  paths: string[];
-  since: string;
-  says: string;
-  /** What the ignored line would have done. */
-  lost: string;
-}
-
 const NOTIFY = 'so "{{value}}" never runs';
-const SINGLES: Single[] = [
-  {
-    // b338a863 (1.3.6) "Fix memory leak if notify scripts specified multiple times".
-    paths: [
-      'notify_backup',
-      'notify_master',
-      'notify_fault',
-      'notify_stop',
-      'notify',
-      'notify_master_rx_lower_pri',
-    ].map((k) => `vrrp_instance/${k}`),
-    since: '1.3.6',
-    says: '{{name}} script already specified - ignoring {{value}}',
-    lost: NOTIFY,
-  },
-  {
-    paths: ['vrrp_instance/notify_deleted'],
-    since: '2.1.0',
-    says: 'notify_deleted already specified - ignoring {{value}}',
-    lost: 'so "{{value}}" never runs',
-  },
-  {
-    paths: ['notify_backup', 'notify_master', 'notify_fault', 'notify_stop', 'notify'].map(
-      (k) => `vrrp_sync_group/${k}`,
-    ),
-    since: '1.3.6',
-    says: 'vrrp group {{block}}: {{name}} script already specified - ignoring {{value}}',
-    lost: NOTIFY,
-  },
-  {
-    // b338a863 and ecd0ab23 (1.3.6).
-    paths: [
-      'virtual_server/real_server/notify_up',
-      'virtual_server/real_server/notify_down',
-      'virtual_server/quorum_up',
-      'virtual_server/quorum_down',
-    ],
-    since: '1.3.6',
-    says: '{{name}} script already specified - ignoring {{value}}',
-    lost: NOTIFY,
-  },
-  {
-    // 04905cdc (1.3.6) added the FIFOs with this check.
-    paths: ['notify_fifo', 'vrrp_notify_fifo', 'lvs_notify_fifo'].map((k) => `global_defs/${k}`),
-    since: '1.3.6',
-    says: '{{name}} already specified - ignoring {{value}}',
-    lost: 'so nothing is written to "{{value}}"',
-  },
-  {
-    paths: ['notify_fifo_script', 'vrrp_notify_fifo_script', 'lvs_notify_fifo_script'].map((k) => `global_defs/${k}`),
-    since: '1.3.6',
-    says: '{{name}} already specified - ignoring {{value}}',
-    lost: NOTIFY,
-  },
-  {
-    paths: ['global_defs/startup_script', 'global_defs/shutdown_script'],
-    since: '2.1.0',
-    says: '{{what}} script already specified',
-    lost: NOTIFY,
-  },
-];
+const SAYS: Record<SingleValued['id'], { says: string; lost: string }> = {
+  instanceNotify: { says: '{{name}} script already specified - ignoring {{value}}', lost: NOTIFY },
+  instanceDeleted: { says: 'notify_deleted already specified - ignoring {{value}}', lost: NOTIFY },
+  groupNotify: { says: 'vrrp group {{block}}: {{name}} script already specified - ignoring {{value}}', lost: NOTIFY },
+  serverNotify: { says: '{{name}} script already specified - ignoring {{value}}', lost: NOTIFY },
+  fifo: { says: '{{name}} already specified - ignoring {{value}}', lost: 'so nothing is written to "{{value}}"' },
+  fifoScript: { says: '{{name}} already specified - ignoring {{value}}', lost: NOTIFY },
+  startup: { says: '{{what}} script already specified', lost: NOTIFY },
+};
 
 /**
  * The LVS sync daemon interface is one global setting that both `lvs_sync_daemon` (global_defs)
@@ -165,7 +105,7 @@ export const rule = defineRule({
           report('syncDaemon', s, syncDaemon, { says, lost });
           return;
         }
-        const single = SINGLES.find((x) => x.paths.includes(def.path));
+        const single = singleValued(def.path);
         if (!single || compareVersions(t, single.since) < 0) return;
         const block = def.path.startsWith('global_defs/') ? null : s.parent;
         let seen = firsts.get(block);
@@ -181,7 +121,7 @@ export const rule = defineRule({
             .replaceAll('{{what}}', s.keyword.text.replace(/_script$/, ''))
             .replaceAll('{{block}}', s.parent?.args[0]?.text ?? '')
             .replaceAll('{{value}}', s.args[0]?.text ?? '');
-        report('repeated', s, first, { says: fill(single.says), lost: fill(single.lost) });
+        report('repeated', s, first, { says: fill(SAYS[single.id].says), lost: fill(SAYS[single.id].lost) });
       },
     };
   },

@@ -15,6 +15,7 @@ import type { ScriptCall } from '../scripts/store.js';
 import { compareVersions, type Version } from '../versions/version.js';
 import { readCommandLine, type ArgvWord } from './script-command.js';
 import { perTree } from './memo.js';
+import { ignoredRepeats } from './single-valued.js';
 
 export interface ScriptWord {
   text: string;
@@ -109,7 +110,10 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
   const named = namedBlocks(tree);
   const everyName = [...named.instances.keys(), ...named.groups.keys()];
   const out: ScriptRef[] = [];
+  // A repeated notify line keepalived ignores runs nothing (duplicate-keyword reports it).
+  const ignored = ignoredRepeats(tree.all, target);
   for (const st of tree.all) {
+    if (ignored.has(st)) continue;
     const hook = st.keyword.text;
     const block = st.parent?.keyword.text ?? '';
     const blockName = st.parent?.args[0]?.text ?? '';
