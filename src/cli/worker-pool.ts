@@ -149,7 +149,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    // Built: dist/src/cli/lint-worker(.bundle).js. From the TypeScript sources (the tests, a dev run): the
+    // Built: dist/src/cli/lint-worker(.bundle).js (beside index.bundle.cjs). From the TypeScript sources (the tests, a dev run): the
     // worker registers tsx's loader first (a Worker does not take --import in its execArgv).
     const worker = import.meta.url.endsWith('.ts')
       ? new Worker(
@@ -160,7 +160,7 @@ export class WorkerPool {
         )
       : new Worker(
           new URL(
-            import.meta.url.endsWith('.bundle.js') ? './lint-worker.bundle.js' : './lint-worker.js',
+            /\.bundle\.c?js$/.test(import.meta.url) ? './lint-worker.bundle.js' : './lint-worker.js',
             import.meta.url,
           ),
         );
