@@ -11,7 +11,7 @@
 // cannot be given on Node 20. import.meta.url becomes the bundle's own file URL, and import() a
 // require() (Node >= 20.19 requires an ES module such as web-tree-sitter's).
 // Left outside: what loads on demand (ohm-js and the grammar, yaml, ajv) and the shell parser.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Whatever an earlier build left (tsc's unbundled modules included) goes: dist/ is this build's.
@@ -29,9 +29,26 @@ const common = {
   logLevel: 'warning',
 };
 
+// commander requires node:child_process when it loads, for executable subcommands, which this CLI
+// has none of; with it come ~20 ms of Node's own modules (streams) on every run. It is required when
+// spawn() is called instead (src/ loads node:child_process and node:worker_threads on first use too).
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error(`${args.path}: no "${eager}" line to make lazy (commander changed)`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 await build({
   ...common,
   entryPoints: { 'index.bundle': 'src/cli/index.ts' },
+  plugins: [lazyChildProcess],
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   define: { 'import.meta.url': '__bundleUrl' },
