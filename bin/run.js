@@ -1,31 +1,39 @@
-// Loaded by keepalived-lint.js once the Node.js version is known to be supported.
-import { setFlagsFromString } from 'node:v8';
+// Loaded by keepalived-lint.js once the Node.js version is known to be supported. CommonJS, as the
+// entry is (bin/package.json): Node's ES module loader is not started, a few percent of a short run.
+'use strict';
+const { setFlagsFromString } = require('node:v8');
 
 // The shell parser is WebAssembly. By default V8 re-compiles it with its optimising tier in the
 // background, and the process cannot exit before that ends: most of a second after every run that
 // read a script. The baseline tier is fast enough for scripts of a few hundred lines.
+// (scripts/code-cache.mjs sets the same flag: V8 takes a code cache only under the flags it was made with.)
 setFlagsFromString('--liftoff-only');
 
-// A reader that stops early (`keepalived-lint rules | head -1`) closes the pipe: end quietly with
-// exit 0, as other Unix tools do, for every command and format (Node would print a stack trace).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    if (stream !== process.stderr) process.stderr.write(`keepalived-lint: cannot write the output: ${e.message}\n`);
-    process.exit(2);
+/** Runs the command line; the promise settles with the exit code set. */
+function run() {
+  // A reader that stops early (`keepalived-lint rules | head -1`) closes the pipe: end quietly with
+  // exit 0, as other Unix tools do, for every command and format (Node would print a stack trace).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      if (stream !== process.stderr) process.stderr.write(`keepalived-lint: cannot write the output: ${e.message}\n`);
+      process.exit(2);
+    });
+  }
+  const { main } = require('./load-bundle.js').loadBundle().exports;
+  return main(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns,
+    // Read only when a path is "-": the bytes, up to the 16 MiB cap (main decodes them as files are).
+    stdin: () => process.stdin,
+  }).then((code) => {
+    process.exitCode = code;
   });
 }
-const { main } = await import('../dist/src/cli/index.bundle.js');
 
-const code = await main(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  cwd: process.cwd(),
-  env: process.env,
-  isTTY: Boolean(process.stdout.isTTY),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
-  columns: process.stderr.columns,
-  // Read only when a path is "-": the bytes, up to the 16 MiB cap (main decodes them as files are).
-  stdin: () => process.stdin,
-});
-process.exitCode = code;
+module.exports = { run };

@@ -1,32 +1,69 @@
-// The build: the CLI and its worker thread as one file each (dist/src/cli/*.bundle.js), made by
-// esbuild straight from the TypeScript sources (type checking is `npm test`'s tsc --noEmit, not the
-// build's), so a run reads and compiles one module instead of ~120 (issue 7: start-up was mostly
-// module loading; -36% CPU time on a 10-instance lint). The bundles sit where tsc's output put
-// them, so the paths the code finds from import.meta.url (the grammar bundle, the keyword data,
-// the schema, the shell grammar's .wasm) hold; scripts/copy-bundle.mjs puts those files there.
+// The build: the CLI and its worker thread as one file each (dist/src/cli/index.bundle.cjs and
+// lint-worker.bundle.js), made by esbuild straight from the TypeScript sources (type checking is
+// `npm test`'s tsc --noEmit, not the build's), so a run reads and compiles one module instead of
+// ~120 (issue 7: start-up was mostly module loading; -36% CPU time on a 10-instance lint). The
+// bundles sit where tsc's output put them, so the paths the code finds from import.meta.url (the
+// grammar bundle, the keyword data, the schema, the shell grammar's .wasm) hold;
+// scripts/copy-bundle.mjs puts those files there.
+//
+// The CLI bundle is CommonJS (issue 16, start-up): bin/load-bundle.js compiles it with node:vm and
+// hands V8 the code cache that scripts/code-cache.mjs made from it at build time, which an ES module
+// cannot be given on Node 20. import.meta.url becomes the bundle's own file URL, and import() a
+// require() (Node >= 20.19 requires an ES module such as web-tree-sitter's).
 // Left outside: what loads on demand (ohm-js and the grammar, yaml, ajv) and the shell parser.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Whatever an earlier build left (tsc's unbundled modules included) goes: dist/ is this build's.
 rmSync('dist', { recursive: true, force: true });
 
-await build({
-  entryPoints: { 'index.bundle': 'src/cli/index.ts', 'lint-worker.bundle': 'src/cli/lint-worker.ts' },
+const common = {
   outdir: 'dist/src/cli',
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   external: ['ohm-js', 'ajv', 'yaml', 'web-tree-sitter', '../../grammar/*'],
+  // Whitespace and syntax only: names stay, for stack traces and anything that reads a function's name.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+};
+
+// commander requires node:child_process when it loads, for executable subcommands, which this CLI
+// has none of; with it come ~20 ms of Node's own modules (streams) on every run. It is required when
+// spawn() is called instead (src/ loads node:child_process and node:worker_threads on first use too).
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error(`${args.path}: no "${eager}" line to make lazy (commander changed)`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: { 'index.bundle': 'src/cli/index.ts' },
+  plugins: [lazyChildProcess],
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  supported: { 'dynamic-import': false },
+});
+
+await build({
+  ...common,
+  entryPoints: { 'lint-worker.bundle': 'src/cli/lint-worker.ts' },
+  format: 'esm',
   // Bundled CommonJS packages (commander, ipaddr.js, picomatch) call require() for node: modules.
   banner: {
     js:
       "import { createRequire as __bundleRequire } from 'node:module'; const " +
       'require = __bundleRequire(import.meta.url);',
   },
-  // Whitespace and syntax only: names stay, for stack traces and anything that reads a function's name.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'warning',
 });

@@ -1,4 +1,4 @@
-// The command as installed: bin/keepalived-lint.js runs the bundled build (dist/src/cli/*.bundle.js,
+// The command as installed: bin/keepalived-lint.js runs the bundled build (dist/src/cli/*.bundle.*,
 // made by `npm run build`, which `npm test` runs first). The other tests import the TypeScript
 // sources, so this is where a bundling mistake (a path found from import.meta.url, a module left
 // out, the worker bundle) shows.
@@ -14,7 +14,8 @@ const run = (args: string[], cwd = REPO) =>
 
 describe('the built command', () => {
   it('is built (npm run build)', () => {
-    expect(fs.existsSync(path.join(REPO, 'dist', 'src', 'cli', 'index.bundle.js'))).toBe(true);
+    expect(fs.existsSync(path.join(REPO, 'dist', 'src', 'cli', 'index.bundle.cjs'))).toBe(true);
+    expect(fs.existsSync(path.join(REPO, 'dist', 'src', 'cli', 'index.bundle.cache'))).toBe(true);
     expect(fs.existsSync(path.join(REPO, 'dist', 'src', 'cli', 'lint-worker.bundle.js'))).toBe(true);
   });
 
@@ -65,5 +66,57 @@ describe('the built command', () => {
     expect(two.stderr).toBe('');
     expect(two.stdout).toBe(one.stdout);
     expect(two.stdout).toContain('priorty');
+  });
+
+  it("hands V8 the build's code cache, which this Node.js takes (the flags bin/run.js sets included)", () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        "require('node:v8').setFlagsFromString('--liftoff-only'); " +
+          "const { script } = require('./bin/load-bundle.js').loadBundle(); " +
+          'console.log(String(script.cachedDataRejected));',
+      ],
+      { cwd: REPO, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('false');
+  });
+
+  it('runs the same without the code cache and with a cache that does not fit (V8 compiles as usual)', () => {
+    const example = path.join(REPO, 'examples/router/etc/keepalived/keepalived.conf');
+    const want = run([example, '--format', 'json']);
+    expect(want.status).toBe(0);
+    const { dir } = tempTree('kl-bin-cache-');
+    for (const f of ['bin', 'dist', 'schema', 'package.json'])
+      fs.cpSync(path.join(REPO, f), path.join(dir, f), { recursive: true });
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+    const cache = path.join(dir, 'dist', 'src', 'cli', 'index.bundle.cache');
+    const copy = () =>
+      spawnSync(process.execPath, [path.join(dir, 'bin', 'keepalived-lint.js'), example, '--format', 'json'], {
+        cwd: REPO,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    fs.writeFileSync(cache, Buffer.alloc(4096, 7));
+    const stale = copy();
+    expect([stale.status, stale.stderr, stale.stdout]).toEqual([0, '', want.stdout]);
+    fs.rmSync(cache);
+    const none = copy();
+    expect([none.status, none.stderr, none.stdout]).toEqual([0, '', want.stdout]);
+  });
+
+  it('lints without loading node:child_process or node:worker_threads (start-up: loaded on first use)', () => {
+    const script = `
+      const { main } = require('./bin/load-bundle.js').loadBundle().exports;
+      const io = { stdout: () => {}, stderr: (s) => process.stderr.write(s), cwd: process.cwd(), env: {},
+        isTTY: false };
+      main(['examples/router/etc/keepalived/keepalived.conf', '--format', 'json'], io).then((code) => {
+        const loaded = process.moduleLoadList.filter((m) => /^NativeModule (child_process|worker_threads)$/.test(m));
+        console.log(JSON.stringify({ code, loaded }));
+      });`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ code: 0, loaded: [] });
   });
 });

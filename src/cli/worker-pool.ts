@@ -10,10 +10,15 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { internalError, type EntryResult, type LintOptions } from '../engine/index.js';
 import { lintEntryRecorded, type Dependency } from '../engine/cache.js';
 import type { Rule } from '../engine/types.js';
+
+// Loaded on first use: node:worker_threads brings ~20 ms of Node's own modules, which a lint on one
+// thread does not need (issue 16, start-up).
+const workerThreads = (): typeof import('node:worker_threads') =>
+  createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
 /** The options a worker can receive: everything but the host, the rules and the callbacks. */
 export type WorkerOptions = Omit<LintOptions, 'host' | 'rules' | 'onFile' | 'lintEntry' | 'concurrentEntries'>;
@@ -149,18 +154,19 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    // Built: dist/src/cli/lint-worker(.bundle).js. From the TypeScript sources (the tests, a dev run): the
-    // worker registers tsx's loader first (a Worker does not take --import in its execArgv).
+    // Built: dist/src/cli/lint-worker(.bundle).js (beside index.bundle.cjs). From the TypeScript
+    // sources (the tests, a dev run): the worker registers tsx's loader first (a Worker does not
+    // take --import in its execArgv).
     const worker = import.meta.url.endsWith('.ts')
-      ? new Worker(
+      ? new (workerThreads().Worker)(
           `import(${JSON.stringify(tsxApi())})` +
             `.then((api) => { api.register(); ` +
             `return import(${JSON.stringify(new URL('./lint-worker.ts', import.meta.url).href)}); })`,
           { eval: true },
         )
-      : new Worker(
+      : new (workerThreads().Worker)(
           new URL(
-            import.meta.url.endsWith('.bundle.js') ? './lint-worker.bundle.js' : './lint-worker.js',
+            /\.bundle\.c?js$/.test(import.meta.url) ? './lint-worker.bundle.js' : './lint-worker.js',
             import.meta.url,
           ),
         );

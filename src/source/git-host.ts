@@ -16,17 +16,24 @@
  * MAX_TOTAL_BYTES (speculative reads at half of it), a file at MAX_FILE_BYTES (from the
  * listing's size, never read).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { FileHost, FileStat, ReadResult } from './host.js';
 import { MAX_FILE_BYTES, byteOrder } from './host.js';
 
+// Loaded on first use: node:child_process brings ~20 ms of Node's own modules, which a plain lint does
+// not need (issue 16, start-up).
+const childProcess = (): typeof import('node:child_process') =>
+  createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+
 export function gitTopLevel(cwd: string): string | null {
   try {
-    return execFileSync('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    return childProcess()
+      .execFileSync('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      .trim();
   } catch {
     return null;
   }
@@ -36,7 +43,9 @@ export function gitRevisionExists(top: string, rev: string): boolean {
   // A revision is never an option of git's.
   if (rev.startsWith('-')) return false;
   try {
-    execFileSync('git', ['-C', top, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { stdio: 'ignore' });
+    childProcess().execFileSync('git', ['-C', top, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {
+      stdio: 'ignore',
+    });
     return true;
   } catch {
     return false;
@@ -78,7 +87,7 @@ export function gitHost(top: string, rev: string): FileHost {
     return r.startsWith('..') || path.isAbsolute(r) ? null : r.split(path.sep).join('/');
   };
   const git = (args: string[], maxBuffer: number, input?: string): Buffer | null => {
-    const r = spawnSync('git', ['-C', top, ...args], {
+    const r = childProcess().spawnSync('git', ['-C', top, ...args], {
       input: input ?? '',
       stdio: ['pipe', 'pipe', 'ignore'],
       maxBuffer,
