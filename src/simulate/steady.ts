@@ -1,0 +1,135 @@
+/**
+ * The steady state of a cluster: every node up, every tracked object healthy, the nodes started
+ * together. For each virtual router (the instances of several nodes grouped by src/cluster/groups),
+ * who is MASTER, from keepalived's own rules:
+ *
+ * - the priority advertised is the base priority plus the weights of what is up (priorityRange);
+ *   the address owner (priority 255) always starts as MASTER and always preempts;
+ * - an instance with `state MASTER` starts as MASTER; one with `state BACKUP` waits for the master
+ *   down timer, the shortest for the highest priority (its skew time is the smallest);
+ * - a MASTER that hears a higher priority goes BACKUP; equal priorities: the higher primary
+ *   address wins (not known offline: a tie is said, not guessed);
+ * - a BACKUP that hears a lower priority preempts it, unless `nopreempt` (cleared by keepalived for
+ *   `state MASTER` and the owner: src/cluster/model.ts);
+ * - adverts that the peers drop (different VIP lists, advert_int, authentication) leave every node
+ *   MASTER: split brain.
+ *
+ * Example: gw1 priority 150, gw2 priority 100, both state BACKUP -> MASTER gw1, BACKUP [gw2].
+ */
+import { priorityRange } from '../cluster/model.js';
+import type { ClusterGroup, ClusterInstance, ClusterModel } from '../cluster/types.js';
+
+const OWNER = 255;
+
+export interface SteadyMember {
+  node: string;
+  priority: number;
+  /** The priority with every tracked object healthy, or null when a tracked file makes it unknowable. */
+  effective: number | null;
+  startsAs: 'MASTER' | 'BACKUP';
+  nopreempt: boolean;
+}
+
+export type SteadyProblem =
+  | { kind: 'split-brain'; message: string }
+  | { kind: 'tie'; message: string }
+  | { kind: 'unknown-priority'; message: string };
+
+export interface SteadyRouter {
+  instance: string;
+  vrid: number | null;
+  interface: string | null;
+  family: 'ipv4' | 'ipv6';
+  /** The node that is MASTER; null when it cannot be told (a tie) or when several are (split brain). */
+  master: string | null;
+  /** Every node that is MASTER (two or more: split brain). */
+  masters: string[];
+  backup: string[];
+  members: SteadyMember[];
+  problems: SteadyProblem[];
+}
+
+function member(i: ClusterInstance): SteadyMember {
+  const range = priorityRange(i);
+  return {
+    node: i.node.label,
+    priority: i.priority,
+    effective: range ? range.healthy : null,
+    startsAs: i.priority === OWNER || i.master ? 'MASTER' : 'BACKUP',
+    nopreempt: Boolean(i.nopreempt),
+  };
+}
+
+/** Why the members drop each other's adverts (keepalived's vrrp_check_packet), or null. */
+function advertsDropped(g: ClusterGroup): string | null {
+  const first = g.members[0]!;
+  const vips = (i: ClusterInstance) => JSON.stringify(i.vips.map((v) => v.key).sort());
+  for (const m of g.members.slice(1)) {
+    if (vips(m) !== vips(first)) return `the virtual_ipaddress lists differ (${first.node.label}, ${m.node.label})`;
+    if (m.advertMicros !== first.advertMicros) return `advert_int differs (${first.node.label}, ${m.node.label})`;
+    if (m.auth.type !== first.auth.type || m.auth.password !== first.auth.password)
+      return `the authentication differs (${first.node.label}, ${m.node.label})`;
+  }
+  return null;
+}
+
+export function steadyRouter(g: ClusterGroup): SteadyRouter {
+  const first = g.members[0]!;
+  const members = g.members.map(member);
+  const problems: SteadyProblem[] = [];
+  const prio = (m: SteadyMember) => m.effective ?? m.priority;
+  for (const m of members)
+    if (m.effective === null)
+      problems.push({
+        kind: 'unknown-priority',
+        message: `${m.node} tracks a file: its priority depends on the file's content (base ${m.priority} assumed)`,
+      });
+  let masters: SteadyMember[];
+  const dropped = g.members.length > 1 ? advertsDropped(g) : null;
+  if (dropped) {
+    masters = members;
+    problems.push({
+      kind: 'split-brain',
+      message: `every node is MASTER: ${dropped}, so each drops the others' adverts`,
+    });
+  } else {
+    // Who is MASTER once the start-up settles: the highest of those starting as MASTER (or, with
+    // none, the highest of all), then any higher BACKUP that may preempt takes over.
+    const starting = members.filter((m) => m.startsAs === 'MASTER');
+    const pool = starting.length ? starting : members;
+    const top = Math.max(...pool.map(prio));
+    let winners = pool.filter((m) => prio(m) === top);
+    const preempting = members.filter(
+      (m) => m.startsAs === 'BACKUP' && starting.length > 0 && !m.nopreempt && prio(m) > top,
+    );
+    if (preempting.length) {
+      const best = Math.max(...preempting.map(prio));
+      winners = preempting.filter((m) => prio(m) === best);
+    }
+    masters = winners;
+    if (winners.length > 1)
+      problems.push({
+        kind: 'tie',
+        message:
+          `${winners.map((m) => m.node).join(', ')} advertise the same priority ${prio(winners[0]!)}: ` +
+          'the one with the higher primary address is MASTER (not known offline)',
+      });
+  }
+  const single = masters.length === 1 ? masters[0]!.node : null;
+  const tie = problems.some((p) => p.kind === 'tie');
+  return {
+    instance: first.name,
+    vrid: first.vrid?.value ?? null,
+    interface: first.iface?.text ?? null,
+    family: first.family,
+    master: single,
+    masters: tie ? [] : masters.map((m) => m.node),
+    backup: members.filter((m) => !masters.includes(m)).map((m) => m.node),
+    members,
+    problems,
+  };
+}
+
+export function steadyState(cluster: ClusterModel): SteadyRouter[] {
+  return cluster.groups.map(steadyRouter);
+}
