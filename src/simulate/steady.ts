@@ -5,7 +5,8 @@
  *
  * - the priority advertised is the base priority plus the weights of what is up (priorityRange);
  *   the address owner (priority 255) always starts as MASTER and always preempts;
- * - an instance with `state MASTER` starts as MASTER; one with `state BACKUP` waits for the master
+ * - an instance with `state MASTER` starts as MASTER (not under vrrp_strict unless it is the owner);
+ *   one with `state BACKUP` waits for the master
  *   down timer, the shortest for the highest priority (its skew time is the smallest);
  * - a MASTER that hears a higher priority goes BACKUP; equal priorities: the higher primary
  *   address wins (not known offline: a tie is said, not guessed);
@@ -55,7 +56,8 @@ function member(i: ClusterInstance): SteadyMember {
     node: i.node.label,
     priority: i.priority,
     effective: range ? range.healthy : null,
-    startsAs: i.priority === OWNER || i.master ? 'MASTER' : 'BACKUP',
+    // Under vrrp_strict a non-owner `state MASTER` starts as BACKUP ("State MASTER must match being address owner").
+    startsAs: i.priority === OWNER || (i.master && !i.settings.strict) ? 'MASTER' : 'BACKUP',
     nopreempt: Boolean(i.nopreempt),
   };
 }
