@@ -1,6 +1,7 @@
 // `keepalived-lint graph`: the elements and edges of a config or a cluster, the findings carried by
 // the element at their location (drawn red), escaping of untrusted names in Mermaid and DOT, the
 // JSON output against schema/graph.schema.json (ajv), and unusable input (exit 2, a clear message).
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -10,6 +11,8 @@ import { dotText, mermaidText, type Graph, type GraphElement } from '../src/grap
 import { REPO, runCli, tempTree } from './helpers.js';
 
 const CASES = path.join(REPO, 'test', 'graph-cases');
+/** Graphviz, where installed: the DOT output must be read by dot itself. */
+const HAVE_DOT = spawnSync('dot', ['-V'], { encoding: 'utf8' }).status === 0;
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'graph.schema.json'), 'utf8')) as { $id: string };
 const Ajv = (createRequire(import.meta.url)('ajv') as { default: typeof AjvClass }).default;
 const validate = new Ajv({ allErrors: true, strict: true }).compile(SCHEMA);
@@ -270,6 +273,27 @@ describe('graph: hostile names', () => {
       // Outside the quoted strings, only ids, punctuation and our own attribute words.
       const bare = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
       expect(bare).toMatch(/^[\w\s{}[\]=;,"\->#]*$/);
+    }
+  });
+});
+
+describe.skipIf(!HAVE_DOT)('graph: Graphviz reads the DOT output', () => {
+  it('the Debian split and hostile names render with dot -Tsvg, each name as its own text', async () => {
+    const { dir, write } = tempTree('kl-graph-dot-');
+    write(
+      'keepalived.conf',
+      'vrrp_instance VI]_<b>&`|\u001b;x\\ {\n    interface eth0\n    virtual_router_id 51\n    priority 100\n' +
+        '    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n',
+    );
+    for (const [args, cwd] of [
+      [['test/graph-cases/debian-split', '--target', 'stretch'], REPO],
+      [['keepalived.conf'], dir],
+    ] as const) {
+      const r = await runCli(['graph', ...args, '--format', 'dot'], { cwd });
+      const svg = spawnSync('dot', ['-Tsvg'], { input: r.stdout, encoding: 'utf8' });
+      expect(svg.stderr).toBe('');
+      expect(svg.status).toBe(0);
+      if (cwd === dir) expect(svg.stdout).toContain('>VI]_&lt;b&gt;&amp;`|\\x1b;x\\</text>');
     }
   });
 });
