@@ -201,6 +201,20 @@ describe('graph: a cluster of two nodes', () => {
     expect(g.edges.filter((e) => e.kind === 'peer')).toHaveLength(1);
   });
 
+  it('warns when the Mermaid text is larger than Mermaid renders, and still prints it', async () => {
+    const { dir, write } = tempTree('kl-graph-big-');
+    const many = Array.from({ length: 300 }, (_, i) =>
+      node(100, [`10.0.${Math.floor(i / 200)}.${(i % 200) + 1}/24`], `VI_${i}`).replace('51', String((i % 255) + 1)),
+    );
+    write('keepalived.conf', many.join(''));
+    const r = await runCli(['graph', 'keepalived.conf'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(50_000);
+    expect(r.stderr).toMatch(/more than the 50000 Mermaid renders by default.*--format dot/);
+    const small = await runCli(['graph', 'keepalived.conf', '--format', 'dot'], { cwd: dir });
+    expect(small.stderr).toBe('');
+  });
+
   it('draws a single node, without peers', async () => {
     const { dir, write } = tempTree('kl-graph-one-');
     write('keepalived.conf', node(100, ['192.0.2.10/24']));

@@ -17,6 +17,8 @@ import { groupInstances } from '../cluster/groups.js';
 import type { CliIO } from './io.js';
 
 const EXIT_USAGE = 2;
+/** Mermaid's default maxTextSize (GitHub renders with it): a longer diagram shows an error instead. */
+const MERMAID_MAX_TEXT = 50_000;
 
 export async function runGraphCommand(
   paths: string[],
@@ -49,6 +51,12 @@ export async function runGraphCommand(
   }
   const diagnostics: Diagnostic[] = [...lint.results, ...c.report.results].flatMap((r) => r.diagnostics);
   const graph = buildGraph({ nodes: c.nodes, groups: groupInstances(c.nodes).groups, diagnostics, cwd: io.cwd });
-  io.stdout(renderGraph(graph, format));
+  const out = renderGraph(graph, format);
+  if (format === 'mermaid' && out.length > MERMAID_MAX_TEXT)
+    io.stderr(
+      `keepalived-lint graph: warning: ${out.length} characters of Mermaid, more than the ` +
+        `${MERMAID_MAX_TEXT} Mermaid renders by default (maxTextSize): use --format dot for a graph this size\n`,
+    );
+  io.stdout(out);
   return 0;
 }
