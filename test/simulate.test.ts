@@ -108,6 +108,24 @@ describe('simulate: steady state', () => {
     expect(router(report).problems.map((p) => p.kind)).toEqual(['split-brain']);
   });
 
+  it('a sync group whose members would have different MASTERs is a problem (exit 1)', async () => {
+    const both = (p4: number, p6: number) =>
+      'vrrp_sync_group G {\n    group {\n        V4\n        V6\n    }\n}\n' +
+      node(`priority ${p4}`).replace('VI_1', 'V4') +
+      node(`priority ${p6}`).replace('VI_1', 'V6').replace('51', '52').replace('192.0.2.10/24', '2001:db8::10/64');
+    const crossed = await simulate({ 'gw1.conf': both(150, 100), 'gw2.conf': both(100, 150) });
+    expect(crossed.code).toBe(1);
+    expect([router(crossed.report, 'V4').master, router(crossed.report, 'V6').master]).toEqual(['gw1', 'gw2']);
+    for (const name of ['V4', 'V6'])
+      expect(router(crossed.report, name).problems.map((p) => p.message)).toEqual([
+        expect.stringMatching(/^vrrp_sync_group G on gw1 would be MASTER of V4 and BACKUP of V6/),
+        expect.stringMatching(/^vrrp_sync_group G on gw2 would be MASTER of V6 and BACKUP of V4/),
+      ]);
+    const aligned = await simulate({ 'gw1.conf': both(150, 150), 'gw2.conf': both(100, 100) });
+    expect(aligned.code).toBe(0);
+    expect(aligned.report.steady.routers.flatMap((r) => r.problems)).toEqual([]);
+  });
+
   it('the config-ids of one file are the nodes', async () => {
     const { report } = await simulate({
       'keepalived.conf': node('@lb1 priority 150\n@lb2 priority 100'),

@@ -1,7 +1,8 @@
 /**
  * `keepalived-lint simulate NODE_CONFIG... --format text|json`: the nodes are read as `cluster`
  * reads them (a file with `@id` lines is one node per id); prints who is MASTER of each virtual
- * router in the steady state. Exit 1 when a router has two MASTERs, 2 for unusable input.
+ * router in the steady state. Exit 1 when a router has two MASTERs or a sync group's members would
+ * not move together, 2 for unusable input.
  * Example: simulate gw1/keepalived.conf gw2/keepalived.conf -> "gateway_v4 [VRID 51, eth0, ipv4]: MASTER gw1 (150)...".
  */
 import { escapeControl, shownPath } from '../format/index.js';
@@ -41,5 +42,6 @@ export async function runSimulateCommand(
   // Names come from the configs: no control character reaches a terminal.
   const text = () => simulationText(report).split('\n').map(escapeControl).join('\n');
   io.stdout(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text());
-  return report.steady.routers.some((r) => r.problems.some((p) => p.kind === 'split-brain')) ? 1 : 0;
+  const unsettled = (kind: string) => kind === 'split-brain' || kind === 'sync-group-split';
+  return report.steady.routers.some((r) => r.problems.some((p) => unsettled(p.kind))) ? 1 : 0;
 }

@@ -18,7 +18,7 @@
  * Example: gw1 priority 150, gw2 priority 100, both state BACKUP -> MASTER gw1, BACKUP [gw2].
  */
 import { priorityRange } from '../cluster/model.js';
-import type { ClusterGroup, ClusterInstance, ClusterModel } from '../cluster/types.js';
+import type { ClusterGroup, ClusterInstance, ClusterModel, ClusterNode } from '../cluster/types.js';
 
 const OWNER = 255;
 
@@ -33,6 +33,7 @@ export interface SteadyMember {
 
 export type SteadyProblem =
   | { kind: 'split-brain'; message: string }
+  | { kind: 'sync-group-split'; message: string }
   | { kind: 'tie'; message: string }
   | { kind: 'unknown-priority'; message: string };
 
@@ -133,5 +134,54 @@ export function steadyRouter(g: ClusterGroup): SteadyRouter {
 }
 
 export function steadyState(cluster: ClusterModel): SteadyRouter[] {
-  return cluster.groups.map(steadyRouter);
+  const routers = cluster.groups.map(steadyRouter);
+  const routerOf = new Map<ClusterInstance, SteadyRouter>();
+  cluster.groups.forEach((g, k) => {
+    for (const m of g.members) routerOf.set(m, routers[k]!);
+  });
+  for (const node of cluster.nodes) syncGroupSplits(node, routerOf);
+  return routers;
+}
+
+/** The members of one vrrp_sync_group on a node, as written (the first group naming an instance keeps it). */
+function syncGroups(node: ClusterNode): { name: string; members: ClusterInstance[] }[] {
+  const taken = new Set<string>();
+  const out: { name: string; members: ClusterInstance[] }[] = [];
+  for (const g of node.pass.tree.top.filter((t) => t.def && t.keyword.text === 'vrrp_sync_group')) {
+    const names = g.children
+      .filter((c) => c.def && c.keyword.text === 'group')
+      .flatMap((c) => c.values.flatMap((l) => l.tokens.map((t) => t.text)));
+    const members = names.flatMap((n) => {
+      const i = node.instances.find((x) => x.name === n);
+      if (!i || taken.has(n)) return [];
+      taken.add(n);
+      return [i];
+    });
+    if (members.length > 1) out.push({ name: g.args[0]?.text ?? '', members });
+  }
+  return out;
+}
+
+/**
+ * A sync group whose members would not all be MASTER (or all BACKUP) on a node: keepalived moves
+ * the members of a group together, so the elections of its routers cannot settle as computed.
+ */
+function syncGroupSplits(node: ClusterNode, routerOf: Map<ClusterInstance, SteadyRouter>): void {
+  for (const g of syncGroups(node)) {
+    const states = g.members.flatMap((i) => {
+      const r = routerOf.get(i);
+      // A tie leaves the state unknown: nothing to compare.
+      if (!r || r.problems.some((p) => p.kind === 'tie')) return [];
+      return [{ i, r, master: r.masters.includes(node.label) }];
+    });
+    const masters = states.filter((x) => x.master).map((x) => x.i.name);
+    const backups = states.filter((x) => !x.master).map((x) => x.i.name);
+    if (!masters.length || !backups.length) continue;
+    const message =
+      `vrrp_sync_group ${g.name} on ${node.label} would be MASTER of ${masters.join(', ')} and BACKUP of ` +
+      `${backups.join(', ')}: keepalived moves a sync group's members together, so they cannot settle so ` +
+      '(give the members the same priorities on each node)';
+    for (const { r } of states)
+      if (!r.problems.some((p) => p.message === message)) r.problems.push({ kind: 'sync-group-split', message });
+  }
 }
