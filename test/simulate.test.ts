@@ -1,6 +1,8 @@
 // `keepalived-lint simulate`, steady state only: who is MASTER of each virtual router with every
 // node up and every tracked object healthy, from priorities, track weights, state, nopreempt and the
 // address owner; adverts the peers drop (split brain), ties, and unusable input.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimulationReport, SteadyRouter } from '../src/simulate/index.js';
 import { REPO, runCli, tempTree } from './helpers.js';
@@ -25,8 +27,8 @@ const node = (lines: string, before = '') =>
 describe('simulate: steady state', () => {
   it('the Debian split on two gateways: gw1 (150) is MASTER of both new instances', async () => {
     const r = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch', '--format', 'json']);
-    expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as SimulationReport;
+    expect(r.code).toBe(1); // default-route.sh does nothing on the failover (see the node-down test)
     expect(report.nodes).toEqual(['gw1', 'gw2']);
     expect(report.steady.routers.map((x) => [x.instance, x.vrid, x.interface, x.family, x.master, x.backup])).toEqual([
       ['gateway_v4', 51, 'eth0', 'ipv4', 'gw1', ['gw2']],
@@ -34,6 +36,51 @@ describe('simulate: steady state', () => {
     ]);
     const text = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch'], { cwd: REPO });
     expect(text.stdout).toContain('  gateway_v4 [VRID 51, eth0, ipv4]: MASTER gw1 (150); BACKUP gw2 (100)\n');
+  });
+
+  it('gw1 down: gw2 MASTER of both; default-route.sh gets INSTANCE gateway_v4 MASTER 100, does nothing', async () => {
+    const r = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch', '--format', 'json']);
+    const report = JSON.parse(r.stdout) as SimulationReport;
+    const down = report.events.find((e) => e.event.node === 'gw1')!;
+    expect(down.event).toEqual({ kind: 'node-down', node: 'gw1' });
+    expect(down.routers).toEqual([
+      { instance: 'gateway_v4', master: 'gw2', backup: [] },
+      { instance: 'gateway_v6', master: 'gw2', backup: [] },
+    ]);
+    expect(down.notifications).toEqual([
+      {
+        node: 'gw2',
+        hook: 'notify',
+        script: '/etc/keepalived/default-route.sh',
+        argv: ['/etc/keepalived/default-route.sh', 'INSTANCE', 'gateway_v4', 'MASTER', '100'],
+        handled: false,
+        branch: null,
+      },
+      expect.objectContaining({ argv: expect.arrayContaining(['gateway_v6']), handled: false }),
+    ]);
+    // gw2 down: gw1 stays MASTER, nothing changes state, nothing runs.
+    const other = report.events.find((e) => e.event.node === 'gw2')!;
+    expect(other.routers.map((x) => x.master)).toEqual(['gw1', 'gw1']);
+    expect(other.notifications).toEqual([]);
+  });
+
+  it('gw1 down with the script fixed: the branch for the name runs (file, line)', async () => {
+    const { dir } = tempTree('kl-simulate-fixed-');
+    fs.cpSync(path.join(REPO, 'test/graph-cases/debian-split'), dir, { recursive: true });
+    for (const n of ['gw1', 'gw2'])
+      fs.writeFileSync(
+        path.join(dir, n, 'etc/keepalived/default-route.sh'),
+        '#!/bin/sh\ncase "$2" in\n    gateway_v4) ip route replace default via 192.0.2.254 ;;\n' +
+          '    gateway_v6) ip -6 route replace default via 2001:db8::fe ;;\nesac\n',
+        { mode: 0o755 },
+      );
+    const r = await runCli(['simulate', '.', '--target', 'stretch', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const down = (JSON.parse(r.stdout) as SimulationReport).events.find((e) => e.event.node === 'gw1')!;
+    expect(down.notifications.map((n) => [n.argv[2], n.handled, n.branch])).toEqual([
+      ['gateway_v4', true, { file: 'gw2/etc/keepalived/default-route.sh', line: 3 }],
+      ['gateway_v6', true, { file: 'gw2/etc/keepalived/default-route.sh', line: 4 }],
+    ]);
   });
 
   it('the highest priority wins when every node starts as BACKUP, whatever the order of the files', async () => {

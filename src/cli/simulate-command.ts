@@ -1,13 +1,14 @@
 /**
  * `keepalived-lint simulate NODE_CONFIG... --format text|json`: the nodes are read as `cluster`
  * reads them (a file with `@id` lines is one node per id); prints who is MASTER of each virtual
- * router in the steady state. Exit 1 when a router has two MASTERs or a sync group's members would
- * not move together, 2 for unusable input.
+ * router in the steady state, then when each node goes down (the new MASTERs and the notify scripts
+ * they run). Exit 1 when a router has two MASTERs, a sync group's members would not move together,
+ * or a notify script run on a failover has no branch for the name; 2 for unusable input.
  * Example: simulate gw1/keepalived.conf gw2/keepalived.conf -> "gateway_v4 [VRID 51, eth0, ipv4]: MASTER gw1 (150)...".
  */
-import { escapeControl, shownPath } from '../format/index.js';
+import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import { groupInstances } from '../cluster/groups.js';
-import { simulationText, steadyState, type SimulationReport } from '../simulate/index.js';
+import { nodeDownEvents, simulationText, steadyState, type SimulationReport } from '../simulate/index.js';
 import type { FileHost } from '../source/host.js';
 import { Loader } from '../load/index.js';
 import { clusterReport } from './cluster-command.js';
@@ -34,14 +35,19 @@ export async function runSimulateCommand(
     io.stderr(`keepalived-lint simulate: error: no keepalived config among ${escapeControl(paths.join(', '))}\n`);
     return 2;
   }
+  const cluster = groupInstances(c.nodes);
+  const routers = steadyState(cluster);
+  const rel = (f: string) => displayPath(f, io.cwd);
   const report: SimulationReport = {
     version: 1,
     nodes: c.nodes.map((n) => n.label),
-    steady: { routers: steadyState(groupInstances(c.nodes)) },
+    steady: { routers },
+    events: cluster.nodes.length > 1 ? nodeDownEvents(cluster.nodes, cluster.groups, routers, rel) : [],
   };
   // Names come from the configs: no control character reaches a terminal.
   const text = () => simulationText(report).split('\n').map(escapeControl).join('\n');
   io.stdout(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text());
   const unsettled = (kind: string) => kind === 'split-brain' || kind === 'sync-group-split';
-  return report.steady.routers.some((r) => r.problems.some((p) => unsettled(p.kind))) ? 1 : 0;
+  const unhandled = report.events.some((e) => e.notifications.some((n) => !n.handled));
+  return unhandled || report.steady.routers.some((r) => r.problems.some((p) => unsettled(p.kind))) ? 1 : 0;
 }
