@@ -91,21 +91,21 @@ describe('simulate: steady state', () => {
     expect([router(report).master, router(report).backup]).toEqual(['lb2', ['lb1']]);
   });
 
-  it('a higher BACKUP preempts a state MASTER node, unless it has nopreempt', async () => {
-    const pre = await simulate({
-      'lb1.conf': node('state MASTER\npriority 100'),
-      'lb2.conf': node('state BACKUP\npriority 150'),
-    });
-    expect(router(pre.report).master).toBe('lb2');
-    const no = await simulate({
-      'lb1.conf': node('state MASTER\npriority 100'),
-      'lb2.conf': node('state BACKUP\npriority 150\nnopreempt'),
-    });
-    expect(router(no.report).master).toBe('lb1');
-    expect(router(no.report).members.map((m) => [m.node, m.startsAs, m.nopreempt])).toEqual([
-      ['lb1', 'MASTER', false],
-      ['lb2', 'BACKUP', true],
-    ]);
+  // Checked with keepalived 2.2.7 in network namespaces (two nodes joined by a veth pair, started
+  // together): a `state MASTER` instance starts in BACKUP too ("Entering BACKUP STATE (init)"), so
+  // the 150 node holds the VIP, nopreempt or not.
+  it('started together, the higher priority is MASTER over a state MASTER node, nopreempt or not', async () => {
+    for (const extra of ['', '\nnopreempt']) {
+      const { report } = await simulate({
+        'lb1.conf': node('state MASTER\npriority 100'),
+        'lb2.conf': node(`state BACKUP\npriority 150${extra}`),
+      });
+      expect(router(report).master, extra).toBe('lb2');
+      expect(router(report).members.map((m) => [m.node, m.startsAs, m.nopreempt])).toEqual([
+        ['lb1', 'BACKUP', false],
+        ['lb2', 'BACKUP', extra !== ''],
+      ]);
+    }
   });
 
   it('nopreempt does not hold off a higher node when nobody starts as MASTER', async () => {

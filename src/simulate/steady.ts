@@ -5,13 +5,12 @@
  *
  * - the priority advertised is the base priority plus the weights of what is up (priorityRange);
  *   the address owner (priority 255) always starts as MASTER and always preempts;
- * - an instance with `state MASTER` starts as MASTER (not under vrrp_strict unless it is the owner);
- *   one with `state BACKUP` waits for the master
- *   down timer, the shortest for the highest priority (its skew time is the smallest);
- * - a MASTER that hears a higher priority goes BACKUP; equal priorities: the higher primary
- *   address wins (not known offline: a tie is said, not guessed);
- * - a BACKUP that hears a lower priority preempts it, unless `nopreempt` (cleared by keepalived for
- *   `state MASTER` and the owner: src/cluster/model.ts);
+ * - every instance starts in BACKUP ("Entering BACKUP STATE (init)"), `state MASTER` too, and waits
+ *   for the master down timer, the shortest for the highest priority (its skew time is the
+ *   smallest): started together, the highest priority is MASTER, and `nopreempt` changes nothing
+ *   (there is no MASTER to keep). Only the address owner (priority 255) starts as MASTER. Checked
+ *   with keepalived 2.2.7 in network namespaces: `state MASTER` priority 100 against `state BACKUP`
+ *   priority 150 `nopreempt` -> the 150 node holds the VIP;
  * - adverts that the peers drop (different VIP lists, advert_int, authentication) leave every node
  *   MASTER: split brain.
  *
@@ -57,8 +56,7 @@ function member(i: ClusterInstance): SteadyMember {
     node: i.node.label,
     priority: i.priority,
     effective: range ? range.healthy : null,
-    // Under vrrp_strict a non-owner `state MASTER` starts as BACKUP ("State MASTER must match being address owner").
-    startsAs: i.priority === OWNER || (i.master && !i.settings.strict) ? 'MASTER' : 'BACKUP',
+    startsAs: i.priority === OWNER ? 'MASTER' : 'BACKUP',
     nopreempt: Boolean(i.nopreempt),
   };
 }
