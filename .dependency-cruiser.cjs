@@ -9,7 +9,7 @@
  *                                            script store reads, types only; scripts never import model)
  *                                   config (below load)
  *                                   rule-api (above model, below config and load: the rules' door)
- *                                   cluster, diff, keepalived (beside engine: use load, model, engine)
+ *                                   cluster, diff, keepalived, graph, simulate (beside engine: use load, model, engine)
  *
  * Type-only imports count (tsPreCompilationDeps): a type import is still a dependency of the design.
  */
@@ -43,7 +43,7 @@ const LAYERS = [
   {
     name: 'beside-engine',
     rank: 7.5,
-    paths: ['src/cluster/', 'src/diff/', 'src/keepalived/'],
+    paths: ['src/cluster/', 'src/diff/', 'src/keepalived/', 'src/graph/', 'src/simulate/'],
   },
   { name: 'format', rank: 8, paths: ['src/format/'] },
   { name: 'cli', rank: 9, paths: ['src/cli/'] },
@@ -187,14 +187,14 @@ module.exports = {
       comment:
         'commands load through src/load only: no direct preprocess (its Token/Origin types are to move below it)',
       severity: 'error',
-      from: { path: '^src/(?:cli|cluster|diff|keepalived|engine)/' },
+      from: { path: '^src/(?:cli|cluster|diff|keepalived|engine|graph|simulate)/' },
       to: { path: '^src/preprocess/' },
     },
     {
       name: 'commands-build-no-tree',
       comment: 'commands load through src/load only: no buildTree (or other tree code); the tree types are fine',
       severity: 'error',
-      from: { path: '^src/(?:cli|cluster|diff|keepalived|engine)/' },
+      from: { path: '^src/(?:cli|cluster|diff|keepalived|engine|graph|simulate)/' },
       to: { path: '^src/tree/', dependencyTypesNot: ['type-only'] },
     },
     ...withPending({

@@ -128,6 +128,35 @@ describe('one loader: every command sees the same config', () => {
     },
   );
 
+  it('graph draws the included instances and the script through the mapping, with the lint finding', async () => {
+    const lint = findingsOf((await runCli(['lint', LB1, '--format', 'json'], { cwd: repo })).stdout);
+    const lintScript = keys(lint, (d) => d.ruleId === 'script-unknown-name');
+    const r = await runCli(['graph', 'hosts/lb1', 'hosts/lb2', '--format', 'json'], { cwd: repo });
+    expect(r.stderr).toBe('');
+    const g = JSON.parse(r.stdout) as {
+      nodes: {
+        kind: string;
+        router: string;
+        name?: string;
+        path?: string;
+        literal?: string;
+        findings: JsonFinding[];
+      }[];
+    };
+    const on = (router: string, kind: string) => g.nodes.filter((e) => e.router === router && e.kind === kind);
+    expect(on('lb1', 'instance').map((e) => e.name)).toEqual(['gateway_v4', 'gateway_v6']);
+    expect(on('lb2', 'instance').map((e) => e.name)).toEqual(['gateway']);
+    expect(on('lb1', 'script').map((e) => e.path)).toEqual(['/etc/keepalived/routes.sh']);
+    const arm = on('lb1', 'arm').find((e) => e.literal === 'gateway')!;
+    const carried = arm.findings.filter((f) => f.ruleId === 'script-unknown-name');
+    expect(carried.length).toBeGreaterThan(0);
+    expect(carried.map((f) => `${LB1_ROUTES}:${f.line}:${f.column} script-unknown-name`)).toEqual(
+      lintScript.map((k) => k.replace(/ script-unknown-name\/.*$/, ' script-unknown-name')),
+    );
+    // On lb2 (not split yet) the arm matches its instance.
+    expect(on('lb2', 'arm').find((e) => e.literal === 'gateway')!.findings).toEqual([]);
+  });
+
   it('cluster reads each node through the mapping: gateway_v6 exists on lb1 only', async () => {
     const r = await runCli(['cluster', 'hosts/lb1', 'hosts/lb2', '--format', 'json'], { cwd: repo });
     const m = findingsOf(r.stdout);

@@ -115,6 +115,7 @@ describe('package.json', () => {
       'dist/src/scripts/tree-sitter-bash.wasm',
       'dist/src/versions/keywords.data.json',
       'package.json',
+      'schema/graph.schema.json',
       'schema/keepalived-lint.schema.json',
       'schema/report.schema.json',
     ]);

@@ -567,6 +567,67 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stdout(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
     });
 
+  program
+    .command('graph')
+    .description(
+      'draw what the configs do (sync groups, instances, VIPs, interfaces, tracked and notify ' +
+        'scripts, peers across nodes), the elements with a finding in red; a file with @id lines is one node per id',
+    )
+    .argument('[paths...]', "the nodes' config files, or directories holding them (searched like lint does)", ['.'])
+    .addOption(formatOption(['mermaid', 'dot', 'json'], 'mermaid'))
+    .addOption(targetOption())
+    .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
+    .option(
+      '-c, --config <file>',
+      'use this configuration file for every node (default: the nearest .keepalived-lint.yaml above each file)',
+    )
+    .action(
+      async (
+        paths: string[],
+        o: { format: 'mermaid' | 'dot' | 'json'; target: string; root?: string; config?: string },
+        cmd: Command,
+      ) => {
+        const target = checkTarget(o.target, io);
+        if (!target) return void (exitCode = EXIT_USAGE);
+        const cli: CliLintOptions = {
+          ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+          ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+        };
+        const { runGraphCommand } = await import('./graph-command.js');
+        exitCode = await runGraphCommand(paths, o.format, cli, { io, host });
+      },
+    );
+
+  program
+    .command('simulate')
+    .description(
+      'compute who is MASTER of each virtual router in the steady state (every node up, every check ' +
+        'healthy) from priorities, state, nopreempt and the address owner; a file with @id lines is one node per id',
+    )
+    .argument('<paths...>', "the nodes' config files, or directories holding them (searched like lint does)")
+    .addOption(formatOption(['text', 'json'], 'text'))
+    .addOption(targetOption())
+    .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
+    .option('-c, --config <file>', 'use this configuration file for every node')
+    .action(
+      async (
+        paths: string[],
+        o: { format: 'text' | 'json'; target: string; root?: string; config?: string },
+        cmd: Command,
+      ) => {
+        const target = checkTarget(o.target, io);
+        if (!target) return void (exitCode = EXIT_USAGE);
+        const cli: CliLintOptions = {
+          ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+          ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+        };
+        const { runSimulateCommand } = await import('./simulate-command.js');
+        exitCode = await runSimulateCommand(paths, o.format, cli, { io, host });
+      },
+    );
+
   try {
     await program.parseAsync(splitWithKeepalived(argv, io.cwd), { from: 'user' });
   } catch (e) {

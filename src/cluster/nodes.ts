@@ -115,6 +115,8 @@ function makeNode(loaded: LoadedConfig, pass: LoadedPass, options: NodeFileOptio
     severities: options.severities ?? {},
     ruleOptions: options.ruleOptions ?? {},
     instances: [],
+    loaded,
+    pass,
   };
   node.instances = clusterInstances(node, pass.tree, loaded.target);
   return node;

@@ -13,6 +13,7 @@ import type { InstanceSettings } from '../model/instance-settings.js';
 import type { Family } from '../model/values.js';
 import type { RuleMeta, Severity, SeveritySetting } from '../rule-api/index.js';
 import type { Version } from '../versions/version.js';
+import type { LoadedConfig, LoadedPass } from '../load/index.js';
 
 export interface ClusterNode {
   /** How messages name the node: the config-id, or the part of the path that tells the files apart. */
@@ -30,6 +31,9 @@ export interface ClusterNode {
   severities: Record<string, SeveritySetting>;
   ruleOptions: Record<string, Record<string, unknown>>;
   instances: ClusterInstance[];
+  /** What the loader read for this node: its pass (the scripts it runs) and the config's script store. */
+  loaded: LoadedConfig;
+  pass: LoadedPass;
 }
 
 export interface Address {

@@ -1,0 +1,367 @@
+/**
+ * Builds the graph (model.ts) from the cluster's nodes as the loader read them, the groups of
+ * instances that are one virtual router across nodes (src/cluster/groups.ts), and the findings of
+ * the lint and cluster rules: each finding is carried by the smallest element whose written text
+ * holds its location (a case arm, a VIP, an instance, a vrrp_script), else by its router. Example:
+ *
+ *   gw1, gw2: vrrp_instance gateway_v4 { notify /etc/keepalived/default-route.sh } and the script's
+ *   `gateway)` arm -> arm "gateway)" carrying script-unknown-name, instance gateway_v4 carrying
+ *   script-unhandled-instance, a peer edge gw1 gateway_v4 -- gw2 gateway_v4.
+ */
+import * as path from 'node:path';
+import type { Diagnostic } from '../engine/types.js';
+import type { Statement, Token } from '../load/index.js';
+import type { ClusterGroup, ClusterInstance, ClusterNode } from '../cluster/types.js';
+import type { ScriptRef } from '../model/scripts.js';
+import type { NameTest } from '../scripts/analyze.js';
+import { testMatches } from '../scripts/names.js';
+import type { EdgeKind, ElementKind, Graph, GraphEdge, GraphElement } from './model.js';
+
+/** The config-id label of the lint's pass for an id no `@` line names (engine OTHER_CONFIG_ID). */
+const OTHER_CONFIG_ID = '(other)';
+
+interface Span {
+  file: string;
+  start: number;
+  end: number;
+}
+
+interface Placed {
+  element: GraphElement;
+  node: ClusterNode;
+  spans: Span[];
+}
+
+export interface GraphInput {
+  nodes: ClusterNode[];
+  groups: ClusterGroup[];
+  diagnostics: Diagnostic[];
+  cwd: string;
+}
+
+/** The text ranges a statement is written in: one per file (a block may pull lines from an include). */
+function spansOf(st: Statement): Span[] {
+  const byFile = new Map<string, Span>();
+  const add = (t: Token | undefined) => {
+    if (!t) return;
+    const o = t.origin;
+    const s = byFile.get(o.file);
+    if (!s) byFile.set(o.file, { file: o.file, start: o.start, end: o.end });
+    else {
+      s.start = Math.min(s.start, o.start);
+      s.end = Math.max(s.end, o.end);
+    }
+  };
+  const walk = (s: Statement) => {
+    add(s.keyword);
+    for (const a of s.args) add(a);
+    for (const v of s.values) for (const t of v.tokens) add(t);
+    for (const c of s.children) walk(c);
+    add(s.close);
+  };
+  walk(st);
+  return [...byFile.values()];
+}
+
+const tokenSpan = (t: Token): Span => ({ file: t.origin.file, start: t.origin.start, end: t.origin.end });
+const defined = (list: Statement[], keyword: string) => list.filter((c) => c.def && c.keyword.text === keyword);
+/** The first word of each line of a value block (`group { a b }`, `track_script { chk weight -20 }`). */
+const listed = (st: Statement, all = false): Token[] =>
+  st.values.flatMap((l) => (all ? l.tokens : l.tokens.slice(0, 1)));
+
+export function buildGraph(input: GraphInput): Graph {
+  const { nodes, groups, cwd } = input;
+  const elements: GraphElement[] = [];
+  const edges: GraphEdge[] = [];
+  const placed: Placed[] = [];
+  const instanceIds = new Map<ClusterInstance, string>();
+  const edgeSeen = new Set<string>();
+  const rel = (f: string) => {
+    const r = path.relative(cwd, f);
+    return r && !r.startsWith('..') ? r : f;
+  };
+  const edge = (from: string, to: string, kind: EdgeKind, label?: string) => {
+    const key = `${from}\0${to}\0${kind}\0${label ?? ''}`;
+    if (edgeSeen.has(key)) return;
+    edgeSeen.add(key);
+    edges.push({ from, to, kind, ...(label ? { label } : {}) });
+  };
+
+  nodes.forEach((node, n) => {
+    const counters = new Map<string, number>();
+    const add = (
+      kind: ElementKind,
+      prefix: string,
+      label: string,
+      spans: Span[],
+      extra: Record<string, unknown> = {},
+    ): GraphElement => {
+      const k = counters.get(prefix) ?? 0;
+      counters.set(prefix, k + 1);
+      const first = spans[0];
+      const sf = first ? node.files.get(first.file) : undefined;
+      const element: GraphElement = {
+        id: prefix === 'r' ? `n${n}` : `n${n}_${prefix}${k}`,
+        kind,
+        label,
+        router: node.label,
+        ...(first && sf ? { file: rel(first.file), line: sf.index.position(first.start).line } : {}),
+        ...extra,
+        findings: [],
+      };
+      elements.push(element);
+      placed.push({ element, node, spans });
+      return element;
+    };
+    const router = add('router', 'r', node.label, [], {
+      file: rel(node.file),
+      ...(node.configId !== null ? { configId: node.configId } : {}),
+    });
+    const top = node.pass.tree.top.filter((t) => t.def);
+
+    // Sync groups, then the instances (in a group or directly on the router).
+    const groupIds = new Map<string, string>();
+    const inGroup = new Set<string>();
+    for (const g of defined(top, 'vrrp_sync_group')) {
+      const name = g.args[0]?.text;
+      if (name === undefined || groupIds.has(name)) continue;
+      const e = add('sync-group', 'g', `sync group ${name}`, spansOf(g), { name });
+      groupIds.set(name, e.id);
+      edge(router.id, e.id, 'contains');
+    }
+    const interfaces = new Map<string, string>();
+    const iface = (name: string) => {
+      let id = interfaces.get(name);
+      if (!id) {
+        id = add('interface', 'if', name, [], { name }).id;
+        interfaces.set(name, id);
+      }
+      return id;
+    };
+    const instanceByName = new Map<string, string>();
+    for (const i of node.instances) {
+      const state = i.master ? 'MASTER' : 'BACKUP';
+      const lines = [
+        i.name,
+        `VRID ${i.vrid?.value ?? 'unset'} · ${i.family}`,
+        `priority ${i.priority}${i.nopreempt ? ' · nopreempt' : ''} · ${state}`,
+      ];
+      const e = add('instance', 'i', lines.join('\n'), spansOf(i.statement), {
+        name: i.name,
+        vrid: i.vrid?.value ?? null,
+        family: i.family,
+        interface: i.iface?.text ?? null,
+        priority: i.priority,
+        state,
+        nopreempt: Boolean(i.nopreempt),
+      });
+      instanceIds.set(i, e.id);
+      instanceByName.set(i.name, e.id);
+      if (i.iface) edge(e.id, iface(i.iface.text), 'interface');
+      for (const v of i.vips) {
+        const vip = add('vip', 'v', v.token.text, [tokenSpan(v.token)], { address: v.key });
+        edge(e.id, vip.id, 'vip');
+      }
+    }
+    for (const g of defined(top, 'vrrp_sync_group')) {
+      const id = groupIds.get(g.args[0]?.text ?? '');
+      if (!id) continue;
+      for (const st of defined(g.children, 'group'))
+        for (const t of listed(st, true)) {
+          const member = instanceByName.get(t.text);
+          if (member && !inGroup.has(t.text)) {
+            inGroup.add(t.text);
+            edge(id, member, 'member');
+          }
+        }
+    }
+    for (const i of node.instances) if (!inGroup.has(i.name)) edge(router.id, instanceIds.get(i)!, 'contains');
+
+    // vrrp_scripts, and who tracks them (instances and sync groups); tracked interfaces.
+    const vrrpScripts = new Map<string, string>();
+    for (const s of defined(top, 'vrrp_script')) {
+      const name = s.args[0]?.text;
+      if (name === undefined || vrrpScripts.has(name)) continue;
+      const weight = defined(s.children, 'weight').at(-1)?.args[0]?.text;
+      const label = `vrrp_script ${name}${weight !== undefined ? `\nweight ${weight}` : ''}`;
+      const e = add('vrrp-script', 's', label, spansOf(s), {
+        name,
+        ...(weight !== undefined ? { weight: Number(weight) } : {}),
+      });
+      vrrpScripts.set(name, e.id);
+    }
+    const owners: [string, Statement][] = [
+      ...node.instances.map((i): [string, Statement] => [instanceIds.get(i)!, i.statement]),
+      ...defined(top, 'vrrp_sync_group').flatMap((g): [string, Statement][] => {
+        const id = groupIds.get(g.args[0]?.text ?? '');
+        return id ? [[id, g]] : [];
+      }),
+    ];
+    for (const [id, st] of owners) {
+      for (const t of defined(st.children, 'track_script'))
+        for (const l of t.values) {
+          const [name, ...rest] = l.tokens;
+          const target = name && vrrpScripts.get(name.text);
+          if (target) edge(id, target, 'tracks', weightLabel(rest));
+        }
+      for (const t of defined(st.children, 'track_interface'))
+        for (const l of t.values) {
+          const [name, ...rest] = l.tokens;
+          if (name) edge(id, iface(name.text), 'tracks', weightLabel(rest));
+        }
+    }
+
+    // Notify and FIFO scripts: who runs them, with which hook, and the names each dispatches on.
+    const ownerId = (ref: ScriptRef): string | undefined =>
+      ref.owner.kind === 'vrrp_instance'
+        ? instanceByName.get(ref.owner.name)
+        : ref.owner.kind === 'vrrp_sync_group'
+          ? groupIds.get(ref.owner.name)
+          : ref.owner.kind === 'global_defs'
+            ? router.id
+            : undefined;
+    const scripts = new Map<string, { id: string; refs: ScriptRef[] }>();
+    for (const ref of node.pass.refs) {
+      if (ref.owner.kind === 'vrrp_script' || ref.hook === 'startup_script' || ref.hook === 'shutdown_script') continue;
+      if (ref.hook === 'lvs_notify_fifo_script') continue;
+      const from = ownerId(ref);
+      const file = node.loaded.scripts.file(ref);
+      if (!from || !file) continue;
+      let s = scripts.get(file.path);
+      if (!s) {
+        const e = add('script', 'x', file.deployed, [{ file: file.path, start: 0, end: Infinity }], {
+          path: file.deployed,
+          ...(file.source ? {} : { missing: true }),
+        });
+        s = { id: e.id, refs: [] };
+        scripts.set(file.path, s);
+      }
+      s.refs.push(ref);
+      edge(from, s.id, 'notify', ref.hook);
+    }
+    const named = new Map<string, string>([...instanceByName, ...groupIds]);
+    for (const [file, s] of scripts) {
+      const a = node.loaded.scripts.analysis(s.refs[0]!);
+      if (!a?.parsed) continue;
+      const names = [...new Set(s.refs.flatMap((r) => r.names))];
+      const arms: { file: string; t: NameTest }[] = a.dispatches.flatMap((d) => d.tests.map((t) => ({ file, t })));
+      for (const c of a.callees ?? [])
+        if (c.analysis.parsed)
+          arms.push(...c.analysis.dispatches.flatMap((d) => d.tests.map((t) => ({ file: c.file.path, t }))));
+      const seen = new Set<string>();
+      for (const { file: f, t } of arms) {
+        const key = `${f}\0${t.literal.start}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const arm = add('arm', 'a', armLabel(t), [{ file: f, start: t.literal.start, end: t.literal.end }], {
+          literal: t.literal.text,
+          construct: t.construct,
+          negated: t.negated,
+        });
+        edge(s.id, arm.id, 'dispatches');
+        if (t.negated || t.missingQuotes) continue;
+        for (const name of names) {
+          const to = named.get(name);
+          if (to && testMatches(t, name)) edge(arm.id, to, 'matches');
+        }
+      }
+      if (a.dispatches.some((d) => d.hasDefault)) {
+        const arm = add('arm', 'a', '*) default', [], { literal: '*', construct: 'default', negated: false });
+        edge(s.id, arm.id, 'dispatches');
+      }
+    }
+  });
+
+  // Peers: the instances of different nodes that are one virtual router.
+  for (const g of groups) {
+    const members = g.members.filter((m) => instanceIds.has(m));
+    for (let a = 0; a < members.length; a++)
+      for (let b = a + 1; b < members.length; b++) {
+        const x = members[a]!;
+        const label = `VRID ${x.vrid?.value ?? '?'} ${x.iface?.text ?? ''} ${x.family}`.replace(/ +/g, ' ');
+        edge(instanceIds.get(x)!, instanceIds.get(members[b]!)!, 'peer', label);
+      }
+  }
+
+  attachFindings(input, placed, instanceIds, edges, rel);
+  return { version: 1, nodes: elements, edges };
+}
+
+function weightLabel(words: Token[]): string | undefined {
+  const i = words.findIndex((w) => w.text === 'weight');
+  if (i < 0 || !words[i + 1]) return undefined;
+  return `weight ${words[i + 1]!.text}${words[i + 2]?.text === 'reverse' ? ' reverse' : ''}`;
+}
+
+function armLabel(t: NameTest): string {
+  const text = t.literal.text;
+  if (t.construct === 'case') return `${text})`;
+  if (t.construct === 'key') return `[${text}]`;
+  return `${t.negated ? '!=' : '=='} ${text}`;
+}
+
+/**
+ * Each finding on the smallest element of each node it applies to whose text holds its start (the
+ * node's router when none does). A VIP mismatch is also carried by the VIPs the peers do not share.
+ */
+function attachFindings(
+  input: GraphInput,
+  placed: Placed[],
+  instanceIds: Map<ClusterInstance, string>,
+  edges: GraphEdge[],
+  rel: (f: string) => string,
+): void {
+  const byNode = new Map<ClusterNode, Placed[]>();
+  for (const p of placed) byNode.set(p.node, [...(byNode.get(p.node) ?? []), p]);
+  const byId = new Map(placed.map((p) => [p.element.id, p]));
+  const carry = (e: GraphElement, d: Diagnostic) => {
+    if (e.findings.some((f) => f.ruleId === d.ruleId && f.message === d.message)) return;
+    e.findings.push({
+      ruleId: d.ruleId,
+      severity: d.severity,
+      message: d.message,
+      file: rel(d.file),
+      line: d.start.line,
+      column: d.start.column,
+    });
+  };
+  for (const d of input.diagnostics) {
+    const holding = input.nodes.filter((n) => n.files.has(d.file));
+    const forId = holding.filter((n) => !d.configIds || d.configIds.includes(n.configId ?? OTHER_CONFIG_ID));
+    for (const node of forId.length ? forId : holding) {
+      const list = byNode.get(node) ?? [];
+      let best: Placed | undefined;
+      let size = Infinity;
+      for (const p of list)
+        for (const s of p.spans) {
+          const inside = s.file === d.file && d.range.start >= s.start && d.range.start < Math.max(s.end, s.start + 1);
+          if (inside && s.end - s.start < size) {
+            best = p;
+            size = s.end - s.start;
+          }
+        }
+      const target = best ?? list.find((p) => p.element.kind === 'router');
+      if (!target) continue;
+      carry(target.element, d);
+      if (d.ruleId === 'cluster-vip-mismatch' && target.element.kind === 'instance')
+        for (const vip of unsharedVips(target.element.id, input.groups, instanceIds, edges, byId)) carry(vip, d);
+    }
+  }
+}
+
+/** The VIP elements of an instance whose address is not on every peer of its virtual router. */
+function unsharedVips(
+  instanceId: string,
+  groups: ClusterGroup[],
+  instanceIds: Map<ClusterInstance, string>,
+  edges: GraphEdge[],
+  byId: Map<string, Placed>,
+): GraphElement[] {
+  const group = groups.find((g) => g.members.some((m) => instanceIds.get(m) === instanceId));
+  if (!group) return [];
+  const shared = (key: string) => group.members.every((m) => m.vips.some((v) => v.key === key));
+  return edges
+    .filter((e) => e.kind === 'vip' && e.from === instanceId)
+    .map((e) => byId.get(e.to)!.element)
+    .filter((v) => !shared(String(v.address)));
+}

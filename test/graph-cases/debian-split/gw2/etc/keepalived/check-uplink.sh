@@ -1,0 +1,2 @@
+#!/bin/sh
+ip route show default | grep -q .
