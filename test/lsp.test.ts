@@ -1,0 +1,238 @@
+// `keepalived-lint lsp`: the built CLI (bin/) driven over stdio by a JSON-RPC client, as an editor
+// drives it: initialize, didOpen, publishDiagnostics, hover, completion, definition, references,
+// document symbols, didChange, code actions, shutdown and exit.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node.js';
+import { REPO, tempTree } from './helpers.js';
+
+const { dir, write } = tempTree('kl-lsp-');
+
+const CONFIG = `global_defs {
+    router_id lb1
+    lvs_flush_onstop
+}
+
+vrrp_script chk_web {
+    script "/usr/bin/true"
+    interval 2
+}
+
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priorty 100
+    advert_int 1
+    track_script {
+        chk_web
+    }
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+
+vrrp_sync_group SG {
+    group {
+        VI_1
+    }
+}
+`;
+
+interface Published {
+  uri: string;
+  diagnostics: {
+    code: string;
+    message: string;
+    severity: number;
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    codeDescription?: { href: string };
+    relatedInformation?: unknown[];
+  }[];
+}
+
+let child: ChildProcessWithoutNullStreams;
+let client: MessageConnection;
+const published: Published[] = [];
+const waiters: { test: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
+let stderr = '';
+
+/** The next diagnostics for `uri` that pass `test` (or the ones already received after `since`). */
+function diagnosticsFor(uri: string, test: (p: Published) => boolean = () => true, since = 0): Promise<Published> {
+  const ok = (p: Published) => p.uri === uri && test(p);
+  const seen = published.slice(since).find(ok);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri}; stderr: ${stderr}`)), 15_000);
+    waiters.push({
+      test: ok,
+      resolve: (p) => {
+        clearTimeout(timer);
+        resolve(p);
+      },
+    });
+  });
+}
+
+const file = path.join(dir, 'keepalived.conf');
+const uri = pathToFileURL(file).href;
+const at = (line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });
+
+beforeAll(async () => {
+  write('keepalived.conf', CONFIG);
+  child = spawn(process.execPath, [path.join(REPO, 'bin', 'keepalived-lint.js'), 'lsp', '--stdio'], { cwd: dir });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  client = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  client.onNotification('textDocument/publishDiagnostics', (p: Published) => {
+    published.push(p);
+    for (const w of waiters.splice(0)) {
+      if (w.test(p)) w.resolve(p);
+      else waiters.push(w);
+    }
+  });
+  client.listen();
+  const init = await client.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(dir).href,
+    capabilities: {},
+  });
+  expect(init).toMatchObject({ capabilities: { hoverProvider: true, definitionProvider: true } });
+  await client.sendNotification('initialized', {});
+  await client.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'keepalived', version: 1, text: CONFIG },
+  });
+}, 30_000);
+
+afterAll(() => {
+  client?.dispose();
+  child?.kill();
+});
+
+describe('keepalived-lint lsp', () => {
+  it('publishes the findings with code, severity, range and the rule page', async () => {
+    const p = await diagnosticsFor(uri);
+    const unknown = p.diagnostics.find((d) => d.code === 'unknown-keyword');
+    expect(unknown).toMatchObject({
+      severity: 1,
+      range: { start: { line: 14, character: 4 }, end: { line: 14, character: 11 } },
+      codeDescription: { href: expect.stringMatching(/\/docs\/rules\/unknown-keyword\.md$/) },
+    });
+    expect(unknown!.message).toContain('"priorty"');
+    const deprecated = p.diagnostics.find((d) => d.code === 'deprecated-keyword');
+    expect(deprecated).toMatchObject({ severity: 2, range: { start: { line: 2, character: 4 } } });
+    const security = p.diagnostics.find((d) => d.code === 'script-security-disabled');
+    expect(security).toBeDefined();
+  });
+
+  it('hovers a keyword with its block, arguments, versions and the target verdict', async () => {
+    const h = (await client.sendRequest('textDocument/hover', at(15, 6))) as { contents: { value: string } };
+    expect(h.contents.value).toContain('**advert_int**');
+    expect(h.contents.value).toContain('`vrrp_instance`');
+    expect(h.contents.value).toMatch(/versions: 1\.2\.1 and later/);
+    expect(h.contents.value).toContain('keepalived 2.2.7 (target): valid here');
+    const unknown = (await client.sendRequest('textDocument/hover', at(14, 6))) as { contents: { value: string } };
+    expect(unknown.contents.value).toContain('unknown in `vrrp_instance`');
+  });
+
+  it('hovers a name with where it is defined and used', async () => {
+    const h = (await client.sendRequest('textDocument/hover', at(17, 10))) as { contents: { value: string } };
+    expect(h.contents.value).toContain('**chk_web** (vrrp_script)');
+    expect(h.contents.value).toContain('defined at keepalived.conf:6:13');
+    expect(h.contents.value).toContain('used at keepalived.conf:18:9 (track_script)');
+  });
+
+  it('completes the keywords of the enclosing vrrp_instance, and script names in track_script', async () => {
+    const items = (await client.sendRequest('textDocument/completion', at(15, 0))) as { label: string }[];
+    const labels = items.map((i) => i.label);
+    expect(labels).toContain('priority');
+    expect(labels).toContain('virtual_router_id');
+    expect(labels).not.toContain('router_id');
+    expect(labels).not.toContain('vrrp_instance');
+    const top = (await client.sendRequest('textDocument/completion', at(4, 0))) as { label: string }[];
+    expect(top.map((i) => i.label)).toContain('vrrp_instance');
+    const names = (await client.sendRequest('textDocument/completion', at(17, 8))) as { label: string }[];
+    expect(names.map((i) => i.label)).toEqual(['chk_web']);
+  });
+
+  it('goes from a track_script name to its vrrp_script, and from a sync-group member to its instance', async () => {
+    expect(await client.sendRequest('textDocument/definition', at(17, 10))).toEqual({
+      uri,
+      range: { start: { line: 5, character: 12 }, end: { line: 5, character: 19 } },
+    });
+    expect(await client.sendRequest('textDocument/definition', at(26, 9))).toEqual({
+      uri,
+      range: { start: { line: 10, character: 14 }, end: { line: 10, character: 18 } },
+    });
+  });
+
+  it('finds the references of a vrrp_script name', async () => {
+    const refs = await client.sendRequest('textDocument/references', {
+      ...at(5, 14),
+      context: { includeDeclaration: true },
+    });
+    expect(refs).toEqual([
+      { uri, range: { start: { line: 5, character: 12 }, end: { line: 5, character: 19 } } },
+      { uri, range: { start: { line: 17, character: 8 }, end: { line: 17, character: 15 } } },
+    ]);
+  });
+
+  it('lists the blocks as document symbols', async () => {
+    const symbols = (await client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as {
+      name: string;
+      range: { start: { line: number }; end: { line: number } };
+    }[];
+    expect(symbols.map((s) => s.name)).toEqual([
+      'global_defs',
+      'vrrp_script chk_web',
+      'vrrp_instance VI_1',
+      'vrrp_sync_group SG',
+    ]);
+    expect(symbols[2]!.range).toMatchObject({ start: { line: 10 }, end: { line: 22 } });
+  });
+
+  it('offers the fix and a disable comment as code actions', async () => {
+    const p = await diagnosticsFor(uri);
+    const deprecated = p.diagnostics.find((d) => d.code === 'deprecated-keyword')!;
+    const actions = (await client.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: deprecated.range,
+      context: { diagnostics: [deprecated] },
+    })) as { title: string; isPreferred?: boolean; edit: { changes: Record<string, unknown[]> } }[];
+    const fix = actions.find((a) => a.isPreferred);
+    expect(fix?.edit.changes[uri]).toEqual([
+      { range: { start: { line: 2, character: 4 }, end: { line: 2, character: 20 } }, newText: 'lvs_flush_on_stop' },
+    ]);
+    const disable = actions.find((a) => a.title === 'Disable deprecated-keyword for this line');
+    expect(disable?.edit.changes[uri]).toEqual([
+      {
+        range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } },
+        newText: '    # keepalived-lint disable-next-line deprecated-keyword\n',
+      },
+    ]);
+  });
+
+  it('clears a finding once didChange fixes the typo', async () => {
+    const since = published.length;
+    await client.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: CONFIG.replace('priorty', 'priority') }],
+    });
+    const p = await diagnosticsFor(uri, () => true, since);
+    expect(p.diagnostics.map((d) => d.code)).not.toContain('unknown-keyword');
+    expect(p.diagnostics.map((d) => d.code)).toContain('deprecated-keyword');
+  });
+
+  it('shuts down and exits 0', async () => {
+    await client.sendRequest('shutdown');
+    const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await client.sendNotification('exit');
+    expect(await code).toBe(0);
+  });
+});
