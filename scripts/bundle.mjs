@@ -4,7 +4,8 @@
 // module loading; -36% CPU time on a 10-instance lint). The bundles sit where tsc's output put
 // them, so the paths the code finds from import.meta.url (the grammar bundle, the keyword data,
 // the schema, the shell grammar's .wasm) hold; scripts/copy-bundle.mjs puts those files there.
-// Left outside: what loads on demand (ohm-js and the grammar, yaml, ajv) and the shell parser.
+// Left outside: what loads on demand (ohm-js and the grammar, yaml, ajv, the language server's
+// libraries) and the shell parser.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -18,7 +19,17 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['ohm-js', 'ajv', 'yaml', 'web-tree-sitter', '../../grammar/*'],
+  external: [
+    'ohm-js',
+    'ajv',
+    'yaml',
+    'web-tree-sitter',
+    '../../grammar/*',
+    // The language server's libraries (~290 kB): loaded by `keepalived-lint lsp` only.
+    'vscode-languageserver',
+    'vscode-languageserver/*',
+    'vscode-languageserver-textdocument',
+  ],
   // Bundled CommonJS packages (commander, ipaddr.js, picomatch) call require() for node: modules.
   banner: {
     js:

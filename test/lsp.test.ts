@@ -46,6 +46,26 @@ vrrp_sync_group SG {
 }
 `;
 
+const MAIN = `$IFACE=eth0
+include conf.d/*.conf
+vrrp_instance VI_2 {
+    state BACKUP
+    interface $IFACE
+    virtual_router_id 52
+    priority 100
+    virtual_ipaddress {
+        192.0.2.20/24
+    }
+}
+`;
+
+const PART = `vrrp_instance VI_3 {
+    interface $IFACE
+    virtual_router_id 53
+    priorty 90
+}
+`;
+
 interface Published {
   uri: string;
   diagnostics: {
@@ -222,11 +242,51 @@ describe('keepalived-lint lsp', () => {
     const since = published.length;
     await client.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
-      contentChanges: [{ text: CONFIG.replace('priorty', 'priority') }],
+      contentChanges: [
+        { range: { start: { line: 14, character: 4 }, end: { line: 14, character: 11 } }, text: 'priority' },
+      ],
     });
     const p = await diagnosticsFor(uri, () => true, since);
     expect(p.diagnostics.map((d) => d.code)).not.toContain('unknown-keyword');
     expect(p.diagnostics.map((d) => d.code)).toContain('deprecated-keyword');
+  });
+
+  it('reads included files through the open config, with $NAME definitions', async () => {
+    const main = write('two/keepalived.conf', MAIN);
+    const part = write('two/conf.d/a.conf', PART);
+    const mainUri = pathToFileURL(main).href;
+    const partUri = pathToFileURL(part).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: mainUri, languageId: 'keepalived', version: 1, text: MAIN },
+    });
+    const p = await diagnosticsFor(partUri);
+    expect(p.diagnostics.find((d) => d.code === 'unknown-keyword')?.range).toEqual({
+      start: { line: 3, character: 4 },
+      end: { line: 3, character: 11 },
+    });
+    // Opened in turn, the included file is still read where it is included: $IFACE resolves.
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: partUri, languageId: 'keepalived', version: 1, text: PART },
+    });
+    const def = (await client.sendRequest('textDocument/definition', {
+      textDocument: { uri: partUri },
+      position: { line: 1, character: 16 },
+    })) as { uri: string; range: { start: { line: number } } };
+    expect(def).toMatchObject({ uri: mainUri, range: { start: { line: 0 } } });
+    const refs = (await client.sendRequest('textDocument/references', {
+      textDocument: { uri: partUri },
+      position: { line: 1, character: 16 },
+      context: { includeDeclaration: false },
+    })) as { uri: string; range: { start: { line: number } } }[];
+    expect(refs.map((r) => [r.uri, r.range.start.line])).toEqual([
+      [partUri, 1],
+      [mainUri, 4],
+    ]);
+    const h = (await client.sendRequest('textDocument/hover', {
+      textDocument: { uri: partUri },
+      position: { line: 2, character: 6 },
+    })) as { contents: { value: string } };
+    expect(h.contents.value).toContain('**virtual_router_id**');
   });
 
   it('shuts down and exits 0', async () => {

@@ -6,13 +6,13 @@
  * 1 argument, 1 to 255 ... since 1.2.1 ... valid in 2.2.7".
  */
 import * as path from 'node:path';
-import {
+import type {
+  CompletionItem,
   CompletionItemKind,
+  DocumentSymbol,
   InsertTextFormat,
+  MarkupContent,
   SymbolKind,
-  type CompletionItem,
-  type DocumentSymbol,
-  type MarkupContent,
 } from 'vscode-languageserver';
 import type { LoadedConfig, LoadedPass, Origin, Statement } from '../load/index.js';
 import { collectReferences, type DefinitionKind } from '../model/references.js';
@@ -20,6 +20,15 @@ import { formatVersion } from '../versions/version.js';
 import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keyword-table.js';
 import { enclosingBlock, referencesFor, type Hit } from './navigation.js';
 import { originRange } from './positions.js';
+
+// The protocol's numbers (the library's enums are values: this module imports its types only).
+const ITEM: Record<'module' | 'property' | 'reference', CompletionItemKind> = {
+  module: 9,
+  property: 10,
+  reference: 18,
+};
+const SNIPPET: InsertTextFormat = 2;
+const SYMBOL = { module: 2, namespace: 3, class: 5, field: 8, function: 12, object: 19, struct: 23 } as const;
 
 export function hoverText(loaded: LoadedConfig, hit: Hit): MarkupContent {
   const value =
@@ -150,7 +159,7 @@ export function completions(loaded: LoadedConfig, file: string, offset: number):
         .definitions.filter((d) => d.kind === kind)
         .map((d) => d.name),
     );
-    return [...names].filter(Boolean).map((name) => ({ label: name, kind: CompletionItemKind.Reference }));
+    return [...names].filter(Boolean).map((name) => ({ label: name, kind: ITEM.reference }));
   }
   const block = enclosingBlock(pass, file, offset);
   const scope = scopeFor(loaded.table, block);
@@ -160,17 +169,17 @@ export function completions(loaded: LoadedConfig, file: string, offset: number):
     .map((d): CompletionItem => {
       const item: CompletionItem = {
         label: d.name,
-        kind: d.kind === 'keyword' ? CompletionItemKind.Property : CompletionItemKind.Module,
+        kind: d.kind === 'keyword' ? ITEM.property : ITEM.module,
         detail: `${kindLabel(d)} in ${scope.path || 'the top level'} (${range(d)})`,
         documentation: { kind: 'markdown', value: describeDef(d).join('\n\n') },
       };
       if (d.kind !== 'keyword') {
         const name = d.args.min > 0 ? ' ${1:NAME}' : '';
         item.insertText = `${d.name}${name} {\n\t$0\n}`;
-        item.insertTextFormat = InsertTextFormat.Snippet;
+        item.insertTextFormat = SNIPPET;
       } else if (d.values?.length) {
         item.insertText = `${d.name} \${1|${d.values.join(',')}|}`;
-        item.insertTextFormat = InsertTextFormat.Snippet;
+        item.insertTextFormat = SNIPPET;
       }
       return item;
     });
@@ -194,13 +203,13 @@ function scopeFor(table: KeywordTable, block: Statement | null): BlockScope | un
 }
 
 const SYMBOL_KINDS: Record<string, SymbolKind> = {
-  vrrp_instance: SymbolKind.Class,
-  vrrp_sync_group: SymbolKind.Namespace,
-  vrrp_script: SymbolKind.Function,
-  virtual_server: SymbolKind.Object,
-  virtual_server_group: SymbolKind.Namespace,
-  real_server: SymbolKind.Field,
-  global_defs: SymbolKind.Module,
+  vrrp_instance: SYMBOL.class,
+  vrrp_sync_group: SYMBOL.namespace,
+  vrrp_script: SYMBOL.function,
+  virtual_server: SYMBOL.object,
+  virtual_server_group: SYMBOL.namespace,
+  real_server: SYMBOL.field,
+  global_defs: SYMBOL.module,
 };
 
 /** The blocks written in `file` (the first pass's reading), nested as they are. */
@@ -217,7 +226,7 @@ export function documentSymbols(loaded: LoadedConfig, file: string): DocumentSym
     const detail = st.args.map((a) => a.text).join(' ');
     return {
       name: detail ? `${st.keyword.text} ${detail}` : st.keyword.text,
-      kind: SYMBOL_KINDS[st.keyword.text] ?? SymbolKind.Struct,
+      kind: SYMBOL_KINDS[st.keyword.text] ?? SYMBOL.struct,
       range: whole,
       selectionRange: selection,
       ...(children.length ? { children } : {}),

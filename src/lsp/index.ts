@@ -8,18 +8,16 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import {
-  CodeActionKind,
-  createConnection,
+// Types only: the libraries load when the server starts (runLanguageServer), so that the other
+// commands never read them (start-up time; they stay outside the CLI bundle: scripts/bundle.mjs).
+import type {
+  CodeAction,
+  Connection,
   DiagnosticSeverity,
-  StreamMessageReader,
-  StreamMessageWriter,
-  TextDocumentSyncKind,
-  type CodeAction,
-  type Connection,
-  type Diagnostic as LspDiagnostic,
-  type TextEdit,
+  Diagnostic as LspDiagnostic,
+  TextEdit,
 } from 'vscode-languageserver/node.js';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Rule, RuleMeta } from '../engine/index.js';
 import type { CliOptions } from '../load/index.js';
 import { ruleDocsUrl } from '../format/common.js';
@@ -47,6 +45,9 @@ export interface LspOptions {
 
 /** Serve until the client sends `exit` or closes the input; the exit code the protocol asks for. */
 export async function runLanguageServer(o: LspOptions): Promise<number> {
+  const lib = await import('vscode-languageserver/node.js');
+  const { TextDocument } = await import('vscode-languageserver-textdocument');
+  const { createConnection, StreamMessageReader, StreamMessageWriter } = lib;
   const decoder = new StringDecoder('utf8');
   const writable = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
@@ -56,7 +57,11 @@ export async function runLanguageServer(o: LspOptions): Promise<number> {
   });
   const reader = new StreamMessageReader(Readable.from(o.input));
   const connection = createConnection(reader, new StreamMessageWriter(writable));
-  const server = new Server(connection, o);
+  const server = new Server(connection, o, (listen) => {
+    const documents = new lib.TextDocuments(TextDocument);
+    listen(documents);
+    documents.listen(connection);
+  });
   server.listen();
   return new Promise<number>((resolve) => {
     connection.onExit(() => resolve(server.shutdown ? 0 : 1));
@@ -64,11 +69,17 @@ export async function runLanguageServer(o: LspOptions): Promise<number> {
   });
 }
 
-const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-};
+const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = { error: 1, warning: 2, info: 3 };
+const QUICK_FIX = 'quickfix';
+/** INCREMENTAL: the documents manager applies each edit to its copy. */
+const INCREMENTAL = 2;
+
+/** The open documents, as vscode-languageserver's manager reports them. */
+interface Documents {
+  onDidOpen(listener: (e: { document: TextDocument }) => void): unknown;
+  onDidChangeContent(listener: (e: { document: TextDocument }) => void): unknown;
+  onDidClose(listener: (e: { document: TextDocument }) => void): unknown;
+}
 
 class Server {
   shutdown = false;
@@ -83,6 +94,7 @@ class Server {
   constructor(
     private readonly connection: Connection,
     private readonly o: LspOptions,
+    private readonly documents: (listen: (d: Documents) => void) => void,
   ) {
     this.workspace = new Workspace({ base: o.host, rules: o.rules, known: o.known, cli: o.cli });
   }
@@ -91,13 +103,13 @@ class Server {
     const c = this.connection;
     c.onInitialize(() => ({
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
+        textDocumentSync: { openClose: true, change: INCREMENTAL },
         hoverProvider: true,
         completionProvider: { triggerCharacters: [] },
         definitionProvider: true,
         referencesProvider: true,
         documentSymbolProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [QUICK_FIX] },
       },
       serverInfo: { name: 'keepalived-lint' },
     }));
@@ -106,26 +118,24 @@ class Server {
       for (const t of this.timers.values()) clearTimeout(t);
       this.timers.clear();
     });
-    c.onDidOpenTextDocument(({ textDocument: d }) => {
+    const track = (d: TextDocument, delay: number) => {
       const file = uriToPath(d.uri);
-      if (!file) return;
+      // Opening a buffer is also a change of its content: one lint for both.
+      if (!file || this.workspace.open.get(file)?.version === d.version) return;
       this.uris.set(file, d.uri);
-      this.workspace.open.set(file, { text: d.text, version: d.version });
-      this.schedule(file, 0);
-    });
-    c.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
-      const file = uriToPath(d.uri);
-      const last = contentChanges[contentChanges.length - 1];
-      if (!file || !last || 'range' in last) return;
-      this.workspace.open.set(file, { text: last.text, version: d.version });
-      this.schedule(file, DEBOUNCE_MS);
-    });
-    c.onDidCloseTextDocument(({ textDocument: d }) => {
-      const file = uriToPath(d.uri);
-      if (!file) return;
-      this.workspace.open.delete(file);
-      // The disk's text is what the rest of the workspace reads now.
-      this.schedule(file, 0);
+      this.workspace.open.set(file, { text: d.getText(), version: d.version });
+      this.schedule(file, delay);
+    };
+    this.documents((documents) => {
+      documents.onDidOpen(({ document }) => track(document, 0));
+      documents.onDidChangeContent(({ document }) => track(document, DEBOUNCE_MS));
+      documents.onDidClose(({ document }) => {
+        const file = uriToPath(document.uri);
+        if (!file) return;
+        this.workspace.open.delete(file);
+        // The disk's text is what the rest of the workspace reads now.
+        this.schedule(file, 0);
+      });
     });
     c.onHover(async ({ textDocument, position }) => {
       const at = await this.at(textDocument.uri, position);
@@ -236,7 +246,7 @@ class Server {
           const at = toLsp(p);
           return {
             range: { start: at, end: at },
-            severity: DiagnosticSeverity.Error,
+            severity: SEVERITY.error,
             source: 'keepalived-lint',
             message: p.message,
           };
@@ -292,7 +302,7 @@ class Server {
           });
         actions.push({
           title: preferred ? fix.message : `${fix.message} (changes what keepalived does)`,
-          kind: CodeActionKind.QuickFix,
+          kind: QUICK_FIX,
           diagnostics: [ld],
           isPreferred: preferred,
           edit: { changes },
@@ -306,7 +316,7 @@ class Server {
       if (edit)
         actions.push({
           title: `Disable ${d.ruleId} for this line`,
-          kind: CodeActionKind.QuickFix,
+          kind: QUICK_FIX,
           diagnostics: [ld],
           edit: { changes: { [uri]: [edit] } },
         });
