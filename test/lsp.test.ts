@@ -2,6 +2,7 @@
 // drives it: initialize, didOpen, publishDiagnostics, hover, completion, definition, references,
 // document symbols, didChange, code actions, shutdown and exit.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,24 @@ const PART = `vrrp_instance VI_3 {
     priorty 90
 }
 `;
+
+const NOTIFY_CONFIG = `global_defs {
+    enable_script_security
+    script_user root
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 41
+    priority 100
+    virtual_ipaddress {
+        192.0.2.41/24
+    }
+    notify /etc/keepalived/notify.sh
+}
+`;
+
+const NOTIFY_SCRIPT = '#!/bin/sh\ncase "$2" in\n  VI_9) echo nine ;;\n  VI_1) echo one ;;\nesac\n';
 
 interface Published {
   uri: string;
@@ -287,6 +306,42 @@ describe('keepalived-lint lsp', () => {
       position: { line: 2, character: 6 },
     })) as { contents: { value: string } };
     expect(h.contents.value).toContain('**virtual_router_id**');
+  });
+
+  it("gives a script the config runs its findings, and reads the script's open buffer", async () => {
+    const conf = write('three/etc/keepalived/keepalived.conf', NOTIFY_CONFIG);
+    const script = write('three/etc/keepalived/notify.sh', NOTIFY_SCRIPT);
+    fs.chmodSync(script, 0o755);
+    const scriptUri = pathToFileURL(script).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: pathToFileURL(conf).href, languageId: 'keepalived', version: 1, text: NOTIFY_CONFIG },
+    });
+    const p = await diagnosticsFor(scriptUri);
+    const unknown = p.diagnostics.find((d) => d.code === 'script-unknown-name');
+    expect(unknown?.range.start).toEqual({ line: 2, character: 2 });
+    expect(unknown?.relatedInformation).toEqual([
+      {
+        location: {
+          uri: pathToFileURL(conf).href,
+          range: expect.objectContaining({ start: { line: 12, character: 4 } }),
+        },
+        message: expect.stringContaining('notify of vrrp_instance VI_1'),
+      },
+    ]);
+    const since = published.length;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: scriptUri, languageId: 'shellscript', version: 1, text: NOTIFY_SCRIPT },
+    });
+    await client.sendNotification('textDocument/didChange', {
+      textDocument: { uri: scriptUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } }, text: '' }],
+    });
+    const fixed = await diagnosticsFor(
+      scriptUri,
+      (q) => !q.diagnostics.some((d) => d.code === 'script-unknown-name'),
+      since,
+    );
+    expect(fixed.diagnostics).toEqual([]);
   });
 
   it('shuts down and exits 0', async () => {

@@ -72,7 +72,15 @@ export class Workspace {
       overlay.set(f, doc.text);
       versions.set(f, doc.version);
     }
-    const host = overlayHost(this.o.base, overlay);
+    const over = overlayHost(this.o.base, overlay);
+    // An open buffer of a file on disk keeps the file's mode (a script's executable bit is a finding).
+    const host: FileHost = {
+      ...over,
+      stat: (f) => {
+        const st = this.o.base.stat(f);
+        return st.kind === 'file' ? st : over.stat(f);
+      },
+    };
     const resolver = new OptionsResolver(host, this.o.known);
     const { options, effective } = resolver.resolve(entry, this.o.cli);
     const configProblems = new Map<string, { line: number; column: number; message: string }[]>();
