@@ -200,6 +200,22 @@ describe('keepalived-lint lsp', () => {
     expect(names.map((i) => i.label)).toEqual(['chk_web']);
   });
 
+  it('completes the values of a keyword after it', async () => {
+    const items = (await client.sendRequest('textDocument/completion', at(11, 10))) as { label: string }[];
+    expect(items.map((i) => i.label).sort()).toEqual(['BACKUP', 'MASTER']);
+  });
+
+  it('folds each block', async () => {
+    const ranges = await client.sendRequest('textDocument/foldingRange', { textDocument: { uri } });
+    expect(ranges).toEqual(
+      expect.arrayContaining([
+        { startLine: 10, endLine: 22 },
+        { startLine: 16, endLine: 18 },
+        { startLine: 0, endLine: 3 },
+      ]),
+    );
+  });
+
   it('goes from a track_script name to its vrrp_script, and from a sync-group member to its instance', async () => {
     expect(await client.sendRequest('textDocument/definition', at(17, 10))).toEqual({
       uri,

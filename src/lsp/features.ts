@@ -10,6 +10,7 @@ import type {
   CompletionItem,
   CompletionItemKind,
   DocumentSymbol,
+  FoldingRange,
   InsertTextFormat,
   MarkupContent,
   SymbolKind,
@@ -22,9 +23,10 @@ import { enclosingBlock, referencesFor, type Hit } from './navigation.js';
 import { originRange } from './positions.js';
 
 // The protocol's numbers (the library's enums are values: this module imports its types only).
-const ITEM: Record<'module' | 'property' | 'reference', CompletionItemKind> = {
+const ITEM: Record<'module' | 'property' | 'value' | 'reference', CompletionItemKind> = {
   module: 9,
   property: 10,
+  value: 12,
   reference: 18,
 };
 const SNIPPET: InsertTextFormat = 2;
@@ -164,6 +166,15 @@ export function completions(loaded: LoadedConfig, file: string, offset: number):
   const block = enclosingBlock(pass, file, offset);
   const scope = scopeFor(loaded.table, block);
   if (!scope) return [];
+  // After a keyword on its line: the words it accepts, when the table lists them.
+  const source = loaded.files.get(file);
+  const before = source ? source.text.slice(source.index.lineStart(source.index.position(offset).line), offset) : '';
+  const typed = /^\s*(\S+)\s+\S*$/.exec(before);
+  if (typed) {
+    const def = scope.keywords.get(typed[1]!);
+    const values = def?.values ?? (def?.bool ? ['on', 'off', 'true', 'false', 'yes', 'no'] : []);
+    return values.map((v) => ({ label: v, kind: ITEM.value, detail: `${def!.name} value` }));
+  }
   return [...scope.keywords.values()]
     .filter((d) => !d.deprecated)
     .map((d): CompletionItem => {
@@ -211,6 +222,21 @@ const SYMBOL_KINDS: Record<string, SymbolKind> = {
   real_server: SYMBOL.field,
   global_defs: SYMBOL.module,
 };
+
+/** Each block written in `file` whose braces are on different lines folds. */
+export function foldingRanges(loaded: LoadedConfig, file: string): FoldingRange[] {
+  const source = loaded.files.get(file);
+  const pass = loaded.passes[0];
+  if (!source || !pass) return [];
+  const out: FoldingRange[] = [];
+  for (const st of pass.tree.all) {
+    if (st.keyword.origin.file !== file || st.close?.origin.file !== file) continue;
+    const startLine = source.index.position(st.keyword.origin.start).line - 1;
+    const endLine = source.index.position(st.close.origin.start).line - 1;
+    if (endLine > startLine) out.push({ startLine, endLine });
+  }
+  return out;
+}
 
 /** The blocks written in `file` (the first pass's reading), nested as they are. */
 export function documentSymbols(loaded: LoadedConfig, file: string): DocumentSymbol[] {

@@ -22,7 +22,7 @@ import type { Diagnostic, Rule, RuleMeta } from '../engine/index.js';
 import type { CliOptions } from '../load/index.js';
 import { ruleDocsUrl } from '../format/common.js';
 import type { FileHost } from '../source/host.js';
-import { completions, documentSymbols, hoverText } from './features.js';
+import { completions, documentSymbols, foldingRanges, hoverText } from './features.js';
 import { definitionFor, hitAt, referencesFor } from './navigation.js';
 import { offsetOf, originRange, pathToUri, toLsp, uriToPath } from './positions.js';
 import { Workspace, type Analysis } from './workspace.js';
@@ -109,6 +109,7 @@ class Server {
         definitionProvider: true,
         referencesProvider: true,
         documentSymbolProvider: true,
+        foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: [QUICK_FIX] },
       },
       serverInfo: { name: 'keepalived-lint' },
@@ -163,6 +164,11 @@ class Server {
       const file = uriToPath(textDocument.uri);
       const a = file ? await this.fresh(file) : null;
       return file && a?.loaded ? documentSymbols(a.loaded, file) : [];
+    });
+    c.onFoldingRanges(async ({ textDocument }) => {
+      const file = uriToPath(textDocument.uri);
+      const a = file ? await this.fresh(file) : null;
+      return file && a?.loaded ? foldingRanges(a.loaded, file) : [];
     });
     c.onCodeAction(async ({ textDocument, context }) => {
       const file = uriToPath(textDocument.uri);
