@@ -344,6 +344,15 @@ describe('keepalived-lint lsp', () => {
         message: expect.stringContaining('notify of vrrp_instance VI_1'),
       },
     ]);
+    const onPath = { textDocument: { uri: pathToFileURL(conf).href }, position: { line: 12, character: 20 } };
+    expect(await client.sendRequest('textDocument/definition', onPath)).toEqual({
+      uri: scriptUri,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    });
+    const h = (await client.sendRequest('textDocument/hover', onPath)) as { contents: { value: string } };
+    expect(h.contents.value).toContain('**/etc/keepalived/notify.sh** (notify of vrrp_instance VI_1)');
+    expect(h.contents.value).toContain('keepalived passes: `VI_1`');
+    expect(h.contents.value).toContain('the script handles: `VI_9`, `VI_1`');
     const since = published.length;
     await client.sendNotification('textDocument/didOpen', {
       textDocument: { uri: scriptUri, languageId: 'shellscript', version: 1, text: NOTIFY_SCRIPT },

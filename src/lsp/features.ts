@@ -17,6 +17,7 @@ import type {
 } from 'vscode-languageserver';
 import type { LoadedConfig, LoadedPass, Origin, Statement } from '../load/index.js';
 import { collectReferences, type DefinitionKind } from '../model/references.js';
+import type { ScriptRef } from '../model/scripts.js';
 import { formatVersion } from '../versions/version.js';
 import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keyword-table.js';
 import { enclosingBlock, referencesFor, type Hit } from './navigation.js';
@@ -115,7 +116,22 @@ function where(loaded: LoadedConfig, o: Origin): string {
   return `${path.basename(o.file)}:${p.line}:${p.column}`;
 }
 
+/** A script path: where it is found, what keepalived passes it, the names its dispatches handle. */
+function scriptHover(loaded: LoadedConfig, ref: ScriptRef): string {
+  const f = loaded.scripts.file(ref);
+  const lines = [`**${ref.command?.text ?? ''}** (${ref.hook} of ${ref.owner.kind} ${ref.owner.name})`.trim()];
+  if (!f) return [...lines, 'not found in this checkout'].join('\n\n');
+  lines.push(`found at ${f.path} (${f.located})`);
+  if (ref.nameSource && ref.names.length)
+    lines.push(`keepalived passes: ${ref.names.map((n) => `\`${n}\``).join(', ')}`);
+  const a = loaded.scripts.analysis(ref);
+  const handled = new Set(a?.dispatches.flatMap((d) => d.tests.map((t) => t.literal.text)) ?? []);
+  if (handled.size) lines.push(`the script handles: ${[...handled].map((n) => `\`${n}\``).join(', ')}`);
+  return lines.join('\n\n');
+}
+
 function nameHover(loaded: LoadedConfig, hit: Hit): string {
+  if (hit.kind === 'script') return scriptHover(loaded, hit.ref);
   if (hit.kind === 'variable') {
     const uses = referencesFor(hit, false);
     return [

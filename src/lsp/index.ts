@@ -150,7 +150,7 @@ class Server {
     });
     c.onDefinition(async ({ textDocument, position }) => {
       const at = await this.at(textDocument.uri, position);
-      const o = at?.hit ? definitionFor(at.hit) : null;
+      const o = at?.hit ? definitionFor(at.analysis.loaded!, at.hit) : null;
       return o && at ? this.location(at.analysis, o) : null;
     });
     c.onReferences(async ({ textDocument, position, context }) => {

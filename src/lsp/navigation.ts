@@ -7,19 +7,23 @@
  */
 import type { Expansion, LoadedConfig, LoadedPass, Origin, Statement, Token } from '../load/index.js';
 import { collectReferences, definitionOf, type Definition, type Reference } from '../model/references.js';
+import type { ScriptRef } from '../model/scripts.js';
 
 export type Hit =
   | { kind: 'keyword'; statement: Statement; token: Token; pass: LoadedPass }
   | { kind: 'word'; statement: Statement; token: Token; pass: LoadedPass }
   | { kind: 'definition'; definition: Definition; token: Token; pass: LoadedPass }
   | { kind: 'reference'; reference: Reference; token: Token; pass: LoadedPass }
-  | { kind: 'variable'; name: string; definedAt: Origin | null; at: Origin; pass: LoadedPass };
+  | { kind: 'variable'; name: string; definedAt: Origin | null; at: Origin; pass: LoadedPass }
+  | { kind: 'script'; ref: ScriptRef; pass: LoadedPass };
 
 const covers = (o: Origin, file: string, offset: number) => o.file === file && o.start <= offset && offset <= o.end;
 
 /** The innermost thing at `offset` of `file`, looked for in each config-id pass in turn. */
 export function hitAt(loaded: LoadedConfig, file: string, offset: number): Hit | null {
   for (const pass of loaded.passes) {
+    for (const ref of pass.refs)
+      if (ref.command && covers(ref.command.origin, file, offset)) return { kind: 'script', ref, pass };
     const refs = collectReferences(pass.tree);
     for (const r of refs.references)
       if (covers(r.token.origin, file, offset) && !viaAt(r.token, file, offset))
@@ -73,8 +77,12 @@ export function variableUses(pass: LoadedPass): Expansion[] {
   return out;
 }
 
-/** Where the thing at the cursor is defined. */
-export function definitionFor(hit: Hit): Origin | null {
+/** Where the thing at the cursor is defined (a script path: the start of the script's file). */
+export function definitionFor(loaded: LoadedConfig, hit: Hit): Origin | null {
+  if (hit.kind === 'script') {
+    const f = loaded.scripts.file(hit.ref);
+    return f?.source ? { file: f.path, start: 0, end: 0 } : null;
+  }
   if (hit.kind === 'reference') {
     const d = definitionOf(collectReferences(hit.pass.tree), hit.reference);
     return d ? d.token.origin : null;
