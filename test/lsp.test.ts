@@ -369,6 +369,31 @@ describe('keepalived-lint lsp', () => {
     expect(fixed.diagnostics).toEqual([]);
   });
 
+  it('applies the .keepalived-lint.yaml above the file, and reports its problems at their place', async () => {
+    const yaml = write('four/.keepalived-lint.yaml', 'rules:\n  unknown-keyword: warning\n');
+    const conf = write('four/keepalived.conf', 'vrrp_instance VI_4 {\n    priorty 100\n}\n');
+    const confUri = pathToFileURL(conf).href;
+    const text = 'vrrp_instance VI_4 {\n    priorty 100\n}\n';
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: confUri, languageId: 'keepalived', version: 1, text },
+    });
+    const p = await diagnosticsFor(confUri);
+    expect(p.diagnostics.find((d) => d.code === 'unknown-keyword')?.severity).toBe(2);
+    // A misspelt key: the configuration file's problem, at its place; the config is linted with the defaults.
+    const yamlUri = pathToFileURL(yaml).href;
+    const since = published.length;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: yamlUri, languageId: 'yaml', version: 1, text: 'rulez:\n  unknown-keyword: warning\n' },
+    });
+    const problems = await diagnosticsFor(yamlUri, (q) => q.diagnostics.length > 0, since);
+    expect(problems.diagnostics[0]).toMatchObject({ severity: 1, range: { start: { line: 0, character: 0 } } });
+    expect(problems.diagnostics[0]!.message).toContain('rulez');
+    // The YAML is no keepalived config: no rule's finding is published for it.
+    expect(published.slice(since).filter((q) => q.uri === yamlUri && q.diagnostics.some((d) => d.code))).toEqual([]);
+    const after = await diagnosticsFor(confUri, () => true, since);
+    expect(after.diagnostics.find((d) => d.code === 'unknown-keyword')?.severity).toBe(1);
+  });
+
   it('shuts down and exits 0', async () => {
     await client.sendRequest('shutdown');
     const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));

@@ -6,6 +6,7 @@
  * loaded config. Example: didOpen keepalived.conf with `priorty 100` -> publishDiagnostics
  * [{ code: 'unknown-keyword', range 2:4-2:11, codeDescription.href: '.../unknown-keyword.md' }].
  */
+import * as path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 // Types only: the libraries load when the server starts (runLanguageServer), so that the other
@@ -74,6 +75,10 @@ const QUICK_FIX = 'quickfix';
 /** INCREMENTAL: the documents manager applies each edit to its copy. */
 const INCREMENTAL = 2;
 
+const CONFIG_FILE = /^\.keepalived-lint\.ya?ml$/;
+/** Language ids of buffers that are never a keepalived config by themselves. */
+const NOT_CONFIG = new Set(['yaml', 'json', 'jsonc', 'shellscript', 'sh', 'bash', 'python', 'perl', 'markdown']);
+
 /** The open documents, as vscode-languageserver's manager reports them. */
 interface Documents {
   onDidOpen(listener: (e: { document: TextDocument }) => void): unknown;
@@ -125,7 +130,7 @@ class Server {
       if (!file || this.workspace.open.get(file)?.version === d.version) return;
       this.uris.set(file, d.uri);
       this.workspace.open.set(file, { text: d.getText(), version: d.version });
-      this.schedule(file, delay);
+      this.changed(file, d.languageId, delay);
     };
     this.documents((documents) => {
       documents.onDidOpen(({ document }) => track(document, 0));
@@ -135,7 +140,7 @@ class Server {
         if (!file) return;
         this.workspace.open.delete(file);
         // The disk's text is what the rest of the workspace reads now.
-        this.schedule(file, 0);
+        this.changed(file, document.languageId, 0);
       });
     });
     c.onHover(async ({ textDocument, position }) => {
@@ -177,6 +182,18 @@ class Server {
       return this.codeActions(a, file, textDocument.uri, context.diagnostics);
     });
     c.listen();
+  }
+
+  /**
+   * A buffer changed: lint what reads it. A .keepalived-lint.yaml applies to every open config; a
+   * YAML, JSON or shell buffer that no open config reads is no config of its own.
+   */
+  private changed(file: string, languageId: string, delay: number): void {
+    if (CONFIG_FILE.test(path.basename(file))) {
+      for (const entry of this.workspace.entries()) this.schedule(entry, delay);
+    } else if (this.workspace.entryFor(file) !== file || !NOT_CONFIG.has(languageId)) {
+      this.schedule(file, delay);
+    }
   }
 
   /** Lint the config `file` is read through after `delay` ms of quiet. */

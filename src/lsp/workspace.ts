@@ -59,8 +59,9 @@ export class Workspace {
     return !this.open.has(file) || a.versions.has(file);
   }
 
-  forget(file: string): void {
-    this.analyses.delete(file);
+  /** The configs analysed so far (each entry once). */
+  entries(): string[] {
+    return [...this.analyses.keys()];
   }
 
   /** Load and lint the config `file` is read through, with the open buffers over the disk. */
