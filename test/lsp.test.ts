@@ -401,3 +401,39 @@ describe('keepalived-lint lsp', () => {
     expect(await code).toBe(0);
   });
 });
+
+describe('editors/vscode', () => {
+  const dirOf = path.join(REPO, 'editors', 'vscode');
+  const manifest = JSON.parse(fs.readFileSync(path.join(dirOf, 'package.json'), 'utf8')) as {
+    main: string;
+    contributes: {
+      languages: { id: string; filenames: string[]; filenamePatterns: string[] }[];
+      grammars: { language: string; path: string }[];
+    };
+  };
+
+  it('declares the keepalived language (keepalived.conf, *.conf under keepalived/) and starts lsp --stdio', () => {
+    expect(manifest.contributes.languages[0]).toMatchObject({
+      id: 'keepalived',
+      filenames: ['keepalived.conf'],
+      filenamePatterns: ['**/keepalived/**/*.conf'],
+    });
+    const extension = fs.readFileSync(path.join(dirOf, manifest.main), 'utf8');
+    expect(extension).toContain("['lsp', '--stdio'");
+    expect(extension).toContain("language: 'keepalived'");
+  });
+
+  it('highlights with a TextMate grammar whose patterns compile and find blocks, comments and $NAME', () => {
+    const grammar = JSON.parse(fs.readFileSync(path.join(dirOf, manifest.contributes.grammars[0]!.path), 'utf8')) as {
+      scopeName: string;
+      repository: Record<string, { match?: string; begin?: string; end?: string }>;
+    };
+    expect(grammar.scopeName).toBe('source.keepalived');
+    const re = (name: string) => new RegExp(grammar.repository[name]!.match!);
+    for (const r of Object.values(grammar.repository))
+      for (const p of [r.match, r.begin, r.end]) if (p) expect(() => new RegExp(p)).not.toThrow();
+    expect(re('block').exec('vrrp_instance VI_1 {')?.slice(1, 3)).toEqual(['vrrp_instance', 'VI_1']);
+    expect(re('comment').exec('    priority 100 # primary')?.[0]).toBe('# primary');
+    expect(re('definition').exec('$PRIO=100')?.[1]).toBe('$PRIO');
+  });
+});
