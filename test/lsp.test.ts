@@ -369,6 +369,23 @@ describe('keepalived-lint lsp', () => {
     expect(fixed.diagnostics).toEqual([]);
   });
 
+  it('reads a file opened alone through the keepalived.conf above it that includes it', async () => {
+    write('five/keepalived.conf', MAIN);
+    const part = write('five/conf.d/a.conf', PART);
+    const partUri = pathToFileURL(part).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: partUri, languageId: 'keepalived', version: 1, text: PART },
+    });
+    const p = await diagnosticsFor(partUri);
+    // Read alone, the file would know no $IFACE: its definition is in the config that includes it.
+    expect(p.diagnostics.map((d) => d.code)).toContain('unknown-keyword');
+    const def = (await client.sendRequest('textDocument/definition', {
+      textDocument: { uri: partUri },
+      position: { line: 1, character: 16 },
+    })) as { uri: string } | null;
+    expect(def?.uri).toBe(pathToFileURL(path.join(dir, 'five', 'keepalived.conf')).href);
+  });
+
   it('applies the .keepalived-lint.yaml above the file, and reports its problems at their place', async () => {
     const yaml = write('four/.keepalived-lint.yaml', 'rules:\n  unknown-keyword: warning\n');
     const conf = write('four/keepalived.conf', 'vrrp_instance VI_4 {\n    priorty 100\n}\n');

@@ -214,7 +214,7 @@ class Server {
     const before = this.running.get(entry) ?? Promise.resolve(null);
     const next = before
       .catch(() => null)
-      .then(() => this.workspace.analyze(entry))
+      .then(async () => (await this.workspace.includer(entry)) ?? this.workspace.analyze(entry))
       .then((a) => {
         this.publish(a);
         return a;

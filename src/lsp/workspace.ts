@@ -12,6 +12,9 @@ import { isLoadedConfig, Loader, OptionsResolver, type CliOptions, type LoadedCo
 import type { FileHost } from '../source/host.js';
 import { overlayHost } from '../source/overlay-host.js';
 
+/** How many folders above an opened file a keepalived.conf that includes it is looked for. */
+const INCLUDER_LEVELS = 3;
+
 export interface Analysis {
   entry: string;
   /** The config as loaded, null when it could not be (its error is then a finding on the entry). */
@@ -36,6 +39,7 @@ export class Workspace {
   /** Open buffers: text and version by absolute path. */
   readonly open = new Map<string, { text: string; version: number }>();
   private readonly analyses = new Map<string, Analysis>();
+  private readonly tried = new Set<string>();
 
   constructor(private readonly o: WorkspaceOptions) {}
 
@@ -57,6 +61,29 @@ export class Workspace {
     if (!a) return false;
     for (const [f, v] of a.versions) if (this.open.get(f)?.version !== v) return false;
     return !this.open.has(file) || a.versions.has(file);
+  }
+
+  /**
+   * For a file opened before the config that includes it (conf.d/a.conf): the analysis of the
+   * keepalived.conf in its folder or up to INCLUDER_LEVELS folders above that includes it, null when
+   * none does. Tried once per file; a config that does not include it is not kept.
+   */
+  async includer(file: string): Promise<Analysis | null> {
+    if (this.tried.has(file) || this.analyses.has(file) || path.basename(file) === 'keepalived.conf') return null;
+    this.tried.add(file);
+    let dir = path.dirname(file);
+    for (let i = 0; i < INCLUDER_LEVELS; i++) {
+      const candidate = path.join(dir, 'keepalived.conf');
+      if (!this.analyses.has(candidate) && this.o.base.stat(candidate).kind === 'file') {
+        const a = await this.analyze(candidate);
+        if (a.loaded?.files.has(file)) return a;
+        this.analyses.delete(candidate);
+      }
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    return null;
   }
 
   /** The configs analysed so far (each entry once). */
