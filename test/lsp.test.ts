@@ -12,7 +12,8 @@ import {
   StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node.js';
-import { REPO, tempTree } from './helpers.js';
+import { disableLineEdit } from '../src/lsp/suppress.js';
+import { REPO, runCli, tempTree } from './helpers.js';
 
 const { dir, write } = tempTree('kl-lsp-');
 
@@ -452,5 +453,36 @@ describe('editors/vscode', () => {
     expect(re('block').exec('vrrp_instance VI_1 {')?.slice(1, 3)).toEqual(['vrrp_instance', 'VI_1']);
     expect(re('comment').exec('    priority 100 # primary')?.[0]).toBe('# primary');
     expect(re('definition').exec('$PRIO=100')?.[1]).toBe('$PRIO');
+  });
+});
+
+describe('keepalived-lint lsp on the command line', () => {
+  it('is a usage error (exit 2, one line) with an unknown target or without a standard input', async () => {
+    const bad = await runCli(['lsp', '--stdio', '--target', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^keepalived-lint: --target "nope" is neither a keepalived version/);
+    const none = await runCli(['lsp']);
+    expect(none).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'keepalived-lint: lsp: no standard input stream to read the editor from\n',
+    });
+  });
+});
+
+describe('the disable comment', () => {
+  it('goes on a line of its own above the finding, indented as that line', () => {
+    expect(disableLineEdit('a {\n\t  priorty 1\n}\n', 2, 'unknown-keyword', false)).toEqual({
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+      newText: '\t  # keepalived-lint disable-next-line unknown-keyword\n',
+    });
+  });
+
+  it("never goes above a script's #! line", () => {
+    expect(disableLineEdit('#!/bin/sh\necho\n', 1, 'script-insecure', true)).toBeNull();
+    expect(disableLineEdit('#!/bin/sh\necho\n', 2, 'script-insecure', true)?.range.start).toEqual({
+      line: 1,
+      character: 0,
+    });
   });
 });
