@@ -412,6 +412,16 @@ describe('keepalived-lint lsp', () => {
     expect(after.diagnostics.find((d) => d.code === 'unknown-keyword')?.severity).toBe(1);
   });
 
+  it('clears the findings of a config once no open buffer reads it', async () => {
+    const confUri = pathToFileURL(path.join(dir, 'four', 'keepalived.conf')).href;
+    const yamlUri = pathToFileURL(path.join(dir, 'four', '.keepalived-lint.yaml')).href;
+    const since = published.length;
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri: yamlUri } });
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri: confUri } });
+    const p = await diagnosticsFor(confUri, (q) => q.diagnostics.length === 0, since);
+    expect(p.diagnostics).toEqual([]);
+  });
+
   it('shuts down and exits 0', async () => {
     await client.sendRequest('shutdown');
     const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));

@@ -139,8 +139,20 @@ class Server {
         const file = uriToPath(document.uri);
         if (!file) return;
         this.workspace.open.delete(file);
-        // The disk's text is what the rest of the workspace reads now.
-        this.changed(file, document.languageId, 0);
+        const a = this.workspace.analysisOf(file);
+        if (a && !this.readsOpen(a)) {
+          // No open buffer reads that config any more: forget it, and what it showed.
+          clearTimeout(this.timers.get(a.entry));
+          this.timers.delete(a.entry);
+          this.workspace.forget(a.entry);
+          for (const f of this.published.get(a.entry) ?? [])
+            void this.connection.sendDiagnostics({ uri: this.uri(f), diagnostics: [] });
+          this.published.delete(a.entry);
+        } else {
+          // The disk's text is what the rest of the workspace reads now.
+          this.changed(file, document.languageId, 0);
+        }
+        this.uris.delete(file);
       });
     });
     c.onHover(async ({ textDocument, position }) => {
@@ -216,12 +228,20 @@ class Server {
       .catch(() => null)
       .then(async () => (await this.workspace.includer(entry)) ?? this.workspace.analyze(entry))
       .then((a) => {
-        this.publish(a);
+        // Closed while it was linted: nothing to show.
+        if (this.readsOpen(a)) this.publish(a);
+        else this.workspace.forget(a.entry);
         return a;
       });
     this.running.set(entry, next);
     next.catch((e: unknown) => this.o.log?.(`keepalived-lint lsp: ${e instanceof Error ? e.message : String(e)}\n`));
     return next;
+  }
+
+  /** Whether an open buffer is among the files the config read. */
+  private readsOpen(a: Analysis): boolean {
+    for (const f of a.diagnostics.keys()) if (this.workspace.open.has(f)) return true;
+    return false;
   }
 
   /** The analysis of `file` with every open buffer as it is now (a pending lint runs at once). */

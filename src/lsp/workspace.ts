@@ -86,6 +86,11 @@ export class Workspace {
     return null;
   }
 
+  /** Drop what is known of a config no open buffer reads. */
+  forget(entry: string): void {
+    this.analyses.delete(entry);
+  }
+
   /** The configs analysed so far (each entry once). */
   entries(): string[] {
     return [...this.analyses.keys()];
