@@ -72,7 +72,7 @@ export async function runLanguageServer(o: LspOptions): Promise<number> {
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = { error: 1, warning: 2, info: 3 };
 const QUICK_FIX = 'quickfix';
-/** INCREMENTAL: the documents manager applies each edit to its copy. */
+/** TextDocumentSyncKind.Incremental: the documents manager applies each edit to its copy. */
 const INCREMENTAL = 2;
 
 const CONFIG_FILE = /^\.keepalived-lint\.ya?ml$/;
