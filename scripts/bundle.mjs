@@ -10,7 +10,8 @@
 // hands V8 the code cache that scripts/code-cache.mjs made from it at build time, which an ES module
 // cannot be given on Node 20. import.meta.url becomes the bundle's own file URL, and import() a
 // require() (Node >= 20.19 requires an ES module such as web-tree-sitter's).
-// Left outside: what loads on demand (ohm-js and the grammar, yaml, ajv) and the shell parser.
+// Left outside: what loads on demand (ohm-js and the grammar, yaml, ajv, the language server's
+// libraries) and the shell parser.
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -22,7 +23,17 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  external: ['ohm-js', 'ajv', 'yaml', 'web-tree-sitter', '../../grammar/*'],
+  external: [
+    'ohm-js',
+    'ajv',
+    'yaml',
+    'web-tree-sitter',
+    '../../grammar/*',
+    // The language server's libraries (~290 kB): loaded by `keepalived-lint lsp` only.
+    'vscode-languageserver',
+    'vscode-languageserver/*',
+    'vscode-languageserver-textdocument',
+  ],
   // Whitespace and syntax only: names stay, for stack traces and anything that reads a function's name.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -628,6 +628,52 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       },
     );
 
+  program
+    .command('lsp')
+    .description(
+      'run as a language server on standard input and output (diagnostics while typing, hover, ' +
+        'completion, definitions, references, symbols, code actions); for editors',
+    )
+    .option('--stdio', 'talk over standard input and output (the default and only transport; editors pass it)')
+    .addOption(targetOption())
+    .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
+    .option(
+      '-c, --config <file>',
+      'use this configuration file (default: the nearest .keepalived-lint.yaml above each file)',
+    )
+    .option('--config-id <id>', 'config-id for @ lines (default: every id the @ lines name)')
+    .addOption(ruleUrlBaseOption())
+    .action(
+      async (
+        o: { target: string; root?: string; config?: string; configId?: string; ruleUrlBase?: string },
+        cmd: Command,
+      ) => {
+        const target = checkTarget(o.target, io);
+        if (!target) return void (exitCode = EXIT_USAGE);
+        const input = io.stdin?.();
+        if (!input || typeof (input as Promise<string>).then === 'function') {
+          io.stderr('keepalived-lint: lsp: no standard input stream to read the editor from\n');
+          return void (exitCode = EXIT_USAGE);
+        }
+        const { runLanguageServer } = await import('../lsp/index.js');
+        exitCode = await runLanguageServer({
+          host,
+          rules,
+          known: allRules,
+          cli: {
+            ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+            ...(o.configId !== undefined ? { configId: o.configId } : {}),
+            ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
+            ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
+          },
+          ruleUrlBase: ruleLinks(o.ruleUrlBase).ruleUrlBase,
+          input: input as AsyncIterable<Uint8Array | string>,
+          output: io.stdout,
+          log: io.stderr,
+        });
+      },
+    );
+
   try {
     await program.parseAsync(splitWithKeepalived(argv, io.cwd), { from: 'user' });
   } catch (e) {

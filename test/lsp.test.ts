@@ -1,0 +1,498 @@
+// `keepalived-lint lsp`: the built CLI (bin/) driven over stdio by a JSON-RPC client, as an editor
+// drives it: initialize, didOpen, publishDiagnostics, hover, completion, definition, references,
+// document symbols, didChange, code actions, shutdown and exit.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node.js';
+import { disableLineEdit } from '../src/lsp/suppress.js';
+import { REPO, runCli, tempTree } from './helpers.js';
+
+const { dir, write } = tempTree('kl-lsp-');
+
+const CONFIG = `global_defs {
+    router_id lb1
+    lvs_flush_onstop
+}
+
+vrrp_script chk_web {
+    script "/usr/bin/true"
+    interval 2
+}
+
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priorty 100
+    advert_int 1
+    track_script {
+        chk_web
+    }
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+
+vrrp_sync_group SG {
+    group {
+        VI_1
+    }
+}
+`;
+
+const MAIN = `$IFACE=eth0
+include conf.d/*.conf
+vrrp_instance VI_2 {
+    state BACKUP
+    interface $IFACE
+    virtual_router_id 52
+    priority 100
+    virtual_ipaddress {
+        192.0.2.20/24
+    }
+}
+`;
+
+const PART = `vrrp_instance VI_3 {
+    interface $IFACE
+    virtual_router_id 53
+    priorty 90
+}
+`;
+
+const NOTIFY_CONFIG = `global_defs {
+    enable_script_security
+    script_user root
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 41
+    priority 100
+    virtual_ipaddress {
+        192.0.2.41/24
+    }
+    notify /etc/keepalived/notify.sh
+}
+`;
+
+const NOTIFY_SCRIPT = '#!/bin/sh\ncase "$2" in\n  VI_9) echo nine ;;\n  VI_1) echo one ;;\nesac\n';
+
+interface Published {
+  uri: string;
+  diagnostics: {
+    code: string;
+    message: string;
+    severity: number;
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    codeDescription?: { href: string };
+    relatedInformation?: unknown[];
+  }[];
+}
+
+let child: ChildProcessWithoutNullStreams;
+let client: MessageConnection;
+const published: Published[] = [];
+const waiters: { test: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
+let stderr = '';
+
+/** The next diagnostics for `uri` that pass `test` (or the ones already received after `since`). */
+function diagnosticsFor(uri: string, test: (p: Published) => boolean = () => true, since = 0): Promise<Published> {
+  const ok = (p: Published) => p.uri === uri && test(p);
+  const seen = published.slice(since).find(ok);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri}; stderr: ${stderr}`)), 15_000);
+    waiters.push({
+      test: ok,
+      resolve: (p) => {
+        clearTimeout(timer);
+        resolve(p);
+      },
+    });
+  });
+}
+
+const file = path.join(dir, 'keepalived.conf');
+const uri = pathToFileURL(file).href;
+const at = (line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });
+
+beforeAll(async () => {
+  write('keepalived.conf', CONFIG);
+  child = spawn(process.execPath, [path.join(REPO, 'bin', 'keepalived-lint.js'), 'lsp', '--stdio'], { cwd: dir });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  client = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  client.onNotification('textDocument/publishDiagnostics', (p: Published) => {
+    published.push(p);
+    for (const w of waiters.splice(0)) {
+      if (w.test(p)) w.resolve(p);
+      else waiters.push(w);
+    }
+  });
+  client.listen();
+  const init = await client.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(dir).href,
+    capabilities: {},
+  });
+  expect(init).toMatchObject({ capabilities: { hoverProvider: true, definitionProvider: true } });
+  await client.sendNotification('initialized', {});
+  await client.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'keepalived', version: 1, text: CONFIG },
+  });
+}, 30_000);
+
+afterAll(() => {
+  client?.dispose();
+  child?.kill();
+});
+
+describe('keepalived-lint lsp', () => {
+  it('publishes the findings with code, severity, range and the rule page', async () => {
+    const p = await diagnosticsFor(uri);
+    const unknown = p.diagnostics.find((d) => d.code === 'unknown-keyword');
+    expect(unknown).toMatchObject({
+      severity: 1,
+      range: { start: { line: 14, character: 4 }, end: { line: 14, character: 11 } },
+      codeDescription: { href: expect.stringMatching(/\/docs\/rules\/unknown-keyword\.md$/) },
+    });
+    expect(unknown!.message).toContain('"priorty"');
+    const deprecated = p.diagnostics.find((d) => d.code === 'deprecated-keyword');
+    expect(deprecated).toMatchObject({ severity: 2, range: { start: { line: 2, character: 4 } } });
+    const security = p.diagnostics.find((d) => d.code === 'script-security-disabled');
+    expect(security).toBeDefined();
+  });
+
+  it('hovers a keyword with its block, arguments, versions and the target verdict', async () => {
+    const h = (await client.sendRequest('textDocument/hover', at(15, 6))) as { contents: { value: string } };
+    expect(h.contents.value).toContain('**advert_int**');
+    expect(h.contents.value).toContain('`vrrp_instance`');
+    expect(h.contents.value).toMatch(/versions: 1\.2\.1 and later/);
+    expect(h.contents.value).toContain('keepalived 2.2.7 (target): valid here');
+    const unknown = (await client.sendRequest('textDocument/hover', at(14, 6))) as { contents: { value: string } };
+    expect(unknown.contents.value).toContain('unknown in `vrrp_instance`');
+  });
+
+  it('hovers a name with where it is defined and used', async () => {
+    const h = (await client.sendRequest('textDocument/hover', at(17, 10))) as { contents: { value: string } };
+    expect(h.contents.value).toContain('**chk_web** (vrrp_script)');
+    expect(h.contents.value).toContain('defined at keepalived.conf:6:13');
+    expect(h.contents.value).toContain('used at keepalived.conf:18:9 (track_script)');
+  });
+
+  it('completes the keywords of the enclosing vrrp_instance, and script names in track_script', async () => {
+    const items = (await client.sendRequest('textDocument/completion', at(15, 0))) as { label: string }[];
+    const labels = items.map((i) => i.label);
+    expect(labels).toContain('priority');
+    expect(labels).toContain('virtual_router_id');
+    expect(labels).not.toContain('router_id');
+    expect(labels).not.toContain('vrrp_instance');
+    const top = (await client.sendRequest('textDocument/completion', at(4, 0))) as { label: string }[];
+    expect(top.map((i) => i.label)).toContain('vrrp_instance');
+    const names = (await client.sendRequest('textDocument/completion', at(17, 8))) as { label: string }[];
+    expect(names.map((i) => i.label)).toEqual(['chk_web']);
+  });
+
+  it('completes the values of a keyword after it', async () => {
+    const items = (await client.sendRequest('textDocument/completion', at(11, 10))) as { label: string }[];
+    expect(items.map((i) => i.label).sort()).toEqual(['BACKUP', 'MASTER']);
+  });
+
+  it('folds each block', async () => {
+    const ranges = await client.sendRequest('textDocument/foldingRange', { textDocument: { uri } });
+    expect(ranges).toEqual(
+      expect.arrayContaining([
+        { startLine: 10, endLine: 22 },
+        { startLine: 16, endLine: 18 },
+        { startLine: 0, endLine: 3 },
+      ]),
+    );
+  });
+
+  it('goes from a track_script name to its vrrp_script, and from a sync-group member to its instance', async () => {
+    expect(await client.sendRequest('textDocument/definition', at(17, 10))).toEqual({
+      uri,
+      range: { start: { line: 5, character: 12 }, end: { line: 5, character: 19 } },
+    });
+    expect(await client.sendRequest('textDocument/definition', at(26, 9))).toEqual({
+      uri,
+      range: { start: { line: 10, character: 14 }, end: { line: 10, character: 18 } },
+    });
+  });
+
+  it('finds the references of a vrrp_script name', async () => {
+    const refs = await client.sendRequest('textDocument/references', {
+      ...at(5, 14),
+      context: { includeDeclaration: true },
+    });
+    expect(refs).toEqual([
+      { uri, range: { start: { line: 5, character: 12 }, end: { line: 5, character: 19 } } },
+      { uri, range: { start: { line: 17, character: 8 }, end: { line: 17, character: 15 } } },
+    ]);
+  });
+
+  it('lists the blocks as document symbols', async () => {
+    const symbols = (await client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as {
+      name: string;
+      range: { start: { line: number }; end: { line: number } };
+    }[];
+    expect(symbols.map((s) => s.name)).toEqual([
+      'global_defs',
+      'vrrp_script chk_web',
+      'vrrp_instance VI_1',
+      'vrrp_sync_group SG',
+    ]);
+    expect(symbols[2]!.range).toMatchObject({ start: { line: 10 }, end: { line: 22 } });
+  });
+
+  it('offers the fix and a disable comment as code actions', async () => {
+    const p = await diagnosticsFor(uri);
+    const deprecated = p.diagnostics.find((d) => d.code === 'deprecated-keyword')!;
+    const actions = (await client.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: deprecated.range,
+      context: { diagnostics: [deprecated] },
+    })) as { title: string; isPreferred?: boolean; edit: { changes: Record<string, unknown[]> } }[];
+    const fix = actions.find((a) => a.isPreferred);
+    expect(fix?.edit.changes[uri]).toEqual([
+      { range: { start: { line: 2, character: 4 }, end: { line: 2, character: 20 } }, newText: 'lvs_flush_on_stop' },
+    ]);
+    const disable = actions.find((a) => a.title === 'Disable deprecated-keyword for this line');
+    expect(disable?.edit.changes[uri]).toEqual([
+      {
+        range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } },
+        newText: '    # keepalived-lint disable-next-line deprecated-keyword\n',
+      },
+    ]);
+  });
+
+  it('clears a finding once didChange fixes the typo', async () => {
+    const since = published.length;
+    await client.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 14, character: 4 }, end: { line: 14, character: 11 } }, text: 'priority' },
+      ],
+    });
+    const p = await diagnosticsFor(uri, () => true, since);
+    expect(p.diagnostics.map((d) => d.code)).not.toContain('unknown-keyword');
+    expect(p.diagnostics.map((d) => d.code)).toContain('deprecated-keyword');
+  });
+
+  it('reads included files through the open config, with $NAME definitions', async () => {
+    const main = write('two/keepalived.conf', MAIN);
+    const part = write('two/conf.d/a.conf', PART);
+    const mainUri = pathToFileURL(main).href;
+    const partUri = pathToFileURL(part).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: mainUri, languageId: 'keepalived', version: 1, text: MAIN },
+    });
+    const p = await diagnosticsFor(partUri);
+    expect(p.diagnostics.find((d) => d.code === 'unknown-keyword')?.range).toEqual({
+      start: { line: 3, character: 4 },
+      end: { line: 3, character: 11 },
+    });
+    // Opened in turn, the included file is still read where it is included: $IFACE resolves.
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: partUri, languageId: 'keepalived', version: 1, text: PART },
+    });
+    const def = (await client.sendRequest('textDocument/definition', {
+      textDocument: { uri: partUri },
+      position: { line: 1, character: 16 },
+    })) as { uri: string; range: { start: { line: number } } };
+    expect(def).toMatchObject({ uri: mainUri, range: { start: { line: 0 } } });
+    const refs = (await client.sendRequest('textDocument/references', {
+      textDocument: { uri: partUri },
+      position: { line: 1, character: 16 },
+      context: { includeDeclaration: false },
+    })) as { uri: string; range: { start: { line: number } } }[];
+    expect(refs.map((r) => [r.uri, r.range.start.line])).toEqual([
+      [partUri, 1],
+      [mainUri, 4],
+    ]);
+    const h = (await client.sendRequest('textDocument/hover', {
+      textDocument: { uri: partUri },
+      position: { line: 2, character: 6 },
+    })) as { contents: { value: string } };
+    expect(h.contents.value).toContain('**virtual_router_id**');
+  });
+
+  it("gives a script the config runs its findings, and reads the script's open buffer", async () => {
+    const conf = write('three/etc/keepalived/keepalived.conf', NOTIFY_CONFIG);
+    const script = write('three/etc/keepalived/notify.sh', NOTIFY_SCRIPT);
+    fs.chmodSync(script, 0o755);
+    const scriptUri = pathToFileURL(script).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: pathToFileURL(conf).href, languageId: 'keepalived', version: 1, text: NOTIFY_CONFIG },
+    });
+    const p = await diagnosticsFor(scriptUri);
+    const unknown = p.diagnostics.find((d) => d.code === 'script-unknown-name');
+    expect(unknown?.range.start).toEqual({ line: 2, character: 2 });
+    expect(unknown?.relatedInformation).toEqual([
+      {
+        location: {
+          uri: pathToFileURL(conf).href,
+          range: expect.objectContaining({ start: { line: 12, character: 4 } }),
+        },
+        message: expect.stringContaining('notify of vrrp_instance VI_1'),
+      },
+    ]);
+    const onPath = { textDocument: { uri: pathToFileURL(conf).href }, position: { line: 12, character: 20 } };
+    expect(await client.sendRequest('textDocument/definition', onPath)).toEqual({
+      uri: scriptUri,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    });
+    const h = (await client.sendRequest('textDocument/hover', onPath)) as { contents: { value: string } };
+    expect(h.contents.value).toContain('**/etc/keepalived/notify.sh** (notify of vrrp_instance VI_1)');
+    expect(h.contents.value).toContain('keepalived passes: `VI_1`');
+    expect(h.contents.value).toContain('the script handles: `VI_9`, `VI_1`');
+    const since = published.length;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: scriptUri, languageId: 'shellscript', version: 1, text: NOTIFY_SCRIPT },
+    });
+    await client.sendNotification('textDocument/didChange', {
+      textDocument: { uri: scriptUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } }, text: '' }],
+    });
+    const fixed = await diagnosticsFor(
+      scriptUri,
+      (q) => !q.diagnostics.some((d) => d.code === 'script-unknown-name'),
+      since,
+    );
+    expect(fixed.diagnostics).toEqual([]);
+  });
+
+  it('reads a file opened alone through the keepalived.conf above it that includes it', async () => {
+    write('five/keepalived.conf', MAIN);
+    const part = write('five/conf.d/a.conf', PART);
+    const partUri = pathToFileURL(part).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: partUri, languageId: 'keepalived', version: 1, text: PART },
+    });
+    const p = await diagnosticsFor(partUri);
+    // Read alone, the file would know no $IFACE: its definition is in the config that includes it.
+    expect(p.diagnostics.map((d) => d.code)).toContain('unknown-keyword');
+    const def = (await client.sendRequest('textDocument/definition', {
+      textDocument: { uri: partUri },
+      position: { line: 1, character: 16 },
+    })) as { uri: string } | null;
+    expect(def?.uri).toBe(pathToFileURL(path.join(dir, 'five', 'keepalived.conf')).href);
+  });
+
+  it('applies the .keepalived-lint.yaml above the file, and reports its problems at their place', async () => {
+    const yaml = write('four/.keepalived-lint.yaml', 'rules:\n  unknown-keyword: warning\n');
+    const conf = write('four/keepalived.conf', 'vrrp_instance VI_4 {\n    priorty 100\n}\n');
+    const confUri = pathToFileURL(conf).href;
+    const text = 'vrrp_instance VI_4 {\n    priorty 100\n}\n';
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: confUri, languageId: 'keepalived', version: 1, text },
+    });
+    const p = await diagnosticsFor(confUri);
+    expect(p.diagnostics.find((d) => d.code === 'unknown-keyword')?.severity).toBe(2);
+    // A misspelt key: the configuration file's problem, at its place; the config is linted with the defaults.
+    const yamlUri = pathToFileURL(yaml).href;
+    const since = published.length;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: yamlUri, languageId: 'yaml', version: 1, text: 'rulez:\n  unknown-keyword: warning\n' },
+    });
+    const problems = await diagnosticsFor(yamlUri, (q) => q.diagnostics.length > 0, since);
+    expect(problems.diagnostics[0]).toMatchObject({ severity: 1, range: { start: { line: 0, character: 0 } } });
+    expect(problems.diagnostics[0]!.message).toContain('rulez');
+    // The YAML is no keepalived config: no rule's finding is published for it.
+    expect(published.slice(since).filter((q) => q.uri === yamlUri && q.diagnostics.some((d) => d.code))).toEqual([]);
+    const after = await diagnosticsFor(confUri, () => true, since);
+    expect(after.diagnostics.find((d) => d.code === 'unknown-keyword')?.severity).toBe(1);
+  });
+
+  it('clears the findings of a config once no open buffer reads it', async () => {
+    const confUri = pathToFileURL(path.join(dir, 'four', 'keepalived.conf')).href;
+    const yamlUri = pathToFileURL(path.join(dir, 'four', '.keepalived-lint.yaml')).href;
+    const since = published.length;
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri: yamlUri } });
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri: confUri } });
+    const p = await diagnosticsFor(confUri, (q) => q.diagnostics.length === 0, since);
+    expect(p.diagnostics).toEqual([]);
+  });
+
+  it('shuts down and exits 0', async () => {
+    await client.sendRequest('shutdown');
+    const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await client.sendNotification('exit');
+    expect(await code).toBe(0);
+  });
+});
+
+describe('editors/vscode', () => {
+  const dirOf = path.join(REPO, 'editors', 'vscode');
+  const manifest = JSON.parse(fs.readFileSync(path.join(dirOf, 'package.json'), 'utf8')) as {
+    main: string;
+    contributes: {
+      languages: { id: string; filenames: string[]; filenamePatterns: string[] }[];
+      grammars: { language: string; path: string }[];
+    };
+  };
+
+  it('declares the keepalived language (keepalived.conf, *.conf under keepalived/) and starts lsp --stdio', () => {
+    expect(manifest.contributes.languages[0]).toMatchObject({
+      id: 'keepalived',
+      filenames: ['keepalived.conf'],
+      filenamePatterns: ['**/keepalived/**/*.conf'],
+    });
+    const extension = fs.readFileSync(path.join(dirOf, manifest.main), 'utf8');
+    expect(extension).toContain("['lsp', '--stdio'");
+    expect(extension).toContain("language: 'keepalived'");
+  });
+
+  it('highlights with a TextMate grammar whose patterns compile and find blocks, comments and $NAME', () => {
+    const grammar = JSON.parse(fs.readFileSync(path.join(dirOf, manifest.contributes.grammars[0]!.path), 'utf8')) as {
+      scopeName: string;
+      repository: Record<string, { match?: string; begin?: string; end?: string }>;
+    };
+    expect(grammar.scopeName).toBe('source.keepalived');
+    const re = (name: string) => new RegExp(grammar.repository[name]!.match!);
+    for (const r of Object.values(grammar.repository))
+      for (const p of [r.match, r.begin, r.end]) if (p) expect(() => new RegExp(p)).not.toThrow();
+    expect(re('block').exec('vrrp_instance VI_1 {')?.slice(1, 3)).toEqual(['vrrp_instance', 'VI_1']);
+    expect(re('comment').exec('    priority 100 # primary')?.[0]).toBe('# primary');
+    expect(re('definition').exec('$PRIO=100')?.[1]).toBe('$PRIO');
+  });
+});
+
+describe('keepalived-lint lsp on the command line', () => {
+  it('is a usage error (exit 2, one line) with an unknown target or without a standard input', async () => {
+    const bad = await runCli(['lsp', '--stdio', '--target', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^keepalived-lint: --target "nope" is neither a keepalived version/);
+    const none = await runCli(['lsp']);
+    expect(none).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'keepalived-lint: lsp: no standard input stream to read the editor from\n',
+    });
+  });
+});
+
+describe('the disable comment', () => {
+  it('goes on a line of its own above the finding, indented as that line', () => {
+    expect(disableLineEdit('a {\n\t  priorty 1\n}\n', 2, 'unknown-keyword', false)).toEqual({
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+      newText: '\t  # keepalived-lint disable-next-line unknown-keyword\n',
+    });
+  });
+
+  it("never goes above a script's #! line", () => {
+    expect(disableLineEdit('#!/bin/sh\necho\n', 1, 'script-insecure', true)).toBeNull();
+    expect(disableLineEdit('#!/bin/sh\necho\n', 2, 'script-insecure', true)?.range.start).toEqual({
+      line: 1,
+      character: 0,
+    });
+  });
+});
