@@ -2,18 +2,23 @@ import { defineRule } from '../src/rule-api/index.js';
 import { familyName, routesFrom, vrrpInstances, type VrrpInstance } from '../src/model/vrrp.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
 import { familySplit, type FamilySplit } from '../src/model/family-split.js';
-import type { Fix } from '../src/rule-api/index.js';
+import type { Fix, Origin } from '../src/rule-api/index.js';
 
 /** The split as a suggestion (it changes what keepalived runs: a second VRRP instance, a group). */
-function splitSuggestion(split: FamilySplit, name: string): Fix {
+function splitSuggestion(
+  split: FamilySplit,
+  name: string,
+  scripts: { deployed: string; edits: { at: Origin; text: string }[] }[],
+): Fix {
   const group = split.group.created
     ? `a new vrrp_sync_group ${name} that takes over its notify lines`
     : `vrrp_sync_group ${split.group.name}`;
+  const touched = scripts.length ? `; the case arms for ${name} in ${scripts.map((s) => s.deployed).join(', ')}` : '';
   return {
     message:
       `split ${name} into ${split.names[0]} and ${split.names[1]} ` +
-      `(virtual_router_id ${split.vrid} for ${split.names[1]}), both in ${group}`,
-    edits: split.edits.map((e) => ({ at: e.at, text: e.text })),
+      `(virtual_router_id ${split.vrid} for ${split.names[1]}), both in ${group}${touched}`,
+    edits: [...split.edits, ...scripts.flatMap((s) => s.edits)].map((e) => ({ at: e.at, text: e.text })),
   };
 }
 
@@ -81,7 +86,39 @@ export const rule = defineRule({
     const fixed = compareVersions(ctx.target, FAMILY_FIXED) >= 0;
     const splitOffer = (inst: VrrpInstance) => {
       const split = familySplit(inst, ctx.tree, (f) => ctx.file(f));
-      return split ? { suggestions: [splitSuggestion(split, inst.name)] } : {};
+      if (!split) return {};
+      // In a group that was there already, the instance keeps its notify lines: the case arms of its
+      // scripts that name it take both new names (a quoted or pattern arm is left to script-unknown-name).
+      const scripts = split.group.created ? [] : scriptArms(inst.name, split.names);
+      return { suggestions: [splitSuggestion(split, inst.name, scripts)] };
+    };
+    const scriptArms = (name: string, names: [string, string]) => {
+      const out: { file: string; deployed: string; edits: { at: Origin; text: string }[] }[] = [];
+      const seen = new Set<string>();
+      for (const ref of ctx.scripts.refs) {
+        if (ref.owner.kind !== 'vrrp_instance' || ref.owner.name !== name) continue;
+        const f = ctx.scripts.file(ref);
+        const a = ctx.scripts.analysis(ref);
+        const text = f ? ctx.file(f.path)?.text : undefined;
+        if (!f || !a?.parsed || text === undefined || seen.has(f.path)) continue;
+        seen.add(f.path);
+        const edits = a.dispatches
+          .filter((d) => d.kind === 'case')
+          .flatMap((d) => d.tests)
+          .filter(
+            (t) =>
+              t.literal.text === name &&
+              !t.literal.glob &&
+              !t.negated &&
+              !t.fold &&
+              !t.strip &&
+              text.slice(t.literal.start, t.literal.end) === name &&
+              !/["']/.test(text[t.literal.start - 1] ?? ''),
+          )
+          .map((t) => ({ at: { file: f.path, start: t.literal.start, end: t.literal.end }, text: names.join('|') }));
+        if (edits.length) out.push({ file: f.path, deployed: f.deployed, edits });
+      }
+      return out;
     };
     return {
       end() {

@@ -242,3 +242,64 @@ describe('the Debian upgrade, end to end', () => {
     }
   });
 });
+
+describe('the upgrade split of an instance already in a sync group', () => {
+  const conf = [
+    'global_defs {',
+    '    router_id gw1',
+    '    enable_script_security',
+    '    script_user root',
+    '    lvs_sync_daemon eth0 gateway id 10',
+    '}',
+    'vrrp_sync_group uplinks {',
+    '    group {',
+    '        gateway',
+    '        transit',
+    '    }',
+    '}',
+    ...['gateway', 'transit'].flatMap((name, i) => [
+      `vrrp_instance ${name} {`,
+      '    state BACKUP',
+      `    interface eth${i}`,
+      `    virtual_router_id ${51 + 10 * i}`,
+      '    priority 100',
+      '    virtual_ipaddress {',
+      i ? '        198.51.100.1/24' : '        192.0.2.1/24\n        2001:db8::1/64',
+      '    }',
+      '    notify /etc/keepalived/default-route.sh',
+      '}',
+    ]),
+    '',
+  ].join('\n');
+  const script = [
+    '#!/bin/sh',
+    'case "$2" in',
+    '    gateway) [ "$3" = MASTER ] && ip route replace default via 192.0.2.254 ;;',
+    '    "gateway") : ;;',
+    '    transit) : ;;',
+    'esac',
+    '',
+  ].join('\n');
+
+  it('the group gets the new member, lvs_sync_daemon follows, the plain case arm takes both names', async () => {
+    const { dir, write } = tempTree('kl-fix-group-');
+    const c = write('etc/keepalived/keepalived.conf', conf);
+    const s = write('etc/keepalived/default-route.sh', script, 0o750);
+    const r = await runCli(['lint', 'etc/keepalived/keepalived.conf', '--fix', '--unsafe-fixes'], { cwd: dir });
+    expect(r.stderr).toMatch(
+      /fixed 1 problem in 2 files: etc\/keepalived\/keepalived.conf, etc\/keepalived\/default-route.sh/,
+    );
+    const fixed = fs.readFileSync(c, 'utf8');
+    expect(fixed).toContain('    lvs_sync_daemon eth0 gateway_v4 id 10\n');
+    expect(fixed).toContain('        gateway_v4\n        gateway_v6\n        transit\n');
+    expect(fixed.match(/lvs_sync_daemon/g)).toHaveLength(1);
+    // The quoted arm is not rewritten ("gateway_v4|gateway_v6" in quotes is one literal word).
+    expect(fs.readFileSync(s, 'utf8')).toBe(script.replace('    gateway)', '    gateway_v4|gateway_v6)'));
+    expect(fs.statSync(s).mode & 0o777).toBe(0o750);
+    const after = await lintJson(c, [], dir);
+    expect(after.all.filter((d) => d.ruleId === 'mixed-address-family')).toEqual([]);
+    // What is left is the quoted arm, which names an instance that no longer exists.
+    expect(after.all.filter((d) => d.severity === 'error').map((d) => d.ruleId)).toEqual(['script-unknown-name']);
+    if (keepalivedAvailable()) expect(runKeepalivedTest(c, { interfaces: ['eth0', 'eth1'] }).exitCode).toBe(0);
+  });
+});

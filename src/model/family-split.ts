@@ -108,6 +108,9 @@ export function familySplit(
   const blockStart = text.lastIndexOf('\n', st.keyword.origin.start - 1) + 1;
   const blockEnd = st.close.origin.end;
   const indent = text.slice(blockStart, st.keyword.origin.start);
+  // One LVS sync daemon for the whole config: the copy does not name it again (keepalived ignores a repeat).
+  const syncDaemon = st.children.filter((c) => c.keyword.text === 'lvs_sync_daemon_interface').map(statementLine);
+  if (syncDaemon.some((l) => l === null)) return null;
   const notifyLines = member ? [] : st.children.filter((c) => NOTIFY.test(c.keyword.text)).map(statementLine);
   if (notifyLines.some((l) => l === null)) return null;
   // The copy: the block's text with the other names, VRID and addresses, edited from the end.
@@ -116,6 +119,7 @@ export function familySplit(
     { at: vridTok.origin, text: String(vrid) },
     ...ownLines.map((l) => ({ at: l!, text: '' })),
     ...notifyLines.map((l) => ({ at: l!, text: '' })),
+    ...syncDaemon.map((l) => ({ at: l!, text: '' })),
   ];
   let copy = text.slice(blockStart, blockEnd);
   for (const e of [...copyEdits].sort((a, b) => b.at.start - a.at.start))
@@ -132,6 +136,13 @@ export function familySplit(
     ...notifyLines.map((l) => ({ at: l!, text: '' })),
     { at: { file: src.path, start: blockEnd, end: blockEnd }, text: `\n\n${copy}${groupText}` },
   ];
+  // `lvs_sync_daemon IFACE NAME`: the daemon follows the instance that keeps the VRID.
+  for (const g of tree.top.filter((t) => t.keyword.text === 'global_defs')) {
+    for (const c of g.children) {
+      const named = c.keyword.text === 'lvs_sync_daemon' ? c.args[1] : undefined;
+      if (named?.text === inst.name && !named.via.length) edits.push({ at: named.origin, text: names[0] });
+    }
+  }
   if (member) {
     const m = text.lastIndexOf('\n', member.origin.start - 1) + 1;
     const memberIndent = member.origin.file === src.path ? text.slice(m, member.origin.start) : '';
