@@ -35,13 +35,15 @@ export const rule = defineRule({
                 ? `warns under -t: ${quoted}`
                 : `only logs ${quoted} to syslog (keepalived -t does not show it)`;
               const upgrade = routeWordUpgradeNote(w, ctx.from);
-              // gw and via are one word to the route parser; nexthop and ::/0 are read by other
-              // paths of it, so those edits are offered, not made.
+              // gw and via are one word to the route parser, and default6 installs the route ::/0
+              // does (seen with keepalived 2.2.7 as a daemon: "default via ... proto keepalived" both
+              // ways); "or" and "nexthop" take other syntax, so that edit is offered, not made.
               const edit = {
                 message: `replace "${t.text}" with "${w.replacement}"`,
                 edits: [{ at: t, text: w.replacement }],
               };
-              const safe = t.text === 'gw' && (!ctx.from || compareVersions(ctx.from, '1.2.24') >= 0);
+              const safe =
+                t.text === 'default6' || (t.text === 'gw' && (!ctx.from || compareVersions(ctx.from, '1.2.24') >= 0));
               ctx.report({
                 messageId: 'routeWord',
                 at: t,
