@@ -61,6 +61,21 @@ export const rule = defineRule({
           const { origin, via } = cmd.origin(words.flatMap((w) => w.chars));
           const text = `${cmd.words[0]!.text} ${words.map((w) => w.text).join(' ')}`;
           const q = text.includes('"') ? `'` : '"';
+          // The command and its words as one quoted word: they become its arguments (a change of what
+          // keepalived runs, so a suggestion). Only where the whole line is written as it is.
+          const whole = cmd.origin(cmd.words.flatMap((w) => w.chars));
+          const written = ctx.file(whole.origin.file)?.text.slice(whole.origin.start, whole.origin.end);
+          const quote =
+            !whole.via.length && written !== undefined && !/["'\\]/.test(written) && !text.includes("'")
+              ? {
+                  suggestions: [
+                    {
+                      message: `quote the command with its arguments`,
+                      edits: [{ at: whole.origin, text: `${q}${text}${q}` }],
+                    },
+                  ],
+                }
+              : {};
           const data = {
             hook: hookLabel(ref),
             program,
@@ -84,7 +99,7 @@ export const rule = defineRule({
                   `write "user ${words.map((w) => w.text).join(' ')}" ` +
                   `on a line of its own`
                 : '';
-            ctx.report({ messageId: 'ignored', at: origin, via, data: { ...data, userLine, asUser } });
+            ctx.report({ messageId: 'ignored', at: origin, via, data: { ...data, userLine, asUser }, ...quote });
             continue;
           }
           const user = words[0]!.text;
@@ -105,7 +120,13 @@ export const rule = defineRule({
                 `${program} - ignoring"; keepalived -t says nothing)`
               : `, and drops the script if user "${user}"${group ? ` or group "${group}"` : ''} does not exist`;
             const roles = ignored.length ? 'user, group and ignored words' : group ? 'user and group' : 'the user';
-            ctx.report({ messageId: 'user', at: origin, via, data: { ...data, user, roles, dropped, change } });
+            ctx.report({
+              messageId: 'user',
+              at: origin,
+              via,
+              data: { ...data, user, roles, dropped, change },
+              ...quote,
+            });
           } else if (!known.has(user)) {
             ctx.report({
               messageId: 'maybeUser',
