@@ -441,11 +441,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ) => {
         const target = checkTarget(o.target, io);
         if (!target) return void (exitCode = EXIT_USAGE);
-        const cli: CliLintOptions = {
-          ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
-          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
-          ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
-        };
+        const cli = commandOptions(cmd, target, o, io.cwd);
         const { runClusterCommand } = await import('./cluster-command.js');
         exitCode = await runClusterCommand(paths, o.format, cli, {
           io,
@@ -589,11 +585,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ) => {
         const target = checkTarget(o.target, io);
         if (!target) return void (exitCode = EXIT_USAGE);
-        const cli: CliLintOptions = {
-          ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
-          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
-          ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
-        };
+        const cli = commandOptions(cmd, target, o, io.cwd);
         const { runGraphCommand } = await import('./graph-command.js');
         exitCode = await runGraphCommand(paths, o.format, cli, { io, host });
       },
@@ -618,11 +610,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ) => {
         const target = checkTarget(o.target, io);
         if (!target) return void (exitCode = EXIT_USAGE);
-        const cli: CliLintOptions = {
-          ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
-          ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
-          ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
-        };
+        const cli = commandOptions(cmd, target, o, io.cwd);
         const { runSimulateCommand } = await import('./simulate-command.js');
         exitCode = await runSimulateCommand(paths, o.format, cli, { io, host });
       },
@@ -661,10 +649,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           rules,
           known: allRules,
           cli: {
-            ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+            ...commandOptions(cmd, target, o, io.cwd),
             ...(o.configId !== undefined ? { configId: o.configId } : {}),
-            ...(o.root !== undefined ? { root: path.resolve(io.cwd, o.root) } : {}),
-            ...(o.config !== undefined ? { config: path.resolve(io.cwd, o.config) } : {}),
           },
           ruleUrlBase: ruleLinks(o.ruleUrlBase).ruleUrlBase,
           input: input as AsyncIterable<Uint8Array | string>,
@@ -689,6 +675,23 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   return exitCode;
+}
+
+/**
+ * The options cluster, graph, simulate and lsp take as lint does: --target (only when given: a
+ * configuration file's target wins over the default), --root and --config, resolved from `cwd`.
+ */
+function commandOptions(
+  cmd: Command,
+  target: string,
+  o: { root?: string; config?: string },
+  cwd: string,
+): CliLintOptions {
+  return {
+    ...(cmd.getOptionValueSource('target') === 'default' ? {} : { target }),
+    ...(o.root !== undefined ? { root: path.resolve(cwd, o.root) } : {}),
+    ...(o.config !== undefined ? { config: path.resolve(cwd, o.config) } : {}),
+  };
 }
 
 function printConfig(file: string, cli: CliLintOptions, host: FileHost, io: CliIO): number {
