@@ -57,43 +57,70 @@ function splitLines(t: string): string[] {
   return lines.length === 1 && lines[0] === '' ? [] : lines;
 }
 
-/** Myers' O((N+M)D) shortest edit script, as a list of kept, removed and added lines. */
+/**
+ * Edit scripts longer than this many lines (after the common head and tail are set aside) are not
+ * searched for: the middle is shown removed and added whole. Myers keeps one frontier per step, so
+ * its memory grows with the square of the script's length: 2,000 steps are ~16 MB.
+ */
+export const MAX_DIFF_STEPS = 2_000;
+
+/**
+ * The lines kept, removed and added: the common head and tail as they are, the middle by Myers'
+ * O((N+M)D) shortest edit script, or, past MAX_DIFF_STEPS, removed and added whole (still a diff
+ * `patch` applies, only with larger hunks).
+ */
 function diffLines(a: string[], b: string[]): Op[] {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const midA = a.slice(head, a.length - tail);
+  const midB = b.slice(head, b.length - tail);
+  const keep = (lines: string[]): Op[] => lines.map((line) => ({ kind: ' ', line }));
+  const middle = myers(midA, midB) ?? [
+    ...midA.map((line): Op => ({ kind: '-', line })),
+    ...midB.map((line): Op => ({ kind: '+', line })),
+  ];
+  return [...keep(a.slice(0, head)), ...middle, ...keep(a.slice(a.length - tail))];
+}
+
+/** Myers' shortest edit script, or null when it is longer than MAX_DIFF_STEPS. */
+function myers(a: string[], b: string[]): Op[] | null {
   const n = a.length;
   const m = b.length;
-  const max = n + m;
-  const v = new Map<number, number>([[1, 0]]);
-  const trace: Map<number, number>[] = [];
+  const max = Math.min(n + m, MAX_DIFF_STEPS);
+  // v[k + offset]: the furthest x on diagonal k; trace[d]: v as round d found it (only its 2d+1 cells).
+  const offset = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  const trace: Int32Array[] = [];
   let found = false;
   for (let d = 0; d <= max && !found; d++) {
-    trace.push(new Map(v));
+    trace.push(v.slice(offset - d - 1, offset + d + 2));
     for (let k = -d; k <= d; k += 2) {
       let x =
-        k === -d || (k !== d && (v.get(k - 1) ?? 0) < (v.get(k + 1) ?? 0))
-          ? (v.get(k + 1) ?? 0)
-          : (v.get(k - 1) ?? 0) + 1;
+        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
         y++;
       }
-      v.set(k, x);
+      v[offset + k] = x;
       if (x >= n && y >= m) {
         found = true;
         break;
       }
     }
   }
-  trace.push(new Map(v));
-  // Walk back through the saved frontiers.
+  if (!found) return null;
+  // Walk back through the saved frontiers (trace[d] holds diagonals -d-1 .. d+1).
+  const at = (d: number, k: number) => trace[d]![k + d + 1]!;
   const ops: Op[] = [];
   let x = n;
   let y = m;
-  for (let d = trace.length - 2; d >= 0; d--) {
-    const vd = trace[d]!;
+  for (let d = trace.length - 1; d >= 0; d--) {
     const k = x - y;
-    const prevK = k === -d || (k !== d && (vd.get(k - 1) ?? 0) < (vd.get(k + 1) ?? 0)) ? k + 1 : k - 1;
-    const prevX = vd.get(prevK) ?? 0;
+    const prevK = k === -d || (k !== d && at(d, k - 1) < at(d, k + 1)) ? k + 1 : k - 1;
+    const prevX = d === 0 ? 0 : at(d, prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
       ops.push({ kind: ' ', line: a[--x]! });
