@@ -1,7 +1,8 @@
 import { defineRule } from '../src/rule-api/index.js';
 import { familyName, routesFrom, vrrpInstances, type VrrpInstance } from '../src/model/vrrp.js';
 import { compareVersions, formatVersion } from '../src/versions/version.js';
-import { familySplit, type FamilySplit } from '../src/model/family-split.js';
+import { familySplit, splitContext, type FamilySplit, type SplitContext } from '../src/model/family-split.js';
+import type { ScriptRef } from '../src/model/scripts.js';
 import type { Fix, Origin } from '../src/rule-api/index.js';
 
 /** The split as a suggestion (it changes what keepalived runs: a second VRRP instance, a group). */
@@ -84,19 +85,31 @@ export const rule = defineRule({
   },
   create(ctx) {
     const fixed = compareVersions(ctx.target, FAMILY_FIXED) >= 0;
+    let context: SplitContext | undefined;
     const splitOffer = (inst: VrrpInstance) => {
-      const split = familySplit(inst, ctx.tree, (f) => ctx.file(f));
+      context ??= splitContext(ctx.tree);
+      const split = familySplit(inst, context, (f) => ctx.file(f));
       if (!split) return {};
       // In a group that was there already, the instance keeps its notify lines: the case arms of its
       // scripts that name it take both new names (a quoted or pattern arm is left to script-unknown-name).
       const scripts = split.group.created ? [] : scriptArms(inst.name, split.names);
       return { suggestions: [splitSuggestion(split, inst.name, scripts)] };
     };
+    // The script references of each instance, indexed once for every split of the run.
+    let refsOf: Map<string, ScriptRef[]> | undefined;
     const scriptArms = (name: string, names: [string, string]) => {
+      if (!refsOf) {
+        refsOf = new Map();
+        for (const ref of ctx.scripts.refs) {
+          if (ref.owner.kind !== 'vrrp_instance') continue;
+          const list = refsOf.get(ref.owner.name);
+          if (list) list.push(ref);
+          else refsOf.set(ref.owner.name, [ref]);
+        }
+      }
       const out: { file: string; deployed: string; edits: { at: Origin; text: string }[] }[] = [];
       const seen = new Set<string>();
-      for (const ref of ctx.scripts.refs) {
-        if (ref.owner.kind !== 'vrrp_instance' || ref.owner.name !== name) continue;
+      for (const ref of refsOf.get(name) ?? []) {
         const f = ctx.scripts.file(ref);
         const a = ctx.scripts.analysis(ref);
         const text = f ? ctx.file(f.path)?.text : undefined;

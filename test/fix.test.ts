@@ -303,3 +303,32 @@ describe('the upgrade split of an instance already in a sync group', () => {
     if (keepalivedAvailable()) expect(runKeepalivedTest(c, { interfaces: ['eth0', 'eth1'] }).exitCode).toBe(0);
   });
 });
+
+describe('several upgrade splits in one config', () => {
+  it('each new instance gets its own free VRID (two splits never take the same one)', async () => {
+    const { dir, write } = tempTree('kl-fix-two-splits-');
+    const instance = (name: string, vrid: number, v4: string, v6: string) =>
+      [
+        `vrrp_instance ${name} {`,
+        '    state BACKUP',
+        '    interface eth0',
+        `    virtual_router_id ${vrid}`,
+        '    priority 100',
+        '    virtual_ipaddress {',
+        `        ${v4}`,
+        `        ${v6}`,
+        '    }',
+        '}',
+      ].join('\n');
+    const c = write(
+      'keepalived.conf',
+      `${instance('web', 51, '192.0.2.1/24', '2001:db8::1/64')}\n${instance('db', 50, '192.0.2.2/24', '2001:db8::2/64')}\n`,
+    );
+    const r = await runCli(['lint', 'keepalived.conf', '--fix', '--unsafe-fixes'], { cwd: dir });
+    expect(r.stderr).toMatch(/fixed 2 problems in 1 file/);
+    const vrids = [...fs.readFileSync(c, 'utf8').matchAll(/virtual_router_id (\d+)/g)].map((m) => Number(m[1]));
+    expect(vrids.sort((a, b) => a - b)).toEqual([50, 51, 52, 53]);
+    const after = await lintJson(c, [], dir);
+    expect(after.all.filter((d) => d.ruleId === 'duplicate-vrid' || d.ruleId === 'mixed-address-family')).toEqual([]);
+  });
+});

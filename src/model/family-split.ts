@@ -31,9 +31,38 @@ export interface FamilySplit {
 
 const NOTIFY = /^notify(_master|_backup|_fault|_stop|_deleted|_master_rx_lower_pri)?$/;
 
+/**
+ * What every split of one config reads, worked out once: the VRIDs in use (each split adds the one
+ * it takes, so two splits never pick the same), the sync group each instance is a member of (by its
+ * member word), and the `lvs_sync_daemon IFACE NAME` lines.
+ */
+export interface SplitContext {
+  vrids: Set<number>;
+  members: Map<string, { token: Token; group: string }>;
+  syncDaemons: Statement[];
+}
+
+export function splitContext(tree: ConfigTree): SplitContext {
+  const vrids = new Set<number>();
+  const members = new Map<string, { token: Token; group: string }>();
+  const syncDaemons: Statement[] = [];
+  for (const s of tree.top) {
+    const kw = s.keyword.text;
+    if (kw === 'vrrp_instance')
+      for (const c of s.children) if (c.keyword.text === 'virtual_router_id') vrids.add(Number(c.args[0]?.text));
+    if (kw === 'vrrp_sync_group')
+      for (const c of s.children)
+        if (c.keyword.text === 'group')
+          for (const t of c.values.flatMap((l) => l.tokens))
+            if (!members.has(t.text)) members.set(t.text, { token: t, group: s.args[0]?.text ?? '' });
+    if (kw === 'global_defs') syncDaemons.push(...s.children.filter((c) => c.keyword.text === 'lvs_sync_daemon'));
+  }
+  return { vrids, members, syncDaemons };
+}
+
 export function familySplit(
   inst: VrrpInstance,
-  tree: ConfigTree,
+  context: SplitContext,
   file: (path: string) => SourceFile | undefined,
 ): FamilySplit | null {
   const st = inst.statement;
@@ -86,25 +115,13 @@ export function familySplit(
   if (otherLines.some((l) => !l) || ownLines.some((l) => !l)) return null;
   const suffix = (f: string) => (f === 'ipv4' ? 'v4' : 'v6');
   const names: [string, string] = [`${inst.name}_${suffix(firstFamily)}`, `${inst.name}_${suffix(other[0]!.family)}`];
-  const taken = new Set(
-    tree.top
-      .flatMap((s) =>
-        s.keyword.text === 'vrrp_instance' ? s.children.filter((c) => c.keyword.text === 'virtual_router_id') : [],
-      )
-      .map((c) => Number(c.args[0]?.text)),
-  );
   const vridTok = st.children.find((c) => c.keyword.text === 'virtual_router_id')?.args[0];
   const was = Number(vridTok?.text);
   if (!vridTok || !Number.isInteger(was)) return null;
-  // The first VRID after the instance's own that no instance uses (51 -> 52), wrapping at 255.
-  const vrid = [...Array(255).keys()].map((i) => ((was + i) % 255) + 1).find((v) => !taken.has(v));
+  // The first VRID after the instance's own that no instance (nor an earlier split) uses: 51 -> 52.
+  const vrid = [...Array(255).keys()].map((i) => ((was + i) % 255) + 1).find((v) => !context.vrids.has(v));
   if (vrid === undefined) return null;
-  const groups = tree.top.filter((s) => s.keyword.text === 'vrrp_sync_group');
-  const member = groups
-    .flatMap((g) =>
-      g.children.filter((c) => c.keyword.text === 'group').flatMap((c) => c.values.flatMap((l) => l.tokens)),
-    )
-    .find((t) => t.text === inst.name);
+  const member = context.members.get(inst.name)?.token;
   const blockStart = text.lastIndexOf('\n', st.keyword.origin.start - 1) + 1;
   const blockEnd = st.close.origin.end;
   const indent = text.slice(blockStart, st.keyword.origin.start);
@@ -137,11 +154,9 @@ export function familySplit(
     { at: { file: src.path, start: blockEnd, end: blockEnd }, text: `\n\n${copy}${groupText}` },
   ];
   // `lvs_sync_daemon IFACE NAME`: the daemon follows the instance that keeps the VRID.
-  for (const g of tree.top.filter((t) => t.keyword.text === 'global_defs')) {
-    for (const c of g.children) {
-      const named = c.keyword.text === 'lvs_sync_daemon' ? c.args[1] : undefined;
-      if (named?.text === inst.name && !named.via.length) edits.push({ at: named.origin, text: names[0] });
-    }
+  for (const c of context.syncDaemons) {
+    const named = c.args[1];
+    if (named?.text === inst.name && !named.via.length) edits.push({ at: named.origin, text: names[0] });
   }
   if (member) {
     const m = text.lastIndexOf('\n', member.origin.start - 1) + 1;
@@ -149,8 +164,7 @@ export function familySplit(
     if (!literal(member) || memberIndent.trim()) return null;
     edits.push({ at: member.origin, text: `${names[0]}\n${memberIndent}${names[1]}` });
   }
-  const group = member
-    ? (groups.find((g) => g.children.some((c) => c.values.some((l) => l.tokens.includes(member))))?.args[0]?.text ?? '')
-    : inst.name;
+  const group = member ? context.members.get(inst.name)!.group : inst.name;
+  context.vrids.add(vrid);
   return { names, vrid, group: { name: group, created: !member }, edits };
 }
