@@ -3,22 +3,11 @@ import { describeScope } from '../src/tree/index.js';
 import { editDistance } from '../src/versions/keyword-table.js';
 import {
   collectReferences,
+  KIND_LABEL,
   topBlock,
   type Definition,
-  type DefinitionKind,
   type Reference,
 } from '../src/model/references.js';
-
-/** keepalived's name for what a reference names, as its messages print it. */
-const KIND_LABEL: Record<DefinitionKind, string> = {
-  vrrp_script: 'vrrp_script',
-  track_file: 'track_file',
-  track_process: 'vrrp_track_process',
-  bfd_instance: 'bfd_instance',
-  vrrp_instance: 'vrrp_instance',
-  virtual_server_group: 'virtual_server_group',
-  track_group: 'track_group',
-};
 
 /** What keepalived 2.2.7 does with a name it cannot resolve (verified with keepalived -t). */
 function effect(r: Reference, owner: string): string {

@@ -16,7 +16,7 @@ import type {
   SymbolKind,
 } from 'vscode-languageserver';
 import type { LoadedConfig, LoadedPass, Origin, Statement } from '../load/index.js';
-import { collectReferences, type DefinitionKind } from '../model/references.js';
+import { collectReferences, KIND_LABEL, type DefinitionKind } from '../model/references.js';
 import type { ScriptRef } from '../model/scripts.js';
 import { formatVersion } from '../versions/version.js';
 import type { BlockScope, KeywordDef, KeywordTable } from '../versions/keyword-table.js';
@@ -99,16 +99,6 @@ export function describeDef(def: KeywordDef): string[] {
     );
   return out;
 }
-
-const KIND_LABEL: Record<DefinitionKind, string> = {
-  vrrp_script: 'vrrp_script',
-  track_file: 'track_file',
-  track_process: 'vrrp_track_process',
-  bfd_instance: 'bfd_instance',
-  vrrp_instance: 'vrrp_instance',
-  virtual_server_group: 'virtual_server_group',
-  track_group: 'track_group',
-};
 
 function where(loaded: LoadedConfig, o: Origin): string {
   const f = loaded.files.get(o.file);

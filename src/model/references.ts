@@ -23,6 +23,17 @@ export type DefinitionKind =
   | 'virtual_server_group'
   | 'track_group';
 
+/** keepalived's name for what a reference names, as its messages (and ours) print it. */
+export const KIND_LABEL: Record<DefinitionKind, string> = {
+  vrrp_script: 'vrrp_script',
+  track_file: 'track_file',
+  track_process: 'vrrp_track_process',
+  bfd_instance: 'bfd_instance',
+  vrrp_instance: 'vrrp_instance',
+  virtual_server_group: 'virtual_server_group',
+  track_group: 'track_group',
+};
+
 export interface Definition {
   kind: DefinitionKind;
   name: string;
