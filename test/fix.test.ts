@@ -188,6 +188,12 @@ describe('applyFixes', () => {
     expect(out.deferred).toBe(1);
   });
 
+  it('an insertion beside a replacement is taken, before it; fixes offered out of order land in order', () => {
+    const out = applyFixes(report([edit(8, 9, 'Z')], [edit(2, 4, 'R')], [edit(2, 2, 'I')]), text, { unsafe: false });
+    expect(out.texts.get('/k.conf')).toBe('abIRefghZj');
+    expect(out.applied).toBe(3);
+  });
+
   it('takes suggestions only when unsafe', () => {
     const r = report();
     r.results[0]!.diagnostics.push({

@@ -40,34 +40,61 @@ export function applyFixes(
     const y = first(b);
     return x.file < y.file ? -1 : x.file > y.file ? 1 : x.start - y.start;
   });
+  // Per file, the edits taken, sorted by start (and end): they never overlap, so their ends are
+  // sorted too, and the ones an edit can touch are found by a binary search, not a scan of all.
   const taken = new Map<string, Placed[]>();
   const same = (a: Placed, b: Placed) => a.start === b.start && a.end === b.end && a.text === b.text;
   // Edits touch when they overlap, or insert at one point (an insertion beside a replacement is fine).
   const clash = (a: Placed, b: Placed) =>
     a.start === a.end && b.start === b.end ? a.start === b.start : a.start < b.end && b.start < a.end;
+  /** The taken edits of the file that may be the same as `e` or touch it. */
+  const near = (e: Placed): Placed[] => {
+    const list = taken.get(e.file);
+    if (!list) return [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.end < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Placed[] = [];
+    for (let i = lo; i < list.length && list[i]!.start <= e.end; i++) out.push(list[i]!);
+    return out;
+  };
+  const take = (e: Placed) => {
+    let list = taken.get(e.file);
+    if (!list) taken.set(e.file, (list = []));
+    let i = list.length;
+    while (i > 0 && (list[i - 1]!.start > e.start || (list[i - 1]!.start === e.start && list[i - 1]!.end > e.end))) i--;
+    list.splice(i, 0, e);
+  };
   const out: FixOutcome = { texts: new Map(), applied: 0, deferred: 0, messages: [] };
   for (const f of fixes) {
-    const repeats = f.edits.every((e) => (taken.get(e.file) ?? []).some((t) => same(t, e)));
-    if (repeats) continue;
-    if (f.edits.some((e) => (taken.get(e.file) ?? []).some((t) => !same(t, e) && clash(t, e)))) {
+    const around = f.edits.map(near);
+    if (f.edits.every((e, i) => around[i]!.some((t) => same(t, e)))) continue;
+    if (f.edits.some((e, i) => around[i]!.some((t) => !same(t, e) && clash(t, e)))) {
       out.deferred++;
       continue;
     }
-    for (const e of f.edits) {
-      const list = taken.get(e.file);
-      if (list) {
-        if (!list.some((t) => same(t, e))) list.push(e);
-      } else taken.set(e.file, [e]);
-    }
+    f.edits.forEach((e, i) => {
+      if (!around[i]!.some((t) => same(t, e))) take(e);
+    });
     out.applied++;
     const at = first(f);
     out.messages.push({ file: at.file, start: at.start, message: f.message });
   }
+  // Each file rebuilt once, its kept text and the edits' text in order.
   for (const [file, edits] of taken) {
-    let t = text(file)!;
-    for (const e of edits.sort((a, b) => b.start - a.start || b.end - a.end))
-      t = t.slice(0, e.start) + e.text + t.slice(e.end);
-    out.texts.set(file, t);
+    const t = text(file)!;
+    const parts: string[] = [];
+    let at = 0;
+    for (const e of edits) {
+      parts.push(t.slice(at, e.start), e.text);
+      at = e.end;
+    }
+    parts.push(t.slice(at));
+    out.texts.set(file, parts.join(''));
   }
   return out;
 }
