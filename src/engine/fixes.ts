@@ -15,8 +15,6 @@ export interface FixOutcome {
   applied: number;
   /** Fixes not applied because they overlap one that was (another pass may take them). */
   deferred: number;
-  /** The message of each applied fix, by file of its first edit. */
-  messages: { file: string; start: number; message: string }[];
 }
 
 type Placed = FileFix['edits'][number];
@@ -24,13 +22,13 @@ type Placed = FileFix['edits'][number];
 export function applyFixes(
   report: Pick<LintReport, 'results'>,
   text: (file: string) => string | undefined,
-  o: { unsafe: boolean; files?: (file: string) => boolean },
+  o: { unsafe: boolean },
 ): FixOutcome {
   const fixes: FileFix[] = [];
   for (const r of report.results) {
     for (const d of r.diagnostics) {
       const f = d.fix ?? (o.unsafe ? d.suggestions?.[0] : undefined);
-      if (f?.edits.every((e) => text(e.file) !== undefined && (o.files?.(e.file) ?? true))) fixes.push(f);
+      if (f?.edits.every((e) => text(e.file) !== undefined)) fixes.push(f);
     }
   }
   const first = (f: FileFix) =>
@@ -69,7 +67,7 @@ export function applyFixes(
     while (i > 0 && (list[i - 1]!.start > e.start || (list[i - 1]!.start === e.start && list[i - 1]!.end > e.end))) i--;
     list.splice(i, 0, e);
   };
-  const out: FixOutcome = { texts: new Map(), applied: 0, deferred: 0, messages: [] };
+  const out: FixOutcome = { texts: new Map(), applied: 0, deferred: 0 };
   for (const f of fixes) {
     const around = f.edits.map(near);
     if (f.edits.every((e, i) => around[i]!.some((t) => same(t, e)))) continue;
@@ -81,8 +79,6 @@ export function applyFixes(
       if (!around[i]!.some((t) => same(t, e))) take(e);
     });
     out.applied++;
-    const at = first(f);
-    out.messages.push({ file: at.file, start: at.start, message: f.message });
   }
   // Each file rebuilt once, its kept text and the edits' text in order.
   for (const [file, edits] of taken) {
