@@ -1,13 +1,7 @@
 import { defineRule, type Statement } from '../src/rule-api/index.js';
 import { describeScope } from '../src/tree/index.js';
 import { editDistance } from '../src/versions/keyword-table.js';
-import {
-  collectReferences,
-  KIND_LABEL,
-  topBlock,
-  type Definition,
-  type Reference,
-} from '../src/model/references.js';
+import { collectReferences, KIND_LABEL, topBlock, type Definition, type Reference } from '../src/model/references.js';
 
 /** What keepalived 2.2.7 does with a name it cannot resolve (verified with keepalived -t). */
 function effect(r: Reference, owner: string): string {
