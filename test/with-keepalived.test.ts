@@ -3,6 +3,7 @@
 // messages in included files, no namespace.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
@@ -459,6 +460,24 @@ describe.runIf(installed && canUnshare)(
         expect(r.code).toBe(0);
       },
     );
+
+    it('a tree that is itself closed to uid 65534 (a mktemp -d folder): the sandbox without a user namespace', async () => {
+      if (process.getuid?.() !== 0) return; // the way without a user namespace is root's only
+      // The folder is 0700 under /tmp (which anyone may enter): the user namespace's nobody binds it
+      // but cannot open it, and that must send the run to the next way, not report the shell's error.
+      const own = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-own700-'));
+      try {
+        fs.cpSync(path.join(REPO, 'examples/router'), own, { recursive: true });
+        const r = await run(['--with-keepalived', path.join(own, 'etc/keepalived/keepalived.conf'), '-f', 'json']);
+        expect(keepalivedFindings(r.stdout).filter((f) => /cannot open/.test(f))).toEqual([]);
+        expect(keepalivedFindings(r.stdout)).toContainEqual(
+          expect.stringMatching(/keepalived.conf:30 warning keepalived -t: "gw" for routes is deprecated/),
+        );
+        expect(r.code).toBe(0);
+      } finally {
+        fs.rmSync(own, { recursive: true, force: true });
+      }
+    });
 
     it(
       'says, for a config under an etc/keepalived/ root, that keepalived ' + 'reads absolute paths on this machine',

@@ -146,7 +146,9 @@ exec "$@"
  * themselves, held open on fds 3 and 4, and the world-writable folders get a private tmpfs; a
  * tree that the tmpfs now hides (a tree under /tmp) is bound back from the fd (`mount -c`: the
  * kernel, not mount(8), resolves /proc/self/fd/N, which still names the folder under the tmpfs).
- * Any failure exits 125 with a line starting SANDBOX_FAILED: the caller then does not trust the run.
+ * Any failure exits 125 with a line starting SANDBOX_FAILED: the caller then does not trust the run
+ * (`command exec`: a plain `exec` whose redirection fails ends the shell with status 2 before `|| fail`,
+ * as a tree that is itself closed to uid 65534, a `mktemp -d` folder, makes it do).
  */
 export const SANDBOX_FAILED = 'keepalived-lint-sandbox:';
 export const SANDBOX_EXIT = 125;
@@ -162,7 +164,7 @@ shift 3
 for p in "$tree" "$bindir"; do
   mount --bind "$p" "$p" 2>/dev/null && mount -o remount,bind,ro "$p" 2>/dev/null || fail "cannot bind $p read-only"
 done
-exec 3<"$tree" 4<"$bindir" || fail "cannot open $tree"
+command exec 3<"$tree" 4<"$bindir" || fail "cannot open $tree"
 for d in ${COVERED_DIRS.join(' ')}; do
   if [ -d "$d" ] && [ ! -L "$d" ]; then
     mount -t tmpfs -o mode=1777,size=16m,nosuid,nodev,noexec tmpfs "$d" 2>/dev/null ||
