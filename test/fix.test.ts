@@ -328,7 +328,11 @@ describe('several upgrade splits in one config', () => {
       ].join('\n');
     const c = write(
       'keepalived.conf',
-      `${instance('web', 51, '192.0.2.1/24', '2001:db8::1/64')}\n${instance('db', 50, '192.0.2.2/24', '2001:db8::2/64')}\n`,
+      [
+        instance('web', 51, '192.0.2.1/24', '2001:db8::1/64'),
+        instance('db', 50, '192.0.2.2/24', '2001:db8::2/64'),
+        '',
+      ].join('\n'),
     );
     const r = await runCli(['lint', 'keepalived.conf', '--fix', '--unsafe-fixes'], { cwd: dir });
     expect(r.stderr).toMatch(/fixed 2 problems in 1 file/);
