@@ -461,7 +461,7 @@ describe.runIf(installed && canUnshare)(
       },
     );
 
-    it('a tree that is itself closed to uid 65534 (a mktemp -d folder): the sandbox without a user namespace', async () => {
+    it('a tree itself closed to uid 65534 (a mktemp -d folder): the sandbox without a user namespace', async () => {
       if (process.getuid?.() !== 0) return; // the way without a user namespace is root's only
       // The folder is 0700 under /tmp (which anyone may enter): the user namespace's nobody binds it
       // but cannot open it, and that must send the run to the next way, not report the shell's error.
