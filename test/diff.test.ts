@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, runCli, gitIn } from './helpers.js';
+import { REPO, runCli, gitIn, tempTree } from './helpers.js';
 import { findingIdentity, stableData } from '../src/engine/finding-key.js';
 import { gitHost } from '../src/source/git-host.js';
 import { MAX_FILE_BYTES } from '../src/source/host.js';
@@ -457,4 +457,184 @@ describe('diff --git', () => {
       fs.rmSync(wrap, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+/**
+ * A Markdown comment with its code taken out, as CommonMark reads it: fenced blocks (a fence closes
+ * at a line of at least as many backticks) and code spans (a run of n backticks closes at the next
+ * run of exactly n). What is left is what GitHub renders as Markdown, HTML, links and mentions.
+ */
+function outsideCode(md: string): string {
+  const lines: string[] = [];
+  let fence: string | null = null;
+  for (const line of md.split('\n')) {
+    const f = /^(`{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (f && f.length >= fence.length && line.trim() === f) fence = null;
+      continue;
+    }
+    if (f) {
+      fence = f;
+      continue;
+    }
+    let out = '';
+    for (let i = 0; i < line.length; ) {
+      const run = /^`+/.exec(line.slice(i))?.[0];
+      if (!run) {
+        out += line[i++];
+        continue;
+      }
+      const rest = line.slice(i + run.length);
+      const close = [...rest.matchAll(/`+/g)].find((m) => m[0].length === run.length);
+      if (!close) {
+        out += run;
+        i += run.length;
+        continue;
+      }
+      out += 'CODE';
+      i += run.length + close.index + run.length;
+    }
+    lines.push(out);
+  }
+  expect(fence, 'every fence is closed').toBeNull();
+  return lines.join('\n');
+}
+
+describe('diff --format markdown', () => {
+  const deb = (side: string) => path.join(CASES, 'debian', side);
+  const hostile = tempTree('kl-diffmd-hostile-');
+  const big = tempTree('kl-diffmd-big-');
+
+  it('the Debian split: verdict, changes, the stale script, new and fixed findings, the graphs; exit 1', async () => {
+    const r = await runCli(['diff', deb('old'), deb('new'), '--target', 'stretch', '--format', 'markdown']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const md = r.stdout;
+    expect(md.split('\n').slice(0, 2)).toEqual([
+      '<!-- keepalived-lint diff -->',
+      '## ❌ keepalived-lint diff: this change adds 1 error and 2 warnings',
+    ]);
+    expect(md).toContain('- **split** vrrp_instance `gateway` → `gateway_v4`, `gateway_v6`\n');
+    expect(md).toContain('  - virtual_ipaddress: `2001:db8::1/64 in gateway` → `in gateway_v6`\n');
+    expect(md).toContain('- **added** vrrp_sync_group `gateways`\n');
+    expect(md).toMatch(/#### Scripts that still name what no longer exists\n\n- `[^`]*default-route\.sh:9:5` /);
+    expect(md).toContain(
+      ' still compares the name with `gateway`: vrrp_instance `gateway` was split into `gateway_v4`, `gateway_v6` ' +
+        'by this change\n',
+    );
+    expect(md).toContain('#### New findings (3)');
+    expect(md).toMatch(
+      /- ❌ `script-unknown-name` `[^`]*default-route\.sh:9:5`: Unknown instance or group name \\"gateway\\"/,
+    );
+    // The old side's mixed-family error is gone: listed as fixed, not as new.
+    expect(md).toMatch(/#### Fixed by this change \(1\)\n\n- ❌ `mixed-address-family` `[^`]*\/old\/etc\/keepalived\//);
+    expect(md).toContain('/old/etc/keepalived/keepalived.conf:13:9`');
+    // Before and after drawn, each in a collapsed block; after: the split instances and the red arm.
+    const blocks = [
+      ...md.matchAll(/<details>\n<summary>(\w+): [^<]*<\/summary>\n\n```mermaid\n([\s\S]*?)```\n\n<\/details>/g),
+    ];
+    expect(blocks.map((b) => b[1])).toEqual(['Before', 'After']);
+    const after = blocks[1]![2]!;
+    expect(after).toMatch(/\["gateway_v4<br>VRID 51/);
+    expect(after).toMatch(/\["gateway_v6<br>VRID 52/);
+    expect(after).toMatch(/>"gateway\)"\]/);
+    expect(after).toMatch(/^ {2}class .*finding$/m);
+    expect(blocks[0]![2]).toMatch(/\["gateway<br>VRID 51/);
+    expect(blocks[0]![2]).not.toContain('gateway_v4');
+  });
+
+  it('no new problem: a ✅ verdict, exit 0; a config against itself has no change and no graph', async () => {
+    const fixed = await runCli(['diff', deb('old'), deb('new-fixed'), '--target', 'stretch', '--format', 'markdown']);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout.split('\n')[1]).toBe('## ✅ keepalived-lint diff: no new problems');
+    expect(fixed.stdout).toContain('#### New findings: none');
+    const same = await runCli(['diff', simple('base.conf'), simple('base.conf'), '--format', 'markdown']);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('- none (the two define the same instances, groups, scripts and virtual servers)');
+    expect(same.stdout).not.toContain('```mermaid');
+  });
+
+  it('unusable input exits 2 as the other formats do; an unknown format names markdown', async () => {
+    const r = await runCli(['diff', simple('base.conf'), simple('missing.conf'), '--format', 'markdown']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing\.conf: no such file/);
+    const bad = await runCli(['diff', simple('base.conf'), simple('base.conf'), '--format', 'md']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Accepted formats: text, json, markdown');
+  });
+
+  it('escapes hostile names, paths and messages: no HTML, link, mention, reference or broken fence', async () => {
+    const { dir, write } = hostile;
+    const inst = (name: string, vrid: number, prio: number, notify = '') =>
+      `vrrp_instance ${name} {\n    interface eth0\n    virtual_router_id ${vrid}\n    priority ${prio}\n` +
+      `    virtual_ipaddress {\n        192.0.2.${vrid}/24\n    }\n${notify}}\n`;
+    const names = [
+      '@octocat',
+      '[x](https://evil.example)<img/src=x/onerror=alert(1)>```',
+      'www.evil.example',
+      'a\u202eb',
+    ];
+    const later = ['@org/team', '</details><script>x</script>````*_~|', 'evil.example@x.org', 'ok\u001b[2Jline'];
+    // The script compares with a name this edit renames (its message quotes it) and lives at a path with a #.
+    const script = '/etc/keepalived/n#1@x.sh';
+    write(
+      'old/etc/keepalived/keepalived.conf',
+      names.map((n, i) => inst(n, i + 1, 100, `    notify "${script}"\n`)).join(''),
+    );
+    write(
+      'new/etc/keepalived/keepalived.conf',
+      later.map((n, i) => inst(n, i + 1, 300, `    notify "${script}"\n`)).join(''),
+    );
+    for (const side of ['old', 'new'])
+      write(
+        `${side}/etc/keepalived/n#1@x.sh`,
+        '#!/bin/sh\ncase "$2" in\n  "@octocat") echo "<b>hi</b>" ;;\nesac\n',
+        0o755,
+      );
+    const r = await runCli(['diff', 'old', 'new', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const md = r.stdout;
+    // The names are all there, inside code.
+    expect(md).toContain('`` [x](https://evil.example)<img/src=x/onerror=alert(1)>``` ``');
+    expect(md).toContain('`@org/team`');
+    // Our own markup aside: **kind** and keywords (vrrp_instance, virtual_ipaddress: an underscore inside a word).
+    const text = outsideCode(md)
+      .replace(/\*\*(\w+)\*\*/g, '$1')
+      .replace(/\b[a-z]+(?:_[a-z]+)+\b/g, 'KEYWORD');
+    // Outside code: only our own tags, and every Markdown punctuation mark of the repository's text escaped.
+    expect(
+      text
+        .match(/(?<!\\)<[^>]*>/g)
+        ?.filter((t) => !/^<(?:\/?(?:details|summary)|!-- keepalived-lint diff --)>$/.test(t)),
+    ).toEqual([]);
+    expect(text).not.toMatch(/@(?!\u200b)/);
+    expect(text).not.toMatch(/#(?![#\u200b ]|\d+;)/);
+    expect(text).not.toMatch(/:\/\/|www\./i);
+    expect(text).not.toMatch(/(?<!\\)[[\]*_|~]/);
+    expect(md).not.toMatch(/[\u202e\u0000-\u0009\u000b-\u001f]/);
+    expect(md).toContain('`ok\\x1b[2Jline`');
+    // The message quoting the script's "@octocat" arm is there, escaped.
+    expect(md).toMatch(/\\"\\@\u200boctocat\\"/);
+    // Each Mermaid block: a fence longer than any backtick in it, and no backtick in the labels.
+    for (const m of md.matchAll(/^(`{3,})mermaid\n([\s\S]*?)^\1$/gm)) expect(m[2]).not.toContain('`');
+  });
+
+  it('a huge edit stays under the comment limit: lists cut, a graph that does not fit left out', async () => {
+    const { dir, write } = big;
+    const conf = (prio: number) =>
+      Array.from(
+        { length: 1500 },
+        (_, i) =>
+          `vrrp_instance VI_${i}_${'x'.repeat(40)} {\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n` +
+          `    priority ${prio}\n    virtual_ipaddress {\n        10.${i >> 8}.${i & 255}.1/24\n    }\n}\n`,
+      ).join('');
+    write('old.conf', conf(100));
+    write('new.conf', conf(101));
+    const r = await runCli(['diff', 'old.conf', 'new.conf', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeLessThanOrEqual(60_000);
+    expect(r.stdout).toContain('- … and 1,475 more changes'.replace('1,475', '1475'));
+    expect(r.stdout).toMatch(/- Before: left out, [\d,]+ characters of Mermaid would take this comment past 60,000/);
+    expect(r.stdout).toMatch(/- After: left out/);
+  }, 60_000);
 });

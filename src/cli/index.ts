@@ -470,7 +470,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       '--git <rev>',
       'compare each config as committed at REV with the working tree (for pre-commit hooks and CI)',
     )
-    .addOption(formatOption(['text', 'json'], 'text'))
+    .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
     .addOption(targetOption())
     .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
     .option('--root <dir>', 'folder that stands for "/" on both sides')
