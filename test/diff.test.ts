@@ -217,6 +217,11 @@ describe('diff --git', () => {
     expect(r.out.diagnostics.map((d) => d.ruleId)).toContain('script-unknown-name');
     expect(r.code).toBe(1);
 
+    const md = await runCli(['diff', '--git', 'HEAD', '--target', 'stretch', '--format', 'markdown'], { cwd: tmp });
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain(
+      'Changes from `etc/keepalived/keepalived.conf at HEAD` to `etc/keepalived/keepalived.conf (working tree)`:',
+    );
     const clean = await diffJson(['--git', 'HEAD', 'etc'], tmp);
     expect(clean.out.changes.length).toBeGreaterThan(0);
     git('commit', '-q', '-am', 'stretch');
@@ -224,6 +229,12 @@ describe('diff --git', () => {
     expect(same.out.changes).toEqual([]);
     expect(same.out.diagnostics).toEqual([]);
     expect(same.code).toBe(0);
+    const none = await runCli(['diff', '--git', 'HEAD', '--target', 'stretch', '--format', 'markdown'], { cwd: tmp });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe(
+      '<!-- keepalived-lint diff -->\n## ✅ keepalived-lint diff: no new problems\n\n' +
+        'No configuration changed since `HEAD`: 1 read the same (configs, includes, scripts).\n',
+    );
   });
 
   it('outside a repository, or with an unknown revision: exit 2', async () => {

@@ -76,8 +76,14 @@ export function diffMarkdown(diffs: MarkdownDiff[], o: DiffMarkdownOptions): str
     ...(infos ? [`${plural(infos, 'new note')}`] : []),
     ...(fixed.length ? [`${plural(fixed.length, 'finding')} fixed`] : []),
   ];
-  out.push('', `${summary.join(' · ')}.`);
-  if (o.unchanged)
+  if (!diffs.length && o.unchanged)
+    out.push(
+      '',
+      `No configuration changed since ${mdCode(o.rev ?? 'the revision')}: ` +
+        `${o.unchanged} read the same (configs, includes, scripts).`,
+    );
+  else out.push('', `${summary.join(' · ')}.`);
+  if (diffs.length && o.unchanged)
     out.push(
       '',
       `${plural(o.unchanged, 'other configuration')} ${o.unchanged === 1 ? 'reads' : 'read'} the same at ` +
