@@ -565,6 +565,23 @@ describe('diff --format markdown', () => {
     expect(same.stdout).not.toContain('```mermaid');
   });
 
+  it('draws only the changed part: a real_server replaced shows its virtual_server, not the VRRP side', async () => {
+    const { dir, write } = hostile;
+    const conf = fs.readFileSync(path.join(REPO, 'test/graph-cases/lvs-track/etc/keepalived/keepalived.conf'), 'utf8');
+    write('lvs/old.conf', conf);
+    write('lvs/new.conf', conf.replace('real_server 10.0.0.2 80', 'real_server 10.0.0.3 80'));
+    const r = await runCli(['diff', 'lvs/old.conf', 'lvs/new.conf', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '- **modified** virtual_server `192.0.2.10 80`\n  - real_server: `10.0.0.2 80` → `10.0.0.3 80`',
+    );
+    const after = /<summary>After: [^<]*<\/summary>\n\n```mermaid\n([\s\S]*?)```/.exec(r.stdout)?.[1] ?? '';
+    expect(after).toContain('"virtual_server 192.0.2.10 80<br>');
+    expect(after).toContain('"real_server 10.0.0.3 80<br>');
+    expect(after).not.toContain('VI_1');
+    expect(after).not.toContain('track_file');
+  });
+
   it('unusable input exits 2 as the other formats do; an unknown format names markdown', async () => {
     const r = await runCli(['diff', simple('base.conf'), simple('missing.conf'), '--format', 'markdown']);
     expect(r.code).toBe(2);

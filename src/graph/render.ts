@@ -68,7 +68,7 @@ export function toMermaid(graph: Graph): string {
   }
   for (const e of graph.edges) {
     const arrow = EDGE_STYLE[e.kind] ?? '-->';
-    const label = e.label ?? (e.kind === 'contains' || e.kind === 'member' ? '' : e.kind);
+    const label = e.label ?? (e.kind === 'contains' || e.kind === 'member' || e.kind === 'real-server' ? '' : e.kind);
     out.push(`  ${e.from} ${arrow}${label ? `|"${mermaidText(label)}"|` : ''} ${e.to}`);
   }
   const red = graph.nodes.filter(flagged).map((e) => e.id);
@@ -117,7 +117,11 @@ export function toDot(graph: Graph): string {
   }
   for (const e of graph.edges) {
     const attrs = [
-      ...(e.label ? [`label="${dotText(e.label)}"`] : e.kind === 'contains' ? [] : [`label="${e.kind}"`]),
+      ...(e.label
+        ? [`label="${dotText(e.label)}"`]
+        : e.kind === 'contains' || e.kind === 'real-server'
+          ? []
+          : [`label="${e.kind}"`]),
       ...(e.kind === 'peer' ? ['style=dashed', 'dir=both', 'constraint=false'] : []),
     ];
     out.push(`  ${e.from} -> ${e.to}${attrs.length ? ` [${attrs.join(', ')}]` : ''};`);
