@@ -23,6 +23,8 @@ import { mdCode, mdFence, mdText } from './markdown.js';
 
 /** GitHub refuses a comment over 65,536 characters; this leaves room for what a CI job adds. */
 export const MAX_COMMENT = 60_000;
+/** Mermaid's default maxTextSize, which GitHub keeps: a longer diagram is drawn as an error. */
+const MERMAID_MAX = 50_000;
 /** The text before the graphs (changes and findings of every config) stops here. */
 const MAX_TEXT = 30_000;
 /** Changes, and findings of each list, shown per config; the fields shown per change. */
@@ -113,22 +115,35 @@ export function diffMarkdown(diffs: MarkdownDiff[], o: DiffMarkdownOptions): str
         '(`keepalived-lint diff` prints every one).',
     );
 
-  // The graphs, in order, while the comment stays under its limit (a closing line is kept room for).
+  // The graphs while the comment stays under its limit (room kept for a closing line), the after
+  // side first served; each no longer than Mermaid draws (GitHub shows an error past maxTextSize).
   const graphs: string[] = [];
   let budget = max - out.join('\n').length - 400;
   for (const s of sections) {
     if (!s.graphs.length) continue;
     // The config's name in Markdown, never inside the HTML of <summary> (raw HTML there).
     if (sections.length > 1) graphs.push(`#### ${mdCode(s.label)}`);
-    for (const g of s.graphs) {
-      const block = graphBlock(g.title, g.graph, g.whole);
-      if (block.length <= budget) {
-        graphs.push(block);
-        budget -= block.length + 2;
-      } else {
+    const blocks = s.graphs.map((g) => ({
+      g,
+      block: graphBlock(g.title, g.graph, g.whole),
+      mermaid: g.graph ? toMermaid(g.graph).length : 0,
+      shown: false,
+    }));
+    for (const b of [...blocks].reverse()) {
+      if (b.mermaid <= MERMAID_MAX && b.block.length + 2 <= budget - 300) {
+        b.shown = true;
+        budget -= b.block.length + 2;
+      }
+    }
+    for (const b of blocks) {
+      if (b.shown) graphs.push(b.block);
+      else {
+        const why =
+          b.mermaid > MERMAID_MAX
+            ? `more than the ${MERMAID_MAX.toLocaleString('en')} Mermaid draws`
+            : `it would take this comment past ${max.toLocaleString('en')}`;
         const note =
-          `- ${g.title}: left out, ${block.length.toLocaleString('en')} characters of Mermaid ` +
-          `would take this comment past ${max.toLocaleString('en')} ` +
+          `- ${b.g.title}: left out, ${b.mermaid.toLocaleString('en')} characters of Mermaid, ${why} ` +
           '(`keepalived-lint graph` draws it).';
         graphs.push(note);
         budget -= note.length + 2;
