@@ -10,6 +10,9 @@ import { REPO, runCli, gitIn, tempTree } from './helpers.js';
 import { findingIdentity, stableData } from '../src/engine/finding-key.js';
 import { gitHost } from '../src/source/git-host.js';
 import { MAX_FILE_BYTES } from '../src/source/host.js';
+import { diffMarkdown } from '../src/format/diff-markdown.js';
+import { mdCode, mdText } from '../src/format/markdown.js';
+import type { Graph } from '../src/graph/index.js';
 
 const CASES = path.join(REPO, 'test', 'diff-cases');
 
@@ -667,4 +670,59 @@ describe('diff --format markdown', () => {
       expect(r.stdout).toMatch(new RegExp(`- ${side}: left out, [\\d,]+ characters of Mermaid, more than the 50,000`));
     expect(r.stdout).not.toContain('```mermaid');
   }, 60_000);
+});
+
+describe('markdown escaping (src/format/markdown.ts)', () => {
+  it('mdCode: one code span whatever backticks the text holds, controls visible, long text cut', () => {
+    expect(mdCode('gw1')).toBe('`gw1`');
+    expect(mdCode('a`b')).toBe('``a`b``');
+    expect(mdCode('```x')).toBe('```` ```x ````');
+    expect(mdCode('x\ny\u001b')).toBe('`x\\ny\\x1b`');
+    expect(mdCode('a'.repeat(300))).toBe(`\`${'a'.repeat(199)}…\``);
+  });
+
+  it('mdText: punctuation escaped, mentions, references and bare links broken by a zero-width space', () => {
+    expect(mdText('*x* [a](b) <i>')).toBe('\\*x\\* \\[a\\]\\(b\\) \\<i\\>');
+    expect(mdText('@octocat owner/repo#12 GH-3')).toBe('\\@\u200boctocat owner\\/repo\\#\u200b12 GH\u200b\\-3');
+    expect(mdText('see https://evil.example and www.evil.example')).toBe(
+      'see https\\:\u200b\\/\\/evil\\.example and www\u200b\\.evil\\.example',
+    );
+  });
+});
+
+describe('diffMarkdown: the room a comment has', () => {
+  /** A graph of one router and n instances, each named VI_i, with a label of `pad` characters. */
+  const graph = (n: number, pad: number): Graph => ({
+    version: 1,
+    nodes: [
+      { id: 'n0', kind: 'router', label: 'lb1', router: 'lb1', findings: [] },
+      ...Array.from({ length: n }, (_, i) => ({
+        id: `n0_i${i}`,
+        kind: 'instance' as const,
+        label: `VI_${i} ${'x'.repeat(pad)}`,
+        router: 'lb1',
+        name: `VI_${i}`,
+        findings: [],
+      })),
+    ],
+    edges: Array.from({ length: n }, (_, i) => ({ from: 'n0', to: `n0_i${i}`, kind: 'contains' as const })),
+  });
+  const none = () => ({ results: [], errors: [], sources: new Map<string, string>() });
+  const result = (before: Graph, after: Graph) => ({
+    changes: [{ kind: 'renamed' as const, object: 'vrrp_instance' as const, before: ['VI_0'], after: ['VI_1'] }],
+    impact: none(),
+    fixed: none(),
+    errors: [],
+    graphs: { before, after },
+  });
+
+  it('serves the after side first: a before graph too big for the room is left out, saying why', () => {
+    const md = diffMarkdown([{ result: result(graph(1, 8000), graph(2, 100)), labels: { old: 'a', new: 'b' } }], {
+      cwd: '/',
+      maxChars: 6000,
+    });
+    expect(md.length).toBeLessThanOrEqual(6000);
+    expect(md).toMatch(/- Before: left out, [\d,]+ characters of Mermaid, it would take this comment past 6,000/);
+    expect(md).toMatch(/<summary>After: the changed part, 2 of 3 elements<\/summary>/);
+  });
 });
