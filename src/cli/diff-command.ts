@@ -1,7 +1,8 @@
 /**
  * The `diff` command's adapter: resolves OLD/NEW (or --git REV against the working tree), runs
  * the library's diffConfigs and prints text, json or markdown (a pull-request comment). Exit: 2
- * unusable input, 1 the edit adds an error, else 0. Example: diff --git HEAD -> every keepalived.conf under . compared with HEAD.
+ * unusable input, 1 the edit adds an error, else 0. Example: diff --git HEAD -> every
+ * keepalived.conf under . compared with HEAD.
  */
 import * as path from 'node:path';
 import { defaultRoot, entryConfigs, Loader, loadConfig, OptionsResolver } from '../load/index.js';
