@@ -589,6 +589,16 @@ describe('diff --format markdown', () => {
     const r = await runCli(['diff', simple('base.conf'), simple('missing.conf'), '--format', 'markdown']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing\.conf: no such file/);
+    // A side that is no config: the comment says which could not be compared, and why.
+    const { dir, write } = hostile;
+    write('side/run.sh', '#!/bin/sh\necho hi\n', 0o755);
+    const script = await runCli(['diff', 'side/run.sh', simple('base.conf'), '--format', 'markdown'], { cwd: dir });
+    expect(script.code).toBe(2);
+    expect(script.stdout.split('\n')[1]).toBe('## ❌ keepalived-lint diff: 1 configuration could not be compared');
+    expect(script.stdout).toContain(
+      '- ❌ cannot compare `side/run.sh`: is a script \\(\\#\u200b\\!\\)\\, not a keepalived',
+    );
+    expect(script.stderr).toContain('side/run.sh:1:1: error: cannot compare this file: is a script (#!)');
     const bad = await runCli(['diff', simple('base.conf'), simple('base.conf'), '--format', 'md']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Accepted formats: text, json, markdown');
