@@ -51,7 +51,7 @@ describe('--format takes only the values it names', () => {
       'Accepted formats: stylish, json, sarif, github, checkstyle, junit.',
       ' Did you mean "junit"?',
     ],
-    [['diff', EXAMPLE, EXAMPLE, '-f', 'jason'], 'Accepted formats: text, json.', ' Did you mean "json"?'],
+    [['diff', EXAMPLE, EXAMPLE, '-f', 'jason'], 'Accepted formats: text, json, markdown.', ' Did you mean "json"?'],
   ])('%j: exit 2, the accepted values and a did-you-mean, nothing on stdout', async (argv, accepted, hint) => {
     const r = await runCli(argv);
     expect(r.code).toBe(2);

@@ -6,10 +6,13 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, runCli, gitIn } from './helpers.js';
+import { REPO, runCli, gitIn, tempTree } from './helpers.js';
 import { findingIdentity, stableData } from '../src/engine/finding-key.js';
 import { gitHost } from '../src/source/git-host.js';
 import { MAX_FILE_BYTES } from '../src/source/host.js';
+import { diffMarkdown } from '../src/format/diff-markdown.js';
+import { mdCode, mdText } from '../src/format/markdown.js';
+import type { Graph } from '../src/graph/index.js';
 
 const CASES = path.join(REPO, 'test', 'diff-cases');
 
@@ -217,6 +220,11 @@ describe('diff --git', () => {
     expect(r.out.diagnostics.map((d) => d.ruleId)).toContain('script-unknown-name');
     expect(r.code).toBe(1);
 
+    const md = await runCli(['diff', '--git', 'HEAD', '--target', 'stretch', '--format', 'markdown'], { cwd: tmp });
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain(
+      'Changes from `etc/keepalived/keepalived.conf at HEAD` to `etc/keepalived/keepalived.conf (working tree)`:',
+    );
     const clean = await diffJson(['--git', 'HEAD', 'etc'], tmp);
     expect(clean.out.changes.length).toBeGreaterThan(0);
     git('commit', '-q', '-am', 'stretch');
@@ -224,6 +232,12 @@ describe('diff --git', () => {
     expect(same.out.changes).toEqual([]);
     expect(same.out.diagnostics).toEqual([]);
     expect(same.code).toBe(0);
+    const none = await runCli(['diff', '--git', 'HEAD', '--target', 'stretch', '--format', 'markdown'], { cwd: tmp });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe(
+      '<!-- keepalived-lint diff -->\n## ✅ keepalived-lint diff: no new problems\n\n' +
+        'No configuration changed since `HEAD`: 1 read the same (configs, includes, scripts).\n',
+    );
   });
 
   it('outside a repository, or with an unknown revision: exit 2', async () => {
@@ -457,4 +471,268 @@ describe('diff --git', () => {
       fs.rmSync(wrap, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+/**
+ * A Markdown comment with its code taken out, as CommonMark reads it: fenced blocks (a fence closes
+ * at a line of at least as many backticks) and code spans (a run of n backticks closes at the next
+ * run of exactly n). What is left is what GitHub renders as Markdown, HTML, links and mentions.
+ */
+function outsideCode(md: string): string {
+  const lines: string[] = [];
+  let fence: string | null = null;
+  for (const line of md.split('\n')) {
+    const f = /^(`{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (f && f.length >= fence.length && line.trim() === f) fence = null;
+      continue;
+    }
+    if (f) {
+      fence = f;
+      continue;
+    }
+    let out = '';
+    for (let i = 0; i < line.length; ) {
+      const run = /^`+/.exec(line.slice(i))?.[0];
+      if (!run) {
+        out += line[i++];
+        continue;
+      }
+      const rest = line.slice(i + run.length);
+      const close = [...rest.matchAll(/`+/g)].find((m) => m[0].length === run.length);
+      if (!close) {
+        out += run;
+        i += run.length;
+        continue;
+      }
+      out += 'CODE';
+      i += run.length + close.index + run.length;
+    }
+    lines.push(out);
+  }
+  expect(fence, 'every fence is closed').toBeNull();
+  return lines.join('\n');
+}
+
+describe('diff --format markdown', () => {
+  const deb = (side: string) => path.join(CASES, 'debian', side);
+  const hostile = tempTree('kl-diffmd-hostile-');
+  const big = tempTree('kl-diffmd-big-');
+
+  it('the Debian split: verdict, changes, the stale script, new and fixed findings, the graphs; exit 1', async () => {
+    const r = await runCli(['diff', deb('old'), deb('new'), '--target', 'stretch', '--format', 'markdown']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const md = r.stdout;
+    expect(md.split('\n').slice(0, 2)).toEqual([
+      '<!-- keepalived-lint diff -->',
+      '## ❌ keepalived-lint diff: this change adds 1 error and 2 warnings',
+    ]);
+    expect(md).toContain('- **split** vrrp_instance `gateway` → `gateway_v4`, `gateway_v6`\n');
+    expect(md).toContain('  - virtual_ipaddress: `2001:db8::1/64 in gateway` → `in gateway_v6`\n');
+    expect(md).toContain('- **added** vrrp_sync_group `gateways`\n');
+    expect(md).toMatch(/#### Scripts that still name what no longer exists\n\n- `[^`]*default-route\.sh:9:5` /);
+    expect(md).toContain(
+      ' still compares the name with `gateway`: vrrp_instance `gateway` was split into `gateway_v4`, `gateway_v6` ' +
+        'by this change\n',
+    );
+    expect(md).toContain('#### New findings (3)');
+    expect(md).toMatch(
+      /- ❌ `script-unknown-name` `[^`]*default-route\.sh:9:5`: Unknown instance or group name \\"gateway\\"/,
+    );
+    // The old side's mixed-family error is gone: listed as fixed, not as new.
+    expect(md).toMatch(/#### Fixed by this change \(1\)\n\n- ❌ `mixed-address-family` `[^`]*\/old\/etc\/keepalived\//);
+    expect(md).toContain('/old/etc/keepalived/keepalived.conf:13:9`');
+    // Before and after drawn, each in a collapsed block; after: the split instances and the red arm.
+    const blocks = [
+      ...md.matchAll(/<details>\n<summary>(\w+): [^<]*<\/summary>\n\n```mermaid\n([\s\S]*?)```\n\n<\/details>/g),
+    ];
+    expect(blocks.map((b) => b[1])).toEqual(['Before', 'After']);
+    const after = blocks[1]![2]!;
+    expect(after).toMatch(/\["gateway_v4<br>VRID 51/);
+    expect(after).toMatch(/\["gateway_v6<br>VRID 52/);
+    expect(after).toMatch(/>"gateway\)"\]/);
+    expect(after).toMatch(/^ {2}class .*finding$/m);
+    expect(blocks[0]![2]).toMatch(/\["gateway<br>VRID 51/);
+    expect(blocks[0]![2]).not.toContain('gateway_v4');
+  });
+
+  it('no new problem: a ✅ verdict, exit 0; a config against itself has no change and no graph', async () => {
+    const fixed = await runCli(['diff', deb('old'), deb('new-fixed'), '--target', 'stretch', '--format', 'markdown']);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout.split('\n')[1]).toBe('## ✅ keepalived-lint diff: no new problems');
+    expect(fixed.stdout).toContain('#### New findings: none');
+    const same = await runCli(['diff', simple('base.conf'), simple('base.conf'), '--format', 'markdown']);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('- none (the two define the same instances, groups, scripts and virtual servers)');
+    expect(same.stdout).not.toContain('```mermaid');
+  });
+
+  it('draws only the changed part: a real_server replaced shows its virtual_server, not the VRRP side', async () => {
+    const { dir, write } = hostile;
+    const conf = fs.readFileSync(path.join(REPO, 'test/graph-cases/lvs-track/etc/keepalived/keepalived.conf'), 'utf8');
+    write('lvs/old.conf', conf);
+    write('lvs/new.conf', conf.replace('real_server 10.0.0.2 80', 'real_server 10.0.0.3 80'));
+    const r = await runCli(['diff', 'lvs/old.conf', 'lvs/new.conf', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '- **modified** virtual_server `192.0.2.10 80`\n  - real_server: `10.0.0.2 80` → `10.0.0.3 80`',
+    );
+    const after = /<summary>After: [^<]*<\/summary>\n\n```mermaid\n([\s\S]*?)```/.exec(r.stdout)?.[1] ?? '';
+    expect(after).toContain('"virtual_server 192.0.2.10 80<br>');
+    expect(after).toContain('"real_server 10.0.0.3 80<br>');
+    expect(after).not.toContain('VI_1');
+    expect(after).not.toContain('track_file');
+  });
+
+  it('unusable input exits 2 as the other formats do; an unknown format names markdown', async () => {
+    const r = await runCli(['diff', simple('base.conf'), simple('missing.conf'), '--format', 'markdown']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing\.conf: no such file/);
+    // A side that is no config: the comment says which could not be compared, and why.
+    const { dir, write } = hostile;
+    write('side/run.sh', '#!/bin/sh\necho hi\n', 0o755);
+    const script = await runCli(['diff', 'side/run.sh', simple('base.conf'), '--format', 'markdown'], { cwd: dir });
+    expect(script.code).toBe(2);
+    expect(script.stdout.split('\n')[1]).toBe('## ❌ keepalived-lint diff: 1 configuration could not be compared');
+    expect(script.stdout).toContain(
+      '- ❌ cannot compare `side/run.sh`: is a script \\(\\#\u200b\\!\\)\\, not a keepalived',
+    );
+    expect(script.stderr).toContain('side/run.sh:1:1: error: cannot compare this file: is a script (#!)');
+    const bad = await runCli(['diff', simple('base.conf'), simple('base.conf'), '--format', 'md']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Accepted formats: text, json, markdown');
+  });
+
+  it('escapes hostile names, paths and messages: no HTML, link, mention, reference or broken fence', async () => {
+    const { dir, write } = hostile;
+    const inst = (name: string, vrid: number, prio: number, notify = '') =>
+      `vrrp_instance ${name} {\n    interface eth0\n    virtual_router_id ${vrid}\n    priority ${prio}\n` +
+      `    virtual_ipaddress {\n        192.0.2.${vrid}/24\n    }\n${notify}}\n`;
+    const names = [
+      '@octocat',
+      '[x](https://evil.example)<img/src=x/onerror=alert(1)>```',
+      'www.evil.example',
+      'a\u202eb',
+    ];
+    const later = ['@org/team', '</details><script>x</script>````*_~|', 'evil.example@x.org', 'ok\u001b[2Jline'];
+    // The script compares with a name this edit renames (its message quotes it) and lives at a path with a #.
+    const script = '/etc/keepalived/n#1@x.sh';
+    write(
+      'old/etc/keepalived/keepalived.conf',
+      names.map((n, i) => inst(n, i + 1, 100, `    notify "${script}"\n`)).join(''),
+    );
+    write(
+      'new/etc/keepalived/keepalived.conf',
+      later.map((n, i) => inst(n, i + 1, 300, `    notify "${script}"\n`)).join(''),
+    );
+    for (const side of ['old', 'new'])
+      write(
+        `${side}/etc/keepalived/n#1@x.sh`,
+        '#!/bin/sh\ncase "$2" in\n  "@octocat") echo "<b>hi</b>" ;;\nesac\n',
+        0o755,
+      );
+    const r = await runCli(['diff', 'old', 'new', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const md = r.stdout;
+    // The names are all there, inside code.
+    expect(md).toContain('`` [x](https://evil.example)<img/src=x/onerror=alert(1)>``` ``');
+    expect(md).toContain('`@org/team`');
+    // Our own markup aside: **kind** and keywords (vrrp_instance, virtual_ipaddress: an underscore inside a word).
+    const text = outsideCode(md)
+      .replace(/\*\*(\w+)\*\*/g, '$1')
+      .replace(/\b[a-z]+(?:_[a-z]+)+\b/g, 'KEYWORD');
+    // Outside code: only our own tags, and every Markdown punctuation mark of the repository's text escaped.
+    expect(
+      text
+        .match(/(?<!\\)<[^>]*>/g)
+        ?.filter((t) => !/^<(?:\/?(?:details|summary)|!-- keepalived-lint diff --)>$/.test(t)),
+    ).toEqual([]);
+    expect(text).not.toMatch(/@(?!\u200b)/);
+    expect(text).not.toMatch(/#(?![#\u200b ]|\d+;)/);
+    expect(text).not.toMatch(/:\/\/|www\./i);
+    expect(text).not.toMatch(/(?<!\\)[[\]*_|~]/);
+    expect(md).not.toMatch(/[\u202e\u0000-\u0009\u000b-\u001f]/);
+    expect(md).toContain('`ok\\x1b[2Jline`');
+    // The message quoting the script's "@octocat" arm is there, escaped.
+    expect(md).toMatch(/\\"\\@\u200boctocat\\"/);
+    // Each Mermaid block: a fence longer than any backtick in it, and no backtick in the labels.
+    for (const m of md.matchAll(/^(`{3,})mermaid\n([\s\S]*?)^\1$/gm)) expect(m[2]).not.toContain('`');
+  });
+
+  it('a huge edit stays under the comment limit: lists cut, a graph that does not fit left out', async () => {
+    const { dir, write } = big;
+    const conf = (prio: number) =>
+      Array.from(
+        { length: 1500 },
+        (_, i) =>
+          `vrrp_instance VI_${i}_${'x'.repeat(40)} {\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n` +
+          `    priority ${prio}\n    virtual_ipaddress {\n        10.${i >> 8}.${i & 255}.1/24\n    }\n}\n`,
+      ).join('');
+    write('old.conf', conf(100));
+    write('new.conf', conf(101));
+    const r = await runCli(['diff', 'old.conf', 'new.conf', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeLessThanOrEqual(60_000);
+    expect(r.stdout).toContain('- … and 1475 more changes');
+    // 1,500 instances changed: each side's graph is over what Mermaid draws.
+    for (const side of ['Before', 'After'])
+      expect(r.stdout).toMatch(new RegExp(`- ${side}: left out, [\\d,]+ characters of Mermaid, more than the 50,000`));
+    expect(r.stdout).not.toContain('```mermaid');
+  }, 60_000);
+});
+
+describe('markdown escaping (src/format/markdown.ts)', () => {
+  it('mdCode: one code span whatever backticks the text holds, controls visible, long text cut', () => {
+    expect(mdCode('gw1')).toBe('`gw1`');
+    expect(mdCode('a`b')).toBe('``a`b``');
+    expect(mdCode('```x')).toBe('```` ```x ````');
+    expect(mdCode('x\ny\u001b')).toBe('`x\\ny\\x1b`');
+    expect(mdCode('a'.repeat(300))).toBe(`\`${'a'.repeat(199)}…\``);
+  });
+
+  it('mdText: punctuation escaped, mentions, references and bare links broken by a zero-width space', () => {
+    expect(mdText('*x* [a](b) <i>')).toBe('\\*x\\* \\[a\\]\\(b\\) \\<i\\>');
+    expect(mdText('@octocat owner/repo#12 GH-3')).toBe('\\@\u200boctocat owner\\/repo\\#\u200b12 GH\u200b\\-3');
+    expect(mdText('see https://evil.example and www.evil.example')).toBe(
+      'see https\\:\u200b\\/\\/evil\\.example and www\u200b\\.evil\\.example',
+    );
+  });
+});
+
+describe('diffMarkdown: the room a comment has', () => {
+  /** A graph of one router and n instances, each named VI_i, with a label of `pad` characters. */
+  const graph = (n: number, pad: number): Graph => ({
+    version: 1,
+    nodes: [
+      { id: 'n0', kind: 'router', label: 'lb1', router: 'lb1', findings: [] },
+      ...Array.from({ length: n }, (_, i) => ({
+        id: `n0_i${i}`,
+        kind: 'instance' as const,
+        label: `VI_${i} ${'x'.repeat(pad)}`,
+        router: 'lb1',
+        name: `VI_${i}`,
+        findings: [],
+      })),
+    ],
+    edges: Array.from({ length: n }, (_, i) => ({ from: 'n0', to: `n0_i${i}`, kind: 'contains' as const })),
+  });
+  const none = () => ({ results: [], errors: [], sources: new Map<string, string>() });
+  const result = (before: Graph, after: Graph) => ({
+    changes: [{ kind: 'renamed' as const, object: 'vrrp_instance' as const, before: ['VI_0'], after: ['VI_1'] }],
+    impact: none(),
+    fixed: none(),
+    errors: [],
+    graphs: { before, after },
+  });
+
+  it('serves the after side first: a before graph too big for the room is left out, saying why', () => {
+    const md = diffMarkdown([{ result: result(graph(1, 8000), graph(2, 100)), labels: { old: 'a', new: 'b' } }], {
+      cwd: '/',
+      maxChars: 6000,
+    });
+    expect(md.length).toBeLessThanOrEqual(6000);
+    expect(md).toMatch(/- Before: left out, [\d,]+ characters of Mermaid, it would take this comment past 6,000/);
+    expect(md).toMatch(/<summary>After: the changed part, 2 of 3 elements<\/summary>/);
+  });
 });

@@ -230,7 +230,8 @@ const MERMAID_LINE = new RegExp(
     'flowchart LR',
     '  end',
     '  subgraph \\w+\\["[^"]*"\\]',
-    '    \\w+(?:\\[|\\(\\[|\\[/|\\[\\(|\\{\\{|\\[\\[|>)"[^"]*"(?:\\]|\\]\\)|/\\]|\\)\\]|\\}\\}|\\]\\])',
+    '    \\w+(?:\\[|\\(\\[|\\[/|\\[\\\\|\\[\\(|\\(\\(|\\(|\\{\\{|\\[\\[|>)"[^"]*"' +
+      '(?:\\]|\\]\\)|/\\]|\\\\\\]|\\)\\]|\\)\\)|\\)|\\}\\}|\\]\\])',
     '  \\w+ (?:-->|-\\.->)(?:\\|"[^"]*"\\|)? \\w+',
     '  classDef .*',
     '  class [\\w,]+ finding',
@@ -240,6 +241,75 @@ const MERMAID_LINE = new RegExp(
     .replace(/^/, '^(?:')
     .replace(/$/, ')$'),
 );
+
+describe('graph: tracked processes, files and BFD sessions, and the LVS side', () => {
+  const args = ['test/graph-cases/lvs-track'];
+  const R = 'lvs-track';
+
+  it('draws what the instance tracks besides vrrp_scripts, each with its weight', async () => {
+    const g = await graphJson(args);
+    const vi = instance(g, R, 'VI_1');
+    const proc = one(g, R, 'track-process', (e) => e.name === 'nginx');
+    expect(proc).toMatchObject({
+      process: 'nginx',
+      weight: 10,
+      label: 'vrrp_track_process nginx\nprocess nginx\nweight 10',
+    });
+    const file = one(g, R, 'track-file', (e) => e.name === 'maintenance');
+    expect(file).toMatchObject({ path: '/var/run/keepalived-maintenance', weight: -50 });
+    const bfd = one(g, R, 'track-bfd', (e) => e.name === 'uplink');
+    expect(bfd).toMatchObject({ neighbor: '192.0.2.254' });
+    expect(edgesFrom(g, vi.id, 'tracks')).toEqual([
+      { from: vi.id, to: proc.id, kind: 'tracks' },
+      { from: vi.id, to: file.id, kind: 'tracks', label: 'weight -20' },
+      { from: vi.id, to: bfd.id, kind: 'tracks', label: 'weight -30' },
+    ]);
+  });
+
+  it('draws virtual_server -> real_servers, their quorum, notify and MISC_CHECK scripts', async () => {
+    const g = await graphJson(args);
+    const router = one(g, R, 'router', () => true);
+    const vs = one(g, R, 'virtual-server', (e) => e.name === '192.0.2.10 80');
+    expect(vs).toMatchObject({
+      quorum: 1,
+      label: 'virtual_server 192.0.2.10 80\nlb_algo rr · lb_kind NAT · protocol TCP',
+    });
+    expect(edgesFrom(g, router.id, 'contains').map((e) => e.to)).toContain(vs.id);
+    const rs1 = one(g, R, 'real-server', (e) => e.name === '10.0.0.1 80');
+    const rs2 = one(g, R, 'real-server', (e) => e.name === '10.0.0.2 80');
+    expect([rs1.checks, rs2.checks]).toEqual([['MISC_CHECK'], ['TCP_CHECK']]);
+    expect(edgesFrom(g, vs.id, 'real-server').map((e) => e.to)).toEqual([rs1.id, rs2.id]);
+    const quorum = one(g, R, 'script', (e) => e.path === '/etc/keepalived/quorum.sh');
+    expect(edgesFrom(g, vs.id, 'notify').map((e) => [e.to, e.label])).toEqual([
+      [quorum.id, 'quorum_up'],
+      [quorum.id, 'quorum_down'],
+    ]);
+    const notify = one(g, R, 'script', (e) => e.path === '/etc/keepalived/rs-notify.sh');
+    expect(edgesFrom(g, rs1.id, 'notify').map((e) => [e.to, e.label])).toEqual([
+      [notify.id, 'notify_up'],
+      [notify.id, 'notify_down'],
+    ]);
+    const check = one(g, R, 'script', (e) => e.path === '/etc/keepalived/check-web.sh');
+    expect(edgesFrom(g, rs1.id, 'check')).toEqual([{ from: rs1.id, to: check.id, kind: 'check', label: 'MISC_CHECK' }]);
+    expect(edgesFrom(g, rs2.id, 'check')).toEqual([]);
+  });
+
+  it('the MISC_CHECK script not found carries the finding and is the one element drawn red', async () => {
+    const g = await graphJson(args);
+    const check = one(g, R, 'script', (e) => e.path === '/etc/keepalived/check-web.sh');
+    expect(check.missing).toBe(true);
+    expect(rulesOf(check)).toEqual(['script-not-found']);
+    expect(g.nodes.filter((e) => e.findings.length).map((e) => e.id)).toEqual([check.id]);
+    const mermaid = await runCli(['graph', ...args]);
+    for (const line of mermaid.stdout.trimEnd().split('\n')) expect(line).toMatch(MERMAID_LINE);
+    expect(mermaid.stdout).toContain(`\n  class ${check.id} finding\n`);
+    expect(mermaid.stdout).toContain(`    ${one(g, R, 'track-file', () => true).id}[\\"track_file maintenance<br>`);
+    const dot = await runCli(['graph', ...args, '--format', 'dot']);
+    const filled = dot.stdout.split('\n').filter((l) => l.includes('fillcolor="#ffdddd"'));
+    expect(filled.map((l) => l.trim().split(' ')[0])).toEqual([check.id]);
+    expect(dot.stdout).toMatch(/shape=trapezium, label="virtual_server 192\.0\.2\.10 80\\n/);
+  });
+});
 
 describe('graph: a FIFO script', () => {
   it('is run by the router; its arms match the instances they name, the unquoted one is red', async () => {
@@ -289,6 +359,9 @@ describe('graph: hostile names', () => {
     }
     expect(mermaidText('a\nb')).toBe('a<br>b');
     expect(mermaidText('x"y#z')).toBe('x#quot;y#35;z');
+    // Bidi controls reorder what a reviewer reads: shown, as the other formats show them.
+    expect(mermaidText('a\u202eb\u2066c')).toBe('a\\u202eb\\u2066c');
+    expect(dotText('a\u202eb')).toBe('a\\\\u202eb');
   });
 
   it('escapes quotes, backslashes and control characters in DOT strings', () => {
@@ -328,7 +401,7 @@ describe('graph: hostile names', () => {
 });
 
 describe.skipIf(!HAVE_DOT)('graph: Graphviz reads the DOT output', () => {
-  it('the Debian split and hostile names render with dot -Tsvg, each name as its own text', async () => {
+  it('the Debian split, the LVS case and hostile names render with dot -Tsvg, each name as its own text', async () => {
     const { dir, write } = tempTree('kl-graph-dot-');
     write(
       'keepalived.conf',
@@ -337,6 +410,7 @@ describe.skipIf(!HAVE_DOT)('graph: Graphviz reads the DOT output', () => {
     );
     for (const [args, cwd] of [
       [['test/graph-cases/debian-split', '--target', 'stretch'], REPO],
+      [['test/graph-cases/lvs-track'], REPO],
       [['keepalived.conf'], dir],
     ] as const) {
       const r = await runCli(['graph', ...args, '--format', 'dot'], { cwd });

@@ -309,6 +309,19 @@ describe('docs/ci.md', () => {
     expect(job?.script[1]).toMatch(/^keepalived-lint .* --format junit --output keepalived-lint\.xml$/);
   });
 
+  it('posts the diff comment with gh from a markdown diff of the base, allowed to comment', () => {
+    const block = yamlBlocks.find((b) => b.includes('keepalived-diff.yml'));
+    const wf = parseYaml(block ?? '') as {
+      permissions: Record<string, string>;
+      jobs: { diff: { steps: { run?: string; with?: Record<string, unknown> }[] } };
+    };
+    expect(wf.permissions).toMatchObject({ contents: 'read', 'pull-requests': 'write' });
+    const runs = wf.jobs.diff.steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toMatch(/^keepalived-lint diff --git "origin\/\$BASE" .*--format markdown > diff\.md$/m);
+    expect(runs).toMatch(/^gh pr comment "\$PR" --body-file diff\.md/m);
+    expect(wf.jobs.diff.steps[0]?.with).toMatchObject({ 'fetch-depth': 0 });
+  });
+
   it('points pre-commit at this repository and at hooks that exist', () => {
     const precommit = yamlBlocks.find((b) => b.includes('.pre-commit-config.yaml'));
     const config = parseYaml(precommit ?? '') as { repos: { repo: string; hooks: { id: string }[] }[] };

@@ -1,7 +1,8 @@
 /**
  * The `diff` command's adapter: resolves OLD/NEW (or --git REV against the working tree), runs
- * the library's diffConfigs and prints text or json. Exit: 2 unusable input, 1 the edit adds an
- * error, else 0. Example: diff --git HEAD -> every keepalived.conf under . compared with HEAD.
+ * the library's diffConfigs and prints text, json or markdown (a pull-request comment). Exit: 2
+ * unusable input, 1 the edit adds an error, else 0. Example: diff --git HEAD -> every
+ * keepalived.conf under . compared with HEAD.
  */
 import * as path from 'node:path';
 import { defaultRoot, entryConfigs, Loader, loadConfig, OptionsResolver } from '../load/index.js';
@@ -9,6 +10,7 @@ import type { Rule, RuleMeta } from '../engine/types.js';
 import { diffConfigs, type DiffResult, type DiffSide } from '../diff/index.js';
 import { recordReads } from '../diff/unchanged.js';
 import { diffJson, diffText } from '../format/diff.js';
+import { diffMarkdown } from '../format/diff-markdown.js';
 import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import type { FileHost } from '../source/host.js';
 import { gitHost, gitRevisionExists, gitTopLevel } from '../source/git-host.js';
@@ -122,7 +124,10 @@ export async function runDiffCommand(
   const color = io.isTTY && !io.env.NO_COLOR ? true : Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
   const results: DiffResult[] = [];
   for (const p of pairs) {
-    const r = await diffConfigs(p.old, p.new, { rules: env.rules });
+    const r = await diffConfigs(p.old, p.new, {
+      rules: env.rules,
+      ...(o.format === 'markdown' ? { graphs: { cwd: io.cwd } } : {}),
+    });
     results.push(r);
     for (const e of r.errors)
       io.stderr(`${shownPath(e.file, io.cwd)}:1:1: error: cannot compare this file: ${escapeControl(e.message)}\n`);
@@ -142,12 +147,19 @@ export async function runDiffCommand(
             `read the same at ${o.git}: not compared.\n`
         : `No configuration changed since ${o.git}: ${unchanged.length} read the same (configs, includes, scripts).\n`,
     );
+  if (o.format === 'markdown')
+    io.stdout(
+      diffMarkdown(
+        results.map((r, i) => ({ result: r, labels: pairs[i]!.labels })),
+        { cwd: io.cwd, unchanged: unchanged.length, ...(o.git !== undefined ? { rev: o.git } : {}) },
+      ),
+    );
   if (o.format === 'json') {
     // One config found: its own object, as for OLD NEW (an unchanged one has no changes, no findings).
     const alone: DiffResult | undefined =
       results.length + unchanged.length !== 1
         ? undefined
-        : (results[0] ?? { changes: [], impact: { results: [], errors: [], sources: new Map() }, errors: [] });
+        : (results[0] ?? { changes: [], impact: noReport(), fixed: noReport(), errors: [] });
     if (alone) io.stdout(diffJson(alone, { cwd: io.cwd, color: false }));
     else {
       const merged = results.map((r, i) => ({
@@ -160,3 +172,5 @@ export async function runDiffCommand(
   }
   return code;
 }
+
+const noReport = () => ({ results: [], errors: [], sources: new Map<string, string>() });

@@ -470,7 +470,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       '--git <rev>',
       'compare each config as committed at REV with the working tree (for pre-commit hooks and CI)',
     )
-    .addOption(formatOption(['text', 'json'], 'text'))
+    .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
     .addOption(targetOption())
     .option('--config-id <id>', 'config-id for @ lines (default: one that no @ line names)')
     .option('--root <dir>', 'folder that stands for "/" on both sides')
@@ -566,8 +566,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('graph')
     .description(
-      'draw what the configs do (sync groups, instances, VIPs, interfaces, tracked and notify ' +
-        'scripts, peers across nodes), the elements with a finding in red; a file with @id lines is one node per id',
+      'draw what the configs do (sync groups, instances, VIPs, interfaces, what they track, notify ' +
+        'scripts, peers across nodes, virtual and real servers with their check scripts), the elements ' +
+        'with a finding in red; a file with @id lines is one node per id',
     )
     .argument('[paths...]', "the nodes' config files, or directories holding them (searched like lint does)", ['.'])
     .addOption(formatOption(['mermaid', 'dot', 'json'], 'mermaid'))

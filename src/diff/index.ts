@@ -15,6 +15,9 @@ import type { Diagnostic, LintReport, Rule } from '../engine/types.js';
 import { oneLine } from '../engine/diagnostic.js';
 import { findingIdentity } from '../engine/finding-key.js';
 import type { FileHost } from '../source/host.js';
+import { loadNodes } from '../cluster/nodes.js';
+import { groupInstances } from '../cluster/groups.js';
+import { buildGraph, type Graph } from '../graph/index.js';
 import { readSide } from './model.js';
 import { diffModels, type Change } from './match.js';
 
@@ -33,12 +36,18 @@ export interface DiffOptions {
   rules: Rule[];
   target?: string;
   configId?: string;
+  /** Also draw each side (`graphs` of the result; paths in them relative to `cwd`): for `--format markdown`. */
+  graphs?: { cwd: string };
 }
 
 export interface DiffResult {
   changes: Change[];
   /** Problems of the NEW side that the OLD side did not have. */
   impact: LintReport;
+  /** Problems of the OLD side that the NEW side no longer has (the paths are the old side's). */
+  fixed: LintReport;
+  /** With `graphs` asked: each side drawn with its own findings (before: null when there is no OLD side). */
+  graphs?: { before: Graph | null; after: Graph };
   /** Unusable input, with the side it came from. */
   errors: { file: string; message: string }[];
 }
@@ -62,15 +71,22 @@ export async function diffConfigs(oldSide: DiffSide | null, newSide: DiffSide, o
       errors.push({ file: s.file, message: 'is a script (#!), not a keepalived configuration' });
     const model = isLoadedConfig(loaded) ? readSide(loaded) : null;
     const report = await lintFiles([s.file], { ...options, host: s.host, rules: o.rules, loader });
-    return { model, report };
+    // The side drawn: its nodes (one per config-id) with its own findings, read by the same loader.
+    let graph: Graph | null = null;
+    if (o.graphs && model) {
+      const { nodes } = await loadNodes([{ file: s.file, options }], s.host, loader);
+      const diagnostics = report.results.flatMap((r) => r.diagnostics);
+      graph = buildGraph({ nodes, groups: groupInstances(nodes).groups, diagnostics, cwd: o.graphs.cwd });
+    }
+    return { model, report, graph };
   };
   const after = await load(newSide);
-  const before = oldSide ? await load(oldSide) : { model: { entities: [] }, report: null };
+  const before = oldSide ? await load(oldSide) : { model: { entities: [] }, report: null, graph: null };
   const newReport = after.report;
   const oldReport = before.report;
   for (const e of newReport.errors) if (!errors.some((x) => x.file === e.file)) errors.push(e);
-  if (!before.model || !after.model)
-    return { changes: [], impact: { results: [], errors: [], sources: new Map() }, errors };
+  const none = (): LintReport => ({ results: [], errors: [], sources: new Map() });
+  if (!before.model || !after.model) return { changes: [], impact: none(), fixed: none(), errors };
 
   const changes = diffModels(before.model, after.model);
   const seenBefore = new Set<string>();
@@ -84,7 +100,21 @@ export async function diffConfigs(oldSide: DiffSide | null, newSide: DiffSide, o
       .map((d) => explain(d, changes));
     if (fresh.length) impact.results.push({ file: r.file, diagnostics: fresh });
   }
-  return { changes, impact, errors };
+  // What the edit fixed: the old side's findings the new side no longer has.
+  const fixed: LintReport = { results: [], errors: [], sources: oldReport?.sources ?? new Map() };
+  if (oldReport && oldSide) {
+    const seenAfter = new Set<string>();
+    for (const r of newReport.results)
+      for (const d of r.diagnostics) for (const k of findingKeys(d, newSide, newReport.sources)) seenAfter.add(k);
+    for (const r of oldReport.results) {
+      const gone = r.diagnostics.filter(
+        (d) => !findingKeys(d, oldSide, oldReport.sources).some((k) => seenAfter.has(k)),
+      );
+      if (gone.length) fixed.results.push({ file: r.file, diagnostics: gone });
+    }
+  }
+  const graphs = o.graphs && after.graph ? { graphs: { before: before.graph, after: after.graph } } : {};
+  return { changes, impact, fixed, ...graphs, errors };
 }
 
 /**
@@ -112,17 +142,25 @@ function findingKeys(d: Diagnostic, side: DiffSide, sources: Map<string, string>
 function explain(d: Diagnostic, changes: Change[]): Diagnostic {
   const literal = d.data?.literal;
   if (d.ruleId !== 'script-unknown-name' || typeof literal !== 'string') return d;
-  const c = changes.find((x) => x.before.includes(literal) && x.kind !== 'modified' && x.kind !== 'added');
+  const c = goneName(changes, literal);
   if (!c) return d;
-  const what =
-    c.kind === 'split'
-      ? `was split into ${c.after.join(', ')}`
-      : c.kind === 'merged'
-        ? `was merged into ${c.after.join(', ')}`
-        : c.kind === 'renamed'
-          ? `was renamed to ${c.after.join(', ')}`
-          : 'was removed';
-  const why = `${c.object} ${literal} ${what} by this change, but the script still uses the old name.`;
+  const why = `${c.object} ${literal} ${fate(c)} by this change, but the script still uses the old name.`;
   const { message, detail } = oneLine(d.message, d.detail ? `${why}\n\n${d.detail}` : why);
   return { ...d, message, ...(detail ? { detail } : {}) };
+}
+
+/** The change that took `name` away (removed, renamed, split or merged), if one did. */
+export function goneName(changes: Change[], name: string): Change | undefined {
+  return changes.find((x) => x.before.includes(name) && x.kind !== 'modified' && x.kind !== 'added');
+}
+
+/** What became of the old name: "was split into a, b", "was renamed to a", "was removed". */
+function fate(c: Change): string {
+  return c.kind === 'split'
+    ? `was split into ${c.after.join(', ')}`
+    : c.kind === 'merged'
+      ? `was merged into ${c.after.join(', ')}`
+      : c.kind === 'renamed'
+        ? `was renamed to ${c.after.join(', ')}`
+        : 'was removed';
 }

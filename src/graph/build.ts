@@ -2,7 +2,10 @@
  * Builds the graph (model.ts) from the cluster's nodes as the loader read them, the groups of
  * instances that are one virtual router across nodes (src/cluster/groups.ts), and the findings of
  * the lint and cluster rules: each finding is carried by the smallest element whose written text
- * holds its location (a case arm, a VIP, an instance, a vrrp_script), else by its router. Example:
+ * holds its location (a case arm, a VIP, an instance, a vrrp_script, a script by the path the config
+ * writes for it), else by its router. Besides VRRP: the processes, files and BFD sessions instances
+ * track, and the LVS side (virtual_server -> real_servers, their MISC_CHECK, notify_up/down and
+ * quorum_up/down scripts). Example:
  *
  *   gw1, gw2: vrrp_instance gateway_v4 { notify /etc/keepalived/default-route.sh } and the script's
  *   `gateway)` arm -> arm "gateway)" carrying script-unknown-name, instance gateway_v4 carrying
@@ -197,6 +200,31 @@ export function buildGraph(input: GraphInput): Graph {
         return id ? [[id, g]] : [];
       }),
     ];
+    // Tracked processes, files and BFD sessions: drawn as vrrp_scripts are, with who tracks them.
+    const tracked = new Map<string, Map<string, string>>();
+    for (const spec of TRACKED) {
+      const ids = new Map<string, string>();
+      tracked.set(spec.track, ids);
+      for (const b of top.filter((t) => t.def && spec.defs.includes(t.keyword.text))) {
+        const name = b.args[0]?.text;
+        if (name === undefined || ids.has(name)) continue;
+        const kids = b.children.filter((c) => c.def);
+        const weight = defined(kids, 'weight').at(-1)?.args[0]?.text;
+        const what = defined(kids, spec.what).at(-1);
+        const value = what ? (what.args.length ? what.args : listed(what, true)).map((a) => a.text).join(' ') : '';
+        const lines = [
+          `${b.keyword.text} ${name}`,
+          ...(value ? [`${spec.what} ${value}`] : []),
+          ...(weight ? [`weight ${weight}`] : []),
+        ];
+        const e = add(spec.kind, spec.prefix, lines.join('\n'), spansOf(b), {
+          name,
+          ...(value ? { [spec.field]: value } : {}),
+          ...(weight !== undefined && /^[+-]?\d+$/.test(weight) ? { weight: Number(weight) } : {}),
+        });
+        ids.set(name, e.id);
+      }
+    }
     for (const [id, st] of owners) {
       for (const t of defined(st.children, 'track_script'))
         for (const l of t.values) {
@@ -204,6 +232,13 @@ export function buildGraph(input: GraphInput): Graph {
           const target = name && vrrpScripts.get(name.text);
           if (target) edge(id, target, 'tracks', weightLabel(rest));
         }
+      for (const spec of TRACKED)
+        for (const t of defined(st.children, spec.track))
+          for (const l of t.values) {
+            const [name, ...rest] = l.tokens;
+            const target = name && tracked.get(spec.track)!.get(name.text);
+            if (target) edge(id, target, 'tracks', weightLabel(rest));
+          }
       for (const t of defined(st.children, 'track_interface'))
         for (const l of t.values) {
           const [name, ...rest] = l.tokens;
@@ -211,7 +246,43 @@ export function buildGraph(input: GraphInput): Graph {
         }
     }
 
-    // Notify and FIFO scripts: who runs them, with which hook, and the names each dispatches on.
+    // LVS: virtual servers and their real servers (the scripts they run come with the others below).
+    const lvsIds = new Map<Statement, string>();
+    for (const vs of defined(top, 'virtual_server')) {
+      const name = vs.args.map((a) => a.text).join(' ');
+      const kids = vs.children.filter((c) => c.def);
+      const settings = ['lb_algo', 'lb_kind', 'protocol']
+        .map((k) => defined(kids, k).at(-1))
+        .flatMap((st) => (st?.args[0] ? [`${st.keyword.text} ${st.args[0].text}`] : []));
+      const quorum = defined(kids, 'quorum').at(-1)?.args[0]?.text;
+      const lines = [`virtual_server ${name}`, ...(settings.length ? [settings.join(' · ')] : [])];
+      const v = add('virtual-server', 'vs', lines.join('\n'), spansOf(vs), {
+        name,
+        ...(quorum !== undefined && /^\d+$/.test(quorum) ? { quorum: Number(quorum) } : {}),
+      });
+      lvsIds.set(vs, v.id);
+      edge(router.id, v.id, 'contains');
+      for (const rs of defined(kids, 'real_server')) {
+        const rname = rs.args.map((a) => a.text).join(' ');
+        const rkids = rs.children.filter((c) => c.def);
+        const weight = defined(rkids, 'weight').at(-1)?.args[0]?.text;
+        const checks = rkids.filter((c) => CHECKERS.has(c.keyword.text)).map((c) => c.keyword.text);
+        const rlines = [
+          `real_server ${rname}`,
+          ...(weight !== undefined ? [`weight ${weight}`] : []),
+          ...(checks.length ? [checks.join(' · ')] : []),
+        ];
+        const r = add('real-server', 'rs', rlines.join('\n'), spansOf(rs), {
+          name: rname,
+          ...(weight !== undefined && /^\d+$/.test(weight) ? { weight: Number(weight) } : {}),
+          checks,
+        });
+        lvsIds.set(rs, r.id);
+        edge(v.id, r.id, 'real-server');
+      }
+    }
+
+    // Notify, FIFO and check scripts: who runs them, with which hook, and the names each dispatches on.
     const ownerId = (ref: ScriptRef): string | undefined =>
       ref.owner.kind === 'vrrp_instance'
         ? instanceByName.get(ref.owner.name)
@@ -219,7 +290,11 @@ export function buildGraph(input: GraphInput): Graph {
           ? groupIds.get(ref.owner.name)
           : ref.owner.kind === 'global_defs'
             ? router.id
-            : undefined;
+            : ref.owner.kind === 'real_server' || ref.owner.kind === 'virtual_server'
+              ? ref.owner.statement
+                ? lvsIds.get(ref.owner.statement)
+                : undefined
+              : undefined;
     const scripts = new Map<string, { id: string; refs: ScriptRef[] }>();
     for (const ref of node.pass.refs) {
       if (ref.owner.kind === 'vrrp_script' || ref.hook === 'startup_script' || ref.hook === 'shutdown_script') continue;
@@ -237,7 +312,12 @@ export function buildGraph(input: GraphInput): Graph {
         scripts.set(file.path, s);
       }
       s.refs.push(ref);
-      edge(from, s.id, 'notify', ref.hook);
+      // The path as the config writes it is the script's too: a finding there (not found, not
+      // executable, insecure) is carried by the script.
+      const word = ref.command ?? ref.commandString;
+      placed.find((p) => p.element.id === s.id)!.spans.push({ ...word.origin });
+      if (ref.hook === 'misc_path') edge(from, s.id, 'check', 'MISC_CHECK');
+      else edge(from, s.id, 'notify', ref.hook);
     }
     const named = new Map<string, string>([...instanceByName, ...groupIds]);
     for (const [file, s] of scripts) {
@@ -286,6 +366,55 @@ export function buildGraph(input: GraphInput): Graph {
   attachFindings(input, placed, instanceIds, edges, rel);
   return { version: 1, nodes: elements, edges };
 }
+
+/** What instances track besides vrrp_scripts and interfaces: the track_* keyword, its blocks, what they watch. */
+const TRACKED: {
+  track: string;
+  defs: string[];
+  kind: ElementKind;
+  prefix: string;
+  what: string;
+  field: string;
+}[] = [
+  {
+    track: 'track_process',
+    defs: ['vrrp_track_process'],
+    kind: 'track-process',
+    prefix: 'tp',
+    what: 'process',
+    field: 'process',
+  },
+  {
+    track: 'track_file',
+    defs: ['track_file', 'vrrp_track_file'],
+    kind: 'track-file',
+    prefix: 'tf',
+    what: 'file',
+    field: 'path',
+  },
+  {
+    track: 'track_bfd',
+    defs: ['bfd_instance', 'vrrp_track_bfd'],
+    kind: 'track-bfd',
+    prefix: 'tb',
+    what: 'neighbor_ip',
+    field: 'neighbor',
+  },
+];
+
+/** The health checkers of a real_server. */
+const CHECKERS = new Set([
+  'TCP_CHECK',
+  'HTTP_GET',
+  'SSL_GET',
+  'MISC_CHECK',
+  'SMTP_CHECK',
+  'DNS_CHECK',
+  'BFD_CHECK',
+  'UDP_CHECK',
+  'PING_CHECK',
+  'FILE_CHECK',
+]);
 
 function weightLabel(words: Token[]): string | undefined {
   const i = words.findIndex((w) => w.text === 'weight');

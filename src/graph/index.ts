@@ -7,6 +7,7 @@ import type { Graph } from './model.js';
 import { toDot, toMermaid } from './render.js';
 
 export { buildGraph, type GraphInput } from './build.js';
+export { focusGraph } from './focus.js';
 export { flagged, type Graph, type GraphEdge, type GraphElement, type GraphFinding } from './model.js';
 export { dotText, mermaidText, toDot, toMermaid } from './render.js';
 

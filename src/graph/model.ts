@@ -1,6 +1,7 @@
 /**
  * The graph of what a config does, as data: elements (nodes of the drawing: routers, sync groups,
- * instances, VIPs, interfaces, vrrp_scripts, notify/FIFO scripts and their dispatch arms) and the
+ * instances, VIPs, interfaces, vrrp_scripts and tracked processes, files and BFD sessions,
+ * notify/FIFO/check scripts and their dispatch arms, virtual and real servers) and the
  * edges between them. The renderers (render.ts) and `--format json` print this shape; it is
  * documented by schema/graph.schema.json. Example:
  *
@@ -10,7 +11,20 @@
  */
 import type { Severity } from '../engine/types.js';
 
-export type ElementKind = 'router' | 'sync-group' | 'instance' | 'vip' | 'interface' | 'vrrp-script' | 'script' | 'arm';
+export type ElementKind =
+  | 'router'
+  | 'sync-group'
+  | 'instance'
+  | 'vip'
+  | 'interface'
+  | 'vrrp-script'
+  | 'track-process'
+  | 'track-file'
+  | 'track-bfd'
+  | 'script'
+  | 'arm'
+  | 'virtual-server'
+  | 'real-server';
 
 export type EdgeKind =
   | 'contains'
@@ -19,6 +33,8 @@ export type EdgeKind =
   | 'interface'
   | 'tracks'
   | 'notify'
+  | 'check'
+  | 'real-server'
   | 'dispatches'
   | 'matches'
   | 'peer';

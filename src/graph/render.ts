@@ -8,9 +8,12 @@
  */
 import { flagged, type Graph, type GraphElement } from './model.js';
 
-/** Control characters and the line/paragraph separators, shown as \xNN / \uNNNN (never a line break). */
+/**
+ * Control characters, the line/paragraph separators and the bidi controls that reorder what a
+ * reviewer sees, shown as \xNN / \uNNNN (never a line break, never a reordering).
+ */
 function visibleControls(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const n = c.charCodeAt(0);
     return n > 0xff ? `\\u${n.toString(16).padStart(4, '0')}` : `\\x${n.toString(16).padStart(2, '0')}`;
   });
@@ -38,8 +41,13 @@ const SHAPES: Record<GraphElement['kind'], [string, string]> = {
   vip: ['[/', '/]'],
   interface: ['[(', ')]'],
   'vrrp-script': ['{{', '}}'],
+  'track-process': ['{{', '}}'],
+  'track-file': ['[\\', '\\]'],
+  'track-bfd': ['((', '))'],
   script: ['[[', ']]'],
   arm: ['>', ']'],
+  'virtual-server': ['[/', '\\]'],
+  'real-server': ['(', ')'],
 };
 
 /** Peers are drawn dotted (an arrow either way would do: adverts go both ways). */
@@ -60,7 +68,7 @@ export function toMermaid(graph: Graph): string {
   }
   for (const e of graph.edges) {
     const arrow = EDGE_STYLE[e.kind] ?? '-->';
-    const label = e.label ?? (e.kind === 'contains' || e.kind === 'member' ? '' : e.kind);
+    const label = e.label ?? (e.kind === 'contains' || e.kind === 'member' || e.kind === 'real-server' ? '' : e.kind);
     out.push(`  ${e.from} ${arrow}${label ? `|"${mermaidText(label)}"|` : ''} ${e.to}`);
   }
   const red = graph.nodes.filter(flagged).map((e) => e.id);
@@ -84,8 +92,13 @@ const DOT_SHAPES: Record<GraphElement['kind'], string> = {
   vip: 'parallelogram',
   interface: 'cylinder',
   'vrrp-script': 'hexagon',
+  'track-process': 'hexagon',
+  'track-file': 'note',
+  'track-bfd': 'octagon',
   script: 'component',
   arm: 'cds',
+  'virtual-server': 'trapezium',
+  'real-server': 'ellipse',
 };
 
 export function toDot(graph: Graph): string {
@@ -104,7 +117,11 @@ export function toDot(graph: Graph): string {
   }
   for (const e of graph.edges) {
     const attrs = [
-      ...(e.label ? [`label="${dotText(e.label)}"`] : e.kind === 'contains' ? [] : [`label="${e.kind}"`]),
+      ...(e.label
+        ? [`label="${dotText(e.label)}"`]
+        : e.kind === 'contains' || e.kind === 'real-server'
+          ? []
+          : [`label="${e.kind}"`]),
       ...(e.kind === 'peer' ? ['style=dashed', 'dir=both', 'constraint=false'] : []),
     ];
     out.push(`  ${e.from} -> ${e.to}${attrs.length ? ` [${attrs.join(', ')}]` : ''};`);
