@@ -32,6 +32,7 @@ const ITEM: Record<'module' | 'property' | 'value' | 'reference', CompletionItem
 };
 const SNIPPET: InsertTextFormat = 2;
 const SYMBOL = { module: 2, namespace: 3, class: 5, field: 8, function: 12, object: 19, struct: 23 } as const;
+export const SYMBOL_STRUCT: SymbolKind = SYMBOL.struct;
 
 export function hoverText(loaded: LoadedConfig, hit: Hit): MarkupContent {
   const value =
@@ -219,7 +220,7 @@ function scopeFor(table: KeywordTable, block: Statement | null): BlockScope | un
   return block.def?.kind === 'block' ? table.scopeOf(block.def) : undefined;
 }
 
-const SYMBOL_KINDS: Record<string, SymbolKind> = {
+export const SYMBOL_KINDS: Record<string, SymbolKind> = {
   vrrp_instance: SYMBOL.class,
   vrrp_sync_group: SYMBOL.namespace,
   vrrp_script: SYMBOL.function,
