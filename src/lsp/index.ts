@@ -162,16 +162,18 @@ class Server {
         const file = uriToPath(document.uri);
         if (!file) return;
         this.workspace.setOpen(file, null);
+        const entry = this.workspace.entryFor(file);
         const r = this.workspace.resultOf(file);
-        if (r && !this.readsOpen(r)) {
-          // No open buffer reads that config any more: forget it, and what it showed.
-          clearTimeout(this.timers.get(r.entry));
-          this.timers.delete(r.entry);
-          this.latest.delete(r.entry);
-          this.workspace.forget(r.entry);
-          for (const f of this.published.get(r.entry) ?? [])
+        if (r ? !this.readsOpen(r) : !this.workspace.open.has(entry)) {
+          // No open buffer reads that config any more: its lint stops, what it showed goes.
+          clearTimeout(this.timers.get(entry));
+          this.timers.delete(entry);
+          this.latest.delete(entry);
+          this.linter.cancel(entry);
+          this.workspace.forget(entry);
+          for (const f of this.published.get(entry) ?? [])
             void this.connection.sendDiagnostics({ uri: this.uri(f), diagnostics: [] });
-          this.published.delete(r.entry);
+          this.published.delete(entry);
         } else {
           // The disk's text is what the rest of the workspace reads now.
           this.changed(file, document.languageId, 0);

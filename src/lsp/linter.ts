@@ -14,6 +14,8 @@ import type { ThreadTask } from './lint-thread.js';
 export interface Linter {
   /** The lint of `task`; null when a newer lint for the same key superseded it. */
   lint(key: string, task: LintTask): Promise<LintResult | null>;
+  /** Stop the lint of `key`, running or waiting (its promise resolves null). */
+  cancel(key: string): void;
   close(): void;
 }
 
@@ -31,6 +33,10 @@ export class InlineLinter implements Linter {
     const run = this.last.then(() => (this.latest.get(key) === id ? analyze(this.settings, task) : null));
     this.last = run.catch(() => null);
     return run;
+  }
+
+  cancel(key: string): void {
+    this.latest.delete(key);
   }
 
   close(): void {}
@@ -60,21 +66,31 @@ export class ThreadLinter implements Linter {
 
   lint(key: string, task: LintTask): Promise<LintResult | null> {
     return new Promise((resolve, reject) => {
-      for (let i = this.queue.length - 1; i >= 0; i--) {
-        if (this.queue[i]!.key !== key) continue;
-        this.queue[i]!.resolve(null);
-        this.queue.splice(i, 1);
-      }
-      if (this.busy?.key === key) {
-        // The thread is in the middle of a stale lint: end it rather than wait.
-        this.busy.resolve(null);
-        this.busy = null;
-        void this.worker?.terminate();
-        this.worker = null;
-      }
+      this.drop(key);
       this.queue.push({ id: ++this.n, key, task, resolve, reject });
       this.pump();
     });
+  }
+
+  cancel(key: string): void {
+    this.drop(key);
+    this.pump();
+  }
+
+  /** Resolve the lints of `key` with null; a running one ends with its thread. */
+  private drop(key: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.key !== key) continue;
+      this.queue[i]!.resolve(null);
+      this.queue.splice(i, 1);
+    }
+    if (this.busy?.key === key) {
+      // The thread is in the middle of a stale lint: end it rather than wait.
+      this.busy.resolve(null);
+      this.busy = null;
+      void this.worker?.terminate();
+      this.worker = null;
+    }
   }
 
   close(): void {

@@ -12,6 +12,7 @@ import type { FileHost } from '../source/host.js';
 import { keywordTable, type BlockScope } from '../versions/keyword-table.js';
 import { SYMBOL_KINDS, SYMBOL_STRUCT } from './features.js';
 import type { OutlineBlock } from './outline.js';
+import { toLsp } from './positions.js';
 import type { Workspace } from './workspace.js';
 
 function tableFor(file: string, o: { host: FileHost; known: readonly { meta: RuleMeta }[]; cli: CliOptions }) {
@@ -29,10 +30,10 @@ export function outlineSymbols(
   o: { host: FileHost; known: readonly { meta: RuleMeta }[]; cli: CliOptions },
 ): DocumentSymbol[] {
   const blocks = w.outlineOf(file);
-  const text = w.open.get(file)?.text;
-  if (!blocks || text === undefined) return [];
+  const index = w.lineIndex(file);
+  if (!blocks || !index) return [];
   const table = tableFor(file, o);
-  const lines = new LineIndex(text);
+  const at = (offset: number) => toLsp(index.position(offset));
   const symbols = (list: readonly OutlineBlock[], scope: BlockScope | undefined): DocumentSymbol[] => {
     const out: DocumentSymbol[] = [];
     for (const b of list) {
@@ -43,8 +44,8 @@ export function outlineSymbols(
       out.push({
         name: detail ? `${b.keyword} ${detail}` : b.keyword,
         kind: SYMBOL_KINDS[b.keyword] ?? SYMBOL_STRUCT,
-        range: { start: lines.at(b.start), end: lines.at(b.end) },
-        selectionRange: { start: lines.at(b.start), end: lines.at(b.start + b.keyword.length) },
+        range: { start: at(b.start), end: at(b.end) },
+        selectionRange: { start: at(b.start), end: at(b.start + b.keyword.length) },
         ...(children.length ? { children } : {}),
       });
     }
@@ -63,22 +64,4 @@ export function outlineFolding(w: Workspace, file: string): FoldingRange[] {
   };
   walk(w.outlineOf(file) ?? []);
   return out;
-}
-
-/** Offsets to protocol positions, by a binary search over the line starts (built once). */
-class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-  at(offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.starts[lo]! };
-  }
 }

@@ -114,23 +114,37 @@ const DEFINERS = new Set([
  * `text` with only what a request at `offset` needs kept: the top-level block around it, the
  * blocks that define names (up to `budget` characters of them: a track_script name goes to its
  * vrrp_script) and the top-level lines outside every block (`$NAME=` definitions, includes);
- * everything else becomes spaces, so that offsets, lines and columns stay those of the buffer.
+ * everything else becomes a comment of spaces, line ends included, so that offsets stay those of the buffer and
+ * the loader reads one blank line where 10,000 instances were, and nothing after the last
+ * stretch kept (src/lsp/workspace.ts puts the buffer's own text and lines back).
  */
 export function windowText(text: string, blocks: readonly OutlineBlock[], offset: number, budget: number): string {
-  const parts: string[] = [];
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
   let at = 0;
+  // Where the last kept stretch ends: nothing after it is read (the offsets before it hold).
+  let kept = 0;
+  const keep = (from: number, to: number) => {
+    if (/\S/.test(text.slice(from, to))) kept = to;
+  };
   for (const b of blocks) {
     const from = Math.max(at, lineStartOf(text, b.start));
-    if (offset >= from && offset <= b.end) continue;
-    if (DEFINERS.has(b.keyword) && b.end - from <= budget) {
-      budget -= b.end - from;
+    keep(at, from);
+    if ((offset >= from && offset <= b.end) || (DEFINERS.has(b.keyword) && b.end - from <= budget)) {
+      if (!(offset >= from && offset <= b.end)) budget -= b.end - from;
+      kept = b.end;
+      at = b.end;
       continue;
     }
-    parts.push(text.slice(at, from), text.slice(from, b.end).replace(/[^\n]/g, ' '));
+    // A comment: the loader skips the rest of the line at once.
+    codes.fill(32, from, b.end);
+    codes[from] = 35;
     at = b.end;
   }
-  parts.push(text.slice(at));
-  return parts.join('');
+  keep(at, text.length);
+  const lineEnd = offset < 0 ? 0 : text.indexOf('\n', offset);
+  const end = Math.max(kept, lineEnd === -1 ? text.length : lineEnd);
+  return new TextDecoder('utf-16le').decode(codes.subarray(0, end));
 }
 
 function lineStartOf(text: string, offset: number): number {

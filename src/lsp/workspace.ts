@@ -11,6 +11,7 @@
 import { isLoadedConfig, Loader, OptionsResolver, type CliOptions, type LoadedConfig } from '../load/index.js';
 import type { RuleMeta } from '../engine/index.js';
 import type { FileHost } from '../source/host.js';
+import { LineIndex } from '../source/line-index.js';
 import { openHost, type LintResult, type OpenBuffer } from './analyze.js';
 import { outline, windowText, type OutlineBlock } from './outline.js';
 
@@ -40,6 +41,7 @@ export class Workspace {
   private generation = 0;
   private readonly models = new Map<string, { key: string; loaded: Promise<LoadedConfig | null> }>();
   private readonly outlines = new Map<string, { version: number; blocks: OutlineBlock[] }>();
+  private readonly indexes = new Map<string, { version: number; index: LineIndex }>();
 
   constructor(private readonly o: WorkspaceOptions) {}
 
@@ -95,6 +97,16 @@ export class Workspace {
     return blocks;
   }
 
+  /** The lines of an open buffer (kept per version). */
+  lineIndex(file: string): LineIndex | null {
+    const doc = this.open.get(file);
+    if (!doc) return null;
+    let known = this.indexes.get(file);
+    if (known?.version !== doc.version)
+      this.indexes.set(file, (known = { version: doc.version, index: new LineIndex(doc.text) }));
+    return known.index;
+  }
+
   /**
    * The config `file` is read through, loaded with the open buffers as they are now (no rule run),
    * for a request at `offset` of `file`: a big buffer is loaded in part (see BIG_TEXT).
@@ -103,6 +115,7 @@ export class Workspace {
     const entry = this.entryFor(file);
     const open = new Map(this.open);
     const parts: string[] = [];
+    const windowed: string[] = [];
     for (const [f, doc] of this.open) {
       if (doc.text.length <= BIG_TEXT) continue;
       const blocks = this.outlineOf(f) ?? [];
@@ -111,6 +124,7 @@ export class Workspace {
       const inBlock = blocks.find((b) => b.start <= at && at <= b.end);
       parts.push(`${f}@${inBlock ? inBlock.start : `line${at}`}`);
       open.set(f, { text: windowText(doc.text, blocks, at, BIG_TEXT / 4), version: doc.version });
+      windowed.push(f);
     }
     const key = `${this.generation}|${parts.join('|')}`;
     const known = this.models.get(entry);
@@ -119,9 +133,25 @@ export class Workspace {
     const { options } = new OptionsResolver(host, this.o.known).resolve(entry, this.o.cli);
     const loaded = new Loader(host)
       .load(entry, options)
-      .then((r) => (isLoadedConfig(r) ? r : null))
+      .then((r) => (isLoadedConfig(r) ? this.ownLines(r, windowed) : null))
       .catch(() => null);
     this.models.set(entry, { key, loaded });
     return loaded;
+  }
+
+  /** A config loaded from windowed buffers, with each buffer's own text and lines back in place. */
+  private ownLines(loaded: LoadedConfig, windowed: readonly string[]): LoadedConfig {
+    if (!windowed.length) return loaded;
+    const files = new Map(loaded.files);
+    for (const f of windowed) {
+      const source = files.get(f);
+      const doc = this.open.get(f);
+      if (!source || !doc) continue;
+      let index = this.indexes.get(f);
+      if (index?.version !== doc.version)
+        this.indexes.set(f, (index = { version: doc.version, index: new LineIndex(doc.text) }));
+      files.set(f, { ...source, text: doc.text, index: index.index });
+    }
+    return { ...loaded, files };
   }
 }
