@@ -84,6 +84,53 @@ vrrp_instance VI_1 {
 }
 `;
 
+const NAMES_CONFIG = `track_file tf1 {
+    file /tmp/tf1
+}
+bfd_instance bfd1 {
+    neighbor_ip 192.0.2.9
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+track_group tg1 {
+    group {
+        VI_1
+    }
+}
+static_ipaddress {
+    192.0.2.5/24 dev eth0 track_group tg1
+}
+virtual_server_group VSG {
+    192.0.2.1 80
+}
+virtual_server group VSG {
+    protocol TCP
+    real_server 192.0.2.2 80 {
+        FILE_CHECK {
+            track_file tf1
+        }
+        BFD_CHECK {
+            name bfd1
+        }
+    }
+}
+`;
+
+/** The protocol position just after `marker` in `text`. */
+function after(text: string, marker: string): { line: number; character: number } {
+  const i = text.indexOf(marker);
+  if (i < 0) throw new Error(`no ${marker}`);
+  const lines = text.slice(0, i + marker.length).split('\n');
+  return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+}
+
 const NOTIFY_SCRIPT = '#!/bin/sh\ncase "$2" in\n  VI_9) echo nine ;;\n  VI_1) echo one ;;\nesac\n';
 
 interface Published {
@@ -199,6 +246,27 @@ describe('keepalived-lint lsp', () => {
     expect(top.map((i) => i.label)).toContain('vrrp_instance');
     const names = (await client.sendRequest('textDocument/completion', at(17, 8))) as { label: string }[];
     expect(names.map((i) => i.label)).toEqual(['chk_web']);
+  });
+
+  it('completes the names every reference keyword takes: virtual_server group, track_file, name, track_group', async () => {
+    const names = write('six/keepalived.conf', NAMES_CONFIG);
+    const namesUri = pathToFileURL(names).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: namesUri, languageId: 'keepalived', version: 1, text: NAMES_CONFIG },
+    });
+    const complete = async (marker: string) =>
+      (
+        (await client.sendRequest('textDocument/completion', {
+          textDocument: { uri: namesUri },
+          position: after(NAMES_CONFIG, marker),
+        })) as { label: string }[]
+      ).map((i) => i.label);
+    expect(await complete('virtual_server group ')).toEqual(['VSG']);
+    expect(await complete('            track_file ')).toEqual(['tf1']);
+    expect(await complete('            name ')).toEqual(['bfd1']);
+    expect(await complete('eth0 track_group ')).toEqual(['tg1']);
+    expect(await complete('    group {\n        ')).not.toContain('VSG');
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri: namesUri } });
   });
 
   it('completes the values of a keyword after it', async () => {
