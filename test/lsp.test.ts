@@ -135,6 +135,7 @@ const NOTIFY_SCRIPT = '#!/bin/sh\ncase "$2" in\n  VI_9) echo nine ;;\n  VI_1) ec
 
 interface Published {
   uri: string;
+  version?: number;
   diagnostics: {
     code: string;
     message: string;
@@ -351,6 +352,8 @@ describe('keepalived-lint lsp', () => {
       ],
     });
     const p = await diagnosticsFor(uri, () => true, since);
+    // The re-lint read the changed buffer: its findings carry that version.
+    expect(p.version).toBe(2);
     expect(p.diagnostics.map((d) => d.code)).not.toContain('unknown-keyword');
     expect(p.diagnostics.map((d) => d.code)).toContain('deprecated-keyword');
   });
@@ -453,6 +456,52 @@ describe('keepalived-lint lsp', () => {
       position: { line: 1, character: 16 },
     })) as { uri: string } | null;
     expect(def?.uri).toBe(pathToFileURL(path.join(dir, 'five', 'keepalived.conf')).href);
+  });
+
+  it('reads a file opened alone through a config above it whose include names it by its router path', async () => {
+    const main = write(
+      'seven/etc/keepalived/keepalived.conf',
+      'vrrp_script chk_seven {\n    script "/usr/bin/true"\n}\ninclude /etc/keepalived/conf.d/*/*/*.conf\n',
+    );
+    const text =
+      'vrrp_instance VI_7 {\n    interface eth0\n    virtual_router_id 7\n    priorty 7\n' +
+      '    track_script {\n        chk_seven\n    }\n    virtual_ipaddress {\n        192.0.2.7/24\n    }\n}\n';
+    // Four folders below it: further than a look in the three folders above would go.
+    const part = write('seven/etc/keepalived/conf.d/vrrp/instances/vi_7.conf', text);
+    const partUri = pathToFileURL(part).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: partUri, languageId: 'keepalived', version: 1, text },
+    });
+    const p = await diagnosticsFor(partUri);
+    // Its vrrp_script is defined in the config that includes it: no undefined-reference.
+    expect(p.diagnostics.map((d) => d.code)).toEqual(['unknown-keyword']);
+    const def = (await client.sendRequest('textDocument/definition', {
+      textDocument: { uri: partUri },
+      position: { line: 5, character: 12 },
+    })) as { uri: string } | null;
+    expect(def?.uri).toBe(pathToFileURL(main).href);
+  });
+
+  it('lints a file no config includes alone, without the findings only its including block would clear', async () => {
+    const vips = 'virtual_ipaddress {\n    192.0.2.1/24\n}\nadvert_int 1\ntrack_script {\n    chk_web\n}\npriorty 5\n';
+    const vipsUri = pathToFileURL(write('eight/conf.d/vips.conf', vips)).href;
+    const vi8 =
+      'vrrp_instance VI_8 {\n    interface eth0\n    virtual_router_id 8\n    priority 999\n' +
+      '    track_script {\n        chk_nope\n    }\n    virtual_ipaddress {\n        192.0.2.8/24\n    }\n}\n';
+    const vi8Uri = pathToFileURL(write('eight/conf.d/vi_8.conf', vi8)).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: vipsUri, languageId: 'keepalived', version: 1, text: vips },
+    });
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: vi8Uri, languageId: 'keepalived', version: 1, text: vi8 },
+    });
+    // Alone, virtual_ipaddress, advert_int and track_script are unknown top-level keywords and their
+    // "}" stray; in the instance that includes the file they are not. A keyword unknown everywhere stays.
+    const p = await diagnosticsFor(vipsUri);
+    expect(p.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([['unknown-keyword', 7]]);
+    // The vrrp_script may be defined in the config that would include it; an out-of-range priority is wrong anywhere.
+    const q = await diagnosticsFor(vi8Uri);
+    expect(q.diagnostics.map((d) => d.code)).toEqual(['invalid-value']);
   });
 
   it('applies the .keepalived-lint.yaml above the file, and reports its problems at their place', async () => {
