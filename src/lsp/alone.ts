@@ -4,7 +4,8 @@
  * `virtual_ipaddress { ... }` of an instance) reads as unknown top-level keywords, and the names
  * and script settings of that config are missing. Those findings say nothing about the file: they
  * go. Example: vips.conf = "virtual_ipaddress {\n 192.0.2.1/24\n}\nadvert_int 1\n" -> no finding
- * (alone it has 5: four unknown keywords and a stray "}").
+ * (alone it has 5: four unknown keywords and a stray "}"). A file with a global_defs block is a
+ * config of its own: nothing goes.
  */
 import type { Diagnostic } from '../engine/index.js';
 import type { LoadedConfig } from '../load/index.js';
@@ -14,6 +15,8 @@ const CONTEXT_RULES = new Set(['undefined-reference', 'unused-definition', 'scri
 
 /** The findings of `file` linted alone that do not depend on the config that would include it. */
 export function aloneFindings(loaded: LoadedConfig, diagnostics: Diagnostic[]): Diagnostic[] {
+  // A global_defs block: a config of its own (lb1.conf), whose findings all stand.
+  if (loaded.passes[0]?.tree.top.some((st) => st.keyword.text === 'global_defs')) return diagnostics;
   const spans = blockContextSpans(loaded);
   return diagnostics.filter(
     (d) =>

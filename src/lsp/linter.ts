@@ -106,7 +106,15 @@ export class ThreadLinter implements Linter {
     const job = this.queue.shift()!;
     this.busy = job;
     const message: ThreadTask = { ...this.o, id: job.id, task: job.task };
-    (this.worker ??= this.spawn()).postMessage(message);
+    try {
+      (this.worker ??= this.spawn()).postMessage(message);
+    } catch (e) {
+      // No thread to be had (its file missing): the lint fails with the reason, the next one tries again.
+      this.busy = null;
+      this.worker = null;
+      job.reject(e instanceof Error ? e : new Error(String(e)));
+      queueMicrotask(() => this.pump());
+    }
   }
 
   private spawn(): Worker {
