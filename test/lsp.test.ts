@@ -249,7 +249,7 @@ describe('keepalived-lint lsp', () => {
     expect(names.map((i) => i.label)).toEqual(['chk_web']);
   });
 
-  it('completes the names every reference keyword takes: virtual_server group, track_file, name, track_group', async () => {
+  it('completes the names of every reference: virtual_server group, track_file, name, track_group', async () => {
     const names = write('six/keepalived.conf', NAMES_CONFIG);
     const namesUri = pathToFileURL(names).href;
     await client.sendNotification('textDocument/didOpen', {
