@@ -116,8 +116,10 @@ export class Workspace {
     const open = new Map(this.open);
     const parts: string[] = [];
     const windowed: string[] = [];
+    const reads = this.results.get(entry)?.fileSet;
     for (const [f, doc] of this.open) {
-      if (doc.text.length <= BIG_TEXT) continue;
+      // A big buffer this config does not read is left as it is: the loader never reads it.
+      if (doc.text.length <= BIG_TEXT || (f !== file && f !== entry && !reads?.has(f))) continue;
       const blocks = this.outlineOf(f) ?? [];
       // Only the block the request falls in is kept, and nothing of another big buffer.
       const at = f === file && offset !== null ? offset : -1;
