@@ -1,12 +1,24 @@
 // `keepalived-lint lsp` stays responsive on a big config: the lint (tens of seconds for 10,000
 // instances) runs on a worker thread, the requests are answered meanwhile, and a newer version of a
 // buffer supersedes the stale lint, whose findings are never published.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempTree } from './helpers.js';
 import { instances, startServer, stateLine, type Server } from './lsp-client.js';
 
 const { dir, write } = tempTree('kl-lsp-big-');
+
+/** The CPU time of a process's main thread so far (ms; -1 where /proc is not there to tell). */
+function mainThreadMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return -1;
+  }
+}
 let server: Server;
 
 beforeAll(async () => {
@@ -19,38 +31,58 @@ describe('keepalived-lint lsp on a 10,000-instance config', () => {
   it('answers hover, completion, definition and symbols within 1 s while the lint runs', async () => {
     const text = instances(10_000);
     const file = write('big/keepalived.conf', text);
+    const pid = server.child.pid!;
+    const before = mainThreadMs(pid);
     const uri = await server.open(file, text);
     const doc = { textDocument: { uri } };
-    const hover = await server.timed<{ contents: { value: string } }>('textDocument/hover', {
+    const ms: Record<string, { wall: number; cpu: number }> = {};
+    let cpu = before;
+    const timed = async <T>(name: string, method: string, params: unknown): Promise<T> => {
+      const r = await server.timed<T>(method, params);
+      const now = mainThreadMs(pid);
+      ms[name] = { wall: r.ms, cpu: now - cpu };
+      cpu = now;
+      return r.result;
+    };
+    const hover = await timed<{ contents: { value: string } }>('hover', 'textDocument/hover', {
       ...doc,
       position: { line: stateLine(5000) + 3, character: 6 },
     });
-    const completion = await server.timed<{ label: string }[]>('textDocument/completion', {
+    const completion = await timed<{ label: string }[]>('completion', 'textDocument/completion', {
       ...doc,
       position: { line: stateLine(7000) + 1, character: 0 },
     });
-    const definition = await server.timed<{ range: { start: { line: number } } }>('textDocument/definition', {
+    const definition = await timed<{ range: { start: { line: number } } }>('definition', 'textDocument/definition', {
       ...doc,
       position: { line: stateLine(9999) + 6, character: 10 },
     });
-    const symbols = await server.timed<{ name: string }[]>('textDocument/documentSymbol', doc);
-    const folding = await server.timed<unknown[]>('textDocument/foldingRange', doc);
+    const symbols = await timed<{ name: string }[]>('symbols', 'textDocument/documentSymbol', doc);
+    const folding = await timed<unknown[]>('folding', 'textDocument/foldingRange', doc);
     // The lint of 10,000 instances takes far longer than these answers: nothing published yet.
-    expect(server.published.filter((p) => p.uri === uri)).toEqual([]);
-    expect(hover.result.contents.value).toContain('**priority**');
-    expect(completion.result.map((i) => i.label)).toContain('virtual_router_id');
-    expect(definition.result.range.start.line).toBe(3);
-    expect(symbols.result).toHaveLength(10_002);
-    expect(symbols.result[5002]!.name).toBe('vrrp_instance VI_5000');
-    expect(folding.result).toHaveLength(30_002);
-    for (const r of [hover, completion, definition, symbols, folding]) expect(r.ms).toBeLessThan(1000);
-    // Closed: its lint stops (the thread is free for the next config).
+    const early = server.published.filter((p) => p.uri === uri);
+    // Closed: its lint stops (its thread is not kept busy for the next test).
     await server.client.sendNotification('textDocument/didClose', doc);
+    expect(early).toEqual([]);
+    expect(hover.contents.value).toContain('**priority**');
+    expect(completion.map((i) => i.label)).toContain('virtual_router_id');
+    expect(definition.range.start.line).toBe(3);
+    expect(symbols).toHaveLength(10_002);
+    expect(symbols[5002]!.name).toBe('vrrp_instance VI_5000');
+    expect(folding).toHaveLength(30_002);
+    // The server's main thread worked less than 1 s for each answer (its CPU time: the didOpen with
+    // the first). On a machine with more runnable threads than cores the wall clock stretches with
+    // the queue for a core, not with the server: there it is only held to 5 s.
+    const crowded = os.loadavg()[0]! > os.availableParallelism();
+    for (const [name, t] of Object.entries(ms)) {
+      const seen = `${name}: ${Math.round(t.wall)} ms, main thread ${t.cpu} ms of CPU`;
+      if (t.cpu >= 0) expect(t.cpu, seen).toBeLessThan(1000);
+      expect(t.wall, seen).toBeLessThan(crowded ? 5000 : 1000);
+    }
   }, 30_000);
 
   it('publishes only the findings of the last version after a storm of changes', async () => {
-    const file = write('storm/keepalived.conf', instances(1000));
-    const uri = await server.open(file, instances(1000));
+    const file = write('storm/keepalived.conf', instances(500));
+    const uri = await server.open(file, instances(500));
     const since = server.published.length;
     const last = 7;
     for (let v = 2; v <= last; v++) {

@@ -8,6 +8,7 @@
  *   { id: 4, task: { entry: '/r/keepalived.conf', open: [...] }, cli, cwd, ruleIds, knownIds }
  *   -> { id: 4, result: { entry, diagnostics: [[file, [...]]], ... } }  or { id: 4, error: '...' }
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { allRules, rules as configRules } from '../../rules/index.js';
 import type { CliOptions } from '../load/index.js';
@@ -21,6 +22,18 @@ export interface ThreadTask {
   cwd: string;
   ruleIds: string[];
   knownIds: string[];
+}
+
+/**
+ * Below the main thread: on Linux a nice value is a thread's own (setpriority of "process" 0 is
+ * the calling thread), so when the cores are busy the editor's requests go first and the lint
+ * takes the rest. Elsewhere it may lower the whole server, which only slows it: either way no error.
+ */
+export const LINT_NICE = 5;
+try {
+  if (process.platform === 'linux') setPriority(LINT_NICE);
+} catch {
+  // Not allowed (a container's seccomp policy): the lint runs at the server's priority.
 }
 
 const ruleById = new Map(configRules.map((r) => [r.meta.id, r]));

@@ -1,7 +1,7 @@
 /**
- * Where the language server's lints run. On disk (the command line): a worker thread
- * (src/lsp/lint-thread.ts) that lints one config at a time while the main thread answers the
- * editor; a newer lint of the config being linted ends the stale one at once (the thread is
+ * Where the language server's lints run. On disk (the command line): worker threads
+ * (src/lsp/lint-thread.ts, up to MAX_THREADS configs at once) while the main thread answers the
+ * editor; a newer lint of the config being linted ends the stale one at once (its thread is
  * terminated and another started: a lint of 10,000 instances is not waited for). With a caller's
  * own file host (tests in-process): on the main thread. Example: lint(a, v2) running, lint(a, v3)
  * -> v2 resolves null, v3 runs on a new thread.
@@ -53,10 +53,17 @@ interface Job {
 const workerThreads = (): typeof import('node:worker_threads') =>
   createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
-/** Lints on a worker thread, superseding a stale lint of the same key. */
+/** At most this many lints at once, each on its own thread (a 10,000-instance lint holds one for a while). */
+export const MAX_THREADS = 2;
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+}
+
+/** Lints on worker threads, superseding a stale lint of the same key. */
 export class ThreadLinter implements Linter {
-  private worker: Worker | null = null;
-  private busy: Job | null = null;
+  private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private n = 0;
   /** Threads started so far (one more after each superseded lint). */
@@ -77,6 +84,14 @@ export class ThreadLinter implements Linter {
     this.pump();
   }
 
+  close(): void {
+    for (const j of this.queue.splice(0)) j.resolve(null);
+    for (const slot of this.slots.splice(0)) {
+      slot.job?.resolve(null);
+      void slot.worker.terminate();
+    }
+  }
+
   /** Resolve the lints of `key` with null; a running one ends with its thread. */
   private drop(key: string): void {
     for (let i = this.queue.length - 1; i >= 0; i--) {
@@ -84,40 +99,36 @@ export class ThreadLinter implements Linter {
       this.queue[i]!.resolve(null);
       this.queue.splice(i, 1);
     }
-    if (this.busy?.key === key) {
+    for (const slot of [...this.slots]) {
+      if (slot.job?.key !== key) continue;
       // The thread is in the middle of a stale lint: end it rather than wait.
-      this.busy.resolve(null);
-      this.busy = null;
-      void this.worker?.terminate();
-      this.worker = null;
+      slot.job.resolve(null);
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      void slot.worker.terminate();
     }
-  }
-
-  close(): void {
-    for (const j of this.queue.splice(0)) j.resolve(null);
-    this.busy?.resolve(null);
-    this.busy = null;
-    void this.worker?.terminate();
-    this.worker = null;
   }
 
   private pump(): void {
-    if (this.busy || !this.queue.length) return;
-    const job = this.queue.shift()!;
-    this.busy = job;
-    const message: ThreadTask = { ...this.o, id: job.id, task: job.task };
-    try {
-      (this.worker ??= this.spawn()).postMessage(message);
-    } catch (e) {
-      // No thread to be had (its file missing): the lint fails with the reason, the next one tries again.
-      this.busy = null;
-      this.worker = null;
-      job.reject(e instanceof Error ? e : new Error(String(e)));
-      queueMicrotask(() => this.pump());
+    while (this.queue.length) {
+      let slot = this.slots.find((s) => !s.job);
+      if (!slot && this.slots.length < MAX_THREADS) {
+        try {
+          slot = this.spawn();
+        } catch (e) {
+          // No thread to be had (its file missing): the lint fails with the reason.
+          this.queue.shift()!.reject(e instanceof Error ? e : new Error(String(e)));
+          continue;
+        }
+      }
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      const message: ThreadTask = { ...this.o, id: job.id, task: job.task };
+      slot.worker.postMessage(message);
     }
   }
 
-  private spawn(): Worker {
+  private spawn(): Slot {
     const { Worker } = workerThreads();
     const here = import.meta.url;
     // Built: dist/src/cli/lsp-thread.bundle.js beside the CLI's bundle. From the TypeScript sources
@@ -134,24 +145,26 @@ export class ThreadLinter implements Linter {
     // The server's exit does not wait for a lint.
     worker.unref();
     this.started++;
+    const slot: Slot = { worker, job: null };
+    this.slots.push(slot);
     worker.on('message', (m: { id: number; result?: LintResult; error?: string }) => {
-      if (this.worker !== worker || this.busy?.id !== m.id) return;
-      const job = this.busy;
-      this.busy = null;
+      const job = slot.job;
+      if (!this.slots.includes(slot) || job?.id !== m.id) return;
+      slot.job = null;
       if (m.result) job.resolve(m.result);
       else job.reject(new Error(m.error ?? 'the lint thread failed'));
       this.pump();
     });
     const lost = (e: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      const job = this.busy;
-      this.busy = null;
-      job?.reject(e);
+      const i = this.slots.indexOf(slot);
+      if (i === -1) return;
+      this.slots.splice(i, 1);
+      slot.job?.reject(e);
+      slot.job = null;
       this.pump();
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the lint thread exited with code ${code}`)));
-    return worker;
+    return slot;
   }
 }

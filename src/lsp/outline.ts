@@ -29,69 +29,91 @@ interface Word {
   end: number;
 }
 
+/** The words of text[from, to) up to a comment, and the braces among them (as words "{" and "}"). */
+function words(text: string, from: number, to: number): Word[] {
+  const out: Word[] = [];
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13) {
+      i++;
+      continue;
+    }
+    if (c === 35 || c === 33) break; // # or !: a comment to the end of the line
+    const start = i;
+    if (c === 123 || c === 125) i++;
+    else if (c === 34) {
+      const close = text.indexOf('"', i + 1);
+      i = close === -1 || close >= to ? to : close + 1;
+    } else {
+      while (i < to) {
+        const d = text.charCodeAt(i);
+        if (d === 32 || d === 9 || d === 13 || d === 123 || d === 125) break;
+        i++;
+      }
+    }
+    out.push({ text: text.slice(start, i), start, end: i });
+  }
+  return out;
+}
+
 /** The blocks of `text`, nested as the braces nest them. */
 export function outline(text: string): OutlineBlock[] {
   const top: OutlineBlock[] = [];
   const stack: OutlineBlock[] = [];
-  let header: { words: Word[]; line: number } | null = null;
+  // The last line of words: the header of a "{" alone on the next line.
+  let header: { from: number; to: number; line: number } | null = null;
+  let nextBrace = -1;
   let line = 0;
   let lineStart = 0;
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
-    let words: Word[] = [];
-    let i = lineStart;
-    while (i < lineEnd) {
+    if (nextBrace < lineStart) {
+      const open = text.indexOf('{', lineStart);
+      const close = text.indexOf('}', lineStart);
+      nextBrace = open === -1 ? (close === -1 ? text.length + 1 : close) : close === -1 ? open : Math.min(open, close);
+    }
+    if (nextBrace >= lineEnd) {
+      // No brace on the line (most lines): a header if it holds a word.
+      let i = lineStart;
+      while (i < lineEnd && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
       const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 13) {
-        i++;
-        continue;
-      }
-      if (c === 35 || c === 33) break; // # or !: a comment to the end of the line
-      if (c === 123 || c === 125) {
-        if (c === 123) {
-          const head: Word[] = words.length ? words : (header?.words ?? []);
+      if (i < lineEnd && c !== 35 && c !== 33 && c !== 13) header = { from: lineStart, to: lineEnd, line };
+    } else {
+      let before: Word[] = [];
+      for (const w of words(text, lineStart, lineEnd)) {
+        if (w.text === '{') {
+          const head = before.length ? before : header ? words(text, header.from, header.to) : [];
           const first = head[0];
           const block: OutlineBlock = {
             keyword: first?.text ?? '{',
-            args: head.slice(1).map((w) => w.text),
-            start: first?.start ?? i,
-            headerEnd: head[head.length - 1]?.end ?? i + 1,
+            args: head.slice(1).map((x) => x.text),
+            start: first?.start ?? w.start,
+            headerEnd: head[head.length - 1]?.end ?? w.end,
             end: text.length,
-            startLine: words.length || !header ? line : header.line,
+            startLine: before.length || !header ? line : header.line,
             endLine: line,
             closed: false,
             children: [],
           };
           (stack[stack.length - 1]?.children ?? top).push(block);
           stack.push(block);
-        } else {
+          before = [];
+          header = null;
+        } else if (w.text === '}') {
           const block = stack.pop();
           if (block) {
-            block.end = i + 1;
+            block.end = w.end;
             block.endLine = line;
             block.closed = true;
           }
-        }
-        words = [];
-        header = null;
-        i++;
-        continue;
+          before = [];
+          header = null;
+        } else before.push(w);
       }
-      const start = i;
-      if (c === 34) {
-        const close = text.indexOf('"', i + 1);
-        i = close === -1 || close > lineEnd ? lineEnd : close + 1;
-      } else {
-        while (i < lineEnd) {
-          const d = text.charCodeAt(i);
-          if (d === 32 || d === 9 || d === 13 || d === 123 || d === 125) break;
-          i++;
-        }
-      }
-      words.push({ text: text.slice(start, i), start, end: i });
+      header = before.length ? { from: before[0]!.start, to: lineEnd, line } : header;
     }
-    if (words.length) header = { words, line };
     line++;
     lineStart = lineEnd + 1;
   }
@@ -119,8 +141,7 @@ const DEFINERS = new Set([
  * stretch kept (src/lsp/workspace.ts puts the buffer's own text and lines back).
  */
 export function windowText(text: string, blocks: readonly OutlineBlock[], offset: number, budget: number): string {
-  const codes = new Uint16Array(text.length);
-  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  const parts: string[] = [];
   let at = 0;
   // Where the last kept stretch ends: nothing after it is read (the offsets before it hold).
   let kept = 0;
@@ -130,21 +151,22 @@ export function windowText(text: string, blocks: readonly OutlineBlock[], offset
   for (const b of blocks) {
     const from = Math.max(at, lineStartOf(text, b.start));
     keep(at, from);
-    if ((offset >= from && offset <= b.end) || (DEFINERS.has(b.keyword) && b.end - from <= budget)) {
-      if (!(offset >= from && offset <= b.end)) budget -= b.end - from;
+    const around = offset >= from && offset <= b.end;
+    if (around || (DEFINERS.has(b.keyword) && b.end - from <= budget)) {
+      if (!around) budget -= b.end - from;
       kept = b.end;
-      at = b.end;
       continue;
     }
     // A comment: the loader skips the rest of the line at once.
-    codes.fill(32, from, b.end);
-    codes[from] = 35;
+    parts.push(text.slice(at, from), '#', ' '.repeat(b.end - from - 1));
     at = b.end;
   }
   keep(at, text.length);
   const lineEnd = offset < 0 ? 0 : text.indexOf('\n', offset);
   const end = Math.max(kept, lineEnd === -1 ? text.length : lineEnd);
-  return new TextDecoder('utf-16le').decode(codes.subarray(0, end));
+  if (end > at) parts.push(text.slice(at, end));
+  const out = parts.join('');
+  return out.length > end ? out.slice(0, end) : out;
 }
 
 function lineStartOf(text: string, offset: number): number {

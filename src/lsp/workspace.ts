@@ -113,9 +113,8 @@ export class Workspace {
    */
   model(file: string, offset: number | null): Promise<LoadedConfig | null> {
     const entry = this.entryFor(file);
-    const open = new Map(this.open);
     const parts: string[] = [];
-    const windowed: string[] = [];
+    const windows: { file: string; blocks: OutlineBlock[]; at: number }[] = [];
     const reads = this.results.get(entry)?.fileSet;
     for (const [f, doc] of this.open) {
       // A big buffer this config does not read is left as it is: the loader never reads it.
@@ -125,14 +124,19 @@ export class Workspace {
       const at = f === file && offset !== null ? offset : -1;
       const inBlock = blocks.find((b) => b.start <= at && at <= b.end);
       parts.push(`${f}@${inBlock ? inBlock.start : `line${at}`}`);
-      open.set(f, { text: windowText(doc.text, blocks, at, BIG_TEXT / 4), version: doc.version });
-      windowed.push(f);
+      windows.push({ file: f, blocks, at });
     }
     const key = `${this.generation}|${parts.join('|')}`;
     const known = this.models.get(entry);
     if (known?.key === key) return known.loaded;
+    const open = new Map(this.open);
+    for (const w of windows) {
+      const doc = this.open.get(w.file)!;
+      open.set(w.file, { text: windowText(doc.text, w.blocks, w.at, BIG_TEXT / 4), version: doc.version });
+    }
     const host = openHost(this.o.base, open);
     const { options } = new OptionsResolver(host, this.o.known).resolve(entry, this.o.cli);
+    const windowed = windows.map((w) => w.file);
     const loaded = new Loader(host)
       .load(entry, options)
       .then((r) => (isLoadedConfig(r) ? this.ownLines(r, windowed) : null))
