@@ -60,9 +60,16 @@ describe('keepalived-lint lsp on a 10,000-instance config', () => {
     const folding = await timed<unknown[]>('folding', 'textDocument/foldingRange', doc);
     // The lint of 10,000 instances takes far longer than these answers: nothing published yet.
     const early = server.published.filter((p) => p.uri === uri);
+    // Another config's lint does not wait for it: it runs on a thread of its own.
+    const small = instances(3, '    priorty 1\n');
+    const smallUri = await server.open(write('small/keepalived.conf', small), small);
+    const smallFindings = await server.diagnosticsFor(smallUri);
+    const stillPending = server.published.filter((p) => p.uri === uri);
     // Closed: its lint stops (its thread is not kept busy for the next test).
     await server.client.sendNotification('textDocument/didClose', doc);
     expect(early).toEqual([]);
+    expect(stillPending).toEqual([]);
+    expect(smallFindings.diagnostics.map((d) => d.code)).toContain('unknown-keyword');
     expect(hover.contents.value).toContain('**priority**');
     expect(completion.map((i) => i.label)).toContain('virtual_router_id');
     expect(definition.range.start.line).toBe(3);
