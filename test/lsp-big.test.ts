@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempTree } from './helpers.js';
+import { outline, windowText } from '../src/lsp/outline.js';
 import { instances, startServer, stateLine, type Server } from './lsp-client.js';
 
 const { dir, write } = tempTree('kl-lsp-big-');
@@ -109,4 +110,32 @@ describe('keepalived-lint lsp on a 10,000-instance config', () => {
     expect(mine.map((q) => q.version)).toEqual(mine.map(() => last));
     expect(path.basename(file)).toBe('keepalived.conf');
   }, 90_000);
+});
+
+describe('the reading of a big buffer', () => {
+  const text =
+    'a {\n b\n}\n$X=1\nvrrp_script s {\n x\n}\nvrrp_instance V {\n  state B # {\n}\nvrrp_instance W\n{\n c "}"\n}\n';
+
+  it('finds the blocks, their headers (also before a "{" alone) and lines, past comments and quotes', () => {
+    const blocks = outline(text);
+    expect(blocks.map((b) => [b.keyword, b.args, b.startLine, b.endLine, b.closed])).toEqual([
+      ['a', [], 0, 2, true],
+      ['vrrp_script', ['s'], 4, 6, true],
+      ['vrrp_instance', ['V'], 7, 9, true],
+      ['vrrp_instance', ['W'], 10, 13, true],
+    ]);
+  });
+
+  it('keeps the block around the offset and the name definitions at their offsets, and blanks the rest', () => {
+    const blocks = outline(text);
+    const at = text.indexOf('state');
+    const w = windowText(text, blocks, at, 1000);
+    for (let i = 0; i < w.length; i++) if (w[i] !== text[i]) expect(w[i], `at ${i}`).toMatch(/[ #]/);
+    expect(w.slice(at, at + 7)).toBe('state B');
+    expect(w).toContain('vrrp_script s {\n x\n}');
+    expect(w).toContain('$X=1');
+    expect(w).not.toContain('a {');
+    // Nothing after the last block kept: W is not read at all.
+    expect(w.length).toBeLessThanOrEqual(text.indexOf('vrrp_instance W'));
+  });
 });

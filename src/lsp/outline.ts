@@ -57,8 +57,13 @@ function words(text: string, from: number, to: number): Word[] {
   return out;
 }
 
-/** The blocks of `text`, nested as the braces nest them. */
+/** Blocks read at most (a buffer of 16 MiB of "{" would otherwise be millions of them). */
+export const MAX_BLOCKS = 200_000;
+
+/** The blocks of `text`, nested as the braces nest them (the first MAX_BLOCKS). */
 export function outline(text: string): OutlineBlock[] {
+  let count = 0;
+  let full = false;
   const top: OutlineBlock[] = [];
   const stack: OutlineBlock[] = [];
   // The last line of words: the header of a "{" alone on the next line.
@@ -66,7 +71,7 @@ export function outline(text: string): OutlineBlock[] {
   let nextBrace = -1;
   let line = 0;
   let lineStart = 0;
-  while (lineStart <= text.length) {
+  while (lineStart <= text.length && !full) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
     if (nextBrace < lineStart) {
@@ -97,6 +102,10 @@ export function outline(text: string): OutlineBlock[] {
             closed: false,
             children: [],
           };
+          if (++count > MAX_BLOCKS) {
+            full = true;
+            break;
+          }
           (stack[stack.length - 1]?.children ?? top).push(block);
           stack.push(block);
           before = [];
