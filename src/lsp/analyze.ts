@@ -36,6 +36,8 @@ export interface LintTask {
   /** The editor's workspace folders: the includer search stays inside the one holding the file. */
   roots?: string[];
   open: [string, OpenBuffer][];
+  /** The config reads a big buffer: its lint takes seconds (src/lsp/linter.ts lowers its thread). */
+  big?: boolean;
 }
 
 export type ConfigProblems = [string, { line: number; column: number; message: string }[]][];

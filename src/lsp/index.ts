@@ -256,7 +256,9 @@ class Server {
     const id = ++this.runs;
     this.latest.set(entry, id);
     const w = this.workspace;
-    const task: LintTask = { entry, open: [...w.open], roots: this.roots };
+    const reads = w.resultOf(entry)?.fileSet ?? new Set([entry]);
+    const big = [...reads].some((f) => w.isBig(f));
+    const task: LintTask = { entry, open: [...w.open], roots: this.roots, ...(big ? { big } : {}) };
     // A file opened alone, that no lint read yet: the config that includes it is looked for first.
     if (!w.resultOf(entry) && path.basename(entry) !== 'keepalived.conf') {
       if (w.alone.has(entry)) task.alone = true;

@@ -17,6 +17,8 @@ import { analyze, type LintTask } from './analyze.js';
 
 export interface ThreadTask {
   id: number;
+  /** Run below the main thread (a big config), from now on. */
+  lower?: boolean;
   task: LintTask;
   cli: CliOptions;
   cwd: string;
@@ -25,15 +27,19 @@ export interface ThreadTask {
 }
 
 /**
- * Below the main thread: on Linux a nice value is a thread's own (setpriority of "process" 0 is
- * the calling thread), so when the cores are busy the editor's requests go first and the lint
- * takes the rest. Elsewhere it may lower the whole server, which only slows it: either way no error.
+ * A big config's lint (seconds) runs below the main thread: on Linux a nice value is a thread's own
+ * (setpriority of "process" 0 is the calling thread), so when the cores are busy the editor's
+ * requests go first and the lint takes the rest. A thread cannot take its priority back: the
+ * main thread ends it after that lint (src/lsp/linter.ts). A small config's lint (tens of ms, the
+ * keystroke's findings) runs at the server's priority.
  */
 export const LINT_NICE = 5;
-try {
-  if (process.platform === 'linux') setPriority(LINT_NICE);
-} catch {
-  // Not allowed (a container's seccomp policy): the lint runs at the server's priority.
+function lower(): void {
+  try {
+    if (process.platform === 'linux') setPriority(LINT_NICE);
+  } catch {
+    // Not allowed (a container's seccomp policy): the lint runs at the server's priority.
+  }
 }
 
 const ruleById = new Map(configRules.map((r) => [r.meta.id, r]));
@@ -45,6 +51,7 @@ parentPort?.on('message', (m: ThreadTask) => {
 });
 
 async function run(m: ThreadTask): Promise<{ id: number; result?: unknown; error?: string }> {
+  if (m.lower) lower();
   try {
     const rules = m.ruleIds.map((id) => ruleById.get(id)).filter((r) => r !== undefined);
     const known = m.knownIds.map((id) => knownById.get(id)).filter((r) => r !== undefined);

@@ -59,6 +59,8 @@ export const MAX_THREADS = 2;
 interface Slot {
   worker: Worker;
   job: Job | null;
+  /** Its priority was lowered for a big config: it lints nothing after that one. */
+  lowered: boolean;
 }
 
 /** Lints on worker threads, superseding a stale lint of the same key. */
@@ -123,7 +125,9 @@ export class ThreadLinter implements Linter {
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.job = job;
-      const message: ThreadTask = { ...this.o, id: job.id, task: job.task };
+      const big = job.task.big === true;
+      slot.lowered ||= big;
+      const message: ThreadTask = { ...this.o, id: job.id, task: job.task, ...(big ? { lower: true } : {}) };
       slot.worker.postMessage(message);
     }
   }
@@ -145,12 +149,17 @@ export class ThreadLinter implements Linter {
     // The server's exit does not wait for a lint.
     worker.unref();
     this.started++;
-    const slot: Slot = { worker, job: null };
+    const slot: Slot = { worker, job: null, lowered: false };
     this.slots.push(slot);
     worker.on('message', (m: { id: number; result?: LintResult; error?: string }) => {
       const job = slot.job;
       if (!this.slots.includes(slot) || job?.id !== m.id) return;
       slot.job = null;
+      if (slot.lowered) {
+        // Below the main thread for good: the next lint, maybe a keystroke's, gets a thread of its own.
+        this.slots.splice(this.slots.indexOf(slot), 1);
+        void worker.terminate();
+      }
       if (m.result) job.resolve(m.result);
       else job.reject(new Error(m.error ?? 'the lint thread failed'));
       this.pump();
