@@ -67,9 +67,10 @@ await build({
   supported: { 'dynamic-import': false },
 });
 
+// The language server's lint thread (src/lsp/linter.ts starts it beside the CLI bundle).
 await build({
   ...common,
-  entryPoints: { 'lint-worker.bundle': 'src/cli/lint-worker.ts' },
+  entryPoints: { 'lint-worker.bundle': 'src/cli/lint-worker.ts', 'lsp-thread.bundle': 'src/lsp/lint-thread.ts' },
   format: 'esm',
   // Bundled CommonJS packages (commander, ipaddr.js, picomatch) call require() for node: modules.
   banner: {

@@ -84,10 +84,58 @@ vrrp_instance VI_1 {
 }
 `;
 
+const NAMES_CONFIG = `track_file tf1 {
+    file /tmp/tf1
+}
+bfd_instance bfd1 {
+    neighbor_ip 192.0.2.9
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+track_group tg1 {
+    group {
+        VI_1
+    }
+}
+static_ipaddress {
+    192.0.2.5/24 dev eth0 track_group tg1
+}
+virtual_server_group VSG {
+    192.0.2.1 80
+}
+virtual_server group VSG {
+    protocol TCP
+    real_server 192.0.2.2 80 {
+        FILE_CHECK {
+            track_file tf1
+        }
+        BFD_CHECK {
+            name bfd1
+        }
+    }
+}
+`;
+
+/** The protocol position just after `marker` in `text`. */
+function after(text: string, marker: string): { line: number; character: number } {
+  const i = text.indexOf(marker);
+  if (i < 0) throw new Error(`no ${marker}`);
+  const lines = text.slice(0, i + marker.length).split('\n');
+  return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+}
+
 const NOTIFY_SCRIPT = '#!/bin/sh\ncase "$2" in\n  VI_9) echo nine ;;\n  VI_1) echo one ;;\nesac\n';
 
 interface Published {
   uri: string;
+  version?: number;
   diagnostics: {
     code: string;
     message: string;
@@ -201,6 +249,27 @@ describe('keepalived-lint lsp', () => {
     expect(names.map((i) => i.label)).toEqual(['chk_web']);
   });
 
+  it('completes the names of every reference: virtual_server group, track_file, name, track_group', async () => {
+    const names = write('six/keepalived.conf', NAMES_CONFIG);
+    const namesUri = pathToFileURL(names).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: namesUri, languageId: 'keepalived', version: 1, text: NAMES_CONFIG },
+    });
+    const complete = async (marker: string) =>
+      (
+        (await client.sendRequest('textDocument/completion', {
+          textDocument: { uri: namesUri },
+          position: after(NAMES_CONFIG, marker),
+        })) as { label: string }[]
+      ).map((i) => i.label);
+    expect(await complete('virtual_server group ')).toEqual(['VSG']);
+    expect(await complete('            track_file ')).toEqual(['tf1']);
+    expect(await complete('            name ')).toEqual(['bfd1']);
+    expect(await complete('eth0 track_group ')).toEqual(['tg1']);
+    expect(await complete('    group {\n        ')).not.toContain('VSG');
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri: namesUri } });
+  });
+
   it('completes the values of a keyword after it', async () => {
     const items = (await client.sendRequest('textDocument/completion', at(11, 10))) as { label: string }[];
     expect(items.map((i) => i.label).sort()).toEqual(['BACKUP', 'MASTER']);
@@ -283,6 +352,8 @@ describe('keepalived-lint lsp', () => {
       ],
     });
     const p = await diagnosticsFor(uri, () => true, since);
+    // The re-lint read the changed buffer: its findings carry that version.
+    expect(p.version).toBe(2);
     expect(p.diagnostics.map((d) => d.code)).not.toContain('unknown-keyword');
     expect(p.diagnostics.map((d) => d.code)).toContain('deprecated-keyword');
   });
@@ -385,6 +456,52 @@ describe('keepalived-lint lsp', () => {
       position: { line: 1, character: 16 },
     })) as { uri: string } | null;
     expect(def?.uri).toBe(pathToFileURL(path.join(dir, 'five', 'keepalived.conf')).href);
+  });
+
+  it('reads a file opened alone through a config above it whose include names it by its router path', async () => {
+    const main = write(
+      'seven/etc/keepalived/keepalived.conf',
+      'vrrp_script chk_seven {\n    script "/usr/bin/true"\n}\ninclude /etc/keepalived/conf.d/*/*/*.conf\n',
+    );
+    const text =
+      'vrrp_instance VI_7 {\n    interface eth0\n    virtual_router_id 7\n    priorty 7\n' +
+      '    track_script {\n        chk_seven\n    }\n    virtual_ipaddress {\n        192.0.2.7/24\n    }\n}\n';
+    // Four folders below it: further than a look in the three folders above would go.
+    const part = write('seven/etc/keepalived/conf.d/vrrp/instances/vi_7.conf', text);
+    const partUri = pathToFileURL(part).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: partUri, languageId: 'keepalived', version: 1, text },
+    });
+    const p = await diagnosticsFor(partUri);
+    // Its vrrp_script is defined in the config that includes it: no undefined-reference.
+    expect(p.diagnostics.map((d) => d.code)).toEqual(['unknown-keyword']);
+    const def = (await client.sendRequest('textDocument/definition', {
+      textDocument: { uri: partUri },
+      position: { line: 5, character: 12 },
+    })) as { uri: string } | null;
+    expect(def?.uri).toBe(pathToFileURL(main).href);
+  });
+
+  it('lints a file no config includes alone, without the findings only its including block would clear', async () => {
+    const vips = 'virtual_ipaddress {\n    192.0.2.1/24\n}\nadvert_int 1\ntrack_script {\n    chk_web\n}\npriorty 5\n';
+    const vipsUri = pathToFileURL(write('eight/conf.d/vips.conf', vips)).href;
+    const vi8 =
+      'vrrp_instance VI_8 {\n    interface eth0\n    virtual_router_id 8\n    priority 999\n' +
+      '    track_script {\n        chk_nope\n    }\n    virtual_ipaddress {\n        192.0.2.8/24\n    }\n}\n';
+    const vi8Uri = pathToFileURL(write('eight/conf.d/vi_8.conf', vi8)).href;
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: vipsUri, languageId: 'keepalived', version: 1, text: vips },
+    });
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: vi8Uri, languageId: 'keepalived', version: 1, text: vi8 },
+    });
+    // Alone, virtual_ipaddress, advert_int and track_script are unknown top-level keywords and their
+    // "}" stray; in the instance that includes the file they are not. A keyword unknown everywhere stays.
+    const p = await diagnosticsFor(vipsUri);
+    expect(p.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([['unknown-keyword', 7]]);
+    // The vrrp_script may be defined in the config that would include it; an out-of-range priority is wrong anywhere.
+    const q = await diagnosticsFor(vi8Uri);
+    expect(q.diagnostics.map((d) => d.code)).toEqual(['invalid-value']);
   });
 
   it('applies the .keepalived-lint.yaml above the file, and reports its problems at their place', async () => {

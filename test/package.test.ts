@@ -112,6 +112,7 @@ describe('package.json', () => {
       'dist/src/cli/index.bundle.cache',
       'dist/src/cli/index.bundle.cjs',
       'dist/src/cli/lint-worker.bundle.js',
+      'dist/src/cli/lsp-thread.bundle.js',
       'dist/src/scripts/tree-sitter-bash.wasm',
       'dist/src/versions/keywords.data.json',
       'package.json',

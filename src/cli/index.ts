@@ -657,6 +657,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           input: input as AsyncIterable<Uint8Array | string>,
           output: io.stdout,
           log: io.stderr,
+          // The lints run on a worker thread, which reads the disk (not a caller's own file host).
+          ...(io.host ? {} : { threads: { cwd: io.cwd } }),
         });
       },
     );

@@ -32,6 +32,7 @@ const ITEM: Record<'module' | 'property' | 'value' | 'reference', CompletionItem
 };
 const SNIPPET: InsertTextFormat = 2;
 const SYMBOL = { module: 2, namespace: 3, class: 5, field: 8, function: 12, object: 19, struct: 23 } as const;
+export const SYMBOL_STRUCT: SymbolKind = SYMBOL.struct;
 
 export function hoverText(loaded: LoadedConfig, hit: Hit): MarkupContent {
   const value =
@@ -145,36 +146,65 @@ function nameHover(loaded: LoadedConfig, hit: Hit): string {
   ].join('\n\n');
 }
 
-/** The value blocks whose lines start with the name of a definition of that kind. */
-const NAME_BLOCKS: Record<string, DefinitionKind> = {
-  track_script: 'vrrp_script',
-  track_file: 'track_file',
-  track_process: 'track_process',
-  track_bfd: 'bfd_instance',
-  group: 'vrrp_instance',
+/** The value blocks whose lines start with the name of a definition of that kind, by the block they stand in. */
+const NAME_BLOCKS: Record<string, { in: readonly string[]; kind: DefinitionKind }> = {
+  track_script: { in: ['vrrp_instance', 'vrrp_sync_group'], kind: 'vrrp_script' },
+  track_file: { in: ['vrrp_instance', 'vrrp_sync_group'], kind: 'track_file' },
+  track_process: { in: ['vrrp_instance', 'vrrp_sync_group'], kind: 'track_process' },
+  track_bfd: { in: ['vrrp_instance', 'vrrp_sync_group'], kind: 'bfd_instance' },
+  group: { in: ['vrrp_sync_group'], kind: 'vrrp_instance' },
 };
 
-/** Completion at `offset` of `file`: the names a tracking block expects, else the keywords of the block. */
+/**
+ * The names a keyword takes as an argument (src/model/references.ts), by the block the line stands
+ * in (null: the top level) and the text of the line before the cursor.
+ */
+const NAME_ARGUMENTS: { in: string | null; before: RegExp; kind: DefinitionKind }[] = [
+  { in: null, before: /^\s*virtual_server\s+group\s+\S*$/, kind: 'virtual_server_group' },
+  { in: 'FILE_CHECK', before: /^\s*track_file\s+\S*$/, kind: 'track_file' },
+  { in: 'BFD_CHECK', before: /^\s*name\s+\S*$/, kind: 'bfd_instance' },
+  { in: 'static_ipaddress', before: /\strack_group\s+\S*$/, kind: 'track_group' },
+  { in: 'static_routes', before: /\strack_group\s+\S*$/, kind: 'track_group' },
+  { in: 'static_rules', before: /\strack_group\s+\S*$/, kind: 'track_group' },
+];
+
+function nameItems(pass: LoadedPass, kind: DefinitionKind): CompletionItem[] {
+  const names = new Set(
+    collectReferences(pass.tree)
+      .definitions.filter((d) => d.kind === kind)
+      .map((d) => d.name),
+  );
+  return [...names].filter(Boolean).map((name) => ({ label: name, kind: ITEM.reference, detail: KIND_LABEL[kind] }));
+}
+
+/**
+ * Completion at `offset` of `file`: the names a reference expects (track_script, sync-group members,
+ * `virtual_server group`, ...), else the keywords of the block or a keyword's values.
+ */
 export function completions(loaded: LoadedConfig, file: string, offset: number): CompletionItem[] {
   const pass = loaded.passes[0];
   if (!pass) return [];
+  const source = loaded.files.get(file);
+  const before = source ? source.text.slice(source.index.lineStart(source.index.position(offset).line), offset) : '';
   const valueBlock = valueBlockAt(pass, file, offset);
+  const inValues = valueBlock?.keyword.text ?? null;
+  const argument = NAME_ARGUMENTS.find(
+    (a) =>
+      a.before.test(before) &&
+      (a.in === null
+        ? !valueBlock && !enclosingBlock(pass, file, offset)
+        : a.in === inValues || a.in === enclosingBlock(pass, file, offset)?.keyword.text),
+  );
+  if (argument) return nameItems(pass, argument.kind);
   if (valueBlock) {
-    const kind = NAME_BLOCKS[valueBlock.keyword.text];
-    if (!kind) return [];
-    const names = new Set(
-      collectReferences(pass.tree)
-        .definitions.filter((d) => d.kind === kind)
-        .map((d) => d.name),
-    );
-    return [...names].filter(Boolean).map((name) => ({ label: name, kind: ITEM.reference }));
+    const names = NAME_BLOCKS[valueBlock.keyword.text];
+    const parent = valueBlock.parent?.keyword.text;
+    return names && parent && names.in.includes(parent) ? nameItems(pass, names.kind) : [];
   }
   const block = enclosingBlock(pass, file, offset);
   const scope = scopeFor(loaded.table, block);
   if (!scope) return [];
   // After a keyword on its line: the words it accepts, when the table lists them.
-  const source = loaded.files.get(file);
-  const before = source ? source.text.slice(source.index.lineStart(source.index.position(offset).line), offset) : '';
   const typed = /^\s*(\S+)\s+\S*$/.exec(before);
   if (typed) {
     const def = scope.keywords.get(typed[1]!);
@@ -219,7 +249,7 @@ function scopeFor(table: KeywordTable, block: Statement | null): BlockScope | un
   return block.def?.kind === 'block' ? table.scopeOf(block.def) : undefined;
 }
 
-const SYMBOL_KINDS: Record<string, SymbolKind> = {
+export const SYMBOL_KINDS: Record<string, SymbolKind> = {
   vrrp_instance: SYMBOL.class,
   vrrp_sync_group: SYMBOL.namespace,
   vrrp_script: SYMBOL.function,

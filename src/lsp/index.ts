@@ -20,13 +20,16 @@ import type {
 } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Rule, RuleMeta } from '../engine/index.js';
-import type { CliOptions } from '../load/index.js';
+import type { CliOptions, LoadedConfig } from '../load/index.js';
 import { ruleDocsUrl } from '../format/common.js';
 import type { FileHost } from '../source/host.js';
 import { completions, documentSymbols, foldingRanges, hoverText } from './features.js';
 import { definitionFor, hitAt, referencesFor } from './navigation.js';
-import { offsetOf, originRange, pathToUri, toLsp, uriToPath } from './positions.js';
-import { Workspace, type Analysis } from './workspace.js';
+import { offsetInText, offsetOf, originRange, pathToUri, toLsp, uriToPath } from './positions.js';
+import { Workspace, type Finished } from './workspace.js';
+import type { LintTask } from './analyze.js';
+import { InlineLinter, ThreadLinter, type Linter } from './linter.js';
+import { outlineFolding, outlineSymbols } from './outline-features.js';
 import { disableLineEdit } from './suppress.js';
 
 /** How long the typing must stop before a buffer is linted again. */
@@ -42,6 +45,8 @@ export interface LspOptions {
   input: AsyncIterable<Uint8Array | string>;
   output: (s: string) => void;
   log?: (s: string) => void;
+  /** Lint on a worker thread reading the disk from `cwd` (`host` is then the disk's). */
+  threads?: { cwd: string };
 }
 
 /** Serve until the client sends `exit` or closes the input; the exit code the protocol asks for. */
@@ -89,47 +94,65 @@ interface Documents {
 class Server {
   shutdown = false;
   private readonly workspace: Workspace;
+  private readonly linter: Linter;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Files each entry last published findings for (to clear them when they go). */
   private readonly published = new Map<string, Set<string>>();
   /** The URI each open file came with (the editor's spelling wins over ours). */
   private readonly uris = new Map<string, string>();
-  private readonly running = new Map<string, Promise<Analysis>>();
+  /** The latest lint asked for each entry: an older one that finishes later is not shown. */
+  private readonly latest = new Map<string, number>();
+  private runs = 0;
+  /** The editor's workspace folders (the search for a config including a file stays inside them). */
+  private roots: string[] = [];
 
   constructor(
     private readonly connection: Connection,
     private readonly o: LspOptions,
     private readonly documents: (listen: (d: Documents) => void) => void,
   ) {
-    this.workspace = new Workspace({ base: o.host, rules: o.rules, known: o.known, cli: o.cli });
+    this.workspace = new Workspace({ base: o.host, known: o.known, cli: o.cli });
+    this.linter = o.threads
+      ? new ThreadLinter({
+          cli: o.cli,
+          cwd: o.threads.cwd,
+          ruleIds: o.rules.map((r) => r.meta.id),
+          knownIds: o.known.map((k) => k.meta.id),
+        })
+      : new InlineLinter({ base: o.host, rules: o.rules, known: o.known, cli: o.cli });
   }
 
   listen(): void {
     const c = this.connection;
-    c.onInitialize(() => ({
-      capabilities: {
-        textDocumentSync: { openClose: true, change: INCREMENTAL },
-        hoverProvider: true,
-        completionProvider: { triggerCharacters: [] },
-        definitionProvider: true,
-        referencesProvider: true,
-        documentSymbolProvider: true,
-        foldingRangeProvider: true,
-        codeActionProvider: { codeActionKinds: [QUICK_FIX] },
-      },
-      serverInfo: { name: 'keepalived-lint' },
-    }));
+    c.onInitialize((params) => {
+      const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+      this.roots = folders.map(uriToPath).filter((f): f is string => f !== null);
+      return {
+        capabilities: {
+          textDocumentSync: { openClose: true, change: INCREMENTAL },
+          hoverProvider: true,
+          completionProvider: { triggerCharacters: [] },
+          definitionProvider: true,
+          referencesProvider: true,
+          documentSymbolProvider: true,
+          foldingRangeProvider: true,
+          codeActionProvider: { codeActionKinds: [QUICK_FIX] },
+        },
+        serverInfo: { name: 'keepalived-lint' },
+      };
+    });
     c.onShutdown(() => {
       this.shutdown = true;
       for (const t of this.timers.values()) clearTimeout(t);
       this.timers.clear();
+      this.linter.close();
     });
     const track = (d: TextDocument, delay: number) => {
       const file = uriToPath(d.uri);
       // Opening a buffer is also a change of its content: one lint for both.
       if (!file || this.workspace.open.get(file)?.version === d.version) return;
       this.uris.set(file, d.uri);
-      this.workspace.open.set(file, { text: d.getText(), version: d.version });
+      this.workspace.setOpen(file, { text: d.getText(), version: d.version });
       this.changed(file, d.languageId, delay);
     };
     this.documents((documents) => {
@@ -138,16 +161,19 @@ class Server {
       documents.onDidClose(({ document }) => {
         const file = uriToPath(document.uri);
         if (!file) return;
-        this.workspace.open.delete(file);
-        const a = this.workspace.analysisOf(file);
-        if (a && !this.readsOpen(a)) {
-          // No open buffer reads that config any more: forget it, and what it showed.
-          clearTimeout(this.timers.get(a.entry));
-          this.timers.delete(a.entry);
-          this.workspace.forget(a.entry);
-          for (const f of this.published.get(a.entry) ?? [])
+        this.workspace.setOpen(file, null);
+        const entry = this.workspace.entryFor(file);
+        const r = this.workspace.resultOf(file);
+        if (r ? !this.readsOpen(r) : !this.workspace.open.has(entry)) {
+          // No open buffer reads that config any more: its lint stops, what it showed goes.
+          clearTimeout(this.timers.get(entry));
+          this.timers.delete(entry);
+          this.latest.delete(entry);
+          this.linter.cancel(entry);
+          this.workspace.forget(entry);
+          for (const f of this.published.get(entry) ?? [])
             void this.connection.sendDiagnostics({ uri: this.uri(f), diagnostics: [] });
-          this.published.delete(a.entry);
+          this.published.delete(entry);
         } else {
           // The disk's text is what the rest of the workspace reads now.
           this.changed(file, document.languageId, 0);
@@ -158,40 +184,44 @@ class Server {
     c.onHover(async ({ textDocument, position }) => {
       const at = await this.at(textDocument.uri, position);
       if (!at?.hit) return null;
-      const contents = hoverText(at.analysis.loaded!, at.hit);
+      const contents = hoverText(at.loaded, at.hit);
       return contents.value ? { contents } : null;
     });
     c.onCompletion(async ({ textDocument, position }) => {
       const at = await this.at(textDocument.uri, position);
-      return at ? completions(at.analysis.loaded!, at.file, at.offset) : [];
+      return at ? completions(at.loaded, at.file, at.offset) : [];
     });
     c.onDefinition(async ({ textDocument, position }) => {
       const at = await this.at(textDocument.uri, position);
-      const o = at?.hit ? definitionFor(at.analysis.loaded!, at.hit) : null;
-      return o && at ? this.location(at.analysis, o) : null;
+      const o = at?.hit ? definitionFor(at.loaded, at.hit) : null;
+      return o && at ? this.location(at.loaded, o) : null;
     });
     c.onReferences(async ({ textDocument, position, context }) => {
       const at = await this.at(textDocument.uri, position);
       if (!at?.hit) return [];
       return referencesFor(at.hit, context.includeDeclaration)
-        .map((o) => this.location(at.analysis, o))
+        .map((o) => this.location(at.loaded, o))
         .filter((l) => l !== null);
     });
     c.onDocumentSymbol(async ({ textDocument }) => {
       const file = uriToPath(textDocument.uri);
-      const a = file ? await this.fresh(file) : null;
-      return file && a?.loaded ? documentSymbols(a.loaded, file) : [];
+      if (!file) return [];
+      if (this.workspace.isBig(file)) return outlineSymbols(this.workspace, file, this.o);
+      const loaded = await this.workspace.model(file, null);
+      return loaded ? documentSymbols(loaded, file) : [];
     });
     c.onFoldingRanges(async ({ textDocument }) => {
       const file = uriToPath(textDocument.uri);
-      const a = file ? await this.fresh(file) : null;
-      return file && a?.loaded ? foldingRanges(a.loaded, file) : [];
+      if (!file) return [];
+      if (this.workspace.isBig(file)) return outlineFolding(this.workspace, file);
+      const loaded = await this.workspace.model(file, null);
+      return loaded ? foldingRanges(loaded, file) : [];
     });
-    c.onCodeAction(async ({ textDocument, context }) => {
+    c.onCodeAction(({ textDocument, context }) => {
       const file = uriToPath(textDocument.uri);
-      const a = file ? await this.fresh(file) : null;
-      if (!file || !a) return [];
-      return this.codeActions(a, file, textDocument.uri, context.diagnostics);
+      const r = file ? this.workspace.resultOf(file) : undefined;
+      if (!file || !r) return [];
+      return this.codeActions(r, file, textDocument.uri, context.diagnostics);
     });
     c.listen();
   }
@@ -221,70 +251,75 @@ class Server {
     );
   }
 
-  private run(file: string): Promise<Analysis> {
-    const entry = this.workspace.entryFor(file);
-    const before = this.running.get(entry) ?? Promise.resolve(null);
-    const next = before
-      .catch(() => null)
-      .then(async () => (await this.workspace.includer(entry)) ?? this.workspace.analyze(entry))
-      .then((a) => {
-        // Closed while it was linted: nothing to show.
-        if (this.readsOpen(a)) this.publish(a);
-        else this.workspace.forget(a.entry);
-        return a;
-      });
-    this.running.set(entry, next);
-    next.catch((e: unknown) => this.o.log?.(`keepalived-lint lsp: ${e instanceof Error ? e.message : String(e)}\n`));
-    return next;
+  /** Lint `entry` on the lint thread; its findings are published unless a newer lint was asked for. */
+  private async run(entry: string): Promise<void> {
+    const id = ++this.runs;
+    this.latest.set(entry, id);
+    const w = this.workspace;
+    const reads = w.resultOf(entry)?.fileSet ?? new Set([entry]);
+    const big = [...reads].some((f) => w.isBig(f));
+    const task: LintTask = { entry, open: [...w.open], roots: this.roots, ...(big ? { big } : {}) };
+    // A file opened alone, that no lint read yet: the config that includes it is looked for first.
+    if (!w.resultOf(entry) && path.basename(entry) !== 'keepalived.conf') {
+      if (w.alone.has(entry)) task.alone = true;
+      else task.findIncluder = true;
+    }
+    try {
+      const r = await this.linter.lint(entry, task);
+      if (!r || this.latest.get(entry) !== id || this.timers.has(entry)) return;
+      this.latest.delete(entry);
+      if (r.alone) w.alone.add(entry);
+      if (r.entry !== entry) this.latest.delete(r.entry);
+      const f = w.finished(r);
+      // Closed while it was linted: nothing to show.
+      if (this.readsOpen(f)) this.publish(f);
+      else w.forget(f.entry);
+    } catch (e) {
+      this.o.log?.(`keepalived-lint lsp: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
   }
 
   /** Whether an open buffer is among the files the config read. */
-  private readsOpen(a: Analysis): boolean {
-    for (const f of a.diagnostics.keys()) if (this.workspace.open.has(f)) return true;
-    return false;
+  private readsOpen(r: Finished): boolean {
+    for (const f of r.fileSet) if (this.workspace.open.has(f)) return true;
+    return this.workspace.open.has(r.entry);
   }
 
-  /** The analysis of `file` with every open buffer as it is now (a pending lint runs at once). */
-  private async fresh(file: string): Promise<Analysis | null> {
-    const entry = this.workspace.entryFor(file);
-    const timer = this.timers.get(entry);
-    if (timer) {
-      clearTimeout(timer);
-      this.timers.delete(entry);
-      return this.run(entry);
-    }
-    const pending = this.running.get(entry);
-    if (pending) await pending.catch(() => null);
-    if (this.workspace.isFresh(file)) return this.workspace.analysisOf(file) ?? null;
-    return this.run(entry);
-  }
-
+  /** The model of the config `uri` is read through, and what stands at `position`. */
   private async at(uri: string, position: { line: number; character: number }) {
     const file = uriToPath(uri);
     if (!file) return null;
-    const analysis = await this.fresh(file);
-    const source = analysis?.loaded?.files.get(file);
-    if (!analysis?.loaded || !source) return null;
+    const text = this.workspace.open.get(file)?.text;
+    const loaded = await this.workspace.model(file, text === undefined ? null : offsetInText(text, position));
+    const source = loaded?.files.get(file);
+    if (!loaded || !source) return null;
     const offset = offsetOf(source, position);
-    return { analysis, file, offset, hit: hitAt(analysis.loaded, file, offset) };
+    return { loaded, file, offset, hit: hitAt(loaded, file, offset) };
   }
 
   private uri(file: string): string {
     return this.uris.get(file) ?? pathToUri(file);
   }
 
-  private location(a: Analysis, o: { file: string; start: number; end: number }) {
-    const range = a.loaded ? originRange(a.loaded.files, o) : null;
+  private location(loaded: LoadedConfig, o: { file: string; start: number; end: number }) {
+    const range = originRange(loaded.files, o);
     return range ? { uri: this.uri(o.file), range } : null;
   }
 
-  private publish(a: Analysis): void {
-    const files = new Set([...a.diagnostics.keys(), ...a.configProblems.keys()]);
-    for (const [file, list] of a.diagnostics)
-      void this.connection.sendDiagnostics({ uri: this.uri(file), diagnostics: list.map((d) => this.toLsp(d)) });
-    for (const [file, problems] of a.configProblems)
+  private publish(r: Finished): void {
+    const files = new Set([...r.diagnostics.map(([f]) => f), ...r.configProblems.map(([f]) => f)]);
+    const versions = new Map(r.versions);
+    const version = (file: string) => (versions.has(file) ? { version: versions.get(file)! } : {});
+    for (const [file, list] of r.diagnostics)
       void this.connection.sendDiagnostics({
         uri: this.uri(file),
+        ...version(file),
+        diagnostics: list.map((d) => this.toLsp(d)),
+      });
+    for (const [file, problems] of r.configProblems)
+      void this.connection.sendDiagnostics({
+        uri: this.uri(file),
+        ...version(file),
         diagnostics: problems.map((p) => {
           const at = toLsp(p);
           return {
@@ -295,9 +330,9 @@ class Server {
           };
         }),
       });
-    for (const file of this.published.get(a.entry) ?? [])
+    for (const file of this.published.get(r.entry) ?? [])
       if (!files.has(file)) void this.connection.sendDiagnostics({ uri: this.uri(file), diagnostics: [] });
-    this.published.set(a.entry, files);
+    this.published.set(r.entry, files);
   }
 
   private toLsp(d: Diagnostic): LspDiagnostic {
@@ -322,8 +357,8 @@ class Server {
   }
 
   /** The fixes and suggestions of the findings asked about, and a disable comment for each rule. */
-  private codeActions(a: Analysis, file: string, uri: string, asked: LspDiagnostic[]): CodeAction[] {
-    const mine = a.diagnostics.get(file) ?? [];
+  private codeActions(r: Finished, file: string, uri: string, asked: LspDiagnostic[]): CodeAction[] {
+    const mine = r.diagnostics.find(([f]) => f === file)?.[1] ?? [];
     const actions: CodeAction[] = [];
     const disabled = new Set<string>();
     for (const ld of asked) {
@@ -351,11 +386,11 @@ class Server {
           edit: { changes },
         });
       }
-      if (disabled.has(d.ruleId) || !a.loaded) continue;
+      if (disabled.has(d.ruleId)) continue;
       disabled.add(d.ruleId);
-      const source = a.loaded.files.get(file);
-      if (!source) continue;
-      const edit = disableLineEdit(source.text, d.start.line, d.ruleId, a.loaded.scriptFiles.has(file));
+      const text = this.workspace.open.get(file)?.text ?? readText(this.o.host, file);
+      if (text === null) continue;
+      const edit = disableLineEdit(text, d.start.line, d.ruleId, r.scriptFiles.includes(file));
       if (edit)
         actions.push({
           title: `Disable ${d.ruleId} for this line`,
@@ -366,4 +401,9 @@ class Server {
     }
     return actions;
   }
+}
+
+function readText(host: FileHost, file: string): string | null {
+  const r = host.readText(file);
+  return r.ok ? r.text : null;
 }

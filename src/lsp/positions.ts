@@ -39,3 +39,15 @@ export function offsetOf(file: SourceFile, p: LspPosition): number {
   const lineLength = file.index.lineText(p.line + 1).length;
   return p.line + 1 > file.index.lineCount ? file.text.length : start + Math.min(p.character, lineLength);
 }
+
+/** The offset of a protocol position in a buffer's text (clamped to the line), without an index. */
+export function offsetInText(text: string, p: LspPosition): number {
+  let start = 0;
+  for (let line = 0; line < p.line; line++) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) return text.length;
+    start = nl + 1;
+  }
+  const nl = text.indexOf('\n', start);
+  return Math.min(start + p.character, nl === -1 ? text.length : nl);
+}

@@ -1,167 +1,163 @@
 /**
- * What the language server knows about the configs open in the editor: each one loaded through the
- * one loader (src/load/) with the open buffers laid over the files on disk, linted as `lint`
- * lints it (its .keepalived-lint.yaml, --root/`paths:`, target, config-ids), and kept for the
- * requests that follow (hover, completion, definitions). Example: keepalived.conf open, including
- * conf.d/a.conf -> one Analysis for keepalived.conf whose findings cover both files; opening
- * conf.d/a.conf afterwards re-uses that entry instead of linting the fragment on its own.
+ * What the language server's main thread knows about the configs open in the editor: the open
+ * buffers, the last finished lint of each config (from the lint thread, src/lsp/linter.ts), and
+ * the model the editor's requests are answered from: the config loaded through the one loader
+ * (src/load/) with the buffers over the disk, no rule run, once per change of the buffers. A buffer
+ * too big to load in well under a second (BIG_TEXT: ~1,000 instances) is read in part: the
+ * top-level block a request falls in (src/lsp/outline.ts), the rest blanked. Example:
+ * keepalived.conf open, including conf.d/a.conf -> one lint for keepalived.conf whose findings
+ * cover both files; opening conf.d/a.conf afterwards is read through keepalived.conf.
  */
-import * as path from 'node:path';
-import { lintFiles, type Diagnostic, type Rule, type RuleMeta } from '../engine/index.js';
 import { isLoadedConfig, Loader, OptionsResolver, type CliOptions, type LoadedConfig } from '../load/index.js';
+import type { RuleMeta } from '../engine/index.js';
 import type { FileHost } from '../source/host.js';
-import { overlayHost } from '../source/overlay-host.js';
+import { LineIndex } from '../source/line-index.js';
+import { openHost, type LintResult, type OpenBuffer } from './analyze.js';
+import { outline, windowText, type OutlineBlock } from './outline.js';
 
-/** How many folders above an opened file a keepalived.conf that includes it is looked for. */
-const INCLUDER_LEVELS = 3;
+/**
+ * Above this many characters an open buffer is never loaded whole on the main thread: loading takes
+ * ~0.2 ms per instance of ~210 characters, so 256 KiB (~1,200 instances) is ~0.25 s.
+ */
+export const BIG_TEXT = 256 * 1024;
 
-export interface Analysis {
-  entry: string;
-  /** The config as loaded, null when it could not be (its error is then a finding on the entry). */
-  loaded: LoadedConfig | null;
-  /** Findings by file, for every file read (an empty list clears what an editor shows). */
-  diagnostics: Map<string, Diagnostic[]>;
-  /** Problems of the .keepalived-lint.yaml that applies, by that file. */
-  configProblems: Map<string, { line: number; column: number; message: string }[]>;
-  /** Version of each open buffer the analysis read. */
-  versions: Map<string, number>;
+export interface Finished extends LintResult {
+  fileSet: Set<string>;
 }
 
 export interface WorkspaceOptions {
   base: FileHost;
-  rules: Rule[];
-  /** Every rule id a configuration file or a disable comment may name (the cluster rules too). */
   known: readonly { meta: RuleMeta }[];
   cli: CliOptions;
 }
 
 export class Workspace {
   /** Open buffers: text and version by absolute path. */
-  readonly open = new Map<string, { text: string; version: number }>();
-  private readonly analyses = new Map<string, Analysis>();
-  private readonly tried = new Set<string>();
+  readonly open = new Map<string, OpenBuffer>();
+  /** Files opened alone for which no including config was found. */
+  readonly alone = new Set<string>();
+  private readonly results = new Map<string, Finished>();
+  /** Bumped at every change of an open buffer: the models of an older one are stale. */
+  private generation = 0;
+  private readonly models = new Map<string, { key: string; loaded: Promise<LoadedConfig | null> }>();
+  private readonly outlines = new Map<string, { version: number; blocks: OutlineBlock[] }>();
+  private readonly indexes = new Map<string, { version: number; index: LineIndex }>();
 
   constructor(private readonly o: WorkspaceOptions) {}
 
-  /** The config an open file is read through: an open config that includes it, else the file itself. */
+  setOpen(file: string, doc: OpenBuffer | null): void {
+    if (doc) this.open.set(file, doc);
+    else this.open.delete(file);
+    this.generation++;
+  }
+
+  /** The config an open file is read through: a config whose last lint read it, else the file itself. */
   entryFor(file: string): string {
-    for (const a of this.analyses.values())
-      if (a.entry !== file && a.loaded?.files.has(file) && this.analyses.has(a.entry)) return a.entry;
+    for (const r of this.results.values()) if (r.entry !== file && r.fileSet.has(file)) return r.entry;
     return file;
   }
 
-  /** The latest analysis that read this file, if any. */
-  analysisOf(file: string): Analysis | undefined {
-    return this.analyses.get(this.entryFor(file));
+  /** The last finished lint that read this file, if any. */
+  resultOf(file: string): Finished | undefined {
+    return this.results.get(this.entryFor(file));
   }
 
-  /** Whether the analysis of `file` read every open buffer as it is now. */
-  isFresh(file: string): boolean {
-    const a = this.analysisOf(file);
-    if (!a) return false;
-    for (const [f, v] of a.versions) if (this.open.get(f)?.version !== v) return false;
-    return !this.open.has(file) || a.versions.has(file);
-  }
-
-  /**
-   * For a file opened before the config that includes it (conf.d/a.conf): the analysis of the
-   * keepalived.conf in its folder or up to INCLUDER_LEVELS folders above that includes it, null when
-   * none does. Tried once per file; a config that does not include it is not kept.
-   */
-  async includer(file: string): Promise<Analysis | null> {
-    if (this.tried.has(file) || this.analyses.has(file) || path.basename(file) === 'keepalived.conf') return null;
-    this.tried.add(file);
-    let dir = path.dirname(file);
-    for (let i = 0; i < INCLUDER_LEVELS; i++) {
-      const candidate = path.join(dir, 'keepalived.conf');
-      if (!this.analyses.has(candidate) && this.o.base.stat(candidate).kind === 'file') {
-        const a = await this.analyze(candidate);
-        if (a.loaded?.files.has(file)) return a;
-        this.analyses.delete(candidate);
-      }
-      const up = path.dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-    return null;
+  /** Keep a finished lint; an entry it includes is read through it from now on. */
+  finished(r: LintResult): Finished {
+    const f: Finished = { ...r, fileSet: new Set(r.files) };
+    this.results.set(r.entry, f);
+    for (const file of r.files) if (file !== r.entry && this.results.has(file)) this.results.delete(file);
+    return f;
   }
 
   /** Drop what is known of a config no open buffer reads. */
   forget(entry: string): void {
-    this.analyses.delete(entry);
+    this.results.delete(entry);
+    this.models.delete(entry);
   }
 
-  /** The configs analysed so far (each entry once). */
+  /** The configs linted so far (each entry once). */
   entries(): string[] {
-    return [...this.analyses.keys()];
+    return [...this.results.keys()];
   }
 
-  /** Load and lint the config `file` is read through, with the open buffers over the disk. */
-  async analyze(file: string): Promise<Analysis> {
+  /** Whether the buffer is too big to be loaded whole on the main thread. */
+  isBig(file: string): boolean {
+    return (this.open.get(file)?.text.length ?? 0) > BIG_TEXT;
+  }
+
+  /** The blocks of an open buffer (a cheap reading, kept per version). */
+  outlineOf(file: string): OutlineBlock[] | null {
+    const doc = this.open.get(file);
+    if (!doc) return null;
+    const known = this.outlines.get(file);
+    if (known?.version === doc.version) return known.blocks;
+    const blocks = outline(doc.text);
+    this.outlines.set(file, { version: doc.version, blocks });
+    return blocks;
+  }
+
+  /** The lines of an open buffer (kept per version). */
+  lineIndex(file: string): LineIndex | null {
+    const doc = this.open.get(file);
+    if (!doc) return null;
+    let known = this.indexes.get(file);
+    if (known?.version !== doc.version)
+      this.indexes.set(file, (known = { version: doc.version, index: new LineIndex(doc.text) }));
+    return known.index;
+  }
+
+  /**
+   * The config `file` is read through, loaded with the open buffers as they are now (no rule run),
+   * for a request at `offset` of `file`: a big buffer is loaded in part (see BIG_TEXT).
+   */
+  model(file: string, offset: number | null): Promise<LoadedConfig | null> {
     const entry = this.entryFor(file);
-    const versions = new Map<string, number>();
-    const overlay = new Map<string, string>();
+    const parts: string[] = [];
+    const windows: { file: string; blocks: OutlineBlock[]; at: number }[] = [];
+    const reads = this.results.get(entry)?.fileSet;
     for (const [f, doc] of this.open) {
-      overlay.set(f, doc.text);
-      versions.set(f, doc.version);
+      // A big buffer this config does not read is left as it is: the loader never reads it.
+      if (doc.text.length <= BIG_TEXT || (f !== file && f !== entry && !reads?.has(f))) continue;
+      const blocks = this.outlineOf(f) ?? [];
+      // Only the block the request falls in is kept, and nothing of another big buffer.
+      const at = f === file && offset !== null ? offset : -1;
+      const inBlock = blocks.find((b) => b.start <= at && at <= b.end);
+      parts.push(`${f}@${inBlock ? inBlock.start : `line${at}`}`);
+      windows.push({ file: f, blocks, at });
     }
-    const over = overlayHost(this.o.base, overlay);
-    // An open buffer of a file on disk keeps the file's mode (a script's executable bit is a finding).
-    const host: FileHost = {
-      ...over,
-      stat: (f) => {
-        const st = this.o.base.stat(f);
-        return st.kind === 'file' ? st : over.stat(f);
-      },
-    };
-    const resolver = new OptionsResolver(host, this.o.known);
-    const { options, effective } = resolver.resolve(entry, this.o.cli);
-    const configProblems = new Map<string, { line: number; column: number; message: string }[]>();
-    for (const p of resolver.problems) configProblems.set(p.file, [...(configProblems.get(p.file) ?? []), p]);
-    const diagnostics = new Map<string, Diagnostic[]>();
-    const analysis: Analysis = { entry, loaded: null, diagnostics, configProblems, versions };
-    if (effective.ignored) {
-      this.analyses.set(entry, analysis);
-      return analysis;
+    const key = `${this.generation}|${parts.join('|')}`;
+    const known = this.models.get(entry);
+    if (known?.key === key) return known.loaded;
+    const open = new Map(this.open);
+    for (const w of windows) {
+      const doc = this.open.get(w.file)!;
+      open.set(w.file, { text: windowText(doc.text, w.blocks, w.at, BIG_TEXT / 4), version: doc.version });
     }
-    const loader = new Loader(host, true);
-    const ruleIds = new Set(this.o.rules.map((r) => r.meta.id));
-    const otherRuleIds = this.o.known.filter((k) => !ruleIds.has(k.meta.id)).map((k) => k.meta.id);
-    const report = await lintFiles([entry], {
-      ...options,
-      host,
-      rules: this.o.rules,
-      loader,
-      ...(otherRuleIds.length ? { otherRuleIds } : {}),
-    });
-    const loaded = await loader.load(entry, options);
-    if (isLoadedConfig(loaded)) {
-      analysis.loaded = loaded;
-      for (const f of loaded.files.keys()) diagnostics.set(f, []);
-    }
-    diagnostics.set(entry, diagnostics.get(entry) ?? []);
-    for (const r of report.results) diagnostics.set(r.file, [...(diagnostics.get(r.file) ?? []), ...r.diagnostics]);
-    for (const e of report.errors) errorFinding(diagnostics, e.file, e.message);
-    // An entry that another open config includes is analysed there from now on.
-    this.analyses.set(entry, analysis);
-    for (const f of diagnostics.keys()) if (f !== entry && this.analyses.get(f)?.entry === f) this.analyses.delete(f);
-    return analysis;
+    const host = openHost(this.o.base, open);
+    const { options } = new OptionsResolver(host, this.o.known).resolve(entry, this.o.cli);
+    const windowed = windows.map((w) => w.file);
+    const loaded = new Loader(host)
+      .load(entry, options)
+      .then((r) => (isLoadedConfig(r) ? this.ownLines(r, windowed) : null))
+      .catch(() => null);
+    this.models.set(entry, { key, loaded });
+    return loaded;
   }
-}
 
-/** A file the loader could not use: one error at its start, as `lint` exits 2 with it. */
-function errorFinding(diagnostics: Map<string, Diagnostic[]>, file: string, message: string): void {
-  const at = { line: 1, column: 1 };
-  diagnostics.set(file, [
-    ...(diagnostics.get(file) ?? []),
-    {
-      ruleId: 'keepalived-lint',
-      severity: 'error',
-      message: `${path.basename(file)}: ${message}`,
-      file,
-      range: { start: 0, end: 0 },
-      start: at,
-      end: at,
-    },
-  ]);
+  /** A config loaded from windowed buffers, with each buffer's own text and lines back in place. */
+  private ownLines(loaded: LoadedConfig, windowed: readonly string[]): LoadedConfig {
+    if (!windowed.length) return loaded;
+    const files = new Map(loaded.files);
+    for (const f of windowed) {
+      const source = files.get(f);
+      const doc = this.open.get(f);
+      if (!source || !doc) continue;
+      let index = this.indexes.get(f);
+      if (index?.version !== doc.version)
+        this.indexes.set(f, (index = { version: doc.version, index: new LineIndex(doc.text) }));
+      files.set(f, { ...source, text: doc.text, index: index.index });
+    }
+    return { ...loaded, files };
+  }
 }
