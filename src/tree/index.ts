@@ -120,7 +120,8 @@ class Builder {
         }
       }
       const start = this.i;
-      const [allFrom, issuesFrom] = [this.all.length, this.issues.length];
+      const allFrom = this.all.length;
+      const issuesFrom = this.issues.length;
       const line = this.lines[this.i++]!;
       if (line.kind !== 'words') {
         if (line.kind === 'close') {
