@@ -172,11 +172,16 @@ export const rule = defineRule({
           const t = line.tokens.find((x) => x.unterminated);
           if (t && !quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
         }
-        const owner = new Map<Token, Statement>();
-        for (const s of ctx.tree.all) if (s.open) owner.set(s.open, s);
-        for (const { statement: s } of ctx.tree.skipped) if (s.open) owner.set(s.open, s);
         const balance = ctx.tree.braces;
-        const openerOf = new Map([...balance.pairs].map(([open, close]) => [close, open]));
+        // Which statement each "{" opens, and which "{" each "}" closes: built only when a brace
+        // is out of place (a big config has hundreds of thousands of braces, all in place).
+        const owner = new Map<Token, Statement>();
+        let openerOf: Map<Token, Token> | undefined;
+        const needsOwner = balance.unclosed.length > 0 || ctx.tree.issues.some((i) => i.code === 'extra-close');
+        if (needsOwner) {
+          for (const s of ctx.tree.all) if (s.open) owner.set(s.open, s);
+          for (const { statement: s } of ctx.tree.skipped) if (s.open) owner.set(s.open, s);
+        }
         const ignoredAfter = new Map<Token, Statement | null>();
         for (const issue of ctx.tree.issues)
           if (issue.code === 'unexpected-open') ignoredAfter.set(issue.token, issue.after);
@@ -219,6 +224,7 @@ export const rule = defineRule({
             ctx.report({ messageId: 'extraClose', at: issue.token });
           if (issue.code === 'extra-close' && !extra.has(issue.token)) {
             // Balanced by count: the "}" of a block closed early, or of a "{" keepalived ignored.
+            openerOf ??= new Map([...balance.pairs].map(([open, close]) => [close, open]));
             const opener = openerOf.get(issue.token)!;
             const st = owner.get(opener);
             if (st) ctx.report({ messageId: 'strayClose', at: issue.token, data: { block: describeScope(st) } });

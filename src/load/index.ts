@@ -11,14 +11,21 @@
  *
  * Nothing else calls preprocess or buildTree.
  */
-import { ConfigBudget, preprocess, type PreprocessResult, type SourceFile } from '../preprocess/index.js';
-import { configIdPasses, MAX_CONFIG_IDS } from '../preprocess/passes.js';
+import {
+  ConfigBudget,
+  MAX_WORDS_PER_CONFIG,
+  preprocess,
+  preprocessShared,
+  type PreprocessResult,
+  type SourceFile,
+} from '../preprocess/index.js';
+import { conditionedFlags, configIdPasses, MAX_CONFIG_IDS, passWords, sharedPass } from '../preprocess/passes.js';
 import type { Origin, Problem } from '../preprocess/types.js';
 import type { FileHost } from '../source/host.js';
 import { confineFor } from '../source/confine.js';
 import { pathMap, type PathMap } from '../source/paths.js';
 import type { ReadOptions } from './options.js';
-import { buildTree, type ConfigTree } from '../tree/index.js';
+import { buildSharedTree, buildTree, passTree, type ConfigTree, type SharedTree } from '../tree/index.js';
 import { namedBlocks, scriptRefs, type ScriptRef } from '../model/scripts.js';
 import { loadScripts, type ScriptStore } from '../scripts/store.js';
 import { keywordTable, type KeywordTable } from '../versions/keyword-table.js';
@@ -117,22 +124,48 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
   const files = new Map<string, SourceFile>();
   // One budget for every pass: the passes are kept together until the rules have run.
   const budget = new ConfigBudget();
-  const read = (id: string | null): PreprocessResult | { error: string } =>
-    preprocess(file, {
-      host,
-      configId: id,
-      root,
-      paths,
-      files,
-      budget,
-      nulDropsLine: compareVersions(target, NUL_DROPS_LINE) >= 0,
-    });
+  const nulDropsLine = compareVersions(target, NUL_DROPS_LINE) >= 0;
+  const readAlone = (id: string | null): PreprocessResult | { error: string } =>
+    preprocess(file, { host, configId: id, root, paths, files, budget, nulDropsLine });
+  let read = readAlone;
+  // A shared reading's passes: their trees share what no `@id` line touches (src/tree passTree).
+  const treeOf = new Map<PreprocessResult, () => ConfigTree>();
+  let sharedTree: ConfigTree | undefined;
+  let sharedTrees: SharedTree | undefined;
+  // Several passes: read once for all of them when the `@id` lines allow it (issue 16: 1173.conf
+  // has two `@id` lines and 300,000 lines that all three passes read alike).
+  const chosen: (string | null)[] | undefined =
+    options.configId !== undefined ? [options.configId] : options.otherPassOnly ? [null] : options.configIds;
+  if (options.sharePasses !== false && (!chosen || chosen.length > 1)) {
+    const spent = budget.words;
+    const shared = preprocessShared(file, { host, root, paths, files, budget, nulDropsLine });
+    budget.words = spent;
+    if ('error' in shared) return shared;
+    if ('pre' in shared) {
+      // Without a `@id` line there is one pass; with them, the config's words are charged per pass
+      // as when each is read alone, and past the cap the passes are read alone (to stop where
+      // keepalived-lint always stopped).
+      const named = [...shared.pre.conditionIds].filter((id) => id !== '');
+      const ids = chosen ?? [null, ...named.slice(0, MAX_CONFIG_IDS)];
+      const words = ids.reduce((n, id) => n + passWords(shared, id), 0);
+      if (words <= MAX_WORDS_PER_CONFIG) {
+        read = (id) => {
+          const pass = sharedPass(shared, id);
+          budget.words += pass.words;
+          treeOf.set(pass.pre, () => {
+            if (!pass.toShared) return (sharedTree ??= buildTree(shared.pre.lines, table));
+            sharedTrees ??= buildSharedTree(shared.pre.lines, table, conditionedFlags(shared));
+            return passTree(sharedTrees, pass.pre.lines, pass.toShared, table);
+          });
+          return pass.pre;
+        };
+      }
+    }
+  }
 
   const reads: { id: string | null; pre: PreprocessResult }[] = [];
   let capped: LoadedConfig['capped'] = null;
   let hasOtherPass = false;
-  const chosen: (string | null)[] | undefined =
-    options.configId !== undefined ? [options.configId] : options.otherPassOnly ? [null] : options.configIds;
   if (chosen?.length) {
     for (const id of chosen) {
       const pre = read(id);
@@ -157,7 +190,7 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
     }
   }
   const passes = reads.map(({ id, pre }): LoadedPass => {
-    const tree = buildTree(pre.lines, table);
+    const tree = treeOf.get(pre)?.() ?? buildTree(pre.lines, table);
     return { id, pre, tree, refs: scriptRefs(tree, target) };
   });
   // Scripts: every pass's references, one read and one analysis per script file for all of them.

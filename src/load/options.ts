@@ -35,6 +35,11 @@ export interface ReadOptions {
   configIds?: string[];
   /** Read only the pass for none of the ids the `@` lines name (parse prints that one pass). */
   otherPassOnly?: boolean;
+  /**
+   * Read several config-id passes once for all when the `@id` lines allow it (default true; false
+   * reads each pass alone: the tests compare the two).
+   */
+  sharePasses?: boolean;
 }
 
 /** What the command line says; set only when given (so a config file's value is not overridden by a default). */

@@ -4,7 +4,7 @@
  * time rebuilding the same arrays. Callers must treat the result as read-only.
  * Example: const settings = perTree((tree) => expensive(tree)); settings(t) === settings(t).
  */
-import type { ConfigTree } from '../tree/index.js';
+import type { ConfigTree, Statement } from '../tree/index.js';
 
 export function perTree<T>(derive: (tree: ConfigTree) => T): (tree: ConfigTree) => T {
   const cache = new WeakMap<ConfigTree, T>();
@@ -20,3 +20,20 @@ export function perTree<T>(derive: (tree: ConfigTree) => T): (tree: ConfigTree) 
 
 /** The keywords of the top-level statements. */
 export const topKeywords = perTree((tree) => new Set(tree.top.map((s) => s.keyword.text)));
+
+/**
+ * Models of one statement, computed once however many passes share it (the passes of a config
+ * read once for all share the statements no `@id` line touches: src/tree passTree). Only for what
+ * the statement and its block alone decide. Example: perStatement((st) => parse(st))(st).
+ */
+export function perStatement<T>(derive: (st: Statement) => T): (st: Statement) => T {
+  const cache = new WeakMap<Statement, T>();
+  return (st) => {
+    let v = cache.get(st);
+    if (v === undefined) {
+      v = derive(st);
+      cache.set(st, v);
+    }
+    return v;
+  };
+}

@@ -22,10 +22,38 @@ export interface CommandChar {
   raw: number;
 }
 
-export interface ArgvWord {
-  text: string;
-  chars: CommandChar[];
+/**
+ * A word of a command line: its text, and for each character its quoting and its offset in the
+ * raw line, kept in two compact arrays (a command is kept as long as its statement, and an object
+ * per character made 555,000 objects, 35 MB, at 10,000 instances); `chars` builds the per-character
+ * view when asked.
+ */
+export class ArgvWord {
+  readonly text: string;
+  private readonly raws: Int32Array;
+  private readonly quotes: string;
+
+  constructor(cs: readonly CommandChar[]) {
+    this.text = cs.map((x) => x.c).join('');
+    this.raws = Int32Array.from(cs, (x) => x.raw);
+    this.quotes = cs.map((x) => QUOTE_CODE[x.quote]).join('');
+  }
+
+  get chars(): CommandChar[] {
+    const out: CommandChar[] = [];
+    for (let i = 0; i < this.raws.length; i++)
+      out.push({ c: this.text[i]!, quote: CODE_QUOTE[this.quotes[i]!]!, raw: this.raws[i]! });
+    return out;
+  }
+
+  /** Whether some character is quoted or escaped. */
+  get quoted(): boolean {
+    return /[^-]/.test(this.quotes);
+  }
 }
+
+const QUOTE_CODE: Record<CommandChar['quote'], string> = { '': '-', "'": "'", '"': '"', '\\': '\\' };
+const CODE_QUOTE: Record<string, CommandChar['quote']> = { '-': '', "'": "'", '"': '"', '\\': '\\' };
 
 export type ConstructKind =
   | 'list'
@@ -135,7 +163,7 @@ function splitCommandLine(st: Statement, target: Version): Command {
   const chars: Char[] = [];
   for (let i = from; i < text.length; i++) chars.push({ c: text[i]!, raw: i });
   const outerEscapes = compareVersions(target, '2.3.2') < 0;
-  const toWord = (cs: CommandChar[]): ArgvWord => ({ text: cs.map((x) => x.c).join(''), chars: cs });
+  const toWord = (cs: CommandChar[]): ArgvWord => new ArgvWord(cs);
   const words = splitQuoted(chars, outerEscapes).map(toWord);
   const argv = words[0] ? splitQuoted(words[0].chars, true).map(toWord) : [];
   return {

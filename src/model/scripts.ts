@@ -137,7 +137,7 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
     const word = (w: ArgvWord): ScriptWord => ({
       text: w.text,
       ...cmd.origin(w.chars),
-      quoted: w.chars.some((c) => c.quote !== ''),
+      quoted: w.quoted,
     });
     const words = cmd.words.map(word);
     const first = words[0];

@@ -8,7 +8,7 @@
  */
 import type { Token } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
-import { perTree } from './memo.js';
+import { perStatement, perTree } from './memo.js';
 
 export type ForwardingMethod = 'NAT' | 'DR' | 'TUN';
 
@@ -51,37 +51,38 @@ function portOf(t: Token | undefined): BackendServer['port'] {
 }
 
 export const virtualServers = perTree((tree: ConfigTree): VirtualServer[] =>
-  tree.top
-    .filter((s) => s.def && s.keyword.text === 'virtual_server')
-    .map((st) => {
-      const kids = st.children.filter((c) => c.def);
-      const head = st.args[0]?.text;
-      const method = lastMethod(kids, ['lb_kind', 'lvs_method']) ?? 'NAT';
-      const sorryMethod = lastMethod(kids, ['sorry_server_lvs_method']) ?? method;
-      const servers: BackendServer[] = [];
-      for (const c of kids) {
-        const kind = c.keyword.text;
-        if ((kind === 'real_server' || kind === 'sorry_server') && c.args[0])
-          servers.push({
-            kind,
-            statement: c,
-            address: c.args[0],
-            port: portOf(c.args[1]),
-            method: kind === 'real_server' ? (lastMethod(c.children, ['lvs_method']) ?? method) : sorryMethod,
-          });
-      }
-      const addressed = head !== 'fwmark' && head !== 'group';
-      return {
-        statement: st,
-        fwmark: head === 'fwmark',
-        group: head === 'group',
-        address: addressed ? st.args[0] : undefined,
-        port: addressed ? (/^\d+$/.test(st.args[1]?.text ?? '') ? Number(st.args[1]!.text) : 0) : undefined,
-        protocol: kids
-          .filter((c) => c.keyword.text === 'protocol' && /^(TCP|UDP|SCTP)$/i.test(c.args[0]?.text ?? ''))
-          .at(-1),
-        method,
-        servers,
-      };
-    }),
+  tree.top.filter((s) => s.def && s.keyword.text === 'virtual_server').map(virtualServer),
 );
+
+/** One top-level virtual_server block: its own lines decide it all. */
+const virtualServer = perStatement((st: Statement): VirtualServer => {
+  const kids = st.children.filter((c) => c.def);
+  const head = st.args[0]?.text;
+  const method = lastMethod(kids, ['lb_kind', 'lvs_method']) ?? 'NAT';
+  const sorryMethod = lastMethod(kids, ['sorry_server_lvs_method']) ?? method;
+  const servers: BackendServer[] = [];
+  for (const c of kids) {
+    const kind = c.keyword.text;
+    if ((kind === 'real_server' || kind === 'sorry_server') && c.args[0])
+      servers.push({
+        kind,
+        statement: c,
+        address: c.args[0],
+        port: portOf(c.args[1]),
+        method: kind === 'real_server' ? (lastMethod(c.children, ['lvs_method']) ?? method) : sorryMethod,
+      });
+  }
+  const addressed = head !== 'fwmark' && head !== 'group';
+  return {
+    statement: st,
+    fwmark: head === 'fwmark',
+    group: head === 'group',
+    address: addressed ? st.args[0] : undefined,
+    port: addressed ? (/^\d+$/.test(st.args[1]?.text ?? '') ? Number(st.args[1]!.text) : 0) : undefined,
+    protocol: kids
+      .filter((c) => c.keyword.text === 'protocol' && /^(TCP|UDP|SCTP)$/i.test(c.args[0]?.text ?? ''))
+      .at(-1),
+    method,
+    servers,
+  };
+});

@@ -16,7 +16,7 @@ import type { FileHost } from '../source/host.js';
 import { expandGlob, hasMagic } from '../source/glob.js';
 import { LineIndex } from '../source/line-index.js';
 import { MappedText, isBlank, type Expansion, type Origin } from './mapped-text.js';
-import type { LogicalLine, PreprocessResult, Problem, SourceFile, Token } from './types.js';
+import type { ConditionedLines, LogicalLine, PreprocessResult, Problem, SourceFile, Token } from './types.js';
 import { pathMap, type PathMap } from '../source/paths.js';
 import {
   CAP_EFFECT,
@@ -58,7 +58,21 @@ export interface PreprocessOptions {
    * NUL (false, the default). The loader sets it from the target version.
    */
   nulDropsLine?: boolean;
+  /**
+   * One reading for every config-id (src/preprocess/passes.ts sharedPasses): a `@id` line is read
+   * whatever the id and its lines are tagged with the condition, so that each pass is a selection
+   * of the same lines. Only for configs whose `@id` lines are plain keyword lines; any other kind
+   * of `@id` line (a definition, an include, a brace, a `$` use, `${_INSTANCE}`) makes the reading
+   * throw Unshareable, and the passes are read one by one.
+   */
+  shared?: boolean;
 }
+
+/** The config cannot be read once for every config-id (see PreprocessOptions.shared); why. */
+export class Unshareable extends Error {}
+
+/** A plain keyword line: no definition, sequence, include, brace or `$` use (see `shared`). */
+const SHAREABLE_CONDITIONED = /^(?!include[rmwba]?[ \t])[^${}~]*$/;
 
 /** keepalived reads lines into a 1024-byte buffer (MAXBUF). */
 export const MAX_LINE_BYTES = 1023;
@@ -76,6 +90,7 @@ const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
 const RESIDUE_NEEDS_READING = /^([@$~]|include[rmwba]?[ \t])/;
 const RESIDUE_AT = /[@$~]|include[rmwba]?[ \t]/y;
 const NO_LINES: MappedText[] = [];
+const NO_EXPANSIONS: Expansion[] = [];
 
 /**
  * A word and where it was written: the token is its own origin (file, start, end), one object
@@ -113,6 +128,12 @@ class Preprocessor {
   readonly lines: LogicalLine[] = [];
   readonly problems: Problem[] = [];
   readonly conditionIds = new Set<string>();
+  /** Shared reading: the lines each `@id` prefix conditions, in order. */
+  readonly conditioned: ConditionedLines[] = [];
+  /** Shared reading: a `@id` line was read (from then on, the passes may read differently). */
+  private sawCondition = false;
+  /** Shared reading: `${_INSTANCE}` was used (it is the config-id: each pass reads it differently). */
+  private usedConfigId = false;
   readonly files: Map<string, SourceFile>;
   private readonly defs = new Map<string, Definition>();
   private multiline: OpenMultiline | null = null;
@@ -137,7 +158,8 @@ class Preprocessor {
   /** File-system questions the include lines of this pass may still ask (globs, stats, lists). */
   private readonly lookups = { left: MAX_INCLUDE_LOOKUPS_PER_PASS };
   private readonly readsOf = new Map<string, number>();
-  private words = 0;
+  /** Words read so far in this pass (brace lines count one each). */
+  words = 0;
   private wordBytes = 0;
   private sequenceValues = 0;
   /** Definitions found to refer to themselves (or to each other) in this pass. */
@@ -163,6 +185,9 @@ class Preprocessor {
    */
   private exceed(cap: BudgetCap, origin: Origin, via: Expansion[], extra: Problem['data'] = {}): void {
     if (this.stopped || this.capsHit.has(cap)) return;
+    // Caps count what one pass reads; a shared reading reads more once a `@id` line was read: the
+    // passes are then read one by one. Before, it reads what the pass for none of the ids reads.
+    if (this.opts.shared) this.notShared(`budget cap ${cap}`);
     this.capsHit.add(cap);
     const stops = CAP_STOPS_PASS[cap];
     if (stops) this.stopped = cap;
@@ -176,6 +201,46 @@ class Preprocessor {
       effect: CAP_EFFECT[cap],
       stops: stops ? 'yes' : 'no',
     });
+  }
+
+  /**
+   * Expansion chains, one array per distinct chain: a ~SEQ repeats the same expansions for each
+   * of its values, and 1173.conf's 30,000 real servers would otherwise hold 86,000 copies of a
+   * handful of chains (16 MB). Keys are numbers: an id per distinct expansion, per chain.
+   */
+  private readonly expansionIds = new Map<string, number>();
+  private readonly chainIds = new Map<Expansion[], number>([[NO_EXPANSIONS, 0]]);
+  private readonly chains = new Map<string, Expansion[]>();
+  private lastChainId = 0;
+
+  /** `[...outer, exp]`, the same array for the same expansions. */
+  private extend(outer: Expansion[], exp: Expansion): Expansion[] {
+    let outerId = this.chainIds.get(outer);
+    if (outerId === undefined) {
+      // A chain not made here (an empty one): the id of the same expansions made here.
+      const same = outer.reduce<Expansion[]>((c, e) => this.extend(c, e), NO_EXPANSIONS);
+      outerId = same === NO_EXPANSIONS ? 0 : this.chainIds.get(same)!;
+      this.chainIds.set(outer, outerId);
+    }
+    const d = exp.definedAt;
+    const expKey =
+      `${exp.kind}\0${exp.name}\0${exp.use.file}\0${exp.use.start}\0${exp.use.end}` +
+      (d ? `\0${d.file}\0${d.start}\0${d.end}` : '');
+    let expId = this.expansionIds.get(expKey);
+    if (expId === undefined) this.expansionIds.set(expKey, (expId = this.expansionIds.size));
+    const key = `${outerId}:${expId}`;
+    let chain = this.chains.get(key);
+    if (!chain) {
+      chain = [...outer, exp];
+      this.chains.set(key, chain);
+      this.chainIds.set(chain, ++this.lastChainId);
+    }
+    return chain;
+  }
+
+  /** Shared reading: what each pass reads differently; after a `@id` line, the passes are read alone. */
+  private notShared(why: string): void {
+    if (this.sawCondition) throw new Unshareable(why);
   }
 
   /** Charge the words of one line to the pass and to the config; false when a cap is reached. */
@@ -338,9 +403,26 @@ class Preprocessor {
         this.conditionIds.add(d.condition.id);
         this.conditionAt.set(d.condition.id, m.origin(0, m.text.slice(0, d.condition.end).trimEnd().length).origin);
       }
+      body = m.slice(d.condition.end);
+      if (this.opts.shared) {
+        if (d.body.kind !== 'content' || !SHAREABLE_CONDITIONED.test(body.text.trimStart())) {
+          throw new Unshareable(`a conditioned ${d.body.kind === 'content' ? 'line' : d.body.kind}`);
+        }
+        if (this.capsHit.size || this.stopped) throw new Unshareable('a budget cap before a conditioned line');
+        if (this.usedConfigId) throw new Unshareable('${_INSTANCE} before a conditioned line');
+        this.sawCondition = true;
+        const from = this.lines.length;
+        const words = this.words;
+        this.conditionalLine = true;
+        this.content(sf, body, via, depth);
+        this.conditionalLine = false;
+        const { id, negated } = d.condition;
+        if (this.lines.length > from)
+          this.conditioned.push({ from, to: this.lines.length, id, negated, words: this.words - words });
+        return;
+      }
       const matches = d.condition.id !== '' && d.condition.id === this.opts.configId;
       if (matches === d.condition.negated) return;
-      body = m.slice(d.condition.end);
     }
     const b = d.body;
     const offset = d.condition ? d.condition.end : 0;
@@ -432,17 +514,17 @@ class Preprocessor {
       });
       return;
     }
-    const exp: Expansion = { kind: 'sequence', name: `${head.kind}(${head.args})`, use: headOrigin };
+    const chain = this.extend(via, { kind: 'sequence', name: `${head.kind}(${head.args})`, use: headOrigin });
     for (const assignment of values.rows) {
       for (const [name, value] of assignment) {
         this.defs.set(name, {
           name,
-          lines: [MappedText.synthetic(value, sf.path, headOrigin, [...via, exp])],
+          lines: [MappedText.synthetic(value, sf.path, headOrigin, chain)],
           multiline: false,
           definedAt: headOrigin,
         });
       }
-      this.sequence(sf, whole, heads, i + 1, rest, [...via, exp], depth);
+      this.sequence(sf, whole, heads, i + 1, rest, chain, depth);
       if (this.stopped || this.capsHit.has('sequence-values')) return;
     }
   }
@@ -644,10 +726,12 @@ class Preprocessor {
         // Each value line names the line of the definition it came from, where the operator edits.
         const lines = valueLines.map((l) => {
           const definedAt = l.length ? l.origin(0, l.length).origin : def.definedAt;
-          return MappedText.synthetic(l.text, m.file, use, [
-            ...via,
-            { kind: 'definition', name: def.name, use, definedAt },
-          ]);
+          return MappedText.synthetic(
+            l.text,
+            m.file,
+            use,
+            this.extend(via, { kind: 'definition', name: def.name, use, definedAt }),
+          );
         });
         const first = this.substitute(m.slice(0, refStart).concat(lines[0] ?? MappedText.empty(m.file)), via);
         // The other lines are read as keepalived reads them, one by one, so a ~SEQ or a definition
@@ -697,7 +781,7 @@ class Preprocessor {
       };
       const outer = use.via.length ? use.via : via;
       // A definition that refers to itself adds its expansion once, not once per round.
-      const chain = outer.some((e) => e.kind === 'definition' && e.name === exp.name) ? outer : [...outer, exp];
+      const chain = outer.some((e) => e.kind === 'definition' && e.name === exp.name) ? outer : this.extend(outer, exp);
       const repl = MappedText.synthetic(value.text, cur.file, use.origin, chain);
       cur = cur.slice(0, at).concat(repl, cur.slice(ref.end));
       i = at; // rescan from the same position
@@ -736,6 +820,10 @@ class Preprocessor {
       case '_PWD':
         return { text: this.paths.toDeployed(path.posix.dirname(file)) };
       case '_INSTANCE':
+        if (this.opts.shared) {
+          this.notShared('${_INSTANCE}');
+          this.usedConfigId = true;
+        }
         // Without a config-id keepalived uses the host name; any non-empty word stands for it.
         return { text: this.opts.configId ?? 'hostname' };
       case '_HASH':
@@ -878,5 +966,41 @@ export function preprocess(entry: string, opts: PreprocessOptions): PreprocessRe
     files: p.files,
     conditionIds: p.conditionIds,
     conditionAt: p.conditionAt,
+  };
+}
+
+/**
+ * Read a config once for every config-id (PreprocessOptions.shared): every line, with the lines
+ * that a `@id` prefix conditions listed; `unshared` when the config's `@id` lines do more than add
+ * keyword lines (then each pass is read on its own). Example: `@lb1 priority 150` and `@lb2
+ * priority 100` -> one reading, conditioned [{from: 7, to: 8, id: 'lb1'}, {from: 8, to: 9, id: 'lb2'}].
+ */
+export function preprocessShared(
+  entry: string,
+  opts: Omit<PreprocessOptions, 'configId' | 'shared'>,
+):
+  | { pre: PreprocessResult; conditioned: ConditionedLines[]; words: number }
+  | { unshared: string }
+  | { error: string } {
+  const p = new Preprocessor({ ...opts, configId: null, shared: true });
+  const sf = p.loadFile(entry);
+  if ('error' in sf) return { error: sf.error };
+  if (opts.host.stat(entry).executable) return { unshared: 'an executable config' };
+  try {
+    p.processFile(sf);
+  } catch (e) {
+    if (e instanceof Unshareable) return { unshared: e.message };
+    throw e;
+  }
+  return {
+    pre: {
+      lines: p.lines,
+      problems: p.problems,
+      files: p.files,
+      conditionIds: p.conditionIds,
+      conditionAt: p.conditionAt,
+    },
+    conditioned: p.conditioned,
+    words: p.words,
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { Origin } from './mapped-text.js';
 import type { ConfigBudget } from './budget.js';
-import type { PreprocessResult } from './types.js';
+import type { ConditionedLines, PreprocessResult } from './types.js';
 
 /**
  * Config-id passes of one config (each reads the whole config again). Real configs name one id
@@ -50,4 +50,69 @@ export function configIdPasses(
     enqueue(pre);
   }
   return { first, byId, capped: null };
+}
+
+/**
+ * The pass for one config-id out of a shared reading (preprocessShared): its lines are the shared
+ * lines without those whose `@id` / `@^id` prefix does not select this id (the line objects are
+ * the same for every pass: nothing is read or built twice). `words` is what the pass reads.
+ * Example: conditioned [{from: 7, to: 8, id: 'lb1'}] -> pass lb1 keeps line 7, the others drop it.
+ */
+export function sharedPass(
+  shared: { pre: PreprocessResult; conditioned: readonly ConditionedLines[]; words: number },
+  id: string | null,
+): { pre: PreprocessResult; words: number; toShared: Int32Array | null } {
+  const { pre, conditioned } = shared;
+  let dropped = 0;
+  for (const c of conditioned) if (!selects(c, id)) dropped += c.to - c.from;
+  // Every line (no `@id` line, or all of them select this id): the shared lines themselves.
+  const all = dropped === 0;
+  const lines: PreprocessResult['lines'] = all ? pre.lines : new Array(pre.lines.length - dropped);
+  const toShared = all ? null : new Int32Array(pre.lines.length - dropped);
+  if (toShared) {
+    let at = 0;
+    let n = 0;
+    const take = (to: number) => {
+      for (let i = at; i < to; i++, n++) {
+        toShared[n] = i;
+        lines[n] = pre.lines[i]!;
+      }
+    };
+    for (const c of conditioned) {
+      if (selects(c, id)) continue;
+      take(c.from);
+      at = c.to;
+    }
+    take(pre.lines.length);
+  }
+  return {
+    toShared,
+    pre: {
+      lines,
+      problems: pre.problems.slice(),
+      files: pre.files,
+      conditionIds: new Set(pre.conditionIds),
+      ...(pre.conditionAt ? { conditionAt: new Map(pre.conditionAt) } : {}),
+    },
+    words: passWords(shared, id),
+  };
+}
+
+/** Whether a `@id` / `@^id` prefix selects its line for the pass of config-id `id` (null: none). */
+function selects(c: ConditionedLines, id: string | null): boolean {
+  return (c.id !== '' && c.id === id) !== c.negated;
+}
+
+/** The words the pass for `id` reads out of a shared reading. */
+export function passWords(shared: { conditioned: readonly ConditionedLines[]; words: number }, id: string | null) {
+  let words = shared.words;
+  for (const c of shared.conditioned) if (!selects(c, id)) words -= c.words;
+  return words;
+}
+
+/** 1 for each shared line that a `@id` / `@^id` prefix conditions. */
+export function conditionedFlags(shared: { pre: PreprocessResult; conditioned: readonly ConditionedLines[] }) {
+  const flags = new Uint8Array(shared.pre.lines.length);
+  for (const c of shared.conditioned) flags.fill(1, c.from, c.to);
+  return flags;
 }

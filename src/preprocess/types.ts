@@ -83,3 +83,13 @@ export interface PreprocessResult {
   /** Where each of conditionIds was first named. */
   conditionAt?: Map<string, Origin>;
 }
+
+/** Lines of a shared reading that a `@id` / `@^id` prefix conditions: lines[from, to). */
+export interface ConditionedLines {
+  from: number;
+  to: number;
+  id: string;
+  negated: boolean;
+  /** Words in those lines (charged to a pass that reads them). */
+  words: number;
+}

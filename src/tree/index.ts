@@ -95,9 +95,16 @@ class Builder {
   /** Names of the blocks read so far, per keyword that keepalived skips a duplicate of. */
   private readonly names = new Map<string, Set<string>>();
 
+  /** Shared build: where each top-level statement's lines begin and end (see SharedTree). */
+  readonly reusable = new Map<number, Reusable>();
+
   constructor(
     private readonly lines: LogicalLine[],
     private readonly table: KeywordTable,
+    /** Shared build: lines no `@id` prefix conditions have 0 (see buildSharedTree). */
+    private readonly conditioned: Uint8Array | null = null,
+    /** Pass build: the shared tree, and for each line of this pass its index among the shared lines. */
+    private readonly shared: { tree: SharedTree; toShared: Int32Array } | null = null,
   ) {}
 
   /** Parse statements until the `}` that closes this level (returned) or the end of input. */
@@ -105,6 +112,16 @@ class Builder {
     const statements: Statement[] = [];
     let previous: Statement | null = null;
     while (this.i < this.lines.length) {
+      if (!parent && this.shared) {
+        const st = this.reuse(statements);
+        if (st) {
+          previous = st;
+          continue;
+        }
+      }
+      const start = this.i;
+      const allFrom = this.all.length;
+      const issuesFrom = this.issues.length;
       const line = this.lines[this.i++]!;
       if (line.kind !== 'words') {
         if (line.kind === 'close') {
@@ -140,9 +157,37 @@ class Builder {
       previous = st;
       if (def?.kind === 'block') this.enterBlock(st, def, depth);
       else if (def?.kind === 'value_block') this.enterValueBlock(st);
+      if (!parent && this.conditioned && !this.conditioned.subarray(start, this.i).includes(1)) {
+        this.reusable.set(start, {
+          st,
+          end: this.i,
+          allFrom,
+          allTo: this.all.length,
+          issuesFrom,
+          issues: this.issues.length,
+        });
+      }
     }
     if (parent) this.issues.push({ code: 'unclosed', statement: parent });
     return { statements };
+  }
+
+  /**
+   * Pass build, at the top level: when the next line begins a top-level statement of the shared
+   * tree that no `@id` line touches, that statement (with its block, its statements in `all` and
+   * the structure issues found inside it) is the same in this pass: take it and step past its
+   * lines. Not when this pass skips it (a block of the same name came first here only).
+   */
+  private reuse(statements: Statement[]): Statement | null {
+    const { tree, toShared } = this.shared!;
+    const k = toShared[this.i]!;
+    const r = tree.reusable.get(k);
+    if (!r || this.skipReason(r.st)) return null;
+    statements.push(r.st);
+    for (let j = r.allFrom; j < r.allTo; j++) this.all.push(tree.tree.all[j]!);
+    for (let j = r.issuesFrom; j < r.issues; j++) this.issues.push(tree.tree.issues[j]!);
+    this.i += r.end - k;
+    return r.st;
   }
 
   /** Whether the target skips duplicates of this keyword (worked out once per keyword, not per block). */
@@ -234,6 +279,51 @@ export function buildTree(lines: LogicalLine[], table: KeywordTable): ConfigTree
   const b = new Builder(lines, table);
   const { statements } = b.block(table.top, null, 0);
   return { top: statements, issues: b.issues, all: b.all, braces: braceBalance(lines), skipped: b.skipped };
+}
+
+/** A top-level statement of a shared tree whose lines no `@id` prefix conditions. */
+interface Reusable {
+  st: Statement;
+  /** The shared line index after its last line. */
+  end: number;
+  allFrom: number;
+  allTo: number;
+  issuesFrom: number;
+  issues: number;
+}
+
+/**
+ * The tree of a shared reading (src/preprocess/passes.ts): every line, those of every config-id
+ * included, with the top-level statements no `@id` line touches, which each pass's tree takes as
+ * they are (passTree). `conditioned` has 1 for the lines a `@id` prefix conditions.
+ */
+export interface SharedTree {
+  tree: ConfigTree;
+  reusable: Map<number, Reusable>;
+}
+
+export function buildSharedTree(lines: LogicalLine[], table: KeywordTable, conditioned: Uint8Array): SharedTree {
+  const b = new Builder(lines, table, conditioned);
+  const { statements } = b.block(table.top, null, 0);
+  const tree = { top: statements, issues: b.issues, all: b.all, braces: braceBalance(lines), skipped: b.skipped };
+  return { tree, reusable: b.reusable };
+}
+
+/**
+ * The tree of one pass of a shared reading, as buildTree(lines) builds it: the top-level
+ * statements that no `@id` line touches are the shared tree's own objects; the rest is built
+ * here. `toShared[i]` is the index among the shared lines of `lines[i]`. The brace lines are never
+ * conditioned (a `@id` line with a brace is read pass by pass), so the brace count is shared too.
+ */
+export function passTree(
+  shared: SharedTree,
+  lines: LogicalLine[],
+  toShared: Int32Array,
+  table: KeywordTable,
+): ConfigTree {
+  const b = new Builder(lines, table, null, { tree: shared, toShared });
+  const { statements } = b.block(table.top, null, 0);
+  return { top: statements, issues: b.issues, all: b.all, braces: shared.tree.braces, skipped: b.skipped };
 }
 
 /** Walk statements depth-first, in source order. */
