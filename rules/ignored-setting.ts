@@ -132,6 +132,15 @@ export const rule = defineRule({
           ctx.tree,
           settings.map((s) => s.instance),
         );
+        // Each instance's sync group and its member entry there (one map, not a search per instance).
+        type Group = (typeof groups)[number];
+        const memberOf = new Map<
+          Group['members'][number]['instance'],
+          { group: Group; token: Group['members'][number]['token'] }
+        >();
+        for (const g of groups)
+          for (const m of g.members)
+            if (!memberOf.has(m.instance)) memberOf.set(m.instance, { group: g, token: m.token });
         for (const s of settings) {
           const data = instanceData(s, t);
           const own = instanceBasics(s).interface?.args[0]?.text;
@@ -147,7 +156,8 @@ export const rule = defineRule({
             });
           }
           const others = tracked.filter((x) => !(x.kind === 'interface' && x.name === own));
-          const group = groups.find((g) => g.members.some((m) => m.instance === s.instance));
+          const membership = memberOf.get(s.instance);
+          const group = membership?.group;
           const priority = basePriority(s, t);
           const sync = group && !group.keepsWeights;
           const why = sync ? 'SYNC group' : priority === 255 ? 'address owner' : undefined;
@@ -158,7 +168,7 @@ export const rule = defineRule({
             const says = lost.map((x) => dropped(x, s.name, why!)).join('"; "');
             const related = lost.map((x) => ({ origin: x.token.origin, message: `${x.name} is tracked here` }));
             if (sync) {
-              const token = group.members.find((m) => m.instance === s.instance)!.token;
+              const token = membership!.token;
               const g = { group: group.name, list, names, says: `"${says}"` };
               ctx.report({ messageId: 'syncTracking', at: token, data: { ...data, ...g }, related });
             } else {

@@ -34,9 +34,18 @@ export class ArgvWord {
   private readonly quotes: string;
 
   constructor(cs: readonly CommandChar[]) {
-    this.text = cs.map((x) => x.c).join('');
-    this.raws = Int32Array.from(cs, (x) => x.raw);
-    this.quotes = cs.map((x) => QUOTE_CODE[x.quote]).join('');
+    let text = '';
+    let quotes = '';
+    const raws = new Int32Array(cs.length);
+    for (let i = 0; i < cs.length; i++) {
+      const x = cs[i]!;
+      text += x.c;
+      quotes += QUOTE_CODE[x.quote];
+      raws[i] = x.raw;
+    }
+    this.text = text;
+    this.quotes = quotes;
+    this.raws = raws;
   }
 
   get chars(): CommandChar[] {

@@ -103,12 +103,15 @@ export interface SyncGroup {
 export function syncGroups(tree: ConfigTree, instances: readonly VrrpInstance[]): SyncGroup[] {
   const taken = new Set<string>();
   const out: SyncGroup[] = [];
+  // The first instance of each name (as a search from the start finds it): one lookup per member.
+  const byName = new Map<string, VrrpInstance>();
+  for (const i of instances) if (!byName.has(i.name)) byName.set(i.name, i);
   for (const st of tree.top.filter((s) => s.def && s.keyword.text === 'vrrp_sync_group')) {
     const members: SyncGroup['members'] = [];
     for (const g of st.children.filter((c) => c.def && c.keyword.text === 'group'))
       for (const line of g.values)
         for (const token of line.tokens) {
-          const instance = instances.find((i) => i.name === token.text);
+          const instance = byName.get(token.text);
           if (!instance || taken.has(instance.name)) continue;
           taken.add(instance.name);
           members.push({ instance, token });

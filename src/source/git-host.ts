@@ -19,7 +19,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { FileHost, FileStat, ReadResult } from './host.js';
-import { MAX_FILE_BYTES, byteOrder } from './host.js';
+import { MAX_FILE_BYTES, byteOrder, decodeBytes } from './host.js';
 
 // Loaded on first use: node:child_process brings ~20 ms of Node's own modules, which a plain lint does
 // not need (issue 16, start-up).
@@ -177,13 +177,7 @@ export function gitHost(top: string, rev: string): FileHost {
       const buf = out.subarray(nl + 1, nl + 1 + size);
       at = nl + 1 + size + 1;
       if (head[1] !== 'blob' || buf.length !== size) continue;
-      const text = buf.toString('utf8');
-      texts.set(
-        p,
-        Buffer.from(text, 'utf8').equals(buf)
-          ? { ok: true, text, encoding: 'utf8' }
-          : { ok: true, text: buf.toString('latin1'), encoding: 'latin1' },
-      );
+      texts.set(p, { ok: true, ...decodeBytes(buf) });
     }
   };
   return {
