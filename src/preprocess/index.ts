@@ -206,9 +206,16 @@ class Preprocessor {
   /**
    * Expansion chains, one array per distinct chain: a ~SEQ repeats the same expansions for each
    * of its values, and 1173.conf's 30,000 real servers would otherwise hold 86,000 copies of a
-   * handful of chains (16 MB). Keys are numbers: an id per distinct expansion, per chain.
+   * handful of chains (16 MB). Keys are numbers: an id per chain, per name, per file.
    */
-  private readonly expansionIds = new Map<string, number>();
+  private readonly ids = new Map<string, number>();
+
+  private idOf(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) this.ids.set(text, (id = this.ids.size));
+    return id;
+  }
+
   private readonly chainIds = new Map<Expansion[], number>([[NO_EXPANSIONS, 0]]);
   private readonly chains = new Map<string, Expansion[]>();
   private lastChainId = 0;
@@ -222,13 +229,11 @@ class Preprocessor {
       outerId = same === NO_EXPANSIONS ? 0 : this.chainIds.get(same)!;
       this.chainIds.set(outer, outerId);
     }
+    // Names and paths as small numbers: the key is built for every substitution.
     const d = exp.definedAt;
-    const expKey =
-      `${exp.kind}\0${exp.name}\0${exp.use.file}\0${exp.use.start}\0${exp.use.end}` +
-      (d ? `\0${d.file}\0${d.start}\0${d.end}` : '');
-    let expId = this.expansionIds.get(expKey);
-    if (expId === undefined) this.expansionIds.set(expKey, (expId = this.expansionIds.size));
-    const key = `${outerId}:${expId}`;
+    const key =
+      `${outerId}:${this.idOf(exp.kind + exp.name)}:${this.idOf(exp.use.file)}:${exp.use.start}:${exp.use.end}` +
+      (d ? `:${this.idOf(d.file)}:${d.start}:${d.end}` : '');
     let chain = this.chains.get(key);
     if (!chain) {
       chain = [...outer, exp];
