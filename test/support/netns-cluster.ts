@@ -138,7 +138,7 @@ export class NetnsCluster {
     const outer = String(this.outer.pid);
     this.run(null, ['ip', 'link', 'set', 'lo', 'up']);
     const bridges = [...new Set(this.nodes.flatMap((n) => n.bridged))];
-    bridges.forEach((b, j) => {
+    bridges.forEach((_, j) => {
       this.run(null, ['ip', 'link', 'add', `br${j}`, 'type', 'bridge', 'mcast_snooping', '0']);
       this.run(null, ['ip', 'link', 'set', `br${j}`, 'up']);
     });
@@ -146,8 +146,21 @@ export class NetnsCluster {
       const dir = this.prepareNode(n);
       const script = 'mount --bind "$1" /etc/keepalived && exec sleep 3600';
       const h = await this.holder([
-        'nsenter', '-t', outer, '-n', '-m',
-        'unshare', '-n', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh', dir,
+        'nsenter',
+        '-t',
+        outer,
+        '-n',
+        '-m',
+        'unshare',
+        '-n',
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        script,
+        'sh',
+        dir,
       ]);
       this.holders.set(n.label, h);
       this.run(n.label, ['sh', '-c', 'for f in /proc/sys/net/ipv6/conf/*/accept_dad; do echo 0 > $f; done']);
