@@ -16,6 +16,7 @@
  *
  * Example: gw1 priority 150, gw2 priority 100, both state BACKUP -> MASTER gw1, BACKUP [gw2].
  */
+import ipaddr from 'ipaddr.js';
 import { priorityRange } from '../cluster/model.js';
 import type { ClusterGroup, ClusterInstance, ClusterModel, ClusterNode } from '../cluster/types.js';
 import { syncGroupsOf } from './tracked.js';
@@ -42,7 +43,7 @@ export interface SteadyRouter {
   vrid: number | null;
   interface: string | null;
   family: 'ipv4' | 'ipv6';
-  /** The virtual addresses (of the first node's instance), normalised. */
+  /** The virtual addresses (of the first node's instance), as `ip addr` shows them (RFC 5952 for IPv6). */
   vips: string[];
   /** The node that is MASTER; null when it cannot be told (a tie) or when several are (split brain). */
   master: string | null;
@@ -126,7 +127,7 @@ export function steadyRouter(g: ClusterGroup): SteadyRouter {
     vrid: first.vrid?.value ?? null,
     interface: first.iface?.text ?? null,
     family: first.family,
-    vips: first.vips.map((v) => v.key),
+    vips: first.vips.map((v) => ipaddr.parse(v.key).toString()),
     master: single,
     masters: tie ? [] : masters.map((m) => m.node),
     backup: members.filter((m) => !masters.includes(m)).map((m) => m.node),

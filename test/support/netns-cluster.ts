@@ -65,13 +65,31 @@ export class NetnsCluster {
   private readonly daemons = new Map<string, ChildProcess>();
   private readonly nsInodes = new Set<string>();
   private readonly recordsRead = new Map<string, number>();
+  private readonly readers: ChildProcess[] = [];
+  private closed = false;
 
   private constructor(readonly nodes: NodeSpec[]) {
     this.stage = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-netns-'));
   }
 
+  /** Clusters not closed yet: closeAll() (afterAll, process exit) ends them after a test timed out. */
+  private static readonly open = new Set<NetnsCluster>();
+
+  static closeAll(): void {
+    for (const c of NetnsCluster.open) c.close();
+  }
+
   static async start(nodes: NodeSpec[]): Promise<NetnsCluster> {
+    if (!NetnsCluster.open.size) {
+      process.once('exit', NetnsCluster.closeAll);
+      for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+        process.once(sig, () => {
+          NetnsCluster.closeAll();
+          process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+        });
+    }
     const c = new NetnsCluster(nodes);
+    NetnsCluster.open.add(c);
     try {
       await c.setUp();
     } catch (e) {
@@ -184,6 +202,7 @@ export class NetnsCluster {
 
   /** Starts keepalived on the nodes named (all by default) at the same moment. */
   startDaemons(labels = this.nodes.map((n) => n.label)): void {
+    if (this.closed) throw new Error('the cluster is closed');
     for (const label of labels) {
       const base = path.join(this.stage, label);
       const out = fs.openSync(`${base}.log`, 'a');
@@ -206,10 +225,36 @@ export class NetnsCluster {
     if (d?.pid) killPid(d.pid);
     this.daemons.delete(label);
     // Every process left in the node's namespace (a notify script running) goes too.
-    const ns = fs.readlinkSync(`/proc/${this.pid(label)}/ns/net`);
-    for (const pid of pidsIn(new Set([ns]))) if (pid !== this.pid(label)) killPid(pid);
+    for (const pid of pidsIn(new Set([this.netns(label)]))) if (pid !== this.pid(label)) killPid(pid);
     for (const f of [`${base}.vrrp.pid`, `${base}.pid`, `${base}.chk.pid`]) fs.rmSync(f, { force: true });
     await sleep(100);
+  }
+
+  /** Stops every node's keepalived as a service stop does (SIGTERM: it removes its addresses), then kills what is left. */
+  async stopDaemons(): Promise<void> {
+    for (const label of this.daemons.keys()) {
+      const f = path.join(this.stage, `${label}.pid`);
+      const pid = Number(fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : NaN);
+      if (pid > 1) killPid(pid, 'SIGTERM');
+    }
+    const labels = [...this.daemons.keys()];
+    for (let k = 0; k < 50 && labels.some((l) => pidsIn(new Set([this.netns(l)])).length > 1); k++) await sleep(100);
+    for (const l of labels) await this.killDaemon(l);
+  }
+
+  private netns(label: string): string {
+    return fs.readlinkSync(`/proc/${this.pid(label)}/ns/net`);
+  }
+
+  /** Records the lines keepalived writes to a FIFO of the node (its deployed path) as calls [path, line]. */
+  readFifo(label: string, deployed: string): void {
+    const local = path.join(this.stage, label, path.posix.relative('/etc/keepalived', deployed));
+    if (local.startsWith('..') || !local.startsWith(path.join(this.stage, label)))
+      throw new Error(`FIFO outside /etc/keepalived: ${deployed}`);
+    execFileSync('mkfifo', [local]);
+    const loop = 'while :; do while IFS= read -r l; do printf "%s\\037%s\\n" "$0" "$l"; done < "$1"; done >> "$2"';
+    const r = spawn('sh', ['-c', loop, deployed, local, path.join(this.stage, `${label}.rec`)], { stdio: 'ignore' });
+    this.readers.push(r);
   }
 
   setLink(label: string, iface: string, up: boolean): void {
@@ -257,6 +302,8 @@ export class NetnsCluster {
 
   /** Kills everything started, by pid (daemons, anything left in the namespaces, the holders) and removes the copy. */
   close(): void {
+    NetnsCluster.open.delete(this);
+    this.closed = true;
     for (const label of [...this.daemons.keys()]) {
       const base = path.join(this.stage, label);
       for (const f of [`${base}.vrrp.pid`, `${base}.pid`]) {
@@ -267,6 +314,7 @@ export class NetnsCluster {
       if (d?.pid) killPid(d.pid);
     }
     this.daemons.clear();
+    for (const r of this.readers) if (r.pid) killPid(r.pid);
     for (const pid of pidsIn(this.nsInodes)) killPid(pid);
     for (const h of this.holders.values()) if (h.pid) killPid(h.pid);
     if (this.outer?.pid) killPid(this.outer.pid);
@@ -276,9 +324,9 @@ export class NetnsCluster {
   }
 }
 
-function killPid(pid: number): void {
+function killPid(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {
-    process.kill(pid, 'SIGKILL');
+    process.kill(pid, signal);
   } catch {
     // already gone
   }

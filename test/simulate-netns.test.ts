@@ -1,0 +1,208 @@
+// `simulate` against keepalived itself: each fixture of fixtures/simulate/ runs as real keepalived
+// daemons (one network namespace per node, test/support/netns-cluster.ts), started together; once
+// settled, each event `simulate --format json` lists is caused for real (kill -9 a node's
+// keepalived and start it again, set an interface down and up, make a check script fail and pass)
+// and the nodes holding each virtual address, and the notify calls recorded, are compared with
+// what simulate says. Root only (keepalived, unshare, nsenter, ip): skipped with one line elsewhere.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SimEvent, SimulationReport } from '../src/simulate/index.js';
+import { REPO, runCli } from './helpers.js';
+import { NetnsCluster, netnsUnavailable, type Recorded } from './support/netns-cluster.js';
+
+const FIXTURES = path.join(REPO, 'fixtures/simulate');
+const why = netnsUnavailable();
+if (why) console.log(`simulate-netns: skipped (${why}): keepalived in network namespaces needs root`);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Tally {
+  fixture: string;
+  compared: number;
+  agreed: number;
+  disagreements: string[];
+  seconds: number;
+}
+const tallies: Tally[] = [];
+
+afterAll(() => {
+  // A fixture still running when the test timed out: its daemons and namespaces go now.
+  NetnsCluster.closeAll();
+  if (!tallies.length) return;
+  const events = tallies.reduce((n, t) => n + t.compared, 0);
+  const agreed = tallies.reduce((n, t) => n + t.agreed, 0);
+  const lines = tallies.map((t) => `  ${t.fixture}: ${t.agreed}/${t.compared} agree (${t.seconds.toFixed(0)} s)`);
+  if (process.env.KL_NETNS_VERBOSE) for (const t of tallies) lines.push(...t.disagreements.map((d) => `    ${d}`));
+  console.log(`simulate-netns: ${tallies.length} fixtures, ${agreed}/${events} states agree\n${lines.join('\n')}`);
+});
+
+/** The fixture's nodes and, for each, which interfaces carry adverts (bridged) and which are its own. */
+function specs(dir: string, report: SimulationReport) {
+  const advertised = new Set(report.steady.routers.flatMap((r) => (r.interface ? [r.interface] : [])));
+  return report.nodes.map((label) => {
+    const ifaces = report.events
+      .filter((e) => e.event.kind === 'interface-down' && e.event.node === label)
+      .map((e) => e.event.interface!);
+    return {
+      label,
+      dir: path.join(dir, label, 'etc/keepalived'),
+      bridged: ifaces.filter((i) => advertised.has(i)),
+      dummy: ifaces.filter((i) => !advertised.has(i)),
+    };
+  });
+}
+
+const callKey = (n: { node: string; argv: string[] }) => `${n.node}: ${n.argv.join(' ')}`;
+const sorted = (xs: string[]) => [...xs].sort();
+
+/** Waits until `done` holds (then `settle` ms more, for the notify scripts), or `limit` ms. */
+async function until(done: () => boolean, limit: number, settle: number): Promise<boolean> {
+  const t = Date.now();
+  while (Date.now() - t < limit) {
+    if (done()) {
+      await sleep(settle);
+      return done();
+    }
+    await sleep(250);
+  }
+  return done();
+}
+
+async function runFixture(name: string): Promise<Tally> {
+  const dir = path.join(FIXTURES, name);
+  const sim = await runCli(['simulate', dir, '--format', 'json']);
+  expect(sim.stderr).toBe('');
+  const report = JSON.parse(sim.stdout) as SimulationReport;
+  const start = Date.now();
+  const tally: Tally = { fixture: name, compared: 0, agreed: 0, disagreements: [], seconds: 0 };
+  const say = (what: string) =>
+    process.env.KL_NETNS_VERBOSE &&
+    process.stderr.write(`[${name} ${((Date.now() - start) / 1000).toFixed(1)}] ${what}\n`);
+  const c = await NetnsCluster.start(specs(dir, report));
+  say('namespaces up');
+  const alive = new Set(report.nodes);
+  try {
+    const fifos = report.nodes.flatMap((n) =>
+      report.steady.notifications.filter((x) => x.node === n && x.line !== undefined).map((x) => [n, x.script]),
+    );
+    for (const [node, fifo] of new Map(fifos.map(([n, f]) => [`${n}\0${f}`, [n!, f!] as const])).values())
+      c.readFifo(node, fifo);
+    // Who holds each virtual router's first address, among the nodes whose keepalived runs.
+    const holders = () =>
+      report.steady.routers.map((r) =>
+        sorted(report.nodes.filter((n) => alive.has(n) && r.vips[0] && c.addresses(n).includes(r.vips[0]))),
+      );
+    const expected = (routers: { masters: string[] }[]) => routers.map((r) => sorted(r.masters));
+    const same = (a: string[][], b: string[][]) => JSON.stringify(a) === JSON.stringify(b);
+    const compare = (what: string, want: string[][], calls: { node: string; argv: string[] }[], got: Recorded[]) => {
+      tally.compared++;
+      const seen = holders();
+      // FIFO lines are compared as calls with the line as argv.
+      const wanted = sorted(calls.map(callKey));
+      const recorded = sorted(got.map(callKey));
+      if (same(seen, want) && JSON.stringify(wanted) === JSON.stringify(recorded)) tally.agreed++;
+      else {
+        say(`DISAGREE ${what}: ${JSON.stringify([want, seen, wanted, recorded])}`);
+        tally.disagreements.push(
+          `${what}: MASTERs simulate ${JSON.stringify(want)}, keepalived ${JSON.stringify(seen)}; ` +
+            `calls simulate ${JSON.stringify(wanted)}, keepalived ${JSON.stringify(recorded)}`,
+        );
+      }
+    };
+    const asCalls = (ns: SimulationReport['steady']['notifications']) =>
+      ns.map((n) => ({ node: n.node, argv: n.line !== undefined ? [n.script, n.line] : n.argv }));
+    const startAll = async () => {
+      for (const n of report.nodes) alive.add(n);
+      c.startDaemons();
+      await until(() => same(holders(), expected(report.steady.routers)), 12_000, 500);
+    };
+    await startAll();
+    say('started');
+    const startup = asCalls(report.steady.notifications);
+    const atStart: Recorded[] = [];
+    await until(() => (atStart.push(...c.takeRecords()), atStart.length >= startup.length), 5000, 500);
+    atStart.push(...c.takeRecords());
+    compare('start-up', expected(report.steady.routers), startup, atStart);
+    let current = expected(report.steady.routers);
+    for (const e of report.events) {
+      say(title(e));
+      await cause(c, e, alive);
+      const want = expected(e.routers);
+      const calls = asCalls(e.notifications);
+      const got: Recorded[] = [];
+      // Settled: the MASTERs expected and as many calls (then a little longer, for calls too many);
+      // with nothing to change, long enough for a check script to run and its failure to count.
+      // Preempting waits preempt_delay (2 s in the fixtures) after the first lower advert.
+      const quiet = calls.length === 0 && same(want, current) ? 3000 : 0;
+      await sleep(quiet);
+      await until(
+        () => {
+          got.push(...c.takeRecords());
+          return same(holders(), want) && got.length >= calls.length;
+        },
+        10_000,
+        1000,
+      );
+      got.push(...c.takeRecords());
+      compare(title(e), want, calls, got);
+      current = holders();
+      // A recovery that leaves another MASTER than the steady state (nopreempt): start afresh.
+      if (e.event.kind.endsWith('-recover') && !same(current, expected(report.steady.routers))) {
+        await c.stopDaemons();
+        alive.clear();
+        await startAll();
+        await sleep(1500);
+        c.takeRecords();
+      }
+    }
+  } finally {
+    c.close();
+  }
+  tally.seconds = (Date.now() - start) / 1000;
+  return tally;
+}
+
+const title = (e: SimEvent) => `${e.event.kind} ${e.event.node} ${e.event.interface ?? e.event.name ?? ''}`.trim();
+
+async function cause(c: NetnsCluster, e: SimEvent, alive: Set<string>): Promise<void> {
+  const x = e.event;
+  switch (x.kind) {
+    case 'node-down':
+      alive.delete(x.node);
+      return c.killDaemon(x.node);
+    case 'node-recover':
+      // kill -9 left the addresses on the interfaces; keepalived removes them when it starts.
+      alive.add(x.node);
+      return c.startDaemons([x.node]);
+    case 'interface-down':
+    case 'interface-recover':
+      return c.setLink(x.node, x.interface!, x.kind === 'interface-recover');
+    case 'track-fail':
+    case 'track-recover': {
+      const conf = fs.readFileSync(path.join(c.stage, x.node, 'keepalived.conf'), 'utf8');
+      const block = new RegExp(`vrrp_script\\s+${x.name}\\s*\\{[^}]*?script\\s+"?([^"\\s]+)`).exec(conf);
+      if (!block) throw new Error(`no script for ${x.name} on ${x.node}`);
+      return c.setCheck(x.node, block[1]!, x.kind === 'track-recover');
+    }
+  }
+}
+
+const all = fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).sort() : [];
+// KL_NETNS_FIXTURES=a,b runs only these (when working on one).
+const only = process.env.KL_NETNS_FIXTURES?.split(',');
+const fixtures = only ? all.filter((f) => only.includes(f)) : all;
+
+describe.skipIf(why !== null)('simulate against keepalived in network namespaces', () => {
+  it('at least 6 cluster fixtures', () => {
+    expect(all.length).toBeGreaterThanOrEqual(6);
+  });
+
+  // The fixtures run side by side (each in its own namespaces): the whole harness in about a minute.
+  it('keepalived agrees with simulate on every fixture and event', { timeout: 240_000 }, async () => {
+    const results = await Promise.all(fixtures.map(runFixture));
+    tallies.push(...results);
+    expect(results.flatMap((t) => t.disagreements.map((d) => `${t.fixture}: ${d}`))).toEqual([]);
+    expect(results.every((t) => t.compared > 2)).toBe(true);
+  });
+});
