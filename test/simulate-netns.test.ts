@@ -64,7 +64,7 @@ async function until(done: () => boolean, limit: number, settle: number): Promis
       await sleep(settle);
       return done();
     }
-    await sleep(250);
+    await sleep(400);
   }
   return done();
 }
@@ -89,10 +89,13 @@ async function runFixture(name: string): Promise<Tally> {
     for (const [node, fifo] of new Map(fifos.map(([n, f]) => [`${n}\0${f}`, [n!, f!] as const])).values())
       c.readFifo(node, fifo);
     // Who holds each virtual router's first address, among the nodes whose keepalived runs.
-    const holders = () =>
-      report.steady.routers.map((r) =>
-        sorted(report.nodes.filter((n) => alive.has(n) && r.vips[0] && c.addresses(n).includes(r.vips[0]))),
+    const holders = () => {
+      // One `ip addr` per node and poll: the fixtures run side by side on few cores.
+      const held = new Map(report.nodes.filter((n) => alive.has(n)).map((n) => [n, c.addresses(n)]));
+      return report.steady.routers.map((r) =>
+        sorted(report.nodes.filter((n) => r.vips[0] !== undefined && held.get(n)?.includes(r.vips[0]))),
       );
+    };
     const expected = (routers: { masters: string[] }[]) => routers.map((r) => sorted(r.masters));
     const same = (a: string[][], b: string[][]) => JSON.stringify(a) === JSON.stringify(b);
     const compare = (what: string, want: string[][], calls: { node: string; argv: string[] }[], got: Recorded[]) => {
@@ -134,7 +137,7 @@ async function runFixture(name: string): Promise<Tally> {
       // Settled: the MASTERs expected and as many calls (then a little longer, for calls too many);
       // with nothing to change, long enough for a check script to run and its failure to count.
       // Preempting waits preempt_delay (2 s in the fixtures) after the first lower advert.
-      const quiet = calls.length === 0 && same(want, current) ? 3000 : 0;
+      const quiet = calls.length === 0 && same(want, current) ? 2500 : 0;
       await sleep(quiet);
       await until(
         () => {
@@ -142,7 +145,7 @@ async function runFixture(name: string): Promise<Tally> {
           return same(holders(), want) && got.length >= calls.length;
         },
         10_000,
-        1000,
+        700,
       );
       got.push(...c.takeRecords());
       compare(title(e), want, calls, got);

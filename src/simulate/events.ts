@@ -135,11 +135,15 @@ export class Simulation {
     return { fault, priority: own.priority };
   }
 
-  private ownStatus(w: World, i: ClusterInstance): { fault: boolean; priority: number } {
+  /**
+   * `starting`: keepalived has just started, its check scripts have not reported yet: they count
+   * neither way (keepalived 2.2.7 notifies "BACKUP 100" at start for priority 100 and a script of weight +10).
+   */
+  private ownStatus(w: World, i: ClusterInstance, starting = false): { fault: boolean; priority: number } {
     let fault = false;
     let total = i.priority;
     for (const t of this.tracked.get(i) ?? []) {
-      if (t.ignored) continue;
+      if (t.ignored || (starting && t.kind !== 'interface')) continue;
       const failed = w.failed.has(key(i.node, t.kind, t.name));
       if (t.kind === 'file') continue; // its value is not known offline
       // A positive weight counts while up, a negative one while down; `reverse` negates it (the
@@ -348,8 +352,12 @@ export class Simulation {
       if (!after.members.has(i)) continue;
       const owner = i.priority === 255;
       const priority = after.members.get(i)!.priority;
-      for (const s of this.entered(state(before, i), state(after, i), restarted, owner))
-        out.push(...this.notify(n, 'vrrp_instance', i.name, s, priority));
+      const init = restarted ? this.ownStatus({ down: new Set(), failed: new Set() }, i, true).priority : priority;
+      const states = this.entered(state(before, i), state(after, i), restarted, owner);
+      // A restarted node enters BACKUP before its scripts report: the priority without their weights.
+      states.forEach((s, k) =>
+        out.push(...this.notify(n, 'vrrp_instance', i.name, s, restarted && k === 0 ? init : priority)),
+      );
       const g = this.groupOf.get(i);
       if (g && !grouped.has(g)) {
         grouped.add(g);
