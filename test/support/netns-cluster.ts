@@ -15,10 +15,13 @@
  * Example: const c = await NetnsCluster.start([{ label: 'gw1', dir: 'fixtures/simulate/x/gw1/etc/keepalived',
  *   bridged: ['eth0'], dummy: [] }, ...]); c.addresses('gw1') -> ['198.51.100.1', '192.0.2.1']
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 export interface NodeSpec {
   label: string;
@@ -268,9 +271,14 @@ export class NetnsCluster {
     else fs.writeFileSync(f, '');
   }
 
-  /** The addresses on the node's interfaces (without link-local IPv6), normalised text. */
-  addresses(label: string): string[] {
-    const out = this.run(label, ['ip', '-o', 'addr', 'show']);
+  /** The addresses on the node's interfaces (without link-local IPv6), as ip shows them. */
+  async addresses(label: string): Promise<string[]> {
+    // Asynchronous: the fixtures poll side by side in one process.
+    const { stdout: out } = await execFileAsync(
+      'nsenter',
+      ['-t', String(this.pid(label)), '-n', 'ip', '-o', 'addr', 'show'],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
     return out
       .split('\n')
       .map((l) => /\sinet6?\s+([^\s/]+)/.exec(l)?.[1])
