@@ -300,14 +300,18 @@ export class Simulation {
       if (after.ties[k])
         problems.push({
           kind: 'tie',
-          message: `${router.instance}: ${members.filter((m) => m.state !== 'DOWN' && m.state !== 'FAULT').length} nodes tie on priority: the one with the higher primary address is MASTER (not known offline)`,
+          message:
+            `${router.instance}: ${members.filter((m) => m.state === 'BACKUP').length} nodes tie on priority: ` +
+            'the one with the higher primary address is MASTER (not known offline)',
         });
       else if (masters.length > 1)
         problems.push({ kind: 'two-masters', message: `${router.instance}: ${masters.join(' and ')} are all MASTER` });
       else if (!masters.length)
         problems.push({
           kind: 'no-master',
-          message: `${router.instance}: no node is MASTER (${members.map((m) => `${m.node} ${m.state}`).join(', ')}): its addresses are down`,
+          message:
+            `${router.instance}: no node is MASTER (${members.map((m) => `${m.node} ${m.state}`).join(', ')}): ` +
+            'its addresses are down',
         });
     });
     for (const n of this.cluster.nodes)
@@ -324,7 +328,7 @@ export class Simulation {
       if (!x.handled)
         problems.push({
           kind: 'unhandled',
-          message: `${x.script} on ${x.node} gets "${(x.line ?? x.argv.slice(1).join(' ')) || '(no arguments)'}" and no branch runs`,
+          message: `${x.script} on ${x.node} gets "${x.line ?? x.argv.slice(1).join(' ')}" and no branch runs`,
         });
     return { event: spec, routers, notifications, problems, notes };
   }

@@ -144,7 +144,8 @@ export function simulationMarkdown(r: SimulationReport): string {
   out.push('| instance | VRID | interface | MASTER | BACKUP | problems |', '|---|---|---|---|---|---|');
   for (const x of r.steady.routers)
     out.push(
-      `| ${cell(x.instance)} | ${x.vrid ?? ''} | ${cell(x.interface ?? '')} | ${cell(x.masters.join(', ') || 'undetermined')} | ` +
+      `| ${cell(x.instance)} | ${x.vrid ?? ''} | ${cell(x.interface ?? '')} | ` +
+        `${cell(x.masters.join(', ') || 'undetermined')} | ` +
         `${cell(x.backup.join(', '))} | ${cell(x.problems.map((p) => p.message).join('; '))} |`,
     );
   const steady = new Map(r.steady.routers.map((x) => [x.instance, stateKey(x)]));

@@ -121,7 +121,9 @@ export function trackedBy(i: ClusterInstance, group: SyncGroup | undefined): Tra
     });
   for (const t of trackedIn(i.node, kids, false)) {
     if (group && !group.trackingWeight && t.weight !== 0)
-      t.ignored = `keepalived ignores a tracked object with a weight in a member of vrrp_sync_group ${group.name} (without sync_group_tracking_weight)`;
+      t.ignored =
+        `keepalived ignores a tracked object with a weight in a member of vrrp_sync_group ${group.name} ` +
+        '(without sync_group_tracking_weight)';
     if (i.priority === 255 && t.weight !== 0) t.ignored = 'the address owner (priority 255) keeps its priority';
     // track_interface naming the instance's own interface: the instance goes FAULT all the same.
     if (out.some((o) => o.kind === t.kind && o.name === t.name)) continue;

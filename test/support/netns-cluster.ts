@@ -233,7 +233,7 @@ export class NetnsCluster {
     await sleep(100);
   }
 
-  /** Stops every node's keepalived as a service stop does (SIGTERM: it removes its addresses), then kills what is left. */
+  /** Stops every node's keepalived as a service stop does (SIGTERM: it removes its addresses), then kills the rest. */
   async stopDaemons(): Promise<void> {
     for (const label of this.daemons.keys()) {
       const f = path.join(this.stage, `${label}.pid`);
