@@ -1,4 +1,4 @@
-// `simulate` against keepalived itself: each fixture of fixtures/simulate/ runs as real keepalived
+// `simulate` against keepalived itself: each fixture of test/simulate-cases/ runs as real keepalived
 // daemons (one network namespace per node, test/support/netns-cluster.ts), started together; once
 // settled, each event `simulate --format json` lists is caused for real (kill -9 a node's
 // keepalived and start it again, set an interface down and up, make a check script fail and pass)
@@ -11,7 +11,7 @@ import type { SimEvent, SimulationReport } from '../src/simulate/index.js';
 import { REPO, runCli } from './helpers.js';
 import { NetnsCluster, netnsUnavailable, type Recorded } from './support/netns-cluster.js';
 
-const FIXTURES = path.join(REPO, 'fixtures/simulate');
+const FIXTURES = path.join(REPO, 'test/simulate-cases');
 const why = netnsUnavailable();
 if (why) console.log(`simulate-netns: skipped (${why}): keepalived in network namespaces needs root`);
 

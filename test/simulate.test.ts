@@ -204,10 +204,10 @@ describe('simulate: steady state', () => {
   });
 });
 
-// The fixtures of fixtures/simulate/ are also run as real keepalived by test/simulate-netns.test.ts;
+// The fixtures of test/simulate-cases/ are also run as real keepalived by test/simulate-netns.test.ts;
 // the expectations here are written from keepalived's rules, and that harness checks them.
 describe('simulate: failures and recoveries', () => {
-  const FIXTURES = path.join(REPO, 'fixtures/simulate');
+  const FIXTURES = path.join(REPO, 'test/simulate-cases');
   const run = async (name: string, format = 'json') =>
     runCli(['simulate', path.join(FIXTURES, name), '--format', format]);
   const report = async (name: string) => JSON.parse((await run(name)).stdout) as SimulationReport;

@@ -12,7 +12,7 @@
  * namespaces: nothing touches the host's network. close() kills, by pid, every process left in the
  * node namespaces, then the holders, and removes the copy.
  *
- * Example: const c = await NetnsCluster.start([{ label: 'gw1', dir: 'fixtures/simulate/x/gw1/etc/keepalived',
+ * Example: const c = await NetnsCluster.start([{ label: 'gw1', dir: 'test/simulate-cases/x/gw1/etc/keepalived',
  *   bridged: ['eth0'], dummy: [] }, ...]); c.addresses('gw1') -> ['198.51.100.1', '192.0.2.1']
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
