@@ -302,6 +302,26 @@ describe('simulate: failures and recoveries', () => {
     ]);
   });
 
+  it('weight reverse: the priority drops while the script succeeds; the address owner preempts nopreempt', async () => {
+    const r = await report('owner-reverse');
+    // chk_rev weight 40 reverse on lb2 (120): 80 while it succeeds, 120 when it fails.
+    expect(r.steady.routers[1]!.members.map((m) => [m.node, m.effective])).toEqual([
+      ['lb1', 100],
+      ['lb2', 80],
+    ]);
+    expect(states(event(r, 'track-fail', 'lb2', 'chk_rev'))).toEqual([
+      ['VI_1', ['lb1 MASTER 255', 'lb2 BACKUP 100']],
+      ['VI_2', ['lb1 BACKUP 100', 'lb2 MASTER 120']],
+    ]);
+    // lb1 (255) back: it takes VI_1 from lb2 (nopreempt does not hold off the owner), BACKUP first.
+    const back = event(r, 'node-recover', 'lb1');
+    expect(calls(back).filter((c) => c.includes('VI_1'))).toEqual([
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 255',
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_1 MASTER 255',
+      'lb2 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 100',
+    ]);
+  });
+
   it('node recovery: nopreempt leaves the peer MASTER; preempt_delay only delays the take-over', async () => {
     const r = await report('nopreempt');
     const back = event(r, 'node-recover', 'lb1');

@@ -13,8 +13,8 @@
  *   or the address owner) takes over; equal priority never preempts. With no MASTER left (down or
  *   FAULT), the highest priority left takes over (a tie: the higher primary address, unknown here);
  * - a sync group moves together: one member in FAULT puts every member of the group in FAULT;
- * - a restarted node enters BACKUP first (notify BACKUP), then MASTER if it preempts; a node
- *   leaving FAULT enters BACKUP first too;
+ * - a restarted node enters BACKUP first (notify BACKUP), then MASTER if it preempts (the address
+ *   owner too, at once); a node leaving FAULT enters BACKUP first too;
  * - each state entered runs, for an instance, `notify_<state>` as written and `notify` with
  *   `INSTANCE <name> <STATE> <priority>` appended; for a sync group, its own `notify_<state>` and
  *   `notify` with `GROUP <name> <STATE> 0`; and writes `INSTANCE "<name>" <STATE> <priority>` (or
@@ -334,9 +334,10 @@ export class Simulation {
   }
 
   /** The states entered, in order, by something going from `was` to `is`. */
-  private entered(was: VrrpState | 'DOWN', is: VrrpState | 'DOWN', restarted: boolean, owner: boolean): VrrpState[] {
+  private entered(was: VrrpState | 'DOWN', is: VrrpState | 'DOWN', restarted: boolean): VrrpState[] {
     if (is === 'DOWN') return [];
-    if (restarted) return is === 'MASTER' ? (owner ? ['MASTER'] : ['BACKUP', 'MASTER']) : [is];
+    // Checked with keepalived 2.2.7: the address owner (priority 255) too notifies BACKUP, then MASTER at once.
+    if (restarted) return is === 'MASTER' ? ['BACKUP', 'MASTER'] : [is];
     if (was === is) return [];
     if (was === 'FAULT' && is === 'MASTER') return ['BACKUP', 'MASTER'];
     return [is];
@@ -354,10 +355,9 @@ export class Simulation {
     const grouped = new Set<SyncGroup>();
     for (const i of n.instances) {
       if (!after.members.has(i)) continue;
-      const owner = i.priority === 255;
       const priority = after.members.get(i)!.priority;
       const init = restarted ? this.ownStatus({ down: new Set(), failed: new Set() }, i, true).priority : priority;
-      const states = this.entered(state(before, i), state(after, i), restarted, owner);
+      const states = this.entered(state(before, i), state(after, i), restarted);
       // A restarted node enters BACKUP before its scripts report: the priority without their weights.
       states.forEach((s, k) =>
         out.push(...this.notify(n, 'vrrp_instance', i.name, s, restarted && k === 0 ? init : priority)),
@@ -365,7 +365,7 @@ export class Simulation {
       const g = this.groupOf.get(i);
       if (g && !grouped.has(g)) {
         grouped.add(g);
-        for (const s of this.entered(groupState(before, g), groupState(after, g), restarted, owner))
+        for (const s of this.entered(groupState(before, g), groupState(after, g), restarted))
           out.push(...this.notify(n, 'vrrp_sync_group', g.name, s, 0));
       }
     }
