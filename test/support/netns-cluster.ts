@@ -15,13 +15,11 @@
  * Example: const c = await NetnsCluster.start([{ label: 'gw1', dir: 'test/simulate-cases/x/gw1/etc/keepalived',
  *   bridged: ['eth0'], dummy: [] }, ...]); c.addresses('gw1') -> ['198.51.100.1', '192.0.2.1']
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import ipaddr from 'ipaddr.js';
 
 export interface NodeSpec {
   label: string;
@@ -271,18 +269,27 @@ export class NetnsCluster {
     else fs.writeFileSync(f, '');
   }
 
-  /** The addresses on the node's interfaces (without link-local IPv6), as ip shows them. */
-  async addresses(label: string): Promise<string[]> {
-    // Asynchronous: the fixtures poll side by side in one process.
-    const { stdout: out } = await execFileAsync(
-      'nsenter',
-      ['-t', String(this.pid(label)), '-n', 'ip', '-o', 'addr', 'show'],
-      { encoding: 'utf8', timeout: 10_000 },
-    );
-    return out
-      .split('\n')
-      .map((l) => /\sinet6?\s+([^\s/]+)/.exec(l)?.[1])
-      .filter((a): a is string => a !== undefined && !a.startsWith('fe80') && a !== '127.0.0.1' && a !== '::1');
+  /**
+   * The addresses on the node's interfaces (without loopback and link-local IPv6), as ip shows them.
+   * Read from /proc/PID/net of the node's holder (the node's view), with no process started: the
+   * fixtures poll side by side.
+   */
+  addresses(label: string): string[] {
+    const net = `/proc/${this.pid(label)}/net`;
+    const out: string[] = [];
+    // fib_trie: an address of the node is a leaf "|-- A" followed by "/32 host LOCAL".
+    const trie = fs.readFileSync(`${net}/fib_trie`, 'utf8').split('\n');
+    trie.forEach((l, k) => {
+      const a = /\|-- (\d+\.\d+\.\d+\.\d+)$/.exec(l)?.[1];
+      if (a && /\/32 host LOCAL/.test(trie[k + 1] ?? '') && !a.startsWith('127.') && !out.includes(a)) out.push(a);
+    });
+    for (const l of fs.readFileSync(`${net}/if_inet6`, 'utf8').split('\n')) {
+      const hex = l.split(' ')[0];
+      if (!hex || hex.length !== 32) continue;
+      const a = ipaddr.fromByteArray([...Buffer.from(hex, 'hex')]).toString();
+      if (!a.startsWith('fe80') && a !== '::1') out.push(a);
+    }
+    return out;
   }
 
   /** The notify calls recorded since the last call of this method. */
