@@ -284,8 +284,8 @@ export class NetnsCluster {
       if (a && /\/32 host LOCAL/.test(trie[k + 1] ?? '') && !a.startsWith('127.') && !out.includes(a)) out.push(a);
     });
     for (const l of fs.readFileSync(`${net}/if_inet6`, 'utf8').split('\n')) {
-      const hex = l.split(' ')[0];
-      if (!hex || hex.length !== 32) continue;
+      const hex = l.split(' ')[0] ?? '';
+      if (hex.length !== 32) continue;
       const a = ipaddr.fromByteArray([...Buffer.from(hex, 'hex')]).toString();
       if (!a.startsWith('fe80') && a !== '::1') out.push(a);
     }
