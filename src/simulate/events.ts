@@ -90,6 +90,7 @@ export interface EventProblem {
 
 export interface SimEvent {
   event: SimEventSpec;
+  /** The virtual routers a member of which changes state or priority (the others stay as they were). */
   routers: EventRouter[];
   notifications: Notification[];
   problems: EventProblem[];
@@ -287,6 +288,13 @@ export class Simulation {
     this.cluster.groups.forEach((g, k) => {
       const members = g.members.map((i) => ({ node: i.node.label, ...after.members.get(i)! }));
       const masters = after.masters[k]!;
+      // Only the routers a member of which changes state or priority: the output stays in
+      // proportion to what happens, not to the size of the cluster times the number of events.
+      const moved = g.members.some((i) => {
+        const [x, y] = [before.members.get(i), after.members.get(i)];
+        return x?.state !== y?.state || x?.priority !== y?.priority;
+      });
+      if (!moved) return;
       const router: EventRouter = {
         instance: g.members[0]!.name,
         master: masters.length === 1 ? masters[0]! : null,
@@ -314,8 +322,10 @@ export class Simulation {
             'its addresses are down',
         });
     });
+    const listed = new Set(routers.map((x) => x.instance));
     for (const n of this.cluster.nodes)
       for (const g of syncGroupsOf(n)) {
+        if (!g.members.some((i) => listed.has(i.name))) continue;
         const states = new Set(g.members.map((i) => after.members.get(i)?.state));
         if (states.has('MASTER') && states.has('BACKUP'))
           problems.push({

@@ -91,14 +91,6 @@ function notificationLine(n: Notification): string {
   return `${n.node} ${n.hook}: ${call} -> ${what}`;
 }
 
-/** Routers whose MASTER changed from `before`, as lines. */
-function changed(e: SimEvent, before: Map<string, string>): EventRouter[] {
-  return e.routers.filter((x) => before.get(x.instance) !== JSON.stringify([x.masters, x.fault, x.down]));
-}
-
-const stateKey = (x: { masters: string[]; fault?: string[]; down?: string[] }) =>
-  JSON.stringify([x.masters, x.fault ?? [], x.down ?? []]);
-
 /** Text: the steady state, then each event: what changes, what runs, what is wrong. */
 export function simulationText(r: SimulationReport): string {
   const out = [`steady state (${r.nodes.join(', ')} up, every tracked object healthy, started together):`];
@@ -117,19 +109,15 @@ export function simulationText(r: SimulationReport): string {
   const silent = calls.filter((n) => !n.handled).length;
   if (calls.length)
     out.push(`  at start-up: ${calls.length} notify call(s)${silent ? `, ${silent} with no branch run` : ''}`);
-  const steady = new Map(r.steady.routers.map((x) => [x.instance, stateKey(x)]));
-  let before = steady;
   for (const e of r.events) {
     out.push('', `${eventTitle(e.event)}:`);
-    const moved = changed(e, before);
-    if (!moved.length) out.push('  no change of MASTER, BACKUP or FAULT');
-    for (const x of moved) out.push(`  ${routerLine(x)}`);
+    if (!e.routers.length) out.push('  no change of state or priority');
+    for (const x of e.routers) out.push(`  ${routerLine(x)}`);
     for (const n of e.notifications) out.push(`  ${notificationLine(n)}`);
     // An unhandled call is already marked on its line.
     for (const p of e.problems.filter((x) => x.kind !== 'unhandled'))
       out.push(`  ${p.kind === 'tie' ? 'note' : 'PROBLEM'}: ${p.message}`);
     for (const note of e.notes) out.push(`  note: ${note}`);
-    before = e.event.kind.endsWith('-recover') ? steady : new Map(e.routers.map((x) => [x.instance, stateKey(x)]));
   }
   const findings = simulationFindings(r);
   out.push('', findings.length ? `${findings.length} problem(s)` : 'no problem found');
@@ -148,24 +136,20 @@ export function simulationMarkdown(r: SimulationReport): string {
         `${cell(x.masters.join(', ') || 'undetermined')} | ` +
         `${cell(x.backup.join(', '))} | ${cell(x.problems.map((p) => p.message).join('; '))} |`,
     );
-  const steady = new Map(r.steady.routers.map((x) => [x.instance, stateKey(x)]));
-  let before = steady;
   for (const e of r.events) {
     const bad = e.problems.some((p) => p.kind !== 'tie');
     out.push('', `### ${bad ? ':x: ' : ''}${cell(eventTitle(e.event))}`, '');
-    const moved = changed(e, before);
-    if (!moved.length) out.push('No change of MASTER, BACKUP or FAULT.');
-    for (const x of moved) out.push(`- ${cell(routerLine(x))}`);
+    if (!e.routers.length) out.push('No change of state or priority.');
+    for (const x of e.routers) out.push(`- ${cell(routerLine(x))}`);
     if (e.notifications.length) out.push('', '| node | hook | call | result |', '|---|---|---|---|');
     for (const n of e.notifications) {
       const call = n.line !== undefined ? `${n.line} > ${n.script}` : n.argv.join(' ');
       const what = !n.handled ? '**no branch runs**' : n.branch ? `${n.branch.file}:${n.branch.line}` : 'runs';
-      out.push(`| ${cell(n.node)} | ${n.hook} | \`${call.replace(/`/g, "'")}\` | ${what} |`);
+      out.push(`| ${cell(n.node)} | ${n.hook} | \`${cell(call)}\` | ${what} |`);
     }
     for (const p of e.problems.filter((x) => x.kind !== 'unhandled'))
       out.push('', `${p.kind === 'tie' ? 'Note' : '**Problem**'}: ${cell(p.message)}`);
     for (const note of e.notes) out.push('', `Note: ${cell(note)}`);
-    before = e.event.kind.endsWith('-recover') ? steady : new Map(e.routers.map((x) => [x.instance, stateKey(x)]));
   }
   const findings = simulationFindings(r);
   out.push('', findings.length ? `**${findings.length} problem(s)**` : 'No problem found.');
