@@ -105,11 +105,16 @@ interface World {
 }
 
 interface Outcome {
-  /** Per router: the state and priority of each member. */
+  /** Per router: the state and priority of each member (of the routers computed; the others: base). */
   members: Map<ClusterInstance, { state: VrrpState | 'DOWN'; priority: number }>;
   masters: string[][];
   ties: boolean[];
+  /** The outcome the routers not computed keep (a failure touches few routers of a large cluster). */
+  base: Outcome | null;
 }
+
+const memberOf = (o: Outcome, i: ClusterInstance): { state: VrrpState | 'DOWN'; priority: number } | undefined =>
+  o.members.get(i) ?? (o.base ? memberOf(o.base, i) : undefined);
 
 const key = (node: ClusterNode, kind: TrackKind, name: string) => `${node.label}\0${kind}\0${name}`;
 
@@ -117,6 +122,11 @@ export class Simulation {
   private readonly groupOf = new Map<ClusterInstance, SyncGroup>();
   private readonly tracked = new Map<ClusterInstance, Tracked[]>();
   private readonly splitBrain: boolean[];
+  private readonly syncGroups = new Map<ClusterNode, SyncGroup[]>();
+  /** The routers a node's instances belong to, and those a failed object can move (its trackers' and their groups'). */
+  private readonly routersOfNode = new Map<ClusterNode, Set<number>>();
+  private readonly routersOfKey = new Map<string, Set<number>>();
+  private readonly routerOf = new Map<ClusterInstance, number>();
 
   constructor(
     private readonly cluster: ClusterModel,
@@ -126,6 +136,33 @@ export class Simulation {
     for (const n of cluster.nodes) for (const g of syncGroupsOf(n)) for (const m of g.members) this.groupOf.set(m, g);
     for (const n of cluster.nodes) for (const i of n.instances) this.tracked.set(i, trackedBy(i, this.groupOf.get(i)));
     this.splitBrain = steady.map((r) => r.problems.some((p) => p.kind === 'split-brain'));
+    for (const n of cluster.nodes) this.syncGroups.set(n, syncGroupsOf(n));
+    const routerOf = this.routerOf;
+    cluster.groups.forEach((g, k) => {
+      for (const i of g.members) routerOf.set(i, k);
+    });
+    const add = (m: Map<string | ClusterNode, Set<number>>, k: string | ClusterNode, v: number | undefined) => {
+      if (v === undefined) return;
+      const set = m.get(k) ?? new Set<number>();
+      set.add(v);
+      m.set(k, set);
+    };
+    for (const n of cluster.nodes)
+      for (const i of n.instances) {
+        add(this.routersOfNode as Map<string | ClusterNode, Set<number>>, n, routerOf.get(i));
+        const siblings = this.groupOf.get(i)?.members ?? [i];
+        for (const t of this.tracked.get(i) ?? [])
+          for (const x of siblings)
+            add(this.routersOfKey as Map<string | ClusterNode, Set<number>>, key(n, t.kind, t.name), routerOf.get(x));
+      }
+  }
+
+  /** The routers a world (one failure) can move. */
+  private touched(w: World): Set<number> {
+    const out = new Set<number>();
+    for (const n of w.down) for (const k of this.routersOfNode.get(n) ?? []) out.add(k);
+    for (const f of w.failed) for (const k of this.routersOfKey.get(f) ?? []) out.add(k);
+    return out;
   }
 
   /** The instance's priority and whether it is in FAULT (itself, or a member of its sync group). */
@@ -157,12 +194,16 @@ export class Simulation {
     return { fault, priority: clampPriority(i.priority, total) };
   }
 
-  /** Who is what once keepalived settles, from the MASTERs before (prev: per router). */
-  settle(w: World, prev: string[][]): Outcome {
+  /**
+   * Who is what once keepalived settles, from the MASTERs before (prev: per router); only the
+   * routers `only` names are computed, the others keep `base`.
+   */
+  settle(w: World, prev: string[][], base: Outcome | null = null, only: Set<number> | null = null): Outcome {
     const members: Outcome['members'] = new Map();
-    const masters: string[][] = [];
-    const ties: boolean[] = [];
+    const masters: string[][] = base ? [...base.masters] : [];
+    const ties: boolean[] = base ? [...base.ties] : [];
     this.cluster.groups.forEach((g, k) => {
+      if (only && !only.has(k)) return;
       const running: { i: ClusterInstance; priority: number; preempts: boolean }[] = [];
       for (const i of g.members) {
         if (w.down.has(i.node)) {
@@ -187,11 +228,11 @@ export class Simulation {
         }
       }
       const tie = !this.splitBrain[k] && won.length > 1;
-      ties.push(tie);
-      masters.push(tie ? [] : won.map((r) => r.i.node.label));
+      ties[k] = tie;
+      masters[k] = tie ? [] : won.map((r) => r.i.node.label);
       if (!tie) for (const r of won) members.get(r.i)!.state = 'MASTER';
     });
-    return { members, masters, ties };
+    return { members, masters, ties, base };
   }
 
   steadyOutcome(): Outcome {
@@ -224,10 +265,11 @@ export class Simulation {
       notes: string[],
       restarted: ClusterNode | null,
     ) => {
-      const failed = this.settle(world, steady.masters);
-      out.push(this.event(fail, steady, failed, null, notes));
-      const back = this.settle(healthy, failed.masters);
-      out.push(this.event(recover, failed, back, restarted, notes));
+      const only = this.touched(world);
+      const failed = this.settle(world, steady.masters, steady, only);
+      out.push(this.event(fail, steady, failed, null, notes, only));
+      const back = this.settle(healthy, failed.masters, failed, only);
+      out.push(this.event(recover, failed, back, restarted, notes, only));
     };
     for (const n of this.cluster.nodes) {
       if (this.cluster.nodes.length < 2) break;
@@ -282,16 +324,18 @@ export class Simulation {
     after: Outcome,
     restarted: ClusterNode | null,
     notes: string[],
+    only: Set<number>,
   ): SimEvent {
     const routers: EventRouter[] = [];
     const problems: EventProblem[] = [];
     this.cluster.groups.forEach((g, k) => {
-      const members = g.members.map((i) => ({ node: i.node.label, ...after.members.get(i)! }));
+      if (!only.has(k)) return;
+      const members = g.members.map((i) => ({ node: i.node.label, ...memberOf(after, i)! }));
       const masters = after.masters[k]!;
       // Only the routers a member of which changes state or priority: the output stays in
       // proportion to what happens, not to the size of the cluster times the number of events.
       const moved = g.members.some((i) => {
-        const [x, y] = [before.members.get(i), after.members.get(i)];
+        const [x, y] = [memberOf(before, i), memberOf(after, i)];
         return x?.state !== y?.state || x?.priority !== y?.priority;
       });
       if (!moved) return;
@@ -324,16 +368,18 @@ export class Simulation {
     });
     const listed = new Set(routers.map((x) => x.instance));
     for (const n of this.cluster.nodes)
-      for (const g of syncGroupsOf(n)) {
+      for (const g of this.syncGroups.get(n) ?? []) {
         if (!g.members.some((i) => listed.has(i.name))) continue;
-        const states = new Set(g.members.map((i) => after.members.get(i)?.state));
+        const states = new Set(g.members.map((i) => memberOf(after, i)?.state));
         if (states.has('MASTER') && states.has('BACKUP'))
           problems.push({
             kind: 'sync-group-split',
             message: `vrrp_sync_group ${g.name} on ${n.label} would be MASTER of some members and BACKUP of others`,
           });
       }
-    const notifications = this.cluster.nodes.flatMap((n) => this.nodeNotifications(n, before, after, restarted === n));
+    const notifications = this.cluster.nodes.flatMap((n) =>
+      this.nodeNotifications(n, before, after, restarted === n, only),
+    );
     for (const x of notifications)
       if (!x.handled)
         problems.push({
@@ -353,9 +399,17 @@ export class Simulation {
     return [is];
   }
 
-  private nodeNotifications(n: ClusterNode, before: Outcome, after: Outcome, restarted: boolean): Notification[] {
+  private nodeNotifications(
+    n: ClusterNode,
+    before: Outcome,
+    after: Outcome,
+    restarted: boolean,
+    only: Set<number> | null,
+  ): Notification[] {
     const out: Notification[] = [];
-    const state = (o: Outcome, i: ClusterInstance) => o.members.get(i)?.state ?? 'DOWN';
+    const state = (o: Outcome, i: ClusterInstance) => memberOf(o, i)?.state ?? 'DOWN';
+    // Only the instances of the routers computed (a restarted node's are all among them).
+    const skip = (i: ClusterInstance) => only !== null && !only.has(this.routerOf.get(i) ?? -1);
     const groupState = (o: Outcome, g: SyncGroup): VrrpState | 'DOWN' => {
       const s = g.members.map((i) => state(o, i));
       if (s.includes('DOWN')) return 'DOWN';
@@ -364,8 +418,8 @@ export class Simulation {
     };
     const grouped = new Set<SyncGroup>();
     for (const i of n.instances) {
-      if (!after.members.has(i)) continue;
-      const priority = after.members.get(i)!.priority;
+      if (!memberOf(after, i) || skip(i)) continue;
+      const priority = memberOf(after, i)!.priority;
       const init = restarted ? this.ownStatus({ down: new Set(), failed: new Set() }, i, true).priority : priority;
       const states = this.entered(state(before, i), state(after, i), restarted);
       // A restarted node enters BACKUP before its scripts report: the priority without their weights.
@@ -439,9 +493,9 @@ export class Simulation {
 
   /** Notifications at start-up (every node started together): BACKUP, then MASTER for the winners. */
   startup(): Notification[] {
-    const none: Outcome = { members: new Map(), masters: [], ties: [] };
+    const none: Outcome = { members: new Map(), masters: [], ties: [], base: null };
     const steady = this.steadyOutcome();
-    return this.cluster.nodes.flatMap((n) => this.nodeNotifications(n, none, steady, true));
+    return this.cluster.nodes.flatMap((n) => this.nodeNotifications(n, none, steady, true, null));
   }
 }
 
