@@ -393,6 +393,14 @@ describe('simulate: failures and recoveries', () => {
     expect(event(r, 'node-down', 'lb2').problems).toEqual([]);
   });
 
+  it('one node alone: its failures leave no MASTER, which is no finding', async () => {
+    const { report: r, code } = await simulate({ 'lb1.conf': node('priority 150') });
+    expect(code).toBe(0);
+    expect(r.events.map((e) => e.event.kind)).toEqual(['interface-down', 'interface-recover']);
+    expect(r.events[0]!.routers.map((x) => [x.master, x.fault])).toEqual([[null, ['lb1']]]);
+    expect(r.events[0]!.problems).toEqual([]);
+  });
+
   it('text and markdown: one section per event, what runs and what does not', async () => {
     const text = (await run('debian-split', 'text')).stdout;
     expect(text).toContain('eth0 down on gw1:\n  gateway_v4: MASTER gw2 (100); FAULT gw1\n');

@@ -358,7 +358,8 @@ export class Simulation {
         });
       else if (masters.length > 1)
         problems.push({ kind: 'two-masters', message: `${router.instance}: ${masters.join(' and ')} are all MASTER` });
-      else if (!masters.length)
+      // A single node has no MASTER once it fails, by design: only a cluster's router is a finding.
+      else if (!masters.length && this.cluster.nodes.length > 1)
         problems.push({
           kind: 'no-master',
           message:
