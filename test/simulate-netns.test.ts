@@ -64,13 +64,16 @@ function specs(dir: string, report: SimulationReport) {
 const callKey = (n: { node: string; argv: string[] }) => `${n.node}: ${n.argv.join(' ')}`;
 const sorted = (xs: string[]) => [...xs].sort();
 
-/** Waits until `done` holds (then `settle` ms more, for the notify scripts), or `limit` ms. */
+/**
+ * Waits until `done` holds and still holds `settle` ms later (settled: a state passed through on
+ * the way does not count, and late notify calls are in), or `limit` ms.
+ */
 async function until(done: () => Promise<boolean>, limit: number, settle: number): Promise<boolean> {
   const t = Date.now();
   while (Date.now() - t < limit) {
     if (await done()) {
       await sleep(settle);
-      return done();
+      if (await done()) return true;
     }
     await sleep(400);
   }
@@ -141,6 +144,8 @@ async function runFixture(name: string, part: number): Promise<Tally> {
         return;
       }
       say(`DISAGREE ${what}: ${JSON.stringify([want, seen, wanted, recorded])}`);
+      for (const n of report.nodes)
+        say(`${n} keepalived log, last lines:\n${c.log(n).split('\n').slice(-15).join('\n')}`);
       tally.disagreements.push(
         `${what}: MASTERs simulate ${JSON.stringify(want)}, keepalived ${JSON.stringify(seen)}; ` +
           `calls simulate ${JSON.stringify(wanted)}, keepalived ${JSON.stringify(recorded)}`,
