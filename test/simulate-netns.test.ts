@@ -249,8 +249,8 @@ describe.skipIf(why !== null)('simulate against keepalived in network namespaces
     expect(all.length).toBeGreaterThanOrEqual(6);
   });
 
-  // The fixtures run side by side, each node's events in a cluster of its own: 81 s on two cores
-  // shared with other test runs, about two minutes under a load of 12.
+  // The fixtures run side by side, each node's events in a cluster of its own: 59 s on two cores,
+  // 81 s while other test runs share them, about two minutes under a load of 12.
   it('keepalived agrees with simulate on every fixture and event', { timeout: 420_000 }, async () => {
     const nodes = (f: string) => fs.readdirSync(path.join(FIXTURES, f)).length;
     const parts = fixtures.flatMap((f) => Array.from({ length: nodes(f) }, (_, k) => runFixture(f, k)));
