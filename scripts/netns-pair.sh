@@ -1,5 +1,7 @@
 #!/bin/bash
-# A one-off check of `simulate` against real keepalived (issue 20, part 4 is to make this a test):
+# A one-off check of `simulate` against real keepalived, kept for poking at two configs by hand; the
+# check itself is test/simulate-netns.test.ts (test/support/netns-cluster.ts: every event, any number
+# of nodes, notify calls recorded and compared):
 # two nodes, each keepalived in its own network namespace, joined by a veth pair (eth0,
 # 198.51.100.1 and .2/24). Prints the IPv4 addresses each node holds once settled; with --kill-a,
 # kills node A's keepalived and prints what B holds then. Notify scripts in the configs should be

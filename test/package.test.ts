@@ -119,6 +119,7 @@ describe('package.json', () => {
       'schema/graph.schema.json',
       'schema/keepalived-lint.schema.json',
       'schema/report.schema.json',
+      'schema/simulate.schema.json',
     ]);
     const bundled = new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]));
     for (const dep of Object.keys(PKG.dependencies)) expect(bundled).toContain(dep);

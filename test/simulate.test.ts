@@ -1,11 +1,16 @@
-// `keepalived-lint simulate`, steady state only: who is MASTER of each virtual router with every
-// node up and every tracked object healthy, from priorities, track weights, state, nopreempt and the
-// address owner; adverts the peers drop (split brain), ties, and unusable input.
+// `keepalived-lint simulate`: who is MASTER of each virtual router with every node up and every
+// tracked object healthy (priorities, track weights, state, nopreempt, the address owner; adverts
+// the peers drop, ties), then each single failure and its recovery with the notify calls, the JSON
+// schema, the text and markdown formats, and unusable input.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SimulationReport, SteadyRouter } from '../src/simulate/index.js';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass } from 'ajv';
+import type { SimEvent, SimulationReport, SteadyRouter } from '../src/simulate/index.js';
 import { REPO, runCli, tempTree } from './helpers.js';
+
+const Ajv = (createRequire(import.meta.url)('ajv') as { default: typeof AjvClass }).default;
 
 async function simulate(files: Record<string, string>, extra: string[] = []) {
   const { dir, write } = tempTree('kl-simulate-');
@@ -41,11 +46,11 @@ describe('simulate: steady state', () => {
   it('gw1 down: gw2 MASTER of both; default-route.sh gets INSTANCE gateway_v4 MASTER 100, does nothing', async () => {
     const r = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch', '--format', 'json']);
     const report = JSON.parse(r.stdout) as SimulationReport;
-    const down = report.events.find((e) => e.event.node === 'gw1')!;
+    const down = report.events.find((e) => e.event.kind === 'node-down' && e.event.node === 'gw1')!;
     expect(down.event).toEqual({ kind: 'node-down', node: 'gw1' });
-    expect(down.routers).toEqual([
-      { instance: 'gateway_v4', master: 'gw2', backup: [] },
-      { instance: 'gateway_v6', master: 'gw2', backup: [] },
+    expect(down.routers.map((x) => [x.instance, x.master, x.backup, x.down])).toEqual([
+      ['gateway_v4', 'gw2', [], ['gw1']],
+      ['gateway_v6', 'gw2', [], ['gw1']],
     ]);
     expect(down.notifications).toEqual([
       {
@@ -58,10 +63,18 @@ describe('simulate: steady state', () => {
       },
       expect.objectContaining({ argv: expect.arrayContaining(['gateway_v6']), handled: false }),
     ]);
+    expect(down.problems.map((p) => p.kind)).toEqual(['unhandled', 'unhandled']);
     // gw2 down: gw1 stays MASTER, nothing changes state, nothing runs.
-    const other = report.events.find((e) => e.event.node === 'gw2')!;
+    const other = report.events.find((e) => e.event.kind === 'node-down' && e.event.node === 'gw2')!;
     expect(other.routers.map((x) => x.master)).toEqual(['gw1', 'gw1']);
     expect(other.notifications).toEqual([]);
+    expect(other.problems).toEqual([]);
+    const text = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch']);
+    expect(text.stdout).toContain(
+      'gw1 down (keepalived stops dead: power lost):\n  gateway_v4: MASTER gw2 (100); down gw1\n' +
+        '  gateway_v6: MASTER gw2 (100); down gw1\n' +
+        '  gw2 notify: /etc/keepalived/default-route.sh INSTANCE gateway_v4 MASTER 100 -> NO BRANCH RUNS\n',
+    );
   });
 
   it('gw1 down with the script fixed: the branch for the name runs (file, line)', async () => {
@@ -77,6 +90,7 @@ describe('simulate: steady state', () => {
     const r = await runCli(['simulate', '.', '--target', 'stretch', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
     const down = (JSON.parse(r.stdout) as SimulationReport).events.find((e) => e.event.node === 'gw1')!;
+    expect(down.event.kind).toBe('node-down');
     expect(down.notifications.map((n) => [n.argv[2], n.handled, n.branch])).toEqual([
       ['gateway_v4', true, { file: 'gw2/etc/keepalived/default-route.sh', line: 3 }],
       ['gateway_v6', true, { file: 'gw2/etc/keepalived/default-route.sh', line: 4 }],
@@ -187,5 +201,220 @@ describe('simulate: steady state', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing\.conf/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+// The fixtures of test/simulate-cases/ are also run as real keepalived by test/simulate-netns.test.ts;
+// the expectations here are written from keepalived's rules, and that harness checks them.
+describe('simulate: failures and recoveries', () => {
+  const FIXTURES = path.join(REPO, 'test/simulate-cases');
+  const run = async (name: string, format = 'json') =>
+    runCli(['simulate', path.join(FIXTURES, name), '--format', format]);
+  const report = async (name: string) => JSON.parse((await run(name)).stdout) as SimulationReport;
+  const event = (r: SimulationReport, kind: string, node: string, what?: string) =>
+    r.events.find(
+      (e) =>
+        e.event.kind === kind &&
+        e.event.node === node &&
+        (what === undefined || e.event.interface === what || e.event.name === what),
+    )!;
+  const states = (e: SimEvent) =>
+    e.routers.map((x) => [x.instance, x.members.map((m) => `${m.node} ${m.state} ${m.priority}`)]);
+  const calls = (e: SimEvent) => e.notifications.map((n) => `${n.node} ${n.line ?? n.argv.join(' ')}`);
+
+  it("every fixture's JSON matches schema/simulate.schema.json", async () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schema/simulate.schema.json'), 'utf8'));
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+    for (const name of fs.readdirSync(FIXTURES)) {
+      const r = await report(name);
+      expect(validate(r) ? [] : validate.errors?.slice(0, 3), name).toEqual([]);
+    }
+    // And a report that must fail: the schema is no rubber stamp.
+    const bad = { ...(await report('unicast')), events: [{ event: { kind: 'node-exploded', node: 'lb1' } }] };
+    expect(validate(bad)).toBe(false);
+  });
+
+  it("the instance's own interface down: FAULT there, the peer MASTER; back: BACKUP, then MASTER", async () => {
+    const r = await report('debian-split');
+    const down = event(r, 'interface-down', 'gw1', 'eth0');
+    expect(states(down)).toEqual([
+      ['gateway_v4', ['gw1 FAULT 150', 'gw2 MASTER 100']],
+      ['gateway_v6', ['gw1 FAULT 150', 'gw2 MASTER 100']],
+    ]);
+    expect(calls(down)).toEqual([
+      'gw1 /etc/keepalived/default-route.sh INSTANCE gateway_v4 FAULT 150',
+      'gw1 /etc/keepalived/default-route.sh INSTANCE gateway_v6 FAULT 150',
+      'gw2 /etc/keepalived/default-route.sh INSTANCE gateway_v4 MASTER 100',
+      'gw2 /etc/keepalived/default-route.sh INSTANCE gateway_v6 MASTER 100',
+    ]);
+    const back = event(r, 'interface-recover', 'gw1', 'eth0');
+    expect(calls(back)).toEqual([
+      'gw1 /etc/keepalived/default-route.sh INSTANCE gateway_v4 BACKUP 150',
+      'gw1 /etc/keepalived/default-route.sh INSTANCE gateway_v4 MASTER 150',
+      'gw1 /etc/keepalived/default-route.sh INSTANCE gateway_v6 BACKUP 150',
+      'gw1 /etc/keepalived/default-route.sh INSTANCE gateway_v6 MASTER 150',
+      'gw2 /etc/keepalived/default-route.sh INSTANCE gateway_v4 BACKUP 100',
+      'gw2 /etc/keepalived/default-route.sh INSTANCE gateway_v6 BACKUP 100',
+    ]);
+  });
+
+  it('a weighted script in a sync group without sync_group_tracking_weight: ignored, nothing changes', async () => {
+    const r = await report('debian-split');
+    const fail = event(r, 'track-fail', 'gw1', 'chk_uplink');
+    expect(fail.event).toEqual({ kind: 'track-fail', node: 'gw1', track: 'script', name: 'chk_uplink' });
+    expect(fail.routers).toEqual([]);
+    expect(fail.notifications).toEqual([]);
+    expect(fail.notes[0]).toMatch(/^gateway_v4 on gw1: keepalived ignores .* vrrp_sync_group gateways/);
+  });
+
+  it('track weights: crossing the peer moves MASTER, not crossing it changes nothing; weight 0 is FAULT', async () => {
+    const r = await report('track-weights');
+    expect(r.steady.routers[0]!.members.map((m) => [m.node, m.effective])).toEqual([
+      ['lb1', 150],
+      ['lb2', 110],
+    ]);
+    expect(states(event(r, 'track-fail', 'lb1', 'chk_big'))).toEqual([['VI_1', ['lb1 BACKUP 90', 'lb2 MASTER 110']]]);
+    expect(calls(event(r, 'track-fail', 'lb1', 'chk_big'))).toEqual([
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 90',
+      'lb2 /etc/keepalived/notify.sh INSTANCE VI_1 MASTER 110',
+    ]);
+    // Back at 150, lb1 preempts.
+    expect(states(event(r, 'track-recover', 'lb1', 'chk_big'))).toEqual([
+      ['VI_1', ['lb1 MASTER 150', 'lb2 BACKUP 110']],
+    ]);
+    const small = event(r, 'track-fail', 'lb1', 'chk_small');
+    expect([states(small), small.notifications]).toEqual([[['VI_1', ['lb1 MASTER 120', 'lb2 BACKUP 110']]], []]);
+    const eth1 = event(r, 'interface-down', 'lb1', 'eth1');
+    expect([states(eth1), eth1.notifications]).toEqual([[['VI_1', ['lb1 MASTER 130', 'lb2 BACKUP 110']]], []]);
+    expect(states(event(r, 'interface-down', 'lb1', 'eth2'))).toEqual([['VI_1', ['lb1 FAULT 150', 'lb2 MASTER 110']]]);
+    // A positive weight lost: lb2 at 100, still BACKUP.
+    const plus = event(r, 'track-fail', 'lb2', 'chk_plus');
+    expect([states(plus), plus.notifications]).toEqual([[['VI_1', ['lb1 MASTER 150', 'lb2 BACKUP 100']]], []]);
+  });
+
+  it('a restarted node notifies BACKUP with the priority before its scripts report (keepalived 2.2.7)', async () => {
+    const r = await report('track-weights');
+    expect(calls(event(r, 'node-recover', 'lb2'))).toEqual(['lb2 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 100']);
+    expect(calls(event(r, 'node-recover', 'lb1'))).toEqual([
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 150',
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_1 MASTER 150',
+      'lb2 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 110',
+    ]);
+  });
+
+  it('weight reverse: the priority drops while the script succeeds; the address owner preempts nopreempt', async () => {
+    const r = await report('owner-reverse');
+    // chk_rev weight 40 reverse on lb2 (120): 80 while it succeeds, 120 when it fails.
+    expect(r.steady.routers[1]!.members.map((m) => [m.node, m.effective])).toEqual([
+      ['lb1', 100],
+      ['lb2', 80],
+    ]);
+    // VI_1 does not track it: unchanged, not listed.
+    expect(states(event(r, 'track-fail', 'lb2', 'chk_rev'))).toEqual([['VI_2', ['lb1 BACKUP 100', 'lb2 MASTER 120']]]);
+    // lb1 (255) back: it takes VI_1 from lb2 (nopreempt does not hold off the owner), BACKUP first.
+    const back = event(r, 'node-recover', 'lb1');
+    expect(calls(back).filter((c) => c.includes('VI_1'))).toEqual([
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 255',
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_1 MASTER 255',
+      'lb2 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 100',
+    ]);
+  });
+
+  it('node recovery: nopreempt leaves the peer MASTER; preempt_delay only delays the take-over', async () => {
+    const r = await report('nopreempt');
+    const back = event(r, 'node-recover', 'lb1');
+    expect(back.routers.map((x) => [x.instance, x.master, x.backup])).toEqual([
+      ['VI_1', 'lb2', ['lb1']],
+      ['VI_2', 'lb1', ['lb2']],
+    ]);
+    expect(calls(back)).toEqual([
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_1 BACKUP 150',
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_2 BACKUP 150',
+      'lb1 /etc/keepalived/notify.sh INSTANCE VI_2 MASTER 150',
+      'lb2 /etc/keepalived/notify.sh INSTANCE VI_2 BACKUP 100',
+    ]);
+  });
+
+  it("sync group: one member FAULT takes the whole group to FAULT, with the group's own notify calls", async () => {
+    const r = await report('sync-groups');
+    const down = event(r, 'interface-down', 'gw1', 'eth1');
+    expect(states(down)).toEqual([
+      ['V1', ['gw1 FAULT 150', 'gw2 MASTER 100']],
+      ['V2', ['gw1 FAULT 150', 'gw2 MASTER 100']],
+    ]);
+    expect(calls(down)).toEqual([
+      'gw1 /etc/keepalived/notify.sh INSTANCE V1 FAULT 150',
+      'gw1 /etc/keepalived/group.sh fault',
+      'gw1 /etc/keepalived/notify.sh GROUP G FAULT 0',
+      'gw1 /etc/keepalived/notify.sh INSTANCE V2 FAULT 150',
+      'gw2 /etc/keepalived/notify.sh INSTANCE V1 MASTER 100',
+      'gw2 /etc/keepalived/group.sh master',
+      'gw2 /etc/keepalived/notify.sh GROUP G MASTER 0',
+      'gw2 /etc/keepalived/notify.sh INSTANCE V2 MASTER 100',
+    ]);
+    // sync_group_tracking_weight: the members keep the script's weight, 150 - 60 < 100 moves both.
+    const fail = event(r, 'track-fail', 'gw1', 'chk_service');
+    expect(fail.routers.map((x) => x.master)).toEqual(['gw2', 'gw2']);
+    expect(fail.notes).toEqual([]);
+  });
+
+  it('notify_master as written, and the FIFO line INSTANCE "name" STATE priority', async () => {
+    const r = await report('priorities');
+    const down = event(r, 'node-down', 'lb1');
+    expect(down.notifications.filter((n) => n.hook !== 'notify')).toEqual([
+      {
+        node: 'lb2',
+        hook: 'notify_master',
+        script: '/etc/keepalived/role.sh',
+        argv: ['/etc/keepalived/role.sh', 'master', 'VI_1'],
+        handled: true,
+        branch: { file: expect.stringMatching(/priorities\/lb2\/etc\/keepalived\/role\.sh$/), line: 4 },
+      },
+      {
+        node: 'lb2',
+        hook: 'vrrp_notify_fifo',
+        script: '/etc/keepalived/vrrp.fifo',
+        argv: [],
+        line: 'INSTANCE "VI_1" MASTER 100',
+        handled: true,
+        branch: null,
+      },
+    ]);
+  });
+
+  it('a router on one node only: that node down leaves no MASTER, a problem (exit 1)', async () => {
+    const { report: r, code } = await simulate({
+      'lb1.conf': node('priority 150') + node('priority 100').replace('VI_1', 'LONE').replace('51', '77'),
+      'lb2.conf': node('priority 100'),
+    });
+    expect(code).toBe(1);
+    const down = event(r, 'node-down', 'lb1');
+    expect(down.problems).toEqual([{ kind: 'no-master', message: expect.stringMatching(/^LONE: no node is MASTER/) }]);
+    expect(event(r, 'node-down', 'lb2').problems).toEqual([]);
+  });
+
+  it('one node alone: its failures leave no MASTER, which is no finding', async () => {
+    const { report: r, code } = await simulate({ 'lb1.conf': node('priority 150') });
+    expect(code).toBe(0);
+    expect(r.events.map((e) => e.event.kind)).toEqual(['interface-down', 'interface-recover']);
+    expect(r.events[0]!.routers.map((x) => [x.master, x.fault])).toEqual([[null, ['lb1']]]);
+    expect(r.events[0]!.problems).toEqual([]);
+  });
+
+  it('text and markdown: one section per event, what runs and what does not', async () => {
+    const text = (await run('debian-split', 'text')).stdout;
+    expect(text).toContain('eth0 down on gw1:\n  gateway_v4: MASTER gw2 (100); FAULT gw1\n');
+    expect(text).toContain('script chk_uplink fails on gw1:\n  no change of state or priority\n');
+    expect(text).toMatch(/\n\d+ problem\(s\)\n$/);
+    const md = await run('debian-split', 'markdown');
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain('| gateway_v4 | 51 | eth0 | gw1 | gw2 |  |');
+    expect(md.stdout).toContain('### :x: gw1 down (keepalived stops dead: power lost)');
+    expect(md.stdout).toContain(
+      '| gw2 | notify | `/etc/keepalived/default-route.sh INSTANCE gateway_v4 MASTER 100` | **no branch runs** |',
+    );
+    const clean = await run('unicast', 'markdown');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/\nNo problem found\.\n$/);
   });
 });

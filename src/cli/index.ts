@@ -595,18 +595,19 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   program
     .command('simulate')
     .description(
-      'compute who is MASTER of each virtual router in the steady state (every node up, every check ' +
-        'healthy) from priorities, state, nopreempt and the address owner; a file with @id lines is one node per id',
+      'compute who is MASTER of each virtual router in the steady state, then after each single failure ' +
+        '(a node, an interface, a tracked script) and its recovery, with the notify calls keepalived makes ' +
+        'and whether the scripts handle them; a file with @id lines is one node per id',
     )
     .argument('<paths...>', "the nodes' config files, or directories holding them (searched like lint does)")
-    .addOption(formatOption(['text', 'json'], 'text'))
+    .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
     .addOption(targetOption())
     .option('--root <dir>', 'folder that stands for "/" for absolute paths in the configs')
     .option('-c, --config <file>', 'use this configuration file for every node')
     .action(
       async (
         paths: string[],
-        o: { format: 'text' | 'json'; target: string; root?: string; config?: string },
+        o: { format: 'text' | 'json' | 'markdown'; target: string; root?: string; config?: string },
         cmd: Command,
       ) => {
         const target = checkTarget(o.target, io);

@@ -1,14 +1,15 @@
 /**
- * `keepalived-lint simulate NODE_CONFIG... --format text|json`: the nodes are read as `cluster`
- * reads them (a file with `@id` lines is one node per id); prints who is MASTER of each virtual
- * router in the steady state, then when each node goes down (the new MASTERs and the notify scripts
- * they run). Exit 1 when a router has two MASTERs, a sync group's members would not move together,
- * or a notify script run on a failover has no branch for the name; 2 for unusable input.
+ * `keepalived-lint simulate NODE_CONFIG... --format text|json|markdown`: the nodes are read as
+ * `cluster` reads them (a file with `@id` lines is one node per id); prints who is MASTER of each
+ * virtual router in the steady state, then for each single failure (a node, an interface, a tracked
+ * script) and the recovery from it, the new states and the notifications keepalived sends. Exit 1
+ * when a router has two MASTERs or none, a sync group's members would not move together, or a
+ * notify script gets a name it has no branch for; 2 for unusable input.
  * Example: simulate gw1/keepalived.conf gw2/keepalived.conf -> "gateway_v4 [VRID 51, eth0, ipv4]: MASTER gw1 (150)...".
  */
 import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import { groupInstances } from '../cluster/groups.js';
-import { nodeDownEvents, simulationText, steadyState, type SimulationReport } from '../simulate/index.js';
+import { simulate, simulationFindings, simulationMarkdown, simulationText } from '../simulate/index.js';
 import type { FileHost } from '../source/host.js';
 import { Loader } from '../load/index.js';
 import { clusterReport } from './cluster-command.js';
@@ -18,7 +19,7 @@ import type { CliIO } from './io.js';
 
 export async function runSimulateCommand(
   paths: string[],
-  format: 'text' | 'json',
+  format: 'text' | 'json' | 'markdown',
   cli: CliLintOptions,
   env: { io: CliIO; host: FileHost },
 ): Promise<number> {
@@ -36,18 +37,10 @@ export async function runSimulateCommand(
     return 2;
   }
   const cluster = groupInstances(c.nodes);
-  const routers = steadyState(cluster);
-  const rel = (f: string) => displayPath(f, io.cwd);
-  const report: SimulationReport = {
-    version: 1,
-    nodes: c.nodes.map((n) => n.label),
-    steady: { routers },
-    events: cluster.nodes.length > 1 ? nodeDownEvents(cluster.nodes, cluster.groups, routers, rel) : [],
-  };
+  const report = simulate(cluster, (f: string) => displayPath(f, io.cwd));
   // Names come from the configs: no control character reaches a terminal.
-  const text = () => simulationText(report).split('\n').map(escapeControl).join('\n');
-  io.stdout(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text());
-  const unsettled = (kind: string) => kind === 'split-brain' || kind === 'sync-group-split';
-  const unhandled = report.events.some((e) => e.notifications.some((n) => !n.handled));
-  return unhandled || report.steady.routers.some((r) => r.problems.some((p) => unsettled(p.kind))) ? 1 : 0;
+  const shown = (t: string) => t.split('\n').map(escapeControl).join('\n');
+  if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
+  else io.stdout(shown(format === 'markdown' ? simulationMarkdown(report) : simulationText(report)));
+  return simulationFindings(report).length ? 1 : 0;
 }

@@ -16,8 +16,10 @@
  *
  * Example: gw1 priority 150, gw2 priority 100, both state BACKUP -> MASTER gw1, BACKUP [gw2].
  */
+import ipaddr from 'ipaddr.js';
 import { priorityRange } from '../cluster/model.js';
 import type { ClusterGroup, ClusterInstance, ClusterModel, ClusterNode } from '../cluster/types.js';
+import { syncGroupsOf } from './tracked.js';
 
 const OWNER = 255;
 
@@ -41,6 +43,8 @@ export interface SteadyRouter {
   vrid: number | null;
   interface: string | null;
   family: 'ipv4' | 'ipv6';
+  /** The virtual addresses (of the first node's instance), as `ip addr` shows them (RFC 5952 for IPv6). */
+  vips: string[];
   /** The node that is MASTER; null when it cannot be told (a tie) or when several are (split brain). */
   master: string | null;
   /** Every node that is MASTER (two or more: split brain). */
@@ -123,6 +127,7 @@ export function steadyRouter(g: ClusterGroup): SteadyRouter {
     vrid: first.vrid?.value ?? null,
     interface: first.iface?.text ?? null,
     family: first.family,
+    vips: first.vips.map((v) => ipaddr.parse(v.key).toString()),
     master: single,
     masters: tie ? [] : masters.map((m) => m.node),
     backup: members.filter((m) => !masters.includes(m)).map((m) => m.node),
@@ -141,31 +146,12 @@ export function steadyState(cluster: ClusterModel): SteadyRouter[] {
   return routers;
 }
 
-/** The members of one vrrp_sync_group on a node, as written (the first group naming an instance keeps it). */
-function syncGroups(node: ClusterNode): { name: string; members: ClusterInstance[] }[] {
-  const taken = new Set<string>();
-  const out: { name: string; members: ClusterInstance[] }[] = [];
-  for (const g of node.pass.tree.top.filter((t) => t.def && t.keyword.text === 'vrrp_sync_group')) {
-    const names = g.children
-      .filter((c) => c.def && c.keyword.text === 'group')
-      .flatMap((c) => c.values.flatMap((l) => l.tokens.map((t) => t.text)));
-    const members = names.flatMap((n) => {
-      const i = node.instances.find((x) => x.name === n);
-      if (!i || taken.has(n)) return [];
-      taken.add(n);
-      return [i];
-    });
-    if (members.length > 1) out.push({ name: g.args[0]?.text ?? '', members });
-  }
-  return out;
-}
-
 /**
  * A sync group whose members would not all be MASTER (or all BACKUP) on a node: keepalived moves
  * the members of a group together, so the elections of its routers cannot settle as computed.
  */
 function syncGroupSplits(node: ClusterNode, routerOf: Map<ClusterInstance, SteadyRouter>): void {
-  for (const g of syncGroups(node)) {
+  for (const g of syncGroupsOf(node)) {
     const states = g.members.flatMap((i) => {
       const r = routerOf.get(i);
       // A tie leaves the state unknown: nothing to compare.

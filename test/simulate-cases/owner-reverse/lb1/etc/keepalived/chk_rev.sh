@@ -1,0 +1,3 @@
+#!/bin/sh
+# healthy while the service answers
+pidof sshd >/dev/null
