@@ -295,7 +295,7 @@ export function buildGraph(input: GraphInput): Graph {
                 ? lvsIds.get(ref.owner.statement)
                 : undefined
               : undefined;
-    const scripts = new Map<string, { id: string; refs: ScriptRef[] }>();
+    const scripts = new Map<string, { id: string; refs: ScriptRef[]; spans: Placed['spans'] }>();
     for (const ref of node.pass.refs) {
       if (ref.owner.kind === 'vrrp_script' || ref.hook === 'startup_script' || ref.hook === 'shutdown_script') continue;
       if (ref.hook === 'lvs_notify_fifo_script') continue;
@@ -308,14 +308,14 @@ export function buildGraph(input: GraphInput): Graph {
           path: file.deployed,
           ...(file.source ? {} : { missing: true }),
         });
-        s = { id: e.id, refs: [] };
+        s = { id: e.id, refs: [], spans: placed.at(-1)!.spans };
         scripts.set(file.path, s);
       }
       s.refs.push(ref);
       // The path as the config writes it is the script's too: a finding there (not found, not
       // executable, insecure) is carried by the script.
       const word = ref.command ?? ref.commandString;
-      placed.find((p) => p.element.id === s.id)!.spans.push({ ...word.origin });
+      s.spans.push({ ...word.origin });
       if (ref.hook === 'misc_path') edge(from, s.id, 'check', 'MISC_CHECK');
       else edge(from, s.id, 'notify', ref.hook);
     }
@@ -441,7 +441,11 @@ function attachFindings(
   rel: (f: string) => string,
 ): void {
   const byNode = new Map<ClusterNode, Placed[]>();
-  for (const p of placed) byNode.set(p.node, [...(byNode.get(p.node) ?? []), p]);
+  for (const p of placed) {
+    const list = byNode.get(p.node);
+    if (list) list.push(p);
+    else byNode.set(p.node, [p]);
+  }
   const byId = new Map(placed.map((p) => [p.element.id, p]));
   const carry = (e: GraphElement, d: Diagnostic) => {
     if (e.findings.some((f) => f.ruleId === d.ruleId && f.message === d.message)) return;
