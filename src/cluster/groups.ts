@@ -14,25 +14,48 @@ export function groupInstances(nodes: ClusterNode[]): ClusterModel {
   // Instances are only grouped within a cluster (`clusters:`); '' is the cluster of every node otherwise.
   const byName = new Map<string, ClusterInstance[]>();
   for (const n of nodes)
-    for (const i of n.instances)
-      byName.set(`${n.cluster}\0${i.name}`, [...(byName.get(`${n.cluster}\0${i.name}`) ?? []), i]);
+    for (const i of n.instances) {
+      const list = byName.get(`${n.cluster}\0${i.name}`);
+      if (list) list.push(i);
+      else byName.set(`${n.cluster}\0${i.name}`, [i]);
+    }
   const groups: ClusterGroup[] = [];
   const single: ClusterInstance[] = [];
   for (const members of byName.values()) {
     if (members.length > 1) groups.push({ members, matchedBy: 'name' });
     else single.push(members[0]!);
   }
+  // A group can only take an instance when a member has its VRID (sameRouter): the groups are
+  // looked for among those of that cluster and VRID, in the order of `groups` (10,000 instances
+  // searched every group: quadratic).
+  const byVrid = new Map<string, ClusterGroup[]>();
+  const vridKey = (i: ClusterInstance) => (i.vrid ? `${i.node.cluster}\0${i.vrid.value}` : null);
+  const index = (g: ClusterGroup, i: ClusterInstance) => {
+    const key = vridKey(i);
+    if (key === null) return;
+    const list = byVrid.get(key);
+    if (!list) byVrid.set(key, [g]);
+    else if (list.at(-1) !== g && !list.includes(g)) list.push(g);
+  };
+  for (const g of groups) for (const m of g.members) index(g, m);
   for (const c of single) {
-    const g = groups.find(
+    const key = vridKey(c);
+    const g = (key === null ? undefined : byVrid.get(key))?.find(
       (x) =>
         x.members[0]!.node.cluster === c.node.cluster &&
         !x.members.some((m) => m.node === c.node) &&
         x.members.some((m) => sameRouter(c, m)),
     );
     if (g) g.members.push(c);
-    else groups.push({ members: [c], matchedBy: 'vrid' });
+    else {
+      const fresh: ClusterGroup = { members: [c], matchedBy: 'vrid' };
+      groups.push(fresh);
+      index(fresh, c);
+    }
   }
-  const order = (i: ClusterInstance) => nodes.indexOf(i.node) * 1e6 + i.node.instances.indexOf(i);
+  const position = new Map<ClusterInstance, number>();
+  nodes.forEach((n, ni) => n.instances.forEach((i, ii) => position.set(i, ni * 1e6 + ii)));
+  const order = (i: ClusterInstance) => position.get(i)!;
   for (const g of groups) g.members.sort((a, b) => order(a) - order(b));
   groups.sort((a, b) => order(a.members[0]!) - order(b.members[0]!));
   return { nodes, groups };
