@@ -63,8 +63,27 @@ export const rule = defineClusterRule({
   },
   check(ctx) {
     const groups = ctx.cluster.groups;
+    // Two groups collide only where members could (collide(): the same VRID, family, interface and
+    // multicast group, no unicast): the pairs are taken among the groups of each such segment, in
+    // the order of every pair (10,000 groups made 50 million pairs).
+    const segment = (m: (typeof groups)[number]['members'][number]) =>
+      m.vrid && m.iface && !m.unicast ? `${m.vrid.value}\0${m.family}\0${m.iface.text}\0${m.mcastDst}` : null;
+    const bySegment = new Map<string, number[]>();
+    groups.forEach((g, gi) => {
+      for (const key of new Set(g.members.map(segment))) {
+        if (key === null) continue;
+        const list = bySegment.get(key);
+        if (list) list.push(gi);
+        else bySegment.set(key, [gi]);
+      }
+    });
     for (const [gi, first] of groups.entries()) {
-      for (const second of groups.slice(gi + 1)) {
+      const later = new Set<number>();
+      for (const m of first.members) {
+        const key = segment(m);
+        if (key !== null) for (const gj of bySegment.get(key) ?? []) if (gj > gi) later.add(gj);
+      }
+      for (const second of [...later].sort((a, b) => a - b).map((gj) => groups[gj]!)) {
         // Reported on the nodes of the smaller group (the odd one out), on the later one for a tie.
         const [ga, gb] =
           first.members.length > second.members.length
