@@ -65,7 +65,11 @@ export async function lintCluster(
   // A file with more config-ids than the cap: its other ids are no nodes, and the check says so.
   for (const c of capped) {
     const d = configIdsCapped(c);
-    if (d) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+    if (d) {
+      const list = byFile.get(d.file);
+      if (list) list.push(d);
+      else byFile.set(d.file, [d]);
+    }
   }
   for (const { d, ids } of found.values()) {
     const list = byFile.get(d.file) ?? [];

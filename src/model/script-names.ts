@@ -22,12 +22,15 @@ export function ownerNames(ref: ScriptRef, tree: ConfigTree): string[] {
   if (ref.owner.kind !== 'vrrp_script') return [];
   let trackers = TRACKERS.get(tree);
   if (!trackers) {
-    trackers = new Map();
+    const sets = new Map<string, Set<string>>();
     for (const r of collectReferences(tree).references) {
       const owner = r.owner?.args[0]?.text;
-      if (r.kind === 'vrrp_script' && owner)
-        trackers.set(r.name, [...new Set([...(trackers.get(r.name) ?? []), owner])]);
+      if (r.kind !== 'vrrp_script' || !owner) continue;
+      const set = sets.get(r.name);
+      if (set) set.add(owner);
+      else sets.set(r.name, new Set([owner]));
     }
+    trackers = new Map([...sets].map(([name, owners]) => [name, [...owners]]));
     TRACKERS.set(tree, trackers);
   }
   return trackers.get(ref.owner.name) ?? [];
