@@ -44,7 +44,7 @@ function write(rel: string, content: string | Buffer): string {
   return f;
 }
 
-function run(args: string[], seconds = 120, heapMb = HEAP_MB, command = 'lint') {
+function run(args: string[], seconds = 240, heapMb = HEAP_MB, command = 'lint') {
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
@@ -81,14 +81,14 @@ beforeAll(() => {
 /**
  * Lint one bomb: bounded, no crash, exit 1 (findings), and its findings by file. Bounded: in heap
  * (HEAP_MB), in CPU time (BOMB_CPU_SECONDS beyond start-up), and in wall time for liveness only (a
- * hang, 120 s: generous, as a loaded machine stretches wall time).
+ * hang, 240 s: generous, as a loaded machine stretches wall time).
  */
 function lintBomb(
   conf: string,
   extra: string[] = [],
   command = 'lint',
 ): { findings: (Finding & { file: string })[]; ms: number } {
-  const r = run([conf, ...extra], 120, HEAP_MB, command);
+  const r = run([conf, ...extra], 240, HEAP_MB, command);
   expect(r.signal, r.stderr).toBeNull();
   expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   expect(r.code, r.stderr).toBe(1);

@@ -173,7 +173,7 @@ describe('a --cache file in the repository', () => {
     // The cache file itself linked to /proc/kmsg: refused at once (an empty cache), no hang.
     fs.rmSync(cacheFile);
     fs.symlinkSync('/proc/kmsg', cacheFile);
-    const res = child(['lint', '--format', 'json', '--cache-location', cacheFile, '.'], { cwd: r, seconds: 60 });
+    const res = child(['lint', '--format', 'json', '--cache-location', cacheFile, '.'], { cwd: r, seconds: 240 });
     expect(res.signal).toBeNull();
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/cache/);
@@ -443,7 +443,7 @@ describe('directory walks', () => {
     fs.symlinkSync('..', path.join(r, 'up'));
     fs.mkdirSync(path.join(r, 'hosts/x'), { recursive: true });
     fs.symlinkSync(path.join(tmp, 'outside/keepalived.conf'), path.join(r, 'hosts/x/keepalived.conf'));
-    const res = child(['lint', '--format', 'json', '.'], { cwd: r, seconds: 60 });
+    const res = child(['lint', '--format', 'json', '.'], { cwd: r, seconds: 240 });
     expect(res.signal).toBeNull();
     expect(res.stdout + res.stderr).not.toContain('TOKEN');
     const files = (JSON.parse(res.stdout) as { results: { file: string }[] }).results.map((x) => x.file);
@@ -488,8 +488,8 @@ describe('kernel files, devices and FIFOs: each ends quickly with a message, the
   const goodLinted = (stdout: string) => /good\/keepalived\.conf[\s\S]*unknown-keyword/.test(stdout);
   // The CPU time a run takes with nothing hostile: each hostile run may take 5 s more, no longer
   // (reading /dev/zero or /proc/kmsg would take it all). CPU, not wall time, which a loaded machine
-  // stretches (test/support/cpu.ts); a FIFO opened would block without CPU: the 60 s timeout.
-  const baseline = () => child(['lint', '--format', 'json', good], { cwd: k.dir, seconds: 60 }).cpuMs;
+  // stretches (test/support/cpu.ts); a FIFO opened would block without CPU: the timeout.
+  const baseline = () => child(['lint', '--format', 'json', good], { cwd: k.dir, seconds: 240 }).cpuMs;
   let base = 0;
 
   it.each([
@@ -509,7 +509,7 @@ describe('kernel files, devices and FIFOs: each ends quickly with a message, the
     // Beside the link: outside any repository, a config may read its own folder only.
     const includer = k.write(`${name}/inc.conf`, `include ${link}\n${GOOD}`);
     const caller = k.write(`${name}/script.conf`, GOOD.replace('    priorty 1\n', `    notify ${link}\n`));
-    const r = child(['lint', '--format', 'json', asFile, includer, caller, good], { cwd: k.dir, seconds: 60 });
+    const r = child(['lint', '--format', 'json', asFile, includer, caller, good], { cwd: k.dir, seconds: 240 });
     expect(r.signal).toBeNull();
     expect(r.cpuMs, `${r.ms} ms of wall time`).toBeLessThan(base + 5000);
     expect(r.code).toBe(2);
@@ -598,7 +598,7 @@ describe('standard input', () => {
   });
 
   it('over 16 MiB through the real process.stdin of a child: exit 2, quickly', () => {
-    const r = child(['lint', '-'], { cwd: s.dir, seconds: 60, input: Buffer.alloc(17 * 1024 * 1024, '! comment\n') });
+    const r = child(['lint', '-'], { cwd: s.dir, seconds: 240, input: Buffer.alloc(17 * 1024 * 1024, '! comment\n') });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('standard input is larger than 16 MiB');
   });

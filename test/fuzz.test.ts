@@ -348,7 +348,7 @@ function writeTree(dir: string, t: Tree): void {
 
 describe('fuzz', () => {
   it(`${RUNS} generated inputs keep the invariants (seed ${SEED})`, {
-    timeout: Math.max(120_000, RUNS * 200),
+    timeout: Math.max(300_000, RUNS * 200),
   }, async () => {
     console.log(
       `fuzz: ${RUNS} inputs, seed ${SEED} (replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}), mutating ` +
