@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from './helpers.js';
+import { cliChild } from './support/cli-child.js';
 import { CHILD_USAGE_STDIO, childCpuMs, childUsageEnv, cpuMsOfSync } from './support/cpu.js';
 import { expandBraces, MAX_BRACE_ALTERNATIVES } from '../src/source/glob.js';
 import { lintFiles, MAX_FINDINGS_PER_RULE_AND_FILE, type Rule } from '../src/engine/index.js';
@@ -20,7 +19,6 @@ import { rules as configRules } from '../rules/index.js';
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kl-budget-')));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const TSX = pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 /** Heap of the child: every bomb must lint within it (the limit makes an unbounded one fail). */
 const HEAP_MB = 300;
 /** CPU time a bomb may take beyond the start-up of the same command on a one-line config. */
@@ -48,17 +46,7 @@ function run(args: string[], seconds = 240, heapMb = HEAP_MB, command = 'lint') 
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [
-      `--max-old-space-size=${heapMb}`,
-      '--liftoff-only',
-      '--import',
-      TSX,
-      path.join(REPO, 'test/support/run-cli.ts'),
-      command,
-      '--format',
-      'json',
-      ...args,
-    ],
+    [...cliChild([`--max-old-space-size=${heapMb}`]), command, '--format', 'json', ...args],
     {
       cwd: tmp,
       encoding: 'utf8',

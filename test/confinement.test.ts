@@ -5,11 +5,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../src/cli/index.js';
 import { nodeHost, type FileHost } from '../src/source/host.js';
-import { REPO, runCli, tempTree } from './helpers.js';
+import { runCli, tempTree } from './helpers.js';
+import { cliChild } from './support/cli-child.js';
 import { CHILD_USAGE_STDIO, childCpuMs, childUsageEnv } from './support/cpu.js';
 import { entryMac, keyFileFor } from '../src/cli/cache-option.js';
 import { entryBoundary } from '../src/source/confine.js';
@@ -453,31 +453,17 @@ describe('directory walks', () => {
   });
 });
 
-/** tsx's loader, by URL (as in hostile.test.ts). */
-const TSX = pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-
 function child(args: string[], o: { cwd: string; seconds: number; input?: Buffer }) {
   const t0 = Date.now();
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--max-old-space-size=256',
-      '--liftoff-only',
-      '--import',
-      TSX,
-      path.join(REPO, 'test/support/run-cli.ts'),
-      ...args,
-    ],
-    {
-      cwd: o.cwd,
-      encoding: 'utf8',
-      timeout: o.seconds * 1000,
-      maxBuffer: 64 * 1024 * 1024,
-      stdio: CHILD_USAGE_STDIO,
-      env: childUsageEnv(),
-      ...(o.input ? { input: o.input } : {}),
-    },
-  );
+  const r = spawnSync(process.execPath, [...cliChild(['--max-old-space-size=256']), ...args], {
+    cwd: o.cwd,
+    encoding: 'utf8',
+    timeout: o.seconds * 1000,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: CHILD_USAGE_STDIO,
+    env: childUsageEnv(),
+    ...(o.input ? { input: o.input } : {}),
+  });
   const ms = Date.now() - t0;
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms, cpuMs: childCpuMs(r.output) };
 }

@@ -5,9 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO } from './helpers.js';
+import { cliChild } from './support/cli-child.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kl-hostile-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -23,25 +22,12 @@ function file(rel: string, content: string | Buffer): string {
   return f;
 }
 
-/** tsx's loader, by URL: the child runs in a temporary folder where the package name does not resolve. */
-const TSX = pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-
 /** Run the CLI with at most `heapMb` of heap and `seconds` of wall time (a hang; generous, as load stretches it). */
 function run(args: string[], { heapMb = 256, seconds = 240 } = {}) {
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [
-      `--max-old-space-size=${heapMb}`,
-      '--liftoff-only',
-      '--import',
-      TSX,
-      path.join(REPO, 'test/support/run-cli.ts'),
-      'lint',
-      '--format',
-      'json',
-      ...args,
-    ],
+    [...cliChild([`--max-old-space-size=${heapMb}`]), 'lint', '--format', 'json', ...args],
     {
       cwd: tmp,
       encoding: 'utf8',

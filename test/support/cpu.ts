@@ -6,9 +6,10 @@
  * measured by `npm run bench`; these bounds only catch work that is unbounded or super-linear, and
  * a hang (which takes no CPU) is caught by the test's timeout or the child's.
  *
- *   const { value, cpuMs } = await cpuMsOf(() => lintJson(f));     // in this process
- *   spawnSync(node, [..., 'test/support/run-cli.ts', ...], { stdio: CHILD_USAGE_STDIO, env: childUsageEnv() })
- *   childCpuMs(r.output)                                            // in a run-cli.ts child
+ *   const { value, cpuMs } = await cpuMsOf(() => lintJson(f));          // in this process
+ *   const r = spawnSync(process.execPath, [...cliChild(), 'lint', f],    // in a CLI child
+ *     { stdio: CHILD_USAGE_STDIO, env: childUsageEnv() });               // (test/support/cli-child.ts)
+ *   childCpuMs(r.output)
  */
 
 /** Calls fn and returns its value with the CPU time (user + system, ms) this process spent meanwhile. */
@@ -27,18 +28,18 @@ export function cpuMsOfSync<T>(fn: () => T): { value: T; cpuMs: number } {
   return { value, cpuMs: (d.user + d.system) / 1000 };
 }
 
-/** The file descriptor a test/support/run-cli.ts child writes its resource usage to. */
+/** The file descriptor a CLI child writes its resource usage to (test/support/report-usage.cjs). */
 const USAGE_FD = 3;
-/** stdio for spawnSync of a run-cli.ts child: stdin, stdout, stderr, and the usage pipe. */
+/** stdio for spawnSync of a CLI child: stdin, stdout, stderr, and the usage pipe. */
 export const CHILD_USAGE_STDIO: ['pipe', 'pipe', 'pipe', 'pipe'] = ['pipe', 'pipe', 'pipe', 'pipe'];
 
-/** The environment of a run-cli.ts child that reports its resource usage (`env`, default this process's). */
+/** The environment of a CLI child that reports its resource usage (`env`, default this process's). */
 export function childUsageEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...env, KL_TEST_USAGE_FD: String(USAGE_FD) };
 }
 
 /**
- * The CPU time (user + system, ms) of a run-cli.ts child, from spawnSync's `output`; NaN when it
+ * The CPU time (user + system, ms) of a CLI child, from spawnSync's `output`; NaN when it
  * wrote none (killed before its exit).
  */
 export function childCpuMs(output: readonly (string | Buffer | null)[] | null | undefined): number {
