@@ -23,7 +23,9 @@ import {
   loadFakeifInterfaces,
   loadOracleCaseResults,
   normaliseCorpusPaths,
+  runAll,
   runKeepalivedTest,
+  runKeepalivedTestAsync,
 } from './support/oracle.js';
 import {
   classifyMessage,
@@ -356,7 +358,7 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
     }
   });
 
-  const checkCorpus = (which: 'plain' | 'fakeif') => {
+  const checkCorpus = async (which: 'plain' | 'fakeif') => {
     {
       const recorded = loadCorpusOracle(which);
       const exitCodes = loadCorpusExitCodes(which);
@@ -369,8 +371,11 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
       let configsAllSame = 0;
       let exitSame = 0;
       const t0 = Date.now();
-      for (const [file, expected] of recorded) {
-        const live = runKeepalivedTest(path.join(CORPUS_CONFIGS_DIR, file), { interfaces, hostname: HOSTNAME });
+      const runs = runAll([...recorded.keys()], (file) =>
+        runKeepalivedTestAsync(path.join(CORPUS_CONFIGS_DIR, file), { interfaces, hostname: HOSTNAME }),
+      );
+      for (const [i, [file, expected]] of [...recorded].entries()) {
+        const live = await runs[i]!;
         const actual = live.messages.map((m) => ({ ...m, text: normaliseCorpusPaths(m.text) }));
         const syn = diffMessages(expected, actual, 'syntax');
         const errs = unexplained(source, file, syn);
@@ -409,7 +414,7 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
    * recording folder) are held to their syntax-class messages; the others to every message and the
    * exit code.
    */
-  const checkCases = (dir: string, source: 'oracle-case' | 'own-case', interfaces: string[], atLeast: number) => {
+  const checkCases = async (dir: string, source: 'oracle-case' | 'own-case', interfaces: string[], atLeast: number) => {
     const results = loadOracleCaseResults(dir);
     const confs = listOracleCaseConfigs(dir);
     expect(confs.length).toBeGreaterThan(atLeast);
@@ -419,18 +424,26 @@ describe.runIf(keepalivedAvailable())('live keepalived -t', () => {
     let fullCasesSame = 0;
     let noOptCases = 0;
     const t0 = Date.now();
+    const variantsOf = new Map(
+      confs.map((conf) => [conf, [...results].filter(([, r]) => r.configArg === conf && r.cwd === dir)] as const),
+    );
+    const all = [...variantsOf.values()].flat();
+    const lives = runAll(all, ([, rec]) =>
+      runKeepalivedTestAsync(rec.configArg!, {
+        cwd: dir,
+        interfaces,
+        hostname: HOSTNAME,
+        ...(rec.configId !== null ? { configId: rec.configId } : {}),
+      }),
+    );
     for (const conf of confs) {
-      const variants = [...results].filter(([, r]) => r.configArg === conf && r.cwd === dir);
+      const variants = variantsOf.get(conf)!;
       if (variants.length === 0) problems.push(`${conf}: no recorded result in summary.tsv`);
       const dependsOnOpt = readFileSync(path.join(dir, conf), 'utf8').includes('/opt/');
-      for (const [name, rec] of variants) {
+      for (const variant of variants) {
+        const [name, rec] = variant;
         runs++;
-        const live = runKeepalivedTest(conf, {
-          cwd: dir,
-          interfaces,
-          hostname: HOSTNAME,
-          ...(rec.configId !== null ? { configId: rec.configId } : {}),
-        });
+        const live = await lives[all.indexOf(variant)]!;
         const actual = live.messages.map((m) => ({
           ...m,
           text: m.text.split(dir).join('/opt/oracle-cases'),

@@ -11,7 +11,7 @@
  * host-name lookup cannot leave the machine. `keepalived -t` only parses the
  * configuration; it never runs the scripts a configuration names.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,12 +75,8 @@ export function keepalivedAvailable(): boolean {
   return (availableCache = r.status === 0);
 }
 
-/**
- * Run `keepalived -t -f FILE [-i ID]` in a private network namespace.
- * Without opts.cwd, runs in the config's folder with -f set to its base name
- * (keepalived resolves relative includes against -f and echoes -f in messages).
- */
-export function runKeepalivedTest(configPath: string, opts: RunOptions = {}): OracleRun {
+/** The command that runs `keepalived -t` for configPath with opts: unshare, its arguments, and where. */
+function keepalivedCommand(configPath: string, opts: RunOptions) {
   const keepalived = findOnPath('keepalived', process.env.PATH);
   const unshare = findOnPath('unshare', process.env.PATH);
   if (!keepalived || !unshare) throw new Error('keepalived or unshare not found');
@@ -92,18 +88,104 @@ export function runKeepalivedTest(configPath: string, opts: RunOptions = {}): Or
 
   const unshareArgs = opts.hostname !== undefined ? ['-n', '-u'] : ['-n'];
   const argv = namespaceArgv(unshareArgs, kaArgs, { interfaces: opts.interfaces ?? [], hostname: opts.hostname ?? '' });
-  const r = spawnSync(unshare, argv, {
-    cwd,
+  const env = { ...process.env, PATH: searchPath(process.env.PATH), LC_ALL: 'C' };
+  return { unshare, argv, cwd, env, fArg, timeoutMs: opts.timeoutMs ?? 30_000 };
+}
+
+const MAX_OUTPUT = 16 * 1024 * 1024;
+
+/**
+ * Run `keepalived -t -f FILE [-i ID]` in a private network namespace.
+ * Without opts.cwd, runs in the config's folder with -f set to its base name
+ * (keepalived resolves relative includes against -f and echoes -f in messages).
+ */
+export function runKeepalivedTest(configPath: string, opts: RunOptions = {}): OracleRun {
+  const c = keepalivedCommand(configPath, opts);
+  const r = spawnSync(c.unshare, c.argv, {
+    cwd: c.cwd,
     encoding: 'utf8',
-    timeout: opts.timeoutMs ?? 30_000,
+    timeout: c.timeoutMs,
     killSignal: 'SIGKILL',
-    env: { ...process.env, PATH: searchPath(process.env.PATH), LC_ALL: 'C' },
-    maxBuffer: 16 * 1024 * 1024,
+    env: c.env,
+    maxBuffer: MAX_OUTPUT,
   });
-  if (r.error) throw new Error(`keepalived -t -f ${fArg}: ${r.error.message}`);
-  if (r.status === null) throw new Error(`keepalived -t -f ${fArg}: killed by ${r.signal ?? 'signal'}`);
+  if (r.error) throw new Error(`keepalived -t -f ${c.fArg}: ${r.error.message}`);
+  if (r.status === null) throw new Error(`keepalived -t -f ${c.fArg}: killed by ${r.signal ?? 'signal'}`);
   const raw = (r.stdout ?? '') + (r.stderr ?? '');
-  return { exitCode: r.status, raw, messages: parseKeepalivedOutput(raw, fArg) };
+  return { exitCode: r.status, raw, messages: parseKeepalivedOutput(raw, c.fArg) };
+}
+
+/**
+ * runKeepalivedTest without blocking: a run spends most of its time waiting (a network namespace
+ * made and torn down, keepalived's start), so several at once (runAll) take a fraction of the time.
+ * raw is stdout then stderr, as runKeepalivedTest gives it.
+ */
+export function runKeepalivedTestAsync(configPath: string, opts: RunOptions = {}): Promise<OracleRun> {
+  const c = keepalivedCommand(configPath, opts);
+  return new Promise((resolve, reject) => {
+    const child = spawn(c.unshare, c.argv, { cwd: c.cwd, env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let bytes = 0;
+    let failure: string | undefined;
+    const collect = (into: Buffer[]) => (b: Buffer) => {
+      bytes += b.length;
+      if (bytes > MAX_OUTPUT) {
+        failure ??= `more than ${MAX_OUTPUT} bytes of output`;
+        child.kill('SIGKILL');
+      } else into.push(b);
+    };
+    child.stdout.on('data', collect(out));
+    child.stderr.on('data', collect(err));
+    const timer = setTimeout(() => {
+      failure ??= `killed by SIGKILL after ${c.timeoutMs} ms`;
+      child.kill('SIGKILL');
+    }, c.timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`keepalived -t -f ${c.fArg}: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (failure !== undefined || code === null)
+        return reject(new Error(`keepalived -t -f ${c.fArg}: ${failure ?? `killed by ${signal ?? 'signal'}`}`));
+      const raw = Buffer.concat(out).toString('utf8') + Buffer.concat(err).toString('utf8');
+      resolve({ exitCode: code, raw, messages: parseKeepalivedOutput(raw, c.fArg) });
+    });
+  });
+}
+
+/** How many keepalived -t runs runAll keeps going at once. */
+export const KEEPALIVED_RUNS_AT_ONCE = 4;
+
+/**
+ * fn over items, at most `limit` at a time, started in the items' order (a caller awaiting the first
+ * results gets them first); one promise per item. A promise that rejects before it is awaited is
+ * not an unhandled rejection: it rejects where it is awaited.
+ */
+export function runAll<T, R>(
+  items: readonly T[],
+  fn: (item: T) => Promise<R>,
+  limit = KEEPALIVED_RUNS_AT_ONCE,
+): Promise<R>[] {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = () =>
+    running < limit ? (running++, Promise.resolve()) : new Promise<void>((start) => waiting.push(start));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  return items.map((item) => {
+    const p = acquire().then(() =>
+      Promise.resolve()
+        .then(() => fn(item))
+        .finally(release),
+    );
+    p.catch(() => undefined);
+    return p;
+  });
 }
 
 // ---------------------------------------------------------------------------

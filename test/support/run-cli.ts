@@ -1,4 +1,5 @@
-// The CLI in a child process, for tests that bound time and memory (node --max-old-space-size).
+// The CLI from its sources (through tsx) in a child process: test/support/cli-child.ts starts it when
+// the built bundle is older than the sources.
 import { main } from '../../src/cli/index.js';
 
 const code = await main(process.argv.slice(2), {
