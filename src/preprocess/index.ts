@@ -210,6 +210,19 @@ class Preprocessor {
    */
   private readonly ids = new Map<string, number>();
 
+  /**
+   * One string per distinct short word: a config repeats its keywords and values (10,000
+   * instances: 444,000 words, a few thousand distinct), and each word kept its own copy.
+   */
+  private readonly wordTexts = new Map<string, string>();
+  private word(text: string): string {
+    if (text.length > 32) return text;
+    const known = this.wordTexts.get(text);
+    if (known !== undefined) return known;
+    if (this.wordTexts.size < 100_000) this.wordTexts.set(text, text);
+    return text;
+  }
+
   private idOf(text: string): number {
     let id = this.ids.get(text);
     if (id === undefined) this.ids.set(text, (id = this.ids.size));
@@ -387,7 +400,7 @@ class Preprocessor {
       if (!more) this.multiline = null;
       return;
     }
-    this.logicalText(sf, code, [], 0);
+    this.logicalText(sf, code, NO_EXPANSIONS, 0);
   }
 
   /** Steps 5-12 of read_line() on decommented text. */
@@ -588,9 +601,10 @@ class Preprocessor {
     const literalVia = m.literalVia.length ? m.literalVia : via;
     for (const t of raw) {
       let token: SourceToken;
+      const text = this.word(t.text);
       if (literalAt !== null)
         token = new SourceToken(
-          t.text,
+          text,
           t.quoted,
           t.unterminated,
           m.file,
@@ -601,7 +615,7 @@ class Preprocessor {
       else {
         const o = m.origin(t.start, t.end);
         token = new SourceToken(
-          t.text,
+          text,
           t.quoted,
           t.unterminated,
           o.origin.file,

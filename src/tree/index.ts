@@ -86,6 +86,8 @@ export interface SkippedBlock {
 
 const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
 const NO_LINES: LogicalLine[] = Object.freeze([]) as unknown as LogicalLine[];
+/** The arguments of a keyword alone on its line (a third of the statements): one frozen list. */
+const NO_TOKENS: Token[] = Object.freeze([]) as unknown as Token[];
 
 class Builder {
   private i = 0;
@@ -134,7 +136,7 @@ class Builder {
       const def = this.table.lookup(scope, keyword.text);
       const st: Statement = {
         keyword,
-        args: line.tokens.slice(1),
+        args: line.tokens.length > 1 ? line.tokens.slice(1) : NO_TOKENS,
         line,
         def,
         scopePath: scope.path,
