@@ -172,8 +172,16 @@ function definitionWeight(
   return w ? readWeight(w.args) : undefined;
 }
 
-function trackersOf(tree: ConfigTree, statements: Statement[]): Tracker[] {
-  const out: Tracker[] = [];
+/**
+ * Every entry of the track_* blocks among `statements`, with the weight keepalived gives it: its
+ * own (`chk weight -20`), else its definition's (vrrp_script chk { weight -20 }), else the default.
+ * Shared with simulate (src/simulate/tracked.ts).
+ */
+export function trackEntries(
+  tree: ConfigTree,
+  statements: Statement[],
+): { kind: Tracker['kind']; name: string; weight: number; reverse: boolean; at: Token }[] {
+  const out: { kind: Tracker['kind']; name: string; weight: number; reverse: boolean; at: Token }[] = [];
   for (const st of statements) {
     const spec = TRACK_KINDS[st.keyword.text];
     if (!spec || !st.def) continue;
@@ -183,18 +191,26 @@ function trackersOf(tree: ConfigTree, statements: Statement[]): Tracker[] {
       const own = rest[0]?.text === 'weight' ? readWeight(rest.slice(1)) : undefined;
       const w = own ??
         definitionWeight(tree, spec.defs, nameTok.text) ?? { weight: spec.defaultWeight, reverse: false };
-      if (w.weight === 0) continue; // weight 0: FAULT on failure, no priority change
-      const value = w.weight * (w.reverse ? -1 : 1);
-      // vrrp_track.c: a positive weight is added while the object is up, a negative one while it is down.
-      out.push({
-        kind: spec.kind,
-        name: nameTok.text,
-        whenUp: w.weight > 0 ? value : 0,
-        whenDown: w.weight < 0 ? value : 0,
-        unbounded: spec.kind === 'file',
-        at: nameTok,
-      });
+      out.push({ kind: spec.kind, name: nameTok.text, ...w, at: nameTok });
     }
+  }
+  return out;
+}
+
+function trackersOf(tree: ConfigTree, statements: Statement[]): Tracker[] {
+  const out: Tracker[] = [];
+  for (const e of trackEntries(tree, statements)) {
+    if (e.weight === 0) continue; // weight 0: FAULT on failure, no priority change
+    const value = e.weight * (e.reverse ? -1 : 1);
+    // vrrp_track.c: a positive weight is added while the object is up, a negative one while it is down.
+    out.push({
+      kind: e.kind,
+      name: e.name,
+      whenUp: e.weight > 0 ? value : 0,
+      whenDown: e.weight < 0 ? value : 0,
+      unbounded: e.kind === 'file',
+      at: e.at,
+    });
   }
   return out;
 }

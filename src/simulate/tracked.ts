@@ -15,6 +15,7 @@
  */
 import type { Statement, Token } from '../load/index.js';
 import type { ClusterInstance, ClusterNode } from '../cluster/types.js';
+import { trackEntries } from '../cluster/model.js';
 
 export type TrackKind = 'interface' | 'script' | 'process' | 'file' | 'bfd';
 
@@ -45,41 +46,12 @@ export interface SyncGroup {
 const TRUE = /^(true|on|yes)$/i;
 const defined = (list: Statement[], keyword: string) => list.filter((c) => c.def && c.keyword.text === keyword);
 
-const TRACKS: Record<string, { kind: TrackKind; defs: string[]; defaultWeight: number }> = {
-  track_interface: { kind: 'interface', defs: [], defaultWeight: 0 },
-  track_script: { kind: 'script', defs: ['vrrp_script'], defaultWeight: 0 },
-  track_process: { kind: 'process', defs: ['vrrp_track_process'], defaultWeight: 0 },
-  track_file: { kind: 'file', defs: ['track_file', 'vrrp_track_file'], defaultWeight: 1 },
-  track_bfd: { kind: 'bfd', defs: ['bfd_instance', 'vrrp_track_bfd'], defaultWeight: 0 },
-};
-
-function readWeight(words: Token[]): { weight: number; reverse: boolean } | undefined {
-  const n = words[0]?.text;
-  if (n === undefined || !/^[+-]?\d+$/.test(n)) return undefined;
-  const v = Number(n);
-  if (v < -254 || v > 254) return undefined;
-  return { weight: v === 254 ? 253 : v === -254 ? -253 : v, reverse: words[1]?.text === 'reverse' };
-}
-
-function blockWeight(node: ClusterNode, defs: string[], name: string) {
-  const block = node.pass.tree.top.find((t) => t.def && defs.includes(t.keyword.text) && t.args[0]?.text === name);
-  const w = block ? defined(block.children, 'weight').at(-1) : undefined;
-  return w ? readWeight(w.args) : undefined;
-}
-
 function trackedIn(node: ClusterNode, statements: Statement[], fromGroup: boolean): Tracked[] {
   const out: Tracked[] = [];
-  for (const st of statements) {
-    const spec = TRACKS[st.keyword.text];
-    if (!spec || !st.def) continue;
-    for (const line of st.values) {
-      const [nameTok, ...rest] = line.tokens;
-      if (!nameTok) continue;
-      const own = rest[0]?.text === 'weight' ? readWeight(rest.slice(1)) : undefined;
-      const w = own ?? blockWeight(node, spec.defs, nameTok.text) ?? { weight: spec.defaultWeight, reverse: false };
-      if (out.some((t) => t.kind === spec.kind && t.name === nameTok.text)) continue;
-      out.push({ kind: spec.kind, name: nameTok.text, ...w, own: false, fromGroup, ignored: null, at: nameTok });
-    }
+  for (const e of trackEntries(node.pass.tree, statements)) {
+    if (out.some((t) => t.kind === e.kind && t.name === e.name)) continue;
+    const { kind, name, weight, reverse, at } = e;
+    out.push({ kind, name, weight, reverse, own: false, fromGroup, ignored: null, at });
   }
   return out;
 }
