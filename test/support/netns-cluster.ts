@@ -215,8 +215,8 @@ export class NetnsCluster {
     }
   }
 
-  /** Kills a node's keepalived at once (SIGKILL, VRRP child first): a node losing power, no advert sent. */
-  async killDaemon(label: string): Promise<void> {
+  /** SIGKILL to a node's keepalived: the VRRP child and the parent by their pid files, and the process started. */
+  private killDaemonPids(label: string): void {
     const base = path.join(this.stage, label);
     for (const f of [`${base}.vrrp.pid`, `${base}.pid`]) {
       const pid = Number(fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : NaN);
@@ -224,6 +224,12 @@ export class NetnsCluster {
     }
     const d = this.daemons.get(label);
     if (d?.pid) killPid(d.pid);
+  }
+
+  /** Kills a node's keepalived at once (SIGKILL, VRRP child first): a node losing power, no advert sent. */
+  async killDaemon(label: string): Promise<void> {
+    const base = path.join(this.stage, label);
+    this.killDaemonPids(label);
     this.daemons.delete(label);
     // Every process left in the node's namespace (a notify script running) goes too.
     for (const pid of pidsIn(new Set([this.netns(label)]))) if (pid !== this.pid(label)) killPid(pid);
@@ -319,15 +325,7 @@ export class NetnsCluster {
   close(): void {
     NetnsCluster.open.delete(this);
     this.closed = true;
-    for (const label of [...this.daemons.keys()]) {
-      const base = path.join(this.stage, label);
-      for (const f of [`${base}.vrrp.pid`, `${base}.pid`]) {
-        const pid = Number(fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : NaN);
-        if (pid > 1) killPid(pid);
-      }
-      const d = this.daemons.get(label);
-      if (d?.pid) killPid(d.pid);
-    }
+    for (const label of [...this.daemons.keys()]) this.killDaemonPids(label);
     this.daemons.clear();
     for (const r of this.readers) if (r.pid) killPid(r.pid);
     for (const pid of pidsIn(this.nsInodes)) killPid(pid);
