@@ -32,8 +32,14 @@ import { InlineLinter, ThreadLinter, type Linter } from './linter.js';
 import { outlineFolding, outlineSymbols } from './outline-features.js';
 import { disableLineEdit } from './suppress.js';
 
-/** How long the typing must stop before a buffer is linted again. */
+/**
+ * How long the typing must stop before a buffer is linted again: a small buffer's lint takes tens
+ * of milliseconds and finishes between two keystrokes (fresh findings within 100 ms of one); a big
+ * one's is a thread's work of seconds, which a newer keystroke would only cancel.
+ */
 export const DEBOUNCE_MS = 150;
+export const SMALL_DEBOUNCE_MS = 40;
+const SMALL_BUFFER = 64 * 1024;
 
 export interface LspOptions {
   host: FileHost;
@@ -157,7 +163,9 @@ class Server {
     };
     this.documents((documents) => {
       documents.onDidOpen(({ document }) => track(document, 0));
-      documents.onDidChangeContent(({ document }) => track(document, DEBOUNCE_MS));
+      documents.onDidChangeContent(({ document }) =>
+        track(document, document.getText().length < SMALL_BUFFER ? SMALL_DEBOUNCE_MS : DEBOUNCE_MS),
+      );
       documents.onDidClose(({ document }) => {
         const file = uriToPath(document.uri);
         if (!file) return;
