@@ -41,14 +41,14 @@ const edgesFrom = (g: Graph, from: string, kind: string) => g.edges.filter((e) =
 /** Copy of the Debian split case with default-route.sh dispatching on `text` instead. */
 function debianWithScript(text: string): string {
   const { dir } = tempTree('kl-graph-debian-');
-  fs.cpSync(path.join(CASES, 'debian-split'), dir, { recursive: true });
+  fs.cpSync(path.join(REPO, 'test/simulate-cases/debian-split'), dir, { recursive: true });
   for (const n of ['gw1', 'gw2'])
     fs.writeFileSync(path.join(dir, n, 'etc/keepalived/default-route.sh'), text, { mode: 0o755 });
   return dir;
 }
 
 describe('graph: the Debian split on two gateways', () => {
-  const args = ['test/graph-cases/debian-split', '--target', 'stretch'];
+  const args = ['test/simulate-cases/debian-split', '--target', 'stretch'];
 
   it('draws sync group -> instances -> VIPs, interface, vrrp_script, the notify script and its arm', async () => {
     const g = await graphJson(args);
@@ -82,7 +82,7 @@ describe('graph: the Debian split on two gateways', () => {
         expect(rulesOf(arm)).toEqual(['script-unknown-name']);
         expect(arm.findings[0]).toMatchObject({
           severity: 'error',
-          file: `test/graph-cases/debian-split/${router}/etc/keepalived/default-route.sh`,
+          file: `test/simulate-cases/debian-split/${router}/etc/keepalived/default-route.sh`,
           line: 9,
         });
         expect(edgesFrom(g, arm.id, 'matches')).toEqual([]);
@@ -409,7 +409,7 @@ describe.skipIf(!HAVE_DOT)('graph: Graphviz reads the DOT output', () => {
         '    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n',
     );
     for (const [args, cwd] of [
-      [['test/graph-cases/debian-split', '--target', 'stretch'], REPO],
+      [['test/simulate-cases/debian-split', '--target', 'stretch'], REPO],
       [['test/graph-cases/lvs-track'], REPO],
       [['keepalived.conf'], dir],
     ] as const) {
@@ -441,7 +441,7 @@ describe('graph: unusable input', () => {
   });
 
   it('an unknown format: exit 2 naming the accepted ones', async () => {
-    const r = await runCli(['graph', 'test/graph-cases/debian-split', '--format', 'svg']);
+    const r = await runCli(['graph', 'test/simulate-cases/debian-split', '--format', 'svg']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Accepted formats: mermaid, dot, json');
   });

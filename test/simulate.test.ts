@@ -31,7 +31,7 @@ const node = (lines: string, before = '') =>
 
 describe('simulate: steady state', () => {
   it('the Debian split on two gateways: gw1 (150) is MASTER of both new instances', async () => {
-    const r = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch', '--format', 'json']);
+    const r = await runCli(['simulate', 'test/simulate-cases/debian-split', '--target', 'stretch', '--format', 'json']);
     const report = JSON.parse(r.stdout) as SimulationReport;
     expect(r.code).toBe(1); // default-route.sh does nothing on the failover (see the node-down test)
     expect(report.nodes).toEqual(['gw1', 'gw2']);
@@ -39,12 +39,12 @@ describe('simulate: steady state', () => {
       ['gateway_v4', 51, 'eth0', 'ipv4', 'gw1', ['gw2']],
       ['gateway_v6', 52, 'eth0', 'ipv6', 'gw1', ['gw2']],
     ]);
-    const text = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch'], { cwd: REPO });
+    const text = await runCli(['simulate', 'test/simulate-cases/debian-split', '--target', 'stretch'], { cwd: REPO });
     expect(text.stdout).toContain('  gateway_v4 [VRID 51, eth0, ipv4]: MASTER gw1 (150); BACKUP gw2 (100)\n');
   });
 
   it('gw1 down: gw2 MASTER of both; default-route.sh gets INSTANCE gateway_v4 MASTER 100, does nothing', async () => {
-    const r = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch', '--format', 'json']);
+    const r = await runCli(['simulate', 'test/simulate-cases/debian-split', '--target', 'stretch', '--format', 'json']);
     const report = JSON.parse(r.stdout) as SimulationReport;
     const down = report.events.find((e) => e.event.kind === 'node-down' && e.event.node === 'gw1')!;
     expect(down.event).toEqual({ kind: 'node-down', node: 'gw1' });
@@ -69,7 +69,7 @@ describe('simulate: steady state', () => {
     expect(other.routers.map((x) => x.master)).toEqual(['gw1', 'gw1']);
     expect(other.notifications).toEqual([]);
     expect(other.problems).toEqual([]);
-    const text = await runCli(['simulate', 'test/graph-cases/debian-split', '--target', 'stretch']);
+    const text = await runCli(['simulate', 'test/simulate-cases/debian-split', '--target', 'stretch']);
     expect(text.stdout).toContain(
       'gw1 down (keepalived stops dead: power lost):\n  gateway_v4: MASTER gw2 (100); down gw1\n' +
         '  gateway_v6: MASTER gw2 (100); down gw1\n' +
@@ -79,7 +79,7 @@ describe('simulate: steady state', () => {
 
   it('gw1 down with the script fixed: the branch for the name runs (file, line)', async () => {
     const { dir } = tempTree('kl-simulate-fixed-');
-    fs.cpSync(path.join(REPO, 'test/graph-cases/debian-split'), dir, { recursive: true });
+    fs.cpSync(path.join(REPO, 'test/simulate-cases/debian-split'), dir, { recursive: true });
     for (const n of ['gw1', 'gw2'])
       fs.writeFileSync(
         path.join(dir, n, 'etc/keepalived/default-route.sh'),

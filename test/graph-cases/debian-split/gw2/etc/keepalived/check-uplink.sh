@@ -1,2 +1,0 @@
-#!/bin/sh
-ip route show default | grep -q .
