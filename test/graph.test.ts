@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { dotText, mermaidText, type Graph, type GraphElement } from '../src/graph/index.js';
 import { REPO, runCli, tempTree } from './helpers.js';
 
-const CASES = path.join(REPO, 'test', 'graph-cases');
 /** Graphviz, where installed: the DOT output must be read by dot itself. */
 const HAVE_DOT = spawnSync('dot', ['-V'], { encoding: 'utf8' }).status === 0;
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'graph.schema.json'), 'utf8')) as { $id: string };
