@@ -20,12 +20,16 @@ export interface Published {
     message: string;
     severity: number;
     range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    codeDescription?: { href: string };
+    relatedInformation?: unknown[];
   }[];
 }
 
 export interface Server {
   child: ChildProcessWithoutNullStreams;
   client: MessageConnection;
+  /** What the server said it can do (the answer to initialize). */
+  capabilities: Record<string, unknown>;
   published: Published[];
   stderr: () => string;
   /** The next diagnostics for `uri` that pass `test` (or one already received after index `since`). */
@@ -53,7 +57,7 @@ export async function startServer(cwd: string, args: string[] = []): Promise<Ser
     }
   });
   client.listen();
-  await client.sendRequest('initialize', {
+  const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(cwd).href,
     workspaceFolders: [{ uri: pathToFileURL(cwd).href, name: 'test' }],
@@ -63,6 +67,7 @@ export async function startServer(cwd: string, args: string[] = []): Promise<Ser
   return {
     child,
     client,
+    capabilities: init.capabilities,
     published,
     stderr: () => stderr,
     diagnosticsFor(uri, test = () => true, since = 0, timeout = 15_000) {

@@ -1,19 +1,13 @@
 // `keepalived-lint lsp`: the built CLI (bin/) driven over stdio by a JSON-RPC client, as an editor
 // drives it: initialize, didOpen, publishDiagnostics, hover, completion, definition, references,
 // document symbols, didChange, code actions, shutdown and exit.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createMessageConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type MessageConnection,
-} from 'vscode-jsonrpc/node.js';
 import { disableLineEdit } from '../src/lsp/suppress.js';
 import { REPO, runCli, tempTree } from './helpers.js';
+import { startServer, type Published, type Server } from './lsp-client.js';
 
 const { dir, write } = tempTree('kl-lsp-');
 
@@ -133,41 +127,14 @@ function after(text: string, marker: string): { line: number; character: number 
 
 const NOTIFY_SCRIPT = '#!/bin/sh\ncase "$2" in\n  VI_9) echo nine ;;\n  VI_1) echo one ;;\nesac\n';
 
-interface Published {
-  uri: string;
-  version?: number;
-  diagnostics: {
-    code: string;
-    message: string;
-    severity: number;
-    range: { start: { line: number; character: number }; end: { line: number; character: number } };
-    codeDescription?: { href: string };
-    relatedInformation?: unknown[];
-  }[];
-}
-
-let child: ChildProcessWithoutNullStreams;
-let client: MessageConnection;
-const published: Published[] = [];
-const waiters: { test: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
-let stderr = '';
+let server: Server;
+let child: Server['child'];
+let client: Server['client'];
+let published: Published[];
 
 /** The next diagnostics for `uri` that pass `test` (or the ones already received after `since`). */
-function diagnosticsFor(uri: string, test: (p: Published) => boolean = () => true, since = 0): Promise<Published> {
-  const ok = (p: Published) => p.uri === uri && test(p);
-  const seen = published.slice(since).find(ok);
-  if (seen) return Promise.resolve(seen);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri}; stderr: ${stderr}`)), 15_000);
-    waiters.push({
-      test: ok,
-      resolve: (p) => {
-        clearTimeout(timer);
-        resolve(p);
-      },
-    });
-  });
-}
+const diagnosticsFor = (uri: string, test?: (p: Published) => boolean, since?: number) =>
+  server.diagnosticsFor(uri, test, since);
 
 const file = path.join(dir, 'keepalived.conf');
 const uri = pathToFileURL(file).href;
@@ -175,33 +142,13 @@ const at = (line: number, character: number) => ({ textDocument: { uri }, positi
 
 beforeAll(async () => {
   write('keepalived.conf', CONFIG);
-  child = spawn(process.execPath, [path.join(REPO, 'bin', 'keepalived-lint.js'), 'lsp', '--stdio'], { cwd: dir });
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  client = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  client.onNotification('textDocument/publishDiagnostics', (p: Published) => {
-    published.push(p);
-    for (const w of waiters.splice(0)) {
-      if (w.test(p)) w.resolve(p);
-      else waiters.push(w);
-    }
-  });
-  client.listen();
-  const init = await client.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    capabilities: {},
-  });
-  expect(init).toMatchObject({ capabilities: { hoverProvider: true, definitionProvider: true } });
-  await client.sendNotification('initialized', {});
-  await client.sendNotification('textDocument/didOpen', {
-    textDocument: { uri, languageId: 'keepalived', version: 1, text: CONFIG },
-  });
+  server = await startServer(dir);
+  ({ child, client, published } = server);
+  expect(server.capabilities).toMatchObject({ hoverProvider: true, definitionProvider: true });
+  await server.open(file, CONFIG);
 }, 30_000);
 
-afterAll(() => {
-  client?.dispose();
-  child?.kill();
-});
+afterAll(() => server?.stop());
 
 describe('keepalived-lint lsp', () => {
   it('publishes the findings with code, severity, range and the rule page', async () => {
