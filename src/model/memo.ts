@@ -7,12 +7,17 @@
 import type { ConfigTree, Statement } from '../tree/index.js';
 
 export function perTree<T>(derive: (tree: ConfigTree) => T): (tree: ConfigTree) => T {
-  const cache = new WeakMap<ConfigTree, T>();
-  return (tree) => {
-    let v = cache.get(tree);
+  return memoized(derive);
+}
+
+/** `derive` computed once per key object (kept as long as the key lives). */
+function memoized<K extends object, T>(derive: (key: K) => T): (key: K) => T {
+  const cache = new WeakMap<K, T>();
+  return (key) => {
+    let v = cache.get(key);
     if (v === undefined) {
-      v = derive(tree);
-      cache.set(tree, v);
+      v = derive(key);
+      cache.set(key, v);
     }
     return v;
   };
@@ -27,13 +32,5 @@ export const topKeywords = perTree((tree) => new Set(tree.top.map((s) => s.keywo
  * the statement and its block alone decide. Example: perStatement((st) => parse(st))(st).
  */
 export function perStatement<T>(derive: (st: Statement) => T): (st: Statement) => T {
-  const cache = new WeakMap<Statement, T>();
-  return (st) => {
-    let v = cache.get(st);
-    if (v === undefined) {
-      v = derive(st);
-      cache.set(st, v);
-    }
-    return v;
-  };
+  return memoized(derive);
 }
