@@ -59,11 +59,11 @@ export interface PreprocessOptions {
    */
   nulDropsLine?: boolean;
   /**
-   * One reading for every config-id (preprocessShared; each pass: src/preprocess/passes.ts sharedPass): a `@id` line is read
-   * whatever the id and its lines are tagged with the condition, so that each pass is a selection
-   * of the same lines. Only for configs whose `@id` lines are plain keyword lines; any other kind
-   * of `@id` line (a definition, an include, a brace, a `$` use, `${_INSTANCE}`) makes the reading
-   * throw Unshareable, and the passes are read one by one.
+   * One reading for every config-id (preprocessShared; each pass: src/preprocess/passes.ts
+   * sharedPass): a `@id` line is read whatever the id and its lines are tagged with the condition,
+   * so that each pass is a selection of the same lines. Only for configs whose `@id` lines are
+   * plain keyword lines; any other kind of `@id` line (a definition, an include, a brace, a `$`
+   * use, `${_INSTANCE}`) makes the reading throw Unshareable, and the passes are read one by one.
    */
   shared?: boolean;
 }
