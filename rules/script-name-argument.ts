@@ -36,7 +36,9 @@ export const rule = defineRule({
     return {
       end() {
         const all = ctx.scripts.allNames;
-        const interfaces = configInterfaces(ctx.tree);
+        // Walks every statement: only when some argument could be a name.
+        let ifs: Set<string> | undefined;
+        const interfaces = () => (ifs ??= configInterfaces(ctx.tree));
         const calls = ctx.scripts.refs.map((ref) => ({
           ref,
           cmd: readCommand(ref, ctx.target),
@@ -61,7 +63,7 @@ export const rule = defineRule({
           cmd.argv.forEach((w, i) => {
             if (i === 0 || notAName(w.text, interfaces)) return;
             const others = (passing.get(key(call, i)) ?? []).filter((o) => o.call !== call);
-            const at = cmd.origin(w.chars);
+            const at = cmd.wordOrigin(w);
             const data = { word: w.text, program, hook: hookLabel(ref) };
             const where = (o: (typeof others)[number]) =>
               `${hookLabel(o.call.ref)} at ${ctx.where(o.call.ref.statement.keyword.origin)} ` +
@@ -71,7 +73,7 @@ export const rule = defineRule({
               if (owners.length !== 1 || owners.includes(w.text) || !own.length) return;
               const other = own.map(where).slice(0, 2).join('; ');
               const rel = own.map((o) => ({
-                origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin,
+                origin: o.call.cmd.wordOrigin(o.call.cmd.argv[o.i]!).origin,
                 message: `${hookLabel(o.call.ref)} passes its own name here`,
               }));
               ctx.report({
@@ -102,7 +104,7 @@ export const rule = defineRule({
               related: [
                 ...(best ? related(best, `"${best}" is defined here`) : []),
                 ...others.slice(0, 2).map((o) => ({
-                  origin: o.call.cmd.origin(o.call.cmd.argv[o.i]!.chars).origin,
+                  origin: o.call.cmd.wordOrigin(o.call.cmd.argv[o.i]!).origin,
                   message: 'a defined name at the same position',
                 })),
               ],

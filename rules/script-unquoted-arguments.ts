@@ -51,7 +51,9 @@ export const rule = defineRule({
     const users = compareVersions(t, USERS) >= 0;
     return {
       end() {
-        const known = configUsers(ctx.tree);
+        // Walks every statement: only for a line with words after its command.
+        let accounts: Set<string> | undefined;
+        const known = () => (accounts ??= configUsers(ctx.tree));
         for (const ref of ctx.scripts.refs) {
           const cmd = readCommand(ref, t);
           const words = cmd.words.slice(1);
@@ -94,7 +96,7 @@ export const rule = defineRule({
           if (commandOnly || !users) {
             const userLine = commandOnly && users ? ' (the user comes from a separate "user" line)' : '';
             const asUser =
-              commandOnly && users && words.length <= 2 && known.has(words[0]!.text)
+              commandOnly && users && words.length <= 2 && known().has(words[0]!.text)
                 ? `, or, if "${words[0]!.text}" is meant as the user, ` +
                   `write "user ${words.map((w) => w.text).join(' ')}" ` +
                   `on a line of its own`
@@ -127,7 +129,7 @@ export const rule = defineRule({
               data: { ...data, user, roles, dropped, change },
               ...quote,
             });
-          } else if (!known.has(user)) {
+          } else if (!known().has(user)) {
             ctx.report({
               messageId: 'maybeUser',
               severity: 'warning',

@@ -33,7 +33,14 @@ export class ArgvWord {
   private readonly raws: Int32Array;
   private readonly quotes: string;
 
-  constructor(cs: readonly CommandChar[]) {
+  /** A word written as it is (no quote, no backslash): `length` characters from `start` of the raw line. */
+  static plain(text: string, start: number): ArgvWord {
+    const raws = new Int32Array(text.length);
+    for (let i = 0; i < raws.length; i++) raws[i] = start + i;
+    return new ArgvWord(text, raws, '-'.repeat(text.length));
+  }
+
+  static of(cs: readonly CommandChar[]): ArgvWord {
     let text = '';
     let quotes = '';
     const raws = new Int32Array(cs.length);
@@ -43,9 +50,19 @@ export class ArgvWord {
       quotes += QUOTE_CODE[x.quote];
       raws[i] = x.raw;
     }
+    return new ArgvWord(text, raws, quotes);
+  }
+
+  private constructor(text: string, raws: Int32Array, quotes: string) {
     this.text = text;
     this.quotes = quotes;
     this.raws = raws;
+  }
+
+  /** Offsets in the raw line of the first character and after the last ([0, 0] for an empty word). */
+  get span(): [number, number] {
+    const n = this.raws.length;
+    return n ? [this.raws[0]!, this.raws[n - 1]! + 1] : [0, 0];
   }
 
   get chars(): CommandChar[] {
@@ -90,6 +107,8 @@ export interface Command {
   /** The command string split into argv (step 3). */
   argv: ArgvWord[];
   origin(chars: CommandChar[]): { origin: Origin; via: Expansion[] };
+  /** Where a word of `words` or `argv` was written (the keyword for an empty word). */
+  wordOrigin(w: ArgvWord): { origin: Origin; via: Expansion[] };
 }
 
 type Char = { c: string; raw: number };
@@ -169,12 +188,23 @@ function splitCommandLine(st: Statement, target: Version): Command {
   const raw = st.line.raw;
   const text = raw.text;
   const from = st.keyword.text.length;
-  const chars: Char[] = [];
-  for (let i = from; i < text.length; i++) chars.push({ c: text[i]!, raw: i });
   const outerEscapes = compareVersions(target, '2.3.2') < 0;
-  const toWord = (cs: CommandChar[]): ArgvWord => new ArgvWord(cs);
-  const words = splitQuoted(chars, outerEscapes).map(toWord);
-  const argv = words[0] ? splitQuoted(words[0].chars, true).map(toWord) : [];
+  let words: ArgvWord[];
+  let argv: ArgvWord[];
+  if (!PLAIN_SCAN.test(text.slice(from))) {
+    // No quote and no backslash (nearly every line): both splits are splits on blanks, and the
+    // command string is one word, its own argv.
+    words = [];
+    BLANK_SEPARATED.lastIndex = from;
+    for (let m = BLANK_SEPARATED.exec(text); m; m = BLANK_SEPARATED.exec(text)) words.push(ArgvWord.plain(m[0], m.index));
+    argv = words[0] ? [words[0]] : [];
+  } else {
+    const chars: Char[] = [];
+    for (let i = from; i < text.length; i++) chars.push({ c: text[i]!, raw: i });
+    const toWord = (cs: CommandChar[]): ArgvWord => ArgvWord.of(cs);
+    words = splitQuoted(chars, outerEscapes).map(toWord);
+    argv = words[0] ? splitQuoted(words[0].chars, true).map(toWord) : [];
+  }
   return {
     words,
     argv,
@@ -182,8 +212,18 @@ function splitCommandLine(st: Statement, target: Version): Command {
       if (!cs.length) return { origin: st.keyword.origin, via: st.keyword.via };
       return raw.origin(cs[0]!.raw, cs[cs.length - 1]!.raw + 1);
     },
+    wordOrigin(w) {
+      if (!w.text.length) return { origin: st.keyword.origin, via: st.keyword.via };
+      const [a, b] = w.span;
+      return raw.origin(a, b);
+    },
   };
 }
+
+/** What makes splitQuoted() more than a split on blanks: a quote or a backslash. */
+const PLAIN_SCAN = /["'\\]/;
+/** splitQuoted()'s blanks are JavaScript's \s: the same words. */
+const BLANK_SEPARATED = /\S+/g;
 
 const REDIRECT = /^(\d*|&)(>>|>&|>\||<<|<&|<>|>|<)(&?\d+|-|[^\s|&;<>\0]*)/;
 

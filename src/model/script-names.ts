@@ -64,13 +64,16 @@ export function isState(word: string): boolean {
   return STATES.test(word);
 }
 
-/** Words that are something else than a name: numbers, addresses, paths, options, states, URLs. */
-export function notAName(word: string, interfaces: ReadonlySet<string>): boolean {
+/**
+ * Words that are something else than a name: numbers, addresses, paths, options, states, URLs,
+ * the config's interfaces (`interfaces` is asked only for a word that could be a name).
+ */
+export function notAName(word: string, interfaces: () => ReadonlySet<string>): boolean {
   return (
     !/[A-Za-z]/.test(word) ||
     /[/=\s"'$]|^-/.test(word) ||
     STATES.test(word) ||
-    interfaces.has(word) ||
+    interfaces().has(word) ||
     parseAddress(word.split('/')[0]!) !== null
   );
 }

@@ -83,6 +83,18 @@ const VRRP_FIFO_HOOKS = new Set(['notify_fifo_script', 'vrrp_notify_fifo_script'
  * told which instance it guards, a notify_master that writes its own arguments).
  */
 const WRITTEN_NAME_HOOKS = new Set([...INSTANCE_HOOKS, 'script', 'misc_path']);
+/** Every keyword that is a script reference somewhere (the others are passed over at once). */
+const ANY_HOOK = new Set([
+  ...INSTANCE_HOOKS,
+  ...GROUP_HOOKS,
+  ...GLOBAL_HOOKS,
+  'script',
+  'misc_path',
+  'notify_up',
+  'notify_down',
+  'quorum_up',
+  'quorum_down',
+]);
 /** Hooks that use word 1 only (user and group come from a `user` keyword). */
 const COMMAND_ONLY = new Set(['script', 'misc_path']);
 
@@ -113,8 +125,8 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
   // A repeated notify line keepalived ignores runs nothing (duplicate-keyword reports it).
   const ignored = ignoredRepeats(tree.all, target);
   for (const st of tree.all) {
-    if (ignored.has(st)) continue;
     const hook = st.keyword.text;
+    if (!ANY_HOOK.has(hook) || ignored.has(st)) continue;
     const block = st.parent?.keyword.text ?? '';
     const blockName = st.parent?.args[0]?.text ?? '';
     let owner: ScriptRef['owner'] | null = null;
@@ -136,7 +148,7 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
     const cmd = readCommandLine(st, target);
     const word = (w: ArgvWord): ScriptWord => ({
       text: w.text,
-      ...cmd.origin(w.chars),
+      ...cmd.wordOrigin(w),
       quoted: w.quoted,
     });
     const words = cmd.words.map(word);

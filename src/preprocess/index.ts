@@ -589,7 +589,7 @@ class Preprocessor {
       const o = m.origin(wordsFrom, wordsTo);
       this.lines.push({
         kind: 'words',
-        tokens: words.slice(),
+        tokens: words,
         raw: m.slice(wordsFrom, wordsTo),
         origin: o.origin,
         via: o.via.length ? o.via : via,
