@@ -59,6 +59,7 @@ export function pathMap(
     prefix.endsWith('/') ? p.startsWith(prefix) : p === prefix || p.startsWith(prefix + '/');
   const join = (base: string, rest: string) => (rest ? path.posix.join(base, rest) : base);
   const local = new Map<string, string>();
+  const systemByPath = new Map<string, boolean>();
   /** The `paths:` mapping that places an absolute path, the longest first. */
   const mappingFor = (p: string) => byFrom.find((m) => under(p, m.from));
   const toLocal = (deployed: string): string => {
@@ -70,8 +71,13 @@ export function pathMap(
     root,
     onHost: onRoot && mappings.length === 0,
     systemProgram(deployed) {
+      // Asked for every script reference each time a rule looks at its file: once per path.
+      const known = systemByPath.get(deployed);
+      if (known !== undefined) return known;
       const p = path.posix.resolve('/', deployed);
-      return !onRoot && system.some((s) => p.startsWith(s)) && !mappingFor(p);
+      const found = !onRoot && system.some((s) => p.startsWith(s)) && !mappingFor(p);
+      if (systemByPath.size < 10_000) systemByPath.set(deployed, found);
+      return found;
     },
     rootPlacing(deployed) {
       return onRoot || mappingFor(path.posix.resolve('/', deployed)) ? null : root;
