@@ -142,12 +142,11 @@ export const rule = defineRule({
         const scope = scopeOf(ctx.table, s.parent);
         const email = emptyEmailBlock(s, ctx.target);
         const smtp = checkSmtpServer(s, ctx.target);
-        for (const f of [
-          ...checkStatementValues(s, scope, ctx.table),
-          ...checkValueLines(s),
-          ...(email ? [email] : []),
-          ...(smtp ? [smtp] : []),
-        ]) {
+        const words = checkStatementValues(s, scope, ctx.table);
+        const lines = s.values.length ? checkValueLines(s) : [];
+        // Nearly every statement is valid: no list is built for it.
+        if (!words.length && !lines.length && !email && !smtp) return;
+        for (const f of [...words, ...lines, ...(email ? [email] : []), ...(smtp ? [smtp] : [])]) {
           ctx.report({
             messageId: f.messageId,
             at: f.at,
