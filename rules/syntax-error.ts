@@ -168,9 +168,14 @@ export const rule = defineRule({
         const quoteLines = new Set(
           ctx.problems.filter((p) => p.code === 'unterminated-quote').map((p) => lineOf(p.origin)),
         );
-        for (const line of ctx.lines) {
-          const t = line.tokens.find((x) => x.unterminated);
-          if (t && !quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
+        for (let i = 0; i < ctx.lines.length; i++) {
+          const tokens = ctx.lines[i]!.tokens;
+          for (let k = 0; k < tokens.length; k++) {
+            const t = tokens[k]!;
+            if (!t.unterminated) continue;
+            if (!quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
+            break;
+          }
         }
         const balance = ctx.tree.braces;
         // Which statement each "{" opens, and which "{" each "}" closes: built only when a brace

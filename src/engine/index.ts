@@ -326,10 +326,12 @@ function runRules(
     if (v.end) ends.push(v.end);
   }
   // One walk over the statements for all rules, then each rule's end hook.
-  for (const s of tree.all) {
-    for (const fn of everyStatement) fn(s);
+  const all = tree.all;
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!;
+    for (let k = 0; k < everyStatement.length; k++) everyStatement[k]!(s);
     const list = byKeyword.get(s.keyword.text);
-    if (list) for (const fn of list) fn(s);
+    if (list) for (let k = 0; k < list.length; k++) list[k]!(s);
   }
   for (const end of ends) end();
   for (const g of groups) out.push(...g.items());

@@ -42,12 +42,14 @@ const TRACKERS = new WeakMap<ConfigTree, Map<string, string[]>>();
 /** Interface names the config uses (interface, track_interface, `dev X`, use_vmac names). */
 export function configInterfaces(tree: ConfigTree): Set<string> {
   const out = new Set<string>();
-  for (const st of tree.all) {
+  const all = tree.all;
+  for (let i = 0; i < all.length; i++) {
+    const st = all[i]!;
     const kw = st.keyword.text;
     if ((kw === 'interface' || kw === 'use_vmac') && st.args[0]) out.add(st.args[0].text);
     if (kw === 'track_interface') for (const l of st.values) if (l.tokens[0]) out.add(l.tokens[0].text);
     addDevs(st.args, out);
-    for (const v of st.values) addDevs(v.tokens, out);
+    for (let j = 0; j < st.values.length; j++) addDevs(st.values[j]!.tokens, out);
   }
   return out;
 }
@@ -81,7 +83,9 @@ export function notAName(word: string, interfaces: () => ReadonlySet<string>): b
 /** User names the config itself sets (script_user, `user` lines, FIFO users), plus the usual ones. */
 export function configUsers(tree: ConfigTree): Set<string> {
   const out = new Set(['root', 'keepalived_script', 'nobody']);
-  for (const st of tree.all) {
+  const all = tree.all;
+  for (let i = 0; i < all.length; i++) {
+    const st = all[i]!;
     const kw = st.keyword.text;
     if ((kw === 'script_user' || kw === 'user') && st.args[0]) out.add(st.args[0].text);
     if (kw.endsWith('notify_fifo') && st.args[1]) out.add(st.args[1].text);

@@ -124,7 +124,9 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
   const out: ScriptRef[] = [];
   // A repeated notify line keepalived ignores runs nothing (duplicate-keyword reports it).
   const ignored = ignoredRepeats(tree.all, target);
-  for (const st of tree.all) {
+  const all = tree.all;
+  for (let i = 0; i < all.length; i++) {
+    const st = all[i]!;
     const hook = st.keyword.text;
     if (!ANY_HOOK.has(hook) || ignored.has(st)) continue;
     const block = st.parent?.keyword.text ?? '';

@@ -364,7 +364,8 @@ export function braceBalance(lines: LogicalLine[]): BraceBalance {
   const extra: Token[] = [];
   const pairs = new Map<Token, Token>();
   let region: { token: Token; open: boolean }[] = [];
-  for (const l of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
     if (l.kind === 'open') {
       if (stack.length === 0) region = [];
       stack.push(l.tokens[0]!);
