@@ -161,7 +161,16 @@ export interface InstanceBasics {
 }
 
 /** What keepalived's chk_min_cfg() and the unicast/VIP checks of vrrp_complete_instance() look at. */
+/** Asked by several rules for every instance: derived once per instance. */
+const basicsOf = new WeakMap<InstanceSettings, InstanceBasics>();
+
 export function instanceBasics(s: InstanceSettings): InstanceBasics {
+  let b = basicsOf.get(s);
+  if (!b) basicsOf.set(s, (b = deriveInstanceBasics(s)));
+  return b;
+}
+
+function deriveInstanceBasics(s: InstanceSettings): InstanceBasics {
   const kids = s.instance.statement.children.filter((c) => c.def);
   const named = (k: string) => kids.filter((c) => c.keyword.text === k);
   const family = s.instance.nativeIpv6 ? 'ipv6' : s.instance.addresses[0]?.family;

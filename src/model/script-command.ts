@@ -196,7 +196,8 @@ function splitCommandLine(st: Statement, target: Version): Command {
     // command string is one word, its own argv.
     words = [];
     BLANK_SEPARATED.lastIndex = from;
-    for (let m = BLANK_SEPARATED.exec(text); m; m = BLANK_SEPARATED.exec(text)) words.push(ArgvWord.plain(m[0], m.index));
+    for (let m = BLANK_SEPARATED.exec(text); m; m = BLANK_SEPARATED.exec(text))
+      words.push(ArgvWord.plain(m[0], m.index));
     argv = words[0] ? [words[0]] : [];
   } else {
     const chars: Char[] = [];
@@ -225,6 +226,9 @@ const PLAIN_SCAN = /["'\\]/;
 /** splitQuoted()'s blanks are JavaScript's \s: the same words. */
 const BLANK_SEPARATED = /\S+/g;
 
+/** The characters a shell construct starts with (an assignment's `=`, a tilde, a glob's `[`...). */
+const CONSTRUCT_CHARS = /[=$`<>&|;*?[~]/;
+
 const REDIRECT = /^(\d*|&)(>>|>&|>\||<<|<&|<>|>|<)(&?\d+|-|[^\s|&;<>\0]*)/;
 
 /**
@@ -235,6 +239,8 @@ const REDIRECT = /^(\d*|&)(>>|>&|>\||<<|<&|<>|>|<)(&?\d+|-|[^\s|&;<>\0]*)/;
 export function shellConstructs(cmd: Command, fileOpenTest: boolean): ShellConstruct[] {
   const out: ShellConstruct[] = [];
   cmd.argv.forEach((w, wi) => {
+    // Every construct below starts at one of these characters: most words have none.
+    if (!CONSTRUCT_CHARS.test(w.text)) return;
     const cs = w.chars;
     const url = w.text.includes('://');
     // A template placeholder such as <floating-ip> is no redirection anybody meant.

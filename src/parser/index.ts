@@ -176,6 +176,9 @@ export const decomment: (text: string) => DecommentResult = decommentLine;
 /** Split decommented text into words and braces, the way alloc_strvec_r() and the brace splitter do. */
 export const tokenize: (text: string) => RawToken[] = tokenizeLine;
 
+/** The same split into reusable columns, without an object per word (the preprocessor's form). */
+export { TOKEN_BRACE, TOKEN_QUOTED, TOKEN_UNTERMINATED, TokenColumns } from './lexer.js';
+
 /** Recognise a `@id` prefix, a `$NAME=value` definition or a `~SEQ(...)` line. */
 export const parseDirective = (text: string): Directive => directiveLine(text) ?? grammarDirective(text);
 

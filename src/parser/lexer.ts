@@ -81,44 +81,81 @@ export function decommentLine(text: string): DecommentResult {
   return { pieces, commentAt: i < n ? i : null, unterminatedQuoteAt };
 }
 
-/** Rule `tokens`: words, double-quoted words (text without the quotes) and braces. */
-export function tokenizeLine(text: string): RawToken[] {
-  const out: RawToken[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (isBlankCode(c)) {
-      i++;
-    } else if (c === OPEN || c === CLOSE) {
-      out.push({ text: c === OPEN ? '{' : '}', start: i, end: i + 1, quoted: false, brace: true, unterminated: false });
-      i++;
-    } else if (c === QUOTE) {
-      const close = text.indexOf('"', i + 1);
-      if (close === -1) {
-        out.push({ text: text.slice(i + 1), start: i, end: n, quoted: true, brace: false, unterminated: true });
-        i = n;
+/**
+ * The tokens of a line as columns, filled by tokenizeInto() and read at once: the preprocessor
+ * makes its own token of each, so a per-word object in between was garbage (10,000 instances:
+ * 440,000 of them). `text[k]` is the word (without its quotes), `start[k]`/`end[k]` its offsets.
+ */
+export class TokenColumns {
+  count = 0;
+  text: string[] = [];
+  start: number[] = [];
+  end: number[] = [];
+  /** Bits: 1 quoted, 2 brace, 4 unterminated. */
+  flags: number[] = [];
+
+  private add(text: string, start: number, end: number, flags: number): void {
+    const k = this.count++;
+    this.text[k] = text;
+    this.start[k] = start;
+    this.end[k] = end;
+    this.flags[k] = flags;
+  }
+
+  /** Rule `tokens`: words, double-quoted words (text without the quotes) and braces. Returns the count. */
+  tokenize(text: string): number {
+    this.count = 0;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isBlankCode(c)) {
+        i++;
+      } else if (c === OPEN || c === CLOSE) {
+        this.add(c === OPEN ? '{' : '}', i, i + 1, TOKEN_BRACE);
+        i++;
+      } else if (c === QUOTE) {
+        const close = text.indexOf('"', i + 1);
+        if (close === -1) {
+          this.add(text.slice(i + 1), i, n, TOKEN_QUOTED | TOKEN_UNTERMINATED);
+          i = n;
+        } else {
+          this.add(text.slice(i + 1, close), i, close + 1, TOKEN_QUOTED);
+          i = close + 1;
+        }
       } else {
-        out.push({
-          text: text.slice(i + 1, close),
-          start: i,
-          end: close + 1,
-          quoted: true,
-          brace: false,
-          unterminated: false,
-        });
-        i = close + 1;
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (isBlankCode(d) || d === QUOTE || d === OPEN || d === CLOSE) break;
+          j++;
+        }
+        this.add(text.slice(i, j), i, j, 0);
+        i = j;
       }
-    } else {
-      let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (isBlankCode(d) || d === QUOTE || d === OPEN || d === CLOSE) break;
-        j++;
-      }
-      out.push({ text: text.slice(i, j), start: i, end: j, quoted: false, brace: false, unterminated: false });
-      i = j;
     }
+    return this.count;
+  }
+}
+
+export const TOKEN_QUOTED = 1;
+export const TOKEN_BRACE = 2;
+export const TOKEN_UNTERMINATED = 4;
+
+/** Rule `tokens` as objects (the grammar's form; the preprocessor reads TokenColumns). */
+export function tokenizeLine(text: string): RawToken[] {
+  const cols = new TokenColumns();
+  const out: RawToken[] = [];
+  for (let k = 0, n = cols.tokenize(text); k < n; k++) {
+    const f = cols.flags[k]!;
+    out.push({
+      text: cols.text[k]!,
+      start: cols.start[k]!,
+      end: cols.end[k]!,
+      quoted: (f & TOKEN_QUOTED) !== 0,
+      brace: (f & TOKEN_BRACE) !== 0,
+      unterminated: (f & TOKEN_UNTERMINATED) !== 0,
+    });
   }
   return out;
 }

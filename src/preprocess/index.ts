@@ -11,7 +11,15 @@
  * for one config-id and keeps, for every word, where it was written and the expansions behind it.
  */
 import * as path from 'node:path';
-import { decomment, parseDirective, tokenize, type SequenceHead } from '../parser/index.js';
+import {
+  decomment,
+  parseDirective,
+  TOKEN_BRACE,
+  TOKEN_QUOTED,
+  TOKEN_UNTERMINATED,
+  TokenColumns,
+  type SequenceHead,
+} from '../parser/index.js';
 import type { FileHost } from '../source/host.js';
 import { expandGlob, hasMagic } from '../source/glob.js';
 import { LineIndex } from '../source/line-index.js';
@@ -84,6 +92,8 @@ const MAX_SUBSTITUTIONS_PER_LINE = 1000;
  * cost grows with the square of the text.
  */
 const MAX_EXPANDED_CHARS = 8 * (MAX_LINE_BYTES + 1);
+/** What decomment() acts on: a quote, a backslash, a comment character. Lines without are code as they are. */
+const DECOMMENT_CHARS = /["\\#!]/;
 const MAX_SEQUENCE_VALUES = 100_000;
 const INCLUDE_RE = /^(include[rmwba]?)[ \t]+(.*)$/;
 /** Text after a brace that the line steps would change: a prefix, definition, sequence, include. */
@@ -209,6 +219,9 @@ class Preprocessor {
    * handful of chains (16 MB). Keys are numbers: an id per chain, per name, per file.
    */
   private readonly ids = new Map<string, number>();
+
+  /** The tokens of the line being read (wordsAndBraces). */
+  private readonly columns = new TokenColumns();
 
   /**
    * One string per distinct short word: a config repeats its keywords and values (10,000
@@ -382,6 +395,11 @@ class Preprocessor {
       return;
     }
     const src = MappedText.literal(lineText, sf.path, at);
+    // Most lines have no quote, backslash or comment: nothing to decomment.
+    if (!DECOMMENT_CHARS.test(lineText)) {
+      this.code(sf, src.trim());
+      return;
+    }
     const dc = decomment(lineText);
     if (dc.unterminatedQuoteAt !== null) {
       this.problem('unterminated-quote', { file: sf.path, start: at + dc.unterminatedQuoteAt, end: span.end }, [], {
@@ -395,7 +413,11 @@ class Preprocessor {
         });
       }
     }
-    const code = src.fromPieces(dc.pieces).trim();
+    this.code(sf, src.fromPieces(dc.pieces).trim());
+  }
+
+  /** A physical line's code, comments gone. */
+  private code(sf: SourceFile, code: MappedText): void {
     // A line that is only a comment is skipped, even inside a multi-line definition.
     if (code.length === 0) return;
     if (this.multiline) {
@@ -558,16 +580,14 @@ class Preprocessor {
     if (m !== m0) {
       // Substitution may have brought `#`, `!`, or a line that is itself a `@id` line, a
       // definition or a sequence: read it again from the conditional step (2.2.7 does).
-      const dc = decomment(m.text);
-      m = m.fromPieces(dc.pieces).trim();
+      m = (DECOMMENT_CHARS.test(m.text) ? m.fromPieces(decomment(m.text).pieces) : m).trim();
       if (/^[@$~]/.test(m.text) && m.text !== m0.text) this.logicalText(sf, m, via, depth + 1);
       // One level deeper: text after a brace is read again and substituted again, so a
       // definition that expands to `} $X` would otherwise be re-read without end.
       else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth + 1);
     } else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth);
     for (const extra of extraLines) {
-      const dc = decomment(extra.text);
-      const e = extra.fromPieces(dc.pieces).trim();
+      const e = (DECOMMENT_CHARS.test(extra.text) ? extra.fromPieces(decomment(extra.text).pieces) : extra).trim();
       if (e.length) this.logicalText(sf, e, via, depth + 1);
     }
   }
@@ -584,8 +604,11 @@ class Preprocessor {
       this.include(sf, inc[1]!, m.slice(m.text.length - inc[2]!.length).trim(), m);
       return;
     }
-    const raw = tokenize(m.text);
-    if (!this.spendWords(raw.length, m.length, m, via)) return;
+    // The columns are reused by the next line: read here only (a brace's residue is read by a
+    // recursive call, after which this loop returns).
+    const cols = this.columns;
+    const count = cols.tokenize(m.text);
+    if (!this.spendWords(count, m.length, m, via)) return;
     let words: Token[] = [];
     let wordsFrom = 0;
     let wordsTo = 0;
@@ -605,25 +628,23 @@ class Preprocessor {
     // A line as written (no expansion): a word's place is the line's start plus its offset.
     const literalAt = m.literalStart();
     const literalVia = m.literalVia.length ? m.literalVia : via;
-    for (const t of raw) {
+    for (let k = 0; k < count; k++) {
+      const tText = cols.text[k]!;
+      const tStart = cols.start[k]!;
+      const tEnd = cols.end[k]!;
+      const flags = cols.flags[k]!;
+      const quoted = (flags & TOKEN_QUOTED) !== 0;
+      const unterminated = (flags & TOKEN_UNTERMINATED) !== 0;
       let token: SourceToken;
-      const text = this.word(t.text);
+      const text = this.word(tText);
       if (literalAt !== null)
-        token = new SourceToken(
-          text,
-          t.quoted,
-          t.unterminated,
-          m.file,
-          literalAt + t.start,
-          literalAt + t.end,
-          literalVia,
-        );
+        token = new SourceToken(text, quoted, unterminated, m.file, literalAt + tStart, literalAt + tEnd, literalVia);
       else {
-        const o = m.origin(t.start, t.end);
+        const o = m.origin(tStart, tEnd);
         token = new SourceToken(
           text,
-          t.quoted,
-          t.unterminated,
+          quoted,
+          unterminated,
           o.origin.file,
           o.origin.start,
           o.origin.end,
@@ -631,21 +652,21 @@ class Preprocessor {
         );
       }
       const tokVia = token.via;
-      if (t.brace) {
+      if (flags & TOKEN_BRACE) {
         // keepalived's brace count: a file of `{` lines would keep millions of blocks open.
-        if (t.text === '{' && ++this.braceDepth > MAX_BRACE_DEPTH) {
+        if (tText === '{' && ++this.braceDepth > MAX_BRACE_DEPTH) {
           this.exceed('brace-depth', token, tokVia);
           return;
         }
-        if (t.text === '}' && this.braceDepth > 0) this.braceDepth--;
+        if (tText === '}' && this.braceDepth > 0) this.braceDepth--;
         flush();
-        this.lines.push({ kind: t.text === '{' ? 'open' : 'close', tokens: [token], origin: token, via: tokVia });
+        this.lines.push({ kind: tText === '{' ? 'open' : 'close', tokens: [token], origin: token, via: tokVia });
         // Look at the text after the brace before building it: it rarely needs reading again.
-        let after = t.end;
+        let after = tEnd;
         while (after < m.text.length && isBlank(m.text[after]!)) after++;
         RESIDUE_AT.lastIndex = after;
         if (!RESIDUE_AT.test(m.text)) continue;
-        const residue = m.slice(t.end).trim();
+        const residue = m.slice(tEnd).trim();
         if (RESIDUE_NEEDS_READING.test(residue.text)) {
           // The residue is shorter than the line, so this recursion ends (unless substitution
           // makes it longer again: content() counts that as a level).
@@ -653,8 +674,8 @@ class Preprocessor {
           return;
         }
       } else {
-        if (!words.length) wordsFrom = t.start;
-        wordsTo = t.end;
+        if (!words.length) wordsFrom = tStart;
+        wordsTo = tEnd;
         words.push(token);
       }
     }
