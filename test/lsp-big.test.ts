@@ -90,14 +90,19 @@ describe('keepalived-lint lsp on a 10,000-instance config', () => {
   it('publishes only the findings of the last version after a storm of changes', async () => {
     const file = write('storm/keepalived.conf', instances(500));
     const uri = await server.open(file, instances(500));
+    // The opened version's findings may come before the storm does (its lint can be that quick):
+    // wait for them, so that every publication after `since` belongs to the storm.
+    const start = server.published.length;
+    await server.diagnosticsFor(uri, (q) => q.version === 1, start, 60_000);
     const since = server.published.length;
     const last = 7;
     for (let v = 2; v <= last; v++) {
-      // Each change after the debounce: each starts a lint that the next one supersedes.
+      // Each change after the debounce: each starts a lint that the next one supersedes (3,000
+      // instances take over a second to lint, the changes come 200 ms apart).
       await new Promise((r) => setTimeout(r, 200));
       await server.client.sendNotification('textDocument/didChange', {
         textDocument: { uri, version: v },
-        contentChanges: [{ text: instances(1000, `    priorty${v} 100\n`) }],
+        contentChanges: [{ text: instances(3000, `    priorty${v} 100\n`) }],
       });
     }
     const p = await server.diagnosticsFor(uri, () => true, since, 60_000);
