@@ -22,7 +22,7 @@
  * key>":{"mac":"<hex>","body":"{\"deps\":[[\"readText\",\"/r/k.conf\",\"9f1c…\"]],…}"}}}
  */
 import { createRequire } from 'node:module';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { crypto } from '../source/builtins.js';
 import { readCapped, writeNew, writeReplacing } from './safe-file.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -70,12 +70,12 @@ export function defaultCacheFile(cwd: string, env: Record<string, string | undef
   } catch {
     // A folder that cannot be resolved keys by its name.
   }
-  return path.join(dir, `${createHash('sha256').update(real).digest('hex').slice(0, 32)}.json`);
+  return path.join(dir, `${crypto().createHash('sha256').update(real).digest('hex').slice(0, 32)}.json`);
 }
 
 /** The MAC of an entry: binds its text to its key (an entry moved to another config does not verify). */
 export function entryMac(secret: Buffer, key: string, body: string): string {
-  return createHmac('sha256', secret).update(MAC_DOMAIN).update(key).update('\0').update(body).digest('hex');
+  return crypto().createHmac('sha256', secret).update(MAC_DOMAIN).update(key).update('\0').update(body).digest('hex');
 }
 
 /** The key file beside a cache file. */
@@ -253,7 +253,7 @@ function isSigned(e: unknown): e is SignedEntry {
 function macEquals(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
+  return x.length === y.length && crypto().timingSafeEqual(x, y);
 }
 
 const WHY: Record<string, string> = {
@@ -284,8 +284,8 @@ function loadOrCreateKey(keyFile: string): { key: Buffer } | { error: string } {
     return { key: Buffer.from(hex, 'hex') };
   }
   if (read.error !== 'missing') return { error: read.error };
-  const key = randomBytes(KEY_BYTES);
-  const tmp = `${keyFile}.${randomBytes(6).toString('hex')}.tmp`;
+  const key = crypto().randomBytes(KEY_BYTES);
+  const tmp = `${keyFile}.${crypto().randomBytes(6).toString('hex')}.tmp`;
   try {
     writeNew(tmp, key.toString('hex') + '\n');
     // link() fails if another run made the key first: then that one is the key.

@@ -8,7 +8,7 @@
  *   writeReplacing('/ci/repo/out.sarif', text, 0o644)   // out.sarif -> /etc/passwd: the link is replaced
  *   readCapped('/ci/repo/base.json', 16 << 20)          // a link: { error: 'is a symbolic link; not read' }
  */
-import { randomBytes } from 'node:crypto';
+import { crypto } from '../source/builtins.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -86,7 +86,7 @@ export function writeNew(file: string, text: string, mode = 0o600): void {
  * replaced, never written through. Throws the file-system error (the caller words it).
  */
 export function writeReplacing(file: string, text: string, o: { mode?: number; makeFolder?: boolean } = {}): void {
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = `${file}.${crypto().randomBytes(6).toString('hex')}.tmp`;
   try {
     if (o.makeFolder) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeNew(tmp, text, o.mode ?? 0o600);

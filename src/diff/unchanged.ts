@@ -12,7 +12,7 @@
  * Git's own folder is left out: the working tree has `.git` and a revision's tree has not, and the
  * config reads nothing there.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../source/builtins.js';
 import type { FileHost, FileStat, ReadResult } from '../source/host.js';
 
 type Query = 'readText' | 'stat' | 'list' | 'realpath';
@@ -23,7 +23,8 @@ type Query = 'readText' | 'stat' | 'list' | 'realpath';
  * the size of the files it reads.
  */
 const norm = {
-  readText: (r: ReadResult) => (r.ok ? `text\0${createHash('sha256').update(r.text).digest('base64')}` : 'unreadable'),
+  readText: (r: ReadResult) =>
+    r.ok ? `text\0${crypto().createHash('sha256').update(r.text).digest('base64')}` : 'unreadable',
   stat: (s: FileStat) => `${s.kind}\0${s.kind === 'file' && s.executable ? 'x' : ''}`,
   list: (names: string[]) => names.join('\0'),
   realpath: (p: string) => p,

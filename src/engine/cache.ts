@@ -10,7 +10,7 @@
  * -> [['readText', '/r/etc/keepalived/keepalived.conf', '9f1c…'], ['stat', '/r/etc/keepalived/notify.sh', 'e3a0…'],
  * ...]
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../source/builtins.js';
 import type { FileHost } from '../source/host.js';
 import { internalError, lintEntry, type EntryOutcome, type EntryResult, type LintOptions } from './index.js';
 import type { Diagnostic } from './types.js';
@@ -28,7 +28,8 @@ export interface CachedEntry {
 }
 
 export function digest(value: unknown): string {
-  return createHash('sha1')
+  return crypto()
+    .createHash('sha1')
     .update(typeof value === 'string' ? value : JSON.stringify(value))
     .digest('hex');
 }

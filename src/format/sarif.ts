@@ -10,7 +10,7 @@
  * markdown forms are the plain text with markdown's characters escaped: config values quoted in a
  * message must not become links or markup in a code-scanning view.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../source/builtins.js';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, FileFix, LintReport, RuleMeta, Severity } from '../engine/types.js';
@@ -213,7 +213,7 @@ class Fingerprints {
     const key = [relativePath(d.file, cwd), findingIdentity(d, [cwd]), line].join('\0');
     const rank = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, rank);
-    return createHash('sha256').update(`${key}\0${rank}`).digest('hex').slice(0, 32);
+    return crypto().createHash('sha256').update(`${key}\0${rank}`).digest('hex').slice(0, 32);
   }
 }
 
