@@ -203,6 +203,14 @@ export class MappedText {
     return { origin: { file: this.file, start, end: Math.max(end, start) }, via };
   }
 
+  /** The expansion chain of text[from, to) (origin()'s `via`, without building the origin). */
+  viaOf(from: number, to: number): Expansion[] {
+    if (!this.stored && this.text.length) return this.literalViaList;
+    if (this.segs.length === 0) return NO_VIA;
+    const first = this.segAt(from);
+    return first.via.length ? first.via : this.segAt(Math.max(from, to - 1)).via;
+  }
+
   private segAt(offset: number): Segment {
     let found = this.segs[0]!;
     for (const s of this.segs) {
