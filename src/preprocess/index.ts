@@ -115,15 +115,28 @@ const NO_EXPANSIONS: Expansion[] = [];
  * per word instead of two (444,000 words at 10,000 instances).
  */
 class SourceToken implements Token, Origin {
+  /** TOKEN_QUOTED | TOKEN_UNTERMINATED: one field for the two flags. */
+  private readonly flags: number;
+
   constructor(
     readonly text: string,
-    readonly quoted: boolean,
-    readonly unterminated: boolean,
+    quoted: boolean,
+    unterminated: boolean,
     readonly file: string,
     readonly start: number,
     readonly end: number,
     readonly via: Expansion[],
-  ) {}
+  ) {
+    this.flags = (quoted ? TOKEN_QUOTED : 0) | (unterminated ? TOKEN_UNTERMINATED : 0);
+  }
+
+  get quoted(): boolean {
+    return (this.flags & TOKEN_QUOTED) !== 0;
+  }
+
+  get unterminated(): boolean {
+    return (this.flags & TOKEN_UNTERMINATED) !== 0;
+  }
 
   get origin(): Origin {
     return this;
