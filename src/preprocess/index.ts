@@ -144,19 +144,42 @@ class SourceToken implements Token, Origin {
 }
 
 /**
- * A line of words. Its origin (first word to last) is worked out when asked: few ask, and an
- * object per line lived as long as the tree (185,000 at 10,000 instances).
+ * A line of words. Its origin (first word to last) is worked out when asked, and so is the text of
+ * a line written as it is (`raw` is read for script lines only): an origin, a text and its string
+ * per line lived as long as the tree (185,000 lines at 10,000 instances).
  */
 class SourceWordsLine implements WordsLine {
   readonly kind = 'words';
   constructor(
     readonly tokens: Token[],
-    readonly raw: MappedText,
+    /** The text as read; null for a line written as it is: [start, end) of `file`'s text. */
+    private readonly mapped: MappedText | null,
+    private readonly file: SourceFile | null,
+    private readonly start: number,
+    private readonly end: number,
+    /** The expansions the text itself carries (a literal line's; `via` may be the outer ones). */
+    private readonly rawVia: Expansion[],
     readonly via: Expansion[],
   ) {}
 
+  /** A line whose text is `raw` as it is. */
+  static of(tokens: Token[], raw: MappedText, via: Expansion[], sf: SourceFile): SourceWordsLine {
+    const at = raw.literalStart();
+    const rawVia = raw.literalVia;
+    if (at !== null && raw.file === sf.path && raw.length > 0 && sf.text.startsWith(raw.text, at))
+      return new SourceWordsLine(tokens, null, sf, at, at + raw.length, rawVia, via);
+    return new SourceWordsLine(tokens, raw, null, 0, 0, NO_EXPANSIONS, via);
+  }
+
+  get raw(): MappedText {
+    if (this.mapped) return this.mapped;
+    const f = this.file!;
+    return MappedText.literal(f.text.slice(this.start, this.end), f.path, this.start, this.rawVia);
+  }
+
   get origin(): Origin {
-    return this.raw.origin(0, this.raw.length).origin;
+    if (this.mapped) return this.mapped.origin(0, this.mapped.length).origin;
+    return { file: this.file!.path, start: this.start, end: this.end };
   }
 }
 
@@ -655,7 +678,9 @@ class Preprocessor {
       const lineVia = m.viaOf(wordsFrom, wordsTo);
       // A copy of the words: an array grown by push keeps room for 17 entries, and lines live as
       // long as the tree.
-      this.lines.push(new SourceWordsLine(words.slice(), m.slice(wordsFrom, wordsTo), lineVia.length ? lineVia : via));
+      this.lines.push(
+        SourceWordsLine.of(words.slice(), m.slice(wordsFrom, wordsTo), lineVia.length ? lineVia : via, sf),
+      );
       words = [];
     };
     // A line as written (no expansion): a word's place is the line's start plus its offset.
