@@ -31,7 +31,7 @@ function lineShape(l: LogicalLine): unknown {
     l.origin.end,
     via(l.via),
     l.tokens.map((t) => [t.text, t.quoted, t.unterminated, t.origin.start, t.origin.end, via(t.via)]),
-    l.kind === 'words' ? l.raw.text : null,
+    l.kind === 'words' ? (l.raw?.text ?? null) : null,
   ];
 }
 

@@ -27,7 +27,7 @@ import { LineIndex } from '../source/line-index.js';
 import { pathMap, type PathMap } from '../source/paths.js';
 import type { ReadOptions } from './options.js';
 import { buildSharedTree, buildTree, passTree, type ConfigTree, type SharedTree } from '../tree/index.js';
-import { namedBlocks, scriptRefs, type ScriptRef } from '../model/scripts.js';
+import { isScriptKeyword, namedBlocks, scriptRefs, type ScriptRef } from '../model/scripts.js';
 import { loadScripts, type ScriptStore } from '../scripts/store.js';
 import { keywordTable, type KeywordTable } from '../versions/keyword-table.js';
 import { compareVersions, DEFAULT_TARGET, type Version } from '../versions/version.js';
@@ -130,7 +130,7 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
   const budget = new ConfigBudget();
   const nulDropsLine = compareVersions(target, NUL_DROPS_LINE) >= 0;
   const readAlone = (id: string | null): PreprocessResult | { error: string } =>
-    preprocess(file, { host, configId: id, root, paths, files, budget, nulDropsLine });
+    preprocess(file, { host, configId: id, root, paths, files, budget, nulDropsLine, rawLines: isScriptKeyword });
   let read = readAlone;
   // A shared reading's passes: their trees share what no `@id` line touches (src/tree passTree).
   const treeOf = new Map<PreprocessResult, () => ConfigTree>();
@@ -142,7 +142,15 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
     options.configId !== undefined ? [options.configId] : options.otherPassOnly ? [null] : options.configIds;
   if (options.sharePasses !== false && (!chosen || chosen.length > 1)) {
     const spent = budget.words;
-    const shared = preprocessShared(file, { host, root, paths, files, budget, nulDropsLine });
+    const shared = preprocessShared(file, {
+      host,
+      root,
+      paths,
+      files,
+      budget,
+      nulDropsLine,
+      rawLines: isScriptKeyword,
+    });
     budget.words = spent;
     if ('error' in shared) return shared;
     if ('pre' in shared) {

@@ -186,6 +186,8 @@ export function readCommandLine(st: Statement, target: Version): Command {
 
 function splitCommandLine(st: Statement, target: Version): Command {
   const raw = st.line.raw;
+  // The loader keeps the text of every line a script keyword starts (src/model/scripts.ts isScriptKeyword).
+  if (!raw) throw new Error(`the text of the "${st.keyword.text}" line was not kept: it is not a script keyword`);
   const text = raw.text;
   const from = st.keyword.text.length;
   const outerEscapes = compareVersions(target, '2.3.2') < 0;

@@ -95,6 +95,14 @@ const ANY_HOOK = new Set([
   'quorum_up',
   'quorum_down',
 ]);
+/**
+ * Whether a line with this first word can be a script reference (scriptRefs reads its line again,
+ * readCommandLine): the loader keeps the text of these lines only (PreprocessOptions.rawLines).
+ */
+export function isScriptKeyword(keyword: string): boolean {
+  return ANY_HOOK.has(keyword);
+}
+
 /** Hooks that use word 1 only (user and group come from a `user` keyword). */
 const COMMAND_ONLY = new Set(['script', 'misc_path']);
 

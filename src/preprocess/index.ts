@@ -82,6 +82,13 @@ export interface PreprocessOptions {
    * use, `${_INSTANCE}`) makes the reading throw Unshareable, and the passes are read one by one.
    */
   shared?: boolean;
+  /**
+   * The lines whose text as read (`raw`) is kept, by their first word: the script keywords, whose
+   * line keepalived reads again character by character (src/model/script-command.ts). The others
+   * keep their words and origin only (the text of a line made by ~SEQ and definitions, with its
+   * map of where each piece came from, was most of the memory of 1173.conf). Default: every line.
+   */
+  rawLines?: (keyword: string) => boolean;
 }
 
 /** The config cannot be read once for every config-id (see PreprocessOptions.shared); why. */
@@ -144,15 +151,17 @@ class SourceToken implements Token, Origin {
 }
 
 /**
- * A line of words. Its origin (first word to last) is worked out when asked, and so is the text of
- * a line written as it is (`raw` is read for script lines only): an origin, a text and its string
- * per line lived as long as the tree (185,000 lines at 10,000 instances).
+ * A line of words. Its origin (first word to last) is worked out from its words when asked, and
+ * the text of a line written as it is is built again from its file when asked (`raw` is read for
+ * script lines only): an origin, a text and its string per line lived as long as the tree
+ * (185,000 lines at 10,000 instances). The text of other lines is kept only where
+ * PreprocessOptions.rawLines asks for it.
  */
 class SourceWordsLine implements WordsLine {
   readonly kind = 'words';
   constructor(
     readonly tokens: Token[],
-    /** The text as read; null for a line written as it is: [start, end) of `file`'s text. */
+    /** The text as read when kept; null for a line written as it is ([start, end) of `file`'s text) or not kept. */
     private readonly mapped: MappedText | null,
     private readonly file: SourceFile | null,
     private readonly start: number,
@@ -162,24 +171,25 @@ class SourceWordsLine implements WordsLine {
     readonly via: Expansion[],
   ) {}
 
-  /** A line whose text is `raw` as it is. */
-  static of(tokens: Token[], raw: MappedText, via: Expansion[], sf: SourceFile): SourceWordsLine {
+  /** A line whose text is `raw` as it is; `keep`: keep that text when it cannot be built again. */
+  static of(tokens: Token[], raw: MappedText, via: Expansion[], sf: SourceFile, keep: boolean): SourceWordsLine {
     const at = raw.literalStart();
-    const rawVia = raw.literalVia;
     if (at !== null && raw.file === sf.path && raw.length > 0 && sf.text.startsWith(raw.text, at))
-      return new SourceWordsLine(tokens, null, sf, at, at + raw.length, rawVia, via);
-    return new SourceWordsLine(tokens, raw, null, 0, 0, NO_EXPANSIONS, via);
+      return new SourceWordsLine(tokens, null, sf, at, at + raw.length, raw.literalVia, via);
+    return new SourceWordsLine(tokens, keep ? raw : null, null, 0, 0, NO_EXPANSIONS, via);
   }
 
-  get raw(): MappedText {
+  get raw(): MappedText | null {
     if (this.mapped) return this.mapped;
-    const f = this.file!;
-    return MappedText.literal(f.text.slice(this.start, this.end), f.path, this.start, this.rawVia);
+    const f = this.file;
+    return f ? MappedText.literal(f.text.slice(this.start, this.end), f.path, this.start, this.rawVia) : null;
   }
 
+  /** From the first word to the last (what the line's text maps to there). */
   get origin(): Origin {
-    if (this.mapped) return this.mapped.origin(0, this.mapped.length).origin;
-    return { file: this.file!.path, start: this.start, end: this.end };
+    const first = this.tokens[0]!.origin;
+    const last = this.tokens[this.tokens.length - 1]!.origin;
+    return { file: first.file, start: first.start, end: Math.max(last.end, first.start) };
   }
 }
 
@@ -678,8 +688,9 @@ class Preprocessor {
       const lineVia = m.viaOf(wordsFrom, wordsTo);
       // A copy of the words: an array grown by push keeps room for 17 entries, and lines live as
       // long as the tree.
+      const keep = !this.opts.rawLines || this.opts.rawLines(words[0]!.text);
       this.lines.push(
-        SourceWordsLine.of(words.slice(), m.slice(wordsFrom, wordsTo), lineVia.length ? lineVia : via, sf),
+        SourceWordsLine.of(words.slice(), m.slice(wordsFrom, wordsTo), lineVia.length ? lineVia : via, sf, keep),
       );
       words = [];
     };

@@ -31,7 +31,11 @@ export type LogicalLine = WordsLine | BraceLine;
 export interface WordsLine {
   kind: 'words';
   tokens: Token[];
-  raw: MappedText;
+  /**
+   * Null when the reading did not keep it (PreprocessOptions.rawLines: the loader keeps it for the
+   * script keywords, the only lines read again; a line written as it is always has it).
+   */
+  raw: MappedText | null;
   origin: Origin;
   via: Expansion[];
 }

@@ -1,0 +1,67 @@
+// The text of a line as read (`raw`) is what the script keywords read again; the loader keeps it
+// for those lines only (issue 16: the text of every ~SEQ/definition line, with its map of where
+// each piece came from, was most of the memory of 1173.conf). A line written as it is builds it
+// again from its file when asked. Positions and findings must not change.
+import { describe, expect, it } from 'vitest';
+import { isLoadedConfig, loadConfig } from '../src/load/index.js';
+import type { WordsLine } from '../src/preprocess/types.js';
+import { nodeHost } from '../src/source/host.js';
+import { tempTree } from './helpers.js';
+
+const { dir, write } = tempTree('kl-raw-lines-');
+
+const CONFIG = [
+  '$PRIO=150',
+  '$NOTIFY=/etc/keepalived/notify.sh',
+  'vrrp_instance VI_1 {',
+  '    state MASTER',
+  '    interface eth0',
+  '    virtual_router_id 51',
+  '    priority $PRIO',
+  '    notify "$NOTIFY x"',
+  '    virtual_ipaddress {',
+  '        10.0.0.1/24',
+  '    }',
+  '}',
+  '',
+].join('\n');
+
+async function lines(): Promise<{ text: string; byWord: Map<string, WordsLine> }> {
+  const file = write('etc/keepalived/keepalived.conf', CONFIG);
+  const loaded = await loadConfig(file, { root: dir }, nodeHost(dir));
+  if (!isLoadedConfig(loaded)) throw new Error('not loaded');
+  const byWord = new Map<string, WordsLine>();
+  for (const l of loaded.passes[0]!.pre.lines) if (l.kind === 'words') byWord.set(l.tokens[0]!.text, l);
+  return { text: CONFIG, byWord };
+}
+
+describe('the text of a line as read', () => {
+  it('is kept for a script line made by a definition, and maps its pieces', async () => {
+    const { text, byWord } = await lines();
+    const notify = byWord.get('notify')!;
+    expect(notify.raw?.text).toBe('notify "/etc/keepalived/notify.sh x"');
+    // The command comes from $NOTIFY: it maps to the reference, through the definition.
+    const at = notify.raw!.text.indexOf('/etc');
+    const o = notify.raw!.origin(at, at + 4);
+    expect(text.slice(o.origin.start, o.origin.end)).toBe('$NOTIFY');
+    expect(o.via.map((e) => e.name)).toEqual(['NOTIFY']);
+  });
+
+  it('is not kept for another line made by a definition; its words and origin are', async () => {
+    const { text, byWord } = await lines();
+    const priority = byWord.get('priority')!;
+    expect(priority.raw).toBeNull();
+    expect(priority.tokens.map((t) => t.text)).toEqual(['priority', '150']);
+    expect(text.slice(priority.origin.start, priority.origin.end)).toBe('priority $PRIO');
+  });
+
+  it('is built again, the same, for a line written as it is', async () => {
+    const { text, byWord } = await lines();
+    const state = byWord.get('state')!;
+    expect(state.raw?.text).toBe('state MASTER');
+    expect(state.raw).not.toBe(state.raw); // built when asked, not kept
+    const o = state.raw!.origin(6, 12).origin;
+    expect(text.slice(o.start, o.end)).toBe('MASTER');
+    expect(text.slice(state.origin.start, state.origin.end)).toBe('state MASTER');
+  });
+});
