@@ -155,41 +155,70 @@ class SourceToken implements Token, Origin {
  * the text of a line written as it is is built again from its file when asked (`raw` is read for
  * script lines only): an origin, a text and its string per line lived as long as the tree
  * (185,000 lines at 10,000 instances). The text of other lines is kept only where
- * PreprocessOptions.rawLines asks for it.
+ * PreprocessOptions.rawLines asks for it. Two shapes, each with the fields it needs.
  */
-class SourceWordsLine implements WordsLine {
-  readonly kind = 'words';
+abstract class SourceWordsLine implements WordsLine {
   constructor(
     readonly tokens: Token[],
-    /** The text as read when kept; null for a line written as it is ([start, end) of `file`'s text) or not kept. */
-    private readonly mapped: MappedText | null,
-    private readonly file: SourceFile | null,
-    private readonly start: number,
-    private readonly end: number,
-    /** The expansions the text itself carries (a literal line's; `via` may be the outer ones). */
-    private readonly rawVia: Expansion[],
     readonly via: Expansion[],
   ) {}
 
-  /** A line whose text is `raw` as it is; `keep`: keep that text when it cannot be built again. */
-  static of(tokens: Token[], raw: MappedText, via: Expansion[], sf: SourceFile, keep: boolean): SourceWordsLine {
-    const at = raw.literalStart();
-    if (at !== null && raw.file === sf.path && raw.length > 0 && sf.text.startsWith(raw.text, at))
-      return new SourceWordsLine(tokens, null, sf, at, at + raw.length, raw.literalVia, via);
-    return new SourceWordsLine(tokens, keep ? raw : null, null, 0, 0, NO_EXPANSIONS, via);
+  get kind(): 'words' {
+    return 'words';
   }
 
-  get raw(): MappedText | null {
-    if (this.mapped) return this.mapped;
-    const f = this.file;
-    return f ? MappedText.literal(f.text.slice(this.start, this.end), f.path, this.start, this.rawVia) : null;
-  }
+  abstract get raw(): MappedText | null;
 
   /** From the first word to the last (what the line's text maps to there). */
   get origin(): Origin {
     const first = this.tokens[0]!.origin;
     const last = this.tokens[this.tokens.length - 1]!.origin;
     return { file: first.file, start: first.start, end: Math.max(last.end, first.start) };
+  }
+
+  /** A line whose text is `raw` as it is; `keep`: keep that text when it cannot be built again. */
+  static of(tokens: Token[], raw: MappedText, via: Expansion[], sf: SourceFile, keep: boolean): SourceWordsLine {
+    const at = raw.literalStart();
+    // Written as it is: the text is [first word's start, last word's end) of the file.
+    if (
+      at !== null &&
+      raw.file === sf.path &&
+      raw.length > 0 &&
+      tokens[0]!.origin.start === at &&
+      tokens[tokens.length - 1]!.origin.end === at + raw.length &&
+      sf.text.startsWith(raw.text, at)
+    )
+      return new LiteralWordsLine(tokens, via, sf, raw.literalVia);
+    return new MappedWordsLine(tokens, via, keep ? raw : null);
+  }
+}
+
+class LiteralWordsLine extends SourceWordsLine {
+  constructor(
+    tokens: Token[],
+    via: Expansion[],
+    private readonly file: SourceFile,
+    /** The expansions the text itself carries (`via` may be the outer ones). */
+    private readonly rawVia: Expansion[],
+  ) {
+    super(tokens, via);
+  }
+
+  get raw(): MappedText {
+    const start = this.tokens[0]!.origin.start;
+    const end = this.tokens[this.tokens.length - 1]!.origin.end;
+    return MappedText.literal(this.file.text.slice(start, end), this.file.path, start, this.rawVia);
+  }
+}
+
+class MappedWordsLine extends SourceWordsLine {
+  constructor(
+    tokens: Token[],
+    via: Expansion[],
+    /** The text as read, when kept. */
+    readonly raw: MappedText | null,
+  ) {
+    super(tokens, via);
   }
 }
 
