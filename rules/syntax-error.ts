@@ -168,12 +168,20 @@ export const rule = defineRule({
         const quoteLines = new Set(
           ctx.problems.filter((p) => p.code === 'unterminated-quote').map((p) => lineOf(p.origin)),
         );
+        const unmatched = (t: Token) => {
+          if (!quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
+        };
+        // A brace is never a quoted word: only lines of words are looked at, word by word.
         for (let i = 0; i < ctx.lines.length; i++) {
-          const tokens = ctx.lines[i]!.tokens;
-          for (let k = 0; k < tokens.length; k++) {
-            const t = tokens[k]!;
-            if (!t.unterminated) continue;
-            if (!quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
+          const line = ctx.lines[i]!;
+          if (line.kind !== 'words') continue;
+          if (line.keyword.unterminated) {
+            unmatched(line.keyword);
+            continue;
+          }
+          for (let k = 0; k < line.args.length; k++) {
+            if (!line.args[k]!.unterminated) continue;
+            unmatched(line.args[k]!);
             break;
           }
         }

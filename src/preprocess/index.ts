@@ -159,7 +159,9 @@ class SourceToken implements Token, Origin {
  */
 abstract class SourceWordsLine implements WordsLine {
   constructor(
-    readonly tokens: Token[],
+    readonly keyword: Token,
+    /** The statement's args too (one list for both: 213,000 statements in 1173.conf). */
+    readonly args: Token[],
     readonly via: Expansion[],
   ) {}
 
@@ -167,58 +169,74 @@ abstract class SourceWordsLine implements WordsLine {
     return 'words';
   }
 
+  get tokens(): Token[] {
+    return [this.keyword, ...this.args];
+  }
+
   abstract get raw(): MappedText | null;
+
+  /** The last word. */
+  protected get last(): Token {
+    return this.args.length ? this.args[this.args.length - 1]! : this.keyword;
+  }
 
   /** From the first word to the last (what the line's text maps to there). */
   get origin(): Origin {
-    const first = this.tokens[0]!.origin;
-    const last = this.tokens[this.tokens.length - 1]!.origin;
+    const first = this.keyword.origin;
+    const last = this.last.origin;
     return { file: first.file, start: first.start, end: Math.max(last.end, first.start) };
   }
 
-  /** A line whose text is `raw` as it is; `keep`: keep that text when it cannot be built again. */
-  static of(tokens: Token[], raw: MappedText, via: Expansion[], sf: SourceFile, keep: boolean): SourceWordsLine {
+  /** A line of `words` whose text is `raw`; `keep`: keep that text when it cannot be built again. */
+  static of(words: Token[], raw: MappedText, via: Expansion[], sf: SourceFile, keep: boolean): SourceWordsLine {
+    const keyword = words[0]!;
+    const args = words.length > 1 ? words.slice(1) : NO_WORDS;
     const at = raw.literalStart();
     // Written as it is: the text is [first word's start, last word's end) of the file.
     if (
       at !== null &&
       raw.file === sf.path &&
       raw.length > 0 &&
-      tokens[0]!.origin.start === at &&
-      tokens[tokens.length - 1]!.origin.end === at + raw.length &&
+      keyword.origin.start === at &&
+      words[words.length - 1]!.origin.end === at + raw.length &&
       sf.text.startsWith(raw.text, at)
     )
-      return new LiteralWordsLine(tokens, via, sf, raw.literalVia);
-    return new MappedWordsLine(tokens, via, keep ? raw : null);
+      return new LiteralWordsLine(keyword, args, via, sf, raw.literalVia);
+    return new MappedWordsLine(keyword, args, via, keep ? raw : null);
   }
 }
 
+/** The args of a line of one word (shared, frozen: most value lines and many statements). */
+const NO_WORDS: Token[] = Object.freeze([]) as unknown as Token[];
+
 class LiteralWordsLine extends SourceWordsLine {
   constructor(
-    tokens: Token[],
+    keyword: Token,
+    args: Token[],
     via: Expansion[],
     private readonly file: SourceFile,
     /** The expansions the text itself carries (`via` may be the outer ones). */
     private readonly rawVia: Expansion[],
   ) {
-    super(tokens, via);
+    super(keyword, args, via);
   }
 
   get raw(): MappedText {
-    const start = this.tokens[0]!.origin.start;
-    const end = this.tokens[this.tokens.length - 1]!.origin.end;
+    const start = this.keyword.origin.start;
+    const end = this.last.origin.end;
     return MappedText.literal(this.file.text.slice(start, end), this.file.path, start, this.rawVia);
   }
 }
 
 class MappedWordsLine extends SourceWordsLine {
   constructor(
-    tokens: Token[],
+    keyword: Token,
+    args: Token[],
     via: Expansion[],
     /** The text as read, when kept. */
     readonly raw: MappedText | null,
   ) {
-    super(tokens, via);
+    super(keyword, args, via);
   }
 }
 
@@ -709,19 +727,17 @@ class Preprocessor {
     const cols = this.columns;
     const count = cols.tokenize(m.text);
     if (!this.spendWords(count, m.length, m, via)) return;
-    let words: Token[] = [];
+    const words: Token[] = [];
     let wordsFrom = 0;
     let wordsTo = 0;
     const flush = () => {
       if (!words.length) return;
       const lineVia = m.viaOf(wordsFrom, wordsTo);
-      // A copy of the words: an array grown by push keeps room for 17 entries, and lines live as
-      // long as the tree.
+      // of() keeps a copy of the words after the first (an array grown by push keeps room for 17
+      // entries, and lines live as long as the tree), so `words` is reused.
       const keep = !this.opts.rawLines || this.opts.rawLines(words[0]!.text);
-      this.lines.push(
-        SourceWordsLine.of(words.slice(), m.slice(wordsFrom, wordsTo), lineVia.length ? lineVia : via, sf, keep),
-      );
-      words = [];
+      this.lines.push(SourceWordsLine.of(words, m.slice(wordsFrom, wordsTo), lineVia.length ? lineVia : via, sf, keep));
+      words.length = 0;
     };
     // A line as written (no expansion): a word's place is the line's start plus its offset.
     const literalAt = m.literalStart();

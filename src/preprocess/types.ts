@@ -30,7 +30,12 @@ export type LogicalLine = WordsLine | BraceLine;
 
 export interface WordsLine {
   kind: 'words';
+  /** Every word: `keyword` then `args` (a list made when asked: the line keeps the two). */
   tokens: Token[];
+  /** The first word. */
+  keyword: Token;
+  /** The words after it (a statement's args: the same list; never changed). */
+  args: Token[];
   /**
    * Null when the reading did not keep it (PreprocessOptions.rawLines: the loader keeps it for the
    * script keywords, the only lines read again; a line written as it is always has it).

@@ -86,8 +86,6 @@ export interface SkippedBlock {
 
 const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
 const NO_LINES: LogicalLine[] = Object.freeze([]) as unknown as LogicalLine[];
-/** The arguments of a keyword alone on its line (a third of the statements): one frozen list. */
-const NO_TOKENS: Token[] = Object.freeze([]) as unknown as Token[];
 
 class Builder {
   private i = 0;
@@ -132,11 +130,12 @@ class Builder {
         } else this.issues.push({ code: 'unexpected-open', token: line.tokens[0], after: previous });
         continue;
       }
-      const keyword = line.tokens[0]!;
+      const keyword = line.keyword;
       const def = this.table.lookup(scope, keyword.text);
       const st: Statement = {
         keyword,
-        args: line.tokens.length > 1 ? line.tokens.slice(1) : NO_TOKENS,
+        // The line's own list (never changed): a copy per statement was 213,000 lists in 1173.conf.
+        args: line.args,
         line,
         def,
         scopePath: scope.path,
