@@ -32,7 +32,7 @@ export function ignoredBlocks(
   const index = new Map<LogicalLine | Token, number>();
   lines.forEach((l, i) => {
     index.set(l, i);
-    if (l.kind !== 'words') index.set(l.tokens[0]!, i);
+    if (l.kind !== 'words') index.set(l.token, i);
   });
   const ranges: { from: number; to: number; header: Statement }[] = [];
   for (const issue of ignored) {

@@ -48,6 +48,9 @@ export interface WordsLine {
 /** A brace alone: its token is all there is (no `raw`: 2 of every 5 lines, kept as long as the tree). */
 export interface BraceLine {
   kind: 'open' | 'close';
+  /** The brace. */
+  token: Token;
+  /** [token] (a list made when asked). */
   tokens: [Token];
   origin: Origin;
   via: Expansion[];

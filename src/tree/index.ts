@@ -125,9 +125,9 @@ class Builder {
       const line = this.lines[this.i++]!;
       if (line.kind !== 'words') {
         if (line.kind === 'close') {
-          if (parent) return { statements, close: line.tokens[0] };
-          this.issues.push({ code: 'extra-close', token: line.tokens[0] });
-        } else this.issues.push({ code: 'unexpected-open', token: line.tokens[0], after: previous });
+          if (parent) return { statements, close: line.token };
+          this.issues.push({ code: 'extra-close', token: line.token });
+        } else this.issues.push({ code: 'unexpected-open', token: line.token, after: previous });
         continue;
       }
       const keyword = line.keyword;
@@ -219,14 +219,16 @@ class Builder {
    * that "{", keepalived stops skipping at the next line and reads the block as usual (false).
    */
   private skipBlock(st: Statement): boolean {
-    if (this.lines[this.i]?.kind !== 'open') return false;
-    st.open = this.lines[this.i++]!.tokens[0]!;
+    const open = this.lines[this.i];
+    if (open?.kind !== 'open') return false;
+    this.i++;
+    st.open = open.token;
     let depth = 1;
     while (this.i < this.lines.length) {
       const line = this.lines[this.i++]!;
       if (line.kind === 'open') depth++;
       else if (line.kind === 'close' && --depth === 0) {
-        st.close = line.tokens[0]!;
+        st.close = line.token;
         return true;
       }
     }
@@ -238,7 +240,7 @@ class Builder {
   private expectOpen(st: Statement, missing: 'missing-open' | 'value-block-missing-open'): void {
     const next = this.lines[this.i];
     if (next?.kind === 'open') {
-      st.open = next.tokens[0]!;
+      st.open = next.token;
       this.i++;
     } else {
       this.issues.push({ code: missing, statement: st, found: next ?? null });
@@ -264,7 +266,7 @@ class Builder {
     while (this.i < this.lines.length) {
       const line = this.lines[this.i++]!;
       if (line.kind === 'close') {
-        st.close = line.tokens[0]!;
+        st.close = line.token;
         return;
       }
       if (line.kind === 'words') {
@@ -367,13 +369,13 @@ export function braceBalance(lines: LogicalLine[]): BraceBalance {
     const l = lines[i]!;
     if (l.kind === 'open') {
       if (stack.length === 0) region = [];
-      stack.push(l.tokens[0]!);
-      region.push({ token: l.tokens[0]!, open: true });
+      stack.push(l.token);
+      region.push({ token: l.token, open: true });
     } else if (l.kind === 'close') {
       const o = stack.pop();
-      if (o) pairs.set(o, l.tokens[0]!);
-      else extra.push(l.tokens[0]!);
-      if (stack.length) region.push({ token: l.tokens[0]!, open: false });
+      if (o) pairs.set(o, l.token);
+      else extra.push(l.token);
+      if (stack.length) region.push({ token: l.token, open: false });
     }
   }
   return { unclosed: stack, extra, pairs, lastRegion: stack.length ? region : [] };
