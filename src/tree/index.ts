@@ -87,6 +87,42 @@ export interface SkippedBlock {
 const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
 const NO_LINES: LogicalLine[] = Object.freeze([]) as unknown as LogicalLine[];
 
+/**
+ * A statement: what it takes from its line is read from the line (its keyword and args: the
+ * line's own list, never changed), and every field is there from the start (a block's `open` and
+ * `close` added later made a second object for 68,000 blocks of 1173.conf).
+ */
+class TreeStatement implements Statement {
+  // Shared, frozen empty lists: most statements are leaves (145,000 of them at 10,000 instances);
+  // a block gets its own list when it is read.
+  children: Statement[] = NO_STATEMENTS;
+  values: LogicalLine[] = NO_LINES;
+  open: Token | undefined = undefined;
+  close: Token | undefined = undefined;
+
+  constructor(
+    readonly line: WordsLine,
+    readonly def: KeywordDef | undefined,
+    readonly scopePath: string,
+    readonly parent: Statement | null,
+  ) {}
+
+  get keyword(): Token {
+    return this.line.keyword;
+  }
+
+  get args(): Token[] {
+    return this.line.args;
+  }
+
+  /** How many blocks it stands in. */
+  get depth(): number {
+    let d = 0;
+    for (let p = this.parent; p; p = p.parent) d++;
+    return d;
+  }
+}
+
 class Builder {
   private i = 0;
   readonly issues: StructureIssue[] = [];
@@ -132,20 +168,7 @@ class Builder {
       }
       const keyword = line.keyword;
       const def = this.table.lookup(scope, keyword.text);
-      const st: Statement = {
-        keyword,
-        // The line's own list (never changed): a copy per statement was 213,000 lists in 1173.conf.
-        args: line.args,
-        line,
-        def,
-        scopePath: scope.path,
-        parent,
-        // Shared, frozen empty lists: most statements are leaves (145,000 of them at 10,000
-        // instances); a block gets its own list when it is read.
-        children: NO_STATEMENTS,
-        values: NO_LINES,
-        depth,
-      };
+      const st = new TreeStatement(line, def, scope.path, parent);
       const reason = parent ? undefined : this.skipReason(st);
       if (reason && this.skipBlock(st)) {
         this.skipped.push({ statement: st, reason, topIndex: statements.length });
