@@ -33,10 +33,26 @@ export function parseVersion(text: string): Version {
   return v;
 }
 
+/**
+ * Versions the code compares with, written as strings (`compareVersions(t, '2.3.2')`), parsed
+ * once: a rule asks for every statement (a regular expression each time was 1.5 % of a lint).
+ */
+const parsed = new Map<string, Version>();
+
+function versionOf(v: Version | string): Version {
+  if (typeof v !== 'string') return v;
+  let p = parsed.get(v);
+  if (!p) {
+    p = parseVersion(v);
+    if (parsed.size < 1000) parsed.set(v, p);
+  }
+  return p;
+}
+
 /** Negative when a < b, 0 when equal, positive when a > b. */
 export function compareVersions(a: Version | string, b: Version | string): number {
-  const x = typeof a === 'string' ? parseVersion(a) : a;
-  const y = typeof b === 'string' ? parseVersion(b) : b;
+  const x = versionOf(a);
+  const y = versionOf(b);
   for (let i = 0; i < 3; i++) {
     if (x[i]! < y[i]!) return -1;
     if (x[i]! > y[i]!) return 1;
