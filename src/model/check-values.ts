@@ -71,7 +71,10 @@ let validKept = 0;
 const MAX_VALID_KEPT = 100_000;
 const NO_FINDINGS: readonly ValueFinding[] = Object.freeze([]);
 
-/** The words as one key, or null when one is unterminated (the checks then read more than the text). */
+/**
+ * The words as one key (joined by NUL, which no word holds: the reading drops or cuts a line at
+ * one), or null when one is unterminated (the checks then read more than the text).
+ */
 function validKey(args: readonly Token[]): string | null {
   if (args.length === 1) return args[0]!.unterminated ? null : args[0]!.text;
   let key = '';
