@@ -13,13 +13,18 @@ export interface ParsedAddress {
   text: string;
 }
 
+/** ipaddr.IPv4.isValidFourPartDecimal's pattern (it also parses the address). */
+const FOUR_PART_DECIMAL = /^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/;
+
 export function parseAddress(text: string, { allowPrefix = true } = {}): ParsedAddress | null {
   const slash = text.indexOf('/');
   const addr = slash === -1 ? text : text.slice(0, slash);
   const pfx = slash === -1 ? null : text.slice(slash + 1);
   // ipaddr.js accepts shorthand like "10.1" as IPv4; keepalived (inet_pton) does not.
   let family: Family;
-  if (ipaddr.IPv4.isValidFourPartDecimal(addr)) family = 'ipv4';
+  // ipaddr.js's own test of the four-part form, first: most words asked about are no address, and
+  // its parser finds that out by throwing (9 us a word).
+  if (FOUR_PART_DECIMAL.test(addr) && ipaddr.IPv4.isValidFourPartDecimal(addr)) family = 'ipv4';
   else if (addr.includes(':') && ipaddr.IPv6.isValid(addr.replace(/%.*$/, ''))) family = 'ipv6';
   else return null;
   if (pfx === null) return { family, prefix: null, text };
