@@ -131,8 +131,7 @@ export class MappedText {
         via: s.via,
       });
     }
-    // slice(): an array grown by push keeps room for 17 entries; these live as long as the tree.
-    return new MappedText(this.text.slice(a, b), this.file, segs.slice());
+    return new MappedText(this.text.slice(a, b), this.file, segs);
   }
 
   concat(...others: MappedText[]): MappedText {
@@ -156,7 +155,7 @@ export class MappedText {
       }
       text += o.text;
     }
-    return new MappedText(text, this.file, segs.slice());
+    return new MappedText(text, this.file, segs);
   }
 
   /** Build from pieces of this text (as decomment returns them: text + offset into this text). */
