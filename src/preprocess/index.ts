@@ -110,6 +110,10 @@ const MAX_SUBSTITUTIONS_PER_LINE = 1000;
 const MAX_EXPANDED_CHARS = 8 * (MAX_LINE_BYTES + 1);
 /** What decomment() acts on: a quote, a backslash, a comment character. Lines without are code as they are. */
 const DECOMMENT_CHARS = /["\\#!]/;
+/** Text decommented and trimmed (most text has nothing to decomment). */
+function withoutComments(m: MappedText): MappedText {
+  return (DECOMMENT_CHARS.test(m.text) ? m.fromPieces(decomment(m.text).pieces) : m).trim();
+}
 /** A `$NAME` reference's name, read where it stands (sticky: no copy of the rest of the line). */
 const NAME_AT = /[A-Za-z_][A-Za-z0-9_]*/y;
 const MAX_SEQUENCE_VALUES = 100_000;
@@ -125,20 +129,15 @@ const NO_EXPANSIONS: Expansion[] = [];
  * per word instead of two (444,000 words at 10,000 instances).
  */
 class SourceToken implements Token, Origin {
-  /** TOKEN_QUOTED | TOKEN_UNTERMINATED: one field for the two flags. */
-  private readonly flags: number;
-
   constructor(
     readonly text: string,
-    quoted: boolean,
-    unterminated: boolean,
+    /** TokenColumns' flags as they are: TOKEN_QUOTED and TOKEN_UNTERMINATED are read (one field for the two). */
+    private readonly flags: number,
     readonly file: string,
     readonly start: number,
     readonly end: number,
     readonly via: Expansion[],
-  ) {
-    this.flags = (quoted ? TOKEN_QUOTED : 0) | (unterminated ? TOKEN_UNTERMINATED : 0);
-  }
+  ) {}
 
   get quoted(): boolean {
     return (this.flags & TOKEN_QUOTED) !== 0;
@@ -736,14 +735,14 @@ class Preprocessor {
     if (m !== m0) {
       // Substitution may have brought `#`, `!`, or a line that is itself a `@id` line, a
       // definition or a sequence: read it again from the conditional step (2.2.7 does).
-      m = (DECOMMENT_CHARS.test(m.text) ? m.fromPieces(decomment(m.text).pieces) : m).trim();
+      m = withoutComments(m);
       if (/^[@$~]/.test(m.text) && m.text !== m0.text) this.logicalText(sf, m, via, depth + 1);
       // One level deeper: text after a brace is read again and substituted again, so a
       // definition that expands to `} $X` would otherwise be re-read without end.
       else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth + 1);
     } else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth);
     for (const extra of extraLines) {
-      const e = (DECOMMENT_CHARS.test(extra.text) ? extra.fromPieces(decomment(extra.text).pieces) : extra).trim();
+      const e = withoutComments(extra);
       if (e.length) this.logicalText(sf, e, via, depth + 1);
     }
   }
@@ -785,23 +784,13 @@ class Preprocessor {
       const tStart = cols.start[k]!;
       const tEnd = cols.end[k]!;
       const flags = cols.flags[k]!;
-      const quoted = (flags & TOKEN_QUOTED) !== 0;
-      const unterminated = (flags & TOKEN_UNTERMINATED) !== 0;
       let token: SourceToken;
       const text = this.word(tText);
       if (literalAt !== null)
-        token = new SourceToken(text, quoted, unterminated, m.file, literalAt + tStart, literalAt + tEnd, literalVia);
+        token = new SourceToken(text, flags, m.file, literalAt + tStart, literalAt + tEnd, literalVia);
       else {
         const o = m.origin(tStart, tEnd);
-        token = new SourceToken(
-          text,
-          quoted,
-          unterminated,
-          o.origin.file,
-          o.origin.start,
-          o.origin.end,
-          o.via.length ? o.via : via,
-        );
+        token = new SourceToken(text, flags, o.origin.file, o.origin.start, o.origin.end, o.via.length ? o.via : via);
       }
       const tokVia = token.via;
       if (flags & TOKEN_BRACE) {
