@@ -157,14 +157,15 @@ class SourceToken implements Token, Origin {
  * the text of a line written as it is is built again from its file when asked (`raw` is read for
  * script lines only): an origin, a text and its string per line lived as long as the tree
  * (185,000 lines at 10,000 instances). The text of other lines is kept only where
- * PreprocessOptions.rawLines asks for it. Two shapes, each with the fields it needs.
+ * PreprocessOptions.rawLines asks for it. A line's expansions are its first word's (every line
+ * of 1173.conf and of the generated configs): only a line where they differ keeps its own.
+ * Three shapes, each with the fields it needs (with the brace line, four: what V8 keeps fast).
  */
 abstract class SourceWordsLine implements WordsLine {
   constructor(
     readonly keyword: Token,
     /** The statement's args too (one list for both: 213,000 statements in 1173.conf). */
     readonly args: Token[],
-    readonly via: Expansion[],
   ) {}
 
   get kind(): 'words' {
@@ -176,6 +177,7 @@ abstract class SourceWordsLine implements WordsLine {
   }
 
   abstract get raw(): MappedText | null;
+  abstract get via(): Expansion[];
 
   /** The last word. */
   protected get last(): Token {
@@ -194,51 +196,69 @@ abstract class SourceWordsLine implements WordsLine {
     const keyword = words[0]!;
     const args = words.length > 1 ? words.slice(1) : NO_WORDS;
     const at = raw.literalStart();
+    const ownVia = via !== keyword.via;
     // Written as it is: the text is [first word's start, last word's end) of the file.
-    if (
+    const literal =
       at !== null &&
       raw.file === sf.path &&
       raw.length > 0 &&
       keyword.origin.start === at &&
       words[words.length - 1]!.origin.end === at + raw.length &&
-      sf.text.startsWith(raw.text, at)
-    )
-      return new LiteralWordsLine(keyword, args, via, sf, raw.literalVia);
-    return new MappedWordsLine(keyword, args, via, keep ? raw : null);
+      sf.text.startsWith(raw.text, at);
+    const rawVia = raw.literalVia;
+    if (literal && !ownVia && (rawVia === via || (rawVia.length === 0 && via.length === 0)))
+      return new LiteralWordsLine(keyword, args, sf);
+    // (A line written as it is keeps its text: it always has one.)
+    if (ownVia || literal || keep) return new MappedWordsLine(keyword, args, via, keep || literal ? raw : null);
+    return new BareWordsLine(keyword, args);
   }
 }
 
 /** The args of a line of one word (shared, frozen: most value lines and many statements). */
 const NO_WORDS: Token[] = Object.freeze([]) as unknown as Token[];
 
+/** Written as it is, with its first word's expansions: its text is read again from the file. */
 class LiteralWordsLine extends SourceWordsLine {
   constructor(
     keyword: Token,
     args: Token[],
-    via: Expansion[],
     private readonly file: SourceFile,
-    /** The expansions the text itself carries (`via` may be the outer ones). */
-    private readonly rawVia: Expansion[],
   ) {
-    super(keyword, args, via);
+    super(keyword, args);
+  }
+
+  get via(): Expansion[] {
+    return this.keyword.via;
   }
 
   get raw(): MappedText {
     const start = this.keyword.origin.start;
     const end = this.last.origin.end;
-    return MappedText.literal(this.file.text.slice(start, end), this.file.path, start, this.rawVia);
+    return MappedText.literal(this.file.text.slice(start, end), this.file.path, start, this.keyword.via);
   }
 }
 
+/** A line whose text is not kept (not asked for, and not in a file as it is). */
+class BareWordsLine extends SourceWordsLine {
+  get via(): Expansion[] {
+    return this.keyword.via;
+  }
+
+  get raw(): null {
+    return null;
+  }
+}
+
+/** Any other line: its expansions, and its text as read when kept. */
 class MappedWordsLine extends SourceWordsLine {
   constructor(
     keyword: Token,
     args: Token[],
-    via: Expansion[],
+    readonly via: Expansion[],
     /** The text as read, when kept. */
     readonly raw: MappedText | null,
   ) {
-    super(keyword, args, via);
+    super(keyword, args);
   }
 }
 
