@@ -23,7 +23,7 @@ import {
 import type { FileHost } from '../source/host.js';
 import { expandGlob, hasMagic } from '../source/glob.js';
 import { LineIndex } from '../source/line-index.js';
-import { MappedText, isBlank, type Expansion, type Origin } from './mapped-text.js';
+import { MappedText, isBlank, type Expansion, type Origin, type Place } from './mapped-text.js';
 import type {
   BraceLine,
   ConditionedLines,
@@ -220,27 +220,44 @@ abstract class SourceWordsLine implements WordsLine {
     return { file: first.file, start: first.start, end: Math.max(last.end, first.start) };
   }
 
-  /** A line of `words` whose text is `raw`; `keep`: keep that text when it cannot be built again. */
-  static of(words: Token[], raw: MappedText, via: Expansion[], sf: SourceFile, keep: boolean): SourceWordsLine {
+  /**
+   * A line of `words` whose text is m[from, to); `keep`: keep that text when it cannot be built
+   * again. The text is sliced only when kept (most lines: no slice).
+   */
+  static of(
+    words: Token[],
+    m: MappedText,
+    from: number,
+    to: number,
+    via: Expansion[],
+    sf: SourceFile,
+    keep: boolean,
+  ): SourceWordsLine {
     const keyword = words[0]!;
     const args = words.length > 1 ? words.slice(1) : NO_WORDS;
-    const at = raw.literalStart();
     const ownVia = via !== keyword.via;
+    const lit = m.literalSliceStart(from, to);
     // Written as it is: the text is [first word's start, last word's end) of the file.
     const literal =
-      at !== null &&
-      raw.file === sf.path &&
-      raw.length > 0 &&
-      keyword.origin.start === at &&
-      words[words.length - 1]!.origin.end === at + raw.length &&
-      sf.text.startsWith(raw.text, at);
-    const rawVia = raw.literalVia;
-    if (literal && !ownVia && (rawVia === via || (rawVia.length === 0 && via.length === 0)))
+      lit !== null &&
+      m.file === sf.path &&
+      keyword.origin.start === lit.at &&
+      words[words.length - 1]!.origin.end === lit.at + (to - from) &&
+      sameChars(sf.text, lit.at, m.text, from, to);
+    if (literal && !ownVia && (lit.via === via || (lit.via.length === 0 && via.length === 0)))
       return new LiteralWordsLine(keyword, args, sf);
     // (A line written as it is keeps its text: it always has one.)
-    if (ownVia || literal || keep) return new MappedWordsLine(keyword, args, via, keep || literal ? raw : null);
+    if (ownVia || literal || keep)
+      return new MappedWordsLine(keyword, args, via, keep || literal ? m.slice(from, to) : null);
     return new BareWordsLine(keyword, args);
   }
+}
+
+/** Whether `a` has b[from, to) at `at` (startsWith without making the substring). */
+function sameChars(a: string, at: number, b: string, from: number, to: number): boolean {
+  if (at < 0 || at + (to - from) > a.length) return false;
+  for (let i = from; i < to; i++) if (a.charCodeAt(at + i - from) !== b.charCodeAt(i)) return false;
+  return true;
 }
 
 /** The args of a line of one word (shared, frozen: most value lines and many statements). */
@@ -429,6 +446,8 @@ class Preprocessor {
 
   /** The tokens of the line being read (wordsAndBraces). */
   private readonly columns = new TokenColumns();
+  /** Where a word of an expanded line was written (reused: written for every word). */
+  private readonly place: Place = { file: '', start: 0, end: 0, via: NO_EXPANSIONS };
 
   /**
    * One string per distinct short word: a config repeats its keywords and values (10,000
@@ -840,7 +859,7 @@ class Preprocessor {
       // of() keeps a copy of the words after the first (an array grown by push keeps room for 17
       // entries, and lines live as long as the tree), so `words` is reused.
       const keep = !this.opts.rawLines || this.opts.rawLines(words[0]!.text);
-      this.lines.push(SourceWordsLine.of(words, m.slice(wordsFrom, wordsTo), lineVia.length ? lineVia : via, sf, keep));
+      this.lines.push(SourceWordsLine.of(words, m, wordsFrom, wordsTo, lineVia.length ? lineVia : via, sf, keep));
       words.length = 0;
     };
     // A line as written (no expansion): a word's place is the line's start plus its offset.
@@ -861,10 +880,11 @@ class Preprocessor {
         end = literalAt + tEnd;
         tokVia = literalVia;
       } else {
-        const o = m.origin(tStart, tEnd);
-        file = o.origin.file;
-        start = o.origin.start;
-        end = o.origin.end;
+        const o = this.place;
+        m.originInto(tStart, tEnd, o);
+        file = o.file;
+        start = o.start;
+        end = o.end;
         tokVia = o.via.length ? o.via : via;
       }
       if (flags & TOKEN_BRACE) {

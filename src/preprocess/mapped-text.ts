@@ -38,6 +38,11 @@ interface Segment {
 
 const NO_VIA: Expansion[] = [];
 
+/** What originInto() writes: a span of a file and the expansions that put the text there. */
+export interface Place extends Origin {
+  via: Expansion[];
+}
+
 export class MappedText {
   /**
    * Most texts are one piece of one line, written as it is: those keep only where they start
@@ -200,6 +205,53 @@ export class MappedText {
     const end = last.fixedEnd === null ? last.src + (Math.max(from, to - 1) - last.at) + 1 : last.fixedEnd;
     const via = first.via.length ? first.via : last.via;
     return { origin: { file: this.file, start, end: Math.max(end, start) }, via };
+  }
+
+  /**
+   * origin() written into `out` (no objects made: called for every word read). `out.via` is the
+   * chain (an empty one as origin() gives it).
+   */
+  originInto(from: number, to: number, out: Place): void {
+    out.file = this.file;
+    if (!this.stored && this.text.length) {
+      const start = this.literalAt + from;
+      const end = this.literalAt + Math.max(from, to - 1) + 1;
+      out.start = start;
+      out.end = Math.max(end, start);
+      out.via = this.literalViaList;
+      return;
+    }
+    const segs = this.segs;
+    if (segs.length === 0) {
+      out.start = 0;
+      out.end = 0;
+      out.via = NO_VIA;
+      return;
+    }
+    const first = this.segAt(from);
+    const last = this.segAt(Math.max(from, to - 1));
+    const start = first.fixedEnd === null ? first.src + (from - first.at) : first.src;
+    const end = last.fixedEnd === null ? last.src + (Math.max(from, to - 1) - last.at) + 1 : last.fixedEnd;
+    out.start = start;
+    out.end = Math.max(end, start);
+    out.via = first.via.length ? first.via : last.via;
+  }
+
+  /**
+   * Where slice(from, to) starts in the file when that slice is one piece written as it is (its
+   * literalStart()), and its literalVia, without making the slice; null otherwise.
+   */
+  literalSliceStart(from: number, to: number): { at: number; via: Expansion[] } | null {
+    if (from < 0 || to > this.text.length || from >= to) return null;
+    if (!this.stored) return { at: this.literalAt + from, via: this.literalViaList };
+    // slice() gives one piece written as it is when one segment, not synthetic, covers [from, to).
+    for (const s of this.stored) {
+      if (s.at + s.len <= from) continue;
+      return s.at <= from && s.at + s.len >= to && s.fixedEnd === null
+        ? { at: s.src + (from - s.at), via: s.via }
+        : null;
+    }
+    return null;
   }
 
   /** The expansion chain of text[from, to) (origin()'s `via`, without building the origin). */
