@@ -98,9 +98,13 @@ abstract class TreeStatement implements Statement {
   constructor(
     readonly line: WordsLine,
     readonly def: KeywordDef | undefined,
-    readonly scopePath: string,
     readonly parent: Statement | null,
   ) {}
+
+  /** The block it stands in: its parent's path (a parent is always a known block); "" at the top. */
+  get scopePath(): string {
+    return this.parent?.def?.path ?? '';
+  }
 
   abstract get children(): Statement[];
   abstract get values(): LogicalLine[];
@@ -207,8 +211,8 @@ class Builder {
       const def = this.table.lookup(scope, keyword.text);
       const st =
         def?.kind === 'block' || def?.kind === 'value_block'
-          ? new BlockStatement(line, def, scope.path, parent)
-          : new LeafStatement(line, def, scope.path, parent);
+          ? new BlockStatement(line, def, parent)
+          : new LeafStatement(line, def, parent);
       const reason = parent ? undefined : this.skipReason(st);
       if (reason && st instanceof BlockStatement && this.skipBlock(st)) {
         this.skipped.push({ statement: st, reason, topIndex: statements.length });
