@@ -215,14 +215,20 @@ export class NetnsCluster {
     }
   }
 
-  /** SIGKILL to a node's keepalived: the VRRP child and the parent by their pid files, and the process started. */
+  /**
+   * SIGKILL to a node's keepalived: the VRRP child and the parent by their pid files, and the
+   * process started. The parent is stopped (SIGSTOP) first: told that its VRRP child died, it
+   * may start a new one, which a moment later finds its parent gone and stops gracefully, calling
+   * the notify scripts with STOP, which a node losing power never does (a STOP call was seen once
+   * under load; this is the likely way it came).
+   */
   private killDaemonPids(label: string): void {
     const base = path.join(this.stage, label);
-    for (const f of [`${base}.vrrp.pid`, `${base}.pid`]) {
-      const pid = Number(fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : NaN);
-      if (pid > 1) killPid(pid);
-    }
+    const pidIn = (f: string) => Number(fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : NaN);
+    const parent = pidIn(`${base}.pid`);
     const d = this.daemons.get(label);
+    for (const pid of [parent, d?.pid ?? NaN]) if (pid > 1) killPid(pid, 'SIGSTOP');
+    for (const pid of [pidIn(`${base}.vrrp.pid`), pidIn(`${base}.chk.pid`), parent]) if (pid > 1) killPid(pid);
     if (d?.pid) killPid(d.pid);
   }
 
