@@ -2,6 +2,7 @@
 // keepalived -t 2.2.7 (test/lexical/*.conf also run live in test/differential.test.ts).
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tailReference } from '../src/preprocess/index.js';
 import { REPO, runCli, tempTree } from './helpers.js';
 
 interface Node {
@@ -87,5 +88,28 @@ describe('sequences', () => {
     expect(ids.filter((x) => x!.startsWith('j'))).toEqual(['j1k1', 'j1k2', 'j2k1', 'j2k2']);
     expect(ids.filter((x) => x!.startsWith('m'))).toEqual(['m1n2', 'm3n', 'm4n5']);
     expect(ids.some((x) => x!.startsWith('q') || x!.startsWith('g') || x!.startsWith('o'))).toBe(false);
+  });
+});
+
+describe('tailReference (the reference a line ends with, for multi-line definitions)', () => {
+  it('reads what the regex it replaces finds, for every text of up to 5 characters of $ { } A _ 1 and blank', () => {
+    const re = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;
+    const alphabet = ['$', '{', '}', 'A', '_', '1', ' '];
+    let texts = [''];
+    let checked = 0;
+    for (let n = 0; n < 5; n++) {
+      texts = texts.flatMap((t) => alphabet.map((c) => t + c));
+      for (const t of texts) {
+        const m = re.exec(t);
+        const want = m
+          ? { name: m[1], at: t.length - m[0].length, braced: m[0].startsWith('${'), closed: m[0].endsWith('}') }
+          : null;
+        expect(tailReference(t), JSON.stringify(t)).toEqual(want);
+        checked++;
+      }
+    }
+    expect(checked).toBe(19_607);
+    expect(tailReference('    ~SEQ(RS2,1,100) $RS')).toEqual({ name: 'RS', at: 20, braced: false, closed: false });
+    expect(tailReference('x ${VS}')).toEqual({ name: 'VS', at: 2, braced: true, closed: true });
   });
 });

@@ -468,6 +468,16 @@ class Preprocessor {
     return id;
   }
 
+  /** idOf(kind + name) without making that string (once per substitution). */
+  private readonly nameIds = new Map<string, Map<string, number>>();
+  private nameId(kind: string, name: string): number {
+    let byName = this.nameIds.get(kind);
+    if (!byName) this.nameIds.set(kind, (byName = new Map()));
+    let id = byName.get(name);
+    if (id === undefined) byName.set(name, (id = this.idOf(kind + name)));
+    return id;
+  }
+
   private readonly chainIds = new Map<Expansion[], number>([[NO_EXPANSIONS, 0]]);
   private readonly chains = new Map<string, Expansion[]>();
   private lastChainId = 0;
@@ -503,7 +513,7 @@ class Preprocessor {
     const outerId = this.chainId(outer);
     // Names and paths as small numbers: the key is built for every substitution.
     const key =
-      `${outerId}:${this.idOf(kind + name)}:${this.idOf(use.file)}:${use.start}:${use.end}` +
+      `${outerId}:${this.nameId(kind, name)}:${this.idOf(use.file)}:${use.start}:${use.end}` +
       (d ? `:${this.idOf(d.file)}:${d.start}:${d.end}` : '');
     let chain = this.chains.get(key);
     if (!chain) {
@@ -996,12 +1006,11 @@ class Preprocessor {
   private substituteWithMultiline(m: MappedText, via: Expansion[]): { text: MappedText; extraLines: MappedText[] } {
     if (!m.text.includes('$')) return { text: m, extraLines: NO_LINES };
     // A multi-line definition is recognised only as the last thing on a line (SYNTAX.md section 6).
-    const tail = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(m.text);
+    const tail = tailReference(m.text);
     if (tail) {
-      const def = this.defs.get(tail[1]!);
-      const braced = tail[0].startsWith('${');
-      if (def?.multiline && (braced ? tail[0].endsWith('}') : !tail[0].endsWith('}'))) {
-        const refStart = m.length - tail[0].length;
+      const def = this.defs.get(tail.name);
+      if (def?.multiline && tail.braced === tail.closed) {
+        const refStart = tail.at;
         const use = m.origin(refStart, m.length).origin;
         // `$NAME= \` starts with an empty value line, which keepalived does not use.
         const valueLines = def.lines[0]?.length === 0 && def.lines.length > 1 ? def.lines.slice(1) : def.lines;
@@ -1038,14 +1047,20 @@ class Preprocessor {
     return chains;
   }
 
-  /** `$NAME` and `${NAME}` with keepalived's rules; the result is rescanned where it was put. */
+  /**
+   * `$NAME` and `${NAME}` with keepalived's rules; the result is rescanned where it was put. A value
+   * without `$` cannot start a reference, so its rescan would find nothing: it is kept as it is
+   * and the scan goes on after it, in the same text (no copy of the rest of the line per
+   * substitution: a ~SEQ line of 1173.conf has four).
+   */
   substitute(m: MappedText, via: Expansion[]): MappedText {
     if (!m.text.includes('$')) return m;
-    // The text before `cur` is final (a substitution is rescanned where it was put, never before
-    // it): kept in pieces and joined once, not copied again at every substitution.
+    // Final pieces (text before `from`, and values put there), joined once at the end.
     const done: MappedText[] = [];
     let doneLength = 0;
     let cur = m;
+    // cur[0, from) is in `done`; the scan stands at i (>= from).
+    let from = 0;
     let i = 0;
     let count = 0;
     while (i < cur.length) {
@@ -1061,7 +1076,7 @@ class Preprocessor {
         i = at + 1;
         continue;
       }
-      if (++count > MAX_SUBSTITUTIONS_PER_LINE || doneLength + cur.length > MAX_EXPANDED_CHARS) {
+      if (++count > MAX_SUBSTITUTIONS_PER_LINE || doneLength + (cur.length - from) > MAX_EXPANDED_CHARS) {
         const own = this.defs.get(ref.name)?.lines[0]?.text ?? '';
         const self = new RegExp(`\\$\\{?${ref.name}(?![A-Za-z0-9_])`).test(own);
         this.recursiveDefs.add(ref.name);
@@ -1080,14 +1095,23 @@ class Preprocessor {
         again = outer[k]!.kind === 'definition' && outer[k]!.name === ref.name;
       const chain = again ? outer : this.extendWith(outer, 'definition', ref.name, use.origin, value.definedAt);
       const repl = MappedText.synthetic(value.text, cur.file, use.origin, chain);
-      if (at > 0) {
-        done.push(cur.slice(0, at));
-        doneLength += at;
+      if (at > from) {
+        done.push(cur.slice(from, at));
+        doneLength += at - from;
       }
-      cur = repl.concat(cur.slice(ref.end));
-      i = 0; // rescan from the same position
+      if (value.text.includes('$')) {
+        cur = repl.concat(cur.slice(ref.end));
+        from = i = 0; // rescan from the same position
+      } else {
+        if (repl.length) {
+          done.push(repl);
+          doneLength += repl.length;
+        }
+        from = i = ref.end;
+      }
     }
-    return done.length ? done[0]!.concat(...done.slice(1), cur) : cur;
+    const rest = from > 0 ? cur.slice(from) : cur;
+    return done.length ? done[0]!.concat(...done.slice(1), rest) : rest;
   }
 
   private reference(text: string, at: number): { name: string; params: string[]; end: number } | null {
@@ -1139,6 +1163,31 @@ class Preprocessor {
         return null;
     }
   }
+}
+
+/**
+ * The reference a text ends with, as /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/ finds it, read from the
+ * end (the regex tries every position of the line). Example: 'x ${VS}' -> { name: 'VS', at: 2,
+ * braced: true, closed: true }; 'x $VS}' -> braced false, closed true.
+ */
+export function tailReference(text: string): { name: string; at: number; braced: boolean; closed: boolean } | null {
+  const closed = text.charCodeAt(text.length - 1) === 0x7d; // }
+  const nameEnd = closed ? text.length - 1 : text.length;
+  let start = nameEnd;
+  while (start > 0 && isNameChar(text.charCodeAt(start - 1))) start--;
+  if (start === nameEnd || !isNameStart(text.charCodeAt(start))) return null;
+  if (text[start - 1] === '$') return { name: text.slice(start, nameEnd), at: start - 1, braced: false, closed };
+  if (text[start - 1] === '{' && text[start - 2] === '$')
+    return { name: text.slice(start, nameEnd), at: start - 2, braced: true, closed };
+  return null;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39);
 }
 
 /** Values of one ~SEQ/~SEQx/~LST head, as rows of (variable, value) assignments. */
