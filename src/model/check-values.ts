@@ -78,7 +78,8 @@ const NO_FINDINGS: readonly ValueFinding[] = Object.freeze([]);
 function validKey(args: readonly Token[]): string | null {
   if (args.length === 1) return args[0]!.unterminated ? null : args[0]!.text;
   let key = '';
-  for (const t of args) {
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!;
     if (t.unterminated) return null;
     key += `${t.text}\0`;
   }

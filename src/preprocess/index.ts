@@ -468,6 +468,12 @@ class Preprocessor {
     return id;
   }
 
+  /**
+   * What the text between `${` and `}` refers to, per text (a ~SEQ repeats the same few: 150,000
+   * `${_RANDOM 1 10}` and the like in 1173.conf, each read with two regexes and a split).
+   */
+  private readonly bracedRefs = new Map<string, BracedReference | null>();
+
   /** idOf(kind + name) without making that string (once per substitution). */
   private readonly nameIds = new Map<string, Map<string, number>>();
   private nameId(kind: string, name: string): number {
@@ -1114,20 +1120,18 @@ class Preprocessor {
     return done.length ? done[0]!.concat(...done.slice(1), rest) : rest;
   }
 
-  private reference(text: string, at: number): { name: string; params: string[]; end: number } | null {
+  private reference(text: string, at: number): { name: string; params: readonly string[]; end: number } | null {
     if (text[at + 1] === '{') {
       const close = text.indexOf('}', at + 2);
       if (close === -1) return null;
-      // `${NAME}` exactly; only the built-ins take parameters (`${_RANDOM 1 10}`). keepalived
-      // leaves `${ NAME}` and `${NAME x}` as they are.
       const inner = text.slice(at + 2, close);
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { name: inner, params: [], end: close + 1 };
-      // `${NAME }`: keepalived 2.2.7 replaces `${NAME` and leaves the blanks and "}" (tested).
-      const spaced = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]+$/.exec(inner);
-      if (spaced && !spaced[1]!.startsWith('_'))
-        return { name: spaced[1]!, params: [], end: at + 2 + spaced[1]!.length };
-      const b = /^(_RANDOM|_ENV)[ \t]+(.*)$/.exec(inner);
-      return b ? { name: b[1]!, params: b[2]!.trim().split(/[ \t]+/), end: close + 1 } : null;
+      let r = this.bracedRefs.get(inner);
+      if (r === undefined) {
+        r = bracedReference(inner);
+        if (this.bracedRefs.size < MAX_BRACED_REFS_KEPT) this.bracedRefs.set(inner, r);
+      }
+      if (!r) return null;
+      return { name: r.name, params: r.params, end: r.nameOnly ? at + 2 + r.name.length : close + 1 };
     }
     NAME_AT.lastIndex = at + 1;
     const mm = NAME_AT.exec(text);
@@ -1135,10 +1139,10 @@ class Preprocessor {
     const end = at + 1 + mm[0].length;
     const next = text[end];
     if (next !== undefined && next !== ' ' && next !== '\t' && next !== ',' && next !== ')') return null;
-    return { name: mm[0], params: [], end };
+    return { name: mm[0], params: NO_PARAMS, end };
   }
 
-  private valueOf(name: string, params: string[], file: string): { text: string; definedAt?: Origin } | null {
+  private valueOf(name: string, params: readonly string[], file: string): { text: string; definedAt?: Origin } | null {
     const def = this.defs.get(name);
     if (def && !def.multiline) return { text: def.lines[0]?.text ?? '', definedAt: def.definedAt };
     if (def) return null;
@@ -1163,6 +1167,30 @@ class Preprocessor {
         return null;
     }
   }
+}
+
+/** A `${...}` reference: `nameOnly` when only `${NAME` is replaced (see bracedReference). */
+interface BracedReference {
+  name: string;
+  params: readonly string[];
+  nameOnly: boolean;
+}
+
+/** Distinct `${...}` texts whose reading is kept (beyond, they are read each time). */
+const MAX_BRACED_REFS_KEPT = 10_000;
+const NO_PARAMS: readonly string[] = Object.freeze([]);
+
+/**
+ * What `${inner}` refers to. `${NAME}` exactly; only the built-ins take parameters
+ * (`${_RANDOM 1 10}`). keepalived leaves `${ NAME}` and `${NAME x}` as they are; for `${NAME }`,
+ * keepalived 2.2.7 replaces `${NAME` and leaves the blanks and "}" (tested).
+ */
+function bracedReference(inner: string): BracedReference | null {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { name: inner, params: NO_PARAMS, nameOnly: false };
+  const spaced = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]+$/.exec(inner);
+  if (spaced && !spaced[1]!.startsWith('_')) return { name: spaced[1]!, params: NO_PARAMS, nameOnly: true };
+  const b = /^(_RANDOM|_ENV)[ \t]+(.*)$/.exec(inner);
+  return b ? { name: b[1]!, params: Object.freeze(b[2]!.trim().split(/[ \t]+/)), nameOnly: false } : null;
 }
 
 /**

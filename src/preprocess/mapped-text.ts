@@ -123,29 +123,44 @@ export class MappedText {
     if (a === 0 && b === this.text.length) return this;
     if (!this.stored)
       return new MappedText(this.text.slice(a, b), this.file, null, this.literalAt + a, this.literalViaList);
-    const segs: Segment[] = [];
-    for (const s of this.segs) {
+    // The list at its size (grown by push, one segment took a list with room for 17).
+    const all = this.stored;
+    let n = 0;
+    for (let k = 0; k < all.length; k++) if (Math.min(b, all[k]!.at + all[k]!.len) > Math.max(a, all[k]!.at)) n++;
+    const segs: Segment[] = new Array(n);
+    n = 0;
+    for (let k = 0; k < all.length; k++) {
+      const s = all[k]!;
       const s0 = Math.max(a, s.at);
       const s1 = Math.min(b, s.at + s.len);
       if (s1 <= s0) continue;
-      segs.push({
+      segs[n++] = {
         at: s0 - a,
         len: s1 - s0,
         src: s.fixedEnd === null ? s.src + (s0 - s.at) : s.src,
         fixedEnd: s.fixedEnd,
         via: s.via,
-      });
+      };
     }
     return new MappedText(this.text.slice(a, b), this.file, segs);
   }
 
   concat(...others: MappedText[]): MappedText {
     let text = this.text;
-    const segs = [...this.segs];
-    for (const o of others) {
-      for (const s of o.segs) {
+    const own = this.segs;
+    // The list at its largest size, cut to what is used (grown by push, it kept room for 17).
+    let most = own.length;
+    for (let j = 0; j < others.length; j++) most += others[j]!.segs.length;
+    const segs: Segment[] = new Array(most);
+    let n = 0;
+    for (let k = 0; k < own.length; k++) segs[n++] = own[k]!;
+    for (let j = 0; j < others.length; j++) {
+      const o = others[j]!;
+      const theirs = o.segs;
+      for (let k = 0; k < theirs.length; k++) {
+        const s = theirs[k]!;
         const at = s.at + text.length;
-        const last = segs[segs.length - 1];
+        const last = n > 0 ? segs[n - 1]! : undefined;
         // Adjacent pieces with the same mapping become one segment, so text that a definition
         // keeps rewriting ($X=1 } $X) does not pile up segments that every slice() copies.
         if (
@@ -155,11 +170,12 @@ export class MappedText {
           last.fixedEnd === s.fixedEnd &&
           (s.fixedEnd === null ? last.src + last.len === s.src : last.src === s.src)
         ) {
-          segs[segs.length - 1] = { ...last, len: last.len + s.len };
-        } else segs.push({ ...s, at });
+          segs[n - 1] = { at: last.at, len: last.len + s.len, src: last.src, fixedEnd: last.fixedEnd, via: last.via };
+        } else segs[n++] = { at, len: s.len, src: s.src, fixedEnd: s.fixedEnd, via: s.via };
       }
       text += o.text;
     }
+    segs.length = n;
     return new MappedText(text, this.file, segs);
   }
 
