@@ -64,8 +64,11 @@ export const SINGLE_VALUED: SingleValued[] = [
   { id: 'startup', paths: ['global_defs/startup_script', 'global_defs/shutdown_script'], since: '2.1.0' },
 ];
 
+/** Asked for every statement (by the script references of each pass, and a rule): a map, not a search. */
+const BY_PATH = new Map(SINGLE_VALUED.flatMap((x) => x.paths.map((p) => [p, x] as const)));
+
 export function singleValued(path: string): SingleValued | undefined {
-  return SINGLE_VALUED.find((x) => x.paths.includes(path));
+  return BY_PATH.get(path);
 }
 
 /**
