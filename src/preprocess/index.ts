@@ -469,7 +469,7 @@ class Preprocessor {
   }
 
   /**
-   * What the text between `${` and `}` refers to, per text (a ~SEQ repeats the same few: 150,000
+   * What the text between `${` and `}` refers to, per text (a ~SEQ repeats the same few: 120,000
    * `${_RANDOM 1 10}` and the like in 1173.conf, each read with two regexes and a split).
    */
   private readonly bracedRefs = new Map<string, BracedReference | null>();
