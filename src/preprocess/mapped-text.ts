@@ -123,12 +123,10 @@ export class MappedText {
     if (a === 0 && b === this.text.length) return this;
     if (!this.stored)
       return new MappedText(this.text.slice(a, b), this.file, null, this.literalAt + a, this.literalViaList);
-    // The list at its size (grown by push, one segment took a list with room for 17).
+    // The list at its largest size, cut to what is used (grown by push, it kept room for 17).
     const all = this.stored;
+    const segs: Segment[] = new Array(all.length);
     let n = 0;
-    for (let k = 0; k < all.length; k++) if (Math.min(b, all[k]!.at + all[k]!.len) > Math.max(a, all[k]!.at)) n++;
-    const segs: Segment[] = new Array(n);
-    n = 0;
     for (let k = 0; k < all.length; k++) {
       const s = all[k]!;
       const s0 = Math.max(a, s.at);
@@ -142,6 +140,7 @@ export class MappedText {
         via: s.via,
       };
     }
+    segs.length = n;
     return new MappedText(this.text.slice(a, b), this.file, segs);
   }
 
@@ -208,28 +207,19 @@ export class MappedText {
 
   /** Source span and expansion chain of text[from, to). */
   origin(from: number, to: number): { origin: Origin; via: Expansion[] } {
-    if (!this.stored && this.text.length) {
-      // One literal piece: offsets map one to one (as segAt/the general case below would give).
-      const start = this.literalAt + from;
-      const end = this.literalAt + Math.max(from, to - 1) + 1;
-      return { origin: { file: this.file, start, end: Math.max(end, start) }, via: this.literalViaList };
-    }
-    if (this.segs.length === 0) return { origin: { file: this.file, start: 0, end: 0 }, via: [] };
-    const first = this.segAt(from);
-    const last = this.segAt(Math.max(from, to - 1));
-    const start = first.fixedEnd === null ? first.src + (from - first.at) : first.src;
-    const end = last.fixedEnd === null ? last.src + (Math.max(from, to - 1) - last.at) + 1 : last.fixedEnd;
-    const via = first.via.length ? first.via : last.via;
-    return { origin: { file: this.file, start, end: Math.max(end, start) }, via };
+    const p: Place = { file: this.file, start: 0, end: 0, via: NO_VIA };
+    this.originInto(from, to, p);
+    return { origin: { file: p.file, start: p.start, end: p.end }, via: p.via };
   }
 
   /**
    * origin() written into `out` (no objects made: called for every word read). `out.via` is the
-   * chain (an empty one as origin() gives it).
+   * chain (an empty one for an empty text).
    */
   originInto(from: number, to: number, out: Place): void {
     out.file = this.file;
     if (!this.stored && this.text.length) {
+      // One literal piece: offsets map one to one (as segAt/the general case below would give).
       const start = this.literalAt + from;
       const end = this.literalAt + Math.max(from, to - 1) + 1;
       out.start = start;
