@@ -125,18 +125,16 @@ const NO_LINES: MappedText[] = [];
 const NO_EXPANSIONS: Expansion[] = [];
 
 /**
- * A word and where it was written: the token is its own origin (file, start, end), one object
- * per word instead of two (444,000 words at 10,000 instances). An unquoted word, the most of
- * them, has no field for the flags (see FlaggedSourceToken).
+ * An unquoted word that is its own origin (file, start, end): one object per word instead of two
+ * (444,000 words at 10,000 instances), and no field for the flags. A word (SourceToken) or a
+ * brace line (SourceBraceLine).
  */
-class SourceToken implements Token, Origin {
-  constructor(
-    readonly text: string,
-    readonly file: string,
-    readonly start: number,
-    readonly end: number,
-    readonly via: Expansion[],
-  ) {}
+abstract class UnquotedToken implements Token, Origin {
+  abstract readonly text: string;
+  abstract readonly file: string;
+  abstract readonly start: number;
+  abstract readonly end: number;
+  abstract readonly via: Expansion[];
 
   get quoted(): boolean {
     return false;
@@ -148,6 +146,19 @@ class SourceToken implements Token, Origin {
 
   get origin(): Origin {
     return this;
+  }
+}
+
+/** A word and where it was written; a quoted one is a FlaggedSourceToken. */
+class SourceToken extends UnquotedToken {
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    readonly start: number,
+    readonly end: number,
+    readonly via: Expansion[],
+  ) {
+    super();
   }
 
   /** A word with TokenColumns' flags (0 for most). */
@@ -312,25 +323,19 @@ class MappedWordsLine extends SourceWordsLine {
  * A brace alone: the line is its token, and the token its origin (2 of every 5 lines: a line of
  * 40 bytes and a token of 72 were 120,000 pairs in 1173.conf). An unquoted `{` or `}` word.
  */
-class SourceBraceLine implements BraceLine, Token, Origin {
+class SourceBraceLine extends UnquotedToken implements BraceLine {
   constructor(
     readonly kind: 'open' | 'close',
     readonly file: string,
     readonly start: number,
     readonly end: number,
     readonly via: Expansion[],
-  ) {}
+  ) {
+    super();
+  }
 
   get text(): string {
     return this.kind === 'open' ? '{' : '}';
-  }
-
-  get quoted(): false {
-    return false;
-  }
-
-  get unterminated(): false {
-    return false;
   }
 
   get token(): Token {
@@ -339,10 +344,6 @@ class SourceBraceLine implements BraceLine, Token, Origin {
 
   get tokens(): [Token] {
     return [this];
-  }
-
-  get origin(): Origin {
-    return this;
   }
 }
 
