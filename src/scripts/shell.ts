@@ -1,10 +1,10 @@
 /**
  * The shell parser: tree-sitter-bash (the grammar GitHub and editors use) run by web-tree-sitter
  * in WebAssembly. Loaded on first use only, so a config that calls no script file never pays for
- * it (about 30 ms). Example: (await loadShellParser()).parse('case "$2" in gw) ;; esac') -> a
+ * it (about 60 ms). Example: (await loadShellParser()).parse('case "$2" in gw) ;; esac') -> a
  * syntax tree whose nodes carry string offsets into the text.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
@@ -29,11 +29,26 @@ function bashWasm(): string {
   return createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
 }
 
+/** tree-sitter's runtime, web-tree-sitter.wasm (where its package puts it). */
+function runtimeWasm(): string {
+  return createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
+}
+
 export function loadShellParser(): Promise<ShellParser> {
   loading ??= (async () => {
     const { Parser, Language } = await import('web-tree-sitter');
-    await Parser.init();
-    const bash = await Language.load(bashWasm());
+    // Both .wasm files are compiled on this thread (new WebAssembly.Module), not by the
+    // asynchronous WebAssembly.instantiate that web-tree-sitter would use: that one waits for V8's
+    // background threads, which a big config keeps busy collecting garbage (10,000 instances: the
+    // lint sat idle 61 ms for it). V8 compiles the functions lazily, on first call, either way.
+    const runtime = new WebAssembly.Module(readFileSync(runtimeWasm()));
+    await Parser.init({
+      instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+        done(new WebAssembly.Instance(runtime, imports), runtime);
+        return {};
+      },
+    } as Parameters<typeof Parser.init>[0]);
+    const bash = Language.loadSync(new WebAssembly.Module(readFileSync(bashWasm())));
     const parser = new Parser();
     parser.setLanguage(bash);
     return {
