@@ -347,6 +347,47 @@ class SourceBraceLine extends UnquotedToken implements BraceLine {
   }
 }
 
+/**
+ * Expansion chains by the numbers that say what they are (Preprocessor.extendWith): the outer
+ * chain's id, the name's, the use's file id, start and end, and the same three of where the name
+ * is defined (-1 when not). Written into `key`, then get() or add(): no key string or list per
+ * lookup. Example: key = [0, 3, 0, 120, 124, 0, 10, 40] -> the chain made for those numbers.
+ */
+class ChainTable {
+  readonly key = new Float64Array(8);
+  private readonly buckets = new Map<number, ChainEntry>();
+
+  private hash(): number {
+    const k = this.key;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < 8; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
+    return h & 0x3fffffff;
+  }
+
+  get(): Expansion[] | undefined {
+    for (let e: ChainEntry | null | undefined = this.buckets.get(this.hash()); e; e = e.next)
+      if (this.matches(e.key)) return e.chain;
+    return undefined;
+  }
+
+  add(chain: Expansion[]): void {
+    const h = this.hash();
+    this.buckets.set(h, { key: this.key.slice(), chain, next: this.buckets.get(h) ?? null });
+  }
+
+  private matches(other: Float64Array): boolean {
+    const k = this.key;
+    for (let i = 0; i < 8; i++) if (k[i] !== other[i]) return false;
+    return true;
+  }
+}
+
+interface ChainEntry {
+  key: Float64Array;
+  chain: Expansion[];
+  next: ChainEntry | null;
+}
+
 interface Definition {
   name: string;
   /** Value lines: one for an ordinary definition, more for a multi-line one. */
@@ -486,7 +527,7 @@ class Preprocessor {
   }
 
   private readonly chainIds = new Map<Expansion[], number>([[NO_EXPANSIONS, 0]]);
-  private readonly chains = new Map<string, Expansion[]>();
+  private readonly chains = new ChainTable();
   private lastChainId = 0;
 
   /** The id of a chain: of the same expansions made here, for a chain not made here (an empty one). */
@@ -507,7 +548,8 @@ class Preprocessor {
 
   /**
    * extend() of the expansion these fields make, built only when the chain is new (a ~SEQ makes the
-   * same substitutions over and over: 30,000 real servers of 1173.conf).
+   * same substitutions over and over: 30,000 real servers of 1173.conf). Looked up by numbers
+   * (names and paths as small ids): asked for every substitution.
    */
   private extendWith(
     outer: Expansion[],
@@ -517,16 +559,20 @@ class Preprocessor {
     d: Origin | undefined,
     made?: Expansion,
   ): Expansion[] {
-    const outerId = this.chainId(outer);
-    // Names and paths as small numbers: the key is built for every substitution.
-    const key =
-      `${outerId}:${this.nameId(kind, name)}:${this.idOf(use.file)}:${use.start}:${use.end}` +
-      (d ? `:${this.idOf(d.file)}:${d.start}:${d.end}` : '');
-    let chain = this.chains.get(key);
+    const key = this.chains.key;
+    key[0] = this.chainId(outer);
+    key[1] = this.nameId(kind, name);
+    key[2] = this.idOf(use.file);
+    key[3] = use.start;
+    key[4] = use.end;
+    key[5] = d ? this.idOf(d.file) : -1;
+    key[6] = d ? d.start : -1;
+    key[7] = d ? d.end : -1;
+    let chain = this.chains.get();
     if (!chain) {
       const exp: Expansion = made ?? (d ? { kind, name, use, definedAt: d } : { kind, name, use });
       chain = [...outer, exp];
-      this.chains.set(key, chain);
+      this.chains.add(chain);
       this.chainIds.set(chain, ++this.lastChainId);
     }
     return chain;
