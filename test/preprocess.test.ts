@@ -2,7 +2,8 @@
 // keepalived -t 2.2.7 (test/lexical/*.conf also run live in test/differential.test.ts).
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tailReference } from '../src/preprocess/index.js';
+import { MAX_BRACE_DEPTH, preprocess, type PreprocessResult, tailReference } from '../src/preprocess/index.js';
+import { nodeHost } from '../src/source/host.js';
 import { REPO, runCli, tempTree } from './helpers.js';
 
 interface Node {
@@ -88,6 +89,43 @@ describe('sequences', () => {
     expect(ids.filter((x) => x!.startsWith('j'))).toEqual(['j1k1', 'j1k2', 'j2k1', 'j2k2']);
     expect(ids.filter((x) => x!.startsWith('m'))).toEqual(['m1n2', 'm3n', 'm4n5']);
     expect(ids.some((x) => x!.startsWith('q') || x!.startsWith('g') || x!.startsWith('o'))).toBe(false);
+  });
+});
+
+describe('a multi-line definition read again at the same place (a ~SEQ: its lines given again)', () => {
+  const read = (name: string, text: string): PreprocessResult => {
+    const file = write(name, text);
+    const r = preprocess(file, { host: nodeHost(tmp), configId: null, root: tmp });
+    if ('error' in r) throw new Error(r.error);
+    return r;
+  };
+  const texts = (r: PreprocessResult) => r.lines.map((l) => l.tokens.map((t) => t.text).join(' '));
+
+  it('a value line is substituted again when a definition it names has changed', () => {
+    // `item $N`: a new value of the ~SEQ each time. `tail $T`: $T is defined by the line after it,
+    // as `t$N` (a definition keeps its text: $N is substituted where $T is used).
+    const r = read('replay-values.conf', '$M= \\\n  head \\\n  item $N \\\n  tail $T \\\n  $T=t$N\n~SEQ(N, 1, 3) $M\n');
+    expect(texts(r)).toEqual(['head', 'item 1', 'tail $T', 'head', 'item 2', 'tail t2', 'head', 'item 3', 'tail t3']);
+  });
+
+  it('lines given again are new objects with the same words, places and expansions', () => {
+    const r = read('replay-same.conf', '$M= \\\n  head \\\n  x "y z" ${_RANDOM 4 9}\n~SEQ(N, 1, 3) $M\n');
+    const xs = r.lines.filter((l) => l.kind === 'words' && l.keyword.text === 'x');
+    expect(xs).toHaveLength(3);
+    expect(new Set(xs).size).toBe(3);
+    expect(new Set(xs.flatMap((l) => l.tokens)).size).toBe(9);
+    const shape = (l: (typeof xs)[number]) =>
+      l.tokens.map((t) => [t.text, t.quoted, t.origin.file, t.origin.start, t.origin.end, t.via]);
+    expect(shape(xs[1]!)).toEqual(shape(xs[0]!));
+    expect(shape(xs[2]!)).toEqual(shape(xs[0]!));
+    expect(xs[1]!.via).toBe(xs[0]!.via);
+    expect(xs[0]!.tokens.map((t) => t.text)).toEqual(['x', 'y z', '4']);
+  });
+
+  it('braces given again count toward the brace cap as braces read do', () => {
+    const r = read('replay-braces.conf', `$M= \\\n  x \\\n  {\n~SEQ(N, 1, ${MAX_BRACE_DEPTH + 5}) $M\n`);
+    expect(r.lines.filter((l) => l.kind === 'open')).toHaveLength(MAX_BRACE_DEPTH);
+    expect(r.problems.filter((p) => p.code === 'budget-exceeded' && p.data.cap === 'brace-depth')).toHaveLength(1);
   });
 });
 
