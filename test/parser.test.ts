@@ -98,6 +98,13 @@ describe('the hand reader (src/parser/lexer.ts) gives what the grammar gives', (
     '$\u00e9t\u00e9_2=x',
     '$2A=1',
     '@id ~LST({a},{1}) x',
+    '~SEQx(A,1) x',
+    '~SEQ (A, 1)  ~LST(B,{1})\ty',
+    '~SEQ(A',
+    '~SEQxy(A,1) x',
+    '~SEQ(A,1)~SEQ(B,2)z',
+    '~SEQ(A,1) ~SEQ(B',
+    '~LST()',
   ]);
   const addFile = (p: string) => {
     for (const l of fs.readFileSync(p, 'utf8').split('\n')) lines.add(l.replace(/\r$/, ''));
@@ -169,6 +176,7 @@ describe('the hand reader (src/parser/lexer.ts) gives what the grammar gives', (
       '\0',
       'SEQ',
       '~SEQ(',
+      '~SEQx(',
       '~LST(',
       '${',
     ];

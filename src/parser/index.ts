@@ -180,27 +180,9 @@ export const tokenize: (text: string) => RawToken[] = tokenizeLine;
 export { TOKEN_BRACE, TOKEN_QUOTED, TOKEN_UNTERMINATED, TokenColumns } from './lexer.js';
 
 /** Recognise a `@id` prefix, a `$NAME=value` definition or a `~SEQ(...)` line. */
-export const parseDirective = (text: string): Directive => directiveLine(text) ?? grammarDirective(text);
+export const parseDirective: (text: string) => Directive = directiveLine;
 
-/**
- * The grammar's reading of a sequence line, remembered by its text: a ~SEQ whose values give the
- * same text again (a definition that refers to itself inside a ~SEQ line) is matched once, not once
- * per value (50,000 Ohm matches of one 100-byte line took 12 s). Readings are never modified.
- */
-const directiveMemo = new Map<string, Directive>();
-const DIRECTIVE_MEMO_SIZE = 4_096;
-function grammarDirective(text: string): Directive {
-  let d = directiveMemo.get(text);
-  if (d === undefined) {
-    if (directiveMemo.size >= DIRECTIVE_MEMO_SIZE) directiveMemo.clear();
-    d = parseDirectiveWithGrammar(text);
-    directiveMemo.set(text, d);
-  }
-  return d;
-}
-
-// The grammar's own readings: the fallback for sequences, and the reference the tests hold the
-// hand reader to.
+// The grammar's own readings: the reference the tests hold the hand reader to.
 
 export function decommentWithGrammar(text: string): DecommentResult {
   const pieces = ohm().semantics(matchOrThrow(text, 'line')).pieces() as CodePiece[];

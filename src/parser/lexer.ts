@@ -11,7 +11,7 @@
  *
  *   tokenizeLine('a "b c"{') -> [a 0-1] ["b c" 2-7 quoted] [{ 7-8 brace]
  */
-import type { CodePiece, DecommentResult, Directive, RawToken } from './types.js';
+import type { CodePiece, DecommentResult, Directive, RawToken, SequenceHead } from './types.js';
 
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c;
@@ -164,10 +164,11 @@ export function tokenizeLine(text: string): RawToken[] {
 const DEFINITION = /^\$([\p{L}_][\p{L}0-9_]*)=/u;
 
 /**
- * Rule `directive` for every line that is not a sequence: an optional `@id`/`@^id` prefix, then a
- * definition or content. Returns null for a `~` body, which only the grammar reads.
+ * Rule `directive`: an optional `@id`/`@^id` prefix, then a definition, a sequence or content.
+ * Example: '@lb1 ~SEQ(N, 1, 3) x$N' -> { condition: { id: 'lb1', ... }, body: { kind: 'sequence',
+ * heads: [{ kind: '~SEQ', args: 'N, 1, 3', start: 5, end: 18 }], content: 'x$N', contentStart: 19 } }.
  */
-export function directiveLine(text: string): Directive | null {
+export function directiveLine(text: string): Directive {
   const n = text.length;
   let i = 0;
   while (i < n && isBlankCode(text.charCodeAt(i))) i++;
@@ -184,7 +185,10 @@ export function directiveLine(text: string): Directive | null {
     condition = { negated, id, start, end: i };
   }
   const first = text.charCodeAt(i);
-  if (first === 0x7e /* ~ */) return null;
+  if (first === 0x7e /* ~ */) {
+    const seq = sequenceBody(text, i);
+    if (seq) return { condition, body: seq };
+  }
   if (first === 0x24 /* $ */) {
     const rest = i === 0 ? text : text.slice(i);
     const m = DEFINITION.exec(rest);
@@ -196,4 +200,34 @@ export function directiveLine(text: string): Directive | null {
     }
   }
   return { condition, body: { kind: 'content', content: i === 0 ? text : text.slice(i), contentStart: i } };
+}
+
+/**
+ * Rule `sequence` at `i`: `seqHead+ content`, null when no head matches there (the line is then
+ * content). A head is `~SEQx`, `~SEQ` or `~LST` (the first of them that the text starts with, as
+ * the grammar's ordered choice takes it), blanks, `(`, anything but `)`, `)`, then blanks.
+ */
+function sequenceBody(text: string, i: number): Extract<Directive['body'], { kind: 'sequence' }> | null {
+  const heads: SequenceHead[] = [];
+  let at = i;
+  for (;;) {
+    const kind = text.startsWith('~SEQx', at)
+      ? '~SEQx'
+      : text.startsWith('~SEQ', at)
+        ? '~SEQ'
+        : text.startsWith('~LST', at)
+          ? '~LST'
+          : null;
+    if (kind === null) break;
+    let p = at + kind.length;
+    while (p < text.length && isBlankCode(text.charCodeAt(p))) p++;
+    if (text.charCodeAt(p) !== 0x28 /* ( */) break;
+    const close = text.indexOf(')', p + 1);
+    if (close === -1) break;
+    heads.push({ kind, args: text.slice(p + 1, close), start: at, end: close + 1 });
+    at = close + 1;
+    while (at < text.length && isBlankCode(text.charCodeAt(at))) at++;
+  }
+  if (!heads.length) return null;
+  return { kind: 'sequence', heads, content: text.slice(at), contentStart: at };
 }
