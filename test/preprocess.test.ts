@@ -2,7 +2,16 @@
 // keepalived -t 2.2.7 (test/lexical/*.conf also run live in test/differential.test.ts).
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_BRACE_DEPTH, preprocess, type PreprocessResult, tailReference } from '../src/preprocess/index.js';
+import {
+  MAX_BRACE_DEPTH,
+  preprocess,
+  type PreprocessResult,
+  tailReference,
+  type WordsLine,
+} from '../src/preprocess/index.js';
+import { isLoadedConfig, loadConfig } from '../src/load/index.js';
+import { trackers } from '../src/model/tracking.js';
+import { vrrpInstances } from '../src/model/vrrp.js';
 import { nodeHost } from '../src/source/host.js';
 import { REPO, runCli, tempTree } from './helpers.js';
 
@@ -108,18 +117,54 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
     expect(texts(r)).toEqual(['head', 'item 1', 'tail $T', 'head', 'item 2', 'tail t2', 'head', 'item 3', 'tail t3']);
   });
 
-  it('lines given again are new objects with the same words, places and expansions', () => {
-    const r = read('replay-same.conf', '$M= \\\n  head \\\n  x "y z" ${_RANDOM 4 9}\n~SEQ(N, 1, 3) $M\n');
-    const xs = r.lines.filter((l) => l.kind === 'words' && l.keyword.text === 'x');
+  it('lines given again are new line objects with the same words (never changed, so shared)', () => {
+    const r = read('replay-same.conf', '$M= \\\n  head \\\n  x "y z" ${_RANDOM 4 9} \\\n  {\n~SEQ(N, 1, 3) $M\n');
+    const xs = r.lines.filter((l): l is WordsLine => l.kind === 'words' && l.keyword.text === 'x');
     expect(xs).toHaveLength(3);
     expect(new Set(xs).size).toBe(3);
-    expect(new Set(xs.flatMap((l) => l.tokens)).size).toBe(9);
-    const shape = (l: (typeof xs)[number]) =>
-      l.tokens.map((t) => [t.text, t.quoted, t.origin.file, t.origin.start, t.origin.end, t.via]);
-    expect(shape(xs[1]!)).toEqual(shape(xs[0]!));
-    expect(shape(xs[2]!)).toEqual(shape(xs[0]!));
+    expect(xs[1]!.keyword).toBe(xs[0]!.keyword);
+    expect(xs[2]!.args).toBe(xs[0]!.args);
     expect(xs[1]!.via).toBe(xs[0]!.via);
-    expect(xs[0]!.tokens.map((t) => t.text)).toEqual(['x', 'y z', '4']);
+    expect(xs[0]!.tokens.map((t) => [t.text, t.quoted])).toEqual([
+      ['x', false],
+      ['y z', true],
+      ['4', false],
+    ]);
+    // A brace is a line: each is its own object (the tree pairs braces by object).
+    const opens = r.lines.filter((l) => l.kind === 'open');
+    expect(opens).toHaveLength(3);
+    expect(new Set(opens.map((l) => l.tokens[0])).size).toBe(3);
+    expect(opens[2]!.origin).toEqual(opens[0]!.origin);
+  });
+
+  it('a shared word resolves in each of its lines: a track_script before and after its vrrp_script', async () => {
+    // VI_1 names chk_x before it is defined (keepalived ignores that track_script), VI_2 after:
+    // the `chk_x` word is one object in both (the lines given again), each line its own reference.
+    const file = write(
+      'replay-track.conf',
+      [
+        '$M= \\',
+        'vrrp_instance VI_$N { \\',
+        '  track_script { \\',
+        '    chk_x weight 10 \\',
+        '  } \\',
+        '} \\',
+        'vrrp_script chk_x { \\',
+        '  script /bin/true \\',
+        '}',
+        '~SEQ(N, 1, 2) $M',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadConfig(file, { root: tmp }, nodeHost(tmp));
+    if (!isLoadedConfig(loaded)) throw new Error('not loaded');
+    const tree = loaded.passes[0]!.tree;
+    const [vi1, vi2] = vrrpInstances(tree);
+    const word = (i: typeof vi1) =>
+      i!.statement.children.find((c) => c.keyword.text === 'track_script')!.values[0]!.tokens[0];
+    expect(word(vi2)).toBe(word(vi1));
+    expect(trackers(tree, vi1!)).toEqual([]);
+    expect(trackers(tree, vi2!).map((t) => [t.name, t.weight])).toEqual([['chk_x', 10]]);
   });
 
   it('braces given again count toward the brace cap as braces read do', () => {

@@ -45,7 +45,14 @@ function definedWeight(def: Definition | undefined, fallback: number, limit: num
 
 const trackIndex = perTree((tree: ConfigTree) => {
   const refs = collectReferences(tree);
-  const byToken = new Map<Token, Reference>(refs.references.map((r) => [r.token, r]));
+  // A word can stand in several lines (a ~SEQ gives the lines of a definition again with the
+  // same words: src/preprocess extraLine): each reference is found with its block too.
+  const byToken = new Map<Token, Reference[]>();
+  for (const r of refs.references) {
+    const list = byToken.get(r.token);
+    if (list) list.push(r);
+    else byToken.set(r.token, [r]);
+  }
   const resolve = (r: Reference | undefined) => {
     const d = r && refs.definitions.find((x) => x.kind === r.kind && x.name === r.name);
     return d && (!r!.ordered || d.index < r!.index) ? d : undefined;
@@ -79,7 +86,7 @@ export function trackers(tree: ConfigTree, inst: VrrpInstance): Tracker[] {
       let weight: number;
       if (kind === 'interface') weight = own ?? 0;
       else {
-        const def = resolve(byToken.get(token));
+        const def = resolve(byToken.get(token)?.find((r) => r.keyword === block));
         if (!def) continue;
         weight = own ?? (kind === 'script' ? definedWeight(def, 0, 253) : definedWeight(def, 1, 254));
       }

@@ -160,11 +160,6 @@ class SourceToken extends UnquotedToken {
     super();
   }
 
-  /** The same word, a new object (a line given again: Preprocessor.replay). */
-  copy(): SourceToken {
-    return new SourceToken(this.text, this.file, this.start, this.end, this.via);
-  }
-
   /** A word with TokenColumns' flags (0 for most). */
   static of(text: string, flags: number, file: string, start: number, end: number, via: Expansion[]): SourceToken {
     return flags & (TOKEN_QUOTED | TOKEN_UNTERMINATED)
@@ -185,10 +180,6 @@ class FlaggedSourceToken extends SourceToken {
     private readonly flags: number,
   ) {
     super(text, file, start, end, via);
-  }
-
-  override copy(): SourceToken {
-    return new FlaggedSourceToken(this.text, this.file, this.start, this.end, this.via, this.flags);
   }
 
   override get quoted(): boolean {
@@ -226,16 +217,11 @@ abstract class SourceWordsLine implements WordsLine {
 
   abstract get raw(): MappedText | null;
   abstract get via(): Expansion[];
-  /** The same line, its words new objects too (a line given again: Preprocessor.replay). */
+  /**
+   * The same line again (Preprocessor.replay): a new line object with the same words, which are
+   * never changed (a word is the same object in each line a ~SEQ gives again, as its place is).
+   */
   abstract copy(): SourceWordsLine;
-
-  protected copyKeyword(): SourceToken {
-    return (this.keyword as SourceToken).copy();
-  }
-
-  protected copyArgs(): Token[] {
-    return this.args.length ? this.args.map((t) => (t as SourceToken).copy()) : NO_WORDS;
-  }
 
   /** The last word. */
   protected get last(): Token {
@@ -307,7 +293,7 @@ class LiteralWordsLine extends SourceWordsLine {
   }
 
   copy(): LiteralWordsLine {
-    return new LiteralWordsLine(this.copyKeyword(), this.copyArgs(), this.file);
+    return new LiteralWordsLine(this.keyword, this.args, this.file);
   }
 
   get raw(): MappedText {
@@ -324,7 +310,7 @@ class BareWordsLine extends SourceWordsLine {
   }
 
   copy(): BareWordsLine {
-    return new BareWordsLine(this.copyKeyword(), this.copyArgs());
+    return new BareWordsLine(this.keyword, this.args);
   }
 
   get raw(): null {
@@ -345,7 +331,7 @@ class MappedWordsLine extends SourceWordsLine {
   }
 
   copy(): MappedWordsLine {
-    return new MappedWordsLine(this.copyKeyword(), this.copyArgs(), this.via, this.raw);
+    return new MappedWordsLine(this.keyword, this.args, this.via, this.raw);
   }
 }
 
@@ -970,8 +956,8 @@ class Preprocessor {
    * The value line `l` of a multi-line definition used at `use`, read as a line of its own (its
    * expansion chain `chain`). A ~SEQ reads the same value line at the same place over and over
    * (1173.conf: 30,000 real servers of nine lines): when the definitions it looks up are the same
-   * as when it was last read there, the lines it gave are given again (new objects, the same
-   * words and places: replay) instead of being substituted and split again. Only a line that gave
+   * as when it was last read there, the lines it gave are given again (new line objects with the
+   * same words: replay) instead of being substituted and split again. Only a line that gave
    * words and braces and nothing else is kept (no problem, include, definition, sequence, `@id`,
    * line read again or budget cap): everything else is read every time.
    */
