@@ -34,3 +34,10 @@ export const topKeywords = perTree((tree) => new Set(tree.top.map((s) => s.keywo
 export function perStatement<T>(derive: (st: Statement) => T): (st: Statement) => T {
   return memoized(derive);
 }
+
+/** A statement and every statement under it, in tree order (that of ConfigTree.all). */
+export function eachUnder(st: Statement, f: (st: Statement) => void): void {
+  f(st);
+  const kids = st.children;
+  for (let i = 0; i < kids.length; i++) eachUnder(kids[i]!, f);
+}

@@ -12,6 +12,7 @@
  */
 import type { Origin } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
+import { eachUnder, perStatement } from './memo.js';
 import { collectReferences } from './references.js';
 import type { ScriptRef } from './scripts.js';
 import { parseAddress } from './values.js';
@@ -41,22 +42,41 @@ const TRACKERS = new WeakMap<ConfigTree, Map<string, string[]>>();
 
 /** Interface names the config uses (interface, track_interface, `dev X`, use_vmac names). */
 export function configInterfaces(tree: ConfigTree): Set<string> {
+  return union(tree, interfacesUnder);
+}
+
+/**
+ * The names `under` gives for each top-level statement, together. Each is worked out once however
+ * many config-id passes share the statement (src/tree passTree).
+ */
+function union(tree: ConfigTree, under: (top: Statement) => readonly string[]): Set<string> {
   const out = new Set<string>();
-  const all = tree.all;
-  for (let i = 0; i < all.length; i++) {
-    const st = all[i]!;
-    const kw = st.keyword.text;
-    if ((kw === 'interface' || kw === 'use_vmac') && st.args[0]) out.add(st.args[0].text);
-    if (kw === 'track_interface') for (const l of st.values) if (l.tokens[0]) out.add(l.tokens[0].text);
-    addDevs(st.args, out);
-    for (let j = 0; j < st.values.length; j++) addDevs(st.values[j]!.tokens, out);
+  for (let i = 0; i < tree.top.length; i++) {
+    const names = under(tree.top[i]!);
+    for (let j = 0; j < names.length; j++) out.add(names[j]!);
   }
   return out;
 }
 
+const interfacesUnder = perStatement((top: Statement): string[] => {
+  // A block names a few interfaces, most of them again and again (interface eth0, dev eth0).
+  const out: string[] = [];
+  const add = (name: string) => {
+    if (!out.includes(name)) out.push(name);
+  };
+  eachUnder(top, (st) => {
+    const kw = st.keyword.text;
+    if ((kw === 'interface' || kw === 'use_vmac') && st.args[0]) add(st.args[0].text);
+    if (kw === 'track_interface') for (const l of st.values) if (l.tokens[0]) add(l.tokens[0].text);
+    addDevs(st.args, add);
+    for (let j = 0; j < st.values.length; j++) addDevs(st.values[j]!.tokens, add);
+  });
+  return out;
+});
+
 /** The word after each `dev` (virtual_ipaddress, routes). */
-function addDevs(words: readonly { text: string }[], out: Set<string>): void {
-  for (let i = 0; i + 1 < words.length; i++) if (words[i]!.text === 'dev') out.add(words[i + 1]!.text);
+function addDevs(words: readonly { text: string }[], add: (name: string) => void): void {
+  for (let i = 0; i + 1 < words.length; i++) if (words[i]!.text === 'dev') add(words[i + 1]!.text);
 }
 
 const STATES = /^(master|backup|fault|stop|deleted|instance|group)$/i;
@@ -82,16 +102,20 @@ export function notAName(word: string, interfaces: () => ReadonlySet<string>): b
 
 /** User names the config itself sets (script_user, `user` lines, FIFO users), plus the usual ones. */
 export function configUsers(tree: ConfigTree): Set<string> {
-  const out = new Set(['root', 'keepalived_script', 'nobody']);
-  const all = tree.all;
-  for (let i = 0; i < all.length; i++) {
-    const st = all[i]!;
-    const kw = st.keyword.text;
-    if ((kw === 'script_user' || kw === 'user') && st.args[0]) out.add(st.args[0].text);
-    if (kw.endsWith('notify_fifo') && st.args[1]) out.add(st.args[1].text);
-  }
+  const out = union(tree, usersUnder);
+  for (const u of ['root', 'keepalived_script', 'nobody']) out.add(u);
   return out;
 }
+
+const usersUnder = perStatement((top: Statement): string[] => {
+  const out: string[] = [];
+  eachUnder(top, (st) => {
+    const kw = st.keyword.text;
+    if ((kw === 'script_user' || kw === 'user') && st.args[0]) out.push(st.args[0].text);
+    if (kw.endsWith('notify_fifo') && st.args[1]) out.push(st.args[1].text);
+  });
+  return out;
+});
 
 /** useradd's NAME_REGEX, relaxed to upper case: what an account name can look like. */
 export function userShaped(word: string): boolean {
