@@ -117,6 +117,24 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
     expect(texts(r)).toEqual(['head', 'item 1', 'tail $T', 'head', 'item 2', 'tail t2', 'head', 'item 3', 'tail t3']);
   });
 
+  it('what follows a ~SEQ is read again when a definition it names has changed, also through another', () => {
+    // $A is `a$N` each time (the same text), but $N, which it names, is not.
+    const r = read(
+      'replay-sequence.conf',
+      '$R= \\\n  r $A\n$V= \\\n  v \\\n  $A=a$N \\\n  ~SEQ(K, 1, 2) $R\n~SEQ(N, 1, 3) $V\n',
+    );
+    expect(texts(r)).toEqual(['v', 'r a1', 'r a1', 'v', 'r a2', 'r a2', 'v', 'r a3', 'r a3']);
+  });
+
+  it('a reading kept around one given again holds only while what that one looked up holds', () => {
+    // `s $B` is given again inside the reading of `$R` for K=2; when N changes, so does `s $B`.
+    const r = read(
+      'replay-nested.conf',
+      '$R= \\\n  r $K \\\n  s $B\n$W= \\\n  $B=b$N \\\n  ~SEQ(K, 1, 2) $R\n~SEQ(N, 1, 2) $W\n',
+    );
+    expect(texts(r)).toEqual(['r 1', 's b1', 'r 2', 's b1', 'r 1', 's b2', 'r 2', 's b2']);
+  });
+
   it('lines given again are new line objects with the same words (never changed, so shared)', () => {
     const r = read('replay-same.conf', '$M= \\\n  head \\\n  x "y z" ${_RANDOM 4 9} \\\n  {\n~SEQ(N, 1, 3) $M\n');
     const xs = r.lines.filter((l): l is WordsLine => l.kind === 'words' && l.keyword.text === 'x');

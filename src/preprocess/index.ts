@@ -424,12 +424,18 @@ interface ExtraLines {
   file: string;
 }
 
-/** What a value line read at one place gave (Preprocessor.extraLine), and what it looked up. */
+/** What a text read at one place gave (Preprocessor.remembered), and what it looked up. */
 interface Replay {
+  /** What was read (a text read again elsewhere with the same map is the same reading). */
   source: MappedText;
+  chain: Expansion[];
   file: string;
   sf: SourceFile;
   via: Expansion[];
+  depth: number;
+  /** The conditional-line flag before and after the reading. */
+  conditional: boolean;
+  conditionalAfter: boolean;
   /** name, the definition found (undefined: none) and its number of lines, for each lookup in order. */
   defs: (string | Definition | number | undefined)[];
   lines: LogicalLine[];
@@ -437,10 +443,28 @@ interface Replay {
   bytes: number;
 }
 
-/** Kept readings of one value line at one place (one per set of values it was read with). */
-const MAX_REPLAYS_PER_LINE = 8;
-/** Kept readings in a pass (beyond, lines are read every time). */
-const MAX_REPLAYS_KEPT = 20_000;
+/**
+ * The readings kept of one text at one place (one per set of values it was read with), found by
+ * the values of the definitions they looked up: `names` are those of the first one kept, and those
+ * that looked up other names are searched one by one.
+ */
+interface ReplaySlot {
+  names: string[];
+  byValues: Map<number, Replay[]>;
+  others: Replay[];
+  size: number;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Kept readings of one text at one place (1173.conf: a ~SEQ of 100 values, read in each of 300 virtual servers). */
+const MAX_REPLAYS_PER_PLACE = 1_000;
+/** Kept readings in a pass (beyond, what is not kept is read every time). */
+const MAX_REPLAYS_KEPT = 50_000;
 
 interface OpenMultiline {
   def: Definition;
@@ -492,8 +516,8 @@ class Preprocessor {
   private includeLine: { origin: Origin; via: Expansion[] } | null = null;
   stopped: BudgetCap | null = null;
   private readonly capsHit = new Set<BudgetCap>();
-  /** Lines of multi-line definitions read where they were used, by expansion chain (extraLine). */
-  private readonly replays = new Map<Expansion[], Replay[]>();
+  /** Readings kept for giving again, by the place (its expansion chain) and the text read (remembered()). */
+  private readonly replays = new Map<Expansion[], Map<string, ReplaySlot>>();
   private replayCount = 0;
   /** While extraLine records (nested: recording > 1): the definitions looked up (lookup()). */
   private readonly defsRead: (string | Definition | number | undefined)[] = [];
@@ -883,7 +907,7 @@ class Preprocessor {
         this.exceed('sequence-values', whole.origin(h.start, h.end).origin, via);
         return;
       }
-      this.content(sf, rest, via, depth);
+      this.remembered(rest, via, rest.file, sf, via, depth, () => this.content(sf, rest, via, depth));
       return;
     }
     const head = heads[i]!;
@@ -954,12 +978,7 @@ class Preprocessor {
 
   /**
    * The value line `l` of a multi-line definition used at `use`, read as a line of its own (its
-   * expansion chain `chain`). A ~SEQ reads the same value line at the same place over and over
-   * (1173.conf: 30,000 real servers of nine lines): when the definitions it looks up are the same
-   * as when it was last read there, the lines it gave are given again (new line objects with the
-   * same words: replay) instead of being substituted and split again. Only a line that gave
-   * words and braces and nothing else is kept (no problem, include, definition, sequence, `@id`,
-   * line read again or budget cap): everything else is read every time.
+   * expansion chain `chain`), as logicalText() reads it; kept for reading again (remembered()).
    */
   private extraLine(
     sf: SourceFile,
@@ -970,52 +989,135 @@ class Preprocessor {
     via: Expansion[],
     depth: number,
   ): void {
-    // A line being kept that gives lines of its own is read every time.
-    this.effects++;
     if (depth > 20 || this.stopped) return;
-    const kept = this.replays.get(chain);
-    if (kept)
-      for (const r of kept)
-        if (r.source === l && r.file === file && r.sf === sf && r.via === via && this.sameDefinitions(r.defs))
-          if (this.replay(r)) return;
-    const e = withoutComments(MappedText.synthetic(l.text, file, use, chain));
-    if (!e.length) return;
-    const first = e.text.charCodeAt(0);
-    if (first === 0x40 /* @ */ || first === 0x24 /* $ */ || first === 0x7e /* ~ */) {
-      this.logicalText(sf, e, via, depth);
-      return;
-    }
-    // As logicalText() reads plain content, recording what it looks up and gives.
+    this.remembered(l, chain, file, sf, via, depth, () => {
+      const e = withoutComments(MappedText.synthetic(l.text, file, use, chain));
+      if (!e.length) return;
+      const first = e.text.charCodeAt(0);
+      if (first === 0x40 /* @ */ || first === 0x24 /* $ */ || first === 0x7e /* ~ */) {
+        this.logicalText(sf, e, via, depth);
+        return;
+      }
+      this.conditionalLine = false;
+      this.content(sf, e, via, depth);
+      this.conditionalLine = false;
+    });
+  }
+
+  /**
+   * Read `source` (a value line of a multi-line definition, or what follows a ~SEQ) with `read`,
+   * or give again what it gave when it was read before at the same place (`chain`, `via`, `file`,
+   * `depth`) with the same definitions. A ~SEQ reads the same text at the same place over and
+   * over (1173.conf: 30,000 real servers of nine lines, from 100 values of the sequence): the
+   * lines it gave are given again (new line objects with the same words: replay()) instead of
+   * being substituted and split again. Only a reading that gave words and braces and nothing else
+   * is kept (no problem, include, definition, sequence, `@id`, line read again or budget cap):
+   * anything else is read every time. A reading kept while an enclosing one records counts for
+   * it: its lines and what it looked up are the enclosing reading's too.
+   */
+  private remembered(
+    source: MappedText,
+    chain: Expansion[],
+    file: string,
+    sf: SourceFile,
+    via: Expansion[],
+    depth: number,
+    read: () => void,
+  ): void {
+    let byText = this.replays.get(chain);
+    const slot = byText?.get(source.text);
+    const kept = slot && this.findReplay(slot, source, chain, file, sf, via, depth);
+    if (kept && this.replay(kept)) return;
     const lines = this.lines.length;
     const defsFrom = this.defsRead.length;
     const words = this.words;
     const bytes = this.wordBytes;
     const effects = this.effects;
+    const conditional = this.conditionalLine;
     this.recording++;
     try {
-      this.conditionalLine = false;
-      this.content(sf, e, via, depth);
-      this.conditionalLine = false;
+      read();
     } finally {
       this.recording--;
     }
     const defs = this.defsRead.slice(defsFrom);
     if (!this.recording) this.defsRead.length = 0;
-    if (this.effects !== effects || this.stopped || this.replayCount >= MAX_REPLAYS_KEPT) return;
-    const list = kept ?? [];
-    if (list.length >= MAX_REPLAYS_PER_LINE) return;
-    if (!kept) this.replays.set(chain, list);
+    // (A kept reading the budget left no room to give is not kept twice.)
+    if (kept || this.effects !== effects || this.stopped || this.replayCount >= MAX_REPLAYS_KEPT) return;
+    if (slot && slot.size >= MAX_REPLAYS_PER_PLACE) return;
     this.replayCount++;
-    list.push({
-      source: l,
+    const r: Replay = {
+      source,
+      chain,
       file,
       sf,
       via,
+      depth,
+      conditional,
+      conditionalAfter: this.conditionalLine,
       defs,
       lines: this.lines.slice(lines),
       words: this.words - words,
       bytes: this.wordBytes - bytes,
-    });
+    };
+    const names: string[] = [];
+    for (let i = 0; i < defs.length; i += 3) names.push(defs[i] as string);
+    const s = slot ?? { names, byValues: new Map<number, Replay[]>(), others: [], size: 0 };
+    if (!slot) {
+      if (!byText) this.replays.set(chain, (byText = new Map()));
+      byText.set(source.text, s);
+    }
+    s.size++;
+    if (sameNames(s.names, names)) {
+      const h = this.valuesHash(names);
+      const list = s.byValues.get(h);
+      if (list) list.push(r);
+      else s.byValues.set(h, [r]);
+    } else s.others.push(r);
+  }
+
+  /** A kept reading of the slot's text for this place and the definitions as they are now. */
+  private findReplay(
+    slot: ReplaySlot,
+    source: MappedText,
+    chain: Expansion[],
+    file: string,
+    sf: SourceFile,
+    via: Expansion[],
+    depth: number,
+  ): Replay | undefined {
+    const fits = (r: Replay) =>
+      r.chain === chain &&
+      r.via === via &&
+      r.file === file &&
+      r.sf === sf &&
+      r.depth === depth &&
+      r.conditional === this.conditionalLine &&
+      r.source.sameAs(source) &&
+      this.sameDefinitions(r.defs);
+    const list = slot.byValues.get(this.valuesHash(slot.names));
+    if (list) for (const r of list) if (fits(r)) return r;
+    for (const r of slot.others) if (fits(r)) return r;
+    return undefined;
+  }
+
+  /** A number for the values the definitions `names` have now (the readings kept are found by it). */
+  private valuesHash(names: readonly string[]): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < names.length; i++) {
+      const d = this.defs.get(names[i]!);
+      let v = 0x9e3779b9;
+      if (d) {
+        v = Math.imul(d.definedAt.start, 31) + d.definedAt.end;
+        if (d.multiline) v = Math.imul(v, 31) + d.lines.length;
+        else {
+          const text = d.lines[0]?.text ?? '';
+          for (let k = 0; k < text.length; k++) v = Math.imul(v ^ text.charCodeAt(k), 0x01000193);
+        }
+      }
+      h = Math.imul(h ^ v, 0x01000193);
+    }
+    return h;
   }
 
   /** A definition looked up by substitution (recorded for extraLine). */
@@ -1044,6 +1146,7 @@ class Preprocessor {
 
   /** Give the lines of `r` again, with the budget and brace count as reading them; false: read it instead. */
   private replay(r: Replay): boolean {
+    if (this.stopped) return false;
     if (
       this.words + r.words > MAX_WORDS_PER_PASS ||
       this.budget.words + r.words > MAX_WORDS_PER_CONFIG ||
@@ -1059,8 +1162,10 @@ class Preprocessor {
     this.wordBytes += r.bytes;
     this.budget.words += r.words;
     this.braceDepth = depth;
-    this.conditionalLine = false;
+    this.conditionalLine = r.conditionalAfter;
     for (const line of r.lines) this.lines.push((line as SourceWordsLine | SourceBraceLine).copy());
+    // An enclosing reading being recorded holds only while these definitions do.
+    if (this.recording) for (const x of r.defs) this.defsRead.push(x);
     return true;
   }
 

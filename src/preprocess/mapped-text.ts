@@ -108,6 +108,26 @@ export class MappedText {
     );
   }
 
+  /**
+   * Whether `other` is the same text mapped to the same places through the same expansions (the
+   * same arrays): the same words would be read from it at the same places.
+   */
+  sameAs(other: MappedText): boolean {
+    if (this === other) return true;
+    if (this.text !== other.text || this.file !== other.file) return false;
+    const a = this.stored;
+    const b = other.stored;
+    if (!a || !b) return !a && !b && this.literalAt === other.literalAt && this.literalViaList === other.literalViaList;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      const y = b[i]!;
+      if (x.at !== y.at || x.len !== y.len || x.src !== y.src || x.fixedEnd !== y.fixedEnd || x.via !== y.via)
+        return false;
+    }
+    return true;
+  }
+
   static empty(file: string): MappedText {
     return new MappedText('', file, []);
   }
