@@ -465,6 +465,7 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 const MAX_REPLAYS_PER_PLACE = 1_000;
 /** Kept readings in a pass (beyond, what is not kept is read every time). */
 const MAX_REPLAYS_KEPT = 50_000;
+const NO_DEFS: Replay['defs'] = [];
 
 interface OpenMultiline {
   def: Definition;
@@ -1040,11 +1041,16 @@ class Preprocessor {
     } finally {
       this.recording--;
     }
-    const defs = this.defsRead.slice(defsFrom);
+    const keep =
+      // (A kept reading the budget left no room to give is not kept twice.)
+      !kept &&
+      this.effects === effects &&
+      !this.stopped &&
+      this.replayCount < MAX_REPLAYS_KEPT &&
+      !(slot && slot.size >= MAX_REPLAYS_PER_PLACE);
+    const defs = keep ? this.defsRead.slice(defsFrom) : NO_DEFS;
     if (!this.recording) this.defsRead.length = 0;
-    // (A kept reading the budget left no room to give is not kept twice.)
-    if (kept || this.effects !== effects || this.stopped || this.replayCount >= MAX_REPLAYS_KEPT) return;
-    if (slot && slot.size >= MAX_REPLAYS_PER_PLACE) return;
+    if (!keep) return;
     this.replayCount++;
     const r: Replay = {
       source,
@@ -1154,18 +1160,20 @@ class Preprocessor {
     )
       return false;
     let depth = this.braceDepth;
-    for (const line of r.lines) {
-      if (line.kind === 'open' && ++depth > MAX_BRACE_DEPTH) return false;
-      if (line.kind === 'close' && depth > 0) depth--;
+    const lines = r.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const kind = lines[i]!.kind;
+      if (kind === 'open' && ++depth > MAX_BRACE_DEPTH) return false;
+      if (kind === 'close' && depth > 0) depth--;
     }
     this.words += r.words;
     this.wordBytes += r.bytes;
     this.budget.words += r.words;
     this.braceDepth = depth;
     this.conditionalLine = r.conditionalAfter;
-    for (const line of r.lines) this.lines.push((line as SourceWordsLine | SourceBraceLine).copy());
+    for (let i = 0; i < lines.length; i++) this.lines.push((lines[i] as SourceWordsLine | SourceBraceLine).copy());
     // An enclosing reading being recorded holds only while these definitions do.
-    if (this.recording) for (const x of r.defs) this.defsRead.push(x);
+    if (this.recording) for (let i = 0; i < r.defs.length; i++) this.defsRead.push(r.defs[i]);
     return true;
   }
 
