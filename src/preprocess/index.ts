@@ -466,6 +466,8 @@ const MAX_REPLAYS_PER_PLACE = 1_000;
 /** Kept readings in a pass (beyond, what is not kept is read every time). */
 const MAX_REPLAYS_KEPT = 50_000;
 const NO_DEFS: Replay['defs'] = [];
+/** Kept readings of one text at one place that looked up other names than the first (searched one by one). */
+const MAX_OTHER_NAMES = 16;
 
 interface OpenMultiline {
   def: Definition;
@@ -1079,7 +1081,7 @@ class Preprocessor {
       const list = s.byValues.get(h);
       if (list) list.push(r);
       else s.byValues.set(h, [r]);
-    } else s.others.push(r);
+    } else if (s.others.length < MAX_OTHER_NAMES) s.others.push(r);
   }
 
   /** A kept reading of the slot's text for this place and the definitions as they are now. */
