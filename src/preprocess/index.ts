@@ -408,6 +408,11 @@ interface ChainEntry {
   next: ChainEntry | null;
 }
 
+/**
+ * A `$NAME=` definition, or a value of a ~SEQ/~LST. One of one line is never changed (a sequence
+ * sets the same object again each time it reaches that value: sequence()); the lines of a
+ * multi-line one are added while it is being read.
+ */
 interface Definition {
   name: string;
   /** Value lines: one for an ordinary definition, more for a multi-line one. */
@@ -463,6 +468,8 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 
 /** Kept readings of one text at one place (1173.conf: a ~SEQ of 100 values, read in each of 300 virtual servers). */
 const MAX_REPLAYS_PER_PLACE = 1_000;
+/** Values of sequences whose definitions are kept for reading the head again, in a pass. */
+const MAX_SEQUENCE_DEFS_KEPT = 100_000;
 /** Kept readings in a pass (beyond, what is not kept is read every time). */
 const MAX_REPLAYS_KEPT = 50_000;
 const NO_DEFS: Replay['defs'] = [];
@@ -519,10 +526,16 @@ class Preprocessor {
   private includeLine: { origin: Origin; via: Expansion[] } | null = null;
   stopped: BudgetCap | null = null;
   private readonly capsHit = new Set<BudgetCap>();
+  /** The definitions of each value of a ~SEQ/~LST head, by its chain and its arguments (sequence()). */
+  private readonly sequenceDefs = new Map<
+    Expansion[],
+    Map<string, { rows: [string, string][][]; defs: (Definition[] | undefined)[] }>
+  >();
+  private sequenceDefsKept = 0;
   /** Readings kept for giving again, by the place (its expansion chain) and the text read (remembered()). */
   private readonly replays = new Map<Expansion[], Map<string, ReplaySlot>>();
   private replayCount = 0;
-  /** While extraLine records (nested: recording > 1): the definitions looked up (lookup()). */
+  /** While remembered() records (nested: recording > 1): the definitions looked up (lookup()). */
   private readonly defsRead: (string | Definition | number | undefined)[] = [];
   private recording = 0;
   /** Counts what else than words and braces reading did (a problem, an include, a line read again...). */
@@ -935,28 +948,42 @@ class Preprocessor {
       return;
     }
     const args = this.substitute(MappedText.literal(head.args, sf.path, headOrigin.start), via).text;
-    const values = sequenceValues(head.kind, args);
-    if ('error' in values) {
-      const effect =
-        values.effect ??
-        `keepalived reports "Invalid ${head.kind === '~LST' ? '~LST' : '~SEQ'} specification" and drops the line`;
-      this.problem('sequence-invalid', headOrigin, via, {
-        head: `${head.kind}(${head.args})`,
-        reason: values.error,
-        effect,
-      });
-      return;
-    }
     const chain = this.extend(via, { kind: 'sequence', name: `${head.kind}(${head.args})`, use: headOrigin });
-    for (const assignment of values.rows) {
-      for (const [name, value] of assignment) {
-        this.defs.set(name, {
-          name,
-          lines: [MappedText.synthetic(value, sf.path, headOrigin, chain)],
-          multiline: false,
-          definedAt: headOrigin,
+    // The definitions of each value: the same objects each time this head is read with these
+    // arguments (1173.conf reads `~SEQ(RS2,1,100)` in each of 300 virtual servers).
+    const key = `${sf.path}\0${head.kind}\0${args}`;
+    let byArgs = this.sequenceDefs.get(chain);
+    let seq = byArgs?.get(key);
+    if (!seq) {
+      const values = sequenceValues(head.kind, args);
+      if ('error' in values) {
+        const effect =
+          values.effect ??
+          `keepalived reports "Invalid ${head.kind === '~LST' ? '~LST' : '~SEQ'} specification" and drops the line`;
+        this.problem('sequence-invalid', headOrigin, via, {
+          head: `${head.kind}(${head.args})`,
+          reason: values.error,
+          effect,
         });
+        return;
       }
+      seq = { rows: values.rows, defs: [] };
+      if (this.sequenceDefsKept + seq.rows.length <= MAX_SEQUENCE_DEFS_KEPT) {
+        this.sequenceDefsKept += seq.rows.length;
+        if (!byArgs) this.sequenceDefs.set(chain, (byArgs = new Map()));
+        byArgs.set(key, seq);
+      }
+    }
+    const { rows, defs } = seq;
+    for (let r = 0; r < rows.length; r++) {
+      // Made when the value is first reached (a cap may stop the sequence before the end).
+      const assignment = (defs[r] ??= rows[r]!.map(([name, value]) => ({
+        name,
+        lines: [MappedText.synthetic(value, sf.path, headOrigin, chain)],
+        multiline: false,
+        definedAt: headOrigin,
+      })));
+      for (let k = 0; k < assignment.length; k++) this.defs.set(assignment[k]!.name, assignment[k]!);
       this.sequence(sf, whole, heads, i + 1, rest, chain, depth);
       if (this.stopped || this.capsHit.has('sequence-values')) return;
     }
@@ -1128,7 +1155,7 @@ class Preprocessor {
     return h;
   }
 
-  /** A definition looked up by substitution (recorded for extraLine). */
+  /** A definition looked up by substitution (recorded for remembered()). */
   private lookup(name: string): Definition | undefined {
     const d = this.defs.get(name);
     // A multi-line definition's lines are counted: an open one still grows (`$X= \\` read as a line).
