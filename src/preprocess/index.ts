@@ -429,15 +429,23 @@ interface ExtraLines {
   file: string;
 }
 
-/** What a text read at one place gave (Preprocessor.remembered), and what it looked up. */
-interface Replay {
-  /** What was read (a text read again elsewhere with the same map is the same reading). */
+/**
+ * A text read at a place (Preprocessor.remembered): a value line of a multi-line definition or
+ * what follows a ~SEQ, its expansion chain, the file it is read as, the outer expansions and the
+ * depth of reading. A text read again with the same map at the same place is the same reading.
+ */
+interface ReadPlace {
   source: MappedText;
   chain: Expansion[];
   file: string;
   sf: SourceFile;
   via: Expansion[];
   depth: number;
+}
+
+/** What a text read at one place gave (Preprocessor.remembered), and what it looked up. */
+interface Replay {
+  place: ReadPlace;
   /** The conditional-line flag before and after the reading. */
   conditional: boolean;
   conditionalAfter: boolean;
@@ -923,7 +931,8 @@ class Preprocessor {
         this.exceed('sequence-values', whole.origin(h.start, h.end).origin, via);
         return;
       }
-      this.remembered(rest, via, rest.file, sf, via, depth, () => this.content(sf, rest, via, depth));
+      const place = { source: rest, chain: via, file: rest.file, sf, via, depth };
+      this.remembered(place, () => this.content(sf, rest, via, depth));
       return;
     }
     const head = heads[i]!;
@@ -1020,7 +1029,7 @@ class Preprocessor {
     depth: number,
   ): void {
     if (depth > 20 || this.stopped) return;
-    this.remembered(l, chain, file, sf, via, depth, () => {
+    this.remembered({ source: l, chain, file, sf, via, depth }, () => {
       const e = withoutComments(MappedText.synthetic(l.text, file, use, chain));
       if (!e.length) return;
       const first = e.text.charCodeAt(0);
@@ -1035,9 +1044,9 @@ class Preprocessor {
   }
 
   /**
-   * Read `source` (a value line of a multi-line definition, or what follows a ~SEQ) with `read`,
-   * or give again what it gave when it was read before at the same place (`chain`, `via`, `file`,
-   * `depth`) with the same definitions. A ~SEQ reads the same text at the same place over and
+   * Read `place.source` (a value line of a multi-line definition, or what follows a ~SEQ) with
+   * `read`, or give again what it gave when it was read before at the same place (ReadPlace) with
+   * the same definitions. A ~SEQ reads the same text at the same place over and
    * over (1173.conf: 30,000 real servers of nine lines, from 100 values of the sequence): the
    * lines it gave are given again (new line objects with the same words: replay()) instead of
    * being substituted and split again. Only a reading that gave words and braces and nothing else
@@ -1045,18 +1054,10 @@ class Preprocessor {
    * anything else is read every time. A reading kept while an enclosing one records counts for
    * it: its lines and what it looked up are the enclosing reading's too.
    */
-  private remembered(
-    source: MappedText,
-    chain: Expansion[],
-    file: string,
-    sf: SourceFile,
-    via: Expansion[],
-    depth: number,
-    read: () => void,
-  ): void {
-    let byText = this.replays.get(chain);
-    const slot = byText?.get(source.text);
-    const kept = slot && this.findReplay(slot, source, chain, file, sf, via, depth);
+  private remembered(place: ReadPlace, read: () => void): void {
+    let byText = this.replays.get(place.chain);
+    const slot = byText?.get(place.source.text);
+    const kept = slot && this.findReplay(slot, place);
     if (kept && this.replay(kept)) return;
     const lines = this.lines.length;
     const defsFrom = this.defsRead.length;
@@ -1082,12 +1083,7 @@ class Preprocessor {
     if (!keep) return;
     this.replayCount++;
     const r: Replay = {
-      source,
-      chain,
-      file,
-      sf,
-      via,
-      depth,
+      place,
       conditional,
       conditionalAfter: this.conditionalLine,
       defs,
@@ -1099,8 +1095,8 @@ class Preprocessor {
     for (let i = 0; i < defs.length; i += 3) names.push(defs[i] as string);
     const s = slot ?? { names, byValues: new Map<number, Replay[]>(), others: [], size: 0 };
     if (!slot) {
-      if (!byText) this.replays.set(chain, (byText = new Map()));
-      byText.set(source.text, s);
+      if (!byText) this.replays.set(place.chain, (byText = new Map()));
+      byText.set(place.source.text, s);
     }
     s.size++;
     if (sameNames(s.names, names)) {
@@ -1112,23 +1108,15 @@ class Preprocessor {
   }
 
   /** A kept reading of the slot's text for this place and the definitions as they are now. */
-  private findReplay(
-    slot: ReplaySlot,
-    source: MappedText,
-    chain: Expansion[],
-    file: string,
-    sf: SourceFile,
-    via: Expansion[],
-    depth: number,
-  ): Replay | undefined {
+  private findReplay(slot: ReplaySlot, place: ReadPlace): Replay | undefined {
     const fits = (r: Replay) =>
-      r.chain === chain &&
-      r.via === via &&
-      r.file === file &&
-      r.sf === sf &&
-      r.depth === depth &&
+      r.place.chain === place.chain &&
+      r.place.via === place.via &&
+      r.place.file === place.file &&
+      r.place.sf === place.sf &&
+      r.place.depth === place.depth &&
       r.conditional === this.conditionalLine &&
-      r.source.sameAs(source) &&
+      r.place.source.sameAs(place.source) &&
       this.sameDefinitions(r.defs);
     const list = slot.byValues.get(this.valuesHash(slot.names));
     if (list) for (const r of list) if (fits(r)) return r;
