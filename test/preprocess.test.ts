@@ -185,6 +185,15 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
     expect(trackers(tree, vi2!).map((t) => [t.name, t.weight])).toEqual([['chk_x', 10]]);
   });
 
+  it('a definition still open when used can grow while its lines are read: the lines it had are read', () => {
+    // f.conf and g.conf end without a newline, so $M is still open when $W reads `$M`; the include
+    // among $W's lines adds g.conf's line to $M while $M's lines are being read.
+    write('grow/f.conf', '$M= include g.conf \\\nb \\');
+    write('grow/g.conf', 'c \\');
+    const r = read('grow/a.conf', '$W= \\\n include f.conf \\\n $M\n$W\n');
+    expect(texts(r)).toEqual(['b']);
+  });
+
   it('braces given again count toward the brace cap as braces read do', () => {
     const r = read('replay-braces.conf', `$M= \\\n  x \\\n  {\n~SEQ(N, 1, ${MAX_BRACE_DEPTH + 5}) $M\n`);
     expect(r.lines.filter((l) => l.kind === 'open')).toHaveLength(MAX_BRACE_DEPTH);

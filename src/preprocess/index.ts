@@ -421,7 +421,10 @@ interface Definition {
   definedAt: Origin;
 }
 
-/** The value lines after the first of a multi-line definition used at `use` (read by extraLine). */
+/**
+ * The value lines after the first of a multi-line definition used at `use` (read by extraLine):
+ * `chains` has one chain per line it had when used (`values` may be its own list, which grows).
+ */
 interface ExtraLines {
   values: MappedText[];
   chains: Expansion[][];
@@ -1010,8 +1013,10 @@ class Preprocessor {
       // definition that expands to `} $X` would otherwise be re-read without end.
       else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth + 1);
     } else if (m.length > 0) this.wordsAndBraces(sf, m, via, depth);
+    // The lines the definition had when used: one still open (its lines are the file's next ones)
+    // can grow while these are read, through an include among them.
     if (extra)
-      for (let k = 1; k < extra.values.length; k++)
+      for (let k = 1; k < extra.chains.length; k++)
         this.extraLine(sf, extra.values[k]!, extra.chains[k]!, extra.use, extra.file, via, depth + 1);
   }
 
@@ -1093,8 +1098,11 @@ class Preprocessor {
     };
     const names: string[] = [];
     for (let i = 0; i < defs.length; i += 3) names.push(defs[i] as string);
-    const s = slot ?? { names, byValues: new Map<number, Replay[]>(), others: [], size: 0 };
-    if (!slot) {
+    // (Looked up again: a reading inside this one may have kept one of its own here.)
+    byText = this.replays.get(place.chain);
+    let s = byText?.get(place.source.text);
+    if (!s) {
+      s = { names, byValues: new Map<number, Replay[]>(), others: [], size: 0 };
       if (!byText) this.replays.set(place.chain, (byText = new Map()));
       byText.set(place.source.text, s);
     }
