@@ -379,8 +379,8 @@ class ChainTable {
 
   private hash(): number {
     const k = this.key;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < 8; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
+    let h = FNV_START;
+    for (let i = 0; i < 8; i++) h = fnvStep(h, k[i]!);
     return h & 0x3fffffff;
   }
 
@@ -400,6 +400,12 @@ class ChainTable {
     for (let i = 0; i < 8; i++) if (k[i] !== other[i]) return false;
     return true;
   }
+}
+
+/** FNV-1a over 32-bit numbers: the hashes of ChainTable and Preprocessor.valuesHash. */
+const FNV_START = 0x811c9dc5;
+function fnvStep(h: number, v: number): number {
+  return Math.imul(h ^ v, 0x01000193);
 }
 
 interface ChainEntry {
@@ -1117,7 +1123,18 @@ class Preprocessor {
 
   /** A kept reading of the slot's text for this place and the definitions as they are now. */
   private findReplay(slot: ReplaySlot, place: ReadPlace): Replay | undefined {
-    const fits = (r: Replay) =>
+    const list = slot.byValues.get(this.valuesHash(slot.names));
+    if (list) for (const r of list) if (this.fits(r, place)) return r;
+    for (const r of slot.others) if (this.fits(r, place)) return r;
+    return undefined;
+  }
+
+  /**
+   * Whether `r` was read at `place` as things stand now. A method, not a closure in findReplay:
+   * a closure over `place` makes V8 allocate its context on every lookup.
+   */
+  private fits(r: Replay, place: ReadPlace): boolean {
+    return (
       r.place.chain === place.chain &&
       r.place.via === place.via &&
       r.place.file === place.file &&
@@ -1125,16 +1142,13 @@ class Preprocessor {
       r.place.depth === place.depth &&
       r.conditional === this.conditionalLine &&
       r.place.source.sameAs(place.source) &&
-      this.sameDefinitions(r.defs);
-    const list = slot.byValues.get(this.valuesHash(slot.names));
-    if (list) for (const r of list) if (fits(r)) return r;
-    for (const r of slot.others) if (fits(r)) return r;
-    return undefined;
+      this.sameDefinitions(r.defs)
+    );
   }
 
   /** A number for the values the definitions `names` have now (the readings kept are found by it). */
   private valuesHash(names: readonly string[]): number {
-    let h = 0x811c9dc5;
+    let h = FNV_START;
     for (let i = 0; i < names.length; i++) {
       const d = this.defs.get(names[i]!);
       let v = 0x9e3779b9;
@@ -1143,10 +1157,10 @@ class Preprocessor {
         if (d.multiline) v = Math.imul(v, 31) + d.lines.length;
         else {
           const text = d.lines[0]?.text ?? '';
-          for (let k = 0; k < text.length; k++) v = Math.imul(v ^ text.charCodeAt(k), 0x01000193);
+          for (let k = 0; k < text.length; k++) v = fnvStep(v, text.charCodeAt(k));
         }
       }
-      h = Math.imul(h ^ v, 0x01000193);
+      h = fnvStep(h, v);
     }
     return h;
   }
