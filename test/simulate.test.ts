@@ -149,6 +149,26 @@ describe('simulate: steady state', () => {
     expect(router(report).members.map((m) => m.effective)).toEqual([160, 150]);
   });
 
+  it('counts only the track_script lines keepalived keeps (keepalived -t 2.2.7 on the same lines)', async () => {
+    // keepalived 2.2.7 -t on VI_1 with these lines: "track script chk_late not found, ignoring..."
+    // (defined after the instance), "duplicate track_script chk_rev - ignoring", "unknown track script
+    // option foo - ignoring". chk_rev keeps its definition's `reverse`: a weight of 20 taken while up.
+    const before =
+      'vrrp_script chk_rev {\n    script "/bin/true"\n    weight 5 reverse\n}\n' +
+      'vrrp_script chk_opt {\n    script "/bin/true"\n    weight 7\n}\n';
+    const after = 'vrrp_script chk_late {\n    script "/bin/true"\n}\n';
+    const lines = 'chk_late weight 10\nchk_rev weight 20\nchk_rev weight 30\nchk_opt foo\nchk_opt';
+    const { report } = await simulate({
+      'lb1.conf': node(`priority 100\ntrack_script {\n${lines}\n}`, before) + after,
+      'lb2.conf': node('priority 90'),
+    });
+    // 100 - 20 (chk_rev, reversed) + 7 (chk_opt, its definition's weight).
+    expect(router(report).members.map((m) => m.effective)).toEqual([87, 90]);
+    expect(router(report).master).toBe('lb2');
+    const failures = report.events.filter((e) => e.event.kind === 'track-fail').map((e) => e.event);
+    expect(failures.map((e) => ('name' in e ? e.name : ''))).toEqual(['chk_rev', 'chk_opt']);
+  });
+
   it('equal priorities: a tie (decided by the primary address), not a guess', async () => {
     const { report, code } = await simulate({
       'lb1.conf': node('priority 100'),

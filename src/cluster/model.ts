@@ -17,6 +17,7 @@ import {
   instanceSettings,
   type InstanceSettings,
 } from '../model/instance-settings.js';
+import { trackedDefinition } from '../model/tracking.js';
 import { parseAddress, parseHostAddress, type Family } from '../model/values.js';
 import type { Version } from '../versions/version.js';
 import type { Address, ClusterInstance, ClusterNode, Tracker } from './types.js';
@@ -143,13 +144,14 @@ function effectiveAuth(s: InstanceSettings, family: Family): ClusterInstance['au
   return { type, at: s.authType, password, passwordAt: pass };
 }
 
-const TRACK_KINDS: Record<string, { kind: Tracker['kind']; defs: string[]; defaultWeight: number }> = {
-  track_script: { kind: 'script', defs: ['vrrp_script'], defaultWeight: 0 },
-  track_interface: { kind: 'interface', defs: [], defaultWeight: 0 },
-  track_process: { kind: 'process', defs: ['vrrp_track_process'], defaultWeight: 0 },
-  track_bfd: { kind: 'bfd', defs: ['bfd_instance', 'vrrp_track_bfd'], defaultWeight: 0 },
+/** named: the entry names a definition (vrrp_script, vrrp_track_process, bfd_instance, track_file). */
+const TRACK_KINDS: Record<string, { kind: Tracker['kind']; named: boolean; defaultWeight: number }> = {
+  track_script: { kind: 'script', named: true, defaultWeight: 0 },
+  track_interface: { kind: 'interface', named: false, defaultWeight: 0 },
+  track_process: { kind: 'process', named: true, defaultWeight: 0 },
+  track_bfd: { kind: 'bfd', named: true, defaultWeight: 0 },
   // A track_file entry without a weight uses the track_file block's, 1 by default.
-  track_file: { kind: 'file', defs: ['track_file', 'vrrp_track_file'], defaultWeight: 1 },
+  track_file: { kind: 'file', named: true, defaultWeight: 1 },
 };
 
 /** `weight N [reverse]` words: keepalived accepts -254..254 and turns +-254 into +-253. */
@@ -162,20 +164,18 @@ function readWeight(words: Token[]): { weight: number; reverse: boolean } | unde
 }
 
 /** The weight a definition block (vrrp_script chk { weight -20 }) gives its trackers by default. */
-function definitionWeight(
-  tree: ConfigTree,
-  defs: string[],
-  name: string,
-): { weight: number; reverse: boolean } | undefined {
-  const block = tree.top.find((t) => t.def && defs.includes(t.keyword.text) && t.args[0]?.text === name);
+function definitionWeight(block: Statement | undefined): { weight: number; reverse: boolean } | undefined {
   const w = block ? defined(block.children, 'weight').at(-1) : undefined;
   return w ? readWeight(w.args) : undefined;
 }
 
 /**
- * Every entry of the track_* blocks among `statements`, with the weight keepalived gives it: its
- * own (`chk weight -20`), else its definition's (vrrp_script chk { weight -20 }), else the default.
- * Shared with simulate (src/simulate/tracked.ts).
+ * Every entry of the track_* blocks among `statements` that keepalived keeps (alloc_track_script
+ * and the like), with the weight it gives it: its own (`chk weight -20`), else its definition's
+ * (vrrp_script chk { weight -20 }), else the default. Left out as keepalived leaves them out: a
+ * name whose definition is missing or comes only after the block ("track script chk not found,
+ * ignoring..."), a line whose option is not `weight` or whose `weight` has no value, a name
+ * already tracked in the same list. Shared with simulate (src/simulate/tracked.ts).
  */
 export function trackEntries(
   tree: ConfigTree,
@@ -188,10 +188,16 @@ export function trackEntries(
     for (const line of st.values) {
       const [nameTok, ...rest] = line.tokens;
       if (!nameTok) continue;
-      const own = rest[0]?.text === 'weight' ? readWeight(rest.slice(1)) : undefined;
-      const w = own ??
-        definitionWeight(tree, spec.defs, nameTok.text) ?? { weight: spec.defaultWeight, reverse: false };
-      out.push({ kind: spec.kind, name: nameTok.text, ...w, at: nameTok });
+      const def = spec.named ? trackedDefinition(tree, nameTok, st) : undefined;
+      if (spec.named && !def) continue;
+      if (rest.length && (rest[0]!.text !== 'weight' || rest.length < 2)) continue;
+      if (out.some((e) => e.kind === spec.kind && e.name === nameTok.text)) continue;
+      // `weight N [reverse|noreverse]`: an invalid N keeps the definition's weight, no word its reverse.
+      const base = definitionWeight(def?.statement) ?? { weight: spec.defaultWeight, reverse: false };
+      const weight = (rest.length ? readWeight(rest.slice(1))?.weight : undefined) ?? base.weight;
+      const option = rest[2]?.text;
+      const reverse = option === 'reverse' ? true : option === 'noreverse' ? false : base.reverse;
+      out.push({ kind: spec.kind, name: nameTok.text, weight, reverse, at: nameTok });
     }
   }
   return out;

@@ -61,11 +61,21 @@ const trackIndex = perTree((tree: ConfigTree) => {
 });
 
 /**
+ * The definition keepalived finds for a name in a track_* block of a vrrp_instance or
+ * vrrp_sync_group (track_script, track_file, track_process, track_bfd): the first of its kind and
+ * name, and only when it comes before the block (keepalived looks it up while it parses: "track
+ * script chk not found, ignoring..."), else undefined. `token`: the name, `block`: the track_* statement.
+ */
+export function trackedDefinition(tree: ConfigTree, token: Token, block: Statement): Definition | undefined {
+  const { byToken, resolve } = trackIndex(tree);
+  return resolve(byToken.get(token)?.find((r) => r.keyword === block));
+}
+
+/**
  * The trackers keepalived keeps for an instance after parsing (alloc_track_script/_if/_file):
  * names that resolve, the first line for a name, lines whose option is not `weight` left out.
  */
 export function trackers(tree: ConfigTree, inst: VrrpInstance): Tracker[] {
-  const { byToken, resolve } = trackIndex(tree);
   const out: Tracker[] = [];
   const seen = new Set<string>();
   for (const block of inst.statement.children.filter((c) => c.def)) {
@@ -86,7 +96,7 @@ export function trackers(tree: ConfigTree, inst: VrrpInstance): Tracker[] {
       let weight: number;
       if (kind === 'interface') weight = own ?? 0;
       else {
-        const def = resolve(byToken.get(token)?.find((r) => r.keyword === block));
+        const def = trackedDefinition(tree, token, block);
         if (!def) continue;
         weight = own ?? (kind === 'script' ? definedWeight(def, 0, 253) : definedWeight(def, 1, 254));
       }

@@ -49,7 +49,6 @@ const defined = (list: Statement[], keyword: string) => list.filter((c) => c.def
 function trackedIn(node: ClusterNode, statements: Statement[], fromGroup: boolean): Tracked[] {
   const out: Tracked[] = [];
   for (const e of trackEntries(node.pass.tree, statements)) {
-    if (out.some((t) => t.kind === e.kind && t.name === e.name)) continue;
     const { kind, name, weight, reverse, at } = e;
     out.push({ kind, name, weight, reverse, own: false, fromGroup, ignored: null, at });
   }
