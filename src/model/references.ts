@@ -81,6 +81,8 @@ const STATIC_BLOCKS = new Set(['static_ipaddress', 'static_routes', 'static_rule
 export interface References {
   definitions: Definition[];
   references: Reference[];
+  /** The first definition of each kind and name (the one keepalived finds). */
+  first: Map<DefinitionKind, Map<string, Definition>>;
 }
 
 export const collectReferences = perTree(deriveCollectReferences);
@@ -123,12 +125,18 @@ function deriveCollectReferences(tree: ConfigTree): References {
       }
     }
   }
-  return { definitions, references };
+  const first = new Map<DefinitionKind, Map<string, Definition>>();
+  for (const d of definitions) {
+    let names = first.get(d.kind);
+    if (!names) first.set(d.kind, (names = new Map()));
+    if (!names.has(d.name)) names.set(d.name, d);
+  }
+  return { definitions, references, first };
 }
 
 /** The definition a reference resolves to (the first of that kind and name), or undefined. */
 export function definitionOf(refs: References, r: Reference): Definition | undefined {
-  return refs.definitions.find((d) => d.kind === r.kind && d.name === r.name);
+  return refs.first.get(r.kind)?.get(r.name);
 }
 
 /** The top-level block a statement stands in (vrrp_instance VI_1 for its track_script). */

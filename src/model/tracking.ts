@@ -9,7 +9,7 @@
  */
 import type { Token } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
-import { collectReferences, type Definition, type Reference } from './references.js';
+import { collectReferences, definitionOf, type Definition, type Reference } from './references.js';
 import { perTree } from './memo.js';
 import type { VrrpInstance } from './vrrp.js';
 
@@ -54,7 +54,7 @@ const trackIndex = perTree((tree: ConfigTree) => {
     else byToken.set(r.token, [r]);
   }
   const resolve = (r: Reference | undefined) => {
-    const d = r && refs.definitions.find((x) => x.kind === r.kind && x.name === r.name);
+    const d = r && definitionOf(refs, r);
     return d && (!r!.ordered || d.index < r!.index) ? d : undefined;
   };
   return { byToken, resolve };
