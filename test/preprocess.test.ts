@@ -135,14 +135,11 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
     expect(texts(r)).toEqual(['r 1', 's b1', 'r 2', 's b1', 'r 1', 's b2', 'r 2', 's b2']);
   });
 
-  it('lines given again are new line objects with the same words (never changed, so shared)', () => {
+  it('lines of words given again are the same objects (never changed, so shared), braces new ones', () => {
     const r = read('replay-same.conf', '$M= \\\n  head \\\n  x "y z" ${_RANDOM 4 9} \\\n  {\n~SEQ(N, 1, 3) $M\n');
     const xs = r.lines.filter((l): l is WordsLine => l.kind === 'words' && l.keyword.text === 'x');
     expect(xs).toHaveLength(3);
-    expect(new Set(xs).size).toBe(3);
-    expect(xs[1]!.keyword).toBe(xs[0]!.keyword);
-    expect(xs[2]!.args).toBe(xs[0]!.args);
-    expect(xs[1]!.via).toBe(xs[0]!.via);
+    expect(new Set(xs).size).toBe(1);
     expect(xs[0]!.tokens.map((t) => [t.text, t.quoted])).toEqual([
       ['x', false],
       ['y z', true],
@@ -153,6 +150,23 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
     expect(opens).toHaveLength(3);
     expect(new Set(opens.map((l) => l.tokens[0])).size).toBe(3);
     expect(opens[2]!.origin).toEqual(opens[0]!.origin);
+  });
+
+  it('a shared line is placed where each statement of it stands: the "{" that opens nothing', async () => {
+    // Each `delay 5` line is the same object. The first stands before the ignored "{" after `x`
+    // (no hint), the second after it (keepalived reads it in vrrp_instance VI_1 because of that
+    // "{"): placing statements by their line object put both after it (one finding, both hinted).
+    const file = write(
+      'replay-ignored.conf',
+      '$B= \\\ndelay 5 \\\nx {\nvrrp_instance VI_1 {\n  ~SEQ(N, 1, 2) $B\n  }\n  }\n}\n',
+    );
+    const r = await runCli(['--format', 'json', file]);
+    const delays = (
+      JSON.parse(r.stdout) as { results: { diagnostics: { message: string; detail?: string }[] }[] }
+    ).results
+      .flatMap((x) => x.diagnostics)
+      .filter((d) => d.message.startsWith('Unknown keyword "delay"'));
+    expect(delays.map((d) => (d.detail ?? '').includes('because the "{" after "x"'))).toEqual([false, true]);
   });
 
   it('a shared word resolves in each of its lines: a track_script before and after its vrrp_script', async () => {

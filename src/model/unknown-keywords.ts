@@ -29,25 +29,66 @@ export function ignoredBlocks(
   }
   // The line index is only needed when there is such a block (most configs have none).
   if (!ignored.length) return { closeOf, headerOf: () => undefined };
-  const index = new Map<LogicalLine | Token, number>();
+  // A brace line is its own object (its token); a line of words may stand in several places (a
+  // ~SEQ gives the same lines again): statements are placed by statementLines() instead.
+  const braceAt = new Map<Token, number>();
   lines.forEach((l, i) => {
-    index.set(l, i);
-    if (l.kind !== 'words') index.set(l.token, i);
+    if (l.kind !== 'words') braceAt.set(l.token, i);
   });
+  const lineOf = statementLines(tree, lines);
   const ranges: { from: number; to: number; header: Statement }[] = [];
   for (const issue of ignored) {
     const close = balance.pairs.get(issue.token) ?? null;
     closeOf.set(issue.after, close);
-    if (close) ranges.push({ from: index.get(issue.token)!, to: index.get(close)!, header: issue.after });
+    if (close) ranges.push({ from: braceAt.get(issue.token)!, to: braceAt.get(close)!, header: issue.after });
   }
   const headerOf = (s: Statement): Statement | undefined => {
-    const i = index.get(s.line);
+    const i = lineOf.get(s);
     if (i === undefined) return undefined;
     let best: (typeof ranges)[number] | undefined;
     for (const r of ranges) if (r.from < i && i < r.to && (!best || r.from > best.from)) best = r;
     return best?.header;
   };
   return { closeOf, headerOf };
+}
+
+/**
+ * Where each statement of `tree` stands among `lines` (those it was built from), found by reading
+ * the lines in the order the tree builder (src/tree) takes them: a line of words is the next
+ * statement of `tree.all`, unless it begins the next skipped block (its "{" follows) or stands in a
+ * value block (up to the block's first "}"). Example: `a {`, `b`, `}` -> a: 0, b: 2.
+ */
+function statementLines(tree: ConfigTree, lines: readonly LogicalLine[]): Map<Statement, number> {
+  const at = new Map<Statement, number>();
+  const all = tree.all;
+  let k = 0;
+  let skip = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.kind !== 'words') continue;
+    const skipped = tree.skipped[skip]?.statement;
+    const next = lines[i + 1];
+    if (skipped?.open && next?.kind === 'open' && next.token === skipped.open) {
+      // skipBlock(): from its "{", braces counted up to the "}" that closes it (or the end).
+      skip++;
+      let depth = 0;
+      for (i++; i < lines.length; i++) {
+        const b = lines[i]!;
+        if (b.kind === 'open') depth++;
+        else if (b.kind === 'close' && --depth === 0) break;
+      }
+      continue;
+    }
+    const st = all[k++];
+    if (!st) break;
+    at.set(st, i);
+    if (st.def?.kind === 'value_block') {
+      // enterValueBlock(): its "{" when there, then every line up to the first "}".
+      if (next?.kind === 'open' && next.token === st.open) i++;
+      while (i + 1 < lines.length && lines[++i]!.kind !== 'close');
+    }
+  }
+  return at;
 }
 
 /**

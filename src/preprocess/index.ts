@@ -217,11 +217,6 @@ abstract class SourceWordsLine implements WordsLine {
 
   abstract get raw(): MappedText | null;
   abstract get via(): Expansion[];
-  /**
-   * The same line again (Preprocessor.replay): a new line object with the same words, which are
-   * never changed (a word is the same object in each line a ~SEQ gives again, as its place is).
-   */
-  abstract copy(): SourceWordsLine;
 
   /** The last word. */
   protected get last(): Token {
@@ -292,10 +287,6 @@ class LiteralWordsLine extends SourceWordsLine {
     return this.keyword.via;
   }
 
-  copy(): LiteralWordsLine {
-    return new LiteralWordsLine(this.keyword, this.args, this.file);
-  }
-
   get raw(): MappedText {
     const start = this.keyword.origin.start;
     const end = this.last.origin.end;
@@ -307,10 +298,6 @@ class LiteralWordsLine extends SourceWordsLine {
 class BareWordsLine extends SourceWordsLine {
   get via(): Expansion[] {
     return this.keyword.via;
-  }
-
-  copy(): BareWordsLine {
-    return new BareWordsLine(this.keyword, this.args);
   }
 
   get raw(): null {
@@ -328,10 +315,6 @@ class MappedWordsLine extends SourceWordsLine {
     readonly raw: MappedText | null,
   ) {
     super(keyword, args);
-  }
-
-  copy(): MappedWordsLine {
-    return new MappedWordsLine(this.keyword, this.args, this.via, this.raw);
   }
 }
 
@@ -1059,7 +1042,7 @@ class Preprocessor {
    * `read`, or give again what it gave when it was read before at the same place (ReadPlace) with
    * the same definitions. A ~SEQ reads the same text at the same place over and
    * over (1173.conf: 30,000 real servers of nine lines, from 100 values of the sequence): the
-   * lines it gave are given again (new line objects with the same words: replay()) instead of
+   * lines it gave are given again (the same lines of words, new brace lines: replay()) instead of
    * being substituted and split again. Only a reading that gave words and braces and nothing else
    * is kept (no problem, include, definition, sequence, `@id`, line read again or budget cap):
    * anything else is read every time. A reading kept while an enclosing one records counts for
@@ -1210,7 +1193,12 @@ class Preprocessor {
     this.budget.words += r.words;
     this.braceDepth = depth;
     this.conditionalLine = r.conditionalAfter;
-    for (let i = 0; i < lines.length; i++) this.lines.push((lines[i] as SourceWordsLine | SourceBraceLine).copy());
+    // A line of words is given again as it is (never changed; the model places statements by
+    // order, not by line object); a brace is a new line, as the tree pairs braces by object.
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] as SourceWordsLine | SourceBraceLine;
+      this.lines.push(l.kind === 'words' ? l : l.copy());
+    }
     // An enclosing reading being recorded holds only while these definitions do.
     if (this.recording) for (let i = 0; i < r.defs.length; i++) this.defsRead.push(r.defs[i]);
     return true;
