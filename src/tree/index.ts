@@ -451,26 +451,69 @@ export interface BraceBalance {
   lastRegion: { token: Token; open: boolean }[];
 }
 
-/** keepalived's own brace count: only `{` and `}` lines, whatever the keywords. */
+/**
+ * keepalived's own brace count: only `{` and `}` lines, whatever the keywords. What is unclosed
+ * and extra is counted at once; the pairs and the last region, asked for only when a brace is out
+ * of place, are worked out when first asked (a big config has hundreds of thousands of braces: a
+ * map entry per pair and an object per brace of the region were built for every pass, and read by
+ * no rule when every brace is in place).
+ */
 export function braceBalance(lines: LogicalLine[]): BraceBalance {
   const stack: Token[] = [];
   const extra: Token[] = [];
-  const pairs = new Map<Token, Token>();
-  let region: { token: Token; open: boolean }[] = [];
+  let regionStart = 0;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (l.kind === 'open') {
-      if (stack.length === 0) region = [];
+      if (stack.length === 0) regionStart = i;
       stack.push(l.token);
-      region.push({ token: l.token, open: true });
-    } else if (l.kind === 'close') {
-      const o = stack.pop();
-      if (o) pairs.set(o, l.token);
-      else extra.push(l.token);
-      if (stack.length) region.push({ token: l.token, open: false });
-    }
+    } else if (l.kind === 'close' && !stack.pop()) extra.push(l.token);
   }
-  return { unclosed: stack, extra, pairs, lastRegion: stack.length ? region : [] };
+  return new Balance(lines, stack, extra, regionStart);
+}
+
+class Balance implements BraceBalance {
+  private pairsFound: Map<Token, Token> | undefined;
+  private region: { token: Token; open: boolean }[] | undefined;
+
+  constructor(
+    private readonly lines: LogicalLine[],
+    readonly unclosed: Token[],
+    readonly extra: Token[],
+    /** Where the count last left zero (the `{` that began the last region). */
+    private readonly regionStart: number,
+  ) {}
+
+  get pairs(): Map<Token, Token> {
+    if (this.pairsFound) return this.pairsFound;
+    const pairs = new Map<Token, Token>();
+    const stack: Token[] = [];
+    for (let i = 0; i < this.lines.length; i++) {
+      const l = this.lines[i]!;
+      if (l.kind === 'open') stack.push(l.token);
+      else if (l.kind === 'close') {
+        const o = stack.pop();
+        if (o) pairs.set(o, l.token);
+      }
+    }
+    return (this.pairsFound = pairs);
+  }
+
+  get lastRegion(): { token: Token; open: boolean }[] {
+    if (this.region) return this.region;
+    const region: { token: Token; open: boolean }[] = [];
+    // From the last `{` read at zero the count never comes back to zero (it ends above it): every
+    // brace after it is in the region but the `}` that would bring it to zero, which none does.
+    let depth = 0;
+    for (let i = this.regionStart; this.unclosed.length && i < this.lines.length; i++) {
+      const l = this.lines[i]!;
+      if (l.kind === 'open') {
+        depth++;
+        region.push({ token: l.token, open: true });
+      } else if (l.kind === 'close' && depth > 0 && --depth > 0) region.push({ token: l.token, open: false });
+    }
+    return (this.region = region);
+  }
 }
 
 /** The keyword scope a statement stands in. */
