@@ -1,5 +1,6 @@
 /**
- * Value shapes keepalived's handlers accept: addresses (with ipaddr.js, never a regex), numbers as
+ * Value shapes keepalived's handlers accept: addresses (IPv6 with ipaddr.js; IPv4 as ipaddr.js's
+ * isValidFourPartDecimal accepts it, its pattern and octets checked here), numbers as
  * read_unsigned/read_int/read_decimal read them, and the option words of address and route lines.
  * Example: parseAddress('192.0.2.1/24') -> { family: 'ipv4', prefix: 24 }.
  */
@@ -13,8 +14,23 @@ export interface ParsedAddress {
   text: string;
 }
 
-/** ipaddr.IPv4.isValidFourPartDecimal's pattern (it also parses the address). */
+/** ipaddr.IPv4.isValidFourPartDecimal's pattern (it then parses the address to check the octets). */
 const FOUR_PART_DECIMAL = /^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/;
+
+/**
+ * Whether each part of a four-part decimal (FOUR_PART_DECIMAL matched) is at most 255: what
+ * ipaddr.IPv4.isValidFourPartDecimal then checks, by parsing it into an address object (most of a
+ * 10,000-instance lint's address checks).
+ */
+function octetsFit(addr: string): boolean {
+  let part = 0;
+  for (let i = 0; i < addr.length; i++) {
+    const c = addr.charCodeAt(i);
+    if (c === 46) part = 0;
+    else if ((part = part * 10 + c - 48) > 255) return false;
+  }
+  return true;
+}
 
 export function parseAddress(text: string, { allowPrefix = true } = {}): ParsedAddress | null {
   const slash = text.indexOf('/');
@@ -24,7 +40,7 @@ export function parseAddress(text: string, { allowPrefix = true } = {}): ParsedA
   let family: Family;
   // ipaddr.js's own test of the four-part form, first: most words asked about are no address, and
   // its parser finds that out by throwing (9 us a word).
-  if (FOUR_PART_DECIMAL.test(addr) && ipaddr.IPv4.isValidFourPartDecimal(addr)) family = 'ipv4';
+  if (FOUR_PART_DECIMAL.test(addr) && octetsFit(addr)) family = 'ipv4';
   else if (addr.includes(':') && ipaddr.IPv6.isValid(addr.replace(/%.*$/, ''))) family = 'ipv6';
   else return null;
   if (pfx === null) return { family, prefix: null, text };
