@@ -66,24 +66,25 @@ export const rule = defineRule({
           const key = `${vrid}/${family}`;
           let same = seen.get(key);
           if (!same) seen.set(key, (same = []));
+          // Built only for a conflict: ctx.where() resolves a position (and a closure made in the
+          // loop below is allocated at every turn, conflict or not: 10,000 instances, 200,000 turns).
+          const where = (o: (typeof same)[number]) => ({
+            name: inst.name,
+            vrid,
+            family: familyName(family),
+            other: o.inst.name,
+            first: ctx.where(o.inst.statement.keyword.origin),
+            target: formatVersion(ctx.target),
+          });
+          const related = (o: (typeof same)[number]) => [
+            {
+              origin: o.inst.statement.args[0]?.origin ?? o.inst.statement.keyword.origin,
+              message: `${o.inst.name} also uses virtual_router_id ${vrid}`,
+            },
+          ];
           for (const o of same) {
             const uni = spaces && peers.length > 0;
             if (spaces && o.peers.length > 0 !== uni) continue;
-            // Built only for a conflict: ctx.where() resolves a position.
-            const where = () => ({
-              name: inst.name,
-              vrid,
-              family: familyName(family),
-              other: o.inst.name,
-              first: ctx.where(o.inst.statement.keyword.origin),
-              target: formatVersion(ctx.target),
-            });
-            const related = () => [
-              {
-                origin: o.inst.statement.args[0]?.origin ?? o.inst.statement.keyword.origin,
-                message: `${o.inst.name} also uses virtual_router_id ${vrid}`,
-              },
-            ];
             if (uni) {
               if (o.iface && iface && o.iface !== iface) continue;
               // Local address: unicast_src_ip, else the interface's own (same interface, same address).
@@ -92,7 +93,7 @@ export const rule = defineRule({
               if (src && osrc ? src !== osrc : src || osrc || !iface || iface !== o.iface) continue;
               const peer = peers.find((p) => o.peers.includes(p));
               if (!peer) continue;
-              ctx.report({ messageId: 'unicast', at: tok, data: { ...where(), peer }, related: related() });
+              ctx.report({ messageId: 'unicast', at: tok, data: { ...where(o), peer }, related: related(o) });
             } else {
               if (!iface || iface !== o.iface) continue;
               if (spaces && (arg(inst, 'mcast_dst_ip') ?? '') !== (arg(o.inst, 'mcast_dst_ip') ?? '')) continue;
@@ -100,7 +101,7 @@ export const rule = defineRule({
               const said = spaces
                 ? `${o.inst.name} and ${inst.name} both use VRID ${vrid} with IPv${v} on interface ${iface}`
                 : `VRID ${vrid} is duplicated on interface ${iface}`;
-              ctx.report({ messageId: 'multicast', at: tok, data: { ...where(), iface, said }, related: related() });
+              ctx.report({ messageId: 'multicast', at: tok, data: { ...where(o), iface, said }, related: related(o) });
             }
             break;
           }

@@ -192,30 +192,48 @@ export function instanceBasics(s: InstanceSettings): InstanceBasics {
   return b;
 }
 
+/** One walk over the instance's known keywords (asked for every instance by several rules). */
 function deriveInstanceBasics(s: InstanceSettings): InstanceBasics {
-  const kids = s.instance.statement.children.filter((c) => c.def);
-  const named = (k: string) => kids.filter((c) => c.keyword.text === k);
+  let vrid: Statement | undefined;
+  let vridStatement: Statement | undefined;
+  let iface: Statement | undefined;
+  let unicastSrc: Statement | undefined;
+  let faultNoPeer: Statement | undefined;
+  let noVirtualIpaddress: Statement | undefined;
+  const unicastKeywords: Statement[] = [];
+  for (const c of s.instance.statement.children) {
+    if (!c.def) continue;
+    const k = c.keyword.text;
+    if (UNICAST_KEYWORDS.includes(k)) unicastKeywords.push(c);
+    if (k === 'virtual_router_id') {
+      vridStatement = c;
+      const text = c.args[0]?.text ?? '';
+      if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 255) vrid = c;
+    } else if (k === 'interface') {
+      if (c.args.length > 0) iface = c;
+    } else if (k === 'unicast_src_ip') {
+      if (c.args.length > 0) unicastSrc = c;
+    } else if (k === 'unicast_fault_no_peer') faultNoPeer ??= c;
+    else if (k === 'no_virtual_ipaddress') noVirtualIpaddress ??= c;
+  }
   const family = s.instance.nativeIpv6 ? 'ipv6' : s.instance.addresses[0]?.family;
-  const kept = (kind: string) => s.instance.addresses.filter((a) => a.kind === kind && a.family === family).length;
-  const vrids = named('virtual_router_id');
+  let peers = 0;
+  let vips = 0;
+  for (const a of s.instance.addresses) {
+    if (a.family !== family) continue;
+    if (a.kind === 'peer') peers++;
+    else if (a.kind === 'vip') vips++;
+  }
   return {
-    vrid: vrids
-      .filter(
-        (c) => /^\d+$/.test(c.args[0]?.text ?? '') && Number(c.args[0]!.text) >= 1 && Number(c.args[0]!.text) <= 255,
-      )
-      .at(-1),
-    vridStatement: vrids.at(-1),
-    interface: named('interface')
-      .filter((c) => c.args.length > 0)
-      .at(-1),
-    unicastSrc: named('unicast_src_ip')
-      .filter((c) => c.args.length > 0)
-      .at(-1),
-    unicastKeywords: kids.filter((c) => UNICAST_KEYWORDS.includes(c.keyword.text)),
-    peers: kept('peer'),
-    faultNoPeer: named('unicast_fault_no_peer')[0],
-    vips: kept('vip'),
-    noVirtualIpaddress: named('no_virtual_ipaddress')[0],
+    vrid,
+    vridStatement,
+    interface: iface,
+    unicastSrc,
+    unicastKeywords,
+    peers,
+    faultNoPeer,
+    vips,
+    noVirtualIpaddress,
   };
 }
 
