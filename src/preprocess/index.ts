@@ -766,23 +766,27 @@ class Preprocessor {
       if (this.multiline) this.multiline = null;
       return;
     }
-    const span = { file: sf.path, start: at, end: at + lineText.length };
+    const end = at + lineText.length;
     const nul = lineText.indexOf('\0');
     if (nul !== -1) {
       if (this.opts.nulDropsLine) {
-        this.problem('nul-bytes', span, [], { cut: 'no' });
+        this.problem('nul-bytes', { file: sf.path, start: at, end }, [], { cut: 'no' });
         return;
       }
       // fgets() reads the whole line, strlen() ends it at the NUL: the rest is lost, unreported.
-      this.problem('nul-bytes', { ...span, start: at + nul }, [], { cut: 'yes', kept: lineText.slice(0, nul).trim() });
+      this.problem('nul-bytes', { file: sf.path, start: at + nul, end }, [], {
+        cut: 'yes',
+        kept: lineText.slice(0, nul).trim(),
+      });
       this.physicalLine(sf, lineText.slice(0, nul), at);
       return;
     }
-    const bytes = Buffer.byteLength(lineText, sf.encoding);
+    // A character is at most 3 bytes (a pair of surrogates 4): a short line is not counted.
+    const bytes = lineText.length * 3 <= MAX_LINE_BYTES ? 0 : Buffer.byteLength(lineText, sf.encoding);
     if (bytes > MAX_LINE_BYTES && !this.inLongLine) {
       // keepalived up to 2.3 reads a long line in 1023-byte pieces, each read as a line of its own
       // (2.4 drops it); reading it the same way also keeps the work per line bounded.
-      this.problem('line-too-long', span, [], { bytes });
+      this.problem('line-too-long', { file: sf.path, start: at, end }, [], { bytes });
       const buf = Buffer.from(lineText, sf.encoding);
       let charAt = 0;
       this.inLongLine = true;
@@ -802,7 +806,7 @@ class Preprocessor {
     }
     const dc = decomment(lineText);
     if (dc.unterminatedQuoteAt !== null) {
-      this.problem('unterminated-quote', { file: sf.path, start: at + dc.unterminatedQuoteAt, end: span.end }, [], {
+      this.problem('unterminated-quote', { file: sf.path, start: at + dc.unterminatedQuoteAt, end }, [], {
         line: lineText,
       });
     }
