@@ -583,6 +583,8 @@ class Preprocessor {
 
   /** The tokens of the line being read (wordsAndBraces). */
   private readonly columns = new TokenColumns();
+  /** The words of the line being split (wordsAndBraces), reused from line to line. */
+  private readonly wordsRead: Token[] = [];
   /** Where a word of an expanded line was written (reused: written for every word). */
   private readonly place: Place = { file: '', start: 0, end: 0, via: NO_EXPANSIONS };
 
@@ -1225,18 +1227,10 @@ class Preprocessor {
     const cols = this.columns;
     const count = cols.tokenize(m.text);
     if (!this.spendWords(count, m.length, m, via)) return;
-    const words: Token[] = [];
+    const words = this.wordsRead;
+    words.length = 0;
     let wordsFrom = 0;
     let wordsTo = 0;
-    const flush = () => {
-      if (!words.length) return;
-      const lineVia = m.viaOf(wordsFrom, wordsTo);
-      // of() keeps a copy of the words after the first (an array grown by push keeps room for 17
-      // entries, and lines live as long as the tree), so `words` is reused.
-      const keep = !this.opts.rawLines || this.opts.rawLines(words[0]!.text);
-      this.lines.push(SourceWordsLine.of(words, m, wordsFrom, wordsTo, lineVia.length ? lineVia : via, sf, keep));
-      words.length = 0;
-    };
     // A line as written (no expansion): a word's place is the line's start plus its offset.
     const literalAt = m.literalStart();
     const literalVia = m.literalVia.length ? m.literalVia : via;
@@ -1270,7 +1264,7 @@ class Preprocessor {
           return;
         }
         if (tText === '}' && this.braceDepth > 0) this.braceDepth--;
-        flush();
+        this.flushWords(sf, m, wordsFrom, wordsTo, via);
         this.lines.push(brace);
         // Look at the text after the brace before building it: it rarely needs reading again.
         let after = tEnd;
@@ -1290,7 +1284,22 @@ class Preprocessor {
         words.push(SourceToken.of(this.word(tText), flags, file, start, end, tokVia));
       }
     }
-    flush();
+    this.flushWords(sf, m, wordsFrom, wordsTo, via);
+  }
+
+  /**
+   * The words read since the last brace (wordsRead, m[from, to)) as a line, if any. of() keeps a
+   * copy of the words after the first (an array grown by push keeps room for 17 entries, and lines
+   * live as long as the tree), so the list is reused; a method, as a closure over the line's
+   * locals was allocated for every line read.
+   */
+  private flushWords(sf: SourceFile, m: MappedText, from: number, to: number, via: Expansion[]): void {
+    const words = this.wordsRead;
+    if (!words.length) return;
+    const lineVia = m.viaOf(from, to);
+    const keep = !this.opts.rawLines || this.opts.rawLines(words[0]!.text);
+    this.lines.push(SourceWordsLine.of(words, m, from, to, lineVia.length ? lineVia : via, sf, keep));
+    words.length = 0;
   }
 
   private include(sf: SourceFile, kind: string, pattern: MappedText, line: MappedText): void {
