@@ -142,11 +142,13 @@ export const rule = defineRule({
           // out only for an instance that needs it.
           let offered = !fixed;
           const family = inst.nativeIpv6 ? 'ipv6' : first.family;
-          const why = inst.nativeIpv6
-            ? `native_ipv6 is set at ${ctx.where(inst.nativeIpv6.keyword.origin)}`
-            : `its first address, ${first.token.text} at ${ctx.where(first.token.origin)}, decides`;
+          // Said only for an instance with an address of the other family (a position is looked up).
+          let why = '';
           for (const a of inst.addresses) {
             if (a.family === family) continue;
+            why ||= inst.nativeIpv6
+              ? `native_ipv6 is set at ${ctx.where(inst.nativeIpv6.keyword.origin)}`
+              : `its first address, ${first.token.text} at ${ctx.where(first.token.origin)}, decides`;
             // 1.2.13 already refused unicast peers of the other family; VIPs and source addresses
             // were accepted until 1.2.20.
             if (!fixed && a.kind !== 'peer') continue;
