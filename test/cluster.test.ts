@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNodes, fileLabels } from '../src/cluster/nodes.js';
 import { groupInstances } from '../src/cluster/groups.js';
-import { priorityRange } from '../src/cluster/model.js';
+import { priorityRange, trackEntries } from '../src/cluster/model.js';
 import type { ClusterInstance } from '../src/cluster/types.js';
 import { nodeHost } from '../src/source/host.js';
 import { runCli, tempTree } from './helpers.js';
@@ -399,5 +399,70 @@ describe('cluster findings with the other lint features', () => {
       /^The nodes of one VRRP group advertise different/,
     );
     expect(driver.version).toBe('0.1.0');
+  });
+});
+
+describe('track lines as keepalived 2.2.7 keeps them (trackEntries, shared by cluster and simulate)', () => {
+  // Each expectation is what keepalived 2.2.7 reads (vrrp_track.c alloc_track_*, track_file.c, the
+  // weight handlers of the definitions); its -t output names the lines it ignores.
+  const entries = async (defs: string, body: string) => {
+    const i = await only(instance(body, defs));
+    const tree = i.node.pass.tree;
+    return trackEntries(tree, i.statement.children).map((e) => [e.kind, e.name, e.weight, e.reverse]);
+  };
+
+  it('a definition: vrrp_script and bfd_instance the last valid weight, track_process the first not 0, track_file the first not 1', async () => {
+    const defs = [
+      'bfd_instance bf1 {\n    neighbor_ip 192.0.2.9\n    weight -30\n    weight 300\n}',
+      'vrrp_track_process pr {\n    process sshd\n    weight 0\n    weight -20\n    weight 10\n}',
+      'track_file tf {\n    file /tmp/f\n    weight -5\n    weight 7\n}',
+      'vrrp_script chk {\n    script /bin/true\n    weight -20 reverse\n    weight -10\n}',
+      '',
+    ].join('\n');
+    const body = [
+      '    track_bfd {\n        bf1\n    }',
+      '    track_process {\n        pr\n    }',
+      '    track_file {\n        tf\n    }',
+      '    track_script {\n        chk\n    }',
+      '',
+    ].join('\n');
+    expect(await entries(defs, body)).toEqual([
+      ['bfd', 'bf1', -30, false],
+      ['process', 'pr', -20, false],
+      ['file', 'tf', -5, false],
+      ['script', 'chk', -10, true], // a `reverse` once read stays
+    ]);
+  });
+
+  it("a line's own weight: its range per kind; an unknown word after it drops a track_file or track_bfd line", async () => {
+    const defs = [
+      'bfd_instance bf1 {\n    neighbor_ip 192.0.2.9\n    weight -30\n}',
+      'bfd_instance bf2 {\n    neighbor_ip 192.0.2.8\n}',
+      'vrrp_track_process pr {\n    process sshd\n}',
+      'track_file tf {\n    file /tmp/f\n}',
+      'vrrp_script chk {\n    script /bin/true\n}',
+      '',
+    ].join('\n');
+    const body = [
+      '    track_bfd {\n        bf1 weight 254\n        bf2 weight -30 foo\n    }',
+      '    track_process {\n        pr weight 254 foo\n    }',
+      '    track_file {\n        tf weight -254 foo\n    }',
+      '    track_script {\n        chk weight 254 foo\n    }',
+      '    track_interface {\n        eth1 weight -254 noreverse\n    }',
+      '',
+    ].join('\n');
+    expect(await entries(defs, body)).toEqual([
+      ['bfd', 'bf1', -30, false], // 254 is past track_bfd's 253: the definition's weight
+      ['process', 'pr', 254, false],
+      ['script', 'chk', 253, false],
+      ['interface', 'eth1', -253, false],
+    ]);
+  });
+
+  it('a definition keepalived removes (no script, file or process) is not found', async () => {
+    const defs = 'vrrp_script chk {\n    weight -20\n}\ntrack_file tf {\n    weight 5\n}\n';
+    expect(
+      await entries(defs, '    track_script {\n        chk\n    }\n    track_file {\n        tf\n    }\n'),
+    ).toEqual([]);
   });
 });

@@ -144,38 +144,105 @@ function effectiveAuth(s: InstanceSettings, family: Family): ClusterInstance['au
   return { type, at: s.authType, password, passwordAt: pass };
 }
 
-/** named: the entry names a definition (vrrp_script, vrrp_track_process, bfd_instance, track_file). */
-const TRACK_KINDS: Record<string, { kind: Tracker['kind']; named: boolean; defaultWeight: number }> = {
-  track_script: { kind: 'script', named: true, defaultWeight: 0 },
-  track_interface: { kind: 'interface', named: false, defaultWeight: 0 },
-  track_process: { kind: 'process', named: true, defaultWeight: 0 },
-  track_bfd: { kind: 'bfd', named: true, defaultWeight: 0 },
-  // A track_file entry without a weight uses the track_file block's, 1 by default.
-  track_file: { kind: 'file', named: true, defaultWeight: 1 },
+/**
+ * How keepalived 2.2.7 reads a track_* line (alloc_track_script, _if, _process, _bfd and
+ * vrrp_alloc_track_file) and the definition it names. `named`: the line names a definition;
+ * `line`: the range of the line's own weight, and whether +-254 becomes +-253; `badOption`: what
+ * an unknown word after the weight does (track_file and track_bfd drop the line, the others warn);
+ * `noreverse`: the word is known; `needs`: the keyword a definition must have, or keepalived removes
+ * it at its end (its trackers are then "not found").
+ */
+interface TrackSpec {
+  kind: Tracker['kind'];
+  named: boolean;
+  line: { limit: number; clamp: boolean };
+  badOption: 'drop' | 'keep';
+  noreverse: boolean;
+  needs?: string;
+}
+const TRACK_KINDS: Record<string, TrackSpec> = {
+  track_script: {
+    kind: 'script',
+    named: true,
+    line: { limit: 254, clamp: true },
+    badOption: 'keep',
+    noreverse: true,
+    needs: 'script',
+  },
+  track_interface: {
+    kind: 'interface',
+    named: false,
+    line: { limit: 254, clamp: true },
+    badOption: 'keep',
+    noreverse: false,
+  },
+  track_process: {
+    kind: 'process',
+    named: true,
+    line: { limit: 254, clamp: false },
+    badOption: 'keep',
+    noreverse: true,
+    needs: 'process',
+  },
+  track_bfd: { kind: 'bfd', named: true, line: { limit: 253, clamp: false }, badOption: 'drop', noreverse: true },
+  track_file: {
+    kind: 'file',
+    named: true,
+    line: { limit: 254, clamp: false },
+    badOption: 'drop',
+    noreverse: true,
+    needs: 'file',
+  },
 };
 
-/** `weight N [reverse]` words: keepalived accepts -254..254 and turns +-254 into +-253. */
-function readWeight(words: Token[]): { weight: number; reverse: boolean } | undefined {
-  const n = words[0]?.text;
-  if (n === undefined || !/^[+-]?\d+$/.test(n)) return undefined;
-  const v = Number(n);
-  if (v < -254 || v > 254) return undefined;
-  return { weight: v === 254 ? 253 : v === -254 ? -253 : v, reverse: words[1]?.text === 'reverse' };
-}
-
-/** The weight a definition block (vrrp_script chk { weight -20 }) gives its trackers by default. */
-function definitionWeight(block: Statement | undefined): { weight: number; reverse: boolean } | undefined {
-  const w = block ? defined(block.children, 'weight').at(-1) : undefined;
-  return w ? readWeight(w.args) : undefined;
+/** An integer word within -limit..limit (read_int_strvec), else undefined. */
+function intWithin(word: Token | undefined, limit: number): number | undefined {
+  if (!word || !/^[+-]?\d+$/.test(word.text)) return undefined;
+  const v = Number(word.text);
+  return v >= -limit && v <= limit ? v : undefined;
 }
 
 /**
- * Every entry of the track_* blocks among `statements` that keepalived keeps (alloc_track_script
- * and the like), with the weight it gives it: its own (`chk weight -20`), else its definition's
- * (vrrp_script chk { weight -20 }), else the default. Left out as keepalived leaves them out: a
- * name whose definition is missing or comes only after the block ("track script chk not found,
- * ignoring..."), a line whose option is not `weight` or whose `weight` has no value, a name
- * already tracked in the same list. Shared with simulate (src/simulate/tracked.ts).
+ * The weight and reverse a definition gives its trackers, as its `weight` handler leaves them
+ * (a `reverse` once read stays): vrrp_script and bfd_instance, the last valid weight (-253..253);
+ * vrrp_track_process, the first valid one that is not 0 (-254..254, "Weight already set");
+ * track_file, the first line while the weight is still 1 (-254..254; an invalid one sets 1).
+ */
+function definitionWeight(kind: Tracker['kind'], block: Statement | undefined): { weight: number; reverse: boolean } {
+  let weight = kind === 'file' ? 1 : 0;
+  let reverse = false;
+  if (!block) return { weight, reverse };
+  for (const w of defined(block.children, 'weight')) {
+    const [value, option] = w.args;
+    if (kind === 'script' || kind === 'bfd') {
+      const v = intWithin(value, 253);
+      if (v !== undefined) weight = v;
+    } else if (kind === 'process') {
+      const v = intWithin(value, 254);
+      if (!value || weight !== 0 || v === undefined) continue;
+      weight = v;
+    } else if (kind === 'file') {
+      if (!value || weight !== 1) continue;
+      weight = intWithin(value, 254) ?? 1;
+    }
+    if (option?.text === 'reverse') reverse = true;
+  }
+  return { weight, reverse };
+}
+
+/** Whether keepalived keeps the definition (a vrrp_script without `script` is removed, and so on). */
+function kept(spec: TrackSpec, block: Statement): boolean {
+  return !spec.needs || defined(block.children, spec.needs).length > 0;
+}
+
+/**
+ * Every entry of the track_* blocks among `statements` that keepalived keeps, with the weight it
+ * gives it: its own (`chk weight -20`), else its definition's (vrrp_script chk { weight -20 }),
+ * else the default. Left out as keepalived leaves them out: a name whose definition is missing,
+ * comes only after the block or is removed ("track script chk not found, ignoring..."), a line
+ * whose option is not `weight` or whose `weight` has no value, an unknown word after the weight of
+ * a track_file or track_bfd line, a name already tracked in the same list. Shared with simulate
+ * (src/simulate/tracked.ts).
  */
 export function trackEntries(
   tree: ConfigTree,
@@ -189,14 +256,17 @@ export function trackEntries(
       const [nameTok, ...rest] = line.tokens;
       if (!nameTok) continue;
       const def = spec.named ? trackedDefinition(tree, nameTok, st) : undefined;
-      if (spec.named && !def) continue;
-      if (rest.length && (rest[0]!.text !== 'weight' || rest.length < 2)) continue;
+      if (spec.named && (!def || !kept(spec, def.statement))) continue;
       if (out.some((e) => e.kind === spec.kind && e.name === nameTok.text)) continue;
-      // `weight N [reverse|noreverse]`: an invalid N keeps the definition's weight, no word its reverse.
-      const base = definitionWeight(def?.statement) ?? { weight: spec.defaultWeight, reverse: false };
-      const weight = (rest.length ? readWeight(rest.slice(1))?.weight : undefined) ?? base.weight;
+      if (rest.length && (rest[0]!.text !== 'weight' || rest.length < 2)) continue;
       const option = rest[2]?.text;
-      const reverse = option === 'reverse' ? true : option === 'noreverse' ? false : base.reverse;
+      const known = option === undefined || option === 'reverse' || (spec.noreverse && option === 'noreverse');
+      if (!known && spec.badOption === 'drop') continue;
+      // `weight N [reverse|noreverse]`: an invalid N keeps the definition's weight, no word its reverse.
+      const base = definitionWeight(spec.kind, def?.statement);
+      const own = intWithin(rest[1], spec.line.limit);
+      const weight = own === undefined ? base.weight : spec.line.clamp ? Math.max(-253, Math.min(253, own)) : own;
+      const reverse = option === 'reverse' ? true : option === 'noreverse' && spec.noreverse ? false : base.reverse;
       out.push({ kind: spec.kind, name: nameTok.text, weight, reverse, at: nameTok });
     }
   }
