@@ -411,7 +411,8 @@ describe('track lines as keepalived 2.2.7 keeps them (trackEntries, shared by cl
     return trackEntries(tree, i.statement.children).map((e) => [e.kind, e.name, e.weight, e.reverse]);
   };
 
-  it('a definition: vrrp_script and bfd_instance the last valid weight, track_process the first not 0, track_file the first not 1', async () => {
+  // vrrp_script and bfd_instance: the last valid weight; track_process: the first not 0; track_file: the first not 1.
+  it("a definition's weight and reverse, as each kind's weight handler leaves them", async () => {
     const defs = [
       'bfd_instance bf1 {\n    neighbor_ip 192.0.2.9\n    weight -30\n    weight 300\n}',
       'vrrp_track_process pr {\n    process sshd\n    weight 0\n    weight -20\n    weight 10\n}',
@@ -434,7 +435,8 @@ describe('track lines as keepalived 2.2.7 keeps them (trackEntries, shared by cl
     ]);
   });
 
-  it("a line's own weight: its range per kind; an unknown word after it drops a track_file or track_bfd line", async () => {
+  // An unknown word after the weight drops a track_file or track_bfd line; the others keep theirs.
+  it("a line's own weight: its range per kind, and a word after it", async () => {
     const defs = [
       'bfd_instance bf1 {\n    neighbor_ip 192.0.2.9\n    weight -30\n}',
       'bfd_instance bf2 {\n    neighbor_ip 192.0.2.8\n}',
