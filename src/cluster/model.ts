@@ -18,7 +18,7 @@ import {
   type InstanceSettings,
 } from '../model/instance-settings.js';
 import { trackedDefinition } from '../model/tracking.js';
-import { parseAddress, parseHostAddress, type Family } from '../model/values.js';
+import { checkNumber, parseAddress, parseHostAddress, type Family } from '../model/values.js';
 import type { Version } from '../versions/version.js';
 import type { Address, ClusterInstance, ClusterNode, Tracker } from './types.js';
 
@@ -197,9 +197,8 @@ const TRACK_KINDS: Record<string, TrackSpec> = {
 
 /** An integer word within -limit..limit (read_int_strvec), else undefined. */
 function intWithin(word: Token | undefined, limit: number): number | undefined {
-  if (!word || !/^[+-]?\d+$/.test(word.text)) return undefined;
-  const v = Number(word.text);
-  return v >= -limit && v <= limit ? v : undefined;
+  const r = word ? checkNumber(word.text, { min: -limit, max: limit }) : undefined;
+  return r?.ok ? r.value : undefined;
 }
 
 /**
