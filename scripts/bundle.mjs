@@ -60,6 +60,11 @@ await build({
   ...common,
   entryPoints: { 'index.bundle': 'src/cli/index.ts' },
   plugins: [lazyChildProcess],
+  // The shell parser's runtime is in this bundle (its CommonJS build: the ES one reaches for
+  // import.meta and require), so the code cache covers it: a run that reads a script neither
+  // resolves the package nor compiles its 3,000 lines. Its top level runs on first use only.
+  external: common.external.filter((e) => e !== 'web-tree-sitter'),
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   define: { 'import.meta.url': '__bundleUrl' },

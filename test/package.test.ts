@@ -114,6 +114,7 @@ describe('package.json', () => {
       'dist/src/cli/lint-worker.bundle.js',
       'dist/src/cli/lsp-thread.bundle.js',
       'dist/src/scripts/tree-sitter-bash.wasm',
+      'dist/src/scripts/web-tree-sitter.wasm',
       'dist/src/versions/keywords.data.json',
       'package.json',
       'schema/graph.schema.json',
