@@ -172,9 +172,7 @@ export const rule = defineRule({
           if (!quoteLines.has(lineOf(t.origin))) ctx.report({ messageId: 'unmatchedQuote', at: t });
         };
         // A brace is never a quoted word: only lines of words are looked at, word by word.
-        for (let i = 0; i < ctx.lines.length; i++) {
-          const line = ctx.lines[i]!;
-          if (line.kind !== 'words') continue;
+        for (const line of ctx.unterminated) {
           if (line.keyword.unterminated) {
             unmatched(line.keyword);
             continue;

@@ -20,7 +20,7 @@ export const rule = defineRule({
     },
   },
   create(ctx) {
-    const ignored = ignoredBlocks(ctx.tree, ctx.lines);
+    const ignored = ignoredBlocks(ctx.tree, () => ctx.lines);
     return {
       statement(s) {
         if (s.def || fromRecursiveDefinition(ctx.problems, s.keyword)) return;

@@ -65,6 +65,7 @@ function shape(c: LoadedConfig): unknown {
     passes: c.passes.map((p) => ({
       id: p.id,
       lines: p.pre.lines.map(lineShape),
+      unterminated: p.pre.unterminated.map(lineShape),
       problems: p.pre.problems.map(problemShape),
       ids: [...p.pre.conditionIds],
       refs: p.refs.length,
@@ -130,6 +131,13 @@ const CASES: Record<string, string> = {
   'block keyword conditioned':
     '@lb1 global_defs\n{\n  router_id x\n}\n@lb2 vrrp_instance VI\nvrrp_script s {\n  odd {\n  }\n}\n',
   'comment and quote': '@lb1 notify "/x y.sh" # c\n@lb2 smtp_server 192.0.2.1 25 ! x\n',
+  'unterminated quotes':
+    '@lb1 notify "/x y.sh\nrouter_id "a b\n@^lb1 smtp_server "x\nvrrp_instance VI {\n @lb2 x "y\n}\n',
+  // A pass reads past the lines it does not have wherever it reads a line: before a "{", in a
+  // value block, in a block it skips.
+  'conditioned lines before braces':
+    'vrrp_instance VI_1\n@lb1 priority 1\n{\n  state MASTER\n}\nvirtual_ipaddress\n@lb2 192.0.2.1\n{\n' +
+    ' 192.0.2.2\n@lb1 192.0.2.3\n}\nvrrp_instance VI_1\n@lb1 foo\n{\n @lb2 x\n}\n',
 };
 
 describe('config-id passes read once for all', () => {

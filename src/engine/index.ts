@@ -290,7 +290,11 @@ function runRules(
       from: opts.from !== undefined ? resolveTarget(opts.from) : null,
       table,
       tree,
-      lines: pre.lines,
+      // Made when a rule asks (a pass of a shared reading makes its list then).
+      get lines() {
+        return pre.lines;
+      },
+      unterminated: pre.unterminated,
       problems: pre.problems,
       configId,
       options: opts.ruleOptions?.[rule.meta.id] ?? {},

@@ -165,9 +165,9 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
           const pass = sharedPass(shared, id);
           budget.words += pass.words;
           treeOf.set(pass.pre, () => {
-            if (!pass.toShared) return (sharedTree ??= buildTree(shared.pre.lines, table));
+            if (!pass.dropped) return (sharedTree ??= buildTree(shared.pre.lines, table));
             sharedTrees ??= buildSharedTree(shared.pre.lines, table, conditionedFlags(shared));
-            return passTree(sharedTrees, pass.pre.lines, pass.toShared, table);
+            return passTree(sharedTrees, shared.pre.lines, pass.dropped, table);
           });
           return pass.pre;
         };

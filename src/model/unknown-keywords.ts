@@ -15,7 +15,8 @@ import { type ConfigTree, type Statement } from '../tree/index.js';
  */
 export function ignoredBlocks(
   tree: ConfigTree,
-  lines: readonly LogicalLine[],
+  /** The lines the tree was built from: asked for only when there is such a block. */
+  linesOf: () => readonly LogicalLine[],
 ): {
   closeOf: Map<Statement, Token | null>;
   headerOf: (s: Statement) => Statement | undefined;
@@ -31,6 +32,7 @@ export function ignoredBlocks(
   if (!ignored.length) return { closeOf, headerOf: () => undefined };
   // A brace line is its own object (its token); a line of words may stand in several places (a
   // ~SEQ gives the same lines again): statements are placed by statementLines() instead.
+  const lines = linesOf();
   const braceAt = new Map<Token, number>();
   lines.forEach((l, i) => {
     if (l.kind !== 'words') braceAt.set(l.token, i);

@@ -1688,6 +1688,23 @@ export function parseCNumber(s: string): number | null {
 }
 
 /** Read a config (and what it includes) for one config-id. */
+/** The lines of words with an unterminated word, and their indices (PreprocessResult.unterminated). */
+function unterminatedLines(lines: readonly LogicalLine[]): { lines: WordsLine[]; at: number[] } {
+  const out: WordsLine[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.kind !== 'words') continue;
+    let open = line.keyword.unterminated;
+    for (let k = 0; !open && k < line.args.length; k++) open = line.args[k]!.unterminated;
+    if (open) {
+      out.push(line);
+      at.push(i);
+    }
+  }
+  return { lines: out, at };
+}
+
 export function preprocess(entry: string, opts: PreprocessOptions): PreprocessResult | { error: string } {
   const p = new Preprocessor(opts);
   const sf = p.loadFile(entry);
@@ -1702,6 +1719,7 @@ export function preprocess(entry: string, opts: PreprocessOptions): PreprocessRe
     });
     return {
       lines: [],
+      unterminated: [],
       problems: p.problems,
       files: p.files,
       conditionIds: p.conditionIds,
@@ -1711,6 +1729,7 @@ export function preprocess(entry: string, opts: PreprocessOptions): PreprocessRe
   p.processFile(sf);
   return {
     lines: p.lines,
+    unterminated: unterminatedLines(p.lines).lines,
     problems: p.problems,
     files: p.files,
     conditionIds: p.conditionIds,
@@ -1741,9 +1760,12 @@ export function preprocessShared(
     if (e instanceof Unshareable) return { unshared: e.message };
     throw e;
   }
+  const unterminated = unterminatedLines(p.lines);
   return {
     pre: {
       lines: p.lines,
+      unterminated: unterminated.lines,
+      unterminatedAt: unterminated.at,
       problems: p.problems,
       files: p.files,
       conditionIds: p.conditionIds,

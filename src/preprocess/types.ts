@@ -88,6 +88,13 @@ export interface Problem {
 
 export interface PreprocessResult {
   lines: LogicalLine[];
+  /**
+   * The lines of words with a word whose `"` is never closed on its line (keepalived: "Unmatched
+   * quote"), in order: most configs have none, and a rule need not look at every line for them.
+   */
+  unterminated: WordsLine[];
+  /** A shared reading (preprocessShared): the index among `lines` of each of `unterminated`. */
+  unterminatedAt?: number[];
   problems: Problem[];
   files: Map<string, SourceFile>;
   /** Every id named by a `@id` / `@^id` prefix that this pass read. */

@@ -13,7 +13,7 @@
  * `detail` is the 3 a.m. explanation: what keepalived will do, why it matters, the fix.
  */
 import type { ConfigTree, Statement } from '../tree/index.js';
-import type { Expansion, LogicalLine, Origin, Problem, SourceFile, Token } from '../preprocess/types.js';
+import type { Expansion, LogicalLine, Origin, Problem, SourceFile, Token, WordsLine } from '../preprocess/types.js';
 import type { KeywordTable } from '../versions/keyword-table.js';
 import type { Version } from '../versions/version.js';
 import type { NamedBlocks, ScriptRef } from '../model/scripts.js';
@@ -130,6 +130,8 @@ export interface RuleContext<Id extends string = string> {
   readonly tree: ConfigTree;
   /** The logical lines of this pass, as keepalived's keyword dispatcher sees them (after @, $, ~SEQ, include). */
   readonly lines: readonly LogicalLine[];
+  /** The lines of `lines` with a word whose `"` is never closed on its line, in order (most configs: none). */
+  readonly unterminated: readonly WordsLine[];
   /** What reading this pass found wrong below the tree (includes, quoting, definitions, budget caps). */
   readonly problems: readonly Problem[];
   /** The config-id of this pass (null: none of the ids the file names). */

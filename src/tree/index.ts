@@ -170,11 +170,14 @@ class Builder {
   /** Statements in tree order (a pass build: those read here since the last reused run, see allParts). */
   all: Statement[] = [];
   /**
-   * Pass build: `all` in runs, the statements read here and those of each reused top-level
-   * statement (a slice of the shared tree's list), joined once by allStatements(): pushing them one
-   * by one was most of a pass tree's time (1173.conf: 213,000 a pass).
+   * Pass build: `all` in runs, the statements read here and those of reused top-level statements
+   * (a range of the shared tree's list: statements reused one after the other are one range),
+   * joined once by allStatements(): pushing them one by one was most of a pass tree's time
+   * (1173.conf: 213,000 a pass).
    */
-  private readonly allParts: Statement[][] = [];
+  private readonly allParts: (Statement[] | { from: number; to: number })[] = [];
+  /** The range allParts ends with, while nothing was read here after it. */
+  private allRun: { from: number; to: number } | null = null;
   readonly skipped: SkippedBlock[] = [];
   /** Names of the blocks read so far, per keyword that keepalived skips a duplicate of. */
   private readonly names = new Map<string, Set<string>>();
@@ -187,15 +190,24 @@ class Builder {
     private readonly table: KeywordTable,
     /** Shared build: lines no `@id` prefix conditions have 0 (see buildSharedTree). */
     private readonly conditioned: Uint8Array | null = null,
-    /** Pass build: the shared tree, and for each line of this pass its index among the shared lines. */
-    private readonly shared: { tree: SharedTree; toShared: Int32Array } | null = null,
+    /**
+     * Pass build: the shared tree, and 1 for each of the shared lines (`lines`) this pass does
+     * not have: the build steps past them (settle()) as if they were not there.
+     */
+    private readonly shared: { tree: SharedTree; dropped: Uint8Array } | null = null,
   ) {}
+
+  /** Pass build: step past the lines this pass does not have (a handful: `@id` lines). */
+  private settle(): void {
+    const dropped = this.shared?.dropped;
+    if (dropped) while (this.i < this.lines.length && dropped[this.i] === 1) this.i++;
+  }
 
   /** Parse statements until the `}` that closes this level (returned) or the end of input. */
   block(scope: BlockScope, parent: Statement | null, depth: number): { statements: Statement[]; close?: Token } {
     const statements: Statement[] = [];
     let previous: Statement | null = null;
-    while (this.i < this.lines.length) {
+    for (this.settle(); this.i < this.lines.length; this.settle()) {
       if (!parent && this.shared) {
         const st = this.reuse(statements);
         if (st) {
@@ -256,18 +268,23 @@ class Builder {
    * lines. Not when this pass skips it (a block of the same name came first here only).
    */
   private reuse(statements: Statement[]): Statement | null {
-    const { tree, toShared } = this.shared!;
-    const k = toShared[this.i]!;
-    const r = tree.reusable.get(k);
+    const { tree } = this.shared!;
+    const r = tree.reusable.get(this.i);
     if (!r || this.skipReason(r.st)) return null;
     statements.push(r.st);
     if (this.all.length) {
       this.allParts.push(this.all);
       this.all = [];
+      this.allRun = null;
     }
-    this.allParts.push(tree.tree.all.slice(r.allFrom, r.allTo));
+    // Reused statements one after the other are one run of the shared list (one slice for them).
+    if (this.allRun && this.allRun.to === r.allFrom) this.allRun.to = r.allTo;
+    else {
+      this.allRun = { from: r.allFrom, to: r.allTo };
+      this.allParts.push(this.allRun);
+    }
     for (let j = r.issuesFrom; j < r.issues; j++) this.issues.push(tree.tree.issues[j]!);
-    this.i += r.end - k;
+    this.i = r.end;
     return r.st;
   }
 
@@ -275,10 +292,12 @@ class Builder {
   allStatements(): Statement[] {
     const parts = this.allParts;
     if (!parts.length) return this.all;
-    parts.push(this.all);
+    const shared = this.shared!.tree.tree.all;
+    const lists = parts.map((p) => ('from' in p ? shared.slice(p.from, p.to) : p));
+    lists.push(this.all);
     // concat() takes the runs as its arguments: a few thousand at a time, far from their limit.
     let out: Statement[] = [];
-    for (let k = 0; k < parts.length; k += 4096) out = out.concat(...parts.slice(k, k + 4096));
+    for (let k = 0; k < lists.length; k += 4096) out = out.concat(...lists.slice(k, k + 4096));
     return out;
   }
 
@@ -310,12 +329,13 @@ class Builder {
    * that "{", keepalived stops skipping at the next line and reads the block as usual (false).
    */
   private skipBlock(st: BlockStatement): boolean {
+    this.settle();
     const open = this.lines[this.i];
     if (open?.kind !== 'open') return false;
     this.i++;
     st.open = open.token;
     let depth = 1;
-    while (this.i < this.lines.length) {
+    for (this.settle(); this.i < this.lines.length; this.settle()) {
       const line = this.lines[this.i++]!;
       if (line.kind === 'open') depth++;
       else if (line.kind === 'close' && --depth === 0) {
@@ -329,6 +349,7 @@ class Builder {
 
   /** Consume the `{` that must follow a block keyword, or record that it is missing. */
   private expectOpen(st: BlockStatement, missing: 'missing-open' | 'value-block-missing-open'): void {
+    this.settle();
     const next = this.lines[this.i];
     if (next?.kind === 'open') {
       st.open = next.token;
@@ -354,7 +375,7 @@ class Builder {
     if (st.args.length > allowed)
       this.issues.push({ code: 'block-extra-params', statement: st, words: st.args.slice(allowed) });
     this.expectOpen(st, 'value-block-missing-open');
-    while (this.i < this.lines.length) {
+    for (this.settle(); this.i < this.lines.length; this.settle()) {
       const line = this.lines[this.i++]!;
       if (line.kind === 'close') {
         st.close = line.token;
@@ -407,16 +428,17 @@ export function buildSharedTree(lines: LogicalLine[], table: KeywordTable, condi
 /**
  * The tree of one pass of a shared reading, as buildTree(lines) builds it: the top-level
  * statements that no `@id` line touches are the shared tree's own objects; the rest is built
- * here. `toShared[i]` is the index among the shared lines of `lines[i]`. The brace lines are never
+ * here. `lines` are the shared lines, and `dropped` has 1 for those this pass does not have (its
+ * `@id` lines for other ids): the pass reads the others. The brace lines are never
  * conditioned (a `@id` line with a brace is read pass by pass), so the brace count is shared too.
  */
 export function passTree(
   shared: SharedTree,
   lines: LogicalLine[],
-  toShared: Int32Array,
+  dropped: Uint8Array,
   table: KeywordTable,
 ): ConfigTree {
-  const b = new Builder(lines, table, null, { tree: shared, toShared });
+  const b = new Builder(lines, table, null, { tree: shared, dropped });
   const { statements } = b.block(table.top, null, 0);
   return { top: statements, issues: b.issues, all: b.allStatements(), braces: shared.tree.braces, skipped: b.skipped };
 }
