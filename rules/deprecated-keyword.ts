@@ -9,6 +9,7 @@ export const rule = defineRule({
     id: 'deprecated-keyword',
     description: 'Keywords that are deprecated or old aliases in the target version, with the replacement.',
     severity: 'warning',
+    statementLocal: true,
     messages: {
       routeWord: {
         message: '"{{word}}" in a route is deprecated since keepalived {{since}}: use "{{replacement}}" instead',

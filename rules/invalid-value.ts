@@ -17,6 +17,8 @@ export const rule = defineRule({
     id: 'invalid-value',
     description: 'Missing, out-of-range or malformed values, bad addresses, and extra words keepalived ignores.',
     severity: 'error',
+    // Its statement hook reads the statement and the blocks around it only (its end() reads the tree).
+    statementLocal: true,
     messages: {
       missingParam: {
         message:

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
 import { lintLoaded } from '../src/engine/index.js';
+import type { Rule } from '../src/rule-api/index.js';
 import {
   type ConfigTree,
   isLoadedConfig,
@@ -160,6 +161,55 @@ describe('config-id passes read once for all', () => {
     expect(lb1!.pre.lines.length).toBe(none!.pre.lines.length + 2);
     expect(lb1!.pre.lines.filter((l) => none!.pre.lines.includes(l))).toHaveLength(none!.pre.lines.length);
     expect(alone.passes[1]!.pre.lines[0]).not.toBe(alone.passes[0]!.pre.lines[0]);
+  });
+
+  it('runs a statementLocal hook once for a block the passes share, and gives each pass its reports', async () => {
+    const file = write(
+      'local/keepalived.conf',
+      'vrrp_instance VI_1 {\n  priority 1\n  @lb1 state MASTER\n}\nvrrp_instance VI_2 {\n  priority 2\n}\n' +
+        '@lb2 router_id x\n',
+    );
+    const calls: string[] = [];
+    const counting = (statementLocal: boolean): Rule => ({
+      meta: {
+        id: 'count',
+        description: 'every statement',
+        severity: 'warning',
+        messages: { m: '{{k}}' },
+        ...(statementLocal ? { statementLocal: true as const } : {}),
+      },
+      create: (ctx) => ({
+        statement(s) {
+          calls.push(`${s.keyword.text} ${s.args[0]?.text ?? ''}`);
+          ctx.report({ messageId: 'm', at: s.keyword, data: { k: `${s.keyword.text} ${s.args[0]?.text ?? ''}` } });
+        },
+      }),
+    });
+    const loaded = await loadConfig(file, { sharePasses: true }, host);
+    if (!isLoadedConfig(loaded)) throw new Error('not loaded');
+    expect(loaded.passes.map((p) => p.id)).toEqual([null, 'lb1', 'lb2']);
+    const findings = (r: Rule) =>
+      lintLoaded(loaded, { rules: [r] }).map((d) => `${d.message} ${d.configIds?.join(',') ?? 'all'}`);
+    const every = findings(counting(false));
+    const everyCalls = calls.splice(0);
+    const local = findings(counting(true));
+    // The same findings, config-ids included; VI_2's block (no `@id` line in it) is read once, not
+    // in each of the three passes; VI_1's block differs between passes and is read in each.
+    expect(local).toEqual(every);
+    expect(every).toContain('vrrp_instance VI_2 all');
+    expect(every).toContain('router_id x lb2');
+    expect(everyCalls.filter((c) => c === 'vrrp_instance VI_2')).toHaveLength(3);
+    expect(calls.filter((c) => c === 'vrrp_instance VI_2')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'priority 2')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'vrrp_instance VI_1')).toHaveLength(3);
+    // A pass that has every line (lb1 here) has the shared tree itself: VI_2 is read once again.
+    const all = write('local-all/keepalived.conf', 'vrrp_instance VI_2 {\n  priority 2\n}\n@lb1 router_id x\n');
+    const loadedAll = await loadConfig(all, { sharePasses: true }, host);
+    if (!isLoadedConfig(loadedAll)) throw new Error('not loaded');
+    calls.length = 0;
+    const both = lintLoaded(loadedAll, { rules: [counting(true)] }).map((d) => d.configIds?.join(',') ?? 'all');
+    expect(both).toEqual(['all', 'all', 'lb1']);
+    expect(calls.filter((c) => c === 'vrrp_instance VI_2')).toHaveLength(1);
   });
 
   it('reads each pass of every fixture and example with @id lines as alone', async () => {

@@ -177,10 +177,12 @@ export function lintLoaded(
   const { passes, files, target, table } = loaded;
   const merged: { d: Diagnostic; ids: Set<string> }[] = [];
   const index = new Map<string, { d: Diagnostic; ids: Set<string> }>();
+  // What the statementLocal rules reported per top-level block, for the passes that share it.
+  const local: LocalReports | null = passes.length > 1 ? new Map() : null;
   for (const pass of passes) {
     const label = pass.id ?? OTHER_CONFIG_ID;
     const scripts = scriptsContext(pass.tree, pass.refs, loaded.scripts, loaded.allNames);
-    for (const d of runRules(pass.pre, pass.tree, scripts, pass.id, target, table, opts, files)) {
+    for (const d of runRules(pass.pre, pass.tree, scripts, pass.id, target, table, opts, files, local)) {
       const key = findingIdentity(d);
       const hit = index.get(key);
       if (hit) hit.ids.add(label);
@@ -262,6 +264,47 @@ function scriptsContext(
   };
 }
 
+/** Per statementLocal rule: the reports of its statement hook over each top-level block and what it holds. */
+type LocalReports = Map<string, Map<Statement, readonly Report[]>>;
+
+const NO_REPORTS: readonly Report[] = Object.freeze([]);
+
+/**
+ * The statement hook of a statementLocal rule in a run that shares its reports with other passes:
+ * at each top-level statement, either the reports kept for it (the same block in another pass:
+ * given again, the hook skipped for the block) or a new list that keeps what the hook reports.
+ */
+class LocalHook {
+  /** The reports being kept for `top`'s block (null: given again, the hook is not run). */
+  capture: Report[] | null = null;
+  private top: Statement | null = null;
+
+  constructor(
+    readonly hook: (s: Statement) => void,
+    private readonly byTop: Map<Statement, readonly Report[]>,
+    private readonly report: (r: Report) => void,
+  ) {}
+
+  /** At a top-level statement, and once after the last (null). */
+  enter(top: Statement | null): void {
+    if (this.capture && this.top) this.byTop.set(this.top, this.capture.length ? this.capture : NO_REPORTS);
+    this.capture = null;
+    this.top = top;
+    if (!top) return;
+    const known = this.byTop.get(top);
+    if (!known) {
+      this.capture = [];
+      return;
+    }
+    this.top = null;
+    for (let i = 0; i < known.length; i++) this.report(known[i]!);
+  }
+
+  statement(s: Statement): void {
+    if (this.capture) this.hook(s);
+  }
+}
+
 function runRules(
   pre: PreprocessResult,
   tree: ConfigTree,
@@ -271,6 +314,8 @@ function runRules(
   table: ReturnType<typeof keywordTable>,
   opts: Pick<LintOptions, 'rules' | 'severities' | 'ruleOptions' | 'from'>,
   files: Map<string, SourceFile>,
+  /** Shared with the other passes of the config (null: one pass). */
+  local: LocalReports | null = null,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const groups: EarliestFindings[] = [];
@@ -281,10 +326,12 @@ function runRules(
   const everyStatement: ((s: Statement) => void)[] = [];
   const byKeyword = new Map<string, ((s: Statement) => void)[]>();
   const ends: (() => void)[] = [];
+  const localHooks: LocalHook[] = [];
   for (const rule of opts.rules) {
     const configured = opts.severities?.[rule.meta.id];
     if (configured === 'off') continue;
     const built = new Map<string, EarliestFindings>();
+    let localHook: LocalHook | undefined;
     const ctx: RuleContext = {
       target,
       from: opts.from !== undefined ? resolveTarget(opts.from) : null,
@@ -306,6 +353,7 @@ function runRules(
         return `${sf ? displayName(o.file) : o.file}:${p.line}:${p.column}`;
       },
       report: (r: Report) => {
+        localHook?.capture?.push(r);
         // The first cap+1 by position (+1, so that capFindings knows there are more), whatever
         // order the rule reports in (an end() hook may report the last line first). Past the
         // cap, a finding after the ones kept is not even built.
@@ -321,7 +369,12 @@ function runRules(
       },
     };
     const v = rule.create(ctx);
-    if (v.statement) everyStatement.push(v.statement);
+    if (v.statement && local && rule.meta.statementLocal) {
+      let byTop = local.get(rule.meta.id);
+      if (!byTop) local.set(rule.meta.id, (byTop = new Map()));
+      localHook = new LocalHook(v.statement, byTop, ctx.report);
+      localHooks.push(localHook);
+    } else if (v.statement) everyStatement.push(v.statement);
     for (const [keyword, fn] of Object.entries(v.keywords ?? {})) {
       const list = byKeyword.get(keyword);
       if (list) list.push(fn);
@@ -333,10 +386,15 @@ function runRules(
   const all = tree.all;
   for (let i = 0; i < all.length; i++) {
     const s = all[i]!;
+    if (localHooks.length) {
+      if (s.parent === null) for (let k = 0; k < localHooks.length; k++) localHooks[k]!.enter(s);
+      for (let k = 0; k < localHooks.length; k++) localHooks[k]!.statement(s);
+    }
     for (let k = 0; k < everyStatement.length; k++) everyStatement[k]!(s);
     const list = byKeyword.get(s.keyword.text);
     if (list) for (let k = 0; k < list.length; k++) list[k]!(s);
   }
+  for (const h of localHooks) h.enter(null);
   for (const end of ends) end();
   for (const g of groups) out.push(...g.items());
   // keepalived never reads the inside of a block it skips: only the skip itself is reported.

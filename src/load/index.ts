@@ -165,9 +165,10 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
           const pass = sharedPass(shared, id);
           budget.words += pass.words;
           treeOf.set(pass.pre, () => {
-            if (!pass.dropped) return (sharedTree ??= buildTree(shared.pre.lines, table));
+            if (!shared.conditioned.length) return (sharedTree ??= buildTree(shared.pre.lines, table));
+            // A pass with every line (its id selects every `@id` line) has the shared tree itself.
             sharedTrees ??= buildSharedTree(shared.pre.lines, table, conditionedFlags(shared));
-            return passTree(sharedTrees, shared.pre.lines, pass.dropped, table);
+            return pass.dropped ? passTree(sharedTrees, shared.pre.lines, pass.dropped, table) : sharedTrees.tree;
           });
           return pass.pre;
         };

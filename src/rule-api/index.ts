@@ -68,6 +68,14 @@ export interface RuleMeta<Id extends string = string> {
   messages: Record<Id, string | MessageSpec>;
   /** JSON Schema of the rule's options, when it has any. */
   schema?: Record<string, unknown>;
+  /**
+   * The `statement` hook reports from what the statement, its block and the blocks around it say
+   * (with the target, --from, the table, the options and the files' text), keeps nothing for
+   * later, and reports nothing about other statements. Then the config-id passes of a config read
+   * once for all run it once for a top-level block they share (src/tree passTree), and each
+   * other pass gets the same reports again: a pass costs what differs (issue 16).
+   */
+  statementLocal?: true;
 }
 
 export interface Related {
