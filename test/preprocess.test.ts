@@ -215,6 +215,55 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
   });
 });
 
+describe('lines of words and braces only (read without the text objects of the other steps)', () => {
+  const read = (name: string, text: string): PreprocessResult => {
+    const file = write(name, text);
+    const r = preprocess(file, { host: nodeHost(tmp), configId: null, root: tmp });
+    if ('error' in r) throw new Error(r.error);
+    return r;
+  };
+  // Places as line:column (the comments move the offsets of the lines after them).
+  const shape = (r: PreprocessResult) => {
+    const at = (o: { file: string; start: number; end: number }) => {
+      const index = r.files.get(o.file)!.index;
+      return [index.position(o.start), index.position(o.end)];
+    };
+    return r.lines.map((l) => [
+      l.kind,
+      at(l.origin),
+      l.via.length,
+      l.tokens.map((t) => [t.text, t.quoted, at(t.origin), t.via.length]),
+      l.kind === 'words' ? [l.raw?.text, l.raw?.file === l.origin.file] : null,
+    ]);
+  };
+  const plain = [
+    'global_defs {',
+    '\trouter_id   r1 \r',
+    '}',
+    'vrrp_instance VI_1{state MASTER',
+    '  virtual_ipaddress {  10.0.0.1/24 dev eth0 }}',
+    '   ',
+    '{ } {',
+    'x}y{z',
+    '}',
+  ];
+
+  it('reads each as the same line with a comment after it (which takes the full path) reads', () => {
+    const fast = read('plain-fast.conf', `${plain.join('\n')}\n`);
+    // "#" sends a line through decomment and the full path; the words and places are the same.
+    const full = read('plain-full.conf', `${plain.map((l) => (l.trim() ? `${l} # c` : l)).join('\n')}\n`);
+    expect(fast.lines.length).toBeGreaterThan(15);
+    expect(shape(fast)).toEqual(shape(full));
+    expect(fast.problems).toEqual(full.problems);
+  });
+
+  it('leaves a line that would reach a cap to the full path, which reports it', () => {
+    const r = read('plain-cap.conf', `${'{ '.repeat(MAX_BRACE_DEPTH - 1)}\n{ { {\n`);
+    expect(r.lines.filter((l) => l.kind === 'open')).toHaveLength(MAX_BRACE_DEPTH);
+    expect(r.problems.filter((p) => p.code === 'budget-exceeded' && p.data.cap === 'brace-depth')).toHaveLength(1);
+  });
+});
+
 describe('tailReference (the reference a line ends with, for multi-line definitions)', () => {
   it('reads what the regex it replaces finds, for every text of up to 5 characters of $ { } A _ 1 and blank', () => {
     const re = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;

@@ -110,6 +110,12 @@ const MAX_SUBSTITUTIONS_PER_LINE = 1000;
 const MAX_EXPANDED_CHARS = 8 * (MAX_LINE_BYTES + 1);
 /** What decomment() acts on: a quote, a backslash, a comment character. Lines without are code as they are. */
 const DECOMMENT_CHARS = /["\\#!]/;
+/**
+ * What makes a line more than words and braces as written: what decomment() acts on, a `$`
+ * (substitution), a `@` or `~` (a prefix or a sequence, at its start or after a brace), an
+ * include. A line without is read by plainLine().
+ */
+const NOT_PLAIN = /["\\#!$@~]|include/;
 /** Text decommented and trimmed (most text has nothing to decomment). */
 function withoutComments(m: MappedText): MappedText {
   return (DECOMMENT_CHARS.test(m.text) ? m.fromPieces(decomment(m.text).pieces) : m).trim();
@@ -800,6 +806,9 @@ class Preprocessor {
       this.inLongLine = false;
       return;
     }
+    // Most lines are words and braces as written (a generated config of 10,000 instances: every
+    // line): read straight into tokens and lines.
+    if (!this.multiline && !this.stopped && !NOT_PLAIN.test(lineText) && this.plainLine(sf, lineText, at)) return;
     const src = MappedText.literal(lineText, sf.path, at);
     // Most lines have no quote, backslash or comment: nothing to decomment.
     if (!DECOMMENT_CHARS.test(lineText)) {
@@ -820,6 +829,60 @@ class Preprocessor {
       }
     }
     this.code(sf, src.fromPieces(dc.pieces).trim());
+  }
+
+  /**
+   * A physical line of words and braces only (no NOT_PLAIN, no open multi-line definition), read
+   * as code(), logicalText(), content() and wordsAndBraces() read it, without the text objects
+   * they pass around: its words are the file's text where they stand, so each line of words is a
+   * LiteralWordsLine. False, with nothing done, when a cap of the budget would be reached on it:
+   * the line is then read the usual way, which reports the cap.
+   */
+  private plainLine(sf: SourceFile, lineText: string, at: number): boolean {
+    const cols = this.columns;
+    const count = cols.tokenize(lineText);
+    // Blanks only: code() has nothing to read.
+    if (count === 0) return true;
+    // The trimmed text, as spendWords() counts it: from the first word to the last.
+    const bytes = cols.end[count - 1]! - cols.start[0]!;
+    let opens = 0;
+    for (let k = 0; k < count; k++) if (cols.flags[k]! & TOKEN_BRACE && cols.text[k] === '{') opens++;
+    if (
+      this.words + count > MAX_WORDS_PER_PASS ||
+      this.budget.words + count > MAX_WORDS_PER_CONFIG ||
+      this.wordBytes + bytes > MAX_WORD_BYTES_PER_PASS ||
+      this.braceDepth + opens > MAX_BRACE_DEPTH
+    )
+      return false;
+    this.effects++;
+    this.conditionalLine = false;
+    this.words += count;
+    this.wordBytes += bytes;
+    this.budget.words += count;
+    const words = this.wordsRead;
+    words.length = 0;
+    const file = sf.path;
+    for (let k = 0; k < count; k++) {
+      const start = at + cols.start[k]!;
+      const end = at + cols.end[k]!;
+      if (cols.flags[k]! & TOKEN_BRACE) {
+        const open = cols.text[k] === '{';
+        if (open) this.braceDepth++;
+        else if (this.braceDepth > 0) this.braceDepth--;
+        this.flushPlain(sf);
+        this.lines.push(new SourceBraceLine(open ? 'open' : 'close', file, start, end, NO_EXPANSIONS));
+      } else words.push(new SourceToken(this.word(cols.text[k]!), file, start, end, NO_EXPANSIONS));
+    }
+    this.flushPlain(sf);
+    return true;
+  }
+
+  /** plainLine(): the words read since the last brace as a line, if any (what flushWords() makes of them). */
+  private flushPlain(sf: SourceFile): void {
+    const words = this.wordsRead;
+    if (!words.length) return;
+    this.lines.push(new LiteralWordsLine(words[0]!, words.length > 1 ? words.slice(1) : NO_WORDS, sf));
+    words.length = 0;
   }
 
   /** A physical line's code, comments gone. */
