@@ -21,6 +21,13 @@ function run() {
     });
   }
   const { main } = require('./load-bundle.js').loadBundle().exports;
+  // From here V8's young generation keeps the size start-up gave it (4 MiB) instead of growing to
+  // 32 MiB: what a lint allocates mostly lives as long as the config's tree (words, lines,
+  // statements), so a bigger young generation only holds more of it before it is moved to the old
+  // one, in fresh memory. Measured (issue 16): 1,000 instances -11% time, 1173.conf -5%, peak
+  // memory -16 to -21 MiB, 10,000 instances the same time. Set after the bundle is compiled: V8
+  // checks the code cache against the flags (scripts/code-cache.mjs makes it without this one).
+  setFlagsFromString('--semi-space-growth-factor=1');
   return main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
