@@ -293,11 +293,16 @@ class Builder {
     const parts = this.allParts;
     if (!parts.length) return this.all;
     const shared = this.shared!.tree.tree.all;
-    const lists = parts.map((p) => ('from' in p ? shared.slice(p.from, p.to) : p));
-    lists.push(this.all);
-    // concat() takes the runs as its arguments: a few thousand at a time, far from their limit.
-    let out: Statement[] = [];
-    for (let k = 0; k < lists.length; k += 4096) out = out.concat(...lists.slice(k, k + 4096));
+    parts.push(this.all);
+    // One list of the final length, filled run by run (slices joined by concat() copied twice).
+    let total = 0;
+    for (const p of parts) total += 'from' in p ? p.to - p.from : p.length;
+    const out: Statement[] = new Array(total);
+    let j = 0;
+    for (const p of parts) {
+      if ('from' in p) for (let i = p.from; i < p.to; i++) out[j++] = shared[i]!;
+      else for (let i = 0; i < p.length; i++) out[j++] = p[i]!;
+    }
     return out;
   }
 
