@@ -30,6 +30,13 @@ async function parse(file: string, extra: string[] = [], cwd = path.dirname(file
 }
 const lexical = (f: string) => path.join(REPO, 'test', 'lexical', f);
 const { dir: tmp, write } = tempTree('kl-pp-');
+/** The reading of a file written with `text` (its pass for no config-id). */
+function read(name: string, text: string): PreprocessResult {
+  const file = write(name, text);
+  const r = preprocess(file, { host: nodeHost(tmp), configId: null, root: tmp });
+  if ('error' in r) throw new Error(r.error);
+  return r;
+}
 
 describe('definitions', () => {
   // Found by the long fuzz run: text after a brace is read again and substituted again, so these
@@ -102,12 +109,6 @@ describe('sequences', () => {
 });
 
 describe('a multi-line definition read again at the same place (a ~SEQ: its lines given again)', () => {
-  const read = (name: string, text: string): PreprocessResult => {
-    const file = write(name, text);
-    const r = preprocess(file, { host: nodeHost(tmp), configId: null, root: tmp });
-    if ('error' in r) throw new Error(r.error);
-    return r;
-  };
   const texts = (r: PreprocessResult) => r.lines.map((l) => l.tokens.map((t) => t.text).join(' '));
 
   it('a value line is substituted again when a definition it names has changed', () => {
@@ -216,12 +217,6 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
 });
 
 describe('lines of words and braces only (read without the text objects of the other steps)', () => {
-  const read = (name: string, text: string): PreprocessResult => {
-    const file = write(name, text);
-    const r = preprocess(file, { host: nodeHost(tmp), configId: null, root: tmp });
-    if ('error' in r) throw new Error(r.error);
-    return r;
-  };
   // Places as line:column (the comments move the offsets of the lines after them).
   const shape = (r: PreprocessResult) => {
     const at = (o: { file: string; start: number; end: number }) => {
