@@ -688,21 +688,25 @@ class Preprocessor {
 
   /** Charge the words of one line to the pass and to the config; false when a cap is reached. */
   private spendWords(count: number, bytes: number, m: MappedText, via: Expansion[]): boolean {
+    const cap = this.wordsCap(count, bytes);
     this.words += count;
     this.wordBytes += bytes;
     this.budget.words += count;
-    const cap: BudgetCap | null =
-      this.words > MAX_WORDS_PER_PASS
-        ? 'words'
-        : this.budget.words > MAX_WORDS_PER_CONFIG
-          ? 'config-words'
-          : this.wordBytes > MAX_WORD_BYTES_PER_PASS
-            ? 'word-bytes'
-            : null;
     if (cap === null) return true;
     const o = m.origin(0, m.length);
     this.exceed(cap, o.origin, o.via.length ? o.via : via);
     return false;
+  }
+
+  /** The cap of the budget that `count` more words of `bytes` would go past, if any. */
+  private wordsCap(count: number, bytes: number): BudgetCap | null {
+    return this.words + count > MAX_WORDS_PER_PASS
+      ? 'words'
+      : this.budget.words + count > MAX_WORDS_PER_CONFIG
+        ? 'config-words'
+        : this.wordBytes + bytes > MAX_WORD_BYTES_PER_PASS
+          ? 'word-bytes'
+          : null;
   }
 
   loadFile(file: string): SourceFile | { error: string } {
@@ -847,13 +851,7 @@ class Preprocessor {
     const bytes = cols.end[count - 1]! - cols.start[0]!;
     let opens = 0;
     for (let k = 0; k < count; k++) if (cols.flags[k]! & TOKEN_BRACE && cols.text[k] === '{') opens++;
-    if (
-      this.words + count > MAX_WORDS_PER_PASS ||
-      this.budget.words + count > MAX_WORDS_PER_CONFIG ||
-      this.wordBytes + bytes > MAX_WORD_BYTES_PER_PASS ||
-      this.braceDepth + opens > MAX_BRACE_DEPTH
-    )
-      return false;
+    if (this.wordsCap(count, bytes) !== null || this.braceDepth + opens > MAX_BRACE_DEPTH) return false;
     this.effects++;
     this.conditionalLine = false;
     this.words += count;
@@ -1244,12 +1242,7 @@ class Preprocessor {
   /** Give the lines of `r` again, with the budget and brace count as reading them; false: read it instead. */
   private replay(r: Replay): boolean {
     if (this.stopped) return false;
-    if (
-      this.words + r.words > MAX_WORDS_PER_PASS ||
-      this.budget.words + r.words > MAX_WORDS_PER_CONFIG ||
-      this.wordBytes + r.bytes > MAX_WORD_BYTES_PER_PASS
-    )
-      return false;
+    if (this.wordsCap(r.words, r.bytes) !== null) return false;
     let depth = this.braceDepth;
     const lines = r.lines;
     for (let i = 0; i < lines.length; i++) {
@@ -1750,7 +1743,6 @@ export function parseCNumber(s: string): number | null {
   return sign * v;
 }
 
-/** Read a config (and what it includes) for one config-id. */
 /** The lines of words with an unterminated word, and their indices (PreprocessResult.unterminated). */
 function unterminatedLines(lines: readonly LogicalLine[]): { lines: WordsLine[]; at: number[] } {
   const out: WordsLine[] = [];
@@ -1768,6 +1760,7 @@ function unterminatedLines(lines: readonly LogicalLine[]): { lines: WordsLine[];
   return { lines: out, at };
 }
 
+/** Read a config (and what it includes) for one config-id. */
 export function preprocess(entry: string, opts: PreprocessOptions): PreprocessResult | { error: string } {
   const p = new Preprocessor(opts);
   const sf = p.loadFile(entry);

@@ -176,8 +176,6 @@ class Builder {
    * (1173.conf: 213,000 a pass).
    */
   private readonly allParts: (Statement[] | { from: number; to: number })[] = [];
-  /** The range allParts ends with, while nothing was read here after it. */
-  private allRun: { from: number; to: number } | null = null;
   readonly skipped: SkippedBlock[] = [];
   /** Names of the blocks read so far, per keyword that keepalived skips a duplicate of. */
   private readonly names = new Map<string, Set<string>>();
@@ -275,14 +273,11 @@ class Builder {
     if (this.all.length) {
       this.allParts.push(this.all);
       this.all = [];
-      this.allRun = null;
     }
-    // Reused statements one after the other are one run of the shared list (one slice for them).
-    if (this.allRun && this.allRun.to === r.allFrom) this.allRun.to = r.allTo;
-    else {
-      this.allRun = { from: r.allFrom, to: r.allTo };
-      this.allParts.push(this.allRun);
-    }
+    // Reused statements one after the other are one range of the shared list.
+    const last = this.allParts[this.allParts.length - 1];
+    if (last && 'from' in last && last.to === r.allFrom) last.to = r.allTo;
+    else this.allParts.push({ from: r.allFrom, to: r.allTo });
     for (let j = r.issuesFrom; j < r.issues; j++) this.issues.push(tree.tree.issues[j]!);
     this.i = r.end;
     return r.st;
