@@ -138,7 +138,8 @@ export const rule = defineRule({
           if (p.code === 'unterminated-quote') ctx.report({ messageId: 'unterminatedQuote', at: p.origin, via: p.via });
           if (p.code === 'sequence-invalid') {
             // The parser's head span includes the blanks after ")"; point at the head alone.
-            const at = { ...p.origin, end: Math.min(p.origin.end, p.origin.start + String(p.data.head).length) };
+            const { file, start, end } = p.origin;
+            const at = { file, start, end: Math.min(end, start + String(p.data.head).length) };
             ctx.report({ messageId: 'sequence', at, via: p.via, data: p.data });
           }
           if (p.code === 'escaped-comment-char')
@@ -152,7 +153,8 @@ export const rule = defineRule({
           if (p.code === 'line-too-long') {
             const text = ctx.file(p.origin.file)?.text ?? '';
             const indent = /^[ \t]*/.exec(text.slice(p.origin.start, p.origin.end))![0].length;
-            ctx.report({ messageId: 'tooLong', at: { ...p.origin, start: p.origin.start + indent }, data: p.data });
+            const { file, start, end } = p.origin;
+            ctx.report({ messageId: 'tooLong', at: { file, start: start + indent, end }, data: p.data });
           }
           if (p.code === 'definition-recursive') {
             ctx.report({

@@ -53,7 +53,9 @@ export const rule = defineRule({
         }
         ctx.report({
           messageId: 'unknown',
-          at: ex.length ? { ...s.keyword.origin, end: s.keyword.origin.start + ex.length } : s.keyword,
+          at: ex.length
+            ? { file: s.keyword.origin.file, start: s.keyword.origin.start, end: s.keyword.origin.start + ex.length }
+            : s.keyword,
           via: s.keyword.via,
           data: {
             name: s.keyword.text,

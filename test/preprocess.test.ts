@@ -259,6 +259,47 @@ describe('lines of words and braces only (read without the text objects of the o
   });
 });
 
+describe('where a word is', () => {
+  // A word's place is the text it was read from: as long as its text when written as it is, longer
+  // when quotes or a substitution made it (the place then covers the quotes, the `${NET}`), and
+  // the `$RS` that put it there for a word of a definition's value.
+  it('covers the text it was read from: the word, its quotes, the substitution, the use of a definition', () => {
+    const r = read(
+      'places.conf',
+      [
+        '$NET=5',
+        '$RS=real_server 10.${NET}.1.1 80 { weight 1 }',
+        'vrrp_instance "VI 1" {',
+        '  state "MASTER" # c',
+        '  priority a${NET}b',
+        '}',
+        'virtual_server 10.0.0.1 80 {',
+        '$RS',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const [file, { text }] = [...r.files][0]!;
+    const written = (t: { origin: { start: number; end: number } }) => text.slice(t.origin.start, t.origin.end);
+    const tokens = r.lines.flatMap((l) => l.tokens);
+    const by = (w: string) => tokens.find((t) => t.text === w)!;
+    expect(written(by('VI 1'))).toBe('"VI 1"');
+    expect(written(by('MASTER'))).toBe('"MASTER"');
+    expect(written(by('a5b'))).toBe('a${NET}b');
+    const fromRs = tokens.filter((t) => t.via.length);
+    expect(fromRs.map((t) => t.text)).toEqual(['real_server', '10.5.1.1', '80', '{', 'weight', '1', '}']);
+    for (const t of fromRs) {
+      expect(written(t), t.text).toBe('$RS');
+      expect(t.via.map((v) => v.name)).toEqual(['RS']);
+    }
+    // Every other word and brace stands as it is written.
+    const others = tokens.filter((t) => !t.via.length && !['VI 1', 'MASTER', 'a5b'].includes(t.text));
+    expect(others.map((t) => t.text).join(' ')).toBe('vrrp_instance { state priority } virtual_server 10.0.0.1 80 { }');
+    for (const t of [...others, ...fromRs]) expect(t.origin.file).toBe(file);
+    for (const t of others) expect(written(t), t.text).toBe(t.text);
+  });
+});
+
 describe('tailReference (the reference a line ends with, for multi-line definitions)', () => {
   it('reads what the regex it replaces finds, for every text of up to 5 characters of $ { } A _ 1 and blank', () => {
     const re = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;

@@ -315,7 +315,7 @@ export function buildGraph(input: GraphInput): Graph {
       // The path as the config writes it is the script's too: a finding there (not found, not
       // executable, insecure) is carried by the script.
       const word = ref.command ?? ref.commandString;
-      s.spans.push({ ...word.origin });
+      s.spans.push({ file: word.origin.file, start: word.origin.start, end: word.origin.end });
       if (ref.hook === 'misc_path') edge(from, s.id, 'check', 'MISC_CHECK');
       else edge(from, s.id, 'notify', ref.hook);
     }

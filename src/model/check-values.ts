@@ -177,7 +177,7 @@ function findValueProblems(s: Statement, def: KeywordDef, scope: BlockScope, tab
     const last = extra[extra.length - 1]!;
     const at =
       last.origin.file === extra[0]!.origin.file && !last.via.length
-        ? { ...extra[0]!.origin, end: last.origin.end }
+        ? { file: extra[0]!.origin.file, start: extra[0]!.origin.start, end: last.origin.end }
         : extra[0]!;
     out.push({
       at,
