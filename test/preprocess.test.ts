@@ -241,6 +241,12 @@ describe('lines of words and braces only (read without the text objects of the o
     '{ } {',
     'x}y{z',
     '}',
+    // One, two, three and more words after the first (the plain reading keeps up to three as texts
+    // and places), and places far along a line.
+    'a b c d',
+    'a b c d e',
+    'a b c d e f g',
+    `a${' '.repeat(600)}b${' '.repeat(300)}c d`,
   ];
 
   it('reads each as the same line with a comment after it (which takes the full path) reads', () => {

@@ -89,15 +89,17 @@ function validKey(args: readonly Token[]): string | null {
 export function checkStatementValues(s: Statement, scope: BlockScope, table: KeywordTable): readonly ValueFinding[] {
   const def = s.def;
   if (!def) return NO_FINDINGS;
-  const key = validKey(s.args);
+  // A statement's args may be made when asked (src/preprocess LiteralWordsLine): asked once here.
+  const args = s.args;
+  const key = validKey(args);
   const byCount = valid.get(def);
-  if (key !== null && byCount?.get(s.args.length)?.has(key)) return NO_FINDINGS;
+  if (key !== null && byCount?.get(args.length)?.has(key)) return NO_FINDINGS;
   const out = findValueProblems(s, def, scope, table);
   if (!out.length && key !== null && validKept < MAX_VALID_KEPT) {
     let m = byCount;
     if (!m) valid.set(def, (m = new Map()));
-    let set = m.get(s.args.length);
-    if (!set) m.set(s.args.length, (set = new Set()));
+    let set = m.get(args.length);
+    if (!set) m.set(args.length, (set = new Set()));
     set.add(key);
     validKept++;
   }
@@ -107,20 +109,21 @@ export function checkStatementValues(s: Statement, scope: BlockScope, table: Key
 function findValueProblems(s: Statement, def: KeywordDef, scope: BlockScope, table: KeywordTable): ValueFinding[] {
   const out: ValueFinding[] = [];
   const name = s.keyword.text;
+  const args = s.args;
   // keepalived's tokenizer drops a word with an unterminated quote and all after it; script
   // keywords re-read the raw line instead.
-  const cut = def.script ? -1 : s.args.findIndex((t) => t.unterminated);
-  if ((cut >= 0 ? cut : s.args.length) < def.args.min && def.kind === 'keyword') {
+  const cut = def.script ? -1 : args.findIndex((t) => t.unterminated);
+  if ((cut >= 0 ? cut : args.length) < def.args.min && def.kind === 'keyword') {
     const why = cut >= 0 ? ' (keepalived drops the word with the unterminated quote)' : '';
     out.push({ at: s.keyword, messageId: 'missingParam', data: { name, count: def.args.min, why } });
     return out;
   }
   if (def.kind !== 'keyword') return out;
-  if ((cut >= 0 ? cut : s.args.length) === 0 && def.emptyError) {
+  if ((cut >= 0 ? cut : args.length) === 0 && def.emptyError) {
     out.push({ at: s.keyword, messageId: 'emptyValue', data: { name } });
     return out;
   }
-  const first = s.args[0];
+  const first = args[0];
   if (
     first &&
     def.values &&
@@ -146,7 +149,7 @@ function findValueProblems(s: Statement, def: KeywordDef, scope: BlockScope, tab
     out.push({ at: first, messageId: 'badBool', data: { name, value: first.text } });
   }
   for (const n of def.numeric ?? []) {
-    const tok = s.args[n.index - 1];
+    const tok = args[n.index - 1];
     if (!tok) continue;
     const min = n.min ?? Number.NEGATIVE_INFINITY;
     const max = n.max ?? Number.POSITIVE_INFINITY;
@@ -166,8 +169,8 @@ function findValueProblems(s: Statement, def: KeywordDef, scope: BlockScope, tab
       data: { value: first.text, what: ` for ${name}`, kmsg: `malformed src address[${first.text}]` },
     });
   }
-  if (def.args.max !== null && s.args.length > def.args.max && !def.script) {
-    const extra = s.args.slice(def.args.max);
+  if (def.args.max !== null && args.length > def.args.max && !def.script) {
+    const extra = args.slice(def.args.max);
     const keywordInside = extra.find((t) => table.lookup(scope, t.text));
     const hint = keywordInside
       ? `, so "${keywordInside.text}" here is never applied: put it on a line of its own`
@@ -261,9 +264,9 @@ const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${LABEL}(?:\\.${LABEL})*\\.?$`);
  * machine that runs keepalived: only a value no resolver can answer is reported.
  */
 export function checkSmtpServer(s: Statement, target: Version): ValueFinding | undefined {
-  const host = s.args[0];
-  if (s.def?.path !== 'global_defs/smtp_server' || !host || compareVersions(target, '2.0.7') < 0) return undefined;
-  const port = s.args[1];
+  if (s.def?.path !== 'global_defs/smtp_server') return undefined;
+  const [host, port] = s.args;
+  if (!host || compareVersions(target, '2.0.7') < 0) return undefined;
   const kmsg = `Invalid smtp server ${host.text} ${port?.text ?? '25'}`;
   if (port && !checkNumber(port.text, { min: 1, max: 65535 }).ok)
     return { at: port, messageId: 'badSmtpServer', data: { value: port.text, what: 'port (1..65535)', kmsg } };

@@ -232,7 +232,8 @@ class FlaggedSourceToken extends SourceToken {
  * (185,000 lines at 10,000 instances). The text of other lines is kept only where
  * PreprocessOptions.rawLines asks for it. A line's expansions are its first word's (every line
  * of 1173.conf and of the generated configs): only a line where they differ keeps its own.
- * Three shapes, each with the fields it needs (with the brace line, four: what V8 keeps fast).
+ * Three shapes, each with the fields it needs (with the brace line, four: what V8 keeps fast): a
+ * line written as it is is a LiteralWordsLine.
  */
 abstract class SourceWordsLine implements WordsLine {
   constructor(
@@ -276,7 +277,7 @@ abstract class SourceWordsLine implements WordsLine {
     via: Expansion[],
     sf: SourceFile,
     keep: boolean,
-  ): SourceWordsLine {
+  ): WordsLine {
     const keyword = words[0]!;
     const args = words.length > 1 ? words.slice(1) : NO_WORDS;
     const ownVia = via !== keyword.via;
@@ -289,7 +290,7 @@ abstract class SourceWordsLine implements WordsLine {
       words[words.length - 1]!.origin.end === lit.at + (to - from) &&
       sameChars(sf.text, lit.at, m.text, from, to);
     if (literal && !ownVia && (lit.via === via || (lit.via.length === 0 && via.length === 0)))
-      return new LiteralWordsLine(keyword, args, sf);
+      return new LiteralWordsLine(keyword, args.length ? args : null, -1, sf);
     // (A line written as it is keeps its text: it always has one.)
     if (ownVia || literal || keep)
       return new MappedWordsLine(keyword, args, via, keep || literal ? m.slice(from, to) : null);
@@ -307,24 +308,101 @@ function sameChars(a: string, at: number, b: string, from: number, to: number): 
 /** The args of a line of one word (shared, frozen: most value lines and many statements). */
 const NO_WORDS: Token[] = Object.freeze([]) as unknown as Token[];
 
-/** Written as it is, with its first word's expansions: its text is read again from the file. */
-class LiteralWordsLine extends SourceWordsLine {
+/**
+ * A line written as it is, with its first word's expansions: its text is read again from the file.
+ * Its first word is kept as an object (the tree and every rule read it). The words after it are
+ * kept as they were read (`rest` their Tokens, `at` -1), except on a line read by plainLine()
+ * (words and braces only: no quote, no expansion), which keeps their texts and where they start and
+ * makes them into Tokens each time `args` is asked: most rules read a line's args once, a word
+ * read and dropped costs V8 nearly nothing, and a word kept as long as the tree was copied twice by
+ * its young generation collector and held 48 bytes (10,000 instances: 150,000 such words).
+ * There `rest` is null (one word), the text of the one word after it, or their texts, and `at`
+ * where they start, as offsets from the first word packed 10 bits each (a line has at most 1,023
+ * characters): three words at most; a line of more keeps its Tokens.
+ */
+class LiteralWordsLine implements WordsLine {
   constructor(
-    keyword: Token,
-    args: Token[],
+    readonly keyword: Token,
+    private readonly rest: string | string[] | Token[] | null,
+    private readonly at: number,
     private readonly file: SourceFile,
-  ) {
-    super(keyword, args);
+  ) {}
+
+  get kind(): 'words' {
+    return 'words';
   }
 
   get via(): Expansion[] {
     return this.keyword.via;
   }
 
+  /** Made by plainLine(): no word is quoted. */
+  get plain(): boolean {
+    return this.at >= 0;
+  }
+
+  get args(): Token[] {
+    const rest = this.rest;
+    if (rest === null) return NO_WORDS;
+    if (this.at < 0) return rest as Token[];
+    if (typeof rest === 'string') return [this.word(0)];
+    // Lists of their size (push would give room for 17).
+    return rest.length === 2 ? [this.word(0), this.word(1)] : [this.word(0), this.word(1), this.word(2)];
+  }
+
+  get tokens(): Token[] {
+    const rest = this.rest;
+    if (rest === null) return [this.keyword];
+    if (this.at < 0) return [this.keyword, ...(rest as Token[])];
+    if (typeof rest === 'string') return [this.keyword, this.word(0)];
+    return rest.length === 2
+      ? [this.keyword, this.word(0), this.word(1)]
+      : [this.keyword, this.word(0), this.word(1), this.word(2)];
+  }
+
+  /** The i-th word after the first of a line made by plainLine(). */
+  private word(i: number): Token {
+    const rest = this.rest as string | string[];
+    const { start, site } = this.keyword as SourceToken;
+    return typeof rest === 'string'
+      ? new SourceToken(rest, start + this.at, site)
+      : new SourceToken(rest[i]!, start + ((this.at >> (10 * i)) & 1023), site);
+  }
+
+  /** Where the last word ends. */
+  private get end(): number {
+    const rest = this.rest;
+    const first = this.keyword.origin;
+    if (rest === null) return first.end;
+    if (this.at < 0) return Math.max((rest as Token[])[rest.length - 1]!.origin.end, first.start);
+    if (typeof rest === 'string') return first.start + this.at + rest.length;
+    const last = rest.length - 1;
+    return first.start + ((this.at >> (10 * last)) & 1023) + (rest as string[])[last]!.length;
+  }
+
+  get origin(): Origin {
+    const first = this.keyword.origin;
+    return { file: first.file, start: first.start, end: this.end };
+  }
+
   get raw(): MappedText {
     const start = this.keyword.origin.start;
-    const end = this.last.origin.end;
-    return MappedText.literal(this.file.text.slice(start, end), this.file.path, start, this.keyword.via);
+    return MappedText.literal(this.file.text.slice(start, this.end), this.file.path, start, this.keyword.via);
+  }
+
+  /** plainLine()'s words: texts[0, n) starting at starts[0, n), `keyword` the first one's Token. */
+  static plain(keyword: SourceToken, texts: string[], starts: number[], n: number, file: SourceFile): LiteralWordsLine {
+    if (n === 1) return new LiteralWordsLine(keyword, null, 0, file);
+    const k = keyword.start;
+    if (n === 2) return new LiteralWordsLine(keyword, texts[1]!, starts[1]! - k, file);
+    if (n <= 4 && starts[n - 1]! - k < 1024) {
+      let at = 0;
+      for (let i = 1; i < n; i++) at |= (starts[i]! - k) << (10 * (i - 1));
+      return new LiteralWordsLine(keyword, texts.slice(1, n), at, file);
+    }
+    const words: Token[] = [];
+    for (let i = 1; i < n; i++) words.push(new SourceToken(texts[i]!, starts[i]!, keyword.site));
+    return new LiteralWordsLine(keyword, words, -1, file);
   }
 }
 
@@ -616,6 +694,10 @@ class Preprocessor {
 
   /** The tokens of the line being read (wordsAndBraces). */
   private readonly columns = new TokenColumns();
+  /** plainLine(): the texts and places of the words read since the last brace, reused from line to line. */
+  private readonly plainTexts: string[] = [];
+  private readonly plainStarts: number[] = [];
+  private plainCount = 0;
   /** The words of the line being split (wordsAndBraces), reused from line to line. */
   private readonly wordsRead: Token[] = [];
   /** Where a word of an expanded line was written (reused: written for every word). */
@@ -903,8 +985,7 @@ class Preprocessor {
     this.words += count;
     this.wordBytes += bytes;
     this.budget.words += count;
-    const words = this.wordsRead;
-    words.length = 0;
+    this.plainCount = 0;
     const site = this.siteOf(sf.path, NO_EXPANSIONS);
     for (let k = 0; k < count; k++) {
       const start = at + cols.start[k]!;
@@ -912,21 +993,25 @@ class Preprocessor {
         const open = cols.text[k] === '{';
         if (open) this.braceDepth++;
         else if (this.braceDepth > 0) this.braceDepth--;
-        this.flushPlain(sf);
+        this.flushPlain(sf, site);
         this.lines.push(new SourceBraceLine(open ? 'open' : 'close', start, start + 1, site));
-        // An unquoted word as written: it ends where its text does.
-      } else words.push(new SourceToken(this.word(cols.text[k]!), start, site));
+      } else {
+        this.plainTexts[this.plainCount] = this.word(cols.text[k]!);
+        this.plainStarts[this.plainCount++] = start;
+      }
     }
-    this.flushPlain(sf);
+    this.flushPlain(sf, site);
     return true;
   }
 
   /** plainLine(): the words read since the last brace as a line, if any (what flushWords() makes of them). */
-  private flushPlain(sf: SourceFile): void {
-    const words = this.wordsRead;
-    if (!words.length) return;
-    this.lines.push(new LiteralWordsLine(words[0]!, words.length > 1 ? words.slice(1) : NO_WORDS, sf));
-    words.length = 0;
+  private flushPlain(sf: SourceFile, site: Site): void {
+    const n = this.plainCount;
+    if (n === 0) return;
+    // An unquoted word as written: it ends where its text does.
+    const keyword = new SourceToken(this.plainTexts[0]!, this.plainStarts[0]!, site);
+    this.lines.push(LiteralWordsLine.plain(keyword, this.plainTexts, this.plainStarts, n, sf));
+    this.plainCount = 0;
   }
 
   /** A physical line's code, comments gone. */
@@ -1304,7 +1389,7 @@ class Preprocessor {
     // A line of words is given again as it is (never changed; the model places statements by
     // order, not by line object); a brace is a new line, as the tree pairs braces by object.
     for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] as SourceWordsLine | SourceBraceLine;
+      const l = lines[i] as WordsLine | SourceBraceLine;
       this.lines.push(l.kind === 'words' ? l : l.copy());
     }
     // An enclosing reading being recorded holds only while these definitions do.
@@ -1795,7 +1880,8 @@ function unterminatedLines(lines: readonly LogicalLine[]): { lines: WordsLine[];
   const at: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.kind !== 'words') continue;
+    // A line of words and braces only has no quote.
+    if (line.kind !== 'words' || (line instanceof LiteralWordsLine && line.plain)) continue;
     let open = line.keyword.unterminated;
     for (let k = 0; !open && k < line.args.length; k++) open = line.args[k]!.unterminated;
     if (open) {
