@@ -19,7 +19,9 @@ const CACHE = path.join(__dirname, '..', 'dist', 'src', 'cli', 'index.bundle.cac
  * (the build, which makes it).
  */
 function loadBundle(useCache) {
-  const source = fs.readFileSync(BUNDLE, 'utf8');
+  // esbuild writes ASCII (it escapes any other character; scripts/code-cache.mjs checks): read as
+  // latin1, which gives the same string without decoding UTF-8 (~190 fewer pages touched).
+  const source = fs.readFileSync(BUNDLE, 'latin1');
   let cachedData;
   if (useCache !== false) {
     try {

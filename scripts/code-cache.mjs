@@ -5,12 +5,14 @@
 // holds their bytecode, not only the bundle's top level. Nothing is written but the cache file.
 // The warm-up is best effort: where it cannot run whole (a git install builds in a clone that may not
 // have the runtime dependencies yet), the cache holds what did compile, and V8 compiles the rest.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--liftoff-only');
-const { loadBundle, CACHE } = createRequire(import.meta.url)('../bin/load-bundle.js');
+const { loadBundle, CACHE, BUNDLE } = createRequire(import.meta.url)('../bin/load-bundle.js');
+// bin/load-bundle.js reads the bundle as latin1: the same text only while it is ASCII.
+if (/[^\x00-\x7f]/.test(readFileSync(BUNDLE, 'utf8'))) throw new Error(`${BUNDLE} is not ASCII: esbuild's charset?`);
 const { exports, script } = loadBundle(false);
 const io = (argv) =>
   exports.main(argv, {
