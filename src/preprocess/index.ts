@@ -694,6 +694,11 @@ class Preprocessor {
 
   /** The tokens of the line being read (wordsAndBraces). */
   private readonly columns = new TokenColumns();
+  /**
+   * Words read with a `"` never closed (every word of every line is made here, a line given again
+   * by replay() included): none, and no line needs looking at for them (unterminatedLines).
+   */
+  unterminatedWords = 0;
   /** plainLine(): the texts and places of the words read since the last brace, reused from line to line. */
   private readonly plainTexts: string[] = [];
   private readonly plainStarts: number[] = [];
@@ -1468,6 +1473,7 @@ class Preprocessor {
       } else {
         if (!words.length) wordsFrom = tStart;
         wordsTo = tEnd;
+        if (flags & TOKEN_UNTERMINATED) this.unterminatedWords++;
         words.push(SourceToken.of(this.word(tText), flags, start, end, this.siteOf(file, tokVia)));
       }
     }
@@ -1917,7 +1923,7 @@ export function preprocess(entry: string, opts: PreprocessOptions): PreprocessRe
   p.processFile(sf);
   return {
     lines: p.lines,
-    unterminated: unterminatedLines(p.lines).lines,
+    unterminated: p.unterminatedWords ? unterminatedLines(p.lines).lines : [],
     problems: p.problems,
     files: p.files,
     conditionIds: p.conditionIds,
@@ -1948,7 +1954,7 @@ export function preprocessShared(
     if (e instanceof Unshareable) return { unshared: e.message };
     throw e;
   }
-  const unterminated = unterminatedLines(p.lines);
+  const unterminated = p.unterminatedWords ? unterminatedLines(p.lines) : { lines: [], at: [] };
   return {
     pre: {
       lines: p.lines,
