@@ -232,8 +232,9 @@ class FlaggedSourceToken extends SourceToken {
  * (185,000 lines at 10,000 instances). The text of other lines is kept only where
  * PreprocessOptions.rawLines asks for it. A line's expansions are its first word's (every line
  * of 1173.conf and of the generated configs): only a line where they differ keeps its own.
- * Three shapes, each with the fields it needs (with the brace line, four: what V8 keeps fast): a
- * line written as it is is a LiteralWordsLine.
+ * A shape per kind of line, each with the fields it needs: a line written as it is is a
+ * LiteralWordsLine, the others one of the two below (with the brace line, four shapes of line: what
+ * V8 keeps fast).
  */
 abstract class SourceWordsLine implements WordsLine {
   constructor(
