@@ -7,6 +7,7 @@ import {
   preprocess,
   type PreprocessResult,
   tailReference,
+  withOwnBraces,
   type WordsLine,
 } from '../src/preprocess/index.js';
 import { isLoadedConfig, loadConfig } from '../src/load/index.js';
@@ -136,7 +137,7 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
     expect(texts(r)).toEqual(['r 1', 's b1', 'r 2', 's b1', 'r 1', 's b2', 'r 2', 's b2']);
   });
 
-  it('lines of words given again are the same objects (never changed, so shared), braces new ones', () => {
+  it('lines given again are the same objects (never changed, so shared), braces too; withOwnBraces() copies', () => {
     const r = read('replay-same.conf', '$M= \\\n  head \\\n  x "y z" ${_RANDOM 4 9} \\\n  {\n~SEQ(N, 1, 3) $M\n');
     const xs = r.lines.filter((l): l is WordsLine => l.kind === 'words' && l.keyword.text === 'x');
     expect(xs).toHaveLength(3);
@@ -146,11 +147,60 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
       ['y z', true],
       ['4', false],
     ]);
-    // A brace is a line: each is its own object (the tree pairs braces by object).
-    const opens = r.lines.filter((l) => l.kind === 'open');
-    expect(opens).toHaveLength(3);
-    expect(new Set(opens.map((l) => l.tokens[0])).size).toBe(3);
-    expect(opens[2]!.origin).toEqual(opens[0]!.origin);
+    const opens = () => r.lines.filter((l) => l.kind === 'open');
+    expect(opens()).toHaveLength(3);
+    expect(new Set(opens()).size).toBe(1);
+    expect(r.bracesGivenAgain).toBe(true);
+    // For the readers that tell braces apart by object (a brace out of place): each its own, same place.
+    withOwnBraces(r.lines);
+    expect(new Set(opens().map((l) => l.tokens[0])).size).toBe(3);
+    expect(opens()[2]!.origin).toEqual(opens()[0]!.origin);
+    expect(new Set(r.lines.filter((l) => l.kind === 'words' && l.keyword.text === 'x')).size).toBe(1);
+  });
+
+  it('braces out of place in lines given again: the findings of the same lines read one by one', async () => {
+    // `weight 1`: the block is read once and given again for N = 2 and 3 (one "{" and "}" object
+    // each); `weight ${N}`: read again for each value (braces of their own). The words stand at the
+    // same places ("$RS"), so the findings must be the same.
+    const cases = {
+      extra: [
+        '$RS= \\',
+        '  real_server 10.0.0.1 80 { \\',
+        '    weight 1 \\',
+        '  } } \\',
+        '  x',
+        'virtual_server 10.0.0.9 80 {',
+        '~SEQ(N, 1, 3) $RS',
+        '}',
+      ],
+      unclosed: [
+        'virtual_server 10.0.0.9 80 {',
+        '$RS= \\',
+        '  real_server 10.0.0.1 80 { \\',
+        '    weight 1 \\',
+        '    TCP_CHECK { \\',
+        '      connect_timeout 3 \\',
+        '  }',
+        '~SEQ(N, 1, 3) $RS',
+        '}',
+      ],
+    };
+    const found = async (f: string) =>
+      (
+        JSON.parse((await runCli(['--format', 'json', f])).stdout) as {
+          results: { diagnostics: { ruleId: string; line: number; column: number; message: string }[] }[];
+        }
+      ).results
+        .flatMap((x) => x.diagnostics)
+        .map((d) => [d.ruleId, d.line, d.column, d.message]);
+    for (const [name, lines] of Object.entries(cases)) {
+      const again = await found(write(`braces-${name}-again.conf`, `${lines.join('\n')}\n`));
+      const one = await found(
+        write(`braces-${name}-one.conf`, `${lines.join('\n').replace('weight 1', 'weight ${N}')}\n`),
+      );
+      expect(again.filter(([rule]) => rule === 'syntax-error').length, name).toBeGreaterThan(1);
+      expect(again, name).toEqual(one);
+    }
   });
 
   it('a shared line is placed where each statement of it stands: the "{" that opens nothing', async () => {

@@ -18,6 +18,7 @@ import {
   preprocessShared,
   type PreprocessResult,
   type SourceFile,
+  withOwnBraces,
 } from '../preprocess/index.js';
 import { conditionedFlags, configIdPasses, MAX_CONFIG_IDS, passWords, sharedPass } from '../preprocess/passes.js';
 import type { Origin, Problem } from '../preprocess/types.js';
@@ -136,6 +137,8 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
   const treeOf = new Map<PreprocessResult, () => ConfigTree>();
   let sharedTree: ConfigTree | undefined;
   let sharedTrees: SharedTree | undefined;
+  /** The shared reading the passes are taken from, when they are. */
+  let shareRead: PreprocessResult | undefined;
   // Several passes: read once for all of them when the `@id` lines allow it (issue 16: 1173.conf
   // has two `@id` lines and 300,000 lines that all three passes read alike).
   const chosen: (string | null)[] | undefined =
@@ -161,6 +164,7 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
       const ids = chosen ?? [null, ...named.slice(0, MAX_CONFIG_IDS)];
       const words = ids.reduce((n, id) => n + passWords(shared, id), 0);
       if (words <= MAX_WORDS_PER_CONFIG) {
+        shareRead = shared.pre;
         read = (id) => {
           const pass = sharedPass(shared, id);
           budget.words += pass.words;
@@ -202,8 +206,22 @@ export async function loadConfig(file: string, options: ReadOptions, host: FileH
       for (const r of reads) r.pre.problems.push(problem);
     }
   }
-  const passes = reads.map(({ id, pre }): LoadedPass => {
-    const tree = treeOf.get(pre)?.() ?? buildTree(pre.lines, table);
+  const treesOf = () => reads.map(({ pre }) => treeOf.get(pre)?.() ?? buildTree(pre.lines, table));
+  let trees = treesOf();
+  // A ~SEQ's readings given again share their brace lines (src/preprocess replay). A brace out of
+  // place is read by code that tells braces apart by object (syntax-error, unknown-keywords): then
+  // each brace gets its own object and the trees are built again (rare: a config with both).
+  const givenAgain = shareRead ? shareRead.bracesGivenAgain : reads.some((r) => r.pre.bracesGivenAgain);
+  if (givenAgain && trees.some(braceOutOfPlace)) {
+    if (shareRead) {
+      withOwnBraces(shareRead.lines);
+      sharedTree = undefined;
+      sharedTrees = undefined;
+    } else for (const r of reads) if (r.pre.bracesGivenAgain) withOwnBraces(r.pre.lines);
+    trees = treesOf();
+  }
+  const passes = reads.map(({ id, pre }, k): LoadedPass => {
+    const tree = trees[k]!;
     return { id, pre, tree, refs: scriptRefs(tree, target) };
   });
   // Scripts: every pass's references, one read and one analysis per script file for all of them.
@@ -279,4 +297,13 @@ export class Loader {
     if (!p) this.memo.set(key, (p = loadConfig(file, options, this.host)));
     return p;
   }
+}
+
+/**
+ * A brace the tree or keepalived's brace count finds out of place: what makes syntax-error and
+ * unknown-keywords pair braces, find the owner of a "{" or place an ignored "{" (by object).
+ */
+function braceOutOfPlace(tree: ConfigTree): boolean {
+  if (tree.braces.unclosed.length || tree.braces.extra.length) return true;
+  return tree.issues.some((i) => i.code === 'extra-close' || i.code === 'unexpected-open');
 }

@@ -89,6 +89,12 @@ export interface Problem {
 export interface PreprocessResult {
   lines: LogicalLine[];
   /**
+   * Some brace line stands more than once in `lines` (replay() gives a reading's lines again, its
+   * braces included). Positions are the same; only code that tells braces apart by object needs
+   * each to be its own (withOwnBraces()), which the loader does when a brace is out of place.
+   */
+  bracesGivenAgain?: boolean;
+  /**
    * The lines of words with a word whose `"` is never closed on its line (keepalived: "Unmatched
    * quote"), in order: most configs have none, and a rule need not look at every line for them.
    */
