@@ -18,6 +18,7 @@ import {
 } from '../src/load/index.js';
 import type { LogicalLine, Problem } from '../src/preprocess/types.js';
 import { nodeHost } from '../src/source/host.js';
+import { forEachStatement } from '../src/model/memo.js';
 import { HAVE_SHARED, REPO, SHARED, tempTree } from './helpers.js';
 
 const host = nodeHost(REPO);
@@ -55,10 +56,18 @@ function treeShape(t: ConfigTree): unknown {
   return {
     top: t.top.map((s) => s.keyword.origin.start),
     all: t.all.map(st),
+    // What the rules walk (a pass tree's runs: its own statements and ranges of the shared tree's).
+    walked: walked(t),
     issues: t.issues.map((i) => [i.code, 'statement' in i ? i.statement.keyword.origin.start : i.token.origin.start]),
     skipped: t.skipped.map((k) => [k.statement.keyword.origin.start, k.reason, k.topIndex]),
     braces: [t.braces.unclosed.length, t.braces.extra.length, t.braces.pairs.size, t.braces.lastRegion.length],
   };
+}
+
+function walked(t: ConfigTree): [number, number][] {
+  const out: [number, number][] = [];
+  forEachStatement(t, (s, i) => out.push([i, s.keyword.origin.start]));
+  return out;
 }
 
 function shape(c: LoadedConfig): unknown {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { PreprocessResult, SourceFile } from '../load/index.js';
 import type { FileHost } from '../source/host.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
+import { forEachStatement } from '../model/memo.js';
 import { namedBlocks, type ScriptRef } from '../model/scripts.js';
 import { insideSkipped, skippedBlocks } from '../model/skipped-blocks.js';
 import type { ScriptStore } from '../scripts/store.js';
@@ -383,9 +384,7 @@ function runRules(
     if (v.end) ends.push(v.end);
   }
   // One walk over the statements for all rules, then each rule's end hook.
-  const all = tree.all;
-  for (let i = 0; i < all.length; i++) {
-    const s = all[i]!;
+  forEachStatement(tree, (s) => {
     if (localHooks.length) {
       if (s.parent === null) for (let k = 0; k < localHooks.length; k++) localHooks[k]!.enter(s);
       for (let k = 0; k < localHooks.length; k++) localHooks[k]!.statement(s);
@@ -393,7 +392,7 @@ function runRules(
     for (let k = 0; k < everyStatement.length; k++) everyStatement[k]!(s);
     const list = byKeyword.get(s.keyword.text);
     if (list) for (let k = 0; k < list.length; k++) list[k]!(s);
-  }
+  });
   for (const h of localHooks) h.enter(null);
   for (const end of ends) end();
   for (const g of groups) out.push(...g.items());

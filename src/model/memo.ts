@@ -35,6 +35,25 @@ export function perStatement<T>(derive: (st: Statement) => T): (st: Statement) =
   return memoized(derive);
 }
 
+/**
+ * `f` for every statement of `tree` in tree order (that of ConfigTree.all), with its index there:
+ * a pass tree's runs as they are (no list of them all is made).
+ */
+export function forEachStatement(tree: ConfigTree, f: (st: Statement, index: number) => void): void {
+  const runs = tree.runs;
+  if (runs) {
+    const { parts, shared } = runs;
+    let j = 0;
+    for (const p of parts) {
+      if ('from' in p) for (let i = p.from; i < p.to; i++) f(shared[i]!, j++);
+      else for (let i = 0; i < p.length; i++) f(p[i]!, j++);
+    }
+    return;
+  }
+  const all = tree.all;
+  for (let i = 0; i < all.length; i++) f(all[i]!, i);
+}
+
 /** A statement and every statement under it, in tree order (that of ConfigTree.all). */
 export function eachUnder(st: Statement, f: (st: Statement) => void): void {
   f(st);

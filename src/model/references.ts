@@ -12,7 +12,7 @@
  */
 import type { Token } from '../preprocess/types.js';
 import type { ConfigTree, Statement } from '../tree/index.js';
-import { perTree } from './memo.js';
+import { forEachStatement, perTree } from './memo.js';
 
 export type DefinitionKind =
   | 'vrrp_script'
@@ -94,8 +94,8 @@ function deriveCollectReferences(tree: ConfigTree): References {
   let index = 0;
   const ref = (kind: DefinitionKind, token: Token, keyword: Statement, ordered: boolean) =>
     references.push({ kind, name: token.text, token, keyword, owner: keyword.parent, index, ordered });
-  for (; index < tree.all.length; index++) {
-    const st = tree.all[index]!;
+  forEachStatement(tree, (st, at) => {
+    index = at;
     const kw = st.keyword.text;
     const parent = st.parent?.keyword.text;
     if (!st.parent && st.def && DEFINERS[kw]) {
@@ -124,7 +124,7 @@ function deriveCollectReferences(tree: ConfigTree): References {
         if (name) ref('track_group', name, st, true);
       }
     }
-  }
+  });
   const first = new Map<DefinitionKind, Map<string, Definition>>();
   for (const d of definitions) {
     let names = first.get(d.kind);
