@@ -4,7 +4,7 @@
  * time rebuilding the same arrays. Callers must treat the result as read-only.
  * Example: const settings = perTree((tree) => expensive(tree)); settings(t) === settings(t).
  */
-import type { ConfigTree, Statement } from '../tree/index.js';
+import { eachOfRuns, type ConfigTree, type Statement } from '../tree/index.js';
 
 export function perTree<T>(derive: (tree: ConfigTree) => T): (tree: ConfigTree) => T {
   return memoized(derive);
@@ -40,16 +40,7 @@ export function perStatement<T>(derive: (st: Statement) => T): (st: Statement) =
  * a pass tree's runs as they are (no list of them all is made).
  */
 export function forEachStatement(tree: ConfigTree, f: (st: Statement, index: number) => void): void {
-  const runs = tree.runs;
-  if (runs) {
-    const { parts, shared } = runs;
-    let j = 0;
-    for (const p of parts) {
-      if ('from' in p) for (let i = p.from; i < p.to; i++) f(shared[i]!, j++);
-      else for (let i = 0; i < p.length; i++) f(p[i]!, j++);
-    }
-    return;
-  }
+  if (tree.runs) return eachOfRuns(tree.runs, f);
   const all = tree.all;
   for (let i = 0; i < all.length; i++) f(all[i]!, i);
 }

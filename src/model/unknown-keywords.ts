@@ -30,8 +30,10 @@ export function ignoredBlocks(
   }
   // The line index is only needed when there is such a block (most configs have none).
   if (!ignored.length) return { closeOf, headerOf: () => undefined };
-  // A brace line is its own object (its token); a line of words may stand in several places (a
-  // ~SEQ gives the same lines again): statements are placed by statementLines() instead.
+  // A brace line is its own object here (its token): a ~SEQ gives the same lines again, braces
+  // included, but the loader gives each brace its own when a "{" opens nothing (src/load
+  // braceOutOfPlace). A line of words may stand in several places: statements are placed by
+  // statementLines() instead.
   const lines = linesOf();
   const braceAt = new Map<Token, number>();
   lines.forEach((l, i) => {

@@ -468,13 +468,21 @@ class PassTree implements ConfigTree {
 
   get all(): Statement[] {
     if (this.list) return this.list;
-    const { parts, shared } = this.runs;
     const out: Statement[] = [];
-    for (const p of parts) {
-      if ('from' in p) for (let i = p.from; i < p.to; i++) out.push(shared[i]!);
-      else for (let i = 0; i < p.length; i++) out.push(p[i]!);
-    }
+    eachOfRuns(this.runs, (st) => {
+      out.push(st);
+    });
     return (this.list = out);
+  }
+}
+
+/** `f` for every statement of `runs` in order, with its index among them all. */
+export function eachOfRuns(runs: StatementRuns, f: (st: Statement, index: number) => void): void {
+  const { parts, shared } = runs;
+  let j = 0;
+  for (const p of parts) {
+    if ('from' in p) for (let i = p.from; i < p.to; i++) f(shared[i]!, j++);
+    else for (let i = 0; i < p.length; i++) f(p[i]!, j++);
   }
 }
 
