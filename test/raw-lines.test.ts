@@ -5,7 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { isLoadedConfig, loadConfig } from '../src/load/index.js';
 import type { WordsLine } from '../src/preprocess/types.js';
+import { readCommandLine, shellConstructs } from '../src/model/script-command.js';
 import { nodeHost } from '../src/source/host.js';
+import type { Statement } from '../src/tree/index.js';
+import { parseVersion } from '../src/versions/version.js';
 import { tempTree } from './helpers.js';
 
 const { dir, write } = tempTree('kl-raw-lines-');
@@ -63,5 +66,66 @@ describe('the text of a line as read', () => {
     const o = state.raw!.origin(6, 12).origin;
     expect(text.slice(o.start, o.end)).toBe('MASTER');
     expect(text.slice(state.origin.start, state.origin.end)).toBe('state MASTER');
+  });
+});
+
+// Script lines of the same text share one split of their words (src/model/script-command.ts: the
+// notify line of 10,000 instances, 8 MB kept once per line before); each line's places stay its own.
+describe('script lines of the same text', () => {
+  const SAME = [
+    '$CMD=notify_master "/x.sh \'a|b\' c"',
+    'vrrp_instance VI_1 {',
+    '    notify_master "/x.sh \'a|b\' c"',
+    '}',
+    'vrrp_instance VI_2 {',
+    '        notify_master "/x.sh \'a|b\' c"',
+    '}',
+    'vrrp_instance VI_3 {',
+    '    $CMD',
+    '}',
+    'vrrp_instance VI_4 {',
+    '    notify_master "/x.sh \\"a b\\""',
+    '}',
+    '',
+  ].join('\n');
+
+  async function statements() {
+    const file = write('etc/keepalived/same.conf', SAME);
+    const loaded = await loadConfig(file, { root: dir }, nodeHost(dir));
+    if (!isLoadedConfig(loaded)) throw new Error('not loaded');
+    return loaded.passes[0]!.tree.all.filter((s) => s.keyword.text === 'notify_master');
+  }
+
+  it('map each word to the place it was written in that line', async () => {
+    const [a, b, c] = await statements();
+    const target = parseVersion('2.2.7');
+    const where = (st: Statement) => {
+      const cmd = readCommandLine(st, target);
+      return cmd.argv.map((w) => {
+        const o = cmd.wordOrigin(w).origin;
+        return `${w.text}@${SAME.slice(0, o.start).split('\n').length}:${SAME.slice(o.start, o.end)}`;
+      });
+    };
+    expect(where(a!)).toEqual(['/x.sh@3:/x.sh', 'a|b@3:a|b', 'c@3:c']);
+    expect(where(b!)).toEqual(['/x.sh@6:/x.sh', 'a|b@6:a|b', 'c@6:c']);
+    // Made by $CMD: every word maps to the reference, through the definition.
+    expect(where(c!)).toEqual(['/x.sh@9:$CMD', 'a|b@9:$CMD', 'c@9:$CMD']);
+    const pipe = (st: Statement) =>
+      shellConstructs(readCommandLine(st, target), false).map((k) => {
+        const o = k.origin;
+        return `${k.kind} ${SAME.slice(0, o.start).split('\n').length}:${o.start - SAME.lastIndexOf('\n', o.start - 1)}`;
+      });
+    // The quoted `|` is no pipe; nothing else is shell syntax: no construct, on any of the three.
+    expect([a, b, c].flatMap((st) => pipe(st!))).toEqual([]);
+  });
+
+  it('are split as the target reads escapes, whichever target came first', async () => {
+    const st = (await statements())[3]!;
+    const argv = (v: string) => readCommandLine(st, parseVersion(v)).argv.map((w) => w.text);
+    // 2.0.6-2.3.1 turn \" into " in the first split, so the second one sees a quoted word.
+    expect(argv('2.3.1')).toEqual(['/x.sh', 'a b']);
+    expect(argv('2.3.2')).toEqual(['/x.sh', '"a', 'b"']);
+    expect(argv('2.3.1')).toEqual(['/x.sh', 'a b']);
+    expect(argv('2.3.2')).toEqual(['/x.sh', '"a', 'b"']);
   });
 });

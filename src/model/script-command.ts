@@ -174,23 +174,52 @@ export function readCommand(ref: { statement: Statement }, target: Version): Com
   return readCommandLine(ref.statement, target);
 }
 
-const commands = new WeakMap<Statement, { target: Version; cmd: Command }>();
+/**
+ * A script line's words and argv depend only on its text and on whether the first split processes
+ * escapes: lines of the same text share them (every `notify /etc/keepalived/notify.sh` of 10,000
+ * instances: one split, where each kept its own words, argv and closures, 8 MB). Offsets in them
+ * are into the line's text, so they hold for every line of that text. Bounded: cleared when full.
+ */
+const splits = new Map<string, { words: ArgvWord[]; argv: ArgvWord[] }>();
+const MAX_SPLITS = 4096;
 
 export function readCommandLine(st: Statement, target: Version): Command {
-  const hit = commands.get(st);
-  if (hit && compareVersions(hit.target, target) === 0) return hit.cmd;
-  const cmd = splitCommandLine(st, target);
-  commands.set(st, { target, cmd });
-  return cmd;
-}
-
-function splitCommandLine(st: Statement, target: Version): Command {
   const raw = st.line.raw;
   // The loader keeps the text of every line a script keyword starts (src/model/scripts.ts isScriptKeyword).
   if (!raw) throw new Error(`the text of the "${st.keyword.text}" line was not kept: it is not a script keyword`);
-  const text = raw.text;
-  const from = st.keyword.text.length;
   const outerEscapes = compareVersions(target, '2.3.2') < 0;
+  const key = (outerEscapes ? '1' : '0') + raw.text;
+  let split = splits.get(key);
+  if (!split) {
+    if (splits.size >= MAX_SPLITS) splits.clear();
+    split = splitCommandLine(raw.text, st.keyword.text.length, outerEscapes);
+    splits.set(key, split);
+  }
+  return new LineCommand(st, split.words, split.argv);
+}
+
+/** A statement's command: the shared split of its text, and the places in the statement's line. */
+class LineCommand implements Command {
+  constructor(
+    private readonly st: Statement,
+    readonly words: ArgvWord[],
+    readonly argv: ArgvWord[],
+  ) {}
+
+  origin(cs: CommandChar[]): { origin: Origin; via: Expansion[] } {
+    if (!cs.length) return { origin: this.st.keyword.origin, via: this.st.keyword.via };
+    return this.st.line.raw!.origin(cs[0]!.raw, cs[cs.length - 1]!.raw + 1);
+  }
+
+  wordOrigin(w: ArgvWord): { origin: Origin; via: Expansion[] } {
+    if (!w.text.length) return { origin: this.st.keyword.origin, via: this.st.keyword.via };
+    const [a, b] = w.span;
+    return this.st.line.raw!.origin(a, b);
+  }
+}
+
+/** The words after the keyword (text[from...]) and argv, split as `outerEscapes` says (readCommand). */
+function splitCommandLine(text: string, from: number, outerEscapes: boolean): { words: ArgvWord[]; argv: ArgvWord[] } {
   let words: ArgvWord[];
   let argv: ArgvWord[];
   if (!PLAIN_SCAN.test(text.slice(from))) {
@@ -208,19 +237,7 @@ function splitCommandLine(st: Statement, target: Version): Command {
     words = splitQuoted(chars, outerEscapes).map(toWord);
     argv = words[0] ? splitQuoted(words[0].chars, true).map(toWord) : [];
   }
-  return {
-    words,
-    argv,
-    origin(cs) {
-      if (!cs.length) return { origin: st.keyword.origin, via: st.keyword.via };
-      return raw.origin(cs[0]!.raw, cs[cs.length - 1]!.raw + 1);
-    },
-    wordOrigin(w) {
-      if (!w.text.length) return { origin: st.keyword.origin, via: st.keyword.via };
-      const [a, b] = w.span;
-      return raw.origin(a, b);
-    },
-  };
+  return { words, argv };
 }
 
 /** What makes splitQuoted() more than a split on blanks: a quote or a backslash. */
