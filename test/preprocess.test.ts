@@ -154,7 +154,7 @@ describe('a multi-line definition read again at the same place (a ~SEQ: its line
     // For the readers that tell braces apart by object (a brace out of place): each its own, same place.
     withOwnBraces(r.lines);
     expect(new Set(opens().map((l) => l.tokens[0])).size).toBe(3);
-    expect(opens()[2]!.origin).toEqual(opens()[0]!.origin);
+    expect(opens()[2]!.lineOrigin).toEqual(opens()[0]!.lineOrigin);
     expect(new Set(r.lines.filter((l) => l.kind === 'words' && l.keyword.text === 'x')).size).toBe(1);
   });
 
@@ -275,10 +275,10 @@ describe('lines of words and braces only (read without the text objects of the o
     };
     return r.lines.map((l) => [
       l.kind,
-      at(l.origin),
+      at(l.lineOrigin),
       l.via.length,
       l.tokens.map((t) => [t.text, t.quoted, at(t.origin), t.via.length]),
-      l.kind === 'words' ? [l.raw?.text, l.raw?.file === l.origin.file] : null,
+      l.kind === 'words' ? [l.raw?.text, l.raw?.file === l.lineOrigin.file] : null,
     ]);
   };
   const plain = [

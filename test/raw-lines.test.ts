@@ -55,7 +55,7 @@ describe('the text of a line as read', () => {
     const priority = byWord.get('priority')!;
     expect(priority.raw).toBeNull();
     expect(priority.tokens.map((t) => t.text)).toEqual(['priority', '150']);
-    expect(text.slice(priority.origin.start, priority.origin.end)).toBe('priority $PRIO');
+    expect(text.slice(priority.lineOrigin.start, priority.lineOrigin.end)).toBe('priority $PRIO');
   });
 
   it('is built again, the same, for a line written as it is', async () => {
@@ -65,7 +65,7 @@ describe('the text of a line as read', () => {
     expect(state.raw).not.toBe(state.raw); // built when asked, not kept
     const o = state.raw!.origin(6, 12).origin;
     expect(text.slice(o.start, o.end)).toBe('MASTER');
-    expect(text.slice(state.origin.start, state.origin.end)).toBe('state MASTER');
+    expect(text.slice(state.lineOrigin.start, state.lineOrigin.end)).toBe('state MASTER');
   });
 });
 

@@ -28,9 +28,9 @@ function lineShape(l: LogicalLine): unknown {
     v.map((e) => `${e.kind}:${e.name}@${e.use.start}`).join(',');
   return [
     l.kind,
-    l.origin.file,
-    l.origin.start,
-    l.origin.end,
+    l.lineOrigin.file,
+    l.lineOrigin.start,
+    l.lineOrigin.end,
     via(l.via),
     l.tokens.map((t) => [t.text, t.quoted, t.unterminated, t.origin.start, t.origin.end, via(t.via)]),
     l.kind === 'words' ? (l.raw?.text ?? null) : null,
@@ -49,7 +49,7 @@ function treeShape(t: ConfigTree): unknown {
     s.parent?.keyword.origin.start ?? null,
     s.depth,
     s.children.map((c) => c.keyword.origin.start),
-    s.values.map((v) => v.origin.start),
+    s.values.map((v) => v.lineOrigin.start),
     s.open?.origin.start ?? null,
     s.close?.origin.start ?? null,
   ];

@@ -44,7 +44,7 @@ function blockContextSpans(loaded: LoadedConfig): { file: string; start: number;
     if (!keyword || loaded.table.top.keywords.has(keyword.text) || !loaded.table.findElsewhere(keyword.text).length)
       continue;
     const start = keyword.origin;
-    let end = line.origin.end;
+    let end = line.lineOrigin.end;
     if (lines[i + 1]?.kind === 'open') {
       let d = 0;
       let j = i + 1;
@@ -54,7 +54,7 @@ function blockContextSpans(loaded: LoadedConfig): { file: string; start: number;
         else if (l.kind === 'close' && --d === 0) break;
       }
       const last = lines[Math.min(j, lines.length - 1)]!;
-      if (last.origin.file === start.file) end = last.origin.end;
+      if (last.lineOrigin.file === start.file) end = last.lineOrigin.end;
       i = Math.min(j, lines.length - 1);
     }
     out.push({ file: start.file, start: start.start, end });

@@ -36,18 +36,18 @@ export function braceProblems(
   const out: BraceProblem[] = [];
   let i = 0;
   while (i < lines.length) {
-    const f = file(lines[i]!.origin.file);
+    const f = file(lines[i]!.lineOrigin.file);
     if (!f) {
       i++;
       continue;
     }
     // The logical lines cut from one physical line.
-    const lineNo = f.index.position(lines[i]!.origin.start).line;
+    const lineNo = f.index.position(lines[i]!.lineOrigin.start).line;
     let j = i + 1;
     while (
       j < lines.length &&
-      lines[j]!.origin.file === f.path &&
-      f.index.position(lines[j]!.origin.start).line === lineNo
+      lines[j]!.lineOrigin.file === f.path &&
+      f.index.position(lines[j]!.lineOrigin.start).line === lineNo
     )
       j++;
     const group = lines.slice(i, j);

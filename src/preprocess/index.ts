@@ -260,7 +260,7 @@ abstract class SourceWordsLine implements WordsLine {
   }
 
   /** From the first word to the last (what the line's text maps to there). */
-  get origin(): Origin {
+  get lineOrigin(): Origin {
     const first = this.keyword.origin;
     const last = this.last.origin;
     return { file: first.file, start: first.start, end: Math.max(last.end, first.start) };
@@ -290,8 +290,14 @@ abstract class SourceWordsLine implements WordsLine {
       keyword.origin.start === lit.at &&
       words[words.length - 1]!.origin.end === lit.at + (to - from) &&
       sameChars(sf.text, lit.at, m.text, from, to);
-    if (literal && !ownVia && (lit.via === via || (lit.via.length === 0 && via.length === 0)))
-      return new LiteralWordsLine(keyword, args.length ? args : null, -1, sf);
+    if (
+      literal &&
+      !ownVia &&
+      keyword instanceof SourceToken &&
+      !(keyword instanceof FlaggedSourceToken) &&
+      (lit.via === via || (lit.via.length === 0 && via.length === 0))
+    )
+      return new LiteralWordsLine(keyword.text, keyword.start, keyword.site, args.length ? args : null, -1, sf);
     // (A line written as it is keeps its text: it always has one.)
     if (ownVia || literal || keep)
       return new MappedWordsLine(keyword, args, via, keep || literal ? m.slice(from, to) : null);
@@ -310,31 +316,38 @@ function sameChars(a: string, at: number, b: string, from: number, to: number): 
 const NO_WORDS: Token[] = Object.freeze([]) as unknown as Token[];
 
 /**
- * A line written as it is, with its first word's expansions: its text is read again from the file.
- * Its first word is kept as an object (the tree and every rule read it). The words after it are
- * kept as they were read (`rest` their Tokens, `at` -1), except on a line read by plainLine()
- * (words and braces only: no quote, no expansion), which keeps their texts and where they start and
- * makes them into Tokens each time `args` is asked: most rules read a line's args once, a word
- * read and dropped costs V8 nearly nothing, and a word kept as long as the tree was copied twice by
- * its young generation collector and held 48 bytes (10,000 instances: 150,000 such words).
- * There `rest` is null (one word), the text of the one word after it, or their texts, and `at`
- * where they start, as offsets from the first word packed 10 bits each (a line has at most 1,023
- * characters): three words at most; a line of more keeps its Tokens.
+ * A line written as it is, with its first word's expansions, whose first word is unquoted and
+ * stands as written: the line is that word's Token too (`keyword` is the line itself: the tree
+ * and every rule read it; 185,000 words at 10,000 instances were an object of their own), and
+ * its text is read again from the file. A word's `origin` is the word alone; the line's span is
+ * `lineOrigin`. The words after the first are kept as they were read (`rest` their Tokens, `at`
+ * -1), except on a line read by plainLine() (words and braces only: no quote, no expansion),
+ * which keeps their texts and where they start and makes them into Tokens each time `args` is
+ * asked: most rules read a line's args once, a word read and dropped costs V8 nearly nothing,
+ * and a word kept as long as the tree was copied twice by its young generation collector and held
+ * 48 bytes (10,000 instances: 150,000 such words). There `rest` is null (one word), the text of
+ * the one word after it, or their texts, and `at` where they start, as offsets from the first
+ * word packed 10 bits each (a line has at most 1,023 characters): three words at most; a line of
+ * more keeps its Tokens.
  */
-class LiteralWordsLine implements WordsLine {
+class LiteralWordsLine extends SourceToken implements WordsLine {
   constructor(
-    readonly keyword: Token,
+    text: string,
+    start: number,
+    site: Site,
     private readonly rest: string | string[] | Token[] | null,
     private readonly at: number,
-    private readonly file: SourceFile,
-  ) {}
+    private readonly source: SourceFile,
+  ) {
+    super(text, start, site);
+  }
 
   get kind(): 'words' {
     return 'words';
   }
 
-  get via(): Expansion[] {
-    return this.keyword.via;
+  get keyword(): Token {
+    return this;
   }
 
   /** Made by plainLine(): no word is quoted. */
@@ -353,57 +366,53 @@ class LiteralWordsLine implements WordsLine {
 
   get tokens(): Token[] {
     const rest = this.rest;
-    if (rest === null) return [this.keyword];
-    if (this.at < 0) return [this.keyword, ...(rest as Token[])];
-    if (typeof rest === 'string') return [this.keyword, this.word(0)];
-    return rest.length === 2
-      ? [this.keyword, this.word(0), this.word(1)]
-      : [this.keyword, this.word(0), this.word(1), this.word(2)];
+    if (rest === null) return [this];
+    if (this.at < 0) return [this, ...(rest as Token[])];
+    if (typeof rest === 'string') return [this, this.word(0)];
+    return rest.length === 2 ? [this, this.word(0), this.word(1)] : [this, this.word(0), this.word(1), this.word(2)];
   }
 
   /** The i-th word after the first of a line made by plainLine(). */
   private word(i: number): Token {
     const rest = this.rest as string | string[];
-    const { start, site } = this.keyword as SourceToken;
     return typeof rest === 'string'
-      ? new SourceToken(rest, start + this.at, site)
-      : new SourceToken(rest[i]!, start + ((this.at >> (10 * i)) & 1023), site);
+      ? new SourceToken(rest, this.start + this.at, this.site)
+      : new SourceToken(rest[i]!, this.start + ((this.at >> (10 * i)) & 1023), this.site);
   }
 
   /** Where the last word ends. */
-  private get end(): number {
+  private get lineEnd(): number {
     const rest = this.rest;
-    const first = this.keyword.origin;
-    if (rest === null) return first.end;
-    if (this.at < 0) return Math.max((rest as Token[])[rest.length - 1]!.origin.end, first.start);
-    if (typeof rest === 'string') return first.start + this.at + rest.length;
+    if (rest === null) return this.end;
+    if (this.at < 0) return Math.max((rest as Token[])[rest.length - 1]!.origin.end, this.start);
+    if (typeof rest === 'string') return this.start + this.at + rest.length;
     const last = rest.length - 1;
-    return first.start + ((this.at >> (10 * last)) & 1023) + (rest as string[])[last]!.length;
+    return this.start + ((this.at >> (10 * last)) & 1023) + (rest as string[])[last]!.length;
   }
 
-  get origin(): Origin {
-    const first = this.keyword.origin;
-    return { file: first.file, start: first.start, end: this.end };
+  get lineOrigin(): Origin {
+    return { file: this.file, start: this.start, end: this.lineEnd };
   }
 
   get raw(): MappedText {
-    const start = this.keyword.origin.start;
-    return MappedText.literal(this.file.text.slice(start, this.end), this.file.path, start, this.keyword.via);
+    const start = this.start;
+    return MappedText.literal(this.source.text.slice(start, this.lineEnd), this.source.path, start, this.via);
   }
 
-  /** plainLine()'s words: texts[0, n) starting at starts[0, n), `keyword` the first one's Token. */
-  static plain(keyword: SourceToken, texts: string[], starts: number[], n: number, file: SourceFile): LiteralWordsLine {
-    if (n === 1) return new LiteralWordsLine(keyword, null, 0, file);
-    const k = keyword.start;
-    if (n === 2) return new LiteralWordsLine(keyword, texts[1]!, starts[1]! - k, file);
+  /** plainLine()'s words: texts[0, n) starting at starts[0, n), in `site`. */
+  static plain(texts: string[], starts: number[], n: number, site: Site, file: SourceFile): LiteralWordsLine {
+    const text = texts[0]!;
+    const k = starts[0]!;
+    if (n === 1) return new LiteralWordsLine(text, k, site, null, 0, file);
+    if (n === 2) return new LiteralWordsLine(text, k, site, texts[1]!, starts[1]! - k, file);
     if (n <= 4 && starts[n - 1]! - k < 1024) {
       let at = 0;
       for (let i = 1; i < n; i++) at |= (starts[i]! - k) << (10 * (i - 1));
-      return new LiteralWordsLine(keyword, texts.slice(1, n), at, file);
+      return new LiteralWordsLine(text, k, site, texts.slice(1, n), at, file);
     }
     const words: Token[] = [];
-    for (let i = 1; i < n; i++) words.push(new SourceToken(texts[i]!, starts[i]!, keyword.site));
-    return new LiteralWordsLine(keyword, words, -1, file);
+    for (let i = 1; i < n; i++) words.push(new SourceToken(texts[i]!, starts[i]!, site));
+    return new LiteralWordsLine(text, k, site, words, -1, file);
   }
 }
 
@@ -459,6 +468,10 @@ class SourceBraceLine extends UnquotedToken implements BraceLine {
 
   get tokens(): [Token] {
     return [this];
+  }
+
+  get lineOrigin(): Origin {
+    return this;
   }
 }
 
@@ -1016,9 +1029,8 @@ class Preprocessor {
   private flushPlain(sf: SourceFile, site: Site): void {
     const n = this.plainCount;
     if (n === 0) return;
-    // An unquoted word as written: it ends where its text does.
-    const keyword = new SourceToken(this.plainTexts[0]!, this.plainStarts[0]!, site);
-    this.lines.push(LiteralWordsLine.plain(keyword, this.plainTexts, this.plainStarts, n, sf));
+    // Unquoted words as written: each ends where its text does.
+    this.lines.push(LiteralWordsLine.plain(this.plainTexts, this.plainStarts, n, site, sf));
     this.plainCount = 0;
   }
 

@@ -41,7 +41,11 @@ export interface WordsLine {
    * script keywords, the only lines read again; a line written as it is always has it).
    */
   raw: MappedText | null;
-  origin: Origin;
+  /**
+   * From the first word to the last. (Not `origin`: a line written as it is is also its first
+   * word's Token, whose origin is that word alone.)
+   */
+  lineOrigin: Origin;
   via: Expansion[];
 }
 
@@ -52,7 +56,8 @@ export interface BraceLine {
   token: Token;
   /** [token] (a list made when asked). */
   tokens: [Token];
-  origin: Origin;
+  /** The brace's place (as for a line of words: WordsLine.lineOrigin). */
+  lineOrigin: Origin;
   via: Expansion[];
 }
 
