@@ -6,10 +6,12 @@
  *   global_defs { vrrp_version 3 }  vrrp_instance A { virtual_ipaddress { 192.0.2.1 } }
  *   -> { name: 'A', version: 3, versionFrom: { kind: 'global', at: <vrrp_version> }, strict: false, ... }
  */
-import type { ConfigTree, Statement } from '../tree/index.js';
+import { fitted, type ConfigTree, type Statement } from '../tree/index.js';
 import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 import { vrrpInstances, type VrrpInstance } from './vrrp.js';
 import { perTree } from './memo.js';
+
+const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
 
 export type VersionReason =
   | { kind: 'instance'; at: Statement }
@@ -229,7 +231,7 @@ function deriveInstanceBasics(s: InstanceSettings): InstanceBasics {
     vridStatement,
     interface: iface,
     unicastSrc,
-    unicastKeywords,
+    unicastKeywords: fitted(unicastKeywords, NO_STATEMENTS),
     peers,
     faultNoPeer,
     vips,

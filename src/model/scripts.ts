@@ -14,6 +14,9 @@ import type { NameSource } from '../scripts/analyze.js';
 import type { ScriptCall } from '../scripts/store.js';
 import { compareVersions, type Version } from '../versions/version.js';
 import { readCommandLine, type ArgvWord } from './script-command.js';
+
+/** The words of a line that has none (args, ignored: shared, frozen). */
+const NO_WORDS: ScriptWord[] = Object.freeze([]) as unknown as ScriptWord[];
 import { eachUnder, perStatement, perTree } from './memo.js';
 import { ignoredRepeats } from './single-valued.js';
 
@@ -191,10 +194,10 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
       owner,
       commandString: first,
       command: argv[0] ?? null,
-      args: argv.slice(1),
+      args: argv.length > 1 ? argv.slice(1) : NO_WORDS,
       user: commandOnly ? null : (words[1] ?? null),
       group: commandOnly ? null : (words[2] ?? null),
-      ignored: commandOnly ? words.slice(1) : words.slice(3),
+      ignored: words.length > (commandOnly ? 1 : 3) ? words.slice(commandOnly ? 1 : 3) : NO_WORDS,
       nameSource: null,
       names: [],
     };

@@ -6,7 +6,7 @@
  *   -> { name: 'gw', addresses: [{kind:'vip', family:'ipv4'}, {kind:'vip', family:'ipv6'}] }
  */
 import type { Token } from '../preprocess/types.js';
-import type { ConfigTree, Statement } from '../tree/index.js';
+import { fitted, type ConfigTree, type Statement } from '../tree/index.js';
 import { parseAddress, parseHostAddress, sameHost, type Family } from './values.js';
 import { readRoute, type RouteLine } from './routes.js';
 import { perTree } from './memo.js';
@@ -34,6 +34,9 @@ export interface VrrpInstance {
 
 export const vrrpInstances = perTree(deriveVrrpInstances);
 
+const NO_ADDRESSES: AddressRef[] = Object.freeze([]) as unknown as AddressRef[];
+const NO_ROUTES: RouteLine[] = Object.freeze([]) as unknown as RouteLine[];
+
 function deriveVrrpInstances(tree: ConfigTree): VrrpInstance[] {
   const out: VrrpInstance[] = [];
   for (const st of tree.top) {
@@ -58,7 +61,13 @@ function deriveVrrpInstances(tree: ConfigTree): VrrpInstance[] {
         if (a) addresses.push({ kind: 'src', token: c.args[0], family: a.family, keyword: c });
       }
     }
-    out.push({ statement: st, name: st.args[0]?.text ?? '', addresses, nativeIpv6, routes });
+    out.push({
+      statement: st,
+      name: st.args[0]?.text ?? '',
+      addresses: fitted(addresses, NO_ADDRESSES),
+      nativeIpv6,
+      routes: fitted(routes, NO_ROUTES),
+    });
   }
   return out;
 }

@@ -162,9 +162,11 @@ class BlockStatement extends TreeStatement {
 
 /**
  * A list built by push() has room for 17 entries from the first: kept as long as the tree, a block
- * of 4 statements took 152 bytes (60,000 such blocks in 1173.conf). Short lists are kept at their size.
+ * of 4 statements took 152 bytes (60,000 such blocks in 1173.conf). Short lists are kept at their
+ * size, and an empty one is `none` (a shared, frozen empty list). For any list kept as long as
+ * the tree (the rule models too).
  */
-function fitted<T>(list: T[], none: T[]): T[] {
+export function fitted<T>(list: T[], none: T[]): T[] {
   if (list.length === 0) return none;
   return list.length < 16 ? list.slice() : list;
 }
