@@ -185,7 +185,8 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
     const words = cmd.words.map(word);
     const first = words[0];
     if (!first) continue;
-    const argv = cmd.argv.map(word);
+    // A command string of one word (nearly every line) is its own argv: the same word.
+    const argv = cmd.argv.map((w, i) => (i === 0 && w === cmd.words[0] ? first : word(w)));
     // Unquoted words after the command are user and group from 1.3.0; before, keepalived ignored them.
     const commandOnly = COMMAND_ONLY.has(hook) || compareVersions(target, [1, 3, 0]) < 0;
     const ref: ScriptRef = {
