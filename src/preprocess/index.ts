@@ -138,6 +138,8 @@ class Site {
   constructor(
     readonly file: string,
     readonly via: Expansion[],
+    /** The file read, when it is one (a line written as it is reads its text again from it). */
+    readonly source: SourceFile | null,
   ) {}
 }
 
@@ -295,9 +297,10 @@ abstract class SourceWordsLine implements WordsLine {
       !ownVia &&
       keyword instanceof SourceToken &&
       !(keyword instanceof FlaggedSourceToken) &&
+      keyword.site.source === sf &&
       (lit.via === via || (lit.via.length === 0 && via.length === 0))
     )
-      return new LiteralWordsLine(keyword.text, keyword.start, keyword.site, args.length ? args : null, -1, sf);
+      return new LiteralWordsLine(keyword.text, keyword.start, keyword.site, args.length ? args : null, -1);
     // (A line written as it is keeps its text: it always has one.)
     if (ownVia || literal || keep)
       return new MappedWordsLine(keyword, args, via, keep || literal ? m.slice(from, to) : null);
@@ -337,7 +340,6 @@ class LiteralWordsLine extends SourceToken implements WordsLine {
     site: Site,
     private readonly rest: string | string[] | Token[] | null,
     private readonly at: number,
-    private readonly source: SourceFile,
   ) {
     super(text, start, site);
   }
@@ -396,23 +398,25 @@ class LiteralWordsLine extends SourceToken implements WordsLine {
 
   get raw(): MappedText {
     const start = this.start;
-    return MappedText.literal(this.source.text.slice(start, this.lineEnd), this.source.path, start, this.via);
+    // (Made only for a first word whose Site has its file: SourceWordsLine.of, plainLine().)
+    const source = this.site.source!;
+    return MappedText.literal(source.text.slice(start, this.lineEnd), source.path, start, this.via);
   }
 
   /** plainLine()'s words: texts[0, n) starting at starts[0, n), in `site`. */
-  static plain(texts: string[], starts: number[], n: number, site: Site, file: SourceFile): LiteralWordsLine {
+  static plain(texts: string[], starts: number[], n: number, site: Site): LiteralWordsLine {
     const text = texts[0]!;
     const k = starts[0]!;
-    if (n === 1) return new LiteralWordsLine(text, k, site, null, 0, file);
-    if (n === 2) return new LiteralWordsLine(text, k, site, texts[1]!, starts[1]! - k, file);
+    if (n === 1) return new LiteralWordsLine(text, k, site, null, 0);
+    if (n === 2) return new LiteralWordsLine(text, k, site, texts[1]!, starts[1]! - k);
     if (n <= 4 && starts[n - 1]! - k < 1024) {
       let at = 0;
       for (let i = 1; i < n; i++) at |= (starts[i]! - k) << (10 * (i - 1));
-      return new LiteralWordsLine(text, k, site, texts.slice(1, n), at, file);
+      return new LiteralWordsLine(text, k, site, texts.slice(1, n), at);
     }
     const words: Token[] = [];
     for (let i = 1; i < n; i++) words.push(new SourceToken(texts[i]!, starts[i]!, site));
-    return new LiteralWordsLine(text, k, site, words, -1, file);
+    return new LiteralWordsLine(text, k, site, words, -1);
   }
 }
 
@@ -726,7 +730,7 @@ class Preprocessor {
 
   /** The Site of each file and expansion chain read (siteOf), by chain. */
   private readonly sites = new Map<Expansion[], Site[]>();
-  private lastSite = new Site('', NO_EXPANSIONS);
+  private lastSite = new Site('', NO_EXPANSIONS, null);
 
   /**
    * The one Site for words of `file` put there by `via`. A line's words, a file's lines and the
@@ -738,7 +742,7 @@ class Preprocessor {
     let list = this.sites.get(via);
     if (!list) this.sites.set(via, (list = []));
     let site = list.find((s) => s.file === file);
-    if (!site) list.push((site = new Site(file, via)));
+    if (!site) list.push((site = new Site(file, via, this.files.get(file) ?? null)));
     this.lastSite = site;
     return site;
   }
@@ -1000,37 +1004,39 @@ class Preprocessor {
     const bytes = cols.end[count - 1]! - cols.start[0]!;
     let opens = 0;
     for (let k = 0; k < count; k++) if (cols.flags[k]! & TOKEN_BRACE && cols.text[k] === '{') opens++;
-    if (this.wordsCap(count, bytes) !== null || this.braceDepth + opens > MAX_BRACE_DEPTH) return false;
+    // A line written as it is reads its text again from its file: the Site must have it.
+    const site = this.siteOf(sf.path, NO_EXPANSIONS);
+    if (this.wordsCap(count, bytes) !== null || this.braceDepth + opens > MAX_BRACE_DEPTH || site.source !== sf)
+      return false;
     this.effects++;
     this.conditionalLine = false;
     this.words += count;
     this.wordBytes += bytes;
     this.budget.words += count;
     this.plainCount = 0;
-    const site = this.siteOf(sf.path, NO_EXPANSIONS);
     for (let k = 0; k < count; k++) {
       const start = at + cols.start[k]!;
       if (cols.flags[k]! & TOKEN_BRACE) {
         const open = cols.text[k] === '{';
         if (open) this.braceDepth++;
         else if (this.braceDepth > 0) this.braceDepth--;
-        this.flushPlain(sf, site);
+        this.flushPlain(site);
         this.lines.push(new SourceBraceLine(open ? 'open' : 'close', start, start + 1, site));
       } else {
         this.plainTexts[this.plainCount] = this.word(cols.text[k]!);
         this.plainStarts[this.plainCount++] = start;
       }
     }
-    this.flushPlain(sf, site);
+    this.flushPlain(site);
     return true;
   }
 
   /** plainLine(): the words read since the last brace as a line, if any (what flushWords() makes of them). */
-  private flushPlain(sf: SourceFile, site: Site): void {
+  private flushPlain(site: Site): void {
     const n = this.plainCount;
     if (n === 0) return;
     // Unquoted words as written: each ends where its text does.
-    this.lines.push(LiteralWordsLine.plain(this.plainTexts, this.plainStarts, n, site, sf));
+    this.lines.push(LiteralWordsLine.plain(this.plainTexts, this.plainStarts, n, site));
     this.plainCount = 0;
   }
 
