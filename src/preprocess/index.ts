@@ -449,17 +449,29 @@ class MappedWordsLine extends SourceWordsLine {
  * 40 bytes and a token of 72 were 120,000 pairs in 1173.conf). An unquoted `{` or `}` word.
  */
 class SourceBraceLine extends UnquotedToken implements BraceLine {
+  /** Its kind and its length in one number: (end - start) * 2, plus 1 for "{" (48 bytes a brace, not 56). */
+  private readonly span: number;
+
   constructor(
-    readonly kind: 'open' | 'close',
+    kind: 'open' | 'close',
     readonly start: number,
-    readonly end: number,
+    end: number,
     readonly site: Site,
   ) {
     super();
+    this.span = (end - start) * 2 + (kind === 'open' ? 1 : 0);
+  }
+
+  get kind(): 'open' | 'close' {
+    return this.span & 1 ? 'open' : 'close';
+  }
+
+  get end(): number {
+    return this.start + (this.span >> 1);
   }
 
   get text(): string {
-    return this.kind === 'open' ? '{' : '}';
+    return this.span & 1 ? '{' : '}';
   }
 
   copy(): SourceBraceLine {
