@@ -12,6 +12,8 @@ import { vrrpInstances, type VrrpInstance } from './vrrp.js';
 import { perTree } from './memo.js';
 
 const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
+/** No vrrp_version anywhere, no IPv6 address: one shared, frozen reason. */
+const DEFAULT_VERSION: VersionReason = Object.freeze({ kind: 'default' });
 
 export type VersionReason =
   | { kind: 'instance'; at: Statement }
@@ -99,7 +101,7 @@ function deriveInstanceSettings(tree: ConfigTree): InstanceSettings[] {
       }
     }
     let version: 2 | 3 = 2;
-    let versionFrom: VersionReason = { kind: 'default' };
+    let versionFrom: VersionReason = DEFAULT_VERSION;
     if (ownVersion)
       [version, versionFrom] = [ownVersion.args[0]!.text === '3' ? 3 : 2, { kind: 'instance', at: ownVersion }];
     else if (family === 'ipv6') [version, versionFrom] = [3, { kind: 'ipv6', instance }];

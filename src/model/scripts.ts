@@ -15,6 +15,12 @@ import type { ScriptCall } from '../scripts/store.js';
 import { compareVersions, type Version } from '../versions/version.js';
 import { readCommandLine, type ArgvWord } from './script-command.js';
 
+/** `$N` as a NameSource: one shared, frozen object per position (10,000 notify lines: 10,000 alike). */
+const ARGV_SOURCES: NameSource[] = [];
+function argvSource(position: number): NameSource {
+  return (ARGV_SOURCES[position] ??= Object.freeze({ kind: 'argv', position }));
+}
+
 /** The words of a line that has none (args, ignored: shared, frozen). */
 const NO_WORDS: ScriptWord[] = Object.freeze([]) as unknown as ScriptWord[];
 import { eachUnder, perStatement, perTree } from './memo.js';
@@ -206,7 +212,7 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
       // TYPE NAME STATE PRIORITY follow the configured arguments; before 2.0.0 the whole string
       // was one quoted word, so the name was always $2.
       const position = compareVersions(target, [2, 0, 0]) >= 0 ? ref.args.length + 2 : 2;
-      ref.nameSource = { kind: 'argv', position };
+      ref.nameSource = argvSource(position);
       ref.names = [owner.name];
     } else if (hook !== 'notify' && (owner.kind === 'vrrp_instance' || owner.kind === 'vrrp_sync_group')) {
       // notify_master & co. run the line as written: with fewer than two words after the
