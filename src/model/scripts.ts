@@ -183,11 +183,11 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
       owner = { kind: 'virtual_server', name: '', statement: st.parent };
     if (!owner) continue;
     const cmd = readCommandLine(st, target);
-    const word = (w: ArgvWord): ScriptWord => ({
-      text: w.text,
-      ...cmd.wordOrigin(w),
-      quoted: w.quoted,
-    });
+    // A literal of its four fields (a spread gave each word a second object for its properties).
+    const word = (w: ArgvWord): ScriptWord => {
+      const at = cmd.wordOrigin(w);
+      return { text: w.text, origin: at.origin, via: at.via, quoted: w.quoted };
+    };
     const words = cmd.words.map(word);
     const first = words[0];
     if (!first) continue;
