@@ -11,7 +11,7 @@
  * The English of that evidence (nameEvidence) lives in rules/script-name-argument.ts.
  */
 import type { Origin } from '../preprocess/types.js';
-import type { ConfigTree, Statement } from '../tree/index.js';
+import { fitted, type ConfigTree, type Statement } from '../tree/index.js';
 import { eachUnder, perStatement } from './memo.js';
 import { collectReferences } from './references.js';
 import type { ScriptRef } from './scripts.js';
@@ -71,8 +71,11 @@ const interfacesUnder = perStatement((top: Statement): string[] => {
     addDevs(st.args, add);
     for (let j = 0; j < st.values.length; j++) addDevs(st.values[j]!.tokens, add);
   });
-  return out;
+  // Kept for as long as the statement (one list per top-level statement): at its size.
+  return fitted(out, NO_NAMES);
 });
+
+const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];
 
 /** The word after each `dev` (virtual_ipaddress, routes). */
 function addDevs(words: readonly { text: string }[], add: (name: string) => void): void {
@@ -114,7 +117,7 @@ const usersUnder = perStatement((top: Statement): string[] => {
     if ((kw === 'script_user' || kw === 'user') && st.args[0]) out.push(st.args[0].text);
     if (kw.endsWith('notify_fifo') && st.args[1]) out.push(st.args[1].text);
   });
-  return out;
+  return fitted(out, NO_NAMES);
 });
 
 /** useradd's NAME_REGEX, relaxed to upper case: what an account name can look like. */
