@@ -49,10 +49,10 @@ export function configInterfaces(tree: ConfigTree): Set<string> {
  * The names `under` gives for each top-level statement, together. Each is worked out once however
  * many config-id passes share the statement (src/tree passTree).
  */
-function union(tree: ConfigTree, under: (top: Statement) => readonly string[]): Set<string> {
+function union(tree: ConfigTree, under: (top: Statement, tree: ConfigTree) => readonly string[]): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < tree.top.length; i++) {
-    const names = under(tree.top[i]!);
+    const names = under(tree.top[i]!, tree);
     for (let j = 0; j < names.length; j++) out.add(names[j]!);
   }
   return out;

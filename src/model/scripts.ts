@@ -157,7 +157,7 @@ export function scriptRefs(tree: ConfigTree, target: Version): ScriptRef[] {
   const out: ScriptRef[] = [];
   const hooks: Statement[] = [];
   for (let i = 0; i < tree.top.length; i++) {
-    const under = hooksUnder(tree.top[i]!);
+    const under = hooksUnder(tree.top[i]!, tree);
     for (let j = 0; j < under.length; j++) hooks.push(under[j]!);
   }
   // A repeated notify line keepalived ignores runs nothing (duplicate-keyword reports it). Its

@@ -51,7 +51,7 @@ function portOf(t: Token | undefined): BackendServer['port'] {
 }
 
 export const virtualServers = perTree((tree: ConfigTree): VirtualServer[] =>
-  tree.top.filter((s) => s.def && s.keyword.text === 'virtual_server').map(virtualServer),
+  tree.top.filter((s) => s.def && s.keyword.text === 'virtual_server').map((s) => virtualServer(s, tree)),
 );
 
 /** One top-level virtual_server block: its own lines decide it all. */

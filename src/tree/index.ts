@@ -76,6 +76,11 @@ export interface ConfigTree {
   /** keepalived's own brace count over the same lines, computed once for every rule. */
   braces: BraceBalance;
   /**
+   * Its statements may stand in other trees too: the shared tree of a config read once for all
+   * its passes, and the pass trees (statement models are then kept per statement: model/memo).
+   */
+  shared?: boolean;
+  /**
    * Top-level blocks keepalived skips unread (see SKIPPED_WHEN), in source order: not in `top` or
    * `all`, and without children, since none of their lines is read as a statement.
    */
@@ -418,7 +423,14 @@ export interface SharedTree {
 export function buildSharedTree(lines: LogicalLine[], table: KeywordTable, conditioned: Uint8Array): SharedTree {
   const b = new Builder(lines, table, conditioned);
   const { statements } = b.block(table.top, null, 0);
-  const tree = { top: statements, issues: b.issues, all: b.all, braces: braceBalance(lines), skipped: b.skipped };
+  const tree = {
+    top: statements,
+    issues: b.issues,
+    all: b.all,
+    braces: braceBalance(lines),
+    skipped: b.skipped,
+    shared: true,
+  };
   return { tree, reusable: b.reusable };
 }
 
@@ -439,7 +451,14 @@ export function passTree(
   const { statements } = b.block(table.top, null, 0);
   const runs = b.allRuns();
   if (Array.isArray(runs))
-    return { top: statements, issues: b.issues, all: runs, braces: shared.tree.braces, skipped: b.skipped };
+    return {
+      top: statements,
+      issues: b.issues,
+      all: runs,
+      braces: shared.tree.braces,
+      skipped: b.skipped,
+      shared: true,
+    };
   return new PassTree(statements, b.issues, runs, shared.tree.braces, b.skipped);
 }
 
@@ -459,6 +478,7 @@ export interface StatementRuns {
  */
 class PassTree implements ConfigTree {
   private list: Statement[] | undefined;
+  readonly shared = true;
 
   constructor(
     readonly top: Statement[],
