@@ -178,21 +178,29 @@ export function readCommand(ref: { statement: Statement }, target: Version): Com
  * A script line's words and argv depend only on its text and on whether the first split processes
  * escapes: lines of the same text share them (every `notify /etc/keepalived/notify.sh` of 10,000
  * instances: one split, where each kept its own words, argv and closures, 8 MB). Offsets in them
- * are into the line's text, so they hold for every line of that text. Bounded: cleared when full.
+ * are into the line's text, so they hold for every line of that text. Bounded: lines of at most
+ * SHARED_SPLIT_CHARS characters (an expanded line can have 8,192), and cleared when full (about
+ * 7 KB an entry at most: a few MB).
  */
 const splits = new Map<string, { words: ArgvWord[]; argv: ArgvWord[] }>();
-const MAX_SPLITS = 4096;
+const MAX_SPLITS = 1024;
+const SHARED_SPLIT_CHARS = 1024;
 
 export function readCommandLine(st: Statement, target: Version): Command {
   const raw = st.line.raw;
   // The loader keeps the text of every line a script keyword starts (src/model/scripts.ts isScriptKeyword).
   if (!raw) throw new Error(`the text of the "${st.keyword.text}" line was not kept: it is not a script keyword`);
   const outerEscapes = compareVersions(target, '2.3.2') < 0;
+  const from = st.keyword.text.length;
+  if (raw.text.length > SHARED_SPLIT_CHARS) {
+    const own = splitCommandLine(raw.text, from, outerEscapes);
+    return new LineCommand(st, own.words, own.argv);
+  }
   const key = (outerEscapes ? '1' : '0') + raw.text;
   let split = splits.get(key);
   if (!split) {
     if (splits.size >= MAX_SPLITS) splits.clear();
-    split = splitCommandLine(raw.text, st.keyword.text.length, outerEscapes);
+    split = splitCommandLine(raw.text, from, outerEscapes);
     splits.set(key, split);
   }
   return new LineCommand(st, split.words, split.argv);

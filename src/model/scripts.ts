@@ -14,6 +14,8 @@ import type { NameSource } from '../scripts/analyze.js';
 import type { ScriptCall } from '../scripts/store.js';
 import { compareVersions, type Version } from '../versions/version.js';
 import { readCommandLine, type ArgvWord } from './script-command.js';
+import { eachUnder, perStatement, perTree } from './memo.js';
+import { ignoredRepeats } from './single-valued.js';
 
 /** `$N` as a NameSource: one shared, frozen object per position (10,000 notify lines: 10,000 alike). */
 const ARGV_SOURCES: NameSource[] = [];
@@ -23,8 +25,6 @@ function argvSource(position: number): NameSource {
 
 /** The words of a line that has none (args, ignored: shared, frozen). */
 const NO_WORDS: ScriptWord[] = Object.freeze([]) as unknown as ScriptWord[];
-import { eachUnder, perStatement, perTree } from './memo.js';
-import { ignoredRepeats } from './single-valued.js';
 
 export interface ScriptWord {
   text: string;
