@@ -112,8 +112,8 @@ describe('script lines of the same text', () => {
     expect(where(c!)).toEqual(['/x.sh@9:$CMD', 'a|b@9:$CMD', 'c@9:$CMD']);
     const pipe = (st: Statement) =>
       shellConstructs(readCommandLine(st, target), false).map((k) => {
-        const o = k.origin;
-        return `${k.kind} ${SAME.slice(0, o.start).split('\n').length}:${o.start - SAME.lastIndexOf('\n', o.start - 1)}`;
+        const line = SAME.slice(0, k.origin.start).split('\n').length;
+        return `${k.kind} ${line}:${k.origin.start - SAME.lastIndexOf('\n', k.origin.start - 1)}`;
       });
     // The quoted `|` is no pipe; nothing else is shell syntax: no construct, on any of the three.
     expect([a, b, c].flatMap((st) => pipe(st!))).toEqual([]);
