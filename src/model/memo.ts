@@ -4,7 +4,7 @@
  * time rebuilding the same arrays. Callers must treat the result as read-only.
  * Example: const settings = perTree((tree) => expensive(tree)); settings(t) === settings(t).
  */
-import { eachOfRuns, type ConfigTree, type Statement } from '../tree/index.js';
+import { eachOfTree, type ConfigTree, type Statement } from '../tree/index.js';
 
 export function perTree<T>(derive: (tree: ConfigTree) => T): (tree: ConfigTree) => T {
   return memoized(derive);
@@ -40,12 +40,10 @@ export function perStatement<T>(derive: (st: Statement) => T): (st: Statement, t
 
 /**
  * `f` for every statement of `tree` in tree order (that of ConfigTree.all), with its index there:
- * a pass tree's runs as they are (no list of them all is made).
+ * a pass tree's runs as they are, a one-pass tree's blocks walked (no list of them all is made).
  */
 export function forEachStatement(tree: ConfigTree, f: (st: Statement, index: number) => void): void {
-  if (tree.runs) return eachOfRuns(tree.runs, f);
-  const all = tree.all;
-  for (let i = 0; i < all.length; i++) f(all[i]!, i);
+  eachOfTree(tree, f);
 }
 
 /** A statement and every statement under it, in tree order (that of ConfigTree.all). */

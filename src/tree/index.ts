@@ -205,6 +205,11 @@ class Builder {
      * not have: the build steps past them (settle()) as if they were not there.
      */
     private readonly shared: { tree: SharedTree; dropped: Uint8Array } | null = null,
+    /**
+     * Keep `all`, the list of every statement (a shared or pass build: the pass trees take ranges
+     * of it). A tree of one pass walks its blocks instead (PlainTree).
+     */
+    private readonly listAll = true,
   ) {}
 
   /** Pass build: step past the lines this pass does not have (a handful: `@id` lines). */
@@ -250,7 +255,7 @@ class Builder {
         continue;
       }
       statements.push(st);
-      this.all.push(st);
+      if (this.listAll) this.all.push(st);
       previous = st;
       if (st instanceof BlockStatement) {
         if (def!.kind === 'block') this.enterBlock(st, def!, depth);
@@ -394,9 +399,58 @@ class Builder {
 }
 
 export function buildTree(lines: LogicalLine[], table: KeywordTable): ConfigTree {
-  const b = new Builder(lines, table);
+  const b = new Builder(lines, table, null, null, false);
   const { statements } = b.block(table.top, null, 0);
-  return { top: statements, issues: b.issues, all: b.all, braces: braceBalance(lines), skipped: b.skipped };
+  return new PlainTree(statements, b.issues, braceBalance(lines), b.skipped);
+}
+
+/**
+ * The tree of one pass read alone: its statements in tree order are its blocks walked depth
+ * first (eachOfTree), and the list of them all is made only when asked (10,000 instances: a
+ * list of 145,000, with the copies left behind as it grew).
+ */
+class PlainTree implements ConfigTree {
+  private list: Statement[] | undefined;
+
+  constructor(
+    readonly top: Statement[],
+    readonly issues: StructureIssue[],
+    readonly braces: BraceBalance,
+    readonly skipped: SkippedBlock[],
+  ) {}
+
+  get all(): Statement[] {
+    if (this.list) return this.list;
+    const out: Statement[] = [];
+    this.walk((st) => {
+      out.push(st);
+    });
+    return (this.list = out);
+  }
+
+  /** `f` for every statement in tree order, with its index (that of `all`), without the list. */
+  walk(f: (st: Statement, index: number) => void): void {
+    let j = 0;
+    const visit = (list: Statement[]): void => {
+      for (let i = 0; i < list.length; i++) {
+        const st = list[i]!;
+        f(st, j++);
+        if (st.children.length) visit(st.children);
+      }
+    };
+    visit(this.top);
+  }
+}
+
+/**
+ * `f` for every statement of `tree` in tree order (that of ConfigTree.all), with its index there,
+ * without making that list when the tree has none yet: a pass tree's runs, a one-pass tree's blocks.
+ */
+export function eachOfTree(tree: ConfigTree, f: (st: Statement, index: number) => void): void {
+  if (tree.runs) return eachOfRuns(tree.runs, f);
+  if (tree instanceof PlainTree) return tree.walk(f);
+  const all = tree.all;
+  for (let i = 0; i < all.length; i++) f(all[i]!, i);
 }
 
 /** A top-level statement of a shared tree whose lines no `@id` prefix conditions. */
