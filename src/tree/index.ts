@@ -157,12 +157,39 @@ class LeafStatement extends TreeStatement {
 }
 
 /** A block or value block keyword: its `{`, `}` and what stands between are set as they are read. */
-class BlockStatement extends TreeStatement {
-  // Shared, frozen empty lists until the block has statements or data lines of its own.
-  children: Statement[] = NO_STATEMENTS;
-  values: LogicalLine[] = NO_LINES;
+abstract class BlockStatement extends TreeStatement {
   open: Token | undefined = undefined;
   close: Token | undefined = undefined;
+}
+
+/** A keyword block: the statements inside (a shared, frozen empty list until it has some). */
+class KeywordBlockStatement extends BlockStatement {
+  children: Statement[] = NO_STATEMENTS;
+
+  get values(): LogicalLine[] {
+    return NO_LINES;
+  }
+}
+
+/**
+ * A value block (virtual_ipaddress, track_script, ...): its data lines, one kept as itself and
+ * made into a list when asked (10,000 instances: 10,000 track_script blocks of one name).
+ */
+class ValueBlockStatement extends BlockStatement {
+  private data: LogicalLine[] | LogicalLine = NO_LINES;
+
+  get children(): Statement[] {
+    return NO_STATEMENTS;
+  }
+
+  get values(): LogicalLine[] {
+    const d = this.data;
+    return Array.isArray(d) ? d : [d];
+  }
+
+  set values(lines: LogicalLine[]) {
+    this.data = lines.length === 1 ? lines[0]! : fitted(lines, NO_LINES);
+  }
 }
 
 /**
@@ -244,9 +271,11 @@ class Builder {
       const keyword = line.keyword;
       const def = this.table.lookup(scope, keyword.text);
       const st =
-        def?.kind === 'block' || def?.kind === 'value_block'
-          ? new BlockStatement(line, def, parent)
-          : new LeafStatement(line, def, parent);
+        def?.kind === 'block'
+          ? new KeywordBlockStatement(line, def, parent)
+          : def?.kind === 'value_block'
+            ? new ValueBlockStatement(line, def, parent)
+            : new LeafStatement(line, def, parent);
       const reason = parent ? undefined : this.skipReason(st);
       if (reason && st instanceof BlockStatement && this.skipBlock(st)) {
         this.skipped.push({ statement: st, reason, topIndex: statements.length });
@@ -258,8 +287,8 @@ class Builder {
       if (this.listAll) this.all.push(st);
       previous = st;
       if (st instanceof BlockStatement) {
-        if (def!.kind === 'block') this.enterBlock(st, def!, depth);
-        else this.enterValueBlock(st);
+        if (st instanceof KeywordBlockStatement) this.enterBlock(st, def!, depth);
+        else this.enterValueBlock(st as ValueBlockStatement);
       }
       if (!parent && this.conditioned && !this.conditioned.subarray(start, this.i).includes(1)) {
         this.reusable.set(start, {
@@ -366,7 +395,7 @@ class Builder {
     }
   }
 
-  private enterBlock(st: BlockStatement, def: KeywordDef, depth: number): void {
+  private enterBlock(st: KeywordBlockStatement, def: KeywordDef, depth: number): void {
     // keepalived: "Missing '{' at beginning of configuration block"; the line is read as the
     // first line inside the block.
     this.expectOpen(st, 'missing-open');
@@ -376,24 +405,22 @@ class Builder {
     if (r.close) st.close = r.close;
   }
 
-  private enterValueBlock(st: BlockStatement): void {
+  private enterValueBlock(st: ValueBlockStatement): void {
     // virtual_server_group NAME { ... } takes a name; other value blocks take no words before "{".
     const allowed = st.def?.args.max ?? 0;
     if (st.args.length > allowed)
       this.issues.push({ code: 'block-extra-params', statement: st, words: st.args.slice(allowed) });
     this.expectOpen(st, 'value-block-missing-open');
+    const data: LogicalLine[] = [];
     for (this.settle(); this.i < this.lines.length; this.settle()) {
       const line = this.lines[this.i++]!;
       if (line.kind === 'close') {
         st.close = line.token;
         break;
       }
-      if (line.kind === 'words') {
-        if (st.values === NO_LINES) st.values = [];
-        st.values.push(line);
-      }
+      if (line.kind === 'words') data.push(line);
     }
-    st.values = fitted(st.values, NO_LINES);
+    st.values = data;
     if (!st.close) this.issues.push({ code: 'unclosed', statement: st });
   }
 }
