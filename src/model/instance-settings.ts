@@ -6,12 +6,11 @@
  *   global_defs { vrrp_version 3 }  vrrp_instance A { virtual_ipaddress { 192.0.2.1 } }
  *   -> { name: 'A', version: 3, versionFrom: { kind: 'global', at: <vrrp_version> }, strict: false, ... }
  */
-import { fitted, type ConfigTree, type Statement } from '../tree/index.js';
+import { fitted, NO_STATEMENTS, type ConfigTree, type Statement } from '../tree/index.js';
 import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 import { vrrpInstances, type VrrpInstance } from './vrrp.js';
 import { perTree } from './memo.js';
 
-const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
 /** No vrrp_version anywhere, no IPv6 address: one shared, frozen reason. */
 const DEFAULT_VERSION: VersionReason = Object.freeze({ kind: 'default' });
 

@@ -9,7 +9,7 @@
  *        args: [--site, dc1], nameSource: { kind: 'argv', position: 4 } }   (TYPE $3, NAME $4)
  */
 import type { Expansion, Origin } from '../preprocess/types.js';
-import { fitted, type ConfigTree, type Statement } from '../tree/index.js';
+import { fitted, NO_STATEMENTS, type ConfigTree, type Statement } from '../tree/index.js';
 import type { NameSource } from '../scripts/analyze.js';
 import type { ScriptCall } from '../scripts/store.js';
 import { compareVersions, type Version } from '../versions/version.js';
@@ -125,8 +125,6 @@ const hooksUnder = perStatement((top: Statement): Statement[] => {
   // Kept for as long as the statement (one list per top-level statement): at its size.
   return fitted(out, NO_STATEMENTS);
 });
-
-const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
 
 /** Hooks that use word 1 only (user and group come from a `user` keyword). */
 const COMMAND_ONLY = new Set(['script', 'misc_path']);

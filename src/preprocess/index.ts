@@ -367,11 +367,7 @@ class LiteralWordsLine extends SourceToken implements WordsLine {
   }
 
   get tokens(): Token[] {
-    const rest = this.rest;
-    if (rest === null) return [this];
-    if (this.at < 0) return [this, ...(rest as Token[])];
-    if (typeof rest === 'string') return [this, this.word(0)];
-    return rest.length === 2 ? [this, this.word(0), this.word(1)] : [this, this.word(0), this.word(1), this.word(2)];
+    return this.rest === null ? [this] : [this, ...this.args];
   }
 
   /** The i-th word after the first of a line made by plainLine(). */

@@ -94,7 +94,8 @@ export interface SkippedBlock {
   topIndex: number;
 }
 
-const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
+/** No statements: shared and frozen (a leaf's children, and empty statement lists the models keep). */
+export const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
 const NO_LINES: LogicalLine[] = Object.freeze([]) as unknown as LogicalLine[];
 
 /**
@@ -432,27 +433,39 @@ export function buildTree(lines: LogicalLine[], table: KeywordTable): ConfigTree
 }
 
 /**
+ * A tree whose list of all its statements is made the first time it is asked for: eachOfTree()
+ * walks it without the list (PlainTree, PassTree).
+ */
+abstract class ListedWhenAsked implements ConfigTree {
+  abstract readonly top: Statement[];
+  abstract readonly issues: StructureIssue[];
+  abstract readonly braces: BraceBalance;
+  abstract readonly skipped: SkippedBlock[];
+  private list: Statement[] | undefined;
+
+  get all(): Statement[] {
+    if (this.list) return this.list;
+    const out: Statement[] = [];
+    eachOfTree(this, (st) => {
+      out.push(st);
+    });
+    return (this.list = out);
+  }
+}
+
+/**
  * The tree of one pass read alone: its statements in tree order are its blocks walked depth
  * first (eachOfTree), and the list of them all is made only when asked (10,000 instances: a
  * list of 145,000, with the copies left behind as it grew).
  */
-class PlainTree implements ConfigTree {
-  private list: Statement[] | undefined;
-
+class PlainTree extends ListedWhenAsked {
   constructor(
     readonly top: Statement[],
     readonly issues: StructureIssue[],
     readonly braces: BraceBalance,
     readonly skipped: SkippedBlock[],
-  ) {}
-
-  get all(): Statement[] {
-    if (this.list) return this.list;
-    const out: Statement[] = [];
-    this.walk((st) => {
-      out.push(st);
-    });
-    return (this.list = out);
+  ) {
+    super();
   }
 
   /** `f` for every statement in tree order, with its index (that of `all`), without the list. */
@@ -557,8 +570,7 @@ export interface StatementRuns {
  * the runs (src/model/memo forEachStatement). 1173.conf: three lists of 213,000 statements that
  * differed from the shared tree's by one statement each, 5 MB of fresh memory.
  */
-class PassTree implements ConfigTree {
-  private list: Statement[] | undefined;
+class PassTree extends ListedWhenAsked {
   readonly shared = true;
 
   constructor(
@@ -567,15 +579,8 @@ class PassTree implements ConfigTree {
     readonly runs: StatementRuns,
     readonly braces: BraceBalance,
     readonly skipped: SkippedBlock[],
-  ) {}
-
-  get all(): Statement[] {
-    if (this.list) return this.list;
-    const out: Statement[] = [];
-    eachOfRuns(this.runs, (st) => {
-      out.push(st);
-    });
-    return (this.list = out);
+  ) {
+    super();
   }
 }
 
