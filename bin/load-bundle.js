@@ -13,6 +13,10 @@ const { createRequire } = require('node:module');
 const BUNDLE = path.join(__dirname, '..', 'dist', 'src', 'cli', 'index.bundle.cjs');
 const CACHE = path.join(__dirname, '..', 'dist', 'src', 'cli', 'index.bundle.cache');
 
+/** What the bundle file starts and ends with: the function Node's CommonJS loader wraps a module in. */
+const BUNDLE_WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
+const BUNDLE_WRAPPER_END = '});';
+
 /**
  * The bundle's exports and the vm.Script that ran it (script.cachedDataRejected: true when V8
  * refused the cache, undefined when none was given). useCache false: compile without the cache
@@ -30,12 +34,13 @@ function loadBundle(useCache) {
       cachedData = undefined;
     }
   }
-  // The wrapper Node's CommonJS loader puts around a module, on the same line (line numbers hold).
-  const wrapped = '(function (exports, require, module, __filename, __dirname) { ' + source + '\n});';
-  const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData });
+  // The file is a function (scripts/bundle.mjs writes BUNDLE_WRAPPER_START and _END around the
+  // bundle): compiled as read, without a copy of the source with a wrapper added.
+  if (!source.startsWith(BUNDLE_WRAPPER_START)) throw new Error(`${BUNDLE} is not a build of this version (npm run build)`);
+  const script = new vm.Script(source, { filename: BUNDLE, cachedData });
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
   return { exports: mod.exports, script };
 }
 
-module.exports = { loadBundle, BUNDLE, CACHE };
+module.exports = { loadBundle, BUNDLE, CACHE, BUNDLE_WRAPPER_START, BUNDLE_WRAPPER_END };
