@@ -36,7 +36,8 @@ function loadBundle(useCache) {
   }
   // The file is a function (scripts/bundle.mjs writes BUNDLE_WRAPPER_START and _END around the
   // bundle): compiled as read, without a copy of the source with a wrapper added.
-  if (!source.startsWith(BUNDLE_WRAPPER_START)) throw new Error(`${BUNDLE} is not a build of this version (npm run build)`);
+  if (!source.startsWith(BUNDLE_WRAPPER_START))
+    throw new Error(`${BUNDLE} is not a build of this version (npm run build)`);
   const script = new vm.Script(source, { filename: BUNDLE, cachedData });
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));

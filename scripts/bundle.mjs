@@ -75,8 +75,7 @@ await build({
   // compiles and calls it): a wrapper added to the text at run time made V8 copy the 840 KB
   // source once more to flatten it (~200 fresh pages on every run).
   banner: {
-    js:
-      `${BUNDLE_WRAPPER_START} ` + "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;",
+    js: `${BUNDLE_WRAPPER_START} ` + "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;",
   },
   footer: { js: BUNDLE_WRAPPER_END },
   supported: { 'dynamic-import': false },
