@@ -109,6 +109,15 @@ describe('the built command', () => {
     fs.rmSync(cache);
     const none = copy();
     expect([none.status, none.stderr, none.stdout]).toEqual([0, '', want.stdout]);
+    // A bundle of another build (one that is not the function bin/load-bundle.js calls, as before
+    // the wrapper went into the file): one line saying what to do, exit 2, no stack trace.
+    const bundle = path.join(dir, 'dist', 'src', 'cli', 'index.bundle.cjs');
+    fs.writeFileSync(bundle, 'module.exports = {};\n');
+    const other = copy();
+    expect([other.status, other.stdout]).toEqual([2, '']);
+    expect(other.stderr).toBe(
+      `keepalived-lint: cannot start: ${bundle} is not a build of this version (npm run build)\n`,
+    );
   });
 
   it('lints without loading node:child_process, node:worker_threads or node:crypto (loaded on first use)', () => {
