@@ -6,7 +6,7 @@
  *   global_defs { vrrp_version 3 }  vrrp_instance A { virtual_ipaddress { 192.0.2.1 } }
  *   -> { name: 'A', version: 3, versionFrom: { kind: 'global', at: <vrrp_version> }, strict: false, ... }
  */
-import { fitted, NO_STATEMENTS, type ConfigTree, type Statement } from '../tree/index.js';
+import { fitted, type ConfigTree, type Statement } from '../tree/index.js';
 import { compareVersions, formatVersion, type Version } from '../versions/version.js';
 import { vrrpInstances, type VrrpInstance } from './vrrp.js';
 import { perTree } from './memo.js';
@@ -232,7 +232,7 @@ function deriveInstanceBasics(s: InstanceSettings): InstanceBasics {
     vridStatement,
     interface: iface,
     unicastSrc,
-    unicastKeywords: fitted(unicastKeywords, NO_STATEMENTS),
+    unicastKeywords: fitted(unicastKeywords),
     peers,
     faultNoPeer,
     vips,

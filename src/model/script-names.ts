@@ -72,10 +72,8 @@ const interfacesUnder = perStatement((top: Statement): string[] => {
     for (let j = 0; j < st.values.length; j++) addDevs(st.values[j]!.tokens, add);
   });
   // Kept for as long as the statement (one list per top-level statement): at its size.
-  return fitted(out, NO_NAMES);
+  return fitted(out);
 });
-
-const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];
 
 /** The word after each `dev` (virtual_ipaddress, routes). */
 function addDevs(words: readonly { text: string }[], add: (name: string) => void): void {
@@ -117,7 +115,7 @@ const usersUnder = perStatement((top: Statement): string[] => {
     if ((kw === 'script_user' || kw === 'user') && st.args[0]) out.push(st.args[0].text);
     if (kw.endsWith('notify_fifo') && st.args[1]) out.push(st.args[1].text);
   });
-  return fitted(out, NO_NAMES);
+  return fitted(out);
 });
 
 /** useradd's NAME_REGEX, relaxed to upper case: what an account name can look like. */

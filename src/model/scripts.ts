@@ -9,7 +9,7 @@
  *        args: [--site, dc1], nameSource: { kind: 'argv', position: 4 } }   (TYPE $3, NAME $4)
  */
 import type { Expansion, Origin } from '../preprocess/types.js';
-import { fitted, NO_STATEMENTS, type ConfigTree, type Statement } from '../tree/index.js';
+import { fitted, noItems, type ConfigTree, type Statement } from '../tree/index.js';
 import type { NameSource } from '../scripts/analyze.js';
 import type { ScriptCall } from '../scripts/store.js';
 import { compareVersions, type Version } from '../versions/version.js';
@@ -24,7 +24,7 @@ function argvSource(position: number): NameSource {
 }
 
 /** The words of a line that has none (args, ignored: shared, frozen). */
-const NO_WORDS: ScriptWord[] = Object.freeze([]) as unknown as ScriptWord[];
+const NO_WORDS = noItems<ScriptWord>();
 
 export interface ScriptWord {
   text: string;
@@ -123,7 +123,7 @@ const hooksUnder = perStatement((top: Statement): Statement[] => {
     if (ANY_HOOK.has(st.keyword.text)) out.push(st);
   });
   // Kept for as long as the statement (one list per top-level statement): at its size.
-  return fitted(out, NO_STATEMENTS);
+  return fitted(out);
 });
 
 /** Hooks that use word 1 only (user and group come from a `user` keyword). */

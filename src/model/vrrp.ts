@@ -34,9 +34,6 @@ export interface VrrpInstance {
 
 export const vrrpInstances = perTree(deriveVrrpInstances);
 
-const NO_ADDRESSES: AddressRef[] = Object.freeze([]) as unknown as AddressRef[];
-const NO_ROUTES: RouteLine[] = Object.freeze([]) as unknown as RouteLine[];
-
 function deriveVrrpInstances(tree: ConfigTree): VrrpInstance[] {
   const out: VrrpInstance[] = [];
   for (const st of tree.top) {
@@ -64,9 +61,9 @@ function deriveVrrpInstances(tree: ConfigTree): VrrpInstance[] {
     out.push({
       statement: st,
       name: st.args[0]?.text ?? '',
-      addresses: fitted(addresses, NO_ADDRESSES),
+      addresses: fitted(addresses),
       nativeIpv6,
-      routes: fitted(routes, NO_ROUTES),
+      routes: fitted(routes),
     });
   }
   return out;

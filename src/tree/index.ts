@@ -94,9 +94,16 @@ export interface SkippedBlock {
   topIndex: number;
 }
 
-/** No statements: shared and frozen (a leaf's children, and empty statement lists the models keep). */
-export const NO_STATEMENTS: Statement[] = Object.freeze([]) as unknown as Statement[];
-const NO_LINES: LogicalLine[] = Object.freeze([]) as unknown as LogicalLine[];
+/** The one empty list, shared and frozen (read-only, as every list the tree and the models keep). */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** The shared, frozen empty list, as a list of T: what a list kept as long as the tree is when empty. */
+export function noItems<T>(): T[] {
+  return NONE as unknown as T[];
+}
+
+const NO_STATEMENTS = noItems<Statement>();
+const NO_LINES = noItems<LogicalLine>();
 
 /**
  * A statement: what it takes from its line is read from the line (its keyword and args: the
@@ -189,18 +196,18 @@ class ValueBlockStatement extends BlockStatement {
   }
 
   set values(lines: LogicalLine[]) {
-    this.data = lines.length === 1 ? lines[0]! : fitted(lines, NO_LINES);
+    this.data = lines.length === 1 ? lines[0]! : fitted(lines);
   }
 }
 
 /**
  * A list built by push() has room for 17 entries from the first: kept as long as the tree, a block
  * of 4 statements took 152 bytes (60,000 such blocks in 1173.conf). Short lists are kept at their
- * size, and an empty one is `none` (a shared, frozen empty list). For any list kept as long as
- * the tree (the rule models too).
+ * size, and an empty one is noItems() (the shared, frozen empty list). For any list kept as long
+ * as the tree (the rule models too).
  */
-export function fitted<T>(list: T[], none: T[]): T[] {
-  if (list.length === 0) return none;
+export function fitted<T>(list: T[]): T[] {
+  if (list.length === 0) return noItems();
   return list.length < 16 ? list.slice() : list;
 }
 
@@ -402,7 +409,7 @@ class Builder {
     this.expectOpen(st, 'missing-open');
     const scope = this.table.scopeOf(def) ?? { path: def.path, keywords: new Map() };
     const r = this.block(scope, st, depth + 1);
-    st.children = fitted(r.statements, NO_STATEMENTS);
+    st.children = fitted(r.statements);
     if (r.close) st.close = r.close;
   }
 
