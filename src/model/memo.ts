@@ -45,10 +45,3 @@ export function perStatement<T>(derive: (st: Statement) => T): (st: Statement, t
 export function forEachStatement(tree: ConfigTree, f: (st: Statement, index: number) => void): void {
   eachOfTree(tree, f);
 }
-
-/** A statement and every statement under it, in tree order (that of ConfigTree.all). */
-export function eachUnder(st: Statement, f: (st: Statement) => void): void {
-  f(st);
-  const kids = st.children;
-  for (let i = 0; i < kids.length; i++) eachUnder(kids[i]!, f);
-}

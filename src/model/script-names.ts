@@ -11,8 +11,8 @@
  * The English of that evidence (nameEvidence) lives in rules/script-name-argument.ts.
  */
 import type { Origin } from '../preprocess/types.js';
-import { fitted, type ConfigTree, type Statement } from '../tree/index.js';
-import { eachUnder, perStatement } from './memo.js';
+import { eachUnder, fitted, type ConfigTree, type Statement } from '../tree/index.js';
+import { perStatement } from './memo.js';
 import { collectReferences } from './references.js';
 import type { ScriptRef } from './scripts.js';
 import { parseAddress } from './values.js';

@@ -9,12 +9,12 @@
  *        args: [--site, dc1], nameSource: { kind: 'argv', position: 4 } }   (TYPE $3, NAME $4)
  */
 import type { Expansion, Origin } from '../preprocess/types.js';
-import { fitted, noItems, type ConfigTree, type Statement } from '../tree/index.js';
+import { eachUnder, fitted, noItems, type ConfigTree, type Statement } from '../tree/index.js';
 import type { NameSource } from '../scripts/analyze.js';
 import type { ScriptCall } from '../scripts/store.js';
 import { compareVersions, type Version } from '../versions/version.js';
 import { readCommandLine, type ArgvWord } from './script-command.js';
-import { eachUnder, perStatement, perTree } from './memo.js';
+import { perStatement, perTree } from './memo.js';
 import { ignoredRepeats } from './single-valued.js';
 
 /** `$N` as a NameSource: one shared, frozen object per position (10,000 notify lines: 10,000 alike). */

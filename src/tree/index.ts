@@ -478,14 +478,8 @@ class PlainTree extends ListedWhenAsked {
   /** `f` for every statement in tree order, with its index (that of `all`), without the list. */
   walk(f: (st: Statement, index: number) => void): void {
     let j = 0;
-    const visit = (list: Statement[]): void => {
-      for (let i = 0; i < list.length; i++) {
-        const st = list[i]!;
-        f(st, j++);
-        if (st.children.length) visit(st.children);
-      }
-    };
-    visit(this.top);
+    const g = (st: Statement): void => f(st, j++);
+    for (let i = 0; i < this.top.length; i++) eachUnder(this.top[i]!, g);
   }
 }
 
@@ -599,6 +593,13 @@ export function eachOfRuns(runs: StatementRuns, f: (st: Statement, index: number
     if ('from' in p) for (let i = p.from; i < p.to; i++) f(shared[i]!, j++);
     else for (let i = 0; i < p.length; i++) f(p[i]!, j++);
   }
+}
+
+/** A statement and every statement under it, in tree order (that of ConfigTree.all). */
+export function eachUnder(st: Statement, f: (st: Statement) => void): void {
+  f(st);
+  const kids = st.children;
+  for (let i = 0; i < kids.length; i++) eachUnder(kids[i]!, f);
 }
 
 /** Walk statements depth-first, in source order. */
