@@ -583,6 +583,28 @@ interface Replay {
   lines: LogicalLine[];
   words: number;
   bytes: number;
+  /**
+   * Its braces as keepalived's count sees them from a count of `low` or more: the count goes `rise`
+   * above where it began at most and ends `net` from it; `low` is how far below where it began a
+   * `}` would take it (null: the lines hold no brace).
+   */
+  braces: { rise: number; net: number; low: number } | null;
+}
+
+/** A reading's braces (Replay.braces), worked out once when it is kept. */
+function braceProfile(lines: readonly LogicalLine[]): Replay['braces'] {
+  let depth = 0;
+  let rise = 0;
+  let low = 0;
+  let any = false;
+  for (let i = 0; i < lines.length; i++) {
+    const kind = lines[i]!.kind;
+    if (kind === 'words') continue;
+    any = true;
+    if (kind === 'open') rise = Math.max(rise, ++depth);
+    else low = Math.min(low, --depth);
+  }
+  return any ? { rise, net: depth, low } : null;
 }
 
 /**
@@ -1308,14 +1330,16 @@ class Preprocessor {
     if (!this.recording) this.defsRead.length = 0;
     if (!keep) return;
     this.replayCount++;
+    const given = this.lines.slice(lines);
     const r: Replay = {
       place,
       conditional,
       conditionalAfter: this.conditionalLine,
       defs,
-      lines: this.lines.slice(lines),
+      lines: given,
       words: this.words - words,
       bytes: this.wordBytes - bytes,
+      braces: braceProfile(given),
     };
     const names: string[] = [];
     for (let i = 0; i < defs.length; i += 3) names.push(defs[i] as string);
@@ -1410,10 +1434,20 @@ class Preprocessor {
     if (this.wordsCap(r.words, r.bytes) !== null) return false;
     let depth = this.braceDepth;
     const lines = r.lines;
-    for (let i = 0; i < lines.length; i++) {
-      const kind = lines[i]!.kind;
-      if (kind === 'open' && ++depth > MAX_BRACE_DEPTH) return false;
-      if (kind === 'close' && depth > 0) depth--;
+    const braces = r.braces;
+    if (braces) {
+      if (depth + braces.low >= 0) {
+        if (depth + braces.rise > MAX_BRACE_DEPTH) return false;
+        depth += braces.net;
+      } else {
+        // A `}` the count cannot take below zero (it stays at 0, as keepalived's): line by line.
+        for (let i = 0; i < lines.length; i++) {
+          const kind = lines[i]!.kind;
+          if (kind === 'open' && ++depth > MAX_BRACE_DEPTH) return false;
+          if (kind === 'close' && depth > 0) depth--;
+        }
+      }
+      this.bracesGivenAgain = true;
     }
     this.words += r.words;
     this.wordBytes += r.bytes;
@@ -1425,11 +1459,7 @@ class Preprocessor {
     // 1173.conf, 19,000 a pass in an LVS config, each a copy kept as long as the tree); only the
     // readers of a brace out of place tell braces apart by object, and the loader gives each its
     // own then (withOwnBraces).
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (l.kind !== 'words') this.bracesGivenAgain = true;
-      this.lines.push(l);
-    }
+    for (let i = 0; i < lines.length; i++) this.lines.push(lines[i]!);
     // An enclosing reading being recorded holds only while these definitions do.
     if (this.recording) for (let i = 0; i < r.defs.length; i++) this.defsRead.push(r.defs[i]);
     return true;
