@@ -23,16 +23,31 @@ const BUNDLE_WRAPPER_END = '});';
  * (the build, which makes it).
  */
 function loadBundle(useCache) {
-  // esbuild writes ASCII (it escapes any other character; scripts/code-cache.mjs checks): read as
-  // latin1, which gives the same string without decoding UTF-8 (~190 fewer pages touched).
-  const source = fs.readFileSync(BUNDLE, 'latin1');
-  let cachedData;
+  // The bundle and its cache are read into one buffer, one after the other: each file in a buffer of
+  // its own made ~200 more fresh pages (memory the first touch of which costs time) on every run.
+  const bundle = fs.openSync(BUNDLE, 'r');
+  let cache = null;
   if (useCache !== false) {
     try {
-      cachedData = fs.readFileSync(CACHE);
+      cache = fs.openSync(CACHE, 'r');
     } catch {
-      cachedData = undefined;
+      cache = null;
     }
+  }
+  let source;
+  let cachedData;
+  try {
+    const bundleSize = fs.fstatSync(bundle).size;
+    const cacheSize = cache === null ? 0 : fs.fstatSync(cache).size;
+    const buffer = Buffer.allocUnsafeSlow(Math.max(bundleSize, cacheSize));
+    // esbuild writes ASCII (it escapes any other character; scripts/code-cache.mjs checks): read as
+    // latin1, which gives the same string without decoding UTF-8 (~190 fewer pages touched).
+    source = buffer.toString('latin1', 0, readInto(bundle, buffer));
+    // V8 reads the cache while it compiles (below), before anything else can use the buffer.
+    if (cache !== null) cachedData = buffer.subarray(0, readInto(cache, buffer));
+  } finally {
+    fs.closeSync(bundle);
+    if (cache !== null) fs.closeSync(cache);
   }
   // The file is a function (scripts/bundle.mjs writes BUNDLE_WRAPPER_START and _END around the
   // bundle): compiled as read, without a copy of the source with a wrapper added.
@@ -42,6 +57,17 @@ function loadBundle(useCache) {
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
   return { exports: mod.exports, script };
+}
+
+/** Reads the file open as `fd` into `buffer` (up to its length); the number of bytes read. */
+function readInto(fd, buffer) {
+  let n = 0;
+  while (n < buffer.length) {
+    const got = fs.readSync(fd, buffer, n, buffer.length - n, null);
+    if (got === 0) break;
+    n += got;
+  }
+  return n;
 }
 
 module.exports = { loadBundle, BUNDLE, CACHE, BUNDLE_WRAPPER_START, BUNDLE_WRAPPER_END };
