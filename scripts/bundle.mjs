@@ -59,10 +59,29 @@ const lazyChildProcess = {
   },
 };
 
+// `import * as path from 'node:path'` in ~40 modules of src/ became as many copies of node:path's
+// exports (esbuild's __toESM, a getter per export) when each module first loaded, and 9 of node:fs's
+// ~100. Each of the two is one module of the bundle instead, which re-exports the Node.js module
+// once, and that every import of it shares: loading the bundle allocates 0.6 MB less (4.5 -> 3.9),
+// ~1 ms a run (30 paired runs).
+const sharedBuiltins = {
+  name: 'shared-builtins',
+  setup(b) {
+    const shim = 'shared-builtin';
+    b.onResolve({ filter: /^node:(path|fs)$/ }, (args) =>
+      args.namespace === shim ? { path: args.path, external: true } : { path: args.path, namespace: shim },
+    );
+    b.onLoad({ filter: /.*/, namespace: shim }, (args) => ({
+      contents: `export * from '${args.path}';`,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   ...common,
   entryPoints: { 'index.bundle': 'src/cli/index.ts' },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, sharedBuiltins],
   // The shell parser's runtime is in this bundle (its CommonJS build: the ES one reaches for
   // import.meta and require), so the code cache covers it: a run that reads a script neither
   // resolves the package nor compiles its 3,000 lines. Its top level runs on first use only.
