@@ -1178,7 +1178,7 @@ class Preprocessor {
         return;
       }
       const place = { source: rest, chain: via, file: rest.file, sf, via, depth };
-      this.remembered(place, () => this.content(sf, rest, via, depth));
+      this.remembered(place, null);
       return;
     }
     const head = heads[i]!;
@@ -1277,23 +1277,31 @@ class Preprocessor {
     depth: number,
   ): void {
     if (depth > 20 || this.stopped) return;
-    this.remembered({ source: l, chain, file, sf, via, depth }, () => {
-      const e = withoutComments(MappedText.synthetic(l.text, file, use, chain));
-      if (!e.length) return;
-      const first = e.text.charCodeAt(0);
-      if (first === 0x40 /* @ */ || first === 0x24 /* $ */ || first === 0x7e /* ~ */) {
-        this.logicalText(sf, e, via, depth);
-        return;
-      }
-      this.conditionalLine = false;
-      this.content(sf, e, via, depth);
-      this.conditionalLine = false;
-    });
+    this.remembered({ source: l, chain, file, sf, via, depth }, use);
+  }
+
+  /** Read `place` (what remembered() reads): a ~SEQ's rest (`use` null), or a definition's value line used at `use`. */
+  private readPlace(place: ReadPlace, use: Origin | null): void {
+    const { sf, via, depth } = place;
+    if (!use) {
+      this.content(sf, place.source, via, depth);
+      return;
+    }
+    const e = withoutComments(MappedText.synthetic(place.source.text, place.file, use, place.chain));
+    if (!e.length) return;
+    const first = e.text.charCodeAt(0);
+    if (first === 0x40 /* @ */ || first === 0x24 /* $ */ || first === 0x7e /* ~ */) {
+      this.logicalText(sf, e, via, depth);
+      return;
+    }
+    this.conditionalLine = false;
+    this.content(sf, e, via, depth);
+    this.conditionalLine = false;
   }
 
   /**
-   * Read `place.source` (a value line of a multi-line definition, or what follows a ~SEQ) with
-   * `read`, or give again what it gave when it was read before at the same place (ReadPlace) with
+   * Read `place.source` (a value line of a multi-line definition used at `use`, or what follows a
+   * ~SEQ: readPlace), or give again what it gave when it was read before at the same place (ReadPlace) with
    * the same definitions. A ~SEQ reads the same text at the same place over and
    * over (1173.conf: 30,000 real servers of nine lines, from 100 values of the sequence): the
    * lines it gave are given again (the same lines of words, new brace lines: replay()) instead of
@@ -1302,7 +1310,7 @@ class Preprocessor {
    * anything else is read every time. A reading kept while an enclosing one records counts for
    * it: its lines and what it looked up are the enclosing reading's too.
    */
-  private remembered(place: ReadPlace, read: () => void): void {
+  private remembered(place: ReadPlace, use: Origin | null): void {
     let byText = this.replays.get(place.chain);
     const slot = byText?.get(place.source.text);
     const kept = slot && this.findReplay(slot, place);
@@ -1315,7 +1323,8 @@ class Preprocessor {
     const conditional = this.conditionalLine;
     this.recording++;
     try {
-      read();
+      // (What is read is told by `use`, not by a closure: one was made for every ~SEQ value read.)
+      this.readPlace(place, use);
     } finally {
       this.recording--;
     }
