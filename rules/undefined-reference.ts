@@ -69,8 +69,13 @@ export const rule = defineRule({
         const refs = collectReferences(ctx.tree);
         // Definitions by kind and name, in file order: one lookup per reference.
         const byName = new Map<string, Definition[]>();
-        for (const d of refs.definitions)
-          byName.set(`${d.kind}\0${d.name}`, [...(byName.get(`${d.kind}\0${d.name}`) ?? []), d]);
+        for (const d of refs.definitions) {
+          const key = `${d.kind}\0${d.name}`;
+          const list = byName.get(key);
+          // (Added to in place: a copy per definition was quadratic in a name defined over and over.)
+          if (list) list.push(d);
+          else byName.set(key, [d]);
+        }
         for (const r of refs.references) {
           // keepalived reports an unknown BFD_CHECK name at the block's end; not checked here yet.
           if (r.owner?.keyword.text === 'BFD_CHECK') continue;

@@ -443,6 +443,22 @@ describe('work budget: findings per rule and file', () => {
   });
 });
 
+describe('work budget: a name defined over and over', () => {
+  it('30,000 vrrp_script blocks of one name: linted in bounded time (it was quadratic: 33 s)', () => {
+    const block = 'vrrp_script chk {\n    script "/bin/true"\n}\n';
+    const conf = write(
+      'redefined/etc/keepalived/keepalived.conf',
+      `global_defs {\n    priorty 1\n}\n${block.repeat(30_000)}`,
+    );
+    const { findings } = lintBomb(conf);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    // The repeats are reported, up to the cap of findings per rule and file.
+    const repeats = findings.filter((d) => d.ruleId === 'duplicate-name');
+    expect(repeats.length).toBeGreaterThan(0);
+    expect(repeats.length).toBeLessThanOrEqual(MAX_FINDINGS_PER_RULE_AND_FILE);
+  });
+});
+
 describe('work budget: the findings kept are the first by position, whatever order a rule reports in', () => {
   // A cross-statement rule reports from its end() hook, here the last statement first.
   const backwards: Rule = {
