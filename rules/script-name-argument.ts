@@ -49,8 +49,11 @@ export const rule = defineRule({
         const passing = new Map<string, { call: (typeof calls)[number]; i: number }[]>();
         for (const call of calls) {
           call.cmd.argv.forEach((w, i) => {
-            if (i > 0 && all.has(w.text))
-              passing.set(key(call, i), [...(passing.get(key(call, i)) ?? []), { call, i }]);
+            if (i === 0 || !all.has(w.text)) return;
+            const k = key(call, i);
+            const list = passing.get(k);
+            if (list) list.push({ call, i });
+            else passing.set(k, [{ call, i }]);
           });
         }
         const related = (name: string, message: string): Related[] => {

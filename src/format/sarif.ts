@@ -220,7 +220,11 @@ class Fingerprints {
 /** A fix as SARIF 2.1.0 §3.55: per file, the regions replaced and their new text. */
 function sarifFix(f: FileFix, cwd: string) {
   const byFile = new Map<string, FileFix['edits']>();
-  for (const e of f.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const e of f.edits) {
+    const list = byFile.get(e.file);
+    if (list) list.push(e);
+    else byFile.set(e.file, [e]);
+  }
   return {
     description: { text: f.message },
     artifactChanges: [...byFile].map(([file, edits]) => ({

@@ -87,7 +87,11 @@ export async function analyze(s: LintSettings, task: LintTask): Promise<LintResu
   const resolver = new OptionsResolver(host, s.known);
   const { options, effective } = resolver.resolve(entry, s.cli);
   const configProblems = new Map<string, { line: number; column: number; message: string }[]>();
-  for (const p of resolver.problems) configProblems.set(p.file, [...(configProblems.get(p.file) ?? []), p]);
+  for (const p of resolver.problems) {
+    const list = configProblems.get(p.file);
+    if (list) list.push(p);
+    else configProblems.set(p.file, [p]);
+  }
   const diagnostics = new Map<string, Diagnostic[]>();
   const result = (loaded: LoadedConfig | null): LintResult => ({
     entry,
@@ -113,7 +117,11 @@ export async function analyze(s: LintSettings, task: LintTask): Promise<LintResu
   const loaded = isLoadedConfig(r) ? r : null;
   if (loaded) for (const f of loaded.files.keys()) diagnostics.set(f, []);
   diagnostics.set(entry, diagnostics.get(entry) ?? []);
-  for (const x of report.results) diagnostics.set(x.file, [...(diagnostics.get(x.file) ?? []), ...x.diagnostics]);
+  for (const x of report.results) {
+    const list = diagnostics.get(x.file);
+    if (list) list.push(...x.diagnostics);
+    else diagnostics.set(x.file, [...x.diagnostics]);
+  }
   for (const e of report.errors) errorFinding(diagnostics, e.file, e.message);
   if (alone && loaded) diagnostics.set(entry, aloneFindings(loaded, diagnostics.get(entry) ?? []));
   return result(loaded);

@@ -423,7 +423,11 @@ class Analyzer {
       const index = target.childForFieldName('index');
       if (arr && index) {
         const key = this.evaluate(index);
-        if (key.k === 'lit') this.arrays.set(arr, [...(this.arrays.get(arr) ?? []), literalOf(key)]);
+        if (key.k === 'lit') {
+          const list = this.arrays.get(arr);
+          if (list) list.push(literalOf(key));
+          else this.arrays.set(arr, [literalOf(key)]);
+        }
       }
       if (valueNode) this.evaluate(valueNode);
       return;

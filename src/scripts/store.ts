@@ -132,7 +132,11 @@ export async function loadScripts<R extends ScriptCall>(
   if (wanted.size) {
     const parser = await loadShellParser();
     const byFile = new Map<ScriptFile, NameSource[]>();
-    for (const w of wanted.values()) byFile.set(w.file, [...(byFile.get(w.file) ?? []), w.source]);
+    for (const w of wanted.values()) {
+      const list = byFile.get(w.file);
+      if (list) list.push(w.source);
+      else byFile.set(w.file, [w.source]);
+    }
     for (const [f, sources] of byFile) {
       for (const [s, a] of analyseAll(parser, f.source!.text, sources)) analyses.set(key(f.path, s), a);
     }
