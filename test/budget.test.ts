@@ -459,6 +459,23 @@ describe('work budget: a name defined over and over', () => {
   });
 });
 
+describe('work budget: many instances of one VRID', () => {
+  it('10,000 unicast instances of VRID 1, each its own peer: linted in bounded time (it was quadratic)', () => {
+    const inst = (i: number) =>
+      `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n` +
+      `    unicast_src_ip 10.1.${i >> 8}.${i & 255}\n    unicast_peer {\n        10.2.${i >> 8}.${i & 255}\n    }\n` +
+      '    virtual_ipaddress {\n        192.0.2.1\n    }\n}\n';
+    const conf = write(
+      'vrid/etc/keepalived/keepalived.conf',
+      `global_defs {\n    priorty 1\n}\n${Array.from({ length: 10_000 }, (_, i) => inst(i)).join('')}`,
+    );
+    const { findings } = lintBomb(conf);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    // No two share a local address and a peer: keepalived starts them all.
+    expect(findings.filter((d) => d.ruleId === 'duplicate-vrid')).toEqual([]);
+  });
+});
+
 describe('work budget: the findings kept are the first by position, whatever order a rule reports in', () => {
   // A cross-statement rule reports from its end() hook, here the last statement first.
   const backwards: Rule = {
