@@ -447,8 +447,15 @@ function attachFindings(
     else byNode.set(p.node, [p]);
   }
   const byId = new Map(placed.map((p) => [p.element.id, p]));
+  // The findings an element carries, by rule and message: a set, not a scan of its list for each
+  // (every finding no element holds goes to the router: a scan made that quadratic).
+  const carried = new Map<GraphElement, Set<string>>();
   const carry = (e: GraphElement, d: Diagnostic) => {
-    if (e.findings.some((f) => f.ruleId === d.ruleId && f.message === d.message)) return;
+    const key = `${d.ruleId}\0${d.message}`;
+    let seen = carried.get(e);
+    if (!seen) carried.set(e, (seen = new Set(e.findings.map((f) => `${f.ruleId}\0${f.message}`))));
+    if (seen.has(key)) return;
+    seen.add(key);
     e.findings.push({
       ruleId: d.ruleId,
       severity: d.severity,
@@ -458,43 +465,149 @@ function attachFindings(
       column: d.start.column,
     });
   };
-  for (const d of input.diagnostics) {
+  // Which nodes each finding is for, then, per node, the element whose span holds it most tightly,
+  // found for all of the node's findings at once (one pass over each finding and every span of the
+  // node was quadratic: two nodes of 10,000 instances took 5 s).
+  const nodesOf = input.diagnostics.map((d) => {
     const holding = input.nodes.filter((n) => n.files.has(d.file));
     const forId = holding.filter((n) => !d.configIds || d.configIds.includes(n.configId ?? OTHER_CONFIG_ID));
-    for (const node of forId.length ? forId : holding) {
+    return forId.length ? forId : holding;
+  });
+  let vips: VipIndex | undefined;
+  const tightest = new Map<ClusterNode, (Placed | undefined)[]>();
+  for (const [node, list] of byNode) {
+    const asked: number[] = [];
+    nodesOf.forEach((nodes, k) => {
+      if (nodes.includes(node)) asked.push(k);
+    });
+    tightest.set(node, tightestHolding(list, asked, input.diagnostics));
+  }
+  for (let k = 0; k < input.diagnostics.length; k++) {
+    const d = input.diagnostics[k]!;
+    for (const node of nodesOf[k]!) {
       const list = byNode.get(node) ?? [];
-      let best: Placed | undefined;
-      let size = Infinity;
-      for (const p of list)
-        for (const s of p.spans) {
-          const inside = s.file === d.file && d.range.start >= s.start && d.range.start < Math.max(s.end, s.start + 1);
-          if (inside && s.end - s.start < size) {
-            best = p;
-            size = s.end - s.start;
-          }
-        }
-      const target = best ?? list.find((p) => p.element.kind === 'router');
+      const target = tightest.get(node)?.[k] ?? list.find((p) => p.element.kind === 'router');
       if (!target) continue;
       carry(target.element, d);
-      if (d.ruleId === 'cluster-vip-mismatch' && target.element.kind === 'instance')
-        for (const vip of unsharedVips(target.element.id, input.groups, instanceIds, edges, byId)) carry(vip, d);
+      if (d.ruleId === 'cluster-vip-mismatch' && target.element.kind === 'instance') {
+        vips ??= vipIndex(input.groups, instanceIds, edges);
+        for (const vip of unsharedVips(target.element.id, vips, byId)) carry(vip, d);
+      }
     }
   }
 }
 
+/** The VIP edges of each instance and the virtual router of each (by the instance's id). */
+interface VipIndex {
+  edges: Map<string, GraphEdge[]>;
+  groupOf: Map<string, ClusterGroup>;
+}
+
+function vipIndex(groups: ClusterGroup[], instanceIds: Map<ClusterInstance, string>, edges: GraphEdge[]): VipIndex {
+  const byFrom = new Map<string, GraphEdge[]>();
+  for (const e of edges) {
+    if (e.kind !== 'vip') continue;
+    const list = byFrom.get(e.from);
+    if (list) list.push(e);
+    else byFrom.set(e.from, [e]);
+  }
+  const groupOf = new Map<string, ClusterGroup>();
+  for (const g of groups)
+    for (const m of g.members) {
+      const id = instanceIds.get(m);
+      // The first group that has it, as a search of the groups in order would find.
+      if (id !== undefined && !groupOf.has(id)) groupOf.set(id, g);
+    }
+  return { edges: byFrom, groupOf };
+}
+
+/**
+ * For the findings `asked` (indexes of `diagnostics`): the element of `list` with the smallest span
+ * that holds the finding's start (a span of no length holds its start), the first of them in the
+ * order of `list` and of its spans on a tie; undefined when none does. By file, spans and findings
+ * in order of position, with the spans begun so far in a heap by size.
+ */
+function tightestHolding(list: Placed[], asked: number[], diagnostics: Diagnostic[]): (Placed | undefined)[] {
+  interface Held {
+    start: number;
+    end: number;
+    size: number;
+    order: number;
+    placed: Placed;
+  }
+  const spans = new Map<string, Held[]>();
+  let order = 0;
+  for (const p of list)
+    for (const s of p.spans) {
+      let inFile = spans.get(s.file);
+      if (!inFile) spans.set(s.file, (inFile = []));
+      inFile.push({
+        start: s.start,
+        end: Math.max(s.end, s.start + 1),
+        size: s.end - s.start,
+        order: order++,
+        placed: p,
+      });
+    }
+  for (const inFile of spans.values()) inFile.sort((a, b) => a.start - b.start);
+  const out: (Placed | undefined)[] = [];
+  const before = (a: Held, b: Held) => a.size < b.size || (a.size === b.size && a.order < b.order);
+  const byFile = new Map<string, number[]>();
+  for (const k of asked) {
+    const f = diagnostics[k]!.file;
+    const ks = byFile.get(f);
+    if (ks) ks.push(k);
+    else byFile.set(f, [k]);
+  }
+  for (const [file, ks] of byFile) {
+    const inFile = spans.get(file);
+    if (!inFile) continue;
+    ks.sort((a, b) => diagnostics[a]!.range.start - diagnostics[b]!.range.start);
+    const heap: Held[] = [];
+    let next = 0;
+    for (const k of ks) {
+      const at = diagnostics[k]!.range.start;
+      while (next < inFile.length && inFile[next]!.start <= at) heapPush(heap, inFile[next++]!, before);
+      // A span that ended before this finding ends before every later one too.
+      while (heap.length && heap[0]!.end <= at) heapPop(heap, before);
+      out[k] = heap[0]?.placed;
+    }
+  }
+  return out;
+}
+
+function heapPush<T>(heap: T[], x: T, before: (a: T, b: T) => boolean): void {
+  heap.push(x);
+  for (let i = heap.length - 1; i > 0; ) {
+    const up = (i - 1) >> 1;
+    if (!before(heap[i]!, heap[up]!)) break;
+    [heap[i], heap[up]] = [heap[up]!, heap[i]!];
+    i = up;
+  }
+}
+
+function heapPop<T>(heap: T[], before: (a: T, b: T) => boolean): void {
+  const last = heap.pop()!;
+  if (!heap.length) return;
+  heap[0] = last;
+  for (let i = 0; ; ) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let top = i;
+    if (l < heap.length && before(heap[l]!, heap[top]!)) top = l;
+    if (r < heap.length && before(heap[r]!, heap[top]!)) top = r;
+    if (top === i) return;
+    [heap[i], heap[top]] = [heap[top]!, heap[i]!];
+    i = top;
+  }
+}
+
 /** The VIP elements of an instance whose address is not on every peer of its virtual router. */
-function unsharedVips(
-  instanceId: string,
-  groups: ClusterGroup[],
-  instanceIds: Map<ClusterInstance, string>,
-  edges: GraphEdge[],
-  byId: Map<string, Placed>,
-): GraphElement[] {
-  const group = groups.find((g) => g.members.some((m) => instanceIds.get(m) === instanceId));
+function unsharedVips(instanceId: string, index: VipIndex, byId: Map<string, Placed>): GraphElement[] {
+  const group = index.groupOf.get(instanceId);
   if (!group) return [];
   const shared = (key: string) => group.members.every((m) => m.vips.some((v) => v.key === key));
-  return edges
-    .filter((e) => e.kind === 'vip' && e.from === instanceId)
+  return (index.edges.get(instanceId) ?? [])
     .map((e) => byId.get(e.to)!.element)
     .filter((v) => !shared(String(v.address)));
 }
