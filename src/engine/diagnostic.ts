@@ -144,7 +144,10 @@ function escapeRegExp(s: string): string {
  * whole of it opens the detail, so nothing is lost.
  */
 export function oneLine(message: string, detail: string | undefined): { message: string; detail: string | undefined } {
-  const flat = message.replace(/\s*[\r\n\t]+\s*/g, ' ').trim();
+  // A run of white space that holds a line break or a tab becomes one space. (Not /\s*[\r\n\t]+\s*/:
+  // over a long run of other white space, a quoted word of no-break spaces, it backtracked from every
+  // place in the run: 3,500 of them took 13 s a finding.)
+  const flat = message.replace(/\s+/g, (run) => (/[\r\n\t]/.test(run) ? ' ' : run)).trim();
   if (flat.length <= MAX_MESSAGE) return { message: flat, detail };
   const cut = flat.lastIndexOf(' ', MAX_MESSAGE - 1);
   const short = `${flat.slice(0, cut > MAX_MESSAGE / 2 ? cut : MAX_MESSAGE - 1)}…`;
