@@ -41,6 +41,10 @@ function effect(r: Reference, owner: string): string {
 /** A block with all its header words: `virtual_server group vsg_web`, `static_routes`. */
 const blockName = (st: Statement): string => [st.keyword, ...st.args].map((t) => t.text).join(' ');
 
+/** Undefined names that get a "did you mean", and names compared for them in all (see end()). */
+const MAX_SUGGESTED = 2_000;
+const MAX_COMPARED = 200_000;
+
 export const rule = defineRule({
   meta: {
     id: 'undefined-reference',
@@ -76,11 +80,26 @@ export const rule = defineRule({
           if (list) list.push(d);
           else byName.set(key, [d]);
         }
+        // Definitions by kind, in file order, for the suggestions.
+        const byKind = new Map<string, Definition[]>();
+        for (const d of refs.definitions) {
+          const list = byKind.get(d.kind);
+          if (list) list.push(d);
+          else byKind.set(d.kind, [d]);
+        }
+        // Each suggestion compares the name with the definitions of its kind: the first
+        // MAX_SUGGESTED undefined names get one, within MAX_COMPARED comparisons in all (every
+        // undefined name against every definition was quadratic: 2,000 took 30 s). A config with
+        // that many is not one a typo made, and past 1,000 findings of a rule in a file the rest are
+        // counted, not shown.
+        let suggested = 0;
+        let compared = 0;
         for (const r of refs.references) {
           // keepalived reports an unknown BFD_CHECK name at the block's end; not checked here yet.
           if (r.owner?.keyword.text === 'BFD_CHECK') continue;
           const named = byName.get(`${r.kind}\0${r.name}`) ?? [];
-          if (named.some((d) => !r.ordered || d.index < r.index)) continue;
+          // (In file order: the first definition is the earliest.)
+          if (named.length && (!r.ordered || named[0]!.index < r.index)) continue;
           const later = named[0];
           const owner = r.owner ? describeScope(r.owner) : blockName(r.keyword);
           const top = blockName(topBlock(r.keyword));
@@ -105,11 +124,19 @@ export const rule = defineRule({
             });
             continue;
           }
-          const same = refs.definitions.filter((d) => d.kind === r.kind);
-          const close = same.filter(
-            (d) => d.name && editDistance(d.name, r.name) <= Math.max(1, Math.floor(r.name.length / 4)),
-          );
-          const usable = close.find((d) => !r.ordered || d.index < r.index);
+          const limit = Math.max(1, Math.floor(r.name.length / 4));
+          const usable =
+            suggested++ < MAX_SUGGESTED && compared < MAX_COMPARED
+              ? byKind
+                  .get(r.kind)
+                  ?.find(
+                    (d) =>
+                      (!r.ordered || d.index < r.index) &&
+                      d.name &&
+                      compared++ < MAX_COMPARED &&
+                      editDistance(d.name, r.name, limit) <= limit,
+                  )
+              : undefined;
           const suggestion = usable ? ` (did you mean "${usable.name}", at ${ctx.where(usable.token.origin)}?)` : '';
           ctx.report({
             messageId: 'undefined',

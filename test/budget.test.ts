@@ -459,6 +459,36 @@ describe('work budget: a name defined over and over', () => {
   });
 });
 
+describe('work budget: findings that cost more than their size', () => {
+  it('2,000 track_script names defined nowhere, among 2,000 vrrp_scripts: the suggestions are bounded', () => {
+    const x = 'x'.repeat(20);
+    const names = Array.from({ length: 2000 }, (_, i) => `        u${x}${i}\n`).join('');
+    const scripts = Array.from({ length: 2000 }, (_, i) => `vrrp_script s${x}${i} {\n    script "/bin/true"\n}\n`);
+    const conf = write(
+      'suggest/etc/keepalived/keepalived.conf',
+      `global_defs {\n    priorty 1\n}\nvrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n` +
+        `    priority 100\n    virtual_ipaddress {\n        192.0.2.1\n    }\n    track_script {\n${names}    }\n}\n` +
+        scripts.join(''),
+    );
+    const { findings } = lintBomb(conf);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    expect(findings.filter((d) => d.ruleId === 'undefined-reference').length).toBeGreaterThan(0);
+  });
+
+  it('1,000 findings that quote a word of 3,500 no-break spaces (a $N of 500, used 7 times): bounded', () => {
+    const n = '\u00a0'.repeat(500);
+    const lines = `    priority 1 x${'${N}'.repeat(7)}\n`.repeat(1000);
+    const conf = write(
+      'spaces/etc/keepalived/keepalived.conf',
+      `global_defs {\n    priorty 1\n}\n$N=${n}\nvrrp_instance VI_1 {\n    interface eth0\n` +
+        `    virtual_router_id 1\n    priority 100\n    virtual_ipaddress {\n        192.0.2.1\n    }\n${lines}}\n`,
+    );
+    const { findings } = lintBomb(conf);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    expect(findings.filter((d) => d.ruleId === 'invalid-value').length).toBeGreaterThan(0);
+  });
+});
+
 describe('work budget: many instances of one VRID', () => {
   it('10,000 unicast instances of VRID 1, each its own peer: linted in bounded time (it was quadratic)', () => {
     const inst = (i: number) =>
