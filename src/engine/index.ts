@@ -398,7 +398,9 @@ function runRules(
   for (const g of groups) out.push(...g.items());
   // keepalived never reads the inside of a block it skips: only the skip itself is reported.
   const skipped = skippedBlocks(tree, target);
-  return skipped.length ? out.filter((d) => !insideSkipped(skipped, d.ruleId, d.file, d.range.start)) : out;
+  if (!skipped.length) return out;
+  const inside = insideSkipped(skipped);
+  return out.filter((d) => !inside(d.ruleId, d.file, d.range.start));
 }
 
 /** Position order of two findings of one rule in one file: offset, message, end (total, so every -j agrees). */

@@ -59,12 +59,49 @@ const STILL_READ = new Set(['syntax-error', 'include-not-found', 'include-loop',
 /**
  * Whether a finding at `offset` of `file` by `ruleId` is inside a block keepalived skips (from its
  * "{" to its "}", or to the end of the file when it is never closed), where keepalived reads nothing.
+ * Made once for a pass's skipped blocks: by file, the blocks by where they begin, and the furthest
+ * end of those that begin at or before each (a search of every block for each finding was
+ * quadratic: 20,000 skipped blocks over 40 files took 9 s).
  */
-export function insideSkipped(skipped: readonly SkippedBlock[], ruleId: string, file: string, offset: number): boolean {
-  if (STILL_READ.has(ruleId)) return false;
-  return skipped.some((b) => {
+export function insideSkipped(
+  skipped: readonly SkippedBlock[],
+): (ruleId: string, file: string, offset: number) => boolean {
+  const byFile = new Map<string, { start: number; end: number }[]>();
+  for (const b of skipped) {
     const open = b.statement.open!.origin;
     const close = b.statement.close?.origin;
-    return open.file === file && offset >= open.start && (!close || (close.file === file && offset <= close.end));
-  });
+    // A "}" in another file than the "{" holds nothing (as the search did).
+    if (close && close.file !== open.file) continue;
+    let list = byFile.get(open.file);
+    if (!list) byFile.set(open.file, (list = []));
+    list.push({ start: open.start, end: close ? close.end : Number.POSITIVE_INFINITY });
+  }
+  const starts = new Map<string, number[]>();
+  const reach = new Map<string, number[]>();
+  for (const [file, list] of byFile) {
+    list.sort((a, b) => a.start - b.start);
+    starts.set(
+      file,
+      list.map((r) => r.start),
+    );
+    let furthest = Number.NEGATIVE_INFINITY;
+    reach.set(
+      file,
+      list.map((r) => (furthest = Math.max(furthest, r.end))),
+    );
+  }
+  return (ruleId, file, offset) => {
+    if (STILL_READ.has(ruleId)) return false;
+    const s = starts.get(file);
+    if (!s) return false;
+    // The last block that begins at or before `offset`.
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach.get(file)![lo - 1]! >= offset;
+  };
 }
