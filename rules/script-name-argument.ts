@@ -4,6 +4,13 @@ import { readCommand } from '../src/model/script-command.js';
 import { configInterfaces, definitionOrigin, list, notAName, ownerNames } from '../src/model/script-names.js';
 import { editDistance } from '../src/versions/keyword-table.js';
 
+/**
+ * The calls a "foreign" finding points to (each passes its own name at the same place): the message
+ * names two; an operator needs a few, not the 10,000 a generated config has (they made hundreds of
+ * megabytes of JSON).
+ */
+const MAX_RELATED = 10;
+
 export const rule = defineRule({
   meta: {
     id: 'script-name-argument',
@@ -56,6 +63,27 @@ export const rule = defineRule({
             else passing.set(k, [{ call, i }]);
           });
         }
+        type Passing = { call: (typeof calls)[number]; i: number };
+        /** The first `n` calls that pass a defined name at `k` (a program and position), `call` left out. */
+        const othersAt = (k: string, call: (typeof calls)[number], n: number): Passing[] => {
+          const out: Passing[] = [];
+          for (const o of passing.get(k) ?? []) {
+            if (o.call === call) continue;
+            out.push(o);
+            if (out.length === n) break;
+          }
+          return out;
+        };
+        // The calls at each program and position that pass their own block's name, once per key.
+        const ownAt = new Map<string, Passing[]>();
+        const ownPassing = (k: string): Passing[] => {
+          let own = ownAt.get(k);
+          if (!own) {
+            own = (passing.get(k) ?? []).filter((o) => o.call.owners.includes(o.call.cmd.argv[o.i]!.text));
+            ownAt.set(k, own);
+          }
+          return own;
+        };
         const related = (name: string, message: string): Related[] => {
           const o = definitionOrigin(ctx.scripts.named, name);
           return o ? [{ origin: o, message }] : [];
@@ -65,15 +93,23 @@ export const rule = defineRule({
           const program = cmd.argv[0]?.text ?? '';
           cmd.argv.forEach((w, i) => {
             if (i === 0 || notAName(w.text, interfaces)) return;
-            const others = (passing.get(key(call, i)) ?? []).filter((o) => o.call !== call);
-            const at = cmd.wordOrigin(w);
-            const data = { word: w.text, program, hook: hookLabel(ref) };
-            const where = (o: (typeof others)[number]) =>
+            // Other calls are looked at up to what a finding shows of them: all of them, for each call
+            // (the same program at the same place in 10,000 instances), was quadratic.
+            const k = key(call, i);
+            const where = (o: Passing) =>
               `${hookLabel(o.call.ref)} at ${ctx.where(o.call.ref.statement.keyword.origin)} ` +
               `passes "${o.call.cmd.argv[o.i]!.text}"`;
             if (all.has(w.text)) {
-              const own = others.filter((o) => o.call.owners.includes(o.call.cmd.argv[o.i]!.text));
-              if (owners.length !== 1 || owners.includes(w.text) || !own.length) return;
+              if (owners.length !== 1 || owners.includes(w.text)) return;
+              const own: Passing[] = [];
+              for (const o of ownPassing(k)) {
+                if (o.call === call) continue;
+                own.push(o);
+                if (own.length === MAX_RELATED) break;
+              }
+              if (!own.length) return;
+              const at = cmd.wordOrigin(w);
+              const data = { word: w.text, program, hook: hookLabel(ref) };
               const other = own.map(where).slice(0, 2).join('; ');
               const rel = own.map((o) => ({
                 origin: o.call.cmd.wordOrigin(o.call.cmd.argv[o.i]!).origin,
@@ -89,6 +125,9 @@ export const rule = defineRule({
               });
               return;
             }
+            const at = cmd.wordOrigin(w);
+            const data = { word: w.text, program, hook: hookLabel(ref) };
+            const others = othersAt(k, call, 2);
             const evidence = others.length
               ? {
                   why:

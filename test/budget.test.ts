@@ -489,6 +489,27 @@ describe('work budget: findings that cost more than their size', () => {
   });
 });
 
+describe('work budget: one script called from many instances', () => {
+  it('4,000 instances whose notify_master passes a name, every other one VI_0: bounded, a few related each', () => {
+    const inst = (i: number) =>
+      `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n    priority 100\n` +
+      `    notify_master "/etc/keepalived/n.sh ${i % 2 ? 'VI_0' : `VI_${i}`}"\n}\n`;
+    const conf = write(
+      'passes/etc/keepalived/keepalived.conf',
+      `global_defs {\n    priorty 1\n}\n${Array.from({ length: 4000 }, (_, i) => inst(i)).join('')}`,
+    );
+    write('passes/etc/keepalived/n.sh', '#!/bin/sh\necho "$1"\n');
+    fs.chmodSync(path.join(tmp, 'passes/etc/keepalived/n.sh'), 0o755);
+    const r = run([conf]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.cpuMs - startupCpuMs, `took ${r.cpuMs} ms of CPU`).toBeLessThanOrEqual(BOMB_CPU_SECONDS * 1000);
+    const report = JSON.parse(r.stdout) as { results: { diagnostics: (Finding & { related?: unknown[] })[] }[] };
+    const foreign = report.results.flatMap((x) => x.diagnostics).filter((d) => d.ruleId === 'script-name-argument');
+    expect(foreign.length).toBeGreaterThan(0);
+    for (const d of foreign) expect(d.related?.length ?? 0).toBeLessThanOrEqual(10);
+  });
+});
+
 describe('work budget: many instances of one VRID', () => {
   it('10,000 unicast instances of VRID 1, each its own peer: linted in bounded time (it was quadratic)', () => {
     const inst = (i: number) =>
