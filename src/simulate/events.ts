@@ -447,7 +447,7 @@ export class Simulation {
     const hooks = new Set(['notify', `notify_${state.toLowerCase()}`]);
     const type = kind === 'vrrp_instance' ? 'INSTANCE' : 'GROUP';
     const out: Notification[] = [];
-    const refs = n.pass.refs.filter((r) => r.owner.kind === kind && r.owner.name === name && hooks.has(r.hook));
+    const refs = (hooksOf(n).get(`${kind}\0${name}`) ?? []).filter((r) => hooks.has(r.hook));
     // notify_<state> first, then notify (vrrp_notify.c runs the specific script, then the generic one).
     refs.sort((a, b) => (a.hook === 'notify' ? 1 : 0) - (b.hook === 'notify' ? 1 : 0));
     for (const ref of refs) {
@@ -458,9 +458,8 @@ export class Simulation {
       const seen = ref.hook === 'notify' ? name : ref.nameWritten ? (ref.names[0] ?? '') : '';
       out.push({ node: n.label, hook: ref.hook, ...this.analysed(n, ref, seen), argv });
     }
-    for (const fifo of fifos(n)) {
+    for (const { fifo, reader } of fifosOf(n)) {
       const line = `${type} "${name}" ${state} ${priority}`;
-      const reader = n.pass.refs.find((r) => r.owner.kind === 'global_defs' && r.hook === `${fifo.hook}_script`);
       const a = reader?.command ? this.analysed(n, reader, name) : { script: fifo.path, handled: true, branch: null };
       out.push({
         node: n.label,
@@ -501,6 +500,39 @@ export class Simulation {
 }
 
 /** notify_fifo (every event) and vrrp_notify_fifo (VRRP events) of global_defs: both get the VRRP lines. */
+/**
+ * A node's script references by the block that owns them, and its FIFOs with the script that reads
+ * each: worked out once per node (they were searched among all of its references and top-level
+ * statements for every notification: two nodes of 10,000 instances took minutes).
+ */
+const hookIndex = new WeakMap<ClusterNode, Map<string, ScriptRef[]>>();
+function hooksOf(n: ClusterNode): Map<string, ScriptRef[]> {
+  let byOwner = hookIndex.get(n);
+  if (byOwner) return byOwner;
+  byOwner = new Map();
+  for (const r of n.pass.refs) {
+    const k = `${r.owner.kind}\0${r.owner.name}`;
+    const list = byOwner.get(k);
+    if (list) list.push(r);
+    else byOwner.set(k, [r]);
+  }
+  hookIndex.set(n, byOwner);
+  return byOwner;
+}
+
+const fifoIndex = new WeakMap<ClusterNode, { fifo: { hook: string; path: string }; reader: ScriptRef | undefined }[]>();
+function fifosOf(n: ClusterNode): { fifo: { hook: string; path: string }; reader: ScriptRef | undefined }[] {
+  let out = fifoIndex.get(n);
+  if (!out) {
+    out = fifos(n).map((fifo) => ({
+      fifo,
+      reader: n.pass.refs.find((r) => r.owner.kind === 'global_defs' && r.hook === `${fifo.hook}_script`),
+    }));
+    fifoIndex.set(n, out);
+  }
+  return out;
+}
+
 function fifos(n: ClusterNode): { hook: string; path: string }[] {
   const globals = n.pass.tree.top.filter((t) => t.def && t.keyword.text === 'global_defs').flatMap((t) => t.children);
   const out: { hook: string; path: string }[] = [];
