@@ -24,6 +24,9 @@ interface Site {
   calls: Map<string, Related>;
 }
 
+/** The callers of a script a finding points to (its message names three and counts the rest). */
+const MAX_RELATED = 10;
+
 export const rule = defineRule({
   meta: {
     id: 'script-unknown-name',
@@ -92,8 +95,19 @@ export const rule = defineRule({
     },
   },
   create(ctx) {
-    /** "notify of vrrp_instance gw at x.conf:3:5 (passes "gw")", once per config line. */
+    /**
+     * "notify of vrrp_instance gw at x.conf:3:5 (passes "gw")", once per config line; once per list
+     * of callers (the literals of a script share theirs: scriptCallers), and at most MAX_RELATED of
+     * them as related locations (10,000 callers of one script, each at every literal it compares,
+     * made hundreds of megabytes of JSON).
+     */
+    const described = new WeakMap<Caller[], { text: string; related: Related[] }>();
     const describe = (callers: Caller[]): { text: string; related: Related[] } => {
+      let known = described.get(callers);
+      if (!known) described.set(callers, (known = describeAll(callers)));
+      return known;
+    };
+    const describeAll = (callers: Caller[]): { text: string; related: Related[] } => {
       const seen = new Map<string, { line: string; origin: Origin; ref: ScriptRef }>();
       for (const { ref: c, passes: names } of callers) {
         const at = ctx.where(c.statement.keyword.origin);
@@ -109,11 +123,21 @@ export const rule = defineRule({
           .slice(0, 3)
           .map((s) => s.line)
           .join(', ')}${more}`,
-        related: all.map((s) => ({ origin: s.origin, message: `the script is called here (${hookLabel(s.ref)})` })),
+        related: all
+          .slice(0, MAX_RELATED)
+          .map((s) => ({ origin: s.origin, message: `the script is called here (${hookLabel(s.ref)})` })),
       };
     };
     return {
       end() {
+        /** The names the callers can pass, once per list of callers (as `describe`). */
+        const passedOf = new WeakMap<Caller[], Set<string>>();
+        const passedBy = (callers: Caller[]): Set<string> => {
+          let names = passedOf.get(callers);
+          if (!names) passedOf.set(callers, (names = new Set(callers.flatMap((c) => c.passes))));
+          return names;
+        };
+        let sortedNames: string[] | undefined;
         const done = new Set<string>();
         const perFile = new Map<string, ScriptCallers>();
         const sites = new Map<string, Site>();
@@ -133,8 +157,8 @@ export const rule = defineRule({
           const { t, file: f } = site;
           const l = t.literal;
           // The callers whose name reaches this comparison, and the names they can pass.
-          const reaching = site.direct.concat(...site.through);
-          const passed = new Set(reaching.flatMap((c) => c.passes));
+          const reaching = site.through.length ? site.direct.concat(...site.through) : site.direct;
+          const passed = passedBy(reaching);
           if (!t.missingQuotes && [...passed].some((n) => testMatches(t, n))) return;
           const who = describe(reaching);
           const related = [...who.related, ...site.calls.values()];
@@ -172,7 +196,7 @@ export const rule = defineRule({
                 ? ` ${owner ? 'The callers pass' : 'The config has'} ${quoteList(similar)}: if "${l.text}" ` +
                   `was renamed or split, the script was not updated.`
                 : ctx.scripts.allNames.size && !owner
-                  ? ` The config defines ${quoteList([...ctx.scripts.allNames].sort())}.`
+                  ? ` The config defines ${quoteList((sortedNames ??= [...ctx.scripts.allNames].sort()))}.`
                   : '',
               fix: similar.length ? ` (e.g. "${similar.join('|')})")` : '',
             },

@@ -510,6 +510,28 @@ describe('work budget: one script called from many instances', () => {
   });
 });
 
+describe('work budget: a script of many branches called from many instances', () => {
+  it('1,000 instances whose notify script has 1,000 case branches naming none: bounded, a few related each', () => {
+    const inst = (i: number) =>
+      `vrrp_instance VI_${i} {\n    interface eth0\n    virtual_router_id ${(i % 255) + 1}\n    priority 100\n` +
+      '    notify /etc/keepalived/n.sh\n}\n';
+    const conf = write(
+      'branches/etc/keepalived/keepalived.conf',
+      `global_defs {\n    priorty 1\n}\n${Array.from({ length: 1000 }, (_, i) => inst(i)).join('')}`,
+    );
+    const arms = Array.from({ length: 1000 }, (_, j) => `    u${j}) echo ${j} ;;\n`).join('');
+    write('branches/etc/keepalived/n.sh', `#!/bin/sh\ncase "$2" in\n${arms}    *) echo other ;;\nesac\n`);
+    fs.chmodSync(path.join(tmp, 'branches/etc/keepalived/n.sh'), 0o755);
+    const r = run([conf]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.cpuMs - startupCpuMs, `took ${r.cpuMs} ms of CPU`).toBeLessThanOrEqual(BOMB_CPU_SECONDS * 1000);
+    const report = JSON.parse(r.stdout) as { results: { diagnostics: (Finding & { related?: unknown[] })[] }[] };
+    const unknown = report.results.flatMap((x) => x.diagnostics).filter((d) => d.ruleId === 'script-unknown-name');
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const d of unknown) expect(d.related?.length ?? 0).toBeLessThanOrEqual(10);
+  });
+});
+
 describe('work budget: many instances of one VRID', () => {
   it('10,000 unicast instances of VRID 1, each its own peer: linted in bounded time (it was quadratic)', () => {
     const inst = (i: number) =>

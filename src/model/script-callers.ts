@@ -18,7 +18,10 @@ export interface Caller {
 export interface ScriptCallers {
   /** Callers keepalived passes a name to. */
   named: Caller[];
-  /** The callers whose name reaches the literal at this offset of the script. */
+  /**
+   * The callers whose name reaches the literal at this offset of the script: the same list (not to
+   * be changed) for literals the same callers reach.
+   */
   reaching(literalStart: number): Caller[];
   /** The callers whose name reaches the script with this analysis (the name it hands on). */
   reachingAnalysis(analysis: ScriptAnalysis): Caller[];
@@ -38,8 +41,15 @@ export function scriptCallers(
     else if (a) byAnalysis.set(a, [c]);
   }
   const written = callers.filter((c) => !c.nameSource && c.args.length);
+  const analyses = [...byAnalysis];
+  // One list per set of analyses: the literals of one script mostly share it, and a rule that
+  // describes the callers of each literal can then do it once per list (see script-unknown-name).
+  const lists = new Map<string, Caller[]>();
   const reachingWhere = (pred: (a: ScriptAnalysis) => boolean): Caller[] => {
-    const out = [...byAnalysis].flatMap(([a, cs]) => (pred(a) ? cs : []));
+    const key = analyses.map(([a], k) => (pred(a) ? k : '')).join(',');
+    const known = lists.get(key);
+    if (known) return known;
+    const out = analyses.flatMap(([a, cs]) => (pred(a) ? cs : []));
     // The words of a line sit at the positions the name reaches this comparison from.
     const positions = new Set(
       out.flatMap(({ ref }) => (ref.nameSource?.kind === 'argv' ? [ref.nameSource.position] : [])),
@@ -48,6 +58,7 @@ export function scriptCallers(
       const words = [...positions].flatMap((p) => (c.args[p - 1] ? [c.args[p - 1]!.text] : []));
       if (words.length) out.push({ ref: c, passes: words });
     }
+    lists.set(key, out);
     return out;
   };
   return {
