@@ -411,8 +411,6 @@ export class Simulation {
   ): Notification[] {
     const out: Notification[] = [];
     const state = (o: Outcome, i: ClusterInstance) => memberOf(o, i)?.state ?? 'DOWN';
-    // Only the instances of the routers computed (a restarted node's are all among them).
-    const skip = (i: ClusterInstance) => only !== null && !only.has(this.routerOf.get(i) ?? -1);
     const groupState = (o: Outcome, g: SyncGroup): VrrpState | 'DOWN' => {
       const s = g.members.map((i) => state(o, i));
       if (s.includes('DOWN')) return 'DOWN';
@@ -420,8 +418,9 @@ export class Simulation {
       return s.every((x) => x === 'MASTER') ? 'MASTER' : 'BACKUP';
     };
     const grouped = new Set<SyncGroup>();
+    // Only the instances of the routers computed (a restarted node's are all among them).
     for (const i of this.instancesIn(n, only)) {
-      if (!memberOf(after, i) || skip(i)) continue;
+      if (!memberOf(after, i)) continue;
       const priority = memberOf(after, i)!.priority;
       const init = restarted ? this.ownStatus({ down: new Set(), failed: new Set() }, i, true).priority : priority;
       const states = this.entered(state(before, i), state(after, i), restarted);
