@@ -64,10 +64,10 @@ export const rule = defineRule({
           });
         }
         type Passing = { call: (typeof calls)[number]; i: number };
-        /** The first `n` calls that pass a defined name at `k` (a program and position), `call` left out. */
-        const othersAt = (k: string, call: (typeof calls)[number], n: number): Passing[] => {
+        /** The first `n` of `list` that are not `call`'s. */
+        const firstOthers = (list: readonly Passing[], call: (typeof calls)[number], n: number): Passing[] => {
           const out: Passing[] = [];
-          for (const o of passing.get(k) ?? []) {
+          for (const o of list) {
             if (o.call === call) continue;
             out.push(o);
             if (out.length === n) break;
@@ -101,12 +101,7 @@ export const rule = defineRule({
               `passes "${o.call.cmd.argv[o.i]!.text}"`;
             if (all.has(w.text)) {
               if (owners.length !== 1 || owners.includes(w.text)) return;
-              const own: Passing[] = [];
-              for (const o of ownPassing(k)) {
-                if (o.call === call) continue;
-                own.push(o);
-                if (own.length === MAX_RELATED) break;
-              }
+              const own = firstOthers(ownPassing(k), call, MAX_RELATED);
               if (!own.length) return;
               const at = cmd.wordOrigin(w);
               const data = { word: w.text, program, hook: hookLabel(ref) };
@@ -127,7 +122,7 @@ export const rule = defineRule({
             }
             const at = cmd.wordOrigin(w);
             const data = { word: w.text, program, hook: hookLabel(ref) };
-            const others = othersAt(k, call, 2);
+            const others = firstOthers(passing.get(k) ?? [], call, 2);
             const evidence = others.length
               ? {
                   why:
