@@ -71,21 +71,19 @@ export const rule = defineRule({
     return {
       end() {
         const refs = collectReferences(ctx.tree);
-        // Definitions by kind and name, in file order: one lookup per reference.
+        // Definitions by kind and name (one lookup per reference) and by kind (the suggestions), in
+        // file order. (Added to in place: a copy per definition was quadratic in a name defined over
+        // and over.)
         const byName = new Map<string, Definition[]>();
-        for (const d of refs.definitions) {
-          const key = `${d.kind}\0${d.name}`;
-          const list = byName.get(key);
-          // (Added to in place: a copy per definition was quadratic in a name defined over and over.)
-          if (list) list.push(d);
-          else byName.set(key, [d]);
-        }
-        // Definitions by kind, in file order, for the suggestions.
         const byKind = new Map<string, Definition[]>();
-        for (const d of refs.definitions) {
-          const list = byKind.get(d.kind);
+        const add = (m: Map<string, Definition[]>, key: string, d: Definition) => {
+          const list = m.get(key);
           if (list) list.push(d);
-          else byKind.set(d.kind, [d]);
+          else m.set(key, [d]);
+        };
+        for (const d of refs.definitions) {
+          add(byName, `${d.kind}\0${d.name}`, d);
+          add(byKind, d.kind, d);
         }
         // Each suggestion compares the name with the definitions of its kind: the first
         // MAX_SUGGESTED undefined names get one, within MAX_COMPARED comparisons in all (every
