@@ -9,7 +9,7 @@
  */
 import { displayPath, escapeControl, shownPath } from '../format/index.js';
 import { groupInstances } from '../cluster/groups.js';
-import { simulate, simulationFindings, simulationMarkdown, simulationText } from '../simulate/index.js';
+import { simulation, writeSimulation } from '../simulate/index.js';
 import type { FileHost } from '../source/host.js';
 import { Loader } from '../load/index.js';
 import { clusterReport } from './cluster-command.js';
@@ -37,10 +37,8 @@ export async function runSimulateCommand(
     return 2;
   }
   const cluster = groupInstances(c.nodes);
-  const report = simulate(cluster, (f: string) => displayPath(f, io.cwd));
-  // Names come from the configs: no control character reaches a terminal.
-  const shown = (t: string) => t.split('\n').map(escapeControl).join('\n');
-  if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
-  else io.stdout(shown(format === 'markdown' ? simulationMarkdown(report) : simulationText(report)));
-  return simulationFindings(report).length ? 1 : 0;
+  const report = simulation(cluster, (f: string) => displayPath(f, io.cwd));
+  // Written as the events are computed; names come from the configs: no control character
+  // reaches a terminal.
+  return writeSimulation(report, format, io.stdout, escapeControl) ? 1 : 0;
 }

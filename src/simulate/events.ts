@@ -107,14 +107,26 @@ interface World {
 interface Outcome {
   /** Per router: the state and priority of each member (of the routers computed; the others: base). */
   members: Map<ClusterInstance, { state: VrrpState | 'DOWN'; priority: number }>;
-  masters: string[][];
-  ties: boolean[];
-  /** The outcome the routers not computed keep (a failure touches few routers of a large cluster). */
+  /** Per router computed (by index in cluster.groups): its MASTERs, and whether they tie. */
+  masters: Map<number, string[]>;
+  ties: Map<number, boolean>;
+  /**
+   * The outcome the routers not computed keep (a failure touches few routers of a large cluster:
+   * copying every router's MASTERs for each event was quadratic).
+   */
   base: Outcome | null;
 }
 
 const memberOf = (o: Outcome, i: ClusterInstance): { state: VrrpState | 'DOWN'; priority: number } | undefined =>
   o.members.get(i) ?? (o.base ? memberOf(o.base, i) : undefined);
+
+const mastersOf = (o: Outcome, k: number): string[] => o.masters.get(k) ?? (o.base ? mastersOf(o.base, k) : []);
+
+const tieOf = (o: Outcome, k: number): boolean => o.ties.get(k) ?? (o.base ? tieOf(o.base, k) : false);
+
+/** The routers to compute, in the order of cluster.groups: `only`'s, or all of them. */
+const routerIndexes = (count: number, only: Set<number> | null): number[] =>
+  only ? [...only].sort((a, b) => a - b) : Array.from({ length: count }, (_, k) => k);
 
 const key = (node: ClusterNode, kind: TrackKind, name: string) => `${node.label}\0${kind}\0${name}`;
 
@@ -122,7 +134,6 @@ export class Simulation {
   private readonly groupOf = new Map<ClusterInstance, SyncGroup>();
   private readonly tracked = new Map<ClusterInstance, Tracked[]>();
   private readonly splitBrain: boolean[];
-  private readonly syncGroups = new Map<ClusterNode, SyncGroup[]>();
   /** The routers a node's instances belong to, and those a failed object can move (its trackers' and their groups'). */
   private readonly routersOfNode = new Map<ClusterNode, Set<number>>();
   private readonly routersOfKey = new Map<string, Set<number>>();
@@ -130,15 +141,29 @@ export class Simulation {
   /** Per node: the indexes among its instances of each router's (instancesIn). */
   private readonly nodeRouters = new Map<ClusterNode, Map<number, number[]>>();
 
+  /** The sync groups of every node with a member of each name, and the place of each group among them. */
+  private readonly groupsWithName = new Map<string, SyncGroup[]>();
+  private readonly groupOrder = new Map<SyncGroup, number>();
+  /** Per node: what it tracks by `${kind}\0${name}`, with the instance tracking it (notesFor). */
+  private readonly trackedOnNode = new Map<ClusterNode, Map<string, { i: ClusterInstance; t: Tracked }[]>>();
+
   constructor(
     private readonly cluster: ClusterModel,
     private readonly steady: SteadyRouter[],
     private readonly rel: (f: string) => string,
   ) {
-    for (const n of cluster.nodes) for (const g of syncGroupsOf(n)) for (const m of g.members) this.groupOf.set(m, g);
+    for (const n of cluster.nodes)
+      for (const g of syncGroupsOf(n)) {
+        this.groupOrder.set(g, this.groupOrder.size);
+        for (const m of g.members) {
+          this.groupOf.set(m, g);
+          const list = this.groupsWithName.get(m.name);
+          if (!list) this.groupsWithName.set(m.name, [g]);
+          else if (list.at(-1) !== g) list.push(g);
+        }
+      }
     for (const n of cluster.nodes) for (const i of n.instances) this.tracked.set(i, trackedBy(i, this.groupOf.get(i)));
     this.splitBrain = steady.map((r) => r.problems.some((p) => p.kind === 'split-brain'));
-    for (const n of cluster.nodes) this.syncGroups.set(n, syncGroupsOf(n));
     const routerOf = this.routerOf;
     cluster.groups.forEach((g, k) => {
       for (const i of g.members) routerOf.set(i, k);
@@ -200,12 +225,12 @@ export class Simulation {
    * Who is what once keepalived settles, from the MASTERs before (prev: per router); only the
    * routers `only` names are computed, the others keep `base`.
    */
-  settle(w: World, prev: string[][], base: Outcome | null = null, only: Set<number> | null = null): Outcome {
+  settle(w: World, prev: Outcome | null, base: Outcome | null = null, only: Set<number> | null = null): Outcome {
     const members: Outcome['members'] = new Map();
-    const masters: string[][] = base ? [...base.masters] : [];
-    const ties: boolean[] = base ? [...base.ties] : [];
-    this.cluster.groups.forEach((g, k) => {
-      if (only && !only.has(k)) return;
+    const masters: Outcome['masters'] = new Map();
+    const ties: Outcome['ties'] = new Map();
+    for (const k of routerIndexes(this.cluster.groups.length, only)) {
+      const g = this.cluster.groups[k]!;
       const running: { i: ClusterInstance; priority: number; preempts: boolean }[] = [];
       for (const i of g.members) {
         if (w.down.has(i.node)) {
@@ -219,7 +244,8 @@ export class Simulation {
       let won: typeof running = [];
       if (this.splitBrain[k]) won = running;
       else if (running.length) {
-        const before = prev[k]!.length === 1 ? running.find((r) => r.i.node.label === prev[k]![0]) : undefined;
+        const was = prev ? mastersOf(prev, k) : [];
+        const before = was.length === 1 ? running.find((r) => r.i.node.label === was[0]) : undefined;
         const pool = before
           ? running.filter((r) => r !== before && r.priority > before.priority && r.preempts)
           : running;
@@ -230,23 +256,23 @@ export class Simulation {
         }
       }
       const tie = !this.splitBrain[k] && won.length > 1;
-      ties[k] = tie;
-      masters[k] = tie ? [] : won.map((r) => r.i.node.label);
+      ties.set(k, tie);
+      masters.set(k, tie ? [] : won.map((r) => r.i.node.label));
       if (!tie) for (const r of won) members.get(r.i)!.state = 'MASTER';
-    });
+    }
     return { members, masters, ties, base };
   }
 
   steadyOutcome(): Outcome {
     const w: World = { down: new Set(), failed: new Set() };
-    const o = this.settle(
-      w,
-      this.steady.map(() => []),
-    );
+    const o = this.settle(w, null);
     // The steady state as steady.ts computed it (start-up rules: the address owner, state MASTER).
     this.steady.forEach((r, k) => {
-      o.masters[k] = r.masters;
-      o.ties[k] = r.problems.some((p) => p.kind === 'tie');
+      o.masters.set(k, r.masters);
+      o.ties.set(
+        k,
+        r.problems.some((p) => p.kind === 'tie'),
+      );
       for (const i of this.cluster.groups[k]!.members) {
         const m = o.members.get(i)!;
         if (m.state !== 'FAULT') m.state = r.masters.includes(i.node.label) ? 'MASTER' : 'BACKUP';
@@ -255,10 +281,12 @@ export class Simulation {
     return o;
   }
 
-  /** Every single failure and the recovery from it. */
-  events(): SimEvent[] {
+  /**
+   * Every single failure and the recovery from it, one at a time (the caller writes each out: two
+   * nodes of 10,000 instances give 90 MB of JSON, which need not all be held at once).
+   */
+  *events(): Generator<SimEvent> {
     const steady = this.steadyOutcome();
-    const out: SimEvent[] = [];
     const healthy: World = { down: new Set(), failed: new Set() };
     const pair = (
       fail: SimEventSpec,
@@ -266,16 +294,18 @@ export class Simulation {
       world: World,
       notes: string[],
       restarted: ClusterNode | null,
-    ) => {
+    ): SimEvent[] => {
       const only = this.touched(world);
-      const failed = this.settle(world, steady.masters, steady, only);
-      out.push(this.event(fail, steady, failed, null, notes, only));
-      const back = this.settle(healthy, failed.masters, failed, only);
-      out.push(this.event(recover, failed, back, restarted, notes, only));
+      const failed = this.settle(world, steady, steady, only);
+      const back = this.settle(healthy, failed, failed, only);
+      return [
+        this.event(fail, steady, failed, null, notes, only),
+        this.event(recover, failed, back, restarted, notes, only),
+      ];
     };
     for (const n of this.cluster.nodes) {
       if (this.cluster.nodes.length < 2) break;
-      pair(
+      yield* pair(
         { kind: 'node-down', node: n.label },
         { kind: 'node-recover', node: n.label },
         { down: new Set([n]), failed: new Set() },
@@ -285,10 +315,17 @@ export class Simulation {
     }
     for (const n of this.cluster.nodes) {
       const all = n.instances.flatMap((i) => (this.tracked.get(i) ?? []).map((t) => ({ i, t })));
+      const byKey = new Map<string, { i: ClusterInstance; t: Tracked }[]>();
+      for (const x of all) {
+        const list = byKey.get(`${x.t.kind}\0${x.t.name}`);
+        if (list) list.push(x);
+        else byKey.set(`${x.t.kind}\0${x.t.name}`, [x]);
+      }
+      this.trackedOnNode.set(n, byKey);
       const ifaces = [...new Set(all.filter((x) => x.t.kind === 'interface').map((x) => x.t.name))];
       for (const name of ifaces) {
-        const notes = this.notesFor(all, 'interface', name);
-        pair(
+        const notes = this.notesFor(n, 'interface', name);
+        yield* pair(
           { kind: 'interface-down', node: n.label, interface: name },
           { kind: 'interface-recover', node: n.label, interface: name },
           { down: new Set(), failed: new Set([key(n, 'interface', name)]) },
@@ -302,21 +339,20 @@ export class Simulation {
         if (seen.has(`${t.kind}\0${t.name}`)) continue;
         seen.add(`${t.kind}\0${t.name}`);
         const track = t.kind as Exclude<TrackKind, 'interface'>;
-        pair(
+        yield* pair(
           { kind: 'track-fail', node: n.label, track, name: t.name },
           { kind: 'track-recover', node: n.label, track, name: t.name },
           { down: new Set(), failed: new Set([key(n, t.kind, t.name)]) },
-          this.notesFor(all, t.kind, t.name),
+          this.notesFor(n, t.kind, t.name),
           null,
         );
       }
     }
-    return out;
   }
 
-  private notesFor(all: { i: ClusterInstance; t: Tracked }[], kind: TrackKind, name: string): string[] {
-    return all
-      .filter((x) => x.t.kind === kind && x.t.name === name && x.t.ignored)
+  private notesFor(n: ClusterNode, kind: TrackKind, name: string): string[] {
+    return (this.trackedOnNode.get(n)?.get(`${kind}\0${name}`) ?? [])
+      .filter((x) => x.t.ignored)
       .map((x) => `${x.i.name} on ${x.i.node.label}: ${x.t.ignored}`);
   }
 
@@ -330,17 +366,17 @@ export class Simulation {
   ): SimEvent {
     const routers: EventRouter[] = [];
     const problems: EventProblem[] = [];
-    this.cluster.groups.forEach((g, k) => {
-      if (!only.has(k)) return;
+    for (const k of routerIndexes(this.cluster.groups.length, only)) {
+      const g = this.cluster.groups[k]!;
       const members = g.members.map((i) => ({ node: i.node.label, ...memberOf(after, i)! }));
-      const masters = after.masters[k]!;
+      const masters = mastersOf(after, k);
       // Only the routers a member of which changes state or priority: the output stays in
       // proportion to what happens, not to the size of the cluster times the number of events.
       const moved = g.members.some((i) => {
         const [x, y] = [memberOf(before, i), memberOf(after, i)];
         return x?.state !== y?.state || x?.priority !== y?.priority;
       });
-      if (!moved) return;
+      if (!moved) continue;
       const router: EventRouter = {
         instance: g.members[0]!.name,
         master: masters.length === 1 ? masters[0]! : null,
@@ -351,7 +387,7 @@ export class Simulation {
         members,
       };
       routers.push(router);
-      if (after.ties[k])
+      if (tieOf(after, k))
         problems.push({
           kind: 'tie',
           message:
@@ -368,18 +404,20 @@ export class Simulation {
             `${router.instance}: no node is MASTER (${members.map((m) => `${m.node} ${m.state}`).join(', ')}): ` +
             'its addresses are down',
         });
-    });
-    const listed = new Set(routers.map((x) => x.instance));
-    for (const n of this.cluster.nodes)
-      for (const g of this.syncGroups.get(n) ?? []) {
-        if (!g.members.some((i) => listed.has(i.name))) continue;
-        const states = new Set(g.members.map((i) => memberOf(after, i)?.state));
-        if (states.has('MASTER') && states.has('BACKUP'))
-          problems.push({
-            kind: 'sync-group-split',
-            message: `vrrp_sync_group ${g.name} on ${n.label} would be MASTER of some members and BACKUP of others`,
-          });
-      }
+    }
+    // The sync groups (of any node) with a member named as a router listed, in node and group order.
+    const split = new Set<SyncGroup>();
+    for (const x of routers) for (const g of this.groupsWithName.get(x.instance) ?? []) split.add(g);
+    for (const g of [...split].sort((a, b) => this.groupOrder.get(a)! - this.groupOrder.get(b)!)) {
+      const states = new Set(g.members.map((i) => memberOf(after, i)?.state));
+      if (states.has('MASTER') && states.has('BACKUP'))
+        problems.push({
+          kind: 'sync-group-split',
+          message:
+            `vrrp_sync_group ${g.name} on ${g.members[0]!.node.label} would be MASTER of some members ` +
+            'and BACKUP of others',
+        });
+    }
     const notifications = this.cluster.nodes.flatMap((n) =>
       this.nodeNotifications(n, before, after, restarted === n, only),
     );
@@ -517,7 +555,7 @@ export class Simulation {
 
   /** Notifications at start-up (every node started together): BACKUP, then MASTER for the winners. */
   startup(): Notification[] {
-    const none: Outcome = { members: new Map(), masters: [], ties: [], base: null };
+    const none: Outcome = { members: new Map(), masters: new Map(), ties: new Map(), base: null };
     const steady = this.steadyOutcome();
     return this.cluster.nodes.flatMap((n) => this.nodeNotifications(n, none, steady, true, null));
   }

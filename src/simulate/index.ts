@@ -29,7 +29,12 @@ export interface SimulationReport {
   events: SimEvent[];
 }
 
-export function simulate(cluster: ClusterModel, rel: (f: string) => string): SimulationReport {
+/** A report whose events are computed as they are read (once): what `simulate` writes out one by one. */
+export interface SimulationStream extends Omit<SimulationReport, 'events'> {
+  events: Iterable<SimEvent>;
+}
+
+export function simulation(cluster: ClusterModel, rel: (f: string) => string): SimulationStream {
   const routers = steadyState(cluster);
   const sim = new Simulation(cluster, routers, rel);
   return {
@@ -40,16 +45,112 @@ export function simulate(cluster: ClusterModel, rel: (f: string) => string): Sim
   };
 }
 
+export function simulate(cluster: ClusterModel, rel: (f: string) => string): SimulationReport {
+  const s = simulation(cluster, rel);
+  return { ...s, events: [...s.events] };
+}
+
 /** The report's findings: what makes `simulate` exit 1. */
 export function simulationFindings(r: SimulationReport): string[] {
+  return [...steadyFindings(r.steady), ...r.events.flatMap(eventFindings)];
+}
+
+function steadyFindings(steady: SimulationReport['steady']): string[] {
   const out: string[] = [];
-  for (const x of r.steady.routers)
+  for (const x of steady.routers)
     for (const p of x.problems) if (p.kind === 'split-brain' || p.kind === 'sync-group-split') out.push(p.message);
-  for (const n of r.steady.notifications) if (!n.handled) out.push(`start-up: ${unhandledText(n)}`);
-  for (const e of r.events)
-    for (const p of e.problems) if (p.kind !== 'tie') out.push(`${eventTitle(e.event)}: ${p.message}`);
+  for (const n of steady.notifications) if (!n.handled) out.push(`start-up: ${unhandledText(n)}`);
   return out;
 }
+
+function eventFindings(e: SimEvent): string[] {
+  return e.problems.filter((p) => p.kind !== 'tie').map((p) => `${eventTitle(e.event)}: ${p.message}`);
+}
+
+/**
+ * Writes the report in `format` as its events are computed, in pieces of about 64 KB (the text of
+ * simulationText, simulationMarkdown, or JSON.stringify(report, null, 2) with a newline); `line`
+ * maps each line of text and markdown (the CLI's escaping of control characters). Returns the
+ * number of findings (simulationFindings).
+ */
+export function writeSimulation(
+  s: SimulationStream,
+  format: 'text' | 'json' | 'markdown',
+  write: (chunk: string) => void,
+  line: (l: string) => string = (l) => l,
+): number {
+  let findings = steadyFindings(s.steady).length;
+  const counted = function* (): Generator<SimEvent> {
+    for (const e of s.events) {
+      findings += eventFindings(e).length;
+      yield e;
+    }
+  };
+  const stream = { ...s, events: counted() };
+  let buffered: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (buffered.length) write(buffered.join(''));
+    buffered = [];
+    size = 0;
+  };
+  const piece = (t: string) => {
+    buffered.push(t);
+    size += t.length;
+    if (size >= 65536) flush();
+  };
+  if (format === 'json') for (const t of jsonPieces(stream)) piece(t);
+  else {
+    const lines = format === 'markdown' ? markdownLines(stream, () => findings) : textLines(stream, () => findings);
+    for (const l of lines) piece(`${line(l)}\n`);
+  }
+  flush();
+  return findings;
+}
+
+/** JSON.stringify(report, null, 2) + newline, an event at a time. */
+function* jsonPieces(s: SimulationStream): Generator<string> {
+  yield '{';
+  let key = 0;
+  for (const [k, v] of Object.entries({ version: s.version, nodes: s.nodes, steady: s.steady, events: s.events })) {
+    yield `${key++ ? ',' : ''}\n  ${JSON.stringify(k)}: `;
+    yield* prettyPieces(v, '  ', 1);
+  }
+  yield '\n}\n';
+}
+
+/**
+ * JSON.stringify(v, null, 2) at `indent`, in pieces: a list of more than 32 items (or the events,
+ * an iterable) an item at a time, an object near the top a property at a time, anything else in
+ * one piece. The node-down event of two nodes of 10,000 instances is 40 MB of JSON by itself.
+ */
+function* prettyPieces(v: unknown, indent: string, depth: number): Generator<string> {
+  const inner = `${indent}  `;
+  const list = Array.isArray(v) ? (v.length > 32 ? v : null) : isIterable(v) ? v : null;
+  if (list) {
+    let first = true;
+    yield '[';
+    for (const x of list) {
+      yield `${first ? '' : ','}\n${inner}`;
+      yield* prettyPieces(x === undefined || typeof x === 'function' ? null : x, inner, depth + 1);
+      first = false;
+    }
+    yield first ? ']' : `\n${indent}]`;
+  } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 3) {
+    let first = true;
+    yield '{';
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined || typeof x === 'function') continue;
+      yield `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `;
+      yield* prettyPieces(x, inner, depth + 1);
+      first = false;
+    }
+    yield first ? '}' : `\n${indent}}`;
+  } else yield JSON.stringify(v, null, 2).replace(/\n/g, `\n${indent}`);
+}
+
+const isIterable = (v: unknown): v is Iterable<unknown> =>
+  v !== null && typeof v === 'object' && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function';
 
 function unhandledText(n: Notification): string {
   return `${n.script} on ${n.node} gets "${n.line ?? n.argv.slice(1).join(' ')}" and no branch runs`;
@@ -93,6 +194,11 @@ function notificationLine(n: Notification): string {
 
 /** Text: the steady state, then each event: what changes, what runs, what is wrong. */
 export function simulationText(r: SimulationReport): string {
+  return `${[...textLines(r, () => simulationFindings(r).length)].join('\n')}\n`;
+}
+
+/** simulationText's lines; `findings`: their number, asked once the events are read. */
+function* textLines(r: SimulationStream, findings: () => number): Generator<string> {
   const out = [`steady state (${r.nodes.join(', ')} up, every tracked object healthy, started together):`];
   for (const x of r.steady.routers) {
     const where = [x.vrid !== null ? `VRID ${x.vrid}` : 'no VRID', x.interface ?? 'no interface', x.family];
@@ -109,7 +215,9 @@ export function simulationText(r: SimulationReport): string {
   const silent = calls.filter((n) => !n.handled).length;
   if (calls.length)
     out.push(`  at start-up: ${calls.length} notify call(s)${silent ? `, ${silent} with no branch run` : ''}`);
+  yield* out;
   for (const e of r.events) {
+    out.length = 0;
     out.push('', `${eventTitle(e.event)}:`);
     if (!e.routers.length) out.push('  no change of state or priority');
     for (const x of e.routers) out.push(`  ${routerLine(x)}`);
@@ -118,16 +226,22 @@ export function simulationText(r: SimulationReport): string {
     for (const p of e.problems.filter((x) => x.kind !== 'unhandled'))
       out.push(`  ${p.kind === 'tie' ? 'note' : 'PROBLEM'}: ${p.message}`);
     for (const note of e.notes) out.push(`  note: ${note}`);
+    yield* out;
   }
-  const findings = simulationFindings(r);
-  out.push('', findings.length ? `${findings.length} problem(s)` : 'no problem found');
-  return out.join('\n') + '\n';
+  const n = findings();
+  yield '';
+  yield n ? `${n} problem(s)` : 'no problem found';
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/`/g, "'");
 
 /** Markdown: a table of the steady state and one section per event (a pull-request comment or a runbook). */
 export function simulationMarkdown(r: SimulationReport): string {
+  return `${[...markdownLines(r, () => simulationFindings(r).length)].join('\n')}\n`;
+}
+
+/** simulationMarkdown's lines; `findings`: their number, asked once the events are read. */
+function* markdownLines(r: SimulationStream, findings: () => number): Generator<string> {
   const out = [`## Failover simulation (${r.nodes.map(cell).join(', ')})`, '', '### Steady state', ''];
   out.push('| instance | VRID | interface | MASTER | BACKUP | problems |', '|---|---|---|---|---|---|');
   for (const x of r.steady.routers)
@@ -136,7 +250,9 @@ export function simulationMarkdown(r: SimulationReport): string {
         `${cell(x.masters.join(', ') || 'undetermined')} | ` +
         `${cell(x.backup.join(', '))} | ${cell(x.problems.map((p) => p.message).join('; '))} |`,
     );
+  yield* out;
   for (const e of r.events) {
+    out.length = 0;
     const bad = e.problems.some((p) => p.kind !== 'tie');
     out.push('', `### ${bad ? ':x: ' : ''}${cell(eventTitle(e.event))}`, '');
     if (!e.routers.length) out.push('No change of state or priority.');
@@ -150,8 +266,9 @@ export function simulationMarkdown(r: SimulationReport): string {
     for (const p of e.problems.filter((x) => x.kind !== 'unhandled'))
       out.push('', `${p.kind === 'tie' ? 'Note' : '**Problem**'}: ${cell(p.message)}`);
     for (const note of e.notes) out.push('', `Note: ${cell(note)}`);
+    yield* out;
   }
-  const findings = simulationFindings(r);
-  out.push('', findings.length ? `**${findings.length} problem(s)**` : 'No problem found.');
-  return out.join('\n') + '\n';
+  const n = findings();
+  yield '';
+  yield n ? `**${n} problem(s)**` : 'No problem found.';
 }
