@@ -665,3 +665,21 @@ describe('work budget: simulate, many routers on one node', () => {
     ]);
   });
 });
+
+describe('work budget: a case pattern of many stars against a long name', () => {
+  it('`*a*a*a*a*a*a*a*ab)` against an instance named with 60 letters: bounded (it took 29 s)', () => {
+    const name = 'a'.repeat(60);
+    write('stars/etc/keepalived/notify.sh', `#!/bin/sh\ncase "$2" in\n  ${'*a'.repeat(8)}b) echo up ;;\nesac\n`);
+    fs.chmodSync(path.join(tmp, 'stars/etc/keepalived/notify.sh'), 0o755);
+    const conf = write(
+      'stars/etc/keepalived/keepalived.conf',
+      `global_defs {\n    priorty 1\n}\nvrrp_instance ${name} {\n    interface eth0\n    virtual_router_id 1\n` +
+        '    priority 100\n    notify /etc/keepalived/notify.sh\n}\n',
+    );
+    const { findings } = lintBomb(conf);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    // The arm matches no name (none ends in b): said at the pattern.
+    const unknown = findings.filter((d) => d.ruleId === 'script-unknown-name');
+    expect(unknown.map((d) => [path.basename(d.file), d.line])).toEqual([['notify.sh', 3]]);
+  });
+});

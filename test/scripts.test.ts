@@ -12,7 +12,7 @@ import { rules } from '../rules/index.js';
 import { HAVE_SHARED, REPO, SHARED, lintJson, runCli, tempTree } from './helpers.js';
 import { cpuMsOf } from './support/cpu.js';
 import { MAX_HANDOFF_DEPTH } from '../src/scripts/store.js';
-import { transformed } from '../src/scripts/names.js';
+import { matches, transformed } from '../src/scripts/names.js';
 
 async function analyze(text: string, source: NameSource = { kind: 'argv', position: 2 }): Promise<ScriptAnalysis> {
   const tree = (await loadShellParser()).parse(text);
@@ -246,6 +246,52 @@ describe('name analysis', () => {
     expect(a.parsed).toBe(false);
     expect(a.dispatches).toEqual([]);
     expect(a.syntaxError).toBeDefined();
+  });
+});
+
+describe('case patterns, as the shell matches them (fnmatch, as bash matches a case word)', () => {
+  it.each([
+    // [pattern, name, matches]
+    ['VI_*', 'VI_1', true],
+    ['VI_?', 'VI_12', false],
+    ['gw*v4', 'gw_v4', true],
+    ['*', '', true],
+    ['?', '', false],
+    // `*` and `?` take a `/` and a leading `.` too (no path rules in a case word).
+    ['a*', 'a/b', true],
+    ['a?c', 'a/c', true],
+    ['*', '.x', true],
+    // Bracket expressions: `!` and `^` negate, a first `]` is itself, ranges, classes.
+    ['[!a]', 'b', true],
+    ['[!a]', 'a', false],
+    ['[^a]', 'b', true],
+    ['[]a]', ']', true],
+    ['[!]]', ']', false],
+    ['[a-c]x', 'bx', true],
+    ['[a-c]x', 'dx', false],
+    ['[a-]', '-', true],
+    ['[[:digit:]]', '5', true],
+    ['[[:digit:]]', 'x', false],
+    // A `[` never closed, braces, parentheses, `|` and a leading `!` are themselves.
+    ['x[', 'x[', true],
+    ['{a,b}', 'a', false],
+    ['(a|b)', 'a', false],
+    ['(a|b)', '(a|b)', true],
+    ['!a', 'b', false],
+    ['!a', '!a', true],
+    ['a\\*', 'a*', true],
+    ['a\\*', 'ab', false],
+    // One character is one code point.
+    ['?', '\u{1F600}', true],
+  ])('%j against %j: %s', (pattern, name, want) => {
+    expect(matches({ text: pattern, glob: true }, name)).toBe(want);
+  });
+
+  it('many stars against a long name: each star given one more character at a time, the rest matched once', () => {
+    const pattern = `${'*a'.repeat(16)}b`;
+    expect(matches({ text: pattern, glob: true }, `${'a'.repeat(40)}b`)).toBe(true);
+    expect(matches({ text: pattern, glob: true }, 'a'.repeat(40).replace(/a$/, 'c'))).toBe(false);
+    // (The bound on a long name is a bomb of test/budget.test.ts, in a child process.)
   });
 });
 
