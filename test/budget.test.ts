@@ -236,6 +236,11 @@ const scriptBombs = {
         '# padding padding padding padding padding padding\n'.repeat(280_000),
     );
   },
+  evaluations(): string {
+    // One function that echoes 1,000 expansions, called on 1,000 lines: a million words evaluated.
+    const body = `f() {\n  echo "${'$a'.repeat(1000)}"\n  case "$2" in VI_1) echo up ;; esac\n}\n`;
+    return withScript('evaluations', `#!/bin/sh\n${body}${'f "$@"\n'.repeat(1000)}`);
+  },
   hugeCallee(): string {
     // The notify script hands the name to a 14 MB program of the repository.
     write(
@@ -386,6 +391,14 @@ describe('work budget: each bomb ends fast, within the heap, with its finding an
 
   it('a notify script whose 26 functions each call the next twice: not analysed (cap script-analysis-steps)', () => {
     const conf = scriptBombs.calls();
+    const { findings } = lintBomb(conf);
+    const hit = capFinding(findings, 'script-analysis-steps');
+    expect([hit.file, hit.line]).toEqual([conf, NOTIFY_LINE]);
+    expect(typoAt(findings, conf, 3)).toBe(true);
+  });
+
+  it('a function echoing 1,000 expansions, called 1,000 times: not analysed (script-analysis-steps; was 9 s)', () => {
+    const conf = scriptBombs.evaluations();
     const { findings } = lintBomb(conf);
     const hit = capFinding(findings, 'script-analysis-steps');
     expect([hit.file, hit.line]).toEqual([conf, NOTIFY_LINE]);
