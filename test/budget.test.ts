@@ -696,3 +696,16 @@ describe('work budget: a case pattern of many stars against a long name', () => 
     expect(unknown.map((d) => [path.basename(d.file), d.line])).toEqual([['notify.sh', 3]]);
   });
 });
+
+describe('work budget: a definition that refers to itself, used on many lines', () => {
+  it('$A=$A used by each of 50,000 ~SEQ values: bounded (it took 20 s), said at the use', () => {
+    const conf = write(
+      'recursive/etc/keepalived/keepalived.conf',
+      'global_defs {\n    priorty 1\n}\n$A=$A\n~SEQ(i,1,50000) x $A\n',
+    );
+    const { findings } = lintBomb(conf);
+    expect(typoAt(findings, conf, 2)).toBe(true);
+    const said = findings.filter((d) => d.ruleId === 'syntax-error' && d.message.includes('$A'));
+    expect(said.map((d) => d.line)).toContain(5);
+  });
+});

@@ -679,6 +679,12 @@ class Preprocessor {
   private sequenceValues = 0;
   /** Definitions found to refer to themselves (or to each other) in this pass. */
   private readonly recursiveDefs = new Set<string>();
+  /**
+   * Those definitions as they stood (a name defined again is a new Definition): a use of one of
+   * them is said at once, not substituted MAX_SUBSTITUTIONS_PER_LINE times again (`$A=$A` used
+   * on each line of a ~SEQ of 50,000 values took 20 s).
+   */
+  private readonly recursiveDefinitions = new Set<Definition>();
   private recursiveSequenceSaid = false;
   private braceDepth = 0;
   /** The include line being read (fan-out accounting in processFile). */
@@ -1716,11 +1722,23 @@ class Preprocessor {
         i = at + 1;
         continue;
       }
-      if (++count > MAX_SUBSTITUTIONS_PER_LINE || doneLength + (cur.length - from) > MAX_EXPANDED_CHARS) {
-        const own = this.defs.get(ref.name)?.lines[0]?.text ?? '';
+      const def = this.defs.get(ref.name);
+      const known = def !== undefined && this.recursiveDefinitions.has(def);
+      if (known || ++count > MAX_SUBSTITUTIONS_PER_LINE || doneLength + (cur.length - from) > MAX_EXPANDED_CHARS) {
+        const own = def?.lines[0]?.text ?? '';
         const self = new RegExp(`\\$\\{?${ref.name}(?![A-Za-z0-9_])`).test(own);
         this.recursiveDefs.add(ref.name);
-        for (const e of cur.origin(at, ref.end).via) if (e.kind === 'definition') this.recursiveDefs.add(e.name);
+        const chain = cur.origin(at, ref.end).via;
+        for (const e of chain) if (e.kind === 'definition') this.recursiveDefs.add(e.name);
+        // Known from then on only when it came out of itself (not a long value that met the
+        // character cap on a long line).
+        if (def && chain.some((e) => e.kind === 'definition' && e.name === ref.name)) {
+          this.recursiveDefinitions.add(def);
+          for (const e of chain) {
+            const d = e.kind === 'definition' ? this.defs.get(e.name) : undefined;
+            if (d) this.recursiveDefinitions.add(d);
+          }
+        }
         this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, {
           name: ref.name,
           self: self ? 'yes' : 'no',
