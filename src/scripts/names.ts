@@ -155,9 +155,16 @@ export function handles(d: Dispatch, name: string): boolean {
   return d.hasDefault || d.tests.some((t) => !t.negated && !t.missingQuotes && testMatches(t, name));
 }
 
-/** Names the literal probably meant: the parts of a split or rename, or a near-miss spelling. */
-export function similarNames(literal: string, names: Iterable<string>): string[] {
+/**
+ * Names the literal probably meant: the parts of a split or rename, or a near-miss spelling.
+ * `budget`: comparisons left to the caller (each name is one); none when fewer than the names.
+ */
+export function similarNames(literal: string, names: Iterable<string>, budget?: { left: number }): string[] {
   const all = [...names];
+  if (budget) {
+    if (budget.left < all.length) return [];
+    budget.left -= all.length;
+  }
   // gateway -> gateway_v4, gateway-v6, v4.gateway: the old name plus a separated part. (One
   // expression for all the names, and the distance below stops at its limit: for each name, they
   // cost a script of 1,000 literals and 1,000 names a second.)
