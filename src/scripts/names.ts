@@ -34,7 +34,7 @@ const CLASSES: Record<string, RegExp> = {
   graph: /[^\p{Cc}\p{Z}]/u,
   lower: /\p{Ll}/u,
   print: /[^\p{Cc}]/u,
-  punct: /[!-/:-@[-`{-~]/,
+  punct: /[!-/:-@[-\x60{-~]/,
   space: /\s/,
   upper: /\p{Lu}/u,
   word: /[\p{L}\p{N}_]/u,
