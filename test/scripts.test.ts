@@ -1,5 +1,6 @@
 // The script analysis: real scripts from the corpus, constructs the fixtures do not isolate, the
 // Debian case end to end through the CLI, and proof that no script is ever run.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -285,6 +286,32 @@ describe('case patterns, as the shell matches them (fnmatch, as bash matches a c
     ['?', '\u{1F600}', true],
   ])('%j against %j: %s', (pattern, name, want) => {
     expect(matches({ text: pattern, glob: true }, name)).toBe(want);
+  });
+
+  // bash itself decides: random patterns of the characters that mean something in a case word,
+  // against random names, each written into `case 'NAME' in PATTERN) echo 1 ;; *) echo 0 ;; esac`
+  // (our own text, fed to bash on its standard input; no script of a repository is run).
+  const HAVE_BASH = spawnSync('bash', ['-c', 'exit 0']).status === 0;
+  it.skipIf(!HAVE_BASH)('agrees with bash on 4,000 random patterns and names', () => {
+    let seed = 12_345;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+    const pieces = ['a', 'b', 'c', '1', '*', '?', '[', ']', '!', '^', '-', ':', '[:alpha:]', '[:digit:]'];
+    const chars = ['a', 'b', 'c', '1', '-', ']', '!', '^', ':', '['];
+    const cases = Array.from({ length: 4000 }, () => ({
+      pattern: Array.from({ length: 1 + rnd(9) }, () => pick(pieces)).join(''),
+      name: Array.from({ length: rnd(7) }, () => pick(chars)).join(''),
+    }));
+    const script = cases.map((c) => `case '${c.name}' in ${c.pattern}) echo 1 ;; *) echo 0 ;; esac\n`).join('');
+    const r = spawnSync('bash', ['-s'], { input: `set +H\n${script}`, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const bash = r.stdout.trim().split('\n');
+    expect(bash.length).toBe(cases.length);
+    const differ = cases.filter((c, i) => matches({ text: c.pattern, glob: true }, c.name) !== (bash[i] === '1'));
+    expect(differ.slice(0, 10)).toEqual([]);
   });
 
   it('many stars against a long name: each star given one more character at a time, the rest matched once', () => {
