@@ -112,31 +112,25 @@ export function writeSimulation(
 function* jsonPieces(s: SimulationStream): Generator<string> {
   yield '{';
   let key = 0;
-  for (const [k, v] of Object.entries({ version: s.version, nodes: s.nodes, steady: s.steady, events: s.events })) {
+  for (const [k, v] of Object.entries({ version: s.version, nodes: s.nodes, steady: s.steady })) {
     yield `${key++ ? ',' : ''}\n  ${JSON.stringify(k)}: `;
     yield* prettyPieces(v, '  ', 1);
   }
+  yield ',\n  "events": ';
+  yield* listPieces(s.events, '  ', 1);
   yield '\n}\n';
 }
 
 /**
- * JSON.stringify(v, null, 2) at `indent`, in pieces: a list of more than 32 items (or the events,
- * an iterable) an item at a time, an object near the top a property at a time, anything else in
- * one piece. The node-down event of two nodes of 10,000 instances is 40 MB of JSON by itself.
+ * JSON.stringify(v, null, 2) at `indent`, in pieces: a list of more than 32 items an item at a
+ * time, an object near the top a property at a time, anything else in one piece. The node-down
+ * event of two nodes of 10,000 instances is 40 MB of JSON by itself. (The report holds lists and
+ * plain objects only.)
  */
 function* prettyPieces(v: unknown, indent: string, depth: number): Generator<string> {
-  const inner = `${indent}  `;
-  const list = Array.isArray(v) ? (v.length > 32 ? v : null) : isIterable(v) ? v : null;
-  if (list) {
-    let first = true;
-    yield '[';
-    for (const x of list) {
-      yield `${first ? '' : ','}\n${inner}`;
-      yield* prettyPieces(x === undefined || typeof x === 'function' ? null : x, inner, depth + 1);
-      first = false;
-    }
-    yield first ? ']' : `\n${indent}]`;
-  } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 3) {
+  if (Array.isArray(v) && v.length > 32) yield* listPieces(v, indent, depth);
+  else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 3) {
+    const inner = `${indent}  `;
     let first = true;
     yield '{';
     for (const [k, x] of Object.entries(v)) {
@@ -149,8 +143,18 @@ function* prettyPieces(v: unknown, indent: string, depth: number): Generator<str
   } else yield JSON.stringify(v, null, 2).replace(/\n/g, `\n${indent}`);
 }
 
-const isIterable = (v: unknown): v is Iterable<unknown> =>
-  v !== null && typeof v === 'object' && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function';
+/** The items of a list (an array, or the events as they are computed) as JSON.stringify writes a list. */
+function* listPieces(list: Iterable<unknown>, indent: string, depth: number): Generator<string> {
+  const inner = `${indent}  `;
+  let first = true;
+  yield '[';
+  for (const x of list) {
+    yield `${first ? '' : ','}\n${inner}`;
+    yield* prettyPieces(x === undefined || typeof x === 'function' ? null : x, inner, depth + 1);
+    first = false;
+  }
+  yield first ? ']' : `\n${indent}]`;
+}
 
 function unhandledText(n: Notification): string {
   return `${n.script} on ${n.node} gets "${n.line ?? n.argv.slice(1).join(' ')}" and no branch runs`;
