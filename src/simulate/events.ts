@@ -124,10 +124,6 @@ const mastersOf = (o: Outcome, k: number): string[] => o.masters.get(k) ?? (o.ba
 
 const tieOf = (o: Outcome, k: number): boolean => o.ties.get(k) ?? (o.base ? tieOf(o.base, k) : false);
 
-/** The routers to compute, in the order of cluster.groups: `only`'s, or all of them. */
-const routerIndexes = (count: number, only: Set<number> | null): number[] =>
-  only ? [...only].sort((a, b) => a - b) : Array.from({ length: count }, (_, k) => k);
-
 const key = (node: ClusterNode, kind: TrackKind, name: string) => `${node.label}\0${kind}\0${name}`;
 
 export class Simulation {
@@ -144,8 +140,6 @@ export class Simulation {
   /** The sync groups of every node with a member of each name, and the place of each group among them. */
   private readonly groupsWithName = new Map<string, SyncGroup[]>();
   private readonly groupOrder = new Map<SyncGroup, number>();
-  /** Per node: what it tracks by `${kind}\0${name}`, with the instance tracking it (notesFor). */
-  private readonly trackedOnNode = new Map<ClusterNode, Map<string, { i: ClusterInstance; t: Tracked }[]>>();
 
   constructor(
     private readonly cluster: ClusterModel,
@@ -184,12 +178,12 @@ export class Simulation {
       }
   }
 
-  /** The routers a world (one failure) can move. */
-  private touched(w: World): Set<number> {
+  /** The routers a world (one failure) can move: their indexes in cluster.groups, in order. */
+  private touched(w: World): number[] {
     const out = new Set<number>();
     for (const n of w.down) for (const k of this.routersOfNode.get(n) ?? []) out.add(k);
     for (const f of w.failed) for (const k of this.routersOfKey.get(f) ?? []) out.add(k);
-    return out;
+    return [...out].sort((a, b) => a - b);
   }
 
   /** The instance's priority and whether it is in FAULT (itself, or a member of its sync group). */
@@ -225,11 +219,11 @@ export class Simulation {
    * Who is what once keepalived settles, from the MASTERs before (prev: per router); only the
    * routers `only` names are computed, the others keep `base`.
    */
-  settle(w: World, prev: Outcome | null, base: Outcome | null = null, only: Set<number> | null = null): Outcome {
+  settle(w: World, prev: Outcome | null, base: Outcome | null = null, only: number[] | null = null): Outcome {
     const members: Outcome['members'] = new Map();
     const masters: Outcome['masters'] = new Map();
     const ties: Outcome['ties'] = new Map();
-    for (const k of routerIndexes(this.cluster.groups.length, only)) {
+    for (const k of only ?? this.cluster.groups.keys()) {
       const g = this.cluster.groups[k]!;
       const running: { i: ClusterInstance; priority: number; preempts: boolean }[] = [];
       for (const i of g.members) {
@@ -321,10 +315,9 @@ export class Simulation {
         if (list) list.push(x);
         else byKey.set(`${x.t.kind}\0${x.t.name}`, [x]);
       }
-      this.trackedOnNode.set(n, byKey);
       const ifaces = [...new Set(all.filter((x) => x.t.kind === 'interface').map((x) => x.t.name))];
       for (const name of ifaces) {
-        const notes = this.notesFor(n, 'interface', name);
+        const notes = this.notesFor(byKey, 'interface', name);
         yield* pair(
           { kind: 'interface-down', node: n.label, interface: name },
           { kind: 'interface-recover', node: n.label, interface: name },
@@ -343,15 +336,20 @@ export class Simulation {
           { kind: 'track-fail', node: n.label, track, name: t.name },
           { kind: 'track-recover', node: n.label, track, name: t.name },
           { down: new Set(), failed: new Set([key(n, t.kind, t.name)]) },
-          this.notesFor(n, t.kind, t.name),
+          this.notesFor(byKey, t.kind, t.name),
           null,
         );
       }
     }
   }
 
-  private notesFor(n: ClusterNode, kind: TrackKind, name: string): string[] {
-    return (this.trackedOnNode.get(n)?.get(`${kind}\0${name}`) ?? [])
+  /** `tracked`: what a node tracks by `${kind}\0${name}`, with the instance tracking it. */
+  private notesFor(
+    tracked: Map<string, { i: ClusterInstance; t: Tracked }[]>,
+    kind: TrackKind,
+    name: string,
+  ): string[] {
+    return (tracked.get(`${kind}\0${name}`) ?? [])
       .filter((x) => x.t.ignored)
       .map((x) => `${x.i.name} on ${x.i.node.label}: ${x.t.ignored}`);
   }
@@ -362,11 +360,11 @@ export class Simulation {
     after: Outcome,
     restarted: ClusterNode | null,
     notes: string[],
-    only: Set<number>,
+    only: number[],
   ): SimEvent {
     const routers: EventRouter[] = [];
     const problems: EventProblem[] = [];
-    for (const k of routerIndexes(this.cluster.groups.length, only)) {
+    for (const k of only) {
       const g = this.cluster.groups[k]!;
       const members = g.members.map((i) => ({ node: i.node.label, ...memberOf(after, i)! }));
       const masters = mastersOf(after, k);
@@ -445,7 +443,7 @@ export class Simulation {
     before: Outcome,
     after: Outcome,
     restarted: boolean,
-    only: Set<number> | null,
+    only: number[] | null,
   ): Notification[] {
     const out: Notification[] = [];
     const state = (o: Outcome, i: ClusterInstance) => memberOf(o, i)?.state ?? 'DOWN';
@@ -481,7 +479,7 @@ export class Simulation {
    * routers: going over all the node's instances for each event was quadratic, two nodes of 10,000
    * instances took most of a minute).
    */
-  private instancesIn(n: ClusterNode, only: Set<number> | null): readonly ClusterInstance[] {
+  private instancesIn(n: ClusterNode, only: number[] | null): readonly ClusterInstance[] {
     if (only === null) return n.instances;
     let byRouter = this.nodeRouters.get(n);
     if (!byRouter) {
@@ -561,7 +559,6 @@ export class Simulation {
   }
 }
 
-/** notify_fifo (every event) and vrrp_notify_fifo (VRRP events) of global_defs: both get the VRRP lines. */
 /**
  * A node's script references by the block that owns them, and its FIFOs with the script that reads
  * each: worked out once per node (they were searched among all of its references and top-level
@@ -595,6 +592,7 @@ function fifosOf(n: ClusterNode): { fifo: { hook: string; path: string }; reader
   return out;
 }
 
+/** notify_fifo (every event) and vrrp_notify_fifo (VRRP events) of global_defs: both get the VRRP lines. */
 function fifos(n: ClusterNode): { hook: string; path: string }[] {
   const globals = n.pass.tree.top.filter((t) => t.def && t.keyword.text === 'global_defs').flatMap((t) => t.children);
   const out: { hook: string; path: string }[] = [];
