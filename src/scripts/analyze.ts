@@ -309,6 +309,8 @@ class Analyzer {
   private readonly libraries: Handoff['program'][] = [];
   private frame: Frame;
   private steps = 0;
+  /** step(), for descendants(): each node it looks at is a step. */
+  private readonly stepped = () => this.step();
 
   constructor(
     private readonly out: ScriptAnalysis,
@@ -371,15 +373,6 @@ class Analyzer {
         reason: `takes more than ${MAX_ANALYSIS_STEPS} analysis steps (its functions call each other that often)`,
         effect: 'the shell would make all those calls too',
       });
-    }
-  }
-
-  /** The nodes of `type` under n (not n), each node looked at a step. */
-  private *descendants(n: ShellNode, type: string): Generator<ShellNode> {
-    for (const c of n.children) {
-      this.step();
-      if (c.type === type) yield c;
-      yield* this.descendants(c, type);
     }
   }
 
@@ -540,7 +533,7 @@ class Analyzer {
         this.out.interfaceUses.push({ start: a.startIndex, end: a.endIndex });
     });
     if (this.involvesName(nameNode)) this.opaque(nameNode, 'the name is used to build the command to run');
-    for (const a of args) for (const c of this.descendants(a, 'command_substitution')) this.walk(c);
+    for (const a of args) for (const c of descendants(a, 'command_substitution', this.stepped)) this.walk(c);
   }
 
   /**
@@ -641,7 +634,7 @@ class Analyzer {
         { sourced: 'args' },
       );
     } else for (const [p, v] of this.frame.pos) this.handTo(n, program, p, v, { sourced: 'inherited' });
-    for (const a of args) for (const c of this.descendants(a, 'command_substitution')) this.walk(c);
+    for (const a of args) for (const c of descendants(a, 'command_substitution', this.stepped)) this.walk(c);
     return true;
   }
 
@@ -1353,9 +1346,11 @@ function varName(n: ShellNode): string {
   return n.children.find((c) => c.type === 'variable_name' || c.type === 'special_variable_name')?.text ?? '';
 }
 
-function* descendants(n: ShellNode, type: string): Generator<ShellNode> {
+/** The nodes of `type` under n (not n); `visit` is called for each node looked at (a budget step). */
+function* descendants(n: ShellNode, type: string, visit?: () => void): Generator<ShellNode> {
   for (const c of n.children) {
+    visit?.();
     if (c.type === type) yield c;
-    yield* descendants(c, type);
+    yield* descendants(c, type, visit);
   }
 }
