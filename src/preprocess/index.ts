@@ -1727,19 +1727,19 @@ class Preprocessor {
       if (known || ++count > MAX_SUBSTITUTIONS_PER_LINE || doneLength + (cur.length - from) > MAX_EXPANDED_CHARS) {
         const own = def?.lines[0]?.text ?? '';
         const self = new RegExp(`\\$\\{?${ref.name}(?![A-Za-z0-9_])`).test(own);
-        this.recursiveDefs.add(ref.name);
-        const chain = cur.origin(at, ref.end).via;
-        for (const e of chain) if (e.kind === 'definition') this.recursiveDefs.add(e.name);
+        const { origin, via: chain } = cur.origin(at, ref.end);
         // Known from then on only when it came out of itself (not a long value that met the
         // character cap on a long line).
-        if (def && chain.some((e) => e.kind === 'definition' && e.name === ref.name)) {
-          this.recursiveDefinitions.add(def);
-          for (const e of chain) {
-            const d = e.kind === 'definition' ? this.defs.get(e.name) : undefined;
-            if (d) this.recursiveDefinitions.add(d);
-          }
+        const cyclic = def !== undefined && chain.some((e) => e.kind === 'definition' && e.name === ref.name);
+        this.recursiveDefs.add(ref.name);
+        if (cyclic) this.recursiveDefinitions.add(def);
+        for (const e of chain) {
+          if (e.kind !== 'definition') continue;
+          this.recursiveDefs.add(e.name);
+          const d = cyclic ? this.defs.get(e.name) : undefined;
+          if (d) this.recursiveDefinitions.add(d);
         }
-        this.problem('definition-recursive', cur.origin(at, ref.end).origin, via, {
+        this.problem('definition-recursive', origin, via, {
           name: ref.name,
           self: self ? 'yes' : 'no',
         });
