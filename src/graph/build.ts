@@ -474,14 +474,18 @@ function attachFindings(
     return forId.length ? forId : holding;
   });
   let vips: VipIndex | undefined;
+  // The findings for each node, in order.
+  const asked = new Map<ClusterNode, number[]>();
+  nodesOf.forEach((nodes, k) => {
+    for (const node of nodes) {
+      const ks = asked.get(node);
+      if (ks) ks.push(k);
+      else asked.set(node, [k]);
+    }
+  });
   const tightest = new Map<ClusterNode, (Placed | undefined)[]>();
-  for (const [node, list] of byNode) {
-    const asked: number[] = [];
-    nodesOf.forEach((nodes, k) => {
-      if (nodes.includes(node)) asked.push(k);
-    });
-    tightest.set(node, tightestHolding(list, asked, input.diagnostics));
-  }
+  for (const [node, list] of byNode)
+    tightest.set(node, tightestHolding(list, asked.get(node) ?? [], input.diagnostics));
   for (let k = 0; k < input.diagnostics.length; k++) {
     const d = input.diagnostics[k]!;
     for (const node of nodesOf[k]!) {
