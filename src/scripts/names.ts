@@ -11,13 +11,20 @@ import type { Dispatch, Literal, NameTest } from './analyze.js';
 type PatternItem = typeof STAR | ((c: string) => boolean);
 const STAR = 0;
 
+/**
+ * The patterns read so far, by text. The map lives as long as the process, which for the language
+ * server is as long as the editor, so it is emptied when it reaches MAX_PATTERNS_KEPT (a pattern
+ * is read again in microseconds).
+ */
 const patterns = new Map<string, PatternItem[]>();
+const MAX_PATTERNS_KEPT = 10_000;
 
 export function matches(l: Pick<Literal, 'text' | 'glob'>, name: string): boolean {
   if (!l.glob) return l.text === name;
   let p = patterns.get(l.text);
   if (!p) {
     p = shellPattern(l.text);
+    if (patterns.size >= MAX_PATTERNS_KEPT) patterns.clear();
     patterns.set(l.text, p);
   }
   return patternMatches(p, [...name]);
