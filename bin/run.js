@@ -5,22 +5,17 @@ const { setFlagsFromString } = require('node:v8');
 
 // The shell parser is WebAssembly. By default V8 re-compiles it with its optimising tier in the
 // background, and the process cannot exit before that ends: most of a second after every run that
-// read a script. The baseline tier is fast enough for scripts of a few hundred lines.
+// read a script. The baseline tier is fast enough for scripts of a few hundred lines. (The code the
+// build compiled, scripts/wasm-cache.mjs, is the optimising tier's already; this is for the rest.)
 // (scripts/code-cache.mjs sets the same flag: V8 takes a code cache only under the flags it was made with.)
 setFlagsFromString('--liftoff-only');
 
-/** Runs the command line; the promise settles with the exit code set. */
-function run() {
-  // A reader that stops early (`keepalived-lint rules | head -1`) closes the pipe: end quietly with
-  // exit 0, as other Unix tools do, for every command and format (Node would print a stack trace).
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      if (stream !== process.stderr) process.stderr.write(`keepalived-lint: cannot write the output: ${e.message}\n`);
-      process.exit(2);
-    });
-  }
-  const { main } = require('./load-bundle.js').loadBundle().exports;
+/**
+ * The flags set once the bundle is compiled (V8 checks the code cache against the flags in force
+ * then). scripts/wasm-cache.mjs sets them too: V8 also checks the shell parser's compiled code
+ * against the flags.
+ */
+function lateFlags() {
   // From here V8's young generation keeps the size start-up gave it (4 MiB) instead of growing to
   // 32 MiB: what a lint allocates mostly lives as long as the config's tree (words, lines,
   // statements), so a bigger young generation only holds more of it before it is moved to the old
@@ -36,6 +31,21 @@ function run() {
   // same. Set after the bundle is compiled, as the line above (the code cache is checked against
   // the flags).
   setFlagsFromString('--no-turbo-inlining');
+}
+
+/** Runs the command line; the promise settles with the exit code set. */
+function run() {
+  // A reader that stops early (`keepalived-lint rules | head -1`) closes the pipe: end quietly with
+  // exit 0, as other Unix tools do, for every command and format (Node would print a stack trace).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      if (stream !== process.stderr) process.stderr.write(`keepalived-lint: cannot write the output: ${e.message}\n`);
+      process.exit(2);
+    });
+  }
+  const { main } = require('./load-bundle.js').loadBundle().exports;
+  lateFlags();
   return main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
@@ -55,4 +65,4 @@ function run() {
   });
 }
 
-module.exports = { run };
+module.exports = { run, lateFlags };

@@ -12,6 +12,30 @@ const BIN = path.join(REPO, 'bin', 'keepalived-lint.js');
 const run = (args: string[], cwd = REPO) =>
   spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 
+/**
+ * A module for `node -r` (which worker threads run too) that writes a line to standard error for
+ * each WebAssembly module compiled and instantiated: "wasm compile T" / "wasm instantiate T", T the
+ * thread's id (0: the main thread).
+ */
+function wasmProbe(): string {
+  const { write } = tempTree('kl-bin-wasm-probe-');
+  return write(
+    'probe.cjs',
+    "const { writeSync } = require('node:fs'); const { threadId } = require('node:worker_threads');\n" +
+      'const count = (C, what) => new Proxy(C, {\n' +
+      '  construct(t, a) { writeSync(2, `wasm ${what} ${threadId}\\n`); return new t(...a); } });\n' +
+      "WebAssembly.Module = count(WebAssembly.Module, 'compile');\n" +
+      "WebAssembly.Instance = count(WebAssembly.Instance, 'instantiate');\n",
+  );
+}
+
+/** The probe's lines, sorted (threads write them in any order). */
+const wasmLines = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter((l) => l.startsWith('wasm '))
+    .sort();
+
 describe('the built command', () => {
   it('is built (npm run build)', () => {
     expect(fs.existsSync(path.join(REPO, 'dist', 'src', 'cli', 'index.bundle.cjs'))).toBe(true);
@@ -68,6 +92,33 @@ describe('the built command', () => {
     expect(two.stdout).toContain('priorty');
   });
 
+  it('starts its worker threads with the shell parser the main thread has (none compiles it)', () => {
+    const { dir, write } = tempTree('kl-bin-jobs-wasm-');
+    for (let h = 1; h <= 6; h++) {
+      write(`h${h}/etc/keepalived/notify.sh`, `#!/bin/sh\ncase "$2" in\n  VI_${h}) exit 0 ;;\nesac\n`, 0o755);
+      write(
+        `h${h}/etc/keepalived/keepalived.conf`,
+        `vrrp_instance VI_${h} {\n    interface eth0\n    virtual_router_id ${h}\n    priority 100\n` +
+          `    notify /etc/keepalived/notify.sh\n}\n`,
+      );
+    }
+    const lint = (jobs: string) =>
+      spawnSync(process.execPath, ['-r', wasmProbe(), BIN, '.', '--jobs', jobs, '--format', 'json'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const one = lint('1');
+    const three = lint('3');
+    expect(three.stdout).toBe(one.stdout);
+    expect(JSON.parse(one.stdout).results).toHaveLength(6);
+    expect(wasmLines(one.stderr)).toEqual(['wasm instantiate 0', 'wasm instantiate 0']);
+    // Each thread that parsed a script instantiated both modules; no thread compiled one.
+    const lines = wasmLines(three.stderr);
+    expect(lines.filter((l) => l.startsWith('wasm compile'))).toEqual([]);
+    expect(new Set(lines.map((l) => l.split(' ')[2])).size).toBeGreaterThan(1);
+  });
+
   it("hands V8 the build's code cache, which this Node.js takes (the flags bin/run.js sets included)", () => {
     // The real entry, with vm.Script watched: bin/run.js sets V8 flags, and V8 refuses a cache
     // made under other flags than those in force when the bundle is compiled.
@@ -118,6 +169,56 @@ describe('the built command', () => {
     expect(other.stderr).toBe(
       `keepalived-lint: cannot start: ${bundle} is not a build of this version (npm run build)\n`,
     );
+  });
+
+  it("hands V8 the shell parser the build compiled, which this Node.js takes (bin/run.js's flags included)", () => {
+    for (const f of ['web-tree-sitter.wasm', 'tree-sitter-bash.wasm'])
+      expect(fs.existsSync(path.join(REPO, 'dist', 'src', 'scripts', `${f}.v8cache`))).toBe(true);
+    const example = path.join(REPO, 'examples/router/etc/keepalived/keepalived.conf');
+    const r = spawnSync(process.execPath, ['-r', wasmProbe(), BIN, example], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // Both modules instantiated (the example's scripts were parsed), neither compiled here.
+    expect([r.status, r.stderr]).toEqual([0, 'wasm instantiate 0\nwasm instantiate 0\n']);
+  });
+
+  it('parses scripts the same when the compiled shell parser does not fit (none, short, not ours, other flags)', () => {
+    const fixture = path.join(REPO, 'fixtures', 'script-unknown-name', 'invalid');
+    const configs = fs.readdirSync(fixture).filter((f) => f.endsWith('.conf'));
+    expect(configs.length).toBeGreaterThan(20);
+    const { dir } = tempTree('kl-bin-wasm-');
+    for (const f of ['bin', 'dist', 'schema', 'package.json'])
+      fs.cpSync(path.join(REPO, f), path.join(dir, f), { recursive: true });
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+    const lint = (nodeFlags: string[] = []) =>
+      spawnSync(
+        process.execPath,
+        [...nodeFlags, '-r', wasmProbe(), path.join(dir, 'bin', 'keepalived-lint.js'), ...configs, '--root', '.'],
+        { cwd: fixture, encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26 },
+      );
+    const want = lint();
+    expect(want.status).toBe(1);
+    expect(want.stderr).toBe('wasm instantiate 0\nwasm instantiate 0\n');
+    expect(want.stdout).toContain('script-unknown-name');
+    const cache = (f: string) => path.join(dir, 'dist', 'src', 'scripts', `${f}.v8cache`);
+    const bash = cache('tree-sitter-bash.wasm');
+    const same = (r: ReturnType<typeof lint>, compiled: number) =>
+      expect([r.status, wasmLines(r.stderr), r.stdout]).toEqual([
+        1,
+        [...Array(compiled).fill('wasm compile 0'), 'wasm instantiate 0', 'wasm instantiate 0'],
+        want.stdout,
+      ]);
+    // V8's own check: code made under other flags (here a heap limit) is refused.
+    same(lint(['--max-old-space-size=3000']), 2);
+    const whole = fs.readFileSync(bash);
+    fs.writeFileSync(bash, whole.subarray(0, whole.length - 1));
+    same(lint(), 1);
+    fs.writeFileSync(bash, Buffer.concat([Buffer.from('XXXX'), whole.subarray(4)]));
+    same(lint(), 1);
+    for (const f of ['web-tree-sitter.wasm', 'tree-sitter-bash.wasm']) fs.rmSync(cache(f));
+    same(lint(), 2);
   });
 
   it('lints without loading node:child_process, node:worker_threads or node:crypto (loaded on first use)', () => {

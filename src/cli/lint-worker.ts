@@ -5,12 +5,17 @@
  *   {id: 3, abs: '/repo/hosts/lb1/etc/keepalived/keepalived.conf', cwd, ruleIds, options}
  *   -> {id: 3, result: {diagnostics: [...], files: Map, scripts: Set}}
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { EntryResult } from '../engine/index.js';
 import { lintEntryRecorded, type Dependency } from '../engine/cache.js';
-import type { WorkerTask } from './worker-pool.js';
+import type { LintWorkerData, WorkerTask } from './worker-pool.js';
 import { rules as configRules } from '../../rules/index.js';
 import { nodeHost } from '../source/host.js';
+import { useShellModules } from '../scripts/shell.js';
+
+// The shell parser's modules, made by the thread that started this one (src/cli/worker-pool.ts).
+const data = workerData as LintWorkerData | null;
+if (data?.shell) useShellModules(data.shell);
 
 const byId = new Map(configRules.map((r) => [r.meta.id, r]));
 

@@ -14,6 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { internalError, type EntryResult, type LintOptions } from '../engine/index.js';
 import { lintEntryRecorded, type Dependency } from '../engine/cache.js';
 import type { Rule } from '../engine/types.js';
+import { shellModules, type ShellModules } from '../scripts/shell.js';
 
 // Loaded on first use: node:worker_threads brings ~20 ms of Node's own modules, which a lint on one
 // thread does not need (issue 16, start-up).
@@ -31,6 +32,11 @@ export interface WorkerTask {
   options: WorkerOptions;
   /** Also send back what the lint asked the file system (--cache). */
   record?: boolean;
+}
+
+/** What a worker thread starts with (node:worker_threads' workerData). */
+export interface LintWorkerData {
+  shell: ShellModules;
 }
 
 export interface WorkerReply {
@@ -157,18 +163,22 @@ export class WorkerPool {
     // Built: dist/src/cli/lint-worker(.bundle).js (beside index.bundle.cjs). From the TypeScript
     // sources (the tests, a dev run): the worker registers tsx's loader first (a Worker does not
     // take --import in its execArgv).
+    // The shell parser's modules, made here before the first worker starts (shellModules() says
+    // why) and shared: each worker takes them with their code instead of compiling its own.
+    const workerData: LintWorkerData = { shell: shellModules() };
     const worker = import.meta.url.endsWith('.ts')
       ? new (workerThreads().Worker)(
           `import(${JSON.stringify(tsxApi())})` +
             `.then((api) => { api.register(); ` +
             `return import(${JSON.stringify(new URL('./lint-worker.ts', import.meta.url).href)}); })`,
-          { eval: true },
+          { eval: true, workerData },
         )
       : new (workerThreads().Worker)(
           new URL(
             /\.bundle\.c?js$/.test(import.meta.url) ? './lint-worker.bundle.js' : './lint-worker.js',
             import.meta.url,
           ),
+          { workerData },
         );
     const slot: Slot = { worker, inFlight: 0 };
     worker.on('message', (m: { id: number } & WorkerReply) => {
