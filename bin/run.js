@@ -13,16 +13,16 @@ setFlagsFromString('--liftoff-only');
 /**
  * The flags set once the bundle is compiled (V8 checks the code cache against the flags in force
  * then). scripts/wasm-cache.mjs sets them too: V8 also checks the shell parser's compiled code
- * against the flags.
+ * against the flags. Handed to main() as well: its worker threads set them again.
  */
-function lateFlags() {
+const LATE_FLAGS = [
   // From here V8's young generation keeps the size start-up gave it (4 MiB) instead of growing to
   // 32 MiB: what a lint allocates mostly lives as long as the config's tree (words, lines,
   // statements), so a bigger young generation only holds more of it before it is moved to the old
   // one, in fresh memory. Measured (issue 16): 1,000 instances -11% time, 1173.conf -5%, peak
   // memory -16 to -21 MiB, 10,000 instances the same time. Set after the bundle is compiled: V8
   // checks the code cache against the flags (scripts/code-cache.mjs makes it without this one).
-  setFlagsFromString('--semi-space-growth-factor=1');
+  '--semi-space-growth-factor=1',
   // No inlining in V8's optimising compiler: a run is short, and a function compiled with the ones
   // it calls inlined took long to compile (on the second core, which the collector's threads also
   // use) and held megabytes of compiler memory. Measured (issue 16, same run, against the default):
@@ -30,7 +30,12 @@ function lateFlags() {
   // LVS config -9%; 1173.conf -6%; a 200-host repository with --jobs 2 -7%; 10 instances the
   // same. Set after the bundle is compiled, as the line above (the code cache is checked against
   // the flags).
-  setFlagsFromString('--no-turbo-inlining');
+  '--no-turbo-inlining',
+];
+
+/** Sets LATE_FLAGS. */
+function lateFlags() {
+  for (const flag of LATE_FLAGS) setFlagsFromString(flag);
 }
 
 /** Runs the command line; the promise settles with the exit code set. */
@@ -54,6 +59,7 @@ function run() {
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns,
+    v8Flags: LATE_FLAGS,
     // Read only when a path is "-": the bytes, up to the 16 MiB cap (main decodes them as files are).
     stdin: () => process.stdin,
   }).then((code) => {

@@ -276,7 +276,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         let linted = 0;
         // Worker threads read files from disk themselves: not for stdin or a caller's own file host.
         const threads = io.host || input.stdinFile ? 0 : workerCount(o.jobs, found.files.length);
-        const pool = threads ? new WorkerPool(threads) : null;
+        const pool = threads ? new WorkerPool(threads, io.v8Flags) : null;
         const cache =
           o.cache || o.cacheLocation !== undefined
             ? openCache(o.cacheLocation, io.cwd, io.env, VERSION, (w) =>

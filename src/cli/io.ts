@@ -23,4 +23,9 @@ export interface CliIO {
   /** stderr is a terminal (the progress line), and its width. */
   stderrIsTTY?: boolean;
   columns?: number;
+  /**
+   * The V8 flags bin/run.js set once the process had started: a worker thread sets them again
+   * (src/cli/lint-worker.ts), since starting one puts some back to V8's default.
+   */
+  v8Flags?: readonly string[];
 }

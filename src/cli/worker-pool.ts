@@ -37,6 +37,8 @@ export interface WorkerTask {
 /** What a worker thread starts with (node:worker_threads' workerData). */
 export interface LintWorkerData {
   shell: ShellModules;
+  /** V8 flags to set again: a worker's start puts --semi-space-growth-factor back to 2 (CliIO.v8Flags). */
+  v8Flags: string[];
 }
 
 export interface WorkerReply {
@@ -88,7 +90,11 @@ export class WorkerPool {
   started = 0;
 
   /** `size` threads in all: the main thread and size - 1 workers. */
-  constructor(private readonly size: number) {}
+  /** v8Flags: the flags each worker sets again once started (CliIO.v8Flags). */
+  constructor(
+    private readonly size: number,
+    private readonly v8Flags: readonly string[] = [],
+  ) {}
 
   /** A LintOptions.lintEntry that sends the entry to the pool with these options. */
   entryRunner(cwd: string, rules: readonly Rule[], options: LintOptions): (abs: string) => Promise<EntryResult> {
@@ -165,7 +171,7 @@ export class WorkerPool {
     // take --import in its execArgv).
     // The shell parser's modules, made here before the first worker starts (shellModules() says
     // why) and shared: each worker takes them with their code instead of compiling its own.
-    const workerData: LintWorkerData = { shell: shellModules() };
+    const workerData: LintWorkerData = { shell: shellModules(), v8Flags: [...this.v8Flags] };
     const worker = import.meta.url.endsWith('.ts')
       ? new (workerThreads().Worker)(
           `import(${JSON.stringify(tsxApi())})` +
