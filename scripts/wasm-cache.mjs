@@ -6,14 +6,15 @@
 // the CLI runs under (bin/run.js's, then shell.ts's --allow-natives-syntax), compiles with V8's
 // optimising tier (the only code V8 serialises), parses this project's own example and fixture
 // scripts with it so that the functions a parse needs are compiled, and serialises under the CLI's
-// flags again. Layout (shell.ts reads it): three little-endian 32-bit words, 'KLWC', the .wasm's
-// length and the code's, then the .wasm's bytes and the code.
+// flags again. The file's layout is shell.ts's (compiledAtBuild): 7 little-endian 32-bit words
+// ('KLWC', format 1, the .wasm's length and CRC-32, the code's length and CRC-32, the tag's length),
+// the tag (V8's version and the CPU architecture), the code.
 //
 // Best effort: V8 ends a process when its serialiser fails (a check, not an exception), so the work
 // is done in a child process; when it fails, or this Node.js has no serialiser, the build goes on
 // without the files and the CLI compiles the .wasm as before. Nothing is written but those files.
 import { spawnSync } from 'node:child_process';
-import { openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,12 +24,19 @@ const DIR = 'dist/src/scripts';
 const FILES = ['web-tree-sitter.wasm', 'tree-sitter-bash.wasm'];
 const MAGIC = 0x43574c4b;
 const cacheOf = (f) => path.join(DIR, `${f}.v8cache`);
+const removeAll = () => {
+  for (const f of FILES) for (const p of [cacheOf(f), `${cacheOf(f)}.tmp`]) rmSync(p, { force: true });
+};
 
 if (process.argv[2] !== '--child') {
-  for (const f of FILES) rmSync(cacheOf(f), { force: true });
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], { stdio: 'inherit' });
+  removeAll();
+  // (It takes 1-2 s: compiling tree-sitter-bash's lexer with the optimising tier is most of it.)
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], {
+    stdio: 'inherit',
+    timeout: 300_000,
+  });
   if (r.status !== 0) {
-    for (const f of FILES) rmSync(cacheOf(f), { force: true });
+    removeAll();
     console.warn(
       `wasm-cache: no compiled shell parser (${r.error?.message ?? `exit ${r.status ?? r.signal}`}); ` +
         'the CLI compiles it on each run',
@@ -36,6 +44,7 @@ if (process.argv[2] !== '--child') {
   }
 } else {
   const require = createRequire(import.meta.url);
+  const { crc32 } = require('node:zlib'); // (Node.js 20.15 and later; engines asks for 20.19)
   // Loading bin/run.js sets its first flag (--liftoff-only), as the CLI's entry does.
   require('../bin/run.js').lateFlags();
   setFlagsFromString('--allow-natives-syntax');
@@ -66,17 +75,18 @@ if (process.argv[2] !== '--child') {
   // Back to the CLI's flags (--liftoff-only turns --liftoff on again): V8 writes those into the code.
   setFlagsFromString('--liftoff-only');
 
+  const tag = Buffer.from(`${process.versions.v8} ${process.arch}`, 'latin1');
   FILES.forEach((f, i) => {
-    const code = serialize(modules[i]);
-    if (!(code instanceof ArrayBuffer) || code.byteLength === 0) throw new Error(`V8 serialised nothing for ${f}`);
-    const header = Buffer.alloc(12);
-    header.writeUInt32LE(MAGIC, 0);
-    header.writeUInt32LE(wire[i].length, 4);
-    header.writeUInt32LE(code.byteLength, 8);
+    const code = new Uint8Array(serialize(modules[i]));
+    if (code.length === 0) throw new Error(`V8 serialised nothing for ${f}`);
+    const head = Buffer.alloc(28);
+    [MAGIC, 1, wire[i].length, crc32(wire[i]), code.length, crc32(code), tag.length].forEach((v, k) =>
+      head.writeUInt32LE(v, k * 4),
+    );
     const tmp = `${cacheOf(f)}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
-      for (const part of [header, wire[i], new Uint8Array(code)]) writeSync(fd, part);
+      for (const part of [head, tag, code]) writeSync(fd, part);
     } finally {
       closeSync(fd);
     }

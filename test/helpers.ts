@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -118,3 +118,41 @@ export function confFiles(dir: string): string[] {
         .map((f) => path.join(dir, f))
     : [];
 }
+
+/**
+ * A module for `node -r` (which worker threads run too) that writes a line to standard error for
+ * each WebAssembly module compiled and instantiated ("wasm compile T", "wasm instantiate T"), each
+ * V8 flag set ("v8flag T FLAG") and each open of the build's compiled shell parser ("v8cache T
+ * FILE"); T is the thread's id (0: the main thread).
+ */
+export function wasmProbe(): string {
+  const { write } = tempTree('kl-bin-wasm-probe-');
+  return write(
+    'probe.cjs',
+    "const fs = require('node:fs'); const { threadId } = require('node:worker_threads');\n" +
+      'const line = (s) => fs.writeSync(2, `${s}\\n`);\n' +
+      'const count = (C, what) => new Proxy(C, {\n' +
+      '  construct(t, a) { line(`wasm ${what} ${threadId}`); return new t(...a); } });\n' +
+      "WebAssembly.Module = count(WebAssembly.Module, 'compile');\n" +
+      "WebAssembly.Instance = count(WebAssembly.Instance, 'instantiate');\n" +
+      "const v8 = require('node:v8'); const set = v8.setFlagsFromString;\n" +
+      'v8.setFlagsFromString = (f) => { line(`v8flag ${threadId} ${f}`); set(f); };\n' +
+      'const open = fs.openSync;\n' +
+      'fs.openSync = (p, ...a) => {\n' +
+      "  const name = require('node:path').basename(String(p));\n" +
+      "  if (name.endsWith('.v8cache')) line(`v8cache ${threadId} ${name}`);\n" +
+      '  return open(p, ...a); };\n',
+  );
+}
+
+/** The probe's lines of a kind, sorted (threads write them in any order). */
+export const probeLines = (stderr: string, kind: 'wasm' | 'v8flag' | 'v8cache') =>
+  stderr
+    .split('\n')
+    .filter((l) => l.startsWith(`${kind} `))
+    .sort();
+
+/** Whether this Node.js has the V8 intrinsic the build's compiled shell parser needs (scripts/wasm-cache.mjs). */
+export const HAS_WASM_SERIALIZER =
+  spawnSync(process.execPath, ['--allow-natives-syntax', '-e', "new Function('m', 'return %SerializeWasmModule(m)')"])
+    .status === 0;

@@ -40,10 +40,10 @@ export interface Server {
   stop(): void;
 }
 
-export async function startServer(cwd: string, args: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'keepalived-lint.js'), 'lsp', '--stdio', ...args], {
-    cwd,
-  });
+/** nodeArgs: Node.js's own options, before the script (e.g. `-r probe.cjs`). */
+export async function startServer(cwd: string, args: string[] = [], nodeArgs: string[] = []): Promise<Server> {
+  const bin = path.join(REPO, 'bin', 'keepalived-lint.js');
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'lsp', '--stdio', ...args], { cwd });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const client = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

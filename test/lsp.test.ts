@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disableLineEdit } from '../src/lsp/suppress.js';
-import { REPO, runCli, tempTree } from './helpers.js';
+import { probeLines, REPO, runCli, tempTree, wasmProbe } from './helpers.js';
 import { startServer, type Published, type Server } from './lsp-client.js';
 
 const { dir, write } = tempTree('kl-lsp-');
@@ -559,4 +559,34 @@ describe('the disable comment', () => {
       character: 0,
     });
   });
+});
+
+describe('keepalived-lint lsp, its lint threads', () => {
+  it("take the main thread's shell parser and set bin/run.js's late V8 flags again", async () => {
+    const { dir: root, write: put } = tempTree('kl-lsp-threads-');
+    put('etc/keepalived/notify.sh', '#!/bin/sh\ncase "$2" in\n  VI_OLD) exit 0 ;;\nesac\n', 0o755);
+    const text =
+      'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 100\n' +
+      '    notify /etc/keepalived/notify.sh\n}\n';
+    const conf = put('etc/keepalived/keepalived.conf', text);
+    const s = await startServer(root, [], ['-r', wasmProbe()]);
+    try {
+      // The script is read (VI_1 is not a name it handles), so the thread parsed it.
+      const found = await s.diagnosticsFor(await s.open(conf, text), (p) => p.diagnostics.length > 0);
+      expect(found.diagnostics.map((d) => d.code)).toContain('script-unhandled-instance');
+    } finally {
+      s.stop();
+    }
+    const out = s.stderr();
+    const threads = [...new Set(probeLines(out, 'wasm').map((l) => l.split(' ')[2]))].filter((t) => t !== '0');
+    expect(threads.length).toBeGreaterThan(0);
+    for (const t of threads) {
+      const mine = (kind: 'wasm' | 'v8flag' | 'v8cache') =>
+        probeLines(out, kind).filter((l) => l.split(' ')[kind === 'wasm' ? 2 : 1] === t);
+      // The lint thread instantiated the modules it was handed: it compiled none and read no file for them.
+      expect(mine('wasm')).toEqual([`wasm instantiate ${t}`, `wasm instantiate ${t}`]);
+      expect(mine('v8cache')).toEqual([]);
+      expect(mine('v8flag')).toContain(`v8flag ${t} --semi-space-growth-factor=1`);
+    }
+  }, 30_000);
 });

@@ -659,7 +659,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           output: io.stdout,
           log: io.stderr,
           // The lints run on a worker thread, which reads the disk (not a caller's own file host).
-          ...(io.host ? {} : { threads: { cwd: io.cwd } }),
+          ...(io.host ? {} : { threads: { cwd: io.cwd, ...(io.v8Flags ? { v8Flags: io.v8Flags } : {}) } }),
         });
       },
     );

@@ -24,8 +24,8 @@ export interface CliIO {
   stderrIsTTY?: boolean;
   columns?: number;
   /**
-   * The V8 flags bin/run.js set once the process had started: a worker thread sets them again
-   * (src/cli/lint-worker.ts), since starting one puts some back to V8's default.
+   * The V8 flags bin/run.js set once the process had started: a lint thread sets them again
+   * (takeShellThreadData in src/scripts/shell.ts), since starting one puts one back to its default.
    */
   v8Flags?: readonly string[];
 }

@@ -5,23 +5,16 @@
  *   {id: 3, abs: '/repo/hosts/lb1/etc/keepalived/keepalived.conf', cwd, ruleIds, options}
  *   -> {id: 3, result: {diagnostics: [...], files: Map, scripts: Set}}
  */
-import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EntryResult } from '../engine/index.js';
 import { lintEntryRecorded, type Dependency } from '../engine/cache.js';
-import type { LintWorkerData, WorkerTask } from './worker-pool.js';
+import type { WorkerTask } from './worker-pool.js';
 import { rules as configRules } from '../../rules/index.js';
 import { nodeHost } from '../source/host.js';
-import { useShellModules } from '../scripts/shell.js';
+import { type ShellThreadData, takeShellThreadData } from '../scripts/shell.js';
 
-// The shell parser's modules, made by the thread that started this one (src/cli/worker-pool.ts).
-const data = workerData as LintWorkerData | null;
-if (data?.shell) useShellModules(data.shell);
-// V8's flags are the process's: setting up this thread's heap put --semi-space-growth-factor back to
-// V8's default of 2, for every thread. bin/run.js's 1 again (measured, 200 hosts with --jobs 2: 0.91
-// of the time, 34 MiB less peak memory). Each worker sets them after its own set-up, so the last
-// one started leaves them set.
-for (const flag of data?.v8Flags ?? []) setFlagsFromString(flag);
+// The shell parser's modules and the V8 flags, from the thread that started this one.
+takeShellThreadData(workerData as ShellThreadData | null);
 
 const byId = new Map(configRules.map((r) => [r.meta.id, r]));
 

@@ -14,7 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { internalError, type EntryResult, type LintOptions } from '../engine/index.js';
 import { lintEntryRecorded, type Dependency } from '../engine/cache.js';
 import type { Rule } from '../engine/types.js';
-import { shellModules, type ShellModules } from '../scripts/shell.js';
+import { shellThreadData } from '../scripts/shell.js';
 
 // Loaded on first use: node:worker_threads brings ~20 ms of Node's own modules, which a lint on one
 // thread does not need (issue 16, start-up).
@@ -32,13 +32,6 @@ export interface WorkerTask {
   options: WorkerOptions;
   /** Also send back what the lint asked the file system (--cache). */
   record?: boolean;
-}
-
-/** What a worker thread starts with (node:worker_threads' workerData). */
-export interface LintWorkerData {
-  shell: ShellModules;
-  /** V8 flags to set again: a worker's start puts --semi-space-growth-factor back to 2 (CliIO.v8Flags). */
-  v8Flags: string[];
 }
 
 export interface WorkerReply {
@@ -170,8 +163,8 @@ export class WorkerPool {
     // sources (the tests, a dev run): the worker registers tsx's loader first (a Worker does not
     // take --import in its execArgv).
     // The shell parser's modules, made here before the first worker starts (shellModules() says
-    // why) and shared: each worker takes them with their code instead of compiling its own.
-    const workerData: LintWorkerData = { shell: shellModules(), v8Flags: [...this.v8Flags] };
+    // why), and the V8 flags to set again.
+    const workerData = shellThreadData(this.v8Flags);
     const worker = import.meta.url.endsWith('.ts')
       ? new (workerThreads().Worker)(
           `import(${JSON.stringify(tsxApi())})` +

@@ -51,8 +51,11 @@ export interface LspOptions {
   input: AsyncIterable<Uint8Array | string>;
   output: (s: string) => void;
   log?: (s: string) => void;
-  /** Lint on a worker thread reading the disk from `cwd` (`host` is then the disk's). */
-  threads?: { cwd: string };
+  /**
+   * Lint on a worker thread reading the disk from `cwd` (`host` is then the disk's); v8Flags: the
+   * flags each thread sets again (CliIO.v8Flags).
+   */
+  threads?: { cwd: string; v8Flags?: readonly string[] };
 }
 
 /** Serve until the client sends `exit` or closes the input; the exit code the protocol asks for. */
@@ -119,12 +122,15 @@ class Server {
   ) {
     this.workspace = new Workspace({ base: o.host, known: o.known, cli: o.cli });
     this.linter = o.threads
-      ? new ThreadLinter({
-          cli: o.cli,
-          cwd: o.threads.cwd,
-          ruleIds: o.rules.map((r) => r.meta.id),
-          knownIds: o.known.map((k) => k.meta.id),
-        })
+      ? new ThreadLinter(
+          {
+            cli: o.cli,
+            cwd: o.threads.cwd,
+            ruleIds: o.rules.map((r) => r.meta.id),
+            knownIds: o.known.map((k) => k.meta.id),
+          },
+          o.threads.v8Flags,
+        )
       : new InlineLinter({ base: o.host, rules: o.rules, known: o.known, cli: o.cli });
   }
 

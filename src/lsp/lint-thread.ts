@@ -9,11 +9,15 @@
  *   -> { id: 4, result: { entry, diagnostics: [[file, [...]]], ... } }  or { id: 4, error: '...' }
  */
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { allRules, rules as configRules } from '../../rules/index.js';
 import type { CliOptions } from '../load/index.js';
 import { nodeHost } from '../source/host.js';
 import { analyze, type LintTask } from './analyze.js';
+import { type ShellThreadData, takeShellThreadData } from '../scripts/shell.js';
+
+// The shell parser's modules and the V8 flags, from the thread that started this one.
+takeShellThreadData(workerData as ShellThreadData | null);
 
 export interface ThreadTask {
   id: number;

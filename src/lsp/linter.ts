@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { analyze, type LintResult, type LintSettings, type LintTask } from './analyze.js';
 import type { ThreadTask } from './lint-thread.js';
+import { shellThreadData } from '../scripts/shell.js';
 
 export interface Linter {
   /** The lint of `task`; null when a newer lint for the same key superseded it. */
@@ -71,7 +72,11 @@ export class ThreadLinter implements Linter {
   /** Threads started so far (one more after each superseded lint). */
   started = 0;
 
-  constructor(private readonly o: Omit<ThreadTask, 'id' | 'task'>) {}
+  /** v8Flags: the V8 flags each thread sets again once started (CliIO.v8Flags). */
+  constructor(
+    private readonly o: Omit<ThreadTask, 'id' | 'task'>,
+    private readonly v8Flags: readonly string[] = [],
+  ) {}
 
   lint(key: string, task: LintTask): Promise<LintResult | null> {
     return new Promise((resolve, reject) => {
@@ -137,15 +142,18 @@ export class ThreadLinter implements Linter {
     const here = import.meta.url;
     // Built: dist/src/cli/lsp-thread.bundle.js beside the CLI's bundle. From the TypeScript sources
     // (a dev run): the thread registers tsx's loader first (a Worker does not take --import).
+    // The shell parser's modules, made here before the first thread starts (shellModules() in
+    // src/scripts/shell.ts says why), and the V8 flags to set again.
+    const workerData = shellThreadData(this.v8Flags);
     const worker = /\.bundle\.c?js$/.test(here)
-      ? new Worker(new URL('./lsp-thread.bundle.js', here))
+      ? new Worker(new URL('./lsp-thread.bundle.js', here), { workerData })
       : here.endsWith('.ts')
         ? new Worker(
             `import('tsx/esm/api').then((api) => { api.register(); ` +
               `return import(${JSON.stringify(new URL('./lint-thread.ts', here).href)}); })`,
-            { eval: true },
+            { eval: true, workerData },
           )
-        : new Worker(new URL('./lint-thread.js', here));
+        : new Worker(new URL('./lint-thread.js', here), { workerData });
     // The server's exit does not wait for a lint.
     worker.unref();
     this.started++;

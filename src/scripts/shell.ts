@@ -1,8 +1,9 @@
 /**
  * The shell parser: tree-sitter-bash (the grammar GitHub and editors use) run by web-tree-sitter
  * in WebAssembly. Loaded on first use only, so a config that calls no script file never pays for
- * it (about 60 ms). Example: (await loadShellParser()).parse('case "$2" in gw) ;; esac') -> a
- * syntax tree whose nodes carry string offsets into the text.
+ * it (about 25 ms; a lint on worker threads loads it before starting them: shellModules()).
+ * Example: (await loadShellParser()).parse('case "$2" in gw) ;; esac') -> a syntax tree whose nodes
+ * carry string offsets into the text.
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,17 +46,19 @@ function runtimeWasm(): string {
  * The machine code of a .wasm file, compiled at build time (scripts/wasm-cache.mjs writes it beside
  * the file as FILE.v8cache): V8 takes it back in ~10 ms, where compiling tree-sitter-bash's lexer
  * alone took ~22 ms of the first parse of every run (issue 16, start-up; a 10-instance lint with
- * its scripts -11%). Its layout, in little-endian 32-bit words: WASM_CACHE_MAGIC, the .wasm's
- * length, the code's length; then the .wasm's bytes (V8 needs the very bytes the code was made
- * from, so they are kept in the same file), then the code as V8's serializer wrote it.
+ * its scripts -11%). The file, little-endian 32-bit words first:
+ *
+ *   'KLWC', format 1, the .wasm's length, its CRC-32, the code's length, its CRC-32, the tag's
+ *   length; the tag ("<process.versions.v8> <process.arch>" of the build); V8's code.
  *
  * V8 has no API for this in Node.js 20, only the intrinsic its own tests use (%DeserializeWasmModule,
- * behind --allow-natives-syntax, which nothing else here needs: no code is ever compiled from what
- * a repository holds). V8 checks its own header (its version, the CPU's features, the flags in force:
- * bin/run.js's, and this one's) and gives undefined when the code does not fit; this checks the
- * file's layout first, since V8 trusts what comes after its header. Null, when anything does not
- * fit: the caller compiles the .wasm as usual. The file is part of the build, as the bundle is; a
- * linted repository never comes near it.
+ * behind --allow-natives-syntax). V8 checks its own header (its version, the CPU's features, the
+ * flags in force: bin/run.js's, and this one's) and gives undefined when the code does not fit, but
+ * it trusts the rest: code damaged on disk can crash the process. So the code is taken only when
+ * the tag names this Node.js (else nothing more is read), and both CRC-32s hold: the code's, and
+ * the .wasm's, which also ties the code to the .wasm beside it (a .wasm changed after the build is
+ * compiled as it is). Null, when anything does not fit: the caller compiles the .wasm as usual. The
+ * file is part of the install, trusted as the bundle is; a linted repository never comes near it.
  */
 function compiledAtBuild(wasm: string): WebAssembly.Module | null {
   let fd: number;
@@ -65,23 +68,29 @@ function compiledAtBuild(wasm: string): WebAssembly.Module | null {
     return null;
   }
   try {
-    const header = new Uint8Array(WASM_CACHE_HEADER);
-    if (readSync(fd, header, 0, WASM_CACHE_HEADER, 0) !== WASM_CACHE_HEADER) return null;
-    const words = new DataView(header.buffer);
-    const wireLength = words.getUint32(4, true);
-    const codeLength = words.getUint32(8, true);
+    const head = new Uint8Array(WASM_CACHE_HEAD + 64);
+    const got = readSync(fd, head, 0, head.length, 0);
+    const word = new DataView(head.buffer);
+    const tag = WASM_CACHE_TAG();
+    const tagLength = got >= WASM_CACHE_HEAD ? word.getUint32(24, true) : -1;
     if (
-      words.getUint32(0, true) !== WASM_CACHE_MAGIC ||
-      wireLength === 0 ||
-      codeLength === 0 ||
-      fstatSync(fd).size !== WASM_CACHE_HEADER + wireLength + codeLength
+      word.getUint32(0, true) !== WASM_CACHE_MAGIC ||
+      word.getUint32(4, true) !== 1 ||
+      tagLength !== tag.length ||
+      got < WASM_CACHE_HEAD + tagLength ||
+      Buffer.from(head.buffer, WASM_CACHE_HEAD, tagLength).toString('latin1') !== tag
     )
       return null;
-    // Each part in memory of its own: V8 takes the code as a whole ArrayBuffer.
-    const wire = new Uint8Array(wireLength);
+    const codeLength = word.getUint32(16, true);
+    const codeAt = WASM_CACHE_HEAD + tagLength;
+    if (codeLength === 0 || fstatSync(fd).size !== codeAt + codeLength) return null;
+    const wire = readFileSync(wasm);
+    const { crc32 } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
+    if (wire.length !== word.getUint32(8, true) || crc32(wire) !== word.getUint32(12, true)) return null;
+    // A buffer of its own: V8 takes the code as a whole ArrayBuffer.
     const code = new Uint8Array(codeLength);
-    if (readSync(fd, wire, 0, wireLength, WASM_CACHE_HEADER) !== wireLength) return null;
-    if (readSync(fd, code, 0, codeLength, WASM_CACHE_HEADER + wireLength) !== codeLength) return null;
+    if (readSync(fd, code, 0, codeLength, codeAt) !== codeLength || crc32(code) !== word.getUint32(20, true))
+      return null;
     return deserializer()?.(code.buffer, wire) ?? null;
   } catch {
     return null;
@@ -90,9 +99,11 @@ function compiledAtBuild(wasm: string): WebAssembly.Module | null {
   }
 }
 
-/** 'KLWC' read as a little-endian word, then the .wasm's and the code's lengths. */
+/** 'KLWC' read as a little-endian word; the 7 words before the tag. */
 const WASM_CACHE_MAGIC = 0x43574c4b;
-const WASM_CACHE_HEADER = 12;
+const WASM_CACHE_HEAD = 28;
+/** The Node.js a file was made for: V8's version and the CPU's architecture. */
+const WASM_CACHE_TAG = () => `${process.versions.v8} ${process.arch}`;
 
 type Deserialize = (code: ArrayBuffer, wire: Uint8Array) => WebAssembly.Module | undefined;
 let deserialize: Deserialize | null | undefined;
@@ -125,10 +136,12 @@ export interface ShellModules {
 let modules: ShellModules | null = null;
 
 /**
- * This thread's shell parser modules, made on first call. src/cli/worker-pool.ts makes them before
- * it starts a worker thread and hands them to each (a module passes between threads with its code):
- * V8 refuses the build's code once a worker has started, since starting one sets a V8 flag back
- * (--semi-space-growth-factor, which bin/run.js lowers, goes back to 2 when a heap is set up).
+ * This thread's shell parser modules, made on first call. A thread that starts worker threads to
+ * lint (src/cli/worker-pool.ts, src/lsp/linter.ts) makes them first and hands them over
+ * (shellThreadData): a module passes between threads with its code, so no worker reads or loads
+ * the build's code again (~10-30 ms each), and none races with the start of another, which puts a
+ * V8 flag that the build's code is checked against back to its default for a moment
+ * (--semi-space-growth-factor, which bin/run.js lowers: V8 sets it to 2 when it sets up a heap).
  */
 export function shellModules(): ShellModules {
   // Compiled on this thread (new WebAssembly.Module) when the build's code does not fit, not by the
@@ -139,9 +152,30 @@ export function shellModules(): ShellModules {
   return modules;
 }
 
-/** A worker thread: the modules its pool made (shellModules() in the thread that started it). */
-export function useShellModules(given: ShellModules): void {
-  modules ??= given;
+/** What a thread hands a lint thread it starts (workerData): see shellModules(). */
+export interface ShellThreadData {
+  shell: ShellModules;
+  /**
+   * The V8 flags bin/run.js set after start-up (CliIO.v8Flags), which the new thread sets again:
+   * setting up its heap put --semi-space-growth-factor back to 2, for the whole process.
+   */
+  v8Flags: string[];
+}
+
+/** The data for a lint thread about to start; this thread's modules are made now if not yet. */
+export function shellThreadData(v8Flags: readonly string[]): ShellThreadData {
+  return { shell: shellModules(), v8Flags: [...v8Flags] };
+}
+
+/**
+ * In a lint thread, first thing: the modules and flags its starter handed over (null from a starter
+ * that gave none). The flags are set after this thread's own heap was set up, so once the last
+ * thread started is here they hold again for every thread (measured, 200 hosts with --jobs 2: 0.92
+ * of the time, 34 MiB less peak memory).
+ */
+export function takeShellThreadData(data: Partial<ShellThreadData> | null | undefined): void {
+  if (data?.shell) modules ??= data.shell;
+  for (const flag of data?.v8Flags ?? []) setFlagsFromString(flag);
 }
 
 export function loadShellParser(): Promise<ShellParser> {
