@@ -16,7 +16,12 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from './helpers.js';
 
 const PKG = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
-const MAX_INSTALLED_BYTES = 15_000_000;
+/**
+ * What an install may take: 14.8 MB before the build's compiled shell parser (dist/src/scripts/*.v8cache,
+ * 1.1 MB: V8's machine code for tree-sitter-bash and its runtime, ~20 ms off each run that reads a
+ * script), 15.9 MB with it.
+ */
+const MAX_INSTALLED_BYTES = 16_500_000;
 
 /** npm's environment without what an outer `npm test` passes down (npm_config_*, lifecycle variables). */
 function npmEnv(): NodeJS.ProcessEnv {
