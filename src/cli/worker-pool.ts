@@ -82,8 +82,10 @@ export class WorkerPool {
   /** Worker threads started so far. */
   started = 0;
 
-  /** `size` threads in all: the main thread and size - 1 workers. */
-  /** v8Flags: the flags each worker sets again once started (CliIO.v8Flags). */
+  /**
+   * `size` threads in all: the main thread and size - 1 workers. v8Flags: the flags each worker
+   * sets again once started (CliIO.v8Flags).
+   */
   constructor(
     private readonly size: number,
     private readonly v8Flags: readonly string[] = [],
@@ -159,12 +161,12 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    // Built: dist/src/cli/lint-worker(.bundle).js (beside index.bundle.cjs). From the TypeScript
-    // sources (the tests, a dev run): the worker registers tsx's loader first (a Worker does not
-    // take --import in its execArgv).
     // The shell parser's modules, made here before the first worker starts (shellModules() says
     // why), and the V8 flags to set again.
     const workerData = shellThreadData(this.v8Flags);
+    // Built: dist/src/cli/lint-worker(.bundle).js (beside index.bundle.cjs). From the TypeScript
+    // sources (the tests, a dev run): the worker registers tsx's loader first (a Worker does not
+    // take --import in its execArgv).
     const worker = import.meta.url.endsWith('.ts')
       ? new (workerThreads().Worker)(
           `import(${JSON.stringify(tsxApi())})` +

@@ -140,11 +140,11 @@ export class ThreadLinter implements Linter {
   private spawn(): Slot {
     const { Worker } = workerThreads();
     const here = import.meta.url;
-    // Built: dist/src/cli/lsp-thread.bundle.js beside the CLI's bundle. From the TypeScript sources
-    // (a dev run): the thread registers tsx's loader first (a Worker does not take --import).
     // The shell parser's modules, made here before the first thread starts (shellModules() in
     // src/scripts/shell.ts says why), and the V8 flags to set again.
     const workerData = shellThreadData(this.v8Flags);
+    // Built: dist/src/cli/lsp-thread.bundle.js beside the CLI's bundle. From the TypeScript sources
+    // (a dev run): the thread registers tsx's loader first (a Worker does not take --import).
     const worker = /\.bundle\.c?js$/.test(here)
       ? new Worker(new URL('./lsp-thread.bundle.js', here), { workerData })
       : here.endsWith('.ts')

@@ -55,12 +55,12 @@ function runtimeWasm(): string {
  * behind --allow-natives-syntax). V8 checks its own header (its version, the CPU's features, the
  * flags in force: bin/run.js's, and this one's) and gives undefined when the code does not fit, but
  * it trusts the rest: code damaged on disk can crash the process. So the code is taken only when
- * the tag names this Node.js (else nothing more is read), and both CRC-32s hold: the code's, and
- * the .wasm's, which also ties the code to the .wasm beside it (a .wasm changed after the build is
- * compiled as it is). Null, when anything does not fit: the caller compiles the .wasm as usual. The
+ * the tag names this Node.js (else it is not read), and both CRC-32s hold: the code's, and that of
+ * `wire`, the .wasm's bytes, which also ties the code to the .wasm beside it (a .wasm changed after
+ * the build is compiled as it is). Null, when anything does not fit: the caller compiles `wire`. The
  * file is part of the install, trusted as the bundle is; a linted repository never comes near it.
  */
-function compiledAtBuild(wasm: string): WebAssembly.Module | null {
+function compiledAtBuild(wasm: string, wire: Uint8Array): WebAssembly.Module | null {
   let fd: number;
   try {
     fd = openSync(`${wasm}.v8cache`, 'r');
@@ -84,7 +84,6 @@ function compiledAtBuild(wasm: string): WebAssembly.Module | null {
     const codeLength = word.getUint32(16, true);
     const codeAt = WASM_CACHE_HEAD + tagLength;
     if (codeLength === 0 || fstatSync(fd).size !== codeAt + codeLength) return null;
-    const wire = readFileSync(wasm);
     const { crc32 } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
     if (wire.length !== word.getUint32(8, true) || crc32(wire) !== word.getUint32(12, true)) return null;
     // A buffer of its own: V8 takes the code as a whole ArrayBuffer.
@@ -124,7 +123,9 @@ function deserializer(): Deserialize | null {
 
 /** A .wasm file's module: compiled at build time when that fits this Node.js, else compiled now. */
 function wasmModule(wasm: string): WebAssembly.Module {
-  return compiledAtBuild(wasm) ?? new WebAssembly.Module(readFileSync(wasm));
+  // Read once: V8 needs the bytes either way, with the build's code or to compile them.
+  const wire = readFileSync(wasm);
+  return compiledAtBuild(wasm, wire) ?? new WebAssembly.Module(wire);
 }
 
 /** The shell parser's two WebAssembly modules: tree-sitter's runtime and the bash grammar. */
